@@ -1,0 +1,68 @@
+"""Ventanilla's Chalice app: wiring only.
+
+Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers
+below are one-line adapters onto ``chalicelib.workflow.steps``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice
+
+from chalicelib.api.agencies import agencies
+from chalicelib.api.citizens import citizens
+from chalicelib.api.http import authenticate
+from chalicelib.api.procedures import procedures
+from chalicelib.api.public import public
+from chalicelib.core.container import container
+from chalicelib.core.observability import logger
+
+app = Chalice(app_name="ventanilla")
+app.register_middleware(authenticate, "http")
+for blueprint in (procedures, citizens, agencies, public):
+    app.register_blueprint(blueprint)
+
+Event = dict[str, Any]
+
+
+@app.lambda_function(name="step_check")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_check(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.check(event)
+
+
+@app.lambda_function(name="step_open")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_open(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.open(event)
+
+
+@app.lambda_function(name="step_await")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_await(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.wait(event)
+
+
+@app.lambda_function(name="step_deadline")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_deadline(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.deadline(event)
+
+
+@app.lambda_function(name="step_issue")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_issue(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.issue(event)
+
+
+@app.lambda_function(name="step_close")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_close(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.close(event)
+
+
+@app.lambda_function(name="step_fail")
+@logger.inject_lambda_context(correlation_id_path="application_id")
+def step_fail(event: Event, context: Any) -> dict[str, Any]:
+    return container().steps.fail(event)

@@ -1,0 +1,169 @@
+"""boto3 adapters for the ports, and the one factory that builds AWS clients.
+
+Every client honours the endpoint setting, so the same code talks to AWS, to the
+embedded moto server (``AWS_ENDPOINT_URL``) and to moto's in-process mock in tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from chalicelib.core.errors import TransientFailure
+from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
+from chalicelib.core.settings import Settings
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
+_THROTTLING = {"ThrottlingException", "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "InternalServerError"}
+
+
+def client(service: str, settings: Settings) -> Any:
+    return boto3.session.Session().client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=_CONFIG)
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def transient_or_raise(error: ClientError) -> None:
+    """Turn throttling and service faults into TransientFailure (retried by the workflow)."""
+    if _error_code(error) in _THROTTLING:
+        raise TransientFailure(f"AWS is busy ({_error_code(error)}); retry") from error
+
+
+class StepFunctionsEngine:
+    def __init__(self, settings: Settings) -> None:
+        self._sfn = client("stepfunctions", settings)
+        self._role_arn = settings.workflow_role_arn
+
+    def start(self, state_machine_arn: str, name: str, payload: dict[str, Any]) -> str:
+        try:
+            response = self._sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload))
+        except ClientError as error:
+            if _error_code(error) == "ExecutionAlreadyExists":
+                return self.execution_arn(state_machine_arn, name)
+            transient_or_raise(error)
+            raise
+        return str(response["executionArn"])
+
+    def execution_arn(self, state_machine_arn: str, name: str) -> str:
+        return state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+
+    def status(self, execution_arn: str) -> str:
+        return str(self._sfn.describe_execution(executionArn=execution_arn)["status"])
+
+    def resume(self, token: str, output: dict[str, Any]) -> None:
+        try:
+            self._sfn.send_task_success(taskToken=token, output=json.dumps(output))
+        except ClientError as error:
+            if _error_code(error) in {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}:
+                raise TaskGone(_error_code(error)) from error
+            transient_or_raise(error)
+            raise
+
+    def ensure_state_machine(self, name: str, definition: str) -> str:
+        try:
+            return str(self._sfn.create_state_machine(name=name, definition=definition, roleArn=self._role_arn)["stateMachineArn"])
+        except ClientError as error:
+            if _error_code(error) != "StateMachineAlreadyExists":
+                raise
+        arn = self._arn_for(name)
+        existing = self._sfn.describe_state_machine(stateMachineArn=arn)["definition"]
+        if json.loads(existing) != json.loads(definition):
+            raise ValueError(f"state machine {name} already exists with another definition")
+        return arn
+
+    def _arn_for(self, name: str) -> str:
+        _, partition, _, _, account, _ = self._role_arn.split(":", 5)
+        return f"arn:{partition}:states:{self._sfn.meta.region_name}:{account}:stateMachine:{name}"
+
+
+class SnsSms:
+    def __init__(self, settings: Settings) -> None:
+        self._sns = client("sns", settings)
+
+    def send(self, phone: str, text: str) -> str:
+        try:
+            response = self._sns.publish(
+                PhoneNumber=phone,
+                Message=text,
+                MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+            )
+        except ClientError as error:
+            raise DeliveryFailed(_error_code(error)) from error
+        return str(response["MessageId"])
+
+
+class KmsSigner:
+    algorithm = "ECDSA_SHA_256"
+
+    def __init__(self, settings: Settings) -> None:
+        self._kms = client("kms", settings)
+        self.key_id = settings.signing_key_id
+
+    def sign(self, message: bytes) -> bytes:
+        digest = hashlib.sha256(message).digest()
+        response = self._kms.sign(KeyId=self.key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm=self.algorithm)
+        return bytes(response["Signature"])
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        digest = hashlib.sha256(message).digest()
+        try:
+            response = self._kms.verify(KeyId=self.key_id, Message=digest, MessageType="DIGEST", Signature=signature, SigningAlgorithm=self.algorithm)
+        except ClientError as error:
+            if _error_code(error) == "KMSInvalidSignatureException":
+                return False
+            raise
+        return bool(response["SignatureValid"])
+
+    def public_key_der(self) -> bytes:
+        return bytes(self._kms.get_public_key(KeyId=self.key_id)["PublicKey"])
+
+
+class S3Documents:
+    def __init__(self, settings: Settings) -> None:
+        self._s3 = client("s3", settings)
+        self._bucket = settings.documents_bucket
+
+    def upload_url(self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int) -> dict[str, Any]:
+        checksum = base64.b64encode(binascii.unhexlify(sha256_hex)).decode()
+        params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type, "ContentLength": size, "ChecksumSHA256": checksum}
+        url = self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_seconds)
+        return {"method": "PUT", "url": url, "headers": {"Content-Type": content_type, "x-amz-checksum-sha256": checksum}}
+
+    def describe(self, key: str) -> StoredObject | None:
+        try:
+            head = self._s3.head_object(Bucket=self._bucket, Key=key, ChecksumMode="ENABLED")
+        except ClientError as error:
+            if _error_code(error) in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        checksum = head.get("ChecksumSHA256")
+        if checksum and "-" not in checksum:
+            sha = binascii.hexlify(base64.b64decode(checksum)).decode()
+        else:
+            # S3 verified the checksum on upload when the client sent it; objects stored
+            # without one (or by a store that keeps none) are hashed here instead.
+            body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"]
+            hasher = hashlib.sha256()
+            for chunk in iter(lambda: body.read(1 << 20), b""):
+                hasher.update(chunk)
+            sha = hasher.hexdigest()
+        return StoredObject(size=int(head["ContentLength"]), content_type=str(head.get("ContentType", "")), sha256_hex=sha)
+
+
+class CognitoDirectory:
+    def __init__(self, settings: Settings) -> None:
+        self._idp = client("cognito-idp", settings)
+        self._pool = settings.user_pool_id
+
+    def user_attributes(self, username: str) -> dict[str, str]:
+        response = self._idp.admin_get_user(UserPoolId=self._pool, Username=username)
+        return {attribute["Name"]: attribute["Value"] for attribute in response.get("UserAttributes", [])}

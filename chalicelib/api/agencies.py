@@ -1,0 +1,22 @@
+"""Agencies' routes: the review queue and decisions."""
+
+from __future__ import annotations
+
+from chalice import Response
+
+from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
+from chalicelib.core.container import container
+
+agencies = ApiBlueprint(__name__)
+
+
+@agencies.route("/agencies/{agency}/reviews", methods=["GET"])
+def review_queue(agency: str) -> Response:
+    reviews = container().reviews.queue(principal_of(agencies.current_request), agency)
+    return json_response({"agency": agency, "reviews": reviews})
+
+
+@agencies.route("/reviews/{review_id}/decision", methods=["POST"])
+def decide_review(review_id: str) -> Response:
+    request = agencies.current_request
+    return json_response(container().reviews.decide(principal_of(request), review_id, json_body(request)))

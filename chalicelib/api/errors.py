@@ -1,0 +1,38 @@
+"""Domain errors to HTTP, in one table: ``{"error": {"code", "message", "details"}}``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Response
+
+from chalicelib.core import errors
+
+STATUS: dict[type[errors.DomainError], int] = {
+    errors.ValidationFailed: 422,
+    errors.NotAuthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.TransientFailure: 503,
+}
+
+
+def status_for(error: errors.DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def error_response(status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def from_domain(error: errors.DomainError) -> Response:
+    status = status_for(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return error_response(status, error.code, error.message, error.details, headers)

@@ -1,0 +1,48 @@
+"""The authorisation matrix: which roles may call each route (the only place it lives).
+
+The HTTP middleware enforces it before any view runs; a route without a rule is
+refused.  Object-level checks (whose application, which agency) are the domain's.
+``bank`` routes are open at this gate and authenticated by their HMAC signature.
+"""
+
+from __future__ import annotations
+
+from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
+
+EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
+SIGNED_BY_BANK = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
+CITIZENS = frozenset({CITIZEN})
+OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR})
+AGENCY = frozenset({OFFICIAL, SUPERVISOR})
+ADMINS = frozenset({ADMIN})
+
+POLICY: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/procedures"): EVERYONE,
+    ("GET", "/procedures/{code}"): EVERYONE,
+    ("GET", "/procedures/{code}/versions/{version}"): EVERYONE,
+    ("GET", "/procedure-schema"): EVERYONE,
+    ("POST", "/procedures/validate"): ADMINS,
+    ("PUT", "/procedures/{code}"): ADMINS,
+    ("POST", "/applications"): CITIZENS,
+    ("GET", "/applications/{id}"): OWNER_OR_AGENCY,
+    ("PATCH", "/applications/{id}"): CITIZENS,
+    ("POST", "/applications/{id}/documents"): CITIZENS,
+    ("POST", "/applications/{id}/submit"): CITIZENS,
+    ("GET", "/applications/{id}/audit"): OWNER_OR_AGENCY,
+    ("GET", "/applications/{id}/audit/verify"): OWNER_OR_AGENCY,
+    ("POST", "/applications/{id}/payment"): CITIZENS,
+    ("POST", "/payments/webhook"): SIGNED_BY_BANK,
+    ("GET", "/agencies/{agency}/reviews"): AGENCY,
+    ("POST", "/reviews/{review_id}/decision"): AGENCY,
+    ("GET", "/me"): CITIZENS,
+    ("GET", "/documents/{document_id}"): CITIZENS,
+    ("GET", "/verify/{document_id}"): EVERYONE,
+    ("GET", "/openapi.json"): EVERYONE,
+    # local stack only (infra/sandbox.py); never registered on AWS
+    ("POST", "/sandbox/bank/pay"): EVERYONE,
+    ("GET", "/sandbox/sms"): EVERYONE,
+}
+
+
+def allowed(method: str, resource_path: str) -> frozenset[str] | None:
+    return POLICY.get((method.upper(), resource_path))

@@ -1,0 +1,42 @@
+"""Public routes: credential verification (what a QR code opens), the bank webhook, the
+OpenAPI description."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from chalice import Response
+
+from chalicelib.api.http import ApiBlueprint, json_response
+from chalicelib.core.container import container
+from chalicelib.payments.signature import HEADER
+
+public = ApiBlueprint(__name__)
+
+
+@public.route("/verify/{document_id}", methods=["GET"])
+def verify_document(document_id: str) -> Response:
+    services = container()
+    accept = public.current_request.headers.get("accept", "")
+    if "text/html" in accept and "application/json" not in accept:
+        # A phone camera opened the QR code: show the human page, which asks again as JSON.
+        return Response(body="", status_code=302, headers={"Location": f"{services.settings.public_web_url}/#/verify/{document_id}"})
+    return json_response(services.credentials.verify(document_id))
+
+
+@public.route("/payments/webhook", methods=["POST"])
+def bank_webhook() -> Response:
+    request = public.current_request
+    return json_response(container().payments.confirm(request.raw_body or b"", request.headers.get(HEADER)))
+
+
+@lru_cache(maxsize=1)
+def openapi() -> dict[str, object]:
+    return dict(json.loads(resources.files("chalicelib.api").joinpath("openapi.json").read_text("utf-8")))
+
+
+@public.route("/openapi.json", methods=["GET"])
+def openapi_document() -> Response:
+    return json_response(openapi(), headers={"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,359 @@
+"""Citizens' commands and reads on applications: draft, documents, submit, record, audit."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from chalicelib.applications import transitions as status
+from chalicelib.applications.audit import verify_chain
+from chalicelib.applications.profiles import Profiles
+from chalicelib.applications.transitions import Change, Transitions
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.ports import DocumentStore, WorkflowEngine
+from chalicelib.identity.curp import parse_curp
+from chalicelib.identity.principal import Principal
+from chalicelib.legal.calendar import legal_date
+from chalicelib.procedures import rules
+from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.procedures.fees import FormulaError, compute_fee
+from chalicelib.store import keys
+from chalicelib.store.models import Application, AuditEvent, Credential, Entity, ProcedureVersion, Profile, Review
+
+ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+ID_LENGTH = 10
+UPLOAD_URL_SECONDS = 900
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_FILENAME = re.compile(r"^[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}$")
+EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
+
+
+def new_application_id() -> str:
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def citizen_facts(curp: str) -> dict[str, Any]:
+    facts = parse_curp(curp)
+    return {"age": facts.age_on(legal_date(utcnow())), "sex": facts.sex, "birth_state": facts.birth_state}
+
+
+def facts_for(application: Application) -> dict[str, Mapping[str, Any]]:
+    return {"form": application.data or {}, "citizen": citizen_facts(application.owner_curp)}
+
+
+def required_documents(definition: Mapping[str, Any], application: Application) -> list[dict[str, Any]]:
+    """Requirements that apply to this application's answers."""
+    facts = facts_for(application)
+    return [
+        requirement for requirement in definition["requirements"] if not requirement.get("optional") and ("required_when" not in requirement or rules.evaluate(requirement["required_when"], facts))
+    ]
+
+
+def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list[dict[str, str]]:
+    """Field-level problems of form answers; ``complete`` also demands required fields."""
+    if not isinstance(data, dict):
+        return [{"field": "data", "message": "must be an object of form answers"}]
+    schema = {**form, "additionalProperties": False}
+    if not complete:
+        schema.pop("required", None)
+    problems = []
+    for error in Draft202012Validator(schema).iter_errors(data):
+        if error.validator == "required":
+            for name in error.validator_value:
+                if name not in data:
+                    problems.append({"field": f"data.{name}", "message": "is required"})
+        elif error.validator == "additionalProperties":
+            for name in sorted(set(data) - set(form["properties"])):
+                problems.append({"field": f"data.{name}", "message": "is not a field of this form"})
+        else:
+            field = ".".join(["data", *(str(part) for part in error.absolute_path)])
+            problems.append({"field": field, "message": error.message})
+    return sorted({problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"])
+
+
+def _raise_problems(problems: list[dict[str, str]]) -> None:
+    if problems:
+        first = problems[0]
+        raise ValidationFailed(f"{first['field']}: {first['message']}", details=problems, code="invalid_form")
+
+
+class Applications:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        profiles: Profiles,
+        transitions: Transitions,
+        documents: DocumentStore,
+        engine: WorkflowEngine,
+        public_api_url: str,
+    ) -> None:
+        self._catalogue = catalogue
+        self._profiles = profiles
+        self._transitions = transitions
+        self._documents = documents
+        self._engine = engine
+        self._api_url = public_api_url
+
+    # --- reads ---------------------------------------------------------------------
+    def load(self, application_id: str) -> Application:
+        if not isinstance(application_id, str) or len(application_id) > 40:
+            raise NotFound("no such application", code="unknown_application")
+        try:
+            return Application.get(keys.application(application_id), keys.APPLICATION_SK)
+        except Application.DoesNotExist:
+            raise NotFound("no such application", code="unknown_application") from None
+
+    def readable(self, principal: Principal, application_id: str) -> Application:
+        """The application if the caller may read it; otherwise 404, learning nothing."""
+        application = self.load(application_id)
+        if principal.curp and application.owner_curp == principal.curp:
+            return application
+        if principal.official_of & set(application.agencies or [application.agency]):
+            return application
+        raise NotFound("no such application", code="unknown_application")
+
+    def owned(self, principal: Principal, application_id: str) -> Application:
+        application = self.load(application_id)
+        if not principal.curp or application.owner_curp != principal.curp:
+            raise NotFound("no such application", code="unknown_application")
+        return application
+
+    def definition(self, application: Application) -> dict[str, Any]:
+        definition: dict[str, Any] = self._catalogue.get(application.procedure_code, application.procedure_version).definition
+        return definition
+
+    def view(self, application: Application) -> dict[str, Any]:
+        definition = self.definition(application)
+        required = {requirement["code"] for requirement in required_documents(definition, application)}
+        return {
+            "id": application.id,
+            "reference": application.id,
+            "procedure": {"code": application.procedure_code, "version": application.procedure_version, "name": definition["name"]},
+            "agency": application.agency,
+            "status": application.status,
+            "current_step": application.current_step,
+            "current_agency": application.current_agency,
+            "deadline": application.deadline,
+            "fee": {"amount": application.fee, "currency": "MXN"} if application.fee else None,
+            "data": application.data,
+            "documents": [
+                {"requirement": code, **{name: record[name] for name in ("filename", "content_type", "size", "sha256", "declared_at")}, "required": code in required}
+                for code, record in sorted((application.documents or {}).items())
+            ],
+            "missing_documents": sorted(required - set(application.documents or {})),
+            "payment_reference": application.payment_reference,
+            "issued": [{**document, "verify_url": f"{self._api_url}/verify/{document['id']}"} for document in application.issued or []],
+            "created_at": application.created_at,
+            "updated_at": application.updated_at,
+            "submitted_at": application.submitted_at,
+        }
+
+    def audit(self, application: Application) -> list[dict[str, Any]]:
+        events = AuditEvent.query(keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True)
+        return [_event_view(event) for event in events]
+
+    def verify_audit(self, application: Application) -> dict[str, Any]:
+        events = [
+            {name: getattr(event, name) for name in ("application_id", "seq", "at", "actor", "action", "from_status", "to_status", "reason", "details", "prev_hash", "hash")}
+            for event in AuditEvent.query(keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True)
+        ]
+        return verify_chain(events, application.audit_seq, application.audit_hash)
+
+    def record(self, principal: Principal) -> dict[str, Any]:
+        """The citizen's whole record: one Query on the ``by_owner`` index."""
+        curp = _citizen(principal)
+        profile: Profile | None = None
+        applications: list[dict[str, Any]] = []
+        documents: list[dict[str, Any]] = []
+        for item in Entity.by_owner.query(keys.owner(curp)):
+            if isinstance(item, Profile):
+                profile = item
+            elif isinstance(item, Application):
+                applications.append(_summary(item))
+            elif isinstance(item, Credential):
+                documents.append({"id": item.id, "type": item.type, "application_id": item.application_id, "issued_at": item.issued_at, "verify_url": f"{self._api_url}/verify/{item.id}"})
+        if profile is None:
+            profile = self._profiles.ensure(curp)
+        return {
+            "profile": {"curp": profile.curp, "name": profile.name, "phone": profile.phone, "language": profile.language},
+            "applications": applications,
+            "documents": documents,
+        }
+
+    # --- commands ------------------------------------------------------------------
+    def create_draft(self, principal: Principal, body: Any) -> Application:
+        curp = _citizen(principal)
+        body = _object(body)
+        code = body.get("procedure")
+        if not isinstance(code, str) or not code:
+            raise ValidationFailed.field("procedure", "is required: the code of a procedure in the catalogue")
+        procedure: ProcedureVersion = self._catalogue.get(code)
+        definition = procedure.definition
+        data = body.get("data", {})
+        _raise_problems(form_problems(definition["form"], data, complete=False))
+        self._profiles.ensure(curp)
+        now = iso(utcnow())
+        application_id = new_application_id()
+        application = Application(
+            keys.application(application_id),
+            keys.APPLICATION_SK,
+            id=application_id,
+            owner_curp=curp,
+            procedure_code=procedure.code,
+            procedure_version=procedure.version,
+            state_machine_arn=procedure.state_machine_arn,
+            agency=definition["agency"],
+            agencies=sorted(definition["agencies"]),
+            status=status.DRAFT,
+            data=data,
+            documents={},
+            created_at=now,
+            updated_at=now,
+            gsi1pk=keys.owner(curp),
+            gsi1sk=keys.owner_order("APP", now, application_id),
+        )
+        self._transitions.create(application, principal.describe(), Change("application.created", details={"procedure": procedure.code, "version": procedure.version}))
+        return application
+
+    def update_data(self, principal: Principal, application_id: str, body: Any) -> Application:
+        application = self._editable(principal, application_id)
+        data = _object(body).get("data")
+        merged = {**(application.data or {}), **_object(data, "data")}
+        _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
+        self._transitions.record(application, principal.describe(), Change("application.updated", details={"fields": sorted(_object(data, "data"))}), fields={"data": merged})
+        return application
+
+    def declare_document(self, principal: Principal, application_id: str, body: Any) -> dict[str, Any]:
+        application = self._editable(principal, application_id)
+        body = _object(body)
+        requirements = {requirement["code"]: requirement for requirement in self.definition(application)["requirements"]}
+        code = body.get("requirement")
+        if code not in requirements:
+            raise ValidationFailed.field("requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement")
+        requirement = requirements[code]
+        filename = body.get("filename")
+        if not isinstance(filename, str) or not _FILENAME.match(filename) or filename.startswith(".") or ".." in filename:
+            raise ValidationFailed.field("filename", "must be a plain file name (letters, digits, spaces, - _ . ( ); at most 120 characters; no folders)", code="invalid_filename")
+        content_type = body.get("content_type")
+        if content_type not in requirement["content_types"]:
+            raise ValidationFailed.field("content_type", f"must be one of {', '.join(requirement['content_types'])} for {code}", code="unsupported_type")
+        size = body.get("size")
+        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+            raise ValidationFailed.field("size", "must be the file size in bytes", code="invalid_size")
+        if size > requirement["max_bytes"]:
+            raise ValidationFailed.field("size", f"is {size} bytes; {code} accepts at most {requirement['max_bytes']} bytes", code="document_too_large")
+        sha256 = body.get("sha256")
+        if not isinstance(sha256, str) or not _SHA256.match(sha256.lower()):
+            raise ValidationFailed.field("sha256", "must be the file's SHA-256 as 64 hexadecimal characters", code="invalid_sha256")
+        key = f"applications/{application.id}/{code}/{secrets.token_hex(8)}"
+        now = iso(utcnow())
+        record = {"requirement": code, "key": key, "filename": filename, "content_type": content_type, "size": size, "sha256": sha256.lower(), "declared_at": now}
+        upload = self._documents.upload_url(key, content_type, size, sha256.lower(), UPLOAD_URL_SECONDS)
+        documents = {**(application.documents or {}), code: record}
+        self._transitions.record(
+            application,
+            principal.describe(),
+            Change("document.declared", details={"requirement": code, "filename": filename, "size": size, "sha256": sha256.lower()}),
+            fields={"documents": documents},
+        )
+        return {"requirement": code, "upload": upload, "expires_in": UPLOAD_URL_SECONDS}
+
+    def submit(self, principal: Principal, application_id: str) -> Application:
+        application = self._editable(principal, application_id)
+        definition = self.definition(application)
+        _raise_problems(form_problems(definition["form"], application.data or {}, complete=True))
+        self._check_documents(definition, application)
+        try:
+            fee = compute_fee(definition["fee"], application.data or {})
+        except FormulaError as error:
+            raise ValidationFailed.field("data", str(error), code="fee_not_computable") from None
+        actor = principal.describe()
+        if application.status == status.CHANGES_REQUESTED:
+            return self._resubmit(application, actor, str(fee))
+        execution_name = f"{application.id}-1"
+        self._transitions.record(
+            application,
+            actor,
+            Change("application.submitted", to_status=status.SUBMITTED, details={"fee": str(fee)}, notify="submitted"),
+            fields={"fee": str(fee), "submitted_at": iso(utcnow()), "execution_name": execution_name},
+        )
+        self.start_workflow(application)
+        return application
+
+    def start_workflow(self, application: Application) -> str:
+        """Start (or find) the application's execution; safe to repeat (the name is fixed)."""
+        assert application.execution_name
+        return self._engine.start(application.state_machine_arn, application.execution_name, {"application_id": application.id})
+
+    def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
+        review = Review.get(keys.review(application.current_review), keys.REVIEW_SK) if application.current_review else None
+        if review is None or not review.corrections_token:
+            raise Conflict("the application is not waiting for corrections yet; try again in a moment", code="not_waiting")
+        self._transitions.record(application, actor, Change("application.resubmitted", to_status=status.SUBMITTED, details={"fee": fee}, notify="submitted"), fields={"fee": fee})
+        self._engine.resume(review.corrections_token, {"resubmitted": True})
+        return application
+
+    def _editable(self, principal: Principal, application_id: str) -> Application:
+        application = self.owned(principal, application_id)
+        if application.status not in EDITABLE:
+            raise Conflict(f"the application is {application.status}; only drafts and applications awaiting corrections can change", code="not_editable")
+        return application
+
+    def _check_documents(self, definition: Mapping[str, Any], application: Application) -> None:
+        problems = []
+        declared = application.documents or {}
+        for requirement in required_documents(definition, application):
+            code = requirement["code"]
+            if code not in declared:
+                problems.append({"field": f"documents.{code}", "message": "is required and was not uploaded"})
+        for code, record in sorted(declared.items()):
+            stored = self._documents.describe(record["key"])
+            if stored is None:
+                problems.append({"field": f"documents.{code}", "message": "was declared but never uploaded"})
+            elif (stored.size, stored.content_type, stored.sha256_hex) != (record["size"], record["content_type"], record["sha256"]):
+                problems.append({"field": f"documents.{code}", "message": "the uploaded file does not match its declared size, type or SHA-256"})
+        if problems:
+            raise ValidationFailed(f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="documents_incomplete")
+
+
+def _citizen(principal: Principal) -> str:
+    if not principal.curp:
+        raise Forbidden("only citizens have a record here", code="citizens_only")
+    return principal.curp
+
+
+def _object(value: Any, field: str = "body") -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValidationFailed.field(field, "must be a JSON object")
+    return value
+
+
+def _summary(application: Application) -> dict[str, Any]:
+    return {
+        "id": application.id,
+        "procedure": application.procedure_code,
+        "status": application.status,
+        "agency": application.agency,
+        "deadline": application.deadline,
+        "created_at": application.created_at,
+        "updated_at": application.updated_at,
+    }
+
+
+def _event_view(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": event.at,
+        "actor": event.actor,
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "reason": event.reason,
+        "details": event.details,
+        "hash": event.hash,
+    }

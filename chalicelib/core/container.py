@@ -1,0 +1,96 @@
+"""The composition root: builds adapters from settings and hands them to the domain.
+
+Lazy (nothing is built until first use, so importing the app creates no client) and
+resettable (tests call ``reset()`` after changing the environment).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+
+from chalicelib.adapters import aws
+from chalicelib.applications.profiles import Profiles
+from chalicelib.applications.reviews import Reviews
+from chalicelib.applications.service import Applications
+from chalicelib.applications.transitions import Transitions
+from chalicelib.core.settings import Settings, load_settings
+from chalicelib.credentials.service import Credentials
+from chalicelib.identity.tokens import TokenVerifier
+from chalicelib.notifications.service import Notifier
+from chalicelib.payments.service import Payments
+from chalicelib.procedures import catalogue as catalogue_module
+from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.store.models import bind_models
+from chalicelib.workflow.steps import Steps
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        bind_models(settings.table_name, settings.region, settings.endpoint_url)
+
+    @cached_property
+    def engine(self) -> aws.StepFunctionsEngine:
+        return aws.StepFunctionsEngine(self.settings)
+
+    @cached_property
+    def signer(self) -> aws.KmsSigner:
+        return aws.KmsSigner(self.settings)
+
+    @cached_property
+    def tokens(self) -> TokenVerifier:
+        return TokenVerifier(self.settings.jwks_url, self.settings.token_issuer, self.settings.user_pool_client_id)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.engine, self.settings.stage, json.loads(self.settings.step_handler_arns))
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        return Profiles(aws.CognitoDirectory(self.settings))
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        return Notifier(aws.SnsSms(self.settings), self.profiles, self.catalogue, self.settings.public_web_url)
+
+    @cached_property
+    def transitions(self) -> Transitions:
+        return Transitions(self.notifier)
+
+    @cached_property
+    def applications(self) -> Applications:
+        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.settings.public_api_url)
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        return Reviews(self.transitions, self.engine, self.catalogue, self.settings.legal_day_seconds)
+
+    @cached_property
+    def payments(self) -> Payments:
+        return Payments(self.transitions, self.engine, self.settings.bank_webhook_secret, self.settings.legal_day_seconds)
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        return Credentials(self.signer, self.transitions, self.profiles, self.settings.public_api_url)
+
+    @cached_property
+    def steps(self) -> Steps:
+        return Steps(self.applications, self.catalogue, self.transitions, self.reviews, self.payments, self.credentials)
+
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    global _container
+    if _container is None:
+        _container = Container(load_settings())
+    return _container
+
+
+def reset() -> None:
+    """Forget every client and cached read (tests, and the local stack after provisioning)."""
+    global _container
+    _container = None
+    catalogue_module.clear_cache()

@@ -1,0 +1,60 @@
+"""Ports: what the domain needs from the outside world, as small protocols.
+
+The boto3 adapters in ``chalicelib.adapters.aws`` implement them against AWS (or the
+embedded moto server, which speaks the same APIs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class TaskGone(Exception):
+    """The workflow no longer waits on this task (timed out, finished or unknown token)."""
+
+
+class DeliveryFailed(Exception):
+    """A message could not be handed to the carrier."""
+
+
+class WorkflowEngine(Protocol):
+    def start(self, state_machine_arn: str, name: str, payload: dict[str, Any]) -> str: ...
+
+    def resume(self, token: str, output: dict[str, Any]) -> None: ...
+
+    def ensure_state_machine(self, name: str, definition: str) -> str: ...
+
+    def status(self, execution_arn: str) -> str: ...
+
+    def execution_arn(self, state_machine_arn: str, name: str) -> str: ...
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str) -> str: ...
+
+
+class Signer(Protocol):
+    key_id: str
+    algorithm: str
+
+    def sign(self, message: bytes) -> bytes: ...
+
+    def verify(self, message: bytes, signature: bytes) -> bool: ...
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    size: int
+    content_type: str
+    sha256_hex: str
+
+
+class DocumentStore(Protocol):
+    def upload_url(self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int) -> dict[str, Any]: ...
+
+    def describe(self, key: str) -> StoredObject | None: ...
+
+
+class Directory(Protocol):
+    def user_attributes(self, username: str) -> dict[str, str]: ...

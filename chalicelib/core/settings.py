@@ -1,0 +1,66 @@
+"""Typed settings read from the environment.
+
+Every resource name is required (``os.environ[...]``): a missing name fails loudly at
+first use instead of silently talking to the wrong table.  The same variables are set by
+the AWS template (``infra/``) and by the embedded local stack.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_name: str
+    documents_bucket: str
+    signing_key_id: str
+    user_pool_id: str
+    user_pool_client_id: str
+    sms_topic_arn: str
+    public_api_url: str
+    public_web_url: str
+    bank_webhook_secret: str
+    workflow_role_arn: str
+    step_handler_arns: str
+    endpoint_url: str | None = None
+    legal_day_seconds: Decimal = Decimal(86400)
+    sandbox_enabled: bool = False
+
+    @property
+    def jwks_url(self) -> str:
+        """Where Cognito publishes the pool's signing keys (the embedded endpoint locally)."""
+        if self.endpoint_url:
+            return f"{self.endpoint_url.rstrip('/')}/{self.user_pool_id}/.well-known/jwks.json"
+        return f"{self.token_issuer}/.well-known/jwks.json"
+
+    @property
+    def token_issuer(self) -> str:
+        """Cognito's issuer claim: always the AWS address, even on the embedded stack."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    return Settings(
+        stage=env["STAGE"],
+        region=env.get("AWS_REGION") or env["AWS_DEFAULT_REGION"],
+        table_name=env["TABLE_NAME"],
+        documents_bucket=env["DOCUMENTS_BUCKET"],
+        signing_key_id=env["SIGNING_KEY_ID"],
+        user_pool_id=env["USER_POOL_ID"],
+        user_pool_client_id=env["USER_POOL_CLIENT_ID"],
+        sms_topic_arn=env["SMS_TOPIC_ARN"],
+        public_api_url=env["PUBLIC_API_URL"].rstrip("/"),
+        public_web_url=env["PUBLIC_WEB_URL"].rstrip("/"),
+        bank_webhook_secret=env["BANK_WEBHOOK_SECRET"],
+        workflow_role_arn=env["WORKFLOW_ROLE_ARN"],
+        step_handler_arns=env["STEP_HANDLER_ARNS"],
+        endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        legal_day_seconds=Decimal(env.get("LEGAL_DAY_SECONDS", "86400")),
+        sandbox_enabled=env.get("SANDBOX_ENABLED", "false").lower() == "true",
+    )

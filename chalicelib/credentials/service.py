@@ -1,0 +1,169 @@
+"""Issued documents (licences, permits, constancias) signed with the KMS key.
+
+The signed payload is canonical JSON; anyone can check it through the public verify
+endpoint (or offline with the published public key).  The verify answer carries only
+what a checker needs: type, holder's initials, validity and issuing agency.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import segno
+
+from chalicelib.applications import transitions as status
+from chalicelib.applications.profiles import Profiles
+from chalicelib.applications.transitions import SYSTEM, Change, Transitions
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.ports import Signer
+from chalicelib.identity.curp import parse_curp
+from chalicelib.legal.calendar import legal_date
+from chalicelib.store import keys
+from chalicelib.store.models import Application, Credential
+
+
+def canonical(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class Credentials:
+    def __init__(self, signer: Signer, transitions: Transitions, profiles: Profiles, public_api_url: str) -> None:
+        self._signer = signer
+        self._transitions = transitions
+        self._profiles = profiles
+        self._api_url = public_api_url
+
+    def verify_url(self, document_id: str) -> str:
+        return f"{self._api_url}/verify/{document_id}"
+
+    def issue(self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
+        if key in (application.applied_keys or []):
+            return {"document_id": application.issued[-1]["id"] if application.issued else None}
+        document = step["document"]
+        now = utcnow()
+        today = legal_date(now)
+        document_id = secrets.token_urlsafe(16)
+        facts = parse_curp(application.owner_curp)
+        profile = self._profiles.get(application.owner_curp)
+        deemed = application.status == status.DEEMED_APPROVED
+        payload = {
+            "id": document_id,
+            "type": document["type"],
+            "title": document["title"],
+            "procedure": application.procedure_code,
+            "application_id": application.id,
+            "holder_name": profile.name if profile else None,
+            "holder_initials": facts.initials,
+            "holder_curp_sha256": hashlib.sha256(application.owner_curp.encode()).hexdigest(),
+            "agency": definition["agency"],
+            "agency_name": definition["agencies"][definition["agency"]],
+            "valid_from": today.isoformat(),
+            "valid_until": (today + timedelta(days=document["valid_days"])).isoformat(),
+            "issued_at": iso(now),
+            "deemed_approved": deemed,
+            "data": {name: value for name, value in (application.data or {}).items() if isinstance(value, str | int | float | bool)},
+        }
+        signature = self._signer.sign(canonical(payload))
+        credential = Credential(
+            keys.credential(document_id),
+            keys.CREDENTIAL_SK,
+            id=document_id,
+            application_id=application.id,
+            type=document["type"],
+            payload=canonical(payload).decode(),
+            signature=base64.b64encode(signature).decode(),
+            key_id=self._signer.key_id,
+            algorithm=self._signer.algorithm,
+            issued_at=iso(now),
+            gsi1pk=keys.owner(application.owner_curp),
+            gsi1sk=keys.owner_order("DOC", iso(now), document_id),
+        )
+        issued = [*(application.issued or []), {"id": document_id, "type": document["type"]}]
+        self._transitions.record(
+            application,
+            SYSTEM,
+            Change(
+                "document.issued",
+                to_status=status.ISSUED,
+                reason="Emitido por afirmativa ficta: la autoridad no resolvió en el plazo legal." if deemed else None,
+                details={"document_id": document_id, "type": document["type"], "valid_until": payload["valid_until"], "key_id": self._signer.key_id, "step": step_id},
+                notify="issued",
+                notify_values={"url": self.verify_url(document_id)},
+            ),
+            fields={"issued": issued, "current_step": None, "current_agency": None, "deadline": None},
+            also_save=[credential],
+            key=key,
+        )
+        return {"document_id": document_id}
+
+    def get(self, document_id: str) -> Credential:
+        if not isinstance(document_id, str) or not 10 <= len(document_id) <= 64:
+            raise NotFound("no such document", code="unknown_document")
+        try:
+            return Credential.get(keys.credential(document_id), keys.CREDENTIAL_SK)
+        except Credential.DoesNotExist:
+            raise NotFound("no such document", code="unknown_document") from None
+
+    def check(self, credential: Credential) -> tuple[bool, dict[str, Any]]:
+        """(signature valid, payload) for a stored credential."""
+        try:
+            payload = json.loads(credential.payload)
+            signature = base64.b64decode(credential.signature, validate=True)
+        except ValueError:
+            return False, {}
+        valid = self._signer.verify(canonical(payload), signature) and canonical(payload).decode() == credential.payload
+        return valid, payload
+
+    def verify(self, document_id: str) -> dict[str, Any]:
+        """The public check a QR code opens; each call is an audit event on the application."""
+        credential = self.get(document_id)
+        genuine, payload = self.check(credential)
+        today = legal_date(utcnow()).isoformat()
+        current = genuine and payload.get("valid_from", "") <= today <= payload.get("valid_until", "")
+        answer: dict[str, Any] = {"valid": bool(current), "document_id": document_id, "signature": "valid" if genuine else "invalid"}
+        if genuine:
+            answer.update(
+                type=payload["type"],
+                title=payload["title"],
+                holder_initials=payload["holder_initials"],
+                valid_from=payload["valid_from"],
+                valid_until=payload["valid_until"],
+                agency=payload["agency"],
+                agency_name=payload["agency_name"],
+                deemed_approved=payload.get("deemed_approved", False),
+                expired=today > payload["valid_until"],
+            )
+        self._audit_verification(credential.application_id, document_id, bool(current))
+        return answer
+
+    def view(self, credential: Credential) -> dict[str, Any]:
+        """The owner's printable document: payload, signature and QR code of the verify URL."""
+        genuine, payload = self.check(credential)
+        url = self.verify_url(credential.id)
+        return {
+            "id": credential.id,
+            "application_id": credential.application_id,
+            "payload": payload,
+            "signature": credential.signature,
+            "algorithm": credential.algorithm,
+            "key_id": credential.key_id,
+            "signature_valid": genuine,
+            "verify_url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=4, dark="#0b2d4f"),
+        }
+
+    def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> None:
+        for _ in range(3):
+            application = Application.get(keys.application(application_id), keys.APPLICATION_SK, consistent_read=True)
+            try:
+                self._transitions.record(application, {"kind": "anonymous", "id": "verify"}, Change("document.verified", details={"document_id": document_id, "valid": valid}))
+                return
+            except Conflict:
+                continue

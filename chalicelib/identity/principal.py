@@ -1,0 +1,80 @@
+"""Who is calling: the verified identity and the roles its groups grant.
+
+Group names follow DESIGN.md: ``official-<agency>``, ``supervisor-<agency>``,
+``assistant-<centre>``, ``admin``.  A user with none of them whose username is a valid
+CURP is a citizen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.identity.curp import is_curp
+
+ANONYMOUS = "anonymous"
+CITIZEN = "citizen"
+OFFICIAL = "official"
+SUPERVISOR = "supervisor"
+ASSISTANT = "assistant"
+ADMIN = "admin"
+ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN)
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def official_of(self) -> frozenset[str]:
+        return self._suffixes("official-") | self.supervisor_of
+
+    @property
+    def supervisor_of(self) -> frozenset[str]:
+        return self._suffixes("supervisor-")
+
+    @property
+    def assistant_at(self) -> frozenset[str]:
+        return self._suffixes("assistant-")
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.groups
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.official_of or self.assistant_at or self.is_admin)
+
+    @property
+    def curp(self) -> str | None:
+        """The citizen's CURP, or None when the caller is not acting as a citizen."""
+        return self.username if not self.is_staff and is_curp(self.username) else None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        roles = set()
+        if self.curp:
+            roles.add(CITIZEN)
+        if self._suffixes("official-"):
+            roles.add(OFFICIAL)
+        if self.supervisor_of:
+            roles.add(SUPERVISOR)
+        if self.assistant_at:
+            roles.add(ASSISTANT)
+        if self.is_admin:
+            roles.add(ADMIN)
+        return frozenset(roles)
+
+    def _suffixes(self, prefix: str) -> frozenset[str]:
+        return frozenset(group[len(prefix) :] for group in self.groups if group.startswith(prefix))
+
+    def describe(self) -> dict[str, str]:
+        """The actor as recorded in the audit trail."""
+        if self.curp:
+            return {"kind": CITIZEN, "id": self.username}
+        kind = ADMIN if self.is_admin else SUPERVISOR if self.supervisor_of else OFFICIAL if self.official_of else ASSISTANT
+        actor = {"kind": kind, "id": self.username}
+        agencies = sorted(self.official_of)
+        if agencies:
+            actor["agency"] = ",".join(agencies)
+        return actor

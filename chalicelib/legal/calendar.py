@@ -1,0 +1,86 @@
+"""Business days for administrative deadlines (días hábiles).
+
+Federal administrative procedure law (Ley Federal de Procedimiento Administrativo,
+art. 28) excludes Saturdays, Sundays and these days: 1 January, the first Monday of
+February, the third Monday of March, 1 and 5 May, 16 September, the third Monday of
+November, 25 December, and the day power passes to a new federal executive (1 October
+every six years since 2024; 1 December every six years before).  Further days an
+authority declares non-working in the Diario Oficial (e.g. Holy Week) are passed in as
+``extra`` by the deployment or the procedure.
+
+Time is legal time in America/Mexico_City; a deadline falls at the end of its last
+business day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+MEXICO_CITY = ZoneInfo("America/Mexico_City")
+
+
+def _nth_monday(year: int, month: int, n: int) -> date:
+    first = date(year, month, 1)
+    offset = (7 - first.weekday()) % 7
+    return first + timedelta(days=offset + 7 * (n - 1))
+
+
+@lru_cache(maxsize=64)
+def federal_holidays(year: int) -> frozenset[date]:
+    days = {
+        date(year, 1, 1),
+        _nth_monday(year, 2, 1),
+        _nth_monday(year, 3, 3),
+        date(year, 5, 1),
+        date(year, 5, 5),
+        date(year, 9, 16),
+        _nth_monday(year, 11, 3),
+        date(year, 12, 25),
+    }
+    if year >= 2024 and (year - 2024) % 6 == 0:
+        days.add(date(year, 10, 1))
+    elif year < 2024 and (year - 2018) % 6 == 0:
+        days.add(date(year, 12, 1))
+    return frozenset(days)
+
+
+def is_business_day(day: date, extra: Iterable[date] = ()) -> bool:
+    return day.weekday() < 5 and day not in federal_holidays(day.year) and day not in set(extra)
+
+
+def legal_date(moment: datetime) -> date:
+    return moment.astimezone(MEXICO_CITY).date()
+
+
+def add_business_days(start: date, days: int, extra: Iterable[date] = ()) -> date:
+    """The ``days``-th business day after ``start`` (the start day itself never counts)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    skip = frozenset(extra)
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if is_business_day(current, skip):
+            remaining -= 1
+    return current
+
+
+def business_days_between(start: date, end: date, extra: Iterable[date] = ()) -> int:
+    """Business days in (start, end]: how many a clock running from start to end used."""
+    skip = frozenset(extra)
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_business_day(current, skip):
+            count += 1
+    return count
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of a legal day, as an aware datetime in Mexico City."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=MEXICO_CITY)

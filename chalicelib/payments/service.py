@@ -1,0 +1,183 @@
+"""Fees by línea de captura: the workflow asks for payment, the bank confirms it.
+
+The payment step creates the reference and waits; the bank's signed webhook marks it
+paid exactly once (a conditional write) and resumes the workflow.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.applications import transitions as status
+from chalicelib.applications.transitions import SYSTEM, Change, Transitions
+from chalicelib.core.clock import iso, parse_iso, utcnow
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.ports import TaskGone, WorkflowEngine
+from chalicelib.legal.calendar import end_of_day, legal_date
+from chalicelib.legal.clock import timer_seconds
+from chalicelib.notifications.service import local_date
+from chalicelib.payments import signature
+from chalicelib.payments.reference import formatted, is_valid_reference, new_reference
+from chalicelib.store import keys
+from chalicelib.store.models import Application, Payment
+
+logger = Logger(child=True)
+PENDING, PAID = "pending", "paid"
+DEFAULT_EXPIRY_DAYS = 30
+NO_OTHER_CHARGE = {
+    "es": "Este trámite no tiene ningún otro costo. Nadie puede cobrarle por agilizarlo.",
+    "en": "This procedure has no other charge. Nobody may charge you to speed it up.",
+}
+
+
+class Payments:
+    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: str, legal_day_seconds: Decimal) -> None:
+        self._transitions = transitions
+        self._engine = engine
+        self._secret = webhook_secret
+        self._scale = legal_day_seconds
+
+    # --- the workflow's side -------------------------------------------------------
+    def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
+        if key in (application.applied_keys or []) and application.payment_reference:
+            payment = self.get(application.payment_reference)
+            return {"timeout_seconds": timer_seconds(parse_iso(payment.expires_at), utcnow(), self._scale)}
+        now = utcnow()
+        expires = iso(end_of_day(legal_date(now) + timedelta(days=step.get("expires_days", DEFAULT_EXPIRY_DAYS))))
+        reference = new_reference(legal_date(now))
+        amount = application.fee or "0.00"
+        payment = Payment(
+            keys.payment(reference),
+            keys.PAYMENT_SK,
+            reference=reference,
+            application_id=application.id,
+            amount=amount,
+            expires_at=expires,
+            status=PENDING,
+            created_at=iso(now),
+        )
+        self._transitions.record(
+            application,
+            SYSTEM,
+            Change(
+                "payment.requested",
+                to_status=status.AWAITING_PAYMENT,
+                details={"reference": reference, "amount": amount, "currency": "MXN", "expires_at": expires, "step": step_id},
+                notify="awaiting_payment",
+                notify_values={"amount": amount, "reference": reference, "expires": local_date(expires)},
+            ),
+            fields={"payment_reference": reference, "current_step": step_id, "current_agency": None, "deadline": expires},
+            also_save=[payment],
+            key=key,
+        )
+        return {"timeout_seconds": timer_seconds(parse_iso(expires), now, self._scale)}
+
+    def attach_token(self, application: Application, token: str) -> None:
+        payment = self.get(application.payment_reference or "")
+        payment.update(actions=[Payment.task_token.set(token)])
+        if payment.status == PAID:  # the bank was quicker than the workflow
+            self._resume(payment)
+
+    # --- the citizen's side --------------------------------------------------------
+    def slip(self, application: Application) -> dict[str, Any]:
+        if not application.payment_reference:
+            raise Conflict(f"the application is {application.status}; there is nothing to pay yet", code="nothing_to_pay")
+        payment = self.get(application.payment_reference)
+        return {
+            "reference": payment.reference,
+            "reference_formatted": formatted(payment.reference),
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "expires_at": payment.expires_at,
+            "status": payment.status,
+            "paid_at": payment.paid_at,
+            "application_id": application.id,
+            "notice": NO_OTHER_CHARGE,
+        }
+
+    # --- the bank's side -----------------------------------------------------------
+    def confirm(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
+        signature.verify(self._secret, raw_body, signature_header)
+        body = _webhook_body(raw_body)
+        payment = self.get(body["reference"])
+        if Decimal(payment.amount) != body["amount"]:
+            raise ValidationFailed.field("amount", f"does not match the amount due for this reference ({payment.amount})", code="amount_mismatch")
+        if payment.status == PAID:
+            return {"status": "already_recorded", "reference": payment.reference, "event_id": payment.bank_event_id}
+        if parse_iso(payment.expires_at) < utcnow():
+            raise Conflict("this payment reference has expired; the bank must refuse it", code="reference_expired")
+        try:
+            payment.update(
+                actions=[Payment.status.set(PAID), Payment.paid_at.set(iso(utcnow())), Payment.bank_event_id.set(body["event_id"])],
+                condition=Payment.status == PENDING,
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return {"status": "already_recorded", "reference": payment.reference}
+            raise
+        self._record_received(payment, body["event_id"])
+        self._resume(payment)
+        return {"status": "recorded", "reference": payment.reference, "event_id": body["event_id"]}
+
+    def get(self, reference: str) -> Payment:
+        if not is_valid_reference(reference):
+            raise NotFound("no such payment reference", code="unknown_reference")
+        try:
+            return Payment.get(keys.payment(reference), keys.PAYMENT_SK)
+        except Payment.DoesNotExist:
+            raise NotFound("no such payment reference", code="unknown_reference") from None
+
+    def _record_received(self, payment: Payment, event_id: str) -> None:
+        for _ in range(3):
+            application = Application.get(keys.application(payment.application_id), keys.APPLICATION_SK, consistent_read=True)
+            try:
+                self._transitions.record(
+                    application,
+                    {"kind": "bank", "id": "webhook"},
+                    Change(
+                        "payment.received",
+                        details={"reference": payment.reference, "amount": payment.amount, "event_id": event_id},
+                        notify="payment_received",
+                        notify_values={"amount": payment.amount},
+                    ),
+                    key=f"payment/{payment.reference}",
+                )
+                return
+            except Conflict:
+                continue
+        raise Conflict("the application kept changing; the payment is recorded and its audit event will be retried", code="concurrent_change")
+
+    def _resume(self, payment: Payment) -> None:
+        if not payment.task_token:
+            return
+        try:
+            self._engine.resume(payment.task_token, {"paid": True, "reference": payment.reference})
+        except TaskGone:
+            logger.error("payment confirmed after the workflow stopped waiting", extra={"reference": payment.reference})
+
+
+def _webhook_body(raw_body: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw_body or b"null")
+    except ValueError:
+        raise ValidationFailed.field("body", "must be JSON") from None
+    if not isinstance(body, dict):
+        raise ValidationFailed.field("body", "must be a JSON object")
+    if not isinstance(body.get("event_id"), str) or not 1 <= len(body["event_id"]) <= 100:
+        raise ValidationFailed.field("event_id", "is required: the bank's unique id of this notification")
+    if not is_valid_reference(body.get("reference")):
+        raise ValidationFailed.field("reference", "must be a 20-digit línea de captura with valid check digits", code="invalid_reference")
+    try:
+        amount = Decimal(str(body.get("amount")))
+    except InvalidOperation:
+        raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"') from None
+    if not amount.is_finite():
+        raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"')
+    return {"event_id": body["event_id"], "reference": body["reference"], "amount": amount}

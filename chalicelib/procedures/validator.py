@@ -1,0 +1,207 @@
+"""Validation of procedure definitions: the published JSON Schema, then the meaning.
+
+Returns every problem at once, each with the JSON path of the offending value and a
+message an agency's author can act on.  A definition with any problem never reaches
+the compiler, let alone ``create_state_machine``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.procedures import rules
+from chalicelib.procedures.fees import FormulaError, formula_names
+
+Problem = dict[str, str]
+NUMERIC = ("integer", "number")
+
+
+class DefinitionInvalid(ValidationFailed):
+    code = "invalid_definition"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first['path']}: {first['message']}{more}", details=problems)
+
+
+@lru_cache(maxsize=1)
+def definition_schema() -> dict[str, Any]:
+    text = resources.files("chalicelib.procedures").joinpath("procedure.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _schema_validator() -> Draft202012Validator:
+    return Draft202012Validator(definition_schema())
+
+
+def validate_definition(definition: Any) -> list[Problem]:
+    """All problems of a definition; an empty list means it can be published."""
+    if not isinstance(definition, dict):
+        return [{"path": "$", "message": "a procedure definition must be a JSON object"}]
+    problems = [_schema_problem(error) for error in _schema_validator().iter_errors(definition)]
+    if problems:
+        return sorted(problems, key=lambda problem: problem["path"])
+    return list(_meaning_problems(definition))
+
+
+def ensure_valid(definition: Any) -> None:
+    problems = validate_definition(definition)
+    if problems:
+        raise DefinitionInvalid(problems)
+
+
+def _json_path(parts: Any) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _schema_problem(error: Any) -> Problem:
+    if error.validator == "oneOf" and error.context:
+        deepest = max(error.context, key=lambda sub: len(sub.absolute_path))
+        if len(deepest.absolute_path) > len(error.absolute_path):
+            error = deepest
+    message = error.message
+    if error.validator == "enum" and error.path and error.path[-1] == "type":
+        message = f"unknown step type {error.instance!r}; use one of {', '.join(error.validator_value)}"
+    elif error.validator == "required":
+        message = message.replace("is a required property", "is required here")
+    return {"path": _json_path(error.absolute_path), "message": message}
+
+
+def _all_steps(steps: Mapping[str, Any], path: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for step_id, step in steps.items():
+        yield step_id, f"{path}.{step_id}", step
+        for index, branch in enumerate(step.get("branches", ())):
+            yield from _all_steps(branch["steps"], f"{path}.{step_id}.branches[{index}].steps")
+
+
+def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
+    form = definition["form"]
+    fields: dict[str, Any] = form["properties"]
+    agencies = definition["agencies"]
+
+    try:
+        Draft202012Validator.check_schema(form)
+    except SchemaError as error:
+        yield {"path": _json_path(["form", *error.absolute_path]), "message": f"not a valid JSON Schema: {error.message}"}
+    for index, name in enumerate(form.get("required", [])):
+        if name not in fields:
+            yield {"path": f"$.form.required[{index}]", "message": f"requires {name!r}, which is not a field of the form"}
+    for name, field in fields.items():
+        english = field.get("x-i18n", {}).get("en", {})
+        if "title" not in english:
+            yield {"path": f"$.form.properties.{name}.x-i18n.en.title", "message": "every field needs an English title"}
+
+    if definition["agency"] not in agencies:
+        yield {"path": "$.agency", "message": f"agency {definition['agency']!r} is not listed in $.agencies"}
+
+    seen_codes: set[str] = set()
+    for index, requirement in enumerate(definition["requirements"]):
+        if requirement["code"] in seen_codes:
+            yield {"path": f"$.requirements[{index}].code", "message": f"duplicate requirement code {requirement['code']!r}"}
+        seen_codes.add(requirement["code"])
+        if "required_when" in requirement:
+            yield from _fact_problems(requirement["required_when"], fields, f"$.requirements[{index}].required_when")
+
+    yield from _fee_problems(definition["fee"], fields)
+
+    seen_ids: dict[str, str] = {}
+    for step_id, path, step in _all_steps(definition["steps"], "$.steps"):
+        if step_id in seen_ids:
+            yield {"path": path, "message": f"step id {step_id!r} is already used at {seen_ids[step_id]}; step ids must be unique"}
+        seen_ids[step_id] = path
+        if step["type"] == "review" and step["agency"] not in agencies:
+            yield {"path": f"{path}.agency", "message": f"agency {step['agency']!r} is not listed in $.agencies"}
+        if step["type"] == "check":
+            for index, rule in enumerate(step["rules"]):
+                yield from _fact_problems(rule["when"], fields, f"{path}.rules[{index}].when")
+        if step["type"] == "choice":
+            for index, choice in enumerate(step["choices"]):
+                yield from _fact_problems(choice["when"], fields, f"{path}.choices[{index}].when")
+        if step["type"] == "payment" and definition["fee"].get("amount") == "0.00":
+            yield {"path": path, "message": "a payment step needs a fee above 0.00"}
+
+    yield from _flow_problems(definition["start"], definition["steps"], "$")
+
+
+def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    for fact in rules.facts_in(condition):
+        scope, name = fact.split(".", 1)
+        if scope == "form" and name not in fields:
+            yield {"path": path, "message": f"reads {fact!r}, but the form has no field {name!r}"}
+        if scope == "citizen" and name not in rules.CITIZEN_FACTS:
+            yield {"path": path, "message": f"reads {fact!r}; citizen facts are {', '.join(sorted(rules.CITIZEN_FACTS))}"}
+
+
+def _fee_problems(fee: Mapping[str, Any], fields: Mapping[str, Any]) -> Iterator[Problem]:
+    if "formula" in fee:
+        try:
+            names = formula_names(fee["formula"])
+        except FormulaError as error:
+            yield {"path": "$.fee.formula", "message": str(error)}
+            names = set()
+        for name in sorted(names):
+            if name not in fields:
+                yield {"path": "$.fee.formula", "message": f"uses {name!r}, which is not a field of the form"}
+            elif fields[name].get("type") not in NUMERIC:
+                yield {"path": "$.fee.formula", "message": f"uses {name!r}, which is not a numeric field"}
+    if "minimum" in fee and "maximum" in fee and float(fee["minimum"]) > float(fee["maximum"]):
+        yield {"path": "$.fee", "message": "minimum is above maximum"}
+
+
+def _targets(step: Mapping[str, Any]) -> list[str]:
+    targets = [step["next"]] if "next" in step else []
+    if step["type"] == "choice":
+        targets += [choice["next"] for choice in step["choices"]] + [step["default"]]
+    return targets
+
+
+def _flow_problems(start: str, steps: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    """References, reachability and termination within one flow (top level or a branch)."""
+    steps_path = f"{path}.steps"
+    if start not in steps:
+        yield {"path": f"{path}.start", "message": f"starts at {start!r}, which is not a step here"}
+        return
+    for step_id, step in steps.items():
+        for target in _targets(step):
+            if target not in steps:
+                yield {"path": f"{steps_path}.{step_id}", "message": f"goes to {target!r}, which is not a step in the same flow"}
+        for index, branch in enumerate(step.get("branches", ())):
+            yield from _flow_problems(branch["start"], branch["steps"], f"{steps_path}.{step_id}.branches[{index}]")
+
+    reachable: set[str] = set()
+    pending = [start]
+    while pending:
+        current = pending.pop()
+        if current in reachable or current not in steps:
+            continue
+        reachable.add(current)
+        pending.extend(_targets(steps[current]))
+    for step_id in steps:
+        if step_id not in reachable:
+            yield {"path": f"{steps_path}.{step_id}", "message": f"step {step_id!r} can never be reached from {start!r}"}
+
+    ends = {step_id for step_id, step in steps.items() if step.get("end")}
+    finishing: set[str] = set(ends)
+    changed = True
+    while changed:
+        changed = False
+        for step_id, step in steps.items():
+            if step_id not in finishing and any(target in finishing for target in _targets(step)):
+                finishing.add(step_id)
+                changed = True
+    for step_id in sorted(reachable - finishing):
+        yield {"path": f"{steps_path}.{step_id}", "message": f"step {step_id!r} never reaches an end (a loop with no way out)"}

@@ -1,0 +1,84 @@
+"""Single-table keys: the one place that knows how items are addressed.
+
+Access patterns (each is one DynamoDB call; no Scan anywhere):
+
+| pattern                                   | call                                             |
+|-------------------------------------------|--------------------------------------------------|
+| a citizen's whole record (``GET /me``)    | Query ``by_owner`` where gsi1pk = owner(curp)    |
+| one application                           | GetItem pk = application(id), sk = APPLICATION   |
+| an application's audit timeline           | Query pk = application(id), sk begins_with EV#   |
+| one review task                           | GetItem pk = review(id), sk = REVIEW             |
+| an agency's open reviews, oldest deadline | Query ``by_queue`` where gsi2pk = queue(agency)  |
+| a payment by its reference                | GetItem pk = payment(ref), sk = PAYMENT          |
+| an issued credential (public verify)      | GetItem pk = credential(id), sk = CREDENTIAL     |
+| the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
+| one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
+| idempotency records (Powertools)          | pk = idempotency#<command>, sk = key hash        |
+
+Citizen-owned items (profile, applications, credentials, subscriptions) carry
+``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
+audit events, reviews and payments do not, which keeps that record small.
+Open reviews carry ``gsi2pk = queue(agency)`` only while open (a sparse index).
+"""
+
+from __future__ import annotations
+
+APPLICATION_SK = "APPLICATION"
+PROFILE_SK = "PROFILE"
+REVIEW_SK = "REVIEW"
+PAYMENT_SK = "PAYMENT"
+CREDENTIAL_SK = "CREDENTIAL"
+CATALOG_PK = "CATALOG"
+AUDIT_PREFIX = "EV#"
+AUDIT_SEQUENCE_WIDTH = 6
+
+
+def citizen(curp: str) -> str:
+    return f"CITIZEN#{curp}"
+
+
+def owner(curp: str) -> str:
+    """Partition of the ``by_owner`` index holding a citizen's whole record."""
+    return f"OWNER#{curp}"
+
+
+def application(application_id: str) -> str:
+    return f"APP#{application_id}"
+
+
+def audit_event(sequence: int) -> str:
+    return f"{AUDIT_PREFIX}{sequence:0{AUDIT_SEQUENCE_WIDTH}d}"
+
+
+def review(review_id: str) -> str:
+    return f"REVIEW#{review_id}"
+
+
+def queue(agency: str) -> str:
+    """Partition of the ``by_queue`` index: an agency's open reviews."""
+    return f"QUEUE#{agency}"
+
+
+def queue_order(deadline_iso: str, review_id: str) -> str:
+    return f"{deadline_iso}#{review_id}"
+
+
+def payment(reference: str) -> str:
+    return f"PAY#{reference}"
+
+
+def credential(document_id: str) -> str:
+    return f"CRED#{document_id}"
+
+
+def procedure(code: str) -> str:
+    return f"PROC#{code}"
+
+
+def procedure_version(version: int) -> str:
+    return f"V#{version:06d}"
+
+
+def owner_order(kind: str, created_at: str, item_id: str) -> str:
+    """Sort key inside a citizen's record: grouped by kind, newest last."""
+    return f"{kind}#{created_at}#{item_id}"

@@ -1,0 +1,229 @@
+"""PynamoDB models: every entity shares the one table (see ``keys`` for the layout).
+
+The table name, region and endpoint are bound at run time by ``bind_models`` from the
+settings (the composition root calls it), never at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+OWNER_INDEX = "by_owner"
+QUEUE_INDEX = "by_queue"
+
+
+class _TableMeta:
+    table_name: str | None = None
+    region: str | None = None
+    host: str | None = None
+    max_retry_attempts = 3
+    max_pool_connections = 50
+
+
+class ByOwner(GlobalSecondaryIndex["Entity"]):
+    class Meta:
+        index_name = OWNER_INDEX
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class ByQueue(GlobalSecondaryIndex["Entity"]):
+    class Meta:
+        index_name = QUEUE_INDEX
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Entity(Model):
+    """Base of every item in the table; ``kind`` tells the entity apart."""
+
+    Meta = _TableMeta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+
+    by_owner = ByOwner()
+    by_queue = ByQueue()
+
+
+class Profile(Entity, discriminator="profile"):
+    curp = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(default="es")
+    created_at = UnicodeAttribute()
+
+
+class Application(Entity, discriminator="application"):
+    id = UnicodeAttribute()
+    owner_curp = UnicodeAttribute()
+    procedure_code = UnicodeAttribute()
+    procedure_version = NumberAttribute()
+    state_machine_arn = UnicodeAttribute()
+    agency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    data = JSONAttribute(default=dict)
+    documents = JSONAttribute(default=dict)
+    fee = UnicodeAttribute(null=True)
+    current_step = UnicodeAttribute(null=True)
+    current_agency = UnicodeAttribute(null=True)
+    deadline = UnicodeAttribute(null=True)
+    execution_name = UnicodeAttribute(null=True)
+    issued = JSONAttribute(default=list)
+    agencies = ListAttribute(of=UnicodeAttribute, default=list)
+    current_review = UnicodeAttribute(null=True)
+    payment_reference = UnicodeAttribute(null=True)
+    clocks = JSONAttribute(default=dict)
+    applied_keys = ListAttribute(of=UnicodeAttribute, default=list)
+    audit_seq = NumberAttribute(default=0)
+    audit_hash = UnicodeAttribute(default="")
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    submitted_at = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class AuditEvent(Entity, discriminator="audit"):
+    application_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    at = UnicodeAttribute()
+    actor = JSONAttribute()
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    details = JSONAttribute(default=dict)
+    prev_hash = UnicodeAttribute()
+    hash = UnicodeAttribute()
+
+
+class Review(Entity, discriminator="review"):
+    id = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    procedure_code = UnicodeAttribute()
+    step = UnicodeAttribute()
+    agency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    opened_at = UnicodeAttribute()
+    deadline = UnicodeAttribute()
+    task_token = UnicodeAttribute(null=True)
+    corrections_token = UnicodeAttribute(null=True)
+    escalated = NumberAttribute(default=0)
+    decision = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class Payment(Entity, discriminator="payment"):
+    reference = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    amount = UnicodeAttribute()
+    currency = UnicodeAttribute(default="MXN")
+    expires_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    task_token = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    paid_at = UnicodeAttribute(null=True)
+    bank_event_id = UnicodeAttribute(null=True)
+
+
+class Credential(Entity, discriminator="credential"):
+    id = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    payload = UnicodeAttribute()
+    signature = UnicodeAttribute()
+    key_id = UnicodeAttribute()
+    algorithm = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+
+
+class ProcedureVersion(Entity, discriminator="procedure"):
+    code = UnicodeAttribute()
+    version = NumberAttribute()
+    definition = JSONAttribute()
+    digest = UnicodeAttribute()
+    state_machine_arn = UnicodeAttribute()
+    published_at = UnicodeAttribute()
+    published_by = UnicodeAttribute()
+
+
+ENTITIES: tuple[type[Entity], ...] = (
+    Entity,
+    Profile,
+    Application,
+    AuditEvent,
+    Review,
+    Payment,
+    Credential,
+    ProcedureVersion,
+)
+
+
+def bind_models(table_name: str, region: str, host: str | None) -> None:
+    """Point every model at the table; drops cached connections (tests rebind freely)."""
+    _TableMeta.table_name = table_name
+    _TableMeta.region = region
+    _TableMeta.host = host
+    for model in ENTITIES:
+        model._connection = None
+    for index in (Entity.by_owner, Entity.by_queue):
+        index._connection = None  # type: ignore[attr-defined]
+
+
+def transaction() -> TransactWrite:
+    """A write transaction on the bound table's connection."""
+    return TransactWrite(connection=Connection(region=_TableMeta.region, host=_TableMeta.host))
+
+
+def table_schema() -> dict[str, Any]:
+    """Key schema, attributes and indexes of the table, for the infra description."""
+    return {
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": OWNER_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+            {
+                "IndexName": QUEUE_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "gsi2pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi2sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+        ],
+    }

@@ -1,0 +1,156 @@
+"""What each Step Functions Task does: the domain side of the Lambda step handlers.
+
+Every event carries the application id, the step id, the execution name and the time
+the state was entered; together they make the idempotency ``key`` of the step, so a
+Task retried by Step Functions changes nothing twice.  A concurrent change surfaces as
+``TransientFailure`` so the state machine's Retry reloads and tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar
+
+from chalicelib.applications import transitions as status
+from chalicelib.applications.reviews import Reviews
+from chalicelib.applications.service import Applications, facts_for
+from chalicelib.applications.transitions import SYSTEM, Change, Transitions
+from chalicelib.core.errors import Conflict, TransientFailure
+from chalicelib.credentials.service import Credentials
+from chalicelib.payments.service import Payments
+from chalicelib.procedures import rules
+from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.store import keys
+from chalicelib.store.models import Application
+
+Event = Mapping[str, Any]
+F = TypeVar("F", bound=Callable[..., Any])
+CLOSE_REASONS = {
+    "corrections_lapsed": "El plazo para presentar las correcciones venció sin respuesta.",
+    "payment_expired": "La línea de captura venció sin pago.",
+}
+
+
+def _conflicts_are_transient(method: F) -> F:
+    @wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except Conflict as error:
+            raise TransientFailure(error.message) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def step_key(event: Event, role: str) -> str:
+    return f"{event['execution']}/{event['step']}/{event['entered']}/{role}"
+
+
+class Steps:
+    def __init__(
+        self,
+        applications: Applications,
+        catalogue: Catalogue,
+        transitions: Transitions,
+        reviews: Reviews,
+        payments: Payments,
+        credentials: Credentials,
+    ) -> None:
+        self._applications = applications
+        self._catalogue = catalogue
+        self._transitions = transitions
+        self._reviews = reviews
+        self._payments = payments
+        self._credentials = credentials
+
+    def _load(self, event: Event) -> tuple[Application, dict[str, Any], dict[str, Any]]:
+        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        definition = self._applications.definition(application)
+        step = self._catalogue.step(application.procedure_code, application.procedure_version, event["step"])
+        return application, definition, step
+
+    @_conflicts_are_transient
+    def check(self, event: Event) -> dict[str, Any]:
+        """Automatic checks (rules over the form and the citizen record), or a choice."""
+        application, _, step = self._load(event)
+        facts = facts_for(application)
+        if step["type"] == "choice":
+            for choice in step["choices"]:
+                if rules.evaluate(choice["when"], facts):
+                    return {"route": choice["next"]}
+            return {"route": step["default"]}
+        failed = [rule["message"] for rule in step["rules"] if not rules.evaluate(rule["when"], facts)]
+        if failed:
+            reason = " ".join(message["es"] for message in failed)
+            change = Change("checks.failed", to_status=status.REJECTED, reason=reason, details={"step": event["step"], "failed": failed}, notify="rejected")
+        else:
+            change = Change("checks.passed", details={"step": event["step"], "rules": len(step["rules"])})
+        self._transitions.record(application, SYSTEM, change, fields={"current_step": event["step"]}, key=step_key(event, "check"))
+        return {"passed": not failed}
+
+    @_conflicts_are_transient
+    def open(self, event: Event) -> dict[str, Any]:
+        application, _, step = self._load(event)
+        if event["kind"] == "payment":
+            return self._payments.open(application, event["step"], step, step_key(event, "open"))
+        return self._reviews.open(application, event["step"], step, step_key(event, "open"))
+
+    @_conflicts_are_transient
+    def wait(self, event: Event) -> dict[str, Any]:
+        """Attach the task token of a wait to what the person will act on."""
+        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        if event["kind"] == "payment":
+            self._payments.attach_token(application, event["token"])
+        else:
+            self._reviews.attach_token(application, event["kind"], event["token"])
+        return {}
+
+    @_conflicts_are_transient
+    def deadline(self, event: Event) -> dict[str, Any]:
+        application, _, step = self._load(event)
+        return self._reviews.deadline(application, event["step"], step, step_key(event, "deadline"))
+
+    @_conflicts_are_transient
+    def issue(self, event: Event) -> dict[str, Any]:
+        application, definition, step = self._load(event)
+        return self._credentials.issue(application, definition, event["step"], step, step_key(event, "issue"))
+
+    @_conflicts_are_transient
+    def close(self, event: Event) -> dict[str, Any]:
+        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        reason = CLOSE_REASONS.get(event.get("reason", ""), "Cerrado sin resolución.")
+        self._transitions.record(
+            application,
+            SYSTEM,
+            Change("application.closed", to_status=status.WITHDRAWN, reason=reason, details={"step": event["step"], "cause": event.get("reason")}, notify="withdrawn"),
+            fields={"deadline": None, "current_agency": None},
+            key=step_key(event, "close"),
+        )
+        return {}
+
+    @_conflicts_are_transient
+    def fail(self, event: Event) -> dict[str, Any]:
+        """A step failed after its retries: the application goes to ``error``, visibly."""
+        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        if application.status in status.FINAL:
+            return {}
+        error = event.get("error") or {}
+        cause = str(error.get("Cause", ""))[:500]
+        self._transitions.record(
+            application,
+            SYSTEM,
+            Change(
+                "workflow.failed",
+                to_status=status.ERROR,
+                reason=f"{error.get('Error', 'Error')}: {cause}".strip(": "),
+                details={"error": error.get("Error"), "execution": event.get("execution")},
+                notify="error",
+            ),
+            key=f"{event.get('execution')}/fail",
+        )
+        return {}
+
+
+def _key(application_id: str) -> tuple[str, str]:
+    return keys.application(application_id), keys.APPLICATION_SK

@@ -1,0 +1,132 @@
+"""The embedded local stack (``make run``): moto as AWS, our state machines and handlers
+for real, the API and the web pages on one port of 127.0.0.1.
+
+    python -m infra.local [--port 8000] [--moto-port 4566] [--legal-day-seconds 60]
+
+Prints the URL (and ``READY <url>`` for scripts) and runs until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+REGION = "us-east-1"
+STAGE = "local"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    url: str
+    moto_url: str
+    environment: dict[str, str]
+    stop: Any
+
+
+def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verbose: bool = False) -> Stack:
+    """Start moto, provision, seed and serve; returns once the URL answers."""
+    port = port or free_port()
+    moto_port = moto_port or free_port()
+    moto_url = f"http://127.0.0.1:{moto_port}"
+    url = f"http://127.0.0.1:{port}"
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+        AWS_ENDPOINT_URL=moto_url,
+        MOTO_PORT=str(moto_port),
+    )
+    os.environ.pop("AWS_PROFILE", None)
+
+    from moto.moto_api._internal import moto_api_backend
+    from moto.server import ThreadedMotoServer
+
+    from infra import lambda_adapter
+
+    if not verbose:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    lambda_adapter.install()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=verbose)
+    moto.start()
+    moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
+
+    import app as application
+    from chalicelib.core import container as composition
+    from infra.provision import Provisioner
+    from infra.sandbox import register_sandbox
+    from infra.seed import create_users, publish_procedures
+    from infra.server import LocalServer
+
+    provisioner = Provisioner(STAGE, REGION)
+    env = provisioner.provision(
+        application.app,
+        {
+            "PublicApiUrl": f"{url}/api",
+            "PublicWebUrl": url,
+            "BankWebhookSecret": secrets.token_hex(32),
+            "LegalDaySeconds": str(legal_day_seconds),
+        },
+    )
+    os.environ.update(env)
+    os.environ["SANDBOX_ENABLED"] = "true"
+    composition.reset()
+    register_sandbox(application.app)
+    publish_procedures()
+    create_users(provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
+
+    config = {
+        "api": f"{url}/api",
+        "aws": {"endpoint": moto_url, "region": REGION},
+        "cognito": {"userPoolId": env["USER_POOL_ID"], "clientId": env["USER_POOL_CLIENT_ID"]},
+        "stage": STAGE,
+        "sandbox": True,
+    }
+    server = LocalServer(("127.0.0.1", port), application.app, config, verbose=verbose)
+    thread = threading.Thread(target=server.serve_forever, name="ventanilla-http", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        moto.stop()
+
+    return Stack(url=url, moto_url=moto_url, environment=env, stop=stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Ventanilla's embedded local stack")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0") or 0))
+    parser.add_argument("--legal-day-seconds", default=os.environ.get("LEGAL_DAY_SECONDS", "60"), help="wall-clock seconds a legal day lasts for deadline timers (86400 = real time)")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose)
+    print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
+    print(f"READY {stack.url}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    done.wait()
+    print("Stopping Ventanilla…", flush=True)
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

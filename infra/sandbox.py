@@ -1,0 +1,54 @@
+"""Local-stack-only routes: a sandbox bank and a window on the SMS the embedded SNS got.
+
+Registered by ``infra/local.py`` (and the tests), never by ``app.py``: they do not
+exist on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import requests
+from chalice import Response
+
+from chalicelib.api.http import ApiBlueprint, json_body, json_response
+from chalicelib.core.container import container
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.payments import signature
+
+sandbox = ApiBlueprint(__name__)
+
+
+@sandbox.route("/sandbox/bank/pay", methods=["POST"])
+def sandbox_pay() -> Response:
+    """Pay a línea de captura at the sandbox bank: it sends the signed webhook, as a bank would."""
+    body = json_body(sandbox.current_request)
+    reference = body.get("reference") if isinstance(body, dict) else None
+    if not isinstance(reference, str):
+        raise ValidationFailed.field("reference", "is required: the 20-digit línea de captura")
+    services = container()
+    payment = services.payments.get(reference)
+    event = {"event_id": f"sandbox-{uuid.uuid4()}", "reference": reference, "amount": payment.amount, "currency": payment.currency}
+    raw = json.dumps(event).encode()
+    headers = {"Content-Type": "application/json", signature.HEADER: signature.sign(services.settings.bank_webhook_secret, raw)}
+    answer = requests.post(f"{services.settings.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=30)
+    return json_response({"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()})
+
+
+@sandbox.route("/sandbox/sms", methods=["GET"])
+def sandbox_sms() -> Response:
+    """Every SMS the embedded SNS accepted, newest last; ``?phone=+52…`` filters."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    phone = (sandbox.current_request.query_params or {}).get("phone")
+    backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
+    messages = [{"id": message_id, "phone": number, "text": text} for message_id, (number, text) in backend.sms_messages.items() if phone in (None, number)]
+    return json_response({"messages": messages})
+
+
+def register_sandbox(app: Any) -> None:
+    if "/sandbox/sms" not in app.routes:
+        app.register_blueprint(sandbox)

@@ -1,0 +1,94 @@
+"""The local stack's HTTP front door: the Chalice API under /api, web/ and /config.json.
+
+One port, a thread per connection (``ThreadingHTTPServer``) with Nagle's algorithm off
+(``chalice local`` leaves it on and pays ~40 ms per keep-alive request).  The API is
+served by Chalice's own ``LocalGateway``, so routing, middleware and the Lambda proxy
+event are Chalice's, as on API Gateway.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from chalice.config import Config
+from chalice.local import LocalGateway, LocalGatewayException
+
+API_PREFIX = "/api"
+WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: LocalServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _dispatch(self) -> None:
+        path = urlsplit(self.path).path
+        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            self._api()
+        elif self.command in ("GET", "HEAD"):
+            self._static(path)
+        else:
+            self._send(405, b'{"error": {"code": "method_not_allowed", "message": "static files are read-only", "details": null}}', {"Content-Type": "application/json"})
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
+
+    def _api(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        path = self.path[len(API_PREFIX) :] or "/"
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        try:
+            response = self.server.gateway.handle_request(self.command, path, headers, body)
+        except LocalGatewayException as error:
+            self._send(error.CODE, error.body or b"", dict(error.headers))
+            return
+        payload = response.get("body") or b""
+        if isinstance(payload, str):
+            payload = payload.encode()
+        out = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            out[name] = ", ".join(values)
+        self._send(response["statusCode"], payload, out)
+
+    def _static(self, path: str) -> None:
+        if path == "/config.json":
+            self._send(200, json.dumps(self.server.config).encode(), {"Content-Type": "application/json", "Cache-Control": "no-store"})
+            return
+        relative = "index.html" if path in ("", "/") else path.lstrip("/")
+        target = (WEB_ROOT / relative).resolve()
+        if WEB_ROOT not in target.parents or not target.is_file():
+            self._send(404, b"Not found", {"Content-Type": "text/plain; charset=utf-8"})
+            return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
+        self._send(200, target.read_bytes(), {"Content-Type": content_type, "Cache-Control": "no-cache"})
+
+
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: Any, config: dict[str, Any], verbose: bool = False) -> None:
+        super().__init__(address, Handler)
+        self.gateway = LocalGateway(app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60))
+        self.config = config
+        self.verbose = verbose

@@ -1,0 +1,96 @@
+"""A driver's licence travels the whole way over HTTP against the embedded stack."""
+
+from __future__ import annotations
+
+import copy
+
+from tests.support.client import Api, wait_for, wait_for_status
+
+CITIZEN = "GOMC800101MDFMRR00"
+CITIZEN_PHONE = "+525512345678"
+FORM = {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez", "codigo_postal": "03100", "tipo_sangre": "O+", "primera_vez": True}
+PDF = b"%PDF-1.4 identificacion oficial de prueba\n%%EOF\n"
+
+
+def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
+    citizen = stack.sign_in(CITIZEN)
+    official = stack.sign_in("oficial.semovi")
+    sms_before = len(stack.sms(CITIZEN_PHONE))
+
+    draft = citizen.post("/applications", {"procedure": "licencia-conducir", "data": FORM})
+    assert draft.status_code == 201, draft.text
+    application = draft.json()
+    assert application["status"] == "draft"
+    app_id = application["id"]
+    assert set(application["missing_documents"]) == {"identificacion", "comprobante_domicilio", "constancia_examen"}
+
+    early = citizen.post(f"/applications/{app_id}/submit")
+    assert early.status_code == 422
+    assert early.json()["error"]["code"] == "documents_incomplete"
+
+    for requirement in ("identificacion", "comprobante_domicilio", "constancia_examen"):
+        citizen.upload(app_id, requirement, PDF + requirement.encode())
+
+    submitted = citizen.post(f"/applications/{app_id}/submit")
+    assert submitted.status_code == 202, submitted.text
+    assert submitted.json()["status"] == "submitted"
+
+    in_review = wait_for_status(citizen, app_id, "in_review")
+    assert in_review["current_agency"] == "SEMOVI"
+    assert in_review["deadline"]
+
+    queue = wait_for(lambda: [r for r in official.get("/agencies/SEMOVI/reviews").json()["reviews"] if r["application_id"] == app_id], "the review in SEMOVI's queue")
+    decided = official.post(f"/reviews/{queue[0]['review_id']}/decision", {"decision": "approve", "reason": "Documentos y examen en regla."})
+    assert decided.status_code == 200, decided.text
+
+    awaiting = wait_for_status(citizen, app_id, "awaiting_payment")
+    slip = citizen.post(f"/applications/{app_id}/payment").json()
+    assert slip["amount"] == "1016.00" and slip["currency"] == "MXN" and len(slip["reference"]) == 20
+    assert awaiting["payment_reference"] == slip["reference"]
+
+    paid = stack.anonymous().post("/sandbox/bank/pay", {"reference": slip["reference"]})
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["webhook_status"] == 200
+
+    issued = wait_for_status(citizen, app_id, "issued")
+    document = issued["issued"][0]
+    assert document["type"] == "licencia-conducir-a"
+
+    verified = stack.anonymous().get(f"/verify/{document['id']}").json()
+    assert verified["valid"] is True
+    assert verified["holder_initials"] == "G.M.C."
+    assert verified["agency"] == "SEMOVI"
+    assert "holder_name" not in verified and "curp" not in str(verified).lower()
+
+    printable = citizen.get(f"/documents/{document['id']}").json()
+    assert printable["qr_svg"].startswith("<svg") and printable["verify_url"].endswith(document["id"])
+
+    audit = citizen.get(f"/applications/{app_id}/audit").json()["events"]
+    actions = [event["action"] for event in audit]
+    for expected in (
+        "application.created",
+        "document.declared",
+        "application.submitted",
+        "checks.passed",
+        "review.opened",
+        "review.approved",
+        "payment.requested",
+        "payment.received",
+        "document.issued",
+        "document.verified",
+    ):
+        assert expected in actions, actions
+    assert citizen.get(f"/applications/{app_id}/audit/verify").json()["intact"] is True
+    assert official.get(f"/applications/{app_id}/audit/verify").json()["intact"] is True
+
+    texts = [message["text"] for message in stack.sms(CITIZEN_PHONE)[sms_before:]]
+    assert any(app_id in text and "recibimos su tramite" in text for text in texts)
+    assert any("en revision" in text for text in texts)
+    assert any(slip["reference"] in text for text in texts)
+    assert any("fue emitido" in text for text in texts)
+
+    record = citizen.get("/me").json()
+    assert any(item["id"] == app_id and item["status"] == "issued" for item in record["applications"])
+    assert any(item["id"] == document["id"] for item in record["documents"])
+    assert record["profile"]["phone"] == CITIZEN_PHONE
+    assert copy.deepcopy(record)  # plain JSON

@@ -1,0 +1,49 @@
+"""Start the embedded stack exactly as `make run` does, in a child process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def running_stack(legal_day_seconds: str = "60") -> Iterator[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name in ("AWS_ENDPOINT_URL", "MOTO_PORT", "PORT"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local", "--port", "0", "--legal-day-seconds", legal_day_seconds],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    url = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("READY "):
+            url = line.split()[1]
+            break
+    if url is None:
+        process.kill()
+        raise RuntimeError("the local stack did not start:\n" + "".join(lines[-40:]))
+    drain = threading.Thread(target=lambda: [lines.append(line) for line in process.stdout or []], daemon=True)
+    drain.start()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
