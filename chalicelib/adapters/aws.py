@@ -11,6 +11,7 @@ import binascii
 import hashlib
 import json
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
@@ -137,6 +138,11 @@ class S3Documents:
         params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type, "ContentLength": size, "ChecksumSHA256": checksum}
         url = self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_seconds)
         return {"method": "PUT", "url": url, "headers": {"Content-Type": content_type, "x-amz-checksum-sha256": checksum}}
+
+    def download_url(self, key: str, filename: str, expires_seconds: int) -> str:
+        disposition = f"inline; filename*=UTF-8''{quote(filename)}"
+        params = {"Bucket": self._bucket, "Key": key, "ResponseContentDisposition": disposition}
+        return str(self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_seconds))
 
     def describe(self, key: str) -> StoredObject | None:
         try:

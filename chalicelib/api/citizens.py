@@ -40,6 +40,11 @@ def declare_document(id: str) -> Response:
     return json_response(upload, status=201)
 
 
+@citizens.route("/applications/{id}/documents/{requirement}", methods=["GET"])
+def read_document(id: str, requirement: str) -> Response:
+    return json_response(container().applications.document_url(principal_of(citizens.current_request), id, requirement))
+
+
 @citizens.route("/applications/{id}/submit", methods=["POST"])
 def submit_application(id: str) -> Response:
     services = container()

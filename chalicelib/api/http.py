@@ -17,7 +17,8 @@ from chalicelib.api.errors import error_response, from_domain
 from chalicelib.core.container import container
 from chalicelib.core.errors import DomainError, NotAuthenticated, PayloadTooLarge, ValidationFailed
 from chalicelib.core.observability import logger
-from chalicelib.identity.principal import ANONYMOUS, Principal
+from chalicelib.identity.curp import parse_curp
+from chalicelib.identity.principal import ANONYMOUS, CITIZEN, Principal
 
 MAX_BODY_BYTES = 256 * 1024
 PRINCIPAL = "ventanilla.principal"
@@ -63,10 +64,21 @@ def authenticate(event: Request, get_response: Callable[[Request], Response]) ->
         return from_domain(error)
     granted = principal.roles | {ANONYMOUS}
     if not granted & roles:
+        if header and not principal.roles and CITIZEN in roles:
+            return _not_a_citizen(principal)
         return error_response(403, "forbidden", f"your roles ({', '.join(sorted(principal.roles)) or 'none'}) may not call {event.method} {resource}")
     event.context[PRINCIPAL] = principal
     logger.append_keys(path=resource)
     return get_response(event)
+
+
+def _not_a_citizen(principal: Principal) -> Response:
+    """Signed in, no staff group, and the username is not a valid CURP: say exactly why."""
+    try:
+        parse_curp(principal.username, field="username")
+    except ValidationFailed as error:
+        return error_response(403, "invalid_curp", f"citizens sign in with their CURP; {error.message}", error.details)
+    return error_response(403, "forbidden", "this account has no role here")
 
 
 def principal_of(request: Request) -> Principal:

@@ -27,6 +27,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/applications/{id}"): OWNER_OR_AGENCY,
     ("PATCH", "/applications/{id}"): CITIZENS,
     ("POST", "/applications/{id}/documents"): CITIZENS,
+    ("GET", "/applications/{id}/documents/{requirement}"): OWNER_OR_AGENCY,
     ("POST", "/applications/{id}/submit"): CITIZENS,
     ("GET", "/applications/{id}/audit"): OWNER_OR_AGENCY,
     ("GET", "/applications/{id}/audit/verify"): OWNER_OR_AGENCY,

@@ -28,6 +28,7 @@ from chalicelib.store.models import Application, AuditEvent, Credential, Entity,
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 ID_LENGTH = 10
 UPLOAD_URL_SECONDS = 900
+DOWNLOAD_URL_SECONDS = 300
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _FILENAME = re.compile(r"^[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}$")
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
@@ -262,6 +263,15 @@ class Applications:
             fields={"documents": documents},
         )
         return {"requirement": code, "upload": upload, "expires_in": UPLOAD_URL_SECONDS}
+
+    def document_url(self, principal: Principal, application_id: str, requirement: str) -> dict[str, Any]:
+        """A short-lived link to read one uploaded document (owner or its agency)."""
+        application = self.readable(principal, application_id)
+        record = (application.documents or {}).get(requirement)
+        if record is None:
+            raise NotFound(f"no document {requirement!r} on this application", code="unknown_document")
+        url = self._documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
+        return {"requirement": requirement, "filename": record["filename"], "content_type": record["content_type"], "url": url, "expires_in": DOWNLOAD_URL_SECONDS}
 
     def submit(self, principal: Principal, application_id: str) -> Application:
         application = self._editable(principal, application_id)
