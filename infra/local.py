@@ -57,11 +57,12 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     from moto.moto_api._internal import moto_api_backend
     from moto.server import ThreadedMotoServer
 
-    from infra import lambda_adapter
+    from infra import lambda_adapter, moto_fidelity
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     lambda_adapter.install()
+    moto_fidelity.serialize_dynamodb_writes()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=verbose)
     moto.start()
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})

@@ -5,11 +5,12 @@ function, shape the response."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Blueprint, Chalice, Response
 from chalice.app import Request
 
 from chalicelib.api import policy
@@ -22,7 +23,27 @@ from chalicelib.identity.principal import ANONYMOUS, CITIZEN, Principal
 
 MAX_BODY_BYTES = 256 * 1024
 PRINCIPAL = "ventanilla.principal"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 ANONYMOUS_PRINCIPAL = Principal(username="")
+
+
+class App(Chalice):
+    """Chalice with the current request kept per thread.
+
+    On Lambda one container serves one request at a time; the local stack serves many
+    at once from threads, where Chalice's single ``current_request`` attribute would let
+    one request read another's headers.
+    """
+
+    _requests = threading.local()
+
+    @property  # type: ignore[override]
+    def current_request(self) -> Request | None:
+        return getattr(self._requests, "request", None)
+
+    @current_request.setter
+    def current_request(self, request: Request | None) -> None:
+        self._requests.request = request
 
 
 class ApiBlueprint(Blueprint):
@@ -49,7 +70,9 @@ def authenticate(event: Request, get_response: Callable[[Request], Response]) ->
     resource = event.context.get("resourcePath", "")
     roles = policy.allowed(event.method, resource)
     if roles is None:
-        return error_response(403, "no_rule", f"{event.method} {resource} has no authorisation rule")
+        return error_response(405, "method_not_allowed", f"{event.method} is not allowed on {resource}")
+    if event.method in BODY_METHODS and _content_type(event) != "application/json":
+        return error_response(415, "unsupported_media_type", "Content-Type: must be application/json", [{"field": "Content-Type", "message": "must be application/json"}])
     header = event.headers.get("authorization") or ""
     principal = ANONYMOUS_PRINCIPAL
     try:
@@ -81,6 +104,10 @@ def _not_a_citizen(principal: Principal) -> Response:
     return error_response(403, "forbidden", "this account has no role here")
 
 
+def _content_type(request: Request) -> str:
+    return str(request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+
+
 def principal_of(request: Request) -> Principal:
     principal: Principal = request.context[PRINCIPAL]
     return principal
@@ -90,9 +117,6 @@ def json_body(request: Request) -> Any:
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
-    content_type = (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise ValidationFailed.field("Content-Type", "must be application/json", code="unsupported_media_type")
     if not raw.strip():
         return {}
     try:

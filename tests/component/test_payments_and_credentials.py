@@ -1,0 +1,88 @@
+"""Payment by línea de captura (signed webhook, recorded once) and the signed licence."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.payments import signature
+from tests.support.flows import bank_pays, open_review, submitted_licence, table, wait_status
+from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
+
+
+def approved_licence(aws: Aws, citizen: HttpUser) -> tuple[str, dict[str, object]]:
+    official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{citizen.username.lower()}")
+    application_id = submitted_licence(citizen)
+    review = open_review(official, application_id)
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Documentos en regla"})
+    wait_status(citizen, application_id, "awaiting_payment")
+    slip = citizen.post(f"/applications/{application_id}/payment").body
+    return application_id, slip
+
+
+def test_payment_confirmed_twice_is_recorded_once_and_issues_the_licence(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id, slip = approved_licence(aws, citizen)
+    assert slip["amount"] == "1016.00" and slip["currency"] == "MXN"
+    assert "no tiene ningún otro costo" in slip["notice"]["es"]
+    first = bank_pays(aws, slip["reference"], "1016.00", "evt-1")
+    second = bank_pays(aws, slip["reference"], "1016.00", "evt-1")
+    assert first.status_code == 200 and first.body["status"] == "recorded"
+    assert second.status_code == 200 and second.body["status"] == "already_recorded"
+    issued = wait_status(citizen, application_id, "issued")
+    events = [event["action"] for event in citizen.get(f"/applications/{application_id}/audit").body["events"]]
+    assert events.count("payment.received") == 1
+    assert issued["issued"][0]["verify_url"].endswith(issued["issued"][0]["id"])
+
+
+def test_webhook_refuses_bad_signatures_amounts_and_references(aws: Aws) -> None:
+    citizen = aws.user()
+    _, slip = approved_licence(aws, citizen)
+    raw = json.dumps({"event_id": "evt-x", "reference": slip["reference"], "amount": "1016.00"}).encode()
+    bank = aws.anonymous()
+    unsigned = bank.request("POST", "/payments/webhook", raw=raw)
+    assert unsigned.status_code == 401 and unsigned.body["error"]["code"] == "signature_missing"
+    forged = bank.request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign("wrong-secret", raw)})
+    assert forged.status_code == 401 and forged.body["error"]["code"] == "signature_invalid"
+    stale = bank.request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw, timestamp=1_000_000_000)})
+    assert stale.status_code == 401 and stale.body["error"]["code"] == "signature_expired"
+    short = bank_pays(aws, slip["reference"], "10.00")
+    assert short.status_code == 422 and short.body["error"]["details"][0]["field"] == "amount"
+    typo = slip["reference"][:-1] + str((int(slip["reference"][-1]) + 1) % 10)
+    assert bank_pays(aws, typo, "1016.00").status_code == 422
+
+
+def test_tampered_credential_verifies_false(aws: Aws) -> None:
+    citizen = aws.user(name="Rosa Elena Campos")
+    application_id, slip = approved_licence(aws, citizen)
+    bank_pays(aws, slip["reference"], "1016.00", f"evt-{application_id}")
+    document_id = wait_status(citizen, application_id, "issued")["issued"][0]["id"]
+    anyone = aws.anonymous()
+    genuine = anyone.get(f"/verify/{document_id}").body
+    assert genuine["valid"] is True and genuine["signature"] == "valid"
+    assert set(genuine) >= {"type", "holder_initials", "valid_from", "valid_until", "agency"}
+    assert "Rosa" not in json.dumps(genuine) and citizen.username not in json.dumps(genuine)
+
+    item = table(aws).get_item(Key={"pk": f"CRED#{document_id}", "sk": "CREDENTIAL"})["Item"]
+    payload = json.loads(item["payload"])
+    payload["valid_until"] = "2099-12-31"
+    table(aws).update_item(
+        Key={"pk": f"CRED#{document_id}", "sk": "CREDENTIAL"}, UpdateExpression="SET payload = :p", ExpressionAttributeValues={":p": json.dumps(payload, sort_keys=True, separators=(",", ":"))}
+    )
+    tampered = anyone.get(f"/verify/{document_id}").body
+    assert tampered == {"valid": False, "document_id": document_id, "signature": "invalid"}
+    verifications = [e for e in citizen.get(f"/applications/{application_id}/audit").body["events"] if e["action"] == "document.verified"]
+    assert [e["details"]["valid"] for e in verifications] == [True, False]
+    assert anyone.get("/verify/no-such-document-id").status_code == 404
+
+
+def test_the_qr_of_a_licence_opens_the_public_page(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id, slip = approved_licence(aws, citizen)
+    bank_pays(aws, slip["reference"], "1016.00", f"evt-qr-{application_id}")
+    document_id = wait_status(citizen, application_id, "issued")["issued"][0]["id"]
+    printable = citizen.get(f"/documents/{document_id}").body
+    assert printable["signature_valid"] is True and printable["qr_svg"].startswith("<svg")
+    browser = aws.anonymous().request("GET", f"/verify/{document_id}", headers={"Accept": "text/html"})
+    assert browser.status_code == 302
+    assert browser.headers["Location"].endswith(f"/#/verify/{document_id}")
+    assert aws.user().get(f"/documents/{document_id}").status_code == 404

@@ -1,0 +1,125 @@
+"""moto's recommended in-process setup for the component and workflow tiers.
+
+Fake credentials first, ``mock_aws`` (with real ASL execution) started before any
+client, then the resources built from ``infra/stack.py`` by the same provisioner the
+local stack uses, and the shipped procedures published through the catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from chalice.test import Client
+from moto import mock_aws
+
+from tests.support.client import DEMO_PASSWORD
+from tests.support.people import new_curp, new_phone
+
+REGION = "us-east-1"
+WEBHOOK_SECRET = "test-webhook-secret"
+
+
+@dataclass
+class Aws:
+    env: dict[str, str]
+    client: Client
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def idp(self) -> Any:
+        return boto3.client("cognito-idp", region_name=REGION)
+
+    def user(self, username: str | None = None, phone: str | None = None, groups: tuple[str, ...] = (), name: str = "Persona de Prueba") -> HttpUser:
+        username = username or new_curp()
+        idp = self.idp
+        attributes = [{"Name": "phone_number", "Value": phone or new_phone()}, {"Name": "name", "Value": name}]
+        idp.sign_up(ClientId=self.env["USER_POOL_CLIENT_ID"], Username=username, Password=DEMO_PASSWORD, UserAttributes=attributes)
+        idp.admin_confirm_sign_up(UserPoolId=self.env["USER_POOL_ID"], Username=username)
+        for group in groups:
+            with suppress(idp.exceptions.GroupExistsException):
+                idp.create_group(GroupName=group, UserPoolId=self.env["USER_POOL_ID"])
+            idp.admin_add_user_to_group(UserPoolId=self.env["USER_POOL_ID"], Username=username, GroupName=group)
+        result = idp.initiate_auth(ClientId=self.env["USER_POOL_CLIENT_ID"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD})
+        return HttpUser(self.client, username, result["AuthenticationResult"]["IdToken"], attributes[0]["Value"])
+
+    def anonymous(self) -> HttpUser:
+        return HttpUser(self.client, "", None, None)
+
+    def sms(self, phone: str) -> list[str]:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
+        return [text for number, text in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if number == phone]
+
+
+@dataclass
+class Reply:
+    status_code: int
+    body: Any
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return self.body
+
+
+@dataclass
+class HttpUser:
+    client: Client
+    username: str
+    token: str | None
+    phone: str | None
+
+    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None) -> Reply:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        response = self.client.http.request(method, path, headers=sent, body=payload)
+        text = response.body.decode() if response.body else ""
+        return Reply(response.status_code, json.loads(text) if text.startswith(("{", "[")) else text, dict(response.headers))
+
+    def get(self, path: str, **kwargs: Any) -> Reply:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.request("POST", path, body if body is not None else {}, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.request("PATCH", path, body, **kwargs)
+
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.request("PUT", path, body, **kwargs)
+
+
+@contextmanager
+def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
+        os.environ.pop(name, None)
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        import app as application
+        from chalicelib.core import container as composition
+        from infra import lambda_adapter, moto_fidelity
+        from infra.provision import Provisioner
+        from infra.sandbox import register_sandbox
+        from infra.seed import publish_procedures
+
+        lambda_adapter.install()
+        moto_fidelity.serialize_dynamodb_writes()
+        env = Provisioner("test", REGION).provision(
+            application.app,
+            {"PublicApiUrl": "http://testserver/api", "PublicWebUrl": "http://testserver", "BankWebhookSecret": WEBHOOK_SECRET, "LegalDaySeconds": legal_day_seconds},
+        )
+        os.environ.update(env)
+        composition.reset()
+        register_sandbox(application.app)
+        publish_procedures()
+        with Client(application.app) as client:
+            yield Aws(env=env, client=client)
+        composition.reset()

@@ -1,0 +1,143 @@
+"""The driver's-licence state machine executed by moto's ASL interpreter with our
+handlers: deadlines, corrections, expiry, retries and failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib.core import container as composition
+from chalicelib.core.errors import TransientFailure
+from chalicelib.credentials.service import Credentials
+from tests.support.client import wait_for
+from tests.support.flows import bank_pays, open_review, submitted_licence, upload, wait_status
+from tests.support.inprocess import Aws
+
+
+@pytest.fixture
+def fast_legal_days(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A legal day lasts a thousandth of a second: every deadline timer fires after 1 s."""
+    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")
+    composition.reset()
+    yield
+    monkeypatch.undo()
+    composition.reset()
+
+
+def actions(user: Any, application_id: str) -> list[str]:
+    return [event["action"] for event in user.get(f"/applications/{application_id}/audit").body["events"]]
+
+
+def approve_and_pay(aws: Aws, citizen: Any, application_id: str) -> None:
+    official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{application_id.lower()}")
+    review = open_review(official, application_id)
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+    wait_status(citizen, application_id, "awaiting_payment")
+    slip = citizen.post(f"/applications/{application_id}/payment").body
+    assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}").status_code == 200
+
+
+def test_missed_deadline_escalates_to_supervisors_then_is_deemed_denied(aws: Aws, fast_legal_days: None) -> None:
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    rejected = wait_status(citizen, application_id, "rejected", timeout=60)
+    assert rejected["status"] == "rejected"
+    history = citizen.get(f"/applications/{application_id}/audit").body["events"]
+    names = [event["action"] for event in history]
+    assert names.index("review.opened") < names.index("review.escalated") < names.index("review.deemed_denied")
+    assert "negativa ficta" in history[-1]["reason"]
+    assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
+    assert any("rechazado" in text for text in aws.sms(citizen.phone or ""))
+
+
+def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    supervisor = aws.user(username="supervisora.prueba", groups=("official-SEMOVI", "supervisor-SEMOVI"))
+    official = aws.user(username="oficial.sin.supervision", groups=("official-SEMOVI",))
+    citizen = aws.user()
+    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")  # the first review's timer: 1 s
+    composition.reset()
+    application_id = submitted_licence(citizen)
+    first = open_review(supervisor, application_id)
+    monkeypatch.setenv("LEGAL_DAY_SECONDS", "60")  # the supervisors' timer: minutes
+    composition.reset()
+    escalated = wait_for(lambda: (review := open_review(supervisor, application_id))["escalated"] and review, "the escalated review")
+    assert escalated["review_id"] != first["review_id"]
+    assert all(review["application_id"] != application_id for review in official.get("/agencies/SEMOVI/reviews").body["reviews"])
+    refused = official.post(f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Yo lo apruebo"})
+    assert refused.status_code == 403
+    decided = supervisor.post(f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Revisado por supervisión"})
+    assert decided.status_code == 200, decided.body
+    assert wait_status(citizen, application_id, "awaiting_payment")["status"] == "awaiting_payment"
+
+
+def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None:
+    citizen = aws.user()
+    official = aws.user(username="oficial.prevencion", groups=("official-SEMOVI",))
+    application_id = submitted_licence(citizen)
+    review = open_review(official, application_id)
+    asked = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "El comprobante de domicilio es ilegible."})
+    assert asked.status_code == 200
+    waiting = wait_status(citizen, application_id, "changes_requested")
+    assert waiting["deadline"]
+    assert any("requiere correcciones" in text for text in aws.sms(citizen.phone or ""))
+    upload(citizen, application_id, "comprobante_domicilio", b"%PDF-1.4 comprobante legible\n%%EOF\n")
+    resubmitted = citizen.post(f"/applications/{application_id}/submit")
+    assert resubmitted.status_code == 202, resubmitted.body
+    again = wait_status(citizen, application_id, "in_review")
+    assert again["deadline"] == review["deadline"]  # paused and resumed the same day: no business day used
+    assert actions(citizen, application_id)[-1] == "review.resumed"
+    second = open_review(official, application_id)
+    assert second["review_id"] != review["review_id"]
+
+
+def test_unpaid_reference_expires_and_closes_the_application(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    citizen = aws.user()
+    official = aws.user(username="oficial.vencimiento", groups=("official-SEMOVI",))
+    application_id = submitted_licence(citizen)
+    review = open_review(official, application_id)
+    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")
+    composition.reset()
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+    closed = wait_status(citizen, application_id, "withdrawn", timeout=60)
+    monkeypatch.undo()
+    composition.reset()
+    assert closed["status"] == "withdrawn"
+    assert "línea de captura venció" in citizen.get(f"/applications/{application_id}/audit").body["events"][-1]["reason"]
+
+
+def test_a_transient_failure_is_retried_and_the_licence_is_issued(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Credentials.issue
+    calls: list[int] = []
+
+    def flaky(self: Credentials, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise TransientFailure("KMS throttled the signature")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Credentials, "issue", flaky)
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    approve_and_pay(aws, citizen, application_id)
+    issued = wait_status(citizen, application_id, "issued", "error")
+    assert issued["status"] == "issued"
+    assert len(calls) == 2
+    assert actions(citizen, application_id).count("document.issued") == 1
+
+
+def test_a_permanent_failure_lands_in_error_visibly(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Credentials, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the signing key is disabled")
+
+    monkeypatch.setattr(Credentials, "issue", broken)
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    approve_and_pay(aws, citizen, application_id)
+    failed = wait_status(citizen, application_id, "error", "issued")
+    assert failed["status"] == "error"
+    last = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]
+    assert last["action"] == "workflow.failed"
+    assert "RuntimeError" in last["reason"] and "signing key is disabled" in last["reason"]
+    assert any("problema tecnico" in text for text in aws.sms(citizen.phone or ""))
