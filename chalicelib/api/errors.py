@@ -34,5 +34,5 @@ def error_response(status: int, code: str, message: str, details: Any = None, he
 
 def from_domain(error: errors.DomainError) -> Response:
     status = status_for(error)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 and not error.code.startswith("signature_") else None
     return error_response(status, error.code, error.message, error.details, headers)

@@ -9,7 +9,8 @@ from importlib import resources
 
 from chalice import Response
 
-from chalicelib.api.http import ApiBlueprint, json_response
+from chalicelib.api.http import MAX_BODY_BYTES, ApiBlueprint, json_response
+from chalicelib.core.errors import PayloadTooLarge
 from chalicelib.core.container import container
 from chalicelib.payments.signature import HEADER
 
@@ -29,7 +30,10 @@ def verify_document(document_id: str) -> Response:
 @public.route("/payments/webhook", methods=["POST"])
 def bank_webhook() -> Response:
     request = public.current_request
-    return json_response(container().payments.confirm(request.raw_body or b"", request.headers.get(HEADER)))
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
+    return json_response(container().payments.confirm(raw, request.headers.get(HEADER)))
 
 
 @lru_cache(maxsize=1)

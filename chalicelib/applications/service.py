@@ -114,7 +114,7 @@ class Applications:
         application = self.load(application_id)
         if principal.curp and application.owner_curp == principal.curp:
             return application
-        if principal.official_of & set(application.agencies or [application.agency]):
+        if application.status != status.DRAFT and principal.official_of & set(application.agencies or [application.agency]):
             return application
         raise NotFound("no such application", code="unknown_application")
 

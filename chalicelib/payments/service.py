@@ -174,8 +174,12 @@ def _webhook_body(raw_body: bytes) -> dict[str, Any]:
         raise ValidationFailed.field("event_id", "is required: the bank's unique id of this notification")
     if not is_valid_reference(body.get("reference")):
         raise ValidationFailed.field("reference", "must be a 20-digit línea de captura with valid check digits", code="invalid_reference")
+    if body.get("currency", "MXN") != "MXN":
+        raise ValidationFailed.field("currency", "must be MXN", code="unsupported_currency")
+    if not isinstance(body.get("amount"), str):
+        raise ValidationFailed.field("amount", "must be a decimal string such as \"1016.00\"")
     try:
-        amount = Decimal(str(body.get("amount")))
+        amount = Decimal(body["amount"])
     except InvalidOperation:
         raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"') from None
     if not amount.is_finite():
