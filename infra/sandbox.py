@@ -18,11 +18,24 @@ from chalicelib.core.container import container
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.payments import signature
 
-sandbox = ApiBlueprint(__name__)
+
+def sandbox_blueprint() -> ApiBlueprint:
+    """A fresh blueprint per app (Chalice consumes a blueprint's route options when it
+    registers it, so one instance cannot be registered on two apps)."""
+    sandbox = ApiBlueprint(__name__)
+
+    @sandbox.route("/sandbox/bank/pay", methods=["POST"])
+    def pay() -> Response:
+        return sandbox_pay(sandbox)
+
+    @sandbox.route("/sandbox/sms", methods=["GET"])
+    def sms() -> Response:
+        return sandbox_sms(sandbox)
+
+    return sandbox
 
 
-@sandbox.route("/sandbox/bank/pay", methods=["POST"])
-def sandbox_pay() -> Response:
+def sandbox_pay(sandbox: ApiBlueprint) -> Response:
     """Pay a línea de captura at the sandbox bank: it sends the signed webhook, as a bank would."""
     body = json_body(sandbox.current_request)
     reference = body.get("reference") if isinstance(body, dict) else None
@@ -37,8 +50,7 @@ def sandbox_pay() -> Response:
     return json_response({"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()})
 
 
-@sandbox.route("/sandbox/sms", methods=["GET"])
-def sandbox_sms() -> Response:
+def sandbox_sms(sandbox: ApiBlueprint) -> Response:
     """Every SMS the embedded SNS accepted, newest last; ``?phone=+52…`` filters."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.sns.models import sns_backends
@@ -51,4 +63,4 @@ def sandbox_sms() -> Response:
 
 def register_sandbox(app: Any) -> None:
     if "/sandbox/sms" not in app.routes:
-        app.register_blueprint(sandbox)
+        app.register_blueprint(sandbox_blueprint())

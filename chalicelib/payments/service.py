@@ -177,7 +177,7 @@ def _webhook_body(raw_body: bytes) -> dict[str, Any]:
     if body.get("currency", "MXN") != "MXN":
         raise ValidationFailed.field("currency", "must be MXN", code="unsupported_currency")
     if not isinstance(body.get("amount"), str):
-        raise ValidationFailed.field("amount", "must be a decimal string such as \"1016.00\"")
+        raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"')
     try:
         amount = Decimal(body["amount"])
     except InvalidOperation:
