@@ -35,8 +35,10 @@ def verify_chain(events: Iterable[Mapping[str, Any]], head_seq: int, head_hash: 
     count = 0
     for expected_seq, event in enumerate(events, start=1):
         count = expected_seq
-        if event["seq"] != expected_seq:
+        if event["seq"] > expected_seq:
             return _broken(expected_seq, "missing event: the sequence jumps", event)
+        if event["seq"] < expected_seq:
+            return _broken(expected_seq, "extra event: the sequence repeats or goes back", event)
         if event["prev_hash"] != prev:
             return _broken(expected_seq, "does not follow its predecessor", event)
         if event_hash(prev, event) != event["hash"]:

@@ -14,9 +14,10 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 SERVICE = "ventanilla"
 _MASKS = (
-    (re.compile(r"\b([A-Z][AEIOUX][A-Z]{2})\d{6}[HMX][A-Z]{5}[0-9A-Z]\d\b"), r"\1**************"),
+    (re.compile(r"\b([A-Z][AEIOUX][A-Z]{2})\d{6}[HMX][A-Z]{5}[0-9A-Z]\d\b", re.IGNORECASE), r"\1**************"),
+    (re.compile(r"\b([A-ZÑ&]{3,4})\d{6}[A-Z\d]{2}[A\d]\b", re.IGNORECASE), r"\1*********"),
     (re.compile(r"\+?\b(?:52)?(\d{2})\d{6}(\d{2})\b"), r"+52\1******\2"),
-    (re.compile(r"(\"(?:task_?token|token|taskToken|corrections_token|authorization)\"\s*:\s*\")[^\"]+"), r"\1***"),
+    (re.compile(r"(\"(?:task_?token|token|corrections_token|authorization)\"\s*:\s*\")[^\"]+", re.IGNORECASE), r"\1***"),
 )
 
 

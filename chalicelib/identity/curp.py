@@ -31,10 +31,11 @@ _CURP_RE = re.compile(
     r"^[A-Z][AEIOUX][A-Z]{2}"
     r"(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])(?P<dd>0[1-9]|[12]\d|3[01])"
     r"(?P<sex>[HMX])(?P<state>[A-Z]{2})"
-    r"[B-DF-HJ-NP-TV-Z]{3}(?P<century>[0-9A-Z])\d$"
+    r"[B-DF-HJ-NP-TV-Z]{3}(?P<century>[0-9A-Z])\d$",
+    re.ASCII,
 )
 _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
-_RFC_RE = re.compile(r"^(?P<name>[A-ZÑ&]{3,4})(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])(?P<dd>0[1-9]|[12]\d|3[01])[A-Z\d]{2}[A\d]$")
+_RFC_RE = re.compile(r"^(?P<name>[A-ZÑ&]{3,4})(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])(?P<dd>0[1-9]|[12]\d|3[01])[A-Z\d]{2}[A\d]$", re.ASCII)
 _RFC_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 
 

@@ -11,7 +11,7 @@ import re
 import secrets
 from datetime import date
 
-_REFERENCE = re.compile(r"^\d{20}$")
+_REFERENCE = re.compile(r"[0-9]{20}")
 
 
 def check_digits(body: str) -> str:
@@ -24,7 +24,7 @@ def new_reference(today: date) -> str:
 
 
 def is_valid_reference(value: object) -> bool:
-    return isinstance(value, str) and bool(_REFERENCE.match(value)) and int(value) % 97 == 1
+    return isinstance(value, str) and bool(_REFERENCE.fullmatch(value)) and int(value) % 97 == 1
 
 
 def formatted(reference: str) -> str:

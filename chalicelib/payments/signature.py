@@ -35,5 +35,5 @@ def verify(secret: str, body: bytes, header: str | None, now: float | None = Non
     if abs(current - stamp) > TOLERANCE_SECONDS:
         raise NotAuthenticated("the signature is too old or from the future; replays are refused", code="signature_expired")
     expected = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given):
+    if not given.isascii() or not hmac.compare_digest(expected, given):
         raise NotAuthenticated("the signature does not match the body", code="signature_invalid")

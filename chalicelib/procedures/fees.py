@@ -40,9 +40,15 @@ def formula_names(formula: str) -> set[str]:
             raise FormulaError(f"{type(node).__name__} is not allowed; use numbers, field names, + - * / and min/max/ceil/floor")
         if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or not isinstance(node.value, int | float)):
             raise FormulaError("only numeric constants are allowed")
+        if isinstance(node, ast.Constant) and isinstance(node.value, float) and not math.isfinite(node.value):
+            raise FormulaError("numbers must be finite")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
                 raise FormulaError("only min, max, ceil and floor may be called")
+            if node.func.id in ("ceil", "floor") and len(node.args) != 1:
+                raise FormulaError(f"{node.func.id} takes exactly one value")
+            if node.func.id in ("min", "max") and len(node.args) < 2:
+                raise FormulaError(f"{node.func.id} takes two or more values")
         elif isinstance(node, ast.Name) and node.id not in FUNCTIONS:
             names.add(node.id)
     return names
@@ -74,7 +80,10 @@ def compute_fee(fee: Mapping[str, Any], form: Mapping[str, Any]) -> Decimal:
         result = min(result, Decimal(fee["maximum"]))
     if result < 0:
         raise FormulaError("the fee came out negative")
-    return money(result)
+    try:
+        return money(result)
+    except InvalidOperation:
+        raise FormulaError("the fee is too large to be an amount of money") from None
 
 
 def _decimal_constants(formula: str) -> tuple[str, dict[str, Decimal]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -74,7 +75,7 @@ def _schema_problem(error: Any) -> Problem:
         if len(deepest.absolute_path) > len(error.absolute_path):
             error = deepest
     message = error.message
-    if error.validator == "enum" and error.path and error.path[-1] == "type":
+    if error.validator == "enum" and error.path and error.path[0] == "steps" and error.path[-1] == "type":
         message = f"unknown step type {error.instance!r}; use one of {', '.join(error.validator_value)}"
     elif error.validator == "required":
         message = message.replace("is a required property", "is required here")
@@ -101,8 +102,8 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         if name not in fields:
             yield {"path": f"$.form.required[{index}]", "message": f"requires {name!r}, which is not a field of the form"}
     for name, field in fields.items():
-        english = field.get("x-i18n", {}).get("en", {})
-        if "title" not in english:
+        english = field.get("x-i18n", {}).get("en")
+        if not isinstance(english, dict) or "title" not in english:
             yield {"path": f"$.form.properties.{name}.x-i18n.en.title", "message": "every field needs an English title"}
 
     if definition["agency"] not in agencies:
@@ -131,7 +132,7 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         if step["type"] == "choice":
             for index, choice in enumerate(step["choices"]):
                 yield from _fact_problems(choice["when"], fields, f"{path}.choices[{index}].when")
-        if step["type"] == "payment" and definition["fee"].get("amount") == "0.00":
+        if step["type"] == "payment" and Decimal(definition["fee"].get("amount", "1")) == 0:
             yield {"path": path, "message": "a payment step needs a fee above 0.00"}
 
     yield from _flow_problems(definition["start"], definition["steps"], "$")

@@ -1,0 +1,163 @@
+"""The audit chain: what ``GET /applications/{id}/audit/verify`` tells an operator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.applications.audit import GENESIS, event_hash, verify_chain
+
+STEPS = [
+    ("citizen:HEGG560427MVZRRL04", "created", None, "draft", None),
+    ("citizen:HEGG560427MVZRRL04", "submitted", "draft", "submitted", None),
+    ("official:SEMOVI", "review_opened", "submitted", "in_review", None),
+    ("official:SEMOVI", "changes_requested", "in_review", "changes_requested", "El comprobante de domicilio es ilegible"),
+    ("citizen:HEGG560427MVZRRL04", "resubmitted", "changes_requested", "in_review", None),
+]
+
+
+def build_chain(count: int = len(STEPS)) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    prev = GENESIS
+    for seq, (actor, action, from_status, to_status, reason) in enumerate(STEPS[:count], start=1):
+        fields = {
+            "application_id": "01JAPPLICATION",
+            "seq": seq,
+            "at": f"2026-01-{seq + 4:02d}T18:00:00Z",
+            "actor": actor,
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "reason": reason,
+            "details": {"step": "revision"} if seq > 2 else {},
+        }
+        digest = event_hash(prev, fields)
+        events.append({**fields, "prev_hash": prev, "hash": digest})
+        prev = digest
+    return events
+
+
+def rechain(events: list[dict[str, Any]], start: int) -> None:
+    """What a forger who knows the algorithm does: recompute every hash from ``start`` on."""
+    prev = events[start - 1]["hash"] if start else GENESIS
+    for event in events[start:]:
+        event["prev_hash"] = prev
+        event["hash"] = prev = event_hash(prev, event)
+
+
+def verify(events: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> dict[str, Any]:
+    """Verify ``events`` against the head the application item recorded for ``recorded``."""
+    return verify_chain(events, len(recorded), recorded[-1]["hash"] if recorded else "")
+
+
+def first_broken(result: dict[str, Any]) -> tuple[int, str]:
+    assert result["intact"] is False
+    return result["first_broken"]["seq"], result["first_broken"]["reason"]
+
+
+def test_an_untouched_chain_is_intact() -> None:
+    events = build_chain()
+    result = verify(events, events)
+    assert result == {"intact": True, "events": 5, "head": events[-1]["hash"]}
+
+
+def test_an_application_without_events_is_intact() -> None:
+    assert verify_chain([], 0, "")["intact"] is True
+
+
+def test_hashes_depend_on_the_previous_event() -> None:
+    fields = build_chain(1)[0]
+    assert event_hash(GENESIS, fields) != event_hash("f" * 64, fields)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("actor", "official:SSPC"),
+        ("reason", "Documentos completos"),
+        ("to_status", "approved"),
+        ("at", "2026-01-01T00:00:00Z"),
+        ("details", {"step": "pago"}),
+    ],
+)
+def test_editing_a_field_breaks_the_chain_at_that_event(field: str, value: Any) -> None:
+    events = build_chain()
+    events[2][field] = value
+    seq, reason = first_broken(verify(events, build_chain()))
+    assert seq == 3
+    assert "content does not match its hash" in reason
+
+
+def test_the_broken_event_is_named_with_its_action_and_time() -> None:
+    events = build_chain()
+    events[3]["reason"] = None
+    assert verify(events, build_chain())["first_broken"] == {
+        "seq": 4,
+        "action": "changes_requested",
+        "at": "2026-01-08T18:00:00Z",
+        "reason": "content does not match its hash",
+    }
+
+
+def test_an_edit_whose_hash_was_recomputed_is_caught_at_the_next_event() -> None:
+    events = build_chain()
+    events[2]["reason"] = "Documentos completos"
+    events[2]["hash"] = event_hash(events[2]["prev_hash"], events[2])
+    seq, reason = first_broken(verify(events, build_chain()))
+    assert seq == 4
+    assert "does not follow its predecessor" in reason
+
+
+def test_a_consistently_rewritten_tail_is_caught_by_the_recorded_head() -> None:
+    original = build_chain()
+    events = build_chain()
+    events[3]["reason"] = None
+    rechain(events, 3)
+    seq, reason = first_broken(verify(events, original))
+    assert seq == 5
+    assert "recorded head" in reason
+
+
+def test_deleting_a_middle_event_is_reported_at_its_sequence_number() -> None:
+    events = build_chain()
+    del events[2]
+    seq, reason = first_broken(verify(events, build_chain()))
+    assert seq == 3
+    assert "missing event" in reason
+
+
+def test_deleting_the_last_event_is_caught_by_the_recorded_head() -> None:
+    events = build_chain()
+    del events[-1]
+    seq, reason = first_broken(verify(events, build_chain()))
+    assert seq == 5
+    assert "missing event" in reason
+
+
+def test_deleting_every_event_is_caught() -> None:
+    seq, reason = first_broken(verify([], build_chain()))
+    assert seq == 1
+    assert "missing event" in reason
+
+
+def test_an_extra_event_appended_after_the_head_is_reported() -> None:
+    recorded = build_chain()
+    events = build_chain()
+    forged = {**events[-1], "seq": 6, "action": "approved", "to_status": "awaiting_payment", "reason": None}
+    events.append(forged)
+    rechain(events, 5)
+    seq, reason = first_broken(verify(events, recorded))
+    assert seq == 6
+    assert "never recorded" in reason
+
+
+def test_an_extra_event_slipped_into_the_middle_is_reported() -> None:
+    recorded = build_chain()
+    events = build_chain()
+    forged = {**events[2], "action": "approved", "to_status": "awaiting_payment"}
+    forged["hash"] = event_hash(forged["prev_hash"], forged)
+    events.insert(2, forged)  # the forged event takes seq 3; the real third event now sits fourth
+    seq, reason = first_broken(verify(events, recorded))
+    assert seq == 4
+    assert "extra event" in reason

@@ -1,0 +1,81 @@
+"""Logs never carry a CURP, an RFC, a phone number or a task token in clear."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from chalicelib.core.observability import logger, mask
+
+CURP = "HEGG560427MVZRRL04"
+PHONE = "5512345678"
+TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAcz3ZEQk9TsGbcR8GpLyqBJ7uoqKCn5kVI2F=="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"citizen {CURP} signed in",
+        f"pk=CITIZEN#{CURP}",
+        f'{{"curp":"{CURP}"}}',
+        f"lowercase {CURP.lower()} too",
+    ],
+)
+def test_mask_hides_curps_but_keeps_the_initials_for_support(text: str) -> None:
+    masked = mask(text)
+    assert CURP not in masked.upper()
+    assert "560427" not in masked
+    assert "HEGG" in masked.upper()
+
+
+@pytest.mark.parametrize("rfc", ["GODE561231GR8", "SAT970701NN3"])
+def test_mask_hides_rfcs(rfc: str) -> None:
+    masked = mask(f'{{"rfc":"{rfc}"}}')
+    assert rfc not in masked
+    assert rfc[4:10] not in masked
+
+
+@pytest.mark.parametrize("phone", [f"+52{PHONE}", PHONE, f"52{PHONE}"])
+def test_mask_hides_mexican_phone_numbers_with_and_without_the_country_code(phone: str) -> None:
+    masked = mask(f'{{"phone":"{phone}","message":"SMS to {phone} sent"}}')
+    assert PHONE not in masked
+    assert "123456" not in masked
+    assert masked.count("+5255******78") == 2
+
+
+@pytest.mark.parametrize("key", ["token", "task_token", "tasktoken", "taskToken", "TaskToken", "corrections_token", "authorization", "Authorization"])
+def test_mask_hides_tokens_in_json(key: str) -> None:
+    masked = mask(json.dumps({"application_id": "01JAPPLICATION", key: TOKEN}))
+    assert TOKEN not in masked
+    assert json.loads(masked) == {"application_id": "01JAPPLICATION", key: "***"}
+
+
+def test_mask_leaves_ordinary_text_alone() -> None:
+    text = '{"application_id":"01JAPPLICATION","status":"in_review","fee":"1016.00","reference":"26013040721593866123"}'
+    assert mask(text) == text
+
+
+def test_a_log_line_carries_no_curp_phone_or_token_in_clear(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logger.registered_handler, "stream", sys.stdout)  # the handler kept the stdout of import time
+
+    logger.info(
+        f"application of {CURP} moved to in_review",
+        extra={"curp": CURP.lower(), "phone": f"+52{PHONE}", "event": {"token": TOKEN, "to": PHONE}},
+    )
+    try:
+        raise ValueError(f"no profile for {CURP}")
+    except ValueError:
+        logger.exception("lookup failed")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    records = [json.loads(line) for line in lines]
+    assert records[0]["message"] == "application of HEGG************** moved to in_review"
+    assert records[0]["event"]["token"] == "***"
+    assert records[1]["level"] == "ERROR"
+    for line in lines:
+        assert CURP not in line.upper()
+        assert PHONE not in line
+        assert TOKEN not in line
