@@ -173,3 +173,16 @@ class CognitoDirectory:
     def user_attributes(self, username: str) -> dict[str, str]:
         response = self._idp.admin_get_user(UserPoolId=self._pool, Username=username)
         return {attribute["Name"]: attribute["Value"] for attribute in response.get("UserAttributes", [])}
+
+    def phones_in_group(self, group: str) -> list[str]:
+        phones = []
+        try:
+            for page in self._idp.get_paginator("list_users_in_group").paginate(UserPoolId=self._pool, GroupName=group):
+                for user in page["Users"]:
+                    attributes = {attribute["Name"]: attribute["Value"] for attribute in user.get("Attributes", [])}
+                    if attributes.get("phone_number"):
+                        phones.append(attributes["phone_number"])
+        except ClientError as error:
+            if _error_code(error) != "ResourceNotFoundException":
+                raise
+        return phones

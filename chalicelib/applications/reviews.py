@@ -3,13 +3,19 @@
 A review is opened by the workflow (its legal clock starts or resumes), enters the
 agency's queue once the workflow waits on it, and ends by an official's decision or by
 its deadline, where the procedure decides: afirmativa ficta, negativa ficta or
-escalation to the agency's supervisors.
+escalation to the agency's supervisors.  Before the deadline, the agency is warned
+(``warn_days`` business days ahead): the same timer that keeps the deadline fires first
+at the warning, and the workflow goes back to waiting.
+
+Parallel steps review at the same time: the application keeps one entry per step in
+``reviews`` (review id, agency, deadline, state), from which its current holder and
+nearest deadline are derived.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,26 +37,43 @@ from chalicelib.store.models import Application, Entity, Review
 logger = Logger(child=True)
 
 DECISIONS = ("approve", "reject", "request_changes")
-PENDING, OPEN, DECIDED, EXPIRED = "pending", "open", "decided", "expired"
+PENDING, OPEN, DECIDED, EXPIRED, CANCELLED = "pending", "open", "decided", "expired", "cancelled"
 DEFAULT_CORRECTIONS_DAYS = 10
+AgencyAlert = Callable[[str, Application, Review], None]
 
 
 def supervisors_queue(agency: str) -> str:
     return f"{agency}#SUPERVISOR"
 
 
+def holders(reviews: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The application's current holder and nearest deadline, from its per-step reviews."""
+    waiting = sorted((entry["deadline"], entry["agency"]) for entry in reviews.values() if entry["state"] in ("open", "changes"))
+    if not waiting:
+        return {"current_agency": None, "deadline": None}
+    deadline, agency = waiting[0]
+    return {"current_agency": agency, "deadline": deadline}
+
+
+def with_review(application: Application, step_id: str, **entry: Any) -> dict[str, Any]:
+    """Fields to write when one step's review entry changes."""
+    reviews = {**(application.reviews or {}), step_id: {**(application.reviews or {}).get(step_id, {}), **entry}}
+    return {"reviews": reviews, **holders(reviews)}
+
+
 class Reviews:
-    def __init__(self, transitions: Transitions, engine: WorkflowEngine, catalogue: Catalogue, legal_day_seconds: Decimal) -> None:
+    def __init__(self, transitions: Transitions, engine: WorkflowEngine, catalogue: Catalogue, legal_day_seconds: Decimal, alert_agency: AgencyAlert) -> None:
         self._transitions = transitions
-        self._catalogue = catalogue
         self._engine = engine
+        self._catalogue = catalogue
         self._scale = legal_day_seconds
+        self._alert_agency = alert_agency
 
     # --- the workflow's side -------------------------------------------------------
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
         """Open (or reopen after corrections) the review of a step; returns the timer."""
         if key in (application.applied_keys or []):
-            return {"timeout_seconds": self._timer(self.current(application).deadline), "review_id": application.current_review}
+            return {"timeout_seconds": self._next_timer(self.of_step(application, step_id)), "review_id": application.reviews[step_id]["review_id"]}
         now = utcnow()
         clocks = dict(application.clocks or {})
         clock = LegalClock.from_dict(clocks[step_id]) if step_id in clocks else LegalClock.start(step["deadline_days"], now)
@@ -58,7 +81,9 @@ class Reviews:
         clock.resume(now)
         clocks[step_id] = clock.to_dict()
         deadline = iso(clock.deadline())
-        review = self._new_review(application, step_id, step["agency"], deadline)
+        warn_days = min(step.get("warn_days", 0), step["deadline_days"] - clock.used)
+        warn_at = iso(clock.deadline(days_before=warn_days)) if warn_days else None
+        review = self._new_review(application, step_id, step["agency"], deadline, warn_at=warn_at)
         self._transitions.record(
             application,
             SYSTEM,
@@ -68,33 +93,41 @@ class Reviews:
                 details={"review_id": review.id, "step": step_id, "agency": step["agency"], "deadline": deadline, "business_days": step["deadline_days"], "used_days": clock.used},
                 notify="in_review",
             ),
-            fields={"current_step": step_id, "current_agency": step["agency"], "current_review": review.id, "deadline": deadline, "clocks": clocks},
+            fields={"current_step": step_id, "clocks": clocks, **with_review(application, step_id, review_id=review.id, agency=step["agency"], deadline=deadline, state="open")},
             also_save=[review],
             key=key,
         )
-        return {"timeout_seconds": self._timer(deadline), "review_id": review.id}
+        return {"timeout_seconds": self._next_timer(review), "review_id": review.id}
 
-    def attach_token(self, application: Application, kind: str, token: str) -> None:
-        review = self.current(application)
+    def attach_token(self, application: Application, step_id: str, kind: str, token: str) -> None:
+        review = self.of_step(application, step_id)
         if kind == "corrections":
             review.update(actions=[Review.corrections_token.set(token)], condition=Review.decision == "request_changes")
             return
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
-        review.update(
-            actions=[
-                Review.task_token.set(token),
-                Review.status.set(OPEN),
-                Review.gsi2pk.set(keys.queue(queue)),
-                Review.gsi2sk.set(keys.queue_order(review.deadline, review.id)),
-            ],
-            condition=Review.status.is_in(PENDING, OPEN),
-        )
+        try:
+            review.update(
+                actions=[Review.task_token.set(token), Review.status.set(OPEN), Review.gsi2pk.set(keys.queue(queue)), Review.gsi2sk.set(keys.queue_order(review.deadline, review.id))],
+                condition=Review.status.is_in(PENDING, OPEN),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            review.refresh()
+            if review.status == DECIDED:  # decided while the workflow was between two waits
+                self._engine.resume(token, self._outcome_of(application, review))
+                return
+            raise
 
     def deadline(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
-        """The legal deadline passed: apply the decision already taken, or the law's default."""
-        review = self.current(application)
+        """A timer fired: warn the agency, or apply the decision taken, or the law's default."""
+        review = self.of_step(application, step_id)
         if key in (application.applied_keys or []):
             return self._outcome_of(application, review)
+        if review.status == DECIDED:
+            return self._outcome_of(application, review)
+        if review.warn_at and not review.warned and utcnow() < parse_iso(review.deadline):
+            return self._warn(application, step_id, review, key)
         try:
             review.update(
                 actions=[Review.status.set(EXPIRED), Review.gsi2pk.remove(), Review.gsi2sk.remove(), Review.decided_at.set(iso(utcnow()))],
@@ -111,17 +144,33 @@ class Reviews:
         if outcome == "escalate":
             outcome = step.get("after_escalation", "negativa_ficta")
         days = step["escalation_days"] if review.escalated else step["deadline_days"]
-        details = {"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline}
+        details = {"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline, "business_days": days}
         if outcome == "afirmativa_ficta":
-            reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): afirmativa ficta."
+            reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): afirmativa ficta, el trámite se tiene por aprobado."
             change = Change("review.deemed_approved", to_status=status.DEEMED_APPROVED, reason=reason, details=details, notify="deemed_approved")
             decision = "approve"
         else:
-            reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): negativa ficta."
+            reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): negativa ficta, el trámite se tiene por negado."
             change = Change("review.deemed_denied", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
             decision = "reject"
-        self._transitions.record(application, SYSTEM, change, fields={"deadline": None, "current_agency": None}, key=key)
+        self._transitions.record(application, SYSTEM, change, fields=with_review(application, step_id, state="closed"), key=key)
+        if decision == "reject":
+            self.cancel_open(application)
         return {"decision": decision}
+
+    def cancel_open(self, application: Application) -> None:
+        """The application ended: take its other open reviews out of every queue."""
+        for entry in (application.reviews or {}).values():
+            if entry["state"] != "open":
+                continue
+            try:
+                Review(keys.review(entry["review_id"]), keys.REVIEW_SK).update(
+                    actions=[Review.status.set(CANCELLED), Review.gsi2pk.remove(), Review.gsi2sk.remove()],
+                    condition=Review.status.is_in(PENDING, OPEN),
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
 
     # --- the agency's side ---------------------------------------------------------
     def queue(self, principal: Principal, agency: str) -> list[dict[str, Any]]:
@@ -151,7 +200,6 @@ class Reviews:
         decision, reason = _decision(body)
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
-        now = utcnow()
         try:
             review.update(
                 actions=[
@@ -159,7 +207,7 @@ class Reviews:
                     Review.decision.set(decision),
                     Review.reason.set(reason),
                     Review.decided_by.set(principal.username),
-                    Review.decided_at.set(iso(now)),
+                    Review.decided_at.set(iso(utcnow())),
                     Review.gsi2pk.remove(),
                     Review.gsi2sk.remove(),
                 ],
@@ -169,32 +217,45 @@ class Reviews:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise Conflict("another decision on this review was recorded first", code="review_closed") from None
             raise
-        application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK)
-        step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)
-        actor = principal.describe()
-        details = {"review_id": review.id, "step": review.step, "agency": review.agency}
-        output: dict[str, Any] = {"decision": decision}
-        if decision == "approve":
-            self._transitions.record(application, actor, Change("review.approved", reason=reason, details=details), fields={"deadline": None})
-        elif decision == "reject":
-            self._transitions.record(
-                application, actor, Change("review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"), fields={"deadline": None, "current_agency": None}
-            )
-        else:
-            output["timeout_seconds"] = self._request_changes(application, actor, review, step, reason, details)
+        output = self._apply_decision(principal.describe(), review, decision, reason)
         try:
             self._engine.resume(review.task_token or "", output)
         except TaskGone:
-            logger.warning("the workflow stopped waiting before the decision arrived; its deadline handler applies it", extra={"review_id": review.id})
-        return {"review_id": review.id, "decision": decision, "application_id": application.id, "status": application.status}
+            logger.warning("the workflow was not waiting when the decision arrived; it picks the decision up on its next step", extra={"review_id": review.id})
+        return {"review_id": review.id, "decision": decision, "application_id": review.application_id}
+
+    def _apply_decision(self, actor: dict[str, Any], review: Review, decision: str, reason: str) -> dict[str, Any]:
+        """Record a decision on the application (retrying if a parallel step changed it)."""
+        for _ in range(5):
+            application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True)
+            details = {"review_id": review.id, "step": review.step, "agency": review.agency}
+            try:
+                if decision == "approve":
+                    self._transitions.record(application, actor, Change("review.approved", reason=reason, details=details), fields=with_review(application, review.step, state="closed"))
+                    return {"decision": decision}
+                if decision == "reject":
+                    change = Change("review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
+                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"))
+                    self.cancel_open(application)
+                    return {"decision": decision}
+                step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)
+                return {"decision": decision, "timeout_seconds": self._request_changes(application, actor, review, step, reason, details)}
+            except Conflict as error:
+                if error.code != "concurrent_change":
+                    raise
+        raise Conflict("the application kept changing; the decision is recorded on the review and will be applied by the workflow", code="concurrent_change")
 
     # --- helpers -------------------------------------------------------------------
-    def current(self, application: Application) -> Review:
-        if not application.current_review:
-            raise Conflict("the application has no open review", code="no_review")
-        return self.get(application.current_review)
+    def of_step(self, application: Application, step_id: str) -> Review:
+        entry = (application.reviews or {}).get(step_id)
+        if not entry:
+            raise Conflict(f"the application has no review for step {step_id!r}", code="no_review")
+        return self.get(entry["review_id"])
 
-    def _new_review(self, application: Application, step_id: str, agency: str, deadline: str, escalated: int = 0) -> Review:
+    def waiting_corrections(self, application: Application) -> list[Review]:
+        return [self.get(entry["review_id"]) for entry in (application.reviews or {}).values() if entry["state"] == "changes"]
+
+    def _new_review(self, application: Application, step_id: str, agency: str, deadline: str, escalated: int = 0, warn_at: str | None = None) -> Review:
         review_id = secrets.token_hex(8)
         return Review(
             keys.review(review_id),
@@ -207,8 +268,16 @@ class Reviews:
             status=PENDING,
             opened_at=iso(utcnow()),
             deadline=deadline,
+            warn_at=warn_at,
             escalated=escalated,
         )
+
+    def _warn(self, application: Application, step_id: str, review: Review, key: str) -> dict[str, Any]:
+        review.update(actions=[Review.warned.set(1)])
+        change = Change("review.deadline_warning", details={"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline})
+        if self._transitions.record(application, SYSTEM, change, key=key):
+            self._alert_agency(review.agency, application, review)
+        return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}
 
     def _request_changes(self, application: Application, actor: dict[str, Any], review: Review, step: Mapping[str, Any], reason: str, details: dict[str, Any]) -> int:
         now = utcnow()
@@ -221,8 +290,14 @@ class Reviews:
         self._transitions.record(
             application,
             actor,
-            Change("review.changes_requested", to_status=status.CHANGES_REQUESTED, reason=reason, details={**details, "corrections_deadline": corrections_deadline}, notify="changes_requested"),
-            fields={"clocks": clocks, "deadline": corrections_deadline},
+            Change(
+                "review.changes_requested",
+                to_status=status.CHANGES_REQUESTED,
+                reason=reason,
+                details={**details, "corrections_deadline": corrections_deadline},
+                notify="changes_requested",
+            ),
+            fields={"clocks": clocks, **with_review(application, review.step, state="changes", deadline=corrections_deadline)},
         )
         return self._timer(corrections_deadline)
 
@@ -234,23 +309,30 @@ class Reviews:
             application,
             SYSTEM,
             Change("review.escalated", to_status=status.IN_REVIEW, reason=reason, details={"review_id": review.id, "expired_review_id": expired.id, "step": step_id, "deadline": deadline}),
-            fields={"current_review": review.id, "deadline": deadline},
+            fields=with_review(application, step_id, review_id=review.id, deadline=deadline, state="open"),
             also_save=[review],
             key=key,
         )
         return {"decision": "escalated", "timeout_seconds": self._timer(deadline)}
 
     def _outcome_of(self, application: Application, review: Review) -> dict[str, Any]:
+        entry = (application.reviews or {}).get(review.step, {})
         if review.status == DECIDED:
             outcome: dict[str, Any] = {"decision": review.decision}
             if review.decision == "request_changes":
-                outcome["timeout_seconds"] = self._timer(application.deadline)
+                outcome["timeout_seconds"] = self._timer(entry.get("deadline"))
             return outcome
-        if application.status == status.DEEMED_APPROVED:
-            return {"decision": "approve"}
+        if review.status == OPEN and entry.get("review_id") == review.id:
+            return {"decision": "waiting" if not review.escalated else "escalated", "timeout_seconds": self._timer(review.deadline)}
         if application.status == status.REJECTED:
             return {"decision": "reject"}
-        return {"decision": "escalated", "timeout_seconds": self._timer(application.deadline)}
+        return {"decision": "approve"}
+
+    def _next_timer(self, review: Review) -> int:
+        """Seconds until the warning if one is due first, else until the deadline."""
+        if review.warn_at and not review.warned and parse_iso(review.warn_at) > utcnow():
+            return self._timer(review.warn_at)
+        return self._timer(review.deadline)
 
     def _timer(self, deadline: str | None) -> int:
         if not deadline:
@@ -271,7 +353,6 @@ def _decision(body: Any) -> tuple[str, str]:
 
 
 def _review_view(review: Review, now: Any) -> dict[str, Any]:
-    remaining = (parse_iso(review.deadline) - now).total_seconds()
     return {
         "review_id": review.id,
         "application_id": review.application_id,
@@ -281,5 +362,6 @@ def _review_view(review: Review, now: Any) -> dict[str, Any]:
         "escalated": bool(review.escalated),
         "opened_at": review.opened_at,
         "deadline": review.deadline,
-        "overdue": remaining < 0,
+        "near_deadline": bool(review.warned) or bool(review.warn_at and parse_iso(review.warn_at) <= now),
+        "overdue": parse_iso(review.deadline) < now,
     }

@@ -139,6 +139,11 @@ class Applications:
             "status": application.status,
             "current_step": application.current_step,
             "current_agency": application.current_agency,
+            "holders": [
+                {"step": step, "agency": entry["agency"], "deadline": entry["deadline"], "state": entry["state"], "agency_name": definition["agencies"].get(entry["agency"])}
+                for step, entry in sorted((application.reviews or {}).items(), key=lambda item: item[1]["deadline"])
+                if entry["state"] in ("open", "changes")
+            ],
             "deadline": application.deadline,
             "fee": {"amount": application.fee, "currency": "MXN"} if application.fee else None,
             "data": application.data,
@@ -301,11 +306,12 @@ class Applications:
         return self._engine.start(application.state_machine_arn, application.execution_name, {"application_id": application.id})
 
     def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
-        review = Review.get(keys.review(application.current_review), keys.REVIEW_SK) if application.current_review else None
-        if review is None or not review.corrections_token:
+        waiting = [Review.get(keys.review(entry["review_id"]), keys.REVIEW_SK) for entry in (application.reviews or {}).values() if entry["state"] == "changes"]
+        if not waiting or not all(review.corrections_token for review in waiting):
             raise Conflict("the application is not waiting for corrections yet; try again in a moment", code="not_waiting")
         self._transitions.record(application, actor, Change("application.resubmitted", to_status=status.SUBMITTED, details={"fee": fee}, notify="submitted"), fields={"fee": fee})
-        self._engine.resume(review.corrections_token, {"resubmitted": True})
+        for review in waiting:
+            self._engine.resume(review.corrections_token or "", {"resubmitted": True})
         return application
 
     def _editable(self, principal: Principal, application_id: str) -> Application:

@@ -17,6 +17,7 @@ from chalicelib.applications.transitions import Transitions
 from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
 from chalicelib.identity.tokens import TokenVerifier
+from chalicelib.notifications.agency import AgencyAlerts
 from chalicelib.notifications.service import Notifier
 from chalicelib.payments.service import Payments
 from chalicelib.procedures import catalogue as catalogue_module
@@ -64,7 +65,8 @@ class Container:
 
     @cached_property
     def reviews(self) -> Reviews:
-        return Reviews(self.transitions, self.engine, self.catalogue, self.settings.legal_day_seconds)
+        alerts = AgencyAlerts(aws.CognitoDirectory(self.settings), aws.SnsSms(self.settings))
+        return Reviews(self.transitions, self.engine, self.catalogue, self.settings.legal_day_seconds, alerts)
 
     @cached_property
     def payments(self) -> Payments:

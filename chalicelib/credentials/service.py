@@ -53,10 +53,13 @@ class Credentials:
         facts = parse_curp(application.owner_curp)
         profile = self._profiles.get(application.owner_curp)
         deemed = application.status == status.DEEMED_APPROVED
+        title = document["title"]
+        if deemed:
+            title = {"es": f"Constancia de afirmativa ficta: {title['es']}", "en": f"Certificate of deemed approval: {title['en']}"}
         payload = {
             "id": document_id,
             "type": document["type"],
-            "title": document["title"],
+            "title": title,
             "procedure": application.procedure_code,
             "application_id": application.id,
             "holder_name": profile.name if profile else None,

@@ -34,11 +34,12 @@ class LegalClock:
     def paused(self) -> bool:
         return self.running_since is None
 
-    def deadline(self) -> datetime:
-        """End of the last business day; while paused, as if it resumed the day it paused."""
+    def deadline(self, days_before: int = 0) -> datetime:
+        """End of the last business day (or of the one ``days_before`` business days earlier);
+        while paused, as if it resumed the day it paused."""
         base = self.running_since or self.paused_since
         assert base is not None
-        return end_of_day(add_business_days(base, self.business_days - self.used))
+        return end_of_day(add_business_days(base, max(0, self.business_days - self.used - days_before)))
 
     def pause(self, now: datetime) -> None:
         if self.running_since is None:

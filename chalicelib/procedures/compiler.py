@@ -140,6 +140,7 @@ class _Flow:
                 {"Variable": "$.step.decision", "StringEquals": "approve", **approved},
                 {"Variable": "$.step.decision", "StringEquals": "request_changes", "Next": f"{step_id}.corrections"},
                 {"Variable": "$.step.decision", "StringEquals": "escalated", "Next": f"{step_id}.wait"},
+                {"Variable": "$.step.decision", "StringEquals": "waiting", "Next": f"{step_id}.wait"},
             ],
             "Default": self.rejected,
         }

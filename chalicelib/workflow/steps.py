@@ -103,7 +103,7 @@ class Steps:
         if event["kind"] == "payment":
             self._payments.attach_token(application, event["token"])
         else:
-            self._reviews.attach_token(application, event["kind"], event["token"])
+            self._reviews.attach_token(application, event["step"], event["kind"], event["token"])
         return {}
 
     @_conflicts_are_transient
@@ -127,6 +127,7 @@ class Steps:
             fields={"deadline": None, "current_agency": None},
             key=step_key(event, "close"),
         )
+        self._reviews.cancel_open(application)
         return {}
 
     @_conflicts_are_transient
@@ -149,6 +150,7 @@ class Steps:
             ),
             key=f"{event.get('execution')}/fail",
         )
+        self._reviews.cancel_open(application)
         return {}
 
 

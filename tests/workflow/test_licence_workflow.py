@@ -56,10 +56,11 @@ def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyP
     supervisor = aws.user(username="supervisora.prueba", groups=("official-SEMOVI", "supervisor-SEMOVI"))
     official = aws.user(username="oficial.sin.supervision", groups=("official-SEMOVI",))
     citizen = aws.user()
-    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")  # the first review's timer: 1 s
+    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")  # the first review's timers (warning, deadline): 1 s each
     composition.reset()
     application_id = submitted_licence(citizen)
     first = open_review(supervisor, application_id)
+    wait_for(lambda: "review.deadline_warning" in actions(citizen, application_id), "the agency's deadline warning")
     monkeypatch.setenv("LEGAL_DAY_SECONDS", "60")  # the supervisors' timer: minutes
     composition.reset()
     escalated = wait_for(lambda: (review := open_review(supervisor, application_id))["escalated"] and review, "the escalated review")
