@@ -23,7 +23,7 @@ from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.applications import transitions as status
-from chalicelib.applications.transitions import SYSTEM, Change, Transitions
+from chalicelib.applications.transitions import SYSTEM, Change, Transitions, Update
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ports import TaskGone, WorkflowEngine
@@ -102,13 +102,14 @@ class Reviews:
     def attach_token(self, application: Application, step_id: str, kind: str, token: str) -> None:
         review = self.of_step(application, step_id)
         if kind == "corrections":
-            review.update(actions=[Review.corrections_token.set(token)], condition=Review.decision == "request_changes")
+            review.update(actions=[Review.corrections_token.set(token)], condition=Review.decision == "request_changes", add_version_condition=False)
             return
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         try:
             review.update(
                 actions=[Review.task_token.set(token), Review.status.set(OPEN), Review.gsi2pk.set(keys.queue(queue)), Review.gsi2sk.set(keys.queue_order(review.deadline, review.id))],
                 condition=Review.status.is_in(PENDING, OPEN),
+                add_version_condition=False,
             )
         except UpdateError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
@@ -116,8 +117,7 @@ class Reviews:
             review.refresh()
             if review.status == DECIDED:  # decided while the workflow was between two waits
                 self._engine.resume(token, self._outcome_of(application, review))
-                return
-            raise
+            # expired or cancelled meanwhile: the workflow has moved on; nothing to wait for
 
     def deadline(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
         """A timer fired: warn the agency, or apply the decision taken, or the law's default."""
@@ -128,19 +128,10 @@ class Reviews:
             return self._outcome_of(application, review)
         if review.warn_at and not review.warned and utcnow() < parse_iso(review.deadline):
             return self._warn(application, step_id, review, key)
-        try:
-            review.update(
-                actions=[Review.status.set(EXPIRED), Review.gsi2pk.remove(), Review.gsi2sk.remove(), Review.decided_at.set(iso(utcnow()))],
-                condition=Review.status == OPEN,
-            )
-        except UpdateError:
-            review.refresh()
-            if review.status == DECIDED:
-                return self._outcome_of(application, review)
-            raise
+        expire = (review, [Review.status.set(EXPIRED), Review.gsi2pk.remove(), Review.gsi2sk.remove(), Review.decided_at.set(iso(utcnow()))], Review.status.is_in(PENDING, OPEN))
         outcome = step["on_deadline"]
         if outcome == "escalate" and not review.escalated:
-            return self._escalate(application, step_id, step, review, key)
+            return self._escalate(application, step_id, step, review, expire, key)
         if outcome == "escalate":
             outcome = step.get("after_escalation", "negativa_ficta")
         days = step["escalation_days"] if review.escalated else step["deadline_days"]
@@ -153,7 +144,8 @@ class Reviews:
             reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): negativa ficta, el trámite se tiene por negado."
             change = Change("review.deemed_denied", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
             decision = "reject"
-        self._transitions.record(application, SYSTEM, change, fields=with_review(application, step_id, state="closed"), key=key)
+        fields = {**with_review(application, step_id, state="closed"), **({"deemed_approved": True} if decision == "approve" else {})}
+        self._transitions.record(application, SYSTEM, change, fields=fields, also_update=[expire], key=key)
         if decision == "reject":
             self.cancel_open(application)
         return {"decision": decision}
@@ -167,6 +159,7 @@ class Reviews:
                 Review(keys.review(entry["review_id"]), keys.REVIEW_SK).update(
                     actions=[Review.status.set(CANCELLED), Review.gsi2pk.remove(), Review.gsi2sk.remove()],
                     condition=Review.status.is_in(PENDING, OPEN),
+                    add_version_condition=False,
                 )
             except UpdateError as error:
                 if error.cause_response_code != "ConditionalCheckFailedException":
@@ -200,50 +193,50 @@ class Reviews:
         decision, reason = _decision(body)
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
-        try:
-            review.update(
-                actions=[
-                    Review.status.set(DECIDED),
-                    Review.decision.set(decision),
-                    Review.reason.set(reason),
-                    Review.decided_by.set(principal.username),
-                    Review.decided_at.set(iso(utcnow())),
-                    Review.gsi2pk.remove(),
-                    Review.gsi2sk.remove(),
-                ],
-                condition=Review.status == OPEN,
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                raise Conflict("another decision on this review was recorded first", code="review_closed") from None
-            raise
-        output = self._apply_decision(principal.describe(), review, decision, reason)
+        close = (
+            review,
+            [
+                Review.status.set(DECIDED),
+                Review.decision.set(decision),
+                Review.reason.set(reason),
+                Review.decided_by.set(principal.username),
+                Review.decided_at.set(iso(utcnow())),
+                Review.gsi2pk.remove(),
+                Review.gsi2sk.remove(),
+            ],
+            Review.status == OPEN,
+        )
+        output = self._apply_decision(principal.describe(), review, close, decision, reason)
         try:
             self._engine.resume(review.task_token or "", output)
         except TaskGone:
             logger.warning("the workflow was not waiting when the decision arrived; it picks the decision up on its next step", extra={"review_id": review.id})
         return {"review_id": review.id, "decision": decision, "application_id": review.application_id}
 
-    def _apply_decision(self, actor: dict[str, Any], review: Review, decision: str, reason: str) -> dict[str, Any]:
-        """Record a decision on the application (retrying if a parallel step changed it)."""
+    def _apply_decision(self, actor: dict[str, Any], review: Review, close: Update, decision: str, reason: str) -> dict[str, Any]:
+        """Record a decision on the review and the application at once (retrying if a
+        parallel step changed the application meanwhile)."""
         for _ in range(5):
             application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True)
             details = {"review_id": review.id, "step": review.step, "agency": review.agency}
             try:
                 if decision == "approve":
-                    self._transitions.record(application, actor, Change("review.approved", reason=reason, details=details), fields=with_review(application, review.step, state="closed"))
+                    change = Change("review.approved", reason=reason, details=details)
+                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_update=[close])
                     return {"decision": decision}
                 if decision == "reject":
                     change = Change("review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
-                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"))
+                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_update=[close])
                     self.cancel_open(application)
                     return {"decision": decision}
                 step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)
-                return {"decision": decision, "timeout_seconds": self._request_changes(application, actor, review, step, reason, details)}
+                return {"decision": decision, "timeout_seconds": self._request_changes(application, actor, review, close, step, reason, details)}
             except Conflict as error:
+                if error.code == "precondition_failed":
+                    raise Conflict("another decision on this review was recorded first", code="review_closed") from None
                 if error.code != "concurrent_change":
                     raise
-        raise Conflict("the application kept changing; the decision is recorded on the review and will be applied by the workflow", code="concurrent_change")
+        raise Conflict("the application kept changing; try the decision again", code="concurrent_change")
 
     # --- helpers -------------------------------------------------------------------
     def of_step(self, application: Application, step_id: str) -> Review:
@@ -273,13 +266,12 @@ class Reviews:
         )
 
     def _warn(self, application: Application, step_id: str, review: Review, key: str) -> dict[str, Any]:
-        review.update(actions=[Review.warned.set(1)])
         change = Change("review.deadline_warning", details={"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline})
-        if self._transitions.record(application, SYSTEM, change, key=key):
+        if self._transitions.record(application, SYSTEM, change, also_update=[(review, [Review.warned.set(1)], Review.warned == 0)], key=key):
             self._alert_agency(review.agency, application, review)
         return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}
 
-    def _request_changes(self, application: Application, actor: dict[str, Any], review: Review, step: Mapping[str, Any], reason: str, details: dict[str, Any]) -> int:
+    def _request_changes(self, application: Application, actor: dict[str, Any], review: Review, close: Update, step: Mapping[str, Any], reason: str, details: dict[str, Any]) -> int:
         now = utcnow()
         clocks = dict(application.clocks or {})
         if review.step in clocks:
@@ -298,10 +290,11 @@ class Reviews:
                 notify="changes_requested",
             ),
             fields={"clocks": clocks, **with_review(application, review.step, state="changes", deadline=corrections_deadline)},
+            also_update=[close],
         )
         return self._timer(corrections_deadline)
 
-    def _escalate(self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, key: str) -> dict[str, Any]:
+    def _escalate(self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, expire: Update, key: str) -> dict[str, Any]:
         deadline = iso(end_of_day(add_business_days(legal_date(utcnow()), step["escalation_days"])))
         review = self._new_review(application, step_id, expired.agency, deadline, escalated=1)
         reason = f"{expired.agency} no resolvió dentro del plazo legal (vencido {expired.deadline}); pasa a supervisión."
@@ -311,6 +304,7 @@ class Reviews:
             Change("review.escalated", to_status=status.IN_REVIEW, reason=reason, details={"review_id": review.id, "expired_review_id": expired.id, "step": step_id, "deadline": deadline}),
             fields=with_review(application, step_id, review_id=review.id, deadline=deadline, state="open"),
             also_save=[review],
+            also_update=[expire],
             key=key,
         )
         return {"decision": "escalated", "timeout_seconds": self._timer(deadline)}

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
@@ -16,7 +16,7 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ports import DocumentStore, WorkflowEngine
-from chalicelib.identity.curp import parse_curp
+from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures import rules
@@ -55,6 +55,21 @@ def required_documents(definition: Mapping[str, Any], application: Application) 
     ]
 
 
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("curp")
+def _is_curp_format(value: object) -> bool:
+    return not isinstance(value, str) or is_curp(value)
+
+
+@FORMATS.checks("rfc", raises=ValidationFailed)
+def _is_rfc_format(value: object) -> bool:
+    if isinstance(value, str):
+        parse_rfc(value)
+    return True
+
+
 def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list[dict[str, str]]:
     """Field-level problems of form answers; ``complete`` also demands required fields."""
     if not isinstance(data, dict):
@@ -63,7 +78,7 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
     if not complete:
         schema.pop("required", None)
     problems = []
-    for error in Draft202012Validator(schema).iter_errors(data):
+    for error in Draft202012Validator(schema, format_checker=FORMATS).iter_errors(data):
         if error.validator == "required":
             for name in error.validator_value:
                 if name not in data:
@@ -73,7 +88,8 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
                 problems.append({"field": f"data.{name}", "message": "is not a field of this form"})
         else:
             field = ".".join(["data", *(str(part) for part in error.absolute_path)])
-            problems.append({"field": field, "message": error.message})
+            cause = error.cause.details[0]["message"] if isinstance(error.cause, ValidationFailed) else None
+            problems.append({"field": field, "message": cause or error.message})
     return sorted({problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"])
 
 

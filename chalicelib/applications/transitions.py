@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.applications.audit import GENESIS, event_hash
@@ -37,9 +38,10 @@ FINAL = frozenset({ISSUED, REJECTED, WITHDRAWN})
 ALLOWED: dict[str, frozenset[str]] = {
     DRAFT: frozenset({SUBMITTED, WITHDRAWN}),
     SUBMITTED: frozenset({IN_REVIEW, AWAITING_PAYMENT, REJECTED, ISSUED, DEEMED_APPROVED, WITHDRAWN, ERROR}),
-    IN_REVIEW: frozenset({IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, REJECTED, DEEMED_APPROVED, ISSUED, ERROR}),
-    CHANGES_REQUESTED: frozenset({SUBMITTED, WITHDRAWN, ERROR}),
-    DEEMED_APPROVED: frozenset({AWAITING_PAYMENT, ISSUED, IN_REVIEW, ERROR}),
+    # parallel steps move one application through review several times at once
+    IN_REVIEW: frozenset({IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, REJECTED, DEEMED_APPROVED, ISSUED, WITHDRAWN, ERROR}),
+    CHANGES_REQUESTED: frozenset({SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, DEEMED_APPROVED, REJECTED, WITHDRAWN, ERROR}),
+    DEEMED_APPROVED: frozenset({DEEMED_APPROVED, IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
     AWAITING_PAYMENT: frozenset({ISSUED, WITHDRAWN, ERROR, IN_REVIEW}),
     ERROR: frozenset({SUBMITTED, IN_REVIEW, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
     ISSUED: frozenset(),
@@ -50,6 +52,7 @@ STATUSES = tuple(ALLOWED)
 
 SYSTEM = {"kind": "system", "id": "workflow"}
 Notify = Callable[[Application, str, dict[str, Any]], None]
+Update = tuple[Entity, list[Action], Condition | None]
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Transitions:
         event, changed = self._next_event(application, actor, change)
         for name, value in changed.items():
             setattr(application, name, value)
-        self._commit(lambda write: write.save(application, condition=Application.pk.does_not_exist()), event, ())
+        _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=[], guards=2)
 
     def record(
         self,
@@ -81,9 +84,15 @@ class Transitions:
         *,
         fields: Mapping[str, Any] | None = None,
         also_save: Iterable[Entity] = (),
+        also_update: Iterable[Update] = (),
         key: str | None = None,
     ) -> bool:
-        """Apply a change; returns False when ``key`` shows it was already applied."""
+        """Apply a change; returns False when ``key`` shows it was already applied.
+
+        ``also_save`` items are created and ``also_update`` items changed in the same
+        transaction; if one of their conditions fails, nothing is written and
+        ``Conflict(code="precondition_failed")`` is raised.
+        """
         if key and key in (application.applied_keys or []):
             return False
         if change.to_status and change.to_status not in ALLOWED[application.status]:
@@ -92,8 +101,9 @@ class Transitions:
         changed.update(fields or {})
         if key:
             changed["applied_keys"] = [*(application.applied_keys or [])[-19:], key]
-        actions = [_action(name, value) for name, value in changed.items()]
-        self._commit(lambda write: write.update(application, actions), event, also_save)
+        puts = [(event, AuditEvent.pk.does_not_exist()), *((item, Entity.pk.does_not_exist()) for item in also_save)]
+        updates = [(application, [_action(name, value) for name, value in changed.items()], None), *also_update]
+        _commit(puts=puts, updates=updates, guards=1)
         for name, value in changed.items():
             setattr(application, name, value)
         if change.notify:
@@ -123,18 +133,28 @@ class Transitions:
             changed["status"] = change.to_status
         return event, changed
 
-    @staticmethod
-    def _commit(write_application: Callable[[Any], None], event: AuditEvent, also_save: Iterable[Entity]) -> None:
-        try:
-            with transaction() as write:
-                write_application(write)
-                write.save(event, condition=AuditEvent.pk.does_not_exist())
-                for item in also_save:
-                    write.save(item, condition=Entity.pk.does_not_exist())
-        except TransactWriteError as error:
-            if any(reason and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons):
-                raise Conflict("the application changed meanwhile; reload and retry", code="concurrent_change") from error
+
+def _commit(puts: list[tuple[Entity, Condition]], updates: list[Update], guards: int) -> None:
+    """One DynamoDB transaction: puts first, then updates (PynamoDB's order).
+
+    The first ``guards`` puts and the first update are the audit event and the
+    application: their conditions failing means a concurrent change; any other
+    item's condition failing is a failed precondition of the change itself.
+    """
+    try:
+        with transaction() as write:
+            for item, condition in puts:
+                write.save(item, condition=condition)
+            for item, actions, condition in updates:
+                write.update(item, actions, condition=condition, add_version_condition=item is updates[0][0])
+    except TransactWriteError as error:
+        failed = [index for index, reason in enumerate(error.cancellation_reasons) if reason and reason.code == "ConditionalCheckFailed"]
+        if not failed:
             raise TransientFailure("the table did not accept the change; retry") from error
+        application_index = len(puts)
+        if any(index < guards or index == application_index for index in failed):
+            raise Conflict("the application changed meanwhile; reload and retry", code="concurrent_change") from error
+        raise Conflict("a condition of this change no longer holds", code="precondition_failed") from error
 
 
 def _action(name: str, value: Any) -> Action:

@@ -52,7 +52,7 @@ class Credentials:
         document_id = secrets.token_urlsafe(16)
         facts = parse_curp(application.owner_curp)
         profile = self._profiles.get(application.owner_curp)
-        deemed = application.status == status.DEEMED_APPROVED
+        deemed = bool(application.deemed_approved)
         title = document["title"]
         if deemed:
             title = {"es": f"Constancia de afirmativa ficta: {title['es']}", "en": f"Certificate of deemed approval: {title['en']}"}

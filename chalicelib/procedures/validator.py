@@ -126,6 +126,10 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         seen_ids[step_id] = path
         if step["type"] == "review" and step["agency"] not in agencies:
             yield {"path": f"{path}.agency", "message": f"agency {step['agency']!r} is not listed in $.agencies"}
+        if step["type"] == "review" and step["on_deadline"] == "escalate" and "escalation_days" not in step:
+            yield {"path": f"{path}.escalation_days", "message": "a review that escalates at its deadline needs escalation_days: the supervisors' legal deadline"}
+        if step["type"] == "review" and step.get("warn_days", 0) >= step["deadline_days"]:
+            yield {"path": f"{path}.warn_days", "message": "the warning must come before the deadline (warn_days < deadline_days)"}
         if step["type"] == "check":
             for index, rule in enumerate(step["rules"]):
                 yield from _fact_problems(rule["when"], fields, f"{path}.rules[{index}].when")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
@@ -94,6 +95,7 @@ class Application(Entity, discriminator="application"):
     issued = JSONAttribute(default=list)
     agencies = ListAttribute(of=UnicodeAttribute, default=list)
     reviews = JSONAttribute(default=dict)
+    deemed_approved = BooleanAttribute(default=False)
     payment_reference = UnicodeAttribute(null=True)
     clocks = JSONAttribute(default=dict)
     applied_keys = ListAttribute(of=UnicodeAttribute, default=list)
