@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Response
 
-from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
+from chalicelib.api.http import ApiBlueprint, idempotent, json_body, json_response, principal_of
 from chalicelib.core.container import container
 
 agencies = ApiBlueprint(__name__)
@@ -19,4 +19,4 @@ def review_queue(agency: str) -> Response:
 @agencies.route("/reviews/{review_id}/decision", methods=["POST"])
 def decide_review(review_id: str) -> Response:
     request = agencies.current_request
-    return json_response(container().reviews.decide(principal_of(request), review_id, json_body(request)))
+    return json_response(idempotent(request, "decision", lambda: container().reviews.decide(principal_of(request), review_id, json_body(request))))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Response
 
-from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
+from chalicelib.api.http import ApiBlueprint, idempotent, json_body, json_response, principal_of
 from chalicelib.core.container import container
 
 citizens = ApiBlueprint(__name__)
@@ -47,9 +49,13 @@ def read_document(id: str, requirement: str) -> Response:
 
 @citizens.route("/applications/{id}/submit", methods=["POST"])
 def submit_application(id: str) -> Response:
+    request = citizens.current_request
     services = container()
-    application = services.applications.submit(principal_of(citizens.current_request), id)
-    return json_response(services.applications.view(application), status=202)
+
+    def submit() -> dict[str, Any]:
+        return services.applications.view(services.applications.submit(principal_of(request), id))
+
+    return json_response(idempotent(request, "submit", submit), status=202)
 
 
 @citizens.route("/applications/{id}/audit", methods=["GET"])

@@ -4,7 +4,9 @@ function, shape the response."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable
 from functools import wraps
@@ -106,6 +108,22 @@ def _not_a_citizen(principal: Principal) -> Response:
 
 def _content_type(request: Request) -> str:
     return str(request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+def idempotent(request: Request, scope: str, command: Callable[[], Any]) -> Any:
+    """Run a command a client may retry: once per ``Idempotency-Key`` (when given)."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return command()
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise ValidationFailed.field(IDEMPOTENCY_HEADER, "must be 1 to 128 visible ASCII characters (a UUID is ideal)", code="invalid_idempotency_key")
+    principal = principal_of(request)
+    described = {"method": request.method, "path": request.context.get("path", ""), "body": hashlib.sha256(request.raw_body or b"").hexdigest()}
+    return container().idempotency.run(scope, f"{principal.username}:{key}", described, command)
 
 
 def principal_of(request: Request) -> Principal:

@@ -10,6 +10,7 @@ import json
 from functools import cached_property
 
 from chalicelib.adapters import aws
+from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.reviews import Reviews
 from chalicelib.applications.service import Applications
@@ -70,11 +71,15 @@ class Container:
 
     @cached_property
     def payments(self) -> Payments:
-        return Payments(self.transitions, self.engine, self.settings.bank_webhook_secret, self.settings.legal_day_seconds)
+        return Payments(self.transitions, self.engine, self.settings.bank_webhook_secret, self.settings.legal_day_seconds, self.idempotency.run)
 
     @cached_property
     def credentials(self) -> Credentials:
         return Credentials(self.signer, self.transitions, self.profiles, self.settings.public_api_url)
+
+    @cached_property
+    def idempotency(self) -> Idempotency:
+        return Idempotency(self.settings)
 
     @cached_property
     def steps(self) -> Steps:

@@ -7,7 +7,7 @@ paid exactly once (a conditional write) and resumes the workflow.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,6 +30,7 @@ from chalicelib.store.models import Application, Payment
 
 logger = Logger(child=True)
 PENDING, PAID = "pending", "paid"
+Once = Callable[[str, str, Any, Callable[[], Any]], Any]
 DEFAULT_EXPIRY_DAYS = 30
 NO_OTHER_CHARGE = {
     "es": "Este trámite no tiene ningún otro costo. Nadie puede cobrarle por agilizarlo.",
@@ -38,8 +39,9 @@ NO_OTHER_CHARGE = {
 
 
 class Payments:
-    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: str, legal_day_seconds: Decimal) -> None:
+    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: str, legal_day_seconds: Decimal, once: Once) -> None:
         self._transitions = transitions
+        self._once = once
         self._engine = engine
         self._secret = webhook_secret
         self._scale = legal_day_seconds
@@ -104,8 +106,14 @@ class Payments:
 
     # --- the bank's side -----------------------------------------------------------
     def confirm(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
+        """A signed bank notification; each event id is processed once (repeats get the same answer)."""
         signature.verify(self._secret, raw_body, signature_header)
         body = _webhook_body(raw_body)
+        described = {"reference": body["reference"], "amount": str(body["amount"])}
+        result: dict[str, Any] = self._once("bank-event", body["event_id"], described, lambda: self._confirm(body))
+        return result
+
+    def _confirm(self, body: dict[str, Any]) -> dict[str, Any]:
         payment = self.get(body["reference"])
         if Decimal(payment.amount) != body["amount"]:
             raise ValidationFailed.field("amount", f"does not match the amount due for this reference ({payment.amount})", code="amount_mismatch")

@@ -27,7 +27,7 @@ def test_payment_confirmed_twice_is_recorded_once_and_issues_the_licence(aws: Aw
     first = bank_pays(aws, slip["reference"], "1016.00", "evt-1")
     second = bank_pays(aws, slip["reference"], "1016.00", "evt-1")
     assert first.status_code == 200 and first.body["status"] == "recorded"
-    assert second.status_code == 200 and second.body["status"] == "already_recorded"
+    assert second.status_code == 200 and second.body == first.body  # the bank's retry gets the first answer
     issued = wait_status(citizen, application_id, "issued")
     events = [event["action"] for event in citizen.get(f"/applications/{application_id}/audit").body["events"]]
     assert events.count("payment.received") == 1
@@ -86,3 +86,52 @@ def test_the_qr_of_a_licence_opens_the_public_page(aws: Aws) -> None:
     assert browser.status_code == 302
     assert browser.headers["Location"].endswith(f"/#/verify/{document_id}")
     assert aws.user().get(f"/documents/{document_id}").status_code == 404
+
+
+def test_a_retried_submit_with_the_same_key_runs_once(aws: Aws) -> None:
+    from tests.support.flows import draft, upload
+
+    citizen = aws.user()
+    application_id = draft(citizen)
+    upload(citizen, application_id, "identificacion")
+    upload(citizen, application_id, "comprobante_domicilio")
+    headers = {"Idempotency-Key": "7f1c2a9e-submit-once"}
+    first = citizen.post(f"/applications/{application_id}/submit", headers=headers)
+    again = citizen.post(f"/applications/{application_id}/submit", headers=headers)
+    assert first.status_code == again.status_code == 202
+    assert again.body == first.body
+    without_key = citizen.post(f"/applications/{application_id}/submit")
+    assert without_key.status_code == 409 and without_key.body["error"]["code"] == "not_editable"
+    events = [e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]]
+    assert events.count("application.submitted") == 1
+    other_app = draft(citizen)
+    reused = citizen.post(f"/applications/{other_app}/submit", headers=headers)
+    assert reused.status_code == 409 and reused.body["error"]["code"] == "idempotency_key_reused"
+    bad = citizen.post(f"/applications/{other_app}/submit", headers={"Idempotency-Key": "espacio no válido"})
+    assert bad.status_code == 422 and bad.body["error"]["details"][0]["field"] == "Idempotency-Key"
+
+
+def test_a_retried_decision_with_the_same_key_is_answered_the_same(aws: Aws) -> None:
+    citizen = aws.user()
+    official = aws.user(groups=("official-SEMOVI",), username="oficial.idempotente")
+    application_id = submitted_licence(citizen)
+    review = open_review(official, application_id)
+    headers = {"Idempotency-Key": "decision-42"}
+    body = {"decision": "approve", "reason": "Todo en orden"}
+    first = official.post(f"/reviews/{review['review_id']}/decision", body, headers=headers)
+    again = official.post(f"/reviews/{review['review_id']}/decision", body, headers=headers)
+    assert first.status_code == again.status_code == 200 and first.body == again.body
+    assert official.post(f"/reviews/{review['review_id']}/decision", body).status_code == 409
+
+
+def test_the_same_bank_event_sent_twice_gets_the_first_answer(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id, slip = approved_licence(aws, citizen)
+    first = bank_pays(aws, slip["reference"], "1016.00", f"evt-twice-{application_id}")
+    again = bank_pays(aws, slip["reference"], "1016.00", f"evt-twice-{application_id}")
+    assert first.body == again.body == {"status": "recorded", "reference": slip["reference"], "event_id": f"evt-twice-{application_id}"}
+    other_event = bank_pays(aws, slip["reference"], "1016.00", f"evt-other-{application_id}")
+    assert other_event.body["status"] == "already_recorded"
+    wait_status(citizen, application_id, "issued")
+    events = [e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]]
+    assert events.count("payment.received") == 1
