@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
@@ -52,7 +52,23 @@ class StepFunctionsEngine:
                 return self.execution_arn(state_machine_arn, name)
             transient_or_raise(error)
             raise
+        except BotoCoreError as error:
+            raise TransientFailure(f"Step Functions unreachable ({error.__class__.__name__})") from error
         return str(response["executionArn"])
+
+    def failed_executions(self, name_prefix: str) -> list[tuple[str, str]]:
+        """(execution name, error) of every failed execution of the matching state machines."""
+        failed = []
+        for machines in self._sfn.get_paginator("list_state_machines").paginate():
+            for machine in machines["stateMachines"]:
+                if not machine["name"].startswith(name_prefix):
+                    continue
+                pages = self._sfn.get_paginator("list_executions").paginate(stateMachineArn=machine["stateMachineArn"], statusFilter="FAILED")
+                for page in pages:
+                    for execution in page["executions"]:
+                        detail = self._sfn.describe_execution(executionArn=execution["executionArn"])
+                        failed.append((str(execution["name"]), str(detail.get("error", "States.Failed"))))
+        return failed
 
     def execution_arn(self, state_machine_arn: str, name: str) -> str:
         return state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"

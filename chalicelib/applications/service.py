@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from jsonschema import Draft202012Validator, FormatChecker
 
 from chalicelib.applications import transitions as status
@@ -14,7 +15,7 @@ from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, TransientFailure, ValidationFailed
 from chalicelib.core.ports import DocumentStore, WorkflowEngine
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
@@ -25,6 +26,7 @@ from chalicelib.procedures.fees import FormulaError, compute_fee
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Credential, Entity, ProcedureVersion, Profile, Review
 
+logger = Logger(child=True)
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 ID_LENGTH = 10
 UPLOAD_URL_SECONDS = 900
@@ -306,20 +308,27 @@ class Applications:
         actor = principal.describe()
         if application.status == status.CHANGES_REQUESTED:
             return self._resubmit(application, actor, str(fee))
-        execution_name = f"{application.id}-1"
+        submitted_at = iso(utcnow())
         self._transitions.record(
             application,
             actor,
             Change("application.submitted", to_status=status.SUBMITTED, details={"fee": str(fee)}, notify="submitted"),
-            fields={"fee": str(fee), "submitted_at": iso(utcnow()), "execution_name": execution_name},
+            fields={"fee": str(fee), "submitted_at": submitted_at, "execution_name": f"{application.id}-1", "gsi2pk": keys.STARTING, "gsi2sk": f"{submitted_at}#{application.id}"},
         )
-        self.start_workflow(application)
+        try:
+            self.start_workflow(application)
+        except TransientFailure:
+            logger.warning("execution not started; the repair job will start it", extra={"application_id": application.id})
         return application
 
-    def start_workflow(self, application: Application) -> str:
-        """Start (or find) the application's execution; safe to repeat (the name is fixed)."""
+    def start_workflow(self, application: Application, resume_at: str | None = None) -> str:
+        """Start (or find) the application's current execution; safe to repeat (its name is
+        fixed), which is how a crash between submission and start is repaired."""
         assert application.execution_name
-        return self._engine.start(application.state_machine_arn, application.execution_name, {"application_id": application.id})
+        payload = {"application_id": application.id, **({"resume_at": resume_at} if resume_at else {})}
+        arn = self._engine.start(application.state_machine_arn, application.execution_name, payload)
+        application.update(actions=[Application.gsi2pk.remove(), Application.gsi2sk.remove()], add_version_condition=False)
+        return arn
 
     def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
         waiting = [Review.get(keys.review(entry["review_id"]), keys.REVIEW_SK) for entry in (application.reviews or {}).values() if entry["state"] == "changes"]

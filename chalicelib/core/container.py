@@ -12,6 +12,7 @@ from functools import cached_property
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.applications.profiles import Profiles
+from chalicelib.applications.recovery import Recovery
 from chalicelib.applications.reviews import Reviews
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
@@ -76,6 +77,10 @@ class Container:
     @cached_property
     def credentials(self) -> Credentials:
         return Credentials(self.signer, self.transitions, self.profiles, self.settings.public_api_url)
+
+    @cached_property
+    def recovery(self) -> Recovery:
+        return Recovery(self.applications, self.transitions, self.engine, self.settings.stage)
 
     @cached_property
     def idempotency(self) -> Idempotency:

@@ -48,9 +48,10 @@ class Payments:
 
     # --- the workflow's side -------------------------------------------------------
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
-        if key in (application.applied_keys or []) and application.payment_reference:
+        if application.payment_reference:  # a replayed step, or an operator's retry: keep the reference
             payment = self.get(application.payment_reference)
-            return {"timeout_seconds": timer_seconds(parse_iso(payment.expires_at), utcnow(), self._scale)}
+            if payment.status == PAID or parse_iso(payment.expires_at) > utcnow():
+                return {"timeout_seconds": timer_seconds(parse_iso(payment.expires_at), utcnow(), self._scale)}
         now = utcnow()
         expires = iso(end_of_day(legal_date(now) + timedelta(days=step.get("expires_days", DEFAULT_EXPIRY_DAYS))))
         reference = new_reference(legal_date(now))

@@ -86,7 +86,7 @@ class _Flow:
             "Retry": RETRY,
             **then,
         }
-        return self._guarded(state)
+        return self._guarded(state, step_id)
 
     def _wait(self, kind: str, step_id: str, on_timeout: str, then: Mapping[str, Any]) -> dict[str, Any]:
         state: dict[str, Any] = {
@@ -102,11 +102,14 @@ class _Flow:
             "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.timeout", "Next": on_timeout}],
             **then,
         }
-        return self._guarded(state)
+        return self._guarded(state, step_id)
 
-    def _guarded(self, state: dict[str, Any]) -> dict[str, Any]:
+    def _guarded(self, state: dict[str, Any], step_id: str) -> dict[str, Any]:
+        """Top-level states catch everything into ``<step>.failed``, which records the
+        step (so an operator can retry from it) and goes to the shared fail handler."""
         if self.top_level:
-            state.setdefault("Catch", []).append({"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"})
+            state.setdefault("Catch", []).append({"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{step_id}.failed"})
+            self.states[f"{step_id}.failed"] = {"Type": "Pass", "Result": step_id, "ResultPath": "$.failed_step", "Next": "Failed"}
         return state
 
     @staticmethod
@@ -178,7 +181,7 @@ class _Flow:
             ],
             **self._then(step),
         }
-        self.states[step_id] = self._guarded(state) if self.top_level else state
+        self.states[step_id] = self._guarded(state, step_id) if self.top_level else state
 
     def _done(self) -> str:
         name = "Done" if self.top_level else f"{next(iter(self.steps))}.done"
@@ -197,12 +200,23 @@ def compile_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     """ASL for a valid definition (validate first: the compiler trusts its input)."""
     flow = _Flow(definition["steps"], top_level=True)
     states = flow.emit()
+    states["Start"] = {
+        "Type": "Choice",
+        "Comment": "A new execution starts at the beginning, or where an operator retries it (input resume_at).",
+        "Choices": [{"Variable": "$.resume_at", "IsPresent": True, "Next": "Resume"}],
+        "Default": definition["start"],
+    }
+    states["Resume"] = {
+        "Type": "Choice",
+        "Choices": [{"Variable": "$.resume_at", "StringEquals": step_id, "Next": step_id} for step_id in definition["steps"]],
+        "Default": definition["start"],
+    }
     states["Rejected"] = {"Type": "Succeed", "Comment": "The application ended rejected; the handler that decided it recorded why."}
     states["Withdrawn"] = {"Type": "Succeed", "Comment": "The application ended without a decision (lapsed corrections or payment)."}
     states["Failed"] = {
         "Type": "Task",
         "Resource": placeholder("fail"),
-        "Parameters": {"application_id.$": "$.application_id", "error.$": "$.error", "execution.$": "$$.Execution.Name"},
+        "Parameters": {"application_id.$": "$.application_id", "error.$": "$.error", "step.$": "$.failed_step", "execution.$": "$$.Execution.Name"},
         "ResultPath": None,
         "Retry": RETRY,
         "Next": "FailedEnd",
@@ -210,7 +224,7 @@ def compile_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     states["FailedEnd"] = {"Type": "Fail", "Error": "Ventanilla.StepFailed", "Cause": "A step failed after its retries; the application is in error."}
     return {
         "Comment": f"{definition['code']} v{definition['version']}: generated from workflows/{definition['code']}.json. Do not edit.",
-        "StartAt": definition["start"],
+        "StartAt": "Start",
         "States": states,
     }
 

@@ -13,12 +13,15 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | an issued credential (public verify)      | GetItem pk = credential(id), sk = CREDENTIAL     |
 | the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
-| idempotency records (Powertools)          | pk = idempotency#<command>, sk = key hash        |
+| submitted, execution not yet started      | Query ``by_queue`` where gsi2pk = STARTING       |
+| idempotency records (Powertools)          | pk = IDEMPOTENCY, sk = command#key hash          |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
 audit events, reviews and payments do not, which keeps that record small.
-Open reviews carry ``gsi2pk = queue(agency)`` only while open (a sparse index).
+Open reviews carry ``gsi2pk = queue(agency)`` only while open (a sparse index); an
+application carries ``gsi2pk = STARTING`` from its submission until its execution has
+started, so a crash in between is found and repaired without a scan.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ def audit_event(sequence: int) -> str:
 
 def review(review_id: str) -> str:
     return f"REVIEW#{review_id}"
+
+
+STARTING = "STARTING"
 
 
 def queue(agency: str) -> str:

@@ -92,6 +92,8 @@ class Application(Entity, discriminator="application"):
     current_agency = UnicodeAttribute(null=True)
     deadline = UnicodeAttribute(null=True)
     execution_name = UnicodeAttribute(null=True)
+    failed_step = UnicodeAttribute(null=True)
+    executions = NumberAttribute(default=1)
     issued = JSONAttribute(default=list)
     agencies = ListAttribute(of=UnicodeAttribute, default=list)
     reviews = JSONAttribute(default=dict)

@@ -145,9 +145,10 @@ class Steps:
                 "workflow.failed",
                 to_status=status.ERROR,
                 reason=f"{error.get('Error', 'Error')}: {cause}".strip(": "),
-                details={"error": error.get("Error"), "execution": event.get("execution")},
+                details={"error": error.get("Error"), "step": event.get("step"), "execution": event.get("execution")},
                 notify="error",
             ),
+            fields={"failed_step": event.get("step")},
             key=f"{event.get('execution')}/fail",
         )
         self._reviews.cancel_open(application)

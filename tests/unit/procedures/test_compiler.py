@@ -118,12 +118,16 @@ def test_every_wait_for_a_person_has_a_timeout_that_is_handled(definition: dict[
 def test_every_top_level_task_retries_and_then_lands_in_failed(definition: dict[str, Any]) -> None:
     states = compile_definition(definition)["States"]
     guarded = [name for name, state in states.items() if state["Type"] in ("Task", "Parallel") and name != "Failed"]
+    assert states["Start"]["Type"] == "Choice" and states["Start"]["Default"] == definition["start"]
     assert len(guarded) >= 6
     for name in guarded:
         state = states[name]
         if state["Type"] == "Task":
             assert state["Retry"] == compiler.RETRY, name
-        assert state["Catch"][-1] == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}, name
+        catch_all = state["Catch"][-1]
+        assert (catch_all["ErrorEquals"], catch_all["ResultPath"]) == (["States.ALL"], "$.error"), name
+        recorder = states[catch_all["Next"]]  # records which step failed, for an operator's retry
+        assert recorder == {"Type": "Pass", "Result": name.split(".")[0], "ResultPath": "$.failed_step", "Next": "Failed"}, name
         assert all("States.ALL" not in catch["ErrorEquals"] for catch in state["Catch"][:-1]), name
 
 
@@ -190,7 +194,7 @@ def test_a_rejection_or_withdrawal_in_any_branch_ends_the_whole_application(mult
     assert parallel["Catch"] == [
         {"ErrorEquals": [compiler.REJECTED_ERROR], "ResultPath": "$.branch", "Next": "Rejected"},
         {"ErrorEquals": [compiler.WITHDRAWN_ERROR], "ResultPath": "$.branch", "Next": "Withdrawn"},
-        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"},
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "revisiones.failed"},
     ]
     for branch in parallel["Branches"]:
         start = branch["StartAt"]

@@ -1,0 +1,52 @@
+"""Operator commands, run with the deployment's credentials and environment.
+
+    python -m infra.ops retry <application_id> [--from STEP] [--operator NAME]
+    python -m infra.ops repair [--older-than-seconds 120]
+    python -m infra.ops reconcile
+
+``reconcile`` marks ``error`` the applications whose execution failed without the fail
+handler recording it.  ``retry`` restarts an application that is in ``error`` from the step that failed (or
+``--from`` another top-level step), on the version it started with; ``repair`` starts
+the executions of submissions that never got one.  Both leave audit events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import timedelta
+
+from chalicelib.core.container import container
+from chalicelib.core.errors import DomainError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.ops", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    retry = commands.add_parser("retry", help="restart an application in error")
+    retry.add_argument("application_id")
+    retry.add_argument("--from", dest="from_step")
+    retry.add_argument("--operator", default=getpass.getuser())
+    repair = commands.add_parser("repair", help="start executions that never started")
+    repair.add_argument("--older-than-seconds", type=int, default=120)
+    commands.add_parser("reconcile", help="mark error the applications whose execution failed silently")
+    args = parser.parse_args(argv)
+    recovery = container().recovery
+    try:
+        if args.command == "retry":
+            result = recovery.retry(args.application_id, args.operator, args.from_step)
+        elif args.command == "repair":
+            result = {"repaired": recovery.repair(timedelta(seconds=args.older_than_seconds))}
+        else:
+            result = {"reconciled": recovery.reconcile()}
+    except DomainError as error:
+        print(json.dumps({"error": {"code": error.code, "message": error.message}}), file=sys.stderr)
+        return 1
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
