@@ -27,9 +27,10 @@ export async function render(view, ctx) {
     .then((detail) => detail.definition)
     .catch(() => null);
   const properties = definition?.form?.properties || {};
-  const answers = Object.entries(payload.data || {})
-    .filter(([name]) => properties[name])
-    .map(([name, value]) => [fieldTitle(properties[name], name), formatAnswer(properties[name], value)]);
+  const data = payload.data || {};
+  const answers = Object.entries(properties)
+    .filter(([name]) => Object.hasOwn(data, name))
+    .map(([name, schema]) => [fieldTitle(schema, name), formatAnswer(schema, data[name])]);
   const qr = qrImageSource(credential.qr_svg);
 
   append(view, 

@@ -17,6 +17,7 @@ function uploadBlock(application, requirement, existing, required) {
   const input = h("input", {
     type: "file",
     id,
+    class: "file-input",
     name: requirement.code,
     accept: requirement.content_types.join(","),
     "aria-describedby": `${id}-hint ${id}-error ${id}-status`,
@@ -32,8 +33,8 @@ function uploadBlock(application, requirement, existing, required) {
     requirement.help ? h("p", {}, pick(requirement.help)) : null,
     h("p", { class: "hint", id: `${id}-hint` }, t("requirements.format", { types: fileTypesText(requirement.content_types), size: sizeText(requirement.max_bytes) })),
     error,
-    h("label", { class: "label", for: id }, existing ? t("documents.replace") : t("documents.choose"), h("span", { class: "visually-hidden" }, `: ${pick(requirement.name)}`)),
     input,
+    h("label", { class: "button button-secondary file-label", for: id }, existing ? t("documents.replace") : t("documents.choose"), h("span", { class: "visually-hidden" }, `: ${pick(requirement.name)}`)),
     progress,
     status,
   );
