@@ -39,7 +39,7 @@ export async function render(view, ctx) {
     const definition = definitions.get(review.procedure);
     const step = definition ? allSteps(definition).get(review.step) : null;
     const left = businessDaysLeft(review.deadline);
-    const isOverdue = review.overdue || left === 0;
+    const isOverdue = review.overdue || new Date(review.deadline) <= new Date();
     const isNear = !isOverdue && left <= Math.max(step?.warn_days ?? 1, 1);
     if (isOverdue) overdue += 1;
     if (isNear) near += 1;
