@@ -108,3 +108,12 @@ def test_unknown_pages_and_records_get_a_plain_answer(contexts: Callable[..., Br
     expect(page.locator(".verdict")).to_have_attribute("data-valid", "false")
     expect(page.locator(".verdict")).to_contain_text("No encontramos este documento")
     assert_clean(page)
+
+
+def test_a_refused_session_sends_you_to_sign_in_and_back(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+    header, claims, _ = scene.citizen.token.split(".")
+    page = open_page(contexts(token=f"{header}.{claims}.firma-alterada"), "/mi-expediente")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Entrar con su CURP")
+    expect(page.locator(".notice-warning")).to_have_text("Su sesión terminó. Vuelva a entrar para continuar.")
+    assert page.url.endswith("#/entrar?volver=%2Fmi-expediente")
+    assert_clean(page)
