@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.identity.curp import curp_check_digit
+from chalicelib.identity.curp import curp_check_digit, is_curp
 from tests.support.client import Api, User, wait_for, wait_for_status
 
 PDF = b"%PDF-1.4\n% documento de prueba de Ventanilla\n%%EOF\n"
@@ -22,7 +22,9 @@ _CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
 def new_curp(letters: str = "VALR", born: str = "900315", sex: str = "M", state: str = "DF") -> str:
     """A fresh, valid CURP (random homoclave, check digit computed) for a test citizen."""
     body = f"{letters}{born}{sex}{state}{''.join(random.choice(_CONSONANTS) for _ in range(3))}0"
-    return body + curp_check_digit(body)
+    curp = body + curp_check_digit(body)
+    assert is_curp(curp), f"{curp} is not a CURP: check the letters (consonant or vowel where the format wants one)"
+    return curp
 
 
 def new_citizen(api: Api, name: str = "Rosa Elena Vázquez Luna", letters: str = "VALR") -> User:

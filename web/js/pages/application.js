@@ -154,10 +154,12 @@ function ratingPanel(application) {
   return panel;
 }
 
-function smsPanel(application, record) {
+function smsPanel(application) {
   const panel = h("section", { class: "panel", "aria-labelledby": "sms-heading", hidden: true, dataset: { feature: "sms" } });
-  subscriptionsAvailable().then((available) => {
+  subscriptionsAvailable().then(async (available) => {
     if (!available) return;
+    // The record holds the phone on file (and, once the API lists them, the subscriptions).
+    const record = await get("/me").catch(() => null);
     const message = h("div", { "aria-live": "polite" });
     let subscription = (record?.subscriptions || []).find((item) => item.application_id === application.id && item.active !== false) || null;
     const body = h("div");
@@ -230,7 +232,6 @@ export async function render(view, ctx) {
   const name = pick(definition.name);
   setTitle(`${name} · ${application.id}`);
   const events = audit.events || [];
-  const record = FINAL.has(application.status) ? null : await get("/me").catch(() => null);
 
   const integrity = h("p", { class: "muted", dataset: { audit: "pending" } }, t("audit.checking"));
   get(`/applications/${encodeURIComponent(id)}/audit/verify`)
@@ -287,7 +288,7 @@ export async function render(view, ctx) {
               ),
             )
           : null,
-        FINAL.has(application.status) ? null : smsPanel(application, record),
+        FINAL.has(application.status) ? null : smsPanel(application),
         FINAL.has(application.status) ? ratingPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),
