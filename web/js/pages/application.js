@@ -101,6 +101,12 @@ function deadlineFact(application, definition) {
   return date;
 }
 
+function deadlineLabel(status) {
+  if (status === "awaiting_payment") return t("application.payBy");
+  if (status === "changes_requested") return t("application.fixBy");
+  return t("application.deadline");
+}
+
 function ratingPanel(application) {
   const panel = h("section", { class: "panel", "aria-labelledby": "rating-heading", hidden: true, dataset: { feature: "rating" } });
   ratingsAvailable(application.id).then((available) => {
@@ -265,7 +271,7 @@ export async function render(view, ctx) {
             [t("application.status"), statusTag(application.status)],
             [t("application.step"), stepName(definition, application.current_step) || null],
             [t("application.holder"), holderText(application, definition)],
-            [application.status === "awaiting_payment" ? t("application.payBy") : t("application.deadline"), deadlineFact(application, definition)],
+            [deadlineLabel(application.status), deadlineFact(application, definition)],
             [t("application.fee"), application.fee ? formatMoney(application.fee.amount, application.fee.currency) : null],
             [t("application.submittedAt"), application.submitted_at ? formatDateTime(application.submitted_at) : null],
             [t("application.agency"), agencyName(definition, application.agency)],
