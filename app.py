@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalice import Chalice
+
 from chalicelib.api.agencies import agencies
 from chalicelib.api.citizens import citizens
-from chalicelib.api.http import App, authenticate
+from chalicelib.api.http import authenticate
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public
 from chalicelib.core.container import container
 from chalicelib.core.observability import logger
 
-app = App(app_name="ventanilla")
+app = Chalice(app_name="ventanilla")
 app.register_middleware(authenticate, "http")
 for blueprint in (procedures, citizens, agencies, public):
     app.register_blueprint(blueprint)

@@ -55,15 +55,15 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     os.environ.pop("AWS_PROFILE", None)
 
     from moto.moto_api._internal import moto_api_backend
-    from moto.server import ThreadedMotoServer
 
     from infra import lambda_adapter, moto_fidelity
+    from infra.moto_server import MotoServer
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     lambda_adapter.install()
     moto_fidelity.serialize_dynamodb_writes()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=verbose)
+    moto = MotoServer("127.0.0.1", moto_port)
     moto.start()
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
 

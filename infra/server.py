@@ -4,12 +4,19 @@ One port, a thread per connection (``ThreadingHTTPServer``) with Nagle's algorit
 (``chalice local`` leaves it on and pays ~40 ms per keep-alive request).  The API is
 served by Chalice's own ``LocalGateway``, so routing, middleware and the Lambda proxy
 event are Chalice's, as on API Gateway.
+
+Chalice keeps the request being handled in ``app.current_request`` (and the context in
+``app.lambda_context``), one attribute per app: right on Lambda, which handles one event
+at a time per process, wrong under a thread per connection, where a view could read
+another request (a browser sends several at once).  ``per_thread_request`` gives this
+process's app one of each per thread.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -84,11 +91,32 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, target.read_bytes(), {"Content-Type": content_type, "Cache-Control": "no-cache"})
 
 
+class _PerThread:
+    """A data descriptor holding one value per thread (it shadows the instance attribute)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        return self if instance is None else getattr(self._local, "value", None)
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self._local.value = value
+
+
+def per_thread_request(app: Any) -> None:
+    """Make ``app.current_request`` and ``app.lambda_context`` per thread (local serving only)."""
+    if getattr(type(app), "_per_thread_request", False):
+        return
+    app.__class__ = type(type(app).__name__, (type(app),), {"current_request": _PerThread(), "lambda_context": _PerThread(), "_per_thread_request": True})
+
+
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], app: Any, config: dict[str, Any], verbose: bool = False) -> None:
         super().__init__(address, Handler)
+        per_thread_request(app)
         self.gateway = LocalGateway(app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60))
         self.config = config
         self.verbose = verbose

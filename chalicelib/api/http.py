@@ -7,12 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from chalice import Blueprint, Chalice, Response
+from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.api import policy
@@ -27,25 +26,6 @@ MAX_BODY_BYTES = 256 * 1024
 PRINCIPAL = "ventanilla.principal"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 ANONYMOUS_PRINCIPAL = Principal(username="")
-
-
-class App(Chalice):
-    """Chalice with the current request kept per thread.
-
-    On Lambda one container serves one request at a time; the local stack serves many
-    at once from threads, where Chalice's single ``current_request`` attribute would let
-    one request read another's headers.
-    """
-
-    _requests = threading.local()
-
-    @property  # type: ignore[override]
-    def current_request(self) -> Request | None:
-        return getattr(self._requests, "request", None)
-
-    @current_request.setter
-    def current_request(self, request: Request | None) -> None:
-        self._requests.request = request
 
 
 class ApiBlueprint(Blueprint):

@@ -109,6 +109,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
         from infra.provision import Provisioner
         from infra.sandbox import register_sandbox
         from infra.seed import publish_procedures
+        from infra.server import per_thread_request
 
         lambda_adapter.install()
         moto_fidelity.serialize_dynamodb_writes()
@@ -119,6 +120,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
         os.environ.update(env)
         composition.reset()
         register_sandbox(application.app)
+        per_thread_request(application.app)  # the tests call the app from several threads at once
         publish_procedures()
         with Client(application.app) as client:
             yield Aws(env=env, client=client)

@@ -1,0 +1,112 @@
+"""Applications in known states, made over the API, for pages that need one.
+
+The browser tests drive the main journey through the pages themselves; the accessibility
+checks and the screenshots only need data to look at, so they build it here quickly.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.identity.curp import curp_check_digit, is_curp
+from tests.support.client import Api, User, wait_for, wait_for_status
+
+PDF = b"%PDF-1.4\n% documento de prueba de Ventanilla\n%%EOF\n"
+FORM = {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez", "codigo_postal": "03100", "tipo_sangre": "O+", "primera_vez": True}
+REQUIREMENTS = ("identificacion", "comprobante_domicilio", "constancia_examen")
+_CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
+
+
+def new_curp(letters: str = "VALR", born: str = "900315", sex: str = "M", state: str = "DF") -> str:
+    """A fresh, valid CURP (random homoclave, check digit computed) for a test citizen."""
+    body = f"{letters}{born}{sex}{state}{''.join(random.choice(_CONSONANTS) for _ in range(3))}0"
+    curp = body + curp_check_digit(body)
+    assert is_curp(curp), f"{curp} is not a CURP: check the letters (consonant or vowel where the format wants one)"
+    return curp
+
+
+def new_citizen(api: Api, name: str = "Rosa Elena Vázquez Luna", letters: str = "VALR") -> User:
+    phone = f"+5255{random.randrange(10**7, 10**8)}"
+    return api.sign_up(new_curp(letters), phone, name=name)
+
+
+@dataclass
+class Case:
+    citizen: User
+    application_id: str
+    body: dict[str, Any]
+
+
+def draft(citizen: User, data: dict[str, Any] | None = None) -> Case:
+    created = citizen.post("/applications", {"procedure": "licencia-conducir", "data": FORM if data is None else data})
+    assert created.status_code == 201, created.text
+    return Case(citizen, created.json()["id"], created.json())
+
+
+def in_review(citizen: User) -> Case:
+    case = draft(citizen)
+    for requirement in REQUIREMENTS:
+        citizen.upload(case.application_id, requirement, PDF + requirement.encode(), filename=f"{requirement}.pdf")
+    submitted = citizen.post(f"/applications/{case.application_id}/submit")
+    assert submitted.status_code == 202, submitted.text
+    case.body = wait_for_status(citizen, case.application_id, "in_review")
+    return case
+
+
+def decide(official: User, application_id: str, decision: str = "approve", reason: str = "Documentos y examen en regla.") -> None:
+    def open_review() -> list[dict[str, Any]]:
+        reviews = official.get("/agencies/SEMOVI/reviews").json()["reviews"]
+        return [review for review in reviews if review["application_id"] == application_id]
+
+    review = wait_for(open_review, f"the review of {application_id} in SEMOVI's queue")[0]
+    decided = official.post(f"/reviews/{review['review_id']}/decision", {"decision": decision, "reason": reason})
+    assert decided.status_code == 200, decided.text
+
+
+def awaiting_payment(citizen: User, official: User) -> Case:
+    case = in_review(citizen)
+    decide(official, case.application_id)
+    case.body = wait_for_status(citizen, case.application_id, "awaiting_payment")
+    return case
+
+
+def issued(api: Api, citizen: User, official: User) -> Case:
+    case = awaiting_payment(citizen, official)
+    slip = citizen.post(f"/applications/{case.application_id}/payment").json()
+    paid = api.anonymous().post("/sandbox/bank/pay", {"reference": slip["reference"]})
+    assert paid.status_code == 200, paid.text
+    case.body = wait_for_status(citizen, case.application_id, "issued")
+    return case
+
+
+@dataclass
+class Scene:
+    """One of each state, owned by two citizens, for page-by-page checks."""
+
+    api: Api
+    citizen: User
+    official: User
+    draft: Case
+    review: Case
+    payment: Case
+    issued: Case
+
+    @property
+    def document_id(self) -> str:
+        return str(self.issued.body["issued"][0]["id"])
+
+
+def build_scene(api: Api) -> Scene:
+    citizen = new_citizen(api)
+    official = api.sign_in("oficial.semovi")
+    return Scene(
+        api=api,
+        citizen=citizen,
+        official=official,
+        draft=draft(citizen, {"domicilio": "Calle Morelos 45, Centro, Oaxaca de Juárez"}),
+        review=in_review(citizen),
+        payment=awaiting_payment(citizen, official),
+        issued=issued(api, citizen, official),
+    )

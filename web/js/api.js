@@ -1,0 +1,90 @@
+// The Ventanilla API: JSON over fetch, Bearer ID token, errors as ApiError.
+// Errors are {"error": {"code", "message", "details": [{"field", "message"}]}}; the
+// server's English message is never shown as is: errors.js translates by code.
+
+import { session } from "./auth.js";
+import { config } from "./config.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.details = Array.isArray(details) ? details : [];
+  }
+
+  // The route does not exist on this deployment (see api() below).
+  get routeMissing() {
+    return this.code === "route_missing";
+  }
+}
+
+export async function api(method, path, { body, idempotencyKey, signal, anonymous = false } = {}) {
+  const headers = { Accept: "application/json" };
+  const user = anonymous ? null : session();
+  if (user) headers.Authorization = `Bearer ${user.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+  let response;
+  try {
+    response = await fetch(`${config().api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (error) {
+    if (error?.name === "AbortError") throw error;
+    throw new ApiError(0, "network", "network error");
+  }
+  const text = await response.text();
+  let payload = null;
+  if (text) {
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      payload = null;
+    }
+  }
+  if (response.ok) return payload ?? {};
+  const error = payload?.error;
+  if (error && typeof error.code === "string") throw new ApiError(response.status, error.code, error.message, error.details);
+  // Our API always answers with the envelope; a 403 or 404 without one comes from the
+  // gateway in front of it: no such route is deployed ("Missing Authentication Token",
+  // or "Authorization header requires 'Credential' parameter" when a Bearer token is sent).
+  if (response.status === 403 || response.status === 404) throw new ApiError(response.status, "route_missing", payload?.message || response.statusText);
+  throw new ApiError(response.status, `http_${response.status}`, payload?.message || response.statusText);
+}
+
+export const get = (path, options) => api("GET", path, options);
+export const post = (path, body = {}, options = {}) => api("POST", path, { ...options, body });
+export const patch = (path, body = {}, options = {}) => api("PATCH", path, { ...options, body });
+export const del = (path, options) => api("DELETE", path, options);
+
+export function newIdempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// The catalogue changes rarely: keep what was read during this page's life.
+const procedureCache = new Map();
+let catalogueCache = null;
+
+export async function catalogue() {
+  if (!catalogueCache) catalogueCache = get("/procedures", { anonymous: true }).then((body) => body.procedures || []);
+  try {
+    return await catalogueCache;
+  } catch (error) {
+    catalogueCache = null;
+    throw error;
+  }
+}
+
+export async function procedure(code, version) {
+  const key = version ? `${code}@${version}` : code;
+  if (!procedureCache.has(key)) {
+    const path = version ? `/procedures/${encodeURIComponent(code)}/versions/${encodeURIComponent(version)}` : `/procedures/${encodeURIComponent(code)}`;
+    procedureCache.set(key, get(path, { anonymous: true }));
+  }
+  try {
+    return await procedureCache.get(key);
+  } catch (error) {
+    procedureCache.delete(key);
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+// The CURP input: upper-cases as you type, counts characters, and says at once (at 18
+// characters, or on leaving the field) whether the CURP is well formed.
+
+import { curpProblem, normaliseCurp } from "./curp.js";
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+
+export function curpField({ id = "curp", value = "", hint = true } = {}) {
+  const hintId = `${id}-hint`;
+  const statusId = `${id}-status`;
+  const errorId = `${id}-error`;
+  const input = h("input", {
+    type: "text",
+    id,
+    name: "curp",
+    class: "input-code",
+    autocomplete: "username",
+    autocapitalize: "characters",
+    spellcheck: "false",
+    maxlength: "18",
+    "aria-describedby": [hint ? hintId : null, statusId, errorId].filter(Boolean).join(" "),
+  });
+  input.value = normaliseCurp(value);
+  const error = h("p", { class: "field-error", id: errorId, hidden: true });
+  const status = h("p", { class: "field-status", id: statusId });
+  const wrapper = h(
+    "div",
+    { class: "field", dataset: { field: "curp" } },
+    h("label", { class: "label", for: id }, t("curp.label")),
+    hint ? h("p", { class: "hint", id: hintId }, t("curp.hint")) : null,
+    error,
+    input,
+    status,
+  );
+
+  const setError = (message) => {
+    wrapper.classList.toggle("field-invalid", Boolean(message));
+    error.hidden = !message;
+    error.textContent = message || "";
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  };
+
+  // final: the person is done typing (left the field or submitted).
+  const check = (final) => {
+    const curp = normaliseCurp(input.value);
+    const problem = curpProblem(curp);
+    status.className = "field-status";
+    if (problem === null) {
+      setError(null);
+      status.className = "field-ok";
+      status.textContent = t("curp.ok");
+      return true;
+    }
+    if (!final && (problem === "short" || problem === "empty")) {
+      setError(null);
+      status.textContent = curp ? t("curp.count", { n: curp.length }) : "";
+      return false;
+    }
+    status.textContent = "";
+    setError(t(`curp.error.${problem}`, { missing: 18 - curp.length }));
+    return false;
+  };
+
+  input.addEventListener("input", () => {
+    const start = input.selectionStart;
+    const upper = input.value.toUpperCase().replace(/\s+/g, "");
+    if (upper !== input.value) {
+      input.value = upper;
+      input.setSelectionRange(start, start);
+    }
+    check(false);
+  });
+  input.addEventListener("blur", () => {
+    if (input.value) check(true);
+  });
+  if (input.value) check(false);
+
+  return { element: wrapper, input, validate: () => check(true), value: () => normaliseCurp(input.value), setError };
+}

@@ -1,0 +1,316 @@
+// One application, as its citizen follows it: status, current step, who holds it, the
+// legal deadline, the timeline of audit events, and what to do next.
+
+import { del, get, post, procedure } from "../api.js";
+import { append, h } from "../dom.js";
+import { errorMessage } from "../errors.js";
+import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
+import { isMissingRoute, ratingsAvailable, subscriptionsAvailable } from "../features.js";
+import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
+import { refresh } from "../router.js";
+import { timeline } from "../timeline.js";
+import { breadcrumbs, button, facts, formatPhone, linkButton, notice, pageHeading, setTitle, statusTag, whileBusy } from "../ui.js";
+import { normalisePhone } from "./sign-up.js";
+
+const FINAL = new Set(["issued", "rejected", "withdrawn"]);
+const BUSY = new Set(["submitted", "deemed_approved"]);
+
+export function holderText(application, definition) {
+  switch (application.status) {
+    case "draft":
+    case "changes_requested":
+    case "awaiting_payment":
+      return t("holder.you");
+    case "in_review":
+      return application.current_agency ? agencyName(definition, application.current_agency) : t("holder.agency");
+    case "submitted":
+    case "deemed_approved":
+      return t("holder.system");
+    case "error":
+      return t("holder.support");
+    default:
+      return t("holder.none");
+  }
+}
+
+function lastEvent(events, action) {
+  return [...events].reverse().find((event) => event.action === action);
+}
+
+function nextStep(application, definition, events) {
+  const id = application.id;
+  switch (application.status) {
+    case "draft":
+      return notice(
+        "info",
+        h("p", {}, t("next.draft")),
+        h("div", { class: "actions" }, linkButton(t("next.draftContinue"), `#/solicitudes/${id}/documentos`), linkButton(t("next.draftEdit"), `#/solicitudes/${id}/editar`, "secondary")),
+      );
+    case "submitted":
+      return notice("info", h("p", {}, t("next.submitted")));
+    case "in_review":
+      return notice("info", h("p", {}, t("next.in_review", { agency: holderText(application, definition) })));
+    case "changes_requested": {
+      const request = lastEvent(events, "review.changes_requested");
+      return notice(
+        "warning",
+        h("p", {}, h("strong", {}, t("next.changes_requested"))),
+        request?.reason ? h("p", { class: "event-reason" }, request.reason) : null,
+        application.deadline ? h("p", {}, t("next.changesDeadline", { date: formatDateTime(application.deadline) })) : null,
+        h("div", { class: "actions" }, linkButton(t("next.fix"), `#/solicitudes/${id}/editar`), linkButton(t("next.fixDocuments"), `#/solicitudes/${id}/documentos`, "secondary")),
+      );
+    }
+    case "awaiting_payment":
+      return notice(
+        "warning",
+        h("p", {}, h("strong", {}, t("next.awaiting_payment", { amount: formatMoney(application.fee?.amount) }))),
+        application.deadline ? h("p", {}, t("next.payBefore", { date: formatDateTime(application.deadline) })) : null,
+        h("div", { class: "actions" }, linkButton(t("next.pay"), `#/solicitudes/${id}/pago`)),
+      );
+    case "deemed_approved":
+      return notice("success", h("p", {}, t("next.deemed_approved")));
+    case "issued":
+      return notice(
+        "success",
+        h("p", {}, h("strong", {}, t("next.issued"))),
+        h(
+          "div",
+          { class: "actions" },
+          (application.issued || []).map((doc) => linkButton(t("next.seeDocument"), `#/documentos/${encodeURIComponent(doc.id)}`)),
+        ),
+      );
+    case "rejected": {
+      const event = lastEvent(events, "review.rejected") || lastEvent(events, "review.deemed_denied") || lastEvent(events, "checks.failed");
+      const reason = event?.action === "checks.failed" ? (event.details?.failed || []).map(pick).join(" ") : event?.reason;
+      return notice("error", h("p", {}, h("strong", {}, t("next.rejected"))), reason ? h("p", { class: "event-reason" }, reason) : null, h("p", {}, t("next.rejectedRights")));
+    }
+    case "withdrawn":
+      return notice("info", h("p", {}, t("next.withdrawn")));
+    case "error":
+      return notice("error", h("p", {}, t("next.error")));
+    default:
+      return null;
+  }
+}
+
+function deadlineFact(application, definition) {
+  if (!application.deadline) return null;
+  const step = allSteps(definition).get(application.current_step);
+  const date = formatDateTime(application.deadline);
+  if (application.status === "in_review" && step?.type === "review") return h("span", {}, h("strong", {}, date), h("br"), h("span", { class: "muted" }, silenceDetail(step)));
+  return date;
+}
+
+function deadlineLabel(status) {
+  if (status === "awaiting_payment") return t("application.payBy");
+  if (status === "changes_requested") return t("application.fixBy");
+  return t("application.deadline");
+}
+
+function ratingPanel(application) {
+  const panel = h("section", { class: "panel", "aria-labelledby": "rating-heading", hidden: true, dataset: { feature: "rating" } });
+  ratingsAvailable(application.id).then((available) => {
+    if (!available) return;
+    const message = h("div", { "aria-live": "polite" });
+    const choices = [1, 2, 3, 4, 5].map((score) => {
+      const id = `rating-${score}`;
+      return h("div", { class: "choice" }, h("input", { type: "radio", name: "rating", id, value: String(score) }), h("label", { for: id }, `${score}`, h("span", { class: "visually-hidden" }, ` — ${t(`rating.scale.${score}`)}`)));
+    });
+    const comment = h("textarea", { id: "rating-comment", maxlength: "500", rows: "3" });
+    const submit = button(t("rating.submit"), { type: "submit", kind: "green" });
+    const form = h(
+      "form",
+      {
+        novalidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const chosen = form.querySelector("input[name=rating]:checked");
+          if (!chosen) {
+            message.replaceChildren(notice("error", h("p", {}, t("rating.choose"))));
+            return;
+          }
+          await whileBusy(submit, async () => {
+            try {
+              await post(`/applications/${encodeURIComponent(application.id)}/rating`, { score: Number(chosen.value), comment: comment.value.trim() });
+              form.replaceWith(notice("success", h("p", {}, t("rating.thanks"))));
+            } catch (error) {
+              if (isMissingRoute(error)) {
+                panel.hidden = true;
+                return;
+              }
+              message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+            }
+          });
+        },
+      },
+      h(
+        "fieldset",
+        { class: "field" },
+        h("legend", { class: "label" }, t("rating.question")),
+        h("p", { class: "hint" }, t("rating.hint")),
+        h("div", { class: "rating-scale" }, choices),
+      ),
+      h("div", { class: "field" }, h("label", { class: "label", for: "rating-comment" }, t("rating.comment"), h("span", { class: "optional" }, ` ${t("form.optional")}`)), comment),
+      message,
+      h("div", { class: "actions" }, submit),
+    );
+    panel.append(h("h2", { id: "rating-heading" }, t("rating.title")), form);
+    panel.hidden = false;
+  });
+  return panel;
+}
+
+function smsPanel(application) {
+  const panel = h("section", { class: "panel", "aria-labelledby": "sms-heading", hidden: true, dataset: { feature: "sms" } });
+  subscriptionsAvailable().then(async (available) => {
+    if (!available) return;
+    // The record holds the phone on file (and, once the API lists them, the subscriptions).
+    const record = await get("/me").catch(() => null);
+    const message = h("div", { "aria-live": "polite" });
+    let subscription = (record?.subscriptions || []).find((item) => item.application_id === application.id && item.active !== false) || null;
+    const body = h("div");
+    const draw = () => {
+      if (subscription) {
+        const stop = button(t("sms.unsubscribe"), { kind: "secondary" });
+        stop.addEventListener("click", () =>
+          whileBusy(stop, async () => {
+            try {
+              await del(`/subscriptions/${encodeURIComponent(subscription.id)}`);
+              subscription = null;
+              message.replaceChildren(notice("success", h("p", {}, t("sms.unsubscribed"))));
+              draw();
+            } catch (error) {
+              message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+            }
+          }),
+        );
+        body.replaceChildren(h("p", {}, t("sms.subscribed", { phone: formatPhone(subscription.phone) })), h("div", { class: "actions" }, stop));
+        return;
+      }
+      const input = h("input", { type: "tel", id: "sms-phone", class: "input-short", autocomplete: "tel-national", inputmode: "tel", "aria-describedby": "sms-phone-hint sms-phone-error" });
+      input.value = (record?.profile?.phone || "").replace(/^\+52/, "");
+      const error = h("p", { class: "field-error", id: "sms-phone-error", hidden: true });
+      const submit = button(t("sms.subscribe"), { type: "submit", kind: "green" });
+      body.replaceChildren(
+        h(
+          "form",
+          {
+            novalidate: true,
+            onsubmit: async (event) => {
+              event.preventDefault();
+              const phone = normalisePhone(input.value);
+              error.hidden = Boolean(phone);
+              error.textContent = phone ? "" : t("signUp.phoneInvalid");
+              if (!phone) return input.focus();
+              await whileBusy(submit, async () => {
+                try {
+                  subscription = await post("/subscriptions", { application_id: application.id, phone });
+                  subscription.phone = subscription.phone || phone;
+                  message.replaceChildren(notice("success", h("p", {}, t("sms.done"))));
+                  draw();
+                } catch (failure) {
+                  if (isMissingRoute(failure)) {
+                    panel.hidden = true;
+                    return;
+                  }
+                  message.replaceChildren(notice("error", h("p", {}, errorMessage(failure))));
+                }
+              });
+            },
+          },
+          h("div", { class: "field" }, h("label", { class: "label", for: "sms-phone" }, t("sms.phone")), h("p", { class: "hint", id: "sms-phone-hint" }, t("signUp.phoneHint")), error, input),
+          h("div", { class: "actions" }, submit),
+        ),
+      );
+    };
+    draw();
+    panel.append(h("h2", { id: "sms-heading" }, t("sms.title")), h("p", {}, t("sms.lead")), body, message, h("p", { class: "muted" }, t("sms.optOut")));
+    panel.hidden = false;
+  });
+  return panel;
+}
+
+export async function render(view, ctx) {
+  const id = ctx.params.id;
+  const [application, audit] = await Promise.all([get(`/applications/${encodeURIComponent(id)}`), get(`/applications/${encodeURIComponent(id)}/audit`)]);
+  const detail = await procedure(application.procedure.code, application.procedure.version);
+  const definition = detail.definition;
+  const name = pick(definition.name);
+  setTitle(`${name} · ${application.id}`);
+  const events = audit.events || [];
+
+  const integrity = h("p", { class: "muted", dataset: { audit: "pending" } }, t("audit.checking"));
+  get(`/applications/${encodeURIComponent(id)}/audit/verify`)
+    .then((result) => {
+      integrity.dataset.audit = result.intact ? "intact" : "broken";
+      integrity.textContent = result.intact ? t("audit.intact", { n: result.events }) : t("audit.broken");
+    })
+    .catch(() => {
+      integrity.textContent = t("audit.unavailable");
+    });
+
+  append(view, 
+    breadcrumbs([
+      [t("nav.record"), "#/mi-expediente"],
+      [name, null],
+    ]),
+    ...pageHeading(name),
+    h("p", { class: "application-status" }, `${t("application.folio")}: `, h("strong", { class: "mono" }, application.id), " · ", statusTag(application.status)),
+    h(
+      "div",
+      { class: "two-columns" },
+      h(
+        "div",
+        {},
+        nextStep(application, definition, events),
+        h(
+          "section",
+          { class: "panel", "aria-labelledby": "state-heading" },
+          h("h2", { id: "state-heading" }, t("application.state")),
+          facts([
+            [t("application.status"), statusTag(application.status)],
+            [t("application.step"), stepName(definition, application.current_step) || null],
+            [t("application.holder"), holderText(application, definition)],
+            [deadlineLabel(application.status), deadlineFact(application, definition)],
+            [t("application.fee"), application.fee ? formatMoney(application.fee.amount, application.fee.currency) : null],
+            [t("application.submittedAt"), application.submitted_at ? formatDateTime(application.submitted_at) : null],
+            [t("application.agency"), agencyName(definition, application.agency)],
+          ]),
+        ),
+        h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, t("application.history")), integrity, timeline(events, definition, ctx.session)),
+      ),
+      h(
+        "aside",
+        {},
+        application.documents?.length
+          ? h(
+              "section",
+              { class: "panel", "aria-labelledby": "files-heading" },
+              h("h2", { id: "files-heading" }, t("application.files")),
+              h(
+                "ul",
+                {},
+                application.documents.map((doc) => h("li", {}, h("span", { class: "mono" }, doc.filename), h("br"), h("span", { class: "muted" }, pick(definition.requirements.find((r) => r.code === doc.requirement)?.name)))),
+              ),
+            )
+          : null,
+        FINAL.has(application.status) ? null : smsPanel(application),
+        FINAL.has(application.status) ? ratingPanel(application) : null,
+        h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
+      ),
+    ),
+  );
+
+  if (!FINAL.has(application.status)) {
+    const interval = BUSY.has(application.status) ? 2000 : 15000;
+    const timer = window.setInterval(async () => {
+      try {
+        const latest = await get(`/applications/${encodeURIComponent(id)}`);
+        if (latest.status !== application.status || latest.updated_at !== application.updated_at) refresh();
+      } catch {
+        /* keep the page as it is; the next tick tries again */
+      }
+    }, interval);
+    ctx.onLeave(() => window.clearInterval(timer));
+  }
+}

@@ -1,0 +1,97 @@
+// "My record": the citizen's profile, every application and every issued document,
+// from one GET /me.
+
+import { catalogue, get, procedure } from "../api.js";
+import { append, h } from "../dom.js";
+import { formatDateTime, pick, t } from "../i18n.js";
+import { allSteps } from "../procedures.js";
+import { facts, formatPhone, linkButton, notice, pageHeading, setTitle, statusTag } from "../ui.js";
+
+function documentTitles(definitions) {
+  const titles = new Map();
+  for (const definition of definitions) {
+    for (const step of allSteps(definition).values()) if (step.type === "issue") titles.set(step.document.type, step.document.title);
+  }
+  return titles;
+}
+
+export async function render(view) {
+  setTitle(t("record.title"));
+  const [record, procedures] = await Promise.all([get("/me"), catalogue()]);
+  const names = new Map(procedures.map((item) => [item.code, item.name]));
+  const applications = [...(record.applications || [])].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+  const codes = [...new Set(applications.map((item) => item.procedure))];
+  const definitions = (await Promise.all(codes.map((code) => procedure(code).catch(() => null)))).filter(Boolean).map((item) => item.definition);
+  const titles = documentTitles(definitions);
+  const profile = record.profile || {};
+  const byApplication = new Map(applications.map((item) => [item.id, item]));
+
+  const rows = applications.map((item) => {
+    const editable = item.status === "draft" || item.status === "changes_requested";
+    const href = item.status === "draft" ? `#/solicitudes/${item.id}/documentos` : `#/solicitudes/${item.id}`;
+    return h(
+      "tr",
+      { dataset: { application: item.id, status: item.status } },
+      h("td", { "data-label": t("record.procedure") }, h("a", { href }, pick(names.get(item.procedure)) || item.procedure)),
+      h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.id)),
+      h("td", { "data-label": t("application.status") }, statusTag(item.status)),
+      h("td", { "data-label": t("record.updated") }, formatDateTime(item.updated_at)),
+      h(
+        "td",
+        { "data-label": t("record.action") },
+        h("a", { href, "aria-label": `${t(editable ? "record.continue" : "record.view")} ${item.id}` }, t(editable ? "record.continue" : "record.view")),
+      ),
+    );
+  });
+
+  const documents = (record.documents || []).map((doc) => {
+    const title = pick(titles.get(doc.type)) || t("record.documentFallback");
+    const source = byApplication.get(doc.application_id);
+    return h(
+      "li",
+      { class: "card", dataset: { document: doc.id } },
+      h("h3", {}, title),
+      h("p", { class: "muted" }, t("record.issuedAt", { date: formatDateTime(doc.issued_at) })),
+      source ? h("p", {}, `${t("application.folio")}: `, h("span", { class: "mono" }, source.id)) : null,
+      h("div", { class: "actions" }, linkButton(t("record.openDocument"), `#/documentos/${encodeURIComponent(doc.id)}`), h("a", { href: `#/verificar/${encodeURIComponent(doc.id)}` }, t("record.verify"))),
+    );
+  });
+
+  append(view, 
+    ...pageHeading(t("record.title"), t("record.lead")),
+    h(
+      "section",
+      { class: "panel", "aria-labelledby": "profile-heading" },
+      h("h2", { id: "profile-heading" }, t("record.profile")),
+      facts([
+        [t("record.name"), profile.name || null],
+        [t("curp.label"), h("span", { class: "mono" }, profile.curp || "")],
+        [t("record.phone"), profile.phone ? formatPhone(profile.phone) : null],
+        [t("record.language"), profile.language ? t(`language.${profile.language === "en" ? "en" : "es"}`) : null],
+      ]),
+    ),
+    h("h2", { id: "applications-heading" }, t("record.applications")),
+    applications.length
+      ? h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "responsive", "aria-labelledby": "applications-heading" },
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["record.procedure", "application.folio", "application.status", "record.updated", "record.action"].map((key) => h("th", { scope: "col" }, t(key))),
+              ),
+            ),
+            h("tbody", {}, rows),
+          ),
+        )
+      : notice("info", h("p", {}, t("record.noApplications"), " ", h("a", { href: "#/" }, t("record.browse")))),
+    h("h2", { id: "documents-heading" }, t("record.documents")),
+    documents.length ? h("ul", { class: "cards", "aria-labelledby": "documents-heading" }, documents) : h("p", { class: "muted" }, t("record.noDocuments")),
+  );
+}

@@ -1,0 +1,161 @@
+// An official reviews one application: the answers, the documents, the history, and a
+// decision (approve, request corrections, reject) that always carries a reason.
+
+import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
+import { append, h } from "../dom.js";
+import { errorMessage } from "../errors.js";
+import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
+import { allSteps, fieldTitle, formatAnswer, silenceDetail, sizeText, stepName } from "../procedures.js";
+import { flash, navigate } from "../router.js";
+import { timeline } from "../timeline.js";
+import { breadcrumbs, button, facts, notice, pageHeading, setTitle, statusTag, whileBusy } from "../ui.js";
+
+const DECISIONS = ["approve", "request_changes", "reject"];
+
+function decisionForm(review) {
+  const message = h("div", { "aria-live": "assertive" });
+  const choiceError = h("p", { class: "field-error", id: "decision-error", hidden: true });
+  const reasonError = h("p", { class: "field-error", id: "reason-error", hidden: true });
+  const radios = DECISIONS.map((decision) => {
+    const id = `decision-${decision}`;
+    return h("div", { class: "choice" }, h("input", { type: "radio", name: "decision", id, value: decision }), h("label", { for: id }, t(`decision.${decision}`)));
+  });
+  const decisionSet = h("fieldset", { class: "field", "aria-describedby": "decision-error" }, h("legend", { class: "label" }, t("decision.question")), choiceError, h("div", { class: "choices" }, radios));
+  const reason = h("textarea", { id: "reason", name: "reason", rows: "4", maxlength: "1000", "aria-describedby": "reason-hint reason-error" });
+  const reasonField = h(
+    "div",
+    { class: "field" },
+    h("label", { class: "label", for: "reason" }, t("decision.reason")),
+    h("p", { class: "hint", id: "reason-hint" }, t("decision.reasonHint")),
+    reasonError,
+    reason,
+  );
+  const submit = button(t("decision.submit"), { type: "submit" });
+  const idempotencyKey = newIdempotencyKey();
+  const setError = (wrapper, error, control, text) => {
+    wrapper.classList.toggle("field-invalid", Boolean(text));
+    error.hidden = !text;
+    error.textContent = text || "";
+    for (const input of control) {
+      if (text) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  };
+  const form = h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        message.replaceChildren();
+        const chosen = form.querySelector("input[name=decision]:checked");
+        const text = reason.value.trim();
+        setError(decisionSet, choiceError, form.querySelectorAll("input[name=decision]"), chosen ? null : t("decision.chooseError"));
+        setError(reasonField, reasonError, [reason], text.length >= 3 ? null : t("decision.reasonError"));
+        if (!chosen) return form.querySelector("input[name=decision]").focus();
+        if (text.length < 3) return reason.focus();
+        await whileBusy(submit, async () => {
+          try {
+            await post(`/reviews/${encodeURIComponent(review.review_id)}/decision`, { decision: chosen.value, reason: text }, { idempotencyKey });
+            flash(t("decision.recorded", { id: review.application_id }));
+            navigate("/oficina");
+          } catch (error) {
+            if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason")) {
+              setError(reasonField, reasonError, [reason], t("decision.reasonError"));
+              reason.focus();
+              return;
+            }
+            message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          }
+        });
+      },
+    },
+    decisionSet,
+    reasonField,
+    message,
+    h("div", { class: "actions" }, submit),
+  );
+  return form;
+}
+
+export async function render(view, ctx) {
+  const id = ctx.params.id;
+  const [application, audit] = await Promise.all([get(`/applications/${encodeURIComponent(id)}`), get(`/applications/${encodeURIComponent(id)}/audit`)]);
+  const detail = await procedure(application.procedure.code, application.procedure.version);
+  const definition = detail.definition;
+  const agencies = ctx.session.agencies;
+  const queues = await Promise.all(agencies.map((agency) => get(`/agencies/${encodeURIComponent(agency)}/reviews`).catch(() => ({ reviews: [] }))));
+  const review = queues.flatMap((queue) => queue.reviews || []).find((item) => item.application_id === id);
+  const links = await Promise.all(
+    (application.documents || []).map((doc) =>
+      get(`/applications/${encodeURIComponent(id)}/documents/${encodeURIComponent(doc.requirement)}`)
+        .then((answer) => ({ doc, url: answer.url }))
+        .catch(() => ({ doc, url: null })),
+    ),
+  );
+  const name = pick(definition.name);
+  setTitle(t("review.title", { id }));
+  const step = allSteps(definition).get(application.current_step);
+  const answers = Object.entries(definition.form.properties || {}).map(([field, schema]) => [fieldTitle(schema, field), formatAnswer(schema, application.data?.[field])]);
+
+  append(view, 
+    breadcrumbs([
+      [t("nav.office"), "#/oficina"],
+      [t("review.title", { id }), null],
+    ]),
+    ...pageHeading(t("review.title", { id }), name),
+    h("p", {}, statusTag(application.status)),
+    h(
+      "div",
+      { class: "two-columns" },
+      h(
+        "div",
+        {},
+        h(
+          "section",
+          { class: "panel", "aria-labelledby": "case-heading" },
+          h("h2", { id: "case-heading" }, t("review.case")),
+          facts([
+            [t("application.step"), stepName(definition, application.current_step) || null],
+            [t("application.deadline"), application.deadline ? h("span", {}, h("strong", {}, formatDateTime(application.deadline)), step?.type === "review" ? [h("br"), h("span", { class: "muted" }, silenceDetail(step))] : null) : null],
+            [t("application.submittedAt"), application.submitted_at ? formatDateTime(application.submitted_at) : null],
+            [t("application.fee"), application.fee ? formatMoney(application.fee.amount, application.fee.currency) : null],
+          ]),
+        ),
+        h("section", { "aria-labelledby": "answers-heading" }, h("h2", { id: "answers-heading" }, t("review.answers")), facts(answers)),
+        h(
+          "section",
+          { "aria-labelledby": "docs-heading" },
+          h("h2", { id: "docs-heading" }, t("review.documents")),
+          links.length
+            ? h(
+                "ul",
+                { class: "documents-list" },
+                links.map(({ doc, url }) =>
+                  h(
+                    "li",
+                    { dataset: { requirement: doc.requirement } },
+                    h("strong", {}, pick(definition.requirements.find((item) => item.code === doc.requirement)?.name) || doc.requirement),
+                    h("br"),
+                    url ? h("a", { href: url, target: "_blank", rel: "noopener" }, t("review.open", { name: doc.filename }), h("span", { class: "visually-hidden" }, ` ${t("review.newWindow")}`)) : h("span", { class: "muted" }, doc.filename),
+                    h("span", { class: "muted" }, ` · ${sizeText(doc.size)} · SHA-256 `, h("span", { class: "mono" }, `${doc.sha256.slice(0, 12)}…`)),
+                  ),
+                ),
+              )
+            : h("p", { class: "muted" }, t("review.noDocuments")),
+        ),
+        h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, t("application.history")), timeline(audit.events || [], definition, ctx.session)),
+      ),
+      h(
+        "aside",
+        {},
+        h(
+          "section",
+          { class: "panel panel-accent", "aria-labelledby": "decision-heading" },
+          h("h2", { id: "decision-heading" }, t("decision.title")),
+          review ? decisionForm(review) : notice("info", h("p", {}, t("review.noOpenReview"))),
+        ),
+      ),
+    ),
+  );
+}

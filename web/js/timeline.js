@@ -1,0 +1,74 @@
+// The audit trail as people read it: what happened, who did it, when, and why.
+// Citizens and officials see the same events.
+
+import { h } from "./dom.js";
+import { formatDateTime, formatDay, formatMoney, has, pick, t } from "./i18n.js";
+import { agencyName, stepName } from "./procedures.js";
+import { statusLabel } from "./ui.js";
+
+export function actorText(actor, definition, viewer) {
+  if (!actor) return "";
+  switch (actor.kind) {
+    case "citizen":
+      return viewer?.isCitizen && viewer.username === actor.id ? t("actor.you") : t("actor.citizen");
+    case "system":
+      return t("actor.system");
+    case "anonymous":
+      return t("actor.public");
+    case "official":
+    case "supervisor":
+      return t(`actor.${actor.kind}`, { agency: actor.agency ? agencyName(definition, actor.agency.split(",")[0]) : "", id: actor.id });
+    default:
+      return t("actor.staff", { id: actor.id || "" });
+  }
+}
+
+function detailText(event, definition) {
+  const details = event.details || {};
+  switch (event.action) {
+    case "document.declared":
+      return details.filename ? t("event.detail.file", { name: details.filename }) : "";
+    case "review.opened":
+    case "review.resumed":
+    case "review.escalated":
+      return details.deadline ? t("event.detail.deadline", { date: formatDateTime(details.deadline), step: stepName(definition, details.step) }) : "";
+    case "review.changes_requested":
+      return details.corrections_deadline ? t("event.detail.correctionsDeadline", { date: formatDateTime(details.corrections_deadline) }) : "";
+    case "payment.requested":
+      return details.reference ? t("event.detail.payment", { reference: details.reference, amount: formatMoney(details.amount) }) : "";
+    case "document.issued":
+      return details.valid_until ? t("event.detail.validUntil", { date: formatDay(details.valid_until) }) : "";
+    case "document.verified":
+      return t(details.valid ? "event.detail.verifiedValid" : "event.detail.verifiedInvalid");
+    case "checks.failed":
+      return (details.failed || []).map((message) => pick(message)).join(" ");
+    default:
+      return "";
+  }
+}
+
+export function eventTitle(action) {
+  const key = `event.${action}`;
+  return has(key) ? t(key) : t("event.other");
+}
+
+export function timeline(events, definition, viewer) {
+  const ordered = [...events].sort((a, b) => b.seq - a.seq);
+  return h(
+    "ol",
+    { class: "timeline", reversed: true },
+    ordered.map((event) => {
+      const reason = event.action === "workflow.failed" ? t("event.workflowFailedBody") : event.action === "checks.failed" ? null : event.reason;
+      const detail = detailText(event, definition);
+      return h(
+        "li",
+        { dataset: { action: event.action, statusChange: event.to_status ? "true" : "false" } },
+        h("time", { datetime: event.at }, formatDateTime(event.at)),
+        h("p", { class: "event-title" }, eventTitle(event.action), event.to_status ? h("span", { class: "muted" }, ` → ${statusLabel(event.to_status)}`) : null),
+        h("p", { class: "event-actor" }, actorText(event.actor, definition, viewer)),
+        detail ? h("p", { class: "event-actor muted" }, detail) : null,
+        reason ? h("p", { class: "event-reason" }, h("span", { class: "visually-hidden" }, `${t("event.reason")}: `), reason) : null,
+      );
+    }),
+  );
+}

@@ -1,0 +1,9 @@
+/*! @cfworker/json-schema 4.1.6 (dist/esm/index.js) | MIT License | Copyright (c) Jeremy Danyow | https://github.com/cfworker/cfworker | see LICENSE in this folder */
+export * from './deep-compare-strict.js';
+export * from './dereference.js';
+export * from './format.js';
+export * from './pointer.js';
+export * from './types.js';
+export * from './ucs2-length.js';
+export * from './validate.js';
+export * from './validator.js';
