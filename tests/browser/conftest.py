@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SESSION_KEY
 from tests.browser.scenario import Scene, build_scene
 from tests.support.client import Api
 from tests.support.stack import running_stack
+
+# Assertions wait for the page (never a timing assertion); a loaded CI machine needs longer than 5 s.
+expect.set_options(timeout=20_000)
 
 
 def launch(playwright: Any) -> Browser:
