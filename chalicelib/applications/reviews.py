@@ -14,7 +14,9 @@ nearest deadline are derived.
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -236,6 +238,7 @@ class Reviews:
                     raise Conflict("another decision on this review was recorded first", code="review_closed") from None
                 if error.code != "concurrent_change":
                     raise
+                time.sleep(random.uniform(0.01, 0.1))
         raise Conflict("the application kept changing; try the decision again", code="concurrent_change")
 
     # --- helpers -------------------------------------------------------------------

@@ -51,6 +51,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 STATUSES = tuple(ALLOWED)
 
 SYSTEM = {"kind": "system", "id": "workflow"}
+THROTTLED = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError"})
 Notify = Callable[[Application, str, dict[str, Any]], None]
 Update = tuple[Entity, list[Action], Condition | None]
 
@@ -146,9 +147,18 @@ def _commit(puts: list[tuple[Entity, Condition]], updates: list[Update], guards:
             for item, condition in puts:
                 write.save(item, condition=condition)
             for item, actions, condition in updates:
-                write.update(item, actions, condition=condition, add_version_condition=item is updates[0][0])
+                # PynamoDB appends its version increment to the list it is given: pass a copy,
+                # so that a caller retrying with the same actions does not send it twice
+                write.update(item, list(actions), condition=condition, add_version_condition=item is updates[0][0])
     except TransactWriteError as error:
-        failed = [index for index, reason in enumerate(error.cancellation_reasons) if reason and reason.code == "ConditionalCheckFailed"]
+        if error.cause_response_code != "TransactionCanceledException":
+            if error.cause_response_code in THROTTLED:
+                raise TransientFailure("the table is busy; retry") from error
+            raise
+        codes = [reason.code if reason else None for reason in error.cancellation_reasons]
+        if "TransactionConflict" in codes:  # another transaction was changing the same items
+            raise Conflict("the application changed meanwhile; reload and retry", code="concurrent_change") from error
+        failed = [index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"]
         if not failed:
             raise TransientFailure("the table did not accept the change; retry") from error
         application_index = len(puts)

@@ -34,7 +34,7 @@ TRANSIENT_ERRORS = [
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 ]
-RETRY = [{"ErrorEquals": TRANSIENT_ERRORS, "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}]
+RETRY = [{"ErrorEquals": TRANSIENT_ERRORS, "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30, "JitterStrategy": "FULL"}]
 REJECTED_ERROR = "Ventanilla.Rejected"
 WITHDRAWN_ERROR = "Ventanilla.Withdrawn"
 WAIT_RESOURCE = "arn:aws:states:::lambda:invoke.waitForTaskToken"

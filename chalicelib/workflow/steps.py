@@ -8,6 +8,8 @@ Task retried by Step Functions changes nothing twice.  A concurrent change surfa
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
@@ -32,13 +34,24 @@ CLOSE_REASONS = {
 }
 
 
+CONFLICT_ATTEMPTS = 5
+
+
 def _conflicts_are_transient(method: F) -> F:
+    """Parallel branches change one application at once: on a concurrent change, reload
+    and try again a few times (each handler reads its state afresh), then let the state
+    machine's Retry take over."""
+
     @wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except Conflict as error:
-            raise TransientFailure(error.message) from error
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                return method(*args, **kwargs)
+            except Conflict as error:
+                if error.code != "concurrent_change" or attempt == CONFLICT_ATTEMPTS - 1:
+                    raise TransientFailure(error.message) from error
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
 
     return wrapper  # type: ignore[return-value]
 
