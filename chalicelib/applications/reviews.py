@@ -18,6 +18,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
+from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ports import TaskGone, WorkflowEngine
@@ -169,6 +170,7 @@ class Reviews:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise Conflict("another decision on this review was recorded first", code="review_closed") from None
             raise
+        observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK)
         step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)
         actor = principal.describe()

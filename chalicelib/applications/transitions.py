@@ -17,6 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 
 from chalicelib.applications.audit import GENESIS, event_hash
+from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, TransientFailure
 from chalicelib.store import keys
@@ -93,7 +94,10 @@ class Transitions:
         if key:
             changed["applied_keys"] = [*(application.applied_keys or [])[-19:], key]
         actions = [_action(name, value) for name, value in changed.items()]
+        previous = application.status
         self._commit(lambda write: write.update(application, actions), event, also_save)
+        if change.to_status:
+            observability.status_changed(application.procedure_code, previous, change.to_status)
         for name, value in changed.items():
             setattr(application, name, value)
         if change.notify:

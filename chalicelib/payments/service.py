@@ -7,7 +7,7 @@ paid exactly once (a conditional write) and resumes the workflow.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,7 +38,7 @@ NO_OTHER_CHARGE = {
 
 
 class Payments:
-    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: str, legal_day_seconds: Decimal) -> None:
+    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: Callable[[], str], legal_day_seconds: Decimal) -> None:
         self._transitions = transitions
         self._engine = engine
         self._secret = webhook_secret
@@ -104,7 +104,7 @@ class Payments:
 
     # --- the bank's side -----------------------------------------------------------
     def confirm(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
-        signature.verify(self._secret, raw_body, signature_header)
+        signature.verify(self._secret(), raw_body, signature_header)
         body = _webhook_body(raw_body)
         payment = self.get(body["reference"])
         if Decimal(payment.amount) != body["amount"]:
