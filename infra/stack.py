@@ -43,6 +43,7 @@ WILDCARD_REASONS = {
     "XRayHasNoResourceLevelPermissions": "xray:PutTraceSegments and PutTelemetryRecords accept only Resource '*'",
     "SmsToPhoneNumbersHasNoResource": "sns:Publish to a PhoneNumber (direct SMS) has no resource ARN, so IAM needs '*'",
     "TaskTokensHaveNoResource": "states:SendTaskSuccess is authorised per task token, which has no ARN: only '*' is accepted",
+    "AccountAdministersTheKey": "in a key policy Resource '*' means the key itself (KMS accepts nothing else); IAM policies then grant each use",
 }
 
 
@@ -126,6 +127,24 @@ def _parameter_arn(stage: str) -> dict[str, str]:
 
 def _log_group_arn(stage: str, name: str) -> dict[str, str]:
     return _sub(f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name(stage, name)}:*")
+
+
+def _key_policy() -> dict[str, Any]:
+    """KMS's default key policy, written out: the account administers the key, and IAM
+    policies (the roles below) decide who may use it for what."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # WILDCARD: a key policy's Resource is the key itself (see WILDCARD_REASONS).
+                "Sid": "AccountAdministersTheKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": _sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
 
 
 # --- what each function may do -----------------------------------------------------------
@@ -235,7 +254,7 @@ def resources(stage: str) -> dict[str, Any]:
             "Type": "AWS::KMS::Key",
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
-            "Properties": {"Description": f"Ventanilla {stage}: encrypts citizens' documents at rest", "EnableKeyRotation": True},
+            "Properties": {"Description": f"Ventanilla {stage}: encrypts citizens' documents at rest", "EnableKeyRotation": True, "KeyPolicy": _key_policy()},
         },
         "DocumentsBucket": {
             "Type": "AWS::S3::Bucket",
@@ -267,6 +286,7 @@ def resources(stage: str) -> dict[str, Any]:
                 "Description": f"Ventanilla {stage}: signs issued licences and permits",
                 "KeySpec": "ECC_NIST_P256",
                 "KeyUsage": "SIGN_VERIFY",
+                "KeyPolicy": _key_policy(),
             },
         },
         "SmsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"ventanilla-{stage}-sms-inbound"}},

@@ -185,8 +185,10 @@ def _packager(config: Config, merge_template: Path, offline: bool) -> AppPackage
     )
     serializer = JSONTemplateSerializer()
     merge = TemplateMergePostProcessor(osutils=osutils, merger=TemplateDeepMerger(), template_serializer=serializer, merge_template=str(merge_template))
-    factory = CLIFactory(str(ROOT))
-    options = PackageOptions(TypedAWSClient(factory.create_botocore_session()))
+    session = CLIFactory(str(ROOT)).create_botocore_session()
+    if not session.get_config_variable("region"):
+        session.set_config_variable("region", "us-east-1")  # only names service principals (partition aws); no call is made
+    options = PackageOptions(TypedAWSClient(session))
     return AppPackager(
         SAMTemplateGenerator(config, options),
         ResourceBuilder(ApplicationGraphBuilder(), DependencyBuilder(), build_stage),
