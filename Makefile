@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck workflows validate bench screenshots clean
+.PHONY: run test lint typecheck workflows validate bench screenshots clean template deploy deploy-plan destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,22 @@ validate: $(STAMP)  ## make validate FILE=my-procedure.json
 
 screenshots: $(STAMP)  ## the main pages at 360 and 1280 px, in screenshots/ (needs /usr/bin/chromium)
 	$(BIN)/python -m tests.browser.screenshots --out screenshots
+
+template: $(STAMP)  ## make template STAGE=prod: build/<stage>/sam.json and deployment.zip, offline, then cfn-lint
+	$(BIN)/python -m infra.template --stage $(or $(STAGE),prod) --out build/$(or $(STAGE),prod) --offline
+	$(BIN)/cfn-lint build/$(or $(STAGE),prod)/sam.json
+
+deploy: $(STAMP)  ## make deploy STAGE=prod [ALERT_EMAIL=ops@example.gob.mx]: package, upload, deploy, publish web/, seed
+	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<stage> [ALERT_EMAIL=...]"; exit 2; }
+	infra/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
+
+deploy-plan: $(STAMP)  ## make deploy-plan STAGE=prod: build and lint the template offline, print the AWS commands
+	@test -n "$(STAGE)" || { echo "usage: make deploy-plan STAGE=<stage>"; exit 2; }
+	DRY_RUN=1 infra/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
+
+destroy:  ## make destroy STAGE=prod: delete the stack (records, documents, keys and users are kept)
+	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<stage>"; exit 2; }
+	infra/deploy.sh destroy $(STAGE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

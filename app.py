@@ -1,14 +1,15 @@
 """Ventanilla's Chalice app: wiring only.
 
 Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers
-below are one-line adapters onto ``chalicelib.workflow.steps``.
+below are one-line adapters onto ``chalicelib.workflow.steps``.  Every handler is traced
+(X-Ray, on Lambda) and logs JSON with the application id as correlation id.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice import Chalice
+from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api.agencies import agencies
 from chalicelib.api.citizens import citizens
@@ -16,9 +17,11 @@ from chalicelib.api.http import authenticate
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public
 from chalicelib.core.container import container
-from chalicelib.core.observability import logger
+from chalicelib.core.observability import logger, tracer
 
 app = Chalice(app_name="ventanilla")
+app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
+app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http")
 app.register_middleware(authenticate, "http")
 for blueprint in (procedures, citizens, agencies, public):
     app.register_blueprint(blueprint)
@@ -66,3 +69,9 @@ def step_close(event: Event, context: Any) -> dict[str, Any]:
 @logger.inject_lambda_context(correlation_id_path="application_id")
 def step_fail(event: Event, context: Any) -> dict[str, Any]:
     return container().steps.fail(event)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="deadline_watch")
+def deadline_watch(event: Any) -> dict[str, int]:
+    """Hourly: how many reviews are about to miss their legal deadline (the alarm's metric)."""
+    return container().deadline_watch.report()

@@ -77,12 +77,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     provisioner = Provisioner(STAGE, REGION)
     env = provisioner.provision(
         application.app,
-        {
-            "PublicApiUrl": f"{url}/api",
-            "PublicWebUrl": url,
-            "BankWebhookSecret": secrets.token_hex(32),
-            "LegalDaySeconds": str(legal_day_seconds),
-        },
+        {"PublicUrl": url, "BankWebhookSecretValue": secrets.token_hex(32), "LegalDaySeconds": str(legal_day_seconds)},
     )
     os.environ.update(env)
     os.environ["SANDBOX_ENABLED"] = "true"

@@ -4,6 +4,10 @@ moto's CloudFormation skips Cognito and ignores DefinitionSubstitutions, so the 
 stack cannot be "the template deployed into moto".  Instead this walks the same
 ``Resources`` map, resolves its intrinsics (Ref, Fn::GetAtt, Fn::Sub) and makes the
 equivalent API call per resource type.  Used by ``make run`` and by the tests' fixtures.
+
+Resources marked ``Metadata: {"Local": "skip"}`` exist on AWS only; a resource whose
+``Metadata.Local`` has ``FromSetting`` takes those properties from ``settings`` locally
+(``PublicUrl``, ``BankWebhookSecretValue``; ``LegalDaySeconds`` goes to the environment).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import boto3
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib.procedures.compiler import HANDLERS, substitute
-from infra.stack import environment, handler_logical_id, resources, step_function_name
+from infra.stack import FUNCTIONS, environment, function_name, handler_logical_id, public_url_parameter, resources, role_logical_id, step_function_name
 
 ACCOUNT_ID = "123456789012"
 LAMBDA_RUNTIME = "python3.11"
@@ -63,6 +67,8 @@ class Provisioner:
     def provision(self, app: Any, settings: dict[str, str]) -> dict[str, str]:
         """Create everything; returns the environment the app and its functions run with."""
         description = resources(self.stage)
+        self.refs.update(settings)
+        self.refs["PublicUrlParameter"] = public_url_parameter(self.stage)
         creators: dict[str, Callable[[str, dict[str, Any]], None]] = {
             "AWS::DynamoDB::Table": self._table,
             "AWS::S3::Bucket": self._bucket,
@@ -72,15 +78,21 @@ class Provisioner:
             "AWS::Cognito::UserPoolClient": self._user_pool_client,
             "AWS::Cognito::UserPoolGroup": self._group,
             "AWS::IAM::Role": self._role,
+            "AWS::SecretsManager::Secret": self._secret,
+            "AWS::SSM::Parameter": self._parameter,
         }
         machines = {}
         for logical_id, resource in description.items():
-            if resource.get("Metadata", {}).get("Local") == "skip":
+            local = resource.get("Metadata", {}).get("Local")
+            if local == "skip":
                 continue
             if resource["Type"] == "AWS::StepFunctions::StateMachine":
                 machines[logical_id] = resource
                 continue
-            creators[resource["Type"]](logical_id, resource["Properties"])
+            properties = dict(resource["Properties"])
+            if isinstance(local, dict):
+                properties.update({name: settings[setting] for name, setting in local["FromSetting"].items()})
+            creators[resource["Type"]](logical_id, properties)
         env = self._functions(app, settings)
         for logical_id, resource in machines.items():
             self._state_machine(logical_id, resource["Properties"])
@@ -99,7 +111,7 @@ class Provisioner:
         s3.create_bucket(Bucket=name)
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=properties["VersioningConfiguration"])
         encryption = [
-            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"], "BucketKeyEnabled": rule["BucketKeyEnabled"]}
+            {"ApplyServerSideEncryptionByDefault": self.resolve(rule["ServerSideEncryptionByDefault"]), "BucketKeyEnabled": rule["BucketKeyEnabled"]}
             for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
         ]
         s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": encryption})
@@ -109,7 +121,8 @@ class Provisioner:
         self.refs[logical_id] = name
 
     def _key(self, logical_id: str, properties: dict[str, Any]) -> None:
-        key = self.client("kms").create_key(Description=properties["Description"], KeySpec=properties["KeySpec"], KeyUsage=properties["KeyUsage"])
+        spec = {"KeySpec": properties.get("KeySpec", "SYMMETRIC_DEFAULT"), "KeyUsage": properties.get("KeyUsage", "ENCRYPT_DECRYPT")}
+        key = self.client("kms").create_key(Description=properties["Description"], **spec)
         self.refs[logical_id] = key["KeyMetadata"]["KeyId"]
         self.refs[f"{logical_id}.Arn"] = key["KeyMetadata"]["Arn"]
 
@@ -139,25 +152,30 @@ class Provisioner:
         self.refs[logical_id] = properties["RoleName"]
         self.refs[f"{logical_id}.Arn"] = role["Role"]["Arn"]
 
+    def _secret(self, logical_id: str, properties: dict[str, Any]) -> None:
+        created = self.client("secretsmanager").create_secret(Name=properties["Name"], Description=properties["Description"], SecretString=properties["SecretString"])
+        self.refs[logical_id] = created["ARN"]
+
+    def _parameter(self, logical_id: str, properties: dict[str, Any]) -> None:
+        self.client("ssm").put_parameter(Name=properties["Name"], Type=properties["Type"], Description=properties["Description"], Value=properties["Value"])
+        self.refs[logical_id] = properties["Name"]
+
     def _functions(self, app: Any, settings: dict[str, str]) -> dict[str, str]:
-        """Lambda functions for the app's step handlers, all with the app's environment."""
-        iam = self.client("iam")
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-        role_arn = iam.create_role(RoleName=f"ventanilla-{self.stage}-functions", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-        prefix = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:ventanilla-{self.stage}-"
+        """Lambda functions for the app's step handlers, each with its own role and the app's environment."""
+        prefix = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:"
         for function in app.pure_lambda_functions:
-            self.refs[f"{to_cfn_resource_name(function.name)}.Arn"] = f"{prefix}{function.name}"
+            self.refs[f"{to_cfn_resource_name(function.name)}.Arn"] = f"{prefix}{function_name(self.stage, function.name)}"
         handler_arns = {placeholder: self.refs[f"{handler_logical_id(role)}.Arn"] for role, placeholder in HANDLERS.items()}
         self.refs["StepHandlerArns"] = json.dumps(handler_arns, sort_keys=True)
-        for name, value in settings.items():
-            self.refs[name] = value
         env = environment(self.stage, self.refs)
         lambda_client = self.client("lambda")
         for function in app.pure_lambda_functions:
+            if function.name not in FUNCTIONS:
+                raise RuntimeError(f"app.py's function {function.name} has no role in infra/stack.py (FUNCTIONS)")
             lambda_client.create_function(
-                FunctionName=f"ventanilla-{self.stage}-{function.name}",
+                FunctionName=function_name(self.stage, function.name),
                 Runtime=LAMBDA_RUNTIME,
-                Role=role_arn,
+                Role=self.refs[f"{role_logical_id(function.name)}.Arn"],
                 Handler=function.handler_string,
                 Code={"ZipFile": _zip_placeholder()},
                 Timeout=60,

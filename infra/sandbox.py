@@ -45,8 +45,8 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
     payment = services.payments.get(reference)
     event = {"event_id": f"sandbox-{uuid.uuid4()}", "reference": reference, "amount": payment.amount, "currency": payment.currency}
     raw = json.dumps(event).encode()
-    headers = {"Content-Type": "application/json", signature.HEADER: signature.sign(services.settings.bank_webhook_secret, raw)}
-    answer = requests.post(f"{services.settings.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=30)
+    headers = {"Content-Type": "application/json", signature.HEADER: signature.sign(services.webhook_secret, raw)}
+    answer = requests.post(f"{services.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=30)
     return json_response({"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()})
 
 

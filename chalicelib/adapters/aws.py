@@ -17,6 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core.settings import Settings
@@ -27,6 +28,14 @@ _THROTTLING = {"ThrottlingException", "TooManyRequestsException", "ProvisionedTh
 
 def client(service: str, settings: Settings) -> Any:
     return boto3.session.Session().client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=_CONFIG)
+
+
+def read_parameter(settings: Settings, name: str) -> str:
+    return str(client("ssm", settings).get_parameter(Name=name)["Parameter"]["Value"])
+
+
+def read_secret(settings: Settings, secret_id: str) -> str:
+    return str(client("secretsmanager", settings).get_secret_value(SecretId=secret_id)["SecretString"])
 
 
 def _error_code(error: ClientError) -> str:
@@ -114,7 +123,9 @@ class SnsSms:
                 MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
             )
         except ClientError as error:
+            observability.sms_failed()
             raise DeliveryFailed(_error_code(error)) from error
+        observability.sms_sent(text)
         return str(response["MessageId"])
 
 

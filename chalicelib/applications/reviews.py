@@ -26,6 +26,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions, Update
+from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ports import TaskGone, WorkflowEngine
@@ -195,6 +196,7 @@ class Reviews:
         decision, reason = _decision(body)
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
+        now = utcnow()
         close = (
             review,
             [
@@ -202,13 +204,14 @@ class Reviews:
                 Review.decision.set(decision),
                 Review.reason.set(reason),
                 Review.decided_by.set(principal.username),
-                Review.decided_at.set(iso(utcnow())),
+                Review.decided_at.set(iso(now)),
                 Review.gsi2pk.remove(),
                 Review.gsi2sk.remove(),
             ],
             Review.status == OPEN,
         )
         output = self._apply_decision(principal.describe(), review, close, decision, reason)
+        observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         try:
             self._engine.resume(review.task_token or "", output)
         except TaskGone:

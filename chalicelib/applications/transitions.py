@@ -18,6 +18,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.applications.audit import GENESIS, event_hash
+from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, TransientFailure
 from chalicelib.store import keys
@@ -104,7 +105,10 @@ class Transitions:
             changed["applied_keys"] = [*(application.applied_keys or [])[-19:], key]
         puts = [(event, AuditEvent.pk.does_not_exist()), *((item, Entity.pk.does_not_exist()) for item in also_save)]
         updates = [(application, [_action(name, value) for name, value in changed.items()], None), *also_update]
+        previous = application.status
         _commit(puts=puts, updates=updates, guards=1)
+        if change.to_status:
+            observability.status_changed(application.procedure_code, previous, change.to_status)
         for name, value in changed.items():
             setattr(application, name, value)
         if change.notify:

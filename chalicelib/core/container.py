@@ -11,11 +11,13 @@ from functools import cached_property
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
+from chalicelib.applications.deadlines import DeadlineWatch
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.recovery import Recovery
 from chalicelib.applications.reviews import Reviews
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
+from chalicelib.core import observability
 from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
 from chalicelib.identity.tokens import TokenVerifier
@@ -32,6 +34,25 @@ class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         bind_models(settings.table_name, settings.region, settings.endpoint_url)
+        observability.configure(settings.stage)
+
+    @cached_property
+    def public_url(self) -> str:
+        """Where people reach Ventanilla (web at ``/``, API at ``/api``): one SSM read per cold start."""
+        return aws.read_parameter(self.settings, self.settings.public_url_parameter).rstrip("/")
+
+    @property
+    def public_api_url(self) -> str:
+        return f"{self.public_url}/api"
+
+    @property
+    def public_web_url(self) -> str:
+        return self.public_url
+
+    @cached_property
+    def webhook_secret(self) -> str:
+        """The bank's HMAC key, read from Secrets Manager the first time a webhook arrives."""
+        return aws.read_secret(self.settings, self.settings.bank_webhook_secret_arn)
 
     @cached_property
     def engine(self) -> aws.StepFunctionsEngine:
@@ -55,7 +76,7 @@ class Container:
 
     @cached_property
     def notifier(self) -> Notifier:
-        return Notifier(aws.SnsSms(self.settings), self.profiles, self.catalogue, self.settings.public_web_url)
+        return Notifier(aws.SnsSms(self.settings), self.profiles, self.catalogue, self.public_web_url)
 
     @cached_property
     def transitions(self) -> Transitions:
@@ -63,7 +84,7 @@ class Container:
 
     @cached_property
     def applications(self) -> Applications:
-        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.settings.public_api_url)
+        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url)
 
     @cached_property
     def reviews(self) -> Reviews:
@@ -72,11 +93,15 @@ class Container:
 
     @cached_property
     def payments(self) -> Payments:
-        return Payments(self.transitions, self.engine, self.settings.bank_webhook_secret, self.settings.legal_day_seconds, self.idempotency.run)
+        return Payments(self.transitions, self.engine, lambda: self.webhook_secret, self.settings.legal_day_seconds, self.idempotency.run)
 
     @cached_property
     def credentials(self) -> Credentials:
-        return Credentials(self.signer, self.transitions, self.profiles, self.settings.public_api_url)
+        return Credentials(self.signer, self.transitions, self.profiles, self.public_api_url)
+
+    @cached_property
+    def deadline_watch(self) -> DeadlineWatch:
+        return DeadlineWatch(self.catalogue)
 
     @cached_property
     def recovery(self) -> Recovery:

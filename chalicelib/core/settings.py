@@ -2,7 +2,13 @@
 
 Every resource name is required (``os.environ[...]``): a missing name fails loudly at
 first use instead of silently talking to the wrong table.  The same variables are set by
-the AWS template (``infra/``) and by the embedded local stack.
+the AWS template (``infra/``) and by the embedded local stack, for every function alike
+(``tests/infra`` reads this module to check the template sets each one).
+
+Two values are not in the environment but named by it, and read once by the composition
+root: the public URL lives in an SSM parameter (on AWS it is the CloudFront address,
+which the API function's environment cannot refer to without a circular dependency), and
+the bank's webhook secret lives in Secrets Manager (never in an environment variable).
 """
 
 from __future__ import annotations
@@ -22,9 +28,8 @@ class Settings:
     user_pool_id: str
     user_pool_client_id: str
     sms_topic_arn: str
-    public_api_url: str
-    public_web_url: str
-    bank_webhook_secret: str
+    public_url_parameter: str
+    bank_webhook_secret_arn: str
     workflow_role_arn: str
     step_handler_arns: str
     endpoint_url: str | None = None
@@ -55,9 +60,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         user_pool_id=env["USER_POOL_ID"],
         user_pool_client_id=env["USER_POOL_CLIENT_ID"],
         sms_topic_arn=env["SMS_TOPIC_ARN"],
-        public_api_url=env["PUBLIC_API_URL"].rstrip("/"),
-        public_web_url=env["PUBLIC_WEB_URL"].rstrip("/"),
-        bank_webhook_secret=env["BANK_WEBHOOK_SECRET"],
+        public_url_parameter=env["PUBLIC_URL_PARAMETER"],
+        bank_webhook_secret_arn=env["BANK_WEBHOOK_SECRET_ARN"],
         workflow_role_arn=env["WORKFLOW_ROLE_ARN"],
         step_handler_arns=env["STEP_HANDLER_ARNS"],
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,

@@ -39,7 +39,7 @@ NO_OTHER_CHARGE = {
 
 
 class Payments:
-    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: str, legal_day_seconds: Decimal, once: Once) -> None:
+    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: Callable[[], str], legal_day_seconds: Decimal, once: Once) -> None:
         self._transitions = transitions
         self._once = once
         self._engine = engine
@@ -108,7 +108,7 @@ class Payments:
     # --- the bank's side -----------------------------------------------------------
     def confirm(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
         """A signed bank notification; each event id is processed once (repeats get the same answer)."""
-        signature.verify(self._secret, raw_body, signature_header)
+        signature.verify(self._secret(), raw_body, signature_header)
         body = _webhook_body(raw_body)
         described = {"reference": body["reference"], "amount": str(body["amount"])}
         result: dict[str, Any] = self._once("bank-event", body["event_id"], described, lambda: self._confirm(body))

@@ -115,7 +115,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
         moto_fidelity.serialize_dynamodb_writes()
         env = Provisioner("test", REGION).provision(
             application.app,
-            {"PublicApiUrl": "http://testserver/api", "PublicWebUrl": "http://testserver", "BankWebhookSecret": WEBHOOK_SECRET, "LegalDaySeconds": legal_day_seconds},
+            {"PublicUrl": "http://testserver", "BankWebhookSecretValue": WEBHOOK_SECRET, "LegalDaySeconds": legal_day_seconds},
         )
         os.environ.update(env)
         composition.reset()

@@ -1,0 +1,40 @@
+"""Open reviews close to their legal deadline, for the operator's alarm.
+
+Nothing is decided here (the state machine's timer applies the deemed outcome when a
+deadline passes); this only counts, per agency, the reviews whose deadline falls before
+the end of the next business day, so that someone can act while there is still time.
+Two Queries per agency on the sparse ``by_queue`` index (officials' and supervisors'
+queues), no Scan.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.applications.reviews import supervisors_queue
+from chalicelib.core import observability
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
+from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.store import keys
+from chalicelib.store.models import Review
+
+
+class DeadlineWatch:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+
+    def near_deadline(self, now: datetime | None = None, business_days: int = 1) -> dict[str, int]:
+        """Open reviews per agency due by the end of ``business_days`` from ``now``."""
+        # Queue sort keys are "<deadline>#<review id>": "~" sorts after every id.
+        horizon = iso(end_of_day(add_business_days(legal_date(now or utcnow()), business_days)))
+        agencies = sorted({agency for version in self._catalogue.latest() for agency in version.definition["agencies"]})
+        return {agency: sum(Review.by_queue.count(keys.queue(queue), Review.gsi2sk <= f"{horizon}~") for queue in (agency, supervisors_queue(agency))) for agency in agencies}
+
+    def report(self, now: datetime | None = None) -> dict[str, int]:
+        """Emit ``ReviewsNearDeadline`` (total, the alarm's metric) and one per agency."""
+        counts = self.near_deadline(now)
+        observability.emit("ReviewsNearDeadline", sum(counts.values()))
+        for agency, count in counts.items():
+            observability.emit("ReviewsNearDeadline", count, agency=agency)
+        return counts

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import template as packaging
+
+STAGE = "prod"
+
+
+@dataclass(frozen=True)
+class Built:
+    """The output of ``python -m infra.template --offline``: what ``make deploy`` ships, with
+    the Lambda package's dependencies copied from this virtualenv instead of downloaded."""
+
+    directory: Path
+    template: dict[str, Any]
+
+    @property
+    def path(self) -> Path:
+        return self.directory / packaging.TEMPLATE
+
+    @property
+    def package(self) -> Path:
+        return self.directory / "deployment.zip"
+
+    def copy(self) -> dict[str, Any]:
+        return copy.deepcopy(self.template)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    directory = tmp_path_factory.mktemp("template")
+    template = packaging.build(STAGE, directory, offline=True)
+    return Built(directory, template)
+
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def mutated(built: Built, mutation: Mutation) -> dict[str, Any]:
+    template = built.copy()
+    mutation(template)
+    return json.loads(json.dumps(template))
+
+
+@pytest.fixture(scope="session")
+def aws_credentials() -> None:
+    """moto's recommended fake credentials (and no endpoint: requests must stay in the mock)."""
+    import os
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        os.environ.pop(name, None)
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION="us-east-1")

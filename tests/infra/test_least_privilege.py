@@ -1,0 +1,98 @@
+"""One role per function, with only what that function does; '*' only where AWS requires it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infra import stack
+from tests.infra import checks
+from tests.infra.conftest import Built, mutated
+
+API = stack.function_logical_id(stack.API_HANDLER)
+STEPS = [stack.handler_logical_id(role) for role in ("check", "open", "await", "deadline", "issue", "close", "fail")]
+WATCH = stack.function_logical_id(stack.DEADLINE_WATCH)
+STATE_MACHINES = "arn:aws:states:us-east-1:123456789012:stateMachine:ventanilla-prod-licencia-conducir-v1"
+PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/ventanilla/prod/public-url"
+
+
+def test_each_function_has_a_role_of_its_own(built: Built) -> None:
+    roles = {logical_id: checks.role_of(built.template, logical_id) for logical_id in checks.functions(built.template)}
+    assert roles == {stack.function_logical_id(name): stack.role_logical_id(name) for name in stack.FUNCTIONS}
+
+
+def test_no_resource_wildcard_except_the_commented_cases_aws_requires(built: Built) -> None:
+    assert checks.wildcard_problems(built.template) == []
+    api = checks.statements(built.template, stack.role_logical_id(stack.API_HANDLER))
+    wildcards = {statement["Sid"]: statement["Action"] for statement in api if statement["Resource"] == "*"}
+    assert wildcards == {
+        "XRayHasNoResourceLevelPermissions": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+        "SmsToPhoneNumbersHasNoResource": ["sns:Publish"],
+        "TaskTokensHaveNoResource": ["states:SendTaskSuccess"],
+    }
+    source = (stack.ROOT / "infra" / "stack.py").read_text("utf-8")
+    assert source.count("# WILDCARD:") == len(stack.WILDCARD_REASONS)
+
+
+# (function, action, resource, allowed): what each function needs, and what it must not have.
+RULES = [
+    (stack.handler_logical_id("issue"), "kms:Sign", "SigningKey", True),
+    (API, "kms:Sign", "SigningKey", False),
+    *[(step, "kms:Sign", "SigningKey", False) for step in STEPS if step != stack.handler_logical_id("issue")],
+    (API, "kms:Verify", "SigningKey", True),
+    (API, "dynamodb:Query", "Table/index/by_owner", True),
+    (API, "dynamodb:DeleteItem", "Table", False),
+    (API, "s3:PutObject", "DocumentsBucket/applications/X/ine.pdf", True),
+    (API, "kms:GenerateDataKey", "DocumentsKey", True),
+    (API, "states:StartExecution", STATE_MACHINES, True),
+    (API, "states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:other-app", False),
+    (API, "states:CreateStateMachine", STATE_MACHINES, True),
+    (API, "secretsmanager:GetSecretValue", "BankWebhookSecret", True),
+    (API, "cognito-idp:AdminGetUser", "UserPool", True),
+    (API, "ssm:GetParameter", PARAMETER, True),
+    *[(step, "secretsmanager:GetSecretValue", "BankWebhookSecret", False) for step in STEPS],
+    *[(step, "states:CreateStateMachine", STATE_MACHINES, False) for step in STEPS],
+    *[(step, "s3:GetObject", "DocumentsBucket/applications/X/ine.pdf", False) for step in STEPS],
+    *[(step, "cognito-idp:AdminGetUser", "UserPool", False) for step in STEPS],
+    *[(step, "dynamodb:UpdateItem", "Table", True) for step in STEPS],
+    *[(step, "ssm:GetParameter", PARAMETER, True) for step in STEPS],
+    (stack.handler_logical_id("check"), "sns:Publish", "*", True),
+    (stack.handler_logical_id("await"), "sns:Publish", "*", False),
+    (stack.handler_logical_id("await"), "dynamodb:PutItem", "Table", False),
+    (WATCH, "dynamodb:Query", "Table/index/by_queue", True),
+    (WATCH, "dynamodb:UpdateItem", "Table", False),
+    (WATCH, "sns:Publish", "*", False),
+    (API, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/ventanilla-prod-api:*", True),
+    (API, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/ventanilla-prod-step_issue:*", False),
+]
+
+
+@pytest.mark.parametrize(("function", "action", "resource", "allowed"), RULES, ids=[f"{f}-{a}-{'allow' if ok else 'deny'}" for f, a, _, ok in RULES])
+def test_each_function_may_do_exactly_its_job(built: Built, function: str, action: str, resource: str, allowed: bool) -> None:
+    assert checks.allows(built.template, function, action, resource) is allowed
+
+
+def _drop(role: str, action: str) -> Any:
+    def mutation(template: dict[str, Any]) -> None:
+        for statement in checks.statements(template, role):
+            if isinstance(statement["Action"], list) and action in statement["Action"]:
+                statement["Action"].remove(action)
+
+    return mutation
+
+
+@pytest.mark.parametrize(
+    ("function", "action", "resource"),
+    [(stack.handler_logical_id("issue"), "kms:Sign", "SigningKey"), (API, "states:StartExecution", STATE_MACHINES), (WATCH, "dynamodb:Query", "Table/index/by_queue")],
+)
+def test_removing_a_permission_is_noticed(built: Built, function: str, action: str, resource: str) -> None:
+    template = mutated(built, _drop(checks.role_of(built.template, function), action))
+    assert not checks.allows(template, function, action, resource)
+
+
+def test_a_new_wildcard_without_a_reason_is_noticed(built: Built) -> None:
+    def widen(template: dict[str, Any]) -> None:
+        checks.statements(template, stack.role_logical_id("step_issue"))[-1]["Resource"] = "*"
+
+    assert checks.wildcard_problems(mutated(built, widen)) == ["StepIssueRole: statement SignCredentials has Resource '*' without a reason in WILDCARD_REASONS"]

@@ -1,0 +1,179 @@
+"""The deployable template: cfn-lint clean, every placeholder substituted by a function the
+template creates, every variable the functions read set, and deployable into moto."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from typing import Any
+
+import boto3
+import pytest
+from cfnlint.api import ManualArgs, lint
+
+from infra import stack
+from tests.infra import checks
+from tests.infra.conftest import STAGE, Built, Mutation, mutated
+
+REGION = "us-east-1"
+# Where an operator may deploy: Mexico (Central) and the region with every service.
+DEPLOY_REGIONS = ["mx-central-1", "us-east-1"]
+
+
+def test_cfn_lint_reports_no_error_and_no_warning(built: Built) -> None:
+    matches = lint(built.path.read_text("utf-8"), config=ManualArgs(regions=DEPLOY_REGIONS))
+    assert [f"{match.rule.id} {match.message} ({match.path})" for match in matches if match.rule.id[0] in "EW"] == []
+
+
+def test_every_placeholder_has_a_substitution_that_is_a_function_of_the_template(built: Built) -> None:
+    machines = [logical_id for logical_id, resource in built.template["Resources"].items() if resource["Type"] == "AWS::StepFunctions::StateMachine"]
+    assert machines == [stack.state_machine_logical_id(definition["code"], definition["version"]) for definition in stack.shipped_definitions()]
+    assert checks.placeholder_problems(built.template) == []
+
+
+def test_every_variable_the_settings_read_is_set_for_every_function(built: Built) -> None:
+    required, _ = checks.settings_variables()
+    assert {"TABLE_NAME", "PUBLIC_URL_PARAMETER", "BANK_WEBHOOK_SECRET_ARN", "STEP_HANDLER_ARNS"} <= required  # the parser sees settings.py
+    assert set(checks.functions(built.template)) == {stack.function_logical_id(name) for name in stack.FUNCTIONS}
+    assert checks.environment_problems(built.template) == []
+
+
+def _drop_substitution(template: dict[str, Any]) -> None:
+    machine = template["Resources"][stack.state_machine_logical_id("licencia-conducir", 1)]
+    del machine["Properties"]["DefinitionSubstitutions"]["StepIssueArn"]
+
+
+def _substitute_a_missing_function(template: dict[str, Any]) -> None:
+    del template["Resources"]["StepIssue"]
+
+
+def _drop_variable(template: dict[str, Any]) -> None:
+    del template["Resources"]["StepOpen"]["Properties"]["Environment"]["Variables"]["SIGNING_KEY_ID"]
+
+
+def _rename_a_function(template: dict[str, Any]) -> None:
+    template["Resources"]["StepCheck"]["Properties"]["FunctionName"] = "ventanilla-prod-renamed"
+
+
+@pytest.mark.parametrize(
+    ("mutation", "check", "expected"),
+    [
+        (_drop_substitution, checks.placeholder_problems, "${StepIssueArn} has no substitution"),
+        (_substitute_a_missing_function, checks.placeholder_problems, "StepIssueArn is not the ARN of a function"),
+        (_rename_a_function, checks.placeholder_problems, "STEP_HANDLER_ARNS names ventanilla-prod-step_check"),
+        (_drop_variable, checks.environment_problems, "StepOpen does not set SIGNING_KEY_ID"),
+    ],
+)
+def test_the_checks_catch_a_removed_placeholder_function_or_variable(built: Built, mutation: Mutation, check: Any, expected: str) -> None:
+    assert any(expected in problem for problem in check(mutated(built, mutation)))
+
+
+# --- deployed into moto's CloudFormation ---------------------------------------------------
+# moto cannot create these types (or, for a Deployment, the API it would deploy: moto's
+# RestApi ignores the Swagger body); the deployment replaces them, and references to them,
+# by stand-in values, and the test names them so that nothing else is skipped silently.
+STOOD_IN = {
+    "AWS::ApiGateway::Deployment",
+    "AWS::ApiGateway::Stage",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudWatch::Alarm",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::S3::BucketPolicy",
+    "AWS::SNS::Subscription",
+    "AWS::SecretsManager::Secret",
+}
+
+
+class _NoManagedPolicies:
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def _stand_in(value: Any, gone: set[str]) -> Any:
+    if isinstance(value, dict):
+        if value.get("Ref") in gone:
+            return f"stand-in-{value['Ref']}"
+        if "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in gone:
+            return f"arn:aws:stand-in:{REGION}:123456789012:{value['Fn::GetAtt'][0]}"
+        if isinstance(value.get("Fn::Sub"), str):
+            return {"Fn::Sub": re.sub(r"\$\{([A-Za-z0-9]+)(\.[A-Za-z]+)?\}", lambda match: f"stand-in-{match.group(1)}" if match.group(1) in gone else match.group(0), value["Fn::Sub"])}
+        return {key: _stand_in(item, gone) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stand_in(item, gone) for item in value]
+    return value
+
+
+def deployable_in_moto(sam: dict[str, Any], code_uri: str) -> tuple[dict[str, Any], set[str]]:
+    """What ``aws cloudformation package`` and CloudFormation's SAM transform make of the
+    template (the transform is AWS's own library), then moto's known gaps stood in."""
+    from moto.cloudformation.parsing import get_model_map
+    from samtranslator.translator.transform import transform
+
+    for resource in sam["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = code_uri
+    cfn: dict[str, Any] = transform(sam, {}, _NoManagedPolicies())
+    supported = get_model_map()
+    gone = {logical_id for logical_id, resource in cfn["Resources"].items() if resource["Type"] not in supported or resource["Type"] == "AWS::ApiGateway::Deployment"}
+    skipped_types = {cfn["Resources"][logical_id]["Type"] for logical_id in gone}
+    cfn["Resources"] = {logical_id: _stand_in(resource, gone) for logical_id, resource in cfn["Resources"].items() if logical_id not in gone}
+    cfn["Outputs"] = {name: _stand_in(output, gone) for name, output in cfn.get("Outputs", {}).items()}
+    for resource in cfn["Resources"].values():
+        if resource["Type"] == "AWS::KMS::Key":  # moto wants the key policy as a JSON string
+            resource["Properties"]["KeyPolicy"] = json.dumps(resource["Properties"]["KeyPolicy"])
+    return cfn, skipped_types
+
+
+@pytest.fixture(scope="module")
+def deployed(built: Built, aws_credentials: None) -> Any:
+    from moto import mock_aws
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="artefacts")
+        s3.upload_file(str(built.package), "artefacts", "deployment.zip")
+        cfn, skipped = deployable_in_moto(built.copy(), "s3://artefacts/deployment.zip")
+        assert skipped == STOOD_IN
+        cloudformation = boto3.client("cloudformation", region_name=REGION)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cloudformation.create_stack(StackName=f"ventanilla-{STAGE}", TemplateBody=json.dumps(cfn), Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])
+        yield cloudformation
+
+
+def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed: Any) -> None:
+    stack_description = deployed.describe_stacks(StackName=f"ventanilla-{STAGE}")["Stacks"][0]
+    assert stack_description["StackStatus"] == "CREATE_COMPLETE"
+    created = {summary["LogicalResourceId"] for summary in deployed.list_stack_resources(StackName=f"ventanilla-{STAGE}")["StackResourceSummaries"]}
+    expected = {"Table", "DocumentsBucket", "DocumentsKey", "SigningKey", "SmsTopic", "WorkflowRole", "PublicUrlParameter", "WebBucket", "RestAPI", "Dashboard", "FailedExecutionsRule"}
+    expected |= {stack.function_logical_id(name) for name in stack.FUNCTIONS} | {stack.role_logical_id(name) for name in stack.FUNCTIONS}
+    expected |= {stack.state_machine_logical_id(definition["code"], definition["version"]) for definition in stack.shipped_definitions()}
+    assert expected <= created
+
+    table = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=f"ventanilla-{STAGE}")["Table"]
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {"by_owner", "by_queue"}
+    lambdas = boto3.client("lambda", region_name=REGION)
+    issue = lambdas.get_function(FunctionName=f"ventanilla-{STAGE}-step_issue")["Configuration"]
+    assert issue["Role"].endswith(f"/ventanilla-{STAGE}-step_issue-fn")
+    assert issue["Environment"]["Variables"]["PUBLIC_URL_PARAMETER"] == f"/ventanilla/{STAGE}/public-url"
+    machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
+    assert sorted(machine["name"] for machine in machines) == sorted(f"ventanilla-{STAGE}-{d['code']}-v{d['version']}" for d in stack.shipped_definitions())
+    boto3.client("s3", region_name=REGION).head_bucket(Bucket=f"ventanilla-{STAGE}-documents-123456789012")
+
+
+def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> None:
+    resources = built.template["Resources"]
+    types = {resource["Type"] for resource in resources.values()}
+    assert {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup", "AWS::SecretsManager::Secret", "AWS::CloudFront::Distribution"} <= types
+    alarms = {resource["Properties"]["AlarmName"] for resource in resources.values() if resource["Type"] == "AWS::CloudWatch::Alarm"}
+    assert alarms == {f"ventanilla-{STAGE}-{name}" for name in ("failed-executions", "reviews-near-deadline", "api-5xx-rate", "sms-failures")}
+    groups = {resource["Properties"]["GroupName"] for resource in resources.values() if resource["Type"] == "AWS::Cognito::UserPoolGroup"}
+    agencies = {agency for definition in stack.shipped_definitions() for agency in definition["agencies"]}
+    assert groups == {"admin"} | {f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")}
+    assert {resource["Properties"]["Tracing"] for resource in checks.functions(built.template).values()} == {"Active"}  # moto ignores it
+    table = resources["Table"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True} and table["DeletionProtectionEnabled"] is True
