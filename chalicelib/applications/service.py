@@ -199,8 +199,8 @@ class Applications:
                 applications.append(_summary(item))
             elif isinstance(item, Credential):
                 documents.append({"id": item.id, "type": item.type, "application_id": item.application_id, "issued_at": item.issued_at, "verify_url": f"{self._api_url}/verify/{item.id}"})
-        if profile is None:
-            profile = self._profiles.ensure(curp)
+        if profile is None:  # first visit: the Query just showed there is none to read
+            profile = self._profiles.create(curp)
         return {
             "profile": {"curp": profile.curp, "name": profile.name, "phone": profile.phone, "language": profile.language},
             "applications": applications,
