@@ -29,5 +29,8 @@ workflows: $(STAMP)  ## recompile workflows/*.json into their committed .asl.jso
 validate: $(STAMP)  ## make validate FILE=my-procedure.json
 	$(BIN)/python -m chalicelib.procedures.cli validate $(FILE)
 
+bench: $(STAMP)  ## measure on the embedded stack (127.0.0.1 only, < 5 min) and print the table
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
