@@ -297,19 +297,19 @@ def run(quick: bool) -> dict[str, Any]:
         calls.clear()
 
         log("phase 2: API overhead against the bare DynamoDB calls")
-        results["latency"] = client("latency", {"url": stack.url, "table": stack.environment["TABLE_NAME"], "seed": 20, "rounds": 100 if quick else 300}, timeout=180)
+        results["latency"] = client("latency", {"url": stack.url, "table": stack.environment["TABLE_NAME"], "seed": 20, "rounds": 100 if quick else 200}, timeout=180)
         calls.clear()
 
         results["throughput"] = []
         for n, clients in enumerate((1, 4, 16), start=3):
-            seconds = (6 if quick else 15) + (clients > 1) * 5
+            seconds = (6 if quick else 10) + (clients > 1) * 2
             log(f"phase 3: end to end, {clients} client(s), {seconds} s")
             results["throughput"].append(client("throughput", {"url": stack.url, "clients": clients, "seconds": seconds, "seed": n}, timeout=seconds + 120))
             calls.clear()
 
         log("phase 4: where the time goes (CPU profile of every thread, 4 clients)")
         with profiled() as profile:
-            profiled_run = client("throughput", {"url": stack.url, "clients": 4, "seconds": 6 if quick else 10, "seed": 7}, timeout=150)
+            profiled_run = client("throughput", {"url": stack.url, "clients": 4, "seconds": 6 if quick else 8, "seed": 7}, timeout=150)
         results["profile"] = {**asdict(profile[0]), "completed": profiled_run["completed"]}
         calls.clear()
     finally:
