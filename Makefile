@@ -48,5 +48,8 @@ destroy:  ## make destroy STAGE=prod: delete the stack (records, documents, keys
 	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<stage>"; exit 2; }
 	infra/deploy.sh destroy $(STAGE)
 
+bench: $(STAMP)  ## measure on the embedded stack (127.0.0.1 only, < 5 min) and print the table
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

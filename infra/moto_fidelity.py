@@ -1,28 +1,43 @@
-"""Make the embedded DynamoDB as atomic as the real one (local stack and tests only).
+"""Make the embedded DynamoDB as atomic as the real one, and as cheap per write
+(local stack and tests only).
 
 DynamoDB evaluates a condition and applies the write atomically per item (and per
 transaction).  moto checks the condition, then writes, with nothing in between held:
 two threads can both pass ``status = open`` and both write.  Holding one lock around
 moto's write operations restores the guarantee our optimistic locking relies on
-(two officials deciding at once: one wins, the other gets 409).  Like the Lambda
-adapter, this wraps a moto internal; the pinned moto version and
+(two officials deciding at once: one wins, the other gets 409).  Queries and scans walk
+the table's item dictionary, so they take the lock too: a write adding a partition
+mid-walk made moto fail the read ("dictionary changed size during iteration").
+
+moto backs every ``TransactWriteItems`` up by deep-copying the *whole table* (items and
+stream records) once per item in the transaction, so each write costs time in
+proportion to everything ever written: after a few hundred applications one state
+change took longer than the request it served (the benchmark found it).  Since writes
+are serialised here anyway, the backup only needs the items the transaction touches:
+``cheap_transaction_backups`` keeps those and restores them (and trims the stream
+records) when the transaction is cancelled, exactly what moto's rollback achieved.
+
+Like the Lambda adapter, this wraps moto internals; the pinned moto version and
 ``tests/infra/test_moto_fidelity.py`` guard it.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 from typing import Any
 
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+WALKS = ("query", "scan")
 _lock = threading.RLock()
 
 
 def serialize_dynamodb_writes() -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
-    for name in WRITES:
+    cheap_transaction_backups()
+    for name in WRITES + WALKS:
         original = getattr(DynamoDBBackend, name)
         if getattr(original, "_serialized", False):
             continue
@@ -34,3 +49,69 @@ def serialize_dynamodb_writes() -> None:
 
         locked._serialized = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, locked)
+
+
+def _same_table(table: Any, memo: dict[int, Any]) -> Any:
+    return table
+
+
+def _touched(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, Any, Any, Any, int | None]]:
+    """(table, hash key, range key, deep copy of the item or None, stream length) per item."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    saved = []
+    for entry in transact_items:
+        try:
+            op_type, op = next(iter(entry.items()))
+            table = backend.get_table(op["TableName"])
+            key = op["Item"] if op_type == "Put" else op["Key"]
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        except Exception:  # malformed: moto itself refuses it before writing anything
+            continue
+        item = table.get_item(hash_key, range_key)
+        stream = len(table.stream_shard.items) if table.stream_shard is not None else None
+        saved.append((table, hash_key, range_key, copy.deepcopy(item), stream))
+    return saved
+
+
+def _restore(saved: list[tuple[Any, Any, Any, Any, int | None]]) -> None:
+    for table, hash_key, range_key, item, stream in reversed(saved):
+        if range_key is None:
+            if item is None:
+                table.items.pop(hash_key, None)
+            else:
+                table.items[hash_key] = item
+        elif item is None:
+            table.items[hash_key].pop(range_key, None)
+            if not table.items[hash_key]:
+                table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key][range_key] = item
+        if stream is not None:
+            del table.stream_shard.items[stream:]
+
+
+def cheap_transaction_backups() -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    original = DynamoDBBackend.transact_write_items
+    if getattr(original, "_item_backups", False):
+        return
+
+    @functools.wraps(original)
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        with _lock:
+            saved = _touched(self, transact_items)
+            Table.__deepcopy__ = _same_table  # moto's whole-table backup becomes a no-op...
+            try:
+                return original(self, transact_items)  # type: ignore[no-any-return]
+            except Exception:
+                _restore(saved)  # ...and the touched items are put back instead
+                raise
+            finally:
+                del Table.__deepcopy__
+
+    transact_write_items._item_backups = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items

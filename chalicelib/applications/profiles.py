@@ -29,6 +29,11 @@ class Profiles:
         existing = self.get(curp)
         if existing is not None:
             return existing
+        return self.create(curp)
+
+    def create(self, curp: str) -> Profile:
+        """Create the profile of a citizen known to have none yet (a conditional put:
+        if a concurrent first request created it meanwhile, that one is returned)."""
         attributes = self._directory.user_attributes(curp)
         profile = Profile(
             *profile_key(curp),

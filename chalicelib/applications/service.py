@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from jsonschema import Draft202012Validator, FormatChecker
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
@@ -57,19 +57,26 @@ def required_documents(definition: Mapping[str, Any], application: Application) 
     ]
 
 
-FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("curp")
 def _is_curp_format(value: object) -> bool:
     return not isinstance(value, str) or is_curp(value)
 
 
-@FORMATS.checks("rfc", raises=ValidationFailed)
 def _is_rfc_format(value: object) -> bool:
     if isinstance(value, str):
         parse_rfc(value)
     return True
+
+
+@lru_cache(maxsize=1)
+def _formats() -> Any:
+    """The form formats we check (``curp``, ``rfc``); jsonschema is imported on first
+    use, not with the app (~100 ms of every cold start, step handlers included)."""
+    from jsonschema import FormatChecker
+
+    formats = FormatChecker(formats=())
+    formats.checks("curp")(_is_curp_format)
+    formats.checks("rfc", raises=ValidationFailed)(_is_rfc_format)
+    return formats
 
 
 def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list[dict[str, str]]:
@@ -80,7 +87,9 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
     if not complete:
         schema.pop("required", None)
     problems = []
-    for error in Draft202012Validator(schema, format_checker=FORMATS).iter_errors(data):
+    from jsonschema import Draft202012Validator
+
+    for error in Draft202012Validator(schema, format_checker=_formats()).iter_errors(data):
         if error.validator == "required":
             for name in error.validator_value:
                 if name not in data:
@@ -201,8 +210,8 @@ class Applications:
                 applications.append(_summary(item))
             elif isinstance(item, Credential):
                 documents.append({"id": item.id, "type": item.type, "application_id": item.application_id, "issued_at": item.issued_at, "verify_url": f"{self._api_url}/verify/{item.id}"})
-        if profile is None:
-            profile = self._profiles.ensure(curp)
+        if profile is None:  # first visit: the Query just showed there is none to read
+            profile = self._profiles.create(curp)
         return {
             "profile": {"curp": profile.curp, "name": profile.name, "phone": profile.phone, "language": profile.language},
             "applications": applications,

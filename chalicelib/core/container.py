@@ -131,3 +131,4 @@ def reset() -> None:
     global _container
     _container = None
     catalogue_module.clear_cache()
+    aws.reset()

@@ -1,14 +1,16 @@
 """Verification of Cognito ID tokens with PyJWT: signature (JWKS, cached), issuer,
-audience (the app client), expiry and token use.  Anything else is refused."""
+audience (the app client), expiry and token use.  Anything else is refused.
+
+PyJWT (with ``cryptography`` behind it) and ``requests`` are imported on first use,
+not with the app: the seven step-handler functions share the entry point and never
+verify a token, and the import cost ~80 ms of each of their cold starts.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from typing import Any
-
-import jwt
-import requests
 
 from chalicelib.core.errors import NotAuthenticated
 from chalicelib.identity.principal import Principal
@@ -27,6 +29,9 @@ class TokenVerifier:
         self._lock = threading.Lock()
 
     def _key(self, kid: str) -> Any:
+        import jwt
+        import requests
+
         with self._lock:
             stale = time.monotonic() - self._fetched_at > JWKS_TTL_SECONDS
             if stale or kid not in self._keys:
@@ -39,6 +44,8 @@ class TokenVerifier:
             return self._keys[kid]
 
     def verify(self, token: str) -> Principal:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in _ALGORITHMS:

@@ -12,10 +12,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.procedures import rules
@@ -23,6 +20,9 @@ from chalicelib.procedures.fees import FormulaError, formula_names
 
 Problem = dict[str, str]
 NUMERIC = ("integer", "number")
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 class DefinitionInvalid(ValidationFailed):
@@ -43,7 +43,15 @@ def definition_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _schema_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # on first use: ~100 ms no cold start needs
+
     return Draft202012Validator(definition_schema())
+
+
+def _schema_error() -> type[Exception]:
+    from jsonschema.exceptions import SchemaError
+
+    return SchemaError
 
 
 def validate_definition(definition: Any) -> list[Problem]:
@@ -95,8 +103,8 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
     agencies = definition["agencies"]
 
     try:
-        Draft202012Validator.check_schema(form)
-    except SchemaError as error:
+        _schema_validator().check_schema(form)
+    except _schema_error() as error:
         yield {"path": _json_path(["form", *error.absolute_path]), "message": f"not a valid JSON Schema: {error.message}"}
     for index, name in enumerate(form.get("required", [])):
         if name not in fields:

@@ -1,0 +1,451 @@
+"""``make bench``: start the embedded stack on 127.0.0.1, measure, print one table.
+
+    python -m bench [--quick] [--json build/bench.json] [--write-readme]
+
+Phases (all loopback, each bounded in time):
+1. counts — one application of every procedure walked through the API, alone, with
+   every AWS call counted by botocore events (bench/calls.py): calls per route, state
+   transitions, and the usage that prices an application (bench/cost.py);
+2. API overhead — GET /applications/{id}, GET /me, POST /applications against the bare
+   DynamoDB calls each needs, from a client process (bench/load.py);
+3. end to end — driver's licences with automatic approval, 1, 4 and 16 clients;
+4. where the time goes — a CPU profile of every thread during a 4-client run;
+5. cold start — ``import app`` in a fresh interpreter, and the Lambda package size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+BUDGETS = {"read_ratio": 1.5, "read_calls": 2, "import_ms": 300.0, "package_bytes": 5_000_000, "transitions": 25, "cost": 0.002}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- the instrumented stack --------------------------------------------------------------
+
+
+def instrument(calls: Any) -> None:
+    """Tally each API request (labelled with its route) and each step handler run."""
+    from chalice.local import LocalGateway
+    from moto.awslambda.models import LambdaFunction
+
+    import app as application
+
+    handle_request = LocalGateway.handle_request
+
+    def tallied_request(self: Any, method: str, path: str, headers: Any, body: Any) -> Any:
+        with calls.tally(f"{method} {path}"):
+            return handle_request(self, method, path, headers, body)
+
+    def label(event: Any, get_response: Any) -> Any:
+        calls.relabel(f"{event.method} {event.context.get('resourcePath')}")
+        return get_response(event)
+
+    invoke = LambdaFunction._invoke_lambda
+
+    def tallied_invoke(self: Any, event: Any = None) -> Any:
+        with calls.tally(f"step {self.function_name.rsplit('-', 1)[-1]}"):
+            return invoke(self, event)
+
+    LocalGateway.handle_request = tallied_request
+    application.app.register_middleware(label, "http")
+    LambdaFunction._invoke_lambda = tallied_invoke
+
+
+class Reader:
+    """The benchmark's own look at the table and the executions (never counted)."""
+
+    def __init__(self, stack: Any, calls: Any) -> None:
+        import boto3
+
+        self.calls = calls
+        self.table = stack.environment["TABLE_NAME"]
+        options = {"region_name": "us-east-1", "endpoint_url": stack.moto_url}
+        with calls.paused():
+            self.ddb = boto3.client("dynamodb", **options)
+            self.sfn = boto3.client("stepfunctions", **options)
+
+    def item(self, pk: str, sk: str) -> dict[str, Any]:
+        with self.calls.paused():
+            return dict(self.ddb.get_item(TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True).get("Item") or {})
+
+    def size_of(self, table: str, key: dict[str, Any]) -> int:
+        from bench.calls import item_size
+
+        with self.calls.paused():
+            return item_size(self.ddb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item") or {})
+
+    def execution(self, application: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+        arn = application["state_machine_arn"]["S"].replace(":stateMachine:", ":execution:") + f":{application['execution_name']['S']}"
+        with self.calls.paused():
+            deadline = time.monotonic() + 30
+            while self.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING" and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return self.sfn.describe_execution(executionArn=arn)["status"], self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+
+
+# --- phase 1: counts and usage --------------------------------------------------------------
+
+
+def sms_log() -> dict[str, tuple[str, str]]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    return dict(sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages)
+
+
+def walk(api: Any, calls: Any, reader: Reader, procedure: str, seed: int, officials: dict[str, Any]) -> dict[str, Any]:
+    """One application, alone, from the citizen's first visit to the verified document.
+
+    The benchmark waits by reading the table, not through the API, so the usage is what
+    the citizen, the officials and the bank did: each page seen once."""
+    from bench import cost, flows
+    from bench.calls import request_units
+
+    user = flows.citizen(api, seed)
+    calls.clear()
+    sms_before = set(sms_log())
+    user.get("/me")
+    application_id, s3_puts = flows.draft_and_submit(user, procedure)
+    user.get(f"/applications/{application_id}")
+    paid, decided = False, set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        item = reader.item(f"APP#{application_id}", "APPLICATION")
+        state = item["status"]["S"]
+        if state in flows.FINAL:
+            break
+        if state == "awaiting_payment" and not paid:
+            flows.pay(api, user, application_id)
+            paid = True
+        for step, entry in json.loads(item.get("reviews", {}).get("S") or "{}").items():
+            review_id = entry["review_id"]
+            review = reader.item(f"REVIEW#{review_id}", "REVIEW")
+            if review_id not in decided and review.get("status", {}).get("S") == "open":
+                agency = entry["agency"]
+                officials[agency].get(f"/agencies/{agency}/reviews")
+                reply = officials[agency].post(f"/reviews/{review_id}/decision", {"decision": "approve", "reason": f"Aprobado (benchmark, {step})"})
+                assert reply.status_code == 200, reply.text
+                decided.add(review_id)
+        time.sleep(0.02)
+    final = user.get(f"/applications/{application_id}").json()
+    assert final["status"] == "issued", (procedure, final["status"])
+    api.anonymous().get(f"/verify/{final['issued'][0]['id']}")
+    status, history = reader.execution(reader.item(f"APP#{application_id}", "APPLICATION"))
+    entered = [event for event in history if event["type"].endswith("StateEntered")]
+
+    usage = cost.Usage(transitions=len(entered), s3_puts=s3_puts)
+    for tally in calls.tallies:
+        if tally.label.startswith("POST /sandbox"):
+            continue  # the bank's side of the sandbox, not ours
+        usage.lambda_requests += 1
+        usage.lambda_ms.append(tally.seconds * 1000)
+        if not tally.label.startswith("step "):
+            usage.api_requests += 1
+        for call in tally.calls:
+            if call.service == "dynamodb":
+                reads, writes = request_units(call, reader.size_of)
+                usage.read_units += reads
+                usage.write_units += writes
+            elif call.service == "s3":
+                usage.s3_puts += call.operation in ("PutObject", "CopyObject")
+                usage.s3_gets += call.operation in ("GetObject", "HeadObject")
+            elif call.service == "kms":
+                usage.kms_requests += 1
+    usage.sms = [text for message_id, (_, text) in sms_log().items() if message_id not in sms_before]
+    steps = Counter(tally.label for tally in calls.tallies if tally.label.startswith("step "))
+    return {"procedure": procedure, "application_id": application_id, "execution": status, "usage": usage, "steps": dict(steps), "states": [e["stateEnteredEventDetails"]["name"] for e in entered]}
+
+
+def tour(api: Any, officials: dict[str, Any], seed: int) -> None:
+    """Every other route once, so the per-route table covers the whole API."""
+    from bench import flows
+
+    anyone = api.anonymous()
+    user = flows.citizen(api, seed)
+    anyone.get("/procedures")
+    anyone.get("/procedures/licencia-conducir")
+    anyone.get("/procedures/licencia-conducir/versions/1")
+    anyone.get("/procedure-schema")
+    anyone.get("/openapi.json")
+    api.sign_in("admin").post("/procedures/validate", flows.auto_licence_definition())
+    application_id, _ = flows.draft_and_submit(user, flows.AUTO_LICENCE)
+    done = flows.until_final(api, user, application_id)
+    user.get("/me")
+    user.get(f"/applications/{application_id}/audit")
+    user.get(f"/applications/{application_id}/audit/verify")
+    user.get(f"/applications/{application_id}/documents/identificacion")
+    user.get(f"/documents/{done['issued'][0]['id']}")
+    anyone.get(f"/verify/{done['issued'][0]['id']}")
+    draft = user.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}).json()["id"]
+    user.request("PATCH", f"/applications/{draft}", json={"data": {"tipo_sangre": "O+"}})
+    officials["SEMOVI"].get("/agencies/SEMOVI/reviews")
+    anyone.get("/sandbox/sms")
+
+
+def route_counts(tallies: list[Any]) -> dict[str, dict[str, Any]]:
+    from chalicelib.api import policy
+
+    seen: dict[str, list[list[str]]] = {}
+    for tally in tallies:
+        if not tally.label.startswith("step "):
+            seen.setdefault(tally.label, []).append(tally.dynamodb())
+    table = {}
+    for method, route in sorted(policy.POLICY, key=lambda key: (key[1], key[0])):
+        label = f"{method} {route}"
+        requests = seen.get(label, [])
+        common = Counter(" + ".join(ops) or "none" for ops in requests).most_common(1)
+        table[label] = {
+            "requests": len(requests),
+            "max_calls": max((len(ops) for ops in requests), default=None),
+            "typical": common[0][0] if common else "(not exercised)",
+            "scan": any("Scan" in ops for ops in requests),
+            "read_route": method == "GET",
+        }
+    return table
+
+
+# --- phases 2-4 in a client process ------------------------------------------------------------
+
+
+def client(command: str, options: dict[str, Any], timeout: float) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name in ("AWS_ENDPOINT_URL", "MOTO_PORT"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-m", "bench.load", command, json.dumps(options)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.load {command} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- the machine ----------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": model,
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "moto": version("moto"),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run(quick: bool) -> dict[str, Any]:
+    from bench import coldstart, flows
+    from bench.calls import AwsCalls
+    from bench.profile import profiled
+
+    started = time.monotonic()
+    calls = AwsCalls(keep_payloads=True).install()
+    log("starting the embedded stack")
+    from infra import local
+
+    stack = local.start(legal_day_seconds="60")
+    results: dict[str, Any] = {"machine": machine()}
+    try:
+        instrument(calls)
+        from tests.support.client import Api
+
+        api = Api(stack.url)
+        reader = Reader(stack, calls)
+        flows.publish_auto_licence(api)
+        officials = {agency: flows.official(api, agency, f"oficial.bench.{agency.lower()}") for agency in ("SEMOVI", "DUMUN", "PCMUN", "SE", "SAT", "IMSS", "MUNICIPIO")}
+        log("phase 1: one application of each procedure, every call counted")
+        walks = []
+        all_tallies: list[Any] = []
+        for seed, procedure in enumerate((flows.AUTO_LICENCE, "licencia-conducir", "licencia-construccion", "apertura-empresa"), start=1):
+            walks.append(walk(api, calls, reader, procedure, seed, officials))
+            all_tallies += calls.tallies
+        calls.clear()
+        tour(api, officials, seed=9)
+        all_tallies += calls.tallies
+        results["routes"] = route_counts(all_tallies)
+        results["walks"] = walks
+        calls.keep_payloads = False
+        calls.clear()
+
+        log("phase 2: API overhead against the bare DynamoDB calls")
+        results["latency"] = client("latency", {"url": stack.url, "table": stack.environment["TABLE_NAME"], "seed": 20, "rounds": 100 if quick else 200}, timeout=180)
+        calls.clear()
+
+        results["throughput"] = []
+        for n, clients in enumerate((1, 4, 16), start=3):
+            seconds = (6 if quick else 10) + (clients > 1) * 2
+            log(f"phase 3: end to end, {clients} client(s), {seconds} s")
+            results["throughput"].append(client("throughput", {"url": stack.url, "clients": clients, "seconds": seconds, "seed": n}, timeout=seconds + 120))
+            calls.clear()
+
+        log("phase 4: where the time goes (CPU profile of every thread, 4 clients)")
+        with profiled() as profile:
+            profiled_run = client("throughput", {"url": stack.url, "clients": 4, "seconds": 6 if quick else 8, "seed": 7}, timeout=150)
+        results["profile"] = {**asdict(profile[0]), "completed": profiled_run["completed"]}
+        calls.clear()
+    finally:
+        stack.stop()
+        calls.uninstall()
+
+    log("phase 5: cold start (import time) and the Lambda package")
+    imports = coldstart.import_time()
+    results["import"] = asdict(imports)
+    results["package"] = asdict(coldstart.build_package())
+    results["seconds"] = time.monotonic() - started
+    return results
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+def render(results: dict[str, Any]) -> str:
+    from bench import cost
+
+    out: list[str] = []
+    m = results["machine"]
+    out.append(f"Machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}, moto {m['moto']}; run {m['date']}, {results['seconds']:.0f} s in all.")
+    out.append("")
+    out.append("API overhead (HTTP on 127.0.0.1, one client, requests interleaved with their bare DynamoDB calls made with boto3 against the same embedded server)")
+    out.append("")
+    out.append("| request | API median | API p95 | bare DynamoDB calls | bare median | ratio | budget |")
+    out.append("|---|---|---|---|---|---|---|")
+    for route, row in results["latency"].items():
+        read = route.startswith("GET")
+        verdict = ("met" if row["ratio"] <= BUDGETS["read_ratio"] else "**missed**") + f" (≤ {BUDGETS['read_ratio']}×)" if read else "— (write)"
+        out.append(f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} | {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |")
+    out.append("")
+    out.append("DynamoDB calls per request, every route (botocore `before-call` events; the most common sequence; read routes ≤ 2 calls, no Scan anywhere)")
+    out.append("")
+    out.append("| route | requests seen | max calls | calls | budget |")
+    out.append("|---|---|---|---|---|")
+    for label, row in results["routes"].items():
+        if row["requests"] == 0:
+            verdict = "not exercised"
+        elif row["scan"]:
+            verdict = "**Scan**"
+        elif row["read_route"] and label == "GET /verify/{document_id}":
+            verdict = "2 reads + the audit append" if row["max_calls"] <= 3 else "**missed**"
+        elif row["read_route"]:
+            verdict = "met" if row["max_calls"] <= BUDGETS["read_calls"] else "**missed**"
+        else:
+            verdict = "no Scan"
+        out.append(f"| `{label}` | {row['requests']} | {row['max_calls'] if row['max_calls'] is not None else '—'} | {row['typical']} | {verdict} |")
+    out.append("")
+    out.append("End to end: driver's licence with automatic approval (check → payment → issue; the bank pays through the sandbox), draft to issued per client loop")
+    out.append("")
+    out.append("| clients | applications | applications/s | submit→issued median | p95 | errors |")
+    out.append("|---|---|---|---|---|---|")
+    for row in results["throughput"]:
+        latency = row["submit_to_issued"] or {"median_ms": float("nan"), "p95_ms": float("nan")}
+        out.append(f"| {row['clients']} | {row['completed']} | {row['per_second']:.2f} | {latency['median_ms'] / 1000:.2f} s | {latency['p95_ms'] / 1000:.2f} s | {row['error_count']} |")
+    profile = results["profile"]
+    out.append("")
+    out.append(f"Where the time goes (CPU of every thread of the stack during a 4-client run, {profile['completed']} applications; yappi)")
+    out.append("")
+    out.append("| part | CPU s | share |")
+    out.append("|---|---|---|")
+    for name, seconds in profile["shares"]:
+        out.append(f"| {name} | {seconds:.1f} | {seconds / profile['total_cpu_s'] * 100:.0f}% |")
+    out.append(f"| **total** | {profile['total_cpu_s']:.1f} | 100% |")
+    out.append("")
+    out.append("Hottest functions (own CPU time): " + "; ".join(f"`{name}` {seconds:.1f} s" for name, seconds in profile["top"][:5]))
+    imports, package = results["import"], results["package"]
+    out.append("")
+    out.append("Cold start proxies")
+    out.append("")
+    out.append("| measure | value | budget |")
+    out.append("|---|---|---|")
+    verdict = "met" if imports["total_ms"] <= BUDGETS["import_ms"] else "**missed**"
+    out.append(f"| `python -X importtime -c 'import app'` (median of {len(imports['runs_ms'])} fresh processes) | {imports['total_ms']:.0f} ms | {verdict} (≤ {BUDGETS['import_ms']:.0f} ms) |")
+    out.append("| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |")
+    if package["error"]:
+        out.append(f"| Lambda package (zip) | not built: {package['error']} | |")
+    else:
+        verdict = "met" if package["zipped_bytes"] <= BUDGETS["package_bytes"] else "**missed**"
+        out.append(f"| Lambda package (zip) | {package['zipped_bytes'] / 1e6:.2f} MB ({package['unzipped_bytes'] / 1e6:.1f} MB unzipped) | {verdict} (≤ 5 MB) |")
+        out.append("| biggest parts (zipped) | " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in package["biggest"][:5]) + " | |")
+    out.append("")
+    out.append(f"Cost per application, counted in the run ({cost.PRICES_AS_OF})")
+    out.append("")
+    walks = results["walks"]
+    out.append("| item | unit price | " + " | ".join(f"`{w['procedure']}`" for w in walks) + " |")
+    out.append("|---|---|" + "---|" * len(walks))
+    units = ["$0.025 / 1k", "$0.20 / 1M", "$0.0000166667 / GB-s", "$3.50 / 1M", "$0.625 / 1M", "$0.125 / 1M", "$0.005 / 1k", "$0.0004 / 1k", "$0.15 / 10k", "$0.0200 (assumed)"]
+    per_walk = [cost.lines(w["usage"]) for w in walks]
+    for index, unit in enumerate(units):
+        name = per_walk[0][index][0]
+        out.append(f"| {name} | {unit} | " + " | ".join(f"{lines[index][1]} = ${lines[index][2]:.6f}" for lines in per_walk) + " |")
+    totals = [cost.total(w["usage"]) for w in walks]
+    out.append("| **total without SMS** | budget ≤ $0.002 | " + " | ".join(f"**${t:.5f}** ({'met' if t <= BUDGETS['cost'] else 'missed'})" for t in totals) + " |")
+    out.append("| total with SMS | | " + " | ".join(f"${cost.total(w['usage'], with_sms=True):.5f}" for w in walks) + " |")
+    out.append(
+        "| state transitions (budget ≤ 25 for the licence) | | "
+        + " | ".join(
+            f"{w['usage'].transitions}" + (f" ({'met' if w['usage'].transitions <= BUDGETS['transitions'] else '**missed**'})" if w["procedure"].startswith("licencia-conducir") else "") for w in walks
+        )
+        + " |"
+    )
+    return "\n".join(out)
+
+
+def jsonable(results: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(results, default=lambda value: asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)))
+
+
+def write_readme(table: str) -> None:
+    text = README.read_text("utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"README.md has no {START} … {END} section to fill")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{table}\n{END}{tail}", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="shorter phases (a smoke run)")
+    parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json", help="where to keep every figure")
+    parser.add_argument("--write-readme", action="store_true", help="put the table into README.md's Performance section")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    results = run(args.quick)
+    table = render(results)
+    print(table, flush=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(jsonable({**results, "table": table}), indent=1), "utf-8")
+    if args.write_readme:
+        write_readme(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""What the benchmark's clients do over HTTP: publish the bench variant, walk an
+application from draft to issued (officials approving at once), poll as the web page
+does.  Driven only by ``/config.json`` and the API, like any client."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import time
+from contextlib import suppress
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from tests.support.client import Api, User
+from tests.support.people import new_curp, new_phone
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTO_LICENCE = "licencia-conducir-auto"
+PDF = b"%PDF-1.4 documento de prueba para el benchmark\n%%EOF\n"
+FORMS: dict[str, dict[str, Any]] = {
+    "licencia-conducir": {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle", "codigo_postal": "03100", "tipo_sangre": "O+", "primera_vez": False},
+    "licencia-construccion": {
+        "ubicacion": "Calle Juárez 210, Col. Centro, Querétaro",
+        "cuenta_predial": "012-345-67-890-1",
+        "uso": "habitacional",
+        "superficie_m2": 120.5,
+        "niveles": 2,
+        "director_responsable": "DRO-1234",
+    },
+    "apertura-empresa": {
+        "denominacion": "Tortillería La Esperanza",
+        "tipo_sociedad": "SAS",
+        "rfc_representante": "GODE561231GR8",
+        "actividad_scian": "311830",
+        "domicilio_fiscal": "Av. Hidalgo 45, Col. Centro, Oaxaca",
+        "codigo_postal": "68000",
+        "empleados": 3,
+        "capital_social": 50000,
+    },
+}
+FORMS[AUTO_LICENCE] = FORMS["licencia-conducir"]
+FINAL = {"issued", "rejected", "withdrawn", "error"}
+
+
+def auto_licence_definition() -> dict[str, Any]:
+    """The driver's licence without the human review: check → payment → issue."""
+    definition = copy.deepcopy(json.loads((ROOT / "workflows" / "licencia-conducir.json").read_text("utf-8")))
+    definition["code"] = AUTO_LICENCE
+    definition["name"] = {"es": "Licencia de conducir tipo A (benchmark, aprobación automática)", "en": "Driver's licence, type A (benchmark, automatic approval)"}
+    del definition["steps"]["revision"]
+    definition["steps"]["verificacion"]["next"] = "pago"
+    return definition
+
+
+def publish_auto_licence(api: Api) -> int:
+    admin = api.sign_in("admin")
+    reply = admin.request("PUT", f"/procedures/{AUTO_LICENCE}", json=auto_licence_definition())
+    assert reply.status_code in (200, 201), reply.text
+    return int(reply.json()["version"])
+
+
+def citizen(api: Api, seed: int) -> User:
+    """A new citizen, unique across the benchmark's processes (the birth date differs)."""
+    return api.sign_up(new_curp(born=date(1950 + seed % 50, 1 + seed // 50 % 12, 15)), new_phone(), "Persona del Benchmark")
+
+
+def official(api: Api, agency: str, username: str) -> User:
+    idp = api.cognito()
+    pool = api.config["cognito"]["userPoolId"]
+    with suppress(idp.exceptions.GroupExistsException):
+        idp.create_group(GroupName=f"official-{agency}", UserPoolId=pool)
+    with suppress(idp.exceptions.UsernameExistsException):
+        return api.sign_up(username, new_phone(), f"Oficial {agency}", groups=(f"official-{agency}",))
+    return api.sign_in(username)
+
+
+def upload(user: User, application_id: str, requirement: str) -> int:
+    """Declare and upload one document; returns the S3 PUT requests made (1)."""
+    declared = user.post(
+        f"/applications/{application_id}/documents",
+        {"requirement": requirement, "filename": f"{requirement}.pdf", "content_type": "application/pdf", "size": len(PDF), "sha256": hashlib.sha256(PDF).hexdigest()},
+    )
+    assert declared.status_code == 201, declared.text
+    instructions = declared.json()["upload"]
+    stored = requests.put(instructions["url"], data=PDF, headers=instructions["headers"], timeout=30)
+    assert stored.status_code == 200, stored.text
+    return 1
+
+
+def draft_and_submit(user: User, procedure: str) -> tuple[str, int]:
+    """Returns the application id and the S3 PUTs the uploads made."""
+    created = user.post("/applications", {"procedure": procedure, "data": FORMS[procedure]})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    puts = sum(upload(user, body["id"], requirement) for requirement in body["missing_documents"])
+    submitted = user.post(f"/applications/{body['id']}/submit")
+    assert submitted.status_code == 202, submitted.text
+    return str(body["id"]), puts
+
+
+def status(user: User, application_id: str) -> dict[str, Any]:
+    reply = user.get(f"/applications/{application_id}")
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
+
+
+def pay(api: Api, user: User, application_id: str) -> None:
+    slip = user.post(f"/applications/{application_id}/payment")
+    assert slip.status_code == 200, slip.text
+    paid = api.anonymous().post("/sandbox/bank/pay", {"reference": slip.json()["reference"]})
+    assert paid.status_code == 200 and paid.json()["webhook_status"] == 200, paid.text
+
+
+def approve_open_reviews(officials: dict[str, User], application_id: str, agencies: set[str]) -> None:
+    for agency in sorted(agencies):
+        reviews = officials[agency].get(f"/agencies/{agency}/reviews").json()["reviews"]
+        for review in reviews:
+            if review["application_id"] == application_id:
+                officials[agency].post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Aprobado (benchmark)"})
+
+
+def until_final(api: Api, user: User, application_id: str, officials: dict[str, User] | None = None, poll: float = 0.05, timeout: float = 60.0) -> dict[str, Any]:
+    """Poll as the web page does; pay when asked; officials (if given) approve at once."""
+    deadline = time.monotonic() + timeout
+    paid = False
+    while time.monotonic() < deadline:
+        body = status(user, application_id)
+        if body["status"] in FINAL:
+            return body
+        if body["status"] == "awaiting_payment" and not paid:
+            pay(api, user, application_id)
+            paid = True
+            continue
+        waiting = {holder["agency"] for holder in body.get("holders", []) if holder["state"] == "open"}
+        if officials and waiting:
+            approve_open_reviews(officials, application_id, waiting)
+        time.sleep(poll)
+    raise TimeoutError(f"application {application_id} did not finish in {timeout} s")

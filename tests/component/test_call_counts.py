@@ -1,0 +1,158 @@
+"""Cost budgets that are counts, not timings (issue 8): DynamoDB calls per route, counted
+with botocore's events, and Step Functions state transitions per driver's licence.
+
+Every read route reads one item or one partition per call and makes at most two calls;
+no route scans; a driver's licence from submission to issue enters at most 25 states.
+``bench/`` prints the same counts for every route beside its timings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from bench.calls import READS, AwsCalls
+from chalicelib.api import policy
+from chalicelib.core import container as composition
+from tests.support.flows import PDF, bank_pays, open_review, submitted_licence, upload, wait_status
+from tests.support.inprocess import REGION, Aws, Reply
+
+MAX_READ_CALLS = 2
+MAX_LICENCE_TRANSITIONS = 25
+# GET routes that also write: the public check of a credential appends a
+# ``document.verified`` event to the application's hash-chained audit trail, which
+# needs the chain's head (the application) before the append.
+READS_THAT_AUDIT = {("GET", "/verify/{document_id}")}
+
+
+@pytest.fixture(scope="module")
+def calls(aws: Aws) -> Iterator[AwsCalls]:
+    counter = AwsCalls().install()
+    composition.reset()  # the app builds its clients again, now with the counter's handlers
+    yield counter
+    counter.uninstall()
+    composition.reset()
+
+
+class Routes:
+    """Calls routes through the chalice test client, recording DynamoDB calls per route."""
+
+    def __init__(self, calls: AwsCalls) -> None:
+        self.calls = calls
+        self.seen: dict[tuple[str, str], list[list[str]]] = {}
+
+    def call(self, method: str, route: str, send: Callable[[], Reply], expect: int = 200) -> Reply:
+        assert policy.allowed(method, route) is not None, f"{method} {route} is not a route"
+        with self.calls.tally(f"{method} {route}") as tally:
+            reply = send()
+        assert reply.status_code == expect, (method, route, reply.body)
+        self.seen.setdefault((method, route), []).append(tally.dynamodb())
+        return reply
+
+
+def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
+    """A driver's licence from draft to verified credential, every route it touches counted."""
+    citizen = aws.user()
+    official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{citizen.username.lower()}")
+    supervisor = aws.user(groups=("official-SEMOVI", "supervisor-SEMOVI"), username=f"supervisora.{citizen.username.lower()}")
+    anyone = aws.anonymous()
+
+    routes.call("GET", "/me", lambda: citizen.get("/me"))  # first visit: the profile is created
+    routes.call("GET", "/procedures", lambda: anyone.get("/procedures"))
+    routes.call("GET", "/procedures/{code}", lambda: anyone.get("/procedures/licencia-conducir"))
+    routes.call("GET", "/procedures/{code}/versions/{version}", lambda: anyone.get("/procedures/licencia-conducir/versions/1"))
+    routes.call("GET", "/procedure-schema", lambda: anyone.get("/procedure-schema"))
+    routes.call("GET", "/openapi.json", lambda: anyone.get("/openapi.json"))
+
+    application_id = submitted_licence(citizen)  # POST /applications, .../documents, .../submit
+    for _ in range(2):
+        routes.call("GET", "/applications/{id}", lambda: citizen.get(f"/applications/{application_id}"))
+        routes.call("GET", "/me", lambda: citizen.get("/me"))
+    routes.call("GET", "/applications/{id}/documents/{requirement}", lambda: citizen.get(f"/applications/{application_id}/documents/identificacion"))
+
+    review = open_review(official, application_id)
+    routes.call("GET", "/agencies/{agency}/reviews", lambda: official.get("/agencies/SEMOVI/reviews"))
+    routes.call("GET", "/agencies/{agency}/reviews", lambda: supervisor.get("/agencies/SEMOVI/reviews"))
+    routes.call("GET", "/applications/{id}", lambda: official.get(f"/applications/{application_id}"))
+    routes.call("POST", "/reviews/{review_id}/decision", lambda: official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Documentos en regla"}))
+    wait_status(citizen, application_id, "awaiting_payment")
+    slip = routes.call("POST", "/applications/{id}/payment", lambda: citizen.post(f"/applications/{application_id}/payment")).body
+    routes.call("POST", "/payments/webhook", lambda: bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}"))
+    document_id = wait_status(citizen, application_id, "issued")["issued"][0]["id"]
+
+    routes.call("GET", "/applications/{id}/audit", lambda: citizen.get(f"/applications/{application_id}/audit"))
+    routes.call("GET", "/applications/{id}/audit/verify", lambda: citizen.get(f"/applications/{application_id}/audit/verify"))
+    routes.call("GET", "/documents/{document_id}", lambda: citizen.get(f"/documents/{document_id}"))
+    routes.call("GET", "/verify/{document_id}", lambda: anyone.get(f"/verify/{document_id}"))
+    routes.call("GET", "/me", lambda: citizen.get("/me"))
+
+    second = routes.call("POST", "/applications", lambda: citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}), expect=201).body["id"]
+    routes.call("PATCH", "/applications/{id}", lambda: citizen.request("PATCH", f"/applications/{second}", {"data": {"tipo_sangre": "O+"}}))
+    return {"application_id": application_id, "execution": f"{application_id}-1"}
+
+
+@pytest.fixture(scope="module")
+def walked(aws: Aws, calls: AwsCalls) -> tuple[Routes, dict[str, Any]]:
+    routes = Routes(calls)
+    return routes, licence_walk(aws, routes)
+
+
+def test_read_routes_make_at_most_two_dynamodb_calls_each(walked: tuple[Routes, dict[str, Any]]) -> None:
+    routes, _ = walked
+    reads = {route: seen for route, seen in routes.seen.items() if route[0] == "GET"}
+    assert len(reads) >= 12, sorted(reads)
+    for route, requests in reads.items():
+        for operations in requests:
+            if route in READS_THAT_AUDIT:
+                assert [op for op in operations if op in READS] == ["GetItem", "GetItem"], (route, operations)
+                assert [op for op in operations if op not in READS] == ["TransactWriteItems"], (route, operations)
+                continue
+            assert len(operations) <= MAX_READ_CALLS, (route, operations)
+            writes = [op for op in operations if op not in READS]
+            assert not writes or (route == ("GET", "/me") and writes == ["PutItem"]), (route, operations)  # a first visit creates the profile
+
+
+def test_the_steady_read_routes_read_one_item_or_one_partition_once(walked: tuple[Routes, dict[str, Any]]) -> None:
+    routes, _ = walked
+    assert routes.seen[("GET", "/me")][-1] == ["Query"]
+    assert routes.seen[("GET", "/me")][0] == ["Query", "PutItem"]  # first visit creates the profile
+    assert routes.seen[("GET", "/applications/{id}")][-1] == ["GetItem"]
+    assert routes.seen[("GET", "/applications/{id}/audit")][-1] == ["GetItem", "Query"]
+    assert routes.seen[("GET", "/applications/{id}/audit/verify")][-1] == ["GetItem", "Query"]
+    assert routes.seen[("GET", "/procedures")][-1] == ["Query"]
+    assert routes.seen[("GET", "/openapi.json")][-1] == []
+
+
+def test_no_route_scans(walked: tuple[Routes, dict[str, Any]], calls: AwsCalls) -> None:
+    everything = [call.operation for tally in calls.tallies for call in tally.calls if call.service == "dynamodb"]
+    assert everything, "the counter saw no DynamoDB call at all"
+    assert "Scan" not in everything
+    assert "Scan" not in [op for requests in walked[0].seen.values() for operations in requests for op in operations]
+
+
+def test_a_driver_licence_enters_at_most_25_states(walked: tuple[Routes, dict[str, Any]], aws: Aws) -> None:
+    _, walk = walked
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    machines = [machine["stateMachineArn"] for machine in sfn.list_state_machines()["stateMachines"] if "-licencia-conducir-" in machine["name"]]
+    executions = [e["executionArn"] for arn in machines for e in sfn.list_executions(stateMachineArn=arn)["executions"] if e["name"] == walk["execution"]]
+    assert len(executions) == 1
+    history = sfn.get_execution_history(executionArn=executions[0], maxResults=1000)["events"]
+    entered = [event for event in history if event["type"].endswith("StateEntered")]
+    assert 0 < len(entered) <= MAX_LICENCE_TRANSITIONS, [event["stateEnteredEventDetails"]["name"] for event in entered]
+
+
+def test_the_counter_sees_every_aws_service_the_app_calls(aws: Aws, calls: AwsCalls) -> None:
+    citizen = aws.user()
+    created = citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100", "domicilio": "Calle Morelos 12, Centro", "tipo_sangre": "A+", "primera_vez": False}})
+    application_id = created.body["id"]
+    upload(citizen, application_id, "identificacion", PDF)
+    upload(citizen, application_id, "comprobante_domicilio", PDF)
+    with calls.tally("submit") as tally:
+        assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
+    assert tally.count("s3")["HeadObject"] == 2
+    assert tally.count("stepfunctions")["StartExecution"] == 1
+    assert tally.count("sns")["Publish"] == 1
+    assert "TransactWriteItems" in tally.dynamodb()

@@ -1,0 +1,97 @@
+"""The embedded DynamoDB's patches (infra/moto_fidelity.py): a cancelled transaction
+leaves the table exactly as it was, without moto's whole-table copy per write."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from infra import moto_fidelity
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        moto_fidelity.serialize_dynamodb_writes()
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.create_table(
+            TableName="t",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )
+        yield client
+
+
+def items(client: Any) -> list[dict[str, Any]]:
+    found = []
+    for pk in ("A", "B", "C"):
+        found += client.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": pk}}, ConsistentRead=True)["Items"]
+    return sorted(found, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+
+
+def stream_length() -> int:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    return len(dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table("t").stream_shard.items)
+
+
+def test_a_cancelled_transaction_restores_every_item_it_touched(table: Any) -> None:
+    table.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": "1"}, "n": {"N": "1"}})
+    table.put_item(TableName="t", Item={"pk": {"S": "B"}, "sk": {"S": "1"}, "n": {"N": "1"}})
+    before, records = items(table), stream_length()
+    with pytest.raises(ClientError) as cancelled:
+        table.transact_write_items(
+            TransactItems=[
+                {"Update": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "1"}}, "UpdateExpression": "SET n = :two", "ExpressionAttributeValues": {":two": {"N": "2"}}}},
+                {"Put": {"TableName": "t", "Item": {"pk": {"S": "C"}, "sk": {"S": "9"}}}},
+                {"Put": {"TableName": "t", "Item": {"pk": {"S": "B"}, "sk": {"S": "1"}}, "ConditionExpression": "attribute_not_exists(pk)"}},
+            ]
+        )
+    assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert items(table) == before
+    assert stream_length() == records
+
+
+def test_a_committed_transaction_writes_everything(table: Any) -> None:
+    table.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": "t", "Item": {"pk": {"S": "A"}, "sk": {"S": "1"}}}},
+            {"Put": {"TableName": "t", "Item": {"pk": {"S": "B"}, "sk": {"S": "2"}}}},
+        ]
+    )
+    assert [(item["pk"]["S"], item["sk"]["S"]) for item in items(table)] == [("A", "1"), ("B", "2")]
+
+
+def test_the_whole_table_is_not_copied_per_write(table: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+
+    copies: list[bool] = []
+    real = copy.deepcopy
+
+    def spy(value: Any, memo: Any = None) -> Any:
+        result = real(value, memo)
+        if isinstance(value, Table):
+            copies.append(result is not value)
+        return result
+
+    monkeypatch.setattr(copy, "deepcopy", spy)
+    table.transact_write_items(TransactItems=[{"Put": {"TableName": "t", "Item": {"pk": {"S": "A"}, "sk": {"S": str(n)}}}} for n in range(3)])
+    table.put_item(TableName="t", Item={"pk": {"S": "B"}, "sk": {"S": "1"}})
+    assert len(items(table)) == 4
+    assert copies and not any(copies)  # moto asked for backups; none copied the table
+    assert not hasattr(Table, "__deepcopy__")
