@@ -1,9 +1,13 @@
 """Verification of Cognito ID tokens with PyJWT: signature (JWKS, cached), issuer,
 audience (the app client), expiry and token use.  Anything else is refused.
 
-PyJWT (with ``cryptography`` behind it) and ``requests`` are imported on first use,
-not with the app: the seven step-handler functions share the entry point and never
-verify a token, and the import cost ~80 ms of each of their cold starts.
+The RS256 signature is checked by the pure-Python ``rsa`` package (PKCS#1 v1.5 with
+SHA-256, exactly what RS256 is) plugged into PyJWT as its RS256 algorithm, instead of
+``cryptography``: the Lambda package stays ~4.7 MB smaller (docs/decisions.md).  Only
+verification is needed here; Cognito signs.
+
+PyJWT, ``rsa`` and ``requests`` are imported on first use, not with the app: the
+step-handler functions share the entry point and never verify a token.
 """
 
 from __future__ import annotations
@@ -16,7 +20,53 @@ from chalicelib.core.errors import NotAuthenticated
 from chalicelib.identity.principal import Principal
 
 JWKS_TTL_SECONDS = 3600
-_ALGORITHMS = ["RS256"]
+ALGORITHM = "RS256"
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "token_use", "cognito:username"]
+
+
+def _signature_checker() -> Any:
+    """A PyJWS whose only algorithm is RS256 verified by ``rsa``."""
+    import rsa
+    from jwt.algorithms import Algorithm
+    from jwt.api_jws import PyJWS
+
+    class RsaRS256(Algorithm):
+        def prepare_key(self, key: Any) -> Any:
+            if not isinstance(key, rsa.PublicKey):
+                raise TypeError("an rsa.PublicKey from the pool's JWKS is required")
+            return key
+
+        def sign(self, msg: bytes, key: Any) -> bytes:
+            raise TypeError("this service verifies tokens; it never signs them")
+
+        def verify(self, msg: bytes, key: Any, sig: bytes) -> bool:
+            try:
+                return bool(rsa.verify(msg, sig, key) == "SHA-256")
+            except rsa.VerificationError:
+                return False
+
+        @staticmethod
+        def to_jwk(key_obj: Any, as_dict: bool = False) -> Any:
+            raise TypeError("not needed: keys come from the pool's JWKS")
+
+        @staticmethod
+        def from_jwk(jwk: str | dict[str, Any]) -> Any:
+            raise TypeError("use public_key_from_jwk")
+
+    checker = PyJWS(algorithms=[])
+    checker.register_algorithm(ALGORITHM, RsaRS256())
+    return checker
+
+
+def public_key_from_jwk(jwk: dict[str, Any]) -> Any:
+    import rsa
+    from jwt.utils import base64url_decode
+
+    if jwk.get("kty") != "RSA" or jwk.get("alg", ALGORITHM) != ALGORITHM:
+        raise NotAuthenticated("the pool published a key this service does not accept")
+    modulus = int.from_bytes(base64url_decode(jwk["n"]), "big")
+    exponent = int.from_bytes(base64url_decode(jwk["e"]), "big")
+    return rsa.PublicKey(modulus, exponent)
 
 
 class TokenVerifier:
@@ -27,9 +77,9 @@ class TokenVerifier:
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
         self._lock = threading.Lock()
+        self._checker: Any = None
 
     def _key(self, kid: str) -> Any:
-        import jwt
         import requests
 
         with self._lock:
@@ -37,10 +87,12 @@ class TokenVerifier:
             if stale or kid not in self._keys:
                 response = requests.get(self._jwks_url, timeout=5)
                 response.raise_for_status()
-                self._keys = {jwk["kid"]: jwt.PyJWK(jwk).key for jwk in response.json()["keys"]}
+                self._keys = {jwk["kid"]: public_key_from_jwk(jwk) for jwk in response.json()["keys"]}
                 self._fetched_at = time.monotonic()
             if kid not in self._keys:
                 raise NotAuthenticated("the token was signed by an unknown key")
+            if self._checker is None:
+                self._checker = _signature_checker()
             return self._keys[kid]
 
     def verify(self, token: str) -> Principal:
@@ -48,15 +100,17 @@ class TokenVerifier:
 
         try:
             header = jwt.get_unverified_header(token)
-            if header.get("alg") not in _ALGORITHMS:
+            if header.get("alg") != ALGORITHM:
                 raise NotAuthenticated("the token's algorithm is not accepted")
+            key = self._key(str(header.get("kid")))
+            self._checker.decode_complete(token, key=key, algorithms=[ALGORITHM])
+            # the signature holds; now the claims, with PyJWT's own checks
             claims = jwt.decode(
                 token,
-                key=self._key(str(header.get("kid"))),
-                algorithms=_ALGORITHMS,
+                algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "token_use", "cognito:username"]},
+                options={"verify_signature": False, "verify_exp": True, "verify_iat": True, "verify_aud": True, "verify_iss": True, "require": REQUIRED_CLAIMS},
             )
         except jwt.ExpiredSignatureError:
             raise NotAuthenticated("the token has expired; sign in again") from None
