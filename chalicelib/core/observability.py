@@ -23,7 +23,12 @@ NAMESPACE = "Ventanilla"
 _MASKS = (
     (re.compile(r"\b([A-Z][AEIOUX][A-Z]{2})\d{6}[HMX][A-Z]{5}[0-9A-Z]\d\b", re.IGNORECASE), r"\1**************"),
     (re.compile(r"\b([A-ZÑ&]{3,4})\d{6}[A-Z\d]{2}[A\d]\b", re.IGNORECASE), r"\1*********"),
-    (re.compile(r"\+?\b(?:52)?(\d{2})\d{6}(\d{2})\b"), r"+52\1******\2"),
+    # Mexican numbers as people type them: +52, an old 1 after it, spaces or dashes; area
+    # codes never start with 0 or 1 and one separator is used throughout, so Unix
+    # timestamps, dates and references are left alone
+    (re.compile(r"(?<![\d+])(?:\+?52[\s-]?(?:1[\s-]?)?)?(?P<area>[2-9]\d)(?P<sep>[\s-]?)\d{2}(?P=sep)?\d{2}(?P=sep)?\d{2}(?P=sep)?(?P<last>\d{2})(?!\d)"), r"+52\g<area>******\g<last>"),
+    (re.compile(r"(?<![\d+])(?:\+?52[\s-]?)?(?P<area>[2-9]\d)\d(?P<sep>[\s-])\d{3}(?P=sep)\d{2}(?P<last>\d{2})(?!\d)"), r"+52\g<area>******\g<last>"),
+    (re.compile(r"(\"(?:name|holder_name|full_name|nombre|given_name|family_name)\"\s*:\s*\")([^\"\\])[^\"]*", re.IGNORECASE), r"\1\2***"),
     (re.compile(r"(\"(?:task_?token|token|corrections_token|authorization)\"\s*:\s*\")[^\"]+", re.IGNORECASE), r"\1***"),
 )
 

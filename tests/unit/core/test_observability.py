@@ -79,3 +79,18 @@ def test_a_log_line_carries_no_curp_phone_or_token_in_clear(capsys: pytest.Captu
         assert CURP not in line.upper()
         assert PHONE not in line
         assert TOKEN not in line
+
+
+@pytest.mark.parametrize("typed", ["55 1234 5678", "55-1234-5678", "+52 55 1234 5678", "442 123 4567", "442-123-4567", "+52 442 123 4567"])
+def test_phone_numbers_as_people_type_them_are_masked(typed: str) -> None:
+    masked = mask(f"llamar al {typed} hoy")
+    assert "1234" not in masked and "123 4" not in masked and "123-4" not in masked, masked
+
+
+@pytest.mark.parametrize("harmless", ["2026-11-28 05:59:59,123+0000", "2026-11-28T05:59:59.000Z", "1795831893", "26112812345678901234", "1016.00"])
+def test_dates_timestamps_references_and_amounts_are_left_alone(harmless: str) -> None:
+    assert mask(harmless) == harmless
+
+
+def test_names_are_masked_by_key() -> None:
+    assert mask('{"name": "Carla Gómez", "holder_name": "Ana Ruiz", "procedure": "licencia"}') == '{"name": "C***", "holder_name": "A***", "procedure": "licencia"}'
