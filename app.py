@@ -71,6 +71,12 @@ def step_fail(event: Event, context: Any) -> dict[str, Any]:
     return container().steps.fail(event)
 
 
+@app.schedule(Rate(1, unit=Rate.DAYS), name="retention")
+def retention(event: Any) -> dict[str, list[str]]:
+    """Daily: purge the documents whose procedure's retention period has passed."""
+    return {"purged": container().retention.apply()}
+
+
 @app.schedule(Rate(1, unit=Rate.HOURS), name="deadline_watch")
 def deadline_watch(event: Any) -> dict[str, int]:
     """Hourly: how many reviews are about to miss their legal deadline (the alarm's metric)."""

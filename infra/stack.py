@@ -30,6 +30,7 @@ LOCAL_ONLY = {"Local": "only"}
 AWS_ONLY = {"Local": "skip"}
 API_HANDLER = "api_handler"
 DEADLINE_WATCH = "deadline_watch"
+RETENTION = "retention"
 LOG_RETENTION_DAYS = 90
 METRICS_NAMESPACE = "Ventanilla"
 # CloudFront managed policies (ids are fixed by AWS and the same in every account).
@@ -176,7 +177,8 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
     documents = _sub("${DocumentsBucket.Arn}/*")
     return {
         API_HANDLER: [
-            _allow("Records", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"], _TABLE_AND_INDEXES),
+            # DeleteItem: Powertools Idempotency removes its record when a command fails
+            _allow("Records", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"], _TABLE_AND_INDEXES),
             _allow("Documents", ["s3:PutObject", "s3:GetObject"], [documents]),
             _allow("DocumentsKey", ["kms:GenerateDataKey", "kms:Decrypt"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
             _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
@@ -200,15 +202,20 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
         step_function_name("check"): _step(stage),
         step_function_name("open"): _step(stage),
         step_function_name("await"): [_allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE), _public_url(stage)],
-        step_function_name("deadline"): _step(stage),
+        step_function_name("deadline"): _step(stage, _allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])),
         step_function_name("issue"): _step(stage, _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])),
         step_function_name("close"): _step(stage),
         step_function_name("fail"): _step(stage),
         DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
+        RETENTION: [
+            _allow("DueApplications", ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], _TABLE_AND_INDEXES),
+            _allow("PurgeDocuments", ["s3:DeleteObject", "s3:DeleteObjectVersion"], [documents]),
+            _allow("ListDocumentVersions", ["s3:ListBucketVersions"], [{"Fn::GetAtt": ["DocumentsBucket", "Arn"]}]),
+        ],
     }
 
 
-FUNCTIONS = (API_HANDLER, *(step_function_name(role) for role in HANDLERS), DEADLINE_WATCH)
+FUNCTIONS = (API_HANDLER, *(step_function_name(role) for role in HANDLERS), DEADLINE_WATCH, RETENTION)
 
 
 def _function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> dict[str, Any]:

@@ -194,6 +194,13 @@ class S3Documents:
         params = {"Bucket": self._bucket, "Key": key, "ResponseContentDisposition": disposition}
         return str(self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_seconds))
 
+    def purge(self, key: str) -> None:
+        """Delete every version of an object (the bucket is versioned)."""
+        for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=self._bucket, Prefix=key):
+            versions = [{"Key": item["Key"], "VersionId": item["VersionId"]} for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])] if item["Key"] == key]
+            if versions:
+                self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": versions, "Quiet": True})
+
     def describe(self, key: str) -> StoredObject | None:
         try:
             head = self._s3.head_object(Bucket=self._bucket, Key=key, ChecksumMode="ENABLED")

@@ -13,9 +13,9 @@ from aws_lambda_powertools import Logger
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.profiles import Profiles
-from chalicelib.applications.transitions import Change, Transitions
+from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, TransientFailure, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, Gone, NotFound, TransientFailure, ValidationFailed
 from chalicelib.core.ports import DocumentStore, WorkflowEngine
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
@@ -242,6 +242,7 @@ class Applications:
             state_machine_arn=procedure.state_machine_arn,
             agency=definition["agency"],
             agencies=sorted(definition["agencies"]),
+            retention_days=definition.get("retention_days", DEFAULT_RETENTION_DAYS),
             status=status.DRAFT,
             data=data,
             documents={},
@@ -302,6 +303,8 @@ class Applications:
         record = (application.documents or {}).get(requirement)
         if record is None:
             raise NotFound(f"no document {requirement!r} on this application", code="unknown_document")
+        if "key" not in record:
+            raise Gone(f"{requirement} was deleted on {record.get('purged_at')}, at the end of its retention period", code="document_purged")
         url = self._documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
         return {"requirement": requirement, "filename": record["filename"], "content_type": record["content_type"], "url": url, "expires_in": DOWNLOAD_URL_SECONDS}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -21,6 +22,7 @@ from chalicelib.applications.audit import GENESIS, event_hash
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, TransientFailure
+from chalicelib.legal.calendar import legal_date
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Entity, transaction
 
@@ -52,6 +54,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 STATUSES = tuple(ALLOWED)
 
 SYSTEM = {"kind": "system", "id": "workflow"}
+DEFAULT_RETENTION_DAYS = 365
 THROTTLED = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError"})
 Notify = Callable[[Application, str, dict[str, Any]], None]
 Update = tuple[Entity, list[Action], Condition | None]
@@ -100,6 +103,8 @@ class Transitions:
         if change.to_status and change.to_status not in ALLOWED[application.status]:
             raise Conflict(f"an application that is {application.status} cannot become {change.to_status}", code="invalid_transition")
         event, changed = self._next_event(application, actor, change)
+        if change.to_status in FINAL:
+            changed.update(_filed_for_purge(application))
         changed.update(fields or {})
         if key:
             changed["applied_keys"] = [*(application.applied_keys or [])[-19:], key]
@@ -169,6 +174,14 @@ def _commit(puts: list[tuple[Entity, Condition]], updates: list[Update], guards:
         if any(index < guards or index == application_index for index in failed):
             raise Conflict("the application changed meanwhile; reload and retry", code="concurrent_change") from error
         raise Conflict("a condition of this change no longer holds", code="precondition_failed") from error
+
+
+def _filed_for_purge(application: Application) -> dict[str, Any]:
+    """An application that ends is filed under its documents' purge date (see retention)."""
+    if not application.documents:
+        return {}
+    purge_on = legal_date(utcnow()) + timedelta(days=application.retention_days or DEFAULT_RETENTION_DAYS)
+    return {"gsi2pk": keys.RETENTION, "gsi2sk": f"{purge_on.isoformat()}#{application.id}"}
 
 
 def _action(name: str, value: Any) -> Action:

@@ -14,6 +14,7 @@ from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.applications.deadlines import DeadlineWatch
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.recovery import Recovery
+from chalicelib.applications.retention import Retention
 from chalicelib.applications.reviews import Reviews
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
@@ -102,6 +103,10 @@ class Container:
     @cached_property
     def deadline_watch(self) -> DeadlineWatch:
         return DeadlineWatch(self.catalogue)
+
+    @cached_property
+    def retention(self) -> Retention:
+        return Retention(aws.S3Documents(self.settings), self.transitions)
 
     @cached_property
     def recovery(self) -> Recovery:

@@ -55,5 +55,11 @@ class TransientFailure(DomainError):
     code = "transient_failure"
 
 
+class Gone(DomainError):
+    """It existed, and was deleted on purpose (e.g. documents past their retention)."""
+
+    code = "gone"
+
+
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"

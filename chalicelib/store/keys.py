@@ -14,6 +14,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
 | submitted, execution not yet started      | Query ``by_queue`` where gsi2pk = STARTING       |
+| ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION, sk < date |
 | idempotency records (Powertools)          | pk = IDEMPOTENCY, sk = command#key hash          |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
@@ -58,6 +59,7 @@ def review(review_id: str) -> str:
 
 
 STARTING = "STARTING"
+RETENTION = "RETENTION"
 
 
 def queue(agency: str) -> str:

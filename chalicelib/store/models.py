@@ -94,6 +94,7 @@ class Application(Entity, discriminator="application"):
     execution_name = UnicodeAttribute(null=True)
     failed_step = UnicodeAttribute(null=True)
     executions = NumberAttribute(default=1)
+    retention_days = NumberAttribute(null=True)
     issued = JSONAttribute(default=list)
     agencies = ListAttribute(of=UnicodeAttribute, default=list)
     reviews = JSONAttribute(default=dict)

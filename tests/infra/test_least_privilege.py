@@ -13,6 +13,7 @@ from tests.infra.conftest import Built, mutated
 API = stack.function_logical_id(stack.API_HANDLER)
 STEPS = [stack.handler_logical_id(role) for role in ("check", "open", "await", "deadline", "issue", "close", "fail")]
 WATCH = stack.function_logical_id(stack.DEADLINE_WATCH)
+RETENTION = stack.function_logical_id(stack.RETENTION)
 STATE_MACHINES = "arn:aws:states:us-east-1:123456789012:stateMachine:ventanilla-prod-licencia-conducir-v1"
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/ventanilla/prod/public-url"
 
@@ -42,7 +43,16 @@ RULES = [
     *[(step, "kms:Sign", "SigningKey", False) for step in STEPS if step != stack.handler_logical_id("issue")],
     (API, "kms:Verify", "SigningKey", True),
     (API, "dynamodb:Query", "Table/index/by_owner", True),
-    (API, "dynamodb:DeleteItem", "Table", False),
+    (API, "dynamodb:DeleteItem", "Table", True),  # Powertools Idempotency drops the record of a failed command
+    (API, "dynamodb:Scan", "Table", False),
+    (API, "s3:DeleteObjectVersion", "DocumentsBucket/applications/X/ine.pdf", False),
+    (RETENTION, "s3:DeleteObjectVersion", "DocumentsBucket/applications/X/ine.pdf", True),
+    (RETENTION, "s3:ListBucketVersions", "DocumentsBucket", True),
+    (RETENTION, "dynamodb:Query", "Table/index/by_queue", True),
+    (RETENTION, "kms:Sign", "SigningKey", False),
+    (RETENTION, "sns:Publish", "*", False),
+    (stack.handler_logical_id("deadline"), "cognito-idp:ListUsersInGroup", "UserPool", True),
+    (stack.handler_logical_id("check"), "cognito-idp:ListUsersInGroup", "UserPool", False),
     (API, "s3:PutObject", "DocumentsBucket/applications/X/ine.pdf", True),
     (API, "kms:GenerateDataKey", "DocumentsKey", True),
     (API, "states:StartExecution", STATE_MACHINES, True),

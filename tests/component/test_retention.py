@@ -1,0 +1,52 @@
+"""Documents are kept for the procedure's retention period after an application ends,
+then every stored version is deleted by the daily job, which leaves an audit event."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import boto3
+import requests
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.container import container
+from chalicelib.legal.calendar import legal_date
+from tests.support.flows import PDF, draft, open_review, upload, wait_status
+from tests.support.inprocess import Aws
+
+
+def versions(aws: Aws, application_id: str) -> list[str]:
+    listing = boto3.client("s3", region_name="us-east-1").list_object_versions(Bucket=aws.env["DOCUMENTS_BUCKET"], Prefix=f"applications/{application_id}/")
+    return [item["Key"] for item in listing.get("Versions", [])]
+
+
+def test_documents_are_purged_after_the_retention_period(aws: Aws) -> None:
+    citizen = aws.user()
+    official = aws.user(username="oficial.retencion", groups=("official-SEMOVI",))
+    application_id = draft(citizen)
+    declared = citizen.post(
+        f"/applications/{application_id}/documents",
+        {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": len(PDF), "sha256": hashlib.sha256(PDF).hexdigest()},
+    ).body["upload"]
+    for _ in range(2):  # a client that uploads twice leaves two versions in the versioned bucket
+        requests.put(declared["url"], data=PDF, headers=declared["headers"], timeout=10)
+    upload(citizen, application_id, "comprobante_domicilio")
+    assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
+    review = open_review(official, application_id)
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Identificación vencida."})
+    wait_status(citizen, application_id, "rejected")
+    assert len(versions(aws, application_id)) == 3
+
+    today = legal_date(utcnow())
+    assert application_id not in container().retention.apply(today + timedelta(days=729))
+    assert application_id in container().retention.apply(today + timedelta(days=731))
+    assert versions(aws, application_id) == []
+    event = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]
+    assert event["action"] == "documents.purged" and event["actor"] == {"kind": "system", "id": "retention"}
+    assert {item["requirement"] for item in event["details"]["documents"]} == {"identificacion", "comprobante_domicilio"}
+    documents = citizen.get(f"/applications/{application_id}").body["documents"]
+    assert all(document["sha256"] for document in documents)  # what was held stays on record
+    assert citizen.get(f"/applications/{application_id}/documents/identificacion").status_code == 410
+    assert container().retention.apply(today + timedelta(days=800)) == []
+    assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
