@@ -29,7 +29,7 @@ from chalicelib.applications.transitions import SYSTEM, Change, Transitions, Upd
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.core.ports import TaskGone, WorkflowEngine
+from chalicelib.core.ports import TaskGone, WorkflowEngine, resume_quietly
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
@@ -106,6 +106,9 @@ class Reviews:
         review = self.of_step(application, step_id)
         if kind == "corrections":
             review.update(actions=[Review.corrections_token.set(token)], condition=Review.decision == "request_changes", add_version_condition=False)
+            fresh = Application.get(keys.application(application.id), keys.APPLICATION_SK, consistent_read=True)
+            if (fresh.reviews or {}).get(step_id, {}).get("state") == "resubmitted":  # the citizen answered first
+                resume_quietly(self._engine, token, {"resubmitted": True})
             return
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         try:

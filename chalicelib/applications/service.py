@@ -16,7 +16,7 @@ from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, Gone, NotFound, TransientFailure, ValidationFailed
-from chalicelib.core.ports import DocumentStore, WorkflowEngine
+from chalicelib.core.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import legal_date
@@ -343,12 +343,19 @@ class Applications:
         return arn
 
     def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
-        waiting = [Review.get(keys.review(entry["review_id"]), keys.REVIEW_SK) for entry in (application.reviews or {}).values() if entry["state"] == "changes"]
-        if not waiting or not all(review.corrections_token for review in waiting):
-            raise Conflict("the application is not waiting for corrections yet; try again in a moment", code="not_waiting")
-        self._transitions.record(application, actor, Change("application.resubmitted", to_status=status.SUBMITTED, details={"fee": fee}, notify="submitted"), fields={"fee": fee})
-        for review in waiting:
-            self._engine.resume(review.corrections_token or "", {"resubmitted": True})
+        """Answer a request for corrections.  The workflow may not be waiting yet (its
+        corrections wait attaches a moment after the request): both sides write, then
+        read the other's write, so whichever comes second resumes it."""
+        waiting = [step for step, entry in (application.reviews or {}).items() if entry["state"] == "changes"]
+        if not waiting:
+            raise Conflict("no review is waiting for corrections", code="not_waiting")
+        reviews = {step: {**entry, "state": "resubmitted"} if step in waiting else entry for step, entry in (application.reviews or {}).items()}
+        change = Change("application.resubmitted", to_status=status.SUBMITTED, details={"fee": fee, "steps": waiting}, notify="submitted")
+        self._transitions.record(application, actor, change, fields={"fee": fee, "reviews": reviews})
+        for step in waiting:
+            review = Review.get(keys.review(reviews[step]["review_id"]), keys.REVIEW_SK, consistent_read=True)
+            if review.corrections_token:
+                resume_quietly(self._engine, review.corrections_token, {"resubmitted": True})
         return application
 
     def _editable(self, principal: Principal, application_id: str) -> Application:

@@ -32,6 +32,15 @@ class WorkflowEngine(Protocol):
     def failed_executions(self, name_prefix: str) -> list[tuple[str, str]]: ...
 
 
+def resume_quietly(engine: WorkflowEngine, token: str, output: dict[str, Any]) -> bool:
+    """Resume a wait another actor may already have resumed; False if it was (a no-op)."""
+    try:
+        engine.resume(token, output)
+    except TaskGone:
+        return False
+    return True
+
+
 class SmsSender(Protocol):
     def send(self, phone: str, text: str) -> str: ...
 

@@ -142,3 +142,29 @@ def test_a_permanent_failure_lands_in_error_visibly(aws: Aws, monkeypatch: pytes
     assert last["action"] == "workflow.failed"
     assert "RuntimeError" in last["reason"] and "signing key is disabled" in last["reason"]
     assert any("problema tecnico" in text for text in aws.sms(citizen.phone or ""))
+
+
+def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from chalicelib.applications.reviews import Reviews
+
+    citizen = aws.user()
+    official = aws.user(username="oficial.carrera", groups=("official-SEMOVI",))
+    application_id = submitted_licence(citizen)
+    review = open_review(official, application_id)
+    resubmitted = threading.Event()
+    original = Reviews.attach_token
+
+    def late(self: Reviews, application: Any, step_id: str, kind: str, token: str) -> None:
+        if kind == "corrections" and application.id == application_id:
+            resubmitted.wait(30)  # the workflow attaches its wait only after the citizen answered
+        original(self, application, step_id, kind, token)
+
+    monkeypatch.setattr(Reviews, "attach_token", late)
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma."})
+    wait_status(citizen, application_id, "changes_requested")
+    answered = citizen.post(f"/applications/{application_id}/submit")
+    resubmitted.set()
+    assert answered.status_code == 202, answered.body
+    assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"
