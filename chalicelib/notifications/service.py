@@ -47,9 +47,10 @@ class Notifier:
             "url": f"{self._web_url}/#/applications/{application.id}",
             **values,
         }
-        text = templates.render(event, language, context, definition.get("notifications"))
-        if text is None:
+        template = templates.template_for(event, definition)
+        if template is None:
             return
+        text = templates.render(template, language, context)
         try:
             message_id = self._sms.send(profile.phone, text)
         except DeliveryFailed:

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.notifications import templates
 from chalicelib.procedures import rules
 from chalicelib.procedures.fees import FormulaError, formula_names
 
@@ -136,6 +137,7 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
             yield {"path": path, "message": "a payment step needs a fee above 0.00"}
 
     yield from _flow_problems(definition["start"], definition["steps"], "$")
+    yield from templates.definition_problems(definition)
 
 
 def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:

@@ -140,4 +140,4 @@ def test_a_permanent_failure_lands_in_error_visibly(aws: Aws, monkeypatch: pytes
     last = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]
     assert last["action"] == "workflow.failed"
     assert "RuntimeError" in last["reason"] and "signing key is disabled" in last["reason"]
-    assert any("problema tecnico" in text for text in aws.sms(citizen.phone or ""))
+    assert any("problema técnico" in text for text in aws.sms(citizen.phone or ""))
