@@ -1,16 +1,20 @@
 """Ventanilla's Chalice app: wiring only.
 
 Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers
-below are one-line adapters onto ``chalicelib.workflow.steps``.
+below are one-line adapters onto ``chalicelib.workflow.steps``; the SMS handlers
+(replies from the SMS topic, the quiet-hours sender) onto ``chalicelib.notifications``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from chalice import Rate
+
 from chalicelib.api.agencies import agencies
 from chalicelib.api.citizens import citizens
 from chalicelib.api.http import App, authenticate
+from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public
 from chalicelib.core.container import container
@@ -18,7 +22,7 @@ from chalicelib.core.observability import logger
 
 app = App(app_name="ventanilla")
 app.register_middleware(authenticate, "http")
-for blueprint in (procedures, citizens, agencies, public):
+for blueprint in (procedures, citizens, agencies, public, notifications):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]
@@ -64,3 +68,16 @@ def step_close(event: Event, context: Any) -> dict[str, Any]:
 @logger.inject_lambda_context(correlation_id_path="application_id")
 def step_fail(event: Event, context: Any) -> dict[str, Any]:
     return container().steps.fail(event)
+
+
+@app.lambda_function(name="sms_inbound")
+@logger.inject_lambda_context
+def sms_inbound(event: Event, context: Any) -> dict[str, Any]:
+    """Two-way SMS replies (STOP/BAJA/ALTO), delivered by the SMS topic's subscription."""
+    return {"results": container().notifier.inbound_records(event)}
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="sms_send_queued")
+def sms_send_queued(event: Any) -> dict[str, int]:
+    """Every 15 minutes: send what quiet hours held and is now due."""
+    return container().notifier.send_due()

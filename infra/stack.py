@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
 LOCAL_ONLY = {"Local": "only"}
 AWS_ONLY = {"Local": "skip"}
+SMS_INBOUND = to_cfn_resource_name("sms_inbound")  # the Chalice function for SMS replies
 
 
 def shipped_definitions() -> list[dict[str, Any]]:
@@ -63,6 +64,7 @@ def resources(stage: str) -> dict[str, Any]:
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
                 "DeletionProtectionEnabled": True,
                 "SSESpecification": {"SSEEnabled": True},
+                "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
             },
         },
         "DocumentsBucket": {
@@ -86,6 +88,17 @@ def resources(stage: str) -> dict[str, Any]:
             },
         },
         "SmsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"ventanilla-{stage}-sms-inbound"}},
+        # Two-way SMS replies (STOP/BAJA) reach the app's ``sms_inbound`` function.
+        "SmsInboundSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Metadata": AWS_ONLY,
+            "Properties": {"TopicArn": {"Ref": "SmsTopic"}, "Protocol": "lambda", "Endpoint": {"Fn::GetAtt": [SMS_INBOUND, "Arn"]}},
+        },
+        "SmsInboundPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Metadata": AWS_ONLY,
+            "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": SMS_INBOUND}, "Principal": "sns.amazonaws.com", "SourceArn": {"Ref": "SmsTopic"}},
+        },
         "UserPool": {
             "Type": "AWS::Cognito::UserPool",
             "Properties": {

@@ -10,16 +10,19 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import boto3
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core.settings import Settings
+from chalicelib.store import keys
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
 _THROTTLING = {"ThrottlingException", "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "InternalServerError"}
@@ -100,6 +103,26 @@ class SnsSms:
         except ClientError as error:
             raise DeliveryFailed(_error_code(error)) from error
         return str(response["MessageId"])
+
+
+def idempotent(settings: Settings, command: str, expires_after_seconds: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Powertools Idempotency over the app's own table (``pk = idempotency#<command>``).
+
+    The wrapped function takes its payload as the keyword argument ``delivery``; the
+    payload's ``key`` is what identifies a repeat.  ``key_prefix`` keeps the records
+    independent of the Lambda function's name, so the API and the workflow's step
+    functions share them.
+    """
+    layer = DynamoDBPersistenceLayer(
+        table_name=settings.table_name,
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value=keys.idempotency(command),
+        boto3_client=client("dynamodb", settings),
+    )
+    config = IdempotencyConfig(event_key_jmespath="key", raise_on_no_idempotency_key=True, expires_after_seconds=expires_after_seconds)
+    decorator: Callable[[Callable[..., Any]], Callable[..., Any]] = idempotent_function(data_keyword_argument="delivery", persistence_store=layer, config=config, key_prefix=command)
+    return decorator
 
 
 class KmsSigner:

@@ -57,3 +57,9 @@ class TransientFailure(DomainError):
 
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
+
+
+class TooManyRequests(DomainError):
+    """A per-caller or per-phone limit is spent for now; retry later."""
+
+    code = "too_many_requests"

@@ -189,10 +189,18 @@ def bind_models(table_name: str, region: str, host: str | None) -> None:
     _TableMeta.table_name = table_name
     _TableMeta.region = region
     _TableMeta.host = host
-    for model in ENTITIES:
+    for model in {*ENTITIES, *_subclasses(Entity)}:
         model._connection = None
     for index in (Entity.by_owner, Entity.by_queue):
         index._connection = None  # type: ignore[attr-defined]
+
+
+def _subclasses(model: type[Entity]) -> list[type[Entity]]:
+    """Entities defined beside their context (e.g. ``notifications.models``) too."""
+    found = []
+    for subclass in model.__subclasses__():
+        found += [subclass, *_subclasses(subclass)]
+    return found
 
 
 def transaction() -> TransactWrite:
