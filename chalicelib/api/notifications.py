@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
@@ -42,7 +44,7 @@ def application_messages(id: str) -> Response:
 @notifications.route("/messages", methods=["GET"])
 def operator_messages() -> Response:
     """Operators: the delivery log of one phone (newest first) or of one application."""
-    params = notifications.current_request.query_params or {}
+    params: Mapping[str, str] = notifications.current_request.query_params or {}
     services = container()
     if params.get("phone"):
         phone = any_e164(params["phone"])

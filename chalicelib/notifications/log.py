@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.core.clock import iso
 from chalicelib.legal.calendar import MEXICO_CITY
@@ -48,7 +49,7 @@ class DeliveryLog:
             write.save(pointer, condition=Entity.pk.does_not_exist())
 
     def finish(self, message: SmsMessage, status: str, now: datetime, **fields: Any) -> None:
-        actions = [SmsMessage.status.set(status), SmsMessage.updated_at.set(iso(now))]
+        actions: list[Action] = [SmsMessage.status.set(status), SmsMessage.updated_at.set(iso(now))]
         actions += [getattr(SmsMessage, name).set(value) for name, value in fields.items() if value is not None]
         message.update(actions=actions)
 

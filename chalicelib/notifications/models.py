@@ -87,5 +87,5 @@ class QueuedSms(Entity, discriminator="sms_queued"):
 class RateCounter(Entity, discriminator="sms_rate"):
     """Messages sent to one phone in one window; DynamoDB's TTL removes it afterwards."""
 
-    count = NumberAttribute(default=0)
+    sent = NumberAttribute(default=0)  # not "count": that is Model.count()
     expiration = NumberAttribute()

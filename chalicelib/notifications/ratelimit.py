@@ -29,8 +29,8 @@ class RateLimiter:
         counter = RateCounter(keys.phone(phone), keys.rate(bucket, str(start)))
         try:
             counter.update(
-                actions=[RateCounter.count.add(1), RateCounter.expiration.set(start + 2 * window), RateCounter.kind.set(RateCounter)],
-                condition=RateCounter.count.does_not_exist() | (RateCounter.count < limit),
+                actions=[RateCounter.sent.add(1), RateCounter.expiration.set(start + 2 * window), RateCounter.kind.set(RateCounter)],
+                condition=RateCounter.sent.does_not_exist() | (RateCounter.sent < limit),
             )
         except UpdateError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":

@@ -106,7 +106,7 @@ class Notifications:
 
     # --- status messages ----------------------------------------------------------------
     def __call__(self, application: Application, event: str, values: dict[str, Any]) -> None:
-        definition = self._catalogue.get(application.procedure_code, application.procedure_version).definition
+        definition = self._catalogue.get(application.procedure_code, int(application.procedure_version)).definition
         template = templates.template_for(event, definition)
         if template is None:
             return

@@ -279,7 +279,7 @@ def definition_problems(definition: Mapping[str, Any]) -> Iterator[dict[str, str
 def report(definition: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The segment cost of every template a procedure (or the platform) sends."""
     events = sorted(EVENTS) + (sorted(SYSTEM) if definition is None else [])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for event in events:
         template = template_for(event, definition)
         assert template is not None

@@ -15,8 +15,10 @@ from urllib.parse import urlencode
 import pytest
 
 import app as application
+from chalicelib.adapters.aws import SnsSms
 from chalicelib.core import clock
 from chalicelib.core import container as composition
+from chalicelib.core.ports import DeliveryFailed
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications.segments import count
 from chalicelib.store import keys
@@ -338,6 +340,35 @@ def test_codes_to_one_phone_are_rate_limited(aws: Aws) -> None:
     limited = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
     assert limited.status_code == 429 and limited.body["error"]["code"] == "rate_limited"
     assert len(aws.sms(relative)) == 3
+
+
+def test_a_message_the_carrier_refuses_is_logged_failed(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: SnsSms, phone: str, text: str) -> str:
+        raise DeliveryFailed("InvalidParameter")
+
+    citizen = aws.user()
+    application_id = licence_draft(citizen)
+    monkeypatch.setattr(SnsSms, "send", refuse)
+    submit(citizen, application_id)
+    failed = wait_logged(citizen, application_id, "submitted", status="failed")[0]
+    assert failed["detail"] == "not accepted by the carrier: InvalidParameter" and failed["sent_at"] is None
+
+
+def test_one_phone_gets_at_most_its_hourly_budget(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMS_PER_PHONE_PER_HOUR", "1")
+    composition.reset()
+    try:
+        citizen = aws.user()
+        application_id = licence_draft(citizen)
+        submit(citizen, application_id)
+        wait_status(citizen, application_id, "in_review")
+        limited = wait_logged(citizen, application_id, "in_review", status="rate_limited")[0]
+    finally:
+        monkeypatch.undo()
+        composition.reset()
+    assert [message["status"] for message in log(citizen, application_id)] == ["sent", "rate_limited"]
+    assert limited["detail"] == "too many messages to this phone in the last hour"
+    assert len(aws.sms(citizen.phone or "")) == 1
 
 
 # --- the delivery log ------------------------------------------------------------------------------
