@@ -1,8 +1,10 @@
 """Ventanilla's Chalice app: wiring only.
 
 Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers
-below are one-line adapters onto ``chalicelib.workflow.steps``.  Every handler is traced
-(X-Ray, on Lambda) and logs JSON with the application id as correlation id.
+below are one-line adapters onto ``chalicelib.workflow.steps``; the SMS handlers
+(replies from the SMS topic, the quiet-hours sender) onto ``chalicelib.notifications``.
+Every handler is traced (X-Ray, on Lambda) and logs JSON with the application id as
+correlation id.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib.api.agencies import agencies
 from chalicelib.api.citizens import citizens
 from chalicelib.api.http import authenticate
+from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public
 from chalicelib.core.container import container
@@ -23,7 +26,7 @@ app = Chalice(app_name="ventanilla")
 app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http")
 app.register_middleware(authenticate, "http")
-for blueprint in (procedures, citizens, agencies, public):
+for blueprint in (procedures, citizens, agencies, public, notifications):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]
@@ -81,3 +84,16 @@ def retention(event: Any) -> dict[str, list[str]]:
 def deadline_watch(event: Any) -> dict[str, int]:
     """Hourly: how many reviews are about to miss their legal deadline (the alarm's metric)."""
     return container().deadline_watch.report()
+
+
+@app.lambda_function(name="sms_inbound")
+@logger.inject_lambda_context
+def sms_inbound(event: Event, context: Any) -> dict[str, Any]:
+    """Two-way SMS replies (STOP/BAJA/ALTO), delivered by the SMS topic's subscription."""
+    return {"results": container().notifier.inbound_records(event)}
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="sms_send_queued")
+def sms_send_queued(event: Any) -> dict[str, int]:
+    """Every 15 minutes: send what quiet hours held and is now due."""
+    return container().notifier.send_due()

@@ -1,4 +1,5 @@
-"""Local-stack-only routes: a sandbox bank and a window on the SMS the embedded SNS got.
+"""Local-stack-only routes: a sandbox bank, a window on the SMS the embedded SNS got,
+an SMS reply (as the SMS topic would deliver it) and a run of the quiet-hours sender.
 
 Registered by ``infra/local.py`` (and the tests), never by ``app.py``: they do not
 exist on AWS.
@@ -32,6 +33,14 @@ def sandbox_blueprint() -> ApiBlueprint:
     def sms() -> Response:
         return sandbox_sms(sandbox)
 
+    @sandbox.route("/sandbox/sms/inbound", methods=["POST"])
+    def sms_inbound() -> Response:
+        return sandbox_sms_inbound(sandbox)
+
+    @sandbox.route("/sandbox/sms/send-queued", methods=["POST"])
+    def sms_send_queued() -> Response:
+        return json_response({"sent": container().notifier.send_due()})
+
     return sandbox
 
 
@@ -59,6 +68,24 @@ def sandbox_sms(sandbox: ApiBlueprint) -> Response:
     backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
     messages = [{"id": message_id, "phone": number, "text": text} for message_id, (number, text) in backend.sms_messages.items() if phone in (None, number)]
     return json_response({"messages": messages})
+
+
+def sandbox_sms_inbound(sandbox: ApiBlueprint) -> Response:
+    """A phone replies ``{"from": "+52…", "text": "BAJA"}``: the same SNS event that two-way
+    SMS delivers to the ``sms_inbound`` function on AWS, handed to the same domain code."""
+    body = json_body(sandbox.current_request)
+    if not isinstance(body, dict) or not isinstance(body.get("from"), str) or not isinstance(body.get("text"), str):
+        raise ValidationFailed("from and text are required: the replying phone (E.164) and what it wrote", details=[{"field": "from", "message": "required"}, {"field": "text", "message": "required"}])
+    reply = {
+        "originationNumber": body["from"],
+        "destinationNumber": "+10000000000",
+        "messageKeyword": "KEYWORD_SANDBOX",
+        "messageBody": body["text"],
+        "inboundMessageId": f"sandbox-{uuid.uuid4()}",
+        "previousPublishedMessageId": body.get("previous_message_id"),
+    }
+    event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": {"TopicArn": container().settings.sms_topic_arn, "Message": json.dumps(reply)}}]}
+    return json_response({"results": container().notifier.inbound_records(event)})
 
 
 def register_sandbox(app: Any) -> None:

@@ -31,6 +31,8 @@ AWS_ONLY = {"Local": "skip"}
 API_HANDLER = "api_handler"
 DEADLINE_WATCH = "deadline_watch"
 RETENTION = "retention"
+SMS_INBOUND = "sms_inbound"
+SMS_SEND_QUEUED = "sms_send_queued"
 LOG_RETENTION_DAYS = 90
 METRICS_NAMESPACE = "Ventanilla"
 # CloudFront managed policies (ids are fixed by AWS and the same in every account).
@@ -155,7 +157,9 @@ def _allow(sid: str, actions: list[str], resources: list[Any] | str) -> dict[str
 
 _TABLE = [{"Fn::GetAtt": ["Table", "Arn"]}]
 _TABLE_AND_INDEXES = [{"Fn::GetAtt": ["Table", "Arn"]}, _sub("${Table.Arn}/index/*")]
-_STEP_WRITES = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+# Query: the SMS recipients (subscriptions) and a phone's opt-outs; DeleteItem: Powertools
+# Idempotency drops the record of a delivery that failed, so that a retry can send it
+_STEP_WRITES = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
 
 
 def _public_url(stage: str) -> dict[str, Any]:
@@ -207,6 +211,8 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
         step_function_name("close"): _step(stage),
         step_function_name("fail"): _step(stage),
         DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
+        SMS_INBOUND: [_allow("Consent", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
+        SMS_SEND_QUEUED: [_allow("HeldMessages", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
         RETENTION: [
             _allow("DueApplications", ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], _TABLE_AND_INDEXES),
             _allow("PurgeDocuments", ["s3:DeleteObject", "s3:DeleteObjectVersion"], [documents]),
@@ -215,7 +221,7 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-FUNCTIONS = (API_HANDLER, *(step_function_name(role) for role in HANDLERS), DEADLINE_WATCH, RETENTION)
+FUNCTIONS = (API_HANDLER, *(step_function_name(role) for role in HANDLERS), DEADLINE_WATCH, RETENTION, SMS_INBOUND, SMS_SEND_QUEUED)
 
 
 def _function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -255,6 +261,7 @@ def resources(stage: str) -> dict[str, Any]:
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
                 "DeletionProtectionEnabled": True,
                 "SSESpecification": {"SSEEnabled": True},
+                "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
             },
         },
         "DocumentsKey": {
@@ -315,6 +322,17 @@ def resources(stage: str) -> dict[str, Any]:
                 "Description": "Where people reach Ventanilla: web at /, API at /api (read by the functions at cold start)",
                 "Value": _sub("https://${WebDistribution.DomainName}"),
             },
+        },
+        # Two-way SMS replies (STOP/BAJA) reach the app's ``sms_inbound`` function.
+        "SmsInboundSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Metadata": AWS_ONLY,
+            "Properties": {"TopicArn": {"Ref": "SmsTopic"}, "Protocol": "lambda", "Endpoint": {"Fn::GetAtt": [function_logical_id(SMS_INBOUND), "Arn"]}},
+        },
+        "SmsInboundPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Metadata": AWS_ONLY,
+            "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": function_logical_id(SMS_INBOUND)}, "Principal": "sns.amazonaws.com", "SourceArn": {"Ref": "SmsTopic"}},
         },
         "UserPool": {
             "Type": "AWS::Cognito::UserPool",

@@ -17,6 +17,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
     errors.Gone: 410,
+    errors.TooManyRequests: 429,
     errors.TransientFailure: 503,
 }
 

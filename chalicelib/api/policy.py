@@ -39,9 +39,16 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/documents/{document_id}"): CITIZENS,
     ("GET", "/verify/{document_id}"): EVERYONE,
     ("GET", "/openapi.json"): EVERYONE,
+    ("POST", "/subscriptions"): CITIZENS,
+    ("POST", "/subscriptions/{id}/confirm"): CITIZENS,
+    ("DELETE", "/subscriptions/{id}"): CITIZENS,
+    ("GET", "/applications/{id}/messages"): OWNER_OR_AGENCY,
+    ("GET", "/messages"): ADMINS,
     # local stack only (infra/sandbox.py); never registered on AWS
     ("POST", "/sandbox/bank/pay"): EVERYONE,
     ("GET", "/sandbox/sms"): EVERYONE,
+    ("POST", "/sandbox/sms/inbound"): EVERYONE,
+    ("POST", "/sandbox/sms/send-queued"): EVERYONE,
 }
 
 

@@ -20,6 +20,8 @@ from chalicelib.core.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import legal_date
+from chalicelib.notifications.models import Subscription
+from chalicelib.notifications.subscriptions import view as subscription_view
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
@@ -203,6 +205,7 @@ class Applications:
         profile: Profile | None = None
         applications: list[dict[str, Any]] = []
         documents: list[dict[str, Any]] = []
+        subscriptions: list[dict[str, Any]] = []
         for item in Entity.by_owner.query(keys.owner(curp)):
             if isinstance(item, Profile):
                 profile = item
@@ -210,12 +213,15 @@ class Applications:
                 applications.append(_summary(item))
             elif isinstance(item, Credential):
                 documents.append({"id": item.id, "type": item.type, "application_id": item.application_id, "issued_at": item.issued_at, "verify_url": f"{self._api_url}/verify/{item.id}"})
+            elif isinstance(item, Subscription):
+                subscriptions.append(subscription_view(item))
         if profile is None:  # first visit: the Query just showed there is none to read
             profile = self._profiles.create(curp)
         return {
             "profile": {"curp": profile.curp, "name": profile.name, "phone": profile.phone, "language": profile.language},
             "applications": applications,
             "documents": documents,
+            "subscriptions": subscriptions,
         }
 
     # --- commands ------------------------------------------------------------------

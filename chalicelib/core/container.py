@@ -23,12 +23,19 @@ from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.notifications.agency import AgencyAlerts
-from chalicelib.notifications.service import Notifier
+from chalicelib.notifications.phones import PhoneRules
+from chalicelib.notifications.quiet_hours import QuietHours
+from chalicelib.notifications.ratelimit import HOUR, RateLimiter
+from chalicelib.notifications.service import Notifications
+from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
 from chalicelib.procedures import catalogue as catalogue_module
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.store.models import bind_models
 from chalicelib.workflow.steps import Steps
+
+CODES_PER_PHONE_PER_HOUR = 3
+SMS_IDEMPOTENCY_SECONDS = 30 * 86400  # longer than any retry or redelivery window
 
 
 class Container:
@@ -76,8 +83,22 @@ class Container:
         return Profiles(aws.CognitoDirectory(self.settings))
 
     @cached_property
-    def notifier(self) -> Notifier:
-        return Notifier(aws.SnsSms(self.settings), self.profiles, self.catalogue, self.public_web_url)
+    def notifier(self) -> Notifications:
+        """The SMS service: ``Transitions`` calls it after each change commits."""
+        return Notifications(
+            aws.SnsSms(self.settings),
+            self.profiles,
+            self.catalogue,
+            self.public_web_url,
+            phones=PhoneRules.from_setting(self.settings.sms_allowed_countries),
+            quiet_hours=QuietHours.parse(self.settings.sms_quiet_hours),
+            limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR)}),
+            once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
+        )
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        return Subscriptions(self.applications, self.profiles, self.notifier)
 
     @cached_property
     def transitions(self) -> Transitions:

@@ -63,3 +63,9 @@ class Gone(DomainError):
 
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
+
+
+class TooManyRequests(DomainError):
+    """A per-caller or per-phone limit is spent for now; retry later."""
+
+    code = "too_many_requests"

@@ -35,6 +35,9 @@ class Settings:
     endpoint_url: str | None = None
     legal_day_seconds: Decimal = Decimal(86400)
     sandbox_enabled: bool = False
+    sms_quiet_hours: str = "21:00-08:00"
+    sms_allowed_countries: str = "MX"
+    sms_per_phone_per_hour: int = 20
 
     @property
     def jwks_url(self) -> str:
@@ -67,4 +70,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         legal_day_seconds=Decimal(env.get("LEGAL_DAY_SECONDS", "86400")),
         sandbox_enabled=env.get("SANDBOX_ENABLED", "false").lower() == "true",
+        sms_quiet_hours=env.get("SMS_QUIET_HOURS", "21:00-08:00"),
+        sms_allowed_countries=env.get("SMS_ALLOWED_COUNTRIES", "MX"),
+        sms_per_phone_per_hour=int(env.get("SMS_PER_PHONE_PER_HOUR", "20")),
     )

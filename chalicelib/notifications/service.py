@@ -1,20 +1,66 @@
-"""Status messages by SMS to the phone on the citizen's record, in their language."""
+"""The SMS service: status messages to each confirmed subscriber, exactly once.
+
+``Notifications`` is the ``notify(application, event, values)`` that ``Transitions``
+calls after a change commits.  For each confirmed subscriber of the application (the
+owner's phone on record is one, implicitly) it delivers one message, in that
+subscriber's language, through ``deliver`` — which Powertools Idempotency wraps (see
+the composition root), keyed by application, event, audit sequence and phone, so a
+retried workflow step, a redelivered event or a duplicated webhook sends nothing twice.
+
+Delivering checks, in order: consent (our per-agency opt-outs; skipped messages are
+logged ``opted_out_skipped``), quiet hours (a non-urgent message is logged ``queued``
+with ``send_after`` and sent by ``send_due``, which a schedule runs), the per-phone rate
+limit (``rate_limited``), then hands the text to the ``SmsSender`` port (``sent`` or
+``failed``).  Every outcome is an entry of the delivery log.
+
+``inbound`` handles replies (the SNS two-way SMS payload): STOP/BAJA/ALTO opt the phone
+out of the agency whose message it answers, "STOP TODO" out of everything.
+"""
 
 from __future__ import annotations
 
+import json
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError
+from pynamodb.exceptions import PutError, PynamoDBException
 
 from chalicelib.applications.profiles import Profiles
-from chalicelib.core.clock import parse_iso
+from chalicelib.core.clock import iso, parse_iso, utcnow
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ports import DeliveryFailed, SmsSender
 from chalicelib.legal.calendar import MEXICO_CITY
-from chalicelib.notifications import templates
+from chalicelib.notifications import segments, templates
+from chalicelib.notifications.consent import Consent, parse_reply
+from chalicelib.notifications.log import DeliveryLog
+from chalicelib.notifications.models import (
+    CONFIRMED,
+    FAILED,
+    OPTED_OUT_SKIPPED,
+    QUEUED,
+    RATE_LIMITED,
+    SENT,
+    SmsMessage,
+    Subscription,
+)
+from chalicelib.notifications.phones import PhoneRules, any_e164
+from chalicelib.notifications.quiet_hours import QuietHours
+from chalicelib.notifications.ratelimit import RateLimiter
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.store import keys
 from chalicelib.store.models import Application
 
 logger = Logger(child=True)
+
+Once = Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]
+ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SECRET_PLACEHOLDERS = ("code",)
+# Failures of the side effect after a change committed: logged, never raised into the
+# command that made the change (its change stands; the delivery log tells what happened).
+_NOT_DELIVERED = (PynamoDBException, IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError)
 
 
 def local_date(value: str | None) -> str:
@@ -24,35 +70,257 @@ def local_date(value: str | None) -> str:
     return parse_iso(value).astimezone(MEXICO_CITY).strftime("%d/%m/%Y")
 
 
-class Notifier:
-    def __init__(self, sms: SmsSender, profiles: Profiles, catalogue: Catalogue, web_url: str) -> None:
+def new_message_id() -> str:
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(16))
+
+
+def _no_idempotency(function: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    return function
+
+
+class Notifications:
+    def __init__(
+        self,
+        sms: SmsSender,
+        profiles: Profiles,
+        catalogue: Catalogue,
+        web_url: str,
+        *,
+        phones: PhoneRules,
+        quiet_hours: QuietHours,
+        limiter: RateLimiter,
+        once: Once = _no_idempotency,
+        consent: Consent | None = None,
+        log: DeliveryLog | None = None,
+    ) -> None:
         self._sms = sms
         self._profiles = profiles
         self._catalogue = catalogue
         self._web_url = web_url
+        self.phones = phones
+        self._quiet = quiet_hours
+        self.limiter = limiter
+        self.consent = consent or Consent()
+        self.log = log or DeliveryLog()
+        self._deliver_once = once(self.deliver)
 
+    # --- status messages ----------------------------------------------------------------
     def __call__(self, application: Application, event: str, values: dict[str, Any]) -> None:
+        definition = self._catalogue.get(application.procedure_code, int(application.procedure_version)).definition
+        template = templates.template_for(event, definition)
+        if template is None:
+            return
+        for subscription in self.recipients(application):
+            language = subscription.language if subscription.language in templates.LANGUAGES else "es"
+            context = {
+                "ref": application.id,
+                "procedure": definition["name"][language],
+                "agency": application.current_agency or application.agency,
+                "deadline": local_date(application.deadline),
+                "url": f"{self._web_url}/#/applications/{application.id}",
+                **values,
+            }
+            self.submit(
+                application.id,
+                application.agency,
+                subscription,
+                template,
+                context,
+                key={"application": application.id, "event": event, "seq": int(application.audit_seq or 0), "phone": subscription.phone},
+            )
+
+    def submit(self, application_id: str, agency: str, subscription: Subscription, template: templates.Template, values: Mapping[str, Any], key: dict[str, Any]) -> dict[str, Any]:
+        """Deliver one message to one subscriber, at most once per ``key``."""
+        language = subscription.language if subscription.language in templates.LANGUAGES else "es"
+        masked = {**values, **{name: "*" * len(str(values[name])) for name in SECRET_PLACEHOLDERS if name in values}}
+        delivery = {
+            "key": key,
+            "application_id": application_id,
+            "agency": agency,
+            "event": template.event,
+            "template": template.label,
+            "urgent": template.urgent,
+            "language": language,
+            "phone": subscription.phone,
+            "subscription_id": subscription.id,
+            "confirmed_at": subscription.confirmed_at,
+            "text": templates.render(template, language, values),
+            "logged_text": templates.render(template, language, masked),
+        }
+        try:
+            return self._deliver_once(delivery=delivery)
+        except _NOT_DELIVERED:
+            logger.exception("SMS not delivered", extra={"application_id": application_id, "event": template.event})
+            return {"status": "not_delivered"}
+
+    def deliver(self, delivery: dict[str, Any]) -> dict[str, Any]:
+        """Decide and log the fate of one message (wrapped by the idempotency layer)."""
+        now = utcnow()
+        count = segments.count(delivery["text"])
+        message = SmsMessage(
+            keys.application(delivery["application_id"]),
+            "",
+            id=new_message_id(),
+            application_id=delivery["application_id"],
+            agency=delivery["agency"],
+            event=delivery["event"],
+            template=delivery["template"],
+            phone=delivery["phone"],
+            language=delivery["language"],
+            text=delivery["logged_text"],
+            encoding=count.encoding,
+            segments=count.segments,
+            urgent=delivery["urgent"],
+            status=QUEUED,
+            subscription_id=delivery["subscription_id"],
+            created_at=iso(now),
+            updated_at=iso(now),
+            gsi2pk=keys.sms_to(delivery["phone"]),
+        )
+        message.sk = keys.sms_message(message.created_at, message.id)
+        message.gsi2sk = keys.sms_to_order(message.created_at, message.id)
+        blocked = None if delivery["event"] in templates.URGENT else self.consent.blocking(delivery["phone"], delivery["agency"], delivery["confirmed_at"])
+        if blocked is not None:
+            message.status, message.detail = OPTED_OUT_SKIPPED, f"{blocked.keyword} at {blocked.at}"
+            self.log.add(message)
+            return {"message_id": message.id, "status": message.status}
+        send_after = None if delivery["urgent"] else self._quiet.defer_until(now)
+        if send_after is not None:
+            message.send_after = iso(send_after)
+            self.log.hold(message)
+            return {"message_id": message.id, "status": QUEUED, "send_after": message.send_after}
+        self.log.add(message)
+        return {"message_id": message.id, "status": self._send(message, delivery["text"])}
+
+    def _send(self, message: SmsMessage, text: str) -> str:
+        now = utcnow()
+        if not self.limiter.allow(message.phone, "sms", now):
+            self.log.finish(message, RATE_LIMITED, now, detail="too many messages to this phone in the last hour")
+            return RATE_LIMITED
+        try:
+            provider_id = self._sms.send(message.phone, text)
+        except DeliveryFailed as error:
+            self.log.finish(message, FAILED, now, detail=f"not accepted by the carrier: {error}")
+            return FAILED
+        self.log.finish(message, SENT, now, sent_at=iso(now), provider_id=provider_id)
+        logger.info("SMS sent", extra={"application_id": message.application_id, "event": message.event, "segments": message.segments})
+        return SENT
+
+    # --- subscribers ---------------------------------------------------------------------
+    def subscriptions_of(self, application_id: str) -> list[Subscription]:
+        return list(Subscription.query(keys.application(application_id), Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX), consistent_read=True))
+
+    def recipients(self, application: Application) -> list[Subscription]:
+        """Confirmed subscribers; the owner's phone on record is subscribed on first use."""
+        subscriptions = self.subscriptions_of(application.id)
+        owner = self._owner_subscription(application, subscriptions)
+        if owner is not None:
+            subscriptions.append(owner)
+        return [subscription for subscription in subscriptions if subscription.status == CONFIRMED]
+
+    def _owner_subscription(self, application: Application, existing: Iterable[Subscription]) -> Subscription | None:
         profile = self._profiles.get(application.owner_curp)
         if profile is None or not profile.phone:
-            logger.info("no phone on record; SMS not sent", extra={"application_id": application.id, "event": event})
-            return
-        definition = self._catalogue.get(application.procedure_code, application.procedure_version).definition
-        language = profile.language or "es"
-        agency = application.current_agency or application.agency
-        context = {
-            "ref": application.id,
-            "procedure": definition["name"][language],
-            "agency": agency,
-            "deadline": local_date(application.deadline),
-            "url": f"{self._web_url}/#/applications/{application.id}",
-            **values,
-        }
-        text = templates.render(event, language, context, definition.get("notifications"))
-        if text is None:
-            return
+            return None
         try:
-            message_id = self._sms.send(profile.phone, text)
-        except DeliveryFailed:
-            logger.exception("SMS not sent", extra={"application_id": application.id, "event": event})
-            return
-        logger.info("SMS sent", extra={"application_id": application.id, "event": event, "message_id": message_id})
+            phone = self.phones.normalise(profile.phone)
+        except ValidationFailed:
+            logger.info("the phone on record is not one this deployment texts", extra={"application_id": application.id})
+            return None
+        if any(subscription.phone == phone for subscription in existing):
+            return None
+        now = iso(utcnow())
+        subscription = new_subscription(application, phone, profile.language or "es", CONFIRMED, "profile", now)
+        try:
+            subscription.save(condition=Subscription.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return Subscription.get(subscription.pk, subscription.sk, consistent_read=True)
+        return subscription
+
+    # --- quiet hours ---------------------------------------------------------------------
+    def send_due(self) -> dict[str, int]:
+        """Send the messages quiet hours held whose time has come (run by a schedule)."""
+        now = utcnow()
+        outcome: dict[str, int] = {}
+        for pointer in self.log.due(now):
+            message = self.log.claim(pointer, now)
+            if message is None:
+                continue
+            status = self._send_held(message)
+            outcome[status] = outcome.get(status, 0) + 1
+        return outcome
+
+    def _send_held(self, message: SmsMessage) -> str:
+        now = utcnow()
+        subscription = next((item for item in self.subscriptions_of(message.application_id) if item.phone == message.phone), None)
+        if subscription is None or subscription.status != CONFIRMED:
+            self.log.finish(message, OPTED_OUT_SKIPPED, now, detail="unsubscribed while the message waited")
+            return OPTED_OUT_SKIPPED
+        blocked = self.consent.blocking(message.phone, message.agency, subscription.confirmed_at)
+        if blocked is not None:
+            self.log.finish(message, OPTED_OUT_SKIPPED, now, detail=f"{blocked.keyword} at {blocked.at}")
+            return OPTED_OUT_SKIPPED
+        return self._send(message, message.text)
+
+    # --- replies -------------------------------------------------------------------------
+    def inbound_records(self, event: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """An SNS event of two-way SMS replies (one JSON message per record)."""
+        results = []
+        for record in event.get("Records", []):
+            try:
+                message = json.loads(record["Sns"]["Message"])
+            except (KeyError, TypeError, ValueError):
+                logger.warning("an inbound SMS record that is not two-way SMS JSON was ignored")
+                continue
+            results.append(self.inbound(message))
+        return results
+
+    def inbound(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        """Handle one reply: ``originationNumber``, ``messageBody`` and, when the reply
+        answers one of our messages, ``previousPublishedMessageId``."""
+        request = parse_reply(message.get("messageBody"))
+        if request is None:
+            return {"action": "ignored"}
+        try:
+            phone = any_e164(message.get("originationNumber"), field="originationNumber")
+        except ValidationFailed:
+            return {"action": "ignored"}
+        answered = self._answered(phone, message.get("previousPublishedMessageId"))
+        agency = keys.ALL_AGENCIES if request.everything or answered is None else answered.agency
+        now = iso(utcnow())
+        self.consent.opt_out(phone, agency, request.keyword, now)
+        logger.info("SMS opt-out", extra={"agency": agency})
+        if answered is not None:
+            template = templates.PLATFORM["opted_out_all" if agency == keys.ALL_AGENCIES else "opted_out"]
+            subscription = Subscription(id=answered.subscription_id, phone=phone, language=answered.language, confirmed_at=None)
+            inbound_id = str(message.get("inboundMessageId") or f"{phone}/{now}")
+            self.submit(answered.application_id, answered.agency, subscription, template, {"agency": answered.agency}, key={"inbound": inbound_id, "phone": phone})
+        return {"action": "opted_out", "agency": agency}
+
+    def _answered(self, phone: str, provider_id: Any) -> SmsMessage | None:
+        """The message a reply answers: the one it names, else the latest sent to the phone."""
+        sent = [message for message in self.log.to_phone(phone) if isinstance(message, SmsMessage) and message.status == SENT]
+        return next((message for message in sent if provider_id and message.provider_id == provider_id), sent[0] if sent else None)
+
+
+def new_subscription(application: Application, phone: str, language: str, status: str, origin: str, now: str) -> Subscription:
+    suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
+    subscription_id = f"{application.id}-{suffix}"
+    return Subscription(
+        keys.application(application.id),
+        keys.subscription(phone),
+        id=subscription_id,
+        application_id=application.id,
+        owner_curp=application.owner_curp,
+        agency=application.agency,
+        phone=phone,
+        language=language,
+        status=status,
+        origin=origin,
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.owner(application.owner_curp),
+        gsi1sk=keys.owner_order("SUB", now, subscription_id),
+    )

@@ -1,58 +1,190 @@
-"""SMS texts per application event, in Spanish and English.
+"""SMS templates: one per event, in Spanish and English, versioned and checked.
 
-Messages carry the application's short reference, never the CURP or the citizen's
-name.  Placeholders: {ref} {procedure} {agency} {deadline} {amount} {reference}
-{expires} {reason} {url}.
+The platform ships a text for every event (``PLATFORM``); a procedure definition may
+override the text of its own application events in its ``notifications`` object, and
+the override is versioned with the procedure.  Every text is checked when it is
+published (``definition_problems``, called by the procedure validator; the platform's
+own texts by the unit tests):
+
+* placeholders are plain ``{name}`` fields among those the event offers — never a
+  CURP or a name: a message identifies the application by its short reference only;
+* rendered with the longest values its placeholders can take, and transliterated to
+  GSM-7 as it will be sent (``segments.to_gsm``), it fits in ``MAX_SEGMENTS``.
+
+``python -m chalicelib.notifications.templates [definition.json ...]`` prints the
+segment count of each template, as written and as sent.
 """
 
 from __future__ import annotations
 
+import json
 import string
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-TEMPLATES: dict[str, dict[str, str]] = {
-    "submitted": {
-        "es": "Ventanilla: recibimos su tramite {ref} ({procedure}). Le avisaremos aqui cada cambio.",
-        "en": "Ventanilla: we received your application {ref} ({procedure}). We will text you each change.",
-    },
-    "in_review": {
-        "es": "Ventanilla: su tramite {ref} esta en revision en {agency}. Fecha limite: {deadline}.",
-        "en": "Ventanilla: your application {ref} is under review at {agency}. Deadline: {deadline}.",
-    },
-    "changes_requested": {
-        "es": "Ventanilla: su tramite {ref} requiere correcciones. Entre a Ventanilla antes de {deadline}.",
-        "en": "Ventanilla: your application {ref} needs corrections. Sign in to Ventanilla before {deadline}.",
-    },
-    "awaiting_payment": {
-        "es": "Ventanilla: tramite {ref} aprobado. Pague ${amount} MXN con la linea de captura {reference} antes de {expires}.",
-        "en": "Ventanilla: application {ref} approved. Pay MXN {amount} with payment reference {reference} before {expires}.",
-    },
-    "payment_received": {
-        "es": "Ventanilla: recibimos su pago de ${amount} MXN del tramite {ref}.",
-        "en": "Ventanilla: we received your payment of MXN {amount} for application {ref}.",
-    },
-    "issued": {
-        "es": "Ventanilla: su documento del tramite {ref} fue emitido. Consultelo en {url}",
-        "en": "Ventanilla: the document for application {ref} has been issued. See it at {url}",
-    },
-    "deemed_approved": {
-        "es": "Ventanilla: vencio el plazo legal de {agency}; su tramite {ref} se tiene por aprobado (afirmativa ficta).",
-        "en": "Ventanilla: {agency} missed its legal deadline; application {ref} is deemed approved.",
-    },
-    "rejected": {
-        "es": "Ventanilla: su tramite {ref} fue rechazado. Vea el motivo en Ventanilla.",
-        "en": "Ventanilla: your application {ref} was rejected. See the reason in Ventanilla.",
-    },
-    "withdrawn": {
-        "es": "Ventanilla: su tramite {ref} se cerro sin resolucion ({reason}).",
-        "en": "Ventanilla: your application {ref} was closed without a decision ({reason}).",
-    },
-    "error": {
-        "es": "Ventanilla: hubo un problema tecnico con su tramite {ref}. Lo estamos atendiendo; no necesita hacer nada.",
-        "en": "Ventanilla: there was a technical problem with application {ref}. We are on it; you need not do anything.",
-    },
+from chalicelib.notifications import segments
+
+LANGUAGES = ("es", "en")
+MAX_SEGMENTS = 2
+COMMON = frozenset({"ref", "procedure", "agency", "deadline", "url"})
+PERSONAL = frozenset({"curp", "rfc", "name", "nombre", "phone", "telefono", "email", "address", "domicilio"})
+
+# Application events (what ``Transitions`` passes as ``notify``) and what each offers.
+EVENTS: dict[str, frozenset[str]] = {
+    "submitted": COMMON,
+    "in_review": COMMON,
+    "review_near_deadline": COMMON,
+    "changes_requested": COMMON,
+    "approved": COMMON,
+    "deemed_approved": COMMON,
+    "rejected": COMMON,
+    "awaiting_payment": COMMON | {"amount", "reference", "expires"},
+    "payment_received": COMMON | {"amount"},
+    "issued": COMMON,
+    "withdrawn": COMMON,
+    "error": COMMON,
 }
+# Messages about the subscription itself: platform-only, and urgent (they answer
+# something the person just did, so quiet hours do not hold them back).
+SYSTEM: dict[str, frozenset[str]] = {
+    "subscription_code": frozenset({"ref", "code"}),
+    "opted_out": frozenset({"agency"}),
+    "opted_out_all": frozenset(),
+}
+URGENT = frozenset(SYSTEM)
+
+# The longest value each placeholder takes, to check the segment budget at publish time.
+LONGEST = {
+    "ref": "ABCDEFGHJK",
+    "procedure": "P" * 60,
+    "agency": "A" * 16,
+    "deadline": "31/12/2026",
+    "expires": "31/12/2026",
+    "amount": "999,999,999.99",
+    "reference": "9" * 20,
+    "url": "https://www.ventanilla.gob.mx/#/applications/ABCDEFGHJK",
+    "code": "123456",
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    event: str
+    version: int
+    texts: Mapping[str, str]
+    source: str = "platform"
+
+    @property
+    def label(self) -> str:
+        """Which text went out, as the delivery log records it."""
+        return f"{self.source}@{self.version}/{self.event}"
+
+    @property
+    def urgent(self) -> bool:
+        return self.event in URGENT
+
+    def text(self, language: str) -> str:
+        return self.texts.get(language) or self.texts["es"]
+
+
+def _platform(version: int, es: str, en: str) -> tuple[int, dict[str, str]]:
+    return version, {"es": es, "en": en}
+
+
+PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
+    "submitted": _platform(
+        2,
+        "Ventanilla: recibimos su trámite {ref} ({procedure}). Le avisaremos aquí cada cambio. Responda BAJA para no recibir más.",
+        "Ventanilla: we received your application {ref} ({procedure}). We will text you each change. Reply STOP to opt out.",
+    ),
+    "in_review": _platform(
+        2,
+        "Ventanilla: su trámite {ref} está en revisión en {agency}. Fecha límite: {deadline}.",
+        "Ventanilla: your application {ref} is under review at {agency}. Deadline: {deadline}.",
+    ),
+    "review_near_deadline": _platform(
+        1,
+        "Ventanilla: {agency} debe resolver su trámite {ref} a más tardar el {deadline}.",
+        "Ventanilla: {agency} must decide on your application {ref} by {deadline}.",
+    ),
+    "changes_requested": _platform(
+        2,
+        "Ventanilla: su trámite {ref} requiere correcciones. Entre a Ventanilla antes del {deadline}.",
+        "Ventanilla: your application {ref} needs corrections. Sign in to Ventanilla before {deadline}.",
+    ),
+    "approved": _platform(
+        1,
+        "Ventanilla: {agency} aprobó su trámite {ref}. Le avisaremos el siguiente paso.",
+        "Ventanilla: {agency} approved your application {ref}. We will text you the next step.",
+    ),
+    "deemed_approved": _platform(
+        2,
+        "Ventanilla: venció el plazo legal de {agency}; su trámite {ref} se tiene por aprobado (afirmativa ficta).",
+        "Ventanilla: {agency} missed its legal deadline; application {ref} is deemed approved.",
+    ),
+    "rejected": _platform(
+        2,
+        "Ventanilla: su trámite {ref} fue rechazado. Vea el motivo en Ventanilla.",
+        "Ventanilla: your application {ref} was rejected. See the reason in Ventanilla.",
+    ),
+    "awaiting_payment": _platform(
+        2,
+        "Ventanilla: trámite {ref} aprobado. Pague ${amount} MXN con la línea de captura {reference} antes del {expires}.",
+        "Ventanilla: application {ref} approved. Pay MXN {amount} with payment reference {reference} before {expires}.",
+    ),
+    "payment_received": _platform(
+        2,
+        "Ventanilla: recibimos su pago de ${amount} MXN del trámite {ref}.",
+        "Ventanilla: we received your payment of MXN {amount} for application {ref}.",
+    ),
+    "issued": _platform(
+        2,
+        "Ventanilla: su documento del trámite {ref} fue emitido. Consúltelo en {url}",
+        "Ventanilla: the document for application {ref} has been issued. See it at {url}",
+    ),
+    "withdrawn": _platform(
+        3,
+        "Ventanilla: su trámite {ref} se cerró sin resolución. Vea el motivo en Ventanilla.",
+        "Ventanilla: your application {ref} was closed without a decision. See the reason in Ventanilla.",
+    ),
+    "error": _platform(
+        2,
+        "Ventanilla: hubo un problema técnico con su trámite {ref}. Lo estamos atendiendo; no necesita hacer nada.",
+        "Ventanilla: there was a technical problem with application {ref}. We are on it; you need not do anything.",
+    ),
+    "subscription_code": _platform(
+        1,
+        "Ventanilla: su código para recibir avisos del trámite {ref} es {code}. Vence en 15 minutos. Si usted no lo pidió, ignore este mensaje.",
+        "Ventanilla: your code to get texts about application {ref} is {code}. It expires in 15 minutes. If you did not ask for it, ignore this text.",
+    ),
+    "opted_out": _platform(
+        1,
+        "Ventanilla: ya no recibirá mensajes de {agency}. Para no recibir ninguno, responda BAJA TODO.",
+        "Ventanilla: you will get no more texts from {agency}. To stop every text, reply STOP ALL.",
+    ),
+    "opted_out_all": _platform(
+        1,
+        "Ventanilla: ya no recibirá mensajes nuestros. Para volver a recibirlos, suscríbase de nuevo en Ventanilla.",
+        "Ventanilla: you will get no more texts from us. To get them again, subscribe again in Ventanilla.",
+    ),
+}
+PLATFORM: dict[str, Template] = {event: Template(event, version, texts) for event, (version, texts) in PLATFORM_TEXTS.items()}
+
+
+def offered(event: str) -> frozenset[str]:
+    return EVENTS.get(event) or SYSTEM.get(event) or frozenset()
+
+
+def template_for(event: str, definition: Mapping[str, Any] | None = None) -> Template | None:
+    """The text an event sends for a procedure (its override, else the platform's); None: no SMS."""
+    overrides = (definition or {}).get("notifications") or {}
+    if event in EVENTS and event in overrides:
+        assert definition is not None
+        return Template(event, int(definition["version"]), overrides[event], source=str(definition["code"]))
+    return PLATFORM.get(event)
 
 
 class _Blank(dict[str, Any]):
@@ -60,14 +192,111 @@ class _Blank(dict[str, Any]):
         return ""
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def render(template: Template, language: str, values: Mapping[str, Any]) -> str:
+    """The message as sent: placeholders filled (unknown ones blank), in GSM-7."""
+    return segments.to_gsm(template.text(language).format_map(_Blank(values)))
 
 
-def render(event: str, language: str, values: Mapping[str, Any], overrides: Mapping[str, Mapping[str, str]] | None = None) -> str | None:
-    """The message for an event, or None when the event sends no SMS."""
-    texts = (overrides or {}).get(event) or TEMPLATES.get(event)
-    if not texts:
-        return None
-    text = texts.get(language) or texts["es"]
-    return text.format_map(_Blank(values))
+# --- checks at publish time -----------------------------------------------------------
+
+
+def _placeholder_problems(text: str, event: str) -> Iterator[str]:
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as error:
+        yield f"braces must pair up around a placeholder name ({error}); write {{{{ or }}}} for a literal brace"
+        return
+    allowed = offered(event)
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            yield f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not a plain placeholder; write {{name}}"
+        elif name.lower() in PERSONAL:
+            yield f"{{{name}}}: an SMS carries no personal data; identify the application by {{ref}}"
+        elif name not in allowed:
+            yield f"unknown placeholder {{{name}}}; the {event!r} message offers {', '.join('{' + item + '}' for item in sorted(allowed)) or 'none'}"
+
+
+def longest_values(definition: Mapping[str, Any] | None, language: str) -> dict[str, str]:
+    values = dict(LONGEST)
+    if definition:
+        values["procedure"] = str(definition.get("name", {}).get(language, values["procedure"]))
+        values["agency"] = max((str(code) for code in definition.get("agencies", {})), key=len, default=values["agency"])
+    return values
+
+
+def cost(template: Template, language: str, definition: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Segments of a template filled with the longest values, as written and as sent."""
+    filled = template.text(language).format_map(_Blank(longest_values(definition, language)))
+    written, sent = segments.count(filled), segments.count(segments.to_gsm(filled))
+    return {
+        "event": template.event,
+        "language": language,
+        "template": template.label,
+        "written": {"encoding": written.encoding, "segments": written.segments},
+        "sent": {"encoding": sent.encoding, "segments": sent.segments, "characters": sent.units},
+    }
+
+
+def template_problems(template: Template, definition: Mapping[str, Any] | None = None, path: str = "$") -> Iterator[dict[str, str]]:
+    for language in LANGUAGES:
+        text = template.texts.get(language)
+        where = f"{path}.{language}"
+        if not isinstance(text, str) or not text.strip():
+            yield {"path": where, "message": f"the {template.event!r} message needs a {language} text"}
+            continue
+        placeholder_problems = list(_placeholder_problems(text, template.event))
+        for message in placeholder_problems:
+            yield {"path": where, "message": message}
+        if placeholder_problems:
+            continue
+        sent = cost(template, language, definition)["sent"]
+        if sent["segments"] > MAX_SEGMENTS:
+            yield {
+                "path": where,
+                "message": f"takes {sent['segments']} SMS segments ({sent['characters']} characters in GSM-7 with the longest values of its placeholders); "
+                f"at most {MAX_SEGMENTS} ({segments.GSM7_PART * MAX_SEGMENTS} characters) are allowed",
+            }
+
+
+def definition_problems(definition: Mapping[str, Any]) -> Iterator[dict[str, str]]:
+    """Problems of a procedure's SMS: its overrides, and the platform texts with its names."""
+    overrides = definition.get("notifications") or {}
+    for event in sorted(overrides):
+        if event not in EVENTS:
+            yield {"path": f"$.notifications.{event}", "message": f"unknown event {event!r}; a procedure can override {', '.join(sorted(EVENTS))}"}
+            continue
+        template = template_for(event, definition)
+        assert template is not None
+        yield from template_problems(template, definition, f"$.notifications.{event}")
+    for event in sorted(set(EVENTS) - set(overrides)):
+        for problem in template_problems(PLATFORM[event], definition, f"$.notifications.{event}"):
+            language = problem["path"].rsplit(".", 1)[-1]
+            yield {"path": f"$.name.{language}", "message": f"with this name the platform's {event!r} message {problem['message']}; shorten the name or override notifications.{event}"}
+
+
+def report(definition: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The segment cost of every template a procedure (or the platform) sends."""
+    events = sorted(EVENTS) + (sorted(SYSTEM) if definition is None else [])
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        template = template_for(event, definition)
+        assert template is not None
+        rows.extend(cost(template, language, definition) for language in LANGUAGES)
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    targets: list[tuple[str, Mapping[str, Any] | None]] = [("platform", None)]
+    targets += [(path, json.loads(Path(path).read_text("utf-8"))) for path in argv]
+    for name, definition in targets:
+        print(f"{name}: template, language, as written -> as sent (segments of {segments.GSM7_PART} GSM-7 / {segments.UCS2_PART} UCS-2 characters)")
+        for row in report(definition):
+            written, sent = row["written"], row["sent"]
+            print(f"  {row['template']:<40} {row['language']}  {written['encoding']} x{written['segments']} -> {sent['encoding']} x{sent['segments']} ({sent['characters']} chars)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

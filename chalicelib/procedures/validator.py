@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.notifications import templates
 from chalicelib.procedures import rules
 from chalicelib.procedures.fees import FormulaError, formula_names
 
@@ -148,6 +149,7 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
             yield {"path": path, "message": "a payment step needs a fee above 0.00"}
 
     yield from _flow_problems(definition["start"], definition["steps"], "$")
+    yield from templates.definition_problems(definition)
 
 
 def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:

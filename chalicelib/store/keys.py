@@ -15,14 +15,24 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
 | submitted, execution not yet started      | Query ``by_queue`` where gsi2pk = STARTING       |
 | ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION, sk < date |
-| idempotency records (Powertools)          | pk = IDEMPOTENCY, sk = command#key hash          |
+| idempotency records (Powertools)          | pk = IDEMPOTENCY#<command>, sk = key hash        |
+| an application's SMS subscriptions        | Query pk = application(id), sk begins_with SUB#  |
+| an application's SMS delivery log         | Query pk = application(id), sk begins_with SMS#  |
+| SMS sent to a phone, newest first         | Query ``by_queue`` where gsi2pk = sms_to(phone)  |
+| a phone's opt-outs (per agency, or ``*``) | Query pk = phone(e164), sk begins_with OPTOUT#   |
+| a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
+| SMS held by quiet hours, due by a time    | Query pk = sms_queue(day), sk <= now             |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
 audit events, reviews and payments do not, which keeps that record small.
 Open reviews carry ``gsi2pk = queue(agency)`` only while open (a sparse index); an
 application carries ``gsi2pk = STARTING`` from its submission until its execution has
-started, so a crash in between is found and repaired without a scan.
+started (a crash in between is found and repaired without a scan), and
+``gsi2pk = RETENTION`` once it has ended, until its documents are purged.  SMS
+delivery-log entries overload that index with ``gsi2pk = sms_to(phone)``.
+Subscriptions are citizen-owned; delivery-log entries, opt-outs, rate counters and
+the quiet-hours queue are not (they belong to the application or the phone).
 """
 
 from __future__ import annotations
@@ -90,3 +100,57 @@ def procedure_version(version: int) -> str:
 def owner_order(kind: str, created_at: str, item_id: str) -> str:
     """Sort key inside a citizen's record: grouped by kind, newest last."""
     return f"{kind}#{created_at}#{item_id}"
+
+
+SUBSCRIPTION_PREFIX = "SUB#"
+SMS_PREFIX = "SMS#"
+OPT_OUT_PREFIX = "OPTOUT#"
+ALL_AGENCIES = "*"
+
+
+def subscription(phone: str) -> str:
+    """Sort key of a subscription inside its application: one per phone."""
+    return f"{SUBSCRIPTION_PREFIX}{phone}"
+
+
+def sms_message(created_at: str, message_id: str) -> str:
+    return f"{SMS_PREFIX}{created_at}#{message_id}"
+
+
+def phone(e164: str) -> str:
+    """Partition of what the platform knows about a phone: opt-outs, rate counters."""
+    return f"PHONE#{e164}"
+
+
+def opt_out(agency: str) -> str:
+    """An opt-out of one agency's messages, or of all (``ALL_AGENCIES``)."""
+    return f"{OPT_OUT_PREFIX}{agency}"
+
+
+def rate(bucket: str, window: str) -> str:
+    return f"RATE#{bucket}#{window}"
+
+
+def sms_to(e164: str) -> str:
+    """Partition of the ``by_queue`` index: the SMS sent to a phone."""
+    return f"SMSTO#{e164}"
+
+
+def sms_to_order(created_at: str, message_id: str) -> str:
+    """Sort key inside a phone's ``by_queue`` partition: newest last."""
+    return f"{created_at}#{message_id}"
+
+
+def sms_queue(day: str) -> str:
+    """Messages held by quiet hours, by the (Mexico City) day they become due."""
+    return f"SMSQUEUE#{day}"
+
+
+def sms_queue_order(send_after: str, created_at: str, message_id: str) -> str:
+    """Due time first, then the order the messages were written in."""
+    return f"{send_after}#{created_at}#{message_id}"
+
+
+def idempotency(command: str) -> str:
+    """Partition of Powertools' idempotency records of one command."""
+    return f"IDEMPOTENCY#{command}"

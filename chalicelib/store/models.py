@@ -202,7 +202,7 @@ def bind_models(table_name: str, region: str, host: str | None) -> None:
     _TableMeta.table_name = table_name
     _TableMeta.region = region
     _TableMeta.host = host
-    for model in ENTITIES:
+    for model in {*ENTITIES, *_subclasses(Entity)}:
         model._connection = None
     shared = Entity._get_connection()
     for model in ENTITIES:
@@ -212,6 +212,14 @@ def bind_models(table_name: str, region: str, host: str | None) -> None:
 def connection() -> Connection:
     """The store's one DynamoDB connection (bound by ``bind_models``)."""
     return Entity._get_connection().connection
+
+
+def _subclasses(model: type[Entity]) -> list[type[Entity]]:
+    """Entities defined beside their context (e.g. ``notifications.models``) too."""
+    found = []
+    for subclass in model.__subclasses__():
+        found += [subclass, *_subclasses(subclass)]
+    return found
 
 
 def transaction() -> TransactWrite:

@@ -173,4 +173,4 @@ def test_minor_is_rejected_by_the_automatic_check(aws: Aws) -> None:
     events = minor.get(f"/applications/{application_id}/audit").body["events"]
     assert events[-1]["action"] == "checks.failed"
     assert "18" in events[-1]["reason"]
-    assert any("rechazado" in text for text in aws.sms(minor.phone or ""))
+    assert aws.wait_sms(minor.phone or "", "rechazado")

@@ -83,7 +83,10 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     assert citizen.get(f"/applications/{app_id}/audit/verify").json()["intact"] is True
     assert official.get(f"/applications/{app_id}/audit/verify").json()["intact"] is True
 
-    texts = [message["text"] for message in stack.sms(CITIZEN_PHONE)[sms_before:]]
+    texts = wait_for(
+        lambda: [message["text"] for message in stack.sms(CITIZEN_PHONE)[sms_before:] if "fue emitido" in message["text"]] and stack.sms(CITIZEN_PHONE)[sms_before:], "the SMS of the issue"
+    )
+    texts = [message["text"] for message in texts]
     assert any(app_id in text and "recibimos su tramite" in text for text in texts)
     assert any("en revision" in text for text in texts)
     assert any(slip["reference"] in text for text in texts)

@@ -18,7 +18,7 @@ import boto3
 from chalice.test import Client
 from moto import mock_aws
 
-from tests.support.client import DEMO_PASSWORD
+from tests.support.client import DEMO_PASSWORD, wait_for
 from tests.support.people import new_curp, new_phone
 
 REGION = "us-east-1"
@@ -56,6 +56,12 @@ class Aws:
         from moto.sns.models import sns_backends
 
         return [text for number, text in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if number == phone]
+
+    def wait_sms(self, phone: str, containing: str) -> str:
+        """The first SMS to the phone containing the words, once sent (SMS go out just after
+        the change commits, so a reader can see the new status a moment before the SMS)."""
+        found: str = wait_for(lambda: next((text for text in self.sms(phone) if containing in text), None), f"an SMS to {phone} with {containing!r}")
+        return found
 
 
 @dataclass
@@ -102,6 +108,8 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
         os.environ.pop(name, None)
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION)
+    # Messages go out at once whatever the hour the suite runs; the quiet-hours tests turn them on.
+    os.environ["SMS_QUIET_HOURS"] = "off"
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
         from chalicelib.core import container as composition

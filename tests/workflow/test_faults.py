@@ -85,7 +85,7 @@ def test_early_handlers_fail_permanently_into_error_and_can_be_retried(aws: Aws,
     event = last_event(citizen, application_id)
     assert (event["action"], event["details"]["step"]) == ("workflow.failed", step)
     assert "a bug in the handler" in event["reason"]
-    assert any("problema tecnico" in text for text in aws.sms(citizen.phone or ""))
+    assert aws.wait_sms(citizen.phone or "", "problema técnico")
     assert failed["status"] == "error"
     monkeypatch.undo()
     retried = composition.container().recovery.retry(application_id, "operadora")

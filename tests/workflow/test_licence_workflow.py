@@ -49,7 +49,7 @@ def test_missed_deadline_escalates_to_supervisors_then_is_deemed_denied(aws: Aws
     assert names.index("review.opened") < names.index("review.escalated") < names.index("review.deemed_denied")
     assert "negativa ficta" in history[-1]["reason"]
     assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
-    assert any("rechazado" in text for text in aws.sms(citizen.phone or ""))
+    assert aws.wait_sms(citizen.phone or "", "rechazado")
 
 
 def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,7 +82,7 @@ def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None
     assert asked.status_code == 200
     waiting = wait_status(citizen, application_id, "changes_requested")
     assert waiting["deadline"]
-    assert any("requiere correcciones" in text for text in aws.sms(citizen.phone or ""))
+    assert aws.wait_sms(citizen.phone or "", "requiere correcciones")
     upload(citizen, application_id, "comprobante_domicilio", b"%PDF-1.4 comprobante legible\n%%EOF\n")
     resubmitted = citizen.post(f"/applications/{application_id}/submit")
     assert resubmitted.status_code == 202, resubmitted.body
@@ -141,7 +141,7 @@ def test_a_permanent_failure_lands_in_error_visibly(aws: Aws, monkeypatch: pytes
     last = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]
     assert last["action"] == "workflow.failed"
     assert "RuntimeError" in last["reason"] and "signing key is disabled" in last["reason"]
-    assert any("problema tecnico" in text for text in aws.sms(citizen.phone or ""))
+    assert aws.wait_sms(citizen.phone or "", "problema técnico")
 
 
 def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,175 @@
+"""Subscriptions: which phones get an application's messages, with their consent.
+
+A citizen may subscribe, per application, the phone on their record (confirmed at
+once: Cognito verified it at sign-up) and one more phone, a relative's, which has to
+be confirmed with a six-digit code sent to it.  A phone that opted out of the
+agency (STOP) needs a code again, even the citizen's own: re-subscribing needs a fresh
+confirmation.  Codes are stored hashed, expire after 15 minutes, allow five attempts,
+and at most three are sent to one phone per hour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.applications import transitions as status
+from chalicelib.core.clock import iso, parse_iso, utcnow
+from chalicelib.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
+from chalicelib.identity.principal import Principal
+from chalicelib.notifications import phones, templates
+from chalicelib.notifications.models import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED, Subscription
+from chalicelib.notifications.service import Notifications, new_subscription
+
+if TYPE_CHECKING:
+    from chalicelib.applications.profiles import Profiles
+    from chalicelib.applications.service import Applications
+
+CODE_TTL = timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+MAX_PHONES = 2
+
+
+def code_hash(subscription_id: str, code: str) -> str:
+    return hashlib.sha256(f"{subscription_id}:{code}".encode()).hexdigest()
+
+
+def view(subscription: Subscription) -> dict[str, Any]:
+    return {
+        "id": subscription.id,
+        "application_id": subscription.application_id,
+        "phone": phones.mask(subscription.phone),
+        "language": subscription.language,
+        "status": subscription.status,
+        "origin": subscription.origin,
+        "confirmed_at": subscription.confirmed_at,
+        "code_expires_at": subscription.code_expires_at if subscription.status == PENDING else None,
+        "created_at": subscription.created_at,
+    }
+
+
+class Subscriptions:
+    def __init__(self, applications: Applications, profiles: Profiles, notifications: Notifications) -> None:
+        self._applications = applications
+        self._profiles = profiles
+        self._notifications = notifications
+
+    def subscribe(self, principal: Principal, body: Any) -> tuple[dict[str, Any], bool]:
+        """Subscribe a phone to an application; returns (subscription, created)."""
+        if not isinstance(body, dict):
+            raise ValidationFailed.field("body", "must be a JSON object")
+        application_id = body.get("application_id")
+        if not isinstance(application_id, str) or not application_id:
+            raise ValidationFailed.field("application_id", "is required: the application whose messages the phone gets")
+        application = self._applications.owned(principal, application_id)
+        if application.status in status.FINAL:
+            raise Conflict(f"the application is {application.status}: it sends no more messages", code="application_closed")
+        phone = self._notifications.phones.normalise(body.get("phone"))
+        profile = self._profiles.ensure(application.owner_curp)
+        language = body.get("language", profile.language or "es")
+        if language not in templates.LANGUAGES:
+            raise ValidationFailed.field("language", f"must be one of {', '.join(templates.LANGUAGES)}", code="invalid_language")
+        existing = {subscription.phone: subscription for subscription in self._notifications.recipients(application)}
+        existing.update({subscription.phone: subscription for subscription in self._notifications.subscriptions_of(application.id)})
+        others = [subscription for number, subscription in existing.items() if number != phone and subscription.status != CANCELLED]
+        if len(others) >= MAX_PHONES:
+            raise Conflict(f"an application sends messages to at most {MAX_PHONES} phones; cancel one first", code="too_many_phones")
+        now = utcnow()
+        subscription = existing.get(phone)
+        consent = self._notifications.consent
+        if subscription is not None and subscription.status == CONFIRMED and consent.blocking(phone, application.agency, subscription.confirmed_at) is None:
+            if subscription.language != language:
+                subscription.update(actions=[Subscription.language.set(language), Subscription.updated_at.set(iso(now))])
+            return view(subscription), False
+        own = phone == self._owner_phone(profile.phone)
+        if own and consent.blocking(phone, application.agency, None) is None:
+            subscription = subscription or new_subscription(application, phone, language, CONFIRMED, "profile", iso(now))
+            subscription.status, subscription.origin, subscription.language, subscription.updated_at = CONFIRMED, "profile", language, iso(now)
+            subscription.code_hash = subscription.code_expires_at = None
+            subscription.save()
+            return view(subscription), True
+        if not self._notifications.limiter.allow(phone, "code", now):
+            raise TooManyRequests("too many codes were sent to this phone in the last hour; try again later", code="rate_limited")
+        subscription = subscription or new_subscription(application, phone, language, PENDING, "code", iso(now))
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        subscription.status, subscription.origin, subscription.language, subscription.updated_at = PENDING, "code", language, iso(now)
+        subscription.code_hash, subscription.code_expires_at, subscription.attempts = code_hash(subscription.id, code), iso(now + CODE_TTL), 0
+        subscription.save()
+        sent = self._notifications.submit(
+            application.id,
+            application.agency,
+            subscription,
+            templates.PLATFORM["subscription_code"],
+            {"ref": application.id, "code": code},
+            key={"subscription": subscription.id, "code": subscription.code_hash},
+        )
+        if sent.get("status") == RATE_LIMITED:
+            raise TooManyRequests("too many messages were sent to this phone in the last hour; try again later", code="rate_limited")
+        return view(subscription), True
+
+    def confirm(self, principal: Principal, subscription_id: str, body: Any) -> dict[str, Any]:
+        subscription = self._owned(principal, subscription_id)
+        if subscription.status == CONFIRMED:
+            return view(subscription)
+        if subscription.status != PENDING or not subscription.code_hash:
+            raise Conflict("this subscription is not waiting for a code; subscribe the phone again", code="not_pending")
+        code = body.get("code") if isinstance(body, dict) else None
+        if not isinstance(code, str) or not code.isdigit() or len(code) != 6:
+            raise ValidationFailed.field("code", "is required: the six digits sent to the phone", code="invalid_code")
+        if (subscription.attempts or 0) >= MAX_ATTEMPTS:
+            raise Conflict("too many wrong codes; subscribe the phone again for a new one", code="too_many_attempts")
+        now = utcnow()
+        if subscription.code_expires_at and parse_iso(subscription.code_expires_at) < now:
+            raise Conflict("the code has expired; subscribe the phone again for a new one", code="code_expired")
+        same_code = Subscription.code_hash == subscription.code_hash
+        try:
+            if not hmac.compare_digest(code_hash(subscription.id, code), subscription.code_hash):
+                subscription.update(actions=[Subscription.attempts.add(1)], condition=same_code)
+                left = MAX_ATTEMPTS - subscription.attempts
+                raise ValidationFailed.field("code", f"does not match the code sent to the phone ({left} attempts left)", code="wrong_code")
+            subscription.update(
+                actions=[
+                    Subscription.status.set(CONFIRMED),
+                    Subscription.confirmed_at.set(iso(now)),
+                    Subscription.updated_at.set(iso(now)),
+                    Subscription.code_hash.remove(),
+                    Subscription.code_expires_at.remove(),
+                ],
+                condition=same_code,
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            raise Conflict("a new code was sent meanwhile; use the latest code", code="code_replaced") from None
+        return view(subscription)
+
+    def cancel(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
+        subscription = self._owned(principal, subscription_id)
+        if subscription.status != CANCELLED:
+            now = iso(utcnow())
+            subscription.update(actions=[Subscription.status.set(CANCELLED), Subscription.updated_at.set(now), Subscription.code_hash.remove(), Subscription.code_expires_at.remove()])
+        return view(subscription)
+
+    def _owned(self, principal: Principal, subscription_id: str) -> Subscription:
+        application_id, _, suffix = subscription_id.partition("-")
+        if not suffix:
+            raise NotFound("no such subscription", code="unknown_subscription")
+        try:
+            self._applications.owned(principal, application_id)
+        except NotFound:
+            raise NotFound("no such subscription", code="unknown_subscription") from None
+        found = next((item for item in self._notifications.subscriptions_of(application_id) if item.id == subscription_id), None)
+        if found is None:
+            raise NotFound("no such subscription", code="unknown_subscription")
+        return found
+
+    def _owner_phone(self, phone: str | None) -> str | None:
+        try:
+            return self._notifications.phones.normalise(phone) if phone else None
+        except ValidationFailed:
+            return None

@@ -1,0 +1,480 @@
+"""SMS over the embedded stack: subscribers and consent, exactly once, STOP, quiet hours,
+the delivery log (chalice test client + moto; SNS's SMS read from moto's backend)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+import app as application
+from chalicelib.adapters.aws import SnsSms
+from chalicelib.core import clock
+from chalicelib.core import container as composition
+from chalicelib.core.ports import DeliveryFailed
+from chalicelib.legal.calendar import MEXICO_CITY
+from chalicelib.notifications.segments import count
+from chalicelib.store import keys
+from chalicelib.store.models import Application
+from infra.lambda_adapter import LambdaContext
+from infra.stack import WORKFLOWS
+from tests.support.client import wait_for
+from tests.support.flows import bank_pays, draft, open_review, upload, wait_status
+from tests.support.inprocess import Aws, HttpUser
+from tests.support.people import new_phone
+
+LIFE_OF_A_LICENCE = ["submitted", "in_review", "awaiting_payment", "payment_received", "issued"]
+
+
+def local_form(phone: str) -> str:
+    """How a person types a Mexican mobile: 044 55 1234 5678."""
+    national = phone.removeprefix("+52")
+    return f"044 {national[:2]} {national[2:6]} {national[6:]}"
+
+
+def licence_draft(citizen: HttpUser, procedure: str = "licencia-conducir") -> str:
+    application_id = draft(citizen, procedure=procedure)
+    upload(citizen, application_id, "identificacion")
+    upload(citizen, application_id, "comprobante_domicilio")
+    return application_id
+
+
+def submit(citizen: HttpUser, application_id: str) -> None:
+    reply = citizen.post(f"/applications/{application_id}/submit")
+    assert reply.status_code == 202, reply.body
+
+
+def log(user: HttpUser, application_id: str) -> list[dict[str, Any]]:
+    reply = user.get(f"/applications/{application_id}/messages")
+    assert reply.status_code == 200, reply.body
+    messages: list[dict[str, Any]] = reply.body["messages"]
+    return messages
+
+
+def wait_logged(user: HttpUser, application_id: str, event: str, status: str = "sent", phones: int = 1) -> list[dict[str, Any]]:
+    """Wait until ``phones`` messages of the event reached the status (SMS follow the commit)."""
+    found: list[dict[str, Any]] = wait_for(
+        lambda: len(hits := [m for m in log(user, application_id) if m["event"] == event and m["status"] == status]) >= phones and hits,
+        f"{phones} {status} {event} message(s) of {application_id}",
+    )
+    return found
+
+
+def code_sent_to(aws: Aws, phone: str) -> str:
+    texts = [text for text in aws.sms(phone) if "codigo" in text or "code" in text]
+    assert texts, aws.sms(phone)
+    found = re.search(r"\b(\d{6})\b", texts[-1])
+    assert found, texts[-1]
+    return found.group(1)
+
+
+def subscribe_relative(aws: Aws, citizen: HttpUser, application_id: str, phone: str, language: str = "en") -> dict[str, Any]:
+    pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": local_form(phone), "language": language})
+    assert pending.status_code == 201, pending.body
+    assert pending.body["status"] == "pending" and pending.body["origin"] == "code"
+    confirmed = citizen.post(f"/subscriptions/{pending.body['id']}/confirm", {"code": code_sent_to(aws, phone)})
+    assert confirmed.status_code == 200, confirmed.body
+    assert confirmed.body["status"] == "confirmed"
+    body: dict[str, Any] = confirmed.body
+    return body
+
+
+def official_for(aws: Aws, application_id: str, agency: str = "SEMOVI") -> HttpUser:
+    return aws.user(username=f"oficial.sms.{agency.lower()}.{application_id.lower()}", groups=(f"official-{agency}",))
+
+
+def reply(aws: Aws, phone: str, text: str) -> dict[str, Any]:
+    answer = aws.anonymous().post("/sandbox/sms/inbound", {"from": phone, "text": text})
+    assert answer.status_code == 200, answer.body
+    result: dict[str, Any] = answer.body["results"][0]
+    return result
+
+
+def in_review(aws: Aws, citizen: HttpUser, procedure: str = "licencia-conducir") -> str:
+    application_id = licence_draft(citizen, procedure)
+    submit(citizen, application_id)
+    wait_status(citizen, application_id, "in_review")
+    wait_logged(citizen, application_id, "in_review", status="sent")
+    return application_id
+
+
+@pytest.fixture(scope="module")
+def second_agency(aws: Aws) -> str:
+    """The licence, published again by another agency (the state's traffic police)."""
+    definition = json.loads((WORKFLOWS / "licencia-conducir.json").read_text("utf-8"))
+    definition = copy.deepcopy(definition)
+    definition.update(code="licencia-motociclista", agency="TRANSITO", agencies={"TRANSITO": {"es": "Dirección de Tránsito", "en": "Traffic Directorate"}})
+    definition["name"] = {"es": "Licencia de motociclista", "en": "Motorcycle licence"}
+    definition["steps"]["revision"]["agency"] = "TRANSITO"
+    admin = aws.user(username="admin.sms", groups=("admin",))
+    published = admin.put("/procedures/licencia-motociclista", definition)
+    assert published.status_code == 201, published.body
+    return "licencia-motociclista"
+
+
+# --- each status change: one SMS per confirmed subscriber, in their language ----------------
+
+
+def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_language(aws: Aws) -> None:
+    citizen = aws.user()
+    relative = new_phone()
+    stranger = new_phone()
+    application_id = licence_draft(citizen)
+    subscription = subscribe_relative(aws, citizen, application_id, relative, "en")
+    assert subscription["phone"] == f"+52 {relative[3:5]} **** **{relative[-2:]}"
+    third = citizen.post("/subscriptions", {"application_id": application_id, "phone": stranger})
+    assert third.status_code == 409 and third.body["error"]["code"] == "too_many_phones"
+    assert aws.sms(stranger) == []
+
+    submit(citizen, application_id)
+    official = official_for(aws, application_id)
+    review = open_review(official, application_id)
+    assert official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}).status_code == 200
+    wait_status(citizen, application_id, "awaiting_payment")
+    slip = citizen.post(f"/applications/{application_id}/payment").body
+    assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-sms-{application_id}").status_code == 200
+    wait_status(citizen, application_id, "issued")
+    wait_logged(citizen, application_id, "issued", phones=2)
+
+    messages = [message for message in log(citizen, application_id) if message["event"] != "subscription_code"]
+    owner_messages = [message for message in messages if message["language"] == "es"]
+    relative_messages = [message for message in messages if message["language"] == "en"]
+    assert [message["event"] for message in owner_messages] == LIFE_OF_A_LICENCE
+    assert [message["event"] for message in relative_messages] == LIFE_OF_A_LICENCE
+    assert {message["status"] for message in messages} == {"sent"}
+    assert aws.sms(citizen.phone or "") == [message["text"] for message in owner_messages]
+    assert aws.sms(relative)[1:] == [message["text"] for message in relative_messages]  # after the code
+    assert "recibimos su tramite" in aws.sms(citizen.phone or "")[0]
+    assert "we received your application" in aws.sms(relative)[1]
+    for message in messages:
+        assert application_id in message["text"]
+        assert citizen.username not in message["text"]  # never the CURP
+        assert (message["encoding"], message["segments"]) == (count(message["text"]).encoding, count(message["text"]).segments)
+        assert message["encoding"] == "GSM-7" and message["segments"] <= 2
+        assert message["template"].startswith("platform@")
+
+
+def test_the_citizens_record_lists_the_subscriptions(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = licence_draft(citizen)
+    relative = new_phone()
+    pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
+    own = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone, "language": "en"})
+    assert own.status_code == 200, own.body  # subscribed already: the phone on record, implicitly
+    assert (own.body["status"], own.body["origin"], own.body["language"]) == ("confirmed", "profile", "en")
+    assert aws.sms(citizen.phone or "") == []  # verified at sign-up: no code
+    record = citizen.get("/me").body
+    assert {(item["id"], item["status"]) for item in record["subscriptions"]} == {(pending.body["id"], "pending"), (own.body["id"], "confirmed")}
+    again = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone, "language": "es"})
+    assert again.status_code == 200 and again.body["language"] == "es"
+
+
+# --- exactly once ------------------------------------------------------------------------------
+
+
+def test_a_duplicated_event_a_retried_step_or_a_duplicated_webhook_sends_nothing_more(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = in_review(aws, citizen)
+    before_sms, before_log = aws.sms(citizen.phone or ""), log(citizen, application_id)
+    assert [message["event"] for message in before_log] == ["submitted", "in_review"]
+
+    # the same event delivered twice more (a redelivered record): keyed by application, event, audit seq and phone
+    stored = Application.get(keys.application(application_id), keys.APPLICATION_SK)
+    composition.container().notifier(stored, "in_review", {})
+    composition.container().notifier(stored, "in_review", {})
+
+    # the step that opened the review, retried by Step Functions with the same input
+    execution, step, entered, _ = next(key for key in stored.applied_keys if key.endswith("/open")).split("/")
+    event = {"application_id": application_id, "step": step, "kind": "review", "execution": execution, "entered": entered}
+    application.step_open(event, LambdaContext("step_open", 256, "arn:aws:lambda:us-east-1:123456789012:function:step_open", 60))
+
+    assert aws.sms(citizen.phone or "") == before_sms
+    assert log(citizen, application_id) == before_log
+
+    # a bank webhook delivered twice: one payment_received message
+    official = official_for(aws, application_id)
+    review = open_review(official, application_id)
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+    wait_status(citizen, application_id, "awaiting_payment")
+    slip = citizen.post(f"/applications/{application_id}/payment").body
+    for _ in range(2):
+        assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-twice-{application_id}").status_code == 200
+    wait_status(citizen, application_id, "issued")
+    wait_logged(citizen, application_id, "issued")
+    assert Counter(message["event"] for message in log(citizen, application_id)) == Counter(LIFE_OF_A_LICENCE)
+    assert len(aws.sms(citizen.phone or "")) == len(LIFE_OF_A_LICENCE)
+
+
+# --- STOP ---------------------------------------------------------------------------------------
+
+
+def test_stop_silences_that_agency_only_and_the_log_shows_the_skipped_messages(aws: Aws, second_agency: str) -> None:
+    citizen = aws.user()
+    semovi = in_review(aws, citizen)
+    answered = reply(aws, citizen.phone or "", "Bája")
+    assert answered == {"action": "opted_out", "agency": "SEMOVI"}
+    assert "ya no recibira mensajes de SEMOVI" in aws.sms(citizen.phone or "")[-1]
+    sent_before = len(aws.sms(citizen.phone or ""))
+
+    official = official_for(aws, semovi)
+    review = open_review(official, semovi)
+    asked = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "El comprobante es ilegible."})
+    assert asked.status_code == 200, asked.body
+    skipped = wait_logged(citizen, semovi, "changes_requested", status="opted_out_skipped")[0]
+    assert skipped["detail"].startswith("BAJA at ")
+    assert len(aws.sms(citizen.phone or "")) == sent_before
+
+    transito = in_review(aws, citizen, second_agency)  # another agency still reaches the phone
+    assert [message["status"] for message in log(citizen, transito)] == ["sent", "sent"]
+    assert len(aws.sms(citizen.phone or "")) == sent_before + 2
+
+
+def test_stop_todo_silences_every_agency(aws: Aws, second_agency: str) -> None:
+    citizen = aws.user()
+    semovi = in_review(aws, citizen)
+    assert reply(aws, citizen.phone or "", "STOP TODO") == {"action": "opted_out", "agency": "*"}
+    assert "ya no recibira mensajes nuestros" in aws.sms(citizen.phone or "")[-1]
+    sent_before = len(aws.sms(citizen.phone or ""))
+
+    transito = licence_draft(citizen, second_agency)
+    submit(citizen, transito)
+    wait_status(citizen, transito, "in_review")
+    wait_logged(citizen, transito, "in_review", status="opted_out_skipped")
+    assert [message["status"] for message in log(citizen, transito)] == ["opted_out_skipped", "opted_out_skipped"]
+    assert len(aws.sms(citizen.phone or "")) == sent_before
+    assert [message["event"] for message in log(citizen, semovi)] == ["submitted", "in_review", "opted_out_all"]
+
+
+def test_a_reply_that_is_not_a_keyword_changes_nothing(aws: Aws) -> None:
+    citizen = aws.user()
+    in_review(aws, citizen)
+    assert reply(aws, citizen.phone or "", "Gracias, ¿cuándo estará lista?") == {"action": "ignored"}
+    assert reply(aws, "+44 20 7946 0958", "STOP")["action"] == "opted_out"  # anyone may opt out
+
+
+def test_resubscribing_after_stop_needs_a_fresh_code(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = in_review(aws, citizen)
+    reply(aws, citizen.phone or "", "ALTO")
+    again = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone})
+    assert again.status_code == 201, again.body
+    assert again.body["status"] == "pending"  # even the citizen's own, verified phone
+    wrong = citizen.post(f"/subscriptions/{again.body['id']}/confirm", {"code": f"{(int(code_sent_to(aws, citizen.phone or '')) + 1) % 1_000_000:06d}"})
+    assert wrong.status_code == 422 and wrong.body["error"]["code"] == "wrong_code"
+    confirmed = citizen.post(f"/subscriptions/{again.body['id']}/confirm", {"code": code_sent_to(aws, citizen.phone or "")})
+    assert confirmed.status_code == 200 and confirmed.body["status"] == "confirmed"
+
+    official = official_for(aws, application_id)
+    review = open_review(official, application_id)
+    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+    wait_logged(citizen, application_id, "awaiting_payment")
+    assert "linea de captura" in aws.sms(citizen.phone or "")[-1]
+
+
+def test_a_cancelled_subscription_gets_nothing(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = licence_draft(citizen)
+    relative = new_phone()
+    subscription = subscribe_relative(aws, citizen, application_id, relative)
+    cancelled = citizen.request("DELETE", f"/subscriptions/{subscription['id']}")
+    assert cancelled.status_code == 200 and cancelled.body["status"] == "cancelled"
+    submit(citizen, application_id)
+    wait_status(citizen, application_id, "in_review")
+    wait_logged(citizen, application_id, "in_review")
+    assert len(aws.sms(relative)) == 1  # the code only
+    assert {message["phone"][-2:] for message in log(citizen, application_id) if message["event"] != "subscription_code"} == {(citizen.phone or "")[-2:]}
+
+
+# --- subscriptions: bad input, ownership, abuse ---------------------------------------------------
+
+
+def test_subscriptions_refuse_bad_phones_and_other_peoples_applications(aws: Aws) -> None:
+    citizen, other = aws.user(), aws.user()
+    application_id = licence_draft(citizen)
+    cases = {
+        "55 1234 567": "invalid_phone",
+        "+1 415 555 0100": "phone_country_not_allowed",
+        "teléfono": "invalid_phone",
+    }
+    for phone, code in cases.items():
+        refused = citizen.post("/subscriptions", {"application_id": application_id, "phone": phone})
+        assert refused.status_code == 422, (phone, refused.body)
+        assert refused.body["error"]["code"] == code
+        assert refused.body["error"]["details"][0]["field"] == "phone"
+    assert citizen.post("/subscriptions", {"application_id": application_id, "phone": new_phone(), "language": "fr"}).body["error"]["code"] == "invalid_language"
+    assert other.post("/subscriptions", {"application_id": application_id, "phone": new_phone()}).status_code == 404
+    pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": new_phone()}).body
+    assert other.post(f"/subscriptions/{pending['id']}/confirm", {"code": "123456"}).status_code == 404
+    assert other.request("DELETE", f"/subscriptions/{pending['id']}").status_code == 404
+    assert citizen.post("/subscriptions/nonsense/confirm", {"code": "123456"}).status_code == 404
+    assert citizen.post(f"/subscriptions/{pending['id']}/confirm", {"code": "12"}).body["error"]["code"] == "invalid_code"
+
+
+def test_five_wrong_codes_lock_the_subscription_until_a_new_code(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = licence_draft(citizen)
+    relative = new_phone()
+    pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative}).body
+    right = code_sent_to(aws, relative)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for left in (4, 3, 2, 1, 0):
+        answer = citizen.post(f"/subscriptions/{pending['id']}/confirm", {"code": wrong})
+        assert answer.status_code == 422 and f"({left} attempts left)" in answer.body["error"]["message"]
+    locked = citizen.post(f"/subscriptions/{pending['id']}/confirm", {"code": right})
+    assert locked.status_code == 409 and locked.body["error"]["code"] == "too_many_attempts"
+
+
+def test_codes_to_one_phone_are_rate_limited(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = licence_draft(citizen)
+    relative = new_phone()
+    for _ in range(3):
+        assert citizen.post("/subscriptions", {"application_id": application_id, "phone": relative}).status_code == 201
+    limited = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
+    assert limited.status_code == 429 and limited.body["error"]["code"] == "rate_limited"
+    assert len(aws.sms(relative)) == 3
+
+
+def test_a_message_the_carrier_refuses_is_logged_failed(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: SnsSms, phone: str, text: str) -> str:
+        raise DeliveryFailed("InvalidParameter")
+
+    citizen = aws.user()
+    application_id = licence_draft(citizen)
+    monkeypatch.setattr(SnsSms, "send", refuse)
+    submit(citizen, application_id)
+    failed = wait_logged(citizen, application_id, "submitted", status="failed")[0]
+    assert failed["detail"] == "not accepted by the carrier: InvalidParameter" and failed["sent_at"] is None
+
+
+def test_one_phone_gets_at_most_its_hourly_budget(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMS_PER_PHONE_PER_HOUR", "1")
+    composition.reset()
+    try:
+        citizen = aws.user()
+        application_id = licence_draft(citizen)
+        submit(citizen, application_id)
+        wait_status(citizen, application_id, "in_review")
+        limited = wait_logged(citizen, application_id, "in_review", status="rate_limited")[0]
+    finally:
+        monkeypatch.undo()
+        composition.reset()
+    assert [message["status"] for message in log(citizen, application_id)] == ["sent", "rate_limited"]
+    assert limited["detail"] == "too many messages to this phone in the last hour"
+    assert len(aws.sms(citizen.phone or "")) == 1
+
+
+# --- the delivery log ------------------------------------------------------------------------------
+
+
+def test_the_log_is_readable_by_the_owner_its_agency_and_operators_only(aws: Aws) -> None:
+    citizen, other = aws.user(), aws.user()
+    application_id = in_review(aws, citizen)
+    official = official_for(aws, application_id)
+    operator = aws.user(username="operador.sms", groups=("admin",))
+    assert [message["event"] for message in log(official, application_id)] == ["submitted", "in_review"]
+    assert other.get(f"/applications/{application_id}/messages").status_code == 404
+    assert aws.user(username="oficial.sms.sat", groups=("official-SAT",)).get(f"/applications/{application_id}/messages").status_code == 404
+    assert citizen.get("/messages?" + urlencode({"phone": citizen.phone})).status_code == 403
+
+    by_phone = operator.get("/messages?" + urlencode({"phone": local_form(citizen.phone or "")}))
+    assert by_phone.status_code == 200, by_phone.body
+    assert [message["event"] for message in by_phone.body["messages"]] == ["in_review", "submitted"]  # newest first
+    assert {message["agency"] for message in by_phone.body["messages"]} == {"SEMOVI"}
+    assert all(message["provider_id"] for message in by_phone.body["messages"])
+    by_application = operator.get(f"/messages?application_id={application_id}").body["messages"]
+    assert [message["event"] for message in by_application] == ["submitted", "in_review"]
+    assert operator.get("/messages").body["error"]["code"] == "missing_filter"
+
+
+# --- quiet hours -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quiet_hours(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("SMS_QUIET_HOURS", "21:00-08:00")
+    composition.reset()
+    yield
+    monkeypatch.undo()
+    composition.reset()
+
+
+def mexico_city(day: datetime, hour: int, minute: int = 0) -> datetime:
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def scheduled_run(at: datetime) -> dict[str, int]:
+    """What EventBridge's 15-minute schedule does: invoke ``sms_send_queued`` (at a chosen time)."""
+    event = {
+        "version": "0",
+        "id": "schedule",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": clock.iso(at),
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {},
+    }
+    with clock.travel(at):
+        result: dict[str, int] = application.sms_send_queued(event, None)
+    return result
+
+
+def test_quiet_hours_hold_status_messages_until_the_scheduled_sender_runs_at_eight(aws: Aws, quiet_hours: None) -> None:
+    citizen = aws.user()
+    relative = new_phone()
+    tonight = mexico_city(datetime.now(MEXICO_CITY) + timedelta(days=7), 22, 30)
+    with clock.travel(tonight):
+        application_id = licence_draft(citizen)
+        subscription = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
+        assert len(aws.sms(relative)) == 1  # the code is urgent: it goes at night
+        citizen.post(f"/subscriptions/{subscription.body['id']}/confirm", {"code": code_sent_to(aws, relative)})
+        submit(citizen, application_id)
+        wait_status(citizen, application_id, "in_review")
+        held = wait_logged(citizen, application_id, "in_review", status="queued", phones=2)
+    morning = mexico_city(tonight + timedelta(days=1), 8)
+    assert {message["send_after"] for message in held} == {clock.iso(morning)}
+    assert aws.sms(citizen.phone or "") == [] and len(aws.sms(relative)) == 1
+    assert {message["status"] for message in log(citizen, application_id) if message["event"] != "subscription_code"} == {"queued"}
+
+    scheduled_run(morning - timedelta(minutes=1))
+    assert aws.sms(citizen.phone or "") == [] and len(aws.sms(relative)) == 1
+
+    assert scheduled_run(morning + timedelta(minutes=5)).get("sent", 0) >= 4
+    scheduled_run(morning + timedelta(minutes=20))  # the next run sends each one once only
+    owner_texts = aws.sms(citizen.phone or "")
+    assert len(owner_texts) == 2 and "recibimos su tramite" in owner_texts[0] and "en revision" in owner_texts[1]
+    assert len(aws.sms(relative)) == 3
+    statuses = [message for message in log(citizen, application_id) if message["event"] != "subscription_code"]
+    assert {message["status"] for message in statuses} == {"sent"}
+    assert all(message["sent_at"] >= clock.iso(morning) for message in statuses)
+
+
+def test_a_stop_during_the_night_holds_good_in_the_morning(aws: Aws, quiet_hours: None) -> None:
+    citizen = aws.user()
+    day = datetime.now(MEXICO_CITY) + timedelta(days=14)
+    with clock.travel(mexico_city(day, 12)):
+        application_id = in_review(aws, citizen)
+    with clock.travel(mexico_city(day, 23)):
+        official = official_for(aws, application_id)
+        review = open_review(official, application_id)
+        official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma."})
+        wait_logged(citizen, application_id, "changes_requested", status="queued")
+        assert reply(aws, citizen.phone or "", "stop") == {"action": "opted_out", "agency": "SEMOVI"}
+    assert scheduled_run(mexico_city(day + timedelta(days=1), 8, 15)).get("opted_out_skipped", 0) >= 1
+    skipped = wait_logged(citizen, application_id, "changes_requested", status="opted_out_skipped")[0]
+    assert skipped["detail"].startswith("STOP at ")
+    assert [text for text in aws.sms(citizen.phone or "") if "correcciones" in text] == []
+
+
+def test_the_sandbox_runs_the_scheduled_sender(aws: Aws) -> None:
+    ran = aws.anonymous().post("/sandbox/sms/send-queued")
+    assert ran.status_code == 200 and isinstance(ran.body["sent"], dict)
