@@ -82,7 +82,7 @@ def _not_a_citizen(principal: Principal) -> Response:
     try:
         parse_curp(principal.username, field="username")
     except ValidationFailed as error:
-        return error_response(403, "invalid_curp", f"citizens sign in with their CURP; {error.message}", error.details)
+        return error_response(403, "invalid_curp", f"citizens sign in with their CURP (businesses with their RFC); {error.message}", error.details)
     return error_response(403, "forbidden", "this account has no role here")
 
 

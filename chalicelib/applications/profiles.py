@@ -37,7 +37,7 @@ class Profiles:
         attributes = self._directory.user_attributes(curp)
         profile = Profile(
             *profile_key(curp),
-            curp=curp,
+            holder=curp,
             name=attributes.get("name"),
             phone=attributes.get("phone_number"),
             language="en" if attributes.get("locale", "").startswith("en") else "es",

@@ -42,13 +42,17 @@ def new_application_id() -> str:
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
 
 
-def citizen_facts(curp: str) -> dict[str, Any]:
-    facts = parse_curp(curp)
-    return {"age": facts.age_on(legal_date(utcnow())), "sex": facts.sex, "birth_state": facts.birth_state}
+def citizen_facts(holder: str) -> dict[str, Any]:
+    """What rules may read about the record's holder: a person's facts from the CURP; a
+    business has none of them (so, say, an age rule never passes for a company)."""
+    if not is_curp(holder):
+        return {"kind": "business"}
+    facts = parse_curp(holder)
+    return {"kind": "person", "age": facts.age_on(legal_date(utcnow())), "sex": facts.sex, "birth_state": facts.birth_state}
 
 
 def facts_for(application: Application) -> dict[str, Mapping[str, Any]]:
-    return {"form": application.data or {}, "citizen": citizen_facts(application.owner_curp)}
+    return {"form": application.data or {}, "citizen": citizen_facts(application.owner)}
 
 
 def required_documents(definition: Mapping[str, Any], application: Application) -> list[dict[str, Any]]:
@@ -141,7 +145,7 @@ class Applications:
     def readable(self, principal: Principal, application_id: str) -> Application:
         """The application if the caller may read it; otherwise 404, learning nothing."""
         application = self.load(application_id)
-        if principal.curp and application.owner_curp == principal.curp:
+        if principal.holder and application.owner == principal.holder:
             return application
         if application.status != status.DRAFT and principal.official_of & set(application.agencies or [application.agency]):
             return application
@@ -149,7 +153,7 @@ class Applications:
 
     def owned(self, principal: Principal, application_id: str) -> Application:
         application = self.load(application_id)
-        if not principal.curp or application.owner_curp != principal.curp:
+        if not principal.holder or application.owner != principal.holder:
             raise NotFound("no such application", code="unknown_application")
         return application
 
@@ -218,7 +222,14 @@ class Applications:
         if profile is None:  # first visit: the Query just showed there is none to read
             profile = self._profiles.create(curp)
         return {
-            "profile": {"curp": profile.curp, "name": profile.name, "phone": profile.phone, "language": profile.language},
+            "profile": {
+                "id": profile.holder,
+                "curp": profile.holder if is_curp(profile.holder) else None,
+                "rfc": None if is_curp(profile.holder) else profile.holder,
+                "name": profile.name,
+                "phone": profile.phone,
+                "language": profile.language,
+            },
             "applications": applications,
             "documents": documents,
             "subscriptions": subscriptions,
@@ -242,7 +253,7 @@ class Applications:
             keys.application(application_id),
             keys.APPLICATION_SK,
             id=application_id,
-            owner_curp=curp,
+            owner=curp,
             procedure_code=procedure.code,
             procedure_version=procedure.version,
             state_machine_arn=procedure.state_machine_arn,
@@ -388,9 +399,9 @@ class Applications:
 
 
 def _citizen(principal: Principal) -> str:
-    if not principal.curp:
+    if not principal.holder:
         raise Forbidden("only citizens have a record here", code="citizens_only")
-    return principal.curp
+    return principal.holder
 
 
 def _object(value: Any, field: str = "body") -> dict[str, Any]:

@@ -23,10 +23,16 @@ from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ports import Signer
-from chalicelib.identity.curp import parse_curp
+from chalicelib.identity.curp import is_curp, parse_curp
 from chalicelib.legal.calendar import legal_date
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Credential
+
+
+def holder_initials(holder: str) -> str:
+    """What a checker sees of the holder: a person's initials from the CURP, or a
+    company's three-letter RFC prefix."""
+    return parse_curp(holder).initials if is_curp(holder) else ".".join(holder[:3]) + "."
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
@@ -50,8 +56,7 @@ class Credentials:
         now = utcnow()
         today = legal_date(now)
         document_id = secrets.token_urlsafe(16)
-        facts = parse_curp(application.owner_curp)
-        profile = self._profiles.get(application.owner_curp)
+        profile = self._profiles.get(application.owner)
         deemed = bool(application.deemed_approved)
         title = document["title"]
         if deemed:
@@ -63,8 +68,8 @@ class Credentials:
             "procedure": application.procedure_code,
             "application_id": application.id,
             "holder_name": profile.name if profile else None,
-            "holder_initials": facts.initials,
-            "holder_curp_sha256": hashlib.sha256(application.owner_curp.encode()).hexdigest(),
+            "holder_initials": holder_initials(application.owner),
+            "holder_sha256": hashlib.sha256(application.owner.encode()).hexdigest(),
             "agency": definition["agency"],
             "agency_name": definition["agencies"][definition["agency"]],
             "valid_from": today.isoformat(),
@@ -85,7 +90,7 @@ class Credentials:
             key_id=self._signer.key_id,
             algorithm=self._signer.algorithm,
             issued_at=iso(now),
-            gsi1pk=keys.owner(application.owner_curp),
+            gsi1pk=keys.owner(application.owner),
             gsi1sk=keys.owner_order("DOC", iso(now), document_id),
         )
         issued = [*(application.issued or []), {"id": document_id, "type": document["type"]}]

@@ -91,6 +91,14 @@ def is_curp(value: object) -> bool:
     return True
 
 
+def is_company_rfc(value: object) -> bool:
+    """A company's RFC (persona moral: 12 characters), the key of a business's record."""
+    try:
+        return len(parse_rfc(value)) == 12
+    except ValidationFailed:
+        return False
+
+
 def rfc_check_digit(body: str) -> str:
     """Check digit of an RFC from its first 11 (company) or 12 (person) characters."""
     padded = body.rjust(12)

@@ -2,14 +2,14 @@
 
 Group names follow DESIGN.md: ``official-<agency>``, ``supervisor-<agency>``,
 ``assistant-<centre>``, ``admin``.  A user with none of them whose username is a valid
-CURP is a citizen.
+CURP (a person) or a company's RFC (a business) holds a record: the citizen role.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.identity.curp import is_curp
+from chalicelib.identity.curp import is_company_rfc, is_curp
 
 ANONYMOUS = "anonymous"
 CITIZEN = "citizen"
@@ -46,14 +46,17 @@ class Principal:
         return bool(self.official_of or self.assistant_at or self.is_admin)
 
     @property
-    def curp(self) -> str | None:
-        """The citizen's CURP, or None when the caller is not acting as a citizen."""
-        return self.username if not self.is_staff and is_curp(self.username) else None
+    def holder(self) -> str | None:
+        """Whose record the caller acts on: a person's CURP, or a company's RFC (12
+        characters); None for staff and for usernames that are neither."""
+        if self.is_staff:
+            return None
+        return self.username if is_curp(self.username) or is_company_rfc(self.username) else None
 
     @property
     def roles(self) -> frozenset[str]:
         roles = set()
-        if self.curp:
+        if self.holder:
             roles.add(CITIZEN)
         if self._suffixes("official-"):
             roles.add(OFFICIAL)
@@ -70,7 +73,7 @@ class Principal:
 
     def describe(self) -> dict[str, str]:
         """The actor as recorded in the audit trail."""
-        if self.curp:
+        if self.holder:
             return {"kind": CITIZEN, "id": self.username}
         kind = ADMIN if self.is_admin else SUPERVISOR if self.supervisor_of else OFFICIAL if self.official_of else ASSISTANT
         actor = {"kind": kind, "id": self.username}

@@ -29,7 +29,7 @@ class Subscription(Entity, discriminator="subscription"):
 
     id = UnicodeAttribute()
     application_id = UnicodeAttribute()
-    owner_curp = UnicodeAttribute()
+    owner = UnicodeAttribute()
     agency = UnicodeAttribute()
     phone = UnicodeAttribute()
     language = UnicodeAttribute(default="es")

@@ -219,7 +219,7 @@ class Notifications:
         return [subscription for subscription in subscriptions if subscription.status == CONFIRMED]
 
     def _owner_subscription(self, application: Application, existing: Iterable[Subscription]) -> Subscription | None:
-        profile = self._profiles.get(application.owner_curp)
+        profile = self._profiles.get(application.owner)
         if profile is None or not profile.phone:
             return None
         try:
@@ -313,7 +313,7 @@ def new_subscription(application: Application, phone: str, language: str, status
         keys.subscription(phone),
         id=subscription_id,
         application_id=application.id,
-        owner_curp=application.owner_curp,
+        owner=application.owner,
         agency=application.agency,
         phone=phone,
         language=language,
@@ -321,6 +321,6 @@ def new_subscription(application: Application, phone: str, language: str, status
         origin=origin,
         created_at=now,
         updated_at=now,
-        gsi1pk=keys.owner(application.owner_curp),
+        gsi1pk=keys.owner(application.owner),
         gsi1sk=keys.owner_order("SUB", now, subscription_id),
     )

@@ -70,7 +70,7 @@ class Subscriptions:
         if application.status in status.FINAL:
             raise Conflict(f"the application is {application.status}: it sends no more messages", code="application_closed")
         phone = self._notifications.phones.normalise(body.get("phone"))
-        profile = self._profiles.ensure(application.owner_curp)
+        profile = self._profiles.ensure(application.owner)
         language = body.get("language", profile.language or "es")
         if language not in templates.LANGUAGES:
             raise ValidationFailed.field("language", f"must be one of {', '.join(templates.LANGUAGES)}", code="invalid_language")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-CITIZEN_FACTS = {"age": "integer", "sex": "string", "birth_state": "string"}
+CITIZEN_FACTS = {"kind": "string", "age": "integer", "sex": "string", "birth_state": "string"}
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,

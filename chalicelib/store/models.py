@@ -70,7 +70,7 @@ class Entity(Model):
 
 
 class Profile(Entity, discriminator="profile"):
-    curp = UnicodeAttribute()
+    holder = UnicodeAttribute()  # a person's CURP or a company's RFC
     name = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="es")
@@ -79,7 +79,7 @@ class Profile(Entity, discriminator="profile"):
 
 class Application(Entity, discriminator="application"):
     id = UnicodeAttribute()
-    owner_curp = UnicodeAttribute()
+    owner = UnicodeAttribute()
     procedure_code = UnicodeAttribute()
     procedure_version = NumberAttribute()
     state_machine_arn = UnicodeAttribute()

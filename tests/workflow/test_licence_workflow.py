@@ -3,7 +3,9 @@ handlers: deadlines, corrections, expiry, retries and failures."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from chalicelib.core import container as composition
 from chalicelib.core.errors import TransientFailure
 from chalicelib.credentials.service import Credentials
 from tests.support.client import wait_for
-from tests.support.flows import bank_pays, open_review, submitted_licence, upload, wait_status
+from tests.support.flows import bank_pays, draft, open_review, submitted_licence, upload, wait_status
 from tests.support.inprocess import Aws
 
 
@@ -53,18 +55,24 @@ def test_missed_deadline_escalates_to_supervisors_then_is_deemed_denied(aws: Aws
 
 
 def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.applications.reviews import Reviews
+
     supervisor = aws.user(username="supervisora.prueba", groups=("official-SEMOVI", "supervisor-SEMOVI"))
     official = aws.user(username="oficial.sin.supervision", groups=("official-SEMOVI",))
     citizen = aws.user()
-    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")  # the first review's timers (warning, deadline): 1 s each
-    composition.reset()
-    application_id = submitted_licence(citizen)
-    first = open_review(supervisor, application_id)
-    wait_for(lambda: "review.deadline_warning" in actions(citizen, application_id), "the agency's deadline warning")
-    monkeypatch.setenv("LEGAL_DAY_SECONDS", "60")  # the supervisors' timer: minutes
-    composition.reset()
+    variant = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
+    variant["code"] = "licencia-conducir-supervision"
+    variant["steps"]["revision"].pop("warn_days")
+    composition.container().catalogue.publish(variant, "test")
+    original = Reviews._next_timer
+    # the officials' review times out at once; the supervisors' (escalated) one keeps its real timer
+    monkeypatch.setattr(Reviews, "_next_timer", lambda self, review: original(self, review) if review.escalated else 1)
+    application_id = draft(citizen, procedure="licencia-conducir-supervision")
+    upload(citizen, application_id, "identificacion")
+    upload(citizen, application_id, "comprobante_domicilio")
+    assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
     escalated = wait_for(lambda: (review := open_review(supervisor, application_id))["escalated"] and review, "the escalated review")
-    assert escalated["review_id"] != first["review_id"]
+    assert "review.escalated" in actions(citizen, application_id)
     assert all(review["application_id"] != application_id for review in official.get("/agencies/SEMOVI/reviews").body["reviews"])
     refused = official.post(f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Yo lo apruebo"})
     assert refused.status_code == 403

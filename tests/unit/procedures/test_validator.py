@@ -226,7 +226,7 @@ CASES = [
     (payment_with_a_zero_fee, "$.steps.pago", "a payment step needs a fee above 0.00", 1),
     (payment_with_a_zero_fee_written_with_leading_zeros, "$.steps.pago", "a payment step needs a fee above 0.00", 1),
     (required_when_over_a_missing_field, "$.requirements[2].required_when", "reads 'form.licencia_vencida', but the form has no field 'licencia_vencida'", 1),
-    (check_rule_over_an_unknown_citizen_fact, "$.steps.verificacion.rules[0].when", "reads 'citizen.income'; citizen facts are age, birth_state, sex", 1),
+    (check_rule_over_an_unknown_citizen_fact, "$.steps.verificacion.rules[0].when", "reads 'citizen.income'; citizen facts are age, birth_state, kind, sex", 1),
     (check_rule_with_an_unknown_operator, "$.steps.verificacion.rules[0].when.op", "'~=' is not one of", 1),
     (duplicate_requirement_code, "$.requirements[1].code", "duplicate requirement code 'identificacion'", 1),
     (
