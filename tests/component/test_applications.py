@@ -174,3 +174,21 @@ def test_minor_is_rejected_by_the_automatic_check(aws: Aws) -> None:
     assert events[-1]["action"] == "checks.failed"
     assert "18" in events[-1]["reason"]
     assert aws.wait_sms(minor.phone or "", "rechazado")
+
+
+def test_a_business_holds_its_record_by_its_rfc(aws: Aws) -> None:
+    company = aws.user(username="SAT970701NN3", name="Servicios del Altiplano SA de CV")
+    created = company.post("/applications", {"procedure": "licencia-conducir", "data": LICENCE_FORM})
+    assert created.status_code == 201
+    record = company.get("/me").body
+    assert record["profile"]["rfc"] == "SAT970701NN3" and record["profile"]["curp"] is None
+    assert [item["id"] for item in record["applications"]] == [created.body["id"]]
+    application_id = created.body["id"]
+    from tests.support.flows import upload
+
+    upload(company, application_id, "identificacion")
+    upload(company, application_id, "comprobante_domicilio")
+    assert company.post(f"/applications/{application_id}/submit").status_code == 202
+    assert wait_status(company, application_id, "rejected")["status"] == "rejected"  # a company has no age: no driver's licence
+    person_rfc = aws.user(username="GODE561231GR8")  # a person's RFC is not a record key: people use their CURP
+    assert person_rfc.get("/me").status_code == 403
