@@ -1,10 +1,17 @@
 """Route plumbing shared by every blueprint: authentication middleware, error
 translation, JSON bodies.  Views stay adapters: read the request, call one domain
-function, shape the response."""
+function, shape the response.
+
+Every error that leaves the API is ``{"error": {"code", "message", "details"}}``: domain
+errors are translated by the blueprint, the answers Chalice gives by itself (415, 405,
+its 500) are rewritten by the middleware, and an exception nobody expected is logged
+(through the masking logger) and answered as a bare 500 in the same shape.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from functools import wraps
@@ -59,6 +66,8 @@ class ApiBlueprint(Blueprint):
                     return view(*args, **view_kwargs)
                 except DomainError as error:
                     return from_domain(error)
+                except Exception:
+                    return unexpected_failure()
 
             return register(translated)
 
@@ -66,7 +75,34 @@ class ApiBlueprint(Blueprint):
 
 
 def authenticate(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """HTTP middleware: apply the authorisation matrix before any view runs."""
+    """HTTP middleware: apply the authorisation matrix before any view runs; whatever
+    answers, the error leaves in our envelope."""
+    try:
+        return in_envelope(_authorise(event, get_response))
+    except Exception:
+        return unexpected_failure()
+
+
+def unexpected_failure() -> Response:
+    """The boundary's last resort: log the exception (masked) and say nothing about it."""
+    logger.exception("unhandled error")
+    return error_response(500, "internal_error", "something went wrong on our side; it has been logged, please try again later")
+
+
+_CHALICE_CODES = {"InternalServerError": "internal_error", "MethodNotAllowedError": "method_not_allowed", "UnsupportedMediaType": "unsupported_media_type"}
+
+
+def in_envelope(response: Response) -> Response:
+    """Rewrite Chalice's own error answers (``{"Code", "Message"}``) into our envelope."""
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return response
+    code = _CHALICE_CODES.get(str(body["Code"])) or re.sub(r"(?<!^)(?=[A-Z])", "_", str(body["Code"])).lower()
+    headers = {name: value for name, value in response.headers.items() if name.lower() != "content-type"}
+    return error_response(response.status_code, code, str(body["Message"]), None, headers)
+
+
+def _authorise(event: Request, get_response: Callable[[Request], Response]) -> Response:
     resource = event.context.get("resourcePath", "")
     roles = policy.allowed(event.method, resource)
     if roles is None:
