@@ -255,7 +255,7 @@ class Applications:
         body = _object(body)
         requirements = {requirement["code"]: requirement for requirement in self.definition(application)["requirements"]}
         code = body.get("requirement")
-        if code not in requirements:
+        if not isinstance(code, str) or code not in requirements:
             raise ValidationFailed.field("requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement")
         requirement = requirements[code]
         filename = body.get("filename")

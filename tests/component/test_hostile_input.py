@@ -15,6 +15,7 @@ import pytest
 from chalicelib.core.observability import logger
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.procedures.catalogue import Catalogue
+from tests.support.flows import draft
 from tests.support.inprocess import Aws, Reply
 
 
@@ -60,3 +61,17 @@ def test_an_unexpected_failure_in_the_middleware_is_a_500_in_our_envelope(aws: A
 
     monkeypatch.setattr(TokenVerifier, "verify", unreachable)
     assert error_of(citizen.get("/me"), 500)["code"] == "internal_error"
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def test_a_requirement_that_is_not_text_is_a_422_and_writes_nothing(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen)
+    before = citizen.get(f"/applications/{application_id}/audit").body["events"]
+    base = {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64}
+    for requirement in ({}, ["identificacion"], 7, None, True):
+        error = error_of(citizen.post(f"/applications/{application_id}/documents", {**base, "requirement": requirement}), 422)
+        assert (error["code"], error["details"][0]["field"]) == ("unknown_requirement", "requirement"), requirement
+    assert citizen.get(f"/applications/{application_id}/audit").body["events"] == before
