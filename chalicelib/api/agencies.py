@@ -19,4 +19,7 @@ def review_queue(agency: str) -> Response:
 @agencies.route("/reviews/{review_id}/decision", methods=["POST"])
 def decide_review(review_id: str) -> Response:
     request = agencies.current_request
-    return json_response(container().reviews.decide(principal_of(request), review_id, json_body(request)))
+    services = container()
+    decided = services.reviews.decide(principal_of(request), review_id, json_body(request))
+    # the documented answer carries the application's status once the decision is recorded
+    return json_response({**decided, "status": services.applications.load(decided["application_id"]).status})

@@ -15,7 +15,7 @@ import pytest
 from chalicelib.core.observability import logger
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.procedures.catalogue import Catalogue
-from tests.support.flows import draft
+from tests.support.flows import draft, open_review, submitted_licence
 from tests.support.inprocess import Aws, Reply
 
 
@@ -75,3 +75,15 @@ def test_a_requirement_that_is_not_text_is_a_422_and_writes_nothing(aws: Aws) ->
         error = error_of(citizen.post(f"/applications/{application_id}/documents", {**base, "requirement": requirement}), 422)
         assert (error["code"], error["details"][0]["field"]) == ("unknown_requirement", "requirement"), requirement
     assert citizen.get(f"/applications/{application_id}/audit").body["events"] == before
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+
+def test_a_decision_answers_with_the_applications_status_as_documented(aws: Aws) -> None:
+    citizen = aws.user()
+    official = aws.user(username="oficial.estatus", groups=("official-SEMOVI",))
+    review = open_review(official, submitted_licence(citizen))
+    reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Documentos ilegibles"})
+    assert reply.status_code == 200, reply.body
+    assert reply.body == {"review_id": review["review_id"], "decision": "reject", "application_id": review["application_id"], "status": "rejected"}
