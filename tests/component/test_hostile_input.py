@@ -87,3 +87,102 @@ def test_a_decision_answers_with_the_applications_status_as_documented(aws: Aws)
     reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Documentos ilegibles"})
     assert reply.status_code == 200, reply.body
     assert reply.body == {"review_id": review["review_id"], "decision": "reject", "application_id": review["application_id"], "status": "rejected"}
+
+
+# --- bodies: size, depth, encoding, text ---------------------------------------------------
+
+
+def test_an_oversized_body_is_a_413_before_anything_is_read(aws: Aws) -> None:
+    citizen = aws.user()
+    body = b'{"procedure": "licencia-conducir", "data": {"domicilio": "' + b"a" * 300_000 + b'"}}'
+    assert error_of(citizen.request("POST", "/applications", raw=body), 413)["code"] == "payload_too_large"
+    assert citizen.get("/me").body["applications"] == []
+
+
+def test_deep_nesting_is_a_422_naming_the_limit(aws: Aws) -> None:
+    citizen = aws.user()
+    bottomless = b'{"procedure": "licencia-conducir", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert error_of(citizen.request("POST", "/applications", raw=bottomless), 422)["code"] == "too_deep"
+    deep: Any = "fondo"
+    for _ in range(40):
+        deep = {"nivel": deep}
+    error = error_of(citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"domicilio": deep}}), 422)
+    assert error["code"] == "too_deep" and error["details"][0]["field"].startswith("data.domicilio.nivel")
+    assert citizen.get("/me").body["applications"] == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"procedure": "licencia-conducir", "data": {"codigo_postal": NaN}}',
+        b'{"procedure": "licencia-conducir", "data": {"codigo_postal": Infinity}}',
+        b'{"procedure": "licencia-conducir", "data": {"codigo_postal": 1e999}}',
+        b'{"procedure": "licencia-conducir", "data": {"codigo_postal": ' + b"9" * 5000 + b"}}",
+        b'{"procedure": "licencia-conducir", "data": {"domicilio": "\xff\xfe"}}',
+        b'{"procedure": "licencia-conducir", "data": {',
+    ],
+    ids=["NaN", "Infinity", "overflowing float", "5000-digit integer", "invalid UTF-8", "truncated"],
+)
+def test_what_is_not_json_is_a_422(aws: Aws, raw: bytes) -> None:
+    citizen = aws.user()
+    assert error_of(citizen.request("POST", "/applications", raw=raw), 422)["code"] == "invalid_json"
+    assert citizen.get("/me").body["applications"] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \\ud800 Morelos 12, Centro"}}', "data.domicilio"),
+        (b'{"procedure": "licencia-conducir", "data": {"\\udc00": "x"}}', "data (a key)"),
+        (b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle Morelos\\u0000 12, Centro"}}', "data.domicilio"),
+        (b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle Morelos \\u0085 12, Centro"}}', "data.domicilio"),
+        ('{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u202eortneC ,21 soleroM"}}'.encode(), "data.domicilio"),
+        ('{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u2067Morelos\u2069 12, Centro"}}'.encode(), "data.domicilio"),
+        (b'{"procedure": "licencia\\u0000-conducir", "data": {}}', "procedure"),
+    ],
+    ids=["lone surrogate", "lone surrogate in a key", "NUL", "C1 control", "RTL override", "bidi isolate", "NUL in the procedure code"],
+)
+def test_text_that_no_honest_client_sends_is_a_422_naming_the_field(aws: Aws, raw: bytes, field: str) -> None:
+    citizen = aws.user()
+    error = error_of(citizen.request("POST", "/applications", raw=raw), 422)
+    assert (error["code"], error["details"][0]["field"]) == ("invalid_text", field)
+    assert citizen.get("/me").body["applications"] == []
+
+
+def test_a_patch_with_a_lone_surrogate_changes_nothing(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen)
+    before = citizen.get(f"/applications/{application_id}").body
+    raw = b'{"data": {"domicilio": "Calle \\udfff Morelos 12, Centro"}}'
+    assert error_of(citizen.request("PATCH", f"/applications/{application_id}", raw=raw), 422)["code"] == "invalid_text"
+    assert citizen.get(f"/applications/{application_id}").body == before
+
+
+def test_a_reason_with_a_bidi_override_is_refused(aws: Aws) -> None:
+    citizen = aws.user()
+    official = aws.user(username="oficial.bidi", groups=("official-SEMOVI",))
+    review = open_review(official, submitted_licence(citizen))
+    reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Aprobado \u202eodazahceR"})
+    assert error_of(reply, 422)["details"][0]["field"] == "reason"
+    assert review["review_id"] in {open_one["review_id"] for open_one in official.get("/agencies/SEMOVI/reviews").body["reviews"]}
+
+
+def test_combining_characters_are_composed_so_a_file_named_on_a_mac_is_accepted(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen)
+    decomposed = "comprobante direccio\u0301n.pdf"  # what macOS file systems hand the browser
+    body = {"requirement": "comprobante_domicilio", "filename": decomposed, "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64}
+    assert citizen.post(f"/applications/{application_id}/documents", body).status_code == 201
+    [document] = citizen.get(f"/applications/{application_id}").body["documents"]
+    assert document["filename"] == "comprobante dirección.pdf"
+    zalgo = {**body, "filename": "ine" + "\u0301" * 30 + ".pdf"}
+    assert error_of(citizen.post(f"/applications/{application_id}/documents", zalgo), 422)["code"] == "invalid_filename"
+
+
+def test_full_width_digits_are_not_digits(aws: Aws) -> None:
+    citizen = aws.user()
+    reply = citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "０３１００"}})
+    assert error_of(reply, 422)["details"][0]["field"] == "data.codigo_postal"
+    sandbox = aws.anonymous().post("/sandbox/bank/pay", {"reference": "２６０１３０４０７２１５９３８６６１２３"})
+    assert error_of(sandbox, 404)["code"] == "unknown_reference"
+    assert citizen.get("/me").body["applications"] == []
