@@ -29,8 +29,8 @@ ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O
 ID_LENGTH = 10
 UPLOAD_URL_SECONDS = 900
 DOWNLOAD_URL_SECONDS = 300
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_FILENAME = re.compile(r"^[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch: ``$`` would let a trailing newline through
+_FILENAME = re.compile(r"[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}")
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
 
 
@@ -259,7 +259,7 @@ class Applications:
             raise ValidationFailed.field("requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement")
         requirement = requirements[code]
         filename = body.get("filename")
-        if not isinstance(filename, str) or not _FILENAME.match(filename) or filename.startswith(".") or ".." in filename:
+        if not isinstance(filename, str) or not _FILENAME.fullmatch(filename) or filename.startswith(".") or ".." in filename:
             raise ValidationFailed.field("filename", "must be a plain file name (letters, digits, spaces, - _ . ( ); at most 120 characters; no folders)", code="invalid_filename")
         content_type = body.get("content_type")
         if content_type not in requirement["content_types"]:
@@ -270,7 +270,7 @@ class Applications:
         if size > requirement["max_bytes"]:
             raise ValidationFailed.field("size", f"is {size} bytes; {code} accepts at most {requirement['max_bytes']} bytes", code="document_too_large")
         sha256 = body.get("sha256")
-        if not isinstance(sha256, str) or not _SHA256.match(sha256.lower()):
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
             raise ValidationFailed.field("sha256", "must be the file's SHA-256 as 64 hexadecimal characters", code="invalid_sha256")
         key = f"applications/{application.id}/{code}/{secrets.token_hex(8)}"
         now = iso(utcnow())

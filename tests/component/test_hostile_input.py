@@ -186,3 +186,28 @@ def test_full_width_digits_are_not_digits(aws: Aws) -> None:
     sandbox = aws.anonymous().post("/sandbox/bank/pay", {"reference": "２６０１３０４０７２１５９３８６６１２３"})
     assert error_of(sandbox, 404)["code"] == "unknown_reference"
     assert citizen.get("/me").body["applications"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("sha256", "a" * 64 + "\n", "invalid_sha256"),
+        ("filename", "ine.pdf\n", "invalid_filename"),
+        ("filename", "../../etc/passwd", "invalid_filename"),
+        ("filename", "..\\..\\windows\\win.ini", "invalid_filename"),
+        ("filename", "/etc/passwd", "invalid_filename"),
+        ("filename", ".htaccess", "invalid_filename"),
+        ("filename", "ine\u202efdp.exe", "invalid_text"),
+        ("filename", "ine\u0000.pdf", "invalid_text"),
+        ("filename", "ine.pdf\r\nX-Injected: 1", "invalid_filename"),
+        ("sha256", "ａ" * 64, "invalid_sha256"),
+    ],
+    ids=["sha256 + newline", "file name + newline", "traversal", "windows traversal", "absolute path", "dot file", "RTL override", "NUL", "header injection", "full-width hex"],
+)
+def test_document_names_and_hashes_are_checked_whole(aws: Aws, field: str, value: str, code: str) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen)
+    body = {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64, field: value}
+    error = error_of(citizen.post(f"/applications/{application_id}/documents", body), 422)
+    assert (error["code"], error["details"][0]["field"]) == (code, field)
+    assert citizen.get(f"/applications/{application_id}").body["documents"] == []
