@@ -211,3 +211,25 @@ def test_document_names_and_hashes_are_checked_whole(aws: Aws, field: str, value
     error = error_of(citizen.post(f"/applications/{application_id}/documents", body), 422)
     assert (error["code"], error["details"][0]["field"]) == (code, field)
     assert citizen.get(f"/applications/{application_id}").body["documents"] == []
+
+
+# --- path parameters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["²", "１", "9" * 5000, "-1", "1.0", "0x1", "%00", "1%0A"], ids=["superscript", "full-width", "5000 digits", "negative", "decimal", "hex", "NUL", "newline"])
+def test_a_version_that_is_not_a_plain_number_is_a_404(aws: Aws, version: str) -> None:
+    assert error_of(aws.anonymous().get(f"/procedures/licencia-conducir/versions/{version}"), 404)["code"] == "unknown_version"
+
+
+def test_a_procedure_code_that_cannot_exist_is_a_short_404(aws: Aws) -> None:
+    citizen = aws.user()
+    for code in ("a" * 3000, "\U0001f600" * 600, "LICENCIA-CONDUCIR", "licencia-conducir "):
+        error = error_of(citizen.post("/applications", {"procedure": code, "data": {}}), 404)
+        assert error["code"] == "unknown_procedure" and len(error["message"]) < 120, code
+    assert error_of(aws.anonymous().get("/procedures/" + "a" * 3000), 404)["code"] == "unknown_procedure"
+    assert citizen.get("/me").body["applications"] == []
+
+
+@pytest.mark.parametrize("path", ["/applications/..%2F..%2Fetc%2Fpasswd", "/applications/%00", "/applications/" + "Z" * 500, "/documents/..%2F..%2Fx", "/verify/%ED%A0%80abcdefghij"])
+def test_hostile_ids_in_the_path_are_404s(aws: Aws, path: str) -> None:
+    assert error_of(aws.user().get(path), 404)["code"].startswith("unknown_")
