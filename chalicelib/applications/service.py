@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
@@ -78,7 +79,8 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
     if not complete:
         schema.pop("required", None)
     problems = []
-    for error in Draft202012Validator(schema, format_checker=FORMATS).iter_errors(data):
+    # an empty registry: a form never fetches anything (the validator refuses references)
+    for error in Draft202012Validator(schema, format_checker=FORMATS, registry=Registry()).iter_errors(data):
         if error.validator == "required":
             for name in error.validator_value:
                 if name not in data:

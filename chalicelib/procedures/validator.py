@@ -23,6 +23,7 @@ from chalicelib.procedures.fees import FormulaError, formula_names
 
 Problem = dict[str, str]
 NUMERIC = ("integer", "number")
+REFERENCE_KEYWORDS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 
 
 class DefinitionInvalid(ValidationFailed):
@@ -98,6 +99,8 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         Draft202012Validator.check_schema(form)
     except SchemaError as error:
         yield {"path": _json_path(["form", *error.absolute_path]), "message": f"not a valid JSON Schema: {error.message}"}
+    for path in _references(form, ["form"]):
+        yield {"path": _json_path(path), "message": "a form is self-contained: references ($ref) are not allowed, write the field's rules in place"}
     for index, name in enumerate(form.get("required", [])):
         if name not in fields:
             yield {"path": f"$.form.required[{index}]", "message": f"requires {name!r}, which is not a field of the form"}
@@ -140,6 +143,18 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
             yield {"path": path, "message": "a payment step needs a fee above 0.00"}
 
     yield from _flow_problems(definition["start"], definition["steps"], "$")
+
+
+def _references(node: Any, path: list[Any]) -> Iterator[list[Any]]:
+    """Where a schema points elsewhere: validating it would fetch (or fail on) what it names."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in REFERENCE_KEYWORDS:
+                yield [*path, key]
+            yield from _references(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _references(value, [*path, index])
 
 
 def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:

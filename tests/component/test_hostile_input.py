@@ -7,7 +7,10 @@ luck); ``test_api_fuzz.py`` is the broad net over the whole OpenAPI description.
 
 from __future__ import annotations
 
+import copy
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +20,8 @@ from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.procedures.catalogue import Catalogue
 from tests.support.flows import draft, open_review, submitted_licence
 from tests.support.inprocess import Aws, Reply
+
+LICENCE = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
 
 
 def error_of(reply: Reply, status: int) -> dict[str, Any]:
@@ -233,3 +238,17 @@ def test_a_procedure_code_that_cannot_exist_is_a_short_404(aws: Aws) -> None:
 @pytest.mark.parametrize("path", ["/applications/..%2F..%2Fetc%2Fpasswd", "/applications/%00", "/applications/" + "Z" * 500, "/documents/..%2F..%2Fx", "/verify/%ED%A0%80abcdefghij"])
 def test_hostile_ids_in_the_path_are_404s(aws: Aws, path: str) -> None:
     assert error_of(aws.user().get(path), 404)["code"].startswith("unknown_")
+
+
+# --- procedure definitions (admins) ----------------------------------------------------------
+
+
+def test_a_form_that_points_elsewhere_is_never_published(aws: Aws) -> None:
+    admin = aws.user(username="admin.referencias", groups=("admin",))
+    definition = copy.deepcopy(LICENCE)
+    definition["code"] = "tramite-con-referencia"
+    definition["form"]["properties"]["domicilio"]["$ref"] = "http://169.254.169.254/latest/meta-data/"
+    report = admin.post("/procedures/validate", definition).body
+    assert report["valid"] is False and "$.form.properties.domicilio.$ref" in {problem["path"] for problem in report["problems"]}
+    assert error_of(admin.put("/procedures/tramite-con-referencia", definition), 422)["code"] == "invalid_definition"
+    assert aws.anonymous().get("/procedures/tramite-con-referencia").status_code == 404
