@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from chalicelib.core.ports import DocumentStore, WorkflowEngine
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
@@ -32,6 +33,7 @@ UPLOAD_URL_SECONDS = 900
 DOWNLOAD_URL_SECONDS = 300
 _SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch: ``$`` would let a trailing newline through
 _FILENAME = re.compile(r"[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}")
+MAX_FORM_BYTES = 64 * 1024
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
 
 
@@ -93,6 +95,14 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
             cause = error.cause.details[0]["message"] if isinstance(error.cause, ValidationFailed) else None
             problems.append({"field": field, "message": cause or error.message})
     return sorted({problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"])
+
+
+def _bounded(data: Mapping[str, Any]) -> None:
+    """Answers that fit the application's item (DynamoDB refuses items over 400 KB, which
+    a form with unbounded text fields could reach over a few PATCHes)."""
+    size = len(json.dumps(data, ensure_ascii=False).encode())
+    if size > MAX_FORM_BYTES:
+        raise PayloadTooLarge(f"data: the form answers take {size} bytes; at most {MAX_FORM_BYTES}", details=[{"field": "data", "message": f"at most {MAX_FORM_BYTES} bytes of answers"}])
 
 
 def _raise_problems(problems: list[dict[str, str]]) -> None:
@@ -220,6 +230,7 @@ class Applications:
         definition = procedure.definition
         data = body.get("data", {})
         _raise_problems(form_problems(definition["form"], data, complete=False))
+        _bounded(data)
         self._profiles.ensure(curp)
         now = iso(utcnow())
         application_id = new_application_id()
@@ -249,6 +260,7 @@ class Applications:
         data = _object(body).get("data")
         merged = {**(application.data or {}), **_object(data, "data")}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
+        _bounded(merged)
         self._transitions.record(application, principal.describe(), Change("application.updated", details={"fields": sorted(_object(data, "data"))}), fields={"data": merged})
         return application
 

@@ -252,3 +252,18 @@ def test_a_form_that_points_elsewhere_is_never_published(aws: Aws) -> None:
     assert report["valid"] is False and "$.form.properties.domicilio.$ref" in {problem["path"] for problem in report["problems"]}
     assert error_of(admin.put("/procedures/tramite-con-referencia", definition), 422)["code"] == "invalid_definition"
     assert aws.anonymous().get("/procedures/tramite-con-referencia").status_code == 404
+
+
+def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
+    admin = aws.user(username="admin.notas", groups=("admin",))
+    definition = copy.deepcopy(LICENCE)
+    definition["code"] = "tramite-con-notas"
+    for name in ("nota_uno", "nota_dos"):  # text fields without maxLength
+        definition["form"]["properties"][name] = {"type": "string", "title": name, "x-i18n": {"en": {"title": name}}}
+    assert admin.put("/procedures/tramite-con-notas", definition).status_code == 201
+    citizen = aws.user()
+    assert error_of(citizen.post("/applications", {"procedure": "tramite-con-notas", "data": {"nota_uno": "x" * 200_000}}), 413)["code"] == "payload_too_large"
+    application_id = draft(citizen, {"nota_uno": "x" * 40_000}, procedure="tramite-con-notas")
+    before = citizen.get(f"/applications/{application_id}").body
+    assert error_of(citizen.patch(f"/applications/{application_id}", {"data": {"nota_dos": "y" * 40_000}}), 413)["details"][0]["field"] == "data"
+    assert citizen.get(f"/applications/{application_id}").body == before
