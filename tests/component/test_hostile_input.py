@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ import pytest
 
 from chalicelib.core.observability import logger
 from chalicelib.identity.tokens import TokenVerifier
+from chalicelib.payments import signature
+from chalicelib.payments.reference import new_reference
 from chalicelib.procedures.catalogue import Catalogue
 from tests.support.flows import draft, open_review, submitted_licence
-from tests.support.inprocess import Aws, Reply
+from tests.support.inprocess import WEBHOOK_SECRET, Aws, Reply
 
 LICENCE = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
 
@@ -267,3 +270,28 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
     before = citizen.get(f"/applications/{application_id}").body
     assert error_of(citizen.patch(f"/applications/{application_id}", {"data": {"nota_dos": "y" * 40_000}}), 413)["details"][0]["field"] == "data"
     assert citizen.get(f"/applications/{application_id}").body == before
+
+
+# --- the bank's webhook (signed, so only a buggy or compromised bank gets this far) ------
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount": "１０１６.００"}, "amount"),
+        ({"amount": " 1016.00 "}, "amount"),
+        ({"amount": "1_016.00"}, "amount"),
+        ({"amount": "1e3"}, "amount"),
+        ({"amount": 1016.0}, "amount"),
+        ({"event_id": "evt-\ud800"}, "event_id"),
+        ({"event_id": "evt-\u0000-1"}, "event_id"),
+        ({"event_id": "evt-\u202e1"}, "event_id"),
+        ({"reference": "２６０１３０４０７２１５９３８６６１２３"}, "reference"),
+    ],
+    ids=["full-width amount", "padded amount", "underscored amount", "exponent", "JSON number", "lone surrogate id", "NUL id", "RTL id", "full-width reference"],
+)
+def test_a_signed_webhook_with_hostile_fields_is_a_422(aws: Aws, change: dict[str, Any], field: str) -> None:
+    reference = new_reference(date(2026, 1, 30))
+    raw = json.dumps({"event_id": "evt-hostil", "reference": reference, "amount": "1016.00", **change}).encode("utf-8", "surrogatepass")
+    reply = aws.anonymous().request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)})
+    assert error_of(reply, 422)["details"][0]["field"] == field
