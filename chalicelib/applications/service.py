@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 from referencing import Registry
 
 from chalicelib.applications import transitions as status
@@ -24,6 +24,7 @@ from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
+from chalicelib.procedures.validator import SchemaValidator
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Credential, Entity, ProcedureVersion, Profile, Review
 
@@ -82,7 +83,7 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
         schema.pop("required", None)
     problems = []
     # an empty registry: a form never fetches anything (the validator refuses references)
-    for error in Draft202012Validator(schema, format_checker=FORMATS, registry=Registry()).iter_errors(data):
+    for error in SchemaValidator(schema, format_checker=FORMATS, registry=Registry()).iter_errors(data):
         if error.validator == "required":
             for name in error.validator_value:
                 if name not in data:

@@ -8,14 +8,15 @@ the compiler, let alone ``create_state_machine``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import SchemaError, ValidationError
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.procedures import rules
@@ -42,9 +43,40 @@ def definition_schema() -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=1024)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema ``pattern`` read as the spec (ECMA-262) reads it, not as Python does:
+    ``$`` is the end of the text (Python's also matches before a final newline, so
+    ``"abc\\n"`` passed ``^[a-z]{3}$``: a line break in a state machine's name, in a postal
+    code) and ``\\d``/``\\w`` are ASCII (Python's took "１０１６.００" for money)."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("(?!\\n)")
+        out.append(char)
+    return re.compile("".join(out), re.ASCII)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 whose ``pattern`` (``propertyNames`` patterns included) means what the spec says
+SchemaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @lru_cache(maxsize=1)
-def _schema_validator() -> Draft202012Validator:
-    return Draft202012Validator(definition_schema())
+def _schema_validator() -> Any:
+    return SchemaValidator(definition_schema())
 
 
 def validate_definition(definition: Any) -> list[Problem]:
