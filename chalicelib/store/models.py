@@ -190,6 +190,8 @@ ENTITIES: tuple[type[Entity], ...] = (
 
 def bind_models(table_name: str, region: str, host: str | None) -> None:
     """Point every model at the table; drops cached connections (tests rebind freely)."""
+    global _transactions
+    _transactions = None
     _TableMeta.table_name = table_name
     _TableMeta.region = region
     _TableMeta.host = host
@@ -199,9 +201,19 @@ def bind_models(table_name: str, region: str, host: str | None) -> None:
         index._connection = None  # type: ignore[attr-defined]
 
 
+_transactions: Connection | None = None
+
+
 def transaction() -> TransactWrite:
-    """A write transaction on the bound table's connection."""
-    return TransactWrite(connection=Connection(region=_TableMeta.region, host=_TableMeta.host))
+    """A write transaction on the bound table's connection.
+
+    The connection is kept (until ``bind_models``): a new one per transaction built a new
+    botocore session and client every time, ~100 ms of CPU per write.
+    """
+    global _transactions
+    if _transactions is None:
+        _transactions = Connection(region=_TableMeta.region, host=_TableMeta.host, max_retry_attempts=_TableMeta.max_retry_attempts, max_pool_connections=_TableMeta.max_pool_connections)
+    return TransactWrite(connection=_transactions)
 
 
 def table_schema() -> dict[str, Any]:
