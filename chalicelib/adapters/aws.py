@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
@@ -25,8 +25,14 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 _THROTTLING = {"ThrottlingException", "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "InternalServerError"}
 
 
-def client(service: str, settings: Settings) -> Any:
-    return boto3.session.Session().client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=_CONFIG)
+# Publishing an SMS is not idempotent: botocore retrying a publish whose answer was slow
+# sent the citizen the same text twice (the load test saw it).  One attempt, a patient
+# read, and a lost answer is logged as not sent.
+_SMS_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=60))
+
+
+def client(service: str, settings: Settings, config: Config = _CONFIG) -> Any:
+    return boto3.session.Session().client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=config)
 
 
 def _error_code(error: ClientError) -> str:
@@ -88,7 +94,7 @@ class StepFunctionsEngine:
 
 class SnsSms:
     def __init__(self, settings: Settings) -> None:
-        self._sns = client("sns", settings)
+        self._sns = client("sns", settings, _SMS_CONFIG)
 
     def send(self, phone: str, text: str) -> str:
         try:
@@ -99,6 +105,8 @@ class SnsSms:
             )
         except ClientError as error:
             raise DeliveryFailed(_error_code(error)) from error
+        except BotoCoreError as error:  # no answer: maybe sent, maybe not; never sent twice
+            raise DeliveryFailed(type(error).__name__) from error
         return str(response["MessageId"])
 
 
