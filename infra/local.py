@@ -57,18 +57,20 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     from moto.moto_api._internal import moto_api_backend
     from moto.server import ThreadedMotoServer
 
-    from infra import lambda_adapter, moto_fidelity
+    from infra import lambda_adapter, moto_fidelity, moto_speed
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     lambda_adapter.install()
     moto_fidelity.serialize_dynamodb_writes()
+    moto_speed.install()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=verbose)
     moto.start()
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
 
     import app as application
     from chalicelib.core import container as composition
+    from chalicelib.store.models import connect as connect_models
     from infra.provision import Provisioner
     from infra.sandbox import register_sandbox
     from infra.seed import create_users, publish_procedures
@@ -89,6 +91,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     composition.reset()
     register_sandbox(application.app)
     publish_procedures()
+    connect_models()
     create_users(provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
 
     config = {
