@@ -16,6 +16,7 @@ from urllib.parse import quote
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ConnectionError as BotoCoreConnectionError
 
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
@@ -26,8 +27,9 @@ _THROTTLING = {"ThrottlingException", "TooManyRequestsException", "ProvisionedTh
 
 
 # Publishing an SMS is not idempotent: botocore retrying a publish whose answer was slow
-# sent the citizen the same text twice (the load test saw it).  One attempt, a patient
-# read, and a lost answer is logged as not sent.
+# sent the citizen the same text twice (the load test saw it).  Only a request that never
+# left (no connection) is tried again; a lost answer is logged as not sent.
+SMS_CONNECT_ATTEMPTS = 3
 _SMS_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=60))
 
 
@@ -97,17 +99,22 @@ class SnsSms:
         self._sns = client("sns", settings, _SMS_CONFIG)
 
     def send(self, phone: str, text: str) -> str:
-        try:
-            response = self._sns.publish(
-                PhoneNumber=phone,
-                Message=text,
-                MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-            )
-        except ClientError as error:
-            raise DeliveryFailed(_error_code(error)) from error
-        except BotoCoreError as error:  # no answer: maybe sent, maybe not; never sent twice
-            raise DeliveryFailed(type(error).__name__) from error
-        return str(response["MessageId"])
+        for attempt in range(1, SMS_CONNECT_ATTEMPTS + 1):
+            try:
+                response = self._sns.publish(
+                    PhoneNumber=phone,
+                    Message=text,
+                    MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+                )
+                return str(response["MessageId"])
+            except ClientError as error:
+                raise DeliveryFailed(_error_code(error)) from error
+            except BotoCoreConnectionError as error:  # the request never left: safe to try again
+                if attempt == SMS_CONNECT_ATTEMPTS:
+                    raise DeliveryFailed(type(error).__name__) from error
+            except BotoCoreError as error:  # sent but unanswered: maybe delivered; never sent twice
+                raise DeliveryFailed(type(error).__name__) from error
+        raise AssertionError("unreachable")
 
 
 class KmsSigner:

@@ -1,13 +1,14 @@
-"""Sending an SMS is not idempotent: it is tried once, and an unanswered publish is a
-``DeliveryFailed`` (logged as not sent) rather than a retry that texts the citizen twice
-or an exception after the change it announces was committed."""
+"""Sending an SMS is not idempotent: a publish that was sent is never sent again (an
+unanswered one is a ``DeliveryFailed``, logged as not sent, rather than a retry that
+texts the citizen twice or an exception after the change it announces was committed);
+one that never left, for want of a connection, is tried again."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from botocore.exceptions import ReadTimeoutError
+from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from chalicelib.adapters.aws import SnsSms
 from chalicelib.core.container import container
@@ -32,3 +33,19 @@ def test_an_unanswered_publish_is_a_delivery_failure(aws: Aws, monkeypatch: pyte
     with pytest.raises(DeliveryFailed):
         sms.send("+525512345678", "Ventanilla: prueba")
     assert len(calls) == 1
+
+
+def test_a_publish_that_never_left_is_tried_again(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    sms = SnsSms(container().settings)
+    calls: list[Any] = []
+    publish = sms._sns.publish
+
+    def refused_once(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise ConnectTimeoutError(endpoint_url="http://sns")
+        return publish(**kwargs)
+
+    monkeypatch.setattr(sms._sns, "publish", refused_once)
+    assert sms.send("+525512345678", "Ventanilla: prueba")
+    assert len(calls) == 2
