@@ -310,6 +310,12 @@ class Applications:
         return {"requirement": requirement, "filename": record["filename"], "content_type": record["content_type"], "url": url, "expires_in": DOWNLOAD_URL_SECONDS}
 
     def submit(self, principal: Principal, application_id: str) -> Application:
+        recorded = self.owned(principal, application_id)
+        if recorded.status == status.SUBMITTED and recorded.execution_name:
+            # A repeat of a submit that was recorded: the first attempt may have died (or
+            # timed out) between recording it and starting the workflow, which would leave
+            # the application submitted for ever.  Starting is idempotent (the name is fixed).
+            self.start_workflow(recorded)
         application = self._editable(principal, application_id)
         definition = self.definition(application)
         _raise_problems(form_problems(definition["form"], application.data or {}, complete=True))

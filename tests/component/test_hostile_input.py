@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
+from chalicelib.core.container import container
 from chalicelib.core.observability import logger
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.payments import signature
 from chalicelib.payments.reference import new_reference
 from chalicelib.procedures.catalogue import Catalogue
-from tests.support.flows import draft, open_review, submitted_licence
+from tests.support.flows import draft, open_review, status_of, submitted_licence, upload, wait_status
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, Reply
 
 LICENCE = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
@@ -295,3 +296,26 @@ def test_a_signed_webhook_with_hostile_fields_is_a_422(aws: Aws, change: dict[st
     raw = json.dumps({"event_id": "evt-hostil", "reference": reference, "amount": "1016.00", **change}).encode("utf-8", "surrogatepass")
     reply = aws.anonymous().request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)})
     assert error_of(reply, 422)["details"][0]["field"] == field
+
+
+# --- faults --------------------------------------------------------------------------------
+
+
+def test_a_submit_that_died_before_its_workflow_started_is_healed_by_the_clients_retry(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen)
+    upload(citizen, application_id, "identificacion")
+    upload(citizen, application_id, "comprobante_domicilio")
+    engine = container().engine
+    start = engine.start
+
+    def dies_once(*args: Any) -> str:
+        monkeypatch.setattr(engine, "start", start)
+        raise TimeoutError("the function timed out after recording the submit")
+
+    monkeypatch.setattr(engine, "start", dies_once)
+    assert error_of(citizen.post(f"/applications/{application_id}/submit"), 500)["code"] == "internal_error"
+    assert status_of(citizen, application_id)["status"] == "submitted"  # recorded, but no workflow yet
+    again = citizen.post(f"/applications/{application_id}/submit")
+    assert error_of(again, 409)["code"] == "not_editable"  # as documented for a second attempt...
+    assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"  # ...which started the workflow
