@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck workflows validate bench clean
+.PHONY: run test lint typecheck workflows validate bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ workflows: $(STAMP)  ## recompile workflows/*.json into their committed .asl.jso
 
 validate: $(STAMP)  ## make validate FILE=my-procedure.json
 	$(BIN)/python -m chalicelib.procedures.cli validate $(FILE)
+
+load: $(STAMP)  ## N citizens at once against the local stack (default 200): make load N=50
+	$(BIN)/python -m bench.load $(if $(N),--citizens $(N))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
