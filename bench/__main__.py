@@ -272,6 +272,7 @@ def run(quick: bool) -> dict[str, Any]:
     log("starting the embedded stack")
     from infra import local
 
+    os.environ["SMS_QUIET_HOURS"] = "off"  # the SMS are sent, and so counted in the cost, whatever the hour
     stack = local.start(legal_day_seconds="60")
     results: dict[str, Any] = {"machine": machine()}
     try:
@@ -317,9 +318,9 @@ def run(quick: bool) -> dict[str, Any]:
         calls.uninstall()
 
     log("phase 5: cold start (import time) and the Lambda package")
-    imports = coldstart.import_time()
-    results["import"] = asdict(imports)
-    results["package"] = asdict(coldstart.build_package())
+    package = coldstart.build_package()
+    results["package"] = asdict(package)
+    results["import"] = asdict(coldstart.import_time(coldstart.PACKAGE)) if not package.error else None
     results["seconds"] = time.monotonic() - started
     return results
 
@@ -384,14 +385,21 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
     out.append("| measure | value | budget |")
     out.append("|---|---|---|")
-    verdict = "met" if imports["total_ms"] <= BUDGETS["import_ms"] else "**missed**"
-    out.append(f"| `python -X importtime -c 'import app'` (median of {len(imports['runs_ms'])} fresh processes) | {imports['total_ms']:.0f} ms | {verdict} (≤ {BUDGETS['import_ms']:.0f} ms) |")
-    out.append("| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |")
+    if imports:
+        verdict = "met" if imports["total_ms"] <= BUDGETS["import_ms"] else "**missed**"
+        out.append(
+            f"| `python -X importtime -c 'import app'` in the unpacked package, fastest of {len(imports['runs_ms'])} fresh processes (median; load average then) "
+            f"| {imports['total_ms']:.0f} ms ({imports['median_ms']:.0f} ms; {imports['load_average']:.1f}) | {verdict} (≤ {BUDGETS['import_ms']:.0f} ms) |"
+        )
+        out.append("| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |")
     if package["error"]:
         out.append(f"| Lambda package (zip) | not built: {package['error']} | |")
     else:
         verdict = "met" if package["zipped_bytes"] <= BUDGETS["package_bytes"] else "**missed**"
-        out.append(f"| Lambda package (zip) | {package['zipped_bytes'] / 1e6:.2f} MB ({package['unzipped_bytes'] / 1e6:.1f} MB unzipped) | {verdict} (≤ 5 MB) |")
+        out.append(
+            f"| Lambda package (zip), with the bytecode of the {package['compiled']} modules a cold start imports "
+            f"| {package['zipped_bytes'] / 1e6:.2f} MB ({package['unzipped_bytes'] / 1e6:.1f} MB unzipped) | {verdict} (≤ 5 MB) |"
+        )
         out.append("| biggest parts (zipped) | " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in package["biggest"][:5]) + " | |")
     out.append("")
     out.append(f"Cost per application, counted in the run ({cost.PRICES_AS_OF})")

@@ -61,6 +61,10 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # moto's ASL interpreter logs an error for every path a Choice's IsPresent finds
+        # missing (the Start router asks for $.resume_at on every execution); a failed
+        # execution still shows in its history and in the application's audit.
+        logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
     lambda_adapter.install()
     moto_fidelity.serialize_dynamodb_writes()
     moto_speed.install()

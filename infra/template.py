@@ -58,7 +58,7 @@ from chalice.utils import UI, OSUtils
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from infra import stack
+from infra import bytecode, stack
 
 ROOT = stack.ROOT
 TEMPLATE = "sam.json"
@@ -207,6 +207,7 @@ def build(stage: str, out: Path, offline: bool = False) -> dict[str, Any]:
     merge_template.write_text(json.dumps(extras(stage), indent=1, sort_keys=True), "utf-8")
     config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name=stage)
     _packager(config, merge_template, offline).package_app(config, str(out), stage)
+    bytecode.add_cold_start_bytecode(out / "deployment.zip")
     template: dict[str, Any] = json.loads((out / TEMPLATE).read_text("utf-8"))
     check(template)
     return template
