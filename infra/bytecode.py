@@ -25,7 +25,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-RUNTIME = (3, 11)  # the functions' runtime, python3.11 (.chalice/config.json)
+RUNTIME = (3, 11)  # the functions' runtime: Chalice takes the building Python's (python3.11 here and in CI)
 TASK_ROOT = "/var/task"
 # What Lambda sets in the environment (plus the app's settings) for an import that
 # takes the same paths as a cold start: without LAMBDA_TASK_ROOT the X-Ray SDK believes
