@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck workflows validate bench screenshots clean template deploy deploy-plan destroy
+.PHONY: run test lint typecheck workflows validate bench load screenshots clean template deploy deploy-plan destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ destroy:  ## make destroy STAGE=prod: delete the stack (records, documents, keys
 
 bench: $(STAMP)  ## measure on the embedded stack (127.0.0.1 only, < 5 min) and print the table
 	$(BIN)/python -m bench
+
+load: $(STAMP)  ## N citizens at once against the local stack (default 200): make load N=50
+	$(BIN)/python -m bench.loadtest $(if $(N),--citizens $(N))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

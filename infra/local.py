@@ -56,19 +56,21 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
 
     from moto.moto_api._internal import moto_api_backend
 
-    from infra import lambda_adapter, moto_fidelity
+    from infra import lambda_adapter, moto_fidelity, moto_speed
     from infra.moto_server import MotoServer
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
     lambda_adapter.install()
     moto_fidelity.serialize_dynamodb_writes()
+    moto_speed.install()
     moto = MotoServer("127.0.0.1", moto_port)
     moto.start()
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
 
     import app as application
     from chalicelib.core import container as composition
+    from chalicelib.store.models import connect as connect_models
     from infra.provision import Provisioner
     from infra.sandbox import register_sandbox
     from infra.seed import create_users, publish_procedures
@@ -84,6 +86,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     composition.reset()
     register_sandbox(application.app)
     publish_procedures()
+    connect_models()
     create_users(provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
 
     config = {

@@ -29,6 +29,12 @@ DEMO_USERS = (
     DemoUser("LOPA100315HJCPRNA7", "Andrés López Pérez", "+525511112222"),
     DemoUser("oficial.semovi", "Laura Díaz (SEMOVI)", "+525500000001", ("official-SEMOVI",)),
     DemoUser("supervisora.semovi", "Marta Ruiz (SEMOVI)", "+525500000002", ("official-SEMOVI", "supervisor-SEMOVI")),
+    DemoUser("oficial.dumun", "Rocío Vega (Desarrollo Urbano)", "+525500000003", ("official-DUMUN",)),
+    DemoUser("oficial.pcmun", "Héctor Salas (Protección Civil)", "+525500000004", ("official-PCMUN",)),
+    DemoUser("oficial.se", "Sofía Lara (Economía)", "+525500000005", ("official-SE",)),
+    DemoUser("oficial.sat", "Iván Ortega (SAT)", "+525500000006", ("official-SAT",)),
+    DemoUser("oficial.imss", "Paola Núñez (IMSS)", "+525500000007", ("official-IMSS",)),
+    DemoUser("oficial.municipio", "Tomás Reyes (Municipio)", "+525500000008", ("official-MUNICIPIO",)),
     DemoUser("admin", "Administración Ventanilla", "+525500000009", ("admin",)),
 )
 

@@ -113,6 +113,7 @@ def per_thread_request(app: Any) -> None:
 
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # socketserver's 5 reset connections when a few hundred clients arrive at once
 
     def __init__(self, address: tuple[str, int], app: Any, config: dict[str, Any], verbose: bool = False) -> None:
         super().__init__(address, Handler)

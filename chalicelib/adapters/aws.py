@@ -17,6 +17,7 @@ from urllib.parse import quote
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ConnectionError as BotoCoreConnectionError
 
 from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
@@ -31,7 +32,7 @@ _session: botocore.session.Session | None = None
 _session_lock = threading.Lock()
 
 
-def client(service: str, settings: Settings) -> Any:
+def client(service: str, settings: Settings, config: Config = _CONFIG) -> Any:
     """A botocore client from the process's one session.
 
     botocore, not boto3: the adapters use nothing boto3 adds, and importing boto3 (with
@@ -43,7 +44,7 @@ def client(service: str, settings: Settings) -> Any:
     with _session_lock:
         if _session is None:
             _session = botocore.session.get_session()
-        return _session.create_client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=_CONFIG)
+        return _session.create_client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=config)
 
 
 def reset() -> None:
@@ -59,6 +60,13 @@ def read_parameter(settings: Settings, name: str) -> str:
 
 def read_secret(settings: Settings, secret_id: str) -> str:
     return str(client("secretsmanager", settings).get_secret_value(SecretId=secret_id)["SecretString"])
+
+
+# Publishing an SMS is not idempotent: botocore retrying a publish whose answer was slow
+# sent the citizen the same text twice (the load test saw it).  Only a request that never
+# left (no connection) is tried again; a lost answer is logged as not sent.
+SMS_CONNECT_ATTEMPTS = 3
+_SMS_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=60))
 
 
 def _error_code(error: ClientError) -> str:
@@ -136,20 +144,30 @@ class StepFunctionsEngine:
 
 class SnsSms:
     def __init__(self, settings: Settings) -> None:
-        self._sns = client("sns", settings)
+        self._sns = client("sns", settings, _SMS_CONFIG)
 
     def send(self, phone: str, text: str) -> str:
-        try:
-            response = self._sns.publish(
-                PhoneNumber=phone,
-                Message=text,
-                MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-            )
-        except ClientError as error:
-            observability.sms_failed()
-            raise DeliveryFailed(_error_code(error)) from error
-        observability.sms_sent(text)
-        return str(response["MessageId"])
+        for attempt in range(1, SMS_CONNECT_ATTEMPTS + 1):
+            try:
+                response = self._sns.publish(
+                    PhoneNumber=phone,
+                    Message=text,
+                    MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+                )
+            except ClientError as error:
+                observability.sms_failed()
+                raise DeliveryFailed(_error_code(error)) from error
+            except BotoCoreConnectionError as error:  # the request never left: safe to try again
+                if attempt == SMS_CONNECT_ATTEMPTS:
+                    observability.sms_failed()
+                    raise DeliveryFailed(type(error).__name__) from error
+                continue
+            except BotoCoreError as error:  # sent but unanswered: maybe delivered; never sent twice
+                observability.sms_failed()
+                raise DeliveryFailed(type(error).__name__) from error
+            observability.sms_sent(text)
+            return str(response["MessageId"])
+        raise AssertionError("unreachable")
 
 
 class KmsSigner:

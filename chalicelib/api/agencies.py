@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, idempotent, json_body, json_response, principal_of
@@ -19,4 +21,11 @@ def review_queue(agency: str) -> Response:
 @agencies.route("/reviews/{review_id}/decision", methods=["POST"])
 def decide_review(review_id: str) -> Response:
     request = agencies.current_request
-    return json_response(idempotent(request, "decision", lambda: container().reviews.decide(principal_of(request), review_id, json_body(request))))
+    services = container()
+
+    def decide() -> dict[str, Any]:
+        decided = services.reviews.decide(principal_of(request), review_id, json_body(request))
+        # the documented answer carries the application's status once the decision is recorded
+        return {**decided, "status": services.applications.load(decided["application_id"]).status}
+
+    return json_response(idempotent(request, "decision", decide))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalice import Response
@@ -13,6 +14,7 @@ from chalicelib.procedures.validator import definition_schema, validate_definiti
 from chalicelib.store.models import ProcedureVersion
 
 procedures = ApiBlueprint(__name__)
+VERSION = re.compile(r"[0-9]{1,9}")
 
 
 def summary(procedure: ProcedureVersion) -> dict[str, Any]:
@@ -47,7 +49,7 @@ def get_procedure(code: str) -> Response:
 
 @procedures.route("/procedures/{code}/versions/{version}", methods=["GET"])
 def get_procedure_version(code: str, version: str) -> Response:
-    if not version.isdigit():
+    if not VERSION.fullmatch(version):  # ASCII digits only: "²" and "１" are digits to str.isdigit
         raise NotFound(f"procedure {code!r} has no version {version!r}", code="unknown_version")
     return json_response(detail(container().catalogue.get(code, int(version))), headers={"Cache-Control": "public, max-age=86400"})
 

@@ -34,6 +34,7 @@ from chalicelib.core.ports import TaskGone, WorkflowEngine, resume_quietly
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
+from chalicelib.notifications.service import local_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Entity, Review
@@ -256,7 +257,10 @@ class Reviews:
             details = {"review_id": review.id, "step": review.step, "agency": review.agency, "deadline": review.deadline, **turn}
             try:
                 if decision == "approve":
-                    change = Change("review.approved", reason=reason, details=details)
+                    # One agency's approval is news when others still review (parallel steps);
+                    # the last approval is told by the next step's own message (payment, issue).
+                    others = any(entry["state"] != "closed" for step, entry in (application.reviews or {}).items() if step != review.step)
+                    change = Change("review.approved", reason=reason, details=details, notify="approved" if others else None, notify_values={"agency": review.agency})
                     self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_update=[close])
                     return {"decision": decision}
                 if decision == "reject":
@@ -302,7 +306,12 @@ class Reviews:
         )
 
     def _warn(self, application: Application, step_id: str, review: Review, key: str) -> dict[str, Any]:
-        change = Change("review.deadline_warning", details={"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline})
+        change = Change(
+            "review.deadline_warning",
+            details={"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline},
+            notify="review_near_deadline",
+            notify_values={"agency": review.agency, "deadline": local_date(review.deadline)},
+        )
         if self._transitions.record(application, SYSTEM, change, also_update=[(review, [Review.warned.set(1)], Review.warned == 0)], key=key):
             self._alert_agency(review.agency, application, review)
         return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}

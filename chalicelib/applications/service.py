@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, Forbidden, Gone, NotFound, TransientFailure, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, TransientFailure, ValidationFailed
 from chalicelib.core.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
@@ -25,6 +26,7 @@ from chalicelib.notifications.subscriptions import view as subscription_view
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
+from chalicelib.procedures.validator import schema_validator_class
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Credential, Entity, ProcedureVersion, Profile, Review
 
@@ -33,8 +35,9 @@ ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O
 ID_LENGTH = 10
 UPLOAD_URL_SECONDS = 900
 DOWNLOAD_URL_SECONDS = 300
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_FILENAME = re.compile(r"^[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch: ``$`` would let a trailing newline through
+_FILENAME = re.compile(r"[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}")
+MAX_FORM_BYTES = 64 * 1024
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
 
 
@@ -93,9 +96,10 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
     if not complete:
         schema.pop("required", None)
     problems = []
-    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
-    for error in Draft202012Validator(schema, format_checker=_formats()).iter_errors(data):
+    # an empty registry: a form never fetches anything (the validator refuses references)
+    for error in schema_validator_class()(schema, format_checker=_formats(), registry=Registry()).iter_errors(data):
         if error.validator == "required":
             for name in error.validator_value:
                 if name not in data:
@@ -108,6 +112,14 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
             cause = error.cause.details[0]["message"] if isinstance(error.cause, ValidationFailed) else None
             problems.append({"field": field, "message": cause or error.message})
     return sorted({problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"])
+
+
+def _bounded(data: Mapping[str, Any]) -> None:
+    """Answers that fit the application's item (DynamoDB refuses items over 400 KB, which
+    a form with unbounded text fields could reach over a few PATCHes)."""
+    size = len(json.dumps(data, ensure_ascii=False).encode())
+    if size > MAX_FORM_BYTES:
+        raise PayloadTooLarge(f"data: the form answers take {size} bytes; at most {MAX_FORM_BYTES}", details=[{"field": "data", "message": f"at most {MAX_FORM_BYTES} bytes of answers"}])
 
 
 def _raise_problems(problems: list[dict[str, str]]) -> None:
@@ -247,6 +259,7 @@ class Applications:
         definition = procedure.definition
         data = body.get("data", {})
         _raise_problems(form_problems(definition["form"], data, complete=False))
+        _bounded(data)
         self._profiles.ensure(curp)
         now = iso(utcnow())
         application_id = new_application_id()
@@ -277,6 +290,7 @@ class Applications:
         data = _object(body).get("data")
         merged = {**(application.data or {}), **_object(data, "data")}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
+        _bounded(merged)
         self._transitions.record(application, principal.describe(), Change("application.updated", details={"fields": sorted(_object(data, "data"))}), fields={"data": merged})
         return application
 
@@ -285,11 +299,11 @@ class Applications:
         body = _object(body)
         requirements = {requirement["code"]: requirement for requirement in self.definition(application)["requirements"]}
         code = body.get("requirement")
-        if code not in requirements:
+        if not isinstance(code, str) or code not in requirements:
             raise ValidationFailed.field("requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement")
         requirement = requirements[code]
         filename = body.get("filename")
-        if not isinstance(filename, str) or not _FILENAME.match(filename) or filename.startswith(".") or ".." in filename:
+        if not isinstance(filename, str) or not _FILENAME.fullmatch(filename) or filename.startswith(".") or ".." in filename:
             raise ValidationFailed.field("filename", "must be a plain file name (letters, digits, spaces, - _ . ( ); at most 120 characters; no folders)", code="invalid_filename")
         content_type = body.get("content_type")
         if content_type not in requirement["content_types"]:
@@ -300,7 +314,7 @@ class Applications:
         if size > requirement["max_bytes"]:
             raise ValidationFailed.field("size", f"is {size} bytes; {code} accepts at most {requirement['max_bytes']} bytes", code="document_too_large")
         sha256 = body.get("sha256")
-        if not isinstance(sha256, str) or not _SHA256.match(sha256.lower()):
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
             raise ValidationFailed.field("sha256", "must be the file's SHA-256 as 64 hexadecimal characters", code="invalid_sha256")
         key = f"applications/{application.id}/{code}/{secrets.token_hex(8)}"
         now = iso(utcnow())
@@ -327,6 +341,12 @@ class Applications:
         return {"requirement": requirement, "filename": record["filename"], "content_type": record["content_type"], "url": url, "expires_in": DOWNLOAD_URL_SECONDS}
 
     def submit(self, principal: Principal, application_id: str) -> Application:
+        recorded = self.owned(principal, application_id)
+        if recorded.status == status.SUBMITTED and recorded.execution_name:
+            # A repeat of a submit that was recorded: the first attempt may have died (or
+            # timed out) between recording it and starting the workflow, which would leave
+            # the application submitted for ever.  Starting is idempotent (the name is fixed).
+            self.start_workflow(recorded)
         application = self._editable(principal, application_id)
         definition = self.definition(application)
         _raise_problems(form_problems(definition["form"], application.data or {}, complete=True))

@@ -7,9 +7,10 @@ paid exactly once (a conditional write) and resumes the workflow.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -29,6 +30,7 @@ from chalicelib.store import keys
 from chalicelib.store.models import Application, Payment
 
 logger = Logger(child=True)
+_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
 PENDING, PAID = "pending", "paid"
 Once = Callable[[str, str, Any, Callable[[], Any]], Any]
 DEFAULT_EXPIRY_DAYS = 30
@@ -179,18 +181,14 @@ def _webhook_body(raw_body: bytes) -> dict[str, Any]:
         raise ValidationFailed.field("body", "must be JSON") from None
     if not isinstance(body, dict):
         raise ValidationFailed.field("body", "must be a JSON object")
-    if not isinstance(body.get("event_id"), str) or not 1 <= len(body["event_id"]) <= 100:
-        raise ValidationFailed.field("event_id", "is required: the bank's unique id of this notification")
+    event_id = body.get("event_id")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 100 or not (event_id.isascii() and event_id.isprintable()):
+        raise ValidationFailed.field("event_id", "is required: the bank's unique id of this notification (1 to 100 printable ASCII characters)")
     if not is_valid_reference(body.get("reference")):
         raise ValidationFailed.field("reference", "must be a 20-digit línea de captura with valid check digits", code="invalid_reference")
     if body.get("currency", "MXN") != "MXN":
         raise ValidationFailed.field("currency", "must be MXN", code="unsupported_currency")
-    if not isinstance(body.get("amount"), str):
+    # ASCII digits only: Decimal() would also read "１０１６.００", " 1016.00 " or "1_016.00"
+    if not isinstance(body.get("amount"), str) or not _AMOUNT.fullmatch(body["amount"]):
         raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"')
-    try:
-        amount = Decimal(body["amount"])
-    except InvalidOperation:
-        raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"') from None
-    if not amount.is_finite():
-        raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"')
-    return {"event_id": body["event_id"], "reference": body["reference"], "amount": amount}
+    return {"event_id": event_id, "reference": body["reference"], "amount": Decimal(body["amount"])}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -23,6 +24,8 @@ from chalicelib.procedures.compiler import compile_definition, render, substitut
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store import keys
 from chalicelib.store.models import ProcedureVersion, transaction
+
+CODE = re.compile(r"[a-z][a-z0-9-]{2,40}")  # as procedure.schema.json's code
 
 
 def state_machine_name(stage: str, code: str, version: int) -> str:
@@ -45,6 +48,9 @@ class Catalogue:
         return list(ProcedureVersion.query(keys.CATALOG_PK))
 
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
+        if not isinstance(code, str) or not CODE.fullmatch(code):
+            # no such code can be published; and an unbounded one would overflow the table's sort key
+            raise NotFound(f"there is no procedure {code[:60]!r}" if isinstance(code, str) else "there is no such procedure", code="unknown_procedure")
         if version is not None:
             return _version(code, version)
         try:

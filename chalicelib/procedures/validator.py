@@ -8,6 +8,7 @@ the compiler, let alone ``create_state_machine``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -21,9 +22,10 @@ from chalicelib.procedures.fees import FormulaError, formula_names
 
 Problem = dict[str, str]
 NUMERIC = ("integer", "number")
+REFERENCE_KEYWORDS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
+    pass
 
 
 class DefinitionInvalid(ValidationFailed):
@@ -42,11 +44,45 @@ def definition_schema() -> dict[str, Any]:
     return schema
 
 
-@lru_cache(maxsize=1)
-def _schema_validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # on first use: ~100 ms no cold start needs
+@lru_cache(maxsize=1024)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema ``pattern`` read as the spec (ECMA-262) reads it, not as Python does:
+    ``$`` is the end of the text (Python's also matches before a final newline, so
+    ``"abc\\n"`` passed ``^[a-z]{3}$``: a line break in a state machine's name, in a postal
+    code) and ``\\d``/``\\w`` are ASCII (Python's took "１０１６.００" for money)."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("(?!\\n)")
+        out.append(char)
+    return re.compile("".join(out), re.ASCII)
 
-    return Draft202012Validator(definition_schema())
+
+@lru_cache(maxsize=1)
+def schema_validator_class() -> Any:
+    """Draft 2020-12 whose ``pattern`` (``propertyNames`` patterns included) means what the
+    spec says.  Built on first use: jsonschema costs ~100 ms no cold start needs."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
+
+    def pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})
+
+
+@lru_cache(maxsize=1)
+def _schema_validator() -> Any:
+    return schema_validator_class()(definition_schema())
 
 
 def _schema_error() -> type[Exception]:
@@ -107,6 +143,8 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         _schema_validator().check_schema(form)
     except _schema_error() as error:
         yield {"path": _json_path(["form", *error.absolute_path]), "message": f"not a valid JSON Schema: {error.message}"}
+    for path in _references(form, ["form"]):
+        yield {"path": _json_path(path), "message": "a form is self-contained: references ($ref) are not allowed, write the field's rules in place"}
     for index, name in enumerate(form.get("required", [])):
         if name not in fields:
             yield {"path": f"$.form.required[{index}]", "message": f"requires {name!r}, which is not a field of the form"}
@@ -150,6 +188,18 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
 
     yield from _flow_problems(definition["start"], definition["steps"], "$")
     yield from templates.definition_problems(definition)
+
+
+def _references(node: Any, path: list[Any]) -> Iterator[list[Any]]:
+    """Where a schema points elsewhere: validating it would fetch (or fail on) what it names."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in REFERENCE_KEYWORDS:
+                yield [*path, key]
+            yield from _references(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _references(value, [*path, index])
 
 
 def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:

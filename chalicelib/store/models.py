@@ -206,7 +206,7 @@ def bind_models(table_name: str, region: str, host: str | None) -> None:
     for model in {*ENTITIES, *_subclasses(Entity)}:
         model._connection = None
     shared = Entity._get_connection()
-    for model in ENTITIES:
+    for model in {*ENTITIES, *_subclasses(Entity)}:
         model._connection = shared
 
 
@@ -226,6 +226,13 @@ def _subclasses(model: type[Entity]) -> list[type[Entity]]:
 def transaction() -> TransactWrite:
     """A write transaction on the bound table's connection."""
     return TransactWrite(connection=connection())
+
+
+def connect() -> None:
+    """Build the DynamoDB client now.  A threaded server (the local stack) otherwise builds
+    one per thread that arrives before the first is ready: hundreds at ~100 ms of CPU each
+    when a crowd arrives at once.  (On Lambda, one request at a time.)"""
+    connection().client  # noqa: B018 - the property builds it
 
 
 def table_schema() -> dict[str, Any]:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
+from chalicelib.notifications import templates
+from chalicelib.notifications.models import DELIVERY_STATUSES
 from tests.browser.scenario import Scene
 from tests.browser.support import WEB, assert_clean, open_page
 
@@ -31,6 +33,9 @@ DYNAMIC = {
     "language": ("es", "en"),
     "how": ("choose.title", "choose.body", "apply.title", "apply.body", "pay.title", "pay.body", "receive.title", "receive.body"),
     "signUp.rule": ("length", "lower", "upper", "digit", "met"),
+    "sms.state": ("implicit", "confirmed", "pending", "opted_out", "cancelled"),
+    "sms.status": ("queued", "sending", "sent", "failed", "opted_out_skipped", "rate_limited", "unknown"),
+    "sms.phoneError": ("empty", "chars", "length", "zero", "invalid"),
 }
 
 
@@ -68,7 +73,8 @@ def test_every_key_the_pages_ask_for_exists() -> None:
 
 def test_api_error_codes_raised_by_the_domain_are_translated() -> None:
     domain = "\n".join(path.read_text("utf-8") for path in Path(WEB.parent, "chalicelib").rglob("*.py"))
-    codes = set(re.findall(r'code="([a-z_]+)"', domain))
+    # code="…" where an error is raised, and code: str = "…" where a helper defaults it.
+    codes = set(re.findall(r'code="([a-z_]+)"', domain)) | set(re.findall(r'code: str = "([a-z_]+)"', domain))
     assert codes, "no error codes found in chalicelib"
     untranslated = sorted(code for code in codes if f"apiError.{code}" not in ES)
     assert not untranslated, f"error codes a citizen or official can meet, without a sentence: {untranslated}"
@@ -80,6 +86,12 @@ def test_every_audit_action_has_a_title_in_the_timeline() -> None:
     assert "application.created" in actions, "no audit actions found in chalicelib"
     untitled = sorted(action for action in actions if f"event.{action}" not in ES)
     assert not untitled, f"audit actions the timeline would show as a generic update: {untitled}"
+
+
+def test_every_sms_event_and_delivery_status_has_a_label() -> None:
+    events = sorted({*templates.EVENTS, *templates.SYSTEM})
+    assert not [event for event in events if f"sms.event.{event}" not in ES], "SMS events the delivery log would show as a generic alert"
+    assert not [status for status in DELIVERY_STATUSES if f"sms.status.{status}" not in ES], "delivery statuses without a label"
 
 
 @pytest.mark.browser

@@ -1,69 +1,154 @@
-"""Ratings and SMS subscriptions: their pages are built, their API routes are not yet.
+"""SMS alerts on the application page, against the real API; and rating, still pending.
 
-The pages ask the API once whether the routes exist and stay hidden until they do; with
-the routes answered (here by Playwright, standing in for the future API) they work.
+SMS: a citizen adds a relative's phone, reads the code the embedded SNS got, confirms
+it, sees the phone listed and the delivery log, sees a STOP reply show, and removes it.
+
+Rating has a page but no API route yet (``POST /applications/{id}/rating``): the page
+asks the API once whether the route exists and stays hidden until it does; with the
+route answered (here by Playwright, standing in for the future API) it works.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Route, expect
 
-from tests.browser.scenario import Scene
+from tests.browser.scenario import Scene, in_review, new_citizen
 from tests.browser.support import assert_clean, open_page
+from tests.support.client import Api, wait_for
 
 pytestmark = pytest.mark.browser
 
+CODE = re.compile(r"\bes (\d{6})\.")
 
-def test_rating_and_sms_stay_hidden_while_the_api_lacks_them(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
-    context = contexts(token=scene.citizen.token)
-    page = open_page(context, f"/solicitudes/{scene.review.application_id}")
-    page.wait_for_load_state("networkidle")
-    expect(page.locator("[data-feature=sms]")).to_be_hidden()
-    page.goto(f"/#/solicitudes/{scene.issued.application_id}")
-    expect(page.locator(".application-status [data-status]")).to_have_text("Emitido")
-    page.wait_for_load_state("networkidle")
-    expect(page.locator("[data-feature=rating]")).to_be_hidden()
+
+def spaced(e164: str) -> str:
+    """+525512345678 → "+52 55 1234 5678", as the page shows a whole number."""
+    return f"+52 {e164[3:5]} {e164[5:9]} {e164[9:]}"
+
+
+def masked(e164: str) -> str:
+    """As the API gives a phone back: "+52 55 **** **78"."""
+    return f"+52 {e164[3:5]} **** **{e164[-2:]}"
+
+
+def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(contexts: Callable[..., BrowserContext], api: Api) -> None:
+    citizen = new_citizen(api, name="Lucía Paredes Olvera", letters="PAOL")
+    application_id = in_review(citizen).application_id
+    own = citizen.get("/me").json()["profile"]["phone"]
+    relative = f"+5255{random.randrange(10**7, 10**8)}"
+
+    page = open_page(contexts(token=citizen.token), f"/solicitudes/{application_id}")
+    sms = page.locator("[data-feature=sms]")
+    expect(sms.get_by_role("heading", name="Avisos por SMS")).to_be_visible()
+    # The phone on the account gets the alerts without subscribing.
+    mine = sms.locator("[data-own=true]")
+    expect(mine).to_contain_text(spaced(own))
+    expect(mine).to_contain_text("Es el celular de su cuenta: recibe los avisos sin que tenga que hacer nada")
+    # The log already holds what the submission and the review sent to it.
+    log = sms.locator("table.sms-log")
+    expect(log.locator("tr", has_text="Solicitud recibida")).to_contain_text(masked(own))
+    expect(log.locator("tr", has_text="En revisión")).to_contain_text("Enviado")
+
+    # The number is checked as it is typed, in Spanish, as the API would read it.
+    field = sms.get_by_label("Número de celular")
+    field.fill("55 12a")
+    expect(sms.locator("#sms-phone-error")).to_have_text("Error: Escriba solo números; puede usar espacios, guiones, puntos, paréntesis y un + al inicio.")
+    field.fill("55 1234")
+    expect(sms.locator("#sms-phone-error")).to_be_hidden()
+    field.blur()
+    expect(sms.locator("#sms-phone-error")).to_have_text("Error: Un número de México tiene 10 dígitos (lada y número) y este tiene 6. Por ejemplo: 55 1234 5678.")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    field.fill(f"044 {relative[3:5]} {relative[5:9]}-{relative[9:]}")
+    expect(sms.locator("#sms-phone-status")).to_have_text(f"✓ Le enviaremos el código al {spaced(relative)}")
+    sms.get_by_label("Idioma de los mensajes").select_option("es")
+    sms.get_by_role("button", name="Enviar código").click()
+    expect(sms).to_contain_text(f"Enviamos un código de 6 dígitos al {masked(relative)}. Vence en 15 minutos.")
+
+    # The code reaches the relative's phone, in GSM-7 (accents only where it has them).
+    texts = wait_for(lambda: [item["text"] for item in api.sms(relative) if CODE.search(item["text"])], f"the code SMS to {relative}")
+    assert texts[-1].startswith(f"Ventanilla: su codigo para recibir avisos del tramite {application_id} es "), texts[-1]
+    code = CODE.search(texts[-1]).group(1)  # type: ignore[union-attr]
+
+    pending = sms.locator("[data-state=pending]")
+    code_field = pending.get_by_label(f"Código que llegó al {masked(relative)}")
+    expect(code_field).to_be_focused()
+    code_field.fill(f"{(int(code) + 1) % 10**6:06d}")
+    pending.get_by_role("button", name="Confirmar").click()
+    expect(pending.locator(".field-error")).to_have_text("Error: El código no coincide con el que enviamos. Le quedan 4 intentos.")
+    code_field.fill(code)
+    pending.get_by_role("button", name="Confirmar").click()
+    expect(sms).to_contain_text(f"Listo: el {masked(relative)} recibirá los avisos de esta solicitud.")
+
+    added = sms.locator("[data-state=confirmed][data-own=false]")
+    expect(added).to_contain_text(masked(relative))
+    expect(added).to_contain_text("Recibe avisos")
+    # Two phones is the most an application texts: the form gives way to a note.
+    expect(sms.get_by_label("Número de celular")).to_have_count(0)
+    expect(sms.locator("[data-sms-limit]")).to_contain_text("Esta solicitud ya envía avisos a 2 celulares, el máximo.")
+    code_row = log.locator("tr", has_text="Código de confirmación")
+    expect(code_row).to_contain_text(masked(relative))
+    expect(code_row).to_contain_text("Enviado")
+    expect(code_row.locator("td").last).to_have_text("1")
+    subscriptions = [item for item in citizen.get("/me").json()["subscriptions"] if item["application_id"] == application_id]
+    assert {(item["phone"], item["status"], item["origin"]) for item in subscriptions} == {(masked(own), "confirmed", "profile"), (masked(relative), "confirmed", "code")}
+    assert_clean(page)
+
+    # The relative replies BAJA: the page shows that phone opted out.
+    replied = api.anonymous().post("/sandbox/sms/inbound", {"from": relative, "text": "BAJA"})
+    assert replied.json()["results"] == [{"action": "opted_out", "agency": "SEMOVI"}], replied.text
+    page.reload()
+    page.wait_for_selector("main:not([aria-busy='true']) h1")
+    opted = sms.locator("[data-state=opted_out]")
+    expect(opted).to_contain_text("Pidió la baja")
+    expect(opted).to_contain_text("Este celular respondió BAJA o STOP")
+    expect(log.locator("tr", has_text="Confirmación de baja")).to_contain_text(masked(relative))
+
+    opted.get_by_role("button", name="Dejar de enviar avisos a este celular").click()
+    expect(sms).to_contain_text(f"Ya no enviaremos avisos de esta solicitud al {masked(relative)}.")
+    expect(sms.locator("[data-own=false]")).to_have_count(0)
+    expect(sms.get_by_label("Número de celular")).to_be_visible()
+    statuses = {item["phone"]: item["status"] for item in citizen.get("/me").json()["subscriptions"] if item["application_id"] == application_id}
+    assert statuses == {masked(own): "confirmed", masked(relative): "cancelled"}
     assert_clean(page)
 
 
-def test_sms_subscription_and_rating_work_once_the_api_has_them(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_rating_stays_hidden_while_the_api_lacks_it(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+    context = contexts(token=scene.citizen.token)
+    page = open_page(context, f"/solicitudes/{scene.issued.application_id}")
+    expect(page.locator(".application-status [data-status]")).to_have_text("Emitido")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-feature=rating]")).to_be_hidden()
+    # A finished application still shows what was texted, and no form to add a phone.
+    sms = page.locator("[data-feature=sms]")
+    expect(sms).to_contain_text("Este trámite terminó: ya no enviamos avisos.")
+    expect(sms.locator("table.sms-log tr", has_text="Documento emitido")).to_contain_text("Enviado")
+    expect(sms.get_by_label("Número de celular")).to_have_count(0)
+    assert_clean(page)
+
+
+def test_rating_works_once_the_api_has_it(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
     sent: list[tuple[str, str, Any]] = []
 
     def api(route: Route) -> None:
         request = route.request
         body = json.loads(request.post_data) if request.post_data else None
         sent.append((request.method, request.url.split("/api", 1)[1], body))
-        if request.method == "DELETE":
-            route.fulfill(status=204)
-        elif not body:
+        if not body:
             route.fulfill(status=422, content_type="application/json", body=json.dumps({"error": {"code": "invalid_body", "message": "empty", "details": []}}))
-        elif request.url.endswith("/subscriptions"):
-            route.fulfill(status=201, content_type="application/json", body=json.dumps({"id": "sub-1", "application_id": body["application_id"], "phone": body["phone"]}))
         else:
             route.fulfill(status=201, content_type="application/json", body=json.dumps({"score": body["score"]}))
 
     context = contexts(token=scene.citizen.token)
-    context.route("**/api/subscriptions", api)
-    context.route("**/api/subscriptions/*", api)
     context.route("**/api/applications/*/rating", api)
 
-    page = open_page(context, f"/solicitudes/{scene.review.application_id}")
-    sms = page.locator("[data-feature=sms]")
-    expect(sms).to_be_visible()
-    sms.get_by_label("Celular para avisos").fill("55 1234 5678")
-    sms.get_by_role("button", name="Recibir avisos").click()
-    expect(sms).to_contain_text("Enviamos avisos de esta solicitud al +52 55 1234 5678.")
-    assert ("POST", "/subscriptions", {"application_id": scene.review.application_id, "phone": "+525512345678"}) in sent
-    sms.get_by_role("button", name="Dejar de recibir avisos").click()
-    expect(sms).to_contain_text("Ya no le enviaremos avisos de esta solicitud.")
-    assert ("DELETE", "/subscriptions/sub-1", None) in sent
-
-    page.goto(f"/#/solicitudes/{scene.issued.application_id}")
+    page = open_page(context, f"/solicitudes/{scene.issued.application_id}")
     rating = page.locator("[data-feature=rating]")
     expect(rating).to_be_visible()
     rating.get_by_role("button", name="Enviar calificación").click()

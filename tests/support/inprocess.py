@@ -113,7 +113,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
         from chalicelib.core import container as composition
-        from infra import lambda_adapter, moto_fidelity
+        from infra import lambda_adapter, moto_fidelity, moto_speed
         from infra.provision import Provisioner
         from infra.sandbox import register_sandbox
         from infra.seed import publish_procedures
@@ -121,6 +121,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
 
         lambda_adapter.install()
         moto_fidelity.serialize_dynamodb_writes()
+        moto_speed.install()
         env = Provisioner("test", REGION).provision(
             application.app,
             {"PublicUrl": "http://testserver", "BankWebhookSecretValue": WEBHOOK_SECRET, "LegalDaySeconds": legal_day_seconds},

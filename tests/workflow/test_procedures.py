@@ -40,6 +40,13 @@ def submit(user: HttpUser, procedure: str, data: dict[str, Any], documents: tupl
     return application_id
 
 
+def messages(user: HttpUser, application_id: str) -> list[dict[str, Any]]:
+    reply = user.get(f"/applications/{application_id}/messages")
+    assert reply.status_code == 200, reply.body
+    found: list[dict[str, Any]] = reply.body["messages"]
+    return found
+
+
 def approve(official: HttpUser, application_id: str, agency: str) -> None:
     review = open_review(official, application_id, agency)
     reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": f"Aprobado por {agency}"})
@@ -56,6 +63,8 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(aws: 
     deemed_events = [event for event in events if event["action"] == "review.deemed_approved"]
     assert {event["details"]["agency"] for event in deemed_events} == {"DUMUN", "PCMUN"}
     assert all("afirmativa ficta" in event["reason"] for event in deemed_events)
+    warnings = [message["text"] for message in messages(citizen, application_id) if message["event"] == "review_near_deadline"]
+    assert sorted(agency for text in warnings for agency in ("DUMUN", "PCMUN") if agency in text) == ["DUMUN", "PCMUN"]  # the citizen hears it too
     slip = citizen.post(f"/applications/{application_id}/payment").body
     bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
     issued = wait_status(citizen, application_id, "issued")
@@ -77,6 +86,9 @@ def test_building_permit_with_both_reviews_decided_in_parallel(aws: Aws) -> None
     assert wait_for(lambda: [h["agency"] for h in status_of(citizen, application_id)["holders"]] == ["DUMUN"], "only DUMUN holding it")
     approve(urban, application_id, "DUMUN")
     assert wait_status(citizen, application_id, "awaiting_payment")["status"] == "awaiting_payment"
+    # PCMUN's approval is news while DUMUN still reviews; DUMUN's, the last, is told by the payment message.
+    approvals = [message["text"] for message in messages(citizen, application_id) if message["event"] == "approved"]
+    assert len(approvals) == 1 and "PCMUN" in approvals[0], approvals
 
 
 def test_one_agency_rejecting_ends_the_permit_and_clears_the_other_queue(aws: Aws) -> None:

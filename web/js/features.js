@@ -1,6 +1,6 @@
-// Features whose API may not be deployed yet (ratings, SMS subscriptions): the page asks
-// once with an empty body, which a deployed route refuses with a 4xx validation error
-// and writes nothing; a missing route answers 404, or 403 from the gateway.
+// Features whose API may not be deployed yet (ratings): the page asks once with an empty
+// body, which a deployed route refuses with a 4xx validation error and writes nothing; a
+// missing route answers 404, or 403 from the gateway.
 
 import { ApiError, post } from "./api.js";
 
@@ -28,5 +28,4 @@ async function probe(name, path) {
 }
 
 export const ratingsAvailable = (applicationId) => probe("ratings", `/applications/${encodeURIComponent(applicationId)}/rating`);
-export const subscriptionsAvailable = () => probe("subscriptions", "/subscriptions");
 export const isMissingRoute = missing;

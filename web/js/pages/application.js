@@ -1,16 +1,17 @@
 // One application, as its citizen follows it: status, current step, who holds it, the
-// legal deadline, the timeline of audit events, and what to do next.
+// legal deadline, the timeline of audit events, what to do next, who gets its SMS and
+// what was sent (sms-panel.js), and — once the API has it — rating a finished one.
 
-import { del, get, post, procedure } from "../api.js";
+import { get, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
-import { isMissingRoute, ratingsAvailable, subscriptionsAvailable } from "../features.js";
+import { isMissingRoute, ratingsAvailable } from "../features.js";
 import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
 import { refresh } from "../router.js";
 import { timeline } from "../timeline.js";
-import { breadcrumbs, button, facts, formatPhone, linkButton, notice, pageHeading, setTitle, statusTag, whileBusy } from "../ui.js";
-import { normalisePhone } from "./sign-up.js";
+import { smsPanel } from "../sms-panel.js";
+import { breadcrumbs, button, facts, linkButton, notice, pageHeading, setTitle, statusTag, whileBusy } from "../ui.js";
 
 const FINAL = new Set(["issued", "rejected", "withdrawn"]);
 const BUSY = new Set(["submitted", "deemed_approved"]);
@@ -160,76 +161,6 @@ function ratingPanel(application) {
   return panel;
 }
 
-function smsPanel(application) {
-  const panel = h("section", { class: "panel", "aria-labelledby": "sms-heading", hidden: true, dataset: { feature: "sms" } });
-  subscriptionsAvailable().then(async (available) => {
-    if (!available) return;
-    // The record holds the phone on file (and, once the API lists them, the subscriptions).
-    const record = await get("/me").catch(() => null);
-    const message = h("div", { "aria-live": "polite" });
-    let subscription = (record?.subscriptions || []).find((item) => item.application_id === application.id && item.active !== false) || null;
-    const body = h("div");
-    const draw = () => {
-      if (subscription) {
-        const stop = button(t("sms.unsubscribe"), { kind: "secondary" });
-        stop.addEventListener("click", () =>
-          whileBusy(stop, async () => {
-            try {
-              await del(`/subscriptions/${encodeURIComponent(subscription.id)}`);
-              subscription = null;
-              message.replaceChildren(notice("success", h("p", {}, t("sms.unsubscribed"))));
-              draw();
-            } catch (error) {
-              message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-            }
-          }),
-        );
-        body.replaceChildren(h("p", {}, t("sms.subscribed", { phone: formatPhone(subscription.phone) })), h("div", { class: "actions" }, stop));
-        return;
-      }
-      const input = h("input", { type: "tel", id: "sms-phone", class: "input-short", autocomplete: "tel-national", inputmode: "tel", "aria-describedby": "sms-phone-hint sms-phone-error" });
-      input.value = (record?.profile?.phone || "").replace(/^\+52/, "");
-      const error = h("p", { class: "field-error", id: "sms-phone-error", hidden: true });
-      const submit = button(t("sms.subscribe"), { type: "submit", kind: "green" });
-      body.replaceChildren(
-        h(
-          "form",
-          {
-            novalidate: true,
-            onsubmit: async (event) => {
-              event.preventDefault();
-              const phone = normalisePhone(input.value);
-              error.hidden = Boolean(phone);
-              error.textContent = phone ? "" : t("signUp.phoneInvalid");
-              if (!phone) return input.focus();
-              await whileBusy(submit, async () => {
-                try {
-                  subscription = await post("/subscriptions", { application_id: application.id, phone });
-                  subscription.phone = subscription.phone || phone;
-                  message.replaceChildren(notice("success", h("p", {}, t("sms.done"))));
-                  draw();
-                } catch (failure) {
-                  if (isMissingRoute(failure)) {
-                    panel.hidden = true;
-                    return;
-                  }
-                  message.replaceChildren(notice("error", h("p", {}, errorMessage(failure))));
-                }
-              });
-            },
-          },
-          h("div", { class: "field" }, h("label", { class: "label", for: "sms-phone" }, t("sms.phone")), h("p", { class: "hint", id: "sms-phone-hint" }, t("signUp.phoneHint")), error, input),
-          h("div", { class: "actions" }, submit),
-        ),
-      );
-    };
-    draw();
-    panel.append(h("h2", { id: "sms-heading" }, t("sms.title")), h("p", {}, t("sms.lead")), body, message, h("p", { class: "muted" }, t("sms.optOut")));
-    panel.hidden = false;
-  });
-  return panel;
-}
-
 export async function render(view, ctx) {
   const id = ctx.params.id;
   const [application, audit] = await Promise.all([get(`/applications/${encodeURIComponent(id)}`), get(`/applications/${encodeURIComponent(id)}/audit`)]);
@@ -278,6 +209,7 @@ export async function render(view, ctx) {
           ]),
         ),
         h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, t("application.history")), integrity, timeline(events, definition, ctx.session)),
+        smsPanel(application),
       ),
       h(
         "aside",
@@ -294,7 +226,6 @@ export async function render(view, ctx) {
               ),
             )
           : null,
-        FINAL.has(application.status) ? null : smsPanel(application),
         FINAL.has(application.status) ? ratingPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),
