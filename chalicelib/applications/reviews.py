@@ -17,7 +17,6 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -182,7 +181,7 @@ class Reviews:
         items: list[Review] = []
         for name in queues:
             items.extend(Entity.by_queue.query(keys.queue(name)))  # type: ignore[arg-type]
-        items.sort(key=lambda review: (review.deadline, review.id))
+        items.sort(key=_turn_order)
         now = utcnow()
         earlier = _earlier_open(items)
         return [_review_view(review, now, earlier[review.id]) for review in items]
@@ -227,11 +226,14 @@ class Reviews:
         return {"review_id": review.id, "decision": decision, "application_id": review.application_id}
 
     def _turn(self, review: Review, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Queue fairness: deciding a review while reviews of the same queue with an earlier
-        legal deadline wait is deciding it out of order, which needs a reason (recorded in
-        the audit event).  One Query on the queue's index, for the earlier deadlines only;
-        reviews of the same application (parallel steps) do not count, and the
-        supervisors' queue of escalated reviews is a queue of its own."""
+        """Queue fairness: the queue's order is the legal deadline.  Deciding a review while
+        a review of the same queue and another application with an earlier legal deadline
+        waits is deciding out of order, which needs a reason (recorded in the audit
+        event).  Reviews due the same day are equals (deadlines fall at the end of a
+        business day): taking one before another is not jumping the legal order.  One
+        Query on the queue's index, for the earlier deadlines only; reviews of the same
+        application (parallel steps) do not count, and the supervisors' queue of
+        escalated reviews is a queue of its own."""
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         earlier = [
             item
@@ -396,6 +398,11 @@ def _decision(body: Any) -> tuple[str, str]:
     return decision, reason.strip()
 
 
+def _turn_order(review: Review) -> tuple[str, str, str]:
+    """How the queue is shown: legal deadline first, then first come, first served."""
+    return (review.deadline, review.opened_at or "", review.id)
+
+
 def _earlier_open(queue: list[Review]) -> dict[str, int]:
     """For each review (the queue sorted by deadline), how many reviews of the same queue
     and another application have an earlier deadline: what deciding it now would jump
@@ -403,11 +410,8 @@ def _earlier_open(queue: list[Review]) -> dict[str, int]:
     out: dict[str, int] = {}
     for escalated in {review.escalated for review in queue}:
         same_queue = [review for review in queue if review.escalated == escalated]
-        deadlines = [review.deadline for review in same_queue]
         for review in same_queue:
-            before = bisect_left(deadlines, review.deadline)
-            own = sum(1 for other in same_queue[:before] if other.application_id == review.application_id)
-            out[review.id] = before - own
+            out[review.id] = sum(1 for other in same_queue if other.deadline < review.deadline and other.application_id != review.application_id)
     return out
 
 

@@ -47,8 +47,8 @@ from chalicelib.store.models import Entity
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")  # fullmatch: $ would let a trailing newline in
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 PROCEDURE_COUNTS = (
     "started",
@@ -80,7 +80,7 @@ class OpenData:
     def report(self, params: Mapping[str, str]) -> dict[str, Any]:
         first, last = window(params)
         procedure = params.get("procedure")
-        if procedure is not None and not _CODE.match(procedure):
+        if procedure is not None and not _CODE.fullmatch(procedure):
             raise ValidationFailed.field("procedure", "must be a procedure code (lowercase letters, digits and hyphens)", code="invalid_procedure")
         lower, upper = keys.stats_range(first, last)
         items = read_rows(lower, upper)
@@ -100,8 +100,8 @@ def window(params: Mapping[str, str], today: str | None = None) -> tuple[str, st
     current = today or legal_date(utcnow()).strftime("%Y-%m")
     last = params.get("to") or current
     for name, value in (("to", last), ("from", params.get("from"))):
-        if value is not None and not _MONTH.match(value):
-            raise ValidationFailed.field(name, "must be a month as YYYY-MM", code="invalid_month")
+        if value is not None and not _MONTH.fullmatch(value):
+            raise ValidationFailed.field(name, "must be a month as YYYY-MM, from 2000-01", code="invalid_month")
     first = params.get("from") or figures.shift_month(last, -(DEFAULT_MONTHS - 1))
     if first > last:
         raise ValidationFailed.field("from", "must not be after to", code="invalid_window")
