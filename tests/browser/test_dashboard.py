@@ -38,7 +38,7 @@ def test_the_dashboard_shows_the_same_numbers_as_the_open_data(contexts: Callabl
         cell = section.locator(f"dl [data-figure='{name}']")
         expect(cell).to_have_attribute("data-value", shown(licence["totals"][name]))
         if name in licence["totals"]["suppressed"]:
-            expect(cell.locator("dd")).to_have_text("menos de 5")
+            expect(cell.locator("dd")).to_have_text("menos de 5 casos")
     # Month by month, the table after the charts holds every charted number.
     table = section.locator("table.stats-months")
     expect(table.locator("tbody tr")).to_have_count(len(report["months"]))

@@ -55,20 +55,26 @@ function chart(kind, months, series, names, caption) {
   return drawn;
 }
 
+// The charts' numbers, month by month: open on a wide screen, one tap away on a phone.
 function monthTable(procedure) {
   const columns = [...VOLUMES, ...DAYS];
+  const wide = window.matchMedia("(min-width: 48em)").matches;
+  const rows = procedure.months.map((row) =>
+    h("tr", { dataset: { month: row.month } }, h("th", { scope: "row" }, monthLabel(row.month)), columns.map((name) => cell(row, name, t(`stats.figure.${name}`)))),
+  );
   return h(
-    "div",
-    { class: "table-wrap" },
+    "details",
+    { class: "stats-months-details", open: wide },
+    h("summary", {}, t("stats.monthsSummary", { name: pick(procedure.name) })),
     h(
-      "table",
-      { class: "responsive stats-months", dataset: { procedure: procedure.code } },
-      h("caption", {}, t("stats.monthsCaption", { name: pick(procedure.name) })),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("stats.month")), columns.map((name) => h("th", { scope: "col" }, t(`stats.figure.${name}`))))),
+      "div",
+      { class: "table-wrap" },
       h(
-        "tbody",
-        {},
-        procedure.months.map((row) => h("tr", { dataset: { month: row.month } }, h("th", { scope: "row" }, monthLabel(row.month)), columns.map((name) => cell(row, name, t(`stats.figure.${name}`))))),
+        "table",
+        { class: "responsive stats-months", dataset: { procedure: procedure.code } },
+        h("caption", { class: "visually-hidden" }, t("stats.monthsCaption", { name: pick(procedure.name) })),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("stats.month")), columns.map((name) => h("th", { scope: "col" }, t(`stats.figure.${name}`))))),
+        h("tbody", {}, rows),
       ),
     ),
   );
