@@ -81,7 +81,7 @@ def test_a_review_taken_out_of_turn_asks_why_and_sends_the_reason(contexts: Call
     page = open_page(context, f"/oficina/solicitudes/{application_id}")
     page.get_by_label("Aprobar").check()
     page.get_by_label("Motivo", exact=True).fill("Documentos y examen en regla.")
-    field = page.get_by_label("Motivo para decidirla fuera de turno")
+    field = page.get_by_label("¿Por qué la decide fuera de turno?")
     expect(page.locator("#turn-hint")).to_have_text(
         "2 solicitudes de esta bandeja tienen un plazo legal que vence antes. Si decide esta primero, explique por qué: quedará en el historial y en las estadísticas públicas."
     )

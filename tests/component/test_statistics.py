@@ -206,6 +206,24 @@ def test_the_statistics_equal_what_the_audit_trails_say(aws: Aws, script: dict[s
     assert agency["totals"]["rating_average"] == 3.0
 
 
+def test_the_sms_figures_equal_the_delivery_logs(aws: Aws, script: dict[str, Any]) -> None:
+    run: Script = script["run"]
+
+    def by_hand() -> tuple[int, int]:
+        sent = [
+            message for application_id in script["ended"] for message in run.citizens[application_id].get(f"/applications/{application_id}/messages").body["messages"] if message["status"] == "sent"
+        ]
+        return len(sent), sum(int(message["segments"]) for message in sent)
+
+    def published() -> tuple[int, int]:
+        totals = report(aws, procedure=CODE)["procedures"][0]["totals"]
+        return totals["sms_sent"], totals["sms_segments"]
+
+    # the last status messages may still be leaving when the workflow reports the status
+    wait_for(lambda: by_hand() == published(), "the SMS statistics to match the delivery logs")
+    assert published()[0] >= 20  # several messages per application: none withheld
+
+
 def test_small_counts_are_withheld_and_say_so(aws: Aws, script: dict[str, Any]) -> None:
     totals = report(aws, procedure=CODE)["procedures"][0]["totals"]
     # rejected 2, deemed approved 1, out of order 1, low ratings 2: under five, withheld
