@@ -19,6 +19,7 @@ from chalicelib.api.http import authenticate
 from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public
+from chalicelib.api.transparency import transparency
 from chalicelib.core.container import container
 from chalicelib.core.observability import logger, tracer
 
@@ -26,7 +27,7 @@ app = Chalice(app_name="ventanilla")
 app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http")
 app.register_middleware(authenticate, "http")
-for blueprint in (procedures, citizens, agencies, public, notifications):
+for blueprint in (procedures, citizens, agencies, public, notifications, transparency):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]

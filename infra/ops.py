@@ -3,11 +3,16 @@
     python -m infra.ops retry <application_id> [--from STEP] [--operator NAME]
     python -m infra.ops repair [--older-than-seconds 120]
     python -m infra.ops reconcile
+    python -m infra.ops stats-replay <application_id> [<application_id> ...]
 
 ``reconcile`` marks ``error`` the applications whose execution failed without the fail
 handler recording it.  ``retry`` restarts an application that is in ``error`` from the step that failed (or
 ``--from`` another top-level step), on the version it started with; ``repair`` starts
 the executions of submissions that never got one.  Both leave audit events.
+``stats-replay`` counts in the statistics whatever audit event of those applications is
+not counted yet (a projection that failed after its commit: the log line
+"statistics not updated" and the metric ``StatsProjectionFailed`` name them); events
+already counted are skipped, so replaying is always safe.
 """
 
 from __future__ import annotations
@@ -32,10 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     repair = commands.add_parser("repair", help="start executions that never started")
     repair.add_argument("--older-than-seconds", type=int, default=120)
     commands.add_parser("reconcile", help="mark error the applications whose execution failed silently")
+    replay = commands.add_parser("stats-replay", help="count the applications' events the statistics missed")
+    replay.add_argument("application_ids", nargs="+")
     args = parser.parse_args(argv)
-    recovery = container().recovery
+    services = container()
+    recovery = services.recovery
     try:
-        if args.command == "retry":
+        if args.command == "stats-replay":
+            result = {application_id: services.stats_projector.catch_up(services.applications.load(application_id)) for application_id in args.application_ids}
+        elif args.command == "retry":
             result = recovery.retry(args.application_id, args.operator, args.from_step)
         elif args.command == "repair":
             result = {"repaired": recovery.repair(timedelta(seconds=args.older_than_seconds))}

@@ -22,6 +22,7 @@ route("/solicitudes/:id/editar", page("apply"), { auth: "citizen" });
 route("/solicitudes/:id/documentos", page("documents"), { auth: "citizen" });
 route("/solicitudes/:id/pago", page("payment"), { auth: "citizen" });
 route("/documentos/:id", page("credential"), { auth: "citizen" });
+route("/estadisticas", page("stats"));
 route("/verificar", page("verify"));
 route("/verificar/:id", page("verify"));
 route("/verify/:id", page("verify")); // what the QR code's API link redirects to
@@ -30,7 +31,7 @@ route("/oficina/solicitudes/:id", page("review"), { auth: "official" });
 
 function header() {
   const user = session();
-  const links = [[t("nav.catalogue"), "#/"]];
+  const links = [[t("nav.catalogue"), "#/"], [t("nav.stats"), "#/estadisticas"]];
   if (user?.isCitizen) links.push([t("nav.record"), "#/mi-expediente"]);
   if (user?.isOfficial) links.push([t("nav.office"), "#/oficina"]);
   const path = currentPath();
@@ -109,6 +110,7 @@ function footer() {
       h("li", {}, h("a", { href: "#/verificar" }, t("footer.verify"))),
       h("li", {}, h("a", { href: "#/entrar/personal" }, t("footer.staff"))),
       h("li", {}, h("a", { href: "#/" }, t("footer.catalogue"))),
+      h("li", {}, h("a", { href: "#/estadisticas" }, t("footer.stats"))),
     ),
     h("p", { class: "footer-small" }, t("footer.about")),
   );

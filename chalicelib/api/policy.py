@@ -44,6 +44,11 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/subscriptions/{id}"): CITIZENS,
     ("GET", "/applications/{id}/messages"): OWNER_OR_AGENCY,
     ("GET", "/messages"): ADMINS,
+    ("GET", "/stats/procedures"): EVERYONE,
+    ("GET", "/stats/procedures.csv"): EVERYONE,
+    ("GET", "/stats/agencies.csv"): EVERYONE,
+    ("POST", "/applications/{id}/rating"): CITIZENS,
+    ("GET", "/agencies/{agency}/ratings"): AGENCY,
     # local stack only (infra/sandbox.py); never registered on AWS
     ("POST", "/sandbox/bank/pay"): EVERYONE,
     ("GET", "/sandbox/sms"): EVERYONE,

@@ -43,6 +43,7 @@ logger = Logger(child=True)
 DECISIONS = ("approve", "reject", "request_changes")
 PENDING, OPEN, DECIDED, EXPIRED, CANCELLED = "pending", "open", "decided", "expired", "cancelled"
 DEFAULT_CORRECTIONS_DAYS = 10
+OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a decision jumps the queue
 AgencyAlert = Callable[[str, Application, Review], None]
 
 
@@ -180,9 +181,10 @@ class Reviews:
         items: list[Review] = []
         for name in queues:
             items.extend(Entity.by_queue.query(keys.queue(name)))  # type: ignore[arg-type]
-        items.sort(key=lambda review: (review.deadline, review.id))
+        items.sort(key=_turn_order)
         now = utcnow()
-        return [_review_view(review, now) for review in items]
+        earlier = _earlier_open(items)
+        return [_review_view(review, now, earlier[review.id]) for review in items]
 
     def get(self, review_id: str) -> Review:
         if not isinstance(review_id, str) or len(review_id) > 40:
@@ -200,6 +202,7 @@ class Reviews:
         decision, reason = _decision(body)
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
+        turn = self._turn(review, body)
         now = utcnow()
         close = (
             review,
@@ -214,7 +217,7 @@ class Reviews:
             ],
             Review.status == OPEN,
         )
-        output = self._apply_decision(principal.describe(), review, close, decision, reason)
+        output = self._apply_decision(principal.describe(), review, close, decision, reason, turn)
         observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         try:
             self._engine.resume(review.task_token or "", output)
@@ -222,12 +225,38 @@ class Reviews:
             logger.warning("the workflow was not waiting when the decision arrived; it picks the decision up on its next step", extra={"review_id": review.id})
         return {"review_id": review.id, "decision": decision, "application_id": review.application_id}
 
-    def _apply_decision(self, actor: dict[str, Any], review: Review, close: Update, decision: str, reason: str) -> dict[str, Any]:
+    def _turn(self, review: Review, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Queue fairness: the queue's order is the legal deadline.  Deciding a review while
+        a review of the same queue and another application with an earlier legal deadline
+        waits is deciding out of order, which needs a reason (recorded in the audit
+        event).  Reviews due the same day are equals (deadlines fall at the end of a
+        business day): taking one before another is not jumping the legal order.  One
+        Query on the queue's index, for the earlier deadlines only; reviews of the same
+        application (parallel steps) do not count, and the supervisors' queue of
+        escalated reviews is a queue of its own."""
+        queue = supervisors_queue(review.agency) if review.escalated else review.agency
+        earlier = [
+            item
+            for item in Entity.by_queue.query(keys.queue(queue), Entity.gsi2sk < keys.queue_order(review.deadline, ""), limit=OLDER_SHOWN, page_size=OLDER_SHOWN)
+            if isinstance(item, Review) and item.application_id != review.application_id
+        ]
+        if not earlier:
+            return {}
+        why = body.get("reason_out_of_order")
+        if not isinstance(why, str) or not 3 <= len(why.strip()) <= 500:
+            problem = (
+                f"is required: {len(earlier)}{'+' if len(earlier) == OLDER_SHOWN else ''} review(s) of this queue have an earlier legal deadline "
+                f"(the first on {earlier[0].deadline}); say in 3 to 500 characters why this one goes first"
+            )
+            raise ValidationFailed.field("reason_out_of_order", problem, code="reason_out_of_order_required")
+        return {"out_of_order": True, "reason_out_of_order": why.strip(), "earlier_open": len(earlier), "earliest_deadline": earlier[0].deadline}
+
+    def _apply_decision(self, actor: dict[str, Any], review: Review, close: Update, decision: str, reason: str, turn: Mapping[str, Any]) -> dict[str, Any]:
         """Record a decision on the review and the application at once (retrying if a
         parallel step changed the application meanwhile)."""
         for _ in range(5):
             application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True)
-            details = {"review_id": review.id, "step": review.step, "agency": review.agency}
+            details = {"review_id": review.id, "step": review.step, "agency": review.agency, "deadline": review.deadline, **turn}
             try:
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
@@ -319,7 +348,12 @@ class Reviews:
         self._transitions.record(
             application,
             SYSTEM,
-            Change("review.escalated", to_status=status.IN_REVIEW, reason=reason, details={"review_id": review.id, "expired_review_id": expired.id, "step": step_id, "deadline": deadline}),
+            Change(
+                "review.escalated",
+                to_status=status.IN_REVIEW,
+                reason=reason,
+                details={"review_id": review.id, "expired_review_id": expired.id, "step": step_id, "agency": expired.agency, "deadline": deadline},
+            ),
             fields=with_review(application, step_id, review_id=review.id, deadline=deadline, state="open"),
             also_save=[review],
             also_update=[expire],
@@ -364,7 +398,24 @@ def _decision(body: Any) -> tuple[str, str]:
     return decision, reason.strip()
 
 
-def _review_view(review: Review, now: Any) -> dict[str, Any]:
+def _turn_order(review: Review) -> tuple[str, str, str]:
+    """How the queue is shown: legal deadline first, then first come, first served."""
+    return (review.deadline, review.opened_at or "", review.id)
+
+
+def _earlier_open(queue: list[Review]) -> dict[str, int]:
+    """For each review (the queue sorted by deadline), how many reviews of the same queue
+    and another application have an earlier deadline: what deciding it now would jump
+    (the decision then needs ``reason_out_of_order``)."""
+    out: dict[str, int] = {}
+    for escalated in {review.escalated for review in queue}:
+        same_queue = [review for review in queue if review.escalated == escalated]
+        for review in same_queue:
+            out[review.id] = sum(1 for other in same_queue if other.deadline < review.deadline and other.application_id != review.application_id)
+    return out
+
+
+def _review_view(review: Review, now: Any, earlier_open: int = 0) -> dict[str, Any]:
     return {
         "review_id": review.id,
         "application_id": review.application_id,
@@ -376,4 +427,6 @@ def _review_view(review: Review, now: Any) -> dict[str, Any]:
         "deadline": review.deadline,
         "near_deadline": bool(review.warned) or bool(review.warn_at and parse_iso(review.warn_at) <= now),
         "overdue": parse_iso(review.deadline) < now,
+        "earlier_open": earlier_open,
+        "out_of_turn": earlier_open > 0,
     }

@@ -202,6 +202,7 @@ class Applications:
             "created_at": application.created_at,
             "updated_at": application.updated_at,
             "submitted_at": application.submitted_at,
+            "rating": application.rating,
         }
 
     def audit(self, application: Application) -> list[dict[str, Any]]:

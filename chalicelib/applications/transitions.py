@@ -3,8 +3,10 @@
 ``Transitions.record`` writes, in one DynamoDB transaction, the application update
 (guarded by its version: optimistic locking), the next audit event (hash-chained to the
 previous one, guarded against a concurrent append) and any extra items the change
-creates; only after that commits does it send the SMS for a status change.  A ``key``
-makes a workflow step's change idempotent: replaying the same step changes nothing.
+creates; only after that commits does it count the event in the statistics
+(``chalicelib.stats.projector``) and send the SMS for a status change.  A ``key`` makes
+a workflow step's change idempotent: replaying the same step changes nothing (it only
+lets the statistics catch up, should the first run have stopped right after its commit).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -57,6 +59,16 @@ SYSTEM = {"kind": "system", "id": "workflow"}
 DEFAULT_RETENTION_DAYS = 365
 THROTTLED = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError"})
 Notify = Callable[[Application, str, dict[str, Any]], None]
+
+
+class Projection(Protocol):
+    """Counts committed audit events in the statistics; never raises into the command."""
+
+    def __call__(self, application: Application, event: AuditEvent) -> None: ...
+
+    def catch_up_quietly(self, application: Application) -> None: ...
+
+
 Update = tuple[Entity, list[Action], Condition | None]
 
 
@@ -71,8 +83,9 @@ class Change:
 
 
 class Transitions:
-    def __init__(self, notify: Notify) -> None:
+    def __init__(self, notify: Notify, project: Projection | None = None) -> None:
         self._notify = notify
+        self._project = project
 
     def create(self, application: Application, actor: dict[str, Any], change: Change) -> None:
         """Save a new application together with its first audit event."""
@@ -80,6 +93,8 @@ class Transitions:
         for name, value in changed.items():
             setattr(application, name, value)
         _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=[], guards=2)
+        if self._project:
+            self._project(application, event)
 
     def record(
         self,
@@ -99,6 +114,8 @@ class Transitions:
         ``Conflict(code="precondition_failed")`` is raised.
         """
         if key and key in (application.applied_keys or []):
+            if self._project:
+                self._project.catch_up_quietly(application)
             return False
         if change.to_status and change.to_status not in ALLOWED[application.status]:
             raise Conflict(f"an application that is {application.status} cannot become {change.to_status}", code="invalid_transition")
@@ -116,6 +133,8 @@ class Transitions:
             observability.status_changed(application.procedure_code, previous, change.to_status)
         for name, value in changed.items():
             setattr(application, name, value)
+        if self._project:
+            self._project(application, event)
         if change.notify:
             self._notify(application, change.notify, dict(change.notify_values or {}, reason=change.reason or ""))
         return True

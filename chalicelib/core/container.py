@@ -31,6 +31,9 @@ from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
 from chalicelib.procedures import catalogue as catalogue_module
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.stats.opendata import OpenData
+from chalicelib.stats.projector import Projector
+from chalicelib.stats.ratings import Ratings
 from chalicelib.store.models import bind_models
 from chalicelib.workflow.steps import Steps
 
@@ -94,6 +97,7 @@ class Container:
             quiet_hours=QuietHours.parse(self.settings.sms_quiet_hours),
             limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR)}),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
+            count_sent=self.stats_projector.sms,
         )
 
     @cached_property
@@ -101,8 +105,21 @@ class Container:
         return Subscriptions(self.applications, self.profiles, self.notifier)
 
     @cached_property
+    def stats_projector(self) -> Projector:
+        """Counts each committed audit event (and each SMS sent) in the statistics."""
+        return Projector()
+
+    @cached_property
     def transitions(self) -> Transitions:
-        return Transitions(self.notifier)
+        return Transitions(self.notifier, self.stats_projector)
+
+    @cached_property
+    def open_data(self) -> OpenData:
+        return OpenData(self.catalogue)
+
+    @cached_property
+    def ratings(self) -> Ratings:
+        return Ratings(self.applications, self.transitions)
 
     @cached_property
     def applications(self) -> Applications:

@@ -58,6 +58,7 @@ class SmsMessage(Entity, discriminator="sms"):
     id = UnicodeAttribute()
     application_id = UnicodeAttribute()
     agency = UnicodeAttribute()
+    procedure = UnicodeAttribute(null=True)  # for the statistics (SMS and segments per procedure)
     event = UnicodeAttribute()
     template = UnicodeAttribute()
     phone = UnicodeAttribute()
@@ -72,6 +73,7 @@ class SmsMessage(Entity, discriminator="sms"):
     send_after = UnicodeAttribute(null=True)
     sent_at = UnicodeAttribute(null=True)
     provider_id = UnicodeAttribute(null=True)
+    counted = BooleanAttribute(null=True)  # counted in the statistics (once)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 

@@ -92,6 +92,7 @@ class Notifications:
         once: Once = _no_idempotency,
         consent: Consent | None = None,
         log: DeliveryLog | None = None,
+        count_sent: Callable[[SmsMessage], None] | None = None,
     ) -> None:
         self._sms = sms
         self._profiles = profiles
@@ -102,6 +103,7 @@ class Notifications:
         self.limiter = limiter
         self.consent = consent or Consent()
         self.log = log or DeliveryLog()
+        self._count_sent = count_sent
         self._deliver_once = once(self.deliver)
 
     # --- status messages ----------------------------------------------------------------
@@ -127,9 +129,19 @@ class Notifications:
                 template,
                 context,
                 key={"application": application.id, "event": event, "seq": int(application.audit_seq or 0), "phone": subscription.phone},
+                procedure=application.procedure_code,
             )
 
-    def submit(self, application_id: str, agency: str, subscription: Subscription, template: templates.Template, values: Mapping[str, Any], key: dict[str, Any]) -> dict[str, Any]:
+    def submit(
+        self,
+        application_id: str,
+        agency: str,
+        subscription: Subscription,
+        template: templates.Template,
+        values: Mapping[str, Any],
+        key: dict[str, Any],
+        procedure: str | None = None,
+    ) -> dict[str, Any]:
         """Deliver one message to one subscriber, at most once per ``key``."""
         language = subscription.language if subscription.language in templates.LANGUAGES else "es"
         masked = {**values, **{name: "*" * len(str(values[name])) for name in SECRET_PLACEHOLDERS if name in values}}
@@ -137,6 +149,7 @@ class Notifications:
             "key": key,
             "application_id": application_id,
             "agency": agency,
+            "procedure": procedure,
             "event": template.event,
             "template": template.label,
             "urgent": template.urgent,
@@ -163,6 +176,7 @@ class Notifications:
             id=new_message_id(),
             application_id=delivery["application_id"],
             agency=delivery["agency"],
+            procedure=delivery.get("procedure"),
             event=delivery["event"],
             template=delivery["template"],
             phone=delivery["phone"],
@@ -203,6 +217,8 @@ class Notifications:
             self.log.finish(message, FAILED, now, detail=f"not accepted by the carrier: {error}")
             return FAILED
         self.log.finish(message, SENT, now, sent_at=iso(now), provider_id=provider_id)
+        if self._count_sent:
+            self._count_sent(message)
         logger.info("SMS sent", extra={"application_id": message.application_id, "event": message.event, "segments": message.segments})
         return SENT
 
@@ -296,7 +312,7 @@ class Notifications:
             template = templates.PLATFORM["opted_out_all" if agency == keys.ALL_AGENCIES else "opted_out"]
             subscription = Subscription(id=answered.subscription_id, phone=phone, language=answered.language, confirmed_at=None)
             inbound_id = str(message.get("inboundMessageId") or f"{phone}/{now}")
-            self.submit(answered.application_id, answered.agency, subscription, template, {"agency": answered.agency}, key={"inbound": inbound_id, "phone": phone})
+            self.submit(answered.application_id, answered.agency, subscription, template, {"agency": answered.agency}, key={"inbound": inbound_id, "phone": phone}, procedure=answered.procedure)
         return {"action": "opted_out", "agency": agency}
 
     def _answered(self, phone: str, provider_id: Any) -> SmsMessage | None:

@@ -107,6 +107,7 @@ class Subscriptions:
             templates.PLATFORM["subscription_code"],
             {"ref": application.id, "code": code},
             key={"subscription": subscription.id, "code": subscription.code_hash},
+            procedure=application.procedure_code,
         )
         if sent.get("status") == RATE_LIMITED:
             raise TooManyRequests("too many messages were sent to this phone in the last hour; try again later", code="rate_limited")

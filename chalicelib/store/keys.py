@@ -22,6 +22,10 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a phone's opt-outs (per agency, or ``*``) | Query pk = phone(e164), sk begins_with OPTOUT#   |
 | a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
 | SMS held by quiet hours, due by a time    | Query pk = sms_queue(day), sk <= now             |
+| statistics of every procedure and agency  | Query pk = STATS, sk between M#<from> and M#<to>~ |
+| an event already counted in the statistics| Put pk = application(id), sk = STATS#<seq>       |
+| an application's rating                   | GetItem pk = application(id), sk = RATING        |
+| an agency's ratings, newest first         | Query ``by_queue`` where gsi2pk = ratings(agency) |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -33,6 +37,11 @@ started (a crash in between is found and repaired without a scan), and
 delivery-log entries overload that index with ``gsi2pk = sms_to(phone)``.
 Subscriptions are citizen-owned; delivery-log entries, opt-outs, rate counters and
 the quiet-hours queue are not (they belong to the application or the phone).
+Statistics live in one partition, ``STATS``, one item per procedure and month and per
+agency and month (``M#<YYYY-MM>#P#<code>``, ``M#<YYYY-MM>#A#<agency>``), so that the
+open data is one Query for any range of months; each application keeps a marker per
+audit event already counted (``STATS#<seq>``), which makes counting idempotent.
+Ratings carry ``gsi2pk = ratings(agency)`` so that an agency reads its own.
 """
 
 from __future__ import annotations
@@ -154,3 +163,36 @@ def sms_queue_order(send_after: str, created_at: str, message_id: str) -> str:
 def idempotency(command: str) -> str:
     """Partition of Powertools' idempotency records of one command."""
     return f"IDEMPOTENCY#{command}"
+
+
+STATS_PK = "STATS"
+STATS_MARKER_PREFIX = "STATS#"
+RATING_SK = "RATING"
+
+
+def stats_procedure(month: str, code: str) -> str:
+    """Sort key of a procedure's statistics for one (Mexico City) month ``YYYY-MM``."""
+    return f"M#{month}#P#{code}"
+
+
+def stats_agency(month: str, agency: str) -> str:
+    return f"M#{month}#A#{agency}"
+
+
+def stats_range(first_month: str, last_month: str) -> tuple[str, str]:
+    """Sort-key bounds of every statistics item from ``first_month`` to ``last_month``."""
+    return f"M#{first_month}#", f"M#{last_month}#~"
+
+
+def stats_marker(sequence: int) -> str:
+    """An application's audit event already counted in the statistics."""
+    return f"{STATS_MARKER_PREFIX}{sequence:0{AUDIT_SEQUENCE_WIDTH}d}"
+
+
+def ratings(agency: str) -> str:
+    """Partition of the ``by_queue`` index: an agency's ratings."""
+    return f"RATINGS#{agency}"
+
+
+def ratings_order(rated_at: str, application_id: str) -> str:
+    return f"{rated_at}#{application_id}"

@@ -107,6 +107,7 @@ class Application(Entity, discriminator="application"):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     submitted_at = UnicodeAttribute(null=True)
+    rating = JSONAttribute(null=True)  # {score, comment, rated_at}, once the citizen rated it
     version = VersionAttribute()
 
 

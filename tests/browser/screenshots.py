@@ -42,6 +42,7 @@ def shots(scene_ids: dict[str, str]) -> list[tuple[str, str | None, str, str | N
         ("13-bandeja", "official", "/oficina", None),
         ("14-revision", "official", f"/oficina/solicitudes/{scene_ids['review']}", None),
         ("15-catalogo-en", None, "/", "english"),
+        ("16-estadisticas", None, "/estadisticas", None),
     ]
 
 

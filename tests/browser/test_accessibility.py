@@ -22,7 +22,18 @@ SERIOUS = ("serious", "critical")
 def pages(scene: Scene) -> dict[str, list[str]]:
     """The main pages by who looks at them (None: nobody signed in)."""
     return {
-        "public": ["/", "/tramites/licencia-conducir", "/entrar", "/registro", "/entrar/personal", f"/verificar/{scene.document_id}", "/verificar", "/verificar/no-existe-este-folio", "/no-existe"],
+        "public": [
+            "/",
+            "/tramites/licencia-conducir",
+            "/entrar",
+            "/registro",
+            "/entrar/personal",
+            f"/verificar/{scene.document_id}",
+            "/verificar",
+            "/verificar/no-existe-este-folio",
+            "/no-existe",
+            "/estadisticas",
+        ],
         "citizen": [
             "/tramites/licencia-conducir/solicitar",
             f"/solicitudes/{scene.draft.application_id}/documentos",

@@ -88,6 +88,11 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     routes.call("GET", "/documents/{document_id}", lambda: citizen.get(f"/documents/{document_id}"))
     routes.call("GET", "/verify/{document_id}", lambda: anyone.get(f"/verify/{document_id}"))
     routes.call("GET", "/me", lambda: citizen.get("/me"))
+    routes.call("POST", "/applications/{id}/rating", lambda: citizen.post(f"/applications/{application_id}/rating", {"score": 2, "comment": "Tardó."}), expect=201)
+    routes.call("GET", "/agencies/{agency}/ratings", lambda: official.get("/agencies/SEMOVI/ratings"))
+    routes.call("GET", "/stats/procedures", lambda: anyone.get("/stats/procedures"))
+    routes.call("GET", "/stats/procedures.csv", lambda: anyone.get("/stats/procedures.csv"))
+    routes.call("GET", "/stats/agencies.csv", lambda: anyone.get("/stats/agencies.csv"))
 
     second = routes.call("POST", "/applications", lambda: citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}), expect=201).body["id"]
     routes.call("PATCH", "/applications/{id}", lambda: citizen.request("PATCH", f"/applications/{second}", {"data": {"tipo_sangre": "O+"}}))
@@ -124,6 +129,9 @@ def test_the_steady_read_routes_read_one_item_or_one_partition_once(walked: tupl
     assert routes.seen[("GET", "/applications/{id}/audit/verify")][-1] == ["GetItem", "Query"]
     assert routes.seen[("GET", "/procedures")][-1] == ["Query"]
     assert routes.seen[("GET", "/openapi.json")][-1] == []
+    assert routes.seen[("GET", "/agencies/{agency}/ratings")][-1] == ["Query"]
+    for open_data in ("/stats/procedures", "/stats/procedures.csv", "/stats/agencies.csv"):
+        assert routes.seen[("GET", open_data)][-1] == ["Query", "Query"], open_data  # the statistics' partition, the catalogue
 
 
 def test_no_route_scans(walked: tuple[Routes, dict[str, Any]], calls: AwsCalls) -> None:

@@ -466,7 +466,9 @@ def test_a_stop_during_the_night_holds_good_in_the_morning(aws: Aws, quiet_hours
     with clock.travel(mexico_city(day, 23)):
         official = official_for(aws, application_id)
         review = open_review(official, application_id)
-        official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma."})
+        # two weeks ahead, every other open review of the shared queue has an earlier deadline
+        decided = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma.", "reason_out_of_order": "Prueba nocturna."})
+        assert decided.status_code == 200, decided.body
         wait_logged(citizen, application_id, "changes_requested", status="queued")
         assert reply(aws, citizen.phone or "", "stop") == {"action": "opted_out", "agency": "SEMOVI"}
     assert scheduled_run(mexico_city(day + timedelta(days=1), 8, 15)).get("opted_out_skipped", 0) >= 1

@@ -2,7 +2,7 @@
 // Citizens and officials see the same events.
 
 import { h } from "./dom.js";
-import { formatDateTime, formatDay, formatMoney, has, pick, t } from "./i18n.js";
+import { formatDateTime, formatDay, formatMoney, has, pick, t, tn } from "./i18n.js";
 import { agencyName, stepName } from "./procedures.js";
 import { statusLabel } from "./ui.js";
 
@@ -42,6 +42,8 @@ function detailText(event, definition) {
       return t(details.valid ? "event.detail.verifiedValid" : "event.detail.verifiedInvalid");
     case "checks.failed":
       return (details.failed || []).map((message) => pick(message)).join(" ");
+    case "rating.submitted":
+      return t("event.detail.rating", { score: details.score }) + (details.comment ? ` «${details.comment}»` : "");
     default:
       return "";
   }
@@ -67,6 +69,9 @@ export function timeline(events, definition, viewer) {
         h("p", { class: "event-title" }, eventTitle(event.action), event.to_status ? h("span", { class: "muted" }, ` → ${statusLabel(event.to_status)}`) : null),
         h("p", { class: "event-actor" }, actorText(event.actor, definition, viewer)),
         detail ? h("p", { class: "event-actor muted" }, detail) : null,
+        event.details?.out_of_order
+          ? h("p", { class: "event-turn", dataset: { outOfOrder: "true" } }, h("strong", { class: "tag tag-warning" }, t("event.outOfOrder")), " ", tn("event.outOfOrderDetail", event.details.earlier_open || 0, { reason: event.details.reason_out_of_order || "" }))
+          : null,
         reason ? h("p", { class: "event-reason" }, h("span", { class: "visually-hidden" }, `${t("event.reason")}: `), reason) : null,
       );
     }),

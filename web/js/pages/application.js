@@ -6,7 +6,6 @@ import { get, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
-import { isMissingRoute, ratingsAvailable } from "../features.js";
 import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
 import { refresh } from "../router.js";
 import { timeline } from "../timeline.js";
@@ -108,57 +107,59 @@ function deadlineLabel(status) {
   return t("application.deadline");
 }
 
+// After a final status the citizen rates the procedure once (1-5 and a comment); the
+// agency reads it, and the dashboard counts it.
 function ratingPanel(application) {
-  const panel = h("section", { class: "panel", "aria-labelledby": "rating-heading", hidden: true, dataset: { feature: "rating" } });
-  ratingsAvailable(application.id).then((available) => {
-    if (!available) return;
-    const message = h("div", { "aria-live": "polite" });
-    const choices = [1, 2, 3, 4, 5].map((score) => {
-      const id = `rating-${score}`;
-      return h("div", { class: "choice" }, h("input", { type: "radio", name: "rating", id, value: String(score) }), h("label", { for: id }, `${score}`, h("span", { class: "visually-hidden" }, ` — ${t(`rating.scale.${score}`)}`)));
-    });
-    const comment = h("textarea", { id: "rating-comment", maxlength: "500", rows: "3" });
-    const submit = button(t("rating.submit"), { type: "submit", kind: "green" });
-    const form = h(
-      "form",
-      {
-        novalidate: true,
-        onsubmit: async (event) => {
-          event.preventDefault();
-          const chosen = form.querySelector("input[name=rating]:checked");
-          if (!chosen) {
-            message.replaceChildren(notice("error", h("p", {}, t("rating.choose"))));
-            return;
-          }
-          await whileBusy(submit, async () => {
-            try {
-              await post(`/applications/${encodeURIComponent(application.id)}/rating`, { score: Number(chosen.value), comment: comment.value.trim() });
-              form.replaceWith(notice("success", h("p", {}, t("rating.thanks"))));
-            } catch (error) {
-              if (isMissingRoute(error)) {
-                panel.hidden = true;
-                return;
-              }
-              message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-            }
-          });
-        },
-      },
-      h(
-        "fieldset",
-        { class: "field" },
-        h("legend", { class: "label" }, t("rating.question")),
-        h("p", { class: "hint" }, t("rating.hint")),
-        h("div", { class: "rating-scale" }, choices),
-      ),
-      h("div", { class: "field" }, h("label", { class: "label", for: "rating-comment" }, t("rating.comment"), h("span", { class: "optional" }, ` ${t("form.optional")}`)), comment),
-      message,
-      h("div", { class: "actions" }, submit),
-    );
-    panel.append(h("h2", { id: "rating-heading" }, t("rating.title")), form);
-    panel.hidden = false;
+  const panel = h("section", { class: "panel", "aria-labelledby": "rating-heading", dataset: { feature: "rating" } }, h("h2", { id: "rating-heading" }, t("rating.title")));
+  const rated = (rating) => notice("success", h("p", {}, t("rating.given", { score: rating.score })), rating.comment ? h("p", {}, `«${rating.comment}»`) : null);
+  if (application.rating) return append(panel, rated(application.rating));
+  const message = h("div", { "aria-live": "polite" });
+  const choices = [1, 2, 3, 4, 5].map((score) => {
+    const id = `rating-${score}`;
+    return h("div", { class: "choice" }, h("input", { type: "radio", name: "rating", id, value: String(score) }), h("label", { for: id }, `${score}`, h("span", { class: "visually-hidden" }, ` — ${t(`rating.scale.${score}`)}`)));
   });
-  return panel;
+  const comment = h("textarea", { id: "rating-comment", maxlength: "500", rows: "3", "aria-describedby": "rating-comment-hint" });
+  const submit = button(t("rating.submit"), { type: "submit", kind: "green" });
+  const form = h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const chosen = form.querySelector("input[name=rating]:checked");
+        if (!chosen) {
+          message.replaceChildren(notice("error", h("p", {}, t("rating.choose"))));
+          form.querySelector("input[name=rating]").focus();
+          return;
+        }
+        await whileBusy(submit, async () => {
+          try {
+            const answer = await post(`/applications/${encodeURIComponent(application.id)}/rating`, { score: Number(chosen.value), comment: comment.value.trim() });
+            form.replaceWith(notice("success", h("p", {}, t("rating.thanks"))), rated(answer));
+          } catch (error) {
+            message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          }
+        });
+      },
+    },
+    h(
+      "fieldset",
+      { class: "field" },
+      h("legend", { class: "label" }, t("rating.question")),
+      h("p", { class: "hint" }, t("rating.hint")),
+      h("div", { class: "rating-scale" }, choices),
+    ),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { class: "label", for: "rating-comment" }, t("rating.comment"), h("span", { class: "optional" }, ` ${t("form.optional")}`)),
+      h("p", { class: "hint", id: "rating-comment-hint" }, t("rating.commentHint")),
+      comment,
+    ),
+    message,
+    h("div", { class: "actions" }, submit),
+  );
+  return append(panel, form);
 }
 
 export async function render(view, ctx) {

@@ -1,9 +1,10 @@
-// The agency's review queue: oldest legal deadline first, the ones about to expire
-// highlighted, overdue ones marked.
+// The agency's review queue: oldest legal deadline first (then first come, first served),
+// the ones about to expire highlighted, overdue ones marked, those that others precede
+// marked too (deciding them first needs a reason); and the citizens' ratings, low ones flagged.
 
 import { get, procedure } from "../api.js";
 import { append, h } from "../dom.js";
-import { formatDateTime, pick, t, tn } from "../i18n.js";
+import { formatDateTime, formatNumber, pick, t, tn } from "../i18n.js";
 import { allSteps } from "../procedures.js";
 import { navigate, refresh } from "../router.js";
 import { button, notice, pageHeading, setTitle } from "../ui.js";
@@ -28,9 +29,10 @@ export async function render(view, ctx) {
   const agencies = ctx.session.agencies;
   const agency = agencies.includes(ctx.query.dependencia) ? ctx.query.dependencia : agencies[0];
   setTitle(t("office.title", { agency }));
-  const queue = await get(`/agencies/${encodeURIComponent(agency)}/reviews`);
-  const reviews = [...(queue.reviews || [])].sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)));
-  const codes = [...new Set(reviews.map((review) => review.procedure))];
+  const [queue, ratings] = await Promise.all([get(`/agencies/${encodeURIComponent(agency)}/reviews`), get(`/agencies/${encodeURIComponent(agency)}/ratings`).catch(() => null)]);
+  // In turn: legal deadline first, then first come (the API's order; kept if another answers).
+  const reviews = [...(queue.reviews || [])].sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)) || String(a.opened_at).localeCompare(String(b.opened_at)));
+  const codes = [...new Set([...reviews.map((review) => review.procedure), ...(ratings?.ratings || []).map((item) => item.procedure)])];
   const definitions = new Map((await Promise.all(codes.map((code) => procedure(code).catch(() => null)))).filter(Boolean).map((detail) => [detail.code, detail.definition]));
 
   let near = 0;
@@ -48,7 +50,14 @@ export async function render(view, ctx) {
     return h(
       "tr",
       { class: isOverdue ? "is-overdue" : isNear ? "is-near" : null, dataset: { application: review.application_id, review: review.review_id } },
-      h("td", { "data-label": t("office.deadline") }, h("strong", {}, formatDateTime(review.deadline)), h("br"), flag),
+      h(
+        "td",
+        { "data-label": t("office.deadline") },
+        h("strong", {}, formatDateTime(review.deadline)),
+        h("br"),
+        flag,
+        review.out_of_turn ? [h("br"), h("span", { class: "muted", dataset: { earlierOpen: String(review.earlier_open) } }, tn("office.ahead", review.earlier_open))] : null,
+      ),
       h("td", { "data-label": t("application.folio") }, h("a", { href, class: "mono" }, review.application_id)),
       h("td", { "data-label": t("record.procedure") }, definition ? pick(definition.name) : review.procedure),
       h("td", { "data-label": t("office.step") }, step ? pick(step.name) : review.step, review.escalated ? [h("br"), h("strong", { class: "tag tag-warning" }, t("office.escalated"))] : null),
@@ -103,5 +112,46 @@ export async function render(view, ctx) {
         )
       : notice("success", h("p", {}, t("office.emptyBody"))),
     h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
+    ratingsPanel(ratings, definitions),
+  );
+}
+
+function ratingsPanel(ratings, definitions) {
+  if (!ratings) return null;
+  const { summary } = ratings;
+  const rows = ratings.ratings.slice(0, 30).map((item) =>
+    h(
+      "tr",
+      { class: item.low ? "is-low" : null, dataset: { application: item.application_id, low: String(item.low) } },
+      h("td", { "data-label": t("office.ratedAt") }, formatDateTime(item.rated_at)),
+      h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.application_id)),
+      h("td", { "data-label": t("record.procedure") }, definitions.get(item.procedure) ? pick(definitions.get(item.procedure).name) : item.procedure),
+      h("td", { "data-label": t("office.score") }, h("strong", {}, `${item.score}/5`), item.low ? [" ", h("strong", { class: "tag tag-danger" }, t("office.lowRating"))] : null),
+      h("td", { "data-label": t("rating.comment") }, item.comment || h("span", { class: "muted" }, t("office.noComment"))),
+    ),
+  );
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": "ratings-heading", dataset: { ratings: "true" } },
+    h("h2", { id: "ratings-heading" }, t("office.ratingsTitle")),
+    h(
+      "p",
+      { role: "status" },
+      summary.count ? tn("office.ratingsSummary", summary.count, { average: formatNumber(summary.average) }) : t("office.ratingsNone"),
+      summary.low ? ` ${tn("office.lowCount", summary.low)}` : "",
+    ),
+    rows.length
+      ? h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "responsive ratings" },
+            h("caption", {}, t("office.ratingsCaption")),
+            h("thead", {}, h("tr", {}, ["office.ratedAt", "application.folio", "record.procedure", "office.score", "rating.comment"].map((key) => h("th", { scope: "col" }, t(key))))),
+            h("tbody", {}, rows),
+          ),
+        )
+      : null,
   );
 }

@@ -1,10 +1,11 @@
 // An official reviews one application: the answers, the documents, the history, and a
-// decision (approve, request corrections, reject) that always carries a reason.
+// decision (approve, request corrections, reject) that always carries a reason, and a
+// second one when it is taken before applications that come first in the queue.
 
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
-import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
+import { formatDateTime, formatMoney, pick, t, tn } from "../i18n.js";
 import { allSteps, fieldTitle, formatAnswer, silenceDetail, sizeText, stepName } from "../procedures.js";
 import { flash, navigate } from "../router.js";
 import { timeline } from "../timeline.js";
@@ -30,6 +31,11 @@ function decisionForm(review) {
     reasonError,
     reason,
   );
+  // Queue fairness: deciding before applications that come first needs a reason, kept in the history.
+  const turnError = h("p", { class: "field-error", id: "turn-error", hidden: true });
+  const turnReason = h("textarea", { id: "reason-out-of-order", name: "reason_out_of_order", rows: "3", maxlength: "500", "aria-describedby": "turn-hint turn-error" });
+  const turnHint = h("p", { class: "hint", id: "turn-hint" }, review.out_of_turn ? tn("decision.outOfTurnHint", review.earlier_open) : t("decision.outOfTurnLate"));
+  const turnField = h("div", { class: "field", hidden: !review.out_of_turn, dataset: { outOfTurn: "true" } }, h("label", { class: "label", for: "reason-out-of-order" }, t("decision.outOfTurnReason")), turnHint, turnError, turnReason);
   const submit = button(t("decision.submit"), { type: "submit" });
   const idempotencyKey = newIdempotencyKey();
   const setError = (wrapper, error, control, text) => {
@@ -52,14 +58,24 @@ function decisionForm(review) {
         const text = reason.value.trim();
         setError(decisionSet, choiceError, form.querySelectorAll("input[name=decision]"), chosen ? null : t("decision.chooseError"));
         setError(reasonField, reasonError, [reason], text.length >= 3 ? null : t("decision.reasonError"));
+        const why = turnReason.value.trim();
+        setError(turnField, turnError, [turnReason], turnField.hidden || why.length >= 3 ? null : t("decision.outOfTurnError"));
         if (!chosen) return form.querySelector("input[name=decision]").focus();
         if (text.length < 3) return reason.focus();
+        if (!turnField.hidden && why.length < 3) return turnReason.focus();
         await whileBusy(submit, async () => {
           try {
-            await post(`/reviews/${encodeURIComponent(review.review_id)}/decision`, { decision: chosen.value, reason: text }, { idempotencyKey });
+            await post(`/reviews/${encodeURIComponent(review.review_id)}/decision`, { decision: chosen.value, reason: text, ...(turnField.hidden ? {} : { reason_out_of_order: why }) }, { idempotencyKey });
             flash(t("decision.recorded", { id: review.application_id }));
             navigate("/oficina");
           } catch (error) {
+            if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason_out_of_order")) {
+              // The queue changed since the page was drawn: others now come first.
+              turnField.hidden = false;
+              setError(turnField, turnError, [turnReason], t("decision.outOfTurnError"));
+              turnReason.focus();
+              return;
+            }
             if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason")) {
               setError(reasonField, reasonError, [reason], t("decision.reasonError"));
               reason.focus();
@@ -72,6 +88,7 @@ function decisionForm(review) {
     },
     decisionSet,
     reasonField,
+    turnField,
     message,
     h("div", { class: "actions" }, submit),
   );

@@ -1,25 +1,23 @@
-"""SMS alerts on the application page, against the real API; and rating, still pending.
+"""The application page's panels that came after the first web issue, against the real API.
 
 SMS: a citizen adds a relative's phone, reads the code the embedded SNS got, confirms
 it, sees the phone listed and the delivery log, sees a STOP reply show, and removes it.
 
-Rating has a page but no API route yet (``POST /applications/{id}/rating``): the page
-asks the API once whether the route exists and stays hidden until it does; with the
-route answered (here by Playwright, standing in for the future API) it works.
+Rating (``POST /applications/{id}/rating``): once the application has ended, the
+citizen rates it 1-5 with a comment, once; the agency's queue view shows the comment,
+a low rating flagged.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Route, expect
+from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.scenario import Scene, in_review, new_citizen
+from tests.browser.scenario import Scene, in_review, issued, new_citizen
 from tests.browser.support import assert_clean, open_page
 from tests.support.client import Api, wait_for
 
@@ -119,13 +117,9 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(c
     assert_clean(page)
 
 
-def test_rating_stays_hidden_while_the_api_lacks_it(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
-    context = contexts(token=scene.citizen.token)
-    page = open_page(context, f"/solicitudes/{scene.issued.application_id}")
+def test_a_finished_application_shows_what_was_texted_and_no_phone_form(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+    page = open_page(contexts(token=scene.citizen.token), f"/solicitudes/{scene.issued.application_id}")
     expect(page.locator(".application-status [data-status]")).to_have_text("Emitido")
-    page.wait_for_load_state("networkidle")
-    expect(page.locator("[data-feature=rating]")).to_be_hidden()
-    # A finished application still shows what was texted, and no form to add a phone.
     sms = page.locator("[data-feature=sms]")
     expect(sms).to_contain_text("Este trámite terminó: ya no enviamos avisos.")
     expect(sms.locator("table.sms-log tr", has_text="Documento emitido")).to_contain_text("Enviado")
@@ -133,29 +127,41 @@ def test_rating_stays_hidden_while_the_api_lacks_it(contexts: Callable[..., Brow
     assert_clean(page)
 
 
-def test_rating_works_once_the_api_has_it(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
-    sent: list[tuple[str, str, Any]] = []
+def test_a_citizen_rates_a_finished_application_once_and_the_agency_reads_it(contexts: Callable[..., BrowserContext], api: Api) -> None:
+    citizen = new_citizen(api, name="Tomás Ibarra Sosa", letters="IASM")
+    official = api.sign_in("oficial.semovi")
+    application_id = issued(api, citizen, official).application_id
+    # Still running, an application has nothing to rate.
+    running = in_review(citizen).application_id
+    page = open_page(contexts(token=citizen.token), f"/solicitudes/{running}")
+    expect(page.locator("[data-feature=rating]")).to_have_count(0)
 
-    def api(route: Route) -> None:
-        request = route.request
-        body = json.loads(request.post_data) if request.post_data else None
-        sent.append((request.method, request.url.split("/api", 1)[1], body))
-        if not body:
-            route.fulfill(status=422, content_type="application/json", body=json.dumps({"error": {"code": "invalid_body", "message": "empty", "details": []}}))
-        else:
-            route.fulfill(status=201, content_type="application/json", body=json.dumps({"score": body["score"]}))
-
-    context = contexts(token=scene.citizen.token)
-    context.route("**/api/applications/*/rating", api)
-
-    page = open_page(context, f"/solicitudes/{scene.issued.application_id}")
+    page.goto(f"/#/solicitudes/{application_id}")
     rating = page.locator("[data-feature=rating]")
-    expect(rating).to_be_visible()
+    expect(rating.get_by_role("heading", name="Califique este trámite")).to_be_visible()
     rating.get_by_role("button", name="Enviar calificación").click()
     expect(rating).to_contain_text("Elija una calificación del 1 al 5.")
-    rating.get_by_label("4 — fácil").check()
-    rating.get_by_label("Comentario").fill("Rápido y claro.")
+    rating.get_by_label("2 — difícil").check()
+    rating.get_by_label("Comentario").fill("Tardaron en revisar mis documentos.")
     rating.get_by_role("button", name="Enviar calificación").click()
     expect(rating).to_contain_text("Gracias. Su calificación nos ayuda a mejorar.")
-    assert ("POST", f"/applications/{scene.issued.application_id}/rating", {"score": 4, "comment": "Rápido y claro."}) in sent
+    expect(rating).to_contain_text("Usted calificó este trámite con 2 de 5.")
     assert_clean(page)
+
+    # The API keeps it (once), the timeline shows it, and the page no longer offers the form.
+    assert citizen.get(f"/applications/{application_id}").json()["rating"]["score"] == 2
+    again = citizen.post(f"/applications/{application_id}/rating", {"score": 5})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+    page.reload()
+    page.wait_for_selector("main:not([aria-busy='true']) h1")
+    expect(rating).to_contain_text("Usted calificó este trámite con 2 de 5.")
+    expect(rating.get_by_role("button", name="Enviar calificación")).to_have_count(0)
+    expect(page.locator(".timeline li[data-action='rating.submitted']")).to_contain_text("Calificó con 2 de 5.")
+
+    # The agency reads the comment in its queue view, flagged as a low rating.
+    office = open_page(contexts(token=official.token), "/oficina")
+    row = office.locator(f"[data-ratings] tr[data-application='{application_id}']")
+    expect(row).to_contain_text("Tardaron en revisar mis documentos.")
+    expect(row).to_contain_text("Calificación baja")
+    expect(row).to_have_attribute("data-low", "true")
+    assert_clean(office)

@@ -1,0 +1,351 @@
+"""Open data: the statistics of every procedure and agency, with small counts withheld.
+
+One Query reads every statistics item of the months asked for (partition ``STATS``, sort
+keys ``M#<month>#...``), one more the catalogue (names); nothing personal is stored in
+those items, so nothing personal can leave: no CURP, name, phone or application id.
+
+Published figures, per procedure and month and over the whole window:
+
+- counts: ``started``, ``submitted``, ``issued``, ``rejected``, ``withdrawn``,
+  ``deemed_approved`` (of the issued), ``deemed_denied`` (of the rejected), ``resolved``
+  (issued + rejected), ``decisions``, ``out_of_order``, ``ratings``, ``low_ratings``,
+  ``sms_sent``, ``sms_segments``;
+- derived: ``resolution_days_median``, ``resolution_days_p90`` (business days, submission
+  to issue or rejection), ``within_deadline_share``, ``corrections_share`` (of the
+  resolved), ``out_of_order_share`` (of the decisions), ``rating_average``, and
+  ``step_days`` (mean business days per step).
+
+Per agency (its reviews, whatever the procedure): ``decisions``, ``out_of_order``,
+``out_of_order_share``, ``reviews_on_time``, ``reviews_late``, ``within_deadline_share``,
+and the ratings of the procedures it owns.
+
+Suppression: a count from 1 to 4 is withheld (``null``; its name is listed in the row's
+``suppressed``), and so is any figure derived from fewer than 5 applications (decisions,
+ratings, messages); a zero is shown.  Where exactly one cell of a column is withheld and
+the total it adds up to is shown, the smallest other cell is withheld too, so that no
+withheld value can be recovered by subtraction (months within a procedure; procedures
+within an agency's ratings).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.legal.calendar import legal_date
+from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.stats import figures
+from chalicelib.stats.projector import AGENCY, PROCEDURE
+from chalicelib.store import keys
+from chalicelib.store.models import Entity
+
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 36
+_MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")  # fullmatch: $ would let a trailing newline in
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+PROCEDURE_COUNTS = (
+    "started",
+    "submitted",
+    "issued",
+    "rejected",
+    "withdrawn",
+    "deemed_approved",
+    "deemed_denied",
+    "resolved",
+    "decisions",
+    "out_of_order",
+    "ratings",
+    "low_ratings",
+    "sms_sent",
+    "sms_segments",
+)
+PROCEDURE_DERIVED = ("resolution_days_median", "resolution_days_p90", "within_deadline_share", "corrections_share", "out_of_order_share", "rating_average")
+AGENCY_COUNTS = ("decisions", "out_of_order", "reviews_on_time", "reviews_late", "ratings", "low_ratings")
+AGENCY_DERIVED = ("within_deadline_share", "out_of_order_share", "rating_average")
+# Published name → counter in the items (where they differ).
+STORED = {"low_ratings": "rating_low", "reviews_on_time": "on_time", "reviews_late": "late"}
+
+
+class OpenData:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+
+    def report(self, params: Mapping[str, str]) -> dict[str, Any]:
+        first, last = window(params)
+        procedure = params.get("procedure")
+        if procedure is not None and not _CODE.fullmatch(procedure):
+            raise ValidationFailed.field("procedure", "must be a procedure code (lowercase letters, digits and hyphens)", code="invalid_procedure")
+        lower, upper = keys.stats_range(first, last)
+        items = read_rows(lower, upper)
+        return build(items, catalogue_info(self._catalogue.latest()), first, last, procedure)
+
+    def procedures_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
+        report = self.report(params)
+        return to_csv(procedure_lines(report)), f"ventanilla-tramites-{report['from']}_{report['to']}.csv"
+
+    def agencies_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
+        report = self.report(params)
+        return to_csv(agency_lines(report)), f"ventanilla-dependencias-{report['from']}_{report['to']}.csv"
+
+
+def window(params: Mapping[str, str], today: str | None = None) -> tuple[str, str]:
+    """``from``/``to`` months (``YYYY-MM``); by default the last 12 months to this one."""
+    current = today or legal_date(utcnow()).strftime("%Y-%m")
+    last = params.get("to") or current
+    for name, value in (("to", last), ("from", params.get("from"))):
+        if value is not None and not _MONTH.fullmatch(value):
+            raise ValidationFailed.field(name, "must be a month as YYYY-MM, from 2000-01", code="invalid_month")
+    first = params.get("from") or figures.shift_month(last, -(DEFAULT_MONTHS - 1))
+    if first > last:
+        raise ValidationFailed.field("from", "must not be after to", code="invalid_window")
+    if len(figures.months_between(first, last)) > MAX_MONTHS:
+        raise ValidationFailed.field("from", f"the window is at most {MAX_MONTHS} months", code="invalid_window")
+    return first, last
+
+
+def read_rows(lower: str, upper: str) -> list[dict[str, Any]]:
+    """Every statistics item between two sort keys, attributes as plain values (the
+    counters' names depend on the data, so they are read raw, not through a model)."""
+    connection = Entity._get_connection()
+    rows: list[dict[str, Any]] = []
+    start = None
+    while True:
+        page = connection.query(keys.STATS_PK, range_key_condition=Entity.sk.between(lower, upper), exclusive_start_key=start)
+        rows += [{name: _plain(value) for name, value in item.items()} for item in page.get("Items", [])]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return rows
+
+
+def _plain(value: Mapping[str, Any]) -> Any:
+    if "N" in value:
+        number = float(value["N"])
+        return int(number) if number.is_integer() else number
+    if "S" in value:
+        return value["S"]
+    return None
+
+
+def catalogue_info(versions: Iterable[Any]) -> dict[str, Any]:
+    """Names of procedures, agencies and steps, from the latest published versions."""
+    procedures: dict[str, Any] = {}
+    agencies: dict[str, Any] = {}
+    for version in versions:
+        definition = version.definition
+        procedures[version.code] = {"name": definition["name"], "agency": definition["agency"], "steps": _step_names(definition["steps"])}
+        agencies.update(definition.get("agencies", {}))
+    return {"procedures": procedures, "agencies": agencies}
+
+
+def _step_names(steps: Mapping[str, Any]) -> dict[str, Any]:
+    names: dict[str, Any] = {}
+    for step_id, step in steps.items():
+        if step.get("type") in ("review", "payment"):
+            names[step_id] = step.get("name") or {"es": step_id, "en": step_id}
+        for branch in step.get("branches", []):
+            names.update(_step_names(branch["steps"]))
+    return names
+
+
+# --- building the report (pure) -----------------------------------------------------------
+def build(items: Iterable[Mapping[str, Any]], info: Mapping[str, Any], first: str, last: str, only: str | None = None) -> dict[str, Any]:
+    months = figures.months_between(first, last)
+    by_procedure: dict[str, dict[str, Counter[str]]] = {code: {} for code in info["procedures"]}
+    by_agency: dict[str, dict[str, Counter[str]]] = {}
+    owners = {code: procedure["agency"] for code, procedure in info["procedures"].items()}
+    for item in items:
+        counters = Counter({name: value for name, value in item.items() if isinstance(value, int)})
+        if item.get("scope") == PROCEDURE:
+            by_procedure.setdefault(item["code"], {})[item["month"]] = counters
+            owners.setdefault(item["code"], item.get("agency") or "")
+        elif item.get("scope") == AGENCY:
+            by_agency.setdefault(item["code"], {})[item["month"]] = counters
+    for owner in set(owners.values()) - {""}:
+        by_agency.setdefault(owner, {})
+    procedures = {code: _procedure(code, by_procedure[code], months, info) for code in sorted(by_procedure)}
+    agencies = []
+    for code in sorted(by_agency):
+        owned = [procedures[procedure] for procedure, owner in sorted(owners.items()) if owner == code]
+        agency = _agency(code, by_agency[code], months, info, owned)
+        # an agency's ratings add up its procedures' ratings: protect that sum too
+        for name in ("ratings", "low_ratings"):
+            extra = figures.complementary(agency["totals"][name], [procedure["totals"][name] for procedure in owned], [procedure["_raw_totals"][name] for procedure in owned])
+            for index in extra:
+                owned[index]["totals"].withhold(name)
+        agencies.append(agency)
+    agencies.sort(key=lambda agency: (agency["totals"]["within_deadline_share"] is None, -(agency["totals"]["within_deadline_share"] or 0), agency["code"]))
+    return {
+        "from": first,
+        "to": last,
+        "months": months,
+        "generated_at": iso(utcnow()),
+        "threshold": figures.THRESHOLD,
+        "procedures": [_finish(procedure) for code, procedure in procedures.items() if only is None or code == only],
+        "agencies": [_finish(agency) for agency in agencies],
+    }
+
+
+def _stored(counter: Mapping[str, int], name: str) -> int:
+    return int(counter.get(STORED.get(name, name), 0))
+
+
+class _Row(dict[str, Any]):
+    """Published figures, and the names of those withheld (not those without data)."""
+
+    def __init__(self, **fixed: Any) -> None:
+        super().__init__(fixed)
+        self.withheld: set[str] = set()
+
+    def count(self, name: str, value: int) -> None:
+        self[name] = figures.count(value)
+        if self[name] is None:
+            self.withheld.add(name)
+
+    def derived(self, name: str, n: int, value: float | None) -> None:
+        """A figure computed from ``n`` applications: none without any, withheld below the threshold."""
+        self[name] = None if n == 0 else figures.from_enough(n, value)
+        if 0 < n < figures.THRESHOLD:
+            self.withheld.add(name)
+
+    def withhold(self, name: str) -> None:
+        self[name] = None
+        self.withheld.add(name)
+
+
+def procedure_figures(counter: Mapping[str, int], **fixed: Any) -> _Row:
+    row = _Row(**fixed)
+    for name in PROCEDURE_COUNTS:
+        row.count(name, _stored(counter, name))
+    histogram = figures.day_histogram(counter)
+    timed = sum(histogram.values())
+    resolved, decisions, ratings = _stored(counter, "resolved"), _stored(counter, "decisions"), _stored(counter, "ratings")
+    row.derived("resolution_days_median", timed, figures.median(histogram))
+    row.derived("resolution_days_p90", timed, figures.percentile(histogram, 90))
+    row.derived("within_deadline_share", resolved, figures.share(_stored(counter, "within_deadline"), resolved))
+    row.derived("corrections_share", resolved, figures.share(_stored(counter, "corrections"), resolved))
+    row.derived("out_of_order_share", decisions, figures.share(_stored(counter, "out_of_order"), decisions))
+    row.derived("rating_average", ratings, figures.mean(_stored(counter, "rating_sum"), ratings))
+    if row["sms_sent"] is None:
+        row.withhold("sms_segments")  # the segments of fewer than 5 messages
+    steps = sorted({name[len("step_n_") :] for name in counter if name.startswith("step_n_")})
+    row["step_days"] = {}
+    for step in steps:
+        n = _stored(counter, f"step_n_{step}")
+        row["step_days"][step] = figures.mean(_stored(counter, f"step_days_{step}"), n)
+        if row["step_days"][step] is None:
+            row.withheld.add(f"step_days.{step}")
+    return row
+
+
+def agency_figures(counter: Mapping[str, int], ratings: Mapping[str, int], **fixed: Any) -> _Row:
+    row = _Row(**fixed)
+    on_time, late, decisions = _stored(counter, "reviews_on_time"), _stored(counter, "reviews_late"), _stored(counter, "decisions")
+    for name in ("decisions", "out_of_order", "reviews_on_time", "reviews_late"):
+        row.count(name, _stored(counter, name))
+    row.count("ratings", ratings["ratings"])
+    row.count("low_ratings", ratings["rating_low"])
+    row.derived("within_deadline_share", on_time + late, figures.share(on_time, on_time + late))
+    row.derived("out_of_order_share", decisions, figures.share(_stored(counter, "out_of_order"), decisions))
+    row.derived("rating_average", ratings["ratings"], figures.mean(ratings["rating_sum"], ratings["ratings"]))
+    return row
+
+
+def _procedure(code: str, by_month: Mapping[str, Counter[str]], months: list[str], info: Mapping[str, Any]) -> dict[str, Any]:
+    raw = [by_month.get(month, Counter()) for month in months]
+    total: Counter[str] = sum(raw, Counter())
+    rows = [procedure_figures(counter, month=month) for month, counter in zip(months, raw, strict=True)]
+    totals = procedure_figures(total)
+    _protect(totals, rows, [{name: _stored(counter, name) for name in PROCEDURE_COUNTS} for counter in raw], PROCEDURE_COUNTS)
+    known = info["procedures"].get(code, {})
+    step_names = known.get("steps", {})
+    return {
+        "code": code,
+        "name": known.get("name", {"es": code, "en": code}),
+        "agency": known.get("agency") or None,
+        "steps": {step: step_names.get(step, {"es": step, "en": step}) for step in totals["step_days"]},
+        "totals": totals,
+        "months": rows,
+        "_raw_months": [{name: int(counter.get(name, 0)) for name in RATING_COUNTERS} for counter in raw],
+        "_raw_totals": {name: _stored(total, name) for name in PROCEDURE_COUNTS},
+    }
+
+
+RATING_COUNTERS = ("ratings", "rating_sum", "rating_low")
+
+
+def _agency(code: str, by_month: Mapping[str, Counter[str]], months: list[str], info: Mapping[str, Any], owned: list[dict[str, Any]]) -> dict[str, Any]:
+    raw = [by_month.get(month, Counter()) for month in months]
+    total: Counter[str] = sum(raw, Counter())
+    # Ratings are kept per procedure: an agency's are those of the procedures it owns.
+    month_ratings = [Counter() for _ in months]
+    for procedure in owned:
+        for index, counts in enumerate(procedure["_raw_months"]):
+            month_ratings[index].update(counts)
+    rows = [agency_figures(counter, ratings, month=month) for month, counter, ratings in zip(months, raw, month_ratings, strict=True)]
+    totals = agency_figures(total, sum(month_ratings, Counter()))
+    raw_counts = [
+        {name: _stored(counter, name) for name in AGENCY_COUNTS} | {"ratings": ratings["ratings"], "low_ratings": ratings["rating_low"]} for counter, ratings in zip(raw, month_ratings, strict=True)
+    ]
+    _protect(totals, rows, raw_counts, AGENCY_COUNTS)
+    return {"code": code, "name": info["agencies"].get(code, {"es": code, "en": code}), "totals": totals, "months": rows}
+
+
+def _protect(totals: _Row, rows: list[_Row], raw: list[Mapping[str, int]], names: Iterable[str]) -> None:
+    """Withhold, column by column, what subtraction from the total would reveal."""
+    for name in names:
+        for index in figures.complementary(totals[name], [row[name] for row in rows], [counts[name] for counts in raw]):
+            rows[index].withhold(name)
+
+
+def _finish(entry: dict[str, Any]) -> dict[str, Any]:
+    """Drop the working figures and list the withheld ones of each row in ``suppressed``."""
+    done = {name: value for name, value in entry.items() if not name.startswith("_")}
+    done["totals"] = _mark(entry["totals"])
+    done["months"] = [_mark(row) for row in entry["months"]]
+    return done
+
+
+def _mark(row: _Row) -> dict[str, Any]:
+    return {**row, "suppressed": sorted(row.withheld)}
+
+
+# --- CSV ------------------------------------------------------------------------------------
+def procedure_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    lines = []
+    for procedure in report["procedures"]:
+        for row in [*procedure["months"], {**procedure["totals"], "month": "total"}]:
+            line = {"procedure": procedure["code"], "agency": procedure["agency"] or "", "month": row["month"]}
+            line.update({name: row[name] for name in (*PROCEDURE_COUNTS, *PROCEDURE_DERIVED)})
+            line["step_days"] = "; ".join(f"{step}={'' if value is None else value}" for step, value in sorted(row["step_days"].items()))
+            line["suppressed"] = " ".join(row["suppressed"])
+            lines.append(line)
+    return lines
+
+
+def agency_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    lines = []
+    for agency in report["agencies"]:
+        for row in [*agency["months"], {**agency["totals"], "month": "total"}]:
+            line = {"agency": agency["code"], "month": row["month"]}
+            line.update({name: row[name] for name in (*AGENCY_COUNTS, *AGENCY_DERIVED)})
+            line["suppressed"] = " ".join(row["suppressed"])
+            lines.append(line)
+    return lines
+
+
+def to_csv(lines: list[dict[str, Any]]) -> str:
+    """RFC 4180 CSV, a header line first; a withheld figure is an empty cell."""
+    if not lines:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(lines[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({name: "" if value is None else value for name, value in line.items()} for line in lines)
+    return out.getvalue()

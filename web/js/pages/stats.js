@@ -1,0 +1,180 @@
+// The public dashboard: how every procedure performs (GET /stats/procedures). A chart per
+// procedure of volumes and days to resolution over the months, drawn by the vendored
+// Chartist (SVG, hidden from screen readers), with the same numbers in a table after it;
+// the agencies' league table by share resolved within the legal deadline; the ratings.
+// Counts under 5 come withheld from the API (null, named in "suppressed").
+
+import { get } from "../api.js";
+import { config } from "../config.js";
+import { append, h } from "../dom.js";
+import { formatNumber, lang, pick, t } from "../i18n.js";
+import { notice, pageHeading, setTitle } from "../ui.js";
+
+const VOLUMES = ["submitted", "issued", "rejected"];
+const DAYS = ["resolution_days_median", "resolution_days_p90"];
+const SUMMARY = ["submitted", "issued", "rejected", "deemed_approved", "deemed_denied", "withdrawn", "resolution_days_median", "resolution_days_p90", "within_deadline_share", "corrections_share", "out_of_order_share", "rating_average", "ratings", "sms_sent", "sms_segments"];
+const SHARES = new Set(["within_deadline_share", "corrections_share", "out_of_order_share"]);
+
+let chartist = null;
+const loadChartist = () => (chartist ??= import("../../vendor/chartist/index.js"));
+
+// A figure as shown: withheld ones say so (the API withholds counts from 1 to 4), missing ones are a dash.
+function figure(row, name) {
+  const value = row[name];
+  if (value === null || value === undefined) {
+    const withheld = (row.suppressed || []).includes(name);
+    return withheld ? h("span", { class: "withheld", title: t("stats.withheldHint") }, t("stats.withheld")) : "—";
+  }
+  if (SHARES.has(name)) return new Intl.NumberFormat(lang() === "es" ? "es-MX" : "en-US", { style: "percent", maximumFractionDigits: 1 }).format(value);
+  return formatNumber(value);
+}
+
+function cell(row, name, label) {
+  return h("td", { class: "numeric", "data-label": label, dataset: { figure: name, value: row[name] === null || row[name] === undefined ? "" : String(row[name]) } }, figure(row, name));
+}
+
+function monthLabel(month) {
+  const [year, number] = month.split("-").map(Number);
+  return new Intl.DateTimeFormat(lang() === "es" ? "es-MX" : "en-US", { timeZone: "UTC", month: "short", year: "2-digit" }).format(new Date(Date.UTC(year, number - 1, 1)));
+}
+
+function chart(kind, months, series, names, caption) {
+  const box = h("div", { class: `ct-chart stats-chart stats-chart-${kind}`, "aria-hidden": "true" });
+  const legend = h(
+    "ul",
+    { class: "chart-legend", "aria-hidden": "true" },
+    names.map((name, index) => h("li", { class: `legend-${String.fromCharCode(97 + index)}` }, t(`stats.figure.${name}`))),
+  );
+  const drawn = h("figure", { class: "stats-figure" }, h("figcaption", {}, caption), legend, box);
+  loadChartist().then(({ BarChart, LineChart }) => {
+    const data = { labels: months.map(monthLabel), series: series.map((values) => values.map((value) => (value === null ? null : value))) };
+    const options = { height: "12rem", axisY: { onlyInteger: true, low: 0 }, chartPadding: { top: 10, right: 8, bottom: 0, left: 0 } };
+    if (kind === "volumes") new BarChart(box, data, { ...options, seriesBarDistance: 8 });
+    else new LineChart(box, data, { ...options, showArea: false, lineSmooth: false });
+  });
+  return drawn;
+}
+
+// The charts' numbers, month by month: open on a wide screen, one tap away on a phone.
+function monthTable(procedure) {
+  const columns = [...VOLUMES, ...DAYS];
+  const wide = window.matchMedia("(min-width: 48em)").matches;
+  const rows = procedure.months.map((row) =>
+    h("tr", { dataset: { month: row.month } }, h("th", { scope: "row" }, monthLabel(row.month)), columns.map((name) => cell(row, name, t(`stats.figure.${name}`)))),
+  );
+  return h(
+    "details",
+    { class: "stats-months-details", open: wide },
+    h("summary", {}, t("stats.monthsSummary", { name: pick(procedure.name) })),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "responsive stats-months", dataset: { procedure: procedure.code } },
+        h("caption", { class: "visually-hidden" }, t("stats.monthsCaption", { name: pick(procedure.name) })),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("stats.month")), columns.map((name) => h("th", { scope: "col" }, t(`stats.figure.${name}`))))),
+        h("tbody", {}, rows),
+      ),
+    ),
+  );
+}
+
+function procedureSection(procedure, months) {
+  const id = `procedure-${procedure.code}`;
+  const totals = procedure.totals;
+  const steps = Object.entries(totals.step_days || {});
+  return h(
+    "section",
+    { class: "panel stats-procedure", "aria-labelledby": id, dataset: { procedure: procedure.code } },
+    h("h2", { id }, pick(procedure.name)),
+    h(
+      "dl",
+      { class: "stats-totals" },
+      SUMMARY.map((name) => h("div", { dataset: { figure: name, value: totals[name] === null || totals[name] === undefined ? "" : String(totals[name]) } }, h("dt", {}, t(`stats.figure.${name}`)), h("dd", {}, figure(totals, name)))),
+    ),
+    steps.length
+      ? h(
+          "p",
+          { class: "stats-steps" },
+          `${t("stats.stepDays")}: `,
+          steps.map(([step, value], index) => [index ? "; " : "", pick(procedure.steps[step]) || step, " ", h("strong", { dataset: { step, value: value ?? "" } }, value === null ? t("stats.withheld") : formatNumber(value))]),
+        )
+      : null,
+    h(
+      "div",
+      { class: "stats-charts" },
+      chart(
+        "volumes",
+        months,
+        VOLUMES.map((name) => procedure.months.map((row) => row[name])),
+        VOLUMES,
+        t("stats.volumesCaption"),
+      ),
+      chart(
+        "days",
+        months,
+        DAYS.map((name) => procedure.months.map((row) => row[name])),
+        DAYS,
+        t("stats.daysCaption"),
+      ),
+    ),
+    monthTable(procedure),
+  );
+}
+
+function leagueTable(agencies) {
+  const columns = ["within_deadline_share", "decisions", "out_of_order_share", "rating_average", "ratings"];
+  return h(
+    "section",
+    { "aria-labelledby": "league-heading" },
+    h("h2", { id: "league-heading" }, t("stats.leagueTitle")),
+    h("p", {}, t("stats.leagueLead")),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "responsive stats-league" },
+        h("caption", {}, t("stats.leagueCaption")),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("stats.rank")), h("th", { scope: "col" }, t("stats.agency")), columns.map((name) => h("th", { scope: "col" }, t(`stats.figure.${name}`))))),
+        h(
+          "tbody",
+          {},
+          agencies.map((agency, index) =>
+            h(
+              "tr",
+              { dataset: { agency: agency.code } },
+              h("td", { "data-label": t("stats.rank") }, agency.totals.within_deadline_share === null ? "—" : String(index + 1)),
+              h("th", { scope: "row" }, pick(agency.name), h("br"), h("span", { class: "muted mono" }, agency.code)),
+              columns.map((name) => cell(agency.totals, name, t(`stats.figure.${name}`))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function render(view) {
+  setTitle(t("stats.title"));
+  const report = await get("/stats/procedures", { anonymous: true });
+  const api = config().api;
+  const query = `?from=${encodeURIComponent(report.from)}&to=${encodeURIComponent(report.to)}`;
+  const active = report.procedures.filter((procedure) => procedure.totals.started !== 0 || procedure.totals.submitted !== 0);
+  append(
+    view,
+    ...pageHeading(t("stats.title"), t("stats.lead")),
+    h("p", { class: "muted" }, t("stats.window", { from: monthLabel(report.from), to: monthLabel(report.to) })),
+    notice("info", h("p", {}, t("stats.privacy", { threshold: report.threshold }))),
+    h(
+      "ul",
+      { class: "stats-downloads" },
+      h("li", {}, h("a", { href: `${api}/stats/procedures.csv${query}`, download: "" }, t("stats.downloadProcedures"))),
+      h("li", {}, h("a", { href: `${api}/stats/agencies.csv${query}`, download: "" }, t("stats.downloadAgencies"))),
+      h("li", {}, h("a", { href: `${api}/stats/procedures${query}` }, t("stats.downloadJson"))),
+    ),
+    leagueTable(report.agencies),
+    active.length ? active.map((procedure) => procedureSection(procedure, report.months)) : notice("info", h("p", {}, t("stats.empty"))),
+  );
+}
