@@ -196,6 +196,12 @@ def tour(api: Any, officials: dict[str, Any], seed: int) -> None:
     draft = user.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}).json()["id"]
     user.request("PATCH", f"/applications/{draft}", json={"data": {"tipo_sangre": "O+"}})
     officials["SEMOVI"].get("/agencies/SEMOVI/reviews")
+    user.post(f"/applications/{application_id}/rating", {"score": 4, "comment": "Rápido"})
+    user.get(f"/applications/{application_id}/messages")
+    officials["SEMOVI"].get("/agencies/SEMOVI/ratings")
+    anyone.get("/stats/procedures")
+    anyone.get("/stats/procedures.csv")
+    anyone.get("/stats/agencies.csv")
     anyone.get("/sandbox/sms")
 
 

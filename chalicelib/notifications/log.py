@@ -91,6 +91,7 @@ def view(message: SmsMessage, operator: bool = False) -> dict[str, Any]:
         "template": message.template,
         "language": message.language,
         "phone": phones.mask(message.phone),
+        "subscription_id": message.subscription_id,  # which phone, where two masks look alike
         "text": message.text,
         "encoding": message.encoding,
         "segments": message.segments,
@@ -101,5 +102,5 @@ def view(message: SmsMessage, operator: bool = False) -> dict[str, Any]:
         "created_at": message.created_at,
     }
     if operator:
-        shown.update(agency=message.agency, provider_id=message.provider_id, subscription_id=message.subscription_id, updated_at=message.updated_at)
+        shown.update(agency=message.agency, provider_id=message.provider_id, updated_at=message.updated_at)
     return shown

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_save_a_draft_and_resume_it_from_the_record(contexts: Callable[..., BrowserContext], api: Api) -> None:
     citizen = new_citizen(api, name="Ana Karen Ortiz Ruiz", letters="OIRA")
     page = open_page(contexts(token=citizen.token), "/tramites/licencia-conducir/solicitar")
-    page.get_by_label("Domicilio").fill("Calle 5 de Mayo 10, Centro, Puebla")
+    page.get_by_label("Domicilio", exact=True).fill("Calle 5 de Mayo 10, Centro, Puebla")
     page.get_by_label("Código postal").fill("7200")
     page.get_by_role("button", name="Guardar borrador").click()
     # A draft may be incomplete, but what is there must be valid.
@@ -37,6 +37,6 @@ def test_save_a_draft_and_resume_it_from_the_record(contexts: Callable[..., Brow
     row.get_by_role("link", name=f"Continuar {folio[1]}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Documentos y envío")
     page.get_by_role("link", name="Cambiar mis respuestas").click()
-    expect(page.get_by_label("Domicilio")).to_have_value("Calle 5 de Mayo 10, Centro, Puebla")
+    expect(page.get_by_label("Domicilio", exact=True)).to_have_value("Calle 5 de Mayo 10, Centro, Puebla")
     expect(page.get_by_label("Código postal")).to_have_value("72000")
     assert_clean(page)

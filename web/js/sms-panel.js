@@ -31,11 +31,13 @@ export function maskPhone(e164) {
 }
 
 // The subscription is silenced by a STOP: the last message to its phone since it was
-// confirmed is the answer to a STOP, or was skipped for one.
+// confirmed is the answer to a STOP, or was skipped for one.  Messages are matched by
+// subscription, not by the masked number: two phones may end in the same two digits.
 function optedOut(subscription, messages) {
   if (subscription.status !== "confirmed") return false;
   const since = subscription.confirmed_at || subscription.created_at || "";
-  const last = messages.filter((message) => message.phone === subscription.phone && String(message.created_at) >= since).at(-1);
+  const mine = (message) => (message.subscription_id ? message.subscription_id === subscription.id : message.phone === subscription.phone);
+  const last = messages.filter((message) => mine(message) && String(message.created_at) >= since).at(-1);
   return Boolean(last && (last.status === "opted_out_skipped" || last.event === "opted_out" || last.event === "opted_out_all"));
 }
 
