@@ -35,6 +35,7 @@ from chalicelib.store.models import bind_models
 from chalicelib.workflow.steps import Steps
 
 CODES_PER_PHONE_PER_HOUR = 3
+COMMANDS_PER_PHONE_PER_HOUR = 10  # ESTADO/AYUDA answers: enough for a person, useless to a guesser
 SMS_IDEMPOTENCY_SECONDS = 30 * 86400  # longer than any retry or redelivery window
 
 
@@ -92,7 +93,7 @@ class Container:
             self.public_web_url,
             phones=PhoneRules.from_setting(self.settings.sms_allowed_countries),
             quiet_hours=QuietHours.parse(self.settings.sms_quiet_hours),
-            limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR)}),
+            limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR), "command": (COMMANDS_PER_PHONE_PER_HOUR, HOUR)}),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
         )
 

@@ -18,6 +18,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | idempotency records (Powertools)          | pk = IDEMPOTENCY#<command>, sk = key hash        |
 | an application's SMS subscriptions        | Query pk = application(id), sk begins_with SUB#  |
 | an application's SMS delivery log         | Query pk = application(id), sk begins_with SMS#  |
+| SMS answers about no application (HELP)   | Query pk = application("-"), sk begins_with SMS# |
 | SMS sent to a phone, newest first         | Query ``by_queue`` where gsi2pk = sms_to(phone)  |
 | a phone's opt-outs (per agency, or ``*``) | Query pk = phone(e164), sk begins_with OPTOUT#   |
 | a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
