@@ -74,12 +74,13 @@ class Transitions:
     def __init__(self, notify: Notify) -> None:
         self._notify = notify
 
-    def create(self, application: Application, actor: dict[str, Any], change: Change) -> None:
-        """Save a new application together with its first audit event."""
+    def create(self, application: Application, actor: dict[str, Any], change: Change, also_update: Iterable[Update] = ()) -> None:
+        """Save a new application together with its first audit event (and ``also_update``
+        items changed in the same transaction, e.g. the delegation it was filed under)."""
         event, changed = self._next_event(application, actor, change)
         for name, value in changed.items():
             setattr(application, name, value)
-        _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=[], guards=2)
+        _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=list(also_update), guards=2)
 
     def record(
         self,

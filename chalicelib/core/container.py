@@ -11,6 +11,7 @@ from functools import cached_property
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
+from chalicelib.applications.assistance import Assistance
 from chalicelib.applications.deadlines import DeadlineWatch
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.recovery import Recovery
@@ -107,7 +108,11 @@ class Container:
 
     @cached_property
     def applications(self) -> Applications:
-        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url)
+        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url, self.assistance)
+
+    @cached_property
+    def assistance(self) -> Assistance:
+        return Assistance(self.profiles, self.notifier, self.transitions, aws.CognitoDirectory(self.settings))
 
     @cached_property
     def reviews(self) -> Reviews:

@@ -118,4 +118,5 @@ class TokenVerifier:
             raise NotAuthenticated(f"the token is not valid ({error.__class__.__name__})") from None
         if claims.get("token_use") != "id":
             raise NotAuthenticated("an ID token is required")
-        return Principal(username=claims["cognito:username"], groups=frozenset(claims.get("cognito:groups", [])))
+        name = claims.get("name")
+        return Principal(username=claims["cognito:username"], groups=frozenset(claims.get("cognito:groups", [])), name=name if isinstance(name, str) else None)

@@ -57,6 +57,8 @@ SYSTEM: dict[str, frozenset[str]] = {
     "status_reply": frozenset({"ref", "status", "step", "deadline", "next"}),
     "status_unknown": frozenset({"ref"}),
     "help": frozenset(),
+    # the citizen's consent to an assistant of a community centre (assisted filing)
+    "delegation_code": frozenset({"centre", "code"}),
 }
 URGENT = frozenset(SYSTEM)
 
@@ -74,6 +76,7 @@ LONGEST = {
     "status": commands.longest(commands.STATUS_LABELS),
     "step": "S" * commands.MAX_STEP,
     "next": commands.longest(commands.NEXT_ACTIONS),
+    "centre": "C" * 20,
 }
 
 
@@ -191,6 +194,11 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
         1,
         "Ventanilla: envíe ESTADO y la referencia de su trámite (ej. ESTADO 8Q9FQ5PXS4) para saber cómo va. BAJA: no recibir mensajes de esa dependencia; BAJA TODO: de ninguna.",
         "Ventanilla: text STATUS and your application reference (e.g. STATUS 8Q9FQ5PXS4) to see how it is going. STOP: no texts from that agency; STOP ALL: none at all.",
+    ),
+    "delegation_code": _platform(
+        1,
+        "Ventanilla: el centro {centre} pide hacer trámites por usted. Si está ahí y de acuerdo, dé este código a quien le atiende: {code}. Vence en 15 min. Es gratuito.",
+        "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this code to the helper: {code}. Expires in 15 min. It is free.",
     ),
 }
 PLATFORM: dict[str, Template] = {event: Template(event, version, texts) for event, (version, texts) in PLATFORM_TEXTS.items()}

@@ -23,6 +23,10 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a phone's opt-outs (per agency, or ``*``) | Query pk = phone(e164), sk begins_with OPTOUT#   |
 | a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
 | SMS held by quiet hours, due by a time    | Query pk = sms_queue(day), sk <= now             |
+| one delegation (assisted filing)          | GetItem pk = delegation(id), sk = DELEGATION     |
+| an assistant's delegations (for a CURP)   | Query ``by_queue`` gsi2pk = assistant(user), sk begins_with curp |
+| a citizen's code to show an assistant     | GetItem pk = citizen(curp), sk = DELEGATION_CODE |
+| an agency's decisions since a date        | Query pk = decisions(agency), sk >= date         |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -32,6 +36,8 @@ application carries ``gsi2pk = STARTING`` from its submission until its executio
 started (a crash in between is found and repaired without a scan), and
 ``gsi2pk = RETENTION`` once it has ended, until its documents are purged.  SMS
 delivery-log entries overload that index with ``gsi2pk = sms_to(phone)``.
+Delegations are citizen-owned too (the citizen sees who may act for them) and carry
+``gsi2pk = assistant(username)`` so that the assistant lists theirs.
 Subscriptions are citizen-owned; delivery-log entries, opt-outs, rate counters and
 the quiet-hours queue are not (they belong to the application or the phone).
 """
@@ -155,3 +161,29 @@ def sms_queue_order(send_after: str, created_at: str, message_id: str) -> str:
 def idempotency(command: str) -> str:
     """Partition of Powertools' idempotency records of one command."""
     return f"IDEMPOTENCY#{command}"
+
+
+DELEGATION_SK = "DELEGATION"
+DELEGATION_CODE_SK = "DELEGATION_CODE"
+
+
+def delegation(delegation_id: str) -> str:
+    return f"DLG#{delegation_id}"
+
+
+def assistant(username: str) -> str:
+    """Partition of the ``by_queue`` index: an assistant's delegations."""
+    return f"ASSISTANT#{username}"
+
+
+def assistant_order(holder: str, created_at: str, delegation_id: str) -> str:
+    return f"{holder}#{created_at}#{delegation_id}"
+
+
+def decisions(agency: str) -> str:
+    """An agency's decisions, in the order they were taken (the intermediaries' report)."""
+    return f"DECIDED#{agency}"
+
+
+def decision_order(decided_at: str, review_id: str) -> str:
+    return f"{decided_at}#{review_id}"
