@@ -3,6 +3,7 @@
 
 import { onSessionChange, session, signOut } from "./js/auth.js";
 import { config, loadConfig } from "./js/config.js";
+import { endKioskSession, endedBecause, kioskOn, startKiosk } from "./js/kiosk.js";
 import { h } from "./js/dom.js";
 import { lang, loadDictionaries, onLangChange, otherLang, setLang, t } from "./js/i18n.js";
 import { currentPath, flash, navigate, refresh, route, start } from "./js/router.js";
@@ -43,6 +44,9 @@ function header() {
     "header",
     { class: "site-header" },
     config().sandbox ? h("div", { class: "sandbox-banner" }, h("div", { class: "wrap" }, h("strong", {}, t("sandbox.tag")), " ", t("sandbox.banner"))) : null,
+    kioskOn()
+      ? h("div", { class: "kiosk-banner", role: "note" }, h("div", { class: "wrap" }, t("kiosk.banner", { minutes: Math.max(1, Math.round(config().kiosk.idleSeconds / 60)) })))
+      : null,
     h(
       "div",
       { class: "header-bar" },
@@ -84,6 +88,7 @@ function header() {
                   type: "button",
                   class: "nav-signout",
                   onclick: () => {
+                    if (kioskOn()) return endKioskSession("salida");
                     signOut();
                     flash(t("auth.signedOut"));
                     navigate("/");
@@ -147,6 +152,14 @@ async function boot() {
     document.querySelector(".lang-switch")?.focus();
   });
   document.documentElement.lang = lang();
+  if (kioskOn()) {
+    const ended = endedBecause();
+    if (ended) {
+      flash(t(ended === "inactividad" ? "kiosk.timedOut" : "kiosk.signedOut"), "info");
+      window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}#/`);
+    }
+    startKiosk();
+  }
   await start(main);
   document.body.dataset.ready = "true";
 }
