@@ -37,6 +37,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/applications/{id}/payment"): FOR_THE_HOLDER,
     ("POST", "/payments/webhook"): SIGNED_BY_BANK,
     ("GET", "/agencies/{agency}/reviews"): AGENCY,
+    ("GET", "/agencies/{agency}/intermediaries"): AGENCY,
     ("POST", "/reviews/{review_id}/decision"): AGENCY,
     ("GET", "/me"): CITIZENS,
     ("GET", "/documents/{document_id}"): FOR_THE_HOLDER,

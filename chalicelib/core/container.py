@@ -13,6 +13,7 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.applications.assistance import Assistance
 from chalicelib.applications.deadlines import DeadlineWatch
+from chalicelib.applications.intermediaries import Intermediaries
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.recovery import Recovery
 from chalicelib.applications.retention import Retention
@@ -109,6 +110,10 @@ class Container:
     @cached_property
     def applications(self) -> Applications:
         return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url, self.assistance)
+
+    @cached_property
+    def intermediaries(self) -> Intermediaries:
+        return Intermediaries()
 
     @cached_property
     def assistance(self) -> Assistance:

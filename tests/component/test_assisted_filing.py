@@ -20,19 +20,19 @@ def assistant(aws: Aws, name: str = "Elena Cruz") -> HttpUser:
     return aws.user(username=f"asesora.{new_curp().lower()[:10]}", groups=(f"assistant-{CENTRE}",), name=name)
 
 
-def texted_code(aws: Aws, phone: str) -> str:
-    texts = [text for text in aws.sms(phone) if CENTRE in text]
+def texted_code(aws: Aws, phone: str, centre: str = CENTRE) -> str:
+    texts = [text for text in aws.sms(phone) if centre in text]
     assert texts, aws.sms(phone)
     found = re.search(r"\b(\d{6})\b", texts[-1])
     assert found, texts[-1]
     return found.group(1)
 
 
-def delegated(aws: Aws, helper: HttpUser, citizen: HttpUser) -> dict[str, Any]:
+def delegated(aws: Aws, helper: HttpUser, citizen: HttpUser, centre: str = CENTRE) -> dict[str, Any]:
     pending = helper.post("/delegations", {"curp": citizen.username})
     assert pending.status_code == 201, pending.body
     assert (pending.body["status"], pending.body["origin"]) == ("pending", "sms")
-    confirmed = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "")})
+    confirmed = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)})
     assert confirmed.status_code == 200, confirmed.body
     assert confirmed.body["status"] == "active"
     body: dict[str, Any] = confirmed.body
