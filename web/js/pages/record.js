@@ -2,6 +2,7 @@
 // from one GET /me.
 
 import { catalogue, get, procedure } from "../api.js";
+import { delegationsSection } from "../delegations.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, pick, t } from "../i18n.js";
 import { allSteps } from "../procedures.js";
@@ -93,5 +94,6 @@ export async function render(view) {
       : notice("info", h("p", {}, t("record.noApplications"), " ", h("a", { href: "#/" }, t("record.browse")))),
     h("h2", { id: "documents-heading" }, t("record.documents")),
     documents.length ? h("ul", { class: "cards", "aria-labelledby": "documents-heading" }, documents) : h("p", { class: "muted" }, t("record.noDocuments")),
+    delegationsSection(record.delegations),
   );
 }
