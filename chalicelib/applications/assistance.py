@@ -124,7 +124,9 @@ class Assistance:
         if delegation.status == REVOKED:
             return view(delegation, for_citizen=True)
         now = iso(utcnow())
-        delegation.update(actions=[Delegation.status.set(REVOKED), Delegation.revoked_at.set(now), Delegation.revoked_by.set(principal.username), Delegation.code_hash.remove()])
+        # no version condition: revoking wins over whatever else changed the delegation meanwhile
+        revoke = [Delegation.status.set(REVOKED), Delegation.revoked_at.set(now), Delegation.revoked_by.set(principal.username), Delegation.code_hash.remove()]
+        delegation.update(actions=revoke, add_version_condition=False)
         for application_id in delegation.applications or []:
             self._record_on(application_id, principal, Change("assistance.revoked", details=_details(delegation)))
         return view(delegation, for_citizen=True)
@@ -138,7 +140,12 @@ class Assistance:
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
             raise Conflict("this delegation was revoked", code="delegation_revoked")
-        delegation.update(actions=[Delegation.documents_allowed.set(allowed)])
+        try:
+            delegation.update(actions=[Delegation.documents_allowed.set(allowed)], condition=Delegation.status != REVOKED, add_version_condition=False)
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            raise Conflict("this delegation was revoked", code="delegation_revoked") from None
         change = Change("assistance.documents_allowed" if allowed else "assistance.documents_withheld", details=_details(delegation))
         for application_id in delegation.applications or []:
             self._record_on(application_id, principal, change)
@@ -153,7 +160,10 @@ class Assistance:
         centre = _centre(principal, body)
         holder = parse_curp(body.get("curp"), field="curp").curp
         now = utcnow()
-        existing = next((item for item in self.of_assistant(principal, holder) if item.status in (PENDING, ACTIVE) and item.centre == centre), None)
+        listed = next((item for item in self.of_assistant(principal, holder) if item.status in (PENDING, ACTIVE) and item.centre == centre), None)
+        existing = self._get(listed.id) if listed is not None else None  # the index lags: read the item itself
+        if existing is not None and existing.status not in (PENDING, ACTIVE):
+            existing = None
         if existing is not None and is_active(existing):
             return view(existing), False
         if "code" in body:

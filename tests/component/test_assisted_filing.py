@@ -151,6 +151,10 @@ def test_revoking_stops_the_assistant_at_once(aws: Aws) -> None:
     # the citizen's own access is untouched; another citizen cannot revoke it
     assert citizen.get(f"/applications/{application_id}").status_code == 200
     assert aws.user().request("DELETE", f"/delegations/{delegation['id']}").status_code == 404
+    # a new consent is a new delegation: it does not reopen what was filed under the old one
+    renewed = delegated(aws, helper, citizen)
+    assert renewed["id"] != delegation["id"] and renewed["applications"] == []
+    assert helper.get(f"/applications/{application_id}").status_code == 404
 
 
 def test_the_assistant_pays_only_the_official_fee_and_gets_the_document_only_if_allowed(aws: Aws) -> None:
