@@ -12,16 +12,17 @@ const page = (name) => () => import(`./js/pages/${name}.js`);
 
 route("/", page("home"));
 route("/tramites/:code", page("procedure"));
-route("/tramites/:code/solicitar", page("apply"), { auth: "citizen" });
+route("/tramites/:code/solicitar", page("apply"), { auth: "holder" });
 route("/entrar", page("sign-in"));
 route("/entrar/personal", page("sign-in"));
 route("/registro", page("sign-up"));
 route("/mi-expediente", page("record"), { auth: "citizen" });
-route("/solicitudes/:id", page("application"), { auth: "citizen" });
+route("/solicitudes/:id", page("application"), { auth: "holder" });
 route("/applications/:id", page("application"), { auth: "citizen" }); // the link in status SMS
-route("/solicitudes/:id/editar", page("apply"), { auth: "citizen" });
-route("/solicitudes/:id/documentos", page("documents"), { auth: "citizen" });
-route("/solicitudes/:id/pago", page("payment"), { auth: "citizen" });
+route("/solicitudes/:id/editar", page("apply"), { auth: "holder" });
+route("/solicitudes/:id/documentos", page("documents"), { auth: "holder" });
+route("/solicitudes/:id/pago", page("payment"), { auth: "holder" });
+route("/centro", page("centre"), { auth: "assistant" });
 route("/documentos/:id", page("credential"), { auth: "citizen" });
 route("/verificar", page("verify"));
 route("/verificar/:id", page("verify"));
@@ -34,6 +35,7 @@ function header() {
   const links = [[t("nav.catalogue"), "#/"]];
   if (user?.isCitizen) links.push([t("nav.record"), "#/mi-expediente"]);
   if (user?.isOfficial) links.push([t("nav.office"), "#/oficina"]);
+  if (user?.isAssistant) links.push([t("nav.centre"), "#/centro"]);
   const path = currentPath();
   const isCurrent = (href) => {
     const target = href.slice(1);

@@ -33,7 +33,12 @@ export async function render(view) {
     return h(
       "tr",
       { dataset: { application: item.id, status: item.status } },
-      h("td", { "data-label": t("record.procedure") }, h("a", { href }, pick(names.get(item.procedure)) || item.procedure)),
+      h(
+        "td",
+        { "data-label": t("record.procedure") },
+        h("a", { href }, pick(names.get(item.procedure)) || item.procedure),
+        item.assisted_by ? h("span", { class: "muted assisted-by" }, h("br"), t("record.assisted", { name: item.assisted_by.name || item.assisted_by.assistant, centre: item.assisted_by.centre })) : null,
+      ),
       h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.id)),
       h("td", { "data-label": t("application.status") }, statusTag(item.status)),
       h("td", { "data-label": t("record.updated") }, formatDateTime(item.updated_at)),
