@@ -14,6 +14,7 @@ from typing import Any
 from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api.agencies import agencies
+from chalicelib.api.assistance import assistance
 from chalicelib.api.citizens import citizens
 from chalicelib.api.http import authenticate
 from chalicelib.api.notifications import notifications
@@ -27,7 +28,7 @@ app = Chalice(app_name="ventanilla")
 app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
 app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http")
 app.register_middleware(authenticate, "http")
-for blueprint in (procedures, citizens, agencies, public, notifications, transparency):
+for blueprint in (procedures, citizens, agencies, public, notifications, transparency, assistance):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]

@@ -19,6 +19,8 @@ from typing import Any
 
 import boto3
 
+KIOSK_IDLE_SECONDS = 120  # kiosk mode (web/js/kiosk.js): sign-out after this long without use
+
 
 def outputs(stage: str) -> dict[str, str]:
     described = boto3.client("cloudformation").describe_stacks(StackName=f"ventanilla-{stage}")["Stacks"][0]
@@ -34,6 +36,7 @@ def web_config(stage: str) -> dict[str, Any]:
         "cognito": {"userPoolId": found["UserPoolId"], "clientId": found["UserPoolClientId"]},
         "stage": stage,
         "sandbox": False,
+        "kiosk": {"enabled": False, "idleSeconds": KIOSK_IDLE_SECONDS},
     }
 
 

@@ -75,6 +75,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     import app as application
     from chalicelib.core import container as composition
     from chalicelib.store.models import connect as connect_models
+    from infra.deploy import KIOSK_IDLE_SECONDS
     from infra.provision import Provisioner
     from infra.sandbox import register_sandbox
     from infra.seed import create_users, publish_procedures
@@ -99,6 +100,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
         "cognito": {"userPoolId": env["USER_POOL_ID"], "clientId": env["USER_POOL_CLIENT_ID"]},
         "stage": STAGE,
         "sandbox": True,
+        "kiosk": {"enabled": False, "idleSeconds": KIOSK_IDLE_SECONDS},
     }
     server = LocalServer(("127.0.0.1", port), application.app, config, verbose=verbose)
     thread = threading.Thread(target=server.serve_forever, name="ventanilla-http", daemon=True)

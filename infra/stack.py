@@ -98,9 +98,15 @@ def state_machine_prefix(stage: str) -> str:
     return f"ventanilla-{stage}-"
 
 
+# Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
+# operator adds a centre here (and redeploys) or creates its group in the user pool.
+COMMUNITY_CENTRES = ("CDC-OAXACA",)
+
+
 def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
     agencies = sorted({code for definition in definitions for code in definition["agencies"]})
-    return ["admin"] + [f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")]
+    staff = [f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")]
+    return ["admin", *staff, *(f"assistant-{centre}" for centre in COMMUNITY_CENTRES)]
 
 
 def state_machine_logical_id(code: str, version: int) -> str:

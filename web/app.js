@@ -3,6 +3,7 @@
 
 import { onSessionChange, session, signOut } from "./js/auth.js";
 import { config, loadConfig } from "./js/config.js";
+import { endKioskSession, endedBecause, kioskOn, startKiosk } from "./js/kiosk.js";
 import { h } from "./js/dom.js";
 import { lang, loadDictionaries, onLangChange, otherLang, setLang, t } from "./js/i18n.js";
 import { currentPath, flash, navigate, refresh, route, start } from "./js/router.js";
@@ -11,16 +12,17 @@ const page = (name) => () => import(`./js/pages/${name}.js`);
 
 route("/", page("home"));
 route("/tramites/:code", page("procedure"));
-route("/tramites/:code/solicitar", page("apply"), { auth: "citizen" });
+route("/tramites/:code/solicitar", page("apply"), { auth: "holder" });
 route("/entrar", page("sign-in"));
 route("/entrar/personal", page("sign-in"));
 route("/registro", page("sign-up"));
 route("/mi-expediente", page("record"), { auth: "citizen" });
-route("/solicitudes/:id", page("application"), { auth: "citizen" });
+route("/solicitudes/:id", page("application"), { auth: "holder" });
 route("/applications/:id", page("application"), { auth: "citizen" }); // the link in status SMS
-route("/solicitudes/:id/editar", page("apply"), { auth: "citizen" });
-route("/solicitudes/:id/documentos", page("documents"), { auth: "citizen" });
-route("/solicitudes/:id/pago", page("payment"), { auth: "citizen" });
+route("/solicitudes/:id/editar", page("apply"), { auth: "holder" });
+route("/solicitudes/:id/documentos", page("documents"), { auth: "holder" });
+route("/solicitudes/:id/pago", page("payment"), { auth: "holder" });
+route("/centro", page("centre"), { auth: "assistant" });
 route("/documentos/:id", page("credential"), { auth: "citizen" });
 route("/estadisticas", page("stats"));
 route("/verificar", page("verify"));
@@ -34,6 +36,7 @@ function header() {
   const links = [[t("nav.catalogue"), "#/"], [t("nav.stats"), "#/estadisticas"]];
   if (user?.isCitizen) links.push([t("nav.record"), "#/mi-expediente"]);
   if (user?.isOfficial) links.push([t("nav.office"), "#/oficina"]);
+  if (user?.isAssistant) links.push([t("nav.centre"), "#/centro"]);
   const path = currentPath();
   const isCurrent = (href) => {
     const target = href.slice(1);
@@ -44,6 +47,9 @@ function header() {
     "header",
     { class: "site-header" },
     config().sandbox ? h("div", { class: "sandbox-banner" }, h("div", { class: "wrap" }, h("strong", {}, t("sandbox.tag")), " ", t("sandbox.banner"))) : null,
+    kioskOn()
+      ? h("div", { class: "kiosk-banner", role: "note" }, h("div", { class: "wrap" }, t("kiosk.banner", { minutes: Math.max(1, Math.round(config().kiosk.idleSeconds / 60)) })))
+      : null,
     h(
       "div",
       { class: "header-bar" },
@@ -85,6 +91,7 @@ function header() {
                   type: "button",
                   class: "nav-signout",
                   onclick: () => {
+                    if (kioskOn()) return endKioskSession("salida");
                     signOut();
                     flash(t("auth.signedOut"));
                     navigate("/");
@@ -149,6 +156,14 @@ async function boot() {
     document.querySelector(".lang-switch")?.focus();
   });
   document.documentElement.lang = lang();
+  if (kioskOn()) {
+    const ended = endedBecause();
+    if (ended) {
+      flash(t(ended === "inactividad" ? "kiosk.timedOut" : "kiosk.signedOut"), "info");
+      window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}#/`);
+    }
+    startKiosk();
+  }
   await start(main);
   document.body.dataset.ready = "true";
 }

@@ -246,7 +246,13 @@ class CognitoDirectory:
         self._pool = settings.user_pool_id
 
     def user_attributes(self, username: str) -> dict[str, str]:
-        response = self._idp.admin_get_user(UserPoolId=self._pool, Username=username)
+        """The user's attributes; empty when there is no such user."""
+        try:
+            response = self._idp.admin_get_user(UserPoolId=self._pool, Username=username)
+        except ClientError as error:
+            if _error_code(error) == "UserNotFoundException":
+                return {}
+            raise
         return {attribute["Name"]: attribute["Value"] for attribute in response.get("UserAttributes", [])}
 
     def phones_in_group(self, group: str) -> list[str]:

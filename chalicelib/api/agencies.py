@@ -1,4 +1,4 @@
-"""Agencies' routes: the review queue and decisions."""
+"""Agencies' routes: the review queue, decisions, and the intermediaries' report."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ agencies = ApiBlueprint(__name__)
 def review_queue(agency: str) -> Response:
     reviews = container().reviews.queue(principal_of(agencies.current_request), agency)
     return json_response({"agency": agency, "reviews": reviews})
+
+
+@agencies.route("/agencies/{agency}/intermediaries", methods=["GET"])
+def intermediaries_report(agency: str) -> Response:
+    request = agencies.current_request
+    return json_response(container().intermediaries.report(principal_of(request), agency, request.query_params or {}))
 
 
 @agencies.route("/reviews/{review_id}/decision", methods=["POST"])

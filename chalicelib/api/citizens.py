@@ -16,23 +16,26 @@ citizens = ApiBlueprint(__name__)
 def create_application() -> Response:
     request = citizens.current_request
     services = container()
-    application = services.applications.create_draft(principal_of(request), json_body(request))
-    return json_response(services.applications.view(application), status=201, headers={"Location": f"/applications/{application.id}"})
+    principal = principal_of(request)
+    application = services.applications.create_draft(principal, json_body(request))
+    return json_response(services.applications.view(application, principal), status=201, headers={"Location": f"/applications/{application.id}"})
 
 
 @citizens.route("/applications/{id}", methods=["GET"])
 def get_application(id: str) -> Response:
     services = container()
-    application = services.applications.readable(principal_of(citizens.current_request), id)
-    return json_response(services.applications.view(application))
+    principal = principal_of(citizens.current_request)
+    application = services.applications.readable(principal, id)
+    return json_response(services.applications.view(application, principal))
 
 
 @citizens.route("/applications/{id}", methods=["PATCH"])
 def update_application(id: str) -> Response:
     request = citizens.current_request
     services = container()
-    application = services.applications.update_data(principal_of(request), id, json_body(request))
-    return json_response(services.applications.view(application))
+    principal = principal_of(request)
+    application = services.applications.update_data(principal, id, json_body(request))
+    return json_response(services.applications.view(application, principal))
 
 
 @citizens.route("/applications/{id}/documents", methods=["POST"])
@@ -53,7 +56,8 @@ def submit_application(id: str) -> Response:
     services = container()
 
     def submit() -> dict[str, Any]:
-        return services.applications.view(services.applications.submit(principal_of(request), id))
+        principal = principal_of(request)
+        return services.applications.view(services.applications.submit(principal, id), principal)
 
     return json_response(idempotent(request, "submit", submit), status=202)
 
@@ -88,5 +92,5 @@ def my_record() -> Response:
 def my_document(document_id: str) -> Response:
     services = container()
     credential = services.credentials.get(document_id)
-    services.applications.owned(principal_of(citizens.current_request), credential.application_id)
+    services.applications.document_owner(principal_of(citizens.current_request), credential.application_id)
     return json_response(services.credentials.view(credential))

@@ -12,7 +12,10 @@ from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, 
 EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
 SIGNED_BY_BANK = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
 CITIZENS = frozenset({CITIZEN})
-OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR})
+ASSISTANTS = frozenset({ASSISTANT})
+# the holder, or an assistant acting under the holder's consent (object-level: Assistance.acting)
+FOR_THE_HOLDER = frozenset({CITIZEN, ASSISTANT})
+OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT})
 AGENCY = frozenset({OFFICIAL, SUPERVISOR})
 ADMINS = frozenset({ADMIN})
 
@@ -23,32 +26,39 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/procedure-schema"): EVERYONE,
     ("POST", "/procedures/validate"): ADMINS,
     ("PUT", "/procedures/{code}"): ADMINS,
-    ("POST", "/applications"): CITIZENS,
+    ("POST", "/applications"): FOR_THE_HOLDER,
     ("GET", "/applications/{id}"): OWNER_OR_AGENCY,
-    ("PATCH", "/applications/{id}"): CITIZENS,
-    ("POST", "/applications/{id}/documents"): CITIZENS,
+    ("PATCH", "/applications/{id}"): FOR_THE_HOLDER,
+    ("POST", "/applications/{id}/documents"): FOR_THE_HOLDER,
     ("GET", "/applications/{id}/documents/{requirement}"): OWNER_OR_AGENCY,
-    ("POST", "/applications/{id}/submit"): CITIZENS,
+    ("POST", "/applications/{id}/submit"): FOR_THE_HOLDER,
     ("GET", "/applications/{id}/audit"): OWNER_OR_AGENCY,
     ("GET", "/applications/{id}/audit/verify"): OWNER_OR_AGENCY,
-    ("POST", "/applications/{id}/payment"): CITIZENS,
+    ("POST", "/applications/{id}/payment"): FOR_THE_HOLDER,
     ("POST", "/payments/webhook"): SIGNED_BY_BANK,
     ("GET", "/agencies/{agency}/reviews"): AGENCY,
+    ("GET", "/agencies/{agency}/intermediaries"): AGENCY,
     ("POST", "/reviews/{review_id}/decision"): AGENCY,
     ("GET", "/me"): CITIZENS,
-    ("GET", "/documents/{document_id}"): CITIZENS,
+    ("GET", "/documents/{document_id}"): FOR_THE_HOLDER,
     ("GET", "/verify/{document_id}"): EVERYONE,
     ("GET", "/openapi.json"): EVERYONE,
     ("POST", "/subscriptions"): CITIZENS,
     ("POST", "/subscriptions/{id}/confirm"): CITIZENS,
     ("DELETE", "/subscriptions/{id}"): CITIZENS,
-    ("GET", "/applications/{id}/messages"): OWNER_OR_AGENCY,
+    ("GET", "/applications/{id}/messages"): frozenset({CITIZEN, OFFICIAL, SUPERVISOR}),
     ("GET", "/messages"): ADMINS,
     ("GET", "/stats/procedures"): EVERYONE,
     ("GET", "/stats/procedures.csv"): EVERYONE,
     ("GET", "/stats/agencies.csv"): EVERYONE,
     ("POST", "/applications/{id}/rating"): CITIZENS,
     ("GET", "/agencies/{agency}/ratings"): AGENCY,
+    ("POST", "/delegations"): ASSISTANTS,
+    ("GET", "/delegations"): ASSISTANTS,
+    ("POST", "/delegations/{id}/confirm"): ASSISTANTS,
+    ("PATCH", "/delegations/{id}"): CITIZENS,
+    ("DELETE", "/delegations/{id}"): CITIZENS,
+    ("POST", "/me/delegation-code"): CITIZENS,
     # local stack only (infra/sandbox.py); never registered on AWS
     ("POST", "/sandbox/bank/pay"): EVERYONE,
     ("GET", "/sandbox/sms"): EVERYONE,

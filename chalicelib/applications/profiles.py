@@ -31,6 +31,16 @@ class Profiles:
             return existing
         return self.create(curp)
 
+    def find(self, holder: str) -> Profile | None:
+        """The profile of a holder who may never have signed in here: created from the
+        directory if they have an account there; None if they have none."""
+        existing = self.get(holder)
+        if existing is not None:
+            return existing
+        if not self._directory.user_attributes(holder):
+            return None
+        return self.create(holder)
+
     def create(self, curp: str) -> Profile:
         """Create the profile of a citizen known to have none yet (a conditional put:
         if a concurrent first request created it meanwhile, that one is returned)."""

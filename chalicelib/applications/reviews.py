@@ -25,6 +25,7 @@ from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.applications import transitions as status
+from chalicelib.applications.intermediaries import decision_record
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions, Update
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
@@ -257,17 +258,18 @@ class Reviews:
         for _ in range(5):
             application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True)
             details = {"review_id": review.id, "step": review.step, "agency": review.agency, "deadline": review.deadline, **turn}
+            kept = [decision_record(application, review, decision, utcnow())] if decision in ("approve", "reject") else []
             try:
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
                     # the last approval is told by the next step's own message (payment, issue).
                     others = any(entry["state"] != "closed" for step, entry in (application.reviews or {}).items() if step != review.step)
                     change = Change("review.approved", reason=reason, details=details, notify="approved" if others else None, notify_values={"agency": review.agency})
-                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_update=[close])
+                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_save=kept, also_update=[close])
                     return {"decision": decision}
                 if decision == "reject":
                     change = Change("review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
-                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_update=[close])
+                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_save=kept, also_update=[close])
                     self.cancel_open(application)
                     return {"decision": decision}
                 step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)

@@ -12,6 +12,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib.applications import transitions as status
+from chalicelib.applications.assistance import Assistance
+from chalicelib.applications.assistance import view as delegation_view
 from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
@@ -28,7 +30,7 @@ from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
 from chalicelib.procedures.validator import schema_validator_class
 from chalicelib.store import keys
-from chalicelib.store.models import Application, AuditEvent, Credential, Entity, ProcedureVersion, Profile, Review
+from chalicelib.store.models import Application, AuditEvent, Credential, Delegation, Entity, ProcedureVersion, Profile, Review
 
 logger = Logger(child=True)
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -137,6 +139,7 @@ class Applications:
         documents: DocumentStore,
         engine: WorkflowEngine,
         public_api_url: str,
+        assistance: Assistance,
     ) -> None:
         self._catalogue = catalogue
         self._profiles = profiles
@@ -144,6 +147,7 @@ class Applications:
         self._documents = documents
         self._engine = engine
         self._api_url = public_api_url
+        self._assistance = assistance
 
     # --- reads ---------------------------------------------------------------------
     def load(self, application_id: str) -> Application:
@@ -161,19 +165,55 @@ class Applications:
             return application
         if application.status != status.DRAFT and principal.official_of & set(application.agencies or [application.agency]):
             return application
+        if self._assistance.acting(principal, application) is not None:
+            return application
         raise NotFound("no such application", code="unknown_application")
 
     def owned(self, principal: Principal, application_id: str) -> Application:
+        """The application if the caller acts for its holder: the holder, or the assistant
+        who started it under a consent that still holds; otherwise 404."""
         application = self.load(application_id)
-        if not principal.holder or application.owner != principal.holder:
-            raise NotFound("no such application", code="unknown_application")
-        return application
+        if principal.holder and application.owner == principal.holder:
+            return application
+        if self._assistance.acting(principal, application) is not None:
+            return application
+        raise NotFound("no such application", code="unknown_application")
+
+    def document_owner(self, principal: Principal, application_id: str) -> Application:
+        """Who may receive an issued document: the holder, or their assistant if the
+        citizen allowed it on the delegation."""
+        application = self.load(application_id)
+        if principal.holder and application.owner == principal.holder:
+            return application
+        delegation = self._assistance.acting(principal, application)
+        if delegation is not None and delegation.documents_allowed:
+            return application
+        raise NotFound("no such document", code="unknown_document")
+
+    def actor(self, principal: Principal, application: Application) -> dict[str, Any]:
+        """The audit trail's actor: an assistant is named with their centre and delegation."""
+        if not principal.holder and principal.assistant_at:
+            delegation = self._assistance.acting(principal, application)
+            if delegation is not None:
+                return self._assistance.actor(principal, delegation)
+        return principal.describe()
 
     def definition(self, application: Application) -> dict[str, Any]:
         definition: dict[str, Any] = self._catalogue.get(application.procedure_code, application.procedure_version).definition
         return definition
 
-    def view(self, application: Application) -> dict[str, Any]:
+    def view(self, application: Application, principal: Principal | None = None) -> dict[str, Any]:
+        """The application as the caller sees it: an assistant sees the issued documents
+        only if the citizen allowed it."""
+        shown = self._view(application)
+        if principal is not None and not principal.holder and principal.assistant_at:
+            delegation = self._assistance.acting(principal, application)
+            if delegation is None or not delegation.documents_allowed:
+                shown["issued"] = []
+                shown["issued_withheld"] = bool(application.issued)
+        return shown
+
+    def _view(self, application: Application) -> dict[str, Any]:
         definition = self.definition(application)
         required = {requirement["code"] for requirement in required_documents(definition, application)}
         return {
@@ -203,6 +243,7 @@ class Applications:
             "updated_at": application.updated_at,
             "submitted_at": application.submitted_at,
             "rating": application.rating,
+            "assisted_by": _assisted(application),
         }
 
     def audit(self, application: Application) -> list[dict[str, Any]]:
@@ -223,6 +264,7 @@ class Applications:
         applications: list[dict[str, Any]] = []
         documents: list[dict[str, Any]] = []
         subscriptions: list[dict[str, Any]] = []
+        delegations: list[dict[str, Any]] = []
         for item in Entity.by_owner.query(keys.owner(curp)):
             if isinstance(item, Profile):
                 profile = item
@@ -232,6 +274,8 @@ class Applications:
                 documents.append({"id": item.id, "type": item.type, "application_id": item.application_id, "issued_at": item.issued_at, "verify_url": f"{self._api_url}/verify/{item.id}"})
             elif isinstance(item, Subscription):
                 subscriptions.append(subscription_view(item))
+            elif isinstance(item, Delegation):
+                delegations.append(delegation_view(item, for_citizen=True))
         if profile is None:  # first visit: the Query just showed there is none to read
             profile = self._profiles.create(curp)
         return {
@@ -246,12 +290,20 @@ class Applications:
             "applications": applications,
             "documents": documents,
             "subscriptions": subscriptions,
+            "delegations": delegations,
         }
 
     # --- commands ------------------------------------------------------------------
     def create_draft(self, principal: Principal, body: Any) -> Application:
-        curp = _citizen(principal)
+        """A new draft: the citizen's own, or — for an assistant — the citizen's named in
+        ``citizen``, under the assistant's active delegation from that citizen."""
         body = _object(body)
+        delegation: Delegation | None = None
+        if principal.holder:
+            curp = principal.holder
+        else:
+            curp = parse_curp(body.get("citizen"), field="citizen").curp
+            delegation = self._assistance.active_for(principal, curp)
         code = body.get("procedure")
         if not isinstance(code, str) or not code:
             raise ValidationFailed.field("procedure", "is required: the code of a procedure in the catalogue")
@@ -282,7 +334,14 @@ class Applications:
             gsi1pk=keys.owner(curp),
             gsi1sk=keys.owner_order("APP", now, application_id),
         )
-        self._transitions.create(application, principal.describe(), Change("application.created", details={"procedure": procedure.code, "version": procedure.version}))
+        created = Change("application.created", details={"procedure": procedure.code, "version": procedure.version})
+        if delegation is None:
+            self._transitions.create(application, principal.describe(), created)
+            return application
+        actor = self._assistance.actor(principal, delegation)
+        application.assisted_by = {"assistant": principal.username, "name": actor["name"], "centre": delegation.centre, "delegation_id": delegation.id}
+        application.centre = delegation.centre
+        self._transitions.create(application, actor, created, also_update=[self._assistance.attach(delegation, application_id)])
         return application
 
     def update_data(self, principal: Principal, application_id: str, body: Any) -> Application:
@@ -291,7 +350,7 @@ class Applications:
         merged = {**(application.data or {}), **_object(data, "data")}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
         _bounded(merged)
-        self._transitions.record(application, principal.describe(), Change("application.updated", details={"fields": sorted(_object(data, "data"))}), fields={"data": merged})
+        self._transitions.record(application, self.actor(principal, application), Change("application.updated", details={"fields": sorted(_object(data, "data"))}), fields={"data": merged})
         return application
 
     def declare_document(self, principal: Principal, application_id: str, body: Any) -> dict[str, Any]:
@@ -323,7 +382,7 @@ class Applications:
         documents = {**(application.documents or {}), code: record}
         self._transitions.record(
             application,
-            principal.describe(),
+            self.actor(principal, application),
             Change("document.declared", details={"requirement": code, "filename": filename, "size": size, "sha256": sha256.lower()}),
             fields={"documents": documents},
         )
@@ -355,7 +414,7 @@ class Applications:
             fee = compute_fee(definition["fee"], application.data or {})
         except FormulaError as error:
             raise ValidationFailed.field("data", str(error), code="fee_not_computable") from None
-        actor = principal.describe()
+        actor = self.actor(principal, application)
         if application.status == status.CHANGES_REQUESTED:
             return self._resubmit(application, actor, str(fee))
         submitted_at = iso(utcnow())
@@ -440,7 +499,16 @@ def _summary(application: Application) -> dict[str, Any]:
         "deadline": application.deadline,
         "created_at": application.created_at,
         "updated_at": application.updated_at,
+        "assisted_by": _assisted(application),
     }
+
+
+def _assisted(application: Application) -> dict[str, Any] | None:
+    """Who filed it for the holder, if anyone: assistant, name and centre."""
+    assisted = application.assisted_by
+    if not assisted:
+        return None
+    return {"assistant": assisted.get("assistant"), "name": assisted.get("name"), "centre": assisted.get("centre"), "delegation_id": assisted.get("delegation_id")}
 
 
 def _event_view(event: AuditEvent) -> dict[str, Any]:

@@ -87,12 +87,13 @@ class Transitions:
         self._notify = notify
         self._project = project
 
-    def create(self, application: Application, actor: dict[str, Any], change: Change) -> None:
-        """Save a new application together with its first audit event."""
+    def create(self, application: Application, actor: dict[str, Any], change: Change, also_update: Iterable[Update] = ()) -> None:
+        """Save a new application together with its first audit event (and ``also_update``
+        items changed in the same transaction, e.g. the delegation it was filed under)."""
         event, changed = self._next_event(application, actor, change)
         for name, value in changed.items():
             setattr(application, name, value)
-        _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=[], guards=2)
+        _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=list(also_update), guards=2)
         if self._project:
             self._project(application, event)
 

@@ -11,7 +11,9 @@ from functools import cached_property
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
+from chalicelib.applications.assistance import Assistance
 from chalicelib.applications.deadlines import DeadlineWatch
+from chalicelib.applications.intermediaries import Intermediaries
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.recovery import Recovery
 from chalicelib.applications.retention import Retention
@@ -38,6 +40,7 @@ from chalicelib.store.models import bind_models
 from chalicelib.workflow.steps import Steps
 
 CODES_PER_PHONE_PER_HOUR = 3
+COMMANDS_PER_PHONE_PER_HOUR = 10  # ESTADO/AYUDA answers: enough for a person, useless to a guesser
 SMS_IDEMPOTENCY_SECONDS = 30 * 86400  # longer than any retry or redelivery window
 
 
@@ -95,7 +98,7 @@ class Container:
             self.public_web_url,
             phones=PhoneRules.from_setting(self.settings.sms_allowed_countries),
             quiet_hours=QuietHours.parse(self.settings.sms_quiet_hours),
-            limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR)}),
+            limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR), "command": (COMMANDS_PER_PHONE_PER_HOUR, HOUR)}),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
         )
@@ -123,7 +126,15 @@ class Container:
 
     @cached_property
     def applications(self) -> Applications:
-        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url)
+        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url, self.assistance)
+
+    @cached_property
+    def intermediaries(self) -> Intermediaries:
+        return Intermediaries()
+
+    @cached_property
+    def assistance(self) -> Assistance:
+        return Assistance(self.profiles, self.notifier, self.transitions, aws.CognitoDirectory(self.settings))
 
     @cached_property
     def reviews(self) -> Reviews:

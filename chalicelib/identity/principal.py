@@ -24,6 +24,7 @@ ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN)
 class Principal:
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
+    name: str | None = None  # the ID token's ``name``: how the audit trail names an assistant
 
     @property
     def official_of(self) -> frozenset[str]:
@@ -80,4 +81,7 @@ class Principal:
         agencies = sorted(self.official_of)
         if agencies:
             actor["agency"] = ",".join(agencies)
+        if kind == ASSISTANT:
+            actor["name"] = self.name or self.username
+            actor["centre"] = ",".join(sorted(self.assistant_at))
         return actor

@@ -145,4 +145,6 @@ class TokenVerifier:
             raise NotAuthenticated("the token has expired; sign in again")
         if claims.get("token_use") != "id":
             raise NotAuthenticated("an ID token is required")
-        return Principal(username=claims["cognito:username"], groups=frozenset(claims.get("cognito:groups", []))), float(claims["exp"])
+        name = claims.get("name")
+        principal = Principal(username=claims["cognito:username"], groups=frozenset(claims.get("cognito:groups", [])), name=name if isinstance(name, str) else None)
+        return principal, float(claims["exp"])

@@ -14,7 +14,9 @@ limit (``rate_limited``), then hands the text to the ``SmsSender`` port (``sent`
 ``failed``).  Every outcome is an entry of the delivery log.
 
 ``inbound`` handles replies (the SNS two-way SMS payload): STOP/BAJA/ALTO opt the phone
-out of the agency whose message it answers, "STOP TODO" out of everything.
+out of the agency whose message it answers, "STOP TODO" out of everything;
+``ESTADO <ref>``/``STATUS <ref>`` and ``AYUDA``/``HELP`` are answered (see ``commands``),
+at most ``command`` (a rate-limit bucket) times an hour per phone.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ports import DeliveryFailed, SmsSender
 from chalicelib.legal.calendar import MEXICO_CITY
-from chalicelib.notifications import segments, templates
+from chalicelib.notifications import commands, segments, templates
 from chalicelib.notifications.consent import Consent, parse_reply
 from chalicelib.notifications.log import DeliveryLog
 from chalicelib.notifications.models import (
@@ -52,6 +54,8 @@ from chalicelib.notifications.ratelimit import RateLimiter
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.store import keys
 from chalicelib.store.models import Application
+
+NO_APPLICATION = "-"  # the delivery-log partition of answers about no application (help, neutral)
 
 logger = Logger(child=True)
 
@@ -296,13 +300,17 @@ class Notifications:
     def inbound(self, message: Mapping[str, Any]) -> dict[str, Any]:
         """Handle one reply: ``originationNumber``, ``messageBody`` and, when the reply
         answers one of our messages, ``previousPublishedMessageId``."""
+        command = commands.parse_command(message.get("messageBody"))
         request = parse_reply(message.get("messageBody"))
-        if request is None:
+        if request is None and command is None:
             return {"action": "ignored"}
         try:
             phone = any_e164(message.get("originationNumber"), field="originationNumber")
         except ValidationFailed:
             return {"action": "ignored"}
+        if command is not None:
+            return self._answer(phone, command, str(message.get("inboundMessageId") or f"{phone}/{iso(utcnow())}"))
+        assert request is not None
         answered = self._answered(phone, message.get("previousPublishedMessageId"))
         agency = keys.ALL_AGENCIES if request.everything or answered is None else answered.agency
         now = iso(utcnow())
@@ -315,9 +323,68 @@ class Notifications:
             self.submit(answered.application_id, answered.agency, subscription, template, {"agency": answered.agency}, key={"inbound": inbound_id, "phone": phone}, procedure=answered.procedure)
         return {"action": "opted_out", "agency": agency}
 
+    def _answer(self, phone: str, command: commands.Command, inbound_id: str) -> dict[str, Any]:
+        """Answer a command: the status only to a phone linked to the application; the
+        same neutral text for an unknown reference and for a phone that is not linked."""
+        if not self.limiter.allow(phone, "command", utcnow()):
+            logger.info("SMS command over the per-phone limit; not answered")
+            return {"action": "rate_limited"}
+        application_id, agency, language = NO_APPLICATION, "", command.language
+        values: dict[str, Any] = {}
+        if command.name == "help":
+            template = templates.PLATFORM["help"]
+        else:
+            application = self._application(command.reference)
+            linked_language = self._linked_language(phone, application) if application is not None else None
+            if application is None or linked_language is None:
+                template, values = templates.PLATFORM["status_unknown"], {"ref": command.reference[:10] or "-"}
+            else:
+                template, language = templates.PLATFORM["status_reply"], linked_language
+                application_id, agency = application.id, application.agency
+                values = self._status_values(application, language)
+        subscription = Subscription(id=None, phone=phone, language=language, confirmed_at=None)
+        self.submit(application_id, agency, subscription, template, values, key={"inbound": inbound_id, "phone": phone})
+        return {"action": template.event}
+
+    @staticmethod
+    def _application(reference: str) -> Application | None:
+        if not reference or len(reference) > 20:
+            return None
+        try:
+            return Application.get(keys.application(reference), keys.APPLICATION_SK)
+        except Application.DoesNotExist:
+            return None
+
+    def _linked_language(self, phone: str, application: Application) -> str | None:
+        """The language to answer in when the phone is linked to the application, else None:
+        a phone confirmed as a subscriber of it, or the owner's phone on record."""
+        for subscription in self.subscriptions_of(application.id):
+            if subscription.phone == phone and subscription.status == CONFIRMED:
+                return str(subscription.language or "es")
+        profile = self._profiles.get(application.owner)
+        if profile is not None and profile.phone:
+            try:
+                if self.phones.normalise(profile.phone) == phone:
+                    return str(profile.language or "es")
+            except ValidationFailed:
+                return None
+        return None
+
+    def _status_values(self, application: Application, language: str) -> dict[str, Any]:
+        definition = self._catalogue.get(application.procedure_code, int(application.procedure_version)).definition
+        state = str(application.status)
+        return {
+            "ref": application.id,
+            "status": commands.STATUS_LABELS.get(state, {}).get(language, state),
+            "step": commands.step_name(definition, application.current_step, language),
+            "deadline": local_date(application.deadline) or commands.NO_DEADLINE[language],
+            "next": commands.NEXT_ACTIONS.get(state, {}).get(language, "-"),
+        }
+
     def _answered(self, phone: str, provider_id: Any) -> SmsMessage | None:
-        """The message a reply answers: the one it names, else the latest sent to the phone."""
-        sent = [message for message in self.log.to_phone(phone) if isinstance(message, SmsMessage) and message.status == SENT]
+        """The message a reply answers: the one it names, else the latest sent to the phone
+        about an agency's application (not an answer to a command about none)."""
+        sent = [message for message in self.log.to_phone(phone) if isinstance(message, SmsMessage) and message.status == SENT and message.agency]
         return next((message for message in sent if provider_id and message.provider_id == provider_id), sent[0] if sent else None)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.notifications import segments
+from chalicelib.notifications import commands, segments
 
 LANGUAGES = ("es", "en")
 MAX_SEGMENTS = 2
@@ -53,6 +53,12 @@ SYSTEM: dict[str, frozenset[str]] = {
     "subscription_code": frozenset({"ref", "code"}),
     "opted_out": frozenset({"agency"}),
     "opted_out_all": frozenset(),
+    # answers to two-way SMS commands (``commands``)
+    "status_reply": frozenset({"ref", "status", "step", "deadline", "next"}),
+    "status_unknown": frozenset({"ref"}),
+    "help": frozenset(),
+    # the citizen's consent to an assistant of a community centre (assisted filing)
+    "delegation_code": frozenset({"centre", "code"}),
 }
 URGENT = frozenset(SYSTEM)
 
@@ -67,6 +73,10 @@ LONGEST = {
     "reference": "9" * 20,
     "url": "https://www.ventanilla.gob.mx/#/applications/ABCDEFGHJK",
     "code": "123456",
+    "status": commands.longest(commands.STATUS_LABELS),
+    "step": "S" * commands.MAX_STEP,
+    "next": commands.longest(commands.NEXT_ACTIONS),
+    "centre": "C" * 20,
 }
 
 
@@ -169,6 +179,26 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
         1,
         "Ventanilla: ya no recibirá mensajes nuestros. Para volver a recibirlos, suscríbase de nuevo en Ventanilla.",
         "Ventanilla: you will get no more texts from us. To get them again, subscribe again in Ventanilla.",
+    ),
+    "status_reply": _platform(
+        1,
+        "Ventanilla: trámite {ref}: {status}. Paso: {step}. Fecha límite: {deadline}. Qué hacer: {next}.",
+        "Ventanilla: application {ref}: {status}. Step: {step}. Deadline: {deadline}. What to do: {next}.",
+    ),
+    "status_unknown": _platform(
+        1,
+        "Ventanilla: no hay un trámite {ref} ligado a este teléfono. Revise la referencia o envíe AYUDA.",
+        "Ventanilla: there is no application {ref} linked to this phone. Check the reference or text HELP.",
+    ),
+    "help": _platform(
+        1,
+        "Ventanilla: envíe ESTADO y la referencia de su trámite (ej. ESTADO 8Q9FQ5PXS4) para saber cómo va. BAJA: no recibir mensajes de esa dependencia; BAJA TODO: de ninguna.",
+        "Ventanilla: text STATUS and your application reference (e.g. STATUS 8Q9FQ5PXS4) to see how it is going. STOP: no texts from that agency; STOP ALL: none at all.",
+    ),
+    "delegation_code": _platform(
+        1,
+        "Ventanilla: el centro {centre} pide hacer trámites por usted. Si está ahí y de acuerdo, dé este código a quien le atiende: {code}. Vence en 15 min. Es gratuito.",
+        "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this code to the helper: {code}. Expires in 15 min. It is free.",
     ),
 }
 PLATFORM: dict[str, Template] = {event: Template(event, version, texts) for event, (version, texts) in PLATFORM_TEXTS.items()}

@@ -18,6 +18,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | idempotency records (Powertools)          | pk = IDEMPOTENCY#<command>, sk = key hash        |
 | an application's SMS subscriptions        | Query pk = application(id), sk begins_with SUB#  |
 | an application's SMS delivery log         | Query pk = application(id), sk begins_with SMS#  |
+| SMS answers about no application (HELP)   | Query pk = application("-"), sk begins_with SMS# |
 | SMS sent to a phone, newest first         | Query ``by_queue`` where gsi2pk = sms_to(phone)  |
 | a phone's opt-outs (per agency, or ``*``) | Query pk = phone(e164), sk begins_with OPTOUT#   |
 | a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
@@ -26,6 +27,10 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | an event already counted in the statistics| Put pk = application(id), sk = STATS#<seq>       |
 | an application's rating                   | GetItem pk = application(id), sk = RATING        |
 | an agency's ratings, newest first         | Query ``by_queue`` where gsi2pk = ratings(agency) |
+| one delegation (assisted filing)          | GetItem pk = delegation(id), sk = DELEGATION     |
+| an assistant's delegations (for a CURP)   | Query ``by_queue`` gsi2pk = assistant(user), sk begins_with curp |
+| a citizen's code to show an assistant     | GetItem pk = citizen(curp), sk = DELEGATION_CODE |
+| an agency's decisions since a date        | Query pk = decisions(agency), sk >= date         |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -35,6 +40,8 @@ application carries ``gsi2pk = STARTING`` from its submission until its executio
 started (a crash in between is found and repaired without a scan), and
 ``gsi2pk = RETENTION`` once it has ended, until its documents are purged.  SMS
 delivery-log entries overload that index with ``gsi2pk = sms_to(phone)``.
+Delegations are citizen-owned too (the citizen sees who may act for them) and carry
+``gsi2pk = assistant(username)`` so that the assistant lists theirs.
 Subscriptions are citizen-owned; delivery-log entries, opt-outs, rate counters and
 the quiet-hours queue are not (they belong to the application or the phone).
 Statistics live in one partition, ``STATS``, one item per procedure and month and per
@@ -196,3 +203,29 @@ def ratings(agency: str) -> str:
 
 def ratings_order(rated_at: str, application_id: str) -> str:
     return f"{rated_at}#{application_id}"
+
+
+DELEGATION_SK = "DELEGATION"
+DELEGATION_CODE_SK = "DELEGATION_CODE"
+
+
+def delegation(delegation_id: str) -> str:
+    return f"DLG#{delegation_id}"
+
+
+def assistant(username: str) -> str:
+    """Partition of the ``by_queue`` index: an assistant's delegations."""
+    return f"ASSISTANT#{username}"
+
+
+def assistant_order(holder: str, created_at: str, delegation_id: str) -> str:
+    return f"{holder}#{created_at}#{delegation_id}"
+
+
+def decisions(agency: str) -> str:
+    """An agency's decisions, in the order they were taken (the intermediaries' report)."""
+    return f"DECIDED#{agency}"
+
+
+def decision_order(decided_at: str, review_id: str) -> str:
+    return f"{decided_at}#{review_id}"

@@ -108,6 +108,9 @@ class Application(Entity, discriminator="application"):
     updated_at = UnicodeAttribute()
     submitted_at = UnicodeAttribute(null=True)
     rating = JSONAttribute(null=True)  # {score, comment, rated_at}, once the citizen rated it
+    # filed with assistance at a community centre: {assistant, name, centre, delegation_id}
+    assisted_by = JSONAttribute(null=True)
+    centre = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -170,6 +173,58 @@ class Credential(Entity, discriminator="credential"):
     issued_at = UnicodeAttribute()
 
 
+class Delegation(Entity, discriminator="delegation"):
+    """A citizen's consent that one assistant of a community centre files for them.
+
+    Citizen-owned (part of ``GET /me``) and listed under the assistant (``by_queue``).
+    ``pending`` until the citizen's code is given; ``active`` until ``expires_at`` or
+    ``revoked``.  The assistant sees only the ``applications`` started under it.
+    """
+
+    id = UnicodeAttribute()
+    holder = UnicodeAttribute()
+    assistant = UnicodeAttribute()
+    assistant_name = UnicodeAttribute(null=True)
+    centre = UnicodeAttribute()
+    status = UnicodeAttribute()
+    origin = UnicodeAttribute()  # "sms": a code texted to the phone on record; "account": shown by the citizen
+    code_hash = UnicodeAttribute(null=True)
+    code_expires_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    documents_allowed = BooleanAttribute(default=False)
+    applications = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+    confirmed_at = UnicodeAttribute(null=True)
+    expires_at = UnicodeAttribute(null=True)
+    revoked_at = UnicodeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class DelegationCode(Entity, discriminator="delegation_code"):
+    """A one-time code a citizen generated in their account to show an assistant."""
+
+    code_hash = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+
+
+class Decision(Entity, discriminator="decision"):
+    """An agency's decision on an application, kept for the intermediaries' report:
+    how long it took from submission, and the centre that filed it (if any)."""
+
+    application_id = UnicodeAttribute()
+    procedure_code = UnicodeAttribute()
+    agency = UnicodeAttribute()
+    step = UnicodeAttribute()
+    decision = UnicodeAttribute()
+    centre = UnicodeAttribute(null=True)
+    assistant = UnicodeAttribute(null=True)
+    submitted_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute()
+    hours = NumberAttribute()
+
+
 class ProcedureVersion(Entity, discriminator="procedure"):
     code = UnicodeAttribute()
     version = NumberAttribute()
@@ -189,6 +244,9 @@ ENTITIES: tuple[type[Entity], ...] = (
     Payment,
     Credential,
     ProcedureVersion,
+    Delegation,
+    DelegationCode,
+    Decision,
 )
 
 

@@ -27,7 +27,7 @@ from chalicelib.procedures.validator import definition_schema
 from infra import sandbox as sandbox_module
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-TAGS = {"procedures", "citizens", "agencies", "payments", "verification", "notifications", "transparency", "sandbox"}
+TAGS = {"procedures", "citizens", "agencies", "payments", "verification", "notifications", "transparency", "assistance", "sandbox"}
 ERROR_STATUSES = ("401", "403", "404", "409", "413", "422")
 
 Operation = tuple[str, str]

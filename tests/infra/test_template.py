@@ -173,7 +173,7 @@ def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> N
     assert alarms == {f"ventanilla-{STAGE}-{name}" for name in ("failed-executions", "reviews-near-deadline", "api-5xx-rate", "sms-failures")}
     groups = {resource["Properties"]["GroupName"] for resource in resources.values() if resource["Type"] == "AWS::Cognito::UserPoolGroup"}
     agencies = {agency for definition in stack.shipped_definitions() for agency in definition["agencies"]}
-    assert groups == {"admin"} | {f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")}
+    assert groups == {"admin"} | {f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")} | {f"assistant-{centre}" for centre in stack.COMMUNITY_CENTRES}
     assert {resource["Properties"]["Tracing"] for resource in checks.functions(built.template).values()} == {"Active"}  # moto ignores it
     table = resources["Table"]["Properties"]
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True} and table["DeletionProtectionEnabled"] is True

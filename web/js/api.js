@@ -27,7 +27,8 @@ export async function api(method, path, { body, idempotencyKey, signal, anonymou
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   let response;
   try {
-    response = await fetch(`${config().api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    // no-store: a record read on a shared screen must not stay in the browser's HTTP cache
+    response = await fetch(`${config().api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, cache: "no-store" });
   } catch (error) {
     if (error?.name === "AbortError") throw error;
     throw new ApiError(0, "network", "network error");

@@ -109,13 +109,16 @@ export function session() {
   }
   const groups = Array.isArray(claims["cognito:groups"]) ? claims["cognito:groups"] : [];
   const agencies = [...new Set(groups.flatMap((group) => group.match(/^(?:official|supervisor)-(.+)$/)?.slice(1) || []))].sort();
-  const staff = agencies.length > 0 || groups.includes("admin") || groups.some((group) => group.startsWith("assistant-"));
+  const centres = [...new Set(groups.flatMap((group) => group.match(/^assistant-(.+)$/)?.slice(1) || []))].sort();
+  const staff = agencies.length > 0 || groups.includes("admin") || centres.length > 0;
   return {
     token,
     username: claims["cognito:username"] || "",
     groups,
     agencies,
     isOfficial: agencies.length > 0,
+    centres,
+    isAssistant: centres.length > 0,
     isCitizen: !staff,
     expiresAt: claims.exp ? new Date(claims.exp * 1000) : null,
   };

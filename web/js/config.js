@@ -16,8 +16,14 @@ export async function loadConfig() {
     clientId: raw.cognito.clientId,
     sandbox: raw.sandbox === true,
     stage: raw.stage || "",
+    // kiosk mode (see kiosk.js): on for every page, and the inactivity before sign-out
+    kiosk: Object.freeze({ enabled: raw.kiosk?.enabled === true, idleSeconds: positive(raw.kiosk?.idleSeconds, 120) }),
   });
   return settings;
+}
+
+function positive(value, fallback) {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 export function config() {

@@ -139,15 +139,18 @@ function authorised(matched, path) {
   if (!matched.auth) return true;
   const user = session();
   if (!user) {
-    const signIn = matched.auth === "official" ? "/entrar/personal" : "/entrar";
+    const signIn = matched.auth === "official" || matched.auth === "assistant" ? "/entrar/personal" : "/entrar";
     navigate(`${signIn}?volver=${encodeURIComponent(path)}`, { replace: true });
     return false;
   }
-  const allowed = matched.auth === "official" ? user.isOfficial : user.isCitizen;
+  // "holder": the citizen, or a community-centre assistant acting for them (the API
+  // decides which applications; see README "Assisted filing").
+  const allowed = { official: user.isOfficial, citizen: user.isCitizen, assistant: user.isAssistant, holder: user.isCitizen || user.isAssistant }[matched.auth];
   if (!allowed) {
     const view = main.querySelector(".view");
     setTitle(t("auth.wrongRole.title"));
-    append(view, ...pageHeading(t("auth.wrongRole.title")), notice("warning", h("p", {}, t(matched.auth === "official" ? "auth.wrongRole.official" : "auth.wrongRole.citizen"))));
+    const why = { official: "auth.wrongRole.official", assistant: "auth.wrongRole.assistant" }[matched.auth] || "auth.wrongRole.citizen";
+    append(view, ...pageHeading(t("auth.wrongRole.title")), notice("warning", h("p", {}, t(why))));
     return false;
   }
   return true;

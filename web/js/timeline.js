@@ -15,6 +15,8 @@ export function actorText(actor, definition, viewer) {
       return t("actor.system");
     case "anonymous":
       return t("actor.public");
+    case "assistant":
+      return t("actor.assistant", { name: actor.name || actor.id || "", centre: actor.centre || "" });
     case "official":
     case "supervisor":
       return t(`actor.${actor.kind}`, { agency: actor.agency ? agencyName(definition, actor.agency.split(",")[0]) : "", id: actor.id });

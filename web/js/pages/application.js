@@ -183,7 +183,7 @@ export async function render(view, ctx) {
 
   append(view, 
     breadcrumbs([
-      [t("nav.record"), "#/mi-expediente"],
+      ctx.session?.isAssistant ? [t("nav.centre"), "#/centro"] : [t("nav.record"), "#/mi-expediente"],
       [name, null],
     ]),
     ...pageHeading(name),
@@ -210,7 +210,7 @@ export async function render(view, ctx) {
           ]),
         ),
         h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, t("application.history")), integrity, timeline(events, definition, ctx.session)),
-        smsPanel(application),
+        ctx.session?.isCitizen ? smsPanel(application) : null,
       ),
       h(
         "aside",
@@ -227,7 +227,7 @@ export async function render(view, ctx) {
               ),
             )
           : null,
-        FINAL.has(application.status) ? ratingPanel(application) : null,
+        FINAL.has(application.status) && ctx.session?.isCitizen ? ratingPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),
     ),

@@ -41,6 +41,12 @@ export async function render(view, ctx) {
   const definition = detail.definition;
   const name = pick(definition.name);
   setTitle(`${t("apply.title")} · ${name}`);
+  // an assistant files for the person chosen in the centre's page (?para=<CURP>)
+  const onBehalfOf = !editing && ctx.session?.isAssistant ? ctx.query.para || null : null;
+  if (!editing && ctx.session?.isAssistant && !onBehalfOf) {
+    append(view, ...pageHeading(name), notice("info", h("p", {}, t("centre.choosePerson"), " ", h("a", { href: "#/centro" }, t("nav.centre")))));
+    return;
+  }
 
   const crumbs = breadcrumbs([
     [t("nav.catalogue"), "#/"],
@@ -66,7 +72,8 @@ export async function render(view, ctx) {
     if (application) {
       application = await patch(`/applications/${encodeURIComponent(application.id)}`, { data });
     } else {
-      application = await post("/applications", { procedure: detail.code, data }, { idempotencyKey: newIdempotencyKey() });
+      const body = onBehalfOf ? { procedure: detail.code, citizen: onBehalfOf, data } : { procedure: detail.code, data };
+      application = await post("/applications", body, { idempotencyKey: newIdempotencyKey() });
     }
     return application;
   };
@@ -111,6 +118,7 @@ export async function render(view, ctx) {
     stepper("data"),
     ...pageHeading(name, t("apply.lead")),
     application ? h("p", {}, `${t("application.folio")}: `, h("strong", { class: "mono" }, application.id)) : null,
+    onBehalfOf ? notice("info", h("p", {}, t("centre.filingFor", { curp: onBehalfOf }))) : null,
     application?.status === "changes_requested" ? notice("warning", h("p", {}, t("apply.corrections"))) : null,
     formError,
     element,

@@ -2,6 +2,7 @@
 // from one GET /me.
 
 import { catalogue, get, procedure } from "../api.js";
+import { delegationsSection } from "../delegations.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, pick, t } from "../i18n.js";
 import { allSteps } from "../procedures.js";
@@ -32,7 +33,12 @@ export async function render(view) {
     return h(
       "tr",
       { dataset: { application: item.id, status: item.status } },
-      h("td", { "data-label": t("record.procedure") }, h("a", { href }, pick(names.get(item.procedure)) || item.procedure)),
+      h(
+        "td",
+        { "data-label": t("record.procedure") },
+        h("a", { href }, pick(names.get(item.procedure)) || item.procedure),
+        item.assisted_by ? h("span", { class: "muted assisted-by" }, h("br"), t("record.assisted", { name: item.assisted_by.name || item.assisted_by.assistant, centre: item.assisted_by.centre })) : null,
+      ),
       h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.id)),
       h("td", { "data-label": t("application.status") }, statusTag(item.status)),
       h("td", { "data-label": t("record.updated") }, formatDateTime(item.updated_at)),
@@ -93,5 +99,6 @@ export async function render(view) {
       : notice("info", h("p", {}, t("record.noApplications"), " ", h("a", { href: "#/" }, t("record.browse")))),
     h("h2", { id: "documents-heading" }, t("record.documents")),
     documents.length ? h("ul", { class: "cards", "aria-labelledby": "documents-heading" }, documents) : h("p", { class: "muted" }, t("record.noDocuments")),
+    delegationsSection(record.delegations),
   );
 }

@@ -1,0 +1,116 @@
+"""Transparency of intermediaries: applications filed through a community centre that an
+agency decided unusually fast.
+
+The "middle person" sells speed.  Each decision an agency takes (approve or reject) is
+kept as a ``Decision`` item in the agency's partition, with the hours from submission to
+decision and the centre that filed it, if any (written in the decision's transaction).
+The report reads one Query — the agency's decisions since a date — and compares, per
+procedure, each centre's median hours with the median of all the procedure's decisions:
+a centre with at least ``min_applications`` decisions whose median is under
+``fast_ratio`` of the procedure's is flagged as unusual, with its applications listed
+for an official to look at.  A flag is a reason to look, not a finding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from statistics import median
+from typing import Any
+
+from chalicelib.core.clock import iso, parse_iso, utcnow
+from chalicelib.core.errors import Forbidden, ValidationFailed
+from chalicelib.identity.principal import Principal
+from chalicelib.store import keys
+from chalicelib.store.models import Application, Decision, Review
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 400
+MIN_APPLICATIONS = 3
+FAST_RATIO = 0.5
+
+
+def decision_record(application: Application, review: Review, decision: str, decided_at: datetime) -> Decision:
+    """The item a decision leaves for the report (saved with the decision itself)."""
+    submitted = application.submitted_at or application.created_at
+    hours = max(0.0, (decided_at - parse_iso(submitted)).total_seconds() / 3600)
+    assisted = application.assisted_by or {}
+    return Decision(
+        keys.decisions(review.agency),
+        keys.decision_order(iso(decided_at), review.id),
+        application_id=application.id,
+        procedure_code=application.procedure_code,
+        agency=review.agency,
+        step=review.step,
+        decision=decision,
+        centre=application.centre,
+        assistant=assisted.get("assistant"),
+        submitted_at=submitted,
+        decided_at=iso(decided_at),
+        hours=round(hours, 4),
+    )
+
+
+def report(decisions: Iterable[Mapping[str, Any]], min_applications: int = MIN_APPLICATIONS, fast_ratio: float = FAST_RATIO) -> dict[str, Any]:
+    """Per procedure, its median; per (centre, procedure), how the centre's compare."""
+    by_procedure: dict[str, list[float]] = defaultdict(list)
+    by_centre: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for item in decisions:
+        by_procedure[item["procedure"]].append(float(item["hours"]))
+        if item.get("centre"):
+            by_centre[(item["centre"], item["procedure"])].append(item)
+    procedures = {code: {"decisions": len(hours), "median_hours": round(median(hours), 4)} for code, hours in sorted(by_procedure.items())}
+    centres = []
+    for (centre, procedure), items in by_centre.items():
+        centre_median = median(float(item["hours"]) for item in items)
+        baseline = procedures[procedure]["median_hours"]
+        ratio = centre_median / baseline if baseline > 0 else 1.0
+        centres.append(
+            {
+                "centre": centre,
+                "procedure": procedure,
+                "applications": len(items),
+                "share_of_procedure": round(len(items) / procedures[procedure]["decisions"], 4),
+                "median_hours": round(centre_median, 4),
+                "procedure_median_hours": baseline,
+                "ratio": round(ratio, 4),
+                "approved": sum(1 for item in items if item["decision"] == "approve"),
+                "unusual": len(items) >= min_applications and ratio < fast_ratio,
+                "items": [{name: item[name] for name in ("application_id", "assistant", "decision", "hours", "decided_at")} for item in items],
+            }
+        )
+    centres.sort(key=lambda row: (not row["unusual"], row["ratio"], row["centre"], row["procedure"]))
+    return {"procedures": procedures, "centres": centres}
+
+
+class Intermediaries:
+    def report(self, principal: Principal, agency: str, params: Mapping[str, str]) -> dict[str, Any]:
+        if agency not in principal.official_of:
+            raise Forbidden(f"only officials of {agency} see its report", code="other_agency")
+        days = _bounded_int(params, "days", DEFAULT_DAYS, 1, MAX_DAYS)
+        minimum = _bounded_int(params, "min_applications", MIN_APPLICATIONS, 1, 1000)
+        since = iso(utcnow() - timedelta(days=days))
+        items = Decision.query(keys.decisions(agency), Decision.sk >= since)
+        rows = [
+            {
+                "application_id": item.application_id,
+                "procedure": item.procedure_code,
+                "centre": item.centre,
+                "assistant": item.assistant,
+                "decision": item.decision,
+                "hours": float(item.hours),
+                "decided_at": item.decided_at,
+            }
+            for item in items
+        ]
+        return {"agency": agency, "since": since, "min_applications": minimum, "fast_ratio": FAST_RATIO, **report(rows, minimum)}
+
+
+def _bounded_int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValidationFailed.field(name, f"must be a whole number from {low} to {high}", code="invalid_parameter")
+    return int(raw)

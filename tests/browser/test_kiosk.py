@@ -1,0 +1,97 @@
+"""Kiosk mode (``?kiosk=1``), for shared screens at community centres: large touch
+targets, and nothing left in the browser after signing out or after the inactivity
+timeout (driven by the page's clock, not by waiting)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.scenario import Scene
+from tests.support.client import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+IDLE_SECONDS = 120  # the local stack's /config.json kiosk.idleSeconds
+
+STORAGE = """async () => ({
+    local: localStorage.length,
+    session: sessionStorage.length,
+    cookies: document.cookie,
+    caches: (await caches.keys()).length,
+    databases: (await indexedDB.databases()).map((database) => database.name),
+})"""
+EMPTY = {"local": 0, "session": 0, "cookies": "", "caches": 0, "databases": []}
+
+# What a page (or a careless script) could leave behind on a shared screen.
+LEAVE_TRACES = """async () => {
+    localStorage.setItem("ventanilla.lang", "es");
+    localStorage.setItem("borrador", "Calle Morelos 45");
+    sessionStorage.setItem("paso", "3");
+    document.cookie = "preferencia=1; path=/";
+    const cache = await caches.open("ventanilla-pruebas");
+    await cache.put("/expediente", new Response("datos personales"));
+    await new Promise((resolve, reject) => {
+        const request = indexedDB.open("ventanilla-pruebas", 1);
+        request.onupgradeneeded = () => request.result.createObjectStore("borradores");
+        request.onsuccess = () => { request.result.close(); resolve(); };
+        request.onerror = () => reject(request.error);
+    });
+}"""
+
+
+def storage(page: Page) -> dict[str, Any]:
+    found: dict[str, Any] = page.evaluate(STORAGE)
+    return found
+
+
+def sign_in_at_the_kiosk(context: BrowserContext, scene: Scene, clock: bool = False) -> Page:
+    page = context.new_page()
+    if clock:
+        page.clock.install()
+    page.goto("/?kiosk=1#/entrar")
+    page.wait_for_selector("body[data-ready='true']")
+    expect(page.get_by_role("note")).to_contain_text("Equipo compartido")
+    page.get_by_label("CURP", exact=True).fill(scene.citizen.username)
+    page.get_by_label("Contraseña", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mi expediente")
+    page.evaluate(LEAVE_TRACES)
+    left = storage(page)
+    assert left["local"] == 2 and left["session"] >= 2 and left["cookies"] and left["caches"] == 1 and left["databases"] == ["ventanilla-pruebas"]
+    return page
+
+
+def test_kiosk_mode_has_large_touch_targets(contexts: Callable[..., BrowserContext]) -> None:
+    page = contexts().new_page()
+    page.goto("/?kiosk=1#/entrar")
+    page.wait_for_selector("body[data-ready='true']")
+    expect(page.locator("html")).to_have_class("kiosk")
+    for target in (page.get_by_role("button", name="Entrar"), page.get_by_label("CURP", exact=True), page.locator(".lang-switch")):
+        box = target.bounding_box()
+        assert box is not None and box["height"] >= 56, box
+
+
+def test_signing_out_at_the_kiosk_leaves_no_data(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+    page = sign_in_at_the_kiosk(contexts(), scene)
+    page.get_by_role("button", name="Salir").click()
+    expect(page.locator(".notice")).to_contain_text("No quedó ningún dato suyo en este equipo")
+    expect(page.get_by_role("link", name="Entrar")).to_be_visible()
+    assert storage(page) == EMPTY
+    assert "kiosk=1" in page.url  # still a kiosk for the next person
+
+
+def test_the_kiosk_signs_out_after_inactivity_and_leaves_no_data(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+    page = sign_in_at_the_kiosk(contexts(), scene, clock=True)
+    page.clock.run_for((IDLE_SECONDS - 30) * 1000)
+    page.mouse.click(5, 300)  # a touch: the countdown starts again
+    page.clock.run_for((IDLE_SECONDS - 30) * 1000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mi expediente")
+    assert storage(page)["session"] >= 1  # still signed in
+    page.clock.run_for(60 * 1000)
+    expect(page.locator(".notice")).to_contain_text("La sesión se cerró por inactividad")
+    expect(page.get_by_role("link", name="Entrar")).to_be_visible()
+    assert storage(page) == EMPTY

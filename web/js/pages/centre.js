@@ -1,0 +1,139 @@
+// The community centre's page (assistants, group assistant-<centre>): ask a person for
+// permission by CURP — a code texted to their phone, or one they generated in their
+// account —, confirm it, and start procedures for them. Everything done here is in the
+// person's timeline with the assistant's name and centre; they can withdraw it at once.
+
+import { catalogue, get, post } from "../api.js";
+import { curpField } from "../curp-field.js";
+import { append, h } from "../dom.js";
+import { errorMessage } from "../errors.js";
+import { formatDateTime, pick, t } from "../i18n.js";
+import { navigate, refresh } from "../router.js";
+import { announce, button, facts, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
+
+function codeInput(id, label) {
+  const input = h("input", { type: "text", id, inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", class: "input-code", pattern: "[0-9]{6}" });
+  return { input, element: h("div", { class: "field" }, h("label", { class: "label", for: id }, label), input) };
+}
+
+function requestForm() {
+  const curp = curpField({ id: "person-curp", hint: false });
+  const code = codeInput("person-code", t("centre.ownCode"));
+  const problem = h("div", { "aria-live": "assertive" });
+  const submit = button(t("centre.ask"), { type: "submit" });
+  return h(
+    "form",
+    {
+      class: "panel",
+      novalidate: true,
+      "aria-labelledby": "ask-heading",
+      onsubmit: (event) => {
+        event.preventDefault();
+        if (!curp.validate()) return;
+        whileBusy(submit, async () => {
+          problem.replaceChildren();
+          try {
+            const body = code.input.value.trim() ? { curp: curp.value(), code: code.input.value.trim() } : { curp: curp.value() };
+            const delegation = await post("/delegations", body);
+            announce(t(delegation.status === "active" ? "centre.granted" : "centre.codeSent", { phone: delegation.phone || "" }));
+            await refresh();
+          } catch (error) {
+            problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          }
+        });
+      },
+    },
+    h("h2", { id: "ask-heading" }, t("centre.askTitle")),
+    h("p", {}, t("centre.askLead")),
+    problem,
+    curp.element,
+    code.element,
+    h("div", { class: "actions" }, submit),
+  );
+}
+
+function confirmForm(delegation) {
+  const code = codeInput(`code-${delegation.id}`, t("centre.smsCode"));
+  const problem = h("div", { "aria-live": "assertive" });
+  const submit = button(t("centre.confirm"), { type: "submit" });
+  return h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: (event) => {
+        event.preventDefault();
+        whileBusy(submit, async () => {
+          problem.replaceChildren();
+          try {
+            await post(`/delegations/${encodeURIComponent(delegation.id)}/confirm`, { code: code.input.value.trim() });
+            announce(t("centre.granted"));
+            await refresh();
+          } catch (error) {
+            problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          }
+        });
+      },
+    },
+    problem,
+    code.element,
+    h("div", { class: "actions" }, submit),
+  );
+}
+
+function startForm(delegation, procedures) {
+  const id = `procedure-${delegation.id}`;
+  const select = h("select", { id }, procedures.map((item) => h("option", { value: item.code }, pick(item.name))));
+  return h(
+    "form",
+    {
+      onsubmit: (event) => {
+        event.preventDefault();
+        navigate(`/tramites/${encodeURIComponent(select.value)}/solicitar?para=${encodeURIComponent(delegation.curp)}`);
+      },
+    },
+    h("div", { class: "field" }, h("label", { class: "label", for: id }, t("centre.procedure")), select),
+    h("div", { class: "actions" }, button(t("centre.start"), { type: "submit" })),
+  );
+}
+
+function card(delegation, procedures) {
+  return h(
+    "li",
+    { class: "card", dataset: { delegation: delegation.id, status: delegation.status } },
+    h("h3", {}, h("span", { class: "mono" }, delegation.curp)),
+    facts([
+      [t("delegations.status"), t(`delegations.state.${delegation.status}`)],
+      [t("delegations.since"), delegation.confirmed_at ? formatDateTime(delegation.confirmed_at) : null],
+      [t("delegations.until"), delegation.status === "active" && delegation.expires_at ? formatDateTime(delegation.expires_at) : null],
+      [
+        t("delegations.filed"),
+        delegation.applications?.length
+          ? h(
+              "span",
+              {},
+              delegation.applications.map((id, index) => [index ? ", " : "", h("a", { href: `#/solicitudes/${encodeURIComponent(id)}`, class: "mono" }, id)]),
+            )
+          : t("delegations.none"),
+      ],
+    ]),
+    delegation.status === "pending" ? confirmForm(delegation) : null,
+    delegation.status === "active" ? startForm(delegation, procedures) : null,
+  );
+}
+
+export async function render(view, ctx) {
+  setTitle(t("centre.title"));
+  const [mine, procedures] = await Promise.all([get("/delegations"), catalogue()]);
+  const delegations = [...(mine.delegations || [])].reverse();
+  const live = delegations.filter((item) => item.status === "active" || item.status === "pending");
+  const past = delegations.filter((item) => !(item.status === "active" || item.status === "pending"));
+  append(
+    view,
+    ...pageHeading(t("centre.title"), t("centre.lead", { centre: (ctx.session?.centres || []).join(", ") })),
+    notice("info", h("p", {}, t("centre.free"))),
+    requestForm(),
+    h("h2", { id: "people-heading" }, t("centre.people")),
+    live.length ? h("ul", { class: "cards", "aria-labelledby": "people-heading" }, live.map((item) => card(item, procedures))) : h("p", { class: "muted" }, t("centre.nobody")),
+    past.length ? h("details", {}, h("summary", {}, t("centre.past", { n: past.length })), h("ul", { class: "cards" }, past.map((item) => card(item, procedures)))) : null,
+  );
+}
