@@ -202,6 +202,7 @@ def tour(api: Any, officials: dict[str, Any], seed: int) -> None:
     anyone.get("/stats/procedures")
     anyone.get("/stats/procedures.csv")
     anyone.get("/stats/agencies.csv")
+    anyone.get("/stats/centres.csv")
     anyone.get("/sandbox/sms")
 
 

@@ -51,6 +51,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/stats/procedures"): EVERYONE,
     ("GET", "/stats/procedures.csv"): EVERYONE,
     ("GET", "/stats/agencies.csv"): EVERYONE,
+    ("GET", "/stats/centres.csv"): EVERYONE,
     ("POST", "/applications/{id}/rating"): CITIZENS,
     ("GET", "/agencies/{agency}/ratings"): AGENCY,
     ("POST", "/delegations"): ASSISTANTS,

@@ -34,6 +34,12 @@ def agency_statistics_csv() -> Response:
     return _csv(text, filename)
 
 
+@transparency.route("/stats/centres.csv", methods=["GET"])
+def centre_statistics_csv() -> Response:
+    text, filename = container().open_data.centres_csv(_params())
+    return _csv(text, filename)
+
+
 @transparency.route("/applications/{id}/rating", methods=["POST"])
 def rate_application(id: str) -> Response:
     request = transparency.current_request

@@ -12,7 +12,7 @@ construction, a function of the audit trail.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -162,6 +162,35 @@ def complementary(parent: int | None, children: Sequence[int | None], raw: Seque
         return set()
     candidates = sorted((raw[index], index) for index, value in enumerate(children) if value is not None and raw[index] > 0)
     return {candidates[0][1]} if candidates else set()
+
+
+def protect_sums(raw: Mapping[Hashable, int], withheld: Iterable[Hashable], sums: Sequence[tuple[Hashable, Sequence[Hashable]]]) -> set[Hashable]:
+    """Every cell to withhold, starting from ``withheld``, so that none comes back by
+    subtraction from the sums of a table.
+
+    ``sums`` are ``(total, parts)``: cells whose ``raw`` values satisfy
+    ``total = sum(parts)``.  Wherever exactly one cell of such a sum (total or part) is
+    withheld, the equation would give it back: the smallest other non-zero part is
+    withheld too, or the total when no such part is shown.  A cell withheld for one sum
+    may leave another sum with a single unknown, so this repeats until none has one.
+    Unlike ``complementary`` it also covers a total withheld while all its parts show.
+    """
+    hidden = set(withheld)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in sums:
+            if sum(1 for cell in (total, *parts) if cell in hidden) != 1:
+                continue
+            shown = [(raw[part], index) for index, part in enumerate(parts) if part not in hidden and raw[part] > 0]
+            if shown:
+                hidden.add(parts[min(shown)[1]])
+            elif total not in hidden:
+                hidden.add(total)
+            else:
+                continue  # a withheld total whose parts are all zero: it is zero, nothing to hide
+            changed = True
+    return hidden
 
 
 def day_histogram(row: Mapping[str, Any], prefix: str = "days_") -> dict[int, int]:

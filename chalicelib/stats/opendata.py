@@ -9,11 +9,14 @@ Published figures, per procedure and month and over the whole window:
 - counts: ``started``, ``submitted``, ``issued``, ``rejected``, ``withdrawn``,
   ``deemed_approved`` (of the issued), ``deemed_denied`` (of the rejected), ``resolved``
   (issued + rejected), ``decisions``, ``out_of_order``, ``ratings``, ``low_ratings``,
-  ``sms_sent``, ``sms_segments``;
+  ``sms_sent``, ``sms_segments``, ``assisted`` (submitted by an assistant of a community
+  centre);
 - derived: ``resolution_days_median``, ``resolution_days_p90`` (business days, submission
   to issue or rejection), ``within_deadline_share``, ``corrections_share`` (of the
   resolved), ``out_of_order_share`` (of the decisions), ``rating_average``, and
-  ``step_days`` (mean business days per step).
+  ``step_days`` (mean business days per step), ``assisted_share`` (of the submitted);
+- ``centres``: per community centre that filed any, its code, the applications it
+  submitted and their ``share`` of all the procedure's submitted (no assistant is named).
 
 Per agency (its reviews, whatever the procedure): ``decisions``, ``out_of_order``,
 ``out_of_order_share``, ``reviews_on_time``, ``reviews_late``, ``within_deadline_share``,
@@ -24,7 +27,11 @@ Suppression: a count from 1 to 4 is withheld (``null``; its name is listed in th
 ratings, messages); a zero is shown.  Where exactly one cell of a column is withheld and
 the total it adds up to is shown, the smallest other cell is withheld too, so that no
 withheld value can be recovered by subtraction (months within a procedure; procedures
-within an agency's ratings).
+within an agency's ratings).  The centres' cells add up twice (to the row's ``assisted``,
+and over the months to the centre's total), and ``figures.protect_sums`` keeps both
+sums from giving a withheld centre back; a withheld centre is named in ``suppressed`` as
+``centres.<code>``.  A share of assisted filing is withheld whenever its count or its
+base is: ``share × submitted`` would otherwise return the withheld count exactly.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ from chalicelib.core.errors import ValidationFailed
 from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.stats import figures
-from chalicelib.stats.projector import AGENCY, PROCEDURE
+from chalicelib.stats.projector import AGENCY, ASSISTED_AT, PROCEDURE
 from chalicelib.store import keys
 from chalicelib.store.models import Entity
 
@@ -65,8 +72,10 @@ PROCEDURE_COUNTS = (
     "low_ratings",
     "sms_sent",
     "sms_segments",
+    "assisted",
 )
-PROCEDURE_DERIVED = ("resolution_days_median", "resolution_days_p90", "within_deadline_share", "corrections_share", "out_of_order_share", "rating_average")
+PROCEDURE_DERIVED = ("resolution_days_median", "resolution_days_p90", "within_deadline_share", "corrections_share", "out_of_order_share", "rating_average", "assisted_share")
+CENTRE_COLUMNS = ("procedure", "month", "centre", "submitted", "share")
 AGENCY_COUNTS = ("decisions", "out_of_order", "reviews_on_time", "reviews_late", "ratings", "low_ratings")
 AGENCY_DERIVED = ("within_deadline_share", "out_of_order_share", "rating_average")
 # Published name → counter in the items (where they differ).
@@ -93,6 +102,10 @@ class OpenData:
     def agencies_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
         report = self.report(params)
         return to_csv(agency_lines(report)), f"ventanilla-dependencias-{report['from']}_{report['to']}.csv"
+
+    def centres_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
+        report = self.report(params)
+        return to_csv(centre_lines(report), CENTRE_COLUMNS), f"ventanilla-centros-{report['from']}_{report['to']}.csv"
 
 
 def window(params: Mapping[str, str], today: str | None = None) -> tuple[str, str]:
@@ -263,6 +276,7 @@ def _procedure(code: str, by_month: Mapping[str, Counter[str]], months: list[str
     rows = [procedure_figures(counter, month=month) for month, counter in zip(months, raw, strict=True)]
     totals = procedure_figures(total)
     _protect(totals, rows, [{name: _stored(counter, name) for name in PROCEDURE_COUNTS} for counter in raw], PROCEDURE_COUNTS)
+    _assistance([*rows, totals], [*raw, total])
     known = info["procedures"].get(code, {})
     step_names = known.get("steps", {})
     return {
@@ -304,6 +318,45 @@ def _protect(totals: _Row, rows: list[_Row], raw: list[Mapping[str, int]], names
             rows[index].withhold(name)
 
 
+def _assistance(rows: list[_Row], raw: list[Mapping[str, int]]) -> None:
+    """Assisted filing in each row (the months, then the totals): ``assisted_share`` and
+    ``centres``, suppressed so that no withheld centre (nor ``assisted``) comes back from
+    the sums the table holds: each row's centres add up to its ``assisted``, and each
+    centre's months (and the ``assisted`` months) to its total."""
+    last = len(rows) - 1  # the totals row
+    codes = sorted(name[len(ASSISTED_AT) :] for name, value in raw[last].items() if name.startswith(ASSISTED_AT) and value)
+    cells: dict[tuple[int, str | None], int] = {}
+    for index, counter in enumerate(raw):
+        cells[(index, None)] = _stored(counter, "assisted")
+        cells.update({(index, code): int(counter.get(f"{ASSISTED_AT}{code}", 0)) for code in codes})
+    withheld = {cell for cell, value in cells.items() if figures.count(value) is None} | {(index, None) for index, row in enumerate(rows) if row["assisted"] is None}
+    sums = [((index, None), [(index, code) for code in codes]) for index in range(len(rows))]
+    sums += [((last, column), [(index, column) for index in range(last)]) for column in (None, *codes)]
+    hidden = figures.protect_sums(cells, withheld, sums)
+    for index, row in enumerate(rows):
+        if (index, None) in hidden and row["assisted"] is not None:
+            row.withhold("assisted")
+        submitted = row["submitted"]
+        row["assisted_share"] = _share_of(row["assisted"], submitted)
+        if row["assisted_share"] is None and _stored(raw[index], "submitted"):
+            row.withheld.add("assisted_share")
+        row["centres"] = []
+        for code in codes:
+            if not cells[(index, code)]:
+                continue
+            count = None if (index, code) in hidden else cells[(index, code)]
+            row["centres"].append({"centre": code, "submitted": count, "share": _share_of(count, submitted)})
+            if count is None:
+                row.withheld.add(f"centres.{code}")
+            elif row["centres"][-1]["share"] is None:
+                row.withheld.add(f"centres.{code}.share")
+
+
+def _share_of(part: int | None, whole: int | None) -> float | None:
+    """A share of two published counts; withheld with either."""
+    return None if part is None or whole is None else figures.share(part, whole)
+
+
 def _finish(entry: dict[str, Any]) -> dict[str, Any]:
     """Drop the working figures and list the withheld ones of each row in ``suppressed``."""
     done = {name: value for name, value in entry.items() if not name.startswith("_")}
@@ -340,12 +393,22 @@ def agency_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return lines
 
 
-def to_csv(lines: list[dict[str, Any]]) -> str:
-    """RFC 4180 CSV, a header line first; a withheld figure is an empty cell."""
-    if not lines:
+def centre_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    lines = []
+    for procedure in report["procedures"]:
+        for row in [*procedure["months"], {**procedure["totals"], "month": "total"}]:
+            lines += [{"procedure": procedure["code"], "month": row["month"], **centre} for centre in row["centres"]]
+    return lines
+
+
+def to_csv(lines: list[dict[str, Any]], columns: Iterable[str] | None = None) -> str:
+    """RFC 4180 CSV, a header line first; a withheld figure is an empty cell.  Without
+    lines, the header alone when the columns are known, else nothing."""
+    fields = list(columns) if columns is not None else list(lines[0]) if lines else []
+    if not fields:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(lines[0]), lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({name: "" if value is None else value for name, value in line.items()} for line in lines)
     return out.getvalue()

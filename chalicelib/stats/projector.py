@@ -10,7 +10,9 @@ and counts nothing: the projection is idempotent.
 
 What is counted, in the (Mexico City) month of the event:
 
-- ``application.created`` → ``started``; ``application.submitted`` → ``submitted``;
+- ``application.created`` → ``started``; ``application.submitted`` → ``submitted``, and
+  for an application filed by an assistant of a community centre (``application.centre``)
+  ``assisted`` and ``assisted:<centre>`` (the centre's code, nothing about the person);
 - an official's decision → the procedure's and the agency's ``decisions`` and
   ``out_of_order``, and the agency's ``on_time`` or ``late`` (by the review's deadline);
 - a review's deadline passing (deemed approved/denied, escalated) → the agency's ``late``;
@@ -54,6 +56,7 @@ logger = Logger(child=True)
 PROCEDURE, AGENCY = "procedure", "agency"
 ATTEMPTS = 4
 OFFICIALS = ("official", "supervisor", "admin")
+ASSISTED_AT = "assisted:"  # + a centre's code: the applications it filed (submitted)
 COUNTED_ACTIONS = frozenset({"application.created", "application.submitted", "rating.submitted", *figures.DECISIONS, *figures.EXPIRIES})
 Row = tuple[str, str]  # (scope, code)
 
@@ -82,6 +85,8 @@ def counts(application: Application, event: Mapping[str, Any], history: Sequence
         add(procedure, started=1)
     elif action == "application.submitted":
         add(procedure, submitted=1)
+        if application.centre:
+            out[procedure].update({"assisted": 1, f"{ASSISTED_AT}{application.centre}": 1})
     elif action in figures.DECISIONS and (event.get("actor") or {}).get("kind") in OFFICIALS:
         agency: Row = (AGENCY, details.get("agency") or application.agency)
         out_of_order = 1 if details.get("out_of_order") else 0

@@ -3,17 +3,19 @@
 The scene's applications (one issued, others on their way) are the figures; the page is
 compared cell by cell with ``GET /stats/procedures``: every figure's ``data-value`` is the
 JSON's value, a withheld one says so, and the charts are drawn (SVG, hidden from screen
-readers, the table after them carries the numbers).
+readers, the table after them carries the numbers). The scene files nothing with an
+assistant, so the table of community centres is shown from a report served in its place.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Route, expect
 
 from tests.browser.chromium import PHONE
 from tests.browser.scenario import Scene
@@ -59,9 +61,49 @@ def test_the_dashboard_shows_the_same_numbers_as_the_open_data(contexts: Callabl
     for name in ("within_deadline_share", "decisions", "out_of_order_share", "rating_average", "ratings"):
         expect(line.locator(f"[data-figure='{name}']")).to_have_attribute("data-value", shown(semovi["totals"][name]))
 
+    # No assisted filing in the scene: the procedure says so.
+    assert licence["totals"]["centres"] == []
+    expect(section.locator(".stats-assisted")).to_contain_text("ninguna solicitud se presentó con ayuda")
+
     # Downloads point at the open data routes; readable at 360 px without scrolling sideways.
     download = page.get_by_role("link", name="Descargar trámites por mes (CSV)")
     expect(download).to_have_attribute("href", re.compile(rf"/api/stats/procedures\.csv\?from={report['from']}&to={report['to']}$"))
+    expect(page.get_by_role("link", name="Descargar solicitudes con ayuda por centro (CSV)")).to_have_attribute("href", re.compile(r"/api/stats/centres\.csv\?from="))
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_clean(page)
+
+
+def test_the_share_filed_at_each_community_centre_is_shown_and_small_ones_say_so(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+    report = scene.api.anonymous().get("/stats/procedures").json()
+    licence = next(item for item in report["procedures"] if item["code"] == "licencia-conducir")
+    licence["totals"].update(
+        submitted=40,
+        assisted=14,
+        assisted_share=0.35,
+        centres=[{"centre": "CDC-MITLA", "submitted": None, "share": None}, {"centre": "CDC-OAXACA", "submitted": 9, "share": 0.225}, {"centre": "CDC-TLACOLULA", "submitted": None, "share": None}],
+        suppressed=[*licence["totals"]["suppressed"], "centres.CDC-MITLA", "centres.CDC-TLACOLULA"],
+    )
+
+    def served(route: Route) -> None:
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(report))
+
+    context = contexts(viewport=PHONE)
+    context.route("**/api/stats/procedures", served)
+    page = open_page(context, "/estadisticas")
+    block = page.locator("section[data-procedure='licencia-conducir'] .stats-assisted")
+    expect(block.get_by_role("heading", level=3)).to_have_text("Con ayuda en centros comunitarios")
+    rows = block.locator("tbody tr")
+    assert [rows.nth(index).get_attribute("data-centre") for index in range(rows.count())] == ["CDC-MITLA", "CDC-OAXACA", "CDC-TLACOLULA"]
+    oaxaca = block.locator("tr[data-centre='CDC-OAXACA']")
+    expect(oaxaca.locator("[data-figure='submitted']")).to_have_text("9")
+    expect(oaxaca.locator("[data-figure='share']")).to_have_attribute("data-value", "0.225")
+    expect(oaxaca.locator("[data-figure='share']")).to_contain_text("22.5")
+    for centre in ("CDC-MITLA", "CDC-TLACOLULA"):
+        for name in ("submitted", "share"):
+            expect(block.locator(f"tr[data-centre='{centre}'] [data-figure='{name}']")).to_have_text("menos de 5 casos")
+    total = block.locator("tfoot tr")
+    expect(total.locator("[data-figure='assisted']")).to_have_text("14")
+    expect(total.locator("[data-figure='assisted_share']")).to_contain_text("35")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert_clean(page)
 
@@ -71,4 +113,5 @@ def test_the_dashboard_speaks_english_too(contexts: Callable[..., BrowserContext
     expect(page.get_by_role("heading", level=1)).to_have_text("How procedures perform")
     expect(page.get_by_role("heading", name="Agencies: deadlines kept")).to_be_visible()
     expect(page.get_by_role("link", name="Download agencies by month (CSV)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Filed with help at community centres").first).to_be_visible()
     assert_clean(page)

@@ -93,6 +93,7 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     routes.call("GET", "/stats/procedures", lambda: anyone.get("/stats/procedures"))
     routes.call("GET", "/stats/procedures.csv", lambda: anyone.get("/stats/procedures.csv"))
     routes.call("GET", "/stats/agencies.csv", lambda: anyone.get("/stats/agencies.csv"))
+    routes.call("GET", "/stats/centres.csv", lambda: anyone.get("/stats/centres.csv"))
 
     second = routes.call("POST", "/applications", lambda: citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}), expect=201).body["id"]
     routes.call("PATCH", "/applications/{id}", lambda: citizen.request("PATCH", f"/applications/{second}", {"data": {"tipo_sangre": "O+"}}))
@@ -130,7 +131,7 @@ def test_the_steady_read_routes_read_one_item_or_one_partition_once(walked: tupl
     assert routes.seen[("GET", "/procedures")][-1] == ["Query"]
     assert routes.seen[("GET", "/openapi.json")][-1] == []
     assert routes.seen[("GET", "/agencies/{agency}/ratings")][-1] == ["Query"]
-    for open_data in ("/stats/procedures", "/stats/procedures.csv", "/stats/agencies.csv"):
+    for open_data in ("/stats/procedures", "/stats/procedures.csv", "/stats/agencies.csv", "/stats/centres.csv"):
         assert routes.seen[("GET", open_data)][-1] == ["Query", "Query"], open_data  # the statistics' partition, the catalogue
 
 

@@ -78,3 +78,55 @@ def test_a_report_withholds_small_months_and_their_complement() -> None:
     assert october["submitted"] is None and "submitted" in october["suppressed"]  # else 10 - 7 gives November away
     assert procedure["totals"]["within_deadline_share"] == round(7 / 8, 3)
     assert november["within_deadline_share"] is None and "within_deadline_share" in november["suppressed"]
+
+
+def test_a_sum_with_one_unknown_gets_a_second_one_until_none_is_left() -> None:
+    # A: 6 + 2 = 8 over two months; B: 5 + 0 = 5; the months add up to 11 and 2.
+    raw = {"a1": 6, "a2": 2, "a": 8, "b1": 5, "b2": 0, "b": 5, "m1": 11, "m2": 2}
+    sums = [("a", ["a1", "a2"]), ("b", ["b1", "b2"]), ("m1", ["a1", "b1"]), ("m2", ["a2", "b2"])]
+    # a2 alone comes back as 8 - 6: a1 is withheld too, then m1 would give a1 back: b1 goes, and then b.
+    assert figures.protect_sums(raw, {"a2", "m2"}, sums) == {"a2", "m2", "a1", "b1", "b"}
+    # A total withheld while every part shows would be their sum: its smallest part goes.
+    assert figures.protect_sums({"t": 9, "x": 5, "y": 4}, {"t", "y"}, [("t", ["x", "y"])]) == {"t", "y"}
+    assert figures.protect_sums({"t": 11, "x": 5, "y": 6}, {"t"}, [("t", ["x", "y"])]) == {"t", "x"}
+
+
+def procedure_item(month: str, **counters: int) -> dict[str, Any]:
+    return {"scope": "procedure", "code": "p", "month": month, "agency": "A", **counters}
+
+
+INFO = {"procedures": {"p": {"name": {"es": "P", "en": "P"}, "agency": "A", "steps": {}}}, "agencies": {}}
+
+
+def test_assisted_filing_is_published_per_centre_with_small_centres_withheld() -> None:
+    items = [
+        procedure_item("2026-10", submitted=20, assisted=9, **{"assisted:CDC-OAXACA": 6, "assisted:CDC-MITLA": 3}),
+        procedure_item("2026-11", submitted=10, assisted=5, **{"assisted:CDC-OAXACA": 5}),
+    ]
+    [procedure] = opendata.build(items, INFO, "2026-10", "2026-11")["procedures"]
+    october, november = procedure["months"]
+    totals = procedure["totals"]
+    assert (totals["submitted"], totals["assisted"], totals["assisted_share"]) == (30, 14, round(14 / 30, 3))
+    # Mitla's 3 is withheld, and Oaxaca's total with it (14 - 11 would give Mitla back).
+    assert totals["centres"] == [{"centre": "CDC-MITLA", "submitted": None, "share": None}, {"centre": "CDC-OAXACA", "submitted": None, "share": None}]
+    assert {"centres.CDC-MITLA", "centres.CDC-OAXACA"} <= set(totals["suppressed"])
+    # In October the same: 9 - 6 would give Mitla's 3; November shows Oaxaca's 5 (its only centre).
+    assert [centre["submitted"] for centre in october["centres"]] == [None, None]
+    assert november["centres"] == [{"centre": "CDC-OAXACA", "submitted": 5, "share": 0.5}]
+    assert november["assisted_share"] == 0.5
+
+
+def test_an_assisted_share_goes_with_its_count() -> None:
+    items = [procedure_item("2026-11", submitted=12, assisted=2, **{"assisted:CDC-OAXACA": 2}), procedure_item("2026-10", submitted=3)]
+    [procedure] = opendata.build(items, INFO, "2026-10", "2026-11")["procedures"]
+    october, november = procedure["months"]
+    assert november["assisted"] is None and november["assisted_share"] is None  # 2 / 12 would say 2
+    assert {"assisted", "assisted_share", "centres.CDC-OAXACA"} <= set(november["suppressed"])
+    assert (october["assisted"], october["centres"]) == (0, [])
+    assert october["assisted_share"] is None and "assisted_share" in october["suppressed"]  # 3 submitted: withheld
+    lines = opendata.centre_lines(opendata.build(items, INFO, "2026-10", "2026-11"))
+    assert lines == [
+        {"procedure": "p", "month": "2026-11", "centre": "CDC-OAXACA", "submitted": None, "share": None},
+        {"procedure": "p", "month": "total", "centre": "CDC-OAXACA", "submitted": None, "share": None},
+    ]
+    assert opendata.to_csv([], opendata.CENTRE_COLUMNS) == "procedure,month,centre,submitted,share\r\n"

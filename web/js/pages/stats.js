@@ -1,7 +1,8 @@
 // The public dashboard: how every procedure performs (GET /stats/procedures). A chart per
 // procedure of volumes and days to resolution over the months, drawn by the vendored
 // Chartist (SVG, hidden from screen readers), with the same numbers in a table after it;
-// the agencies' league table by share resolved within the legal deadline; the ratings.
+// the agencies' league table by share resolved within the legal deadline; the ratings;
+// per procedure, the share filed with an assistant's help, by community centre.
 // Counts under 5 come withheld from the API (null, named in "suppressed").
 
 import { get } from "../api.js";
@@ -13,7 +14,7 @@ import { notice, pageHeading, setTitle } from "../ui.js";
 const VOLUMES = ["submitted", "issued", "rejected"];
 const DAYS = ["resolution_days_median", "resolution_days_p90"];
 const SUMMARY = ["submitted", "issued", "rejected", "deemed_approved", "deemed_denied", "withdrawn", "resolution_days_median", "resolution_days_p90", "within_deadline_share", "corrections_share", "out_of_order_share", "rating_average", "ratings", "sms_sent", "sms_segments"];
-const SHARES = new Set(["within_deadline_share", "corrections_share", "out_of_order_share"]);
+const SHARES = new Set(["within_deadline_share", "corrections_share", "out_of_order_share", "assisted_share", "share"]);
 
 let chartist = null;
 const loadChartist = () => (chartist ??= import("../../vendor/chartist/index.js"));
@@ -80,6 +81,40 @@ function monthTable(procedure) {
   );
 }
 
+// Filed by an assistant at a community centre: each centre's applications and their share
+// of all submitted (a centre listed without figures filed too few to publish).
+function assistedTable(procedure) {
+  const totals = procedure.totals;
+  const centres = totals.centres || [];
+  const heading = h("h3", {}, t("stats.assistedTitle"));
+  if (!centres.length) return h("div", { class: "stats-assisted" }, heading, h("p", { class: "muted" }, t("stats.assistedNone")));
+  const labels = { submitted: t("stats.figure.submitted"), share: t("stats.assistedShare") };
+  const withheld = (entry) => ({ ...entry, suppressed: ["submitted", "share"].filter((name) => entry[name] === null) });
+  return h(
+    "div",
+    { class: "stats-assisted" },
+    heading,
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "responsive stats-centres", dataset: { procedure: procedure.code } },
+        h("caption", { class: "visually-hidden" }, t("stats.assistedCaption", { name: pick(procedure.name) })),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("stats.centre")), h("th", { scope: "col" }, labels.submitted), h("th", { scope: "col" }, labels.share))),
+        h(
+          "tbody",
+          {},
+          centres.map((entry) =>
+            h("tr", { dataset: { centre: entry.centre } }, h("th", { scope: "row", class: "mono" }, entry.centre), cell(withheld(entry), "submitted", labels.submitted), cell(withheld(entry), "share", labels.share)),
+          ),
+        ),
+        h("tfoot", {}, h("tr", { class: "stats-assisted-total" }, h("th", { scope: "row" }, t("stats.assistedAll")), cell(totals, "assisted", labels.submitted), cell(totals, "assisted_share", labels.share))),
+      ),
+    ),
+  );
+}
+
 function procedureSection(procedure, months) {
   const id = `procedure-${procedure.code}`;
   const totals = procedure.totals;
@@ -120,6 +155,7 @@ function procedureSection(procedure, months) {
       ),
     ),
     monthTable(procedure),
+    assistedTable(procedure),
   );
 }
 
@@ -172,6 +208,7 @@ export async function render(view) {
       { class: "stats-downloads" },
       h("li", {}, h("a", { href: `${api}/stats/procedures.csv${query}`, download: "" }, t("stats.downloadProcedures"))),
       h("li", {}, h("a", { href: `${api}/stats/agencies.csv${query}`, download: "" }, t("stats.downloadAgencies"))),
+      h("li", {}, h("a", { href: `${api}/stats/centres.csv${query}`, download: "" }, t("stats.downloadCentres"))),
       h("li", {}, h("a", { href: `${api}/stats/procedures${query}` }, t("stats.downloadJson"))),
     ),
     leagueTable(report.agencies),
