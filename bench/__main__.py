@@ -199,6 +199,8 @@ def tour(api: Any, officials: dict[str, Any], seed: int) -> None:
     user.post(f"/applications/{application_id}/rating", {"score": 4, "comment": "Rápido"})
     user.get(f"/applications/{application_id}/messages")
     officials["SEMOVI"].get("/agencies/SEMOVI/ratings")
+    officials["SEMOVI"].get("/agencies/SEMOVI/intermediaries")
+    api.sign_in("admin").get(f"/messages?application_id={application_id}")
     anyone.get("/stats/procedures")
     anyone.get("/stats/procedures.csv")
     anyone.get("/stats/agencies.csv")

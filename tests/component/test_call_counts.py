@@ -94,6 +94,12 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     routes.call("GET", "/stats/procedures.csv", lambda: anyone.get("/stats/procedures.csv"))
     routes.call("GET", "/stats/agencies.csv", lambda: anyone.get("/stats/agencies.csv"))
     routes.call("GET", "/stats/centres.csv", lambda: anyone.get("/stats/centres.csv"))
+    routes.call("GET", "/applications/{id}/messages", lambda: citizen.get(f"/applications/{application_id}/messages"))
+    admin = aws.user(groups=("admin",), username=f"admin.{citizen.username.lower()}")
+    routes.call("GET", "/messages", lambda: admin.get(f"/messages?application_id={application_id}"))
+    routes.call("GET", "/agencies/{agency}/intermediaries", lambda: official.get("/agencies/SEMOVI/intermediaries"))
+    assistant = aws.user(groups=("assistant-CDC-OAXACA",), username=f"asesor.{citizen.username.lower()}")
+    routes.call("GET", "/delegations", lambda: assistant.get("/delegations"))
 
     second = routes.call("POST", "/applications", lambda: citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}), expect=201).body["id"]
     routes.call("PATCH", "/applications/{id}", lambda: citizen.request("PATCH", f"/applications/{second}", {"data": {"tipo_sangre": "O+"}}))
