@@ -69,28 +69,35 @@ def cold_start_sources(task_root: Path) -> list[Path]:
 
 
 def add_cold_start_bytecode(package: Path) -> int:
-    """Add checked-hash bytecode for the cold-start modules to the zip; returns how many.
+    """Put checked-hash bytecode for the cold-start modules in the zip; returns how many.
 
-    Idempotent: bytecode already in the archive is left as it is."""
+    Whatever bytecode the archive already holds goes first: Chalice's packager copies
+    ``chalicelib/`` as it is on disk, ``__pycache__`` included, and a checkout's caches
+    are timestamp-checked (useless once zipped) and for whatever happened to be imported.
+    """
     if sys.version_info[:2] != RUNTIME:
         print(f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, the functions run {RUNTIME[0]}.{RUNTIME[1]}", file=sys.stderr)
         return 0
     with tempfile.TemporaryDirectory(prefix="lambda-task-") as scratch:
         task_root = Path(scratch)
         with zipfile.ZipFile(package) as archive:
-            present = set(archive.namelist())
-            archive.extractall(task_root)
-        added = []
+            kept = [(info, archive.read(info)) for info in archive.infolist() if "__pycache__/" not in info.filename and not info.filename.endswith(".pyc")]
+        for info, data in kept:
+            if not info.is_dir():
+                target = task_root / info.filename
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        compiled = []
         for source in cold_start_sources(task_root):
             relative = source.relative_to(task_root.resolve())
-            compiled = Path(py_compile.compile(str(source), dfile=f"{TASK_ROOT}/{relative.as_posix()}", doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH))
-            name = compiled.relative_to(task_root.resolve()).as_posix()
-            if name not in present:
-                added.append((compiled, name))
-        with zipfile.ZipFile(package, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-            for compiled, name in added:
-                archive.write(compiled, name)
-    return len(added)
+            pyc = Path(py_compile.compile(str(source), dfile=f"{TASK_ROOT}/{relative.as_posix()}", doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH))
+            compiled.append((pyc, pyc.relative_to(task_root.resolve()).as_posix()))
+        with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for info, data in kept:
+                archive.writestr(info, data)
+            for pyc, name in compiled:
+                archive.write(pyc, name)
+    return len(compiled)
 
 
 def unpack(package: Path, task_root: Path) -> Path:
