@@ -13,8 +13,7 @@ is pinned and ``tests/infra/test_moto_speed.py`` fails loudly if a hook point mo
   lock for every request to find the service; the list is now read once.
 - A DynamoDB Query on the table's own key listed and sorted every item of the table
   (``Table.all_items``) to keep those of one partition; it now reads that partition
-  only, as DynamoDB does. A Query on an index still walks the table (moto keeps no
-  index) but no longer sorts it first: it sorts what it keeps anyway.
+  only, as DynamoDB does. Queries on an index still walk the table (moto keeps no index).
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ import functools
 import threading
 from typing import Any
 
-EVERY_PARTITION = object()
 LAMBDA_TASKS = "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils"
 
 
@@ -71,10 +69,9 @@ def list_moto_modules_once() -> None:
 
 
 def query_one_partition() -> None:
-    """``Table.query`` keeps the items it wants out of ``all_items()`` (the whole table,
-    sorted) and sorts what it keeps.  While it runs, ``all_items`` of that table answers
-    a Query on the table's key with that one partition, and a Query on an index with
-    every item unsorted: the same items kept, in the same final order."""
+    """``Table.query`` without an index keeps the items whose hash key matches out of
+    ``all_items()`` (the whole table, sorted); while it runs, ``all_items`` of that table
+    answers with the one partition instead: the same items, then sorted by ``query``."""
     from moto.dynamodb.models.table import Table
 
     if getattr(Table.query, "_one_partition", False):
@@ -87,8 +84,6 @@ def query_one_partition() -> None:
         partition = getattr(asked, "partition", None)
         if partition is None or partition[0] is not self:
             return original_all_items(self)
-        if partition[1] is EVERY_PARTITION:  # an index Query: every item, in no order
-            return [item for found in self.items.values() for item in (found.values() if self.range_key_attr else [found])]
         found = self.items.get(partition[1])
         if found is None:
             return []
@@ -97,7 +92,9 @@ def query_one_partition() -> None:
     @functools.wraps(original_query)
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
-        asked.partition = (self, EVERY_PARTITION if index_name or hash_key is None else hash_key)
+        if index_name or hash_key is None:
+            return original_query(self, hash_key, *args, **kwargs)
+        asked.partition = (self, hash_key)
         try:
             return original_query(self, hash_key, *args, **kwargs)
         finally:

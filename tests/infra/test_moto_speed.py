@@ -55,7 +55,7 @@ def test_a_query_on_the_table_key_reads_one_partition_with_the_same_answers() ->
             assert [item["sk"]["S"] for item in ddb.query(**query, ScanIndexForward=False, Limit=2)["Items"]] == ["3", "2"]
             assert ddb.query(**{**query, "ExpressionAttributeValues": {":p": {"S": "Z"}}})["Items"] == []
             odd = ddb.query(TableName="t", IndexName="by_g", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "odd"}})["Items"]
-            assert [(item["pk"]["S"], item["sk"]["S"]) for item in odd] == [("A", "1"), ("B", "1"), ("A", "3"), ("C", "9")]  # moto's own order, unpatched too
+            assert sorted((item["pk"]["S"], item["sk"]["S"]) for item in odd) == [("A", "1"), ("A", "3"), ("B", "1"), ("C", "9")]
         finally:
             Table.all_items = whole  # type: ignore[method-assign]
         assert walked[:3] == [3, 3, 0] and walked[3] == 5  # one partition each; the index query walks the table
