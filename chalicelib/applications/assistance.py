@@ -21,7 +21,6 @@ ones share the per-phone code limit of subscriptions.  A delegation lasts
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -39,6 +38,7 @@ from chalicelib.core.ports import Directory
 from chalicelib.identity.curp import parse_curp
 from chalicelib.identity.principal import Principal
 from chalicelib.notifications import templates
+from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
 from chalicelib.notifications.models import RATE_LIMITED, Subscription
 from chalicelib.notifications.phones import mask
 from chalicelib.notifications.service import NO_APPLICATION, Notifications
@@ -49,19 +49,9 @@ PENDING = "pending"
 ACTIVE = "active"
 REVOKED = "revoked"
 EXPIRED = "expired"
-CODE_TTL = timedelta(minutes=15)
-MAX_ATTEMPTS = 5
 DELEGATION_DAYS = 30
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE = re.compile(r"\d{6}")
-
-
-def _hash(salt: str, code: str) -> str:
-    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
-
-
-def _new_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def _code_field(body: dict[str, Any]) -> str:
@@ -106,9 +96,9 @@ class Assistance:
     def citizen_code(self, principal: Principal) -> dict[str, Any]:
         """A one-time code the citizen shows an assistant (replaces any earlier one)."""
         holder = _holder(principal)
-        code = _new_code()
+        code = new_code()
         expires = utcnow() + CODE_TTL
-        DelegationCode(keys.citizen(holder), keys.DELEGATION_CODE_SK, code_hash=_hash(holder, code), expires_at=iso(expires), attempts=0).save()
+        DelegationCode(keys.citizen(holder), keys.DELEGATION_CODE_SK, code_hash=code_hash(holder, code), expires_at=iso(expires), attempts=0).save()
         return {"code": code, "expires_at": iso(expires)}
 
     def of_citizen(self, principal: Principal, delegation_id: str) -> Delegation:
@@ -175,9 +165,9 @@ class Assistance:
         if not self._notifier.limiter.allow(phone, "code", now):
             raise TooManyRequests("too many codes were sent to this phone in the last hour; try again later", code="rate_limited")
         delegation = existing or self._new(principal, holder, centre, "sms")
-        code = _new_code()
+        code = new_code()
         delegation.status, delegation.origin, delegation.attempts = PENDING, "sms", 0
-        delegation.code_hash, delegation.code_expires_at = _hash(delegation.id, code), iso(now + CODE_TTL)
+        delegation.code_hash, delegation.code_expires_at = code_hash(delegation.id, code), iso(now + CODE_TTL)
         delegation.save()
         language = profile.language if profile and profile.language in templates.LANGUAGES else "es"
         recipient = Subscription(id=None, phone=phone, language=language, confirmed_at=None)
@@ -198,21 +188,8 @@ class Assistance:
         if delegation.status != PENDING or not delegation.code_hash:
             raise Conflict(f"this delegation is {delegation.status}; ask for access again", code="not_pending")
         code = _code_field(body if isinstance(body, dict) else {})
-        if (delegation.attempts or 0) >= MAX_ATTEMPTS:
-            raise Conflict("too many wrong codes; ask for access again for a new one", code="too_many_attempts")
         now = utcnow()
-        if delegation.code_expires_at and parse_iso(delegation.code_expires_at) < now:
-            raise Conflict("the code has expired; ask for access again for a new one", code="code_expired")
-        same_code = Delegation.code_hash == delegation.code_hash
-        try:
-            if not hmac.compare_digest(_hash(delegation.id, code), delegation.code_hash):
-                delegation.update(actions=[Delegation.attempts.add(1)], condition=same_code)
-                raise ValidationFailed.field("code", f"does not match the code sent to the citizen ({MAX_ATTEMPTS - delegation.attempts} attempts left)", code="wrong_code")
-            delegation.update(actions=_activation(now), condition=same_code)
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            raise Conflict("a new code was sent meanwhile; use the latest code", code="code_replaced") from None
+        redeem(delegation, code, now, _activation(now), sent_to="the citizen", again="ask for access again")
         return view(delegation)
 
     def mine(self, principal: Principal) -> list[dict[str, Any]]:
@@ -266,7 +243,7 @@ class Assistance:
             shown = None
         if shown is None or parse_iso(shown.expires_at) < utcnow() or (shown.attempts or 0) >= MAX_ATTEMPTS:
             raise Conflict("no valid code: ask the citizen to generate a new one in their account", code="code_expired")
-        if not hmac.compare_digest(_hash(holder, code), shown.code_hash):
+        if not hmac.compare_digest(code_hash(holder, code), shown.code_hash):
             shown.update(actions=[DelegationCode.attempts.add(1)])
             raise ValidationFailed.field("code", "does not match the code the citizen generated", code="wrong_code")
         try:  # one use: whoever deletes it first holds it

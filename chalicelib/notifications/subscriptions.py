@@ -10,19 +10,14 @@ and at most three are sent to one phone per hour.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.applications import transitions as status
-from chalicelib.core.clock import iso, parse_iso, utcnow
+from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.identity.principal import Principal
 from chalicelib.notifications import phones, templates
+from chalicelib.notifications.codes import CODE_TTL, code_hash, new_code, redeem
 from chalicelib.notifications.models import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED, Subscription
 from chalicelib.notifications.service import Notifications, new_subscription
 
@@ -30,13 +25,7 @@ if TYPE_CHECKING:
     from chalicelib.applications.profiles import Profiles
     from chalicelib.applications.service import Applications
 
-CODE_TTL = timedelta(minutes=15)
-MAX_ATTEMPTS = 5
 MAX_PHONES = 2
-
-
-def code_hash(subscription_id: str, code: str) -> str:
-    return hashlib.sha256(f"{subscription_id}:{code}".encode()).hexdigest()
 
 
 def view(subscription: Subscription) -> dict[str, Any]:
@@ -96,7 +85,7 @@ class Subscriptions:
         if not self._notifications.limiter.allow(phone, "code", now):
             raise TooManyRequests("too many codes were sent to this phone in the last hour; try again later", code="rate_limited")
         subscription = subscription or new_subscription(application, phone, language, PENDING, "code", iso(now))
-        code = f"{secrets.randbelow(1_000_000):06d}"
+        code = new_code()
         subscription.status, subscription.origin, subscription.language, subscription.updated_at = PENDING, "code", language, iso(now)
         subscription.code_hash, subscription.code_expires_at, subscription.attempts = code_hash(subscription.id, code), iso(now + CODE_TTL), 0
         subscription.save()
@@ -122,31 +111,15 @@ class Subscriptions:
         code = body.get("code") if isinstance(body, dict) else None
         if not isinstance(code, str) or not code.isdigit() or len(code) != 6:
             raise ValidationFailed.field("code", "is required: the six digits sent to the phone", code="invalid_code")
-        if (subscription.attempts or 0) >= MAX_ATTEMPTS:
-            raise Conflict("too many wrong codes; subscribe the phone again for a new one", code="too_many_attempts")
         now = utcnow()
-        if subscription.code_expires_at and parse_iso(subscription.code_expires_at) < now:
-            raise Conflict("the code has expired; subscribe the phone again for a new one", code="code_expired")
-        same_code = Subscription.code_hash == subscription.code_hash
-        try:
-            if not hmac.compare_digest(code_hash(subscription.id, code), subscription.code_hash):
-                subscription.update(actions=[Subscription.attempts.add(1)], condition=same_code)
-                left = MAX_ATTEMPTS - subscription.attempts
-                raise ValidationFailed.field("code", f"does not match the code sent to the phone ({left} attempts left)", code="wrong_code")
-            subscription.update(
-                actions=[
-                    Subscription.status.set(CONFIRMED),
-                    Subscription.confirmed_at.set(iso(now)),
-                    Subscription.updated_at.set(iso(now)),
-                    Subscription.code_hash.remove(),
-                    Subscription.code_expires_at.remove(),
-                ],
-                condition=same_code,
-            )
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            raise Conflict("a new code was sent meanwhile; use the latest code", code="code_replaced") from None
+        confirm = [
+            Subscription.status.set(CONFIRMED),
+            Subscription.confirmed_at.set(iso(now)),
+            Subscription.updated_at.set(iso(now)),
+            Subscription.code_hash.remove(),
+            Subscription.code_expires_at.remove(),
+        ]
+        redeem(subscription, code, now, confirm, sent_to="the phone", again="subscribe the phone again")
         return view(subscription)
 
     def cancel(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
