@@ -88,7 +88,11 @@ def filed(aws: Aws) -> dict[str, Any]:
         application_id = draft(citizen, LICENCE_FORM, procedure=CODE)
         submit(citizen, application_id)
         applications.append(application_id)
-    wait_for(lambda: totals(aws)["submitted"] == sum(FILED.values()) + UNASSISTED, "every submission counted")
+    submissions = sum(FILED.values()) + UNASSISTED
+    wait_for(lambda: totals(aws)["submitted"] == submissions, "every submission counted")
+    # the workflows go on to open the review and text it: settled once both messages
+    # (submitted, in review) to each owner's phone are counted
+    wait_for(lambda: totals(aws)["sms_sent"] == 2 * submissions, "every application's SMS counted")
     return {"helpers": helpers, "applications": applications}
 
 
