@@ -7,7 +7,10 @@ two threads can both pass ``status = open`` and both write.  Holding one lock ar
 moto's write operations restores the guarantee our optimistic locking relies on
 (two officials deciding at once: one wins, the other gets 409).  Queries and scans walk
 the table's item dictionary, so they take the lock too: a write adding a partition
-mid-walk made moto fail the read ("dictionary changed size during iteration").
+mid-walk made moto fail the read ("dictionary changed size during iteration").  And
+moto builds an answer from the live item after the write returns (an update's
+``ALL_NEW``, a GetItem's item): a step handler changing the same application meanwhile
+made the same error, so each DynamoDB request is answered whole under the lock.
 
 moto backs every ``TransactWriteItems`` up by deep-copying the *whole table* (items and
 stream records) once per item in the transaction, so each write costs time in
@@ -35,8 +38,19 @@ _lock = threading.RLock()
 
 def serialize_dynamodb_writes() -> None:
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
     cheap_transaction_backups()
+    answer = DynamoHandler.call_action
+    if not getattr(answer, "_serialized", False):
+
+        @functools.wraps(answer)
+        def answered_whole(self: Any) -> Any:
+            with _lock:
+                return answer(self)
+
+        answered_whole._serialized = True  # type: ignore[attr-defined]
+        DynamoHandler.call_action = answered_whole  # type: ignore[method-assign]
     for name in WRITES + WALKS:
         original = getattr(DynamoDBBackend, name)
         if getattr(original, "_serialized", False):

@@ -95,3 +95,23 @@ def test_the_whole_table_is_not_copied_per_write(table: Any, monkeypatch: pytest
     assert len(items(table)) == 4
     assert copies and not any(copies)  # moto asked for backups; none copied the table
     assert not hasattr(Table, "__deepcopy__")
+
+
+def test_an_answer_is_built_under_the_write_lock(table: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto reads the live item to answer (an update's ALL_NEW, a GetItem); another
+    thread's write changing that item meanwhile broke the answer, so answers are built
+    holding the lock that writes take."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    held: list[bool] = []
+    serialized = DynamoHandler.serialized
+
+    def watching(self: Any, result: Any) -> Any:
+        held.append(moto_fidelity._lock._is_owned())  # type: ignore[attr-defined]
+        return serialized(self, result)
+
+    monkeypatch.setattr(DynamoHandler, "serialized", watching)
+    table.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": "1"}})
+    table.update_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}}, UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": {"N": "1"}}, ReturnValues="ALL_NEW")
+    table.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}})
+    assert held == [True, True, True]
