@@ -23,12 +23,12 @@ def test_the_server_reads_the_module_list_once() -> None:
     assert backends.list_of_moto_modules() is backends.list_of_moto_modules()
 
 
-def test_a_query_on_the_table_key_reads_one_partition_with_the_same_answers() -> None:
+def test_a_query_reads_only_the_matching_items_with_the_same_answers() -> None:
     import boto3
     from moto import mock_aws
     from moto.dynamodb.models.table import Table
 
-    moto_speed.query_one_partition()
+    moto_speed.query_only_matching_items()
     with mock_aws():
         ddb = boto3.client("dynamodb", region_name="us-east-1")
         ddb.create_table(
@@ -55,7 +55,83 @@ def test_a_query_on_the_table_key_reads_one_partition_with_the_same_answers() ->
             assert [item["sk"]["S"] for item in ddb.query(**query, ScanIndexForward=False, Limit=2)["Items"]] == ["3", "2"]
             assert ddb.query(**{**query, "ExpressionAttributeValues": {":p": {"S": "Z"}}})["Items"] == []
             odd = ddb.query(TableName="t", IndexName="by_g", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "odd"}})["Items"]
-            assert sorted((item["pk"]["S"], item["sk"]["S"]) for item in odd) == [("A", "1"), ("A", "3"), ("B", "1"), ("C", "9")]
+            assert [(item["pk"]["S"], item["sk"]["S"]) for item in odd] == [("A", "1"), ("B", "1"), ("A", "3"), ("C", "9")]  # moto: sort key, then table key
         finally:
             Table.all_items = whole  # type: ignore[method-assign]
-        assert walked[:3] == [3, 3, 0] and walked[3] == 5  # one partition each; the index query walks the table
+        assert walked == [3, 3, 0, 4]  # one partition each; the index query's matches only
+
+
+def test_dynamodb_answers_written_plainly_are_what_moto_would_have_answered() -> None:
+    """Every data-plane answer of a varied workload (binary and set values, nested maps,
+    pages, missing items, consumed capacity, return values, unprocessed keys) is
+    serialized both ways and compared."""
+    import json
+
+    import boto3
+    from moto import mock_aws
+    from moto.core.responses import ActionResult
+
+    moto_speed.plain_dynamodb_answers()
+    plain = ActionResult.execute_result
+    compared: list[str] = []
+
+    def both(self: ActionResult, context: object) -> object:
+        answer = plain(self, context)
+        operation = context.operation_model.name  # type: ignore[attr-defined]
+        if operation in moto_speed.PLAIN_ANSWERS and isinstance(self.result, dict):
+            status, headers, body = plain.__wrapped__(self, context)  # type: ignore[attr-defined]
+            assert (status, headers) == answer[:2], operation  # type: ignore[index]
+            assert json.loads(body) == json.loads(answer[2]), operation  # type: ignore[index]
+            compared.append(operation)
+        return answer
+
+    ActionResult.execute_result = both  # type: ignore[method-assign]
+    try:
+        with mock_aws():
+            ddb = boto3.client("dynamodb", region_name="us-east-1")
+            ddb.create_table(
+                TableName="t",
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")],
+                GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            rich = {
+                "photo": {"B": b"\x00\xffbytes"},
+                "photos": {"BS": [b"a", b"\x01"]},
+                "tags": {"SS": ["x", "y"]},
+                "scores": {"NS": ["1", "2.5"]},
+                "nested": {"M": {"items": {"L": [{"S": "a"}, {"N": "1"}, {"BOOL": False}, {"NULL": True}, {"M": {}}, {"L": []}]}, "empty": {"S": ""}}},
+            }
+            for index in range(7):
+                ddb.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": f"{index}"}, "g": {"S": "odd" if index % 2 else "even"}, **rich})
+            ddb.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": "0"}, "g": {"S": "even"}}, ReturnValues="ALL_OLD", ReturnConsumedCapacity="TOTAL")
+            ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}}, ReturnConsumedCapacity="INDEXES")
+            ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "missing"}})
+            ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}}, ProjectionExpression="photo, #n.#l", ExpressionAttributeNames={"#n": "nested", "#l": "items"})
+            ddb.update_item(
+                TableName="t",
+                Key={"pk": {"S": "A"}, "sk": {"S": "2"}},
+                UpdateExpression="ADD hits :one SET photo = :b",
+                ExpressionAttributeValues={":one": {"N": "1"}, ":b": {"B": b"\x02"}},
+                ReturnValues="ALL_NEW",
+            )
+            ddb.update_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "3"}}, UpdateExpression="REMOVE photo", ReturnValues="UPDATED_OLD")
+            page = ddb.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A"}}, Limit=3, ReturnConsumedCapacity="TOTAL")
+            ddb.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A"}}, ExclusiveStartKey=page["LastEvaluatedKey"], Select="COUNT")
+            ddb.query(TableName="t", IndexName="by_g", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "odd"}}, ReturnConsumedCapacity="INDEXES")
+            ddb.scan(TableName="t", FilterExpression="attribute_exists(photo)", Limit=4)
+            ddb.batch_get_item(RequestItems={"t": {"Keys": [{"pk": {"S": "A"}, "sk": {"S": f"{i}"}} for i in (1, 2, 99)]}})
+            ddb.batch_write_item(RequestItems={"t": [{"PutRequest": {"Item": {"pk": {"S": "B"}, "sk": {"S": "1"}, **rich}}}, {"DeleteRequest": {"Key": {"pk": {"S": "A"}, "sk": {"S": "6"}}}}]})
+            ddb.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "t", "Item": {"pk": {"S": "C"}, "sk": {"S": "1"}}}},
+                    {"Update": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "4"}}, "UpdateExpression": "SET tally = :n", "ExpressionAttributeValues": {":n": {"N": "4"}}}},
+                ]
+            )
+            ddb.transact_get_items(TransactItems=[{"Get": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "5"}}}}])
+            ddb.delete_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "5"}}, ReturnValues="ALL_OLD")
+            assert ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}})["Item"]["photo"] == {"B": b"\x00\xffbytes"}
+    finally:
+        ActionResult.execute_result = plain  # type: ignore[method-assign]
+    assert set(compared) == moto_speed.PLAIN_ANSWERS
