@@ -16,8 +16,10 @@ from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response
 from chalicelib.core.container import container
-from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.errors import TransientFailure, ValidationFailed
 from chalicelib.payments import signature
+
+WEBHOOK_TIMEOUT_SECONDS = 30
 
 
 def sandbox_blueprint() -> ApiBlueprint:
@@ -55,7 +57,12 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
     event = {"event_id": f"sandbox-{uuid.uuid4()}", "reference": reference, "amount": payment.amount, "currency": payment.currency}
     raw = json.dumps(event).encode()
     headers = {"Content-Type": "application/json", signature.HEADER: signature.sign(services.webhook_secret, raw)}
-    answer = requests.post(f"{services.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=30)
+    try:
+        answer = requests.post(f"{services.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    except requests.RequestException as error:
+        # a bank whose webhook call fails pays nothing yet and says so; paying again resends it
+        # (the webhook records a payment once, whatever the event)
+        raise TransientFailure(f"the sandbox bank could not deliver the payment webhook ({type(error).__name__}); nothing was paid, pay again", code="bank_webhook_unreachable") from None
     return json_response({"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from chalicelib.payments import signature
-from tests.support.flows import bank_pays, open_review, submitted_licence, table, wait_status
+from tests.support.flows import bank_pays, open_review, status_of, submitted_licence, table, wait_status
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 
 
@@ -32,6 +32,18 @@ def test_payment_confirmed_twice_is_recorded_once_and_issues_the_licence(aws: Aw
     events = [event["action"] for event in citizen.get(f"/applications/{application_id}/audit").body["events"]]
     assert events.count("payment.received") == 1
     assert issued["issued"][0]["verify_url"].endswith(issued["issued"][0]["id"])
+
+
+def test_the_sandbox_bank_answers_503_when_its_webhook_call_fails_and_nothing_is_paid(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id, slip = approved_licence(aws, citizen)
+    # in-process, the public URL (http://testserver) reaches no server: the bank's call fails
+    reply = aws.anonymous().post("/sandbox/bank/pay", {"reference": slip["reference"]})
+    assert reply.status_code == 503 and reply.body["error"]["code"] == "bank_webhook_unreachable"
+    assert "nothing was paid" in reply.body["error"]["message"]
+    assert status_of(citizen, application_id)["status"] == "awaiting_payment"
+    events = [event["action"] for event in citizen.get(f"/applications/{application_id}/audit").body["events"]]
+    assert "payment.received" not in events
 
 
 def test_webhook_refuses_bad_signatures_amounts_and_references(aws: Aws) -> None:
