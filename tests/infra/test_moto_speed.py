@@ -1,10 +1,29 @@
 """The embedded AWS's speed patches (``infra/moto_speed.py``): Step Functions reuses its
-Lambda client, the server reads moto's module list once.  They wrap moto internals, so
-a moto upgrade that moves one fails here.  (Cheap transaction rollback: test_moto_fidelity.)"""
+Lambda client, the server reads moto's module list once, Queries read only the matching
+items, DynamoDB answers are written plainly, update expressions are checked in linear
+time; each gives moto's own answers.  They wrap moto internals, so a moto upgrade that
+moves one fails here.  (Cheap transaction rollback: test_moto_fidelity.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from infra import moto_speed
+
+
+def table_t() -> Any:
+    """A DynamoDB client with table ``t`` (``pk``/``sk``, index ``by_g`` on ``g``), under ``mock_aws``."""
+    import boto3
+
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    ddb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")],
+        GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return ddb
 
 
 def test_step_functions_reuse_one_lambda_client_per_region() -> None:
@@ -24,20 +43,12 @@ def test_the_server_reads_the_module_list_once() -> None:
 
 
 def test_a_query_reads_only_the_matching_items_with_the_same_answers() -> None:
-    import boto3
     from moto import mock_aws
     from moto.dynamodb.models.table import Table
 
     moto_speed.query_only_matching_items()
     with mock_aws():
-        ddb = boto3.client("dynamodb", region_name="us-east-1")
-        ddb.create_table(
-            TableName="t",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")],
-            GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        ddb = table_t()
         for pk, sk in [("A", "3"), ("B", "1"), ("A", "1"), ("A", "2"), ("C", "9")]:
             ddb.put_item(TableName="t", Item={"pk": {"S": pk}, "sk": {"S": sk}, "g": {"S": "even" if int(sk) % 2 == 0 else "odd"}})
         walked: list[int] = []
@@ -67,7 +78,6 @@ def test_dynamodb_answers_written_plainly_are_what_moto_would_have_answered() ->
     serialized both ways and compared."""
     import json
 
-    import boto3
     from moto import mock_aws
     from moto.core.responses import ActionResult
 
@@ -88,14 +98,7 @@ def test_dynamodb_answers_written_plainly_are_what_moto_would_have_answered() ->
     ActionResult.execute_result = both  # type: ignore[method-assign]
     try:
         with mock_aws():
-            ddb = boto3.client("dynamodb", region_name="us-east-1")
-            ddb.create_table(
-                TableName="t",
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")],
-                GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}],
-                BillingMode="PAY_PER_REQUEST",
-            )
+            ddb = table_t()
             rich = {
                 "photo": {"B": b"\x00\xffbytes"},
                 "photos": {"BS": [b"a", b"\x01"]},
@@ -135,3 +138,37 @@ def test_dynamodb_answers_written_plainly_are_what_moto_would_have_answered() ->
     finally:
         ActionResult.execute_result = plain  # type: ignore[method-assign]
     assert set(compared) == moto_speed.PLAIN_ANSWERS
+
+
+def test_update_expressions_are_checked_as_before() -> None:
+    """The linear checks accept and refuse the same update expressions as moto's own."""
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    moto_speed.validate_update_expressions_linearly()
+    with mock_aws():
+        ddb = table_t()
+        key = {"pk": {"S": "A"}, "sk": {"S": "1"}}
+
+        def update(expression: str) -> object:
+            try:
+                answer = ddb.update_item(TableName="t", Key=key, UpdateExpression=expression, ExpressionAttributeValues={":v": {"N": "1"}}, ReturnValues="ALL_NEW")
+            except ClientError as error:
+                return error.response["Error"]["Message"]
+            return sorted(answer["Attributes"])
+
+        # answers recorded from moto 5.2.5 without the patch
+        wide = "SET " + ", ".join(f"s{i} = :v" for i in range(15)) + " ADD " + ", ".join(f"c{i} :v" for i in range(15))
+        assert update(wide) == sorted(["pk", "sk", *(f"s{i}" for i in range(15)), *(f"c{i}" for i in range(15))])
+        assert "s2" not in update("ADD c1 :v SET s1 = s1 + :v REMOVE s2")  # type: ignore[operator]
+        overlap = "Two document paths overlap with each other"
+        for expression, refusal in [
+            ("ADD c1 :v SET s1 = :v ADD c2 :v", 'The "ADD" section can only be used once'),
+            ("SET s1 = :v SET s2 = :v", 'The "SET" section can only be used once'),
+            ("SET s1 = :v, s3 = :v REMOVE s1", overlap),
+            ("SET s1.a = :v, s1 = :v", overlap),
+            ("SET s5 = :v, s5 = :v", overlap),
+            ("ADD c1 :v, c1 :v", overlap),
+            ("SET pk = :v", "Cannot update attribute pk"),
+        ]:
+            assert refusal in str(update(expression)), expression
