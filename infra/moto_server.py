@@ -10,7 +10,11 @@ changes: every other request reaches moto untouched.
 
 The server is ``moto.server.ThreadedMotoServer``'s: the same app factory
 (``DomainDispatcherApplication(create_backend_app)``) and request handler, served by
-werkzeug in a thread, with the middleware in front.  Local stack only; never packaged.
+werkzeug in a thread, with the middleware in front, and a longer queue of connections
+waiting to be accepted (``LISTEN_BACKLOG``): werkzeug's 128 overflowed when the load
+test's crowd arrived, the kernel dropped the connections beyond it, and each client
+waited for its SYN to be resent (1 s, then 3 s, ...), so requests took seconds while
+the process sat idle.  Local stack only; never packaged.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
+
+from infra.server import LISTEN_BACKLOG
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -37,6 +43,10 @@ class PreflightWithoutQuery:
         return self.app(environ, start_response)
 
 
+class _Server(ThreadedWSGIServer):
+    request_queue_size = LISTEN_BACKLOG
+
+
 class MotoServer:
     """Start/stop like ``ThreadedMotoServer``, with ``PreflightWithoutQuery`` in front."""
 
@@ -51,7 +61,7 @@ class MotoServer:
 
     def start(self) -> None:
         app = PreflightWithoutQuery(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(*self._address, app, threaded=True, request_handler=MotoRequestHandler)
+        self._server = _Server(*self._address, app, handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
         self._thread.start()
 

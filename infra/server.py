@@ -111,9 +111,14 @@ def per_thread_request(app: Any) -> None:
     app.__class__ = type(type(app).__name__, (type(app),), {"current_request": _PerThread(), "lambda_context": _PerThread(), "_per_thread_request": True})
 
 
+# connections waiting to be accepted, for both local servers (this one and moto's); the
+# kernel caps it at net.core.somaxconn (4096 on current Linux)
+LISTEN_BACKLOG = 4096
+
+
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 256  # socketserver's 5 reset connections when a few hundred clients arrive at once
+    request_queue_size = LISTEN_BACKLOG  # socketserver's 5 reset connections when a few hundred clients arrive at once
 
     def __init__(self, address: tuple[str, int], app: Any, config: dict[str, Any], verbose: bool = False) -> None:
         super().__init__(address, Handler)
