@@ -9,6 +9,7 @@ Prints the URL (and ``READY <url>`` for scripts) and runs until Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import secrets
@@ -103,6 +104,12 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
         "kiosk": {"enabled": False, "idleSeconds": KIOSK_IDLE_SECONDS},
     }
     server = LocalServer(("127.0.0.1", port), application.app, config, verbose=verbose)
+    # What start-up built (modules, moto's service models, the seeded procedures) lives as
+    # long as the process: frozen, the collector stops walking it, and full collections
+    # come ten times less often.  Under the load test each full collection had paused
+    # every thread for ~0.4 s; collections took a tenth of the stack's CPU, now half that.
+    gc.freeze()
+    gc.set_threshold(700, 10, 100)
     thread = threading.Thread(target=server.serve_forever, name="ventanilla-http", daemon=True)
     thread.start()
 
