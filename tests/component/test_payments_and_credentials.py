@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from chalicelib.payments import signature
 from tests.support.flows import bank_pays, open_review, status_of, submitted_licence, table, wait_status
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
@@ -44,6 +46,22 @@ def test_the_sandbox_bank_answers_503_when_its_webhook_call_fails_and_nothing_is
     assert status_of(citizen, application_id)["status"] == "awaiting_payment"
     events = [event["action"] for event in citizen.get(f"/applications/{application_id}/audit").body["events"]]
     assert "payment.received" not in events
+
+
+def test_the_sandbox_bank_answers_503_when_the_webhook_does_not_answer_in_time(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from chalicelib.core.container import container
+    from infra import sandbox
+
+    citizen = aws.user()
+    _, slip = approved_licence(aws, citizen)
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connections queue, never answered
+        monkeypatch.setitem(container().__dict__, "public_url", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setattr(sandbox, "WEBHOOK_TIMEOUT_SECONDS", 0.5)
+        reply = aws.anonymous().post("/sandbox/bank/pay", {"reference": slip["reference"]})
+    assert reply.status_code == 503 and reply.body["error"]["code"] == "bank_webhook_timeout"
+    assert "check the application before paying again" in reply.body["error"]["message"]
 
 
 def test_webhook_refuses_bad_signatures_amounts_and_references(aws: Aws) -> None:
