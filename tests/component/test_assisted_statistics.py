@@ -15,7 +15,6 @@ import json
 import random
 import string
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +24,7 @@ from chalicelib.core.container import container
 from chalicelib.stats import figures
 from tests.component.test_assisted_filing import texted_code
 from tests.support.client import wait_for
-from tests.support.flows import LICENCE_FORM, draft, upload
+from tests.support.flows import LICENCE_FORM, draft, licence_without_payment, upload
 from tests.support.inprocess import Aws, HttpUser
 
 SUFFIX = "".join(random.choices(string.ascii_uppercase, k=5))
@@ -37,17 +36,7 @@ UNASSISTED = 2
 
 def definition() -> dict[str, Any]:
     """The driver's licence under a code and agency of its own."""
-    licence = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
-    steps = licence["steps"]
-    return {
-        **licence,
-        "code": CODE,
-        "version": 1,
-        "name": {"es": f"Trámite con ayuda {SUFFIX}", "en": f"Assisted procedure {SUFFIX}"},
-        "agency": AGENCY,
-        "agencies": {AGENCY: {"es": f"Dependencia {SUFFIX}", "en": f"Agency {SUFFIX}"}},
-        "steps": {"verificacion": steps["verificacion"], "revision": {**steps["revision"], "agency": AGENCY, "next": "emision"}, "emision": steps["emision"]},
-    }
+    return licence_without_payment(CODE, AGENCY, {"es": f"Trámite con ayuda {SUFFIX}", "en": f"Assisted procedure {SUFFIX}"}, {"es": f"Dependencia {SUFFIX}", "en": f"Agency {SUFFIX}"})
 
 
 def submit(user: HttpUser, application_id: str) -> None:

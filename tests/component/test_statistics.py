@@ -16,7 +16,6 @@ import json
 import random
 import string
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,31 +25,26 @@ from chalicelib.core import clock
 from chalicelib.core.clock import iso
 from chalicelib.stats import figures
 from tests.support.client import wait_for
-from tests.support.flows import draft, open_review, upload, wait_status
+from tests.support.flows import LICENCE_FORM, draft, licence_without_payment, open_review, upload, wait_status
 from tests.support.inprocess import Aws, HttpUser
 
 SUFFIX = "".join(random.choices(string.ascii_uppercase, k=5))
 AGENCY = f"EST{SUFFIX}"
 CODE = f"estadistica-{SUFFIX.lower()}"
-FORM = {"domicilio": "Calle Morelos 12, Col. Centro, Toluca", "codigo_postal": "50000", "tipo_sangre": "A+", "primera_vez": False}
 
 
 def definition() -> dict[str, Any]:
     """The driver's licence, renamed, reviewed by an agency of its own, with no payment and
     *afirmativa ficta* when the reviewer misses the deadline."""
-    licence = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
-    steps = licence["steps"]
-    review = {**steps["revision"], "agency": AGENCY, "on_deadline": "afirmativa_ficta", "next": "emision"}
-    review.pop("escalation_days", None)
-    return {
-        **licence,
-        "code": CODE,
-        "version": 1,
-        "name": {"es": f"Trámite de estadística {SUFFIX}", "en": f"Statistics procedure {SUFFIX}"},
-        "agency": AGENCY,
-        "agencies": {AGENCY: {"es": f"Dependencia {SUFFIX}", "en": f"Agency {SUFFIX}"}},
-        "steps": {"verificacion": steps["verificacion"], "revision": review, "emision": steps["emision"]},
-    }
+    licence = licence_without_payment(
+        CODE,
+        AGENCY,
+        {"es": f"Trámite de estadística {SUFFIX}", "en": f"Statistics procedure {SUFFIX}"},
+        {"es": f"Dependencia {SUFFIX}", "en": f"Agency {SUFFIX}"},
+        review={"on_deadline": "afirmativa_ficta"},
+    )
+    licence["steps"]["revision"].pop("escalation_days", None)
+    return licence
 
 
 class Script:
@@ -61,7 +55,7 @@ class Script:
 
     def submitted(self) -> str:
         citizen = self.aws.user()
-        application_id = draft(citizen, FORM, procedure=CODE)
+        application_id = draft(citizen, LICENCE_FORM, procedure=CODE)
         upload(citizen, application_id, "identificacion")
         upload(citizen, application_id, "comprobante_domicilio")
         assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
@@ -123,7 +117,7 @@ def script(aws: Aws) -> dict[str, Any]:
         wait_status(run.citizens[deemed], deemed, "issued", timeout=60)
     # And one draft that is never submitted.
     started_only = aws.user()
-    draft(started_only, FORM, procedure=CODE)
+    draft(started_only, LICENCE_FORM, procedure=CODE)
     # Ratings of five issued applications.
     for application_id, score in zip(issued[:5], (5, 4, 2, 1, 3), strict=True):
         rated = run.citizens[application_id].post(f"/applications/{application_id}/rating", {"score": score, "comment": f"Calificación {score}."})
@@ -284,7 +278,7 @@ def test_a_rating_is_once_after_the_end_and_reaches_the_agency(aws: Aws, script:
         reply = run.citizens[script["rejected"][0]].post(f"/applications/{script['rejected'][0]}/rating", body)
         assert reply.status_code == 422 and [detail["field"] for detail in reply.body["error"]["details"]] == [field]
     citizen = aws.user()
-    running = draft(citizen, FORM, procedure=CODE)
+    running = draft(citizen, LICENCE_FORM, procedure=CODE)
     early = citizen.post(f"/applications/{running}/rating", {"score": 5})
     assert early.status_code == 409 and early.body["error"]["code"] == "not_final"
     # The agency reads them, comments included, the low ones flagged.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -14,6 +16,25 @@ from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 
 LICENCE_FORM = {"domicilio": "Calle Morelos 12, Col. Centro, Toluca", "codigo_postal": "50000", "tipo_sangre": "A+", "primera_vez": False}
 PDF = b"%PDF-1.4 documento de prueba\n%%EOF\n"
+LICENCE_SOURCE = Path(__file__).resolve().parents[2] / "workflows" / "licencia-conducir.json"
+
+
+def licence_without_payment(code: str, agency: str, name: dict[str, str], agency_name: dict[str, str], review: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The shipped driver's licence under a code and an agency of its own (so that its
+    figures are one test module's alone), without the payment: verification, the agency's
+    review (changed by ``review``), issue."""
+    licence = json.loads(LICENCE_SOURCE.read_text("utf-8"))
+    steps = licence["steps"]
+    revision = {**steps["revision"], "agency": agency, "next": "emision", **(review or {})}
+    return {
+        **licence,
+        "code": code,
+        "version": 1,
+        "name": name,
+        "agency": agency,
+        "agencies": {agency: agency_name},
+        "steps": {"verificacion": steps["verificacion"], "revision": revision, "emision": steps["emision"]},
+    }
 
 
 def upload(user: HttpUser, application_id: str, requirement: str, content: bytes = PDF, content_type: str = "application/pdf") -> None:
