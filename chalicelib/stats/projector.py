@@ -35,13 +35,14 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
@@ -146,7 +147,14 @@ class Projector:
         month = figures.month_of(event["at"])
         marker = CountedEvent(keys.application(application.id), keys.stats_marker(int(event["seq"])), application_id=application.id, seq=int(event["seq"]), at=iso(utcnow()))
         updates = [row_update(row, month, application.agency, counter) for row, counter in sorted(changes.items())]
-        return self._commit(marker, updates)
+
+        def count(write: TransactWrite) -> None:
+            write.save(marker, condition=CountedEvent.pk.does_not_exist())
+            for item, actions in updates:
+                # PynamoDB appends to the list it is given: a copy, so that a retry sends it once
+                write.update(item, list(actions), add_version_condition=False)
+
+        return _transact(count)
 
     def catch_up(self, application: Application) -> dict[str, int]:
         """Count whatever of this application's events is not counted yet (replays, and
@@ -175,21 +183,14 @@ class Projector:
         procedure = getattr(message, "procedure", None)
         if not procedure:
             return
-        update = row_update((PROCEDURE, procedure), figures.month_of(message.sent_at or message.created_at), message.agency, {"sms_sent": 1, "sms_segments": int(message.segments)})
+        item, actions = row_update((PROCEDURE, procedure), figures.month_of(message.sent_at or message.created_at), message.agency, {"sms_sent": 1, "sms_segments": int(message.segments)})
+
+        def count(write: TransactWrite) -> None:
+            write.update(message, [SmsMessage.counted.set(True)], condition=SmsMessage.counted.does_not_exist())
+            write.update(item, list(actions), add_version_condition=False)
+
         try:
-            for attempt in range(ATTEMPTS):
-                try:
-                    with transaction() as write:
-                        write.update(message, [SmsMessage.counted.set(True)], condition=SmsMessage.counted.does_not_exist())
-                        write.update(update[0], update[1], add_version_condition=False)
-                    return
-                except TransactWriteError as error:
-                    codes = _codes(error)
-                    if codes and codes[0] == "ConditionalCheckFailed":
-                        return
-                    if "TransactionConflict" not in codes or attempt == ATTEMPTS - 1:
-                        raise
-                    _pause(attempt)
+            _transact(count)
         except PynamoDBException:
             logger.exception("SMS not counted in the statistics", extra={"application_id": message.application_id})
             observability.emit("StatsProjectionFailed")
@@ -200,24 +201,24 @@ class Projector:
         events = AuditEvent.query(keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True)
         return [event_view(event) for event in events]
 
-    @staticmethod
-    def _commit(marker: CountedEvent, updates: list[tuple[StatsRow, list[Action]]]) -> bool:
-        for attempt in range(ATTEMPTS):
-            try:
-                with transaction() as write:
-                    write.save(marker, condition=CountedEvent.pk.does_not_exist())
-                    for item, actions in updates:
-                        # PynamoDB appends to the list it is given: a copy, so that a retry sends it once
-                        write.update(item, list(actions), add_version_condition=False)
-                return True
-            except TransactWriteError as error:
-                codes = _codes(error)
-                if codes and codes[0] == "ConditionalCheckFailed":
-                    return False  # counted before
-                if "TransactionConflict" not in codes or attempt == ATTEMPTS - 1:
-                    raise
-                _pause(attempt)  # another projection is adding to the same month's item
-        return False
+
+def _transact(writes: Callable[[TransactWrite], None]) -> bool:
+    """One transaction whose first write carries the counted mark; False if that mark's
+    condition failed (counted before).  Retried while another projection is adding to the
+    same month's item."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction() as write:
+                writes(write)
+            return True
+        except TransactWriteError as error:
+            codes = _codes(error)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                return False
+            if "TransactionConflict" not in codes or attempt == ATTEMPTS - 1:
+                raise
+            _pause(attempt)
+    return False
 
 
 def _codes(error: TransactWriteError) -> list[str | None]:
