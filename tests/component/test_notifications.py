@@ -138,6 +138,8 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
     review = open_review(official, application_id)
     assert official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}).status_code == 200
     wait_status(citizen, application_id, "awaiting_payment")
+    # the status commits before its SMS is written: paying at once could log payment_received first
+    wait_logged(citizen, application_id, "awaiting_payment", phones=2)
     slip = citizen.post(f"/applications/{application_id}/payment").body
     assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-sms-{application_id}").status_code == 200
     wait_status(citizen, application_id, "issued")
