@@ -26,7 +26,9 @@ from chalicelib.core.observability import logger, tracer
 
 app = Chalice(app_name="ventanilla")
 app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
-app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http")
+app.register_middleware(
+    ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http"
+)
 app.register_middleware(authenticate, "http")
 for blueprint in (procedures, citizens, agencies, public, notifications, transparency, assistance):
     app.register_blueprint(blueprint)

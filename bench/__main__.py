@@ -30,7 +30,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-BUDGETS = {"read_ratio": 1.5, "read_calls": 2, "import_ms": 300.0, "package_bytes": 5_000_000, "transitions": 25, "cost": 0.002}
+BUDGETS = {
+    "read_ratio": 1.5,
+    "read_calls": 2,
+    "import_ms": 300.0,
+    "package_bytes": 5_000_000,
+    "transitions": 25,
+    "cost": 0.002,
+}
 
 
 def log(message: str) -> None:
@@ -83,7 +90,12 @@ class Reader:
 
     def item(self, pk: str, sk: str) -> dict[str, Any]:
         with self.calls.paused():
-            return dict(self.ddb.get_item(TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True).get("Item") or {})
+            return dict(
+                self.ddb.get_item(
+                    TableName=self.table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
+                ).get("Item")
+                or {}
+            )
 
     def size_of(self, table: str, key: dict[str, Any]) -> int:
         from bench.calls import item_size
@@ -92,12 +104,17 @@ class Reader:
             return item_size(self.ddb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item") or {})
 
     def execution(self, application: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-        arn = application["state_machine_arn"]["S"].replace(":stateMachine:", ":execution:") + f":{application['execution_name']['S']}"
+        arn = (
+            application["state_machine_arn"]["S"].replace(":stateMachine:", ":execution:")
+            + f":{application['execution_name']['S']}"
+        )
         with self.calls.paused():
             deadline = time.monotonic() + 30
             while self.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING" and time.monotonic() < deadline:
                 time.sleep(0.05)
-            return self.sfn.describe_execution(executionArn=arn)["status"], self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+            return self.sfn.describe_execution(executionArn=arn)["status"], self.sfn.get_execution_history(
+                executionArn=arn, maxResults=1000
+            )["events"]
 
 
 # --- phase 1: counts and usage --------------------------------------------------------------
@@ -140,7 +157,9 @@ def walk(api: Any, calls: Any, reader: Reader, procedure: str, seed: int, offici
             if review_id not in decided and review.get("status", {}).get("S") == "open":
                 agency = entry["agency"]
                 officials[agency].get(f"/agencies/{agency}/reviews")
-                reply = officials[agency].post(f"/reviews/{review_id}/decision", {"decision": "approve", "reason": f"Aprobado (benchmark, {step})"})
+                reply = officials[agency].post(
+                    f"/reviews/{review_id}/decision", {"decision": "approve", "reason": f"Aprobado (benchmark, {step})"}
+                )
                 assert reply.status_code == 200, reply.text
                 decided.add(review_id)
         time.sleep(0.02)
@@ -170,7 +189,14 @@ def walk(api: Any, calls: Any, reader: Reader, procedure: str, seed: int, offici
                 usage.kms_requests += 1
     usage.sms = [text for message_id, (_, text) in sms_log().items() if message_id not in sms_before]
     steps = Counter(tally.label for tally in calls.tallies if tally.label.startswith("step "))
-    return {"procedure": procedure, "application_id": application_id, "execution": status, "usage": usage, "steps": dict(steps), "states": [e["stateEnteredEventDetails"]["name"] for e in entered]}
+    return {
+        "procedure": procedure,
+        "application_id": application_id,
+        "execution": status,
+        "usage": usage,
+        "steps": dict(steps),
+        "states": [e["stateEnteredEventDetails"]["name"] for e in entered],
+    }
 
 
 def tour(api: Any, officials: dict[str, Any], seed: int) -> None:
@@ -193,7 +219,9 @@ def tour(api: Any, officials: dict[str, Any], seed: int) -> None:
     user.get(f"/applications/{application_id}/documents/identificacion")
     user.get(f"/documents/{done['issued'][0]['id']}")
     anyone.get(f"/verify/{done['issued'][0]['id']}")
-    draft = user.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}).json()["id"]
+    draft = user.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}).json()[
+        "id"
+    ]
     user.request("PATCH", f"/applications/{draft}", json={"data": {"tipo_sangre": "O+"}})
     officials["SEMOVI"].get("/agencies/SEMOVI/reviews")
     user.post(f"/applications/{application_id}/rating", {"score": 4, "comment": "Rápido"})
@@ -237,7 +265,14 @@ def client(command: str, options: dict[str, Any], timeout: float) -> dict[str, A
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for name in ("AWS_ENDPOINT_URL", "MOTO_PORT"):
         env.pop(name, None)
-    done = subprocess.run([sys.executable, "-m", "bench.load", command, json.dumps(options)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load", command, json.dumps(options)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"bench.load {command} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -291,11 +326,16 @@ def run(quick: bool) -> dict[str, Any]:
         api = Api(stack.url)
         reader = Reader(stack, calls)
         flows.publish_auto_licence(api)
-        officials = {agency: flows.official(api, agency, f"oficial.bench.{agency.lower()}") for agency in ("SEMOVI", "DUMUN", "PCMUN", "SE", "SAT", "IMSS", "MUNICIPIO")}
+        officials = {
+            agency: flows.official(api, agency, f"oficial.bench.{agency.lower()}")
+            for agency in ("SEMOVI", "DUMUN", "PCMUN", "SE", "SAT", "IMSS", "MUNICIPIO")
+        }
         log("phase 1: one application of each procedure, every call counted")
         walks = []
         all_tallies: list[Any] = []
-        for seed, procedure in enumerate((flows.AUTO_LICENCE, "licencia-conducir", "licencia-construccion", "apertura-empresa"), start=1):
+        for seed, procedure in enumerate(
+            (flows.AUTO_LICENCE, "licencia-conducir", "licencia-construccion", "apertura-empresa"), start=1
+        ):
             walks.append(walk(api, calls, reader, procedure, seed, officials))
             all_tallies += calls.tallies
         calls.clear()
@@ -307,19 +347,31 @@ def run(quick: bool) -> dict[str, Any]:
         calls.clear()
 
         log("phase 2: API overhead against the bare DynamoDB calls")
-        results["latency"] = client("latency", {"url": stack.url, "table": stack.environment["TABLE_NAME"], "seed": 20, "rounds": 100 if quick else 200}, timeout=180)
+        results["latency"] = client(
+            "latency",
+            {"url": stack.url, "table": stack.environment["TABLE_NAME"], "seed": 20, "rounds": 100 if quick else 200},
+            timeout=180,
+        )
         calls.clear()
 
         results["throughput"] = []
         for n, clients in enumerate((1, 4, 16), start=3):
             seconds = (6 if quick else 10) + (clients > 1) * 2
             log(f"phase 3: end to end, {clients} client(s), {seconds} s")
-            results["throughput"].append(client("throughput", {"url": stack.url, "clients": clients, "seconds": seconds, "seed": n}, timeout=seconds + 120))
+            results["throughput"].append(
+                client(
+                    "throughput",
+                    {"url": stack.url, "clients": clients, "seconds": seconds, "seed": n},
+                    timeout=seconds + 120,
+                )
+            )
             calls.clear()
 
         log("phase 4: where the time goes (CPU profile of every thread, 4 clients)")
         with profiled() as profile:
-            profiled_run = client("throughput", {"url": stack.url, "clients": 4, "seconds": 6 if quick else 8, "seed": 7}, timeout=150)
+            profiled_run = client(
+                "throughput", {"url": stack.url, "clients": 4, "seconds": 6 if quick else 8, "seed": 7}, timeout=150
+            )
         results["profile"] = {**asdict(profile[0]), "completed": profiled_run["completed"]}
         calls.clear()
     finally:
@@ -342,18 +394,30 @@ def render(results: dict[str, Any]) -> str:
 
     out: list[str] = []
     m = results["machine"]
-    out.append(f"Machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}, moto {m['moto']}; run {m['date']}, {results['seconds']:.0f} s in all.")
+    out.append(
+        f"Machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}, moto {m['moto']}; run {m['date']}, {results['seconds']:.0f} s in all."
+    )
     out.append("")
-    out.append("API overhead (HTTP on 127.0.0.1, one client, requests interleaved with their bare DynamoDB calls made with boto3 against the same embedded server)")
+    out.append(
+        "API overhead (HTTP on 127.0.0.1, one client, requests interleaved with their bare DynamoDB calls made with boto3 against the same embedded server)"
+    )
     out.append("")
     out.append("| request | API median | API p95 | bare DynamoDB calls | bare median | ratio | budget |")
     out.append("|---|---|---|---|---|---|---|")
     for route, row in results["latency"].items():
         read = route.startswith("GET")
-        verdict = ("met" if row["ratio"] <= BUDGETS["read_ratio"] else "**missed**") + f" (≤ {BUDGETS['read_ratio']}×)" if read else "— (write)"
-        out.append(f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} | {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |")
+        verdict = (
+            ("met" if row["ratio"] <= BUDGETS["read_ratio"] else "**missed**") + f" (≤ {BUDGETS['read_ratio']}×)"
+            if read
+            else "— (write)"
+        )
+        out.append(
+            f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} | {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |"
+        )
     out.append("")
-    out.append("DynamoDB calls per request, every route (botocore `before-call` events; the most common sequence; read routes ≤ 2 calls, no Scan anywhere)")
+    out.append(
+        "DynamoDB calls per request, every route (botocore `before-call` events; the most common sequence; read routes ≤ 2 calls, no Scan anywhere)"
+    )
     out.append("")
     out.append("| route | requests seen | max calls | calls | budget |")
     out.append("|---|---|---|---|---|")
@@ -368,18 +432,26 @@ def render(results: dict[str, Any]) -> str:
             verdict = "met" if row["max_calls"] <= BUDGETS["read_calls"] else "**missed**"
         else:
             verdict = "no Scan"
-        out.append(f"| `{label}` | {row['requests']} | {row['max_calls'] if row['max_calls'] is not None else '—'} | {row['typical']} | {verdict} |")
+        out.append(
+            f"| `{label}` | {row['requests']} | {row['max_calls'] if row['max_calls'] is not None else '—'} | {row['typical']} | {verdict} |"
+        )
     out.append("")
-    out.append("End to end: driver's licence with automatic approval (check → payment → issue; the bank pays through the sandbox), draft to issued per client loop")
+    out.append(
+        "End to end: driver's licence with automatic approval (check → payment → issue; the bank pays through the sandbox), draft to issued per client loop"
+    )
     out.append("")
     out.append("| clients | applications | applications/s | submit→issued median | p95 | errors |")
     out.append("|---|---|---|---|---|---|")
     for row in results["throughput"]:
         latency = row["submit_to_issued"] or {"median_ms": float("nan"), "p95_ms": float("nan")}
-        out.append(f"| {row['clients']} | {row['completed']} | {row['per_second']:.2f} | {latency['median_ms'] / 1000:.2f} s | {latency['p95_ms'] / 1000:.2f} s | {row['error_count']} |")
+        out.append(
+            f"| {row['clients']} | {row['completed']} | {row['per_second']:.2f} | {latency['median_ms'] / 1000:.2f} s | {latency['p95_ms'] / 1000:.2f} s | {row['error_count']} |"
+        )
     profile = results["profile"]
     out.append("")
-    out.append(f"Where the time goes (CPU of every thread of the stack during a 4-client run, {profile['completed']} applications; yappi)")
+    out.append(
+        f"Where the time goes (CPU of every thread of the stack during a 4-client run, {profile['completed']} applications; yappi)"
+    )
     out.append("")
     out.append("| part | CPU s | share |")
     out.append("|---|---|---|")
@@ -387,7 +459,10 @@ def render(results: dict[str, Any]) -> str:
         out.append(f"| {name} | {seconds:.1f} | {seconds / profile['total_cpu_s'] * 100:.0f}% |")
     out.append(f"| **total** | {profile['total_cpu_s']:.1f} | 100% |")
     out.append("")
-    out.append("Hottest functions (own CPU time): " + "; ".join(f"`{name}` {seconds:.1f} s" for name, seconds in profile["top"][:5]))
+    out.append(
+        "Hottest functions (own CPU time): "
+        + "; ".join(f"`{name}` {seconds:.1f} s" for name, seconds in profile["top"][:5])
+    )
     imports, package = results["import"], results["package"]
     out.append("")
     out.append("Cold start proxies")
@@ -400,7 +475,9 @@ def render(results: dict[str, Any]) -> str:
             f"| `python -X importtime -c 'import app'` in the unpacked package, fastest of {len(imports['runs_ms'])} fresh processes (median; load average then) "
             f"| {imports['total_ms']:.0f} ms ({imports['median_ms']:.0f} ms; {imports['load_average']:.1f}) | {verdict} (≤ {BUDGETS['import_ms']:.0f} ms) |"
         )
-        out.append("| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |")
+        out.append(
+            "| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |"
+        )
     if package["error"]:
         out.append(f"| Lambda package (zip) | not built: {package['error']} | |")
     else:
@@ -409,25 +486,56 @@ def render(results: dict[str, Any]) -> str:
             f"| Lambda package (zip), with the bytecode of the {package['compiled']} modules a cold start imports "
             f"| {package['zipped_bytes'] / 1e6:.2f} MB ({package['unzipped_bytes'] / 1e6:.1f} MB unzipped) | {verdict} (≤ 5 MB) |"
         )
-        out.append("| biggest parts (zipped) | " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in package["biggest"][:5]) + " | |")
+        out.append(
+            "| biggest parts (zipped) | "
+            + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in package["biggest"][:5])
+            + " | |"
+        )
     out.append("")
     out.append(f"Cost per application, counted in the run ({cost.PRICES_AS_OF})")
     out.append("")
     walks = results["walks"]
     out.append("| item | unit price | " + " | ".join(f"`{w['procedure']}`" for w in walks) + " |")
     out.append("|---|---|" + "---|" * len(walks))
-    units = ["$0.025 / 1k", "$0.20 / 1M", "$0.0000166667 / GB-s", "$3.50 / 1M", "$0.625 / 1M", "$0.125 / 1M", "$0.005 / 1k", "$0.0004 / 1k", "$0.15 / 10k", "$0.0200 (assumed)"]
+    units = [
+        "$0.025 / 1k",
+        "$0.20 / 1M",
+        "$0.0000166667 / GB-s",
+        "$3.50 / 1M",
+        "$0.625 / 1M",
+        "$0.125 / 1M",
+        "$0.005 / 1k",
+        "$0.0004 / 1k",
+        "$0.15 / 10k",
+        "$0.0200 (assumed)",
+    ]
     per_walk = [cost.lines(w["usage"]) for w in walks]
     for index, unit in enumerate(units):
         name = per_walk[0][index][0]
-        out.append(f"| {name} | {unit} | " + " | ".join(f"{lines[index][1]} = ${lines[index][2]:.6f}" for lines in per_walk) + " |")
+        out.append(
+            f"| {name} | {unit} | "
+            + " | ".join(f"{lines[index][1]} = ${lines[index][2]:.6f}" for lines in per_walk)
+            + " |"
+        )
     totals = [cost.total(w["usage"]) for w in walks]
-    out.append("| **total without SMS** | budget ≤ $0.002 | " + " | ".join(f"**${t:.5f}** ({'met' if t <= BUDGETS['cost'] else 'missed'})" for t in totals) + " |")
-    out.append("| total with SMS | | " + " | ".join(f"${cost.total(w['usage'], with_sms=True):.5f}" for w in walks) + " |")
+    out.append(
+        "| **total without SMS** | budget ≤ $0.002 | "
+        + " | ".join(f"**${t:.5f}** ({'met' if t <= BUDGETS['cost'] else 'missed'})" for t in totals)
+        + " |"
+    )
+    out.append(
+        "| total with SMS | | " + " | ".join(f"${cost.total(w['usage'], with_sms=True):.5f}" for w in walks) + " |"
+    )
     out.append(
         "| state transitions (budget ≤ 25 for the licence) | | "
         + " | ".join(
-            f"{w['usage'].transitions}" + (f" ({'met' if w['usage'].transitions <= BUDGETS['transitions'] else '**missed**'})" if w["procedure"].startswith("licencia-conducir") else "") for w in walks
+            f"{w['usage'].transitions}"
+            + (
+                f" ({'met' if w['usage'].transitions <= BUDGETS['transitions'] else '**missed**'})"
+                if w["procedure"].startswith("licencia-conducir")
+                else ""
+            )
+            for w in walks
         )
         + " |"
     )
@@ -435,7 +543,11 @@ def render(results: dict[str, Any]) -> str:
 
 
 def jsonable(results: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(results, default=lambda value: asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)))
+    return json.loads(
+        json.dumps(
+            results, default=lambda value: asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)
+        )
+    )
 
 
 def write_readme(table: str) -> None:
@@ -451,7 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="shorter phases (a smoke run)")
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json", help="where to keep every figure")
-    parser.add_argument("--write-readme", action="store_true", help="put the table into README.md's Performance section")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="put the table into README.md's Performance section"
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     results = run(args.quick)

@@ -191,7 +191,10 @@ def request_units(call: Call, size_of: ItemSize) -> tuple[float, float]:
         size = sum(item_size(item) for item in response.get("Items", []))
         return _read_units(size, bool(params.get("ConsistentRead"))), 0.0
     if op == "TransactGetItems":
-        return sum(_read_units(item_size((entry or {}).get("Item") or {}), True, True) for entry in response.get("Responses", [])), 0.0
+        return sum(
+            _read_units(item_size((entry or {}).get("Item") or {}), True, True)
+            for entry in response.get("Responses", [])
+        ), 0.0
     if op == "PutItem":
         return 0.0, _write_units(item_size(params.get("Item", {})))
     if op in ("UpdateItem", "DeleteItem"):

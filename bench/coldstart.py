@@ -60,7 +60,14 @@ def import_time(package: Path, runs: int = 5) -> ImportTime:
     env = bytecode.lambda_environment(task_root)
     measured = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app, sys; print(' '.join(sorted(sys.modules)))"], cwd=task_root, env=env, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import app, sys; print(' '.join(sorted(sys.modules)))"],
+            cwd=task_root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows = [match.groups() for match in map(_IMPORT_LINE.match, done.stderr.splitlines()) if match]
         total = sum(int(own) for own, _, _, _ in rows) / 1000
         by_package: dict[str, float] = {}
@@ -71,9 +78,18 @@ def import_time(package: Path, runs: int = 5) -> ImportTime:
         measured.append((total, sorted(by_package.items(), key=lambda row: -row[1]), modules))
     measured.sort(key=lambda run: run[0])
     total, top, modules = measured[0]
-    leaked = sorted({name.split(".")[0] for name in modules} & {"moto", "infra", "tests", "bench", "pytest", "flask", "werkzeug"})
+    leaked = sorted(
+        {name.split(".")[0] for name in modules} & {"moto", "infra", "tests", "bench", "pytest", "flask", "werkzeug"}
+    )
     runs_ms = [run[0] for run in measured]
-    return ImportTime(total_ms=total, top=top[:10], runs_ms=runs_ms, leaked=leaked, median_ms=runs_ms[len(runs_ms) // 2], load_average=os.getloadavg()[0])
+    return ImportTime(
+        total_ms=total,
+        top=top[:10],
+        runs_ms=runs_ms,
+        leaked=leaked,
+        median_ms=runs_ms[len(runs_ms) // 2],
+        load_average=os.getloadavg()[0],
+    )
 
 
 @dataclass
@@ -131,7 +147,13 @@ def build_package() -> Package:
     try:
         wheels = download_wheels()
     except subprocess.CalledProcessError as error:
-        return Package(0, 0, [], [], error=f"pip download failed (the first run needs the package registry): {error.stderr.strip()[-300:]}")
+        return Package(
+            0,
+            0,
+            [],
+            [],
+            error=f"pip download failed (the first run needs the package registry): {error.stderr.strip()[-300:]}",
+        )
     shipped = [wheel for wheel in wheels if _distribution(wheel) not in RUNTIME_PROVIDED]
     sizes: dict[str, int] = {}
     PACKAGE.unlink(missing_ok=True)
@@ -151,7 +173,9 @@ def build_package() -> Package:
         for entry in package.infolist():
             top = entry.filename.split("/")[0]
             sizes[top] = sizes.get(top, 0) + entry.compress_size
-    biggest = sorted(((name, size) for name, size in sizes.items() if not name.endswith(".dist-info")), key=lambda row: -row[1])[:6]
+    biggest = sorted(
+        ((name, size) for name, size in sizes.items() if not name.endswith(".dist-info")), key=lambda row: -row[1]
+    )[:6]
     return Package(PACKAGE.stat().st_size, unzipped, biggest, [wheel.name for wheel in shipped], compiled=compiled)
 
 

@@ -29,7 +29,9 @@ PRICE = {
     "sms_segment": 0.0200,  # assumed: one outbound SMS segment to a Mexican mobile, carrier fees included
 }
 LAMBDA_MEMORY_GB = 512 / 1024  # .chalice/config.json: lambda_memory_size
-GSM_BASIC = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 GSM_EXTENDED = set("^{}\\[~]|€\f")
 
 
@@ -79,7 +81,11 @@ def lines(usage: Usage) -> list[tuple[str, str, float]]:
         ("S3 PUT", f"{usage.s3_puts}", usage.s3_puts * PRICE["s3_put"]),
         ("S3 GET/HEAD", f"{usage.s3_gets}", usage.s3_gets * PRICE["s3_get"]),
         ("KMS requests (sign, verify)", f"{usage.kms_requests}", usage.kms_requests * PRICE["kms_request"]),
-        ("SMS segments", f"{usage.sms_segments} ({len(usage.sms)} messages)", usage.sms_segments * PRICE["sms_segment"]),
+        (
+            "SMS segments",
+            f"{usage.sms_segments} ({len(usage.sms)} messages)",
+            usage.sms_segments * PRICE["sms_segment"],
+        ),
     ]
 
 

@@ -22,7 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 AUTO_LICENCE = "licencia-conducir-auto"
 PDF = b"%PDF-1.4 documento de prueba para el benchmark\n%%EOF\n"
 FORMS: dict[str, dict[str, Any]] = {
-    "licencia-conducir": {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle", "codigo_postal": "03100", "tipo_sangre": "O+", "primera_vez": False},
+    "licencia-conducir": {
+        "domicilio": "Av. Insurgentes Sur 1235, Col. del Valle",
+        "codigo_postal": "03100",
+        "tipo_sangre": "O+",
+        "primera_vez": False,
+    },
     "licencia-construccion": {
         "ubicacion": "Calle Juárez 210, Col. Centro, Querétaro",
         "cuenta_predial": "012-345-67-890-1",
@@ -50,7 +55,10 @@ def auto_licence_definition() -> dict[str, Any]:
     """The driver's licence without the human review: check → payment → issue."""
     definition = copy.deepcopy(json.loads((ROOT / "workflows" / "licencia-conducir.json").read_text("utf-8")))
     definition["code"] = AUTO_LICENCE
-    definition["name"] = {"es": "Licencia de conducir tipo A (benchmark, aprobación automática)", "en": "Driver's licence, type A (benchmark, automatic approval)"}
+    definition["name"] = {
+        "es": "Licencia de conducir tipo A (benchmark, aprobación automática)",
+        "en": "Driver's licence, type A (benchmark, automatic approval)",
+    }
     del definition["steps"]["revision"]
     definition["steps"]["verificacion"]["next"] = "pago"
     return definition
@@ -65,7 +73,9 @@ def publish_auto_licence(api: Api) -> int:
 
 def citizen(api: Api, seed: int) -> User:
     """A new citizen, unique across the benchmark's processes (the birth date differs)."""
-    return api.sign_up(new_curp(born=date(1950 + seed % 50, 1 + seed // 50 % 12, 15)), new_phone(), "Persona del Benchmark")
+    return api.sign_up(
+        new_curp(born=date(1950 + seed % 50, 1 + seed // 50 % 12, 15)), new_phone(), "Persona del Benchmark"
+    )
 
 
 def official(api: Api, agency: str, username: str) -> User:
@@ -82,7 +92,13 @@ def upload(user: User, application_id: str, requirement: str) -> int:
     """Declare and upload one document; returns the S3 PUT requests made (1)."""
     declared = user.post(
         f"/applications/{application_id}/documents",
-        {"requirement": requirement, "filename": f"{requirement}.pdf", "content_type": "application/pdf", "size": len(PDF), "sha256": hashlib.sha256(PDF).hexdigest()},
+        {
+            "requirement": requirement,
+            "filename": f"{requirement}.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+            "sha256": hashlib.sha256(PDF).hexdigest(),
+        },
     )
     assert declared.status_code == 201, declared.text
     instructions = declared.json()["upload"]
@@ -120,10 +136,20 @@ def approve_open_reviews(officials: dict[str, User], application_id: str, agenci
         reviews = officials[agency].get(f"/agencies/{agency}/reviews").json()["reviews"]
         for review in reviews:
             if review["application_id"] == application_id:
-                officials[agency].post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Aprobado (benchmark)"})
+                officials[agency].post(
+                    f"/reviews/{review['review_id']}/decision",
+                    {"decision": "approve", "reason": "Aprobado (benchmark)"},
+                )
 
 
-def until_final(api: Api, user: User, application_id: str, officials: dict[str, User] | None = None, poll: float = 0.05, timeout: float = 60.0) -> dict[str, Any]:
+def until_final(
+    api: Api,
+    user: User,
+    application_id: str,
+    officials: dict[str, User] | None = None,
+    poll: float = 0.05,
+    timeout: float = 60.0,
+) -> dict[str, Any]:
     """Poll as the web page does; pay when asked; officials (if given) approve at once."""
     deadline = time.monotonic() + timeout
     paid = False

@@ -38,7 +38,9 @@ def timed(action: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def interleaved(api_call: Callable[[], Any], bare_call: Callable[[], Any], rounds: int, warmup: int = 10) -> dict[str, Any]:
+def interleaved(
+    api_call: Callable[[], Any], bare_call: Callable[[], Any], rounds: int, warmup: int = 10
+) -> dict[str, Any]:
     """API request and its bare DynamoDB calls, alternately, so any drift hits both alike."""
     for _ in range(warmup):
         api_call()
@@ -54,7 +56,13 @@ def interleaved(api_call: Callable[[], Any], bare_call: Callable[[], Any], round
 def latency(options: dict[str, Any]) -> dict[str, Any]:
     api = Api(options["url"])
     aws = api.config["aws"]
-    ddb = boto3.client("dynamodb", region_name=aws["region"], endpoint_url=aws["endpoint"], aws_access_key_id="x", aws_secret_access_key="x")
+    ddb = boto3.client(
+        "dynamodb",
+        region_name=aws["region"],
+        endpoint_url=aws["endpoint"],
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
     table = options["table"]
     user = flows.citizen(api, options["seed"])
     curp = user.username
@@ -64,17 +72,27 @@ def latency(options: dict[str, Any]) -> dict[str, Any]:
     flows.until_final(api, user, application_id)
     for _ in range(2):
         user.post("/applications", {"procedure": procedure, "data": flows.FORMS[procedure]})
-    template = ddb.get_item(TableName=table, Key={"pk": {"S": f"APP#{application_id}"}, "sk": {"S": "APPLICATION"}})["Item"]
-    event = ddb.query(TableName=table, KeyConditionExpression="pk = :p AND begins_with(sk, :e)", ExpressionAttributeValues={":p": {"S": f"APP#{application_id}"}, ":e": {"S": "EV#"}}, Limit=1)[
-        "Items"
-    ][0]
+    template = ddb.get_item(TableName=table, Key={"pk": {"S": f"APP#{application_id}"}, "sk": {"S": "APPLICATION"}})[
+        "Item"
+    ]
+    event = ddb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p AND begins_with(sk, :e)",
+        ExpressionAttributeValues={":p": {"S": f"APP#{application_id}"}, ":e": {"S": "EV#"}},
+        Limit=1,
+    )["Items"][0]
     counter = iter(range(10**9))
 
     def bare_get() -> None:
         ddb.get_item(TableName=table, Key={"pk": {"S": f"APP#{application_id}"}, "sk": {"S": "APPLICATION"}})
 
     def bare_record() -> None:
-        ddb.query(TableName=table, IndexName="by_owner", KeyConditionExpression="gsi1pk = :o", ExpressionAttributeValues={":o": {"S": f"OWNER#{curp}"}})
+        ddb.query(
+            TableName=table,
+            IndexName="by_owner",
+            KeyConditionExpression="gsi1pk = :o",
+            ExpressionAttributeValues={":o": {"S": f"OWNER#{curp}"}},
+        )
 
     def bare_create() -> None:
         """What POST /applications needs: the procedure, the profile, one transaction."""
@@ -92,10 +110,18 @@ def latency(options: dict[str, Any]) -> dict[str, Any]:
 
     rounds = options.get("rounds", 200)
     return {
-        "GET /applications/{id}": {**interleaved(lambda: user.get(f"/applications/{application_id}"), bare_get, rounds), "bare_calls": "GetItem"},
+        "GET /applications/{id}": {
+            **interleaved(lambda: user.get(f"/applications/{application_id}"), bare_get, rounds),
+            "bare_calls": "GetItem",
+        },
         "GET /me": {**interleaved(lambda: user.get("/me"), bare_record, rounds), "bare_calls": "Query (by_owner)"},
         "POST /applications": {
-            **interleaved(lambda: user.post("/applications", {"procedure": procedure, "data": flows.FORMS[procedure]}), bare_create, max(20, rounds // 4), warmup=3),
+            **interleaved(
+                lambda: user.post("/applications", {"procedure": procedure, "data": flows.FORMS[procedure]}),
+                bare_create,
+                max(20, rounds // 4),
+                warmup=3,
+            ),
             "bare_calls": "GetItem + GetItem + TransactWriteItems",
         },
     }
@@ -129,7 +155,9 @@ def throughput(options: dict[str, Any]) -> dict[str, Any]:
                 done.append(finished)
                 latencies.append(finished - submitted)
 
-    threads = [threading.Thread(target=client, args=(api, user), daemon=True) for api, user in zip(apis, users, strict=True)]
+    threads = [
+        threading.Thread(target=client, args=(api, user), daemon=True) for api, user in zip(apis, users, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -51,7 +51,15 @@ MAX_POLL_SECONDS = 8.0
 # the status SMS of one application on the happy path
 EXPECTED_SMS = ("submitted", "in_review", "awaiting_payment", "payment_received", "issued")
 # audit milestones that must appear exactly once per application
-ONCE = ("application.created", "application.submitted", "review.opened", "review.approved", "payment.requested", "payment.received", "document.issued")
+ONCE = (
+    "application.created",
+    "application.submitted",
+    "review.opened",
+    "review.approved",
+    "payment.requested",
+    "payment.received",
+    "document.issued",
+)
 
 
 def definition(code: str) -> dict[str, Any]:
@@ -68,13 +76,34 @@ def definition(code: str) -> dict[str, Any]:
         "form": {
             "type": "object",
             "required": ["motivo"],
-            "properties": {"motivo": {"type": "string", "minLength": 3, "maxLength": 80, "title": "Motivo", "x-i18n": {"en": {"title": "Reason"}}}},
+            "properties": {
+                "motivo": {
+                    "type": "string",
+                    "minLength": 3,
+                    "maxLength": 80,
+                    "title": "Motivo",
+                    "x-i18n": {"en": {"title": "Reason"}},
+                }
+            },
         },
-        "requirements": [{"code": "comprobante", "name": {"es": "Comprobante", "en": "Proof"}, "content_types": ["application/pdf"], "max_bytes": 1048576}],
+        "requirements": [
+            {
+                "code": "comprobante",
+                "name": {"es": "Comprobante", "en": "Proof"},
+                "content_types": ["application/pdf"],
+                "max_bytes": 1048576,
+            }
+        ],
         "fee": {"amount": FEE},
         "start": "revision",
         "steps": {
-            "revision": {"type": "review", "agency": AGENCY, "deadline_days": 30, "on_deadline": "afirmativa_ficta", "next": "pago"},
+            "revision": {
+                "type": "review",
+                "agency": AGENCY,
+                "deadline_days": 30,
+                "on_deadline": "afirmativa_ficta",
+                "next": "pago",
+            },
             "pago": {"type": "payment", "expires_days": 5, "next": "emision"},
             "emision": {"type": "issue", "document": {"type": code, "title": text, "valid_days": 30}, "end": True},
         },
@@ -115,7 +144,16 @@ class Flaky:
         self.retry_share = retry_share
 
     def call(
-        self, method: str, path: str, route: str, body: Any = None, *, retry: bool = True, headers: dict[str, str] | None = None, url: str | None = None, data: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        route: str,
+        body: Any = None,
+        *,
+        retry: bool = True,
+        headers: dict[str, str] | None = None,
+        url: str | None = None,
+        data: bytes | None = None,
     ) -> requests.Response:
         sent = dict(headers or {})
         if self.token and url is None:
@@ -123,7 +161,14 @@ class Flaky:
         times = 2 if retry and self.rng.random() < self.retry_share else 1
         for attempt in range(times):
             started = time.perf_counter()
-            reply = self.session.request(method, url or f"{self.api}{path}", json=body if data is None else None, data=data, headers=sent, timeout=60)
+            reply = self.session.request(
+                method,
+                url or f"{self.api}{path}",
+                json=body if data is None else None,
+                data=data,
+                headers=sent,
+                timeout=60,
+            )
             self.recorder.add(Call(route, reply.status_code, time.perf_counter() - started, attempt > 0))
         return reply
 
@@ -134,11 +179,15 @@ def expect(reply: requests.Response, *statuses: int) -> Any:
     return reply.json() if reply.content else None
 
 
-def poll(client: Flaky, application_id: str, statuses: tuple[str, ...], deadline: float, interval: float) -> dict[str, Any]:
+def poll(
+    client: Flaky, application_id: str, statuses: tuple[str, ...], deadline: float, interval: float
+) -> dict[str, Any]:
     """Read the application until it reaches a status, backing off as a considerate client does."""
     wait = interval
     while True:
-        body: dict[str, Any] = expect(client.call("GET", f"/applications/{application_id}", "GET /applications/{id}"), 200)
+        body: dict[str, Any] = expect(
+            client.call("GET", f"/applications/{application_id}", "GET /applications/{id}"), 200
+        )
         if body["status"] in statuses:
             return body
         if body["status"] in ("error", "rejected", "withdrawn"):
@@ -163,12 +212,23 @@ class Stack:
 
     def aws(self, service: str) -> Any:
         aws = self.config["aws"]
-        return boto3.client(service, region_name=aws["region"], endpoint_url=aws["endpoint"], aws_access_key_id="x", aws_secret_access_key="x")
+        return boto3.client(
+            service,
+            region_name=aws["region"],
+            endpoint_url=aws["endpoint"],
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
 
     def sign_up(self, username: str, phone: str, groups: tuple[str, ...] = ()) -> str:
         idp = self.aws("cognito-idp")
         pool, client_id = self.config["cognito"]["userPoolId"], self.config["cognito"]["clientId"]
-        idp.sign_up(ClientId=client_id, Username=username, Password=DEMO_PASSWORD, UserAttributes=[{"Name": "phone_number", "Value": phone}, {"Name": "name", "Value": "Persona de Carga"}])
+        idp.sign_up(
+            ClientId=client_id,
+            Username=username,
+            Password=DEMO_PASSWORD,
+            UserAttributes=[{"Name": "phone_number", "Value": phone}, {"Name": "name", "Value": "Persona de Carga"}],
+        )
         idp.admin_confirm_sign_up(UserPoolId=pool, Username=username)
         for group in groups:
             with suppress(idp.exceptions.GroupExistsException):
@@ -177,7 +237,11 @@ class Stack:
         return self.sign_in(username)
 
     def sign_in(self, username: str) -> str:
-        result = self.aws("cognito-idp").initiate_auth(ClientId=self.config["cognito"]["clientId"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD})
+        result = self.aws("cognito-idp").initiate_auth(
+            ClientId=self.config["cognito"]["clientId"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
+        )
         return str(result["AuthenticationResult"]["IdToken"])
 
 
@@ -193,21 +257,69 @@ class Journey:
     seconds: float = 0.0
 
 
-def citizen(stack: Stack, code: str, journey: Journey, recorder: Recorder, retry_share: float, seed: int, deadline: float, interval: float, arrives_after: float) -> Journey:
+def citizen(
+    stack: Stack,
+    code: str,
+    journey: Journey,
+    recorder: Recorder,
+    retry_share: float,
+    seed: int,
+    deadline: float,
+    interval: float,
+    arrives_after: float,
+) -> Journey:
     time.sleep(arrives_after)
     started = time.monotonic()
     rng = random.Random(seed * 100_003 + journey.index)
     try:
         journey.token = stack.sign_up(journey.curp, journey.phone)
         client = Flaky(stack.api, journey.token, recorder, rng, retry_share)
-        draft = expect(client.call("POST", "/applications", "POST /applications", {"procedure": code, "data": {"motivo": f"prueba {journey.index}"}}, retry=False), 201)
+        draft = expect(
+            client.call(
+                "POST",
+                "/applications",
+                "POST /applications",
+                {"procedure": code, "data": {"motivo": f"prueba {journey.index}"}},
+                retry=False,
+            ),
+            201,
+        )
         journey.application_id = draft["id"]
-        declared = {"requirement": "comprobante", "filename": "comprobante.pdf", "content_type": "application/pdf", "size": len(DOCUMENT), "sha256": hashlib.sha256(DOCUMENT).hexdigest()}
-        upload = expect(client.call("POST", f"/applications/{journey.application_id}/documents", "POST /applications/{id}/documents", declared), 201)["upload"]
-        expect(client.call(upload["method"], "", "PUT <presigned S3 URL>", url=upload["url"], data=DOCUMENT, headers=upload["headers"]), 200)
+        declared = {
+            "requirement": "comprobante",
+            "filename": "comprobante.pdf",
+            "content_type": "application/pdf",
+            "size": len(DOCUMENT),
+            "sha256": hashlib.sha256(DOCUMENT).hexdigest(),
+        }
+        upload = expect(
+            client.call(
+                "POST",
+                f"/applications/{journey.application_id}/documents",
+                "POST /applications/{id}/documents",
+                declared,
+            ),
+            201,
+        )["upload"]
+        expect(
+            client.call(
+                upload["method"],
+                "",
+                "PUT <presigned S3 URL>",
+                url=upload["url"],
+                data=DOCUMENT,
+                headers=upload["headers"],
+            ),
+            200,
+        )
         key = str(uuid.uuid4())
         for _ in range(3):  # "changed meanwhile; reload and retry", as the answer says
-            submitted = client.call("POST", f"/applications/{journey.application_id}/submit", "POST /applications/{id}/submit", headers={"Idempotency-Key": key})
+            submitted = client.call(
+                "POST",
+                f"/applications/{journey.application_id}/submit",
+                "POST /applications/{id}/submit",
+                headers={"Idempotency-Key": key},
+            )
             code = submitted.json()["error"]["code"] if submitted.status_code == 409 else None
             if code != "concurrent_change":
                 break
@@ -215,9 +327,14 @@ def citizen(stack: Stack, code: str, journey: Journey, recorder: Recorder, retry
         if not (submitted.status_code == 202 or code == "not_editable"):
             expect(submitted, 202)
         poll(client, journey.application_id, ("awaiting_payment",), deadline, interval)
-        slip = expect(client.call("POST", f"/applications/{journey.application_id}/payment", "POST /applications/{id}/payment"), 200)
+        slip = expect(
+            client.call("POST", f"/applications/{journey.application_id}/payment", "POST /applications/{id}/payment"),
+            200,
+        )
         journey.reference = slip["reference"]
-        paid = expect(client.call("POST", "/sandbox/bank/pay", "POST /sandbox/bank/pay", {"reference": slip["reference"]}), 200)
+        paid = expect(
+            client.call("POST", "/sandbox/bank/pay", "POST /sandbox/bank/pay", {"reference": slip["reference"]}), 200
+        )
         if paid["webhook_status"] != 200 or paid["webhook_response"]["status"] not in ("recorded", "already_recorded"):
             raise RuntimeError(f"the bank's webhook answered {paid['webhook_status']}: {paid['webhook_response']}")
         poll(client, journey.application_id, ("issued",), deadline, interval)
@@ -227,21 +344,39 @@ def citizen(stack: Stack, code: str, journey: Journey, recorder: Recorder, retry
     return journey
 
 
-def officials(stack: Stack, wanted: Callable[[str], bool], expected: int, recorder: Recorder, retry_share: float, seed: int, deadline: float, done: threading.Event, workers: int = 4) -> int:
+def officials(
+    stack: Stack,
+    wanted: Callable[[str], bool],
+    expected: int,
+    recorder: Recorder,
+    retry_share: float,
+    seed: int,
+    deadline: float,
+    done: threading.Event,
+    workers: int = 4,
+) -> int:
     """Officials approve every review of this run as it reaches the queue; returns how many."""
     decided: set[str] = set()
     lock = threading.Lock()
     run = secrets.token_hex(3)
 
     def work(index: int) -> None:
-        token = stack.sign_up(f"oficial.carga.{run}.{index}", f"+52550{seed % 1000:03d}{index:04d}", (f"official-{AGENCY}",))
+        token = stack.sign_up(
+            f"oficial.carga.{run}.{index}", f"+52550{seed % 1000:03d}{index:04d}", (f"official-{AGENCY}",)
+        )
         client = Flaky(stack.api, token, recorder, random.Random(seed + index), retry_share)
         while time.monotonic() < deadline and not done.is_set():
             with lock:
                 if len(decided) >= expected:
                     return
-            queue = expect(client.call("GET", f"/agencies/{AGENCY}/reviews", "GET /agencies/{agency}/reviews"), 200)["reviews"]
-            mine = [review for review in queue if wanted(review["application_id"]) and hash(review["review_id"]) % workers == index]
+            queue = expect(client.call("GET", f"/agencies/{AGENCY}/reviews", "GET /agencies/{agency}/reviews"), 200)[
+                "reviews"
+            ]
+            mine = [
+                review
+                for review in queue
+                if wanted(review["application_id"]) and hash(review["review_id"]) % workers == index
+            ]
             for review in mine:
                 reply = client.call(
                     "POST",
@@ -250,7 +385,9 @@ def officials(stack: Stack, wanted: Callable[[str], bool], expected: int, record
                     {"decision": "approve", "reason": "Carga: expediente completo"},
                     headers={"Idempotency-Key": str(uuid.uuid4())},
                 )
-                if reply.status_code == 200 or (reply.status_code == 409 and reply.json()["error"]["code"] == "review_closed"):
+                if reply.status_code == 200 or (
+                    reply.status_code == 409 and reply.json()["error"]["code"] == "review_closed"
+                ):
                     with lock:
                         decided.add(review["review_id"])
                 else:
@@ -285,26 +422,58 @@ def verify(stack: Stack, code: str, journeys: list[Journey], recorder: Recorder)
     dynamodb = stack.aws("dynamodb")
     [table] = [name for name in dynamodb.list_tables()["TableNames"] if "ventanilla" in name]
     items = [item for page in dynamodb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]]
-    applications = [item for item in items if item["pk"]["S"].startswith("APP#") and item["sk"]["S"] == "APPLICATION" and item.get("procedure_code", {}).get("S") == code]
+    applications = [
+        item
+        for item in items
+        if item["pk"]["S"].startswith("APP#")
+        and item["sk"]["S"] == "APPLICATION"
+        and item.get("procedure_code", {}).get("S") == code
+    ]
     checks.append(Check("applications created", n, len(applications)))
     checks.append(Check("applications issued", n, sum(1 for item in applications if item["status"]["S"] == "issued")))
-    payments = [item for item in items if item["pk"]["S"].startswith("PAY#") and item.get("application_id", {}).get("S") in ids]
+    payments = [
+        item for item in items if item["pk"]["S"].startswith("PAY#") and item.get("application_id", {}).get("S") in ids
+    ]
     checks.append(Check("payments (one per application)", n, len(payments)))
     checks.append(Check("payments paid", n, sum(1 for item in payments if item["status"]["S"] == "paid")))
-    checks.append(Check("applications with more than one payment", 0, sum(1 for count in Counter(item["application_id"]["S"] for item in payments).values() if count > 1)))
+    checks.append(
+        Check(
+            "applications with more than one payment",
+            0,
+            sum(1 for count in Counter(item["application_id"]["S"] for item in payments).values() if count > 1),
+        )
+    )
 
     sfn = stack.aws("stepfunctions")
-    machines = [machine["stateMachineArn"] for page in sfn.get_paginator("list_state_machines").paginate() for machine in page["stateMachines"] if machine["name"].endswith(f"-{code}-v1")]
-    executions = [execution for arn in machines for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=arn) for execution in page["executions"]]
+    machines = [
+        machine["stateMachineArn"]
+        for page in sfn.get_paginator("list_state_machines").paginate()
+        for machine in page["stateMachines"]
+        if machine["name"].endswith(f"-{code}-v1")
+    ]
+    executions = [
+        execution
+        for arn in machines
+        for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=arn)
+        for execution in page["executions"]
+    ]
     checks.append(Check("executions", n, len(executions)))
-    checks.append(Check("executions succeeded", n, sum(1 for execution in executions if execution["status"] == "SUCCEEDED")))
+    checks.append(
+        Check("executions succeeded", n, sum(1 for execution in executions if execution["status"] == "SUCCEEDED"))
+    )
 
     def audit(journey: Journey) -> tuple[bool, bool]:
         client = Flaky(stack.api, journey.token, recorder, random.Random(), 0.0)
-        verified = client.call("GET", f"/applications/{journey.application_id}/audit/verify", "GET /applications/{id}/audit/verify")
+        verified = client.call(
+            "GET", f"/applications/{journey.application_id}/audit/verify", "GET /applications/{id}/audit/verify"
+        )
         events = client.call("GET", f"/applications/{journey.application_id}/audit", "GET /applications/{id}/audit")
-        actions = Counter(event["action"] for event in events.json()["events"]) if events.status_code == 200 else Counter()
-        return bool(verified.status_code == 200 and verified.json().get("intact")), all(actions[action] == 1 for action in ONCE)
+        actions = (
+            Counter(event["action"] for event in events.json()["events"]) if events.status_code == 200 else Counter()
+        )
+        return bool(verified.status_code == 200 and verified.json().get("intact")), all(
+            actions[action] == 1 for action in ONCE
+        )
 
     with ThreadPoolExecutor(16) as pool:
         audits = list(pool.map(audit, [journey for journey in journeys if journey.application_id]))
@@ -318,10 +487,19 @@ def verify(stack: Stack, code: str, journeys: list[Journey], recorder: Recorder)
     per_application = Counter(len(by_phone.get(journey.phone, [])) for journey in journeys)
     checks.append(Check(f"applications with {len(EXPECTED_SMS)} SMS", n, per_application.get(len(EXPECTED_SMS), 0)))
     phones = {journey.phone for journey in journeys}
-    duplicates = [(phone, text, count) for phone, texts in by_phone.items() if phone in phones for text, count in Counter(texts).items() if count > 1]
+    duplicates = [
+        (phone, text, count)
+        for phone, texts in by_phone.items()
+        if phone in phones
+        for text, count in Counter(texts).items()
+        if count > 1
+    ]
     checks.append(Check("duplicate SMS", 0, sum(count - 1 for _, _, count in duplicates)))
     for journey in [journey for journey in journeys if len(by_phone.get(journey.phone, [])) != len(EXPECTED_SMS)][:5]:
-        print(f"application {journey.application_id}: {len(by_phone.get(journey.phone, []))} SMS: {by_phone.get(journey.phone, [])}", file=sys.stderr)
+        print(
+            f"application {journey.application_id}: {len(by_phone.get(journey.phone, []))} SMS: {by_phone.get(journey.phone, [])}",
+            file=sys.stderr,
+        )
     for phone, text, count in duplicates[:5]:
         print(f"duplicate SMS to {phone[:6]}…: {count}× {text!r}", file=sys.stderr)
     checks.append(Check("5xx answers", 0, sum(1 for call in recorder.calls if call.status >= 500)))
@@ -364,7 +542,9 @@ class Report:
         for call in self.calls:
             by_route[call.route].append(call)
         for route, calls in sorted(by_route.items()):
-            statuses = ", ".join(f"{status}×{count}" for status, count in sorted(Counter(call.status for call in calls).items()))
+            statuses = ", ".join(
+                f"{status}×{count}" for status, count in sorted(Counter(call.status for call in calls).items())
+            )
             seconds = sorted(call.seconds for call in calls if call.seconds)
             p50 = f"{1000 * statistics.median(seconds):.0f}" if seconds else "-"
             p95 = f"{1000 * seconds[int(0.95 * (len(seconds) - 1))]:.0f}" if seconds else "-"
@@ -381,7 +561,15 @@ class Report:
         yield "PASS: nothing lost, nothing doubled" if self.ok else "FAIL: see MISMATCH above"
 
 
-def run(url: str, citizens: int = 200, retry_share: float = 0.1, seed: int = 2026, timeout: float = 240.0, interval: float = 2.0, ramp_up: float = 20.0) -> Report:
+def run(
+    url: str,
+    citizens: int = 200,
+    retry_share: float = 0.1,
+    seed: int = 2026,
+    timeout: float = 240.0,
+    interval: float = 2.0,
+    ramp_up: float = 20.0,
+) -> Report:
     """``ramp_up``: the citizens arrive evenly over that many seconds (then all are in
     flight at once), rather than in one instant's crowd."""
     started = time.monotonic()
@@ -395,13 +583,41 @@ def run(url: str, citizens: int = 200, retry_share: float = 0.1, seed: int = 202
     timings = {"publish the procedure": time.monotonic() - started}
 
     born = date(1950, 1, 1) + timedelta(days=int(run_id, 16) % 18000)  # CURPs of this run, unlike any earlier run's
-    journeys = [Journey(index, new_curp(born=born), f"+5256{int(run_id, 16) % 1000:03d}{index:05d}") for index in range(citizens)]
+    journeys = [
+        Journey(index, new_curp(born=born), f"+5256{int(run_id, 16) % 1000:03d}{index:05d}")
+        for index in range(citizens)
+    ]
     ids = lambda: {journey.application_id for journey in journeys}  # noqa: E731 - filled in as citizens draft
     done = threading.Event()
     phase = time.monotonic()
     with ThreadPoolExecutor(citizens + 1) as pool:
-        approving = pool.submit(officials, stack, lambda application_id: application_id in ids(), citizens, recorder, retry_share, seed, deadline, done)
-        finished = list(pool.map(lambda journey: citizen(stack, code, journey, recorder, retry_share, seed, deadline, interval, ramp_up * journey.index / citizens), journeys))
+        approving = pool.submit(
+            officials,
+            stack,
+            lambda application_id: application_id in ids(),
+            citizens,
+            recorder,
+            retry_share,
+            seed,
+            deadline,
+            done,
+        )
+        finished = list(
+            pool.map(
+                lambda journey: citizen(
+                    stack,
+                    code,
+                    journey,
+                    recorder,
+                    retry_share,
+                    seed,
+                    deadline,
+                    interval,
+                    ramp_up * journey.index / citizens,
+                ),
+                journeys,
+            )
+        )
         done.set()
         approving.result()
     timings["citizens, officials and bank, all at once"] = time.monotonic() - phase
@@ -423,7 +639,9 @@ def local_stack() -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--citizens", type=int, default=200)
-    parser.add_argument("--retry-share", type=float, default=0.1, help="share of retry-safe requests a flaky client sends twice")
+    parser.add_argument(
+        "--retry-share", type=float, default=0.1, help="share of retry-safe requests a flaky client sends twice"
+    )
     parser.add_argument("--url", help="a running stack (default: start one)")
     parser.add_argument("--timeout", type=float, default=270.0, help="seconds before the run gives up waiting")
     parser.add_argument("--seed", type=int, default=2026)
@@ -431,7 +649,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     if args.url:
-        report = run(args.url.rstrip("/"), args.citizens, args.retry_share, args.seed, args.timeout, ramp_up=args.ramp_up)
+        report = run(
+            args.url.rstrip("/"), args.citizens, args.retry_share, args.seed, args.timeout, ramp_up=args.ramp_up
+        )
         boot = 0.0
     else:
         with local_stack() as url:

@@ -55,14 +55,23 @@ def lambda_environment(task_root: Path) -> dict[str, str]:
     """This process's environment as a Lambda function's: no AWS settings of ours, the
     unpacked package first on the path, nothing written next to it."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "MOTO_", "PYTHON"))}
-    env.update(LAMBDA_ENVIRONMENT, LAMBDA_TASK_ROOT=str(task_root), PYTHONPATH=str(task_root), PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        LAMBDA_ENVIRONMENT, LAMBDA_TASK_ROOT=str(task_root), PYTHONPATH=str(task_root), PYTHONDONTWRITEBYTECODE="1"
+    )
     return env
 
 
 def cold_start_sources(task_root: Path) -> list[Path]:
     """The package's Python files that a fresh ``import app`` loads."""
     listing = "import app, sys; print('\\n'.join(getattr(module, '__file__', None) or '' for module in list(sys.modules.values())))"
-    done = subprocess.run([sys.executable, "-c", listing], cwd=task_root, env=lambda_environment(task_root), capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", listing],
+        cwd=task_root,
+        env=lambda_environment(task_root),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     root = task_root.resolve()
     found = {Path(line).resolve() for line in done.stdout.splitlines() if line.endswith(".py")}
     return sorted(path for path in found if path.is_relative_to(root))
@@ -76,12 +85,19 @@ def add_cold_start_bytecode(package: Path) -> int:
     are timestamp-checked (useless once zipped) and for whatever happened to be imported.
     """
     if sys.version_info[:2] != RUNTIME:
-        print(f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, the functions run {RUNTIME[0]}.{RUNTIME[1]}", file=sys.stderr)
+        print(
+            f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, the functions run {RUNTIME[0]}.{RUNTIME[1]}",
+            file=sys.stderr,
+        )
         return 0
     with tempfile.TemporaryDirectory(prefix="lambda-task-") as scratch:
         task_root = Path(scratch)
         with zipfile.ZipFile(package) as archive:
-            kept = [(info, archive.read(info)) for info in archive.infolist() if "__pycache__/" not in info.filename and not info.filename.endswith(".pyc")]
+            kept = [
+                (info, archive.read(info))
+                for info in archive.infolist()
+                if "__pycache__/" not in info.filename and not info.filename.endswith(".pyc")
+            ]
         for info, data in kept:
             if not info.is_dir():
                 target = task_root / info.filename
@@ -90,7 +106,14 @@ def add_cold_start_bytecode(package: Path) -> int:
         compiled = []
         for source in cold_start_sources(task_root):
             relative = source.relative_to(task_root.resolve())
-            pyc = Path(py_compile.compile(str(source), dfile=f"{TASK_ROOT}/{relative.as_posix()}", doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH))
+            pyc = Path(
+                py_compile.compile(
+                    str(source),
+                    dfile=f"{TASK_ROOT}/{relative.as_posix()}",
+                    doraise=True,
+                    invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+                )
+            )
             compiled.append((pyc, pyc.relative_to(task_root.resolve()).as_posix()))
         with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for info, data in kept:

@@ -53,7 +53,11 @@ def invoke_in_process(function: Any, event: Any = None) -> tuple[str, bool, str]
     try:
         result = handler(event if event is not None else {}, context)
     except Exception as error:  # reported to Step Functions exactly as Lambda does
-        payload = {"errorType": type(error).__name__, "errorMessage": str(error), "stackTrace": traceback.format_exc().splitlines()[-5:]}
+        payload = {
+            "errorType": type(error).__name__,
+            "errorMessage": str(error),
+            "stackTrace": traceback.format_exc().splitlines()[-5:],
+        }
         return json.dumps(payload), True, ""
     return json.dumps(result), False, ""
 
@@ -62,5 +66,7 @@ def install() -> None:
     from moto.awslambda.models import LambdaFunction
 
     if not callable(getattr(LambdaFunction, HOOK, None)):
-        raise RuntimeError(f"moto.awslambda.models.LambdaFunction.{HOOK} is gone: the pinned moto version changed; update infra/lambda_adapter.py")
+        raise RuntimeError(
+            f"moto.awslambda.models.LambdaFunction.{HOOK} is gone: the pinned moto version changed; update infra/lambda_adapter.py"
+        )
     setattr(LambdaFunction, HOOK, invoke_in_process)

@@ -125,7 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ventanilla's embedded local stack")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0") or 0))
-    parser.add_argument("--legal-day-seconds", default=os.environ.get("LEGAL_DAY_SECONDS", "60"), help="wall-clock seconds a legal day lasts for deadline timers (86400 = real time)")
+    parser.add_argument(
+        "--legal-day-seconds",
+        default=os.environ.get("LEGAL_DAY_SECONDS", "60"),
+        help="wall-clock seconds a legal day lasts for deadline timers (86400 = real time)",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose)

@@ -117,7 +117,9 @@ def query_only_matching_items() -> None:
             if found is None:
                 return []
             return list(found.values()) if self.range_key_attr else [found]
-        walked = (item for stored in self.items.values() for item in (stored.values() if self.range_key_attr else (stored,)))
+        walked = (
+            item for stored in self.items.values() for item in (stored.values() if self.range_key_attr else (stored,))
+        )
         return [item for item in walked if all(_same(item.attrs.get(name), value) for name, value in conditions)]
 
     @functools.wraps(original_query)
@@ -146,7 +148,20 @@ def _same(stored: Any, asked: Any) -> bool:
 
 
 # answers made of items, keys and consumed capacity only: already what the wire carries
-PLAIN_ANSWERS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"})
+PLAIN_ANSWERS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
 
 
 def plain_dynamodb_answers() -> None:
@@ -159,7 +174,11 @@ def plain_dynamodb_answers() -> None:
     @functools.wraps(original)
     def execute_result(self: Any, context: Any) -> Any:
         operation = context.operation_model
-        if context.service_model.service_name != "dynamodb" or operation.name not in PLAIN_ANSWERS or not isinstance(self.result, dict):
+        if (
+            context.service_model.service_name != "dynamodb"
+            or operation.name not in PLAIN_ANSWERS
+            or not isinstance(self.result, dict)
+        ):
             return original(self, context)
         return plain_answer(context, self.result)
 
@@ -255,7 +274,10 @@ def validate_update_expressions_linearly() -> None:
     process._linear = True  # type: ignore[attr-defined]
     DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed  # type: ignore[method-assign]
     DepthFirstTraverser.process = process  # type: ignore[method-assign]
-    for walker, check in ((ActionCountValidator, "verify_action_counts"), (OverlappingPathsValidator, "check_for_overlapping_paths")):
+    for walker, check in (
+        (ActionCountValidator, "verify_action_counts"),
+        (OverlappingPathsValidator, "check_for_overlapping_paths"),
+    ):
         whole_only = _on_the_whole_expression(getattr(walker, check))
         setattr(walker, check, whole_only)
 

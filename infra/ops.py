@@ -28,7 +28,9 @@ from chalicelib.core.errors import DomainError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.ops", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.ops", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     retry = commands.add_parser("retry", help="restart an application in error")
     retry.add_argument("application_id")
@@ -44,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     recovery = services.recovery
     try:
         if args.command == "stats-replay":
-            result = {application_id: services.stats_projector.catch_up(services.applications.load(application_id)) for application_id in args.application_ids}
+            result = {
+                application_id: services.stats_projector.catch_up(services.applications.load(application_id))
+                for application_id in args.application_ids
+            }
         elif args.command == "retry":
             result = recovery.retry(args.application_id, args.operator, args.from_step)
         elif args.command == "repair":

@@ -22,7 +22,16 @@ import boto3
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib.procedures.compiler import HANDLERS, substitute
-from infra.stack import FUNCTIONS, environment, function_name, handler_logical_id, public_url_parameter, resources, role_logical_id, step_function_name
+from infra.stack import (
+    FUNCTIONS,
+    environment,
+    function_name,
+    handler_logical_id,
+    public_url_parameter,
+    resources,
+    role_logical_id,
+    step_function_name,
+)
 
 ACCOUNT_ID = "123456789012"
 LAMBDA_RUNTIME = "python3.11"
@@ -32,7 +41,9 @@ def _zip_placeholder() -> bytes:
     """moto wants a code zip; the adapter runs the handler from this checkout instead."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("README.txt", "Local stack: handlers run in-process from the checkout (infra/lambda_adapter.py).\n")
+        archive.writestr(
+            "README.txt", "Local stack: handlers run in-process from the checkout (infra/lambda_adapter.py).\n"
+        )
     return buffer.getvalue()
 
 
@@ -101,7 +112,10 @@ class Provisioner:
     def _table(self, logical_id: str, properties: dict[str, Any]) -> None:
         keep = ("TableName", "BillingMode", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes")
         spec = {name: properties[name] for name in keep}
-        spec["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": properties["StreamSpecification"]["StreamViewType"]}
+        spec["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": properties["StreamSpecification"]["StreamViewType"],
+        }
         self.client("dynamodb").create_table(**spec)
         self.refs[logical_id] = properties["TableName"]
 
@@ -111,17 +125,28 @@ class Provisioner:
         s3.create_bucket(Bucket=name)
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=properties["VersioningConfiguration"])
         encryption = [
-            {"ApplyServerSideEncryptionByDefault": self.resolve(rule["ServerSideEncryptionByDefault"]), "BucketKeyEnabled": rule["BucketKeyEnabled"]}
+            {
+                "ApplyServerSideEncryptionByDefault": self.resolve(rule["ServerSideEncryptionByDefault"]),
+                "BucketKeyEnabled": rule["BucketKeyEnabled"],
+            }
             for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
         ]
         s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": encryption})
-        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"])
-        rules = [{**{k: v for k, v in rule.items() if k != "MaxAge"}, "MaxAgeSeconds": rule["MaxAge"]} for rule in properties["CorsConfiguration"]["CorsRules"]]
+        s3.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"]
+        )
+        rules = [
+            {**{k: v for k, v in rule.items() if k != "MaxAge"}, "MaxAgeSeconds": rule["MaxAge"]}
+            for rule in properties["CorsConfiguration"]["CorsRules"]
+        ]
         s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
         self.refs[logical_id] = name
 
     def _key(self, logical_id: str, properties: dict[str, Any]) -> None:
-        spec = {"KeySpec": properties.get("KeySpec", "SYMMETRIC_DEFAULT"), "KeyUsage": properties.get("KeyUsage", "ENCRYPT_DECRYPT")}
+        spec = {
+            "KeySpec": properties.get("KeySpec", "SYMMETRIC_DEFAULT"),
+            "KeyUsage": properties.get("KeyUsage", "ENCRYPT_DECRYPT"),
+        }
         key = self.client("kms").create_key(Description=properties["Description"], **spec)
         self.refs[logical_id] = key["KeyMetadata"]["KeyId"]
         self.refs[f"{logical_id}.Arn"] = key["KeyMetadata"]["Arn"]
@@ -132,40 +157,61 @@ class Provisioner:
     def _user_pool(self, logical_id: str, properties: dict[str, Any]) -> None:
         schema = [{**attribute, "Required": attribute["Required"]} for attribute in properties["Schema"]]
         pool = self.client("cognito-idp").create_user_pool(
-            PoolName=properties["UserPoolName"], AutoVerifiedAttributes=properties["AutoVerifiedAttributes"], Schema=schema, Policies=properties["Policies"]
+            PoolName=properties["UserPoolName"],
+            AutoVerifiedAttributes=properties["AutoVerifiedAttributes"],
+            Schema=schema,
+            Policies=properties["Policies"],
         )
         self.refs[logical_id] = pool["UserPool"]["Id"]
         self.refs[f"{logical_id}.Arn"] = pool["UserPool"]["Arn"]
 
     def _user_pool_client(self, logical_id: str, properties: dict[str, Any]) -> None:
         created = self.client("cognito-idp").create_user_pool_client(
-            UserPoolId=self.resolve(properties["UserPoolId"]), ClientName=properties["ClientName"], ExplicitAuthFlows=properties["ExplicitAuthFlows"], GenerateSecret=False
+            UserPoolId=self.resolve(properties["UserPoolId"]),
+            ClientName=properties["ClientName"],
+            ExplicitAuthFlows=properties["ExplicitAuthFlows"],
+            GenerateSecret=False,
         )
         self.refs[logical_id] = created["UserPoolClient"]["ClientId"]
 
     def _group(self, logical_id: str, properties: dict[str, Any]) -> None:
-        self.client("cognito-idp").create_group(GroupName=properties["GroupName"], UserPoolId=self.resolve(properties["UserPoolId"]))
+        self.client("cognito-idp").create_group(
+            GroupName=properties["GroupName"], UserPoolId=self.resolve(properties["UserPoolId"])
+        )
         self.refs[logical_id] = properties["GroupName"]
 
     def _role(self, logical_id: str, properties: dict[str, Any]) -> None:
-        role = self.client("iam").create_role(RoleName=properties["RoleName"], AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"]))
+        role = self.client("iam").create_role(
+            RoleName=properties["RoleName"], AssumeRolePolicyDocument=json.dumps(properties["AssumeRolePolicyDocument"])
+        )
         self.refs[logical_id] = properties["RoleName"]
         self.refs[f"{logical_id}.Arn"] = role["Role"]["Arn"]
 
     def _secret(self, logical_id: str, properties: dict[str, Any]) -> None:
-        created = self.client("secretsmanager").create_secret(Name=properties["Name"], Description=properties["Description"], SecretString=properties["SecretString"])
+        created = self.client("secretsmanager").create_secret(
+            Name=properties["Name"], Description=properties["Description"], SecretString=properties["SecretString"]
+        )
         self.refs[logical_id] = created["ARN"]
 
     def _parameter(self, logical_id: str, properties: dict[str, Any]) -> None:
-        self.client("ssm").put_parameter(Name=properties["Name"], Type=properties["Type"], Description=properties["Description"], Value=properties["Value"])
+        self.client("ssm").put_parameter(
+            Name=properties["Name"],
+            Type=properties["Type"],
+            Description=properties["Description"],
+            Value=properties["Value"],
+        )
         self.refs[logical_id] = properties["Name"]
 
     def _functions(self, app: Any, settings: dict[str, str]) -> dict[str, str]:
         """Lambda functions for the app's step handlers, each with its own role and the app's environment."""
         prefix = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:"
         for function in app.pure_lambda_functions:
-            self.refs[f"{to_cfn_resource_name(function.name)}.Arn"] = f"{prefix}{function_name(self.stage, function.name)}"
-        handler_arns = {placeholder: self.refs[f"{handler_logical_id(role)}.Arn"] for role, placeholder in HANDLERS.items()}
+            self.refs[f"{to_cfn_resource_name(function.name)}.Arn"] = (
+                f"{prefix}{function_name(self.stage, function.name)}"
+            )
+        handler_arns = {
+            placeholder: self.refs[f"{handler_logical_id(role)}.Arn"] for role, placeholder in HANDLERS.items()
+        }
         self.refs["StepHandlerArns"] = json.dumps(handler_arns, sort_keys=True)
         env = environment(self.stage, self.refs)
         lambda_client = self.client("lambda")
@@ -182,7 +228,9 @@ class Provisioner:
                 MemorySize=256,
                 Environment={"Variables": env},
             )
-        missing = {step_function_name(role) for role in HANDLERS} - {function.name for function in app.pure_lambda_functions}
+        missing = {step_function_name(role) for role in HANDLERS} - {
+            function.name for function in app.pure_lambda_functions
+        }
         if missing:
             raise RuntimeError(f"app.py lacks step handlers {sorted(missing)}")
         return env

@@ -57,11 +57,18 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
         raise ValidationFailed.field("reference", "is required: the 20-digit línea de captura")
     services = container()
     payment = services.payments.get(reference)
-    event = {"event_id": f"sandbox-{uuid.uuid4()}", "reference": reference, "amount": payment.amount, "currency": payment.currency}
+    event = {
+        "event_id": f"sandbox-{uuid.uuid4()}",
+        "reference": reference,
+        "amount": payment.amount,
+        "currency": payment.currency,
+    }
     raw = json.dumps(event).encode()
     headers = {"Content-Type": "application/json", signature.HEADER: signature.sign(services.webhook_secret, raw)}
     try:
-        answer = requests.post(f"{services.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+        answer = requests.post(
+            f"{services.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS
+        )
     except requests.ReadTimeout:
         # delivered, unanswered: the webhook may still record it (once, whatever the event)
         message = f"the payment webhook did not answer within {WEBHOOK_TIMEOUT_SECONDS} s; it may still be recorded: check the application before paying again"
@@ -69,7 +76,9 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
     except requests.RequestException as error:
         message = f"the sandbox bank could not deliver the payment webhook ({type(error).__name__}); nothing was paid, pay again"
         raise TransientFailure(message, code="bank_webhook_unreachable") from None
-    return json_response({"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()})
+    return json_response(
+        {"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()}
+    )
 
 
 def sandbox_sms(sandbox: ApiBlueprint) -> Response:
@@ -79,7 +88,11 @@ def sandbox_sms(sandbox: ApiBlueprint) -> Response:
 
     phone = (sandbox.current_request.query_params or {}).get("phone")
     backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
-    messages = [{"id": message_id, "phone": number, "text": text} for message_id, (number, text) in backend.sms_messages.items() if phone in (None, number)]
+    messages = [
+        {"id": message_id, "phone": number, "text": text}
+        for message_id, (number, text) in backend.sms_messages.items()
+        if phone in (None, number)
+    ]
     return json_response({"messages": messages})
 
 
@@ -88,7 +101,10 @@ def sandbox_sms_inbound(sandbox: ApiBlueprint) -> Response:
     SMS delivers to the ``sms_inbound`` function on AWS, handed to the same domain code."""
     body = json_body(sandbox.current_request)
     if not isinstance(body, dict) or not isinstance(body.get("from"), str) or not isinstance(body.get("text"), str):
-        raise ValidationFailed("from and text are required: the replying phone (E.164) and what it wrote", details=[{"field": "from", "message": "required"}, {"field": "text", "message": "required"}])
+        raise ValidationFailed(
+            "from and text are required: the replying phone (E.164) and what it wrote",
+            details=[{"field": "from", "message": "required"}, {"field": "text", "message": "required"}],
+        )
     reply = {
         "originationNumber": body["from"],
         "destinationNumber": "+10000000000",
@@ -97,7 +113,15 @@ def sandbox_sms_inbound(sandbox: ApiBlueprint) -> Response:
         "inboundMessageId": f"sandbox-{uuid.uuid4()}",
         "previousPublishedMessageId": body.get("previous_message_id"),
     }
-    event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0", "Sns": {"TopicArn": container().settings.sms_topic_arn, "Message": json.dumps(reply)}}]}
+    event = {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "Sns": {"TopicArn": container().settings.sms_topic_arn, "Message": json.dumps(reply)},
+            }
+        ]
+    }
     return json_response({"results": container().notifier.inbound_records(event)})
 
 

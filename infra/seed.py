@@ -54,7 +54,11 @@ def create_users(idp: Any, user_pool_id: str, client_id: str, users: tuple[DemoU
             ClientId=client_id,
             Username=user.username,
             Password=DEMO_PASSWORD,
-            UserAttributes=[{"Name": "phone_number", "Value": user.phone}, {"Name": "name", "Value": user.name}, {"Name": "locale", "Value": user.locale}],
+            UserAttributes=[
+                {"Name": "phone_number", "Value": user.phone},
+                {"Name": "name", "Value": user.name},
+                {"Name": "locale", "Value": user.locale},
+            ],
         )
         idp.admin_confirm_sign_up(UserPoolId=user_pool_id, Username=user.username)
         for group in user.groups:

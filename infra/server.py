@@ -54,7 +54,11 @@ class Handler(BaseHTTPRequestHandler):
         elif self.command in ("GET", "HEAD"):
             self._static(path)
         else:
-            self._send(405, b'{"error": {"code": "method_not_allowed", "message": "static files are read-only", "details": null}}', {"Content-Type": "application/json"})
+            self._send(
+                405,
+                b'{"error": {"code": "method_not_allowed", "message": "static files are read-only", "details": null}}',
+                {"Content-Type": "application/json"},
+            )
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
 
@@ -78,7 +82,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _static(self, path: str) -> None:
         if path == "/config.json":
-            self._send(200, json.dumps(self.server.config).encode(), {"Content-Type": "application/json", "Cache-Control": "no-store"})
+            self._send(
+                200,
+                json.dumps(self.server.config).encode(),
+                {"Content-Type": "application/json", "Cache-Control": "no-store"},
+            )
             return
         relative = "index.html" if path in ("", "/") else path.lstrip("/")
         target = (WEB_ROOT / relative).resolve()
@@ -108,7 +116,11 @@ def per_thread_request(app: Any) -> None:
     """Make ``app.current_request`` and ``app.lambda_context`` per thread (local serving only)."""
     if getattr(type(app), "_per_thread_request", False):
         return
-    app.__class__ = type(type(app).__name__, (type(app),), {"current_request": _PerThread(), "lambda_context": _PerThread(), "_per_thread_request": True})
+    app.__class__ = type(
+        type(app).__name__,
+        (type(app),),
+        {"current_request": _PerThread(), "lambda_context": _PerThread(), "_per_thread_request": True},
+    )
 
 
 # connections waiting to be accepted, for both local servers (this one and moto's); the
@@ -123,6 +135,8 @@ class LocalServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: Any, config: dict[str, Any], verbose: bool = False) -> None:
         super().__init__(address, Handler)
         per_thread_request(app)
-        self.gateway = LocalGateway(app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60))
+        self.gateway = LocalGateway(
+            app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60)
+        )
         self.config = config
         self.verbose = verbose

@@ -52,7 +52,11 @@ WILDCARD_REASONS = {
 
 def shipped_definitions() -> list[dict[str, Any]]:
     """The example procedures in ``workflows/`` (each beside its compiled ``.asl.json``)."""
-    return [json.loads(path.read_text("utf-8")) for path in sorted(WORKFLOWS.glob("*.json")) if not path.name.endswith(".asl.json")]
+    return [
+        json.loads(path.read_text("utf-8"))
+        for path in sorted(WORKFLOWS.glob("*.json"))
+        if not path.name.endswith(".asl.json")
+    ]
 
 
 def asl_path(code: str) -> Path:
@@ -119,23 +123,33 @@ def _sub(text: str) -> dict[str, str]:
 
 
 def function_arn(stage: str, name: str) -> dict[str, str]:
-    return _sub(f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{function_name(stage, name)}")
+    return _sub(
+        f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{function_name(stage, name)}"
+    )
 
 
 def _state_machines_arn(stage: str) -> dict[str, str]:
-    return _sub(f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:stateMachine:{state_machine_prefix(stage)}*")
+    return _sub(
+        f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:stateMachine:{state_machine_prefix(stage)}*"
+    )
 
 
 def _executions_arn(stage: str) -> dict[str, str]:
-    return _sub(f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:execution:{state_machine_prefix(stage)}*")
+    return _sub(
+        f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:execution:{state_machine_prefix(stage)}*"
+    )
 
 
 def _parameter_arn(stage: str) -> dict[str, str]:
-    return _sub(f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{public_url_parameter(stage)}")
+    return _sub(
+        f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{public_url_parameter(stage)}"
+    )
 
 
 def _log_group_arn(stage: str, name: str) -> dict[str, str]:
-    return _sub(f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name(stage, name)}:*")
+    return _sub(
+        f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name(stage, name)}:*"
+    )
 
 
 def _key_policy() -> dict[str, Any]:
@@ -188,12 +202,26 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
     return {
         API_HANDLER: [
             # DeleteItem: Powertools Idempotency removes its record when a command fails
-            _allow("Records", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"], _TABLE_AND_INDEXES),
+            _allow(
+                "Records",
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query",
+                ],
+                _TABLE_AND_INDEXES,
+            ),
             _allow("Documents", ["s3:PutObject", "s3:GetObject"], [documents]),
             _allow("DocumentsKey", ["kms:GenerateDataKey", "kms:Decrypt"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
             _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
             _allow("StartApplications", ["states:StartExecution"], [_state_machines_arn(stage)]),
-            _allow("PublishProcedures", ["states:CreateStateMachine", "states:DescribeStateMachine"], [_state_machines_arn(stage)]),
+            _allow(
+                "PublishProcedures",
+                ["states:CreateStateMachine", "states:DescribeStateMachine"],
+                [_state_machines_arn(stage)],
+            ),
             _allow("ExecutionStatus", ["states:DescribeExecution"], [_executions_arn(stage)]),
             # WILDCARD: task tokens have no ARN (see WILDCARD_REASONS).
             _allow("TaskTokensHaveNoResource", ["states:SendTaskSuccess"], "*"),
@@ -201,7 +229,9 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 "Sid": "PassWorkflowRole",
                 "Effect": "Allow",
                 "Action": ["iam:PassRole"],
-                "Resource": [_sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{workflow_role_name(stage)}")],
+                "Resource": [
+                    _sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{workflow_role_name(stage)}")
+                ],
                 "Condition": {"StringEquals": {"iam:PassedToService": "states.amazonaws.com"}},
             },
             _allow("CitizenProfiles", ["cognito-idp:AdminGetUser"], [{"Fn::GetAtt": ["UserPool", "Arn"]}]),
@@ -211,23 +241,41 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
         ],
         step_function_name("check"): _step(stage),
         step_function_name("open"): _step(stage),
-        step_function_name("await"): [_allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE), _public_url(stage)],
-        step_function_name("deadline"): _step(stage, _allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])),
-        step_function_name("issue"): _step(stage, _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])),
+        step_function_name("await"): [
+            _allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE),
+            _public_url(stage),
+        ],
+        step_function_name("deadline"): _step(
+            stage, _allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])
+        ),
+        step_function_name("issue"): _step(
+            stage, _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])
+        ),
         step_function_name("close"): _step(stage),
         step_function_name("fail"): _step(stage),
         DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
         SMS_INBOUND: [_allow("Consent", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
         SMS_SEND_QUEUED: [_allow("HeldMessages", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
         RETENTION: [
-            _allow("DueApplications", ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], _TABLE_AND_INDEXES),
+            _allow(
+                "DueApplications",
+                ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                _TABLE_AND_INDEXES,
+            ),
             _allow("PurgeDocuments", ["s3:DeleteObject", "s3:DeleteObjectVersion"], [documents]),
             _allow("ListDocumentVersions", ["s3:ListBucketVersions"], [{"Fn::GetAtt": ["DocumentsBucket", "Arn"]}]),
         ],
     }
 
 
-FUNCTIONS = (API_HANDLER, *(step_function_name(role) for role in HANDLERS), DEADLINE_WATCH, RETENTION, SMS_INBOUND, SMS_SEND_QUEUED)
+FUNCTIONS = (
+    API_HANDLER,
+    *(step_function_name(role) for role in HANDLERS),
+    DEADLINE_WATCH,
+    RETENTION,
+    SMS_INBOUND,
+    SMS_SEND_QUEUED,
+)
 
 
 def _function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -242,9 +290,16 @@ def _function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> d
             "RoleName": f"{function_name(stage, name)}-fn",
             "AssumeRolePolicyDocument": {
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
             },
-            "Policies": [{"PolicyName": "least-privilege", "PolicyDocument": {"Version": "2012-10-17", "Statement": base + statements}}],
+            "Policies": [
+                {
+                    "PolicyName": "least-privilege",
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": base + statements},
+                }
+            ],
         },
     }
 
@@ -253,7 +308,9 @@ def _function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> d
 def resources(stage: str) -> dict[str, Any]:
     definitions = shipped_definitions()
     schema = table_schema()
-    handler_arns = {placeholder: {"Fn::GetAtt": [handler_logical_id(role), "Arn"]} for role, placeholder in HANDLERS.items()}
+    handler_arns = {
+        placeholder: {"Fn::GetAtt": [handler_logical_id(role), "Arn"]} for role, placeholder in HANDLERS.items()
+    }
     out: dict[str, Any] = {
         "Table": {
             "Type": "AWS::DynamoDB::Table",
@@ -274,7 +331,11 @@ def resources(stage: str) -> dict[str, Any]:
             "Type": "AWS::KMS::Key",
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
-            "Properties": {"Description": f"Ventanilla {stage}: encrypts citizens' documents at rest", "EnableKeyRotation": True, "KeyPolicy": _key_policy()},
+            "Properties": {
+                "Description": f"Ventanilla {stage}: encrypts citizens' documents at rest",
+                "EnableKeyRotation": True,
+                "KeyPolicy": _key_policy(),
+            },
         },
         "DocumentsBucket": {
             "Type": "AWS::S3::Bucket",
@@ -285,12 +346,27 @@ def resources(stage: str) -> dict[str, Any]:
                 "VersioningConfiguration": {"Status": "Enabled"},
                 "BucketEncryption": {
                     "ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["DocumentsKey", "Arn"]}}, "BucketKeyEnabled": True}
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Fn::GetAtt": ["DocumentsKey", "Arn"]},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
                     ]
                 },
-                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAge": 3000}]},
+                "CorsConfiguration": {
+                    "CorsRules": [
+                        {"AllowedMethods": ["PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAge": 3000}
+                    ]
+                },
             },
         },
         "DocumentsBucketTlsOnly": {
@@ -333,12 +409,21 @@ def resources(stage: str) -> dict[str, Any]:
         "SmsInboundSubscription": {
             "Type": "AWS::SNS::Subscription",
             "Metadata": AWS_ONLY,
-            "Properties": {"TopicArn": {"Ref": "SmsTopic"}, "Protocol": "lambda", "Endpoint": {"Fn::GetAtt": [function_logical_id(SMS_INBOUND), "Arn"]}},
+            "Properties": {
+                "TopicArn": {"Ref": "SmsTopic"},
+                "Protocol": "lambda",
+                "Endpoint": {"Fn::GetAtt": [function_logical_id(SMS_INBOUND), "Arn"]},
+            },
         },
         "SmsInboundPermission": {
             "Type": "AWS::Lambda::Permission",
             "Metadata": AWS_ONLY,
-            "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": function_logical_id(SMS_INBOUND)}, "Principal": "sns.amazonaws.com", "SourceArn": {"Ref": "SmsTopic"}},
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": {"Ref": function_logical_id(SMS_INBOUND)},
+                "Principal": "sns.amazonaws.com",
+                "SourceArn": {"Ref": "SmsTopic"},
+            },
         },
         "UserPool": {
             "Type": "AWS::Cognito::UserPool",
@@ -348,7 +433,15 @@ def resources(stage: str) -> dict[str, Any]:
                 "UserPoolName": f"ventanilla-{stage}",
                 "AutoVerifiedAttributes": ["phone_number"],
                 "Schema": [{"Name": "phone_number", "AttributeDataType": "String", "Required": True, "Mutable": True}],
-                "Policies": {"PasswordPolicy": {"MinimumLength": 10, "RequireLowercase": True, "RequireNumbers": True, "RequireUppercase": True, "RequireSymbols": False}},
+                "Policies": {
+                    "PasswordPolicy": {
+                        "MinimumLength": 10,
+                        "RequireLowercase": True,
+                        "RequireNumbers": True,
+                        "RequireUppercase": True,
+                        "RequireSymbols": False,
+                    }
+                },
             },
         },
         "UserPoolClient": {
@@ -368,14 +461,26 @@ def resources(stage: str) -> dict[str, Any]:
                 "RoleName": workflow_role_name(stage),
                 "AssumeRolePolicyDocument": {
                     "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "states.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
                 },
                 "Policies": [
                     {
                         "PolicyName": "invoke-step-handlers",
                         "PolicyDocument": {
                             "Version": "2012-10-17",
-                            "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": sorted(handler_arns.values(), key=json.dumps)}],
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "lambda:InvokeFunction",
+                                    "Resource": sorted(handler_arns.values(), key=json.dumps),
+                                }
+                            ],
                         },
                     }
                 ],
@@ -438,7 +543,13 @@ def _web(stage: str) -> dict[str, Any]:
             "Principal": {"Service": "cloudfront.amazonaws.com"},
             "Action": "s3:GetObject",
             "Resource": _sub("${WebBucket.Arn}/*"),
-            "Condition": {"StringEquals": {"AWS:SourceArn": _sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebDistribution}")}},
+            "Condition": {
+                "StringEquals": {
+                    "AWS:SourceArn": _sub(
+                        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebDistribution}"
+                    )
+                }
+            },
         }
     )
     return {
@@ -447,16 +558,34 @@ def _web(stage: str) -> dict[str, Any]:
             "Metadata": AWS_ONLY,
             "Properties": {
                 "BucketName": _sub(f"ventanilla-{stage}-web-${{AWS::AccountId}}"),
-                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
-                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             },
         },
-        "WebBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Metadata": AWS_ONLY, "Properties": {"Bucket": {"Ref": "WebBucket"}, "PolicyDocument": policy}},
+        "WebBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Metadata": AWS_ONLY,
+            "Properties": {"Bucket": {"Ref": "WebBucket"}, "PolicyDocument": policy},
+        },
         "WebOriginAccessControl": {
             "Type": "AWS::CloudFront::OriginAccessControl",
             "Metadata": AWS_ONLY,
-            "Properties": {"OriginAccessControlConfig": {"Name": f"ventanilla-{stage}-web", "OriginAccessControlOriginType": "s3", "SigningBehavior": "always", "SigningProtocol": "sigv4"}},
+            "Properties": {
+                "OriginAccessControlConfig": {
+                    "Name": f"ventanilla-{stage}-web",
+                    "OriginAccessControlOriginType": "s3",
+                    "SigningBehavior": "always",
+                    "SigningProtocol": "sigv4",
+                }
+            },
         },
         "WebDistribution": {
             "Type": "AWS::CloudFront::Distribution",
@@ -479,7 +608,10 @@ def _web(stage: str) -> dict[str, Any]:
                         {
                             "Id": "api",
                             "DomainName": _sub("${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
-                            "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]},
+                            "CustomOriginConfig": {
+                                "OriginProtocolPolicy": "https-only",
+                                "OriginSSLProtocols": ["TLSv1.2"],
+                            },
                         },
                     ],
                     "DefaultCacheBehavior": {
@@ -514,10 +646,23 @@ def _web(stage: str) -> dict[str, Any]:
 
 
 def _metric(name: str, stat: str, **dimensions: Any) -> dict[str, Any]:
-    return {"MetricName": name, "Statistic": stat, "Dimensions": [{"Name": key, "Value": value} for key, value in dimensions.items()]}
+    return {
+        "MetricName": name,
+        "Statistic": stat,
+        "Dimensions": [{"Name": key, "Value": value} for key, value in dimensions.items()],
+    }
 
 
-def _alarm(stage: str, name: str, description: str, metric: dict[str, Any], threshold: float, period: int = 300, evaluation: int = 1, namespace: str = METRICS_NAMESPACE) -> dict[str, Any]:
+def _alarm(
+    stage: str,
+    name: str,
+    description: str,
+    metric: dict[str, Any],
+    threshold: float,
+    period: int = 300,
+    evaluation: int = 1,
+    namespace: str = METRICS_NAMESPACE,
+) -> dict[str, Any]:
     return {
         "Type": "AWS::CloudWatch::Alarm",
         "Metadata": AWS_ONLY,
@@ -540,7 +685,11 @@ def _alarm(stage: str, name: str, description: str, metric: dict[str, Any], thre
 def _monitoring(stage: str) -> dict[str, Any]:
     failed_log_group = f"/aws/events/ventanilla-{stage}-failed-executions"
     return {
-        "AlertsTopic": {"Type": "AWS::SNS::Topic", "Metadata": AWS_ONLY, "Properties": {"TopicName": f"ventanilla-{stage}-alerts"}},
+        "AlertsTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Metadata": AWS_ONLY,
+            "Properties": {"TopicName": f"ventanilla-{stage}-alerts"},
+        },
         "AlertsEmail": {
             "Type": "AWS::SNS::Subscription",
             "Condition": "HasAlertEmail",
@@ -585,7 +734,13 @@ def _monitoring(stage: str) -> dict[str, Any]:
                     "detail-type": ["Step Functions Execution Status Change"],
                     "detail": {
                         "status": ["FAILED", "TIMED_OUT", "ABORTED"],
-                        "stateMachineArn": [{"prefix": _sub(f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:stateMachine:{state_machine_prefix(stage)}")}],
+                        "stateMachineArn": [
+                            {
+                                "prefix": _sub(
+                                    f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:stateMachine:{state_machine_prefix(stage)}"
+                                )
+                            }
+                        ],
                     },
                 },
                 "Targets": [{"Id": "log", "Arn": {"Fn::GetAtt": ["FailedExecutionsLog", "Arn"]}}],
@@ -636,7 +791,15 @@ def dashboard(stage: str) -> dict[str, Any]:
     ns = METRICS_NAMESPACE
 
     def search(metric: str, stat: str, dims: str = "stage,procedure") -> list[list[dict[str, str]]]:
-        return [[{"expression": f"SEARCH('{{{ns},{dims}}} MetricName=\"{metric}\" stage=\"{stage}\"', '{stat}', 3600)", "id": metric.lower(), "label": ""}]]
+        return [
+            [
+                {
+                    "expression": f"SEARCH('{{{ns},{dims}}} MetricName=\"{metric}\" stage=\"{stage}\"', '{stat}', 3600)",
+                    "id": metric.lower(),
+                    "label": "",
+                }
+            ]
+        ]
 
     def widget(title: str, metrics: list[Any], x: int, y: int, stat: str = "Sum", period: int = 3600) -> dict[str, Any]:
         return {
@@ -645,7 +808,14 @@ def dashboard(stage: str) -> dict[str, Any]:
             "y": y,
             "width": 12,
             "height": 6,
-            "properties": {"title": title, "region": "${AWS::Region}", "metrics": metrics, "stat": stat, "period": period, "view": "timeSeries"},
+            "properties": {
+                "title": title,
+                "region": "${AWS::Region}",
+                "metrics": metrics,
+                "stat": stat,
+                "period": period,
+                "view": "timeSeries",
+            },
         }
 
     functions = [function_name(stage, name) for name in FUNCTIONS]
@@ -655,25 +825,65 @@ def dashboard(stage: str) -> dict[str, Any]:
             widget("Applications issued per procedure", search("ApplicationsIssued", "Sum"), 12, 0),
             widget("Review time (seconds, p90) per procedure", search("ReviewTime", "p90"), 0, 6, stat="p90"),
             widget("Deemed approvals (afirmativa ficta) per procedure", search("DeemedApprovals", "Sum"), 12, 6),
-            widget("Reviews near their legal deadline", [[ns, "ReviewsNearDeadline", "stage", stage]], 0, 12, stat="Maximum"),
-            widget("SMS segments sent / failed", [[ns, "SmsSegmentsSent", "stage", stage], [ns, "SmsFailed", "stage", stage]], 12, 12),
+            widget(
+                "Reviews near their legal deadline",
+                [[ns, "ReviewsNearDeadline", "stage", stage]],
+                0,
+                12,
+                stat="Maximum",
+            ),
+            widget(
+                "SMS segments sent / failed",
+                [[ns, "SmsSegmentsSent", "stage", stage], [ns, "SmsFailed", "stage", stage]],
+                12,
+                12,
+            ),
             widget(
                 "API requests, 4xx, 5xx",
-                [["AWS/ApiGateway", "Count", "ApiName", f"ventanilla-{stage}", "Stage", "api"], [".", "4XXError", ".", ".", ".", "."], [".", "5XXError", ".", ".", ".", "."]],
+                [
+                    ["AWS/ApiGateway", "Count", "ApiName", f"ventanilla-{stage}", "Stage", "api"],
+                    [".", "4XXError", ".", ".", ".", "."],
+                    [".", "5XXError", ".", ".", ".", "."],
+                ],
                 0,
                 18,
                 period=300,
             ),
-            widget("API latency p90 (ms)", [["AWS/ApiGateway", "Latency", "ApiName", f"ventanilla-{stage}", "Stage", "api"]], 12, 18, stat="p90", period=300),
-            widget("Function errors", [["AWS/Lambda", "Errors", "FunctionName", name] for name in functions], 0, 24, period=300),
-            widget("Failed executions", [["AWS/Events", "TriggeredRules", "RuleName", f"ventanilla-{stage}-failed-executions"]], 12, 24, period=300),
+            widget(
+                "API latency p90 (ms)",
+                [["AWS/ApiGateway", "Latency", "ApiName", f"ventanilla-{stage}", "Stage", "api"]],
+                12,
+                18,
+                stat="p90",
+                period=300,
+            ),
+            widget(
+                "Function errors",
+                [["AWS/Lambda", "Errors", "FunctionName", name] for name in functions],
+                0,
+                24,
+                period=300,
+            ),
+            widget(
+                "Failed executions",
+                [["AWS/Events", "TriggeredRules", "RuleName", f"ventanilla-{stage}-failed-executions"]],
+                12,
+                24,
+                period=300,
+            ),
         ]
     }
 
 
 def parameters() -> dict[str, Any]:
     """Stack parameters of the AWS template (the local stack takes its settings from ``infra/local.py``)."""
-    return {"AlertEmail": {"Type": "String", "Default": "", "Description": "Address that receives the alarms (confirm the subscription e-mail); empty for none"}}
+    return {
+        "AlertEmail": {
+            "Type": "String",
+            "Default": "",
+            "Description": "Address that receives the alarms (confirm the subscription e-mail); empty for none",
+        }
+    }
 
 
 def conditions() -> dict[str, Any]:
@@ -699,7 +909,10 @@ def outputs(stage: str) -> dict[str, Any]:
 
 def aws_refs(stage: str) -> dict[str, Any]:
     """``environment``'s references as CloudFormation values (none depends on a function)."""
-    arns = {placeholder: f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{function_name(stage, step_function_name(role))}" for role, placeholder in HANDLERS.items()}
+    arns = {
+        placeholder: f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{function_name(stage, step_function_name(role))}"
+        for role, placeholder in HANDLERS.items()
+    }
     return {
         "Table": {"Ref": "Table"},
         "DocumentsBucket": {"Ref": "DocumentsBucket"},

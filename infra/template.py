@@ -63,7 +63,10 @@ from infra import bytecode, stack
 ROOT = stack.ROOT
 TEMPLATE = "sam.json"
 # Installed in every Lambda Python runtime: shipping them again only adds weight.
-RUNTIME_PROVIDED = frozenset(canonicalize_name(name) for name in ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"))
+RUNTIME_PROVIDED = frozenset(
+    canonicalize_name(name)
+    for name in ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3")
+)
 ROLE_PLACEHOLDER = "set-by-infra-stack"
 
 
@@ -81,7 +84,9 @@ def runtime_closure(requirements: Path) -> dict[str, metadata.Distribution]:
         found[name] = distribution
         for text in distribution.requires or []:
             child = Requirement(text)
-            if child.marker is None or any(child.marker.evaluate({"extra": extra}) for extra in (requirement.extras or {""})):
+            if child.marker is None or any(
+                child.marker.evaluate({"extra": extra}) for extra in (requirement.extras or {""})
+            ):
                 pending.append(child)
     return found
 
@@ -169,10 +174,19 @@ def extras(stage: str) -> dict[str, Any]:
 def _packager(config: Config, merge_template: Path, offline: bool) -> AppPackager:
     """``chalice.package.create_app_packager`` for SAM, with our choice of dependency builder."""
     osutils, ui = OSUtils(), UI()
-    pip = PipDependencyBuilder(osutils=osutils, pip_runner=PipRunner(pip=SubprocessPip(osutils=osutils), osutils=osutils), architecture=config.lambda_architecture)
+    pip = PipDependencyBuilder(
+        osutils=osutils,
+        pip_runner=PipRunner(pip=SubprocessPip(osutils=osutils), osutils=osutils),
+        architecture=config.lambda_architecture,
+    )
     builder: SitePackagesBuilder = InstalledDistributions() if offline else PipWithoutRuntimeProvided(pip)
     packager_class = OfflinePackager if offline else LambdaDeploymentPackager
-    lambda_packager = packager_class(osutils=osutils, dependency_builder=cast(PipDependencyBuilder, builder), ui=ui, architecture=config.lambda_architecture)
+    lambda_packager = packager_class(
+        osutils=osutils,
+        dependency_builder=cast(PipDependencyBuilder, builder),
+        ui=ui,
+        architecture=config.lambda_architecture,
+    )
     # The steps of chalice.deploy.deployer.create_build_stage; IAM policies are ours (manage_iam_role: false).
     build_stage = BuildStage(
         steps=[
@@ -184,10 +198,14 @@ def _packager(config: Config, merge_template: Path, offline: bool) -> AppPackage
         ]
     )
     serializer = JSONTemplateSerializer()
-    merge = TemplateMergePostProcessor(osutils=osutils, merger=TemplateDeepMerger(), template_serializer=serializer, merge_template=str(merge_template))
+    merge = TemplateMergePostProcessor(
+        osutils=osutils, merger=TemplateDeepMerger(), template_serializer=serializer, merge_template=str(merge_template)
+    )
     session = CLIFactory(str(ROOT)).create_botocore_session()
     if not session.get_config_variable("region"):
-        session.set_config_variable("region", "us-east-1")  # only names service principals (partition aws); no call is made
+        session.set_config_variable(
+            "region", "us-east-1"
+        )  # only names service principals (partition aws); no call is made
     options = PackageOptions(TypedAWSClient(session))
     return AppPackager(
         SAMTemplateGenerator(config, options),
@@ -201,7 +219,9 @@ def _packager(config: Config, merge_template: Path, offline: bool) -> AppPackage
 def build(stage: str, out: Path, offline: bool = False) -> dict[str, Any]:
     """Write ``sam.json`` and ``deployment.zip`` into ``out``; returns the template."""
     if not re.fullmatch(r"[a-z][a-z0-9]{1,11}", stage):
-        raise ValueError("STAGE: 2 to 12 lowercase letters and digits, starting with a letter (it names buckets and functions)")
+        raise ValueError(
+            "STAGE: 2 to 12 lowercase letters and digits, starting with a letter (it names buckets and functions)"
+        )
     out.mkdir(parents=True, exist_ok=True)
     merge_template = out / "extras.json"
     merge_template.write_text(json.dumps(extras(stage), indent=1, sort_keys=True), "utf-8")
@@ -215,10 +235,16 @@ def build(stage: str, out: Path, offline: bool = False) -> dict[str, Any]:
 
 def check(template: dict[str, Any]) -> None:
     """Fail the build if Chalice and ``infra/stack.py`` disagree about the functions."""
-    functions = {logical_id for logical_id, resource in template["Resources"].items() if resource["Type"] == "AWS::Serverless::Function"}
+    functions = {
+        logical_id
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
     described = {stack.function_logical_id(name) for name in stack.FUNCTIONS}
     if functions != described:
-        raise RuntimeError(f"app.py's functions {sorted(functions)} differ from infra/stack.py FUNCTIONS {sorted(described)}: give each a role there")
+        raise RuntimeError(
+            f"app.py's functions {sorted(functions)} differ from infra/stack.py FUNCTIONS {sorted(described)}: give each a role there"
+        )
     if ROLE_PLACEHOLDER in json.dumps(template):
         raise RuntimeError("a function kept .chalice/config.json's placeholder role")
 
@@ -227,11 +253,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build Ventanilla's AWS template and Lambda package")
     parser.add_argument("--stage", required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--offline", action="store_true", help="take dependencies from this virtualenv instead of downloading them")
+    parser.add_argument(
+        "--offline", action="store_true", help="take dependencies from this virtualenv instead of downloading them"
+    )
     args = parser.parse_args(argv)
     template = build(args.stage, args.out, args.offline)
     zipped = (args.out / "deployment.zip").stat().st_size
-    print(f"{args.out / TEMPLATE}: {len(template['Resources'])} resources; deployment.zip {zipped / 1e6:.2f} MB", file=sys.stderr)
+    print(
+        f"{args.out / TEMPLATE}: {len(template['Resources'])} resources; deployment.zip {zipped / 1e6:.2f} MB",
+        file=sys.stderr,
+    )
     return 0
 
 

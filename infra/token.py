@@ -19,13 +19,25 @@ from infra.seed import DEMO_PASSWORD
 def id_token(url: str, username: str, password: str) -> str:
     config = requests.get(f"{url.rstrip('/')}/config.json", timeout=10).json()
     aws = config["aws"]
-    idp = boto3.client("cognito-idp", region_name=aws["region"], endpoint_url=aws["endpoint"], aws_access_key_id="local", aws_secret_access_key="local")
-    result = idp.initiate_auth(ClientId=config["cognito"]["clientId"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password})
+    idp = boto3.client(
+        "cognito-idp",
+        region_name=aws["region"],
+        endpoint_url=aws["endpoint"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    result = idp.initiate_auth(
+        ClientId=config["cognito"]["clientId"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
     return str(result["AuthenticationResult"]["IdToken"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.token", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.token", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("username")
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--url", default="http://127.0.0.1:8000")

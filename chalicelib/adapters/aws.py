@@ -25,7 +25,14 @@ from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core.settings import Settings
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
-_THROTTLING = {"ThrottlingException", "TooManyRequestsException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ServiceUnavailable", "InternalServerError"}
+_THROTTLING = {
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "InternalServerError",
+}
 
 
 _session: botocore.session.Session | None = None
@@ -44,7 +51,9 @@ def client(service: str, settings: Settings, config: Config = _CONFIG) -> Any:
     with _session_lock:
         if _session is None:
             _session = botocore.session.get_session()
-        return _session.create_client(service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=config)
+        return _session.create_client(
+            service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=config
+        )
 
 
 def reset() -> None:
@@ -86,7 +95,9 @@ class StepFunctionsEngine:
 
     def start(self, state_machine_arn: str, name: str, payload: dict[str, Any]) -> str:
         try:
-            response = self._sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload))
+            response = self._sfn.start_execution(
+                stateMachineArn=state_machine_arn, name=name, input=json.dumps(payload)
+            )
         except ClientError as error:
             if _error_code(error) == "ExecutionAlreadyExists":
                 return self.execution_arn(state_machine_arn, name)
@@ -103,7 +114,9 @@ class StepFunctionsEngine:
             for machine in machines["stateMachines"]:
                 if not machine["name"].startswith(name_prefix):
                     continue
-                pages = self._sfn.get_paginator("list_executions").paginate(stateMachineArn=machine["stateMachineArn"], statusFilter="FAILED")
+                pages = self._sfn.get_paginator("list_executions").paginate(
+                    stateMachineArn=machine["stateMachineArn"], statusFilter="FAILED"
+                )
                 for page in pages:
                     for execution in page["executions"]:
                         detail = self._sfn.describe_execution(executionArn=execution["executionArn"])
@@ -127,7 +140,11 @@ class StepFunctionsEngine:
 
     def ensure_state_machine(self, name: str, definition: str) -> str:
         try:
-            return str(self._sfn.create_state_machine(name=name, definition=definition, roleArn=self._role_arn)["stateMachineArn"])
+            return str(
+                self._sfn.create_state_machine(name=name, definition=definition, roleArn=self._role_arn)[
+                    "stateMachineArn"
+                ]
+            )
         except ClientError as error:
             if _error_code(error) != "StateMachineAlreadyExists":
                 raise
@@ -179,13 +196,21 @@ class KmsSigner:
 
     def sign(self, message: bytes) -> bytes:
         digest = hashlib.sha256(message).digest()
-        response = self._kms.sign(KeyId=self.key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm=self.algorithm)
+        response = self._kms.sign(
+            KeyId=self.key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm=self.algorithm
+        )
         return bytes(response["Signature"])
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         digest = hashlib.sha256(message).digest()
         try:
-            response = self._kms.verify(KeyId=self.key_id, Message=digest, MessageType="DIGEST", Signature=signature, SigningAlgorithm=self.algorithm)
+            response = self._kms.verify(
+                KeyId=self.key_id,
+                Message=digest,
+                MessageType="DIGEST",
+                Signature=signature,
+                SigningAlgorithm=self.algorithm,
+            )
         except ClientError as error:
             if _error_code(error) == "KMSInvalidSignatureException":
                 return False
@@ -201,11 +226,23 @@ class S3Documents:
         self._s3 = client("s3", settings)
         self._bucket = settings.documents_bucket
 
-    def upload_url(self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int) -> dict[str, Any]:
+    def upload_url(
+        self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int
+    ) -> dict[str, Any]:
         checksum = base64.b64encode(binascii.unhexlify(sha256_hex)).decode()
-        params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type, "ContentLength": size, "ChecksumSHA256": checksum}
+        params = {
+            "Bucket": self._bucket,
+            "Key": key,
+            "ContentType": content_type,
+            "ContentLength": size,
+            "ChecksumSHA256": checksum,
+        }
         url = self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_seconds)
-        return {"method": "PUT", "url": url, "headers": {"Content-Type": content_type, "x-amz-checksum-sha256": checksum}}
+        return {
+            "method": "PUT",
+            "url": url,
+            "headers": {"Content-Type": content_type, "x-amz-checksum-sha256": checksum},
+        }
 
     def download_url(self, key: str, filename: str, expires_seconds: int) -> str:
         disposition = f"inline; filename*=UTF-8''{quote(filename)}"
@@ -215,7 +252,11 @@ class S3Documents:
     def purge(self, key: str) -> None:
         """Delete every version of an object (the bucket is versioned)."""
         for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=self._bucket, Prefix=key):
-            versions = [{"Key": item["Key"], "VersionId": item["VersionId"]} for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])] if item["Key"] == key]
+            versions = [
+                {"Key": item["Key"], "VersionId": item["VersionId"]}
+                for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+                if item["Key"] == key
+            ]
             if versions:
                 self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": versions, "Quiet": True})
 
@@ -237,7 +278,9 @@ class S3Documents:
             for chunk in iter(lambda: body.read(1 << 20), b""):
                 hasher.update(chunk)
             sha = hasher.hexdigest()
-        return StoredObject(size=int(head["ContentLength"]), content_type=str(head.get("ContentType", "")), sha256_hex=sha)
+        return StoredObject(
+            size=int(head["ContentLength"]), content_type=str(head.get("ContentType", "")), sha256_hex=sha
+        )
 
 
 class CognitoDirectory:

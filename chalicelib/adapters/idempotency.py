@@ -15,7 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
 
 from chalicelib.adapters.aws import client
 from chalicelib.core.errors import Conflict
@@ -49,23 +52,35 @@ class Idempotency:
 
         ``request`` describes the call: the same key with a different request is refused.
         """
-        config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="request", expires_after_seconds=EXPIRES_AFTER_SECONDS)
+        config = IdempotencyConfig(
+            event_key_jmespath="key", payload_validation_jmespath="request", expires_after_seconds=EXPIRES_AFTER_SECONDS
+        )
 
-        @idempotent_function(data_keyword_argument="call", persistence_store=self._layer(command), config=config, key_prefix=command)
+        @idempotent_function(
+            data_keyword_argument="call", persistence_store=self._layer(command), config=config, key_prefix=command
+        )
         def once(call: dict[str, Any]) -> Any:
             return action()
 
         try:
             return once(call={"key": key, "request": request})
         except IdempotencyAlreadyInProgressError:
-            raise Conflict("the same request is still being processed; retry in a moment", code="request_in_progress") from None
+            raise Conflict(
+                "the same request is still being processed; retry in a moment", code="request_in_progress"
+            ) from None
         except IdempotencyValidationError:
-            raise Conflict("this Idempotency-Key was already used for a different request", code="idempotency_key_reused") from None
+            raise Conflict(
+                "this Idempotency-Key was already used for a different request", code="idempotency_key_reused"
+            ) from None
 
     def decorator(self, command: str, expires_after_seconds: int) -> Wrapper:
         """Wrap a function whose keyword argument ``delivery`` carries a ``key``: it runs
         once per key.  The key prefix does not depend on the Lambda function's name, so
         the API and the workflow's step functions share the records."""
-        config = IdempotencyConfig(event_key_jmespath="key", raise_on_no_idempotency_key=True, expires_after_seconds=expires_after_seconds)
-        wrapper: Wrapper = idempotent_function(data_keyword_argument="delivery", persistence_store=self._layer(command), config=config, key_prefix=command)
+        config = IdempotencyConfig(
+            event_key_jmespath="key", raise_on_no_idempotency_key=True, expires_after_seconds=expires_after_seconds
+        )
+        wrapper: Wrapper = idempotent_function(
+            data_keyword_argument="delivery", persistence_store=self._layer(command), config=config, key_prefix=command
+        )
         return wrapper

@@ -18,7 +18,11 @@ def create_application() -> Response:
     services = container()
     principal = principal_of(request)
     application = services.applications.create_draft(principal, json_body(request))
-    return json_response(services.applications.view(application, principal), status=201, headers={"Location": f"/applications/{application.id}"})
+    return json_response(
+        services.applications.view(application, principal),
+        status=201,
+        headers={"Location": f"/applications/{application.id}"},
+    )
 
 
 @citizens.route("/applications/{id}", methods=["GET"])

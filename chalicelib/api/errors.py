@@ -29,9 +29,15 @@ def status_for(error: errors.DomainError) -> int:
     return 400
 
 
-def error_response(status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> Response:
     body = {"error": {"code": code, "message": message, "details": details}}
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers={"Content-Type": "application/json", **(headers or {})})
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
 
 
 def from_domain(error: errors.DomainError) -> Response:

@@ -73,10 +73,16 @@ def authenticate(event: Request, get_response: Callable[[Request], Response]) ->
 def unexpected_failure() -> Response:
     """The boundary's last resort: log the exception (masked) and say nothing about it."""
     logger.exception("unhandled error")
-    return error_response(500, "internal_error", "something went wrong on our side; it has been logged, please try again later")
+    return error_response(
+        500, "internal_error", "something went wrong on our side; it has been logged, please try again later"
+    )
 
 
-_CHALICE_CODES = {"InternalServerError": "internal_error", "MethodNotAllowedError": "method_not_allowed", "UnsupportedMediaType": "unsupported_media_type"}
+_CHALICE_CODES = {
+    "InternalServerError": "internal_error",
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+}
 
 
 def in_envelope(response: Response) -> Response:
@@ -95,7 +101,12 @@ def _authorise(event: Request, get_response: Callable[[Request], Response]) -> R
     if roles is None:
         return error_response(405, "method_not_allowed", f"{event.method} is not allowed on {resource}")
     if event.method in BODY_METHODS and _content_type(event) != "application/json":
-        return error_response(415, "unsupported_media_type", "Content-Type: must be application/json", [{"field": "Content-Type", "message": "must be application/json"}])
+        return error_response(
+            415,
+            "unsupported_media_type",
+            "Content-Type: must be application/json",
+            [{"field": "Content-Type", "message": "must be application/json"}],
+        )
     header = event.headers.get("authorization") or ""
     principal = ANONYMOUS_PRINCIPAL
     try:
@@ -112,7 +123,11 @@ def _authorise(event: Request, get_response: Callable[[Request], Response]) -> R
     if not granted & roles:
         if header and not principal.roles and CITIZEN in roles:
             return _not_a_citizen(principal)
-        return error_response(403, "forbidden", f"your roles ({', '.join(sorted(principal.roles)) or 'none'}) may not call {event.method} {resource}")
+        return error_response(
+            403,
+            "forbidden",
+            f"your roles ({', '.join(sorted(principal.roles)) or 'none'}) may not call {event.method} {resource}",
+        )
     event.context[PRINCIPAL] = principal
     logger.append_keys(path=resource)
     return get_response(event)
@@ -123,7 +138,12 @@ def _not_a_citizen(principal: Principal) -> Response:
     try:
         parse_curp(principal.username, field="username")
     except ValidationFailed as error:
-        return error_response(403, "invalid_curp", f"citizens sign in with their CURP (businesses with their RFC); {error.message}", error.details)
+        return error_response(
+            403,
+            "invalid_curp",
+            f"citizens sign in with their CURP (businesses with their RFC); {error.message}",
+            error.details,
+        )
     return error_response(403, "forbidden", "this account has no role here")
 
 
@@ -141,9 +161,17 @@ def idempotent(request: Request, scope: str, command: Callable[[], Any]) -> Any:
     if key is None:
         return command()
     if not _IDEMPOTENCY_KEY.match(key):
-        raise ValidationFailed.field(IDEMPOTENCY_HEADER, "must be 1 to 128 visible ASCII characters (a UUID is ideal)", code="invalid_idempotency_key")
+        raise ValidationFailed.field(
+            IDEMPOTENCY_HEADER,
+            "must be 1 to 128 visible ASCII characters (a UUID is ideal)",
+            code="invalid_idempotency_key",
+        )
     principal = principal_of(request)
-    described = {"method": request.method, "path": request.context.get("path", ""), "body": hashlib.sha256(request.raw_body or b"").hexdigest()}
+    described = {
+        "method": request.method,
+        "path": request.context.get("path", ""),
+        "body": hashlib.sha256(request.raw_body or b"").hexdigest(),
+    }
     return container().idempotency.run(scope, f"{principal.username}:{key}", described, command)
 
 
@@ -161,7 +189,9 @@ def json_body(request: Request) -> Any:
     try:
         body = json.loads(raw, parse_float=_finite, parse_constant=_not_json)
     except RecursionError:
-        raise ValidationFailed.field("body", f"is nested deeper than {MAX_JSON_DEPTH} levels", code="too_deep") from None
+        raise ValidationFailed.field(
+            "body", f"is nested deeper than {MAX_JSON_DEPTH} levels", code="too_deep"
+        ) from None
     except ValueError:
         raise ValidationFailed.field("body", "is not valid JSON", code="invalid_json") from None
     return clean_json(body)
@@ -201,10 +231,20 @@ def _clean_text(text: str, field: str) -> str:
     bad = _FORBIDDEN_TEXT.search(text)
     if bad:
         char = bad.group()
-        what = "a lone surrogate (not Unicode text)" if "\ud800" <= char <= "\udfff" else "a bidirectional override" if char in _BIDI else "a control character"
+        what = (
+            "a lone surrogate (not Unicode text)"
+            if "\ud800" <= char <= "\udfff"
+            else "a bidirectional override"
+            if char in _BIDI
+            else "a control character"
+        )
         raise ValidationFailed.field(field, f"contains {what}, U+{ord(char):04X}", code="invalid_text")
     return unicodedata.normalize("NFC", text)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False, default=str), status_code=status, headers={"Content-Type": "application/json", **(headers or {})})
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )

@@ -51,7 +51,9 @@ def get_procedure(code: str) -> Response:
 def get_procedure_version(code: str, version: str) -> Response:
     if not VERSION.fullmatch(version):  # ASCII digits only: "²" and "１" are digits to str.isdigit
         raise NotFound(f"procedure {code!r} has no version {version!r}", code="unknown_version")
-    return json_response(detail(container().catalogue.get(code, int(version))), headers={"Cache-Control": "public, max-age=86400"})
+    return json_response(
+        detail(container().catalogue.get(code, int(version))), headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @procedures.route("/procedure-schema", methods=["GET"])
@@ -71,7 +73,14 @@ def publish_procedure(code: str) -> Response:
     definition = json_body(request)
     if isinstance(definition, dict) and definition.get("code") != code:
         return json_response(
-            {"error": {"code": "code_mismatch", "message": f"code: the body's code must be {code!r}, as in the URL", "details": [{"field": "code", "message": "must match the URL"}]}}, status=422
+            {
+                "error": {
+                    "code": "code_mismatch",
+                    "message": f"code: the body's code must be {code!r}, as in the URL",
+                    "details": [{"field": "code", "message": "must match the URL"}],
+                }
+            },
+            status=422,
         )
     published, created = container().catalogue.publish(definition, principal_of(request).username)
     return json_response(detail(published), status=201 if created else 200)

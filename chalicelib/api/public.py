@@ -23,7 +23,9 @@ def verify_document(document_id: str) -> Response:
     accept = public.current_request.headers.get("accept", "")
     if "text/html" in accept and "application/json" not in accept:
         # A phone camera opened the QR code: show the human page, which asks again as JSON.
-        return Response(body="", status_code=302, headers={"Location": f"{services.public_web_url}/#/verify/{document_id}"})
+        return Response(
+            body="", status_code=302, headers={"Location": f"{services.public_web_url}/#/verify/{document_id}"}
+        )
     return json_response(services.credentials.verify(document_id))
 
 

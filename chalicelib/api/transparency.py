@@ -52,5 +52,9 @@ def agency_ratings(agency: str) -> Response:
 
 
 def _csv(text: str, filename: str) -> Response:
-    headers = {"Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{filename}"', **PUBLIC_CACHE}
+    headers = {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        **PUBLIC_CACHE,
+    }
     return Response(body=text, status_code=200, headers=headers)

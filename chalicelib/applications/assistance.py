@@ -57,12 +57,16 @@ _CODE = re.compile(r"\d{6}")
 def _code_field(body: dict[str, Any]) -> str:
     code = body.get("code")
     if not isinstance(code, str) or not _CODE.fullmatch(code):
-        raise ValidationFailed.field("code", "must be the six digits the citizen received or generated", code="invalid_code")
+        raise ValidationFailed.field(
+            "code", "must be the six digits the citizen received or generated", code="invalid_code"
+        )
     return code
 
 
 def is_active(delegation: Delegation) -> bool:
-    return delegation.status == ACTIVE and bool(delegation.expires_at) and parse_iso(str(delegation.expires_at)) > utcnow()
+    return (
+        delegation.status == ACTIVE and bool(delegation.expires_at) and parse_iso(str(delegation.expires_at)) > utcnow()
+    )
 
 
 def view(delegation: Delegation, for_citizen: bool = False) -> dict[str, Any]:
@@ -86,7 +90,9 @@ def view(delegation: Delegation, for_citizen: bool = False) -> dict[str, Any]:
 
 
 class Assistance:
-    def __init__(self, profiles: Profiles, notifier: Notifications, transitions: Transitions, directory: Directory) -> None:
+    def __init__(
+        self, profiles: Profiles, notifier: Notifications, transitions: Transitions, directory: Directory
+    ) -> None:
         self._profiles = profiles
         self._directory = directory
         self._notifier = notifier
@@ -98,7 +104,13 @@ class Assistance:
         holder = _holder(principal)
         code = new_code()
         expires = utcnow() + CODE_TTL
-        DelegationCode(keys.citizen(holder), keys.DELEGATION_CODE_SK, code_hash=code_hash(holder, code), expires_at=iso(expires), attempts=0).save()
+        DelegationCode(
+            keys.citizen(holder),
+            keys.DELEGATION_CODE_SK,
+            code_hash=code_hash(holder, code),
+            expires_at=iso(expires),
+            attempts=0,
+        ).save()
         return {"code": code, "expires_at": iso(expires)}
 
     def of_citizen(self, principal: Principal, delegation_id: str) -> Delegation:
@@ -115,7 +127,12 @@ class Assistance:
             return view(delegation, for_citizen=True)
         now = iso(utcnow())
         # no version condition: revoking wins over whatever else changed the delegation meanwhile
-        revoke = [Delegation.status.set(REVOKED), Delegation.revoked_at.set(now), Delegation.revoked_by.set(principal.username), Delegation.code_hash.remove()]
+        revoke = [
+            Delegation.status.set(REVOKED),
+            Delegation.revoked_at.set(now),
+            Delegation.revoked_by.set(principal.username),
+            Delegation.code_hash.remove(),
+        ]
         delegation.update(actions=revoke, add_version_condition=False)
         for application_id in delegation.applications or []:
             self._record_on(application_id, principal, Change("assistance.revoked", details=_details(delegation)))
@@ -131,12 +148,18 @@ class Assistance:
         if delegation.status == REVOKED:
             raise Conflict("this delegation was revoked", code="delegation_revoked")
         try:
-            delegation.update(actions=[Delegation.documents_allowed.set(allowed)], condition=Delegation.status != REVOKED, add_version_condition=False)
+            delegation.update(
+                actions=[Delegation.documents_allowed.set(allowed)],
+                condition=Delegation.status != REVOKED,
+                add_version_condition=False,
+            )
         except UpdateError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise
             raise Conflict("this delegation was revoked", code="delegation_revoked") from None
-        change = Change("assistance.documents_allowed" if allowed else "assistance.documents_withheld", details=_details(delegation))
+        change = Change(
+            "assistance.documents_allowed" if allowed else "assistance.documents_withheld", details=_details(delegation)
+        )
         for application_id in delegation.applications or []:
             self._record_on(application_id, principal, change)
         return view(delegation, for_citizen=True)
@@ -150,7 +173,14 @@ class Assistance:
         centre = _centre(principal, body)
         holder = parse_curp(body.get("curp"), field="curp").curp
         now = utcnow()
-        listed = next((item for item in self.of_assistant(principal, holder) if item.status in (PENDING, ACTIVE) and item.centre == centre), None)
+        listed = next(
+            (
+                item
+                for item in self.of_assistant(principal, holder)
+                if item.status in (PENDING, ACTIVE) and item.centre == centre
+            ),
+            None,
+        )
         existing = self._get(listed.id) if listed is not None else None  # the index lags: read the item itself
         if existing is not None and existing.status not in (PENDING, ACTIVE):
             existing = None
@@ -161,9 +191,14 @@ class Assistance:
         profile = self._profiles.find(holder)
         phone = self._phone(profile.phone if profile else None)
         if phone is None:  # the same answer for a CURP without an account: nothing learnt
-            raise Conflict("no phone on record for this CURP: ask the citizen to generate a code in their account and send it as code", code="no_phone_on_record")
+            raise Conflict(
+                "no phone on record for this CURP: ask the citizen to generate a code in their account and send it as code",
+                code="no_phone_on_record",
+            )
         if not self._notifier.limiter.allow(phone, "code", now):
-            raise TooManyRequests("too many codes were sent to this phone in the last hour; try again later", code="rate_limited")
+            raise TooManyRequests(
+                "too many codes were sent to this phone in the last hour; try again later", code="rate_limited"
+            )
         delegation = existing or self._new(principal, holder, centre, "sms")
         code = new_code()
         delegation.status, delegation.origin, delegation.attempts = PENDING, "sms", 0
@@ -172,10 +207,17 @@ class Assistance:
         language = profile.language if profile and profile.language in templates.LANGUAGES else "es"
         recipient = Subscription(id=None, phone=phone, language=language, confirmed_at=None)
         sent = self._notifier.submit(
-            NO_APPLICATION, "", recipient, templates.PLATFORM["delegation_code"], {"centre": centre, "code": code}, key={"delegation": delegation.id, "code": delegation.code_hash}
+            NO_APPLICATION,
+            "",
+            recipient,
+            templates.PLATFORM["delegation_code"],
+            {"centre": centre, "code": code},
+            key={"delegation": delegation.id, "code": delegation.code_hash},
         )
         if sent.get("status") == RATE_LIMITED:
-            raise TooManyRequests("too many messages were sent to this phone in the last hour; try again later", code="rate_limited")
+            raise TooManyRequests(
+                "too many messages were sent to this phone in the last hour; try again later", code="rate_limited"
+            )
         return {**view(delegation), "phone": mask(phone)}, True
 
     def confirm(self, principal: Principal, delegation_id: str, body: Any) -> dict[str, Any]:
@@ -198,7 +240,11 @@ class Assistance:
     def of_assistant(self, principal: Principal, holder: str | None = None) -> list[Delegation]:
         """The assistant's delegations (of one citizen): one Query on ``by_queue``."""
         condition = Entity.gsi2sk.startswith(f"{holder}#") if holder else None
-        return [item for item in Entity.by_queue.query(keys.assistant(principal.username), condition) if isinstance(item, Delegation)]
+        return [
+            item
+            for item in Entity.by_queue.query(keys.assistant(principal.username), condition)
+            if isinstance(item, Delegation)
+        ]
 
     def active_for(self, principal: Principal, holder: str) -> Delegation:
         """The assistant's active delegation for the citizen, to start an application."""
@@ -208,7 +254,10 @@ class Assistance:
             fresh = self._get(item.id)  # the index lags; consent is read from the item itself
             if fresh is not None and fresh.centre in principal.assistant_at and is_active(fresh):
                 return fresh
-        raise Forbidden("you hold no consent of this citizen: ask for access (POST /delegations) and confirm it with their code", code="no_delegation")
+        raise Forbidden(
+            "you hold no consent of this citizen: ask for access (POST /delegations) and confirm it with their code",
+            code="no_delegation",
+        )
 
     def acting(self, principal: Principal, application: Application) -> Delegation | None:
         """The delegation under which the caller acts on this application, if they may:
@@ -218,7 +267,12 @@ class Assistance:
         if not principal.assistant_at or assisted.get("assistant") != principal.username:
             return None
         delegation = self._get(str(assisted.get("delegation_id")))
-        if delegation is None or delegation.assistant != principal.username or delegation.holder != application.owner or not is_active(delegation):
+        if (
+            delegation is None
+            or delegation.assistant != principal.username
+            or delegation.holder != application.owner
+            or not is_active(delegation)
+        ):
             return None
         if delegation.centre not in principal.assistant_at:
             return None
@@ -227,15 +281,27 @@ class Assistance:
     @staticmethod
     def actor(principal: Principal, delegation: Delegation) -> dict[str, Any]:
         """How the audit trail names an assistant: who, which centre, for whom, under what."""
-        return {"kind": "assistant", "id": principal.username, "name": delegation.assistant_name or principal.username, "centre": delegation.centre, "delegation_id": delegation.id}
+        return {
+            "kind": "assistant",
+            "id": principal.username,
+            "name": delegation.assistant_name or principal.username,
+            "centre": delegation.centre,
+            "delegation_id": delegation.id,
+        }
 
     @staticmethod
     def attach(delegation: Delegation, application_id: str) -> tuple[Entity, list[Any], Any]:
         """The update that lists a new application under its delegation (written with it)."""
-        return (delegation, [Delegation.applications.set((Delegation.applications | []).append([application_id]))], Delegation.status == ACTIVE)
+        return (
+            delegation,
+            [Delegation.applications.set((Delegation.applications | []).append([application_id]))],
+            Delegation.status == ACTIVE,
+        )
 
     # --- helpers -------------------------------------------------------------------------
-    def _with_account_code(self, principal: Principal, holder: str, centre: str, code: str, existing: Delegation | None) -> dict[str, Any]:
+    def _with_account_code(
+        self, principal: Principal, holder: str, centre: str, code: str, existing: Delegation | None
+    ) -> dict[str, Any]:
         key = (keys.citizen(holder), keys.DELEGATION_CODE_SK)
         try:
             shown = DelegationCode.get(*key, consistent_read=True)
@@ -253,7 +319,11 @@ class Assistance:
         delegation = existing or self._new(principal, holder, centre, "account")
         delegation.origin, delegation.code_hash, delegation.code_expires_at = "account", None, None
         now = utcnow()
-        delegation.status, delegation.confirmed_at, delegation.expires_at = ACTIVE, iso(now), iso(now + timedelta(days=DELEGATION_DAYS))
+        delegation.status, delegation.confirmed_at, delegation.expires_at = (
+            ACTIVE,
+            iso(now),
+            iso(now + timedelta(days=DELEGATION_DAYS)),
+        )
         delegation.save()
         return view(delegation)
 
@@ -266,7 +336,9 @@ class Assistance:
             id=delegation_id,
             holder=holder,
             assistant=principal.username,
-            assistant_name=principal.name or self._directory.user_attributes(principal.username).get("name") or principal.username,
+            assistant_name=principal.name
+            or self._directory.user_attributes(principal.username).get("name")
+            or principal.username,
             centre=centre,
             status=PENDING,
             origin=origin,
@@ -295,7 +367,9 @@ class Assistance:
     def _record_on(self, application_id: str, principal: Principal, change: Change) -> None:
         for _ in range(3):
             try:
-                application = Application.get(keys.application(application_id), keys.APPLICATION_SK, consistent_read=True)
+                application = Application.get(
+                    keys.application(application_id), keys.APPLICATION_SK, consistent_read=True
+                )
             except Application.DoesNotExist:
                 return
             if application.status in status.FINAL:
@@ -319,7 +393,12 @@ def _activation(now: Any) -> list[Any]:
 
 
 def _details(delegation: Delegation) -> dict[str, Any]:
-    return {"assistant": delegation.assistant, "assistant_name": delegation.assistant_name, "centre": delegation.centre, "delegation_id": delegation.id}
+    return {
+        "assistant": delegation.assistant,
+        "assistant_name": delegation.assistant_name,
+        "centre": delegation.centre,
+        "delegation_id": delegation.id,
+    }
 
 
 def _holder(principal: Principal) -> str:
@@ -334,5 +413,7 @@ def _centre(principal: Principal, body: dict[str, Any]) -> str:
         raise Forbidden("only assistants of a community centre file for someone else", code="assistants_only")
     centre = body.get("centre", centres[0] if len(centres) == 1 else None)
     if centre not in centres:
-        raise ValidationFailed.field("centre", f"must be one of your centres: {', '.join(centres)}", code="unknown_centre")
+        raise ValidationFailed.field(
+            "centre", f"must be one of your centres: {', '.join(centres)}", code="unknown_centre"
+        )
     return str(centre)

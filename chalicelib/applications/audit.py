@@ -54,4 +54,7 @@ def verify_chain(events: Iterable[Mapping[str, Any]], head_seq: int, head_hash: 
 
 
 def _broken(seq: int, reason: str, event: Mapping[str, Any]) -> dict[str, Any]:
-    return {"intact": False, "first_broken": {"seq": seq, "action": event.get("action"), "at": event.get("at"), "reason": reason}}
+    return {
+        "intact": False,
+        "first_broken": {"seq": seq, "action": event.get("action"), "at": event.get("at"), "reason": reason},
+    }

@@ -29,7 +29,13 @@ class DeadlineWatch:
         # Queue sort keys are "<deadline>#<review id>": "~" sorts after every id.
         horizon = iso(end_of_day(add_business_days(legal_date(now or utcnow()), business_days)))
         agencies = sorted({agency for version in self._catalogue.latest() for agency in version.definition["agencies"]})
-        return {agency: sum(Review.by_queue.count(keys.queue(queue), Review.gsi2sk <= f"{horizon}~") for queue in (agency, supervisors_queue(agency))) for agency in agencies}
+        return {
+            agency: sum(
+                Review.by_queue.count(keys.queue(queue), Review.gsi2sk <= f"{horizon}~")
+                for queue in (agency, supervisors_queue(agency))
+            )
+            for agency in agencies
+        }
 
     def report(self, now: datetime | None = None) -> dict[str, int]:
         """Emit ``ReviewsNearDeadline`` (total, the alarm's metric) and one per agency."""

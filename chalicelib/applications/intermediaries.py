@@ -52,7 +52,9 @@ def decision_record(application: Application, review: Review, decision: str, dec
     )
 
 
-def report(decisions: Iterable[Mapping[str, Any]], min_applications: int = MIN_APPLICATIONS, fast_ratio: float = FAST_RATIO) -> dict[str, Any]:
+def report(
+    decisions: Iterable[Mapping[str, Any]], min_applications: int = MIN_APPLICATIONS, fast_ratio: float = FAST_RATIO
+) -> dict[str, Any]:
     """Per procedure, its median; per (centre, procedure), how the centre's compare."""
     by_procedure: dict[str, list[float]] = defaultdict(list)
     by_centre: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
@@ -60,7 +62,10 @@ def report(decisions: Iterable[Mapping[str, Any]], min_applications: int = MIN_A
         by_procedure[item["procedure"]].append(float(item["hours"]))
         if item.get("centre"):
             by_centre[(item["centre"], item["procedure"])].append(item)
-    procedures = {code: {"decisions": len(hours), "median_hours": round(median(hours), 4)} for code, hours in sorted(by_procedure.items())}
+    procedures = {
+        code: {"decisions": len(hours), "median_hours": round(median(hours), 4)}
+        for code, hours in sorted(by_procedure.items())
+    }
     centres = []
     for (centre, procedure), items in by_centre.items():
         centre_median = median(float(item["hours"]) for item in items)
@@ -77,7 +82,10 @@ def report(decisions: Iterable[Mapping[str, Any]], min_applications: int = MIN_A
                 "ratio": round(ratio, 4),
                 "approved": sum(1 for item in items if item["decision"] == "approve"),
                 "unusual": len(items) >= min_applications and ratio < fast_ratio,
-                "items": [{name: item[name] for name in ("application_id", "assistant", "decision", "hours", "decided_at")} for item in items],
+                "items": [
+                    {name: item[name] for name in ("application_id", "assistant", "decision", "hours", "decided_at")}
+                    for item in items
+                ],
             }
         )
     centres.sort(key=lambda row: (not row["unusual"], row["ratio"], row["centre"], row["procedure"]))
@@ -104,7 +112,13 @@ class Intermediaries:
             }
             for item in items
         ]
-        return {"agency": agency, "since": since, "min_applications": minimum, "fast_ratio": FAST_RATIO, **report(rows, minimum)}
+        return {
+            "agency": agency,
+            "since": since,
+            "min_applications": minimum,
+            "fast_ratio": FAST_RATIO,
+            **report(rows, minimum),
+        }
 
 
 def _bounded_int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

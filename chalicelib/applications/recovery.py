@@ -17,7 +17,9 @@ from chalicelib.store.models import Application, Entity
 
 
 class Recovery:
-    def __init__(self, applications: Applications, transitions: Transitions, engine: WorkflowEngine, stage: str) -> None:
+    def __init__(
+        self, applications: Applications, transitions: Transitions, engine: WorkflowEngine, stage: str
+    ) -> None:
         self._applications = applications
         self._transitions = transitions
         self._engine = engine
@@ -28,15 +30,24 @@ class Recovery:
         the step that failed); the handlers keep what was already done (payments, clocks)."""
         application = self._applications.load(application_id)
         if application.status != status.ERROR:
-            raise Conflict(f"only applications in error can be retried; this one is {application.status}", code="not_in_error")
+            raise Conflict(
+                f"only applications in error can be retried; this one is {application.status}", code="not_in_error"
+            )
         steps = self._applications.definition(application)["steps"]
         step = from_step or application.failed_step or next(iter(steps))
         if step not in steps:
             raise ValidationFailed.field("from_step", f"must be a top-level step of the procedure: {', '.join(steps)}")
         attempt = (application.executions or 1) + 1
         name = f"{application.id}-{attempt}"
-        change = Change("workflow.retried", details={"step": step, "execution": name, "failed_step": application.failed_step})
-        self._transitions.record(application, {"kind": "operator", "id": operator}, change, fields={"executions": attempt, "execution_name": name})
+        change = Change(
+            "workflow.retried", details={"step": step, "execution": name, "failed_step": application.failed_step}
+        )
+        self._transitions.record(
+            application,
+            {"kind": "operator", "id": operator},
+            change,
+            fields={"executions": attempt, "execution_name": name},
+        )
         execution = self._applications.start_workflow(application, resume_at=step)
         return {"application_id": application.id, "execution": execution, "resume_at": step}
 
@@ -47,9 +58,19 @@ class Recovery:
         for name, error in self._engine.failed_executions(f"ventanilla-{self._stage}-"):
             application_id = name.rsplit("-", 1)[0]
             application = self._applications.load(application_id)
-            if application.status in status.FINAL or application.status == status.ERROR or application.execution_name != name:
+            if (
+                application.status in status.FINAL
+                or application.status == status.ERROR
+                or application.execution_name != name
+            ):
                 continue
-            change = Change("workflow.failed", to_status=status.ERROR, reason=f"{error}: the execution failed (found by reconciliation)", details={"execution": name}, notify="error")
+            change = Change(
+                "workflow.failed",
+                to_status=status.ERROR,
+                reason=f"{error}: the execution failed (found by reconciliation)",
+                details={"execution": name},
+                notify="error",
+            )
             self._transitions.record(application, {"kind": "operator", "id": "reconcile"}, change)
             reconciled.append(application_id)
         return reconciled

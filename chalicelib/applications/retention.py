@@ -46,6 +46,17 @@ class Retention:
         change = Change(
             "documents.purged",
             reason=f"Plazo de conservación de {application.retention_days or DEFAULT_RETENTION_DAYS} días cumplido.",
-            details={"documents": [{"requirement": code, "filename": record["filename"], "sha256": record["sha256"]} for code, record in sorted(kept.items())]},
+            details={
+                "documents": [
+                    {"requirement": code, "filename": record["filename"], "sha256": record["sha256"]}
+                    for code, record in sorted(kept.items())
+                ]
+            },
         )
-        self._transitions.record(application, RETENTION_ACTOR, change, fields={"documents": kept, "gsi2pk": None, "gsi2sk": None}, key=f"retention/{application.id}")
+        self._transitions.record(
+            application,
+            RETENTION_ACTOR,
+            change,
+            fields={"documents": kept, "gsi2pk": None, "gsi2sk": None},
+            key=f"retention/{application.id}",
+        )

@@ -54,7 +54,9 @@ def supervisors_queue(agency: str) -> str:
 
 def holders(reviews: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The application's current holder and nearest deadline, from its per-step reviews."""
-    waiting = sorted((entry["deadline"], entry["agency"]) for entry in reviews.values() if entry["state"] in ("open", "changes"))
+    waiting = sorted(
+        (entry["deadline"], entry["agency"]) for entry in reviews.values() if entry["state"] in ("open", "changes")
+    )
     if not waiting:
         return {"current_agency": None, "deadline": None}
     deadline, agency = waiting[0]
@@ -68,7 +70,14 @@ def with_review(application: Application, step_id: str, **entry: Any) -> dict[st
 
 
 class Reviews:
-    def __init__(self, transitions: Transitions, engine: WorkflowEngine, catalogue: Catalogue, legal_day_seconds: Decimal, alert_agency: AgencyAlert) -> None:
+    def __init__(
+        self,
+        transitions: Transitions,
+        engine: WorkflowEngine,
+        catalogue: Catalogue,
+        legal_day_seconds: Decimal,
+        alert_agency: AgencyAlert,
+    ) -> None:
         self._transitions = transitions
         self._engine = engine
         self._catalogue = catalogue
@@ -79,10 +88,15 @@ class Reviews:
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
         """Open (or reopen after corrections) the review of a step; returns the timer."""
         if key in (application.applied_keys or []):
-            return {"timeout_seconds": self._next_timer(self.of_step(application, step_id)), "review_id": application.reviews[step_id]["review_id"]}
+            return {
+                "timeout_seconds": self._next_timer(self.of_step(application, step_id)),
+                "review_id": application.reviews[step_id]["review_id"],
+            }
         now = utcnow()
         clocks = dict(application.clocks or {})
-        clock = LegalClock.from_dict(clocks[step_id]) if step_id in clocks else LegalClock.start(step["deadline_days"], now)
+        clock = (
+            LegalClock.from_dict(clocks[step_id]) if step_id in clocks else LegalClock.start(step["deadline_days"], now)
+        )
         resumed = clock.paused
         clock.resume(now)
         clocks[step_id] = clock.to_dict()
@@ -96,10 +110,23 @@ class Reviews:
             Change(
                 "review.resumed" if resumed else "review.opened",
                 to_status=status.IN_REVIEW,
-                details={"review_id": review.id, "step": step_id, "agency": step["agency"], "deadline": deadline, "business_days": step["deadline_days"], "used_days": clock.used},
+                details={
+                    "review_id": review.id,
+                    "step": step_id,
+                    "agency": step["agency"],
+                    "deadline": deadline,
+                    "business_days": step["deadline_days"],
+                    "used_days": clock.used,
+                },
                 notify="in_review",
             ),
-            fields={"current_step": step_id, "clocks": clocks, **with_review(application, step_id, review_id=review.id, agency=step["agency"], deadline=deadline, state="open")},
+            fields={
+                "current_step": step_id,
+                "clocks": clocks,
+                **with_review(
+                    application, step_id, review_id=review.id, agency=step["agency"], deadline=deadline, state="open"
+                ),
+            },
             also_save=[review],
             key=key,
         )
@@ -108,7 +135,11 @@ class Reviews:
     def attach_token(self, application: Application, step_id: str, kind: str, token: str) -> None:
         review = self.of_step(application, step_id)
         if kind == "corrections":
-            review.update(actions=[Review.corrections_token.set(token)], condition=Review.decision == "request_changes", add_version_condition=False)
+            review.update(
+                actions=[Review.corrections_token.set(token)],
+                condition=Review.decision == "request_changes",
+                add_version_condition=False,
+            )
             fresh = Application.get(keys.application(application.id), keys.APPLICATION_SK, consistent_read=True)
             if (fresh.reviews or {}).get(step_id, {}).get("state") == "resubmitted":  # the citizen answered first
                 resume_quietly(self._engine, token, {"resubmitted": True})
@@ -116,7 +147,12 @@ class Reviews:
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         try:
             review.update(
-                actions=[Review.task_token.set(token), Review.status.set(OPEN), Review.gsi2pk.set(keys.queue(queue)), Review.gsi2sk.set(keys.queue_order(review.deadline, review.id))],
+                actions=[
+                    Review.task_token.set(token),
+                    Review.status.set(OPEN),
+                    Review.gsi2pk.set(keys.queue(queue)),
+                    Review.gsi2sk.set(keys.queue_order(review.deadline, review.id)),
+                ],
                 condition=Review.status.is_in(PENDING, OPEN),
                 add_version_condition=False,
             )
@@ -137,23 +173,49 @@ class Reviews:
             return self._outcome_of(application, review)
         if review.warn_at and not review.warned and utcnow() < parse_iso(review.deadline):
             return self._warn(application, step_id, review, key)
-        expire = (review, [Review.status.set(EXPIRED), Review.gsi2pk.remove(), Review.gsi2sk.remove(), Review.decided_at.set(iso(utcnow()))], Review.status.is_in(PENDING, OPEN))
+        expire = (
+            review,
+            [
+                Review.status.set(EXPIRED),
+                Review.gsi2pk.remove(),
+                Review.gsi2sk.remove(),
+                Review.decided_at.set(iso(utcnow())),
+            ],
+            Review.status.is_in(PENDING, OPEN),
+        )
         outcome = step["on_deadline"]
         if outcome == "escalate" and not review.escalated:
             return self._escalate(application, step_id, step, review, expire, key)
         if outcome == "escalate":
             outcome = step.get("after_escalation", "negativa_ficta")
         days = step["escalation_days"] if review.escalated else step["deadline_days"]
-        details = {"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline, "business_days": days}
+        details = {
+            "review_id": review.id,
+            "step": step_id,
+            "agency": review.agency,
+            "deadline": review.deadline,
+            "business_days": days,
+        }
         if outcome == "afirmativa_ficta":
             reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): afirmativa ficta, el trámite se tiene por aprobado."
-            change = Change("review.deemed_approved", to_status=status.DEEMED_APPROVED, reason=reason, details=details, notify="deemed_approved")
+            change = Change(
+                "review.deemed_approved",
+                to_status=status.DEEMED_APPROVED,
+                reason=reason,
+                details=details,
+                notify="deemed_approved",
+            )
             decision = "approve"
         else:
             reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): negativa ficta, el trámite se tiene por negado."
-            change = Change("review.deemed_denied", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
+            change = Change(
+                "review.deemed_denied", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"
+            )
             decision = "reject"
-        fields = {**with_review(application, step_id, state="closed"), **({"deemed_approved": True} if decision == "approve" else {})}
+        fields = {
+            **with_review(application, step_id, state="closed"),
+            **({"deemed_approved": True} if decision == "approve" else {}),
+        }
         self._transitions.record(application, SYSTEM, change, fields=fields, also_update=[expire], key=key)
         if decision == "reject":
             self.cancel_open(application)
@@ -199,7 +261,10 @@ class Reviews:
         review = self.get(review_id)
         allowed = principal.supervisor_of if review.escalated else principal.official_of
         if review.agency not in allowed:
-            raise Forbidden(f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot decide it", code="other_agency")
+            raise Forbidden(
+                f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot decide it",
+                code="other_agency",
+            )
         decision, reason = _decision(body)
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
@@ -223,7 +288,10 @@ class Reviews:
         try:
             self._engine.resume(review.task_token or "", output)
         except TaskGone:
-            logger.warning("the workflow was not waiting when the decision arrived; it picks the decision up on its next step", extra={"review_id": review.id})
+            logger.warning(
+                "the workflow was not waiting when the decision arrived; it picks the decision up on its next step",
+                extra={"review_id": review.id},
+            )
         return {"review_id": review.id, "decision": decision, "application_id": review.application_id}
 
     def _turn(self, review: Review, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -238,7 +306,12 @@ class Reviews:
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         earlier = [
             item
-            for item in Entity.by_queue.query(keys.queue(queue), Entity.gsi2sk < keys.queue_order(review.deadline, ""), limit=OLDER_SHOWN, page_size=OLDER_SHOWN)
+            for item in Entity.by_queue.query(
+                keys.queue(queue),
+                Entity.gsi2sk < keys.queue_order(review.deadline, ""),
+                limit=OLDER_SHOWN,
+                page_size=OLDER_SHOWN,
+            )
             if isinstance(item, Review) and item.application_id != review.application_id
         ]
         if not earlier:
@@ -250,30 +323,76 @@ class Reviews:
                 f"(the first on {earlier[0].deadline}); say in 3 to 500 characters why this one goes first"
             )
             raise ValidationFailed.field("reason_out_of_order", problem, code="reason_out_of_order_required")
-        return {"out_of_order": True, "reason_out_of_order": why.strip(), "earlier_open": len(earlier), "earliest_deadline": earlier[0].deadline}
+        return {
+            "out_of_order": True,
+            "reason_out_of_order": why.strip(),
+            "earlier_open": len(earlier),
+            "earliest_deadline": earlier[0].deadline,
+        }
 
-    def _apply_decision(self, actor: dict[str, Any], review: Review, close: Update, decision: str, reason: str, turn: Mapping[str, Any]) -> dict[str, Any]:
+    def _apply_decision(
+        self, actor: dict[str, Any], review: Review, close: Update, decision: str, reason: str, turn: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Record a decision on the review and the application at once (retrying if a
         parallel step changed the application meanwhile)."""
         for _ in range(5):
-            application = Application.get(keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True)
-            details = {"review_id": review.id, "step": review.step, "agency": review.agency, "deadline": review.deadline, **turn}
-            kept = [decision_record(application, review, decision, utcnow())] if decision in ("approve", "reject") else []
+            application = Application.get(
+                keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True
+            )
+            details = {
+                "review_id": review.id,
+                "step": review.step,
+                "agency": review.agency,
+                "deadline": review.deadline,
+                **turn,
+            }
+            kept = (
+                [decision_record(application, review, decision, utcnow())] if decision in ("approve", "reject") else []
+            )
             try:
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
                     # the last approval is told by the next step's own message (payment, issue).
-                    others = any(entry["state"] != "closed" for step, entry in (application.reviews or {}).items() if step != review.step)
-                    change = Change("review.approved", reason=reason, details=details, notify="approved" if others else None, notify_values={"agency": review.agency})
-                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_save=kept, also_update=[close])
+                    others = any(
+                        entry["state"] != "closed"
+                        for step, entry in (application.reviews or {}).items()
+                        if step != review.step
+                    )
+                    change = Change(
+                        "review.approved",
+                        reason=reason,
+                        details=details,
+                        notify="approved" if others else None,
+                        notify_values={"agency": review.agency},
+                    )
+                    self._transitions.record(
+                        application,
+                        actor,
+                        change,
+                        fields=with_review(application, review.step, state="closed"),
+                        also_save=kept,
+                        also_update=[close],
+                    )
                     return {"decision": decision}
                 if decision == "reject":
-                    change = Change("review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected")
-                    self._transitions.record(application, actor, change, fields=with_review(application, review.step, state="closed"), also_save=kept, also_update=[close])
+                    change = Change(
+                        "review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"
+                    )
+                    self._transitions.record(
+                        application,
+                        actor,
+                        change,
+                        fields=with_review(application, review.step, state="closed"),
+                        also_save=kept,
+                        also_update=[close],
+                    )
                     self.cancel_open(application)
                     return {"decision": decision}
                 step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)
-                return {"decision": decision, "timeout_seconds": self._request_changes(application, actor, review, close, step, reason, details)}
+                return {
+                    "decision": decision,
+                    "timeout_seconds": self._request_changes(application, actor, review, close, step, reason, details),
+                }
             except Conflict as error:
                 if error.code == "precondition_failed":
                     raise Conflict("another decision on this review was recorded first", code="review_closed") from None
@@ -290,9 +409,21 @@ class Reviews:
         return self.get(entry["review_id"])
 
     def waiting_corrections(self, application: Application) -> list[Review]:
-        return [self.get(entry["review_id"]) for entry in (application.reviews or {}).values() if entry["state"] == "changes"]
+        return [
+            self.get(entry["review_id"])
+            for entry in (application.reviews or {}).values()
+            if entry["state"] == "changes"
+        ]
 
-    def _new_review(self, application: Application, step_id: str, agency: str, deadline: str, escalated: int = 0, warn_at: str | None = None) -> Review:
+    def _new_review(
+        self,
+        application: Application,
+        step_id: str,
+        agency: str,
+        deadline: str,
+        escalated: int = 0,
+        warn_at: str | None = None,
+    ) -> Review:
         review_id = secrets.token_hex(8)
         return Review(
             keys.review(review_id),
@@ -316,18 +447,31 @@ class Reviews:
             notify="review_near_deadline",
             notify_values={"agency": review.agency, "deadline": local_date(review.deadline)},
         )
-        if self._transitions.record(application, SYSTEM, change, also_update=[(review, [Review.warned.set(1)], Review.warned == 0)], key=key):
+        if self._transitions.record(
+            application, SYSTEM, change, also_update=[(review, [Review.warned.set(1)], Review.warned == 0)], key=key
+        ):
             self._alert_agency(review.agency, application, review)
         return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}
 
-    def _request_changes(self, application: Application, actor: dict[str, Any], review: Review, close: Update, step: Mapping[str, Any], reason: str, details: dict[str, Any]) -> int:
+    def _request_changes(
+        self,
+        application: Application,
+        actor: dict[str, Any],
+        review: Review,
+        close: Update,
+        step: Mapping[str, Any],
+        reason: str,
+        details: dict[str, Any],
+    ) -> int:
         now = utcnow()
         clocks = dict(application.clocks or {})
         if review.step in clocks:
             clock = LegalClock.from_dict(clocks[review.step])
             clock.pause(now)
             clocks[review.step] = clock.to_dict()
-        corrections_deadline = iso(end_of_day(add_business_days(legal_date(now), step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS))))
+        corrections_deadline = iso(
+            end_of_day(add_business_days(legal_date(now), step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)))
+        )
         self._transitions.record(
             application,
             actor,
@@ -338,15 +482,22 @@ class Reviews:
                 details={**details, "corrections_deadline": corrections_deadline},
                 notify="changes_requested",
             ),
-            fields={"clocks": clocks, **with_review(application, review.step, state="changes", deadline=corrections_deadline)},
+            fields={
+                "clocks": clocks,
+                **with_review(application, review.step, state="changes", deadline=corrections_deadline),
+            },
             also_update=[close],
         )
         return self._timer(corrections_deadline)
 
-    def _escalate(self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, expire: Update, key: str) -> dict[str, Any]:
+    def _escalate(
+        self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, expire: Update, key: str
+    ) -> dict[str, Any]:
         deadline = iso(end_of_day(add_business_days(legal_date(utcnow()), step["escalation_days"])))
         review = self._new_review(application, step_id, expired.agency, deadline, escalated=1)
-        reason = f"{expired.agency} no resolvió dentro del plazo legal (vencido {expired.deadline}); pasa a supervisión."
+        reason = (
+            f"{expired.agency} no resolvió dentro del plazo legal (vencido {expired.deadline}); pasa a supervisión."
+        )
         self._transitions.record(
             application,
             SYSTEM,
@@ -354,7 +505,13 @@ class Reviews:
                 "review.escalated",
                 to_status=status.IN_REVIEW,
                 reason=reason,
-                details={"review_id": review.id, "expired_review_id": expired.id, "step": step_id, "agency": expired.agency, "deadline": deadline},
+                details={
+                    "review_id": review.id,
+                    "expired_review_id": expired.id,
+                    "step": step_id,
+                    "agency": expired.agency,
+                    "deadline": deadline,
+                },
             ),
             fields=with_review(application, step_id, review_id=review.id, deadline=deadline, state="open"),
             also_save=[review],
@@ -371,7 +528,10 @@ class Reviews:
                 outcome["timeout_seconds"] = self._timer(entry.get("deadline"))
             return outcome
         if review.status == OPEN and entry.get("review_id") == review.id:
-            return {"decision": "waiting" if not review.escalated else "escalated", "timeout_seconds": self._timer(review.deadline)}
+            return {
+                "decision": "waiting" if not review.escalated else "escalated",
+                "timeout_seconds": self._timer(review.deadline),
+            }
         if application.status == status.REJECTED:
             return {"decision": "reject"}
         return {"decision": "approve"}
@@ -396,7 +556,9 @@ def _decision(body: Any) -> tuple[str, str]:
         raise ValidationFailed.field("decision", f"must be one of {', '.join(DECISIONS)}", code="invalid_decision")
     reason = body.get("reason")
     if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 1000:
-        raise ValidationFailed.field("reason", "is required: 3 to 1,000 characters explaining the decision", code="reason_required")
+        raise ValidationFailed.field(
+            "reason", "is required: 3 to 1,000 characters explaining the decision", code="reason_required"
+        )
     return decision, reason.strip()
 
 
@@ -413,7 +575,11 @@ def _earlier_open(queue: list[Review]) -> dict[str, int]:
     for escalated in {review.escalated for review in queue}:
         same_queue = [review for review in queue if review.escalated == escalated]
         for review in same_queue:
-            out[review.id] = sum(1 for other in same_queue if other.deadline < review.deadline and other.application_id != review.application_id)
+            out[review.id] = sum(
+                1
+                for other in same_queue
+                if other.deadline < review.deadline and other.application_id != review.application_id
+            )
     return out
 
 

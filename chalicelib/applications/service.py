@@ -18,7 +18,15 @@ from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, TransientFailure, ValidationFailed
+from chalicelib.core.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    NotFound,
+    PayloadTooLarge,
+    TransientFailure,
+    ValidationFailed,
+)
 from chalicelib.core.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
@@ -30,7 +38,16 @@ from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
 from chalicelib.procedures.validator import schema_validator_class
 from chalicelib.store import keys
-from chalicelib.store.models import Application, AuditEvent, Credential, Delegation, Entity, ProcedureVersion, Profile, Review
+from chalicelib.store.models import (
+    Application,
+    AuditEvent,
+    Credential,
+    Delegation,
+    Entity,
+    ProcedureVersion,
+    Profile,
+    Review,
+)
 
 logger = Logger(child=True)
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -53,7 +70,12 @@ def citizen_facts(holder: str) -> dict[str, Any]:
     if not is_curp(holder):
         return {"kind": "business"}
     facts = parse_curp(holder)
-    return {"kind": "person", "age": facts.age_on(legal_date(utcnow())), "sex": facts.sex, "birth_state": facts.birth_state}
+    return {
+        "kind": "person",
+        "age": facts.age_on(legal_date(utcnow())),
+        "sex": facts.sex,
+        "birth_state": facts.birth_state,
+    }
 
 
 def facts_for(application: Application) -> dict[str, Mapping[str, Any]]:
@@ -64,7 +86,10 @@ def required_documents(definition: Mapping[str, Any], application: Application) 
     """Requirements that apply to this application's answers."""
     facts = facts_for(application)
     return [
-        requirement for requirement in definition["requirements"] if not requirement.get("optional") and ("required_when" not in requirement or rules.evaluate(requirement["required_when"], facts))
+        requirement
+        for requirement in definition["requirements"]
+        if not requirement.get("optional")
+        and ("required_when" not in requirement or rules.evaluate(requirement["required_when"], facts))
     ]
 
 
@@ -113,7 +138,9 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
             field = ".".join(["data", *(str(part) for part in error.absolute_path)])
             cause = error.cause.details[0]["message"] if isinstance(error.cause, ValidationFailed) else None
             problems.append({"field": field, "message": cause or error.message})
-    return sorted({problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"])
+    return sorted(
+        {problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"]
+    )
 
 
 def _bounded(data: Mapping[str, Any]) -> None:
@@ -121,7 +148,10 @@ def _bounded(data: Mapping[str, Any]) -> None:
     a form with unbounded text fields could reach over a few PATCHes)."""
     size = len(json.dumps(data, ensure_ascii=False).encode())
     if size > MAX_FORM_BYTES:
-        raise PayloadTooLarge(f"data: the form answers take {size} bytes; at most {MAX_FORM_BYTES}", details=[{"field": "data", "message": f"at most {MAX_FORM_BYTES} bytes of answers"}])
+        raise PayloadTooLarge(
+            f"data: the form answers take {size} bytes; at most {MAX_FORM_BYTES}",
+            details=[{"field": "data", "message": f"at most {MAX_FORM_BYTES} bytes of answers"}],
+        )
 
 
 def _raise_problems(problems: list[dict[str, str]]) -> None:
@@ -163,7 +193,9 @@ class Applications:
         application = self.load(application_id)
         if principal.holder and application.owner == principal.holder:
             return application
-        if application.status != status.DRAFT and principal.official_of & set(application.agencies or [application.agency]):
+        if application.status != status.DRAFT and principal.official_of & set(
+            application.agencies or [application.agency]
+        ):
             return application
         if self._assistance.acting(principal, application) is not None:
             return application
@@ -199,7 +231,9 @@ class Applications:
         return principal.describe()
 
     def definition(self, application: Application) -> dict[str, Any]:
-        definition: dict[str, Any] = self._catalogue.get(application.procedure_code, application.procedure_version).definition
+        definition: dict[str, Any] = self._catalogue.get(
+            application.procedure_code, application.procedure_version
+        ).definition
         return definition
 
     def view(self, application: Application, principal: Principal | None = None) -> dict[str, Any]:
@@ -219,13 +253,23 @@ class Applications:
         return {
             "id": application.id,
             "reference": application.id,
-            "procedure": {"code": application.procedure_code, "version": application.procedure_version, "name": definition["name"]},
+            "procedure": {
+                "code": application.procedure_code,
+                "version": application.procedure_version,
+                "name": definition["name"],
+            },
             "agency": application.agency,
             "status": application.status,
             "current_step": application.current_step,
             "current_agency": application.current_agency,
             "holders": [
-                {"step": step, "agency": entry["agency"], "deadline": entry["deadline"], "state": entry["state"], "agency_name": definition["agencies"].get(entry["agency"])}
+                {
+                    "step": step,
+                    "agency": entry["agency"],
+                    "deadline": entry["deadline"],
+                    "state": entry["state"],
+                    "agency_name": definition["agencies"].get(entry["agency"]),
+                }
                 for step, entry in sorted((application.reviews or {}).items(), key=lambda item: item[1]["deadline"])
                 if entry["state"] in ("open", "changes")
             ],
@@ -233,12 +277,19 @@ class Applications:
             "fee": {"amount": application.fee, "currency": "MXN"} if application.fee else None,
             "data": application.data,
             "documents": [
-                {"requirement": code, **{name: record[name] for name in ("filename", "content_type", "size", "sha256", "declared_at")}, "required": code in required}
+                {
+                    "requirement": code,
+                    **{name: record[name] for name in ("filename", "content_type", "size", "sha256", "declared_at")},
+                    "required": code in required,
+                }
                 for code, record in sorted((application.documents or {}).items())
             ],
             "missing_documents": sorted(required - set(application.documents or {})),
             "payment_reference": application.payment_reference,
-            "issued": [{**document, "verify_url": f"{self._api_url}/verify/{document['id']}"} for document in application.issued or []],
+            "issued": [
+                {**document, "verify_url": f"{self._api_url}/verify/{document['id']}"}
+                for document in application.issued or []
+            ],
             "created_at": application.created_at,
             "updated_at": application.updated_at,
             "submitted_at": application.submitted_at,
@@ -247,13 +298,32 @@ class Applications:
         }
 
     def audit(self, application: Application) -> list[dict[str, Any]]:
-        events = AuditEvent.query(keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True)
+        events = AuditEvent.query(
+            keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
+        )
         return [_event_view(event) for event in events]
 
     def verify_audit(self, application: Application) -> dict[str, Any]:
         events = [
-            {name: getattr(event, name) for name in ("application_id", "seq", "at", "actor", "action", "from_status", "to_status", "reason", "details", "prev_hash", "hash")}
-            for event in AuditEvent.query(keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True)
+            {
+                name: getattr(event, name)
+                for name in (
+                    "application_id",
+                    "seq",
+                    "at",
+                    "actor",
+                    "action",
+                    "from_status",
+                    "to_status",
+                    "reason",
+                    "details",
+                    "prev_hash",
+                    "hash",
+                )
+            }
+            for event in AuditEvent.query(
+                keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
+            )
         ]
         return verify_chain(events, application.audit_seq, application.audit_hash)
 
@@ -271,7 +341,15 @@ class Applications:
             elif isinstance(item, Application):
                 applications.append(_summary(item))
             elif isinstance(item, Credential):
-                documents.append({"id": item.id, "type": item.type, "application_id": item.application_id, "issued_at": item.issued_at, "verify_url": f"{self._api_url}/verify/{item.id}"})
+                documents.append(
+                    {
+                        "id": item.id,
+                        "type": item.type,
+                        "application_id": item.application_id,
+                        "issued_at": item.issued_at,
+                        "verify_url": f"{self._api_url}/verify/{item.id}",
+                    }
+                )
             elif isinstance(item, Subscription):
                 subscriptions.append(subscription_view(item))
             elif isinstance(item, Delegation):
@@ -339,9 +417,16 @@ class Applications:
             self._transitions.create(application, principal.describe(), created)
             return application
         actor = self._assistance.actor(principal, delegation)
-        application.assisted_by = {"assistant": principal.username, "name": actor["name"], "centre": delegation.centre, "delegation_id": delegation.id}
+        application.assisted_by = {
+            "assistant": principal.username,
+            "name": actor["name"],
+            "centre": delegation.centre,
+            "delegation_id": delegation.id,
+        }
         application.centre = delegation.centre
-        self._transitions.create(application, actor, created, also_update=[self._assistance.attach(delegation, application_id)])
+        self._transitions.create(
+            application, actor, created, also_update=[self._assistance.attach(delegation, application_id)]
+        )
         return application
 
     def update_data(self, principal: Principal, application_id: str, body: Any) -> Application:
@@ -350,40 +435,79 @@ class Applications:
         merged = {**(application.data or {}), **_object(data, "data")}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
         _bounded(merged)
-        self._transitions.record(application, self.actor(principal, application), Change("application.updated", details={"fields": sorted(_object(data, "data"))}), fields={"data": merged})
+        self._transitions.record(
+            application,
+            self.actor(principal, application),
+            Change("application.updated", details={"fields": sorted(_object(data, "data"))}),
+            fields={"data": merged},
+        )
         return application
 
     def declare_document(self, principal: Principal, application_id: str, body: Any) -> dict[str, Any]:
         application = self._editable(principal, application_id)
         body = _object(body)
-        requirements = {requirement["code"]: requirement for requirement in self.definition(application)["requirements"]}
+        requirements = {
+            requirement["code"]: requirement for requirement in self.definition(application)["requirements"]
+        }
         code = body.get("requirement")
         if not isinstance(code, str) or code not in requirements:
-            raise ValidationFailed.field("requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement")
+            raise ValidationFailed.field(
+                "requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement"
+            )
         requirement = requirements[code]
         filename = body.get("filename")
-        if not isinstance(filename, str) or not _FILENAME.fullmatch(filename) or filename.startswith(".") or ".." in filename:
-            raise ValidationFailed.field("filename", "must be a plain file name (letters, digits, spaces, - _ . ( ); at most 120 characters; no folders)", code="invalid_filename")
+        if (
+            not isinstance(filename, str)
+            or not _FILENAME.fullmatch(filename)
+            or filename.startswith(".")
+            or ".." in filename
+        ):
+            raise ValidationFailed.field(
+                "filename",
+                "must be a plain file name (letters, digits, spaces, - _ . ( ); at most 120 characters; no folders)",
+                code="invalid_filename",
+            )
         content_type = body.get("content_type")
         if content_type not in requirement["content_types"]:
-            raise ValidationFailed.field("content_type", f"must be one of {', '.join(requirement['content_types'])} for {code}", code="unsupported_type")
+            raise ValidationFailed.field(
+                "content_type",
+                f"must be one of {', '.join(requirement['content_types'])} for {code}",
+                code="unsupported_type",
+            )
         size = body.get("size")
         if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
             raise ValidationFailed.field("size", "must be the file size in bytes", code="invalid_size")
         if size > requirement["max_bytes"]:
-            raise ValidationFailed.field("size", f"is {size} bytes; {code} accepts at most {requirement['max_bytes']} bytes", code="document_too_large")
+            raise ValidationFailed.field(
+                "size",
+                f"is {size} bytes; {code} accepts at most {requirement['max_bytes']} bytes",
+                code="document_too_large",
+            )
         sha256 = body.get("sha256")
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
-            raise ValidationFailed.field("sha256", "must be the file's SHA-256 as 64 hexadecimal characters", code="invalid_sha256")
+            raise ValidationFailed.field(
+                "sha256", "must be the file's SHA-256 as 64 hexadecimal characters", code="invalid_sha256"
+            )
         key = f"applications/{application.id}/{code}/{secrets.token_hex(8)}"
         now = iso(utcnow())
-        record = {"requirement": code, "key": key, "filename": filename, "content_type": content_type, "size": size, "sha256": sha256.lower(), "declared_at": now}
+        record = {
+            "requirement": code,
+            "key": key,
+            "filename": filename,
+            "content_type": content_type,
+            "size": size,
+            "sha256": sha256.lower(),
+            "declared_at": now,
+        }
         upload = self._documents.upload_url(key, content_type, size, sha256.lower(), UPLOAD_URL_SECONDS)
         documents = {**(application.documents or {}), code: record}
         self._transitions.record(
             application,
             self.actor(principal, application),
-            Change("document.declared", details={"requirement": code, "filename": filename, "size": size, "sha256": sha256.lower()}),
+            Change(
+                "document.declared",
+                details={"requirement": code, "filename": filename, "size": size, "sha256": sha256.lower()},
+            ),
             fields={"documents": documents},
         )
         return {"requirement": code, "upload": upload, "expires_in": UPLOAD_URL_SECONDS}
@@ -395,9 +519,18 @@ class Applications:
         if record is None:
             raise NotFound(f"no document {requirement!r} on this application", code="unknown_document")
         if "key" not in record:
-            raise Gone(f"{requirement} was deleted on {record.get('purged_at')}, at the end of its retention period", code="document_purged")
+            raise Gone(
+                f"{requirement} was deleted on {record.get('purged_at')}, at the end of its retention period",
+                code="document_purged",
+            )
         url = self._documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
-        return {"requirement": requirement, "filename": record["filename"], "content_type": record["content_type"], "url": url, "expires_in": DOWNLOAD_URL_SECONDS}
+        return {
+            "requirement": requirement,
+            "filename": record["filename"],
+            "content_type": record["content_type"],
+            "url": url,
+            "expires_in": DOWNLOAD_URL_SECONDS,
+        }
 
     def submit(self, principal: Principal, application_id: str) -> Application:
         recorded = self.owned(principal, application_id)
@@ -422,12 +555,20 @@ class Applications:
             application,
             actor,
             Change("application.submitted", to_status=status.SUBMITTED, details={"fee": str(fee)}, notify="submitted"),
-            fields={"fee": str(fee), "submitted_at": submitted_at, "execution_name": f"{application.id}-1", "gsi2pk": keys.STARTING, "gsi2sk": f"{submitted_at}#{application.id}"},
+            fields={
+                "fee": str(fee),
+                "submitted_at": submitted_at,
+                "execution_name": f"{application.id}-1",
+                "gsi2pk": keys.STARTING,
+                "gsi2sk": f"{submitted_at}#{application.id}",
+            },
         )
         try:
             self.start_workflow(application)
         except TransientFailure:
-            logger.warning("execution not started; the repair job will start it", extra={"application_id": application.id})
+            logger.warning(
+                "execution not started; the repair job will start it", extra={"application_id": application.id}
+            )
         return application
 
     def start_workflow(self, application: Application, resume_at: str | None = None) -> str:
@@ -436,7 +577,9 @@ class Applications:
         assert application.execution_name
         payload = {"application_id": application.id, **({"resume_at": resume_at} if resume_at else {})}
         arn = self._engine.start(application.state_machine_arn, application.execution_name, payload)
-        application.update(actions=[Application.gsi2pk.remove(), Application.gsi2sk.remove()], add_version_condition=False)
+        application.update(
+            actions=[Application.gsi2pk.remove(), Application.gsi2sk.remove()], add_version_condition=False
+        )
         return arn
 
     def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
@@ -446,8 +589,16 @@ class Applications:
         waiting = [step for step, entry in (application.reviews or {}).items() if entry["state"] == "changes"]
         if not waiting:
             raise Conflict("no review is waiting for corrections", code="not_waiting")
-        reviews = {step: {**entry, "state": "resubmitted"} if step in waiting else entry for step, entry in (application.reviews or {}).items()}
-        change = Change("application.resubmitted", to_status=status.SUBMITTED, details={"fee": fee, "steps": waiting}, notify="submitted")
+        reviews = {
+            step: {**entry, "state": "resubmitted"} if step in waiting else entry
+            for step, entry in (application.reviews or {}).items()
+        }
+        change = Change(
+            "application.resubmitted",
+            to_status=status.SUBMITTED,
+            details={"fee": fee, "steps": waiting},
+            notify="submitted",
+        )
         self._transitions.record(application, actor, change, fields={"fee": fee, "reviews": reviews})
         for step in waiting:
             review = Review.get(keys.review(reviews[step]["review_id"]), keys.REVIEW_SK, consistent_read=True)
@@ -458,7 +609,10 @@ class Applications:
     def _editable(self, principal: Principal, application_id: str) -> Application:
         application = self.owned(principal, application_id)
         if application.status not in EDITABLE:
-            raise Conflict(f"the application is {application.status}; only drafts and applications awaiting corrections can change", code="not_editable")
+            raise Conflict(
+                f"the application is {application.status}; only drafts and applications awaiting corrections can change",
+                code="not_editable",
+            )
         return application
 
     def _check_documents(self, definition: Mapping[str, Any], application: Application) -> None:
@@ -472,10 +626,21 @@ class Applications:
             stored = self._documents.describe(record["key"])
             if stored is None:
                 problems.append({"field": f"documents.{code}", "message": "was declared but never uploaded"})
-            elif (stored.size, stored.content_type, stored.sha256_hex) != (record["size"], record["content_type"], record["sha256"]):
-                problems.append({"field": f"documents.{code}", "message": "the uploaded file does not match its declared size, type or SHA-256"})
+            elif (stored.size, stored.content_type, stored.sha256_hex) != (
+                record["size"],
+                record["content_type"],
+                record["sha256"],
+            ):
+                problems.append(
+                    {
+                        "field": f"documents.{code}",
+                        "message": "the uploaded file does not match its declared size, type or SHA-256",
+                    }
+                )
         if problems:
-            raise ValidationFailed(f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="documents_incomplete")
+            raise ValidationFailed(
+                f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="documents_incomplete"
+            )
 
 
 def _citizen(principal: Principal) -> str:
@@ -508,7 +673,12 @@ def _assisted(application: Application) -> dict[str, Any] | None:
     assisted = application.assisted_by
     if not assisted:
         return None
-    return {"assistant": assisted.get("assistant"), "name": assisted.get("name"), "centre": assisted.get("centre"), "delegation_id": assisted.get("delegation_id")}
+    return {
+        "assistant": assisted.get("assistant"),
+        "name": assisted.get("name"),
+        "centre": assisted.get("centre"),
+        "delegation_id": assisted.get("delegation_id"),
+    }
 
 
 def _event_view(event: AuditEvent) -> dict[str, Any]:

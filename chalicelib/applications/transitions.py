@@ -44,9 +44,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     DRAFT: frozenset({SUBMITTED, WITHDRAWN}),
     SUBMITTED: frozenset({IN_REVIEW, AWAITING_PAYMENT, REJECTED, ISSUED, DEEMED_APPROVED, WITHDRAWN, ERROR}),
     # parallel steps move one application through review several times at once
-    IN_REVIEW: frozenset({IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, REJECTED, DEEMED_APPROVED, ISSUED, WITHDRAWN, ERROR}),
-    CHANGES_REQUESTED: frozenset({SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, DEEMED_APPROVED, REJECTED, WITHDRAWN, ERROR}),
-    DEEMED_APPROVED: frozenset({DEEMED_APPROVED, IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
+    IN_REVIEW: frozenset(
+        {IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, REJECTED, DEEMED_APPROVED, ISSUED, WITHDRAWN, ERROR}
+    ),
+    CHANGES_REQUESTED: frozenset(
+        {SUBMITTED, IN_REVIEW, CHANGES_REQUESTED, DEEMED_APPROVED, REJECTED, WITHDRAWN, ERROR}
+    ),
+    DEEMED_APPROVED: frozenset(
+        {DEEMED_APPROVED, IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}
+    ),
     AWAITING_PAYMENT: frozenset({ISSUED, WITHDRAWN, ERROR, IN_REVIEW}),
     ERROR: frozenset({SUBMITTED, IN_REVIEW, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
     ISSUED: frozenset(),
@@ -57,7 +63,9 @@ STATUSES = tuple(ALLOWED)
 
 SYSTEM = {"kind": "system", "id": "workflow"}
 DEFAULT_RETENTION_DAYS = 365
-THROTTLED = frozenset({"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError"})
+THROTTLED = frozenset(
+    {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError"}
+)
 Notify = Callable[[Application, str, dict[str, Any]], None]
 
 
@@ -87,13 +95,19 @@ class Transitions:
         self._notify = notify
         self._project = project
 
-    def create(self, application: Application, actor: dict[str, Any], change: Change, also_update: Iterable[Update] = ()) -> None:
+    def create(
+        self, application: Application, actor: dict[str, Any], change: Change, also_update: Iterable[Update] = ()
+    ) -> None:
         """Save a new application together with its first audit event (and ``also_update``
         items changed in the same transaction, e.g. the delegation it was filed under)."""
         event, changed = self._next_event(application, actor, change)
         for name, value in changed.items():
             setattr(application, name, value)
-        _commit(puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())], updates=list(also_update), guards=2)
+        _commit(
+            puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())],
+            updates=list(also_update),
+            guards=2,
+        )
         if self._project:
             self._project(application, event)
 
@@ -119,7 +133,10 @@ class Transitions:
                 self._project.catch_up_quietly(application)
             return False
         if change.to_status and change.to_status not in ALLOWED[application.status]:
-            raise Conflict(f"an application that is {application.status} cannot become {change.to_status}", code="invalid_transition")
+            raise Conflict(
+                f"an application that is {application.status} cannot become {change.to_status}",
+                code="invalid_transition",
+            )
         event, changed = self._next_event(application, actor, change)
         if change.to_status in FINAL:
             changed.update(_filed_for_purge(application))
@@ -141,7 +158,9 @@ class Transitions:
         return True
 
     @staticmethod
-    def _next_event(application: Application, actor: dict[str, Any], change: Change) -> tuple[AuditEvent, dict[str, Any]]:
+    def _next_event(
+        application: Application, actor: dict[str, Any], change: Change
+    ) -> tuple[AuditEvent, dict[str, Any]]:
         now = iso(utcnow())
         seq = (application.audit_seq or 0) + 1
         fields = {
@@ -157,7 +176,9 @@ class Transitions:
         }
         prev_hash = application.audit_hash or GENESIS
         digest = event_hash(prev_hash, fields)
-        event = AuditEvent(keys.application(application.id), keys.audit_event(seq), prev_hash=prev_hash, hash=digest, **fields)
+        event = AuditEvent(
+            keys.application(application.id), keys.audit_event(seq), prev_hash=prev_hash, hash=digest, **fields
+        )
         changed: dict[str, Any] = {"audit_seq": seq, "audit_hash": digest, "updated_at": now}
         if change.to_status:
             changed["status"] = change.to_status

@@ -98,7 +98,13 @@ class Container:
             self.public_web_url,
             phones=PhoneRules.from_setting(self.settings.sms_allowed_countries),
             quiet_hours=QuietHours.parse(self.settings.sms_quiet_hours),
-            limiter=RateLimiter({"sms": (self.settings.sms_per_phone_per_hour, HOUR), "code": (CODES_PER_PHONE_PER_HOUR, HOUR), "command": (COMMANDS_PER_PHONE_PER_HOUR, HOUR)}),
+            limiter=RateLimiter(
+                {
+                    "sms": (self.settings.sms_per_phone_per_hour, HOUR),
+                    "code": (CODES_PER_PHONE_PER_HOUR, HOUR),
+                    "command": (COMMANDS_PER_PHONE_PER_HOUR, HOUR),
+                }
+            ),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
         )
@@ -126,7 +132,15 @@ class Container:
 
     @cached_property
     def applications(self) -> Applications:
-        return Applications(self.catalogue, self.profiles, self.transitions, aws.S3Documents(self.settings), self.engine, self.public_api_url, self.assistance)
+        return Applications(
+            self.catalogue,
+            self.profiles,
+            self.transitions,
+            aws.S3Documents(self.settings),
+            self.engine,
+            self.public_api_url,
+            self.assistance,
+        )
 
     @cached_property
     def intermediaries(self) -> Intermediaries:
@@ -143,7 +157,13 @@ class Container:
 
     @cached_property
     def payments(self) -> Payments:
-        return Payments(self.transitions, self.engine, lambda: self.webhook_secret, self.settings.legal_day_seconds, self.idempotency.run)
+        return Payments(
+            self.transitions,
+            self.engine,
+            lambda: self.webhook_secret,
+            self.settings.legal_day_seconds,
+            self.idempotency.run,
+        )
 
     @cached_property
     def credentials(self) -> Credentials:

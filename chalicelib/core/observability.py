@@ -26,10 +26,28 @@ _MASKS = (
     # Mexican numbers as people type them: +52, an old 1 after it, spaces or dashes; area
     # codes never start with 0 or 1 and one separator is used throughout, so Unix
     # timestamps, dates and references are left alone
-    (re.compile(r"(?<![\d+])(?:\+?52[\s-]?(?:1[\s-]?)?)?(?P<area>[2-9]\d)(?P<sep>[\s-]?)\d{2}(?P=sep)?\d{2}(?P=sep)?\d{2}(?P=sep)?(?P<last>\d{2})(?!\d)"), r"+52\g<area>******\g<last>"),
-    (re.compile(r"(?<![\d+])(?:\+?52[\s-]?)?(?P<area>[2-9]\d)\d(?P<sep>[\s-])\d{3}(?P=sep)\d{2}(?P<last>\d{2})(?!\d)"), r"+52\g<area>******\g<last>"),
-    (re.compile(r"(\"(?:name|holder_name|full_name|nombre|given_name|family_name)\"\s*:\s*\")([^\"\\])[^\"]*", re.IGNORECASE), r"\1\2***"),
-    (re.compile(r"(\"(?:task_?token|token|corrections_token|authorization)\"\s*:\s*\")[^\"]+", re.IGNORECASE), r"\1***"),
+    (
+        re.compile(
+            r"(?<![\d+])(?:\+?52[\s-]?(?:1[\s-]?)?)?(?P<area>[2-9]\d)(?P<sep>[\s-]?)\d{2}(?P=sep)?\d{2}(?P=sep)?\d{2}(?P=sep)?(?P<last>\d{2})(?!\d)"
+        ),
+        r"+52\g<area>******\g<last>",
+    ),
+    (
+        re.compile(
+            r"(?<![\d+])(?:\+?52[\s-]?)?(?P<area>[2-9]\d)\d(?P<sep>[\s-])\d{3}(?P=sep)\d{2}(?P<last>\d{2})(?!\d)"
+        ),
+        r"+52\g<area>******\g<last>",
+    ),
+    (
+        re.compile(
+            r"(\"(?:name|holder_name|full_name|nombre|given_name|family_name)\"\s*:\s*\")([^\"\\])[^\"]*", re.IGNORECASE
+        ),
+        r"\1\2***",
+    ),
+    (
+        re.compile(r"(\"(?:task_?token|token|corrections_token|authorization)\"\s*:\s*\")[^\"]+", re.IGNORECASE),
+        r"\1***",
+    ),
 )
 
 
@@ -52,10 +70,18 @@ metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 tracer = Tracer(service=SERVICE, patch_modules=("botocore",))
 
 # Metric name per status an application reaches; the procedure is the dimension.
-STATUS_METRICS = {"submitted": "ApplicationsSubmitted", "issued": "ApplicationsIssued", "deemed_approved": "DeemedApprovals", "rejected": "ApplicationsRejected", "error": "ApplicationsInError"}
+STATUS_METRICS = {
+    "submitted": "ApplicationsSubmitted",
+    "issued": "ApplicationsIssued",
+    "deemed_approved": "DeemedApprovals",
+    "rejected": "ApplicationsRejected",
+    "error": "ApplicationsInError",
+}
 _dimensions = {"stage": "unknown"}
 # Characters of the GSM 03.38 default alphabet (and its extension table, which costs two).
-_GSM = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+_GSM = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 _GSM_EXTENDED = set("^{}\\[~]|€")
 
 
@@ -66,7 +92,9 @@ def configure(stage: str) -> None:
 
 def emit(name: str, value: float = 1, unit: MetricUnit = MetricUnit.Count, **dimensions: str) -> None:
     """One metric, flushed now as an EMF line (each has its own dimensions)."""
-    with single_metric(name=name, unit=unit, value=value, namespace=NAMESPACE, default_dimensions={**_dimensions, **dimensions}):
+    with single_metric(
+        name=name, unit=unit, value=value, namespace=NAMESPACE, default_dimensions={**_dimensions, **dimensions}
+    ):
         pass
 
 

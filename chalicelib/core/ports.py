@@ -62,7 +62,9 @@ class StoredObject:
 
 
 class DocumentStore(Protocol):
-    def upload_url(self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int) -> dict[str, Any]: ...
+    def upload_url(
+        self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int
+    ) -> dict[str, Any]: ...
 
     def describe(self, key: str) -> StoredObject | None: ...
 

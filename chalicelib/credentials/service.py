@@ -49,7 +49,9 @@ class Credentials:
     def verify_url(self, document_id: str) -> str:
         return f"{self._api_url}/verify/{document_id}"
 
-    def issue(self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
+    def issue(
+        self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str
+    ) -> dict[str, Any]:
         if key in (application.applied_keys or []):
             return {"document_id": application.issued[-1]["id"] if application.issued else None}
         document = step["document"]
@@ -60,7 +62,10 @@ class Credentials:
         deemed = bool(application.deemed_approved)
         title = document["title"]
         if deemed:
-            title = {"es": f"Constancia de afirmativa ficta: {title['es']}", "en": f"Certificate of deemed approval: {title['en']}"}
+            title = {
+                "es": f"Constancia de afirmativa ficta: {title['es']}",
+                "en": f"Certificate of deemed approval: {title['en']}",
+            }
         payload = {
             "id": document_id,
             "type": document["type"],
@@ -76,7 +81,11 @@ class Credentials:
             "valid_until": (today + timedelta(days=document["valid_days"])).isoformat(),
             "issued_at": iso(now),
             "deemed_approved": deemed,
-            "data": {name: value for name, value in (application.data or {}).items() if isinstance(value, str | int | float | bool)},
+            "data": {
+                name: value
+                for name, value in (application.data or {}).items()
+                if isinstance(value, str | int | float | bool)
+            },
         }
         signature = self._signer.sign(canonical(payload))
         credential = Credential(
@@ -101,7 +110,13 @@ class Credentials:
                 "document.issued",
                 to_status=status.ISSUED,
                 reason="Emitido por afirmativa ficta: la autoridad no resolvió en el plazo legal." if deemed else None,
-                details={"document_id": document_id, "type": document["type"], "valid_until": payload["valid_until"], "key_id": self._signer.key_id, "step": step_id},
+                details={
+                    "document_id": document_id,
+                    "type": document["type"],
+                    "valid_until": payload["valid_until"],
+                    "key_id": self._signer.key_id,
+                    "step": step_id,
+                },
                 notify="issued",
                 notify_values={"url": self.verify_url(document_id)},
             ),
@@ -135,7 +150,11 @@ class Credentials:
         genuine, payload = self.check(credential)
         today = legal_date(utcnow()).isoformat()
         current = genuine and payload.get("valid_from", "") <= today <= payload.get("valid_until", "")
-        answer: dict[str, Any] = {"valid": bool(current), "document_id": document_id, "signature": "valid" if genuine else "invalid"}
+        answer: dict[str, Any] = {
+            "valid": bool(current),
+            "document_id": document_id,
+            "signature": "valid" if genuine else "invalid",
+        }
         if genuine:
             answer.update(
                 type=payload["type"],
@@ -171,7 +190,11 @@ class Credentials:
         for _ in range(3):
             application = Application.get(keys.application(application_id), keys.APPLICATION_SK, consistent_read=True)
             try:
-                self._transitions.record(application, {"kind": "anonymous", "id": "verify"}, Change("document.verified", details={"document_id": document_id, "valid": valid}))
+                self._transitions.record(
+                    application,
+                    {"kind": "anonymous", "id": "verify"},
+                    Change("document.verified", details={"document_id": document_id, "valid": valid}),
+                )
                 return
             except Conflict:
                 continue

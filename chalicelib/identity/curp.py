@@ -35,7 +35,9 @@ _CURP_RE = re.compile(
     re.ASCII,
 )
 _CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
-_RFC_RE = re.compile(r"^(?P<name>[A-ZÑ&]{3,4})(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])(?P<dd>0[1-9]|[12]\d|3[01])[A-Z\d]{2}[A\d]$", re.ASCII)
+_RFC_RE = re.compile(
+    r"^(?P<name>[A-ZÑ&]{3,4})(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])(?P<dd>0[1-9]|[12]\d|3[01])[A-Z\d]{2}[A\d]$", re.ASCII
+)
 _RFC_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 
 
@@ -70,7 +72,11 @@ def parse_curp(value: object, field: str = "curp") -> CurpFacts:
     curp = value.strip().upper()
     match = _CURP_RE.match(curp)
     if not match:
-        raise ValidationFailed.field(field, "is not a CURP (18 characters: 4 letters, 6 digits of the birth date, H/M, state, 3 consonants, 2 check characters)", code="invalid_curp")
+        raise ValidationFailed.field(
+            field,
+            "is not a CURP (18 characters: 4 letters, 6 digits of the birth date, H/M, state, 3 consonants, 2 check characters)",
+            code="invalid_curp",
+        )
     if match["state"] not in STATES:
         raise ValidationFailed.field(field, f"has an unknown state code {match['state']!r}", code="invalid_curp")
     century = 1900 if match["century"].isdigit() else 2000
@@ -117,7 +123,9 @@ def parse_rfc(value: object, field: str = "rfc") -> str:
     rfc = value.strip().upper()
     match = _RFC_RE.match(rfc)
     if not match or len(rfc) not in (12, 13):
-        raise ValidationFailed.field(field, "is not an RFC (3 or 4 letters, 6 digits of a date, 3 characters of homoclave)", code="invalid_rfc")
+        raise ValidationFailed.field(
+            field, "is not an RFC (3 or 4 letters, 6 digits of a date, 3 characters of homoclave)", code="invalid_rfc"
+        )
     try:
         date(2000 + int(match["yy"]), int(match["mm"]), int(match["dd"]))
     except ValueError:

@@ -76,7 +76,15 @@ class Principal:
         """The actor as recorded in the audit trail."""
         if self.holder:
             return {"kind": CITIZEN, "id": self.username}
-        kind = ADMIN if self.is_admin else SUPERVISOR if self.supervisor_of else OFFICIAL if self.official_of else ASSISTANT
+        kind = (
+            ADMIN
+            if self.is_admin
+            else SUPERVISOR
+            if self.supervisor_of
+            else OFFICIAL
+            if self.official_of
+            else ASSISTANT
+        )
         actor = {"kind": kind, "id": self.username}
         agencies = sorted(self.official_of)
         if agencies:

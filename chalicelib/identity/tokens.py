@@ -135,7 +135,14 @@ class TokenVerifier:
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"verify_signature": False, "verify_exp": False, "verify_iat": True, "verify_aud": True, "verify_iss": True, "require": REQUIRED_CLAIMS},
+                options={
+                    "verify_signature": False,
+                    "verify_exp": False,
+                    "verify_iat": True,
+                    "verify_aud": True,
+                    "verify_iss": True,
+                    "require": REQUIRED_CLAIMS,
+                },
             )
         except jwt.PyJWTError as error:
             raise NotAuthenticated(f"the token is not valid ({error.__class__.__name__})") from None
@@ -146,5 +153,9 @@ class TokenVerifier:
         if claims.get("token_use") != "id":
             raise NotAuthenticated("an ID token is required")
         name = claims.get("name")
-        principal = Principal(username=claims["cognito:username"], groups=frozenset(claims.get("cognito:groups", [])), name=name if isinstance(name, str) else None)
+        principal = Principal(
+            username=claims["cognito:username"],
+            groups=frozenset(claims.get("cognito:groups", [])),
+            name=name if isinstance(name, str) else None,
+        )
         return principal, float(claims["exp"])

@@ -23,4 +23,6 @@ class AgencyAlerts:
             try:
                 self._sms.send(phone, text)
             except DeliveryFailed:
-                logger.exception("deadline warning not sent", extra={"application_id": application.id, "agency": agency})
+                logger.exception(
+                    "deadline warning not sent", extra={"application_id": application.id, "agency": agency}
+                )

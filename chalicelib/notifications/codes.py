@@ -47,7 +47,11 @@ def redeem(item: Any, code: str, now: datetime, confirm: list[Any], sent_to: str
     try:
         if not hmac.compare_digest(code_hash(item.id, code), item.code_hash):
             item.update(actions=[model.attempts.add(1)], condition=same_code)
-            raise ValidationFailed.field("code", f"does not match the code sent to {sent_to} ({MAX_ATTEMPTS - item.attempts} attempts left)", code="wrong_code")
+            raise ValidationFailed.field(
+                "code",
+                f"does not match the code sent to {sent_to} ({MAX_ATTEMPTS - item.attempts} attempts left)",
+                code="wrong_code",
+            )
         item.update(actions=confirm, condition=same_code)
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":

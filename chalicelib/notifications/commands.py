@@ -63,7 +63,10 @@ NEXT_ACTIONS: dict[str, dict[str, str]] = {
     "submitted": {"es": "nada, espere la resolución", "en": "nothing, wait for the decision"},
     "in_review": {"es": "nada, espere la resolución", "en": "nothing, wait for the decision"},
     "changes_requested": {"es": "corrija su solicitud en Ventanilla", "en": "correct it in Ventanilla"},
-    "awaiting_payment": {"es": "pague con la línea de captura de Ventanilla", "en": "pay with the Ventanilla payment reference"},
+    "awaiting_payment": {
+        "es": "pague con la línea de captura de Ventanilla",
+        "en": "pay with the Ventanilla payment reference",
+    },
     "issued": {"es": "consulte su documento en Ventanilla", "en": "see your document in Ventanilla"},
     "rejected": {"es": "vea el motivo en Ventanilla", "en": "see the reason in Ventanilla"},
     "deemed_approved": {"es": "nada, espere la emisión", "en": "nothing, wait for the document"},

@@ -65,7 +65,10 @@ class DeliveryLog:
         """Take a queued message for sending; None if another run took it (or it is gone)."""
         try:
             message = SmsMessage.get(pointer.message_pk, pointer.message_sk, consistent_read=True)
-            message.update(actions=[SmsMessage.status.set(SENDING), SmsMessage.updated_at.set(iso(now))], condition=SmsMessage.status == QUEUED)
+            message.update(
+                actions=[SmsMessage.status.set(SENDING), SmsMessage.updated_at.set(iso(now))],
+                condition=SmsMessage.status == QUEUED,
+            )
         except SmsMessage.DoesNotExist:
             message = None
         except UpdateError as error:
@@ -76,11 +79,19 @@ class DeliveryLog:
         return message
 
     def for_application(self, application_id: str) -> list[SmsMessage]:
-        return list(SmsMessage.query(keys.application(application_id), SmsMessage.sk.startswith(keys.SMS_PREFIX), consistent_read=True))
+        return list(
+            SmsMessage.query(
+                keys.application(application_id), SmsMessage.sk.startswith(keys.SMS_PREFIX), consistent_read=True
+            )
+        )
 
     def to_phone(self, phone: str, limit: int = PAGE) -> list[SmsMessage]:
         """The latest messages to a phone, newest first."""
-        return [item for item in Entity.by_queue.query(keys.sms_to(phone), scan_index_forward=False, limit=limit) if isinstance(item, SmsMessage)]
+        return [
+            item
+            for item in Entity.by_queue.query(keys.sms_to(phone), scan_index_forward=False, limit=limit)
+            if isinstance(item, SmsMessage)
+        ]
 
 
 def view(message: SmsMessage, operator: bool = False) -> dict[str, Any]:

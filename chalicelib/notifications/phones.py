@@ -46,7 +46,9 @@ class PhoneRules:
         codes = {code.strip().upper() for code in value.split(",") if code.strip()}
         unknown = codes - set(COUNTRIES)
         if unknown:
-            raise ValueError(f"SMS_ALLOWED_COUNTRIES: no numbering plan for {', '.join(sorted(unknown))}; known: {', '.join(sorted(COUNTRIES))}")
+            raise ValueError(
+                f"SMS_ALLOWED_COUNTRIES: no numbering plan for {', '.join(sorted(unknown))}; known: {', '.join(sorted(COUNTRIES))}"
+            )
         return cls(frozenset(codes | {MEXICO}))
 
     def normalise(self, value: object, field: str = "phone") -> str:
@@ -79,7 +81,10 @@ def normalise(value: object, allowed: Iterable[str] = (MEXICO,), field: str = "p
         national = digits[len(calling_code) :]
         if len(national) in lengths and national[0] != "0":
             return f"+{calling_code}{national}"
-        raise _invalid(field, f"is not a valid {country} number: after +{calling_code} it needs {' or '.join(map(str, lengths))} digits")
+        raise _invalid(
+            field,
+            f"is not a valid {country} number: after +{calling_code} it needs {' or '.join(map(str, lengths))} digits",
+        )
     others = sorted(set(allowed_set) - {MEXICO})
     accepted = "Mexican numbers (+52)" + (f" and numbers of {', '.join(others)}" if others else "")
     raise _invalid(field, f"this service sends SMS only to {accepted}", code="phone_country_not_allowed")
@@ -98,7 +103,9 @@ def _mexican(digits: str, field: str, after_country_code: bool = False) -> str:
         elif len(digits) == 13 and digits.startswith("521"):
             digits = digits[3:]  # 52 1 and ten digits, without the +
     if len(digits) != 10:
-        raise _invalid(field, f"a Mexican number has 10 digits (area code and number); got {len(digits)}. Use {_EXAMPLE}")
+        raise _invalid(
+            field, f"a Mexican number has 10 digits (area code and number); got {len(digits)}. Use {_EXAMPLE}"
+        )
     if digits[0] == "0":
         raise _invalid(field, f"a Mexican number never starts with 0 after the prefixes; use {_EXAMPLE}")
     return digits

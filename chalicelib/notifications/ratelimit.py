@@ -29,7 +29,11 @@ class RateLimiter:
         counter = RateCounter(keys.phone(phone), keys.rate(bucket, str(start)))
         try:
             counter.update(
-                actions=[RateCounter.sent.add(1), RateCounter.expiration.set(start + 2 * window), RateCounter.kind.set(RateCounter)],
+                actions=[
+                    RateCounter.sent.add(1),
+                    RateCounter.expiration.set(start + 2 * window),
+                    RateCounter.kind.set(RateCounter),
+                ],
                 condition=RateCounter.sent.does_not_exist() | (RateCounter.sent < limit),
             )
         except UpdateError as error:

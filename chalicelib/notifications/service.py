@@ -27,7 +27,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+)
 from pynamodb.exceptions import PutError, PynamoDBException
 
 from chalicelib.applications.profiles import Profiles
@@ -132,7 +135,12 @@ class Notifications:
                 subscription,
                 template,
                 context,
-                key={"application": application.id, "event": event, "seq": int(application.audit_seq or 0), "phone": subscription.phone},
+                key={
+                    "application": application.id,
+                    "event": event,
+                    "seq": int(application.audit_seq or 0),
+                    "phone": subscription.phone,
+                },
                 procedure=application.procedure_code,
             )
 
@@ -197,7 +205,11 @@ class Notifications:
         )
         message.sk = keys.sms_message(message.created_at, message.id)
         message.gsi2sk = keys.sms_to_order(message.created_at, message.id)
-        blocked = None if delivery["event"] in templates.URGENT else self.consent.blocking(delivery["phone"], delivery["agency"], delivery["confirmed_at"])
+        blocked = (
+            None
+            if delivery["event"] in templates.URGENT
+            else self.consent.blocking(delivery["phone"], delivery["agency"], delivery["confirmed_at"])
+        )
         if blocked is not None:
             message.status, message.detail = OPTED_OUT_SKIPPED, f"{blocked.keyword} at {blocked.at}"
             self.log.add(message)
@@ -223,12 +235,21 @@ class Notifications:
         self.log.finish(message, SENT, now, sent_at=iso(now), provider_id=provider_id)
         if self._count_sent:
             self._count_sent(message)
-        logger.info("SMS sent", extra={"application_id": message.application_id, "event": message.event, "segments": message.segments})
+        logger.info(
+            "SMS sent",
+            extra={"application_id": message.application_id, "event": message.event, "segments": message.segments},
+        )
         return SENT
 
     # --- subscribers ---------------------------------------------------------------------
     def subscriptions_of(self, application_id: str) -> list[Subscription]:
-        return list(Subscription.query(keys.application(application_id), Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX), consistent_read=True))
+        return list(
+            Subscription.query(
+                keys.application(application_id),
+                Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX),
+                consistent_read=True,
+            )
+        )
 
     def recipients(self, application: Application) -> list[Subscription]:
         """Confirmed subscribers; the owner's phone on record is subscribed on first use."""
@@ -245,7 +266,9 @@ class Notifications:
         try:
             phone = self.phones.normalise(profile.phone)
         except ValidationFailed:
-            logger.info("the phone on record is not one this deployment texts", extra={"application_id": application.id})
+            logger.info(
+                "the phone on record is not one this deployment texts", extra={"application_id": application.id}
+            )
             return None
         if any(subscription.phone == phone for subscription in existing):
             return None
@@ -274,7 +297,9 @@ class Notifications:
 
     def _send_held(self, message: SmsMessage) -> str:
         now = utcnow()
-        subscription = next((item for item in self.subscriptions_of(message.application_id) if item.phone == message.phone), None)
+        subscription = next(
+            (item for item in self.subscriptions_of(message.application_id) if item.phone == message.phone), None
+        )
         if subscription is None or subscription.status != CONFIRMED:
             self.log.finish(message, OPTED_OUT_SKIPPED, now, detail="unsubscribed while the message waited")
             return OPTED_OUT_SKIPPED
@@ -318,9 +343,19 @@ class Notifications:
         logger.info("SMS opt-out", extra={"agency": agency})
         if answered is not None:
             template = templates.PLATFORM["opted_out_all" if agency == keys.ALL_AGENCIES else "opted_out"]
-            subscription = Subscription(id=answered.subscription_id, phone=phone, language=answered.language, confirmed_at=None)
+            subscription = Subscription(
+                id=answered.subscription_id, phone=phone, language=answered.language, confirmed_at=None
+            )
             inbound_id = str(message.get("inboundMessageId") or f"{phone}/{now}")
-            self.submit(answered.application_id, answered.agency, subscription, template, {"agency": answered.agency}, key={"inbound": inbound_id, "phone": phone}, procedure=answered.procedure)
+            self.submit(
+                answered.application_id,
+                answered.agency,
+                subscription,
+                template,
+                {"agency": answered.agency},
+                key={"inbound": inbound_id, "phone": phone},
+                procedure=answered.procedure,
+            )
         return {"action": "opted_out", "agency": agency}
 
     def _answer(self, phone: str, command: commands.Command, inbound_id: str) -> dict[str, Any]:
@@ -384,11 +419,20 @@ class Notifications:
     def _answered(self, phone: str, provider_id: Any) -> SmsMessage | None:
         """The message a reply answers: the one it names, else the latest sent to the phone
         about an agency's application (not an answer to a command about none)."""
-        sent = [message for message in self.log.to_phone(phone) if isinstance(message, SmsMessage) and message.status == SENT and message.agency]
-        return next((message for message in sent if provider_id and message.provider_id == provider_id), sent[0] if sent else None)
+        sent = [
+            message
+            for message in self.log.to_phone(phone)
+            if isinstance(message, SmsMessage) and message.status == SENT and message.agency
+        ]
+        return next(
+            (message for message in sent if provider_id and message.provider_id == provider_id),
+            sent[0] if sent else None,
+        )
 
 
-def new_subscription(application: Application, phone: str, language: str, status: str, origin: str, now: str) -> Subscription:
+def new_subscription(
+    application: Application, phone: str, language: str, status: str, origin: str, now: str
+) -> Subscription:
     suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
     subscription_id = f"{application.id}-{suffix}"
     return Subscription(

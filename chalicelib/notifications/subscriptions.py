@@ -57,37 +57,74 @@ class Subscriptions:
             raise ValidationFailed.field("application_id", "is required: the application whose messages the phone gets")
         application = self._applications.owned(principal, application_id)
         if application.status in status.FINAL:
-            raise Conflict(f"the application is {application.status}: it sends no more messages", code="application_closed")
+            raise Conflict(
+                f"the application is {application.status}: it sends no more messages", code="application_closed"
+            )
         phone = self._notifications.phones.normalise(body.get("phone"))
         profile = self._profiles.ensure(application.owner)
         language = body.get("language", profile.language or "es")
         if language not in templates.LANGUAGES:
-            raise ValidationFailed.field("language", f"must be one of {', '.join(templates.LANGUAGES)}", code="invalid_language")
+            raise ValidationFailed.field(
+                "language", f"must be one of {', '.join(templates.LANGUAGES)}", code="invalid_language"
+            )
         existing = {subscription.phone: subscription for subscription in self._notifications.recipients(application)}
-        existing.update({subscription.phone: subscription for subscription in self._notifications.subscriptions_of(application.id)})
-        others = [subscription for number, subscription in existing.items() if number != phone and subscription.status != CANCELLED]
+        existing.update(
+            {subscription.phone: subscription for subscription in self._notifications.subscriptions_of(application.id)}
+        )
+        others = [
+            subscription
+            for number, subscription in existing.items()
+            if number != phone and subscription.status != CANCELLED
+        ]
         if len(others) >= MAX_PHONES:
-            raise Conflict(f"an application sends messages to at most {MAX_PHONES} phones; cancel one first", code="too_many_phones")
+            raise Conflict(
+                f"an application sends messages to at most {MAX_PHONES} phones; cancel one first",
+                code="too_many_phones",
+            )
         now = utcnow()
         subscription = existing.get(phone)
         consent = self._notifications.consent
-        if subscription is not None and subscription.status == CONFIRMED and consent.blocking(phone, application.agency, subscription.confirmed_at) is None:
+        if (
+            subscription is not None
+            and subscription.status == CONFIRMED
+            and consent.blocking(phone, application.agency, subscription.confirmed_at) is None
+        ):
             if subscription.language != language:
-                subscription.update(actions=[Subscription.language.set(language), Subscription.updated_at.set(iso(now))])
+                subscription.update(
+                    actions=[Subscription.language.set(language), Subscription.updated_at.set(iso(now))]
+                )
             return view(subscription), False
         own = phone == self._owner_phone(profile.phone)
         if own and consent.blocking(phone, application.agency, None) is None:
-            subscription = subscription or new_subscription(application, phone, language, CONFIRMED, "profile", iso(now))
-            subscription.status, subscription.origin, subscription.language, subscription.updated_at = CONFIRMED, "profile", language, iso(now)
+            subscription = subscription or new_subscription(
+                application, phone, language, CONFIRMED, "profile", iso(now)
+            )
+            subscription.status, subscription.origin, subscription.language, subscription.updated_at = (
+                CONFIRMED,
+                "profile",
+                language,
+                iso(now),
+            )
             subscription.code_hash = subscription.code_expires_at = None
             subscription.save()
             return view(subscription), True
         if not self._notifications.limiter.allow(phone, "code", now):
-            raise TooManyRequests("too many codes were sent to this phone in the last hour; try again later", code="rate_limited")
+            raise TooManyRequests(
+                "too many codes were sent to this phone in the last hour; try again later", code="rate_limited"
+            )
         subscription = subscription or new_subscription(application, phone, language, PENDING, "code", iso(now))
         code = new_code()
-        subscription.status, subscription.origin, subscription.language, subscription.updated_at = PENDING, "code", language, iso(now)
-        subscription.code_hash, subscription.code_expires_at, subscription.attempts = code_hash(subscription.id, code), iso(now + CODE_TTL), 0
+        subscription.status, subscription.origin, subscription.language, subscription.updated_at = (
+            PENDING,
+            "code",
+            language,
+            iso(now),
+        )
+        subscription.code_hash, subscription.code_expires_at, subscription.attempts = (
+            code_hash(subscription.id, code),
+            iso(now + CODE_TTL),
+            0,
+        )
         subscription.save()
         sent = self._notifications.submit(
             application.id,
@@ -99,7 +136,9 @@ class Subscriptions:
             procedure=application.procedure_code,
         )
         if sent.get("status") == RATE_LIMITED:
-            raise TooManyRequests("too many messages were sent to this phone in the last hour; try again later", code="rate_limited")
+            raise TooManyRequests(
+                "too many messages were sent to this phone in the last hour; try again later", code="rate_limited"
+            )
         return view(subscription), True
 
     def confirm(self, principal: Principal, subscription_id: str, body: Any) -> dict[str, Any]:
@@ -126,7 +165,14 @@ class Subscriptions:
         subscription = self._owned(principal, subscription_id)
         if subscription.status != CANCELLED:
             now = iso(utcnow())
-            subscription.update(actions=[Subscription.status.set(CANCELLED), Subscription.updated_at.set(now), Subscription.code_hash.remove(), Subscription.code_expires_at.remove()])
+            subscription.update(
+                actions=[
+                    Subscription.status.set(CANCELLED),
+                    Subscription.updated_at.set(now),
+                    Subscription.code_hash.remove(),
+                    Subscription.code_expires_at.remove(),
+                ]
+            )
         return view(subscription)
 
     def _owned(self, principal: Principal, subscription_id: str) -> Subscription:
@@ -137,7 +183,9 @@ class Subscriptions:
             self._applications.owned(principal, application_id)
         except NotFound:
             raise NotFound("no such subscription", code="unknown_subscription") from None
-        found = next((item for item in self._notifications.subscriptions_of(application_id) if item.id == subscription_id), None)
+        found = next(
+            (item for item in self._notifications.subscriptions_of(application_id) if item.id == subscription_id), None
+        )
         if found is None:
             raise NotFound("no such subscription", code="unknown_subscription")
         return found

@@ -201,7 +201,9 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
         "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this code to the helper: {code}. Expires in 15 min. It is free.",
     ),
 }
-PLATFORM: dict[str, Template] = {event: Template(event, version, texts) for event, (version, texts) in PLATFORM_TEXTS.items()}
+PLATFORM: dict[str, Template] = {
+    event: Template(event, version, texts) for event, (version, texts) in PLATFORM_TEXTS.items()
+}
 
 
 def offered(event: str) -> frozenset[str]:
@@ -252,7 +254,9 @@ def longest_values(definition: Mapping[str, Any] | None, language: str) -> dict[
     values = dict(LONGEST)
     if definition:
         values["procedure"] = str(definition.get("name", {}).get(language, values["procedure"]))
-        values["agency"] = max((str(code) for code in definition.get("agencies", {})), key=len, default=values["agency"])
+        values["agency"] = max(
+            (str(code) for code in definition.get("agencies", {})), key=len, default=values["agency"]
+        )
     return values
 
 
@@ -269,7 +273,9 @@ def cost(template: Template, language: str, definition: Mapping[str, Any] | None
     }
 
 
-def template_problems(template: Template, definition: Mapping[str, Any] | None = None, path: str = "$") -> Iterator[dict[str, str]]:
+def template_problems(
+    template: Template, definition: Mapping[str, Any] | None = None, path: str = "$"
+) -> Iterator[dict[str, str]]:
     for language in LANGUAGES:
         text = template.texts.get(language)
         where = f"{path}.{language}"
@@ -295,7 +301,10 @@ def definition_problems(definition: Mapping[str, Any]) -> Iterator[dict[str, str
     overrides = definition.get("notifications") or {}
     for event in sorted(overrides):
         if event not in EVENTS:
-            yield {"path": f"$.notifications.{event}", "message": f"unknown event {event!r}; a procedure can override {', '.join(sorted(EVENTS))}"}
+            yield {
+                "path": f"$.notifications.{event}",
+                "message": f"unknown event {event!r}; a procedure can override {', '.join(sorted(EVENTS))}",
+            }
             continue
         template = template_for(event, definition)
         assert template is not None
@@ -303,7 +312,10 @@ def definition_problems(definition: Mapping[str, Any]) -> Iterator[dict[str, str
     for event in sorted(set(EVENTS) - set(overrides)):
         for problem in template_problems(PLATFORM[event], definition, f"$.notifications.{event}"):
             language = problem["path"].rsplit(".", 1)[-1]
-            yield {"path": f"$.name.{language}", "message": f"with this name the platform's {event!r} message {problem['message']}; shorten the name or override notifications.{event}"}
+            yield {
+                "path": f"$.name.{language}",
+                "message": f"with this name the platform's {event!r} message {problem['message']}; shorten the name or override notifications.{event}",
+            }
 
 
 def report(definition: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -321,10 +333,14 @@ def main(argv: list[str]) -> int:
     targets: list[tuple[str, Mapping[str, Any] | None]] = [("platform", None)]
     targets += [(path, json.loads(Path(path).read_text("utf-8"))) for path in argv]
     for name, definition in targets:
-        print(f"{name}: template, language, as written -> as sent (segments of {segments.GSM7_PART} GSM-7 / {segments.UCS2_PART} UCS-2 characters)")
+        print(
+            f"{name}: template, language, as written -> as sent (segments of {segments.GSM7_PART} GSM-7 / {segments.UCS2_PART} UCS-2 characters)"
+        )
         for row in report(definition):
             written, sent = row["written"], row["sent"]
-            print(f"  {row['template']:<40} {row['language']}  {written['encoding']} x{written['segments']} -> {sent['encoding']} x{sent['segments']} ({sent['characters']} chars)")
+            print(
+                f"  {row['template']:<40} {row['language']}  {written['encoding']} x{written['segments']} -> {sent['encoding']} x{sent['segments']} ({sent['characters']} chars)"
+            )
     return 0
 
 

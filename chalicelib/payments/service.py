@@ -41,7 +41,14 @@ NO_OTHER_CHARGE = {
 
 
 class Payments:
-    def __init__(self, transitions: Transitions, engine: WorkflowEngine, webhook_secret: Callable[[], str], legal_day_seconds: Decimal, once: Once) -> None:
+    def __init__(
+        self,
+        transitions: Transitions,
+        engine: WorkflowEngine,
+        webhook_secret: Callable[[], str],
+        legal_day_seconds: Decimal,
+        once: Once,
+    ) -> None:
         self._transitions = transitions
         self._once = once
         self._engine = engine
@@ -74,11 +81,22 @@ class Payments:
             Change(
                 "payment.requested",
                 to_status=status.AWAITING_PAYMENT,
-                details={"reference": reference, "amount": amount, "currency": "MXN", "expires_at": expires, "step": step_id},
+                details={
+                    "reference": reference,
+                    "amount": amount,
+                    "currency": "MXN",
+                    "expires_at": expires,
+                    "step": step_id,
+                },
                 notify="awaiting_payment",
                 notify_values={"amount": amount, "reference": reference, "expires": local_date(expires)},
             ),
-            fields={"payment_reference": reference, "current_step": step_id, "current_agency": None, "deadline": expires},
+            fields={
+                "payment_reference": reference,
+                "current_step": step_id,
+                "current_agency": None,
+                "deadline": expires,
+            },
             also_save=[payment],
             key=key,
         )
@@ -93,7 +111,9 @@ class Payments:
     # --- the citizen's side --------------------------------------------------------
     def slip(self, application: Application) -> dict[str, Any]:
         if not application.payment_reference:
-            raise Conflict(f"the application is {application.status}; there is nothing to pay yet", code="nothing_to_pay")
+            raise Conflict(
+                f"the application is {application.status}; there is nothing to pay yet", code="nothing_to_pay"
+            )
         payment = self.get(application.payment_reference)
         return {
             "reference": payment.reference,
@@ -119,14 +139,20 @@ class Payments:
     def _confirm(self, body: dict[str, Any]) -> dict[str, Any]:
         payment = self.get(body["reference"])
         if Decimal(payment.amount) != body["amount"]:
-            raise ValidationFailed.field("amount", f"does not match the amount due for this reference ({payment.amount})", code="amount_mismatch")
+            raise ValidationFailed.field(
+                "amount", f"does not match the amount due for this reference ({payment.amount})", code="amount_mismatch"
+            )
         if payment.status == PAID:
             return {"status": "already_recorded", "reference": payment.reference, "event_id": payment.bank_event_id}
         if parse_iso(payment.expires_at) < utcnow():
             raise Conflict("this payment reference has expired; the bank must refuse it", code="reference_expired")
         try:
             payment.update(
-                actions=[Payment.status.set(PAID), Payment.paid_at.set(iso(utcnow())), Payment.bank_event_id.set(body["event_id"])],
+                actions=[
+                    Payment.status.set(PAID),
+                    Payment.paid_at.set(iso(utcnow())),
+                    Payment.bank_event_id.set(body["event_id"]),
+                ],
                 condition=Payment.status == PENDING,
             )
         except UpdateError as error:
@@ -147,7 +173,9 @@ class Payments:
 
     def _record_received(self, payment: Payment, event_id: str) -> None:
         for _ in range(3):
-            application = Application.get(keys.application(payment.application_id), keys.APPLICATION_SK, consistent_read=True)
+            application = Application.get(
+                keys.application(payment.application_id), keys.APPLICATION_SK, consistent_read=True
+            )
             try:
                 self._transitions.record(
                     application,
@@ -163,7 +191,10 @@ class Payments:
                 return
             except Conflict:
                 continue
-        raise Conflict("the application kept changing; the payment is recorded and its audit event will be retried", code="concurrent_change")
+        raise Conflict(
+            "the application kept changing; the payment is recorded and its audit event will be retried",
+            code="concurrent_change",
+        )
 
     def _resume(self, payment: Payment) -> None:
         if not payment.task_token:
@@ -182,10 +213,18 @@ def _webhook_body(raw_body: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValidationFailed.field("body", "must be a JSON object")
     event_id = body.get("event_id")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 100 or not (event_id.isascii() and event_id.isprintable()):
-        raise ValidationFailed.field("event_id", "is required: the bank's unique id of this notification (1 to 100 printable ASCII characters)")
+    if (
+        not isinstance(event_id, str)
+        or not 1 <= len(event_id) <= 100
+        or not (event_id.isascii() and event_id.isprintable())
+    ):
+        raise ValidationFailed.field(
+            "event_id", "is required: the bank's unique id of this notification (1 to 100 printable ASCII characters)"
+        )
     if not is_valid_reference(body.get("reference")):
-        raise ValidationFailed.field("reference", "must be a 20-digit línea de captura with valid check digits", code="invalid_reference")
+        raise ValidationFailed.field(
+            "reference", "must be a 20-digit línea de captura with valid check digits", code="invalid_reference"
+        )
     if body.get("currency", "MXN") != "MXN":
         raise ValidationFailed.field("currency", "must be MXN", code="unsupported_currency")
     # ASCII digits only: Decimal() would also read "１０１６.００", " 1016.00 " or "1_016.00"

@@ -33,7 +33,9 @@ def verify(secret: str, body: bytes, header: str | None, now: float | None = Non
         raise NotAuthenticated(f"the {HEADER} header is malformed", code="signature_invalid") from None
     current = time.time() if now is None else now
     if abs(current - stamp) > TOLERANCE_SECONDS:
-        raise NotAuthenticated("the signature is too old or from the future; replays are refused", code="signature_expired")
+        raise NotAuthenticated(
+            "the signature is too old or from the future; replays are refused", code="signature_expired"
+        )
     expected = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
     if not given.isascii() or not hmac.compare_digest(expected, given):
         raise NotAuthenticated("the signature does not match the body", code="signature_invalid")

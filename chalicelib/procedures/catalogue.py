@@ -50,7 +50,10 @@ class Catalogue:
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
         if not isinstance(code, str) or not CODE.fullmatch(code):
             # no such code can be published; and an unbounded one would overflow the table's sort key
-            raise NotFound(f"there is no procedure {code[:60]!r}" if isinstance(code, str) else "there is no such procedure", code="unknown_procedure")
+            raise NotFound(
+                f"there is no procedure {code[:60]!r}" if isinstance(code, str) else "there is no such procedure",
+                code="unknown_procedure",
+            )
         if version is not None:
             return _version(code, version)
         try:
@@ -102,7 +105,9 @@ class Catalogue:
                 else:
                     write.save(latest, condition=ProcedureVersion.version == current.version)
         except TransactWriteError as error:
-            raise Conflict(f"{definition['code']} was published by someone else meanwhile; retry", code="concurrent_publish") from error
+            raise Conflict(
+                f"{definition['code']} was published by someone else meanwhile; retry", code="concurrent_publish"
+            ) from error
         return stored, True
 
 

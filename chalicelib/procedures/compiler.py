@@ -34,7 +34,16 @@ TRANSIENT_ERRORS = [
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 ]
-RETRY = [{"ErrorEquals": TRANSIENT_ERRORS, "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30, "JitterStrategy": "FULL"}]
+RETRY = [
+    {
+        "ErrorEquals": TRANSIENT_ERRORS,
+        "IntervalSeconds": 1,
+        "MaxAttempts": 5,
+        "BackoffRate": 2.0,
+        "MaxDelaySeconds": 30,
+        "JitterStrategy": "FULL",
+    }
+]
 REJECTED_ERROR = "Ventanilla.Rejected"
 WITHDRAWN_ERROR = "Ventanilla.Withdrawn"
 WAIT_RESOURCE = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -108,8 +117,15 @@ class _Flow:
         """Top-level states catch everything into ``<step>.failed``, which records the
         step (so an operator can retry from it) and goes to the shared fail handler."""
         if self.top_level:
-            state.setdefault("Catch", []).append({"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{step_id}.failed"})
-            self.states[f"{step_id}.failed"] = {"Type": "Pass", "Result": step_id, "ResultPath": "$.failed_step", "Next": "Failed"}
+            state.setdefault("Catch", []).append(
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": f"{step_id}.failed"}
+            )
+            self.states[f"{step_id}.failed"] = {
+                "Type": "Pass",
+                "Result": step_id,
+                "ResultPath": "$.failed_step",
+                "Next": "Failed",
+            }
         return state
 
     @staticmethod
@@ -147,13 +163,19 @@ class _Flow:
             ],
             "Default": self.rejected,
         }
-        self.states[f"{step_id}.corrections"] = self._wait("corrections", step_id, f"{step_id}.lapsed", {"Next": step_id})
-        self.states[f"{step_id}.lapsed"] = self._task("close", step_id, {"Next": self.withdrawn}, reason="corrections_lapsed")
+        self.states[f"{step_id}.corrections"] = self._wait(
+            "corrections", step_id, f"{step_id}.lapsed", {"Next": step_id}
+        )
+        self.states[f"{step_id}.lapsed"] = self._task(
+            "close", step_id, {"Next": self.withdrawn}, reason="corrections_lapsed"
+        )
 
     def _emit_payment(self, step_id: str, step: Mapping[str, Any]) -> None:
         self.states[step_id] = self._task("open", step_id, {"Next": f"{step_id}.wait"}, kind="payment")
         self.states[f"{step_id}.wait"] = self._wait("payment", step_id, f"{step_id}.expired", self._then(step))
-        self.states[f"{step_id}.expired"] = self._task("close", step_id, {"Next": self.withdrawn}, reason="payment_expired")
+        self.states[f"{step_id}.expired"] = self._task(
+            "close", step_id, {"Next": self.withdrawn}, reason="payment_expired"
+        )
 
     def _emit_issue(self, step_id: str, step: Mapping[str, Any]) -> None:
         self.states[step_id] = self._task("issue", step_id, self._then(step))
@@ -162,7 +184,10 @@ class _Flow:
         self.states[step_id] = self._task("check", step_id, {"Next": f"{step_id}.route"}, kind="choice")
         self.states[f"{step_id}.route"] = {
             "Type": "Choice",
-            "Choices": [{"Variable": "$.step.route", "StringEquals": choice["next"], "Next": choice["next"]} for choice in _unique_targets(step["choices"])],
+            "Choices": [
+                {"Variable": "$.step.route", "StringEquals": choice["next"], "Next": choice["next"]}
+                for choice in _unique_targets(step["choices"])
+            ],
             "Default": step["default"],
         }
 
@@ -208,20 +233,37 @@ def compile_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     }
     states["Resume"] = {
         "Type": "Choice",
-        "Choices": [{"Variable": "$.resume_at", "StringEquals": step_id, "Next": step_id} for step_id in definition["steps"]],
+        "Choices": [
+            {"Variable": "$.resume_at", "StringEquals": step_id, "Next": step_id} for step_id in definition["steps"]
+        ],
         "Default": definition["start"],
     }
-    states["Rejected"] = {"Type": "Succeed", "Comment": "The application ended rejected; the handler that decided it recorded why."}
-    states["Withdrawn"] = {"Type": "Succeed", "Comment": "The application ended without a decision (lapsed corrections or payment)."}
+    states["Rejected"] = {
+        "Type": "Succeed",
+        "Comment": "The application ended rejected; the handler that decided it recorded why.",
+    }
+    states["Withdrawn"] = {
+        "Type": "Succeed",
+        "Comment": "The application ended without a decision (lapsed corrections or payment).",
+    }
     states["Failed"] = {
         "Type": "Task",
         "Resource": placeholder("fail"),
-        "Parameters": {"application_id.$": "$.application_id", "error.$": "$.error", "step.$": "$.failed_step", "execution.$": "$$.Execution.Name"},
+        "Parameters": {
+            "application_id.$": "$.application_id",
+            "error.$": "$.error",
+            "step.$": "$.failed_step",
+            "execution.$": "$$.Execution.Name",
+        },
         "ResultPath": None,
         "Retry": RETRY,
         "Next": "FailedEnd",
     }
-    states["FailedEnd"] = {"Type": "Fail", "Error": "Ventanilla.StepFailed", "Cause": "A step failed after its retries; the application is in error."}
+    states["FailedEnd"] = {
+        "Type": "Fail",
+        "Error": "Ventanilla.StepFailed",
+        "Cause": "A step failed after its retries; the application is in error.",
+    }
     return {
         "Comment": f"{definition['code']} v{definition['version']}: generated from workflows/{definition['code']}.json. Do not edit.",
         "StartAt": "Start",

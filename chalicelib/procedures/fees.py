@@ -37,7 +37,9 @@ def formula_names(formula: str) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(f"{type(node).__name__} is not allowed; use numbers, field names, + - * / and min/max/ceil/floor")
+            raise FormulaError(
+                f"{type(node).__name__} is not allowed; use numbers, field names, + - * / and min/max/ceil/floor"
+            )
         if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or not isinstance(node.value, int | float)):
             raise FormulaError("only numeric constants are allowed")
         if isinstance(node, ast.Constant) and isinstance(node.value, float) and not math.isfinite(node.value):

@@ -142,12 +142,21 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
     try:
         _schema_validator().check_schema(form)
     except _schema_error() as error:
-        yield {"path": _json_path(["form", *error.absolute_path]), "message": f"not a valid JSON Schema: {error.message}"}
+        yield {
+            "path": _json_path(["form", *error.absolute_path]),
+            "message": f"not a valid JSON Schema: {error.message}",
+        }
     for path in _references(form, ["form"]):
-        yield {"path": _json_path(path), "message": "a form is self-contained: references ($ref) are not allowed, write the field's rules in place"}
+        yield {
+            "path": _json_path(path),
+            "message": "a form is self-contained: references ($ref) are not allowed, write the field's rules in place",
+        }
     for index, name in enumerate(form.get("required", [])):
         if name not in fields:
-            yield {"path": f"$.form.required[{index}]", "message": f"requires {name!r}, which is not a field of the form"}
+            yield {
+                "path": f"$.form.required[{index}]",
+                "message": f"requires {name!r}, which is not a field of the form",
+            }
     for name, field in fields.items():
         english = field.get("x-i18n", {}).get("en")
         if not isinstance(english, dict) or "title" not in english:
@@ -159,7 +168,10 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
     seen_codes: set[str] = set()
     for index, requirement in enumerate(definition["requirements"]):
         if requirement["code"] in seen_codes:
-            yield {"path": f"$.requirements[{index}].code", "message": f"duplicate requirement code {requirement['code']!r}"}
+            yield {
+                "path": f"$.requirements[{index}].code",
+                "message": f"duplicate requirement code {requirement['code']!r}",
+            }
         seen_codes.add(requirement["code"])
         if "required_when" in requirement:
             yield from _fact_problems(requirement["required_when"], fields, f"$.requirements[{index}].required_when")
@@ -169,14 +181,23 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
     seen_ids: dict[str, str] = {}
     for step_id, path, step in _all_steps(definition["steps"], "$.steps"):
         if step_id in seen_ids:
-            yield {"path": path, "message": f"step id {step_id!r} is already used at {seen_ids[step_id]}; step ids must be unique"}
+            yield {
+                "path": path,
+                "message": f"step id {step_id!r} is already used at {seen_ids[step_id]}; step ids must be unique",
+            }
         seen_ids[step_id] = path
         if step["type"] == "review" and step["agency"] not in agencies:
             yield {"path": f"{path}.agency", "message": f"agency {step['agency']!r} is not listed in $.agencies"}
         if step["type"] == "review" and step["on_deadline"] == "escalate" and "escalation_days" not in step:
-            yield {"path": f"{path}.escalation_days", "message": "a review that escalates at its deadline needs escalation_days: the supervisors' legal deadline"}
+            yield {
+                "path": f"{path}.escalation_days",
+                "message": "a review that escalates at its deadline needs escalation_days: the supervisors' legal deadline",
+            }
         if step["type"] == "review" and step.get("warn_days", 0) >= step["deadline_days"]:
-            yield {"path": f"{path}.warn_days", "message": "the warning must come before the deadline (warn_days < deadline_days)"}
+            yield {
+                "path": f"{path}.warn_days",
+                "message": "the warning must come before the deadline (warn_days < deadline_days)",
+            }
         if step["type"] == "check":
             for index, rule in enumerate(step["rules"]):
                 yield from _fact_problems(rule["when"], fields, f"{path}.rules[{index}].when")
@@ -208,7 +229,10 @@ def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path
         if scope == "form" and name not in fields:
             yield {"path": path, "message": f"reads {fact!r}, but the form has no field {name!r}"}
         if scope == "citizen" and name not in rules.CITIZEN_FACTS:
-            yield {"path": path, "message": f"reads {fact!r}; citizen facts are {', '.join(sorted(rules.CITIZEN_FACTS))}"}
+            yield {
+                "path": path,
+                "message": f"reads {fact!r}; citizen facts are {', '.join(sorted(rules.CITIZEN_FACTS))}",
+            }
 
 
 def _fee_problems(fee: Mapping[str, Any], fields: Mapping[str, Any]) -> Iterator[Problem]:
@@ -243,7 +267,10 @@ def _flow_problems(start: str, steps: Mapping[str, Any], path: str) -> Iterator[
     for step_id, step in steps.items():
         for target in _targets(step):
             if target not in steps:
-                yield {"path": f"{steps_path}.{step_id}", "message": f"goes to {target!r}, which is not a step in the same flow"}
+                yield {
+                    "path": f"{steps_path}.{step_id}",
+                    "message": f"goes to {target!r}, which is not a step in the same flow",
+                }
         for index, branch in enumerate(step.get("branches", ())):
             yield from _flow_problems(branch["start"], branch["steps"], f"{steps_path}.{step_id}.branches[{index}]")
 
@@ -257,7 +284,10 @@ def _flow_problems(start: str, steps: Mapping[str, Any], path: str) -> Iterator[
         pending.extend(_targets(steps[current]))
     for step_id in steps:
         if step_id not in reachable:
-            yield {"path": f"{steps_path}.{step_id}", "message": f"step {step_id!r} can never be reached from {start!r}"}
+            yield {
+                "path": f"{steps_path}.{step_id}",
+                "message": f"step {step_id!r} can never be reached from {start!r}",
+            }
 
     ends = {step_id for step_id, step in steps.items() if step.get("end")}
     finishing: set[str] = set(ends)
@@ -269,4 +299,7 @@ def _flow_problems(start: str, steps: Mapping[str, Any], path: str) -> Iterator[
                 finishing.add(step_id)
                 changed = True
     for step_id in sorted(reachable - finishing):
-        yield {"path": f"{steps_path}.{step_id}", "message": f"step {step_id!r} never reaches an end (a loop with no way out)"}
+        yield {
+            "path": f"{steps_path}.{step_id}",
+            "message": f"step {step_id!r} never reaches an end (a loop with no way out)",
+        }

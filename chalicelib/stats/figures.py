@@ -63,8 +63,14 @@ def resolution(events: Sequence[Mapping[str, Any]]) -> Resolution | None:
     if final is None:
         return None
     submitted = next((event["at"] for event in events if event["action"] == "application.submitted"), None)
-    deadlines = {event["details"].get("review_id"): event["details"].get("deadline") for event in events if event["action"] in ("review.opened", "review.resumed", "review.escalated")}
-    late = any(event["action"] in EXPIRIES for event in events) or any(decided_late(event, deadlines) for event in events if event["action"] in DECISIONS)
+    deadlines = {
+        event["details"].get("review_id"): event["details"].get("deadline")
+        for event in events
+        if event["action"] in ("review.opened", "review.resumed", "review.escalated")
+    }
+    late = any(event["action"] in EXPIRIES for event in events) or any(
+        decided_late(event, deadlines) for event in events if event["action"] in DECISIONS
+    )
     return Resolution(
         outcome=final["to_status"],
         at=final["at"],
@@ -160,11 +166,15 @@ def complementary(parent: int | None, children: Sequence[int | None], raw: Seque
     withheld = [index for index, value in enumerate(children) if value is None]
     if parent is None or len(withheld) != 1:
         return set()
-    candidates = sorted((raw[index], index) for index, value in enumerate(children) if value is not None and raw[index] > 0)
+    candidates = sorted(
+        (raw[index], index) for index, value in enumerate(children) if value is not None and raw[index] > 0
+    )
     return {candidates[0][1]} if candidates else set()
 
 
-def protect_sums(raw: Mapping[Hashable, int], withheld: Iterable[Hashable], sums: Sequence[tuple[Hashable, Sequence[Hashable]]]) -> set[Hashable]:
+def protect_sums(
+    raw: Mapping[Hashable, int], withheld: Iterable[Hashable], sums: Sequence[tuple[Hashable, Sequence[Hashable]]]
+) -> set[Hashable]:
     """Every cell to withhold, starting from ``withheld``, so that none comes back by
     subtraction from the sums of a table.
 
@@ -194,7 +204,11 @@ def protect_sums(raw: Mapping[Hashable, int], withheld: Iterable[Hashable], sums
 
 
 def day_histogram(row: Mapping[str, Any], prefix: str = "days_") -> dict[int, int]:
-    return {int(name[len(prefix) :]): int(value) for name, value in row.items() if name.startswith(prefix) and name[len(prefix) :].isdigit() and value}
+    return {
+        int(name[len(prefix) :]): int(value)
+        for name, value in row.items()
+        if name.startswith(prefix) and name[len(prefix) :].isdigit() and value
+    }
 
 
 def months_between(first: str, last: str) -> list[str]:

@@ -74,7 +74,15 @@ PROCEDURE_COUNTS = (
     "sms_segments",
     "assisted",
 )
-PROCEDURE_DERIVED = ("resolution_days_median", "resolution_days_p90", "within_deadline_share", "corrections_share", "out_of_order_share", "rating_average", "assisted_share")
+PROCEDURE_DERIVED = (
+    "resolution_days_median",
+    "resolution_days_p90",
+    "within_deadline_share",
+    "corrections_share",
+    "out_of_order_share",
+    "rating_average",
+    "assisted_share",
+)
 CENTRE_COLUMNS = ("procedure", "month", "centre", "submitted", "share")
 AGENCY_COUNTS = ("decisions", "out_of_order", "reviews_on_time", "reviews_late", "ratings", "low_ratings")
 AGENCY_DERIVED = ("within_deadline_share", "out_of_order_share", "rating_average")
@@ -90,7 +98,11 @@ class OpenData:
         first, last = window(params)
         procedure = params.get("procedure")
         if procedure is not None and not _CODE.fullmatch(procedure):
-            raise ValidationFailed.field("procedure", "must be a procedure code (lowercase letters, digits and hyphens)", code="invalid_procedure")
+            raise ValidationFailed.field(
+                "procedure",
+                "must be a procedure code (lowercase letters, digits and hyphens)",
+                code="invalid_procedure",
+            )
         lower, upper = keys.stats_range(first, last)
         items = read_rows(lower, upper)
         return build(items, catalogue_info(self._catalogue.latest()), first, last, procedure)
@@ -130,7 +142,9 @@ def read_rows(lower: str, upper: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     start = None
     while True:
-        page = connection.query(keys.STATS_PK, range_key_condition=Entity.sk.between(lower, upper), exclusive_start_key=start)
+        page = connection.query(
+            keys.STATS_PK, range_key_condition=Entity.sk.between(lower, upper), exclusive_start_key=start
+        )
         rows += [{name: _plain(value) for name, value in item.items()} for item in page.get("Items", [])]
         start = page.get("LastEvaluatedKey")
         if not start:
@@ -152,7 +166,11 @@ def catalogue_info(versions: Iterable[Any]) -> dict[str, Any]:
     agencies: dict[str, Any] = {}
     for version in versions:
         definition = version.definition
-        procedures[version.code] = {"name": definition["name"], "agency": definition["agency"], "steps": _step_names(definition["steps"])}
+        procedures[version.code] = {
+            "name": definition["name"],
+            "agency": definition["agency"],
+            "steps": _step_names(definition["steps"]),
+        }
         agencies.update(definition.get("agencies", {}))
     return {"procedures": procedures, "agencies": agencies}
 
@@ -168,7 +186,9 @@ def _step_names(steps: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --- building the report (pure) -----------------------------------------------------------
-def build(items: Iterable[Mapping[str, Any]], info: Mapping[str, Any], first: str, last: str, only: str | None = None) -> dict[str, Any]:
+def build(
+    items: Iterable[Mapping[str, Any]], info: Mapping[str, Any], first: str, last: str, only: str | None = None
+) -> dict[str, Any]:
     months = figures.months_between(first, last)
     by_procedure: dict[str, dict[str, Counter[str]]] = {code: {} for code in info["procedures"]}
     by_agency: dict[str, dict[str, Counter[str]]] = {}
@@ -189,11 +209,21 @@ def build(items: Iterable[Mapping[str, Any]], info: Mapping[str, Any], first: st
         agency = _agency(code, by_agency[code], months, info, owned)
         # an agency's ratings add up its procedures' ratings: protect that sum too
         for name in ("ratings", "low_ratings"):
-            extra = figures.complementary(agency["totals"][name], [procedure["totals"][name] for procedure in owned], [procedure["_raw_totals"][name] for procedure in owned])
+            extra = figures.complementary(
+                agency["totals"][name],
+                [procedure["totals"][name] for procedure in owned],
+                [procedure["_raw_totals"][name] for procedure in owned],
+            )
             for index in extra:
                 owned[index]["totals"].withhold(name)
         agencies.append(agency)
-    agencies.sort(key=lambda agency: (agency["totals"]["within_deadline_share"] is None, -(agency["totals"]["within_deadline_share"] or 0), agency["code"]))
+    agencies.sort(
+        key=lambda agency: (
+            agency["totals"]["within_deadline_share"] is None,
+            -(agency["totals"]["within_deadline_share"] or 0),
+            agency["code"],
+        )
+    )
     return {
         "from": first,
         "to": last,
@@ -238,7 +268,11 @@ def procedure_figures(counter: Mapping[str, int], **fixed: Any) -> _Row:
         row.count(name, _stored(counter, name))
     histogram = figures.day_histogram(counter)
     timed = sum(histogram.values())
-    resolved, decisions, ratings = _stored(counter, "resolved"), _stored(counter, "decisions"), _stored(counter, "ratings")
+    resolved, decisions, ratings = (
+        _stored(counter, "resolved"),
+        _stored(counter, "decisions"),
+        _stored(counter, "ratings"),
+    )
     row.derived("resolution_days_median", timed, figures.median(histogram))
     row.derived("resolution_days_p90", timed, figures.percentile(histogram, 90))
     row.derived("within_deadline_share", resolved, figures.share(_stored(counter, "within_deadline"), resolved))
@@ -259,7 +293,11 @@ def procedure_figures(counter: Mapping[str, int], **fixed: Any) -> _Row:
 
 def agency_figures(counter: Mapping[str, int], ratings: Mapping[str, int], **fixed: Any) -> _Row:
     row = _Row(**fixed)
-    on_time, late, decisions = _stored(counter, "reviews_on_time"), _stored(counter, "reviews_late"), _stored(counter, "decisions")
+    on_time, late, decisions = (
+        _stored(counter, "reviews_on_time"),
+        _stored(counter, "reviews_late"),
+        _stored(counter, "decisions"),
+    )
     for name in ("decisions", "out_of_order", "reviews_on_time", "reviews_late"):
         row.count(name, _stored(counter, name))
     row.count("ratings", ratings["ratings"])
@@ -270,12 +308,16 @@ def agency_figures(counter: Mapping[str, int], ratings: Mapping[str, int], **fix
     return row
 
 
-def _procedure(code: str, by_month: Mapping[str, Counter[str]], months: list[str], info: Mapping[str, Any]) -> dict[str, Any]:
+def _procedure(
+    code: str, by_month: Mapping[str, Counter[str]], months: list[str], info: Mapping[str, Any]
+) -> dict[str, Any]:
     raw = [by_month.get(month, Counter()) for month in months]
     total: Counter[str] = sum(raw, Counter())
     rows = [procedure_figures(counter, month=month) for month, counter in zip(months, raw, strict=True)]
     totals = procedure_figures(total)
-    _protect(totals, rows, [{name: _stored(counter, name) for name in PROCEDURE_COUNTS} for counter in raw], PROCEDURE_COUNTS)
+    _protect(
+        totals, rows, [{name: _stored(counter, name) for name in PROCEDURE_COUNTS} for counter in raw], PROCEDURE_COUNTS
+    )
     _assistance([*rows, totals], [*raw, total])
     known = info["procedures"].get(code, {})
     step_names = known.get("steps", {})
@@ -294,7 +336,13 @@ def _procedure(code: str, by_month: Mapping[str, Counter[str]], months: list[str
 RATING_COUNTERS = ("ratings", "rating_sum", "rating_low")
 
 
-def _agency(code: str, by_month: Mapping[str, Counter[str]], months: list[str], info: Mapping[str, Any], owned: list[dict[str, Any]]) -> dict[str, Any]:
+def _agency(
+    code: str,
+    by_month: Mapping[str, Counter[str]],
+    months: list[str],
+    info: Mapping[str, Any],
+    owned: list[dict[str, Any]],
+) -> dict[str, Any]:
     raw = [by_month.get(month, Counter()) for month in months]
     total: Counter[str] = sum(raw, Counter())
     # Ratings are kept per procedure: an agency's are those of the procedures it owns.
@@ -302,13 +350,23 @@ def _agency(code: str, by_month: Mapping[str, Counter[str]], months: list[str], 
     for procedure in owned:
         for index, counts in enumerate(procedure["_raw_months"]):
             month_ratings[index].update(counts)
-    rows = [agency_figures(counter, ratings, month=month) for month, counter, ratings in zip(months, raw, month_ratings, strict=True)]
+    rows = [
+        agency_figures(counter, ratings, month=month)
+        for month, counter, ratings in zip(months, raw, month_ratings, strict=True)
+    ]
     totals = agency_figures(total, sum(month_ratings, Counter()))
     raw_counts = [
-        {name: _stored(counter, name) for name in AGENCY_COUNTS} | {"ratings": ratings["ratings"], "low_ratings": ratings["rating_low"]} for counter, ratings in zip(raw, month_ratings, strict=True)
+        {name: _stored(counter, name) for name in AGENCY_COUNTS}
+        | {"ratings": ratings["ratings"], "low_ratings": ratings["rating_low"]}
+        for counter, ratings in zip(raw, month_ratings, strict=True)
     ]
     _protect(totals, rows, raw_counts, AGENCY_COUNTS)
-    return {"code": code, "name": info["agencies"].get(code, {"es": code, "en": code}), "totals": totals, "months": rows}
+    return {
+        "code": code,
+        "name": info["agencies"].get(code, {"es": code, "en": code}),
+        "totals": totals,
+        "months": rows,
+    }
 
 
 def _protect(totals: _Row, rows: list[_Row], raw: list[Mapping[str, int]], names: Iterable[str]) -> None:
@@ -324,12 +382,16 @@ def _assistance(rows: list[_Row], raw: list[Mapping[str, int]]) -> None:
     the sums the table holds: each row's centres add up to its ``assisted``, and each
     centre's months (and the ``assisted`` months) to its total."""
     last = len(rows) - 1  # the totals row
-    codes = sorted(name[len(ASSISTED_AT) :] for name, value in raw[last].items() if name.startswith(ASSISTED_AT) and value)
+    codes = sorted(
+        name[len(ASSISTED_AT) :] for name, value in raw[last].items() if name.startswith(ASSISTED_AT) and value
+    )
     cells: dict[tuple[int, str | None], int] = {}
     for index, counter in enumerate(raw):
         cells[(index, None)] = _stored(counter, "assisted")
         cells.update({(index, code): int(counter.get(f"{ASSISTED_AT}{code}", 0)) for code in codes})
-    withheld = {cell for cell, value in cells.items() if figures.count(value) is None} | {(index, None) for index, row in enumerate(rows) if row["assisted"] is None}
+    withheld = {cell for cell, value in cells.items() if figures.count(value) is None} | {
+        (index, None) for index, row in enumerate(rows) if row["assisted"] is None
+    }
     sums = [((index, None), [(index, code) for code in codes]) for index in range(len(rows))]
     sums += [((last, column), [(index, column) for index in range(last)]) for column in (None, *codes)]
     hidden = figures.protect_sums(cells, withheld, sums)
@@ -376,7 +438,9 @@ def procedure_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         for row in [*procedure["months"], {**procedure["totals"], "month": "total"}]:
             line = {"procedure": procedure["code"], "agency": procedure["agency"] or "", "month": row["month"]}
             line.update({name: row[name] for name in (*PROCEDURE_COUNTS, *PROCEDURE_DERIVED)})
-            line["step_days"] = "; ".join(f"{step}={'' if value is None else value}" for step, value in sorted(row["step_days"].items()))
+            line["step_days"] = "; ".join(
+                f"{step}={'' if value is None else value}" for step, value in sorted(row["step_days"].items())
+            )
             line["suppressed"] = " ".join(row["suppressed"])
             lines.append(line)
     return lines

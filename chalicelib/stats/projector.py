@@ -58,12 +58,17 @@ PROCEDURE, AGENCY = "procedure", "agency"
 ATTEMPTS = 4
 OFFICIALS = ("official", "supervisor", "admin")
 ASSISTED_AT = "assisted:"  # + a centre's code: the applications it filed (submitted)
-COUNTED_ACTIONS = frozenset({"application.created", "application.submitted", "rating.submitted", *figures.DECISIONS, *figures.EXPIRIES})
+COUNTED_ACTIONS = frozenset(
+    {"application.created", "application.submitted", "rating.submitted", *figures.DECISIONS, *figures.EXPIRIES}
+)
 Row = tuple[str, str]  # (scope, code)
 
 
 def event_view(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in ("seq", "at", "actor", "action", "from_status", "to_status", "reason", "details")}
+    return {
+        name: getattr(event, name)
+        for name in ("seq", "at", "actor", "action", "from_status", "to_status", "reason", "details")
+    }
 
 
 def counted(event: Mapping[str, Any]) -> bool:
@@ -71,7 +76,9 @@ def counted(event: Mapping[str, Any]) -> bool:
     return event["action"] in COUNTED_ACTIONS or event.get("to_status") in figures.FINAL
 
 
-def counts(application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None = None) -> dict[Row, Counter[str]]:
+def counts(
+    application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None = None
+) -> dict[Row, Counter[str]]:
     """What one audit event adds to which statistics item; ``history`` (the events up to
     and including this one) is needed only for a final status."""
     procedure: Row = (PROCEDURE, application.procedure_code)
@@ -102,9 +109,19 @@ def counts(application: Application, event: Mapping[str, Any], history: Sequence
     if event.get("to_status") in figures.FINAL and history is not None:
         ended = figures.resolution(history)
         if ended is not None:
-            add(procedure, **{ended.outcome: 1}, deemed_approved=int(ended.deemed_approved), deemed_denied=int(ended.deemed_denied))
+            add(
+                procedure,
+                **{ended.outcome: 1},
+                deemed_approved=int(ended.deemed_approved),
+                deemed_denied=int(ended.deemed_denied),
+            )
             if ended.resolved:
-                add(procedure, resolved=1, within_deadline=int(ended.within_deadline), corrections=int(ended.corrections))
+                add(
+                    procedure,
+                    resolved=1,
+                    within_deadline=int(ended.within_deadline),
+                    corrections=int(ended.corrections),
+                )
                 if ended.days is not None:
                     out[procedure][f"days_{ended.days}"] += 1
                 for step, days in ended.steps.items():
@@ -118,7 +135,12 @@ def row_update(row: Row, month: str, owner: str | None, counter: Mapping[str, in
     scope, code = row
     sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
     item = StatsRow(keys.STATS_PK, sk)
-    actions: list[Action] = [Path(["kind"]).set("stats"), StatsRow.scope.set(scope), StatsRow.code.set(code), StatsRow.month.set(month)]
+    actions: list[Action] = [
+        Path(["kind"]).set("stats"),
+        StatsRow.scope.set(scope),
+        StatsRow.code.set(code),
+        StatsRow.month.set(month),
+    ]
     if scope == PROCEDURE and owner:
         actions.append(StatsRow.agency.set(owner))
     actions += [Path([name]).add(value) for name, value in sorted(counter.items())]
@@ -136,16 +158,27 @@ class Projector:
             history = self._history(application) if view.get("to_status") in figures.FINAL else None
             self.project(application, view, history)
         except PynamoDBException:
-            logger.exception("statistics not updated; the event is counted on replay", extra={"application_id": application.id, "seq": view["seq"]})
+            logger.exception(
+                "statistics not updated; the event is counted on replay",
+                extra={"application_id": application.id, "seq": view["seq"]},
+            )
             observability.emit("StatsProjectionFailed")
 
-    def project(self, application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None = None) -> bool:
+    def project(
+        self, application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None = None
+    ) -> bool:
         """Count one audit event; False if it was counted before (or counts nothing)."""
         changes = counts(application, event, history)
         if not changes:
             return False
         month = figures.month_of(event["at"])
-        marker = CountedEvent(keys.application(application.id), keys.stats_marker(int(event["seq"])), application_id=application.id, seq=int(event["seq"]), at=iso(utcnow()))
+        marker = CountedEvent(
+            keys.application(application.id),
+            keys.stats_marker(int(event["seq"])),
+            application_id=application.id,
+            seq=int(event["seq"]),
+            at=iso(utcnow()),
+        )
         updates = [row_update(row, month, application.agency, counter) for row, counter in sorted(changes.items())]
 
         def count(write: TransactWrite) -> None:
@@ -160,7 +193,14 @@ class Projector:
         """Count whatever of this application's events is not counted yet (replays, and
         the operator's ``stats-replay``): one Query of its counted markers, one of its
         events, and a transaction per missing event."""
-        done = {marker.seq for marker in CountedEvent.query(keys.application(application.id), CountedEvent.sk.startswith(keys.STATS_MARKER_PREFIX), consistent_read=True)}
+        done = {
+            marker.seq
+            for marker in CountedEvent.query(
+                keys.application(application.id),
+                CountedEvent.sk.startswith(keys.STATS_MARKER_PREFIX),
+                consistent_read=True,
+            )
+        }
         events = self._history(application)
         result = {"counted": 0, "already": 0}
         for index, event in enumerate(events):
@@ -183,7 +223,12 @@ class Projector:
         procedure = getattr(message, "procedure", None)
         if not procedure:
             return
-        item, actions = row_update((PROCEDURE, procedure), figures.month_of(message.sent_at or message.created_at), message.agency, {"sms_sent": 1, "sms_segments": int(message.segments)})
+        item, actions = row_update(
+            (PROCEDURE, procedure),
+            figures.month_of(message.sent_at or message.created_at),
+            message.agency,
+            {"sms_sent": 1, "sms_segments": int(message.segments)},
+        )
 
         def count(write: TransactWrite) -> None:
             write.update(message, [SmsMessage.counted.set(True)], condition=SmsMessage.counted.does_not_exist())
@@ -198,7 +243,9 @@ class Projector:
     # --- helpers -----------------------------------------------------------------------
     @staticmethod
     def _history(application: Application) -> list[dict[str, Any]]:
-        events = AuditEvent.query(keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True)
+        events = AuditEvent.query(
+            keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
+        )
         return [event_view(event) for event in events]
 
 

@@ -44,7 +44,10 @@ class Ratings:
         for _ in range(ATTEMPTS):
             application = self._applications.owned(principal, application_id)
             if application.status not in status.FINAL:
-                raise Conflict(f"the application is {application.status}; it can be rated once it is issued, rejected or withdrawn", code="not_final")
+                raise Conflict(
+                    f"the application is {application.status}; it can be rated once it is issued, rejected or withdrawn",
+                    code="not_final",
+                )
             if application.rating:
                 raise Conflict("this application was already rated; a rating cannot change", code="already_rated")
             now = iso(utcnow())
@@ -62,10 +65,18 @@ class Ratings:
                 gsi2sk=keys.ratings_order(now, application.id),
             )
             try:
-                self._transitions.record(application, principal.describe(), Change("rating.submitted", details={"score": score, "comment": comment}), fields={"rating": rated}, also_save=[item])
+                self._transitions.record(
+                    application,
+                    principal.describe(),
+                    Change("rating.submitted", details={"score": score, "comment": comment}),
+                    fields={"rating": rated},
+                    also_save=[item],
+                )
             except Conflict as error:
                 if error.code == "precondition_failed":
-                    raise Conflict("this application was already rated; a rating cannot change", code="already_rated") from None
+                    raise Conflict(
+                        "this application was already rated; a rating cannot change", code="already_rated"
+                    ) from None
                 if error.code != "concurrent_change":
                     raise
                 continue  # something else was recorded meanwhile (say, a public verification): reload
@@ -83,11 +94,25 @@ class Ratings:
         condition = Rating.score <= LOW if low_only else None
         found = [
             item
-            for item in Rating.by_queue.query(keys.ratings(agency), Rating.gsi2sk >= since, filter_condition=condition, scan_index_forward=False, limit=PAGE, page_size=PAGE)
+            for item in Rating.by_queue.query(
+                keys.ratings(agency),
+                Rating.gsi2sk >= since,
+                filter_condition=condition,
+                scan_index_forward=False,
+                limit=PAGE,
+                page_size=PAGE,
+            )
             if isinstance(item, Rating)
         ]
         items = [
-            {"application_id": item.application_id, "procedure": item.procedure_code, "score": int(item.score), "comment": item.comment, "rated_at": item.rated_at, "low": is_low(int(item.score))}
+            {
+                "application_id": item.application_id,
+                "procedure": item.procedure_code,
+                "score": int(item.score),
+                "comment": item.comment,
+                "rated_at": item.rated_at,
+                "low": is_low(int(item.score)),
+            }
             for item in found
         ]
         scores = [item["score"] for item in items]
@@ -96,7 +121,11 @@ class Ratings:
             "since": since,
             "low_only": low_only,
             "ratings": items,
-            "summary": {"count": len(scores), "low": sum(1 for score in scores if is_low(score)), "average": round(sum(scores) / len(scores), 2) if scores else None},
+            "summary": {
+                "count": len(scores),
+                "low": sum(1 for score in scores if is_low(score)),
+                "average": round(sum(scores) / len(scores), 2) if scores else None,
+            },
         }
 
 
@@ -105,12 +134,16 @@ def _rating(body: Any) -> tuple[int, str | None]:
         raise ValidationFailed.field("body", "must be a JSON object")
     score = body.get("score")
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationFailed.field("score", "is required: a whole number from 1 (very hard) to 5 (very easy)", code="invalid_score")
+        raise ValidationFailed.field(
+            "score", "is required: a whole number from 1 (very hard) to 5 (very easy)", code="invalid_score"
+        )
     comment = body.get("comment")
     if comment is None or (isinstance(comment, str) and not comment.strip()):
         return score, None
     if not isinstance(comment, str) or len(comment.strip()) > MAX_COMMENT:
-        raise ValidationFailed.field("comment", f"must be text of at most {MAX_COMMENT} characters", code="invalid_comment")
+        raise ValidationFailed.field(
+            "comment", f"must be text of at most {MAX_COMMENT} characters", code="invalid_comment"
+        )
     return score, comment.strip()
 
 
@@ -118,5 +151,7 @@ def _days(value: str | None) -> int:
     if value is None or value == "":
         return DEFAULT_DAYS
     if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
-        raise ValidationFailed.field("days", f"must be a whole number of days from 1 to {MAX_DAYS}", code="invalid_days")
+        raise ValidationFailed.field(
+            "days", f"must be a whole number of days from 1 to {MAX_DAYS}", code="invalid_days"
+        )
     return int(value)

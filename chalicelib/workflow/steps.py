@@ -96,10 +96,18 @@ class Steps:
         failed = [rule["message"] for rule in step["rules"] if not rules.evaluate(rule["when"], facts)]
         if failed:
             reason = " ".join(message["es"] for message in failed)
-            change = Change("checks.failed", to_status=status.REJECTED, reason=reason, details={"step": event["step"], "failed": failed}, notify="rejected")
+            change = Change(
+                "checks.failed",
+                to_status=status.REJECTED,
+                reason=reason,
+                details={"step": event["step"], "failed": failed},
+                notify="rejected",
+            )
         else:
             change = Change("checks.passed", details={"step": event["step"], "rules": len(step["rules"])})
-        self._transitions.record(application, SYSTEM, change, fields={"current_step": event["step"]}, key=step_key(event, "check"))
+        self._transitions.record(
+            application, SYSTEM, change, fields={"current_step": event["step"]}, key=step_key(event, "check")
+        )
         return {"passed": not failed}
 
     @_conflicts_are_transient
@@ -136,7 +144,13 @@ class Steps:
         self._transitions.record(
             application,
             SYSTEM,
-            Change("application.closed", to_status=status.WITHDRAWN, reason=reason, details={"step": event["step"], "cause": event.get("reason")}, notify="withdrawn"),
+            Change(
+                "application.closed",
+                to_status=status.WITHDRAWN,
+                reason=reason,
+                details={"step": event["step"], "cause": event.get("reason")},
+                notify="withdrawn",
+            ),
             fields={"deadline": None, "current_agency": None},
             key=step_key(event, "close"),
         )

@@ -82,8 +82,12 @@ def contexts(browser: Browser, stack_url: str) -> Iterator[Callable[..., Browser
     made: list[BrowserContext] = []
     watched = Watched()
 
-    def make(viewport: dict[str, int] | None = None, token: str | None = None, lang: str | None = None) -> BrowserContext:
-        context = browser.new_context(viewport=viewport or DESKTOP, locale="es-MX", timezone_id="America/Mexico_City", base_url=stack_url)
+    def make(
+        viewport: dict[str, int] | None = None, token: str | None = None, lang: str | None = None
+    ) -> BrowserContext:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, locale="es-MX", timezone_id="America/Mexico_City", base_url=stack_url
+        )
         if token or lang:
             # Sign in without the form, as the sign-in page would: the ID token in sessionStorage.
             script = ""

@@ -14,7 +14,12 @@ from chalicelib.identity.curp import curp_check_digit, is_curp
 from tests.support.client import Api, User, wait_for, wait_for_status
 
 PDF = b"%PDF-1.4\n% documento de prueba de Ventanilla\n%%EOF\n"
-FORM = {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez", "codigo_postal": "03100", "tipo_sangre": "O+", "primera_vez": True}
+FORM = {
+    "domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez",
+    "codigo_postal": "03100",
+    "tipo_sangre": "O+",
+    "primera_vez": True,
+}
 REQUIREMENTS = ("identificacion", "comprobante_domicilio", "constancia_examen")
 _CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
 
@@ -55,7 +60,9 @@ def in_review(citizen: User) -> Case:
     return case
 
 
-def decide(official: User, application_id: str, decision: str = "approve", reason: str = "Documentos y examen en regla.") -> None:
+def decide(
+    official: User, application_id: str, decision: str = "approve", reason: str = "Documentos y examen en regla."
+) -> None:
     def open_review() -> list[dict[str, Any]]:
         reviews = official.get("/agencies/SEMOVI/reviews").json()["reviews"]
         return [review for review in reviews if review["application_id"] == application_id]

@@ -58,13 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with running_stack() as url:
         scene = build_scene(Api(url))
-        ids = {"draft": scene.draft.application_id, "review": scene.review.application_id, "payment": scene.payment.application_id, "document": scene.document_id}
+        ids = {
+            "draft": scene.draft.application_id,
+            "review": scene.review.application_id,
+            "payment": scene.payment.application_id,
+            "document": scene.document_id,
+        }
         tokens = {None: None, "citizen": scene.citizen.token, "official": scene.official.token}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for viewport in (PHONE, DESKTOP):
                 for name, who, path, action in shots(ids):
-                    context = browser.new_context(viewport=viewport, locale="es-MX", timezone_id="America/Mexico_City", base_url=url, device_scale_factor=1)
+                    context = browser.new_context(
+                        viewport=viewport,
+                        locale="es-MX",
+                        timezone_id="America/Mexico_City",
+                        base_url=url,
+                        device_scale_factor=1,
+                    )
                     if tokens[who]:
                         context.add_init_script(f"sessionStorage.setItem('{SESSION_KEY}', '{tokens[who]}');")
                     page = context.new_page()

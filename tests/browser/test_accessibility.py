@@ -52,7 +52,9 @@ def check(page: Page, width: int) -> list[str]:
     problems = []
     for violation in axe_violations(page):
         if violation["impact"] in SERIOUS:
-            problems.append(f"{page.url} @{width}px: {violation['id']} ({violation['impact']}) {violation['help']}: {violation['nodes']}")
+            problems.append(
+                f"{page.url} @{width}px: {violation['id']} ({violation['impact']}) {violation['help']}: {violation['nodes']}"
+            )
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:
         problems.append(f"{page.url} @{width}px scrolls sideways by {overflow}px")
@@ -61,7 +63,9 @@ def check(page: Page, width: int) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
-def test_main_pages_have_no_serious_accessibility_violations(contexts: Callable[..., BrowserContext], scene: Scene, viewport: dict[str, int]) -> None:
+def test_main_pages_have_no_serious_accessibility_violations(
+    contexts: Callable[..., BrowserContext], scene: Scene, viewport: dict[str, int]
+) -> None:
     tokens = {"public": None, "citizen": scene.citizen.token, "official": scene.official.token}
     problems: list[str] = []
     for who, paths in pages(scene).items():
@@ -101,8 +105,13 @@ def test_keyboard_only_sign_in_with_visible_focus(contexts: Callable[..., Browse
     page.keyboard.press("Tab")
     submit = page.get_by_role("button", name="Entrar")
     expect(submit).to_be_focused()
-    ring = page.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }", submit.element_handle())
-    assert ring[0] != "none" and ring[1] != "0px" and ring[2] != "none", f"no visible focus on the submit button: {ring}"
+    ring = page.evaluate(
+        "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }",
+        submit.element_handle(),
+    )
+    assert ring[0] != "none" and ring[1] != "0px" and ring[2] != "none", (
+        f"no visible focus on the submit button: {ring}"
+    )
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mi expediente")
     expect(page.get_by_role("heading", level=1)).to_be_focused()

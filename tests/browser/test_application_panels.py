@@ -36,12 +36,16 @@ def masked(e164: str) -> str:
     return f"+52 {e164[3:5]} **** **{e164[-2:]}"
 
 
-def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(contexts: Callable[..., BrowserContext], api: Api) -> None:
+def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
     citizen = new_citizen(api, name="Lucía Paredes Olvera", letters="PAOL")
     application_id = in_review(citizen).application_id
     own = citizen.get("/me").json()["profile"]["phone"]
     # a relative whose number ends like the citizen's: the masks (+52 55 **** **NN) look alike
-    relative = next(phone for phone in (f"+5255{random.randrange(10**5, 10**6)}{own[-2:]}" for _ in range(10)) if phone != own)
+    relative = next(
+        phone for phone in (f"+5255{random.randrange(10**5, 10**6)}{own[-2:]}" for _ in range(10)) if phone != own
+    )
 
     page = open_page(contexts(token=citizen.token), f"/solicitudes/{application_id}")
     sms = page.locator("[data-feature=sms]")
@@ -58,11 +62,15 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(c
     # The number is checked as it is typed, in Spanish, as the API would read it.
     field = sms.get_by_label("Número de celular")
     field.fill("55 12a")
-    expect(sms.locator("#sms-phone-error")).to_have_text("Error: Escriba solo números; puede usar espacios, guiones, puntos, paréntesis y un + al inicio.")
+    expect(sms.locator("#sms-phone-error")).to_have_text(
+        "Error: Escriba solo números; puede usar espacios, guiones, puntos, paréntesis y un + al inicio."
+    )
     field.fill("55 1234")
     expect(sms.locator("#sms-phone-error")).to_be_hidden()
     field.blur()
-    expect(sms.locator("#sms-phone-error")).to_have_text("Error: Un número de México tiene 10 dígitos (lada y número) y este tiene 6. Por ejemplo: 55 1234 5678.")
+    expect(sms.locator("#sms-phone-error")).to_have_text(
+        "Error: Un número de México tiene 10 dígitos (lada y número) y este tiene 6. Por ejemplo: 55 1234 5678."
+    )
     expect(field).to_have_attribute("aria-invalid", "true")
     field.fill(f"044 {relative[3:5]} {relative[5:9]}-{relative[9:]}")
     expect(sms.locator("#sms-phone-status")).to_have_text(f"✓ Le enviaremos el código al {spaced(relative)}")
@@ -71,8 +79,12 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(c
     expect(sms).to_contain_text(f"Enviamos un código de 6 dígitos al {masked(relative)}. Vence en 15 minutos.")
 
     # The code reaches the relative's phone, in GSM-7 (accents only where it has them).
-    texts = wait_for(lambda: [item["text"] for item in api.sms(relative) if CODE.search(item["text"])], f"the code SMS to {relative}")
-    assert texts[-1].startswith(f"Ventanilla: su codigo para recibir avisos del tramite {application_id} es "), texts[-1]
+    texts = wait_for(
+        lambda: [item["text"] for item in api.sms(relative) if CODE.search(item["text"])], f"the code SMS to {relative}"
+    )
+    assert texts[-1].startswith(f"Ventanilla: su codigo para recibir avisos del tramite {application_id} es "), texts[
+        -1
+    ]
     code = CODE.search(texts[-1]).group(1)  # type: ignore[union-attr]
 
     pending = sms.locator("[data-state=pending]")
@@ -80,7 +92,9 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(c
     expect(code_field).to_be_focused()
     code_field.fill(f"{(int(code) + 1) % 10**6:06d}")
     pending.get_by_role("button", name="Confirmar").click()
-    expect(pending.locator(".field-error")).to_have_text("Error: El código no coincide con el que enviamos. Le quedan 4 intentos.")
+    expect(pending.locator(".field-error")).to_have_text(
+        "Error: El código no coincide con el que enviamos. Le quedan 4 intentos."
+    )
     code_field.fill(code)
     pending.get_by_role("button", name="Confirmar").click()
     expect(sms).to_contain_text(f"Listo: el {masked(relative)} recibirá los avisos de esta solicitud.")
@@ -95,8 +109,13 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(c
     expect(code_row).to_contain_text(masked(relative))
     expect(code_row).to_contain_text("Enviado")
     expect(code_row.locator("td").last).to_have_text("1")
-    subscriptions = [item for item in citizen.get("/me").json()["subscriptions"] if item["application_id"] == application_id]
-    assert {(item["phone"], item["status"], item["origin"]) for item in subscriptions} == {(masked(own), "confirmed", "profile"), (masked(relative), "confirmed", "code")}
+    subscriptions = [
+        item for item in citizen.get("/me").json()["subscriptions"] if item["application_id"] == application_id
+    ]
+    assert {(item["phone"], item["status"], item["origin"]) for item in subscriptions} == {
+        (masked(own), "confirmed", "profile"),
+        (masked(relative), "confirmed", "code"),
+    }
     assert_clean(page)
 
     # The relative replies BAJA: the page shows that phone opted out.
@@ -113,12 +132,18 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(c
     expect(sms).to_contain_text(f"Ya no enviaremos avisos de esta solicitud al {masked(relative)}.")
     expect(sms.locator("[data-own=false]")).to_have_count(0)
     expect(sms.get_by_label("Número de celular")).to_be_visible()
-    statuses = {item["phone"]: item["status"] for item in citizen.get("/me").json()["subscriptions"] if item["application_id"] == application_id}
+    statuses = {
+        item["phone"]: item["status"]
+        for item in citizen.get("/me").json()["subscriptions"]
+        if item["application_id"] == application_id
+    }
     assert statuses == {masked(own): "confirmed", masked(relative): "cancelled"}
     assert_clean(page)
 
 
-def test_a_finished_application_shows_what_was_texted_and_no_phone_form(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_a_finished_application_shows_what_was_texted_and_no_phone_form(
+    contexts: Callable[..., BrowserContext], scene: Scene
+) -> None:
     page = open_page(contexts(token=scene.citizen.token), f"/solicitudes/{scene.issued.application_id}")
     expect(page.locator(".application-status [data-status]")).to_have_text("Emitido")
     sms = page.locator("[data-feature=sms]")
@@ -128,7 +153,9 @@ def test_a_finished_application_shows_what_was_texted_and_no_phone_form(contexts
     assert_clean(page)
 
 
-def test_a_citizen_rates_a_finished_application_once_and_the_agency_reads_it(contexts: Callable[..., BrowserContext], api: Api) -> None:
+def test_a_citizen_rates_a_finished_application_once_and_the_agency_reads_it(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
     citizen = new_citizen(api, name="Tomás Ibarra Sosa", letters="IASM")
     official = api.sign_in("oficial.semovi")
     application_id = issued(api, citizen, official).application_id

@@ -17,7 +17,9 @@ from tests.support.client import Api
 pytestmark = pytest.mark.browser
 
 
-def test_the_citizen_gives_a_code_sees_what_the_helper_did_and_withdraws_it(contexts: Callable[..., BrowserContext], api: Api) -> None:
+def test_the_citizen_gives_a_code_sees_what_the_helper_did_and_withdraws_it(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
     citizen = new_citizen(api, name="Lucía Ramos Soto", letters="RASL")
     helper = api.sign_in("asesora.oaxaca")
     page = open_page(contexts(token=citizen.token), "/mi-expediente")
@@ -44,14 +46,18 @@ def test_the_citizen_gives_a_code_sees_what_the_helper_did_and_withdraws_it(cont
     assert_clean(page)
 
     timeline = open_page(contexts(token=citizen.token), f"/solicitudes/{application_id}")
-    expect(timeline.locator("main")).to_contain_text("Por: Elena Cruz (CDC Oaxaca), asesor(a) del centro comunitario CDC-OAXACA")
+    expect(timeline.locator("main")).to_contain_text(
+        "Por: Elena Cruz (CDC Oaxaca), asesor(a) del centro comunitario CDC-OAXACA"
+    )
 
     card.get_by_role("button", name="Retirar el permiso").click()
     expect(section.locator(f"li[data-delegation='{granted.json()['id']}']")).to_contain_text("Retirado")
     assert helper.get(f"/applications/{application_id}").status_code == 404
 
 
-def test_the_helper_asks_for_permission_and_files_for_the_person(contexts: Callable[..., BrowserContext], api: Api) -> None:
+def test_the_helper_asks_for_permission_and_files_for_the_person(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
     phone = f"+5255{random.randrange(10**7, 10**8)}"
     citizen = api.sign_up(new_curp("MOPA"), phone, name="Pablo Morales Paz")
     helper = api.sign_in("asesora.oaxaca")
@@ -73,7 +79,9 @@ def test_the_helper_asks_for_permission_and_files_for_the_person(contexts: Calla
     active.get_by_label("Trámite").select_option("licencia-conducir")
     active.get_by_role("button", name="Iniciar trámite").click()
 
-    expect(page.locator("main")).to_contain_text(f"Está haciendo este trámite por la persona con CURP {citizen.username}")
+    expect(page.locator("main")).to_contain_text(
+        f"Está haciendo este trámite por la persona con CURP {citizen.username}"
+    )
     page.get_by_label("Domicilio").fill("Calle Hidalgo 8, Centro, Oaxaca de Juárez")
     page.get_by_role("button", name="Guardar borrador").click()
     expect(page.locator(".notice-success")).to_be_visible()

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 REASON = "El comprobante de domicilio tiene más de 3 meses; suba uno reciente."
 
 
-def test_official_asks_for_corrections_and_the_citizen_resubmits(contexts: Callable[..., BrowserContext], api: Api) -> None:
+def test_official_asks_for_corrections_and_the_citizen_resubmits(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
     citizen = new_citizen(api, name="Lucía Fernanda Soto Pérez", letters="SOPL")
     case = in_review(citizen)
     official = api.sign_in("oficial.semovi")
@@ -38,7 +40,9 @@ def test_official_asks_for_corrections_and_the_citizen_resubmits(contexts: Calla
 
     page.get_by_role("link", name="Cambiar documentos").click()
     proof = page.locator("[data-requirement=comprobante_domicilio]")
-    proof.locator("input[type=file]").set_input_files({"name": "recibo-luz-noviembre.pdf", "mimeType": "application/pdf", "buffer": PDF + b"reciente"})
+    proof.locator("input[type=file]").set_input_files(
+        {"name": "recibo-luz-noviembre.pdf", "mimeType": "application/pdf", "buffer": PDF + b"reciente"}
+    )
     expect(proof.locator(".upload-status")).to_contain_text("recibo-luz-noviembre.pdf")
     page.get_by_role("button", name="Enviar solicitud").click()
     expect(page.locator(".application-status [data-status]")).to_have_text("En revisión", timeout=30_000)

@@ -28,7 +28,9 @@ def shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def test_the_dashboard_shows_the_same_numbers_as_the_open_data(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_the_dashboard_shows_the_same_numbers_as_the_open_data(
+    contexts: Callable[..., BrowserContext], scene: Scene
+) -> None:
     page = open_page(contexts(viewport=PHONE), "/estadisticas")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cómo funcionan los trámites")
     report = scene.api.anonymous().get("/stats/procedures").json()
@@ -36,7 +38,15 @@ def test_the_dashboard_shows_the_same_numbers_as_the_open_data(contexts: Callabl
 
     section = page.locator("section[data-procedure='licencia-conducir']")
     expect(section.get_by_role("heading", level=2)).to_have_text(licence["name"]["es"])
-    for name in ("submitted", "issued", "rejected", "within_deadline_share", "resolution_days_median", "rating_average", "sms_sent"):
+    for name in (
+        "submitted",
+        "issued",
+        "rejected",
+        "within_deadline_share",
+        "resolution_days_median",
+        "rating_average",
+        "sms_sent",
+    ):
         cell = section.locator(f"dl [data-figure='{name}']")
         expect(cell).to_have_attribute("data-value", shown(licence["totals"][name]))
         if name in licence["totals"]["suppressed"]:
@@ -55,7 +65,9 @@ def test_the_dashboard_shows_the_same_numbers_as_the_open_data(contexts: Callabl
     # The league table: the agencies in the API's order, by within-deadline share.
     rows = page.locator("table.stats-league tbody tr")
     expect(rows).to_have_count(len(report["agencies"]))
-    assert [rows.nth(index).get_attribute("data-agency") for index in range(len(report["agencies"]))] == [agency["code"] for agency in report["agencies"]]
+    assert [rows.nth(index).get_attribute("data-agency") for index in range(len(report["agencies"]))] == [
+        agency["code"] for agency in report["agencies"]
+    ]
     semovi = next(agency for agency in report["agencies"] if agency["code"] == "SEMOVI")
     line = page.locator("table.stats-league tr[data-agency='SEMOVI']")
     for name in ("within_deadline_share", "decisions", "out_of_order_share", "rating_average", "ratings"):
@@ -67,20 +79,30 @@ def test_the_dashboard_shows_the_same_numbers_as_the_open_data(contexts: Callabl
 
     # Downloads point at the open data routes; readable at 360 px without scrolling sideways.
     download = page.get_by_role("link", name="Descargar trámites por mes (CSV)")
-    expect(download).to_have_attribute("href", re.compile(rf"/api/stats/procedures\.csv\?from={report['from']}&to={report['to']}$"))
-    expect(page.get_by_role("link", name="Descargar solicitudes con ayuda por centro (CSV)")).to_have_attribute("href", re.compile(r"/api/stats/centres\.csv\?from="))
+    expect(download).to_have_attribute(
+        "href", re.compile(rf"/api/stats/procedures\.csv\?from={report['from']}&to={report['to']}$")
+    )
+    expect(page.get_by_role("link", name="Descargar solicitudes con ayuda por centro (CSV)")).to_have_attribute(
+        "href", re.compile(r"/api/stats/centres\.csv\?from=")
+    )
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert_clean(page)
 
 
-def test_the_share_filed_at_each_community_centre_is_shown_and_small_ones_say_so(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_the_share_filed_at_each_community_centre_is_shown_and_small_ones_say_so(
+    contexts: Callable[..., BrowserContext], scene: Scene
+) -> None:
     report = scene.api.anonymous().get("/stats/procedures").json()
     licence = next(item for item in report["procedures"] if item["code"] == "licencia-conducir")
     licence["totals"].update(
         submitted=40,
         assisted=14,
         assisted_share=0.35,
-        centres=[{"centre": "CDC-MITLA", "submitted": None, "share": None}, {"centre": "CDC-OAXACA", "submitted": 9, "share": 0.225}, {"centre": "CDC-TLACOLULA", "submitted": None, "share": None}],
+        centres=[
+            {"centre": "CDC-MITLA", "submitted": None, "share": None},
+            {"centre": "CDC-OAXACA", "submitted": 9, "share": 0.225},
+            {"centre": "CDC-TLACOLULA", "submitted": None, "share": None},
+        ],
         suppressed=[*licence["totals"]["suppressed"], "centres.CDC-MITLA", "centres.CDC-TLACOLULA"],
     )
 
@@ -93,7 +115,11 @@ def test_the_share_filed_at_each_community_centre_is_shown_and_small_ones_say_so
     block = page.locator("section[data-procedure='licencia-conducir'] .stats-assisted")
     expect(block.get_by_role("heading", level=3)).to_have_text("Con ayuda en centros comunitarios")
     rows = block.locator("tbody tr")
-    assert [rows.nth(index).get_attribute("data-centre") for index in range(rows.count())] == ["CDC-MITLA", "CDC-OAXACA", "CDC-TLACOLULA"]
+    assert [rows.nth(index).get_attribute("data-centre") for index in range(rows.count())] == [
+        "CDC-MITLA",
+        "CDC-OAXACA",
+        "CDC-TLACOLULA",
+    ]
     oaxaca = block.locator("tr[data-centre='CDC-OAXACA']")
     expect(oaxaca.locator("[data-figure='submitted']")).to_have_text("9")
     expect(oaxaca.locator("[data-figure='share']")).to_have_attribute("data-value", "0.225")

@@ -22,7 +22,9 @@ def test_save_a_draft_and_resume_it_from_the_record(contexts: Callable[..., Brow
     page.get_by_label("Código postal").fill("7200")
     page.get_by_role("button", name="Guardar borrador").click()
     # A draft may be incomplete, but what is there must be valid.
-    expect(page.locator("[data-field=codigo_postal] .field-error")).to_contain_text("No tiene el formato indicado en la ayuda.")
+    expect(page.locator("[data-field=codigo_postal] .field-error")).to_contain_text(
+        "No tiene el formato indicado en la ayuda."
+    )
     expect(page.locator("[data-field=tipo_sangre] .field-error")).to_be_hidden()
     page.get_by_label("Código postal").fill("72000")
     page.get_by_role("button", name="Guardar borrador").click()

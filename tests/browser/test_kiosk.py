@@ -61,7 +61,13 @@ def sign_in_at_the_kiosk(context: BrowserContext, scene: Scene, clock: bool = Fa
     expect(page.get_by_role("heading", level=1)).to_have_text("Mi expediente")
     page.evaluate(LEAVE_TRACES)
     left = storage(page)
-    assert left["local"] == 2 and left["session"] >= 2 and left["cookies"] and left["caches"] == 1 and left["databases"] == ["ventanilla-pruebas"]
+    assert (
+        left["local"] == 2
+        and left["session"] >= 2
+        and left["cookies"]
+        and left["caches"] == 1
+        and left["databases"] == ["ventanilla-pruebas"]
+    )
     return page
 
 
@@ -70,7 +76,11 @@ def test_kiosk_mode_has_large_touch_targets(contexts: Callable[..., BrowserConte
     page.goto("/?kiosk=1#/entrar")
     page.wait_for_selector("body[data-ready='true']")
     expect(page.locator("html")).to_have_class("kiosk")
-    for target in (page.get_by_role("button", name="Entrar"), page.get_by_label("CURP", exact=True), page.locator(".lang-switch")):
+    for target in (
+        page.get_by_role("button", name="Entrar"),
+        page.get_by_label("CURP", exact=True),
+        page.locator(".lang-switch"),
+    ):
         box = target.bounding_box()
         assert box is not None and box["height"] >= 56, box
 
@@ -84,7 +94,9 @@ def test_signing_out_at_the_kiosk_leaves_no_data(contexts: Callable[..., Browser
     assert "kiosk=1" in page.url  # still a kiosk for the next person
 
 
-def test_the_kiosk_signs_out_after_inactivity_and_leaves_no_data(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_the_kiosk_signs_out_after_inactivity_and_leaves_no_data(
+    contexts: Callable[..., BrowserContext], scene: Scene
+) -> None:
     page = sign_in_at_the_kiosk(contexts(), scene, clock=True)
     page.clock.run_for((IDLE_SECONDS - 30) * 1000)
     page.mouse.click(5, 300)  # a touch: the countdown starts again

@@ -20,8 +20,28 @@ EN = json.loads((WEB / "i18n" / "en.json").read_text("utf-8"))
 SOURCES = [path for path in [WEB / "app.js", *sorted((WEB / "js").rglob("*.js"))] if "vendor" not in path.parts]
 # Keys built at run time from API values: every value the API can send must have one.
 DYNAMIC = {
-    "status": ("draft", "submitted", "in_review", "changes_requested", "awaiting_payment", "issued", "rejected", "deemed_approved", "withdrawn", "error", "unknown"),
-    "silence": ("afirmativa_ficta", "negativa_ficta", "afirmativa_ficta_detail", "negativa_ficta_detail", "escalate_detail", "mixed", "none"),
+    "status": (
+        "draft",
+        "submitted",
+        "in_review",
+        "changes_requested",
+        "awaiting_payment",
+        "issued",
+        "rejected",
+        "deemed_approved",
+        "withdrawn",
+        "error",
+        "unknown",
+    ),
+    "silence": (
+        "afirmativa_ficta",
+        "negativa_ficta",
+        "afirmativa_ficta_detail",
+        "negativa_ficta_detail",
+        "escalate_detail",
+        "mixed",
+        "none",
+    ),
     "filetype": ("application/pdf", "image/jpeg", "image/png"),
     "decision": ("approve", "request_changes", "reject"),
     "stats.figure": (
@@ -50,7 +70,16 @@ DYNAMIC = {
     "apply.step": ("data", "documents", "send"),
     "rating.scale": ("1", "2", "3", "4", "5"),
     "language": ("es", "en"),
-    "how": ("choose.title", "choose.body", "apply.title", "apply.body", "pay.title", "pay.body", "receive.title", "receive.body"),
+    "how": (
+        "choose.title",
+        "choose.body",
+        "apply.title",
+        "apply.body",
+        "pay.title",
+        "pay.body",
+        "receive.title",
+        "receive.body",
+    ),
     "signUp.rule": ("length", "lower", "upper", "digit", "met"),
     "sms.state": ("implicit", "confirmed", "pending", "opted_out", "cancelled"),
     "sms.status": ("queued", "sending", "sent", "failed", "opted_out_skipped", "rate_limited", "unknown"),
@@ -101,7 +130,9 @@ def test_api_error_codes_raised_by_the_domain_are_translated() -> None:
 
 def test_every_audit_action_has_a_title_in_the_timeline() -> None:
     domain = "\n".join(path.read_text("utf-8") for path in Path(WEB.parent, "chalicelib").rglob("*.py"))
-    actions = set(re.findall(r'Change\(\s*"([a-z_]+\.[a-z_]+)"', domain)) | set(re.findall(r'"(review\.(?:resumed|opened))"', domain))
+    actions = set(re.findall(r'Change\(\s*"([a-z_]+\.[a-z_]+)"', domain)) | set(
+        re.findall(r'"(review\.(?:resumed|opened))"', domain)
+    )
     assert "application.created" in actions, "no audit actions found in chalicelib"
     untitled = sorted(action for action in actions if f"event.{action}" not in ES)
     assert not untitled, f"audit actions the timeline would show as a generic update: {untitled}"
@@ -109,12 +140,18 @@ def test_every_audit_action_has_a_title_in_the_timeline() -> None:
 
 def test_every_sms_event_and_delivery_status_has_a_label() -> None:
     events = sorted({*templates.EVENTS, *templates.SYSTEM})
-    assert not [event for event in events if f"sms.event.{event}" not in ES], "SMS events the delivery log would show as a generic alert"
-    assert not [status for status in DELIVERY_STATUSES if f"sms.status.{status}" not in ES], "delivery statuses without a label"
+    assert not [event for event in events if f"sms.event.{event}" not in ES], (
+        "SMS events the delivery log would show as a generic alert"
+    )
+    assert not [status for status in DELIVERY_STATUSES if f"sms.status.{status}" not in ES], (
+        "delivery statuses without a label"
+    )
 
 
 @pytest.mark.browser
-def test_switching_to_english_changes_the_page_and_sticks(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_switching_to_english_changes_the_page_and_sticks(
+    contexts: Callable[..., BrowserContext], scene: Scene
+) -> None:
     context = contexts(token=scene.citizen.token)
     page = open_page(context, f"/solicitudes/{scene.draft.application_id}/editar")
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -128,14 +165,18 @@ def test_switching_to_english_changes_the_page_and_sticks(contexts: Callable[...
     expect(page.get_by_label("Address")).to_have_value("Calle Morelos 45, Centro, Oaxaca de Juárez")
     expect(page.get_by_label("Postcode")).to_have_value("031")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.locator("[data-field=codigo_postal] .field-error")).to_have_text("Error: It is not in the format the help text describes.")
+    expect(page.locator("[data-field=codigo_postal] .field-error")).to_have_text(
+        "Error: It is not in the format the help text describes."
+    )
     expect(page.locator("[data-field=tipo_sangre] .field-error")).to_have_text("Error: This answer is required.")
     expect(page.locator("[data-field=primera_vez] .field-error")).to_have_text("Error: Choose an option.")
     assert_clean(page)
 
     page.goto("/#/tramites/licencia-conducir")
     expect(page.get_by_role("heading", level=1)).to_have_text("Driver's licence, type A (car)")
-    expect(page.locator("section[aria-labelledby=before-heading]")).to_contain_text("Negativa ficta: it counts as refused")
+    expect(page.locator("section[aria-labelledby=before-heading]")).to_contain_text(
+        "Negativa ficta: it counts as refused"
+    )
     expect(page.locator("section[aria-labelledby=before-heading]")).to_contain_text("5 working days")
     assert_clean(page)
 

@@ -47,7 +47,9 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     expect(before).to_contain_text("$1,016.00 MXN")
     expect(before).to_contain_text("5 días hábiles")
     expect(before).to_contain_text("Negativa ficta: se entiende negado")
-    expect(page.locator("[data-requirement=constancia_examen]")).to_contain_text("Solo si en «¿Es su primera licencia?» responde: Sí.")
+    expect(page.locator("[data-requirement=constancia_examen]")).to_contain_text(
+        "Solo si en «¿Es su primera licencia?» responde: Sí."
+    )
     assert_clean(page)
 
     # Applying asks to sign in first, then comes back to the form.
@@ -74,7 +76,9 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     expect(page.get_by_role("heading", level=1)).to_have_text("Documentos y envío")
     folio = page.locator("strong.mono").first.inner_text()
     identification = page.locator("[data-requirement=identificacion]")
-    identification.locator("input[type=file]").set_input_files({"name": "ine.txt", "mimeType": "text/plain", "buffer": b"no soy un pdf"})
+    identification.locator("input[type=file]").set_input_files(
+        {"name": "ine.txt", "mimeType": "text/plain", "buffer": b"no soy un pdf"}
+    )
     expect(identification.locator(".field-error")).to_contain_text("Este tipo de archivo no se acepta aquí")
     for requirement in ("identificacion", "comprobante_domicilio", "constancia_examen"):
         block = page.locator(f"[data-requirement={requirement}]")
@@ -107,7 +111,9 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     row.get_by_role("link", name=f"Revisar {folio}").click()
     expect(official.get_by_role("heading", level=1)).to_have_text(f"Solicitud {folio}")
     expect(official.locator(".documents-list li")).to_have_count(3)
-    expect(official.locator("[data-requirement=identificacion] a")).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/"))
+    expect(official.locator("[data-requirement=identificacion] a")).to_have_attribute(
+        "href", re.compile(r"^http://127\.0\.0\.1:\d+/")
+    )
     expect(official.locator(".timeline")).to_contain_text("Documento entregado")
     official.get_by_role("button", name="Registrar resolución").click()
     expect(official.locator("#decision-error")).to_have_text("Elija qué resuelve.")
@@ -116,7 +122,9 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     expect(official.locator("#reason-error")).to_have_text("Escriba el motivo de su decisión (al menos 3 caracteres).")
     official.get_by_label("Motivo").fill("Identificación, domicilio y examen en regla.")
     official.get_by_role("button", name="Registrar resolución").click()
-    expect(official.locator(".notice-success").first).to_contain_text(f"Registramos su resolución de la solicitud {folio}")
+    expect(official.locator(".notice-success").first).to_contain_text(
+        f"Registramos su resolución de la solicitud {folio}"
+    )
     assert_clean(official)
 
     # The citizen sees the approval and the fee, gets the línea de captura and pays it.

@@ -21,7 +21,9 @@ def test_sign_up_with_the_curp_and_the_sms_code(contexts: Callable[..., BrowserC
     wrong = curp[:17] + str((int(curp_check_digit(curp[:17])) + 1) % 10)
     field = page.get_by_label("CURP", exact=True)
     field.fill(wrong.lower())
-    expect(page.locator("#curp-error")).to_have_text("El último dígito no coincide: revise que haya escrito bien cada carácter.")
+    expect(page.locator("#curp-error")).to_have_text(
+        "El último dígito no coincide: revise que haya escrito bien cada carácter."
+    )
     expect(field).to_have_attribute("aria-invalid", "true")
     field.fill(curp[:10])
     expect(page.locator("#curp-status")).to_have_text("10 de 18 caracteres")

@@ -21,7 +21,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from chalicelib.api.policy import POLICY
 from chalicelib.identity.principal import ADMIN, CITIZEN, OFFICIAL, SUPERVISOR
@@ -61,7 +65,11 @@ class Fuzz:
         if case.method.upper() == "PUT" and case.path == "/procedures/{code}":
             # never republish a shipped procedure that other tests read
             code = case.body.get("code") if isinstance(case.body, Mapping) else None
-            case.path_parameters["code"] = code if isinstance(code, str) and CODE.match(code) and code not in SHIPPED else f"fuzz-{case.path_parameters['code']}"[:40]
+            case.path_parameters["code"] = (
+                code
+                if isinstance(code, str) and CODE.match(code) and code not in SHIPPED
+                else f"fuzz-{case.path_parameters['code']}"[:40]
+            )
         if case.headers:
             case.headers = {name: value for name, value in case.headers.items() if name.lower() != "authorization"}
         roles = POLICY.get((case.method.upper(), case.path), frozenset({CITIZEN}))
@@ -71,12 +79,18 @@ class Fuzz:
 
 def assert_error_envelope(response: Any) -> None:
     text = response.text
-    assert not any(marker in text for marker in TRACE_MARKERS), f"a stack trace or Chalice's 500 left the server: {text[:300]}"
+    assert not any(marker in text for marker in TRACE_MARKERS), (
+        f"a stack trace or Chalice's 500 left the server: {text[:300]}"
+    )
     if response.status_code < 400:
         return
-    assert response.headers.get("content-type", [""])[0].startswith("application/json"), f"{response.status_code} is not JSON: {response.headers}"
+    assert response.headers.get("content-type", [""])[0].startswith("application/json"), (
+        f"{response.status_code} is not JSON: {response.headers}"
+    )
     body = json.loads(text)
-    assert isinstance(body, dict) and set(body) == {"error"}, f"{response.status_code} is not our error envelope: {text[:300]}"
+    assert isinstance(body, dict) and set(body) == {"error"}, (
+        f"{response.status_code} is not our error envelope: {text[:300]}"
+    )
     assert set(body["error"]) == {"code", "message", "details"}, text[:300]
     assert isinstance(body["error"]["code"], str) and isinstance(body["error"]["message"], str), text[:300]
 

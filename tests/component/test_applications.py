@@ -38,7 +38,9 @@ def test_unknown_procedure_is_404_and_writes_nothing(aws: Aws) -> None:
 
 def test_ill_typed_and_unknown_form_fields_are_named(aws: Aws) -> None:
     citizen = aws.user()
-    reply = citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": 3100, "color_favorito": "azul"}})
+    reply = citizen.post(
+        "/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": 3100, "color_favorito": "azul"}}
+    )
     assert reply.status_code == 422
     fields = {detail["field"] for detail in error(reply)["details"]}  # type: ignore[union-attr]
     assert fields == {"data.codigo_postal", "data.color_favorito"}
@@ -52,7 +54,11 @@ def test_missing_required_fields_refuse_submission_naming_them(aws: Aws) -> None
     assert reply.status_code == 422
     body = error(reply)
     assert body["code"] == "invalid_form"
-    assert {detail["field"] for detail in body["details"]} == {"data.codigo_postal", "data.tipo_sangre", "data.primera_vez"}  # type: ignore[union-attr]
+    assert {detail["field"] for detail in body["details"]} == {
+        "data.codigo_postal",
+        "data.tipo_sangre",
+        "data.primera_vez",
+    }  # type: ignore[union-attr]
     assert status_of(citizen, application_id)["status"] == "draft"
 
 
@@ -60,7 +66,13 @@ def test_document_checks_name_the_field(aws: Aws) -> None:
     citizen = aws.user()
     application_id = draft(citizen)
     before = citizen.get(f"/applications/{application_id}/audit").body["events"]
-    base = {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64}
+    base = {
+        "requirement": "identificacion",
+        "filename": "ine.pdf",
+        "content_type": "application/pdf",
+        "size": 1000,
+        "sha256": "a" * 64,
+    }
     cases = {
         "size": ({**base, "size": 6 * 1024 * 1024}, "document_too_large"),
         "content_type": ({**base, "content_type": "application/zip"}, "unsupported_type"),
@@ -88,7 +100,13 @@ def test_submit_refuses_missing_and_mismatched_documents(aws: Aws) -> None:
 
     declared = citizen.post(
         f"/applications/{application_id}/documents",
-        {"requirement": "comprobante_domicilio", "filename": "luz.pdf", "content_type": "application/pdf", "size": len(PDF), "sha256": "0" * 64},
+        {
+            "requirement": "comprobante_domicilio",
+            "filename": "luz.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+            "sha256": "0" * 64,
+        },
     )
     import requests
 
@@ -143,7 +161,9 @@ def test_malformed_bodies_get_json_errors(aws: Aws) -> None:
     assert not_json.status_code == 422 and error(not_json)["code"] == "invalid_json"
     deep = citizen.request("POST", "/applications", raw=b"[" * 100000 + b"]" * 100000)
     assert deep.status_code in (413, 422)
-    wrong_type = citizen.request("POST", "/applications", raw=b"procedure=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    wrong_type = citizen.request(
+        "POST", "/applications", raw=b"procedure=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert wrong_type.status_code == 415 and error(wrong_type)["code"] == "unsupported_media_type"
     not_object = citizen.post("/applications", ["licencia-conducir"])
     assert not_object.status_code == 422
@@ -189,6 +209,8 @@ def test_a_business_holds_its_record_by_its_rfc(aws: Aws) -> None:
     upload(company, application_id, "identificacion")
     upload(company, application_id, "comprobante_domicilio")
     assert company.post(f"/applications/{application_id}/submit").status_code == 202
-    assert wait_status(company, application_id, "rejected")["status"] == "rejected"  # a company has no age: no driver's licence
+    assert (
+        wait_status(company, application_id, "rejected")["status"] == "rejected"
+    )  # a company has no age: no driver's licence
     person_rfc = aws.user(username="GODE561231GR8")  # a person's RFC is not a record key: people use their CURP
     assert person_rfc.get("/me").status_code == 403

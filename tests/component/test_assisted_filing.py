@@ -32,7 +32,9 @@ def delegated(aws: Aws, helper: HttpUser, citizen: HttpUser, centre: str = CENTR
     pending = helper.post("/delegations", {"curp": citizen.username})
     assert pending.status_code == 201, pending.body
     assert (pending.body["status"], pending.body["origin"]) == ("pending", "sms")
-    confirmed = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)})
+    confirmed = helper.post(
+        f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)}
+    )
     assert confirmed.status_code == 200, confirmed.body
     assert confirmed.body["status"] == "active"
     body: dict[str, Any] = confirmed.body
@@ -40,7 +42,14 @@ def delegated(aws: Aws, helper: HttpUser, citizen: HttpUser, centre: str = CENTR
 
 
 def assisted_draft(helper: HttpUser, citizen: HttpUser) -> str:
-    created = helper.post("/applications", {"procedure": "licencia-conducir", "citizen": citizen.username, "data": {"domicilio": LICENCE_FORM["domicilio"]}})
+    created = helper.post(
+        "/applications",
+        {
+            "procedure": "licencia-conducir",
+            "citizen": citizen.username,
+            "data": {"domicilio": LICENCE_FORM["domicilio"]},
+        },
+    )
     assert created.status_code == 201, created.body
     return str(created.body["id"])
 
@@ -66,15 +75,21 @@ def test_an_assistant_cannot_act_without_the_citizens_code(aws: Aws) -> None:
     stolen = other.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "")})
     assert stolen.status_code == 404
 
-    confirmed = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "")})
+    confirmed = helper.post(
+        f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "")}
+    )
     assert confirmed.status_code == 200 and confirmed.body["status"] == "active"
     application_id = assisted_draft(helper, citizen)
     record = citizen.get("/me").body
     mine = next(item for item in record["applications"] if item["id"] == application_id)
     assert mine["assisted_by"]["centre"] == CENTRE and mine["assisted_by"]["name"] == "Elena Cruz"
-    assert [(item["id"], item["status"], item["centre"]) for item in record["delegations"]] == [(pending.body["id"], "active", CENTRE)]
+    assert [(item["id"], item["status"], item["centre"]) for item in record["delegations"]] == [
+        (pending.body["id"], "active", CENTRE)
+    ]
     assert record["delegations"][0]["applications"] == [application_id]
-    assert other.post("/applications", {"procedure": "licencia-conducir", "citizen": citizen.username}).status_code == 403
+    assert (
+        other.post("/applications", {"procedure": "licencia-conducir", "citizen": citizen.username}).status_code == 403
+    )
 
 
 def test_a_code_the_citizen_generated_gives_access_once(aws: Aws) -> None:
@@ -99,7 +114,11 @@ def test_an_assistant_cannot_read_another_citizens_record(aws: Aws) -> None:
     filed = assisted_draft(helper, citizen)
     assert helper.get(f"/applications/{filed}").status_code == 200
     for application_id in (own, theirs):  # the citizen's own filing, and another citizen's
-        for reply in (helper.get(f"/applications/{application_id}"), helper.get(f"/applications/{application_id}/audit"), helper.patch(f"/applications/{application_id}", {"data": {}})):
+        for reply in (
+            helper.get(f"/applications/{application_id}"),
+            helper.get(f"/applications/{application_id}/audit"),
+            helper.patch(f"/applications/{application_id}", {"data": {}}),
+        ):
             assert reply.status_code == 404 and reply.body["error"]["code"] == "unknown_application", reply.body
     assert helper.get("/me").status_code == 403
     refused = helper.post("/applications", {"procedure": "licencia-conducir", "citizen": stranger.username})
@@ -122,9 +141,21 @@ def test_every_assisted_action_is_in_the_citizens_timeline_with_the_assistant_an
 
     events = citizen.get(f"/applications/{application_id}/audit").body["events"]
     assisted = [event for event in events if event["actor"]["kind"] == "assistant"]
-    assert [event["action"] for event in assisted] == ["application.created", "application.updated", "document.declared", "document.declared", "application.submitted"]
+    assert [event["action"] for event in assisted] == [
+        "application.created",
+        "application.updated",
+        "document.declared",
+        "document.declared",
+        "application.submitted",
+    ]
     for event in assisted:
-        assert event["actor"] == {"kind": "assistant", "id": helper.username, "name": "Elena Cruz", "centre": CENTRE, "delegation_id": delegation["id"]}
+        assert event["actor"] == {
+            "kind": "assistant",
+            "id": helper.username,
+            "name": "Elena Cruz",
+            "centre": CENTRE,
+            "delegation_id": delegation["id"],
+        }
     assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
     assert citizen.get(f"/applications/{application_id}").body["assisted_by"]["centre"] == CENTRE
 
@@ -167,7 +198,12 @@ def test_the_assistant_pays_only_the_official_fee_and_gets_the_document_only_if_
     assert helper.post(f"/applications/{application_id}/submit").status_code == 202
     official = aws.user(username=f"oficial.asist.{application_id.lower()}", groups=("official-SEMOVI",))
     review = open_review(official, application_id)
-    assert official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}).status_code == 200
+    assert (
+        official.post(
+            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}
+        ).status_code
+        == 200
+    )
     wait_status(citizen, application_id, "awaiting_payment")
 
     slip = helper.post(f"/applications/{application_id}/payment").body

@@ -36,7 +36,12 @@ UNASSISTED = 2
 
 def definition() -> dict[str, Any]:
     """The driver's licence under a code and agency of its own."""
-    return licence_without_payment(CODE, AGENCY, {"es": f"Trámite con ayuda {SUFFIX}", "en": f"Assisted procedure {SUFFIX}"}, {"es": f"Dependencia {SUFFIX}", "en": f"Agency {SUFFIX}"})
+    return licence_without_payment(
+        CODE,
+        AGENCY,
+        {"es": f"Trámite con ayuda {SUFFIX}", "en": f"Assisted procedure {SUFFIX}"},
+        {"es": f"Dependencia {SUFFIX}", "en": f"Agency {SUFFIX}"},
+    )
 
 
 def submit(user: HttpUser, application_id: str) -> None:
@@ -49,10 +54,14 @@ def submit(user: HttpUser, application_id: str) -> None:
 def file_through(aws: Aws, centre: str, count: int) -> tuple[HttpUser, list[str]]:
     """An assistant of ``centre`` files ``count`` applications for one citizen, who consented by SMS code."""
     citizen = aws.user()
-    helper = aws.user(username=f"asesor.{centre.lower()}.{SUFFIX.lower()}", groups=(f"assistant-{centre}",), name=f"Asesor {centre}")
+    helper = aws.user(
+        username=f"asesor.{centre.lower()}.{SUFFIX.lower()}", groups=(f"assistant-{centre}",), name=f"Asesor {centre}"
+    )
     pending = helper.post("/delegations", {"curp": citizen.username})
     assert pending.status_code == 201, pending.body
-    confirmed = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)})
+    confirmed = helper.post(
+        f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)}
+    )
     assert confirmed.status_code == 200, confirmed.body
     filed = []
     for _ in range(count):
@@ -113,7 +122,9 @@ def test_the_share_filed_with_assistance_is_published_per_centre(aws: Aws, filed
     assert by_centre["CDC-MITLA"] == {"centre": "CDC-MITLA", "submitted": 6, "share": round(6 / submitted, 3)}
 
 
-def test_a_centre_with_fewer_than_five_is_withheld_and_cannot_be_subtracted_back(aws: Aws, filed: dict[str, Any]) -> None:
+def test_a_centre_with_fewer_than_five_is_withheld_and_cannot_be_subtracted_back(
+    aws: Aws, filed: dict[str, Any]
+) -> None:
     figures_now = totals(aws)
     by_centre = {entry["centre"]: entry for entry in figures_now["centres"]}
     assert by_centre["CDC-TLACOLULA"] == {"centre": "CDC-TLACOLULA", "submitted": None, "share": None}
@@ -122,7 +133,11 @@ def test_a_centre_with_fewer_than_five_is_withheld_and_cannot_be_subtracted_back
     assert {"centres.CDC-TLACOLULA", "centres.CDC-OAXACA"} <= set(figures_now["suppressed"])
     # This month's row holds the same filings, withheld the same way.
     [month] = [row for row in report(aws)["months"] if row["centres"]]
-    assert [(entry["centre"], entry["submitted"]) for entry in month["centres"]] == [("CDC-MITLA", 6), ("CDC-OAXACA", None), ("CDC-TLACOLULA", None)]
+    assert [(entry["centre"], entry["submitted"]) for entry in month["centres"]] == [
+        ("CDC-MITLA", 6),
+        ("CDC-OAXACA", None),
+        ("CDC-TLACOLULA", None),
+    ]
 
 
 def test_the_centres_csv_carries_the_same_figures_and_no_person(aws: Aws, filed: dict[str, Any]) -> None:
@@ -131,7 +146,11 @@ def test_the_centres_csv_carries_the_same_figures_and_no_person(aws: Aws, filed:
     headers = {name.lower(): value for name, value in reply.headers.items()}
     assert headers["content-type"].startswith("text/csv") and "ventanilla-centros-" in headers["content-disposition"]
     lines = [line for line in csv.DictReader(io.StringIO(reply.body)) if line["month"] == "total"]
-    assert [(line["procedure"], line["centre"], line["submitted"]) for line in lines] == [(CODE, "CDC-MITLA", "6"), (CODE, "CDC-OAXACA", ""), (CODE, "CDC-TLACOLULA", "")]
+    assert [(line["procedure"], line["centre"], line["submitted"]) for line in lines] == [
+        (CODE, "CDC-MITLA", "6"),
+        (CODE, "CDC-OAXACA", ""),
+        (CODE, "CDC-TLACOLULA", ""),
+    ]
     text = reply.body + json.dumps(report(aws))
     for helper in filed["helpers"]:
         assert helper.username not in text and "Asesor" not in text

@@ -16,8 +16,21 @@ from chalicelib.identity.principal import ROLES
 from tests.support.inprocess import Aws, HttpUser
 
 OPENAPI = json.loads(Path("chalicelib/api/openapi.json").read_text("utf-8"))
-OPERATIONS = sorted((method.upper(), path) for path, item in OPENAPI["paths"].items() for method in item if method in {"get", "post", "put", "patch", "delete"})
-SAMPLE_PARAMETERS = {"id": "NOSUCHAPP0", "agency": "SEMOVI", "review_id": "0" * 16, "code": "licencia-conducir", "version": "1", "document_id": "x" * 22, "requirement": "identificacion"}
+OPERATIONS = sorted(
+    (method.upper(), path)
+    for path, item in OPENAPI["paths"].items()
+    for method in item
+    if method in {"get", "post", "put", "patch", "delete"}
+)
+SAMPLE_PARAMETERS = {
+    "id": "NOSUCHAPP0",
+    "agency": "SEMOVI",
+    "review_id": "0" * 16,
+    "code": "licencia-conducir",
+    "version": "1",
+    "document_id": "x" * 22,
+    "requirement": "identificacion",
+}
 GATE_DENIALS = {(401, "not_authenticated"), (403, "forbidden"), (403, "invalid_curp")}
 
 
@@ -57,7 +70,9 @@ def test_the_readme_shows_the_enforced_matrix() -> None:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 2 + len(ROLES) and cells[0].startswith("`"):
             method, path = cells[0].strip("`").split(" ", 1)
-            shown[(method, path)] = frozenset(role for role, cell in zip(ROLES, cells[1:-1], strict=True) if cell == "✓")
+            shown[(method, path)] = frozenset(
+                role for role, cell in zip(ROLES, cells[1:-1], strict=True) if cell == "✓"
+            )
     assert shown == dict(POLICY), "README's matrix differs from chalicelib/api/policy.py:\n" + matrix_markdown()
 
 

@@ -57,13 +57,17 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     """A driver's licence from draft to verified credential, every route it touches counted."""
     citizen = aws.user()
     official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{citizen.username.lower()}")
-    supervisor = aws.user(groups=("official-SEMOVI", "supervisor-SEMOVI"), username=f"supervisora.{citizen.username.lower()}")
+    supervisor = aws.user(
+        groups=("official-SEMOVI", "supervisor-SEMOVI"), username=f"supervisora.{citizen.username.lower()}"
+    )
     anyone = aws.anonymous()
 
     routes.call("GET", "/me", lambda: citizen.get("/me"))  # first visit: the profile is created
     routes.call("GET", "/procedures", lambda: anyone.get("/procedures"))
     routes.call("GET", "/procedures/{code}", lambda: anyone.get("/procedures/licencia-conducir"))
-    routes.call("GET", "/procedures/{code}/versions/{version}", lambda: anyone.get("/procedures/licencia-conducir/versions/1"))
+    routes.call(
+        "GET", "/procedures/{code}/versions/{version}", lambda: anyone.get("/procedures/licencia-conducir/versions/1")
+    )
     routes.call("GET", "/procedure-schema", lambda: anyone.get("/procedure-schema"))
     routes.call("GET", "/openapi.json", lambda: anyone.get("/openapi.json"))
 
@@ -71,24 +75,45 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     for _ in range(2):
         routes.call("GET", "/applications/{id}", lambda: citizen.get(f"/applications/{application_id}"))
         routes.call("GET", "/me", lambda: citizen.get("/me"))
-    routes.call("GET", "/applications/{id}/documents/{requirement}", lambda: citizen.get(f"/applications/{application_id}/documents/identificacion"))
+    routes.call(
+        "GET",
+        "/applications/{id}/documents/{requirement}",
+        lambda: citizen.get(f"/applications/{application_id}/documents/identificacion"),
+    )
 
     review = open_review(official, application_id)
     routes.call("GET", "/agencies/{agency}/reviews", lambda: official.get("/agencies/SEMOVI/reviews"))
     routes.call("GET", "/agencies/{agency}/reviews", lambda: supervisor.get("/agencies/SEMOVI/reviews"))
     routes.call("GET", "/applications/{id}", lambda: official.get(f"/applications/{application_id}"))
-    routes.call("POST", "/reviews/{review_id}/decision", lambda: official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Documentos en regla"}))
+    routes.call(
+        "POST",
+        "/reviews/{review_id}/decision",
+        lambda: official.post(
+            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Documentos en regla"}
+        ),
+    )
     wait_status(citizen, application_id, "awaiting_payment")
-    slip = routes.call("POST", "/applications/{id}/payment", lambda: citizen.post(f"/applications/{application_id}/payment")).body
-    routes.call("POST", "/payments/webhook", lambda: bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}"))
+    slip = routes.call(
+        "POST", "/applications/{id}/payment", lambda: citizen.post(f"/applications/{application_id}/payment")
+    ).body
+    routes.call(
+        "POST", "/payments/webhook", lambda: bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
+    )
     document_id = wait_status(citizen, application_id, "issued")["issued"][0]["id"]
 
     routes.call("GET", "/applications/{id}/audit", lambda: citizen.get(f"/applications/{application_id}/audit"))
-    routes.call("GET", "/applications/{id}/audit/verify", lambda: citizen.get(f"/applications/{application_id}/audit/verify"))
+    routes.call(
+        "GET", "/applications/{id}/audit/verify", lambda: citizen.get(f"/applications/{application_id}/audit/verify")
+    )
     routes.call("GET", "/documents/{document_id}", lambda: citizen.get(f"/documents/{document_id}"))
     routes.call("GET", "/verify/{document_id}", lambda: anyone.get(f"/verify/{document_id}"))
     routes.call("GET", "/me", lambda: citizen.get("/me"))
-    routes.call("POST", "/applications/{id}/rating", lambda: citizen.post(f"/applications/{application_id}/rating", {"score": 2, "comment": "Tardó."}), expect=201)
+    routes.call(
+        "POST",
+        "/applications/{id}/rating",
+        lambda: citizen.post(f"/applications/{application_id}/rating", {"score": 2, "comment": "Tardó."}),
+        expect=201,
+    )
     routes.call("GET", "/agencies/{agency}/ratings", lambda: official.get("/agencies/SEMOVI/ratings"))
     routes.call("GET", "/stats/procedures", lambda: anyone.get("/stats/procedures"))
     routes.call("GET", "/stats/procedures.csv", lambda: anyone.get("/stats/procedures.csv"))
@@ -101,8 +126,17 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     assistant = aws.user(groups=("assistant-CDC-OAXACA",), username=f"asesor.{citizen.username.lower()}")
     routes.call("GET", "/delegations", lambda: assistant.get("/delegations"))
 
-    second = routes.call("POST", "/applications", lambda: citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}), expect=201).body["id"]
-    routes.call("PATCH", "/applications/{id}", lambda: citizen.request("PATCH", f"/applications/{second}", {"data": {"tipo_sangre": "O+"}}))
+    second = routes.call(
+        "POST",
+        "/applications",
+        lambda: citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100"}}),
+        expect=201,
+    ).body["id"]
+    routes.call(
+        "PATCH",
+        "/applications/{id}",
+        lambda: citizen.request("PATCH", f"/applications/{second}", {"data": {"tipo_sangre": "O+"}}),
+    )
     return {"application_id": application_id, "execution": f"{application_id}-1"}
 
 
@@ -124,7 +158,10 @@ def test_read_routes_make_at_most_two_dynamodb_calls_each(walked: tuple[Routes, 
                 continue
             assert len(operations) <= MAX_READ_CALLS, (route, operations)
             writes = [op for op in operations if op not in READS]
-            assert not writes or (route == ("GET", "/me") and writes == ["PutItem"]), (route, operations)  # a first visit creates the profile
+            assert not writes or (route == ("GET", "/me") and writes == ["PutItem"]), (
+                route,
+                operations,
+            )  # a first visit creates the profile
 
 
 def test_the_steady_read_routes_read_one_item_or_one_partition_once(walked: tuple[Routes, dict[str, Any]]) -> None:
@@ -138,7 +175,9 @@ def test_the_steady_read_routes_read_one_item_or_one_partition_once(walked: tupl
     assert routes.seen[("GET", "/openapi.json")][-1] == []
     assert routes.seen[("GET", "/agencies/{agency}/ratings")][-1] == ["Query"]
     for open_data in ("/stats/procedures", "/stats/procedures.csv", "/stats/agencies.csv", "/stats/centres.csv"):
-        assert routes.seen[("GET", open_data)][-1] == ["Query", "Query"], open_data  # the statistics' partition, the catalogue
+        assert routes.seen[("GET", open_data)][-1] == ["Query", "Query"], (
+            open_data
+        )  # the statistics' partition, the catalogue
 
 
 def test_no_route_scans(walked: tuple[Routes, dict[str, Any]], calls: AwsCalls) -> None:
@@ -151,8 +190,17 @@ def test_no_route_scans(walked: tuple[Routes, dict[str, Any]], calls: AwsCalls) 
 def test_a_driver_licence_enters_at_most_25_states(walked: tuple[Routes, dict[str, Any]], aws: Aws) -> None:
     _, walk = walked
     sfn = boto3.client("stepfunctions", region_name=REGION)
-    machines = [machine["stateMachineArn"] for machine in sfn.list_state_machines()["stateMachines"] if "-licencia-conducir-" in machine["name"]]
-    executions = [e["executionArn"] for arn in machines for e in sfn.list_executions(stateMachineArn=arn)["executions"] if e["name"] == walk["execution"]]
+    machines = [
+        machine["stateMachineArn"]
+        for machine in sfn.list_state_machines()["stateMachines"]
+        if "-licencia-conducir-" in machine["name"]
+    ]
+    executions = [
+        e["executionArn"]
+        for arn in machines
+        for e in sfn.list_executions(stateMachineArn=arn)["executions"]
+        if e["name"] == walk["execution"]
+    ]
     assert len(executions) == 1
     history = sfn.get_execution_history(executionArn=executions[0], maxResults=1000)["events"]
     entered = [event for event in history if event["type"].endswith("StateEntered")]
@@ -161,7 +209,18 @@ def test_a_driver_licence_enters_at_most_25_states(walked: tuple[Routes, dict[st
 
 def test_the_counter_sees_every_aws_service_the_app_calls(aws: Aws, calls: AwsCalls) -> None:
     citizen = aws.user()
-    created = citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"codigo_postal": "03100", "domicilio": "Calle Morelos 12, Centro", "tipo_sangre": "A+", "primera_vez": False}})
+    created = citizen.post(
+        "/applications",
+        {
+            "procedure": "licencia-conducir",
+            "data": {
+                "codigo_postal": "03100",
+                "domicilio": "Calle Morelos 12, Centro",
+                "tipo_sangre": "A+",
+                "primera_vez": False,
+            },
+        },
+    )
     application_id = created.body["id"]
     upload(citizen, application_id, "identificacion", PDF)
     upload(citizen, application_id, "comprobante_domicilio", PDF)

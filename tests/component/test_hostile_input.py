@@ -41,12 +41,22 @@ def error_of(reply: Reply, status: int) -> dict[str, Any]:
 
 def test_chalices_own_answers_leave_in_our_envelope(aws: Aws) -> None:
     citizen = aws.user()
-    assert error_of(citizen.request("GET", "/me", headers={"Content-Type": "text/plain"}), 415)["code"] == "unsupported_media_type"
-    assert error_of(citizen.request("GET", "/procedures", headers={"Content-Type": "multipart/form-data; boundary=x"}), 415)["code"] == "unsupported_media_type"
+    assert (
+        error_of(citizen.request("GET", "/me", headers={"Content-Type": "text/plain"}), 415)["code"]
+        == "unsupported_media_type"
+    )
+    assert (
+        error_of(
+            citizen.request("GET", "/procedures", headers={"Content-Type": "multipart/form-data; boundary=x"}), 415
+        )["code"]
+        == "unsupported_media_type"
+    )
     assert error_of(citizen.request("DELETE", "/procedures"), 405)["code"] == "method_not_allowed"
 
 
-def test_an_unexpected_failure_in_a_view_is_a_logged_500_in_our_envelope(aws: Aws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unexpected_failure_in_a_view_is_a_logged_500_in_our_envelope(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(logger.registered_handler, "stream", sys.stdout)  # the handler kept the stdout of import time
 
     def boom(self: Catalogue) -> None:
@@ -62,7 +72,9 @@ def test_an_unexpected_failure_in_a_view_is_a_logged_500_in_our_envelope(aws: Aw
     assert "GOMC800101MDFMRR00" not in logged and "GOMC**************" in logged
 
 
-def test_an_unexpected_failure_in_the_middleware_is_a_500_in_our_envelope(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_failure_in_the_middleware_is_a_500_in_our_envelope(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     citizen = aws.user()
 
     def unreachable(self: TokenVerifier, token: str) -> None:
@@ -79,9 +91,17 @@ def test_a_requirement_that_is_not_text_is_a_422_and_writes_nothing(aws: Aws) ->
     citizen = aws.user()
     application_id = draft(citizen)
     before = citizen.get(f"/applications/{application_id}/audit").body["events"]
-    base = {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64}
+    base = {
+        "requirement": "identificacion",
+        "filename": "ine.pdf",
+        "content_type": "application/pdf",
+        "size": 1000,
+        "sha256": "a" * 64,
+    }
     for requirement in ({}, ["identificacion"], 7, None, True):
-        error = error_of(citizen.post(f"/applications/{application_id}/documents", {**base, "requirement": requirement}), 422)
+        error = error_of(
+            citizen.post(f"/applications/{application_id}/documents", {**base, "requirement": requirement}), 422
+        )
         assert (error["code"], error["details"][0]["field"]) == ("unknown_requirement", "requirement"), requirement
     assert citizen.get(f"/applications/{application_id}/audit").body["events"] == before
 
@@ -93,9 +113,16 @@ def test_a_decision_answers_with_the_applications_status_as_documented(aws: Aws)
     citizen = aws.user()
     official = aws.user(username="oficial.estatus", groups=("official-SEMOVI",))
     review = open_review(official, submitted_licence(citizen))
-    reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Documentos ilegibles"})
+    reply = official.post(
+        f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Documentos ilegibles"}
+    )
     assert reply.status_code == 200, reply.body
-    assert reply.body == {"review_id": review["review_id"], "decision": "reject", "application_id": review["application_id"], "status": "rejected"}
+    assert reply.body == {
+        "review_id": review["review_id"],
+        "decision": "reject",
+        "application_id": review["application_id"],
+        "status": "rejected",
+    }
 
 
 # --- bodies: size, depth, encoding, text ---------------------------------------------------
@@ -115,7 +142,9 @@ def test_deep_nesting_is_a_422_naming_the_limit(aws: Aws) -> None:
     deep: Any = "fondo"
     for _ in range(40):
         deep = {"nivel": deep}
-    error = error_of(citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"domicilio": deep}}), 422)
+    error = error_of(
+        citizen.post("/applications", {"procedure": "licencia-conducir", "data": {"domicilio": deep}}), 422
+    )
     assert error["code"] == "too_deep" and error["details"][0]["field"].startswith("data.domicilio.nivel")
     assert citizen.get("/me").body["applications"] == []
 
@@ -141,15 +170,38 @@ def test_what_is_not_json_is_a_422(aws: Aws, raw: bytes) -> None:
 @pytest.mark.parametrize(
     ("raw", "field"),
     [
-        (b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \\ud800 Morelos 12, Centro"}}', "data.domicilio"),
+        (
+            b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \\ud800 Morelos 12, Centro"}}',
+            "data.domicilio",
+        ),
         (b'{"procedure": "licencia-conducir", "data": {"\\udc00": "x"}}', "data (a key)"),
-        (b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle Morelos\\u0000 12, Centro"}}', "data.domicilio"),
-        (b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle Morelos \\u0085 12, Centro"}}', "data.domicilio"),
-        ('{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u202eortneC ,21 soleroM"}}'.encode(), "data.domicilio"),
-        ('{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u2067Morelos\u2069 12, Centro"}}'.encode(), "data.domicilio"),
+        (
+            b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle Morelos\\u0000 12, Centro"}}',
+            "data.domicilio",
+        ),
+        (
+            b'{"procedure": "licencia-conducir", "data": {"domicilio": "Calle Morelos \\u0085 12, Centro"}}',
+            "data.domicilio",
+        ),
+        (
+            '{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u202eortneC ,21 soleroM"}}'.encode(),
+            "data.domicilio",
+        ),
+        (
+            '{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u2067Morelos\u2069 12, Centro"}}'.encode(),
+            "data.domicilio",
+        ),
         (b'{"procedure": "licencia\\u0000-conducir", "data": {}}', "procedure"),
     ],
-    ids=["lone surrogate", "lone surrogate in a key", "NUL", "C1 control", "RTL override", "bidi isolate", "NUL in the procedure code"],
+    ids=[
+        "lone surrogate",
+        "lone surrogate in a key",
+        "NUL",
+        "C1 control",
+        "RTL override",
+        "bidi isolate",
+        "NUL in the procedure code",
+    ],
 )
 def test_text_that_no_honest_client_sends_is_a_422_naming_the_field(aws: Aws, raw: bytes, field: str) -> None:
     citizen = aws.user()
@@ -171,16 +223,26 @@ def test_a_reason_with_a_bidi_override_is_refused(aws: Aws) -> None:
     citizen = aws.user()
     official = aws.user(username="oficial.bidi", groups=("official-SEMOVI",))
     review = open_review(official, submitted_licence(citizen))
-    reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Aprobado \u202eodazahceR"})
+    reply = official.post(
+        f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Aprobado \u202eodazahceR"}
+    )
     assert error_of(reply, 422)["details"][0]["field"] == "reason"
-    assert review["review_id"] in {open_one["review_id"] for open_one in official.get("/agencies/SEMOVI/reviews").body["reviews"]}
+    assert review["review_id"] in {
+        open_one["review_id"] for open_one in official.get("/agencies/SEMOVI/reviews").body["reviews"]
+    }
 
 
 def test_combining_characters_are_composed_so_a_file_named_on_a_mac_is_accepted(aws: Aws) -> None:
     citizen = aws.user()
     application_id = draft(citizen)
     decomposed = "comprobante direccio\u0301n.pdf"  # what macOS file systems hand the browser
-    body = {"requirement": "comprobante_domicilio", "filename": decomposed, "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64}
+    body = {
+        "requirement": "comprobante_domicilio",
+        "filename": decomposed,
+        "content_type": "application/pdf",
+        "size": 1000,
+        "sha256": "a" * 64,
+    }
     assert citizen.post(f"/applications/{application_id}/documents", body).status_code == 201
     [document] = citizen.get(f"/applications/{application_id}").body["documents"]
     assert document["filename"] == "comprobante dirección.pdf"
@@ -211,12 +273,30 @@ def test_full_width_digits_are_not_digits(aws: Aws) -> None:
         ("filename", "ine.pdf\r\nX-Injected: 1", "invalid_filename"),
         ("sha256", "ａ" * 64, "invalid_sha256"),
     ],
-    ids=["sha256 + newline", "file name + newline", "traversal", "windows traversal", "absolute path", "dot file", "RTL override", "NUL", "header injection", "full-width hex"],
+    ids=[
+        "sha256 + newline",
+        "file name + newline",
+        "traversal",
+        "windows traversal",
+        "absolute path",
+        "dot file",
+        "RTL override",
+        "NUL",
+        "header injection",
+        "full-width hex",
+    ],
 )
 def test_document_names_and_hashes_are_checked_whole(aws: Aws, field: str, value: str, code: str) -> None:
     citizen = aws.user()
     application_id = draft(citizen)
-    body = {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": 1000, "sha256": "a" * 64, field: value}
+    body = {
+        "requirement": "identificacion",
+        "filename": "ine.pdf",
+        "content_type": "application/pdf",
+        "size": 1000,
+        "sha256": "a" * 64,
+        field: value,
+    }
     error = error_of(citizen.post(f"/applications/{application_id}/documents", body), 422)
     assert (error["code"], error["details"][0]["field"]) == (code, field)
     assert citizen.get(f"/applications/{application_id}").body["documents"] == []
@@ -225,9 +305,16 @@ def test_document_names_and_hashes_are_checked_whole(aws: Aws, field: str, value
 # --- path parameters -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", ["²", "１", "9" * 5000, "-1", "1.0", "0x1", "%00", "1%0A"], ids=["superscript", "full-width", "5000 digits", "negative", "decimal", "hex", "NUL", "newline"])
+@pytest.mark.parametrize(
+    "version",
+    ["²", "１", "9" * 5000, "-1", "1.0", "0x1", "%00", "1%0A"],
+    ids=["superscript", "full-width", "5000 digits", "negative", "decimal", "hex", "NUL", "newline"],
+)
 def test_a_version_that_is_not_a_plain_number_is_a_404(aws: Aws, version: str) -> None:
-    assert error_of(aws.anonymous().get(f"/procedures/licencia-conducir/versions/{version}"), 404)["code"] == "unknown_version"
+    assert (
+        error_of(aws.anonymous().get(f"/procedures/licencia-conducir/versions/{version}"), 404)["code"]
+        == "unknown_version"
+    )
 
 
 def test_a_procedure_code_that_cannot_exist_is_a_short_404(aws: Aws) -> None:
@@ -239,7 +326,16 @@ def test_a_procedure_code_that_cannot_exist_is_a_short_404(aws: Aws) -> None:
     assert citizen.get("/me").body["applications"] == []
 
 
-@pytest.mark.parametrize("path", ["/applications/..%2F..%2Fetc%2Fpasswd", "/applications/%00", "/applications/" + "Z" * 500, "/documents/..%2F..%2Fx", "/verify/%ED%A0%80abcdefghij"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/applications/..%2F..%2Fetc%2Fpasswd",
+        "/applications/%00",
+        "/applications/" + "Z" * 500,
+        "/documents/..%2F..%2Fx",
+        "/verify/%ED%A0%80abcdefghij",
+    ],
+)
 def test_hostile_ids_in_the_path_are_404s(aws: Aws, path: str) -> None:
     assert error_of(aws.user().get(path), 404)["code"].startswith("unknown_")
 
@@ -253,7 +349,9 @@ def test_a_form_that_points_elsewhere_is_never_published(aws: Aws) -> None:
     definition["code"] = "tramite-con-referencia"
     definition["form"]["properties"]["domicilio"]["$ref"] = "http://169.254.169.254/latest/meta-data/"
     report = admin.post("/procedures/validate", definition).body
-    assert report["valid"] is False and "$.form.properties.domicilio.$ref" in {problem["path"] for problem in report["problems"]}
+    assert report["valid"] is False and "$.form.properties.domicilio.$ref" in {
+        problem["path"] for problem in report["problems"]
+    }
     assert error_of(admin.put("/procedures/tramite-con-referencia", definition), 422)["code"] == "invalid_definition"
     assert aws.anonymous().get("/procedures/tramite-con-referencia").status_code == 404
 
@@ -266,10 +364,20 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
         definition["form"]["properties"][name] = {"type": "string", "title": name, "x-i18n": {"en": {"title": name}}}
     assert admin.put("/procedures/tramite-con-notas", definition).status_code == 201
     citizen = aws.user()
-    assert error_of(citizen.post("/applications", {"procedure": "tramite-con-notas", "data": {"nota_uno": "x" * 200_000}}), 413)["code"] == "payload_too_large"
+    assert (
+        error_of(
+            citizen.post("/applications", {"procedure": "tramite-con-notas", "data": {"nota_uno": "x" * 200_000}}), 413
+        )["code"]
+        == "payload_too_large"
+    )
     application_id = draft(citizen, {"nota_uno": "x" * 40_000}, procedure="tramite-con-notas")
     before = citizen.get(f"/applications/{application_id}").body
-    assert error_of(citizen.patch(f"/applications/{application_id}", {"data": {"nota_dos": "y" * 40_000}}), 413)["details"][0]["field"] == "data"
+    assert (
+        error_of(citizen.patch(f"/applications/{application_id}", {"data": {"nota_dos": "y" * 40_000}}), 413)[
+            "details"
+        ][0]["field"]
+        == "data"
+    )
     assert citizen.get(f"/applications/{application_id}").body == before
 
 
@@ -289,19 +397,35 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
         ({"event_id": "evt-\u202e1"}, "event_id"),
         ({"reference": "２６０１３０４０７２１５９３８６６１２３"}, "reference"),
     ],
-    ids=["full-width amount", "padded amount", "underscored amount", "exponent", "JSON number", "lone surrogate id", "NUL id", "RTL id", "full-width reference"],
+    ids=[
+        "full-width amount",
+        "padded amount",
+        "underscored amount",
+        "exponent",
+        "JSON number",
+        "lone surrogate id",
+        "NUL id",
+        "RTL id",
+        "full-width reference",
+    ],
 )
 def test_a_signed_webhook_with_hostile_fields_is_a_422(aws: Aws, change: dict[str, Any], field: str) -> None:
     reference = new_reference(date(2026, 1, 30))
-    raw = json.dumps({"event_id": "evt-hostil", "reference": reference, "amount": "1016.00", **change}).encode("utf-8", "surrogatepass")
-    reply = aws.anonymous().request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)})
+    raw = json.dumps({"event_id": "evt-hostil", "reference": reference, "amount": "1016.00", **change}).encode(
+        "utf-8", "surrogatepass"
+    )
+    reply = aws.anonymous().request(
+        "POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)}
+    )
     assert error_of(reply, 422)["details"][0]["field"] == field
 
 
 # --- faults --------------------------------------------------------------------------------
 
 
-def test_a_submit_that_died_before_its_workflow_started_is_healed_by_the_clients_retry(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_submit_that_died_before_its_workflow_started_is_healed_by_the_clients_retry(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     citizen = aws.user()
     application_id = draft(citizen)
     upload(citizen, application_id, "identificacion")

@@ -25,7 +25,9 @@ PROCEDURE = "licencia-vialidad"
 def procedure(aws: Aws) -> str:
     """The licence, published by an agency of its own (its decisions are this test's alone)."""
     definition = copy.deepcopy(json.loads((WORKFLOWS / "licencia-conducir.json").read_text("utf-8")))
-    definition.update(code=PROCEDURE, agency=AGENCY, agencies={AGENCY: {"es": "Dirección de Vialidad", "en": "Roads Directorate"}})
+    definition.update(
+        code=PROCEDURE, agency=AGENCY, agencies={AGENCY: {"es": "Dirección de Vialidad", "en": "Roads Directorate"}}
+    )
     definition["name"] = {"es": "Licencia de vialidad", "en": "Roads licence"}
     definition["steps"]["revision"]["agency"] = AGENCY
     published = aws.user(username="admin.intermediarios", groups=("admin",)).put(f"/procedures/{PROCEDURE}", definition)
@@ -59,7 +61,12 @@ def approved_through(aws: Aws, helper: HttpUser, citizen: HttpUser, official: Ht
     upload(helper, application_id, "comprobante_domicilio")
     assert helper.post(f"/applications/{application_id}/submit").status_code == 202
     review = open_review(official, application_id, AGENCY)
-    assert official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}).status_code == 200
+    assert (
+        official.post(
+            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}
+        ).status_code
+        == 200
+    )
     wait_status(citizen, application_id, "awaiting_payment")
     return application_id
 
@@ -81,7 +88,12 @@ def test_a_centre_whose_applications_are_decided_unusually_fast_is_flagged(aws: 
     assert report["procedures"][PROCEDURE]["decisions"] == 18
     assert report["procedures"][PROCEDURE]["median_hours"] == 48.0
     fast, slow = report["centres"]
-    assert (fast["centre"], fast["procedure"], fast["applications"], fast["unusual"]) == ("CDC-RAPIDO", PROCEDURE, 3, True)
+    assert (fast["centre"], fast["procedure"], fast["applications"], fast["unusual"]) == (
+        "CDC-RAPIDO",
+        PROCEDURE,
+        3,
+        True,
+    )
     assert sorted(item["application_id"] for item in fast["items"]) == sorted(filed)
     assert {item["assistant"] for item in fast["items"]} == {"asesor.rapido"}
     assert (slow["centre"], slow["unusual"]) == ("CDC-LENTO", False)

@@ -58,10 +58,16 @@ def log(user: HttpUser, application_id: str) -> list[dict[str, Any]]:
     return messages
 
 
-def wait_logged(user: HttpUser, application_id: str, event: str, status: str = "sent", phones: int = 1) -> list[dict[str, Any]]:
+def wait_logged(
+    user: HttpUser, application_id: str, event: str, status: str = "sent", phones: int = 1
+) -> list[dict[str, Any]]:
     """Wait until ``phones`` messages of the event reached the status (SMS follow the commit)."""
     found: list[dict[str, Any]] = wait_for(
-        lambda: len(hits := [m for m in log(user, application_id) if m["event"] == event and m["status"] == status]) >= phones and hits,
+        lambda: (
+            len(hits := [m for m in log(user, application_id) if m["event"] == event and m["status"] == status])
+            >= phones
+            and hits
+        ),
         f"{phones} {status} {event} message(s) of {application_id}",
     )
     return found
@@ -75,8 +81,12 @@ def code_sent_to(aws: Aws, phone: str) -> str:
     return found.group(1)
 
 
-def subscribe_relative(aws: Aws, citizen: HttpUser, application_id: str, phone: str, language: str = "en") -> dict[str, Any]:
-    pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": local_form(phone), "language": language})
+def subscribe_relative(
+    aws: Aws, citizen: HttpUser, application_id: str, phone: str, language: str = "en"
+) -> dict[str, Any]:
+    pending = citizen.post(
+        "/subscriptions", {"application_id": application_id, "phone": local_form(phone), "language": language}
+    )
     assert pending.status_code == 201, pending.body
     assert pending.body["status"] == "pending" and pending.body["origin"] == "code"
     confirmed = citizen.post(f"/subscriptions/{pending.body['id']}/confirm", {"code": code_sent_to(aws, phone)})
@@ -110,7 +120,11 @@ def second_agency(aws: Aws) -> str:
     """The licence, published again by another agency (the state's traffic police)."""
     definition = json.loads((WORKFLOWS / "licencia-conducir.json").read_text("utf-8"))
     definition = copy.deepcopy(definition)
-    definition.update(code="licencia-motociclista", agency="TRANSITO", agencies={"TRANSITO": {"es": "Dirección de Tránsito", "en": "Traffic Directorate"}})
+    definition.update(
+        code="licencia-motociclista",
+        agency="TRANSITO",
+        agencies={"TRANSITO": {"es": "Dirección de Tránsito", "en": "Traffic Directorate"}},
+    )
     definition["name"] = {"es": "Licencia de motociclista", "en": "Motorcycle licence"}
     definition["steps"]["revision"]["agency"] = "TRANSITO"
     admin = aws.user(username="admin.sms", groups=("admin",))
@@ -136,7 +150,12 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
     submit(citizen, application_id)
     official = official_for(aws, application_id)
     review = open_review(official, application_id)
-    assert official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}).status_code == 200
+    assert (
+        official.post(
+            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}
+        ).status_code
+        == 200
+    )
     wait_status(citizen, application_id, "awaiting_payment")
     # the status commits before its SMS is written: paying at once could log payment_received first
     wait_logged(citizen, application_id, "awaiting_payment", phones=2)
@@ -158,7 +177,10 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
     for message in messages:
         assert application_id in message["text"]
         assert citizen.username not in message["text"]  # never the CURP
-        assert (message["encoding"], message["segments"]) == (count(message["text"]).encoding, count(message["text"]).segments)
+        assert (message["encoding"], message["segments"]) == (
+            count(message["text"]).encoding,
+            count(message["text"]).segments,
+        )
         assert message["encoding"] == "GSM-7" and message["segments"] <= 2
         assert message["template"].startswith("platform@")
 
@@ -173,7 +195,10 @@ def test_the_citizens_record_lists_the_subscriptions(aws: Aws) -> None:
     assert (own.body["status"], own.body["origin"], own.body["language"]) == ("confirmed", "profile", "en")
     assert aws.sms(citizen.phone or "") == []  # verified at sign-up: no code
     record = citizen.get("/me").body
-    assert {(item["id"], item["status"]) for item in record["subscriptions"]} == {(pending.body["id"], "pending"), (own.body["id"], "confirmed")}
+    assert {(item["id"], item["status"]) for item in record["subscriptions"]} == {
+        (pending.body["id"], "pending"),
+        (own.body["id"], "confirmed"),
+    }
     again = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone, "language": "es"})
     assert again.status_code == 200 and again.body["language"] == "es"
 
@@ -194,8 +219,16 @@ def test_a_duplicated_event_a_retried_step_or_a_duplicated_webhook_sends_nothing
 
     # the step that opened the review, retried by Step Functions with the same input
     execution, step, entered, _ = next(key for key in stored.applied_keys if key.endswith("/open")).split("/")
-    event = {"application_id": application_id, "step": step, "kind": "review", "execution": execution, "entered": entered}
-    application.step_open(event, LambdaContext("step_open", 256, "arn:aws:lambda:us-east-1:123456789012:function:step_open", 60))
+    event = {
+        "application_id": application_id,
+        "step": step,
+        "kind": "review",
+        "execution": execution,
+        "entered": entered,
+    }
+    application.step_open(
+        event, LambdaContext("step_open", 256, "arn:aws:lambda:us-east-1:123456789012:function:step_open", 60)
+    )
 
     assert aws.sms(citizen.phone or "") == before_sms
     assert log(citizen, application_id) == before_log
@@ -227,7 +260,10 @@ def test_stop_silences_that_agency_only_and_the_log_shows_the_skipped_messages(a
 
     official = official_for(aws, semovi)
     review = open_review(official, semovi)
-    asked = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "El comprobante es ilegible."})
+    asked = official.post(
+        f"/reviews/{review['review_id']}/decision",
+        {"decision": "request_changes", "reason": "El comprobante es ilegible."},
+    )
     assert asked.status_code == 200, asked.body
     skipped = wait_logged(citizen, semovi, "changes_requested", status="opted_out_skipped")[0]
     assert skipped["detail"].startswith("BAJA at ")
@@ -268,9 +304,14 @@ def test_resubscribing_after_stop_needs_a_fresh_code(aws: Aws) -> None:
     again = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone})
     assert again.status_code == 201, again.body
     assert again.body["status"] == "pending"  # even the citizen's own, verified phone
-    wrong = citizen.post(f"/subscriptions/{again.body['id']}/confirm", {"code": f"{(int(code_sent_to(aws, citizen.phone or '')) + 1) % 1_000_000:06d}"})
+    wrong = citizen.post(
+        f"/subscriptions/{again.body['id']}/confirm",
+        {"code": f"{(int(code_sent_to(aws, citizen.phone or '')) + 1) % 1_000_000:06d}"},
+    )
     assert wrong.status_code == 422 and wrong.body["error"]["code"] == "wrong_code"
-    confirmed = citizen.post(f"/subscriptions/{again.body['id']}/confirm", {"code": code_sent_to(aws, citizen.phone or "")})
+    confirmed = citizen.post(
+        f"/subscriptions/{again.body['id']}/confirm", {"code": code_sent_to(aws, citizen.phone or "")}
+    )
     assert confirmed.status_code == 200 and confirmed.body["status"] == "confirmed"
 
     official = official_for(aws, application_id)
@@ -291,7 +332,9 @@ def test_a_cancelled_subscription_gets_nothing(aws: Aws) -> None:
     wait_status(citizen, application_id, "in_review")
     wait_logged(citizen, application_id, "in_review")
     assert len(aws.sms(relative)) == 1  # the code only
-    assert {message["phone"][-2:] for message in log(citizen, application_id) if message["event"] != "subscription_code"} == {(citizen.phone or "")[-2:]}
+    assert {
+        message["phone"][-2:] for message in log(citizen, application_id) if message["event"] != "subscription_code"
+    } == {(citizen.phone or "")[-2:]}
 
 
 # --- subscriptions: bad input, ownership, abuse ---------------------------------------------------
@@ -310,13 +353,20 @@ def test_subscriptions_refuse_bad_phones_and_other_peoples_applications(aws: Aws
         assert refused.status_code == 422, (phone, refused.body)
         assert refused.body["error"]["code"] == code
         assert refused.body["error"]["details"][0]["field"] == "phone"
-    assert citizen.post("/subscriptions", {"application_id": application_id, "phone": new_phone(), "language": "fr"}).body["error"]["code"] == "invalid_language"
+    assert (
+        citizen.post("/subscriptions", {"application_id": application_id, "phone": new_phone(), "language": "fr"}).body[
+            "error"
+        ]["code"]
+        == "invalid_language"
+    )
     assert other.post("/subscriptions", {"application_id": application_id, "phone": new_phone()}).status_code == 404
     pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": new_phone()}).body
     assert other.post(f"/subscriptions/{pending['id']}/confirm", {"code": "123456"}).status_code == 404
     assert other.request("DELETE", f"/subscriptions/{pending['id']}").status_code == 404
     assert citizen.post("/subscriptions/nonsense/confirm", {"code": "123456"}).status_code == 404
-    assert citizen.post(f"/subscriptions/{pending['id']}/confirm", {"code": "12"}).body["error"]["code"] == "invalid_code"
+    assert (
+        citizen.post(f"/subscriptions/{pending['id']}/confirm", {"code": "12"}).body["error"]["code"] == "invalid_code"
+    )
 
 
 def test_five_wrong_codes_lock_the_subscription_until_a_new_code(aws: Aws) -> None:
@@ -383,7 +433,12 @@ def test_the_log_is_readable_by_the_owner_its_agency_and_operators_only(aws: Aws
     operator = aws.user(username="operador.sms", groups=("admin",))
     assert [message["event"] for message in log(official, application_id)] == ["submitted", "in_review"]
     assert other.get(f"/applications/{application_id}/messages").status_code == 404
-    assert aws.user(username="oficial.sms.sat", groups=("official-SAT",)).get(f"/applications/{application_id}/messages").status_code == 404
+    assert (
+        aws.user(username="oficial.sms.sat", groups=("official-SAT",))
+        .get(f"/applications/{application_id}/messages")
+        .status_code
+        == 404
+    )
     assert citizen.get("/messages?" + urlencode({"phone": citizen.phone})).status_code == 403
 
     by_phone = operator.get("/messages?" + urlencode({"phone": local_form(citizen.phone or "")}))
@@ -445,7 +500,9 @@ def test_quiet_hours_hold_status_messages_until_the_scheduled_sender_runs_at_eig
     morning = mexico_city(tonight + timedelta(days=1), 8)
     assert {message["send_after"] for message in held} == {clock.iso(morning)}
     assert aws.sms(citizen.phone or "") == [] and len(aws.sms(relative)) == 1
-    assert {message["status"] for message in log(citizen, application_id) if message["event"] != "subscription_code"} == {"queued"}
+    assert {
+        message["status"] for message in log(citizen, application_id) if message["event"] != "subscription_code"
+    } == {"queued"}
 
     scheduled_run(morning - timedelta(minutes=1))
     assert aws.sms(citizen.phone or "") == [] and len(aws.sms(relative)) == 1
@@ -469,7 +526,10 @@ def test_a_stop_during_the_night_holds_good_in_the_morning(aws: Aws, quiet_hours
         official = official_for(aws, application_id)
         review = open_review(official, application_id)
         # two weeks ahead, every other open review of the shared queue has an earlier deadline
-        decided = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma.", "reason_out_of_order": "Prueba nocturna."})
+        decided = official.post(
+            f"/reviews/{review['review_id']}/decision",
+            {"decision": "request_changes", "reason": "Falta la firma.", "reason_out_of_order": "Prueba nocturna."},
+        )
         assert decided.status_code == 200, decided.body
         wait_logged(citizen, application_id, "changes_requested", status="queued")
         assert reply(aws, citizen.phone or "", "stop") == {"action": "opted_out", "agency": "SEMOVI"}

@@ -27,7 +27,17 @@ from chalicelib.procedures.validator import definition_schema
 from infra import sandbox as sandbox_module
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-TAGS = {"procedures", "citizens", "agencies", "payments", "verification", "notifications", "transparency", "assistance", "sandbox"}
+TAGS = {
+    "procedures",
+    "citizens",
+    "agencies",
+    "payments",
+    "verification",
+    "notifications",
+    "transparency",
+    "assistance",
+    "sandbox",
+}
 ERROR_STATUSES = ("401", "403", "404", "409", "413", "422")
 
 Operation = tuple[str, str]
@@ -43,7 +53,12 @@ def document() -> Document:
 
 @pytest.fixture(scope="module")
 def operations(document: Document) -> dict[Operation, dict[str, Any]]:
-    return {(method.upper(), path): operation for path, item in document["paths"].items() for method, operation in item.items() if method in HTTP_METHODS}
+    return {
+        (method.upper(), path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    }
 
 
 def served_routes(chalice_app: Chalice) -> set[Operation]:
@@ -110,17 +125,23 @@ def test_servers_and_global_bearer_security(document: Document) -> None:
 # --- routes ------------------------------------------------------------------------------
 
 
-def test_every_served_route_is_documented_and_nothing_else(operations: dict[Operation, Any], aws_routes: set[Operation], sandbox_routes: set[Operation]) -> None:
+def test_every_served_route_is_documented_and_nothing_else(
+    operations: dict[Operation, Any], aws_routes: set[Operation], sandbox_routes: set[Operation]
+) -> None:
     served = aws_routes | sandbox_routes
     documented = set(operations)
     assert not served - documented, f"served but not in openapi.json: {listed(served - documented)}"
     assert not documented - served, f"in openapi.json but not served: {listed(documented - served)}"
 
 
-def test_local_only_operations_are_exactly_the_sandbox_routes(operations: dict[Operation, dict[str, Any]], sandbox_routes: set[Operation]) -> None:
+def test_local_only_operations_are_exactly_the_sandbox_routes(
+    operations: dict[Operation, dict[str, Any]], sandbox_routes: set[Operation]
+) -> None:
     assert sandbox_routes, "the sandbox blueprint registered no routes"
     local_only = {key for key, operation in operations.items() if operation.get("x-local-only") is True}
-    assert local_only == sandbox_routes, f"x-local-only on {listed(local_only)}; sandbox routes are {listed(sandbox_routes)}"
+    assert local_only == sandbox_routes, (
+        f"x-local-only on {listed(local_only)}; sandbox routes are {listed(sandbox_routes)}"
+    )
     for key, operation in operations.items():
         assert operation.get("x-local-only", False) in (True, False), key
         if key in sandbox_routes:
@@ -143,9 +164,13 @@ def test_every_authorisation_rule_is_a_documented_operation(operations: dict[Ope
 def test_public_operations_are_exactly_those_open_to_anonymous(operations: dict[Operation, dict[str, Any]]) -> None:
     anonymous = {key for key, roles in POLICY.items() if ANONYMOUS in roles}
     public = {key for key, operation in operations.items() if is_public(operation)}
-    assert public == anonymous, f"security: [] on {listed(public - anonymous)} without anonymous access; anonymous may call {listed(anonymous - public)} without security: []"
+    assert public == anonymous, (
+        f"security: [] on {listed(public - anonymous)} without anonymous access; anonymous may call {listed(anonymous - public)} without security: []"
+    )
     for key, operation in operations.items():
-        assert operation.get("security", [{"bearer": []}]) in ([], [{"bearer": []}]), f"{key}: security is either the global bearer or []"
+        assert operation.get("security", [{"bearer": []}]) in ([], [{"bearer": []}]), (
+            f"{key}: security is either the global bearer or []"
+        )
 
 
 # --- operations ----------------------------------------------------------------------------
@@ -162,7 +187,9 @@ def test_every_operation_is_named_summarised_and_tagged(operations: dict[Operati
 
 def test_every_operation_declares_a_success_response(operations: dict[Operation, dict[str, Any]]) -> None:
     for key, operation in operations.items():
-        assert any(re.fullmatch(r"2\d\d", status) for status in operation["responses"]), f"{key} declares no 2xx response"
+        assert any(re.fullmatch(r"2\d\d", status) for status in operation["responses"]), (
+            f"{key} declares no 2xx response"
+        )
 
 
 def test_every_protected_operation_declares_401_and_403(operations: dict[Operation, dict[str, Any]]) -> None:
@@ -171,7 +198,9 @@ def test_every_protected_operation_declares_401_and_403(operations: dict[Operati
             assert {"401", "403"} <= set(operation["responses"]), f"{key} needs sign-in, so it must declare 401 and 403"
 
 
-def test_path_parameters_match_the_path_template(document: Document, operations: dict[Operation, dict[str, Any]]) -> None:
+def test_path_parameters_match_the_path_template(
+    document: Document, operations: dict[Operation, dict[str, Any]]
+) -> None:
     for (method, path), operation in operations.items():
         template = set(re.findall(r"{(\w+)}", path))
         parameters = [resolve(document, parameter) for parameter in operation.get("parameters", [])]
@@ -184,15 +213,23 @@ def test_bodies_are_documented_for_the_operations_that_read_one(operations: dict
     bodyless = {("POST", "/applications/{id}/submit"), ("POST", "/applications/{id}/payment")}
     for (method, path), operation in operations.items():
         if method in ("POST", "PUT", "PATCH") and (method, path) not in bodyless:
-            assert "application/json" in operation.get("requestBody", {}).get("content", {}), f"{method} {path} reads a JSON body"
+            assert "application/json" in operation.get("requestBody", {}).get("content", {}), (
+                f"{method} {path} reads a JSON body"
+            )
 
 
-def test_idempotency_key_and_bank_signature_headers(document: Document, operations: dict[Operation, dict[str, Any]]) -> None:
+def test_idempotency_key_and_bank_signature_headers(
+    document: Document, operations: dict[Operation, dict[str, Any]]
+) -> None:
     def headers(key: Operation) -> dict[str, dict[str, Any]]:
         parameters = (resolve(document, parameter) for parameter in operations[key].get("parameters", []))
         return {parameter["name"]: parameter for parameter in parameters if parameter["in"] == "header"}
 
-    retried = {("POST", "/applications/{id}/submit"), ("POST", "/reviews/{review_id}/decision"), ("POST", "/payments/webhook")}
+    retried = {
+        ("POST", "/applications/{id}/submit"),
+        ("POST", "/reviews/{review_id}/decision"),
+        ("POST", "/payments/webhook"),
+    }
     for key in retried:
         assert headers(key)["Idempotency-Key"]["required"] is False, key
     signature = headers(("POST", "/payments/webhook"))["X-Bank-Signature"]
@@ -208,13 +245,23 @@ def test_errors_share_one_envelope(document: Document, operations: dict[Operatio
     assert error["required"] == ["error"]
     assert set(error["properties"]["error"]["required"]) == {"code", "message", "details"}
     reusable = document["components"]["responses"]
-    for status, name in zip(ERROR_STATUSES, ("Unauthorized", "Forbidden", "NotFound", "Conflict", "PayloadTooLarge", "ValidationFailed"), strict=True):
-        assert reusable[name]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (status, name)
+    for status, name in zip(
+        ERROR_STATUSES,
+        ("Unauthorized", "Forbidden", "NotFound", "Conflict", "PayloadTooLarge", "ValidationFailed"),
+        strict=True,
+    ):
+        assert reusable[name]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (
+            status,
+            name,
+        )
     for key, operation in operations.items():
         for status in ERROR_STATUSES:
             if status in operation["responses"]:
                 response = resolve(document, operation["responses"][status])
-                assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (key, status)
+                assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (
+                    key,
+                    status,
+                )
 
 
 def test_status_enum_matches_the_domain(document: Document) -> None:

@@ -48,7 +48,9 @@ def test_the_sandbox_bank_answers_503_when_its_webhook_call_fails_and_nothing_is
     assert "payment.received" not in events
 
 
-def test_the_sandbox_bank_answers_503_when_the_webhook_does_not_answer_in_time(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sandbox_bank_answers_503_when_the_webhook_does_not_answer_in_time(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
 
     from chalicelib.core.container import container
@@ -71,9 +73,16 @@ def test_webhook_refuses_bad_signatures_amounts_and_references(aws: Aws) -> None
     bank = aws.anonymous()
     unsigned = bank.request("POST", "/payments/webhook", raw=raw)
     assert unsigned.status_code == 401 and unsigned.body["error"]["code"] == "signature_missing"
-    forged = bank.request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign("wrong-secret", raw)})
+    forged = bank.request(
+        "POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign("wrong-secret", raw)}
+    )
     assert forged.status_code == 401 and forged.body["error"]["code"] == "signature_invalid"
-    stale = bank.request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw, timestamp=1_000_000_000)})
+    stale = bank.request(
+        "POST",
+        "/payments/webhook",
+        raw=raw,
+        headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw, timestamp=1_000_000_000)},
+    )
     assert stale.status_code == 401 and stale.body["error"]["code"] == "signature_expired"
     short = bank_pays(aws, slip["reference"], "10.00")
     assert short.status_code == 422 and short.body["error"]["details"][0]["field"] == "amount"
@@ -96,11 +105,17 @@ def test_tampered_credential_verifies_false(aws: Aws) -> None:
     payload = json.loads(item["payload"])
     payload["valid_until"] = "2099-12-31"
     table(aws).update_item(
-        Key={"pk": f"CRED#{document_id}", "sk": "CREDENTIAL"}, UpdateExpression="SET payload = :p", ExpressionAttributeValues={":p": json.dumps(payload, sort_keys=True, separators=(",", ":"))}
+        Key={"pk": f"CRED#{document_id}", "sk": "CREDENTIAL"},
+        UpdateExpression="SET payload = :p",
+        ExpressionAttributeValues={":p": json.dumps(payload, sort_keys=True, separators=(",", ":"))},
     )
     tampered = anyone.get(f"/verify/{document_id}").body
     assert tampered == {"valid": False, "document_id": document_id, "signature": "invalid"}
-    verifications = [e for e in citizen.get(f"/applications/{application_id}/audit").body["events"] if e["action"] == "document.verified"]
+    verifications = [
+        e
+        for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
+        if e["action"] == "document.verified"
+    ]
     assert [e["details"]["valid"] for e in verifications] == [True, False]
     assert anyone.get("/verify/no-such-document-id").status_code == 404
 
@@ -159,7 +174,11 @@ def test_the_same_bank_event_sent_twice_gets_the_first_answer(aws: Aws) -> None:
     application_id, slip = approved_licence(aws, citizen)
     first = bank_pays(aws, slip["reference"], "1016.00", f"evt-twice-{application_id}")
     again = bank_pays(aws, slip["reference"], "1016.00", f"evt-twice-{application_id}")
-    assert first.body == again.body == {"status": "recorded", "reference": slip["reference"], "event_id": f"evt-twice-{application_id}"}
+    assert (
+        first.body
+        == again.body
+        == {"status": "recorded", "reference": slip["reference"], "event_id": f"evt-twice-{application_id}"}
+    )
     other_event = bank_pays(aws, slip["reference"], "1016.00", f"evt-other-{application_id}")
     assert other_event.body["status"] == "already_recorded"
     wait_status(citizen, application_id, "issued")

@@ -15,7 +15,10 @@ LICENCE = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8")
 
 
 def state_machines() -> set[str]:
-    return {machine["name"] for machine in boto3.client("stepfunctions", region_name="us-east-1").list_state_machines()["stateMachines"]}
+    return {
+        machine["name"]
+        for machine in boto3.client("stepfunctions", region_name="us-east-1").list_state_machines()["stateMachines"]
+    }
 
 
 def test_catalogue_and_definitions_are_public(aws: Aws) -> None:

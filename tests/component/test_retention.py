@@ -17,7 +17,9 @@ from tests.support.inprocess import Aws
 
 
 def versions(aws: Aws, application_id: str) -> list[str]:
-    listing = boto3.client("s3", region_name="us-east-1").list_object_versions(Bucket=aws.env["DOCUMENTS_BUCKET"], Prefix=f"applications/{application_id}/")
+    listing = boto3.client("s3", region_name="us-east-1").list_object_versions(
+        Bucket=aws.env["DOCUMENTS_BUCKET"], Prefix=f"applications/{application_id}/"
+    )
     return [item["Key"] for item in listing.get("Versions", [])]
 
 
@@ -27,14 +29,22 @@ def test_documents_are_purged_after_the_retention_period(aws: Aws) -> None:
     application_id = draft(citizen)
     declared = citizen.post(
         f"/applications/{application_id}/documents",
-        {"requirement": "identificacion", "filename": "ine.pdf", "content_type": "application/pdf", "size": len(PDF), "sha256": hashlib.sha256(PDF).hexdigest()},
+        {
+            "requirement": "identificacion",
+            "filename": "ine.pdf",
+            "content_type": "application/pdf",
+            "size": len(PDF),
+            "sha256": hashlib.sha256(PDF).hexdigest(),
+        },
     ).body["upload"]
     for _ in range(2):  # a client that uploads twice leaves two versions in the versioned bucket
         requests.put(declared["url"], data=PDF, headers=declared["headers"], timeout=10)
     upload(citizen, application_id, "comprobante_domicilio")
     assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
     review = open_review(official, application_id)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Identificación vencida."})
+    official.post(
+        f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Identificación vencida."}
+    )
     wait_status(citizen, application_id, "rejected")
     assert len(versions(aws, application_id)) == 3
 
@@ -44,7 +54,10 @@ def test_documents_are_purged_after_the_retention_period(aws: Aws) -> None:
     assert versions(aws, application_id) == []
     event = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]
     assert event["action"] == "documents.purged" and event["actor"] == {"kind": "system", "id": "retention"}
-    assert {item["requirement"] for item in event["details"]["documents"]} == {"identificacion", "comprobante_domicilio"}
+    assert {item["requirement"] for item in event["details"]["documents"]} == {
+        "identificacion",
+        "comprobante_domicilio",
+    }
     documents = citizen.get(f"/applications/{application_id}").body["documents"]
     assert all(document["sha256"] for document in documents)  # what was held stays on record
     assert citizen.get(f"/applications/{application_id}/documents/identificacion").status_code == 410

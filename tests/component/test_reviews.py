@@ -53,7 +53,11 @@ def test_two_officials_at_once_one_wins_the_other_gets_409(aws: Aws) -> None:
     review = open_review(first, application_id)
     path = f"/reviews/{review['review_id']}/decision"
     with ThreadPoolExecutor(2) as pool:
-        replies = list(pool.map(lambda user: user.post(path, {"decision": "approve", "reason": "Expediente completo"}), (first, second)))
+        replies = list(
+            pool.map(
+                lambda user: user.post(path, {"decision": "approve", "reason": "Expediente completo"}), (first, second)
+            )
+        )
     assert sorted(reply.status_code for reply in replies) == [200, 409]
     assert next(r for r in replies if r.status_code == 409).body["error"]["code"] == "review_closed"
     wait_status(citizen, application_id, "awaiting_payment")
@@ -68,7 +72,10 @@ def test_rejection_ends_the_application_with_its_reason(aws: Aws) -> None:
     official = aws.user(username="oficial.rechazo", groups=("official-SEMOVI",))
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "El examen de manejo no fue aprobado."})
+    official.post(
+        f"/reviews/{review['review_id']}/decision",
+        {"decision": "reject", "reason": "El examen de manejo no fue aprobado."},
+    )
     rejected = wait_status(citizen, application_id, "rejected")
     assert rejected["status"] == "rejected"
     last = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]

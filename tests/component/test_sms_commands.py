@@ -40,7 +40,9 @@ def test_status_from_a_confirmed_relative_answers_in_their_language(aws: Aws) ->
     subscribe_relative(aws, citizen, application_id, relative, "en")
     assert reply(aws, relative, f"status {application_id}")["action"] == "status_reply"
     text = aws.sms(relative)[-1]
-    assert text == (f"Ventanilla: application {application_id}: draft. Step: -. Deadline: none. What to do: complete and submit it in Ventanilla.")
+    assert text == (
+        f"Ventanilla: application {application_id}: draft. Step: -. Deadline: none. What to do: complete and submit it in Ventanilla."
+    )
 
 
 def test_another_phone_and_an_unknown_reference_get_the_same_neutral_answer(aws: Aws) -> None:
@@ -56,7 +58,9 @@ def test_another_phone_and_an_unknown_reference_get_the_same_neutral_answer(aws:
     assert neutral(application_id).replace(application_id, unknown) == neutral(unknown)
     # a pending (unconfirmed) subscriber is not linked either
     pending = new_phone()
-    assert citizen.post("/subscriptions", {"application_id": application_id, "phone": pending}).body["status"] == "pending"
+    assert (
+        citizen.post("/subscriptions", {"application_id": application_id, "phone": pending}).body["status"] == "pending"
+    )
     assert reply(aws, pending, f"STATUS {application_id}") == {"action": "status_unknown"}
     assert aws.sms(pending)[-1] == neutral(application_id, "en")
 

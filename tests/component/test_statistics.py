@@ -64,10 +64,15 @@ class Script:
 
     def decide(self, application_id: str, decision: str, **extra: str) -> Any:
         review = open_review(self.official, application_id, AGENCY)
-        return self.official.post(f"/reviews/{review['review_id']}/decision", {"decision": decision, "reason": f"Decisión: {decision}.", **extra})
+        return self.official.post(
+            f"/reviews/{review['review_id']}/decision",
+            {"decision": decision, "reason": f"Decisión: {decision}.", **extra},
+        )
 
     def audit(self, application_id: str) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = self.citizens[application_id].get(f"/applications/{application_id}/audit").body["events"]
+        events: list[dict[str, Any]] = (
+            self.citizens[application_id].get(f"/applications/{application_id}/audit").body["events"]
+        )
         return events
 
 
@@ -79,7 +84,12 @@ def script(aws: Aws) -> dict[str, Any]:
     run = Script(aws)
     submitted = {run.submitted() for _ in range(8)}
     # Eight wait in the queue, due the same day; six will be issued and two rejected.
-    queue = wait_for(lambda: (found := run.official.get(f"/agencies/{AGENCY}/reviews").body["reviews"]) and len(found) == 8 and found, "eight reviews in the queue")
+    queue = wait_for(
+        lambda: (
+            (found := run.official.get(f"/agencies/{AGENCY}/reviews").body["reviews"]) and len(found) == 8 and found
+        ),
+        "eight reviews in the queue",
+    )
     order = [review["application_id"] for review in queue]
     assert set(order) == submitted
     assert [review["out_of_turn"] for review in queue] == [False] * 8  # the same legal deadline: equals
@@ -120,19 +130,47 @@ def script(aws: Aws) -> dict[str, Any]:
     draft(started_only, LICENCE_FORM, procedure=CODE)
     # Ratings of five issued applications.
     for application_id, score in zip(issued[:5], (5, 4, 2, 1, 3), strict=True):
-        rated = run.citizens[application_id].post(f"/applications/{application_id}/rating", {"score": score, "comment": f"Calificación {score}."})
+        rated = run.citizens[application_id].post(
+            f"/applications/{application_id}/rating", {"score": score, "comment": f"Calificación {score}."}
+        )
         assert rated.status_code == 201, rated.body
-    return {"run": run, "issued": issued, "rejected": rejected, "jumper": jumper, "deemed": deemed, "ended": [*issued, *rejected, jumper, deemed]}
+    return {
+        "run": run,
+        "issued": issued,
+        "rejected": rejected,
+        "jumper": jumper,
+        "deemed": deemed,
+        "ended": [*issued, *rejected, jumper, deemed],
+    }
 
 
 def by_hand(run: Script, ended: list[str]) -> dict[str, Any]:
     """The figures as a person would count them, reading each audit trail."""
     trails = {application_id: run.audit(application_id) for application_id in ended}
-    outcome = {application_id: next(event["to_status"] for event in reversed(events) if event.get("to_status") in ("issued", "rejected")) for application_id, events in trails.items()}
+    outcome = {
+        application_id: next(
+            event["to_status"] for event in reversed(events) if event.get("to_status") in ("issued", "rejected")
+        )
+        for application_id, events in trails.items()
+    }
     actions = {application_id: [event["action"] for event in events] for application_id, events in trails.items()}
-    decisions = [event for events in trails.values() for event in events if event["action"] in ("review.approved", "review.rejected", "review.changes_requested")]
-    late = {application_id for application_id, names in actions.items() if "review.deemed_approved" in names or "review.deemed_denied" in names}
-    scores = [event["details"]["score"] for events in trails.values() for event in events if event["action"] == "rating.submitted"]
+    decisions = [
+        event
+        for events in trails.values()
+        for event in events
+        if event["action"] in ("review.approved", "review.rejected", "review.changes_requested")
+    ]
+    late = {
+        application_id
+        for application_id, names in actions.items()
+        if "review.deemed_approved" in names or "review.deemed_denied" in names
+    }
+    scores = [
+        event["details"]["score"]
+        for events in trails.values()
+        for event in events
+        if event["action"] == "rating.submitted"
+    ]
     return {
         "issued": sum(1 for value in outcome.values() if value == "issued"),
         "rejected": sum(1 for value in outcome.values() if value == "rejected"),
@@ -191,10 +229,15 @@ def test_the_statistics_equal_what_the_audit_trails_say(aws: Aws, script: dict[s
     assert totals["rating_average"] == hand["rating_sum"] / hand["ratings"]
     # Everything ended the day it started: no business day went by.
     assert totals["resolution_days_median"] == 0 and totals["resolution_days_p90"] == 0
-    assert set(totals["step_days"]) == {"revision"} and procedure["steps"]["revision"]["es"] == "Revisión de documentos y examen"
+    assert (
+        set(totals["step_days"]) == {"revision"}
+        and procedure["steps"]["revision"]["es"] == "Revisión de documentos y examen"
+    )
     # The agency's league-table line: its decisions, and the review it let expire.
     [agency] = [row for row in body["agencies"] if row["code"] == AGENCY]
-    assert agency["totals"]["decisions"] == hand["decisions"] and agency["totals"]["reviews_on_time"] == hand["decisions"]
+    assert (
+        agency["totals"]["decisions"] == hand["decisions"] and agency["totals"]["reviews_on_time"] == hand["decisions"]
+    )
     assert agency["totals"]["within_deadline_share"] == round(10 / 11, 3)  # ten reviews decided in time, one let expire
     assert agency["totals"]["out_of_order_share"] == round(1 / 10, 3)
     assert agency["totals"]["rating_average"] == 3.0
@@ -205,7 +248,10 @@ def test_the_sms_figures_equal_the_delivery_logs(aws: Aws, script: dict[str, Any
 
     def by_hand() -> tuple[int, int]:
         sent = [
-            message for application_id in script["ended"] for message in run.citizens[application_id].get(f"/applications/{application_id}/messages").body["messages"] if message["status"] == "sent"
+            message
+            for application_id in script["ended"]
+            for message in run.citizens[application_id].get(f"/applications/{application_id}/messages").body["messages"]
+            if message["status"] == "sent"
         ]
         return len(sent), sum(int(message["segments"]) for message in sent)
 
@@ -261,7 +307,13 @@ def test_counting_is_idempotent_when_an_application_is_replayed(aws: Aws, script
 
 def test_bad_windows_are_refused_naming_the_field(aws: Aws) -> None:
     anyone = aws.anonymous()
-    for query, field in (("from=2026-13", "from"), ("to=ayer", "to"), ("from=2026-05&to=2026-01", "from"), ("from=2020-01&to=2026-01", "from"), ("procedure=NO%20VALE", "procedure")):
+    for query, field in (
+        ("from=2026-13", "from"),
+        ("to=ayer", "to"),
+        ("from=2026-05&to=2026-01", "from"),
+        ("from=2020-01&to=2026-01", "from"),
+        ("procedure=NO%20VALE", "procedure"),
+    ):
         reply = anyone.get(f"/stats/procedures?{query}")
         assert reply.status_code == 422, (query, reply.body)
         assert [detail["field"] for detail in reply.body["error"]["details"]] == [field], query
@@ -274,7 +326,11 @@ def test_a_rating_is_once_after_the_end_and_reaches_the_agency(aws: Aws, script:
     assert again.status_code == 409 and again.body["error"]["code"] == "already_rated"
     other = run.citizens[script["issued"][1]]
     assert other.post(f"/applications/{first}/rating", {"score": 3}).status_code == 404  # not theirs
-    for body, field in (({"score": 0}, "score"), ({"score": "5"}, "score"), ({"score": 5, "comment": "x" * 501}, "comment")):
+    for body, field in (
+        ({"score": 0}, "score"),
+        ({"score": "5"}, "score"),
+        ({"score": 5, "comment": "x" * 501}, "comment"),
+    ):
         reply = run.citizens[script["rejected"][0]].post(f"/applications/{script['rejected'][0]}/rating", body)
         assert reply.status_code == 422 and [detail["field"] for detail in reply.body["error"]["details"]] == [field]
     citizen = aws.user()
@@ -286,7 +342,10 @@ def test_a_rating_is_once_after_the_end_and_reaches_the_agency(aws: Aws, script:
     assert ratings["summary"] == {"count": 5, "low": 2, "average": 3.0}
     low = {item["application_id"]: item for item in ratings["ratings"] if item["low"]}
     assert set(low) == set(script["issued"][2:4]) and low[script["issued"][3]]["comment"] == "Calificación 1."
-    assert {item["score"] for item in run.official.get(f"/agencies/{AGENCY}/ratings?low=true").body["ratings"]} == {1, 2}
+    assert {item["score"] for item in run.official.get(f"/agencies/{AGENCY}/ratings?low=true").body["ratings"]} == {
+        1,
+        2,
+    }
     assert aws.user(groups=("official-SEMOVI",)).get(f"/agencies/{AGENCY}/ratings").status_code == 403
     # The rating shows on the application and in its audit trail.
     assert run.citizens[first].get(f"/applications/{first}").body["rating"]["score"] == 5

@@ -51,7 +51,9 @@ def test_a_genuine_token_is_accepted(aws: Aws, citizen_claims: dict[str, Any]) -
     assert call_me(aws, mint(citizen_claims)).status_code == 200
 
 
-def test_a_remembered_token_still_expires(aws: Aws, citizen_claims: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_remembered_token_still_expires(
+    aws: Aws, citizen_claims: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verified tokens are remembered until their exp; the remembering never outlives it."""
     token = mint({**citizen_claims, "exp": int(time.time()) + 600})
     assert call_me(aws, token).status_code == 200
@@ -71,7 +73,9 @@ def test_a_remembered_token_still_expires(aws: Aws, citizen_claims: dict[str, An
         ({"token_use": "access"}, "access token"),
     ],
 )
-def test_a_token_with_one_wrong_claim_is_refused(aws: Aws, citizen_claims: dict[str, Any], change: dict[str, Any], why: str) -> None:
+def test_a_token_with_one_wrong_claim_is_refused(
+    aws: Aws, citizen_claims: dict[str, Any], change: dict[str, Any], why: str
+) -> None:
     reply = call_me(aws, mint({**citizen_claims, **change}))
     assert reply.status_code == 401, why
     assert reply.body["error"]["code"] == "not_authenticated"
@@ -84,7 +88,9 @@ def test_unsigned_and_confused_algorithms_are_refused(aws: Aws, citizen_claims: 
 
     unsigned = f"{segment({'alg': 'none', 'typ': 'JWT', 'kid': 'dummy'})}.{segment(citizen_claims)}."
     assert call_me(aws, unsigned).status_code == 401
-    public_pem = moto_signing_key().public_key().public_bytes(encoding=Encoding.PEM, format=PublicFormat.SubjectPublicKeyInfo)
+    public_pem = (
+        moto_signing_key().public_key().public_bytes(encoding=Encoding.PEM, format=PublicFormat.SubjectPublicKeyInfo)
+    )
     signing_input = f"{segment({'alg': 'HS256', 'typ': 'JWT', 'kid': 'dummy'})}.{segment(citizen_claims)}"
     confused = f"{signing_input}.{base64.urlsafe_b64encode(hmac.new(public_pem, signing_input.encode(), 'sha256').digest()).rstrip(b'=').decode()}"
     assert call_me(aws, confused).status_code == 401
@@ -94,10 +100,21 @@ def test_unsigned_and_confused_algorithms_are_refused(aws: Aws, citizen_claims: 
 def test_a_token_from_another_user_pool_is_refused(aws: Aws) -> None:
     idp = boto3.client("cognito-idp", region_name=REGION)
     pool = idp.create_user_pool(PoolName="another-service")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="x", ExplicitAuthFlows=["USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
-    idp.sign_up(ClientId=client_id, Username="GOMC800101MDFMRR00", Password=DEMO_PASSWORD, UserAttributes=[{"Name": "phone_number", "Value": "+525512345678"}])
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="x", ExplicitAuthFlows=["USER_PASSWORD_AUTH"])[
+        "UserPoolClient"
+    ]["ClientId"]
+    idp.sign_up(
+        ClientId=client_id,
+        Username="GOMC800101MDFMRR00",
+        Password=DEMO_PASSWORD,
+        UserAttributes=[{"Name": "phone_number", "Value": "+525512345678"}],
+    )
     idp.admin_confirm_sign_up(UserPoolId=pool, Username="GOMC800101MDFMRR00")
-    foreign = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "GOMC800101MDFMRR00", "PASSWORD": DEMO_PASSWORD})
+    foreign = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "GOMC800101MDFMRR00", "PASSWORD": DEMO_PASSWORD},
+    )
     assert call_me(aws, foreign["AuthenticationResult"]["IdToken"]).status_code == 401
 
 

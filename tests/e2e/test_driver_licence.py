@@ -8,7 +8,12 @@ from tests.support.client import Api, wait_for, wait_for_status
 
 CITIZEN = "GOMC800101MDFMRR00"
 CITIZEN_PHONE = "+525512345678"
-FORM = {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez", "codigo_postal": "03100", "tipo_sangre": "O+", "primera_vez": True}
+FORM = {
+    "domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez",
+    "codigo_postal": "03100",
+    "tipo_sangre": "O+",
+    "primera_vez": True,
+}
 PDF = b"%PDF-1.4 identificacion oficial de prueba\n%%EOF\n"
 
 
@@ -39,8 +44,15 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     assert in_review["current_agency"] == "SEMOVI"
     assert in_review["deadline"]
 
-    queue = wait_for(lambda: [r for r in official.get("/agencies/SEMOVI/reviews").json()["reviews"] if r["application_id"] == app_id], "the review in SEMOVI's queue")
-    decided = official.post(f"/reviews/{queue[0]['review_id']}/decision", {"decision": "approve", "reason": "Documentos y examen en regla."})
+    queue = wait_for(
+        lambda: [
+            r for r in official.get("/agencies/SEMOVI/reviews").json()["reviews"] if r["application_id"] == app_id
+        ],
+        "the review in SEMOVI's queue",
+    )
+    decided = official.post(
+        f"/reviews/{queue[0]['review_id']}/decision", {"decision": "approve", "reason": "Documentos y examen en regla."}
+    )
     assert decided.status_code == 200, decided.text
 
     awaiting = wait_for_status(citizen, app_id, "awaiting_payment")
@@ -84,7 +96,11 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     assert official.get(f"/applications/{app_id}/audit/verify").json()["intact"] is True
 
     texts = wait_for(
-        lambda: [message["text"] for message in stack.sms(CITIZEN_PHONE)[sms_before:] if "fue emitido" in message["text"]] and stack.sms(CITIZEN_PHONE)[sms_before:], "the SMS of the issue"
+        lambda: (
+            [message["text"] for message in stack.sms(CITIZEN_PHONE)[sms_before:] if "fue emitido" in message["text"]]
+            and stack.sms(CITIZEN_PHONE)[sms_before:]
+        ),
+        "the SMS of the issue",
     )
     texts = [message["text"] for message in texts]
     assert any(app_id in text and "recibimos su tramite" in text for text in texts)

@@ -32,8 +32,23 @@ def apply_and_submit(citizen: User) -> str:
 
 
 def decide(official: User, application_id: str) -> None:
-    review = wait_for(lambda: next((r for r in official.get("/agencies/EVENTOS/reviews").json()["reviews"] if r["application_id"] == application_id), None), "the review")
-    assert official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Ruta y horario aceptables"}).status_code == 200
+    review = wait_for(
+        lambda: next(
+            (
+                r
+                for r in official.get("/agencies/EVENTOS/reviews").json()["reviews"]
+                if r["application_id"] == application_id
+            ),
+            None,
+        ),
+        "the review",
+    )
+    assert (
+        official.post(
+            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Ruta y horario aceptables"}
+        ).status_code
+        == 200
+    )
 
 
 def pay(stack: Api, citizen: User, application_id: str) -> dict[str, Any]:
@@ -69,7 +84,10 @@ def test_publish_a_new_procedure_and_run_two_versions_side_by_side(stack: Api) -
     republished = admin.request("PUT", "/procedures/permiso-evento", json=second_definition)
     assert republished.status_code == 201 and republished.json()["version"] == 2
     assert stack.anonymous().get("/procedures/permiso-evento").json()["version"] == 2
-    assert stack.anonymous().get("/procedures/permiso-evento/versions/1").json()["definition"]["fee"]["formula"] == "asistentes * 2"
+    assert (
+        stack.anonymous().get("/procedures/permiso-evento/versions/1").json()["definition"]["fee"]["formula"]
+        == "asistentes * 2"
+    )
 
     second = apply_and_submit(citizen)
     decide(official, first)

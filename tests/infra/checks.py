@@ -19,11 +19,20 @@ from infra.stack import WILDCARD_REASONS
 SETTINGS = Path(__file__).resolve().parents[2] / "chalicelib" / "core" / "settings.py"
 # Set by the Lambda runtime itself on every function.
 RUNTIME_VARIABLES = frozenset({"AWS_REGION", "AWS_DEFAULT_REGION"})
-PSEUDO = {"${AWS::Partition}": "aws", "${AWS::Region}": "us-east-1", "${AWS::AccountId}": "123456789012", "${AWS::URLSuffix}": "amazonaws.com"}
+PSEUDO = {
+    "${AWS::Partition}": "aws",
+    "${AWS::Region}": "us-east-1",
+    "${AWS::AccountId}": "123456789012",
+    "${AWS::URLSuffix}": "amazonaws.com",
+}
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {logical_id: resource for logical_id, resource in template["Resources"].items() if resource["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")}
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")
+    }
 
 
 def settings_variables() -> tuple[set[str], set[str]]:
@@ -32,9 +41,19 @@ def settings_variables() -> tuple[set[str], set[str]]:
     loader = next(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == "load_settings")
     required, optional = set(), set()
     for node in ast.walk(loader):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
             required.add(node.slice.value)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             optional.add(str(node.args[0].value))
     return required, optional
 
@@ -44,8 +63,14 @@ def environment_problems(template: dict[str, Any]) -> list[str]:
     problems = []
     for logical_id, resource in functions(template).items():
         variables = resource["Properties"].get("Environment", {}).get("Variables", {})
-        problems += [f"{logical_id} does not set {name}" for name in sorted(required - RUNTIME_VARIABLES - set(variables))]
-        problems += [f"{logical_id} sets the local-only {name}" for name in ("AWS_ENDPOINT_URL", "SANDBOX_ENABLED") if name in variables]
+        problems += [
+            f"{logical_id} does not set {name}" for name in sorted(required - RUNTIME_VARIABLES - set(variables))
+        ]
+        problems += [
+            f"{logical_id} sets the local-only {name}"
+            for name in ("AWS_ENDPOINT_URL", "SANDBOX_ENABLED")
+            if name in variables
+        ]
     return problems
 
 
@@ -74,7 +99,11 @@ def placeholder_problems(template: dict[str, Any]) -> list[str]:
 
 def statements(template: dict[str, Any], role_logical_id: str) -> list[dict[str, Any]]:
     role = template["Resources"].get(role_logical_id, {"Properties": {}})
-    return [statement for policy in role["Properties"].get("Policies", []) for statement in policy["PolicyDocument"]["Statement"]]
+    return [
+        statement
+        for policy in role["Properties"].get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
 
 
 def role_of(template: dict[str, Any], function_logical_id: str) -> str:
@@ -93,9 +122,13 @@ def wildcard_problems(template: dict[str, Any]) -> list[str]:
             documents = [resource["Properties"]["KeyPolicy"]]
         for document in documents:
             for statement in document["Statement"]:
-                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                resources = (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                )
                 if "*" in resources and statement.get("Sid") not in WILDCARD_REASONS:
-                    problems.append(f"{logical_id}: statement {statement.get('Sid')} has Resource '*' without a reason in WILDCARD_REASONS")
+                    problems.append(
+                        f"{logical_id}: statement {statement.get('Sid')} has Resource '*' without a reason in WILDCARD_REASONS"
+                    )
     return problems
 
 
@@ -119,6 +152,10 @@ def allows(template: dict[str, Any], function_logical_id: str, action: str, reso
     for statement in statements(template, role_of(template, function_logical_id)):
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        if statement["Effect"] == "Allow" and action in actions and any(fnmatch.fnmatchcase(resource, _pattern(item)) for item in resources):
+        if (
+            statement["Effect"] == "Allow"
+            and action in actions
+            and any(fnmatch.fnmatchcase(resource, _pattern(item)) for item in resources)
+        ):
             return True
     return False

@@ -74,12 +74,23 @@ RULES = [
     (WATCH, "dynamodb:UpdateItem", "Table", False),
     (WATCH, "sns:Publish", "*", False),
     (API, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/ventanilla-prod-api:*", True),
-    (API, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/ventanilla-prod-step_issue:*", False),
+    (
+        API,
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/ventanilla-prod-step_issue:*",
+        False,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("function", "action", "resource", "allowed"), RULES, ids=[f"{f}-{a}-{'allow' if ok else 'deny'}" for f, a, _, ok in RULES])
-def test_each_function_may_do_exactly_its_job(built: Built, function: str, action: str, resource: str, allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("function", "action", "resource", "allowed"),
+    RULES,
+    ids=[f"{f}-{a}-{'allow' if ok else 'deny'}" for f, a, _, ok in RULES],
+)
+def test_each_function_may_do_exactly_its_job(
+    built: Built, function: str, action: str, resource: str, allowed: bool
+) -> None:
     assert checks.allows(built.template, function, action, resource) is allowed
 
 
@@ -94,7 +105,11 @@ def _drop(role: str, action: str) -> Any:
 
 @pytest.mark.parametrize(
     ("function", "action", "resource"),
-    [(stack.handler_logical_id("issue"), "kms:Sign", "SigningKey"), (API, "states:StartExecution", STATE_MACHINES), (WATCH, "dynamodb:Query", "Table/index/by_queue")],
+    [
+        (stack.handler_logical_id("issue"), "kms:Sign", "SigningKey"),
+        (API, "states:StartExecution", STATE_MACHINES),
+        (WATCH, "dynamodb:Query", "Table/index/by_queue"),
+    ],
 )
 def test_removing_a_permission_is_noticed(built: Built, function: str, action: str, resource: str) -> None:
     template = mutated(built, _drop(checks.role_of(built.template, function), action))
@@ -105,4 +120,6 @@ def test_a_new_wildcard_without_a_reason_is_noticed(built: Built) -> None:
     def widen(template: dict[str, Any]) -> None:
         checks.statements(template, stack.role_logical_id("step_issue"))[-1]["Resource"] = "*"
 
-    assert checks.wildcard_problems(mutated(built, widen)) == ["StepIssueRole: statement SignCredentials has Resource '*' without a reason in WILDCARD_REASONS"]
+    assert checks.wildcard_problems(mutated(built, widen)) == [
+        "StepIssueRole: statement SignCredentials has Resource '*' without a reason in WILDCARD_REASONS"
+    ]

@@ -30,7 +30,10 @@ def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             TableName="t",
             BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         )
         yield client
@@ -39,7 +42,12 @@ def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 def items(client: Any) -> list[dict[str, Any]]:
     found = []
     for pk in ("A", "B", "C"):
-        found += client.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": pk}}, ConsistentRead=True)["Items"]
+        found += client.query(
+            TableName="t",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": pk}},
+            ConsistentRead=True,
+        )["Items"]
     return sorted(found, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
 
 
@@ -57,9 +65,22 @@ def test_a_cancelled_transaction_restores_every_item_it_touched(table: Any) -> N
     with pytest.raises(ClientError) as cancelled:
         table.transact_write_items(
             TransactItems=[
-                {"Update": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "1"}}, "UpdateExpression": "SET n = :two", "ExpressionAttributeValues": {":two": {"N": "2"}}}},
+                {
+                    "Update": {
+                        "TableName": "t",
+                        "Key": {"pk": {"S": "A"}, "sk": {"S": "1"}},
+                        "UpdateExpression": "SET n = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
                 {"Put": {"TableName": "t", "Item": {"pk": {"S": "C"}, "sk": {"S": "9"}}}},
-                {"Put": {"TableName": "t", "Item": {"pk": {"S": "B"}, "sk": {"S": "1"}}, "ConditionExpression": "attribute_not_exists(pk)"}},
+                {
+                    "Put": {
+                        "TableName": "t",
+                        "Item": {"pk": {"S": "B"}, "sk": {"S": "1"}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
             ]
         )
     assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
@@ -90,7 +111,9 @@ def test_the_whole_table_is_not_copied_per_write(table: Any, monkeypatch: pytest
         return result
 
     monkeypatch.setattr(copy, "deepcopy", spy)
-    table.transact_write_items(TransactItems=[{"Put": {"TableName": "t", "Item": {"pk": {"S": "A"}, "sk": {"S": str(n)}}}} for n in range(3)])
+    table.transact_write_items(
+        TransactItems=[{"Put": {"TableName": "t", "Item": {"pk": {"S": "A"}, "sk": {"S": str(n)}}}} for n in range(3)]
+    )
     table.put_item(TableName="t", Item={"pk": {"S": "B"}, "sk": {"S": "1"}})
     assert len(items(table)) == 4
     assert copies and not any(copies)  # moto asked for backups; none copied the table
@@ -112,6 +135,12 @@ def test_an_answer_is_built_under_the_write_lock(table: Any, monkeypatch: pytest
 
     monkeypatch.setattr(DynamoHandler, "serialized", watching)
     table.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": "1"}})
-    table.update_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}}, UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": {"N": "1"}}, ReturnValues="ALL_NEW")
+    table.update_item(
+        TableName="t",
+        Key={"pk": {"S": "A"}, "sk": {"S": "1"}},
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "1"}},
+        ReturnValues="ALL_NEW",
+    )
     table.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}})
     assert held == [True, True, True]

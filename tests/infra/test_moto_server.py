@@ -35,16 +35,39 @@ def endpoint() -> Iterator[str]:
 
 
 def presigned_put(endpoint: str) -> str:
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     bucket = f"preflight-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{"AllowedMethods": ["PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]})
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {"AllowedMethods": ["PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}
+            ]
+        },
+    )
     checksum = base64.b64encode(hashlib.sha256(CONTENT).digest()).decode()
-    params = {"Bucket": bucket, "Key": "applications/X/doc", "ContentType": "application/pdf", "ContentLength": len(CONTENT), "ChecksumSHA256": checksum}
+    params = {
+        "Bucket": bucket,
+        "Key": "applications/X/doc",
+        "ContentType": "application/pdf",
+        "ContentLength": len(CONTENT),
+        "ChecksumSHA256": checksum,
+    }
     return str(s3.generate_presigned_url("put_object", Params=params, ExpiresIn=300))
 
 
-PREFLIGHT = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-amz-checksum-sha256"}
+PREFLIGHT = {
+    "Origin": ORIGIN,
+    "Access-Control-Request-Method": "PUT",
+    "Access-Control-Request-Headers": "content-type,x-amz-checksum-sha256",
+}
 
 
 def test_a_preflight_to_a_presigned_url_is_answered_from_the_bucket_cors_rules(endpoint: str) -> None:
@@ -54,7 +77,12 @@ def test_a_preflight_to_a_presigned_url_is_answered_from_the_bucket_cors_rules(e
     assert answer.headers["Access-Control-Allow-Origin"] in (ORIGIN, "*")
     assert "PUT" in answer.headers["Access-Control-Allow-Methods"]
     checksum = base64.b64encode(hashlib.sha256(CONTENT).digest()).decode()
-    stored = requests.put(url, data=CONTENT, headers={"Origin": ORIGIN, "Content-Type": "application/pdf", "x-amz-checksum-sha256": checksum}, timeout=10)
+    stored = requests.put(
+        url,
+        data=CONTENT,
+        headers={"Origin": ORIGIN, "Content-Type": "application/pdf", "x-amz-checksum-sha256": checksum},
+        timeout=10,
+    )
     assert stored.status_code == 200, stored.text
 
 

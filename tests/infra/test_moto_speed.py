@@ -20,7 +20,13 @@ def table_t() -> Any:
         TableName="t",
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")],
-        GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_g",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
         BillingMode="PAY_PER_REQUEST",
     )
     return ddb
@@ -50,7 +56,10 @@ def test_a_query_reads_only_the_matching_items_with_the_same_answers() -> None:
     with mock_aws():
         ddb = table_t()
         for pk, sk in [("A", "3"), ("B", "1"), ("A", "1"), ("A", "2"), ("C", "9")]:
-            ddb.put_item(TableName="t", Item={"pk": {"S": pk}, "sk": {"S": sk}, "g": {"S": "even" if int(sk) % 2 == 0 else "odd"}})
+            ddb.put_item(
+                TableName="t",
+                Item={"pk": {"S": pk}, "sk": {"S": sk}, "g": {"S": "even" if int(sk) % 2 == 0 else "odd"}},
+            )
         walked: list[int] = []
         whole = Table.all_items
 
@@ -61,12 +70,29 @@ def test_a_query_reads_only_the_matching_items_with_the_same_answers() -> None:
 
         Table.all_items = counting  # type: ignore[method-assign]
         try:
-            query = {"TableName": "t", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "A"}}}
+            query = {
+                "TableName": "t",
+                "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": "A"}},
+            }
             assert [item["sk"]["S"] for item in ddb.query(**query)["Items"]] == ["1", "2", "3"]
-            assert [item["sk"]["S"] for item in ddb.query(**query, ScanIndexForward=False, Limit=2)["Items"]] == ["3", "2"]
+            assert [item["sk"]["S"] for item in ddb.query(**query, ScanIndexForward=False, Limit=2)["Items"]] == [
+                "3",
+                "2",
+            ]
             assert ddb.query(**{**query, "ExpressionAttributeValues": {":p": {"S": "Z"}}})["Items"] == []
-            odd = ddb.query(TableName="t", IndexName="by_g", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "odd"}})["Items"]
-            assert [(item["pk"]["S"], item["sk"]["S"]) for item in odd] == [("A", "1"), ("B", "1"), ("A", "3"), ("C", "9")]  # moto: sort key, then table key
+            odd = ddb.query(
+                TableName="t",
+                IndexName="by_g",
+                KeyConditionExpression="g = :g",
+                ExpressionAttributeValues={":g": {"S": "odd"}},
+            )["Items"]
+            assert [(item["pk"]["S"], item["sk"]["S"]) for item in odd] == [
+                ("A", "1"),
+                ("B", "1"),
+                ("A", "3"),
+                ("C", "9"),
+            ]  # moto: sort key, then table key
         finally:
             Table.all_items = whole  # type: ignore[method-assign]
         assert walked == [3, 3, 0, 4]  # one partition each; the index query's matches only
@@ -104,14 +130,37 @@ def test_dynamodb_answers_written_plainly_are_what_moto_would_have_answered() ->
                 "photos": {"BS": [b"a", b"\x01"]},
                 "tags": {"SS": ["x", "y"]},
                 "scores": {"NS": ["1", "2.5"]},
-                "nested": {"M": {"items": {"L": [{"S": "a"}, {"N": "1"}, {"BOOL": False}, {"NULL": True}, {"M": {}}, {"L": []}]}, "empty": {"S": ""}}},
+                "nested": {
+                    "M": {
+                        "items": {"L": [{"S": "a"}, {"N": "1"}, {"BOOL": False}, {"NULL": True}, {"M": {}}, {"L": []}]},
+                        "empty": {"S": ""},
+                    }
+                },
             }
             for index in range(7):
-                ddb.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": f"{index}"}, "g": {"S": "odd" if index % 2 else "even"}, **rich})
-            ddb.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": "0"}, "g": {"S": "even"}}, ReturnValues="ALL_OLD", ReturnConsumedCapacity="TOTAL")
+                ddb.put_item(
+                    TableName="t",
+                    Item={
+                        "pk": {"S": "A"},
+                        "sk": {"S": f"{index}"},
+                        "g": {"S": "odd" if index % 2 else "even"},
+                        **rich,
+                    },
+                )
+            ddb.put_item(
+                TableName="t",
+                Item={"pk": {"S": "A"}, "sk": {"S": "0"}, "g": {"S": "even"}},
+                ReturnValues="ALL_OLD",
+                ReturnConsumedCapacity="TOTAL",
+            )
             ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}}, ReturnConsumedCapacity="INDEXES")
             ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "missing"}})
-            ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}}, ProjectionExpression="photo, #n.#l", ExpressionAttributeNames={"#n": "nested", "#l": "items"})
+            ddb.get_item(
+                TableName="t",
+                Key={"pk": {"S": "A"}, "sk": {"S": "1"}},
+                ProjectionExpression="photo, #n.#l",
+                ExpressionAttributeNames={"#n": "nested", "#l": "items"},
+            )
             ddb.update_item(
                 TableName="t",
                 Key={"pk": {"S": "A"}, "sk": {"S": "2"}},
@@ -119,22 +168,65 @@ def test_dynamodb_answers_written_plainly_are_what_moto_would_have_answered() ->
                 ExpressionAttributeValues={":one": {"N": "1"}, ":b": {"B": b"\x02"}},
                 ReturnValues="ALL_NEW",
             )
-            ddb.update_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "3"}}, UpdateExpression="REMOVE photo", ReturnValues="UPDATED_OLD")
-            page = ddb.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A"}}, Limit=3, ReturnConsumedCapacity="TOTAL")
-            ddb.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A"}}, ExclusiveStartKey=page["LastEvaluatedKey"], Select="COUNT")
-            ddb.query(TableName="t", IndexName="by_g", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "odd"}}, ReturnConsumedCapacity="INDEXES")
+            ddb.update_item(
+                TableName="t",
+                Key={"pk": {"S": "A"}, "sk": {"S": "3"}},
+                UpdateExpression="REMOVE photo",
+                ReturnValues="UPDATED_OLD",
+            )
+            page = ddb.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "A"}},
+                Limit=3,
+                ReturnConsumedCapacity="TOTAL",
+            )
+            ddb.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "A"}},
+                ExclusiveStartKey=page["LastEvaluatedKey"],
+                Select="COUNT",
+            )
+            ddb.query(
+                TableName="t",
+                IndexName="by_g",
+                KeyConditionExpression="g = :g",
+                ExpressionAttributeValues={":g": {"S": "odd"}},
+                ReturnConsumedCapacity="INDEXES",
+            )
             ddb.scan(TableName="t", FilterExpression="attribute_exists(photo)", Limit=4)
-            ddb.batch_get_item(RequestItems={"t": {"Keys": [{"pk": {"S": "A"}, "sk": {"S": f"{i}"}} for i in (1, 2, 99)]}})
-            ddb.batch_write_item(RequestItems={"t": [{"PutRequest": {"Item": {"pk": {"S": "B"}, "sk": {"S": "1"}, **rich}}}, {"DeleteRequest": {"Key": {"pk": {"S": "A"}, "sk": {"S": "6"}}}}]})
+            ddb.batch_get_item(
+                RequestItems={"t": {"Keys": [{"pk": {"S": "A"}, "sk": {"S": f"{i}"}} for i in (1, 2, 99)]}}
+            )
+            ddb.batch_write_item(
+                RequestItems={
+                    "t": [
+                        {"PutRequest": {"Item": {"pk": {"S": "B"}, "sk": {"S": "1"}, **rich}}},
+                        {"DeleteRequest": {"Key": {"pk": {"S": "A"}, "sk": {"S": "6"}}}},
+                    ]
+                }
+            )
             ddb.transact_write_items(
                 TransactItems=[
                     {"Put": {"TableName": "t", "Item": {"pk": {"S": "C"}, "sk": {"S": "1"}}}},
-                    {"Update": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "4"}}, "UpdateExpression": "SET tally = :n", "ExpressionAttributeValues": {":n": {"N": "4"}}}},
+                    {
+                        "Update": {
+                            "TableName": "t",
+                            "Key": {"pk": {"S": "A"}, "sk": {"S": "4"}},
+                            "UpdateExpression": "SET tally = :n",
+                            "ExpressionAttributeValues": {":n": {"N": "4"}},
+                        }
+                    },
                 ]
             )
-            ddb.transact_get_items(TransactItems=[{"Get": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "5"}}}}])
+            ddb.transact_get_items(
+                TransactItems=[{"Get": {"TableName": "t", "Key": {"pk": {"S": "A"}, "sk": {"S": "5"}}}}]
+            )
             ddb.delete_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "5"}}, ReturnValues="ALL_OLD")
-            assert ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}})["Item"]["photo"] == {"B": b"\x00\xffbytes"}
+            assert ddb.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}})["Item"]["photo"] == {
+                "B": b"\x00\xffbytes"
+            }
     finally:
         ActionResult.execute_result = plain  # type: ignore[method-assign]
     assert set(compared) == moto_speed.PLAIN_ANSWERS
@@ -152,7 +244,13 @@ def test_update_expressions_are_checked_as_before() -> None:
 
         def update(expression: str) -> object:
             try:
-                answer = ddb.update_item(TableName="t", Key=key, UpdateExpression=expression, ExpressionAttributeValues={":v": {"N": "1"}}, ReturnValues="ALL_NEW")
+                answer = ddb.update_item(
+                    TableName="t",
+                    Key=key,
+                    UpdateExpression=expression,
+                    ExpressionAttributeValues={":v": {"N": "1"}},
+                    ReturnValues="ALL_NEW",
+                )
             except ClientError as error:
                 return error.response["Error"]["Message"]
             return sorted(answer["Attributes"])

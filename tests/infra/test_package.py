@@ -44,11 +44,20 @@ def top_level_sizes(built: Built) -> Counter[str]:
 def test_the_package_holds_the_app_and_no_test_or_dev_code(built: Built) -> None:
     with zipfile.ZipFile(built.package) as archive:
         names = archive.namelist()
-    assert "app.py" in names and "chalicelib/core/settings.py" in names and "chalicelib/procedures/procedure.schema.json" in names
-    assert any(name.startswith("aws_xray_sdk/") for name in names) and any(name.startswith("pynamodb/") for name in names)
+    assert (
+        "app.py" in names
+        and "chalicelib/core/settings.py" in names
+        and "chalicelib/procedures/procedure.schema.json" in names
+    )
+    assert any(name.startswith("aws_xray_sdk/") for name in names) and any(
+        name.startswith("pynamodb/") for name in names
+    )
     shipped = sorted({prefix for name in names for prefix in NEVER_SHIPPED if name.startswith(prefix)})
     assert shipped == []
-    assert {name for name in names if name.startswith("chalice/") and "__pycache__" not in name} == {"chalice/app.py", "chalice/__init__.py"}
+    assert {name for name in names if name.startswith("chalice/") and "__pycache__" not in name} == {
+        "chalice/app.py",
+        "chalice/__init__.py",
+    }
 
 
 def test_the_package_is_under_5_mb_zipped(built: Built) -> None:
@@ -64,7 +73,15 @@ def test_what_a_cold_start_imports_ships_as_checked_bytecode(built: Built) -> No
         names = set(archive.namelist())
         compiled = {name for name in names if name.endswith(".cpython-311.pyc")}
         header = archive.read("chalicelib/core/__pycache__/settings.cpython-311.pyc")[:16]
-    assert {"__pycache__/app.cpython-311.pyc", "chalice/__pycache__/app.cpython-311.pyc", "pynamodb/__pycache__/models.cpython-311.pyc"} <= compiled
-    assert "chalicelib/procedures/__pycache__/cli.cpython-311.pyc" not in compiled  # never imported by a function: compiled on use
-    assert all(name.replace("__pycache__/", "").replace(".cpython-311.pyc", ".py") in names for name in compiled)  # sources ship too
+    assert {
+        "__pycache__/app.cpython-311.pyc",
+        "chalice/__pycache__/app.cpython-311.pyc",
+        "pynamodb/__pycache__/models.cpython-311.pyc",
+    } <= compiled
+    assert (
+        "chalicelib/procedures/__pycache__/cli.cpython-311.pyc" not in compiled
+    )  # never imported by a function: compiled on use
+    assert all(
+        name.replace("__pycache__/", "").replace(".cpython-311.pyc", ".py") in names for name in compiled
+    )  # sources ship too
     assert int.from_bytes(header[4:8], "little") == 0b11  # hash-based and checked: used while the source is unchanged

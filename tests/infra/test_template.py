@@ -27,14 +27,26 @@ def test_cfn_lint_reports_no_error_and_no_warning(built: Built) -> None:
 
 
 def test_every_placeholder_has_a_substitution_that_is_a_function_of_the_template(built: Built) -> None:
-    machines = [logical_id for logical_id, resource in built.template["Resources"].items() if resource["Type"] == "AWS::StepFunctions::StateMachine"]
-    assert machines == [stack.state_machine_logical_id(definition["code"], definition["version"]) for definition in stack.shipped_definitions()]
+    machines = [
+        logical_id
+        for logical_id, resource in built.template["Resources"].items()
+        if resource["Type"] == "AWS::StepFunctions::StateMachine"
+    ]
+    assert machines == [
+        stack.state_machine_logical_id(definition["code"], definition["version"])
+        for definition in stack.shipped_definitions()
+    ]
     assert checks.placeholder_problems(built.template) == []
 
 
 def test_every_variable_the_settings_read_is_set_for_every_function(built: Built) -> None:
     required, _ = checks.settings_variables()
-    assert {"TABLE_NAME", "PUBLIC_URL_PARAMETER", "BANK_WEBHOOK_SECRET_ARN", "STEP_HANDLER_ARNS"} <= required  # the parser sees settings.py
+    assert {
+        "TABLE_NAME",
+        "PUBLIC_URL_PARAMETER",
+        "BANK_WEBHOOK_SECRET_ARN",
+        "STEP_HANDLER_ARNS",
+    } <= required  # the parser sees settings.py
     assert set(checks.functions(built.template)) == {stack.function_logical_id(name) for name in stack.FUNCTIONS}
     assert checks.environment_problems(built.template) == []
 
@@ -65,7 +77,9 @@ def _rename_a_function(template: dict[str, Any]) -> None:
         (_drop_variable, checks.environment_problems, "StepOpen does not set SIGNING_KEY_ID"),
     ],
 )
-def test_the_checks_catch_a_removed_placeholder_function_or_variable(built: Built, mutation: Mutation, check: Any, expected: str) -> None:
+def test_the_checks_catch_a_removed_placeholder_function_or_variable(
+    built: Built, mutation: Mutation, check: Any, expected: str
+) -> None:
     assert any(expected in problem for problem in check(mutated(built, mutation)))
 
 
@@ -100,7 +114,13 @@ def _stand_in(value: Any, gone: set[str]) -> Any:
         if "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in gone:
             return f"arn:aws:stand-in:{REGION}:123456789012:{value['Fn::GetAtt'][0]}"
         if isinstance(value.get("Fn::Sub"), str):
-            return {"Fn::Sub": re.sub(r"\$\{([A-Za-z0-9]+)(\.[A-Za-z]+)?\}", lambda match: f"stand-in-{match.group(1)}" if match.group(1) in gone else match.group(0), value["Fn::Sub"])}
+            return {
+                "Fn::Sub": re.sub(
+                    r"\$\{([A-Za-z0-9]+)(\.[A-Za-z]+)?\}",
+                    lambda match: f"stand-in-{match.group(1)}" if match.group(1) in gone else match.group(0),
+                    value["Fn::Sub"],
+                )
+            }
         return {key: _stand_in(item, gone) for key, item in value.items()}
     if isinstance(value, list):
         return [_stand_in(item, gone) for item in value]
@@ -118,9 +138,17 @@ def deployable_in_moto(sam: dict[str, Any], code_uri: str) -> tuple[dict[str, An
             resource["Properties"]["CodeUri"] = code_uri
     cfn: dict[str, Any] = transform(sam, {}, _NoManagedPolicies())
     supported = get_model_map()
-    gone = {logical_id for logical_id, resource in cfn["Resources"].items() if resource["Type"] not in supported or resource["Type"] == "AWS::ApiGateway::Deployment"}
+    gone = {
+        logical_id
+        for logical_id, resource in cfn["Resources"].items()
+        if resource["Type"] not in supported or resource["Type"] == "AWS::ApiGateway::Deployment"
+    }
     skipped_types = {cfn["Resources"][logical_id]["Type"] for logical_id in gone}
-    cfn["Resources"] = {logical_id: _stand_in(resource, gone) for logical_id, resource in cfn["Resources"].items() if logical_id not in gone}
+    cfn["Resources"] = {
+        logical_id: _stand_in(resource, gone)
+        for logical_id, resource in cfn["Resources"].items()
+        if logical_id not in gone
+    }
     cfn["Outputs"] = {name: _stand_in(output, gone) for name, output in cfn.get("Outputs", {}).items()}
     for resource in cfn["Resources"].values():
         if resource["Type"] == "AWS::KMS::Key":  # moto wants the key policy as a JSON string
@@ -141,17 +169,41 @@ def deployed(built: Built, aws_credentials: None) -> Any:
         cloudformation = boto3.client("cloudformation", region_name=REGION)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cloudformation.create_stack(StackName=f"ventanilla-{STAGE}", TemplateBody=json.dumps(cfn), Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])
+            cloudformation.create_stack(
+                StackName=f"ventanilla-{STAGE}",
+                TemplateBody=json.dumps(cfn),
+                Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+            )
         yield cloudformation
 
 
 def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed: Any) -> None:
     stack_description = deployed.describe_stacks(StackName=f"ventanilla-{STAGE}")["Stacks"][0]
     assert stack_description["StackStatus"] == "CREATE_COMPLETE"
-    created = {summary["LogicalResourceId"] for summary in deployed.list_stack_resources(StackName=f"ventanilla-{STAGE}")["StackResourceSummaries"]}
-    expected = {"Table", "DocumentsBucket", "DocumentsKey", "SigningKey", "SmsTopic", "WorkflowRole", "PublicUrlParameter", "WebBucket", "RestAPI", "Dashboard", "FailedExecutionsRule"}
-    expected |= {stack.function_logical_id(name) for name in stack.FUNCTIONS} | {stack.role_logical_id(name) for name in stack.FUNCTIONS}
-    expected |= {stack.state_machine_logical_id(definition["code"], definition["version"]) for definition in stack.shipped_definitions()}
+    created = {
+        summary["LogicalResourceId"]
+        for summary in deployed.list_stack_resources(StackName=f"ventanilla-{STAGE}")["StackResourceSummaries"]
+    }
+    expected = {
+        "Table",
+        "DocumentsBucket",
+        "DocumentsKey",
+        "SigningKey",
+        "SmsTopic",
+        "WorkflowRole",
+        "PublicUrlParameter",
+        "WebBucket",
+        "RestAPI",
+        "Dashboard",
+        "FailedExecutionsRule",
+    }
+    expected |= {stack.function_logical_id(name) for name in stack.FUNCTIONS} | {
+        stack.role_logical_id(name) for name in stack.FUNCTIONS
+    }
+    expected |= {
+        stack.state_machine_logical_id(definition["code"], definition["version"])
+        for definition in stack.shipped_definitions()
+    }
     assert expected <= created
 
     table = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=f"ventanilla-{STAGE}")["Table"]
@@ -161,19 +213,45 @@ def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed
     assert issue["Role"].endswith(f"/ventanilla-{STAGE}-step_issue-fn")
     assert issue["Environment"]["Variables"]["PUBLIC_URL_PARAMETER"] == f"/ventanilla/{STAGE}/public-url"
     machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
-    assert sorted(machine["name"] for machine in machines) == sorted(f"ventanilla-{STAGE}-{d['code']}-v{d['version']}" for d in stack.shipped_definitions())
+    assert sorted(machine["name"] for machine in machines) == sorted(
+        f"ventanilla-{STAGE}-{d['code']}-v{d['version']}" for d in stack.shipped_definitions()
+    )
     boto3.client("s3", region_name=REGION).head_bucket(Bucket=f"ventanilla-{STAGE}-documents-123456789012")
 
 
 def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> None:
     resources = built.template["Resources"]
     types = {resource["Type"] for resource in resources.values()}
-    assert {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup", "AWS::SecretsManager::Secret", "AWS::CloudFront::Distribution"} <= types
-    alarms = {resource["Properties"]["AlarmName"] for resource in resources.values() if resource["Type"] == "AWS::CloudWatch::Alarm"}
-    assert alarms == {f"ventanilla-{STAGE}-{name}" for name in ("failed-executions", "reviews-near-deadline", "api-5xx-rate", "sms-failures")}
-    groups = {resource["Properties"]["GroupName"] for resource in resources.values() if resource["Type"] == "AWS::Cognito::UserPoolGroup"}
+    assert {
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::SecretsManager::Secret",
+        "AWS::CloudFront::Distribution",
+    } <= types
+    alarms = {
+        resource["Properties"]["AlarmName"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert alarms == {
+        f"ventanilla-{STAGE}-{name}"
+        for name in ("failed-executions", "reviews-near-deadline", "api-5xx-rate", "sms-failures")
+    }
+    groups = {
+        resource["Properties"]["GroupName"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::Cognito::UserPoolGroup"
+    }
     agencies = {agency for definition in stack.shipped_definitions() for agency in definition["agencies"]}
-    assert groups == {"admin"} | {f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")} | {f"assistant-{centre}" for centre in stack.COMMUNITY_CENTRES}
-    assert {resource["Properties"]["Tracing"] for resource in checks.functions(built.template).values()} == {"Active"}  # moto ignores it
+    assert groups == {"admin"} | {f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")} | {
+        f"assistant-{centre}" for centre in stack.COMMUNITY_CENTRES
+    }
+    assert {resource["Properties"]["Tracing"] for resource in checks.functions(built.template).values()} == {
+        "Active"
+    }  # moto ignores it
     table = resources["Table"]["Properties"]
-    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True} and table["DeletionProtectionEnabled"] is True
+    assert (
+        table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        and table["DeletionProtectionEnabled"] is True
+    )

@@ -29,16 +29,31 @@ class Api:
 
     def cognito(self) -> Any:
         aws = self.config["aws"]
-        return boto3.client("cognito-idp", region_name=aws["region"], endpoint_url=aws["endpoint"], aws_access_key_id="x", aws_secret_access_key="x")
+        return boto3.client(
+            "cognito-idp",
+            region_name=aws["region"],
+            endpoint_url=aws["endpoint"],
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> User:
-        result = self.cognito().initiate_auth(ClientId=self.config["cognito"]["clientId"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password})
+        result = self.cognito().initiate_auth(
+            ClientId=self.config["cognito"]["clientId"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
         return User(self, username, result["AuthenticationResult"]["IdToken"])
 
     def sign_up(self, username: str, phone: str, name: str = "Persona de Prueba", groups: tuple[str, ...] = ()) -> User:
         idp = self.cognito()
         pool = self.config["cognito"]["userPoolId"]
-        idp.sign_up(ClientId=self.config["cognito"]["clientId"], Username=username, Password=DEMO_PASSWORD, UserAttributes=[{"Name": "phone_number", "Value": phone}, {"Name": "name", "Value": name}])
+        idp.sign_up(
+            ClientId=self.config["cognito"]["clientId"],
+            Username=username,
+            Password=DEMO_PASSWORD,
+            UserAttributes=[{"Name": "phone_number", "Value": phone}, {"Name": "name", "Value": name}],
+        )
         idp.admin_confirm_sign_up(UserPoolId=pool, Username=username)
         for group in groups:
             idp.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
@@ -70,10 +85,23 @@ class User:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, json=body if body is not None else {}, **kwargs)
 
-    def upload(self, application_id: str, requirement: str, content: bytes, filename: str = "documento.pdf", content_type: str = "application/pdf") -> requests.Response:
+    def upload(
+        self,
+        application_id: str,
+        requirement: str,
+        content: bytes,
+        filename: str = "documento.pdf",
+        content_type: str = "application/pdf",
+    ) -> requests.Response:
         declared = self.post(
             f"/applications/{application_id}/documents",
-            {"requirement": requirement, "filename": filename, "content_type": content_type, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()},
+            {
+                "requirement": requirement,
+                "filename": filename,
+                "content_type": content_type,
+                "size": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+            },
         )
         assert declared.status_code == 201, declared.text
         upload = declared.json()["upload"]

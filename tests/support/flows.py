@@ -14,12 +14,19 @@ import requests
 from tests.support.client import wait_for
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 
-LICENCE_FORM = {"domicilio": "Calle Morelos 12, Col. Centro, Toluca", "codigo_postal": "50000", "tipo_sangre": "A+", "primera_vez": False}
+LICENCE_FORM = {
+    "domicilio": "Calle Morelos 12, Col. Centro, Toluca",
+    "codigo_postal": "50000",
+    "tipo_sangre": "A+",
+    "primera_vez": False,
+}
 PDF = b"%PDF-1.4 documento de prueba\n%%EOF\n"
 LICENCE_SOURCE = Path(__file__).resolve().parents[2] / "workflows" / "licencia-conducir.json"
 
 
-def licence_without_payment(code: str, agency: str, name: dict[str, str], agency_name: dict[str, str], review: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def licence_without_payment(
+    code: str, agency: str, name: dict[str, str], agency_name: dict[str, str], review: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The shipped driver's licence under a code and an agency of its own (so that its
     figures are one test module's alone), without the payment: verification, the agency's
     review (changed by ``review``), issue."""
@@ -37,10 +44,18 @@ def licence_without_payment(code: str, agency: str, name: dict[str, str], agency
     }
 
 
-def upload(user: HttpUser, application_id: str, requirement: str, content: bytes = PDF, content_type: str = "application/pdf") -> None:
+def upload(
+    user: HttpUser, application_id: str, requirement: str, content: bytes = PDF, content_type: str = "application/pdf"
+) -> None:
     declared = user.post(
         f"/applications/{application_id}/documents",
-        {"requirement": requirement, "filename": f"{requirement}.pdf", "content_type": content_type, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()},
+        {
+            "requirement": requirement,
+            "filename": f"{requirement}.pdf",
+            "content_type": content_type,
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        },
     )
     assert declared.status_code == 201, declared.body
     instructions = declared.body["upload"]
@@ -73,7 +88,11 @@ def status_of(user: HttpUser, application_id: str) -> dict[str, Any]:
 
 
 def wait_status(user: HttpUser, application_id: str, *statuses: str, timeout: float = 30) -> dict[str, Any]:
-    result: dict[str, Any] = wait_for(lambda: (body := status_of(user, application_id))["status"] in statuses and body, f"{application_id} to be {statuses}", timeout)
+    result: dict[str, Any] = wait_for(
+        lambda: (body := status_of(user, application_id))["status"] in statuses and body,
+        f"{application_id} to be {statuses}",
+        timeout,
+    )
     return result
 
 
@@ -90,7 +109,9 @@ def bank_pays(aws: Aws, reference: str, amount: str, event_id: str = "bank-event
     from chalicelib.payments import signature
 
     raw = json.dumps({"event_id": event_id, "reference": reference, "amount": amount}).encode()
-    return aws.anonymous().request("POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)})
+    return aws.anonymous().request(
+        "POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)}
+    )
 
 
 def table(aws: Aws) -> Any:

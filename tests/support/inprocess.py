@@ -35,17 +35,32 @@ class Aws:
     def idp(self) -> Any:
         return boto3.client("cognito-idp", region_name=REGION)
 
-    def user(self, username: str | None = None, phone: str | None = None, groups: tuple[str, ...] = (), name: str = "Persona de Prueba") -> HttpUser:
+    def user(
+        self,
+        username: str | None = None,
+        phone: str | None = None,
+        groups: tuple[str, ...] = (),
+        name: str = "Persona de Prueba",
+    ) -> HttpUser:
         username = username or new_curp()
         idp = self.idp
         attributes = [{"Name": "phone_number", "Value": phone or new_phone()}, {"Name": "name", "Value": name}]
-        idp.sign_up(ClientId=self.env["USER_POOL_CLIENT_ID"], Username=username, Password=DEMO_PASSWORD, UserAttributes=attributes)
+        idp.sign_up(
+            ClientId=self.env["USER_POOL_CLIENT_ID"],
+            Username=username,
+            Password=DEMO_PASSWORD,
+            UserAttributes=attributes,
+        )
         idp.admin_confirm_sign_up(UserPoolId=self.env["USER_POOL_ID"], Username=username)
         for group in groups:
             with suppress(idp.exceptions.GroupExistsException):
                 idp.create_group(GroupName=group, UserPoolId=self.env["USER_POOL_ID"])
             idp.admin_add_user_to_group(UserPoolId=self.env["USER_POOL_ID"], Username=username, GroupName=group)
-        result = idp.initiate_auth(ClientId=self.env["USER_POOL_CLIENT_ID"], AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD})
+        result = idp.initiate_auth(
+            ClientId=self.env["USER_POOL_CLIENT_ID"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
+        )
         return HttpUser(self.client, username, result["AuthenticationResult"]["IdToken"], attributes[0]["Value"])
 
     def anonymous(self) -> HttpUser:
@@ -55,12 +70,17 @@ class Aws:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.sns.models import sns_backends
 
-        return [text for number, text in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if number == phone]
+        return [
+            text for number, text in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if number == phone
+        ]
 
     def wait_sms(self, phone: str, containing: str) -> str:
         """The first SMS to the phone containing the words, once sent (SMS go out just after
         the change commits, so a reader can see the new status a moment before the SMS)."""
-        found: str = wait_for(lambda: next((text for text in self.sms(phone) if containing in text), None), f"an SMS to {phone} with {containing!r}")
+        found: str = wait_for(
+            lambda: next((text for text in self.sms(phone) if containing in text), None),
+            f"an SMS to {phone} with {containing!r}",
+        )
         return found
 
 
@@ -81,14 +101,18 @@ class HttpUser:
     token: str | None
     phone: str | None
 
-    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None) -> Reply:
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
+    ) -> Reply:
         sent = {"Content-Type": "application/json", **(headers or {})}
         if self.token:
             sent["Authorization"] = f"Bearer {self.token}"
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = self.client.http.request(method, path, headers=sent, body=payload)
         text = response.body.decode() if response.body else ""
-        return Reply(response.status_code, json.loads(text) if text.startswith(("{", "[")) else text, dict(response.headers))
+        return Reply(
+            response.status_code, json.loads(text) if text.startswith(("{", "[")) else text, dict(response.headers)
+        )
 
     def get(self, path: str, **kwargs: Any) -> Reply:
         return self.request("GET", path, **kwargs)
@@ -107,7 +131,13 @@ class HttpUser:
 def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
         os.environ.pop(name, None)
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+    )
     # Messages go out at once whatever the hour the suite runs; the quiet-hours tests turn them on.
     os.environ["SMS_QUIET_HOURS"] = "off"
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
@@ -124,7 +154,11 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
         moto_speed.install()
         env = Provisioner("test", REGION).provision(
             application.app,
-            {"PublicUrl": "http://testserver", "BankWebhookSecretValue": WEBHOOK_SECRET, "LegalDaySeconds": legal_day_seconds},
+            {
+                "PublicUrl": "http://testserver",
+                "BankWebhookSecretValue": WEBHOOK_SECRET,
+                "LegalDaySeconds": legal_day_seconds,
+            },
         )
         os.environ.update(env)
         composition.reset()

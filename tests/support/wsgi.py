@@ -19,7 +19,9 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 class ChaliceWsgi:
     def __init__(self, app: Chalice, prefix: str = API_PREFIX) -> None:
-        self._gateway = LocalGateway(app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60))
+        self._gateway = LocalGateway(
+            app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60)
+        )
         self._prefix = prefix
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -28,7 +30,9 @@ class ChaliceWsgi:
         query = environ.get("QUERY_STRING", "")
         if path == self._prefix or path.startswith(self._prefix + "/"):
             path = path[len(self._prefix) :] or "/"
-        headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")}
+        headers = {
+            name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -36,7 +40,9 @@ class ChaliceWsgi:
         if body:
             headers["content-length"] = str(len(body))
         try:
-            response = self._gateway.handle_request(environ["REQUEST_METHOD"], f"{path}?{query}" if query else path, headers, body)
+            response = self._gateway.handle_request(
+                environ["REQUEST_METHOD"], f"{path}?{query}" if query else path, headers, body
+            )
         except LocalGatewayException as error:
             start_response(f"{error.CODE} {_reason(error.CODE)}", list(error.headers.items()))
             return [error.body or b""]

@@ -22,7 +22,9 @@ from tests.support.inprocess import Aws, HttpUser
 class Fault:
     """Make one handler fail for one application: ``times`` failures, then behave."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, method: str, application_id: str, error: Exception, times: int) -> None:
+    def __init__(
+        self, monkeypatch: pytest.MonkeyPatch, method: str, application_id: str, error: Exception, times: int
+    ) -> None:
         self.calls = 0
         original: Callable[..., Any] = getattr(Steps, method)
 
@@ -67,7 +69,9 @@ PERMANENT = RuntimeError("a bug in the handler")
 
 
 @pytest.mark.parametrize("method", ["check", "open", "wait"])
-def test_early_handlers_recover_from_a_transient_failure(aws: Aws, monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+def test_early_handlers_recover_from_a_transient_failure(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
     citizen, application_id = prepared(aws)
     fault = Fault(monkeypatch, method, application_id, TRANSIENT, times=1)
     submit(citizen, application_id)
@@ -77,7 +81,9 @@ def test_early_handlers_recover_from_a_transient_failure(aws: Aws, monkeypatch: 
 
 
 @pytest.mark.parametrize(("method", "step"), [("check", "verificacion"), ("open", "revision"), ("wait", "revision")])
-def test_early_handlers_fail_permanently_into_error_and_can_be_retried(aws: Aws, monkeypatch: pytest.MonkeyPatch, method: str, step: str) -> None:
+def test_early_handlers_fail_permanently_into_error_and_can_be_retried(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, method: str, step: str
+) -> None:
     citizen, application_id = prepared(aws)
     Fault(monkeypatch, method, application_id, PERMANENT, times=99)
     submit(citizen, application_id)
@@ -92,7 +98,9 @@ def test_early_handlers_fail_permanently_into_error_and_can_be_retried(aws: Aws,
     assert retried["resume_at"] == step
     open_review(official(aws), application_id)
     assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"
-    assert "workflow.retried" in [e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]]
+    assert "workflow.retried" in [
+        e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
+    ]
 
 
 def test_the_deadline_handler_recovers_and_fails_visibly(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,7 +108,13 @@ def test_the_deadline_handler_recovers_and_fails_visibly(aws: Aws, monkeypatch: 
     citizen, application_id = prepared(aws)
     fault = Fault(monkeypatch, "deadline", application_id, TRANSIENT, times=1)
     submit(citizen, application_id)
-    wait_for(lambda: "review.escalated" in [e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]], "the escalation")
+    wait_for(
+        lambda: (
+            "review.escalated"
+            in [e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]]
+        ),
+        "the escalation",
+    )
     assert fault.calls == 1
 
     citizen, second = prepared(aws)
@@ -116,7 +130,9 @@ def test_the_close_handler_recovers_and_fails_visibly(aws: Aws, monkeypatch: pyt
     citizen, application_id = prepared(aws)
     submit(citizen, application_id)
     fault = Fault(monkeypatch, "close", application_id, TRANSIENT, times=1)
-    monkeypatch.setattr(payments_module, "timer_seconds", lambda *args, **kwargs: 1)  # the línea de captura lapses at once
+    monkeypatch.setattr(
+        payments_module, "timer_seconds", lambda *args, **kwargs: 1
+    )  # the línea de captura lapses at once
     approve(aws, application_id)
     assert wait_status(citizen, application_id, "withdrawn")["status"] == "withdrawn"
     assert fault.calls == 1
@@ -129,7 +145,9 @@ def test_the_close_handler_recovers_and_fails_visibly(aws: Aws, monkeypatch: pyt
     assert last_event(citizen, second)["details"]["step"] == "pago"
 
 
-def test_issue_fails_permanently_then_the_operator_retries_without_a_second_payment(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_issue_fails_permanently_then_the_operator_retries_without_a_second_payment(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     citizen, application_id = prepared(aws)
     submit(citizen, application_id)
     Fault(monkeypatch, "issue", application_id, PERMANENT, times=99)
@@ -164,7 +182,11 @@ def test_if_even_the_fail_handler_fails_the_operator_reconciles(aws: Aws, monkey
     submit(citizen, application_id)
     sfn = boto3.client("stepfunctions", region_name="us-east-1")
     machine = citizen.get(f"/applications/{application_id}").body
-    arn = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == f"ventanilla-test-{machine['procedure']['code']}-v{machine['procedure']['version']}")
+    arn = next(
+        m["stateMachineArn"]
+        for m in sfn.list_state_machines()["stateMachines"]
+        if m["name"] == f"ventanilla-test-{machine['procedure']['code']}-v{machine['procedure']['version']}"
+    )
     execution = arn.replace(":stateMachine:", ":execution:") + f":{application_id}-1"
     wait_for(lambda: sfn.describe_execution(executionArn=execution)["status"] == "FAILED", "the execution to fail")
     assert citizen.get(f"/applications/{application_id}").body["status"] == "submitted"

@@ -22,7 +22,9 @@ def time_travel() -> Iterator[None]:
     clock.reset_shift()
 
 
-def test_prevencion_pauses_the_clock_and_the_deadline_moves_by_the_paused_business_days(aws: Aws, time_travel: None) -> None:
+def test_prevencion_pauses_the_clock_and_the_deadline_moves_by_the_paused_business_days(
+    aws: Aws, time_travel: None
+) -> None:
     citizen = aws.user()
     official = aws.user(username="oficial.reloj", groups=("official-SEMOVI",))
     application_id = submitted_licence(citizen)
@@ -31,18 +33,30 @@ def test_prevencion_pauses_the_clock_and_the_deadline_moves_by_the_paused_busine
 
     clock.shift(timedelta(days=2))  # the official takes two days to ask for corrections
     paused_on = legal_date(clock.utcnow())
-    official.post(f"/reviews/{first['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma en el comprobante."})
+    official.post(
+        f"/reviews/{first['review_id']}/decision",
+        {"decision": "request_changes", "reason": "Falta la firma en el comprobante."},
+    )
     wait_status(citizen, application_id, "changes_requested")
 
     clock.shift(timedelta(days=9))  # the citizen answers nine calendar days later
     resumed_on = legal_date(clock.utcnow())
     upload(citizen, application_id, "comprobante_domicilio", b"%PDF-1.4 comprobante firmado\n%%EOF\n")
     assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
-    reopened = wait_for(lambda: (r := open_review(official, application_id))["review_id"] != first["review_id"] and r, "the reopened review")
+    reopened = wait_for(
+        lambda: (r := open_review(official, application_id))["review_id"] != first["review_id"] and r,
+        "the reopened review",
+    )
 
     paused_business_days = business_days_between(paused_on, resumed_on)
     assert paused_business_days >= 5
     expected = add_business_days(legal_date(original), paused_business_days)
     assert legal_date(parse_iso(reopened["deadline"])) == expected
-    resumed = [e for e in citizen.get(f"/applications/{application_id}/audit").body["events"] if e["action"] == "review.resumed"][-1]
-    assert resumed["details"]["used_days"] == business_days_between(legal_date(parse_iso(first["opened_at"])), paused_on)
+    resumed = [
+        e
+        for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
+        if e["action"] == "review.resumed"
+    ][-1]
+    assert resumed["details"]["used_days"] == business_days_between(
+        legal_date(parse_iso(first["opened_at"])), paused_on
+    )

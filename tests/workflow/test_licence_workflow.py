@@ -71,12 +71,21 @@ def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyP
     upload(citizen, application_id, "identificacion")
     upload(citizen, application_id, "comprobante_domicilio")
     assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
-    escalated = wait_for(lambda: (review := open_review(supervisor, application_id))["escalated"] and review, "the escalated review")
+    escalated = wait_for(
+        lambda: (review := open_review(supervisor, application_id))["escalated"] and review, "the escalated review"
+    )
     assert "review.escalated" in actions(citizen, application_id)
-    assert all(review["application_id"] != application_id for review in official.get("/agencies/SEMOVI/reviews").body["reviews"])
-    refused = official.post(f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Yo lo apruebo"})
+    assert all(
+        review["application_id"] != application_id
+        for review in official.get("/agencies/SEMOVI/reviews").body["reviews"]
+    )
+    refused = official.post(
+        f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Yo lo apruebo"}
+    )
     assert refused.status_code == 403
-    decided = supervisor.post(f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Revisado por supervisión"})
+    decided = supervisor.post(
+        f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Revisado por supervisión"}
+    )
     assert decided.status_code == 200, decided.body
     assert wait_status(citizen, application_id, "awaiting_payment")["status"] == "awaiting_payment"
 
@@ -86,7 +95,10 @@ def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None
     official = aws.user(username="oficial.prevencion", groups=("official-SEMOVI",))
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
-    asked = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "El comprobante de domicilio es ilegible."})
+    asked = official.post(
+        f"/reviews/{review['review_id']}/decision",
+        {"decision": "request_changes", "reason": "El comprobante de domicilio es ilegible."},
+    )
     assert asked.status_code == 200
     waiting = wait_status(citizen, application_id, "changes_requested")
     assert waiting["deadline"]
@@ -113,7 +125,9 @@ def test_unpaid_reference_expires_and_closes_the_application(aws: Aws, monkeypat
     monkeypatch.undo()
     composition.reset()
     assert closed["status"] == "withdrawn"
-    assert "línea de captura venció" in citizen.get(f"/applications/{application_id}/audit").body["events"][-1]["reason"]
+    assert (
+        "línea de captura venció" in citizen.get(f"/applications/{application_id}/audit").body["events"][-1]["reason"]
+    )
 
 
 def test_a_transient_failure_is_retried_and_the_licence_is_issued(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +166,9 @@ def test_a_permanent_failure_lands_in_error_visibly(aws: Aws, monkeypatch: pytes
     assert aws.wait_sms(citizen.phone or "", "problema técnico")
 
 
-def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import threading
 
     from chalicelib.applications.reviews import Reviews
@@ -170,7 +186,9 @@ def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(aws:
         original(self, application, step_id, kind, token)
 
     monkeypatch.setattr(Reviews, "attach_token", late)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma."})
+    official.post(
+        f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma."}
+    )
     wait_status(citizen, application_id, "changes_requested")
     answered = citizen.post(f"/applications/{application_id}/submit")
     resubmitted.set()

@@ -49,11 +49,15 @@ def messages(user: HttpUser, application_id: str) -> list[dict[str, Any]]:
 
 def approve(official: HttpUser, application_id: str, agency: str) -> None:
     review = open_review(official, application_id, agency)
-    reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": f"Aprobado por {agency}"})
+    reply = official.post(
+        f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": f"Aprobado por {agency}"}
+    )
     assert reply.status_code == 200, reply.body
 
 
-def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(reviews_module, "timer_seconds", lambda *args, **kwargs: 1)  # review timers fire at once
     citizen = aws.user()
     application_id = submit(citizen, "licencia-construccion", CONSTRUCTION, ("planos", "escritura"))
@@ -63,8 +67,13 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(aws: 
     deemed_events = [event for event in events if event["action"] == "review.deemed_approved"]
     assert {event["details"]["agency"] for event in deemed_events} == {"DUMUN", "PCMUN"}
     assert all("afirmativa ficta" in event["reason"] for event in deemed_events)
-    warnings = [message["text"] for message in messages(citizen, application_id) if message["event"] == "review_near_deadline"]
-    assert sorted(agency for text in warnings for agency in ("DUMUN", "PCMUN") if agency in text) == ["DUMUN", "PCMUN"]  # the citizen hears it too
+    warnings = [
+        message["text"] for message in messages(citizen, application_id) if message["event"] == "review_near_deadline"
+    ]
+    assert sorted(agency for text in warnings for agency in ("DUMUN", "PCMUN") if agency in text) == [
+        "DUMUN",
+        "PCMUN",
+    ]  # the citizen hears it too
     slip = citizen.post(f"/applications/{application_id}/payment").body
     bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
     issued = wait_status(citizen, application_id, "issued")
@@ -77,13 +86,20 @@ def test_building_permit_with_both_reviews_decided_in_parallel(aws: Aws) -> None
     citizen = aws.user()
     urban = aws.user(username="oficial.dumun", groups=("official-DUMUN",))
     civil = aws.user(username="oficial.pcmun", groups=("official-PCMUN",))
-    application_id = submit(citizen, "licencia-construccion", {**CONSTRUCTION, "niveles": 3}, ("planos", "escritura", "memoria_calculo"))
+    application_id = submit(
+        citizen, "licencia-construccion", {**CONSTRUCTION, "niveles": 3}, ("planos", "escritura", "memoria_calculo")
+    )
     open_review(urban, application_id, "DUMUN")
     open_review(civil, application_id, "PCMUN")
-    holders = wait_for(lambda: len((body := status_of(citizen, application_id))["holders"]) == 2 and body, "both agencies holding it")["holders"]
+    holders = wait_for(
+        lambda: len((body := status_of(citizen, application_id))["holders"]) == 2 and body, "both agencies holding it"
+    )["holders"]
     assert {holder["agency"] for holder in holders} == {"DUMUN", "PCMUN"}
     approve(civil, application_id, "PCMUN")
-    assert wait_for(lambda: [h["agency"] for h in status_of(citizen, application_id)["holders"]] == ["DUMUN"], "only DUMUN holding it")
+    assert wait_for(
+        lambda: [h["agency"] for h in status_of(citizen, application_id)["holders"]] == ["DUMUN"],
+        "only DUMUN holding it",
+    )
     approve(urban, application_id, "DUMUN")
     assert wait_status(citizen, application_id, "awaiting_payment")["status"] == "awaiting_payment"
     # PCMUN's approval is news while DUMUN still reviews; DUMUN's, the last, is told by the payment message.
@@ -98,15 +114,28 @@ def test_one_agency_rejecting_ends_the_permit_and_clears_the_other_queue(aws: Aw
     application_id = submit(citizen, "licencia-construccion", CONSTRUCTION, ("planos", "escritura"))
     open_review(urban, application_id, "DUMUN")
     review = open_review(civil, application_id, "PCMUN")
-    civil.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "El predio está en zona de riesgo por inundación."})
+    civil.post(
+        f"/reviews/{review['review_id']}/decision",
+        {"decision": "reject", "reason": "El predio está en zona de riesgo por inundación."},
+    )
     wait_status(citizen, application_id, "rejected")
-    assert wait_for(lambda: all(r["application_id"] != application_id for r in urban.get("/agencies/DUMUN/reviews").body["reviews"]), "DUMUN's queue cleared")
+    assert wait_for(
+        lambda: all(
+            r["application_id"] != application_id for r in urban.get("/agencies/DUMUN/reviews").body["reviews"]
+        ),
+        "DUMUN's queue cleared",
+    )
 
 
 def test_company_start_up_runs_four_agencies_and_issues_one_certificate(aws: Aws) -> None:
     citizen = aws.user()
-    officials = {agency: aws.user(username=f"oficial.{agency.lower()}", groups=(f"official-{agency}",)) for agency in ("SE", "SAT", "MUNICIPIO", "IMSS")}
-    application_id = submit(citizen, "apertura-empresa", COMPANY, ("identificacion", "estatutos", "comprobante_domicilio"))
+    officials = {
+        agency: aws.user(username=f"oficial.{agency.lower()}", groups=(f"official-{agency}",))
+        for agency in ("SE", "SAT", "MUNICIPIO", "IMSS")
+    }
+    application_id = submit(
+        citizen, "apertura-empresa", COMPANY, ("identificacion", "estatutos", "comprobante_domicilio")
+    )
     for agency in ("SE", "SAT", "MUNICIPIO"):
         approve(officials[agency], application_id, agency)
     approve(officials["IMSS"], application_id, "IMSS")  # 3 employees: the choice sends it to IMSS
@@ -116,24 +145,41 @@ def test_company_start_up_runs_four_agencies_and_issues_one_certificate(aws: Aws
     bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
     issued = wait_status(citizen, application_id, "issued")
     assert [document["type"] for document in issued["issued"]] == ["constancia-apertura"]
-    approvals = [e["details"]["agency"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"] if e["action"] == "review.approved"]
+    approvals = [
+        e["details"]["agency"]
+        for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
+        if e["action"] == "review.approved"
+    ]
     assert sorted(approvals) == ["IMSS", "MUNICIPIO", "SAT", "SE"]
 
 
 def test_company_without_employees_skips_the_employer_registration(aws: Aws) -> None:
     citizen = aws.user()
-    officials = {agency: aws.user(username=f"oficial.{agency.lower()}.sin", groups=(f"official-{agency}",)) for agency in ("SE", "SAT", "MUNICIPIO")}
-    application_id = submit(citizen, "apertura-empresa", {**COMPANY, "empleados": 0}, ("identificacion", "estatutos", "comprobante_domicilio"))
+    officials = {
+        agency: aws.user(username=f"oficial.{agency.lower()}.sin", groups=(f"official-{agency}",))
+        for agency in ("SE", "SAT", "MUNICIPIO")
+    }
+    application_id = submit(
+        citizen,
+        "apertura-empresa",
+        {**COMPANY, "empleados": 0},
+        ("identificacion", "estatutos", "comprobante_domicilio"),
+    )
     for agency, official in officials.items():
         approve(official, application_id, agency)
     awaiting = wait_status(citizen, application_id, "awaiting_payment")
     assert awaiting["fee"]["amount"] == "1200.00"
     assert "IMSS" not in {holder["agency"] for holder in awaiting["holders"]}
-    assert not any(e["details"].get("agency") == "IMSS" for e in citizen.get(f"/applications/{application_id}/audit").body["events"])
+    assert not any(
+        e["details"].get("agency") == "IMSS"
+        for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
+    )
 
 
 def test_a_wrong_rfc_is_named_in_the_form(aws: Aws) -> None:
     citizen = aws.user()
-    reply = citizen.post("/applications", {"procedure": "apertura-empresa", "data": {"rfc_representante": "GODE561231GR9"}})
+    reply = citizen.post(
+        "/applications", {"procedure": "apertura-empresa", "data": {"rfc_representante": "GODE561231GR9"}}
+    )
     assert reply.status_code == 422
     assert reply.body["error"]["details"] == [{"field": "data.rfc_representante", "message": "has a wrong check digit"}]

@@ -12,7 +12,13 @@ STEPS = [
     ("citizen:HEGG560427MVZRRL04", "created", None, "draft", None),
     ("citizen:HEGG560427MVZRRL04", "submitted", "draft", "submitted", None),
     ("official:SEMOVI", "review_opened", "submitted", "in_review", None),
-    ("official:SEMOVI", "changes_requested", "in_review", "changes_requested", "El comprobante de domicilio es ilegible"),
+    (
+        "official:SEMOVI",
+        "changes_requested",
+        "in_review",
+        "changes_requested",
+        "El comprobante de domicilio es ilegible",
+    ),
     ("citizen:HEGG560427MVZRRL04", "resubmitted", "changes_requested", "in_review", None),
 ]
 

@@ -40,5 +40,7 @@ def test_each_procedure_has_its_own_median() -> None:
     decisions = [decision("rapido", 1) for _ in range(3)] + [decision("rapido", 1, "CDC-A", f"A{n}") for n in range(3)]
     decisions += [decision("lento", 100) for _ in range(3)]
     result = report(decisions)
-    assert result["procedures"]["rapido"]["median_hours"] == 1.0 and result["procedures"]["lento"]["median_hours"] == 100.0
+    assert (
+        result["procedures"]["rapido"]["median_hours"] == 1.0 and result["procedures"]["lento"]["median_hours"] == 100.0
+    )
     assert result["centres"][0]["unusual"] is False  # as fast as everyone else on that procedure

@@ -45,7 +45,19 @@ def test_mask_hides_mexican_phone_numbers_with_and_without_the_country_code(phon
     assert masked.count("+5255******78") == 2
 
 
-@pytest.mark.parametrize("key", ["token", "task_token", "tasktoken", "taskToken", "TaskToken", "corrections_token", "authorization", "Authorization"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "token",
+        "task_token",
+        "tasktoken",
+        "taskToken",
+        "TaskToken",
+        "corrections_token",
+        "authorization",
+        "Authorization",
+    ],
+)
 def test_mask_hides_tokens_in_json(key: str) -> None:
     masked = mask(json.dumps({"application_id": "01JAPPLICATION", key: TOKEN}))
     assert TOKEN not in masked
@@ -57,7 +69,9 @@ def test_mask_leaves_ordinary_text_alone() -> None:
     assert mask(text) == text
 
 
-def test_a_log_line_carries_no_curp_phone_or_token_in_clear(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_log_line_carries_no_curp_phone_or_token_in_clear(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(logger.registered_handler, "stream", sys.stdout)  # the handler kept the stdout of import time
 
     logger.info(
@@ -81,16 +95,24 @@ def test_a_log_line_carries_no_curp_phone_or_token_in_clear(capsys: pytest.Captu
         assert TOKEN not in line
 
 
-@pytest.mark.parametrize("typed", ["55 1234 5678", "55-1234-5678", "+52 55 1234 5678", "442 123 4567", "442-123-4567", "+52 442 123 4567"])
+@pytest.mark.parametrize(
+    "typed", ["55 1234 5678", "55-1234-5678", "+52 55 1234 5678", "442 123 4567", "442-123-4567", "+52 442 123 4567"]
+)
 def test_phone_numbers_as_people_type_them_are_masked(typed: str) -> None:
     masked = mask(f"llamar al {typed} hoy")
     assert "1234" not in masked and "123 4" not in masked and "123-4" not in masked, masked
 
 
-@pytest.mark.parametrize("harmless", ["2026-11-28 05:59:59,123+0000", "2026-11-28T05:59:59.000Z", "1795831893", "26112812345678901234", "1016.00"])
+@pytest.mark.parametrize(
+    "harmless",
+    ["2026-11-28 05:59:59,123+0000", "2026-11-28T05:59:59.000Z", "1795831893", "26112812345678901234", "1016.00"],
+)
 def test_dates_timestamps_references_and_amounts_are_left_alone(harmless: str) -> None:
     assert mask(harmless) == harmless
 
 
 def test_names_are_masked_by_key() -> None:
-    assert mask('{"name": "Carla Gómez", "holder_name": "Ana Ruiz", "procedure": "licencia"}') == '{"name": "C***", "holder_name": "A***", "procedure": "licencia"}'
+    assert (
+        mask('{"name": "Carla Gómez", "holder_name": "Ana Ruiz", "procedure": "licencia"}')
+        == '{"name": "C***", "holder_name": "A***", "procedure": "licencia"}'
+    )

@@ -14,9 +14,21 @@ from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc, rfc_check_d
 from tests.unit.identity.test_curp import valid_curps
 
 FUZZ = settings(max_examples=300, deadline=None, database=None, derandomize=True)
-ANYTHING = st.one_of(st.text(), st.text(alphabet="0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ&", min_size=10, max_size=20), st.none(), st.integers(), st.binary())
+ANYTHING = st.one_of(
+    st.text(),
+    st.text(alphabet="0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ&", min_size=10, max_size=20),
+    st.none(),
+    st.integers(),
+    st.binary(),
+)
 FULL_WIDTH = {ord(c): chr(ord(c) - ord("0") + ord("０")) for c in "0123456789"}
-LOOK_ALIKES = {ord("A"): "А", ord("E"): "Е", ord("O"): "О", ord("0"): "٠", ord("1"): "١"}  # Cyrillic A E O, Arabic-Indic 0 1
+LOOK_ALIKES = {
+    ord("A"): "А",
+    ord("E"): "Е",
+    ord("O"): "О",
+    ord("0"): "٠",
+    ord("1"): "١",
+}  # Cyrillic A E O, Arabic-Indic 0 1
 
 
 def refused(parse: object, value: object, field: str) -> bool:

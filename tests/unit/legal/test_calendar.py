@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.legal.calendar import MEXICO_CITY, add_business_days, business_days_between, end_of_day, federal_holidays, is_business_day, legal_date
+from chalicelib.legal.calendar import (
+    MEXICO_CITY,
+    add_business_days,
+    business_days_between,
+    end_of_day,
+    federal_holidays,
+    is_business_day,
+    legal_date,
+)
 
 NON_BUSINESS_DAYS = {
     2025: [
@@ -128,7 +136,10 @@ def test_business_days_between(start: date, end: date, expected: int) -> None:
 
 
 @settings(deadline=None, database=None)
-@given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)), days=st.integers(min_value=0, max_value=60))
+@given(
+    start=st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+    days=st.integers(min_value=0, max_value=60),
+)
 def test_between_counts_back_what_add_counted_forward(start: date, days: int) -> None:
     end = add_business_days(start, days)
     assert business_days_between(start, end) == days

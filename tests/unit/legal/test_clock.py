@@ -38,7 +38,9 @@ def test_a_filing_late_in_the_evening_counts_from_that_day_in_mexico_city() -> N
         (date(2026, 1, 5), date(2026, 1, 10), date(2026, 1, 11), 10),  # paused over a weekend only
     ],
 )
-def test_a_pause_moves_the_deadline_by_exactly_the_business_days_spent_paused(started: date, paused: date, resumed: date, days: int) -> None:
+def test_a_pause_moves_the_deadline_by_exactly_the_business_days_spent_paused(
+    started: date, paused: date, resumed: date, days: int
+) -> None:
     clock = LegalClock.start(days, noon(started))
     original = clock.deadline()
 

@@ -72,15 +72,22 @@ def test_the_report_shows_the_saving_of_transliteration() -> None:
 
 
 def test_render_fills_placeholders_and_sends_gsm7() -> None:
-    text = templates.render(templates.PLATFORM["in_review"], "es", {"ref": "8Q9FQ5PXS4", "agency": "SEMOVI", "deadline": "04/12/2026"})
+    text = templates.render(
+        templates.PLATFORM["in_review"], "es", {"ref": "8Q9FQ5PXS4", "agency": "SEMOVI", "deadline": "04/12/2026"}
+    )
     assert text == "Ventanilla: su tramite 8Q9FQ5PXS4 esta en revision en SEMOVI. Fecha limite: 04/12/2026."
     assert count(text).encoding == GSM7
-    english = templates.render(templates.PLATFORM["in_review"], "en", {"ref": "8Q9FQ5PXS4", "agency": "SEMOVI", "deadline": "04/12/2026"})
+    english = templates.render(
+        templates.PLATFORM["in_review"], "en", {"ref": "8Q9FQ5PXS4", "agency": "SEMOVI", "deadline": "04/12/2026"}
+    )
     assert english.startswith("Ventanilla: your application 8Q9FQ5PXS4 is under review at SEMOVI")
 
 
 def test_an_unknown_language_falls_back_to_spanish_and_missing_values_to_blank() -> None:
-    assert templates.render(templates.PLATFORM["rejected"], "fr", {}) == "Ventanilla: su tramite  fue rechazado. Vea el motivo en Ventanilla."
+    assert (
+        templates.render(templates.PLATFORM["rejected"], "fr", {})
+        == "Ventanilla: su tramite  fue rechazado. Vea el motivo en Ventanilla."
+    )
 
 
 def test_messages_carry_no_personal_data() -> None:
@@ -90,11 +97,19 @@ def test_messages_carry_no_personal_data() -> None:
 
 
 def test_a_procedure_overrides_its_own_events_with_a_versioned_text(licence: dict[str, Any]) -> None:
-    licence["notifications"] = {"issued": {"es": "SEMOVI: su licencia del trámite {ref} está lista. Recójala en {url}", "en": "SEMOVI: your licence ({ref}) is ready: {url}"}}
+    licence["notifications"] = {
+        "issued": {
+            "es": "SEMOVI: su licencia del trámite {ref} está lista. Recójala en {url}",
+            "en": "SEMOVI: your licence ({ref}) is ready: {url}",
+        }
+    }
     assert list(templates.definition_problems(licence)) == []
     template = templates.template_for("issued", licence)
     assert template is not None and template.label == f"licencia-conducir@{licence['version']}/issued"
-    assert templates.render(template, "es", {"ref": "X", "url": "u"}) == "SEMOVI: su licencia del tramite X esta lista. Recojala en u"
+    assert (
+        templates.render(template, "es", {"ref": "X", "url": "u"})
+        == "SEMOVI: su licencia del tramite X esta lista. Recojala en u"
+    )
     assert templates.template_for("submitted", licence) == templates.PLATFORM["submitted"]
 
 
@@ -129,7 +144,10 @@ def test_the_segment_budget_counts_the_longest_values(licence: dict[str, Any]) -
 
 
 def test_unknown_events_cannot_be_overridden(licence: dict[str, Any]) -> None:
-    licence["notifications"] = {"subscription_code": {"es": "{code}", "en": "{code}"}, "cumpleanos": {"es": "x", "en": "x"}}
+    licence["notifications"] = {
+        "subscription_code": {"es": "{code}", "en": "{code}"},
+        "cumpleanos": {"es": "x", "en": "x"},
+    }
     paths = [problem["path"] for problem in templates.definition_problems(licence)]
     assert paths == ["$.notifications.cumpleanos", "$.notifications.subscription_code"]
 
@@ -144,4 +162,7 @@ def test_a_name_too_long_for_the_platform_texts_is_reported_on_the_name(licence:
 
 def test_the_validator_reports_template_problems_with_the_rest(licence: dict[str, Any]) -> None:
     licence["notifications"] = {"rejected": {"es": "Hola {nombre}", "en": "Hi"}}
-    assert {"path": "$.notifications.rejected.es", "message": "{nombre}: an SMS carries no personal data; identify the application by {ref}"} in validate_definition(licence)
+    assert {
+        "path": "$.notifications.rejected.es",
+        "message": "{nombre}: an SMS carries no personal data; identify the application by {ref}",
+    } in validate_definition(licence)

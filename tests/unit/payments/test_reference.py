@@ -25,13 +25,19 @@ def test_the_fixed_reference_used_below_is_valid() -> None:
 
 
 def test_every_single_digit_mistake_is_detected() -> None:
-    mistyped = [REFERENCE[:i] + digit + REFERENCE[i + 1 :] for i in range(20) for digit in "0123456789" if digit != REFERENCE[i]]
+    mistyped = [
+        REFERENCE[:i] + digit + REFERENCE[i + 1 :] for i in range(20) for digit in "0123456789" if digit != REFERENCE[i]
+    ]
     assert len(mistyped) == 20 * 9
     assert [wrong for wrong in mistyped if is_valid_reference(wrong)] == []
 
 
 def test_every_swap_of_two_neighbouring_digits_is_detected() -> None:
-    swapped = [REFERENCE[:i] + REFERENCE[i + 1] + REFERENCE[i] + REFERENCE[i + 2 :] for i in range(19) if REFERENCE[i] != REFERENCE[i + 1]]
+    swapped = [
+        REFERENCE[:i] + REFERENCE[i + 1] + REFERENCE[i] + REFERENCE[i + 2 :]
+        for i in range(19)
+        if REFERENCE[i] != REFERENCE[i + 1]
+    ]
     assert len(swapped) >= 15
     assert [wrong for wrong in swapped if is_valid_reference(wrong)] == []
 

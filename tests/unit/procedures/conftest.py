@@ -22,7 +22,13 @@ def licence() -> dict[str, Any]:
 
 
 def review(agency: str, **flow: Any) -> dict[str, Any]:
-    return {"type": "review", "agency": agency, "deadline_days": 5, "on_deadline": "afirmativa_ficta", **(flow or {"end": True})}
+    return {
+        "type": "review",
+        "agency": agency,
+        "deadline_days": 5,
+        "on_deadline": "afirmativa_ficta",
+        **(flow or {"end": True}),
+    }
 
 
 @pytest.fixture

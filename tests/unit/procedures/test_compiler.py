@@ -66,7 +66,9 @@ def test_the_committed_state_machine_is_what_the_compiler_produces(licence: dict
 
 
 def test_the_comment_names_the_procedure_version_and_its_source(licence: dict[str, Any]) -> None:
-    assert compile_definition(licence)["Comment"].startswith("licencia-conducir v1: generated from workflows/licencia-conducir.json")
+    assert compile_definition(licence)["Comment"].startswith(
+        "licencia-conducir v1: generated from workflows/licencia-conducir.json"
+    )
 
 
 # --- structure ---------------------------------------------------------------------------
@@ -91,7 +93,9 @@ def test_every_state_is_reachable_and_every_path_can_end(definition: dict[str, A
         unreachable = set(states) - reachable - {"Failed", "FailedEnd", "Rejected", "Withdrawn"}
         assert not unreachable, f"{where}: {sorted(unreachable)}"
         for name, state in states.items():
-            assert state.get("End") or state["Type"] in ("Succeed", "Fail") or transitions(state), f"{where}.{name} is a dead end"
+            assert state.get("End") or state["Type"] in ("Succeed", "Fail") or transitions(state), (
+                f"{where}.{name} is a dead end"
+            )
 
 
 def test_state_names_are_unique_across_the_whole_machine(definition: dict[str, Any]) -> None:
@@ -127,7 +131,12 @@ def test_every_top_level_task_retries_and_then_lands_in_failed(definition: dict[
         catch_all = state["Catch"][-1]
         assert (catch_all["ErrorEquals"], catch_all["ResultPath"]) == (["States.ALL"], "$.error"), name
         recorder = states[catch_all["Next"]]  # records which step failed, for an operator's retry
-        assert recorder == {"Type": "Pass", "Result": name.split(".")[0], "ResultPath": "$.failed_step", "Next": "Failed"}, name
+        assert recorder == {
+            "Type": "Pass",
+            "Result": name.split(".")[0],
+            "ResultPath": "$.failed_step",
+            "Next": "Failed",
+        }, name
         assert all("States.ALL" not in catch["ErrorEquals"] for catch in state["Catch"][:-1]), name
 
 
@@ -161,7 +170,10 @@ def test_the_only_placeholders_are_the_step_handlers(definition: dict[str, Any])
 
 
 def test_substitute_fills_every_placeholder(licence: dict[str, Any]) -> None:
-    values = {name: f"arn:aws:lambda:us-east-1:123456789012:function:ventanilla-{role}" for role, name in compiler.HANDLERS.items()}
+    values = {
+        name: f"arn:aws:lambda:us-east-1:123456789012:function:ventanilla-{role}"
+        for role, name in compiler.HANDLERS.items()
+    }
     text = substitute(render(compile_definition(licence)), values)
     assert "${" not in text
     machine = json.loads(text)

@@ -92,7 +92,9 @@ def arithmetic() -> st.SearchStrategy[str]:
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
             st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-            st.tuples(st.sampled_from(["min", "max"]), st.lists(inner, min_size=2, max_size=3)).map(lambda t: f"{t[0]}({', '.join(t[1])})"),
+            st.tuples(st.sampled_from(["min", "max"]), st.lists(inner, min_size=2, max_size=3)).map(
+                lambda t: f"{t[0]}({', '.join(t[1])})"
+            ),
             st.tuples(st.sampled_from(["ceil", "floor", "-"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
         )
 
@@ -113,9 +115,17 @@ ANSWER = st.one_of(
 @given(
     formula=arithmetic(),
     form=st.fixed_dictionaries({}, optional={name: ANSWER for name in FIELDS}),
-    bounds=st.fixed_dictionaries({}, optional={"minimum": st.sampled_from(["0.00", "100.00"]), "maximum": st.sampled_from(["5000.00", "999999999.99"])}),
+    bounds=st.fixed_dictionaries(
+        {},
+        optional={
+            "minimum": st.sampled_from(["0.00", "100.00"]),
+            "maximum": st.sampled_from(["5000.00", "999999999.99"]),
+        },
+    ),
 )
-def test_any_arithmetic_over_any_answers_prices_in_centavos_or_refuses(formula: str, form: dict[str, Any], bounds: dict[str, str]) -> None:
+def test_any_arithmetic_over_any_answers_prices_in_centavos_or_refuses(
+    formula: str, form: dict[str, Any], bounds: dict[str, str]
+) -> None:
     try:
         with no_eval():
             fee = compute_fee({"formula": formula, **bounds}, form)

@@ -29,7 +29,11 @@ def test_a_fixed_fee_is_its_amount() -> None:
         (BOUNDED, {"superficie_m2": 100}, "4550.00"),
         ({"formula": "ceil(superficie_m2 / 100) * 350"}, {"superficie_m2": 101}, "700.00"),
         ({"formula": "floor(superficie_m2 / 100) * 350"}, {"superficie_m2": 199}, "350.00"),
-        ({"formula": "max(superficie_m2, 60) * 10 + min(niveles, 3) * 100"}, {"superficie_m2": 40, "niveles": 5}, "900.00"),
+        (
+            {"formula": "max(superficie_m2, 60) * 10 + min(niveles, 3) * 100"},
+            {"superficie_m2": 40, "niveles": 5},
+            "900.00",
+        ),
         ({"formula": "(superficie_m2 - 10) * 2"}, {"superficie_m2": 15}, "10.00"),
         ({"formula": "superficie_m2 / 3"}, {"superficie_m2": 100}, "33.33"),
     ],
@@ -42,11 +46,15 @@ def test_formula_fees(fee: dict[str, Any], form: dict[str, Any], expected: str) 
 
 def test_formula_fees_are_computed_in_decimal_not_binary_floating_point() -> None:
     assert compute_fee({"formula": "a + b"}, {"a": 0.1, "b": 0.2}) == Decimal("0.30")
-    assert compute_fee({"formula": "0.3 - a - b"}, {"a": 0.1, "b": 0.2}) == Decimal("0.00")  # binary floats make this negative
+    assert compute_fee({"formula": "0.3 - a - b"}, {"a": 0.1, "b": 0.2}) == Decimal(
+        "0.00"
+    )  # binary floats make this negative
     assert compute_fee({"formula": "x * 1.005"}, {"x": 1}) == Decimal("1.01")  # binary floats round this to 1.00
 
 
-@pytest.mark.parametrize("form", [{}, {"superficie_m2": None}, {"superficie_m2": "120"}, {"superficie_m2": True}, {"superficie_m2": [120]}])
+@pytest.mark.parametrize(
+    "form", [{}, {"superficie_m2": None}, {"superficie_m2": "120"}, {"superficie_m2": True}, {"superficie_m2": [120]}]
+)
 def test_a_formula_needs_a_number_from_the_form(form: dict[str, Any]) -> None:
     with pytest.raises(FormulaError, match="needs the number 'superficie_m2'"):
         compute_fee(BY_AREA, form)
@@ -69,7 +77,12 @@ def test_an_absurdly_large_fee_is_a_fee_error_not_a_crash() -> None:
 
 def test_formula_names_lists_the_form_fields_a_formula_reads() -> None:
     assert formula_names("superficie_m2 * 45.50") == {"superficie_m2"}
-    assert formula_names("max(superficie_m2, minimo) + ceil(niveles / 2) - floor(-sotanos)") == {"superficie_m2", "minimo", "niveles", "sotanos"}
+    assert formula_names("max(superficie_m2, minimo) + ceil(niveles / 2) - floor(-sotanos)") == {
+        "superficie_m2",
+        "minimo",
+        "niveles",
+        "sotanos",
+    }
     assert formula_names("1016") == set()
 
 
@@ -122,7 +135,9 @@ def test_anything_but_plain_arithmetic_is_rejected(formula: str) -> None:
 
 
 def test_the_rejection_says_what_is_allowed() -> None:
-    with pytest.raises(FormulaError, match=r"Attribute is not allowed; use numbers, field names, \+ - \* / and min/max/ceil/floor"):
+    with pytest.raises(
+        FormulaError, match=r"Attribute is not allowed; use numbers, field names, \+ - \* / and min/max/ceil/floor"
+    ):
         formula_names("superficie_m2.__class__")
     with pytest.raises(FormulaError, match="only min, max, ceil and floor may be called"):
         formula_names("__import__('os')")

@@ -20,7 +20,10 @@ REMOTE = "http://127.0.0.1:9/schemas/evil.json"
     [
         (lambda form: form["properties"]["domicilio"].update({"$ref": REMOTE}), "$.form.properties.domicilio.$ref"),
         (lambda form: form.update({"allOf": [{"$ref": "#/properties/domicilio"}]}), "$.form.allOf[0].$ref"),
-        (lambda form: form["properties"]["codigo_postal"].update({"$dynamicRef": "#meta"}), "$.form.properties.codigo_postal.$dynamicRef"),
+        (
+            lambda form: form["properties"]["codigo_postal"].update({"$dynamicRef": "#meta"}),
+            "$.form.properties.codigo_postal.$dynamicRef",
+        ),
     ],
     ids=["remote", "local", "dynamic"],
 )

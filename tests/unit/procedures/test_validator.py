@@ -112,7 +112,12 @@ def payment_with_a_zero_fee_written_with_leading_zeros(d: Definition) -> None:
 
 
 def required_when_over_a_missing_field(d: Definition) -> None:
-    d["requirements"][2]["required_when"] = {"any": [{"fact": "form.primera_vez", "op": "==", "value": True}, {"fact": "form.licencia_vencida", "op": "==", "value": True}]}
+    d["requirements"][2]["required_when"] = {
+        "any": [
+            {"fact": "form.primera_vez", "op": "==", "value": True},
+            {"fact": "form.licencia_vencida", "op": "==", "value": True},
+        ]
+    }
 
 
 def check_rule_over_an_unknown_citizen_fact(d: Definition) -> None:
@@ -131,7 +136,10 @@ def reviews_in_parallel(d: Definition, first: str = "revision_movilidad", second
     d["agencies"]["SALUD"] = {"es": "Secretaría de Salud", "en": "Health Department"}
     d["steps"]["revision"] = {
         "type": "parallel",
-        "branches": [{"start": first, "steps": {first: review("SEMOVI")}}, {"start": second, "steps": {second: review("SALUD")}}],
+        "branches": [
+            {"start": first, "steps": {first: review("SEMOVI")}},
+            {"start": second, "steps": {second: review("SALUD")}},
+        ],
         "next": "pago",
     }
 
@@ -156,7 +164,11 @@ def parallel_with_one_branch(d: Definition) -> None:
 
 def a_choice(d: Definition) -> dict[str, Any]:
     d["steps"]["verificacion"]["next"] = "ruta"
-    d["steps"]["ruta"] = {"type": "choice", "choices": [{"when": {"fact": "form.primera_vez", "op": "==", "value": True}, "next": "revision"}], "default": "pago"}
+    d["steps"]["ruta"] = {
+        "type": "choice",
+        "choices": [{"when": {"fact": "form.primera_vez", "op": "==", "value": True}, "next": "revision"}],
+        "default": "pago",
+    }
     step: dict[str, Any] = d["steps"]["ruta"]
     return step
 
@@ -204,8 +216,18 @@ def unknown_top_level_property(d: Definition) -> None:
 
 CASES = [
     # (mutation, path, message fragment, how many problems in all, or None when consequences follow)
-    (unknown_step_type, "$.steps.verificacion.type", "unknown step type 'telepathy'; use one of check, review, payment, parallel, choice, issue", 1),
-    (unknown_step_type_in_a_branch, "$.steps.revision.branches[1].steps.revision_salud.type", "unknown step type 'inspection'", 1),
+    (
+        unknown_step_type,
+        "$.steps.verificacion.type",
+        "unknown step type 'telepathy'; use one of check, review, payment, parallel, choice, issue",
+        1,
+    ),
+    (
+        unknown_step_type_in_a_branch,
+        "$.steps.revision.branches[1].steps.revision_salud.type",
+        "unknown step type 'inspection'",
+        1,
+    ),
     (next_to_a_missing_step, "$.steps.revision", "goes to 'examen_vista', which is not a step in the same flow", None),
     (start_at_a_missing_step, "$.start", "starts at 'inicio', which is not a step here", 1),
     (no_start, "$", "'start' is required here", 1),
@@ -215,7 +237,12 @@ CASES = [
     (loop_with_no_way_out, "$.steps.emision", "step 'emision' never reaches an end (a loop with no way out)", 4),
     (review_without_deadline_days, "$.steps.revision", "'deadline_days' is required here", 1),
     (review_without_on_deadline, "$.steps.revision", "'on_deadline' is required here", 1),
-    (review_with_an_unknown_on_deadline, "$.steps.revision.on_deadline", "'wait_forever' is not one of ['afirmativa_ficta', 'negativa_ficta', 'escalate']", 1),
+    (
+        review_with_an_unknown_on_deadline,
+        "$.steps.revision.on_deadline",
+        "'wait_forever' is not one of ['afirmativa_ficta', 'negativa_ficta', 'escalate']",
+        1,
+    ),
     (fee_formula_over_a_missing_field, "$.fee.formula", "uses 'superficie_m2', which is not a field of the form", 1),
     (fee_formula_over_a_text_field, "$.fee.formula", "uses 'domicilio', which is not a numeric field", 1),
     (fee_formula_calling_import, "$.fee.formula", "only min, max, ceil and floor may be called", 1),
@@ -225,8 +252,18 @@ CASES = [
     (bad_money_format, "$.fee.amount", "'1,016.00' does not match", 1),
     (payment_with_a_zero_fee, "$.steps.pago", "a payment step needs a fee above 0.00", 1),
     (payment_with_a_zero_fee_written_with_leading_zeros, "$.steps.pago", "a payment step needs a fee above 0.00", 1),
-    (required_when_over_a_missing_field, "$.requirements[2].required_when", "reads 'form.licencia_vencida', but the form has no field 'licencia_vencida'", 1),
-    (check_rule_over_an_unknown_citizen_fact, "$.steps.verificacion.rules[0].when", "reads 'citizen.income'; citizen facts are age, birth_state, kind, sex", 1),
+    (
+        required_when_over_a_missing_field,
+        "$.requirements[2].required_when",
+        "reads 'form.licencia_vencida', but the form has no field 'licencia_vencida'",
+        1,
+    ),
+    (
+        check_rule_over_an_unknown_citizen_fact,
+        "$.steps.verificacion.rules[0].when",
+        "reads 'citizen.income'; citizen facts are age, birth_state, kind, sex",
+        1,
+    ),
     (check_rule_with_an_unknown_operator, "$.steps.verificacion.rules[0].when.op", "'~=' is not one of", 1),
     (duplicate_requirement_code, "$.requirements[1].code", "duplicate requirement code 'identificacion'", 1),
     (
@@ -235,24 +272,68 @@ CASES = [
         "step id 'revision_doble' is already used at $.steps.revision.branches[0].steps.revision_doble; step ids must be unique",
         1,
     ),
-    (branch_step_reusing_a_top_level_step_id, "$.steps.pago", "step id 'pago' is already used at $.steps.revision.branches[1].steps.pago", 1),
-    (branch_step_jumping_out_of_its_branch, "$.steps.revision.branches[0].steps.revision_movilidad", "goes to 'pago', which is not a step in the same flow", None),
+    (
+        branch_step_reusing_a_top_level_step_id,
+        "$.steps.pago",
+        "step id 'pago' is already used at $.steps.revision.branches[1].steps.pago",
+        1,
+    ),
+    (
+        branch_step_jumping_out_of_its_branch,
+        "$.steps.revision.branches[0].steps.revision_movilidad",
+        "goes to 'pago', which is not a step in the same flow",
+        None,
+    ),
     (parallel_with_one_branch, "$.steps.revision.branches", "is too short", 1),
     (choice_without_default, "$.steps.ruta", "'default' is required here", 1),
-    (choice_over_a_missing_field, "$.steps.ruta.choices[0].when", "reads 'form.licencia_extranjera', but the form has no field 'licencia_extranjera'", 1),
+    (
+        choice_over_a_missing_field,
+        "$.steps.ruta.choices[0].when",
+        "reads 'form.licencia_extranjera', but the form has no field 'licencia_extranjera'",
+        1,
+    ),
     (form_requires_a_missing_field, "$.form.required[4]", "requires 'telefono', which is not a field of the form", 1),
-    (form_field_without_english_title, "$.form.properties.domicilio.x-i18n.en.title", "every field needs an English title", 1),
-    (form_field_whose_english_is_not_an_object, "$.form.properties.domicilio.x-i18n.en.title", "every field needs an English title", 1),
-    (form_field_whose_english_is_null, "$.form.properties.domicilio.x-i18n.en.title", "every field needs an English title", 1),
-    (invalid_form_json_schema, "$.form.properties.domicilio.minLength", "not a valid JSON Schema: -1 is less than the minimum of 0", 1),
-    (form_field_of_an_unsupported_type, "$.form.properties.domicilio.type", "'file' is not one of ['string', 'integer', 'number', 'boolean']", 1),
+    (
+        form_field_without_english_title,
+        "$.form.properties.domicilio.x-i18n.en.title",
+        "every field needs an English title",
+        1,
+    ),
+    (
+        form_field_whose_english_is_not_an_object,
+        "$.form.properties.domicilio.x-i18n.en.title",
+        "every field needs an English title",
+        1,
+    ),
+    (
+        form_field_whose_english_is_null,
+        "$.form.properties.domicilio.x-i18n.en.title",
+        "every field needs an English title",
+        1,
+    ),
+    (
+        invalid_form_json_schema,
+        "$.form.properties.domicilio.minLength",
+        "not a valid JSON Schema: -1 is less than the minimum of 0",
+        1,
+    ),
+    (
+        form_field_of_an_unsupported_type,
+        "$.form.properties.domicilio.type",
+        "'file' is not one of ['string', 'integer', 'number', 'boolean']",
+        1,
+    ),
     (step_id_with_capitals, "$.steps", "'Emision' does not match", None),
     (unknown_top_level_property, "$", "Additional properties are not allowed ('tarifa' was unexpected)", 1),
 ]
 
 
-@pytest.mark.parametrize(("mutate", "path", "fragment", "count"), [pytest.param(*case, id=case[0].__name__) for case in CASES])
-def test_a_broken_definition_is_reported_at_its_path(licence: Definition, mutate: Callable[[Definition], None], path: str, fragment: str, count: int | None) -> None:
+@pytest.mark.parametrize(
+    ("mutate", "path", "fragment", "count"), [pytest.param(*case, id=case[0].__name__) for case in CASES]
+)
+def test_a_broken_definition_is_reported_at_its_path(
+    licence: Definition, mutate: Callable[[Definition], None], path: str, fragment: str, count: int | None
+) -> None:
     mutate(licence)
     problems = validate_definition(licence)
 
@@ -290,7 +371,13 @@ def test_several_problems_of_meaning_are_all_reported_at_once(licence: Definitio
 
     problems = validate_definition(licence)
 
-    assert sorted(problem["path"] for problem in problems) == ["$.agency", "$.fee.formula", "$.form.required[4]", "$.requirements[1].code", "$.steps.duplicado"]
+    assert sorted(problem["path"] for problem in problems) == [
+        "$.agency",
+        "$.fee.formula",
+        "$.form.required[4]",
+        "$.requirements[1].code",
+        "$.steps.duplicado",
+    ]
 
 
 def test_several_schema_problems_are_all_reported_at_once_in_path_order(licence: Definition) -> None:
@@ -300,7 +387,11 @@ def test_several_schema_problems_are_all_reported_at_once_in_path_order(licence:
 
     problems = validate_definition(licence)
 
-    assert [problem["path"] for problem in problems] == ["$.fee.amount", "$.steps.revision", "$.steps.verificacion.type"]
+    assert [problem["path"] for problem in problems] == [
+        "$.fee.amount",
+        "$.steps.revision",
+        "$.steps.verificacion.type",
+    ]
 
 
 def test_ensure_valid_raises_with_every_problem_and_names_the_first(licence: Definition) -> None:

@@ -19,9 +19,14 @@ from chalicelib.procedures.catalogue import state_machine_name
 from chalicelib.procedures.compiler import compile_definition, render
 from chalicelib.procedures.validator import validate_definition
 
-FUZZ = settings(max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 WORKFLOWS = Path(__file__).resolve().parents[3] / "workflows"
-SHIPPED = [json.loads((WORKFLOWS / f"{code}.json").read_text("utf-8")) for code in ("licencia-conducir", "licencia-construccion", "apertura-empresa")]
+SHIPPED = [
+    json.loads((WORKFLOWS / f"{code}.json").read_text("utf-8"))
+    for code in ("licencia-conducir", "licencia-construccion", "apertura-empresa")
+]
 AWS_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")  # state machine names (and what we build them from)
 ASL_STATE = re.compile(r"[^\x00-\x1f\x7f]{1,80}")
 
@@ -82,7 +87,10 @@ def test_any_json_gets_problems_at_paths_and_never_an_exception(value: Any) -> N
 @given(definition=mutated())
 def test_a_mutated_definition_is_refused_at_a_path_or_compiles_into_what_aws_takes(definition: dict[str, Any]) -> None:
     problems = validate_definition(definition)
-    assert all(set(problem) == {"path", "message"} and problem["path"].startswith("$") and problem["message"] for problem in problems)
+    assert all(
+        set(problem) == {"path", "message"} and problem["path"].startswith("$") and problem["message"]
+        for problem in problems
+    )
     if problems:
         return
     assert AWS_NAME.fullmatch(state_machine_name("prod", definition["code"], 999)), definition["code"]
@@ -92,7 +100,11 @@ def test_a_mutated_definition_is_refused_at_a_path_or_compiles_into_what_aws_tak
 
 
 @FUZZ
-@given(code=st.from_regex(r"^[a-z][a-z0-9-]{2,40}$"), agency=st.from_regex(r"^[A-Z][A-Z0-9]{1,15}$"), step=st.from_regex(r"^[a-z][a-z0-9_]{1,40}$"))
+@given(
+    code=st.from_regex(r"^[a-z][a-z0-9-]{2,40}$"),
+    agency=st.from_regex(r"^[A-Z][A-Z0-9]{1,15}$"),
+    step=st.from_regex(r"^[a-z][a-z0-9_]{1,40}$"),
+)
 def test_identifiers_the_schema_lets_through_make_legal_names(code: str, agency: str, step: str) -> None:
     definition = copy.deepcopy(SHIPPED[0])
     definition["code"] = code
@@ -121,10 +133,14 @@ def test_identifiers_the_schema_lets_through_make_legal_names(code: str, agency:
 def test_schema_patterns_mean_what_the_spec_says(change: Any, path: str) -> None:
     definition = copy.deepcopy(SHIPPED[0])
     change(definition)
-    assert any(problem["path"].startswith(path) for problem in validate_definition(definition)), validate_definition(definition)
+    assert any(problem["path"].startswith(path) for problem in validate_definition(definition)), validate_definition(
+        definition
+    )
 
 
 @pytest.mark.parametrize("answer", ["03100\n", "０３１００", "0310\u0663"])
 def test_form_patterns_mean_what_the_spec_says(answer: str) -> None:
-    assert form_problems(SHIPPED[0]["form"], {"codigo_postal": answer}, complete=False) == [{"field": "data.codigo_postal", "message": f"{answer!r} does not match '^[0-9]{{5}}$'"}]
+    assert form_problems(SHIPPED[0]["form"], {"codigo_postal": answer}, complete=False) == [
+        {"field": "data.codigo_postal", "message": f"{answer!r} does not match '^[0-9]{{5}}$'"}
+    ]
     assert form_problems(SHIPPED[0]["form"], {"codigo_postal": "03100"}, complete=False) == []

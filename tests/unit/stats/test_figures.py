@@ -16,10 +16,31 @@ def event(action: str, at: str, to_status: str | None = None, **details: Any) ->
 TRAIL = [
     event("application.created", "2026-11-02T16:00:00.000Z", "draft"),
     event("application.submitted", "2026-11-02T17:00:00.000Z", "submitted"),
-    event("review.opened", "2026-11-02T17:00:05.000Z", "in_review", review_id="r1", step="revision", deadline="2026-11-09T05:59:59.999Z"),
+    event(
+        "review.opened",
+        "2026-11-02T17:00:05.000Z",
+        "in_review",
+        review_id="r1",
+        step="revision",
+        deadline="2026-11-09T05:59:59.999Z",
+    ),
     event("review.changes_requested", "2026-11-03T17:00:00.000Z", "changes_requested", review_id="r1", step="revision"),
-    event("review.resumed", "2026-11-04T17:00:00.000Z", "in_review", review_id="r2", step="revision", deadline="2026-11-11T05:59:59.999Z"),
-    event("review.approved", "2026-11-05T17:00:00.000Z", None, review_id="r2", step="revision", deadline="2026-11-11T05:59:59.999Z"),
+    event(
+        "review.resumed",
+        "2026-11-04T17:00:00.000Z",
+        "in_review",
+        review_id="r2",
+        step="revision",
+        deadline="2026-11-11T05:59:59.999Z",
+    ),
+    event(
+        "review.approved",
+        "2026-11-05T17:00:00.000Z",
+        None,
+        review_id="r2",
+        step="revision",
+        deadline="2026-11-11T05:59:59.999Z",
+    ),
     event("payment.requested", "2026-11-05T17:00:01.000Z", "awaiting_payment", step="pago", reference="123"),
     event("payment.received", "2026-11-09T17:00:00.000Z", None, reference="123"),
     event("document.issued", "2026-11-11T17:00:00.000Z", "issued"),
@@ -36,9 +57,17 @@ def test_a_resolution_is_read_from_the_audit_trail() -> None:
 
 
 def test_an_expired_review_or_a_late_decision_is_out_of_deadline() -> None:
-    late = [*TRAIL[:5], event("review.approved", "2026-11-12T17:00:00.000Z", None, review_id="r2", step="revision"), TRAIL[-1]]
+    late = [
+        *TRAIL[:5],
+        event("review.approved", "2026-11-12T17:00:00.000Z", None, review_id="r2", step="revision"),
+        TRAIL[-1],
+    ]
     assert figures.resolution(late).within_deadline is False  # type: ignore[union-attr]
-    deemed = [*TRAIL[:3], event("review.deemed_approved", "2026-11-09T06:00:00.000Z", None, review_id="r1", step="revision"), TRAIL[-1]]
+    deemed = [
+        *TRAIL[:3],
+        event("review.deemed_approved", "2026-11-09T06:00:00.000Z", None, review_id="r1", step="revision"),
+        TRAIL[-1],
+    ]
     ended = figures.resolution(deemed)
     assert ended is not None and ended.deemed_approved and not ended.within_deadline
 
@@ -66,8 +95,26 @@ def test_a_withheld_cell_cannot_be_recovered_from_the_total() -> None:
 
 def test_a_report_withholds_small_months_and_their_complement() -> None:
     items = [
-        {"scope": "procedure", "code": "p", "month": "2026-10", "agency": "A", "submitted": 7, "issued": 6, "resolved": 6, "within_deadline": 6},
-        {"scope": "procedure", "code": "p", "month": "2026-11", "agency": "A", "submitted": 3, "issued": 2, "resolved": 2, "within_deadline": 1},
+        {
+            "scope": "procedure",
+            "code": "p",
+            "month": "2026-10",
+            "agency": "A",
+            "submitted": 7,
+            "issued": 6,
+            "resolved": 6,
+            "within_deadline": 6,
+        },
+        {
+            "scope": "procedure",
+            "code": "p",
+            "month": "2026-11",
+            "agency": "A",
+            "submitted": 3,
+            "issued": 2,
+            "resolved": 2,
+            "within_deadline": 1,
+        },
     ]
     info = {"procedures": {"p": {"name": {"es": "P", "en": "P"}, "agency": "A", "steps": {}}}, "agencies": {}}
     report = opendata.build(items, info, "2026-10", "2026-11")
@@ -108,7 +155,10 @@ def test_assisted_filing_is_published_per_centre_with_small_centres_withheld() -
     totals = procedure["totals"]
     assert (totals["submitted"], totals["assisted"], totals["assisted_share"]) == (30, 14, round(14 / 30, 3))
     # Mitla's 3 is withheld, and Oaxaca's total with it (14 - 11 would give Mitla back).
-    assert totals["centres"] == [{"centre": "CDC-MITLA", "submitted": None, "share": None}, {"centre": "CDC-OAXACA", "submitted": None, "share": None}]
+    assert totals["centres"] == [
+        {"centre": "CDC-MITLA", "submitted": None, "share": None},
+        {"centre": "CDC-OAXACA", "submitted": None, "share": None},
+    ]
     assert {"centres.CDC-MITLA", "centres.CDC-OAXACA"} <= set(totals["suppressed"])
     # In October the same: 9 - 6 would give Mitla's 3; November shows Oaxaca's 5 (its only centre).
     assert [centre["submitted"] for centre in october["centres"]] == [None, None]
@@ -117,7 +167,10 @@ def test_assisted_filing_is_published_per_centre_with_small_centres_withheld() -
 
 
 def test_an_assisted_share_goes_with_its_count() -> None:
-    items = [procedure_item("2026-11", submitted=12, assisted=2, **{"assisted:CDC-OAXACA": 2}), procedure_item("2026-10", submitted=3)]
+    items = [
+        procedure_item("2026-11", submitted=12, assisted=2, **{"assisted:CDC-OAXACA": 2}),
+        procedure_item("2026-10", submitted=3),
+    ]
     [procedure] = opendata.build(items, INFO, "2026-10", "2026-11")["procedures"]
     october, november = procedure["months"]
     assert november["assisted"] is None and november["assisted_share"] is None  # 2 / 12 would say 2
