@@ -1,14 +1,16 @@
 """Ventanilla's Chalice app: wiring only.
 
-Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers
-below are one-line adapters onto ``chalicelib.workflow.steps``; the SMS handlers
-(replies from the SMS topic, the quiet-hours sender) onto ``chalicelib.notifications``.
+Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers are
+built below, one per role of the compiler's ``HANDLERS``, onto ``chalicelib.workflow.steps``;
+the SMS handlers (replies from the SMS topic, the quiet-hours sender) onto
+``chalicelib.notifications``.
 Every handler is traced (X-Ray, on Lambda) and logs JSON with the application id as
 correlation id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, ConvertToMiddleware, Rate
@@ -21,8 +23,10 @@ from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public
 from chalicelib.api.transparency import transparency
-from chalicelib.core.container import container
+from chalicelib.core.names import step_function_name
 from chalicelib.core.observability import logger, tracer
+from chalicelib.procedures.compiler import HANDLERS
+from chalicelib.wiring import container
 
 app = Chalice(app_name="ventanilla")
 app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
@@ -36,46 +40,19 @@ for blueprint in (procedures, citizens, agencies, public, notifications, transpa
 Event = dict[str, Any]
 
 
-@app.lambda_function(name="step_check")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_check(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.check(event)
+def _step_handler(role: str) -> Callable[[Event, Any], dict[str, Any]]:
+    """The Lambda handler of one role the state machines call (``compiler.HANDLERS``)."""
+
+    def handler(event: Event, context: Any) -> dict[str, Any]:
+        return container().steps.run(role, event)
+
+    handler.__name__ = handler.__qualname__ = step_function_name(role)  # Chalice packages ``app.<name>``
+    traced = logger.inject_lambda_context(correlation_id_path="application_id")(handler)
+    return app.lambda_function(name=step_function_name(role))(traced)  # type: ignore[no-any-return]
 
 
-@app.lambda_function(name="step_open")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_open(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.open(event)
-
-
-@app.lambda_function(name="step_await")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_await(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.wait(event)
-
-
-@app.lambda_function(name="step_deadline")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_deadline(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.deadline(event)
-
-
-@app.lambda_function(name="step_issue")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_issue(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.issue(event)
-
-
-@app.lambda_function(name="step_close")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_close(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.close(event)
-
-
-@app.lambda_function(name="step_fail")
-@logger.inject_lambda_context(correlation_id_path="application_id")
-def step_fail(event: Event, context: Any) -> dict[str, Any]:
-    return container().steps.fail(event)
+for _role in HANDLERS:
+    globals()[step_function_name(_role)] = _step_handler(_role)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="retention")

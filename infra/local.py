@@ -74,7 +74,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
 
     import app as application
-    from chalicelib.core import container as composition
+    from chalicelib import wiring as composition
     from chalicelib.store.models import connect as connect_models
     from infra.deploy import KIOSK_IDLE_SECONDS
     from infra.provision import Provisioner

@@ -23,8 +23,8 @@ import json
 import sys
 from datetime import timedelta
 
-from chalicelib.core.container import container
 from chalicelib.core.errors import DomainError
+from chalicelib.wiring import container
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,9 +15,9 @@ import requests
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response
-from chalicelib.core.container import container
 from chalicelib.core.errors import TransientFailure, ValidationFailed
 from chalicelib.payments import signature
+from chalicelib.wiring import container
 
 # how long the sandbox bank waits for the webhook's answer: less than the 60 s its callers
 # (the web page, the tests, the load test) wait for the bank, more than a webhook takes

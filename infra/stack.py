@@ -21,6 +21,18 @@ from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib.core.names import (
+    API_HANDLER,
+    PRODUCT,
+    function_name,
+    public_url_parameter,
+    resource_name,
+    state_machine_name,
+    state_machine_prefix,
+    step_function_name,
+    workflow_role_name,
+)
+from chalicelib.identity import groups
 from chalicelib.procedures.compiler import HANDLERS
 from chalicelib.store.models import table_schema
 
@@ -28,7 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
 LOCAL_ONLY = {"Local": "only"}
 AWS_ONLY = {"Local": "skip"}
-API_HANDLER = "api_handler"
 DEADLINE_WATCH = "deadline_watch"
 RETENTION = "retention"
 SMS_INBOUND = "sms_inbound"
@@ -63,11 +74,6 @@ def asl_path(code: str) -> Path:
     return WORKFLOWS / f"{code}.asl.json"
 
 
-def step_function_name(role: str) -> str:
-    """The Chalice lambda function that plays a handler role in the state machines."""
-    return f"step_{role}"
-
-
 def function_logical_id(name: str) -> str:
     """The logical id Chalice's packager gives a function (the API handler is special)."""
     return "APIHandler" if name == API_HANDLER else to_cfn_resource_name(name)
@@ -75,11 +81,6 @@ def function_logical_id(name: str) -> str:
 
 def handler_logical_id(role: str) -> str:
     return function_logical_id(step_function_name(role))
-
-
-def function_name(stage: str, name: str) -> str:
-    """The physical Lambda name: fixed, so that ARNs can be written without a dependency."""
-    return f"ventanilla-{stage}-api" if name == API_HANDLER else f"ventanilla-{stage}-{name}"
 
 
 def role_logical_id(name: str) -> str:
@@ -90,18 +91,6 @@ def log_group_name(stage: str, name: str) -> str:
     return f"/aws/lambda/{function_name(stage, name)}"
 
 
-def public_url_parameter(stage: str) -> str:
-    return f"/ventanilla/{stage}/public-url"
-
-
-def workflow_role_name(stage: str) -> str:
-    return f"ventanilla-{stage}-workflows"
-
-
-def state_machine_prefix(stage: str) -> str:
-    return f"ventanilla-{stage}-"
-
-
 # Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
 # operator adds a centre here (and redeploys) or creates its group in the user pool.
 COMMUNITY_CENTRES = ("CDC-OAXACA",)
@@ -109,8 +98,8 @@ COMMUNITY_CENTRES = ("CDC-OAXACA",)
 
 def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
     agencies = sorted({code for definition in definitions for code in definition["agencies"]})
-    staff = [f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")]
-    return ["admin", *staff, *(f"assistant-{centre}" for centre in COMMUNITY_CENTRES)]
+    staff = [group(agency) for agency in agencies for group in (groups.official, groups.supervisor)]
+    return [groups.ADMIN, *staff, *(groups.assistant(centre) for centre in COMMUNITY_CENTRES)]
 
 
 def state_machine_logical_id(code: str, version: int) -> str:
@@ -317,7 +306,7 @@ def resources(stage: str) -> dict[str, Any]:
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
             "Properties": {
-                "TableName": f"ventanilla-{stage}",
+                "TableName": resource_name(stage),
                 "BillingMode": "PAY_PER_REQUEST",
                 **schema,
                 "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
@@ -342,7 +331,7 @@ def resources(stage: str) -> dict[str, Any]:
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
             "Properties": {
-                "BucketName": _sub(f"ventanilla-{stage}-documents-${{AWS::AccountId}}"),
+                "BucketName": _sub(resource_name(stage, "documents", "${AWS::AccountId}")),
                 "VersioningConfiguration": {"Status": "Enabled"},
                 "BucketEncryption": {
                     "ServerSideEncryptionConfiguration": [
@@ -385,12 +374,12 @@ def resources(stage: str) -> dict[str, Any]:
                 "KeyPolicy": _key_policy(),
             },
         },
-        "SmsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"ventanilla-{stage}-sms-inbound"}},
+        "SmsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": resource_name(stage, "sms-inbound")}},
         "BankWebhookSecret": {
             "Type": "AWS::SecretsManager::Secret",
             "Metadata": {"Local": {"FromSetting": {"SecretString": "BankWebhookSecretValue"}}},
             "Properties": {
-                "Name": f"ventanilla/{stage}/bank-webhook",
+                "Name": f"{PRODUCT}/{stage}/bank-webhook",
                 "Description": "HMAC key the bank signs payment webhooks with; give it to the bank over a secure channel",
                 "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
             },
@@ -430,7 +419,7 @@ def resources(stage: str) -> dict[str, Any]:
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
             "Properties": {
-                "UserPoolName": f"ventanilla-{stage}",
+                "UserPoolName": resource_name(stage),
                 "AutoVerifiedAttributes": ["phone_number"],
                 "Schema": [{"Name": "phone_number", "AttributeDataType": "String", "Required": True, "Mutable": True}],
                 "Policies": {
@@ -447,7 +436,7 @@ def resources(stage: str) -> dict[str, Any]:
         "UserPoolClient": {
             "Type": "AWS::Cognito::UserPoolClient",
             "Properties": {
-                "ClientName": f"ventanilla-{stage}-web",
+                "ClientName": resource_name(stage, "web"),
                 "UserPoolId": {"Ref": "UserPool"},
                 "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
                 "GenerateSecret": False,
@@ -504,7 +493,7 @@ def resources(stage: str) -> dict[str, Any]:
         out[state_machine_logical_id(code, version)] = {
             "Type": "AWS::StepFunctions::StateMachine",
             "Properties": {
-                "StateMachineName": f"{state_machine_prefix(stage)}{code}-v{version}",
+                "StateMachineName": state_machine_name(stage, code, version),
                 "StateMachineType": "STANDARD",
                 "RoleArn": {"Fn::GetAtt": ["WorkflowRole", "Arn"]},
                 "DefinitionString": asl_path(code).read_text("utf-8"),
@@ -557,7 +546,7 @@ def _web(stage: str) -> dict[str, Any]:
             "Type": "AWS::S3::Bucket",
             "Metadata": AWS_ONLY,
             "Properties": {
-                "BucketName": _sub(f"ventanilla-{stage}-web-${{AWS::AccountId}}"),
+                "BucketName": _sub(resource_name(stage, "web", "${AWS::AccountId}")),
                 "BucketEncryption": {
                     "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
                 },
@@ -580,7 +569,7 @@ def _web(stage: str) -> dict[str, Any]:
             "Metadata": AWS_ONLY,
             "Properties": {
                 "OriginAccessControlConfig": {
-                    "Name": f"ventanilla-{stage}-web",
+                    "Name": resource_name(stage, "web"),
                     "OriginAccessControlOriginType": "s3",
                     "SigningBehavior": "always",
                     "SigningProtocol": "sigv4",
@@ -667,7 +656,7 @@ def _alarm(
         "Type": "AWS::CloudWatch::Alarm",
         "Metadata": AWS_ONLY,
         "Properties": {
-            "AlarmName": f"ventanilla-{stage}-{name}",
+            "AlarmName": resource_name(stage, name),
             "AlarmDescription": description,
             "Namespace": namespace,
             **metric,
@@ -683,12 +672,12 @@ def _alarm(
 
 
 def _monitoring(stage: str) -> dict[str, Any]:
-    failed_log_group = f"/aws/events/ventanilla-{stage}-failed-executions"
+    failed_log_group = f"/aws/events/{resource_name(stage, 'failed-executions')}"
     return {
         "AlertsTopic": {
             "Type": "AWS::SNS::Topic",
             "Metadata": AWS_ONLY,
-            "Properties": {"TopicName": f"ventanilla-{stage}-alerts"},
+            "Properties": {"TopicName": resource_name(stage, "alerts")},
         },
         "AlertsEmail": {
             "Type": "AWS::SNS::Subscription",
@@ -705,7 +694,7 @@ def _monitoring(stage: str) -> dict[str, Any]:
             "Type": "AWS::Logs::ResourcePolicy",
             "Metadata": AWS_ONLY,
             "Properties": {
-                "PolicyName": f"ventanilla-{stage}-failed-executions",
+                "PolicyName": resource_name(stage, "failed-executions"),
                 "PolicyDocument": _sub(
                     json.dumps(
                         {
@@ -727,7 +716,7 @@ def _monitoring(stage: str) -> dict[str, Any]:
             "Type": "AWS::Events::Rule",
             "Metadata": AWS_ONLY,
             "Properties": {
-                "Name": f"ventanilla-{stage}-failed-executions",
+                "Name": resource_name(stage, "failed-executions"),
                 "Description": "Every procedure execution that ends FAILED, TIMED_OUT or ABORTED (any version, also those published later)",
                 "EventPattern": {
                     "source": ["aws.states"],
@@ -750,7 +739,7 @@ def _monitoring(stage: str) -> dict[str, Any]:
             stage,
             "failed-executions",
             f"A procedure execution failed: its application is in error. The executions are logged in {failed_log_group}.",
-            _metric("TriggeredRules", "Sum", RuleName=f"ventanilla-{stage}-failed-executions"),
+            _metric("TriggeredRules", "Sum", RuleName=resource_name(stage, "failed-executions")),
             1,
             namespace="AWS/Events",
         ),
@@ -766,7 +755,7 @@ def _monitoring(stage: str) -> dict[str, Any]:
             stage,
             "api-5xx-rate",
             "More than 1% of API requests answered 5xx for 10 minutes.",
-            _metric("5XXError", "Average", ApiName=f"ventanilla-{stage}", Stage="api"),
+            _metric("5XXError", "Average", ApiName=resource_name(stage), Stage="api"),
             0.01,
             evaluation=2,
             namespace="AWS/ApiGateway",
@@ -781,7 +770,7 @@ def _monitoring(stage: str) -> dict[str, Any]:
         "Dashboard": {
             "Type": "AWS::CloudWatch::Dashboard",
             "Metadata": AWS_ONLY,
-            "Properties": {"DashboardName": f"ventanilla-{stage}", "DashboardBody": _sub(json.dumps(dashboard(stage)))},
+            "Properties": {"DashboardName": resource_name(stage), "DashboardBody": _sub(json.dumps(dashboard(stage)))},
         },
     }
 
@@ -841,7 +830,7 @@ def dashboard(stage: str) -> dict[str, Any]:
             widget(
                 "API requests, 4xx, 5xx",
                 [
-                    ["AWS/ApiGateway", "Count", "ApiName", f"ventanilla-{stage}", "Stage", "api"],
+                    ["AWS/ApiGateway", "Count", "ApiName", resource_name(stage), "Stage", "api"],
                     [".", "4XXError", ".", ".", ".", "."],
                     [".", "5XXError", ".", ".", ".", "."],
                 ],
@@ -851,7 +840,7 @@ def dashboard(stage: str) -> dict[str, Any]:
             ),
             widget(
                 "API latency p90 (ms)",
-                [["AWS/ApiGateway", "Latency", "ApiName", f"ventanilla-{stage}", "Stage", "api"]],
+                [["AWS/ApiGateway", "Latency", "ApiName", resource_name(stage), "Stage", "api"]],
                 12,
                 18,
                 stat="p90",
@@ -866,7 +855,7 @@ def dashboard(stage: str) -> dict[str, Any]:
             ),
             widget(
                 "Failed executions",
-                [["AWS/Events", "TriggeredRules", "RuleName", f"ventanilla-{stage}-failed-executions"]],
+                [["AWS/Events", "TriggeredRules", "RuleName", resource_name(stage, "failed-executions")]],
                 12,
                 24,
                 period=300,

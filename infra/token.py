@@ -13,7 +13,7 @@ import sys
 import boto3
 import requests
 
-from infra.seed import DEMO_PASSWORD
+from infra.demo import DEMO_PASSWORD
 
 
 def id_token(url: str, username: str, password: str) -> str:

@@ -19,20 +19,12 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.exceptions import ConnectionError as BotoCoreConnectionError
 
+from chalicelib.adapters.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core import observability
-from chalicelib.core.errors import TransientFailure
-from chalicelib.core.ports import DeliveryFailed, StoredObject, TaskGone
+from chalicelib.core.errors import THROTTLING_CODES, TransientFailure
 from chalicelib.core.settings import Settings
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
-_THROTTLING = {
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "ServiceUnavailable",
-    "InternalServerError",
-}
 
 
 _session: botocore.session.Session | None = None
@@ -84,7 +76,7 @@ def _error_code(error: ClientError) -> str:
 
 def transient_or_raise(error: ClientError) -> None:
     """Turn throttling and service faults into TransientFailure (retried by the workflow)."""
-    if _error_code(error) in _THROTTLING:
+    if _error_code(error) in THROTTLING_CODES:
         raise TransientFailure(f"AWS is busy ({_error_code(error)}); retry") from error
 
 

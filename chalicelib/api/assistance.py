@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
-from chalicelib.core.container import container
+from chalicelib.wiring import container
 
 assistance = ApiBlueprint(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, idempotent, json_body, json_response, principal_of
-from chalicelib.core.container import container
+from chalicelib.wiring import container
 
 citizens = ApiBlueprint(__name__)
 

@@ -24,11 +24,11 @@ from chalice.app import Request
 
 from chalicelib.api import policy
 from chalicelib.api.errors import error_response, from_domain
-from chalicelib.core.container import container
 from chalicelib.core.errors import DomainError, NotAuthenticated, PayloadTooLarge, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.identity.curp import parse_curp
 from chalicelib.identity.principal import ANONYMOUS, CITIZEN, Principal
+from chalicelib.wiring import container
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_JSON_DEPTH = 30  # DynamoDB keeps documents 32 levels deep

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
-from chalicelib.core.container import container
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.notifications import log
 from chalicelib.notifications.phones import any_e164
+from chalicelib.wiring import container
 
 notifications = ApiBlueprint(__name__)
 

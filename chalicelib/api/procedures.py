@@ -8,10 +8,10 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
-from chalicelib.core.container import container
 from chalicelib.core.errors import NotFound
 from chalicelib.procedures.validator import definition_schema, validate_definition
 from chalicelib.store.models import ProcedureVersion
+from chalicelib.wiring import container
 
 procedures = ApiBlueprint(__name__)
 VERSION = re.compile(r"[0-9]{1,9}")

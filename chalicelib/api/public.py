@@ -10,9 +10,9 @@ from importlib import resources
 from chalice import Response
 
 from chalicelib.api.http import MAX_BODY_BYTES, ApiBlueprint, json_response
-from chalicelib.core.container import container
 from chalicelib.core.errors import PayloadTooLarge
 from chalicelib.payments.signature import HEADER
+from chalicelib.wiring import container
 
 public = ApiBlueprint(__name__)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from chalice import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
-from chalicelib.core.container import container
+from chalicelib.wiring import container
 
 transparency = ApiBlueprint(__name__)
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}

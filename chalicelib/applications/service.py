@@ -11,12 +11,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
-from chalicelib.applications.assistance import Assistance
-from chalicelib.applications.assistance import view as delegation_view
 from chalicelib.applications.audit import verify_chain
-from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
+from chalicelib.assistance.service import Assistance
+from chalicelib.assistance.service import view as delegation_view
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import (
     Conflict,
@@ -27,9 +27,11 @@ from chalicelib.core.errors import (
     TransientFailure,
     ValidationFailed,
 )
-from chalicelib.core.ports import DocumentStore, WorkflowEngine, resume_quietly
+from chalicelib.core.ids import APPLICATION_ID_LENGTH, new_id
+from chalicelib.credentials.service import verify_url
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
 from chalicelib.notifications.models import Subscription
 from chalicelib.notifications.subscriptions import view as subscription_view
@@ -50,8 +52,6 @@ from chalicelib.store.models import (
 )
 
 logger = Logger(child=True)
-ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-ID_LENGTH = 10
 UPLOAD_URL_SECONDS = 900
 DOWNLOAD_URL_SECONDS = 300
 _SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch: ``$`` would let a trailing newline through
@@ -61,7 +61,7 @@ EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
 
 
 def new_application_id() -> str:
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+    return new_id(APPLICATION_ID_LENGTH)
 
 
 def citizen_facts(holder: str) -> dict[str, Any]:
@@ -287,7 +287,7 @@ class Applications:
             "missing_documents": sorted(required - set(application.documents or {})),
             "payment_reference": application.payment_reference,
             "issued": [
-                {**document, "verify_url": f"{self._api_url}/verify/{document['id']}"}
+                {**document, "verify_url": verify_url(self._api_url, document["id"])}
                 for document in application.issued or []
             ],
             "created_at": application.created_at,
@@ -347,7 +347,7 @@ class Applications:
                         "type": item.type,
                         "application_id": item.application_id,
                         "issued_at": item.issued_at,
-                        "verify_url": f"{self._api_url}/verify/{item.id}",
+                        "verify_url": verify_url(self._api_url, item.id),
                     }
                 )
             elif isinstance(item, Subscription):

@@ -23,7 +23,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.applications.audit import GENESIS, event_hash
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, TransientFailure
+from chalicelib.core.errors import THROTTLING_CODES, Conflict, TransientFailure
 from chalicelib.legal.calendar import legal_date
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Entity, transaction
@@ -63,9 +63,6 @@ STATUSES = tuple(ALLOWED)
 
 SYSTEM = {"kind": "system", "id": "workflow"}
 DEFAULT_RETENTION_DAYS = 365
-THROTTLED = frozenset(
-    {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "InternalServerError"}
-)
 Notify = Callable[[Application, str, dict[str, Any]], None]
 
 
@@ -202,7 +199,7 @@ def _commit(puts: list[tuple[Entity, Condition]], updates: list[Update], guards:
                 write.update(item, list(actions), condition=condition, add_version_condition=item is updates[0][0])
     except TransactWriteError as error:
         if error.cause_response_code != "TransactionCanceledException":
-            if error.cause_response_code in THROTTLED:
+            if error.cause_response_code in THROTTLING_CODES:
                 raise TransientFailure("the table is busy; retry") from error
             raise
         codes = [reason.code if reason else None for reason in error.cancellation_reasons]

@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+# AWS error codes (of any service) that mean "busy now, the same request may succeed later"
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "ServiceUnavailable",
+        "InternalServerError",
+    }
+)
+
 
 class DomainError(Exception):
     code = "error"

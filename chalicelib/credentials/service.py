@@ -17,13 +17,13 @@ from typing import Any
 
 import segno
 
+from chalicelib.adapters.ports import Signer
 from chalicelib.applications import transitions as status
-from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.core.ports import Signer
 from chalicelib.identity.curp import is_curp, parse_curp
+from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Credential
@@ -33,6 +33,11 @@ def holder_initials(holder: str) -> str:
     """What a checker sees of the holder: a person's initials from the CURP, or a
     company's three-letter RFC prefix."""
     return parse_curp(holder).initials if is_curp(holder) else ".".join(holder[:3]) + "."
+
+
+def verify_url(api_url: str, document_id: str) -> str:
+    """Where anyone checks an issued document (what its QR code opens)."""
+    return f"{api_url}/verify/{document_id}"
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
@@ -47,7 +52,7 @@ class Credentials:
         self._api_url = public_api_url
 
     def verify_url(self, document_id: str) -> str:
-        return f"{self._api_url}/verify/{document_id}"
+        return verify_url(self._api_url, document_id)
 
     def issue(
         self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str

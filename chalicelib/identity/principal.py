@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.identity import groups as group_names
 from chalicelib.identity.curp import is_company_rfc, is_curp
 
 ANONYMOUS = "anonymous"
@@ -28,19 +29,19 @@ class Principal:
 
     @property
     def official_of(self) -> frozenset[str]:
-        return self._suffixes("official-") | self.supervisor_of
+        return self._suffixes(group_names.OFFICIAL) | self.supervisor_of
 
     @property
     def supervisor_of(self) -> frozenset[str]:
-        return self._suffixes("supervisor-")
+        return self._suffixes(group_names.SUPERVISOR)
 
     @property
     def assistant_at(self) -> frozenset[str]:
-        return self._suffixes("assistant-")
+        return self._suffixes(group_names.ASSISTANT)
 
     @property
     def is_admin(self) -> bool:
-        return "admin" in self.groups
+        return group_names.ADMIN in self.groups
 
     @property
     def is_staff(self) -> bool:
@@ -59,7 +60,7 @@ class Principal:
         roles = set()
         if self.holder:
             roles.add(CITIZEN)
-        if self._suffixes("official-"):
+        if self._suffixes(group_names.OFFICIAL):
             roles.add(OFFICIAL)
         if self.supervisor_of:
             roles.add(SUPERVISOR)
@@ -70,7 +71,7 @@ class Principal:
         return frozenset(roles)
 
     def _suffixes(self, prefix: str) -> frozenset[str]:
-        return frozenset(group[len(prefix) :] for group in self.groups if group.startswith(prefix))
+        return group_names.suffixes(self.groups, prefix)
 
     def describe(self) -> dict[str, str]:
         """The actor as recorded in the audit trail."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.core.ports import DeliveryFailed, Directory, SmsSender
+from chalicelib.adapters.ports import DeliveryFailed, Directory, SmsSender
+from chalicelib.identity import groups
 from chalicelib.notifications.service import local_date
 from chalicelib.store.models import Application, Review
 
@@ -18,7 +19,7 @@ class AgencyAlerts:
 
     def __call__(self, agency: str, application: Application, review: Review) -> None:
         text = f"Ventanilla {agency}: el tramite {application.id} vence el {local_date(review.deadline)}. Resuelvalo en su bandeja antes del plazo legal."
-        group = f"supervisor-{agency}" if review.escalated else f"official-{agency}"
+        group = groups.supervisor(agency) if review.escalated else groups.official(agency)
         for phone in self._directory.phones_in_group(group):
             try:
                 self._sms.send(phone, text)

@@ -22,7 +22,6 @@ at most ``command`` (a rate-limit bucket) times an hour per phone.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -33,10 +32,11 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from pynamodb.exceptions import PutError, PynamoDBException
 
-from chalicelib.applications.profiles import Profiles
+from chalicelib.adapters.ports import DeliveryFailed, SmsSender
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.ports import DeliveryFailed, SmsSender
+from chalicelib.core.ids import new_id
+from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications import commands, segments, templates
 from chalicelib.notifications.consent import Consent, parse_reply
@@ -63,7 +63,6 @@ NO_APPLICATION = "-"  # the delivery-log partition of answers about no applicati
 logger = Logger(child=True)
 
 Once = Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]
-ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SECRET_PLACEHOLDERS = ("code",)
 # Failures of the side effect after a change committed: logged, never raised into the
 # command that made the change (its change stands; the delivery log tells what happened).
@@ -78,7 +77,7 @@ def local_date(value: str | None) -> str:
 
 
 def new_message_id() -> str:
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(16))
+    return new_id(16)
 
 
 def _no_idempotency(function: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
@@ -433,7 +432,7 @@ class Notifications:
 def new_subscription(
     application: Application, phone: str, language: str, status: str, origin: str, now: str
 ) -> Subscription:
-    suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
+    suffix = new_id(6)
     subscription_id = f"{application.id}-{suffix}"
     return Subscription(
         keys.application(application.id),

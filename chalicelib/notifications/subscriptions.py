@@ -22,8 +22,8 @@ from chalicelib.notifications.models import CANCELLED, CONFIRMED, PENDING, RATE_
 from chalicelib.notifications.service import Notifications, new_subscription
 
 if TYPE_CHECKING:
-    from chalicelib.applications.profiles import Profiles
     from chalicelib.applications.service import Applications
+    from chalicelib.identity.profiles import Profiles
 
 MAX_PHONES = 2
 

@@ -16,11 +16,11 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.adapters.ports import TaskGone, WorkflowEngine
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.core.ports import TaskGone, WorkflowEngine
 from chalicelib.legal.calendar import end_of_day, legal_date
 from chalicelib.legal.clock import timer_seconds
 from chalicelib.notifications.service import local_date

@@ -17,19 +17,16 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.adapters.ports import WorkflowEngine
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.core.ports import WorkflowEngine
+from chalicelib.core.names import state_machine_name
 from chalicelib.procedures.compiler import compile_definition, render, substitute
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store import keys
 from chalicelib.store.models import ProcedureVersion, transaction
 
 CODE = re.compile(r"[a-z][a-z0-9-]{2,40}")  # as procedure.schema.json's code
-
-
-def state_machine_name(stage: str, code: str, version: int) -> str:
-    return f"ventanilla-{stage}-{code}-v{version}"
 
 
 def digest_of(definition: Mapping[str, Any]) -> str:

@@ -15,7 +15,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from chalicelib.applications import transitions as status
-from chalicelib.applications.reviews import Reviews
 from chalicelib.applications.service import Applications, facts_for
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.errors import Conflict, TransientFailure
@@ -23,6 +22,7 @@ from chalicelib.credentials.service import Credentials
 from chalicelib.payments.service import Payments
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.reviews.service import Reviews
 from chalicelib.store import keys
 from chalicelib.store.models import Application
 
@@ -76,6 +76,19 @@ class Steps:
         self._reviews = reviews
         self._payments = payments
         self._credentials = credentials
+
+    def run(self, role: str, event: Event) -> dict[str, Any]:
+        """Run the step of a handler role (``compiler.HANDLERS``; ``await`` is ``wait``)."""
+        handlers: dict[str, Callable[[Event], dict[str, Any]]] = {
+            "check": self.check,
+            "open": self.open,
+            "await": self.wait,
+            "deadline": self.deadline,
+            "issue": self.issue,
+            "close": self.close,
+            "fail": self.fail,
+        }
+        return handlers[role](event)
 
     def _load(self, event: Event) -> tuple[Application, dict[str, Any], dict[str, Any]]:
         application = Application.get(*_key(event["application_id"]), consistent_read=True)

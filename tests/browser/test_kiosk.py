@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from infra.demo import DEMO_PASSWORD
 from tests.browser.scenario import Scene
-from tests.support.client import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

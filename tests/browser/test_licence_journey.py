@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from infra.demo import DEMO_PASSWORD
 from tests.browser.chromium import PHONE
 from tests.browser.support import assert_clean, open_page
-from tests.support.client import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

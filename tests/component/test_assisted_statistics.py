@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from chalicelib.core.clock import iso
-from chalicelib.core.container import container
 from chalicelib.stats import figures
+from chalicelib.wiring import container
 from tests.component.test_assisted_filing import texted_code
 from tests.support.client import wait_for
 from tests.support.flows import LICENCE_FORM, draft, licence_without_payment, upload

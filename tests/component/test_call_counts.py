@@ -15,8 +15,8 @@ import boto3
 import pytest
 
 from bench.calls import READS, AwsCalls
+from chalicelib import wiring as composition
 from chalicelib.api import policy
-from chalicelib.core import container as composition
 from tests.support.flows import PDF, bank_pays, open_review, submitted_licence, upload, wait_status
 from tests.support.inprocess import REGION, Aws, Reply
 

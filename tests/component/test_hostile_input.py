@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.container import container
 from chalicelib.core.observability import logger
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.payments import signature
 from chalicelib.payments.reference import new_reference
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.wiring import container
 from tests.support.flows import draft, open_review, status_of, submitted_licence, upload, wait_status
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, Reply
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 import pytest
 
 import app as application
+from chalicelib import wiring as composition
 from chalicelib.adapters.aws import SnsSms
+from chalicelib.adapters.ports import DeliveryFailed
 from chalicelib.core import clock
-from chalicelib.core import container as composition
-from chalicelib.core.ports import DeliveryFailed
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications.segments import count
 from chalicelib.store import keys

@@ -53,7 +53,7 @@ def test_the_sandbox_bank_answers_503_when_the_webhook_does_not_answer_in_time(
 ) -> None:
     import socket
 
-    from chalicelib.core.container import container
+    from chalicelib.wiring import container
     from infra import sandbox
 
     citizen = aws.user()

@@ -10,8 +10,8 @@ import boto3
 import requests
 
 from chalicelib.core.clock import utcnow
-from chalicelib.core.container import container
 from chalicelib.legal.calendar import legal_date
+from chalicelib.wiring import container
 from tests.support.flows import PDF, draft, open_review, upload, wait_status
 from tests.support.inprocess import Aws
 

@@ -3,8 +3,8 @@ neutral answer to everyone else, AYUDA/HELP, and the per-phone limit."""
 
 from __future__ import annotations
 
-from chalicelib.core.container import COMMANDS_PER_PHONE_PER_HOUR
 from chalicelib.notifications import templates
+from chalicelib.wiring import COMMANDS_PER_PHONE_PER_HOUR
 from tests.component.test_notifications import in_review, licence_draft, log, reply, subscribe_relative
 from tests.support.inprocess import Aws
 from tests.support.people import new_phone

@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from chalicelib.adapters.aws import SnsSms
-from chalicelib.core.container import container
-from chalicelib.core.ports import DeliveryFailed
+from chalicelib.adapters.ports import DeliveryFailed
+from chalicelib.wiring import container
 from tests.support.inprocess import Aws
 
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.applications import reviews as reviews_module
 from chalicelib.core import clock
 from chalicelib.core.clock import iso
+from chalicelib.reviews import service as reviews_module
 from chalicelib.stats import figures
 from tests.support.client import wait_for
 from tests.support.flows import LICENCE_FORM, draft, licence_without_payment, open_review, upload, wait_status
@@ -296,7 +296,7 @@ def test_the_csv_downloads_carry_the_same_figures(aws: Aws, script: dict[str, An
 
 
 def test_counting_is_idempotent_when_an_application_is_replayed(aws: Aws, script: dict[str, Any]) -> None:
-    from chalicelib.core.container import container
+    from chalicelib.wiring import container
 
     before = report(aws, procedure=CODE)["procedures"][0]["totals"]
     services = container()

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import requests
 
-DEMO_PASSWORD = "Ventanilla-2026"
+from infra.demo import DEMO_PASSWORD
 
 
 @dataclass

@@ -18,7 +18,8 @@ import boto3
 from chalice.test import Client
 from moto import mock_aws
 
-from tests.support.client import DEMO_PASSWORD, wait_for
+from infra.demo import DEMO_PASSWORD
+from tests.support.client import wait_for
 from tests.support.people import new_curp, new_phone
 
 REGION = "us-east-1"
@@ -142,7 +143,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     os.environ["SMS_QUIET_HOURS"] = "off"
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
-        from chalicelib.core import container as composition
+        from chalicelib import wiring as composition
         from infra import lambda_adapter, moto_fidelity, moto_speed
         from infra.provision import Provisioner
         from infra.sandbox import register_sandbox

@@ -10,9 +10,9 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.applications import reviews as reviews_module
-from chalicelib.core import container as composition
+from chalicelib import wiring as composition
 from chalicelib.core.errors import TransientFailure
+from chalicelib.reviews import service as reviews_module
 from chalicelib.workflow.steps import Steps
 from tests.support.client import wait_for
 from tests.support.flows import LICENCE_FORM, bank_pays, draft, open_review, upload, wait_status

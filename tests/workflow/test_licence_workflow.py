@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core import container as composition
+from chalicelib import wiring as composition
 from chalicelib.core.errors import TransientFailure
 from chalicelib.credentials.service import Credentials
 from tests.support.client import wait_for
@@ -55,7 +55,7 @@ def test_missed_deadline_escalates_to_supervisors_then_is_deemed_denied(aws: Aws
 
 
 def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.applications.reviews import Reviews
+    from chalicelib.reviews.service import Reviews
 
     supervisor = aws.user(username="supervisora.prueba", groups=("official-SEMOVI", "supervisor-SEMOVI"))
     official = aws.user(username="oficial.sin.supervision", groups=("official-SEMOVI",))
@@ -171,7 +171,7 @@ def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(
 ) -> None:
     import threading
 
-    from chalicelib.applications.reviews import Reviews
+    from chalicelib.reviews.service import Reviews
 
     citizen = aws.user()
     official = aws.user(username="oficial.carrera", groups=("official-SEMOVI",))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.applications import reviews as reviews_module
+from chalicelib.reviews import service as reviews_module
 from tests.support.client import wait_for
 from tests.support.flows import bank_pays, draft, open_review, status_of, upload, wait_status
 from tests.support.inprocess import Aws, HttpUser

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from chalicelib.adapters.ports import DocumentStore
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.ports import DocumentStore
 from chalicelib.legal.calendar import legal_date
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Entity

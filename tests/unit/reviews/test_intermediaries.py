@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.applications.intermediaries import report
+from chalicelib.reviews.intermediaries import report
 
 
 def decision(procedure: str, hours: float, centre: str | None = None, application_id: str = "A") -> dict[str, Any]:

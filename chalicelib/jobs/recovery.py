@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from chalicelib.adapters.ports import WorkflowEngine
 from chalicelib.applications import transitions as status
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, ValidationFailed
-from chalicelib.core.ports import WorkflowEngine
+from chalicelib.core.names import state_machine_prefix
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Entity
 
@@ -55,7 +56,7 @@ class Recovery:
         """Mark ``error`` the applications whose execution failed without saying so (when
         even the fail handler could not run); returns their ids."""
         reconciled = []
-        for name, error in self._engine.failed_executions(f"ventanilla-{self._stage}-"):
+        for name, error in self._engine.failed_executions(state_machine_prefix(self._stage)):
             application_id = name.rsplit("-", 1)[0]
             application = self._applications.load(application_id)
             if (

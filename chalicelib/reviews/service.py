@@ -24,18 +24,18 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.adapters.ports import TaskGone, WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
-from chalicelib.applications.intermediaries import decision_record
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions, Update
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.core.ports import TaskGone, WorkflowEngine, resume_quietly
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.reviews.intermediaries import decision_record
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Entity, Review
 

@@ -23,20 +23,20 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, UpdateError
 
+from chalicelib.adapters.ports import Directory
 from chalicelib.applications import transitions as status
-from chalicelib.applications.profiles import Profiles
 from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
-from chalicelib.core.ports import Directory
+from chalicelib.core.ids import new_id
 from chalicelib.identity.curp import parse_curp
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.profiles import Profiles
 from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
 from chalicelib.notifications.models import RATE_LIMITED, Subscription
@@ -50,7 +50,6 @@ ACTIVE = "active"
 REVOKED = "revoked"
 EXPIRED = "expired"
 DELEGATION_DAYS = 30
-ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE = re.compile(r"\d{6}")
 
 
@@ -328,7 +327,7 @@ class Assistance:
         return view(delegation)
 
     def _new(self, principal: Principal, holder: str, centre: str, origin: str) -> Delegation:
-        delegation_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(12))
+        delegation_id = new_id(12)
         now = iso(utcnow())
         return Delegation(
             keys.delegation(delegation_id),

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.applications.reviews import supervisors_queue
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.reviews.service import supervisors_queue
 from chalicelib.store import keys
 from chalicelib.store.models import Review
 

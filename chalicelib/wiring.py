@@ -11,19 +11,17 @@ from functools import cached_property
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
-from chalicelib.applications.assistance import Assistance
-from chalicelib.applications.deadlines import DeadlineWatch
-from chalicelib.applications.intermediaries import Intermediaries
-from chalicelib.applications.profiles import Profiles
-from chalicelib.applications.recovery import Recovery
-from chalicelib.applications.retention import Retention
-from chalicelib.applications.reviews import Reviews
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
+from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
 from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
+from chalicelib.identity.profiles import Profiles
 from chalicelib.identity.tokens import TokenVerifier
+from chalicelib.jobs.deadlines import DeadlineWatch
+from chalicelib.jobs.recovery import Recovery
+from chalicelib.jobs.retention import Retention
 from chalicelib.notifications.agency import AgencyAlerts
 from chalicelib.notifications.phones import PhoneRules
 from chalicelib.notifications.quiet_hours import QuietHours
@@ -33,6 +31,8 @@ from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
 from chalicelib.procedures import catalogue as catalogue_module
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.reviews.intermediaries import Intermediaries
+from chalicelib.reviews.service import Reviews
 from chalicelib.stats.opendata import OpenData
 from chalicelib.stats.projector import Projector
 from chalicelib.stats.ratings import Ratings

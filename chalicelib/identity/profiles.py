@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pynamodb.exceptions import PutError
 
+from chalicelib.adapters.ports import Directory
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.ports import Directory
 from chalicelib.store import keys
 from chalicelib.store.models import Profile
 

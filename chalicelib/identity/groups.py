@@ -1,0 +1,29 @@
+"""Cognito groups, by prefix: ``official-<agency>``, ``supervisor-<agency>``,
+``assistant-<centre>`` and ``admin`` (DESIGN.md).  Who is in which group is decided
+in the user pool; what a group allows is decided by ``principal`` and the routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+OFFICIAL = "official-"
+SUPERVISOR = "supervisor-"
+ASSISTANT = "assistant-"
+ADMIN = "admin"
+
+
+def official(agency: str) -> str:
+    return f"{OFFICIAL}{agency}"
+
+
+def supervisor(agency: str) -> str:
+    return f"{SUPERVISOR}{agency}"
+
+
+def assistant(centre: str) -> str:
+    return f"{ASSISTANT}{centre}"
+
+
+def suffixes(groups: Iterable[str], prefix: str) -> frozenset[str]:
+    """The agencies (or centres) named by the groups that start with ``prefix``."""
+    return frozenset(group[len(prefix) :] for group in groups if group.startswith(prefix))
