@@ -29,14 +29,15 @@ from chalicelib.notifications.ratelimit import HOUR, RateLimiter
 from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
-from chalicelib.procedures import catalogue as catalogue_module
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
 from chalicelib.stats.opendata import OpenData
 from chalicelib.stats.projector import Projector
 from chalicelib.stats.ratings import Ratings
+from chalicelib.store import catalogue as catalogue_store
 from chalicelib.store.models import bind_models
+from chalicelib.store.repositories import Repositories
 from chalicelib.workflow.steps import Steps
 
 CODES_PER_PHONE_PER_HOUR = 3
@@ -48,6 +49,7 @@ class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         bind_models(settings.table_name, settings.region, settings.endpoint_url)
+        self.store = Repositories()
         observability.configure(settings.stage)
 
     @cached_property
@@ -82,11 +84,13 @@ class Container:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(self.engine, self.settings.stage, json.loads(self.settings.step_handler_arns))
+        return Catalogue(
+            self.engine, self.settings.stage, json.loads(self.settings.step_handler_arns), self.store.catalogue
+        )
 
     @cached_property
     def profiles(self) -> Profiles:
-        return Profiles(aws.CognitoDirectory(self.settings))
+        return Profiles(aws.CognitoDirectory(self.settings), self.store.profiles)
 
     @cached_property
     def notifier(self) -> Notifications:
@@ -120,7 +124,7 @@ class Container:
 
     @cached_property
     def transitions(self) -> Transitions:
-        return Transitions(self.notifier, self.stats_projector)
+        return Transitions(self.store.applications, self.notifier, self.stats_projector)
 
     @cached_property
     def open_data(self) -> OpenData:
@@ -140,11 +144,13 @@ class Container:
             self.engine,
             self.public_api_url,
             self.assistance,
+            self.store.applications,
+            self.store.reviews,
         )
 
     @cached_property
     def intermediaries(self) -> Intermediaries:
-        return Intermediaries()
+        return Intermediaries(self.store.reviews)
 
     @cached_property
     def assistance(self) -> Assistance:
@@ -153,7 +159,15 @@ class Container:
     @cached_property
     def reviews(self) -> Reviews:
         alerts = AgencyAlerts(aws.CognitoDirectory(self.settings), aws.SnsSms(self.settings))
-        return Reviews(self.transitions, self.engine, self.catalogue, self.settings.legal_day_seconds, alerts)
+        return Reviews(
+            self.transitions,
+            self.engine,
+            self.catalogue,
+            self.settings.legal_day_seconds,
+            alerts,
+            self.store.reviews,
+            self.store.applications,
+        )
 
     @cached_property
     def payments(self) -> Payments:
@@ -163,23 +177,32 @@ class Container:
             lambda: self.webhook_secret,
             self.settings.legal_day_seconds,
             self.idempotency.run,
+            self.store.payments,
+            self.store.applications,
         )
 
     @cached_property
     def credentials(self) -> Credentials:
-        return Credentials(self.signer, self.transitions, self.profiles, self.public_api_url)
+        return Credentials(
+            self.signer,
+            self.transitions,
+            self.profiles,
+            self.public_api_url,
+            self.store.credentials,
+            self.store.applications,
+        )
 
     @cached_property
     def deadline_watch(self) -> DeadlineWatch:
-        return DeadlineWatch(self.catalogue)
+        return DeadlineWatch(self.catalogue, self.store.reviews)
 
     @cached_property
     def retention(self) -> Retention:
-        return Retention(aws.S3Documents(self.settings), self.transitions)
+        return Retention(aws.S3Documents(self.settings), self.transitions, self.store.applications)
 
     @cached_property
     def recovery(self) -> Recovery:
-        return Recovery(self.applications, self.transitions, self.engine, self.settings.stage)
+        return Recovery(self.applications, self.transitions, self.engine, self.settings.stage, self.store.applications)
 
     @cached_property
     def idempotency(self) -> Idempotency:
@@ -187,7 +210,15 @@ class Container:
 
     @cached_property
     def steps(self) -> Steps:
-        return Steps(self.applications, self.catalogue, self.transitions, self.reviews, self.payments, self.credentials)
+        return Steps(
+            self.applications,
+            self.catalogue,
+            self.transitions,
+            self.reviews,
+            self.payments,
+            self.credentials,
+            self.store.applications,
+        )
 
 
 _container: Container | None = None
@@ -204,5 +235,5 @@ def reset() -> None:
     """Forget every client and cached read (tests, and the local stack after provisioning)."""
     global _container
     _container = None
-    catalogue_module.clear_cache()
+    catalogue_store.clear_cache()
     aws.reset()

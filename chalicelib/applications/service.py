@@ -39,17 +39,16 @@ from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
 from chalicelib.procedures.validator import schema_validator_class
-from chalicelib.store import keys
+from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import (
     Application,
     AuditEvent,
     Credential,
     Delegation,
-    Entity,
     ProcedureVersion,
     Profile,
-    Review,
 )
+from chalicelib.store.reviews import ReviewStore
 
 logger = Logger(child=True)
 UPLOAD_URL_SECONDS = 900
@@ -170,7 +169,11 @@ class Applications:
         engine: WorkflowEngine,
         public_api_url: str,
         assistance: Assistance,
+        store: ApplicationStore,
+        reviews: ReviewStore,
     ) -> None:
+        self._store = store
+        self._reviews = reviews
         self._catalogue = catalogue
         self._profiles = profiles
         self._transitions = transitions
@@ -181,12 +184,7 @@ class Applications:
 
     # --- reads ---------------------------------------------------------------------
     def load(self, application_id: str) -> Application:
-        if not isinstance(application_id, str) or len(application_id) > 40:
-            raise NotFound("no such application", code="unknown_application")
-        try:
-            return Application.get(keys.application(application_id), keys.APPLICATION_SK)
-        except Application.DoesNotExist:
-            raise NotFound("no such application", code="unknown_application") from None
+        return self._store.get(application_id)
 
     def readable(self, principal: Principal, application_id: str) -> Application:
         """The application if the caller may read it; otherwise 404, learning nothing."""
@@ -298,9 +296,7 @@ class Applications:
         }
 
     def audit(self, application: Application) -> list[dict[str, Any]]:
-        events = AuditEvent.query(
-            keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
-        )
+        events = self._store.audit(application.id)
         return [_event_view(event) for event in events]
 
     def verify_audit(self, application: Application) -> dict[str, Any]:
@@ -321,9 +317,7 @@ class Applications:
                     "hash",
                 )
             }
-            for event in AuditEvent.query(
-                keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
-            )
+            for event in self._store.audit(application.id)
         ]
         return verify_chain(events, application.audit_seq, application.audit_hash)
 
@@ -335,7 +329,7 @@ class Applications:
         documents: list[dict[str, Any]] = []
         subscriptions: list[dict[str, Any]] = []
         delegations: list[dict[str, Any]] = []
-        for item in Entity.by_owner.query(keys.owner(curp)):
+        for item in self._store.record_of(curp):
             if isinstance(item, Profile):
                 profile = item
             elif isinstance(item, Application):
@@ -393,11 +387,10 @@ class Applications:
         self._profiles.ensure(curp)
         now = iso(utcnow())
         application_id = new_application_id()
-        application = Application(
-            keys.application(application_id),
-            keys.APPLICATION_SK,
-            id=application_id,
-            owner=curp,
+        application = self._store.new(
+            application_id,
+            curp,
+            now,
             procedure_code=procedure.code,
             procedure_version=procedure.version,
             state_machine_arn=procedure.state_machine_arn,
@@ -407,10 +400,6 @@ class Applications:
             status=status.DRAFT,
             data=data,
             documents={},
-            created_at=now,
-            updated_at=now,
-            gsi1pk=keys.owner(curp),
-            gsi1sk=keys.owner_order("APP", now, application_id),
         )
         created = Change("application.created", details={"procedure": procedure.code, "version": procedure.version})
         if delegation is None:
@@ -425,7 +414,7 @@ class Applications:
         }
         application.centre = delegation.centre
         self._transitions.create(
-            application, actor, created, also_update=[self._assistance.attach(delegation, application_id)]
+            application, actor, created, also=[self._assistance.attach(delegation, application_id)]
         )
         return application
 
@@ -559,8 +548,7 @@ class Applications:
                 "fee": str(fee),
                 "submitted_at": submitted_at,
                 "execution_name": f"{application.id}-1",
-                "gsi2pk": keys.STARTING,
-                "gsi2sk": f"{submitted_at}#{application.id}",
+                **self._store.awaiting_start(application.id, submitted_at),
             },
         )
         try:
@@ -577,9 +565,7 @@ class Applications:
         assert application.execution_name
         payload = {"application_id": application.id, **({"resume_at": resume_at} if resume_at else {})}
         arn = self._engine.start(application.state_machine_arn, application.execution_name, payload)
-        application.update(
-            actions=[Application.gsi2pk.remove(), Application.gsi2sk.remove()], add_version_condition=False
-        )
+        self._store.started(application)
         return arn
 
     def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
@@ -601,7 +587,7 @@ class Applications:
         )
         self._transitions.record(application, actor, change, fields={"fee": fee, "reviews": reviews})
         for step in waiting:
-            review = Review.get(keys.review(reviews[step]["review_id"]), keys.REVIEW_SK, consistent_read=True)
+            review = self._reviews.get(reviews[step]["review_id"], consistent=True)
             if review.corrections_token:
                 resume_quietly(self._engine, review.corrections_token, {"resubmitted": True})
         return application

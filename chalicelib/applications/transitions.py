@@ -11,22 +11,19 @@ lets the statistics catch up, should the first run have stopped right after its 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
-
 from chalicelib.applications.audit import GENESIS, event_hash
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import THROTTLING_CODES, Conflict, TransientFailure
+from chalicelib.core.errors import Conflict
 from chalicelib.legal.calendar import legal_date
-from chalicelib.store import keys
-from chalicelib.store.models import Application, AuditEvent, Entity, transaction
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.models import Application, AuditEvent
+from chalicelib.store.writes import Write
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -74,9 +71,6 @@ class Projection(Protocol):
     def catch_up_quietly(self, application: Application) -> None: ...
 
 
-Update = tuple[Entity, list[Action], Condition | None]
-
-
 @dataclass(frozen=True)
 class Change:
     action: str
@@ -88,23 +82,20 @@ class Change:
 
 
 class Transitions:
-    def __init__(self, notify: Notify, project: Projection | None = None) -> None:
+    def __init__(self, store: ApplicationStore, notify: Notify, project: Projection | None = None) -> None:
+        self._store = store
         self._notify = notify
         self._project = project
 
     def create(
-        self, application: Application, actor: dict[str, Any], change: Change, also_update: Iterable[Update] = ()
+        self, application: Application, actor: dict[str, Any], change: Change, also: Sequence[Write] = ()
     ) -> None:
-        """Save a new application together with its first audit event (and ``also_update``
-        items changed in the same transaction, e.g. the delegation it was filed under)."""
+        """Save a new application together with its first audit event (and ``also``
+        written in the same transaction, e.g. the delegation it was filed under)."""
         event, changed = self._next_event(application, actor, change)
         for name, value in changed.items():
             setattr(application, name, value)
-        _commit(
-            puts=[(application, Application.pk.does_not_exist()), (event, AuditEvent.pk.does_not_exist())],
-            updates=list(also_update),
-            guards=2,
-        )
+        self._store.create(application, event, also)
         if self._project:
             self._project(application, event)
 
@@ -115,13 +106,12 @@ class Transitions:
         change: Change,
         *,
         fields: Mapping[str, Any] | None = None,
-        also_save: Iterable[Entity] = (),
-        also_update: Iterable[Update] = (),
+        also: Sequence[Write] = (),
         key: str | None = None,
     ) -> bool:
         """Apply a change; returns False when ``key`` shows it was already applied.
 
-        ``also_save`` items are created and ``also_update`` items changed in the same
+        ``also`` (repositories' writes: items created or changed) commit in the same
         transaction; if one of their conditions fails, nothing is written and
         ``Conflict(code="precondition_failed")`` is raised.
         """
@@ -136,14 +126,12 @@ class Transitions:
             )
         event, changed = self._next_event(application, actor, change)
         if change.to_status in FINAL:
-            changed.update(_filed_for_purge(application))
+            changed.update(self._filed_for_purge(application))
         changed.update(fields or {})
         if key:
             changed["applied_keys"] = [*(application.applied_keys or [])[-19:], key]
-        puts = [(event, AuditEvent.pk.does_not_exist()), *((item, Entity.pk.does_not_exist()) for item in also_save)]
-        updates = [(application, [_action(name, value) for name, value in changed.items()], None), *also_update]
         previous = application.status
-        _commit(puts=puts, updates=updates, guards=1)
+        self._store.change(application, event, changed, also)
         if change.to_status:
             observability.status_changed(application.procedure_code, previous, change.to_status)
         for name, value in changed.items():
@@ -154,9 +142,8 @@ class Transitions:
             self._notify(application, change.notify, dict(change.notify_values or {}, reason=change.reason or ""))
         return True
 
-    @staticmethod
     def _next_event(
-        application: Application, actor: dict[str, Any], change: Change
+        self, application: Application, actor: dict[str, Any], change: Change
     ) -> tuple[AuditEvent, dict[str, Any]]:
         now = iso(utcnow())
         seq = (application.audit_seq or 0) + 1
@@ -173,55 +160,21 @@ class Transitions:
         }
         prev_hash = application.audit_hash or GENESIS
         digest = event_hash(prev_hash, fields)
-        event = AuditEvent(
-            keys.application(application.id), keys.audit_event(seq), prev_hash=prev_hash, hash=digest, **fields
+        event = self._store.new_event(
+            application.id,
+            seq,
+            **{name: value for name, value in fields.items() if name not in ("application_id", "seq")},
+            prev_hash=prev_hash,
+            hash=digest,
         )
         changed: dict[str, Any] = {"audit_seq": seq, "audit_hash": digest, "updated_at": now}
         if change.to_status:
             changed["status"] = change.to_status
         return event, changed
 
-
-def _commit(puts: list[tuple[Entity, Condition]], updates: list[Update], guards: int) -> None:
-    """One DynamoDB transaction: puts first, then updates (PynamoDB's order).
-
-    The first ``guards`` puts and the first update are the audit event and the
-    application: their conditions failing means a concurrent change; any other
-    item's condition failing is a failed precondition of the change itself.
-    """
-    try:
-        with transaction() as write:
-            for item, condition in puts:
-                write.save(item, condition=condition)
-            for item, actions, condition in updates:
-                # PynamoDB appends its version increment to the list it is given: pass a copy,
-                # so that a caller retrying with the same actions does not send it twice
-                write.update(item, list(actions), condition=condition, add_version_condition=item is updates[0][0])
-    except TransactWriteError as error:
-        if error.cause_response_code != "TransactionCanceledException":
-            if error.cause_response_code in THROTTLING_CODES:
-                raise TransientFailure("the table is busy; retry") from error
-            raise
-        codes = [reason.code if reason else None for reason in error.cancellation_reasons]
-        if "TransactionConflict" in codes:  # another transaction was changing the same items
-            raise Conflict("the application changed meanwhile; reload and retry", code="concurrent_change") from error
-        failed = [index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"]
-        if not failed:
-            raise TransientFailure("the table did not accept the change; retry") from error
-        application_index = len(puts)
-        if any(index < guards or index == application_index for index in failed):
-            raise Conflict("the application changed meanwhile; reload and retry", code="concurrent_change") from error
-        raise Conflict("a condition of this change no longer holds", code="precondition_failed") from error
-
-
-def _filed_for_purge(application: Application) -> dict[str, Any]:
-    """An application that ends is filed under its documents' purge date (see retention)."""
-    if not application.documents:
-        return {}
-    purge_on = legal_date(utcnow()) + timedelta(days=application.retention_days or DEFAULT_RETENTION_DAYS)
-    return {"gsi2pk": keys.RETENTION, "gsi2sk": f"{purge_on.isoformat()}#{application.id}"}
-
-
-def _action(name: str, value: Any) -> Action:
-    attribute = getattr(Application, name)
-    return attribute.remove() if value is None else attribute.set(value)
+    def _filed_for_purge(self, application: Application) -> dict[str, Any]:
+        """An application that ends is filed under its documents' purge date (see retention)."""
+        if not application.documents:
+            return {}
+        purge_on = legal_date(utcnow()) + timedelta(days=application.retention_days or DEFAULT_RETENTION_DAYS)
+        return self._store.filed_for_purge(application.id, purge_on)

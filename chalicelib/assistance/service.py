@@ -44,6 +44,7 @@ from chalicelib.notifications.phones import mask
 from chalicelib.notifications.service import NO_APPLICATION, Notifications
 from chalicelib.store import keys
 from chalicelib.store.models import Application, Delegation, DelegationCode, Entity
+from chalicelib.store.writes import Write, change
 
 PENDING = "pending"
 ACTIVE = "active"
@@ -289,9 +290,9 @@ class Assistance:
         }
 
     @staticmethod
-    def attach(delegation: Delegation, application_id: str) -> tuple[Entity, list[Any], Any]:
+    def attach(delegation: Delegation, application_id: str) -> Write:
         """The update that lists a new application under its delegation (written with it)."""
-        return (
+        return change(
             delegation,
             [Delegation.applications.set((Delegation.applications | []).append([application_id]))],
             Delegation.status == ACTIVE,

@@ -25,8 +25,10 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.identity.curp import is_curp, parse_curp
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
-from chalicelib.store import keys
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.models import Application, Credential
+from chalicelib.store.writes import create
 
 
 def holder_initials(holder: str) -> str:
@@ -45,7 +47,17 @@ def canonical(payload: Mapping[str, Any]) -> bytes:
 
 
 class Credentials:
-    def __init__(self, signer: Signer, transitions: Transitions, profiles: Profiles, public_api_url: str) -> None:
+    def __init__(
+        self,
+        signer: Signer,
+        transitions: Transitions,
+        profiles: Profiles,
+        public_api_url: str,
+        store: CredentialStore,
+        applications: ApplicationStore,
+    ) -> None:
+        self._store = store
+        self._applications = applications
         self._signer = signer
         self._transitions = transitions
         self._profiles = profiles
@@ -93,19 +105,16 @@ class Credentials:
             },
         }
         signature = self._signer.sign(canonical(payload))
-        credential = Credential(
-            keys.credential(document_id),
-            keys.CREDENTIAL_SK,
-            id=document_id,
+        credential = self._store.new(
+            document_id,
+            application.owner,
+            iso(now),
             application_id=application.id,
             type=document["type"],
             payload=canonical(payload).decode(),
             signature=base64.b64encode(signature).decode(),
             key_id=self._signer.key_id,
             algorithm=self._signer.algorithm,
-            issued_at=iso(now),
-            gsi1pk=keys.owner(application.owner),
-            gsi1sk=keys.owner_order("DOC", iso(now), document_id),
         )
         issued = [*(application.issued or []), {"id": document_id, "type": document["type"]}]
         self._transitions.record(
@@ -126,7 +135,7 @@ class Credentials:
                 notify_values={"url": self.verify_url(document_id)},
             ),
             fields={"issued": issued, "current_step": None, "current_agency": None, "deadline": None},
-            also_save=[credential],
+            also=[create(credential)],
             key=key,
         )
         return {"document_id": document_id}
@@ -134,10 +143,7 @@ class Credentials:
     def get(self, document_id: str) -> Credential:
         if not isinstance(document_id, str) or not 10 <= len(document_id) <= 64:
             raise NotFound("no such document", code="unknown_document")
-        try:
-            return Credential.get(keys.credential(document_id), keys.CREDENTIAL_SK)
-        except Credential.DoesNotExist:
-            raise NotFound("no such document", code="unknown_document") from None
+        return self._store.get(document_id)
 
     def check(self, credential: Credential) -> tuple[bool, dict[str, Any]]:
         """(signature valid, payload) for a stored credential."""
@@ -193,7 +199,7 @@ class Credentials:
 
     def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> None:
         for _ in range(3):
-            application = Application.get(keys.application(application_id), keys.APPLICATION_SK, consistent_read=True)
+            application = self._applications.get(application_id, consistent=True)
             try:
                 self._transitions.record(
                     application,

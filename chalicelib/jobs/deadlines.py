@@ -16,24 +16,20 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.service import supervisors_queue
-from chalicelib.store import keys
-from chalicelib.store.models import Review
+from chalicelib.store.reviews import ReviewStore
 
 
 class DeadlineWatch:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, reviews: ReviewStore) -> None:
         self._catalogue = catalogue
+        self._reviews = reviews
 
     def near_deadline(self, now: datetime | None = None, business_days: int = 1) -> dict[str, int]:
         """Open reviews per agency due by the end of ``business_days`` from ``now``."""
-        # Queue sort keys are "<deadline>#<review id>": "~" sorts after every id.
         horizon = iso(end_of_day(add_business_days(legal_date(now or utcnow()), business_days)))
         agencies = sorted({agency for version in self._catalogue.latest() for agency in version.definition["agencies"]})
         return {
-            agency: sum(
-                Review.by_queue.count(keys.queue(queue), Review.gsi2sk <= f"{horizon}~")
-                for queue in (agency, supervisors_queue(agency))
-            )
+            agency: sum(self._reviews.count_due(queue, horizon) for queue in (agency, supervisors_queue(agency)))
             for agency in agencies
         }
 

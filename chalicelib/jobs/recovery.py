@@ -13,14 +13,19 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.names import state_machine_prefix
-from chalicelib.store import keys
-from chalicelib.store.models import Application, Entity
+from chalicelib.store.applications import ApplicationStore
 
 
 class Recovery:
     def __init__(
-        self, applications: Applications, transitions: Transitions, engine: WorkflowEngine, stage: str
+        self,
+        applications: Applications,
+        transitions: Transitions,
+        engine: WorkflowEngine,
+        stage: str,
+        store: ApplicationStore,
     ) -> None:
+        self._store = store
         self._applications = applications
         self._transitions = transitions
         self._engine = engine
@@ -80,8 +85,7 @@ class Recovery:
         """Start every execution still missing after ``older_than`` (one Query, no Scan)."""
         cutoff = iso(utcnow() - older_than)
         repaired = []
-        for item in Entity.by_queue.query(keys.STARTING, Entity.gsi2sk < cutoff):
-            if isinstance(item, Application):
-                self._applications.start_workflow(item)
-                repaired.append(item.id)
+        for application in self._store.awaiting_start_before(cutoff):
+            self._applications.start_workflow(application)
+            repaired.append(application.id)
         return repaired

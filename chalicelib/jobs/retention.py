@@ -15,14 +15,15 @@ from chalicelib.adapters.ports import DocumentStore
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.legal.calendar import legal_date
-from chalicelib.store import keys
-from chalicelib.store.models import Application, Entity
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.models import Application
 
 RETENTION_ACTOR = {"kind": "system", "id": "retention"}
 
 
 class Retention:
-    def __init__(self, documents: DocumentStore, transitions: Transitions) -> None:
+    def __init__(self, documents: DocumentStore, transitions: Transitions, store: ApplicationStore) -> None:
+        self._store = store
         self._documents = documents
         self._transitions = transitions
 
@@ -30,10 +31,9 @@ class Retention:
         """Purge the documents of every application due by ``today``; returns their ids."""
         day = today or legal_date(utcnow())
         purged = []
-        for item in Entity.by_queue.query(keys.RETENTION, Entity.gsi2sk < f"{day.isoformat()}~"):
-            if isinstance(item, Application):
-                self._purge(item)
-                purged.append(item.id)
+        for application in self._store.due_for_purge(day):
+            self._purge(application)
+            purged.append(application.id)
         return purged
 
     def _purge(self, application: Application) -> None:
@@ -57,6 +57,6 @@ class Retention:
             application,
             RETENTION_ACTOR,
             change,
-            fields={"documents": kept, "gsi2pk": None, "gsi2sk": None},
+            fields={"documents": kept, **self._store.unfiled()},
             key=f"retention/{application.id}",
         )

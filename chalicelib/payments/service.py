@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.ports import TaskGone, WorkflowEngine
 from chalicelib.applications import transitions as status
@@ -26,8 +25,10 @@ from chalicelib.legal.clock import timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.payments import signature
 from chalicelib.payments.reference import formatted, is_valid_reference, new_reference
-from chalicelib.store import keys
+from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, Payment
+from chalicelib.store.payments import PaymentStore
+from chalicelib.store.writes import create
 
 logger = Logger(child=True)
 _AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
@@ -48,7 +49,11 @@ class Payments:
         webhook_secret: Callable[[], str],
         legal_day_seconds: Decimal,
         once: Once,
+        store: PaymentStore,
+        applications: ApplicationStore,
     ) -> None:
+        self._store = store
+        self._applications = applications
         self._transitions = transitions
         self._once = once
         self._engine = engine
@@ -65,10 +70,8 @@ class Payments:
         expires = iso(end_of_day(legal_date(now) + timedelta(days=step.get("expires_days", DEFAULT_EXPIRY_DAYS))))
         reference = new_reference(legal_date(now))
         amount = application.fee or "0.00"
-        payment = Payment(
-            keys.payment(reference),
-            keys.PAYMENT_SK,
-            reference=reference,
+        payment = self._store.new(
+            reference,
             application_id=application.id,
             amount=amount,
             expires_at=expires,
@@ -97,14 +100,14 @@ class Payments:
                 "current_agency": None,
                 "deadline": expires,
             },
-            also_save=[payment],
+            also=[create(payment)],
             key=key,
         )
         return {"timeout_seconds": timer_seconds(parse_iso(expires), now, self._scale)}
 
     def attach_token(self, application: Application, token: str) -> None:
         payment = self.get(application.payment_reference or "")
-        payment.update(actions=[Payment.task_token.set(token)])
+        self._store.await_payment(payment, token)
         if payment.status == PAID:  # the bank was quicker than the workflow
             self._resume(payment)
 
@@ -146,19 +149,8 @@ class Payments:
             return {"status": "already_recorded", "reference": payment.reference, "event_id": payment.bank_event_id}
         if parse_iso(payment.expires_at) < utcnow():
             raise Conflict("this payment reference has expired; the bank must refuse it", code="reference_expired")
-        try:
-            payment.update(
-                actions=[
-                    Payment.status.set(PAID),
-                    Payment.paid_at.set(iso(utcnow())),
-                    Payment.bank_event_id.set(body["event_id"]),
-                ],
-                condition=Payment.status == PENDING,
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return {"status": "already_recorded", "reference": payment.reference}
-            raise
+        if not self._store.mark_paid(payment, PENDING, PAID, body["event_id"], iso(utcnow())):
+            return {"status": "already_recorded", "reference": payment.reference}
         self._record_received(payment, body["event_id"])
         self._resume(payment)
         return {"status": "recorded", "reference": payment.reference, "event_id": body["event_id"]}
@@ -166,16 +158,11 @@ class Payments:
     def get(self, reference: str) -> Payment:
         if not is_valid_reference(reference):
             raise NotFound("no such payment reference", code="unknown_reference")
-        try:
-            return Payment.get(keys.payment(reference), keys.PAYMENT_SK)
-        except Payment.DoesNotExist:
-            raise NotFound("no such payment reference", code="unknown_reference") from None
+        return self._store.get(reference)
 
     def _record_received(self, payment: Payment, event_id: str) -> None:
         for _ in range(3):
-            application = Application.get(
-                keys.application(payment.application_id), keys.APPLICATION_SK, consistent_read=True
-            )
+            application = self._applications.get(payment.application_id, consistent=True)
             try:
                 self._transitions.record(
                     application,

@@ -12,19 +12,16 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
-
-from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.ports import WorkflowEngine
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.errors import NotFound
 from chalicelib.core.names import state_machine_name
 from chalicelib.procedures.compiler import compile_definition, render, substitute
 from chalicelib.procedures.validator import ensure_valid
-from chalicelib.store import keys
-from chalicelib.store.models import ProcedureVersion, transaction
+from chalicelib.store.catalogue import CatalogueStore
+from chalicelib.store.models import ProcedureVersion
 
 CODE = re.compile(r"[a-z][a-z0-9-]{2,40}")  # as procedure.schema.json's code
 
@@ -36,13 +33,16 @@ def digest_of(definition: Mapping[str, Any]) -> str:
 
 
 class Catalogue:
-    def __init__(self, engine: WorkflowEngine, stage: str, substitutions: Mapping[str, str]) -> None:
+    def __init__(
+        self, engine: WorkflowEngine, stage: str, substitutions: Mapping[str, str], store: CatalogueStore
+    ) -> None:
+        self._store = store
         self._engine = engine
         self._stage = stage
         self._substitutions = substitutions
 
     def latest(self) -> list[ProcedureVersion]:
-        return list(ProcedureVersion.query(keys.CATALOG_PK))
+        return self._store.latest()
 
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
         if not isinstance(code, str) or not CODE.fullmatch(code):
@@ -52,11 +52,11 @@ class Catalogue:
                 code="unknown_procedure",
             )
         if version is not None:
-            return _version(code, version)
-        try:
-            return ProcedureVersion.get(keys.CATALOG_PK, keys.procedure(code))
-        except ProcedureVersion.DoesNotExist:
-            raise NotFound(f"there is no procedure {code!r}", code="unknown_procedure") from None
+            return self._store.version(code, version)
+        latest = self._store.find_latest(code)
+        if latest is None:
+            raise NotFound(f"there is no procedure {code!r}", code="unknown_procedure")
+        return latest
 
     def step(self, code: str, version: int, step_id: str) -> dict[str, Any]:
         """One step of a published version, wherever it sits (top level or a branch)."""
@@ -83,28 +83,16 @@ class Catalogue:
         definition = {**definition, "version": version}
         text = substitute(render(compile_definition(definition)), self._substitutions)
         arn = self._engine.ensure_state_machine(state_machine_name(self._stage, definition["code"], version), text)
-        item = dict(
-            code=definition["code"],
-            version=version,
+        stored = self._store.publish(
+            definition["code"],
+            version,
+            current.version if current else None,
             definition=definition,
             digest=digest,
             state_machine_arn=arn,
             published_at=iso(utcnow()),
             published_by=published_by,
         )
-        stored = ProcedureVersion(keys.procedure(definition["code"]), keys.procedure_version(version), **item)
-        latest = ProcedureVersion(keys.CATALOG_PK, keys.procedure(definition["code"]), **item)
-        try:
-            with transaction() as write:
-                write.save(stored, condition=ProcedureVersion.pk.does_not_exist())
-                if current is None:
-                    write.save(latest, condition=ProcedureVersion.pk.does_not_exist())
-                else:
-                    write.save(latest, condition=ProcedureVersion.version == current.version)
-        except TransactWriteError as error:
-            raise Conflict(
-                f"{definition['code']} was published by someone else meanwhile; retry", code="concurrent_publish"
-            ) from error
         return stored, True
 
 
@@ -117,20 +105,3 @@ def find_step(steps: Mapping[str, Any], step_id: str) -> dict[str, Any] | None:
             if found is not None:
                 return found
     return None
-
-
-@lru_cache(maxsize=256)
-def _cached_version(code: str, version: int) -> ProcedureVersion:
-    return ProcedureVersion.get(keys.procedure(code), keys.procedure_version(version))
-
-
-def _version(code: str, version: int) -> ProcedureVersion:
-    """A published version: immutable, so cached for the life of the process."""
-    try:
-        return _cached_version(code, version)
-    except ProcedureVersion.DoesNotExist:
-        raise NotFound(f"procedure {code!r} has no version {version}", code="unknown_version") from None
-
-
-def clear_cache() -> None:
-    _cached_version.cache_clear()

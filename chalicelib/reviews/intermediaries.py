@@ -22,8 +22,8 @@ from typing import Any
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
-from chalicelib.store import keys
-from chalicelib.store.models import Application, Decision, Review
+from chalicelib.store.models import Application, Review
+from chalicelib.store.reviews import ReviewStore
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 400
@@ -31,25 +31,21 @@ MIN_APPLICATIONS = 3
 FAST_RATIO = 0.5
 
 
-def decision_record(application: Application, review: Review, decision: str, decided_at: datetime) -> Decision:
-    """The item a decision leaves for the report (saved with the decision itself)."""
+def decision_fields(application: Application, review: Review, decision: str, decided_at: datetime) -> dict[str, Any]:
+    """What a decision leaves for the report (saved with the decision itself)."""
     submitted = application.submitted_at or application.created_at
     hours = max(0.0, (decided_at - parse_iso(submitted)).total_seconds() / 3600)
     assisted = application.assisted_by or {}
-    return Decision(
-        keys.decisions(review.agency),
-        keys.decision_order(iso(decided_at), review.id),
-        application_id=application.id,
-        procedure_code=application.procedure_code,
-        agency=review.agency,
-        step=review.step,
-        decision=decision,
-        centre=application.centre,
-        assistant=assisted.get("assistant"),
-        submitted_at=submitted,
-        decided_at=iso(decided_at),
-        hours=round(hours, 4),
-    )
+    return {
+        "application_id": application.id,
+        "procedure_code": application.procedure_code,
+        "step": review.step,
+        "decision": decision,
+        "centre": application.centre,
+        "assistant": assisted.get("assistant"),
+        "submitted_at": submitted,
+        "hours": round(hours, 4),
+    }
 
 
 def report(
@@ -93,13 +89,16 @@ def report(
 
 
 class Intermediaries:
+    def __init__(self, store: ReviewStore) -> None:
+        self._store = store
+
     def report(self, principal: Principal, agency: str, params: Mapping[str, str]) -> dict[str, Any]:
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} see its report", code="other_agency")
         days = _bounded_int(params, "days", DEFAULT_DAYS, 1, MAX_DAYS)
         minimum = _bounded_int(params, "min_applications", MIN_APPLICATIONS, 1, 1000)
         since = iso(utcnow() - timedelta(days=days))
-        items = Decision.query(keys.decisions(agency), Decision.sk >= since)
+        items = self._store.decisions_since(agency, since)
         rows = [
             {
                 "application_id": item.application_id,

@@ -18,31 +18,33 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.ports import TaskGone, WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
-from chalicelib.applications.transitions import SYSTEM, Change, Transitions, Update
+from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.procedures.catalogue import Catalogue
-from chalicelib.reviews.intermediaries import decision_record
-from chalicelib.store import keys
-from chalicelib.store.models import Application, Entity, Review
+from chalicelib.reviews.intermediaries import decision_fields
+from chalicelib.reviews.states import DECIDED, OPEN, PENDING
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.models import Application, Decision, Review
+from chalicelib.store.reviews import ReviewStore
+from chalicelib.store.writes import Write, create
 
 logger = Logger(child=True)
 
 DECISIONS = ("approve", "reject", "request_changes")
-PENDING, OPEN, DECIDED, EXPIRED, CANCELLED = "pending", "open", "decided", "expired", "cancelled"
 DEFAULT_CORRECTIONS_DAYS = 10
 OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a decision jumps the queue
 AgencyAlert = Callable[[str, Application, Review], None]
@@ -77,7 +79,11 @@ class Reviews:
         catalogue: Catalogue,
         legal_day_seconds: Decimal,
         alert_agency: AgencyAlert,
+        store: ReviewStore,
+        applications: ApplicationStore,
     ) -> None:
+        self._store = store
+        self._applications = applications
         self._transitions = transitions
         self._engine = engine
         self._catalogue = catalogue
@@ -127,7 +133,7 @@ class Reviews:
                     application, step_id, review_id=review.id, agency=step["agency"], deadline=deadline, state="open"
                 ),
             },
-            also_save=[review],
+            also=[create(review)],
             key=key,
         )
         return {"timeout_seconds": self._next_timer(review), "review_id": review.id}
@@ -135,34 +141,16 @@ class Reviews:
     def attach_token(self, application: Application, step_id: str, kind: str, token: str) -> None:
         review = self.of_step(application, step_id)
         if kind == "corrections":
-            review.update(
-                actions=[Review.corrections_token.set(token)],
-                condition=Review.decision == "request_changes",
-                add_version_condition=False,
-            )
-            fresh = Application.get(keys.application(application.id), keys.APPLICATION_SK, consistent_read=True)
+            self._store.await_corrections(review, token)
+            fresh = self._applications.get(application.id, consistent=True)
             if (fresh.reviews or {}).get(step_id, {}).get("state") == "resubmitted":  # the citizen answered first
                 resume_quietly(self._engine, token, {"resubmitted": True})
             return
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
-        try:
-            review.update(
-                actions=[
-                    Review.task_token.set(token),
-                    Review.status.set(OPEN),
-                    Review.gsi2pk.set(keys.queue(queue)),
-                    Review.gsi2sk.set(keys.queue_order(review.deadline, review.id)),
-                ],
-                condition=Review.status.is_in(PENDING, OPEN),
-                add_version_condition=False,
-            )
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            review.refresh()
-            if review.status == DECIDED:  # decided while the workflow was between two waits
-                self._engine.resume(token, self._outcome_of(application, review))
-            # expired or cancelled meanwhile: the workflow has moved on; nothing to wait for
+        # decided while the workflow was between two waits: resume it with the decision;
+        # expired or cancelled meanwhile: the workflow has moved on, nothing to wait for
+        if not self._store.enqueue(review, token, queue) and review.status == DECIDED:
+            self._engine.resume(token, self._outcome_of(application, review))
 
     def deadline(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
         """A timer fired: warn the agency, or apply the decision taken, or the law's default."""
@@ -173,16 +161,7 @@ class Reviews:
             return self._outcome_of(application, review)
         if review.warn_at and not review.warned and utcnow() < parse_iso(review.deadline):
             return self._warn(application, step_id, review, key)
-        expire = (
-            review,
-            [
-                Review.status.set(EXPIRED),
-                Review.gsi2pk.remove(),
-                Review.gsi2sk.remove(),
-                Review.decided_at.set(iso(utcnow())),
-            ],
-            Review.status.is_in(PENDING, OPEN),
-        )
+        expire = self._store.expiring(review, iso(utcnow()))
         outcome = step["on_deadline"]
         if outcome == "escalate" and not review.escalated:
             return self._escalate(application, step_id, step, review, expire, key)
@@ -216,46 +195,29 @@ class Reviews:
             **with_review(application, step_id, state="closed"),
             **({"deemed_approved": True} if decision == "approve" else {}),
         }
-        self._transitions.record(application, SYSTEM, change, fields=fields, also_update=[expire], key=key)
+        self._transitions.record(application, SYSTEM, change, fields=fields, also=[expire], key=key)
         if decision == "reject":
             self.cancel_open(application)
         return {"decision": decision}
 
     def cancel_open(self, application: Application) -> None:
         """The application ended: take its other open reviews out of every queue."""
-        for entry in (application.reviews or {}).values():
-            if entry["state"] != "open":
-                continue
-            try:
-                Review(keys.review(entry["review_id"]), keys.REVIEW_SK).update(
-                    actions=[Review.status.set(CANCELLED), Review.gsi2pk.remove(), Review.gsi2sk.remove()],
-                    condition=Review.status.is_in(PENDING, OPEN),
-                    add_version_condition=False,
-                )
-            except UpdateError as error:
-                if error.cause_response_code != "ConditionalCheckFailedException":
-                    raise
+        self._store.cancel(
+            entry["review_id"] for entry in (application.reviews or {}).values() if entry["state"] == "open"
+        )
 
     # --- the agency's side ---------------------------------------------------------
     def queue(self, principal: Principal, agency: str) -> list[dict[str, Any]]:
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} see its queue", code="other_agency")
         queues = [agency] + ([supervisors_queue(agency)] if agency in principal.supervisor_of else [])
-        items: list[Review] = []
-        for name in queues:
-            items.extend(Entity.by_queue.query(keys.queue(name)))  # type: ignore[arg-type]
-        items.sort(key=_turn_order)
+        items = sorted((review for name in queues for review in self._store.queue(name)), key=_turn_order)
         now = utcnow()
         earlier = _earlier_open(items)
         return [_review_view(review, now, earlier[review.id]) for review in items]
 
     def get(self, review_id: str) -> Review:
-        if not isinstance(review_id, str) or len(review_id) > 40:
-            raise NotFound("no such review", code="unknown_review")
-        try:
-            return Review.get(keys.review(review_id), keys.REVIEW_SK)
-        except Review.DoesNotExist:
-            raise NotFound("no such review", code="unknown_review") from None
+        return self._store.get(review_id)
 
     def decide(self, principal: Principal, review_id: str, body: Any) -> dict[str, Any]:
         review = self.get(review_id)
@@ -270,19 +232,7 @@ class Reviews:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
         turn = self._turn(review, body)
         now = utcnow()
-        close = (
-            review,
-            [
-                Review.status.set(DECIDED),
-                Review.decision.set(decision),
-                Review.reason.set(reason),
-                Review.decided_by.set(principal.username),
-                Review.decided_at.set(iso(now)),
-                Review.gsi2pk.remove(),
-                Review.gsi2sk.remove(),
-            ],
-            Review.status == OPEN,
-        )
+        close = self._store.deciding(review, decision, reason, principal.username, iso(now))
         output = self._apply_decision(principal.describe(), review, close, decision, reason, turn)
         observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         try:
@@ -306,13 +256,8 @@ class Reviews:
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         earlier = [
             item
-            for item in Entity.by_queue.query(
-                keys.queue(queue),
-                Entity.gsi2sk < keys.queue_order(review.deadline, ""),
-                limit=OLDER_SHOWN,
-                page_size=OLDER_SHOWN,
-            )
-            if isinstance(item, Review) and item.application_id != review.application_id
+            for item in self._store.earlier_in_queue(queue, review.deadline, OLDER_SHOWN)
+            if item.application_id != review.application_id
         ]
         if not earlier:
             return {}
@@ -331,14 +276,12 @@ class Reviews:
         }
 
     def _apply_decision(
-        self, actor: dict[str, Any], review: Review, close: Update, decision: str, reason: str, turn: Mapping[str, Any]
+        self, actor: dict[str, Any], review: Review, close: Write, decision: str, reason: str, turn: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Record a decision on the review and the application at once (retrying if a
         parallel step changed the application meanwhile)."""
         for _ in range(5):
-            application = Application.get(
-                keys.application(review.application_id), keys.APPLICATION_SK, consistent_read=True
-            )
+            application = self._applications.get(review.application_id, consistent=True)
             details = {
                 "review_id": review.id,
                 "step": review.step,
@@ -347,7 +290,9 @@ class Reviews:
                 **turn,
             }
             kept = (
-                [decision_record(application, review, decision, utcnow())] if decision in ("approve", "reject") else []
+                [create(self._decision_record(application, review, decision, utcnow()))]
+                if decision in ("approve", "reject")
+                else []
             )
             try:
                 if decision == "approve":
@@ -370,8 +315,7 @@ class Reviews:
                         actor,
                         change,
                         fields=with_review(application, review.step, state="closed"),
-                        also_save=kept,
-                        also_update=[close],
+                        also=[*kept, close],
                     )
                     return {"decision": decision}
                 if decision == "reject":
@@ -383,8 +327,7 @@ class Reviews:
                         actor,
                         change,
                         fields=with_review(application, review.step, state="closed"),
-                        also_save=kept,
-                        also_update=[close],
+                        also=[*kept, close],
                     )
                     self.cancel_open(application)
                     return {"decision": decision}
@@ -425,10 +368,8 @@ class Reviews:
         warn_at: str | None = None,
     ) -> Review:
         review_id = secrets.token_hex(8)
-        return Review(
-            keys.review(review_id),
-            keys.REVIEW_SK,
-            id=review_id,
+        return self._store.new(
+            review_id,
             application_id=application.id,
             procedure_code=application.procedure_code,
             step=step_id,
@@ -440,6 +381,10 @@ class Reviews:
             escalated=escalated,
         )
 
+    def _decision_record(self, application: Application, review: Review, decision: str, at: datetime) -> Decision:
+        fields = decision_fields(application, review, decision, at)
+        return self._store.new_decision(review.agency, review.id, iso(at), **fields)
+
     def _warn(self, application: Application, step_id: str, review: Review, key: str) -> dict[str, Any]:
         change = Change(
             "review.deadline_warning",
@@ -447,9 +392,7 @@ class Reviews:
             notify="review_near_deadline",
             notify_values={"agency": review.agency, "deadline": local_date(review.deadline)},
         )
-        if self._transitions.record(
-            application, SYSTEM, change, also_update=[(review, [Review.warned.set(1)], Review.warned == 0)], key=key
-        ):
+        if self._transitions.record(application, SYSTEM, change, also=[self._store.warning(review)], key=key):
             self._alert_agency(review.agency, application, review)
         return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}
 
@@ -458,7 +401,7 @@ class Reviews:
         application: Application,
         actor: dict[str, Any],
         review: Review,
-        close: Update,
+        close: Write,
         step: Mapping[str, Any],
         reason: str,
         details: dict[str, Any],
@@ -486,12 +429,12 @@ class Reviews:
                 "clocks": clocks,
                 **with_review(application, review.step, state="changes", deadline=corrections_deadline),
             },
-            also_update=[close],
+            also=[close],
         )
         return self._timer(corrections_deadline)
 
     def _escalate(
-        self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, expire: Update, key: str
+        self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, expire: Write, key: str
     ) -> dict[str, Any]:
         deadline = iso(end_of_day(add_business_days(legal_date(utcnow()), step["escalation_days"])))
         review = self._new_review(application, step_id, expired.agency, deadline, escalated=1)
@@ -514,8 +457,7 @@ class Reviews:
                 },
             ),
             fields=with_review(application, step_id, review_id=review.id, deadline=deadline, state="open"),
-            also_save=[review],
-            also_update=[expire],
+            also=[create(review), expire],
             key=key,
         )
         return {"decision": "escalated", "timeout_seconds": self._timer(deadline)}

@@ -21,6 +21,7 @@ from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
 from chalicelib.stats.models import Rating
 from chalicelib.store import keys
+from chalicelib.store.writes import create
 
 LOW = 2
 MAX_COMMENT = 500
@@ -70,7 +71,7 @@ class Ratings:
                     principal.describe(),
                     Change("rating.submitted", details={"score": score, "comment": comment}),
                     fields={"rating": rated},
-                    also_save=[item],
+                    also=[create(item)],
                 )
             except Conflict as error:
                 if error.code == "precondition_failed":

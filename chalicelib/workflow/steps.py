@@ -23,7 +23,7 @@ from chalicelib.payments.service import Payments
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.service import Reviews
-from chalicelib.store import keys
+from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application
 
 Event = Mapping[str, Any]
@@ -69,7 +69,9 @@ class Steps:
         reviews: Reviews,
         payments: Payments,
         credentials: Credentials,
+        store: ApplicationStore,
     ) -> None:
+        self._store = store
         self._applications = applications
         self._catalogue = catalogue
         self._transitions = transitions
@@ -91,7 +93,7 @@ class Steps:
         return handlers[role](event)
 
     def _load(self, event: Event) -> tuple[Application, dict[str, Any], dict[str, Any]]:
-        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        application = self._store.get(event["application_id"], consistent=True)
         definition = self._applications.definition(application)
         step = self._catalogue.step(application.procedure_code, application.procedure_version, event["step"])
         return application, definition, step
@@ -133,7 +135,7 @@ class Steps:
     @_conflicts_are_transient
     def wait(self, event: Event) -> dict[str, Any]:
         """Attach the task token of a wait to what the person will act on."""
-        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        application = self._store.get(event["application_id"], consistent=True)
         if event["kind"] == "payment":
             self._payments.attach_token(application, event["token"])
         else:
@@ -152,7 +154,7 @@ class Steps:
 
     @_conflicts_are_transient
     def close(self, event: Event) -> dict[str, Any]:
-        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        application = self._store.get(event["application_id"], consistent=True)
         reason = CLOSE_REASONS.get(event.get("reason", ""), "Cerrado sin resolución.")
         self._transitions.record(
             application,
@@ -173,7 +175,7 @@ class Steps:
     @_conflicts_are_transient
     def fail(self, event: Event) -> dict[str, Any]:
         """A step failed after its retries: the application goes to ``error``, visibly."""
-        application = Application.get(*_key(event["application_id"]), consistent_read=True)
+        application = self._store.get(event["application_id"], consistent=True)
         if application.status in status.FINAL:
             return {}
         error = event.get("error") or {}
@@ -193,7 +195,3 @@ class Steps:
         )
         self._reviews.cancel_open(application)
         return {}
-
-
-def _key(application_id: str) -> tuple[str, str]:
-    return keys.application(application_id), keys.APPLICATION_SK

@@ -1,0 +1,40 @@
+"""Payment references (líneas de captura), each in its own partition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.core.errors import NotFound
+from chalicelib.store import keys
+from chalicelib.store.models import Payment
+
+
+class PaymentStore:
+    def get(self, reference: str) -> Payment:
+        try:
+            return Payment.get(keys.payment(reference), keys.PAYMENT_SK)
+        except Payment.DoesNotExist:
+            raise NotFound("no such payment reference", code="unknown_reference") from None
+
+    def new(self, reference: str, **fields: Any) -> Payment:
+        return Payment(keys.payment(reference), keys.PAYMENT_SK, reference=reference, **fields)
+
+    def await_payment(self, payment: Payment, token: str) -> None:
+        """Keep the task token of the workflow's wait for this payment."""
+        payment.update(actions=[Payment.task_token.set(token)])
+
+    def mark_paid(self, payment: Payment, pending: str, paid: str, event_id: str, at: str) -> bool:
+        """Mark a ``pending`` reference ``paid`` by the bank's event; False if it was not
+        pending any more (another notification recorded it first)."""
+        try:
+            payment.update(
+                actions=[Payment.status.set(paid), Payment.paid_at.set(at), Payment.bank_event_id.set(event_id)],
+                condition=Payment.status == pending,
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
