@@ -18,7 +18,7 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib.api.agencies import agencies
 from chalicelib.api.assistance import assistance
 from chalicelib.api.citizens import citizens
-from chalicelib.api.http import authenticate
+from chalicelib.api.gate import authenticate
 from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import public

@@ -1,12 +1,6 @@
-"""Route plumbing shared by every blueprint: authentication middleware, error
-translation, JSON bodies.  Views stay adapters: read the request, call one domain
-function, shape the response.
-
-Every error that leaves the API is ``{"error": {"code", "message", "details"}}``: domain
-errors are translated by the blueprint, the answers Chalice gives by itself (415, 405,
-its 500) are rewritten by the middleware, and an exception nobody expected is logged
-(through the masking logger) and answered as a bare 500 in the same shape.
-"""
+"""Request plumbing shared by every route: the caller, JSON bodies as the domain may
+trust them, idempotent commands, JSON answers, and the last-resort 500.  Views stay
+adapters: read the request, call one domain function, shape the response."""
 
 from __future__ import annotations
 
@@ -22,12 +16,10 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.api import policy
 from chalicelib.api.errors import error_response, from_domain
-from chalicelib.core.errors import DomainError, NotAuthenticated, PayloadTooLarge, ValidationFailed
+from chalicelib.core.errors import DomainError, PayloadTooLarge, ValidationFailed
 from chalicelib.core.observability import logger
-from chalicelib.identity.curp import parse_curp
-from chalicelib.identity.principal import ANONYMOUS, CITIZEN, Principal
+from chalicelib.identity.principal import Principal
 from chalicelib.wiring import container
 
 MAX_BODY_BYTES = 256 * 1024
@@ -61,94 +53,12 @@ class ApiBlueprint(Blueprint):
         return decorator
 
 
-def authenticate(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """HTTP middleware: apply the authorisation matrix before any view runs; whatever
-    answers, the error leaves in our envelope."""
-    try:
-        return in_envelope(_authorise(event, get_response))
-    except Exception:
-        return unexpected_failure()
-
-
 def unexpected_failure() -> Response:
     """The boundary's last resort: log the exception (masked) and say nothing about it."""
     logger.exception("unhandled error")
     return error_response(
         500, "internal_error", "something went wrong on our side; it has been logged, please try again later"
     )
-
-
-_CHALICE_CODES = {
-    "InternalServerError": "internal_error",
-    "MethodNotAllowedError": "method_not_allowed",
-    "UnsupportedMediaType": "unsupported_media_type",
-}
-
-
-def in_envelope(response: Response) -> Response:
-    """Rewrite Chalice's own error answers (``{"Code", "Message"}``) into our envelope."""
-    body = response.body
-    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
-        return response
-    code = _CHALICE_CODES.get(str(body["Code"])) or re.sub(r"(?<!^)(?=[A-Z])", "_", str(body["Code"])).lower()
-    headers = {name: value for name, value in response.headers.items() if name.lower() != "content-type"}
-    return error_response(response.status_code, code, str(body["Message"]), None, headers)
-
-
-def _authorise(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    resource = event.context.get("resourcePath", "")
-    roles = policy.allowed(event.method, resource)
-    if roles is None:
-        return error_response(405, "method_not_allowed", f"{event.method} is not allowed on {resource}")
-    if event.method in BODY_METHODS and _content_type(event) != "application/json":
-        return error_response(
-            415,
-            "unsupported_media_type",
-            "Content-Type: must be application/json",
-            [{"field": "Content-Type", "message": "must be application/json"}],
-        )
-    header = event.headers.get("authorization") or ""
-    principal = ANONYMOUS_PRINCIPAL
-    try:
-        if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise NotAuthenticated("use Authorization: Bearer <Cognito ID token>")
-            principal = container().tokens.verify(token.strip())
-        elif ANONYMOUS not in roles:
-            raise NotAuthenticated("sign in: this route needs Authorization: Bearer <Cognito ID token>")
-    except DomainError as error:
-        return from_domain(error)
-    granted = principal.roles | {ANONYMOUS}
-    if not granted & roles:
-        if header and not principal.roles and CITIZEN in roles:
-            return _not_a_citizen(principal)
-        return error_response(
-            403,
-            "forbidden",
-            f"your roles ({', '.join(sorted(principal.roles)) or 'none'}) may not call {event.method} {resource}",
-        )
-    event.context[PRINCIPAL] = principal
-    logger.append_keys(path=resource)
-    return get_response(event)
-
-
-def _not_a_citizen(principal: Principal) -> Response:
-    """Signed in, no staff group, and the username is not a valid CURP: say exactly why."""
-    try:
-        parse_curp(principal.username, field="username")
-    except ValidationFailed as error:
-        return error_response(
-            403,
-            "invalid_curp",
-            f"citizens sign in with their CURP (businesses with their RFC); {error.message}",
-            error.details,
-        )
-    return error_response(403, "forbidden", "this account has no role here")
-
-
-def _content_type(request: Request) -> str:
-    return str(request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
 
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"

@@ -1,12 +1,17 @@
-"""The authorisation matrix: which roles may call each route (the only place it lives).
+"""The authorisation matrix: which roles may call each route.
 
-The HTTP middleware enforces it before any view runs; a route without a rule is
-refused.  Object-level checks (whose application, which agency) are the domain's.
-``bank`` routes are open at this gate and authenticated by their HMAC signature.
+Each route declares its roles where it is defined (``ApiBlueprint.operation``); this
+module names the usual sets of roles and answers the gate's question.  The HTTP
+middleware enforces it before any view runs; a route without a rule is refused.
+Object-level checks (whose application, which agency) are the domain's.  ``bank``
+routes are open at this gate and authenticated by their HMAC signature.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from chalicelib.api import routes
 from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
 
 EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
@@ -19,7 +24,7 @@ OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT})
 AGENCY = frozenset({OFFICIAL, SUPERVISOR})
 ADMINS = frozenset({ADMIN})
 
-POLICY: dict[tuple[str, str], frozenset[str]] = {
+LEGACY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/procedures"): EVERYONE,
     ("GET", "/procedures/{code}"): EVERYONE,
     ("GET", "/procedures/{code}/versions/{version}"): EVERYONE,
@@ -68,5 +73,26 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+class _Policy(Mapping[tuple[str, str], frozenset[str]]):
+    """Every route's roles, read from the declarations (and the routes not yet declared)."""
+
+    def _rules(self) -> dict[tuple[str, str], frozenset[str]]:
+        return {**LEGACY, **{key: route.roles for key, route in routes.ROUTES.items()}}
+
+    def __getitem__(self, key: tuple[str, str]) -> frozenset[str]:
+        return self._rules()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._rules())
+
+    def __len__(self) -> int:
+        return len(self._rules())
+
+
+POLICY = _Policy()
+
+
 def allowed(method: str, resource_path: str) -> frozenset[str] | None:
-    return POLICY.get((method.upper(), resource_path))
+    key = (method.upper(), resource_path)
+    route = routes.ROUTES.get(key)
+    return route.roles if route is not None else LEGACY.get(key)

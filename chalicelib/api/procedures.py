@@ -7,80 +7,201 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
-from chalicelib.core.errors import NotFound
+from chalicelib.api import problems
+from chalicelib.api.http import json_response, principal_of
+from chalicelib.api.policy import ADMINS, EVERYONE
+from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.views import procedures as views
+from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.procedures.validator import definition_schema, validate_definition
-from chalicelib.store.models import ProcedureVersion
 from chalicelib.wiring import container
 
-procedures = ApiBlueprint(__name__)
+procedures = ApiBlueprint(__name__, tag="procedures")
 VERSION = re.compile(r"[0-9]{1,9}")
+CACHED_A_MINUTE = {"Cache-Control": "public, max-age=60"}
+CODE = {"code": Param("Procedure code.", {"type": "string", "pattern": "^[a-z][a-z0-9-]{2,40}$"}, "licencia-conducir")}
+UNKNOWN_PROCEDURE = Problem(
+    404,
+    "There is no such procedure.",
+    ("unknown_procedure",),
+    {"error": {"code": "unknown_procedure", "message": "there is no procedure 'nope'", "details": None}},
+)
 
 
-def summary(procedure: ProcedureVersion) -> dict[str, Any]:
-    definition = procedure.definition
-    return {
-        "code": procedure.code,
-        "version": procedure.version,
-        "name": definition["name"],
-        "description": definition["description"],
-        "agency": definition["agency"],
-        "agency_name": definition["agencies"][definition["agency"]],
-        "expected_days": definition["expected_days"],
-        "fee": definition["fee"],
-        "keywords": definition.get("keywords", []),
-    }
-
-
-def detail(procedure: ProcedureVersion) -> dict[str, Any]:
-    return {**summary(procedure), "published_at": procedure.published_at, "definition": procedure.definition}
-
-
-@procedures.route("/procedures", methods=["GET"])
+@procedures.operation(
+    "GET",
+    "/procedures",
+    operation_id="listProcedures",
+    summary="List the catalogue: the latest version of every published procedure",
+    roles=EVERYONE,
+    answers=Answer(
+        200,
+        "Every procedure's latest version, sorted by code.",
+        views.Catalogue,
+        headers={"Cache-Control": "`public, max-age=60`"},
+    ),
+)
 def list_procedures() -> Response:
-    items = sorted((summary(item) for item in container().catalogue.latest()), key=lambda item: item["code"])
-    return json_response({"procedures": items}, headers={"Cache-Control": "public, max-age=60"})
+    return answer(views.catalogue(container().catalogue.latest()), headers=CACHED_A_MINUTE)
 
 
-@procedures.route("/procedures/{code}", methods=["GET"])
+@procedures.operation(
+    "GET",
+    "/procedures/{code}",
+    operation_id="getProcedure",
+    summary="Get the latest published version of a procedure, with its full definition",
+    roles=EVERYONE,
+    params=CODE,
+    answers=Answer(
+        200,
+        "The latest version: catalogue data plus the definition (form schema, requirements, fee, steps with agency "
+        "and deadline).",
+        views.ProcedureDetail,
+        headers={"Cache-Control": "`public, max-age=60`"},
+    ),
+    problems=(UNKNOWN_PROCEDURE,),
+)
 def get_procedure(code: str) -> Response:
-    return json_response(detail(container().catalogue.get(code)), headers={"Cache-Control": "public, max-age=60"})
+    return answer(views.detail(container().catalogue.get(code)), headers=CACHED_A_MINUTE)
 
 
-@procedures.route("/procedures/{code}/versions/{version}", methods=["GET"])
+@procedures.operation(
+    "GET",
+    "/procedures/{code}/versions/{version}",
+    operation_id="getProcedureVersion",
+    summary="Get one published version of a procedure (what an application started on)",
+    roles=EVERYONE,
+    params={
+        **CODE,
+        "version": Param("Version number.", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "1"),
+    },
+    answers=Answer(
+        200,
+        "That version, as published (immutable: cached for a day).",
+        views.ProcedureDetail,
+        headers={"Cache-Control": "`public, max-age=86400`"},
+    ),
+    problems=(
+        Problem(
+            404,
+            "There is no such procedure, or no such version of it.",
+            ("unknown_procedure", "unknown_version"),
+            {
+                "error": {
+                    "code": "unknown_version",
+                    "message": "procedure 'licencia-conducir' has no version 9",
+                    "details": None,
+                }
+            },
+        ),
+    ),
+)
 def get_procedure_version(code: str, version: str) -> Response:
     if not VERSION.fullmatch(version):  # ASCII digits only: "²" and "１" are digits to str.isdigit
         raise NotFound(f"procedure {code!r} has no version {version!r}", code="unknown_version")
-    return json_response(
-        detail(container().catalogue.get(code, int(version))), headers={"Cache-Control": "public, max-age=86400"}
-    )
+    found = container().catalogue.get(code, int(version))
+    return answer(views.detail(found), headers={"Cache-Control": "public, max-age=86400"})
 
 
-@procedures.route("/procedure-schema", methods=["GET"])
+@procedures.operation(
+    "GET",
+    "/procedure-schema",
+    operation_id="getProcedureSchema",
+    summary="Get the JSON Schema (draft 2020-12) that procedure definitions must satisfy",
+    roles=EVERYONE,
+    answers=Answer(
+        200,
+        "The published JSON Schema of a procedure definition (`chalicelib/procedures/procedure.schema.json`).",
+        dict[str, Any],
+        headers={"Cache-Control": "`public, max-age=3600`"},
+    ),
+)
 def get_definition_schema() -> Response:
     return json_response(definition_schema(), headers={"Cache-Control": "public, max-age=3600"})
 
 
-@procedures.route("/procedures/validate", methods=["POST"])
-def validate_procedure() -> Response:
-    problems = validate_definition(json_body(procedures.current_request))
-    return json_response({"valid": not problems, "problems": problems})
+@procedures.operation(
+    "POST",
+    "/procedures/validate",
+    operation_id="validateProcedure",
+    summary="Check a procedure definition without publishing it (admins)",
+    description=(
+        "Always answers 200 for a JSON body: `valid` says whether it could be published, `problems` lists every "
+        "problem with the JSON path of the offending value. Any JSON value is accepted (a non-object is itself "
+        "reported as a problem)."
+    ),
+    roles=ADMINS,
+    body=views.AnyDefinition,
+    answers=Answer(
+        200,
+        "The verdict.",
+        views.ValidationReport,
+        example={
+            "valid": False,
+            "problems": [{"path": "$.code", "message": "'x' does not match '^[a-z][a-z0-9-]{2,40}$'"}],
+        },
+    ),
+)
+def validate_procedure(body: Any) -> Response:
+    return answer(views.report(validate_definition(body)))
 
 
-@procedures.route("/procedures/{code}", methods=["PUT"])
-def publish_procedure(code: str) -> Response:
-    request = procedures.current_request
-    definition = json_body(request)
-    if isinstance(definition, dict) and definition.get("code") != code:
-        return json_response(
+@procedures.operation(
+    "PUT",
+    "/procedures/{code}",
+    operation_id="publishProcedure",
+    summary="Publish a procedure definition as its next version (admins)",
+    description=(
+        "Validates the definition (JSON Schema, then meaning), compiles it to a Step Functions state machine and "
+        "stores it as the next version. Publishing a definition identical to the latest version is a no-op that "
+        "answers 200 with that version. Running applications keep the version they started with. The body's "
+        "`code` must equal the `{code}` in the URL; `version` is assigned by the platform."
+    ),
+    roles=ADMINS,
+    params=CODE,
+    body=views.Definition,
+    answers=(
+        Answer(201, "Published as a new version.", views.ProcedureDetail),
+        Answer(
+            200,
+            "Identical to the latest version: nothing was published; the latest version is returned.",
+            views.ProcedureDetail,
+        ),
+    ),
+    problems=(
+        Problem(
+            409,
+            "Someone else published this procedure at the same time; retry.",
+            ("concurrent_publish",),
             {
                 "error": {
-                    "code": "code_mismatch",
-                    "message": f"code: the body's code must be {code!r}, as in the URL",
-                    "details": [{"field": "code", "message": "must match the URL"}],
+                    "code": "concurrent_publish",
+                    "message": "licencia-conducir was published by someone else meanwhile; retry",
+                    "details": None,
                 }
             },
-            status=422,
+        ),
+        Problem(
+            422,
+            "The body is not JSON, its code differs from the URL's, or the definition is invalid (`details` lists "
+            "every problem with its JSON path).",
+            (*problems.VALIDATION_FAILED.codes, "code_mismatch", "invalid_definition"),
+            {
+                "error": {
+                    "code": "invalid_definition",
+                    "message": "$: 'steps' is required here",
+                    "details": [{"path": "$", "message": "'steps' is required here"}],
+                }
+            },
+        ),
+    ),
+)
+def publish_procedure(code: str, body: dict[str, Any]) -> Response:
+    if body.get("code") != code:
+        raise ValidationFailed(
+            f"code: the body's code must be {code!r}, as in the URL",
+            details=[{"field": "code", "message": "must match the URL"}],
+            code="code_mismatch",
         )
-    published, created = container().catalogue.publish(definition, principal_of(request).username)
-    return json_response(detail(published), status=201 if created else 200)
+    published, created = container().catalogue.publish(body, principal_of(procedures.current_request).username)
+    return answer(views.detail(published), status=201 if created else 200)

@@ -1,0 +1,103 @@
+"""The catalogue as the API shows it: summaries, one version with its definition, a
+definition's check."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from msgspec import Meta, convert
+
+from chalicelib.core.fields import UNSET, AgencyCode, Instant, Money, Struct, Text, UnsetType
+from chalicelib.store.models import ProcedureVersion
+
+DEFINITION = "ProcedureDefinition"  # the published JSON Schema, a component of the OpenAPI document
+Definition = Annotated[
+    dict[str, Any],
+    Meta(
+        description=(
+            "A procedure definition, as `GET /procedure-schema` publishes its JSON Schema; the platform also "
+            "checks its meaning (agencies listed, steps reachable and terminating, facts and fee formula over "
+            "real form fields)."
+        ),
+        extra_json_schema={"$ref": f"#/components/schemas/{DEFINITION}"},
+    ),
+]
+
+AnyDefinition = Annotated[
+    Any,
+    Meta(description="A procedure definition to check: any JSON value (a non-object is itself reported as a problem)."),
+]
+
+
+class Fee(Struct, kw_only=True):
+    """A fixed amount, or a formula over numeric form answers, optionally bounded."""
+
+    amount: Money | UnsetType = UNSET
+    formula: Annotated[str, Meta(examples=["max(2500, m2 * 42.5)"])] | UnsetType = UNSET
+    minimum: Money | UnsetType = UNSET
+    maximum: Money | UnsetType = UNSET
+    concept: Text | UnsetType = UNSET
+
+
+class ProcedureSummary(Struct, kw_only=True):
+    code: Annotated[str, Meta(examples=["licencia-conducir"])]
+    version: Annotated[int, Meta(ge=1)]
+    name: Text
+    description: Text
+    agency: AgencyCode
+    agency_name: Text
+    expected_days: Annotated[int, Meta(description="Expected total time in business days.")]
+    fee: Fee
+    keywords: list[str]
+
+
+class ProcedureDetail(ProcedureSummary, kw_only=True):
+    published_at: Instant
+    definition: Definition
+
+
+class Catalogue(Struct, kw_only=True):
+    procedures: Annotated[list[ProcedureSummary], Meta(description="Every procedure's latest version, by code.")]
+
+
+class PathProblem(Struct, kw_only=True):
+    path: Annotated[str, Meta(description="JSON path of the offending value, e.g. `$.steps.revision.agency`.")]
+    message: str
+
+
+class ValidationReport(Struct, kw_only=True):
+    valid: bool
+    problems: list[PathProblem]
+
+
+def summary(procedure: ProcedureVersion) -> ProcedureSummary:
+    return ProcedureSummary(**_summary_fields(procedure))
+
+
+def detail(procedure: ProcedureVersion) -> ProcedureDetail:
+    return ProcedureDetail(
+        **_summary_fields(procedure), published_at=procedure.published_at, definition=procedure.definition
+    )
+
+
+def catalogue(procedures: list[ProcedureVersion]) -> Catalogue:
+    return Catalogue(procedures=sorted((summary(item) for item in procedures), key=lambda item: item.code))
+
+
+def report(problems: list[dict[str, str]]) -> ValidationReport:
+    return ValidationReport(valid=not problems, problems=[PathProblem(**problem) for problem in problems])
+
+
+def _summary_fields(procedure: ProcedureVersion) -> dict[str, Any]:
+    definition = procedure.definition
+    return {
+        "code": procedure.code,
+        "version": int(procedure.version),
+        "name": convert(definition["name"], Text),
+        "description": convert(definition["description"], Text),
+        "agency": definition["agency"],
+        "agency_name": convert(definition["agencies"][definition["agency"]], Text),
+        "expected_days": definition["expected_days"],
+        "fee": convert(definition["fee"], Fee),
+        "keywords": definition.get("keywords", []),
+    }

@@ -1,0 +1,77 @@
+"""The constrained values that requests and answers share (msgspec types).
+
+A value's constraints live here once: the typed request refuses what breaks them, and the
+OpenAPI document, generated from the same types, states them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+__all__ = ["UNSET", "Struct", "UnsetType"]
+
+Instant = Annotated[
+    str,
+    Meta(
+        description="UTC, ISO-8601 with milliseconds and `Z`.",
+        examples=["2026-11-28T02:32:24.125Z"],
+        extra_json_schema={"format": "date-time"},
+    ),
+]
+LegalDate = Annotated[str, Meta(description="A date in America/Mexico_City.", extra_json_schema={"format": "date"})]
+Url = Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+Money = Annotated[
+    str,
+    Meta(
+        pattern=r"^[0-9]{1,9}\.[0-9]{2}$",
+        description="An amount in MXN as a decimal string with two decimals.",
+        examples=["1016.00"],
+    ),
+]
+Currency = Literal["MXN"]
+AgencyCode = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9]{1,15}$", examples=["SEMOVI"])]
+Curp = Annotated[
+    str,
+    Meta(
+        pattern=r"^[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]$",
+        description="CURP: 18 characters, format and check digit validated.",
+        examples=["GOMC800101MDFMRR00"],
+    ),
+]
+Phone = Annotated[str, Meta(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164.", examples=["+525512345678"])]
+MaskedPhone = Annotated[
+    str,
+    Meta(
+        description="A phone shown back masked: country, area code and last two digits.",
+        examples=["+52 55 **** **78"],
+    ),
+]
+PaymentReference = Annotated[
+    str,
+    Meta(
+        pattern=r"^[0-9]{20}$",
+        description=(
+            "Línea de captura: 20 digits (issue date YYMMDD, 12 random digits, 2 check digits by ISO 7064 MOD 97-10)."
+        ),
+        examples=["26112780244763066564"],
+    ),
+]
+Month = Annotated[
+    str,
+    Meta(
+        pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$",
+        description="A month in America/Mexico_City, `YYYY-MM`, from 2000-01.",
+        examples=["2026-11"],
+    ),
+]
+Language = Literal["es", "en"]
+JsonObject = dict[str, Any]
+
+
+class Text(Struct, kw_only=True):
+    """A text in Spanish and English."""
+
+    es: str
+    en: str
