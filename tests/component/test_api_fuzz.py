@@ -15,8 +15,9 @@ import json
 import re
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, get_type_hints
 
+import msgspec
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from chalicelib.api.policy import POLICY
+from chalicelib.api.routes import ROUTES, Route
 from chalicelib.identity.principal import ADMIN, CITIZEN, OFFICIAL, SUPERVISOR
 from tests.support.flows import LICENCE_FORM, draft, open_review, submitted_licence
 from tests.support.inprocess import Aws, HttpUser
@@ -35,7 +37,60 @@ from tests.support.wsgi import ChaliceWsgi
 
 DOCUMENT = json.loads(resources.files("chalicelib.api").joinpath("openapi.json").read_text("utf-8"))
 schema = schemathesis.openapi.from_dict(DOCUMENT)
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+GENERIC_SHAPE_CODES = frozenset({"validation_failed", "invalid_json", "too_deep"})
+
+
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" not in node:
+        return node
+    target: Any = DOCUMENT
+    for part in node["$ref"].removeprefix("#/").split("/"):
+        target = target[part]
+    resolved: dict[str, Any] = target
+    return resolved
+
+
+def shape_codes(route: Route) -> frozenset[str]:
+    """The codes the typed-request parser answers when a field breaks its schema."""
+    codes = set(GENERIC_SHAPE_CODES)
+    for kind in (route.body, route.query):
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+            for hint in get_type_hints(kind, include_extras=True).values():
+                for meta in getattr(hint, "__metadata__", ()):
+                    if isinstance(meta, msgspec.Meta) and meta.extra and "code" in meta.extra:
+                        codes.add(str(meta.extra["code"]))
+    return frozenset(codes)
+
+
+def refused_only_for_stated_reasons(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A request the document calls valid is refused only for a reason the document
+    states: the answer's code is one the operation lists for that status, and it is not
+    a field's shape — a request valid by the document has none of those wrong."""
+    route = ROUTES.get((case.method.upper(), case.path))
+    if route is None or case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    if not 400 <= response.status_code < 500 or response.status_code in (401, 403):
+        return None
+    code = json.loads(response.text)["error"]["code"]
+    operation = DOCUMENT["paths"][case.path][case.method.lower()]
+    stated = resolve(operation["responses"].get(str(response.status_code), {})).get("x-codes", [])
+    assert code in stated, (
+        f"{case.method} {case.path}: a valid request got {response.status_code} {code}, not among {stated}"
+    )
+    assert code not in shape_codes(route), (
+        f"{case.method} {case.path}: the document calls the request valid, but it was refused for a field's shape: "
+        f"{response.text[:300]}"
+    )
+    return None
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    refused_only_for_stated_reasons,
+]
 SHIPPED = ("licencia-conducir", "licencia-construccion", "apertura-empresa")
 CODE = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
 TRACE_MARKERS = ("Traceback (most recent call last)", "InternalServerError", "An internal server error occurred")
