@@ -1,1 +1,1 @@
-"""The benchmark (`make bench`): see `bench/__main__.py` and README "Performance"."""
+"""The benchmark (`make bench`): see `bench/__main__.py` and docs/performance.md."""

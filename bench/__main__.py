@@ -1,6 +1,6 @@
 """``make bench``: start the embedded stack on 127.0.0.1, measure, print one table.
 
-    python -m bench [--quick] [--json build/bench.json] [--write-readme]
+    python -m bench [--quick] [--json build/bench.json] [--write-docs]
 
 Phases (all loopback, each bounded in time):
 1. counts — one application of every procedure walked through the API, alone, with
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+PERFORMANCE_GUIDE = ROOT / "docs" / "performance.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 BUDGETS = {
     "read_ratio": 1.5,
@@ -550,13 +550,14 @@ def jsonable(results: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def write_readme(table: str) -> None:
-    text = README.read_text("utf-8")
+def write_docs(table: str) -> None:
+    """Replace the table between the markers of docs/performance.md, leaving the guide's text as it is."""
+    text = PERFORMANCE_GUIDE.read_text("utf-8")
     if START not in text or END not in text:
-        raise SystemExit(f"README.md has no {START} … {END} section to fill")
+        raise SystemExit(f"docs/performance.md has no {START} … {END} section to fill")
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{table}\n{END}{tail}", "utf-8")
+    PERFORMANCE_GUIDE.write_text(f"{head}{START}\n{table}\n{END}{tail}", "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -564,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter phases (a smoke run)")
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json", help="where to keep every figure")
     parser.add_argument(
-        "--write-readme", action="store_true", help="put the table into README.md's Performance section"
+        "--write-docs", action="store_true", help="put the table into docs/performance.md, between its bench markers"
     )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
@@ -573,8 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table, flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(jsonable({**results, "table": table}), indent=1), "utf-8")
-    if args.write_readme:
-        write_readme(table)
+    if args.write_docs:
+        write_docs(table)
     return 0
 
 

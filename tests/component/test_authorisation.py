@@ -1,6 +1,6 @@
 """Every route × every role, generated from the OpenAPI file: the gate lets through
-exactly the roles the authorisation matrix (chalicelib/api/policy.py) names, and the
-README shows that same matrix."""
+exactly the roles the authorisation matrix (chalicelib/api/policy.py) names, and
+docs/authorisation.md shows that same matrix."""
 
 from __future__ import annotations
 
@@ -62,9 +62,9 @@ def test_route_admits_exactly_its_roles(people: dict[str, HttpUser], method: str
         assert denied_at_the_gate(reply) is not allowed, (role, method, path, reply.status_code, reply.body)
 
 
-def test_the_readme_shows_the_enforced_matrix() -> None:
-    readme = Path("README.md").read_text("utf-8")
-    section = readme.split("## Authorisation matrix", 1)[1].split("\n## ", 1)[0]
+def test_the_docs_show_the_enforced_matrix() -> None:
+    guide = Path("docs/authorisation.md").read_text("utf-8")
+    section = guide.split("## Authorisation matrix", 1)[1].split("\n## ", 1)[0]
     shown: dict[tuple[str, str], frozenset[str]] = {}
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -73,7 +73,9 @@ def test_the_readme_shows_the_enforced_matrix() -> None:
             shown[(method, path)] = frozenset(
                 role for role, cell in zip(ROLES, cells[1:-1], strict=True) if cell == "✓"
             )
-    assert shown == dict(POLICY), "README's matrix differs from chalicelib/api/policy.py:\n" + matrix_markdown()
+    assert shown == dict(POLICY), (
+        "docs/authorisation.md's matrix differs from chalicelib/api/policy.py:\n" + matrix_markdown()
+    )
 
 
 def matrix_markdown() -> str:
