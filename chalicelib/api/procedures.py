@@ -131,6 +131,7 @@ def get_definition_schema() -> Response:
         "reported as a problem)."
     ),
     roles=ADMINS,
+    note="group `admin`",
     body=views.AnyDefinition,
     answers=Answer(
         200,
@@ -158,6 +159,7 @@ def validate_procedure(body: Any) -> Response:
         "`code` must equal the `{code}` in the URL; `version` is assigned by the platform."
     ),
     roles=ADMINS,
+    note="group `admin`",
     params=CODE,
     body=views.Definition,
     answers=(

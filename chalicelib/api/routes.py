@@ -78,6 +78,7 @@ class Route:
     headers: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     params: Mapping[str, Param] = field(default_factory=dict)
+    note: str = ""  # the authorisation matrix's note: which objects the roles may then reach
     local_only: bool = False
 
     @property
@@ -113,6 +114,7 @@ class ApiBlueprint(Blueprint):
         headers: tuple[str, ...] = (),
         problems: tuple[Problem, ...] = (),
         params: Mapping[str, Param] | None = None,
+        note: str = "",
         tags: tuple[str, ...] = (),
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
         route = Route(
@@ -130,6 +132,7 @@ class ApiBlueprint(Blueprint):
             headers=headers,
             problems=problems,
             params=params or {},
+            note=note,
             local_only=self.local_only,
         )
         ROUTES[route.key] = route
