@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck workflows validate bench load screenshots clean template deploy deploy-plan destroy
+.PHONY: run test lint typecheck openapi workflows validate bench load screenshots clean template deploy deploy-plan destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP) lint  ## lint, then every test tier
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+openapi: $(STAMP)  ## regenerate chalicelib/api/openapi.json and the matrix in docs/authorisation.md from the route declarations
+	$(BIN)/python -m chalicelib.api.openapi
 
 workflows: $(STAMP)  ## recompile workflows/*.json into their committed .asl.json
 	$(BIN)/python -m chalicelib.procedures.cli build workflows
