@@ -92,7 +92,10 @@ def contexts(browser: Browser, stack_url: str) -> Iterator[Callable[..., Browser
             # Sign in without the form, as the sign-in page would: the ID token in sessionStorage.
             script = ""
             if token:
-                script += f"try {{ if (!sessionStorage.getItem({json.dumps(SESSION_KEY)})) sessionStorage.setItem({json.dumps(SESSION_KEY)}, {json.dumps(token)}); }} catch (e) {{}}\n"
+                script += (
+                    f"try {{ if (!sessionStorage.getItem({json.dumps(SESSION_KEY)})) "
+                    f"sessionStorage.setItem({json.dumps(SESSION_KEY)}, {json.dumps(token)}); }} catch (e) {{}}\n"
+                )
             if lang:
                 script += f"try {{ localStorage.setItem('ventanilla.lang', {json.dumps(lang)}); }} catch (e) {{}}\n"
             context.add_init_script(script)

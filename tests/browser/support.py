@@ -38,9 +38,11 @@ def assert_clean(page: Page) -> None:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result: list[dict[str, Any]] = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
-        }"""
+        "async () => {\n"
+        '            const result = await axe.run(document, {runOnly: {type: "tag", values: '
+        '["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});\n'
+        "            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
+        'nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));\n'
+        "        }"
     )
     return result

@@ -53,7 +53,8 @@ def check(page: Page, width: int) -> list[str]:
     for violation in axe_violations(page):
         if violation["impact"] in SERIOUS:
             problems.append(
-                f"{page.url} @{width}px: {violation['id']} ({violation['impact']}) {violation['help']}: {violation['nodes']}"
+                f"{page.url} @{width}px: {violation['id']} ({violation['impact']}) "
+                f"{violation['help']}: {violation['nodes']}"
             )
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:

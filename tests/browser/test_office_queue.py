@@ -1,11 +1,14 @@
-"""The review queue puts the oldest deadline first and marks the overdue and near ones.
+"""The review queue puts the oldest deadline first and marks the overdue and near ones;
+deciding a review while one due earlier waits needs a reason, which the audit trail keeps.
 
-Real reviews have days to go; the queue's answer is replaced here (Playwright) with one
-overdue, one due within the step's warning days and one with time left.
+Real reviews have days to go: for the flags, the queue's answer is replaced (Playwright)
+with one overdue, one due within the step's warning days and one with time left.  The
+out-of-turn decision is made on real reviews, against the server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,10 +16,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Route, expect
 
-from tests.browser.scenario import Scene
+from tests.browser.scenario import FORM, PDF, REQUIREMENTS, Scene, new_citizen
 from tests.browser.support import assert_clean, open_page
+from tests.support.client import Api, User, wait_for, wait_for_status
+from tests.support.flows import licence_without_payment
 
 pytestmark = pytest.mark.browser
+TURN_AGENCY = "TURNOS"
 
 
 def review(review_id: str, application_id: str, deadline: datetime, overdue: bool = False) -> dict[str, object]:
@@ -69,65 +75,102 @@ def test_queue_orders_by_deadline_and_flags_overdue_and_near(
     assert_clean(page)
 
 
+def official_of(api: Api, agency: str, username: str) -> User:
+    idp = api.cognito()
+    with contextlib.suppress(idp.exceptions.GroupExistsException):
+        idp.create_group(GroupName=f"official-{agency}", UserPoolId=api.config["cognito"]["userPoolId"])
+    return api.sign_up(username, "+525533335555", "Oficial de Turnos", groups=(f"official-{agency}",))
+
+
+def publish(admin: User, code: str, deadline_days: int) -> None:
+    """The licence under a code of its own in the queue's agency, reviewed within ``deadline_days``.
+    Long enough that no legal-day timer (60 s a day here) escalates a review during the test."""
+    definition = licence_without_payment(
+        code,
+        TURN_AGENCY,
+        {"es": f"Licencia en {deadline_days} días", "en": f"Licence in {deadline_days} days"},
+        {"es": "Oficina de Turnos", "en": "Turns Office"},
+        review={"deadline_days": deadline_days},
+    )
+    published = admin.request("PUT", f"/procedures/{code}", json=definition)
+    assert published.status_code == 201, published.text
+
+
+def submitted(citizen: User, code: str) -> str:
+    created = citizen.post("/applications", {"procedure": code, "data": FORM})
+    assert created.status_code == 201, created.text
+    application_id = str(created.json()["id"])
+    for requirement in REQUIREMENTS:
+        citizen.upload(application_id, requirement, PDF + requirement.encode(), filename=f"{requirement}.pdf")
+    assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
+    wait_for_status(citizen, application_id, "in_review")
+    return application_id
+
+
 def test_a_review_taken_out_of_turn_asks_why_and_sends_the_reason(
-    contexts: Callable[..., BrowserContext], scene: Scene
+    contexts: Callable[..., BrowserContext], api: Api
 ) -> None:
-    """Two applications due earlier wait (the queue's answer says so); the decision is
-    intercepted, so the scene's review stays open for the other tests."""
-    application_id = scene.review.application_id
-    reviews = scene.official.get("/agencies/SEMOVI/reviews").json()["reviews"]
-    mine = next(item for item in reviews if item["application_id"] == application_id)
-    sent: list[dict[str, object]] = []
-
-    def queue(route: Route) -> None:
-        route.fulfill(
-            status=200,
-            content_type="application/json",
-            body=json.dumps({"agency": "SEMOVI", "reviews": [{**mine, "earlier_open": 2, "out_of_turn": True}]}),
-        )
-
-    def decision(route: Route) -> None:
-        sent.append(json.loads(route.request.post_data or "{}"))
-        route.fulfill(
-            status=200,
-            content_type="application/json",
-            body=json.dumps(
-                {
-                    "review_id": mine["review_id"],
-                    "decision": "approve",
-                    "application_id": application_id,
-                    "status": "in_review",
+    """Two real reviews in one agency's queue (an agency of the test's own, so the other
+    tests' queues keep their order): deciding the one due later asks why, and the reason
+    is recorded with the decision in the application's audit trail."""
+    admin = api.sign_in("admin")
+    publish(admin, "turno-pronto", 10)
+    publish(admin, "turno-tarde", 20)
+    official = official_of(api, TURN_AGENCY, "oficial.turnos")
+    citizen = new_citizen(api, "Irene Soto Campos", "SOCI")
+    earlier = submitted(citizen, "turno-pronto")
+    later = submitted(citizen, "turno-tarde")
+    queue = wait_for(
+        lambda: (
+            (
+                reviews := {
+                    review["application_id"]: review
+                    for review in official.get(f"/agencies/{TURN_AGENCY}/reviews").json()["reviews"]
                 }
-            ),
-        )
+            )
+            and {earlier, later} <= set(reviews)
+            and reviews
+        ),
+        "both reviews in the queue",
+    )
+    assert queue[earlier]["deadline"] < queue[later]["deadline"]
+    assert (queue[later]["earlier_open"], queue[earlier]["earlier_open"]) == (1, 0)
 
-    context = contexts(token=scene.official.token)
-    context.route("**/api/agencies/SEMOVI/reviews", queue)
-    context.route("**/api/reviews/*/decision", decision)
+    context = contexts(token=official.token)
     office = open_page(context, "/oficina")
-    expect(office.locator(f"tr[data-application='{application_id}']")).to_contain_text("2 solicitudes vencen antes")
+    rows = office.locator("table.queue tbody tr")
+    expect(rows).to_have_count(2)
+    assert [rows.nth(i).get_attribute("data-application") for i in range(2)] == [earlier, later]
+    expect(office.locator(f"tr[data-application='{later}']")).to_contain_text("1 solicitud vence antes")
 
-    page = open_page(context, f"/oficina/solicitudes/{application_id}")
+    page = open_page(context, f"/oficina/solicitudes/{later}")
     page.get_by_label("Aprobar").check()
     page.get_by_label("Motivo", exact=True).fill("Documentos y examen en regla.")
     field = page.get_by_label("¿Por qué la decide fuera de turno?")
     expect(page.locator("#turn-hint")).to_have_text(
-        "2 solicitudes de esta bandeja tienen un plazo legal que vence antes. Si decide esta primero, explique por qué: quedará en el historial y en las estadísticas públicas."
+        "1 solicitud de esta bandeja tiene un plazo legal que vence antes. Si decide esta primero, "
+        "explique por qué: quedará en el historial y en las estadísticas públicas."
     )
     page.get_by_role("button", name="Registrar resolución").click()
     expect(page.locator("#turn-error")).to_have_text(
         "Escriba por qué decide esta solicitud fuera de turno (de 3 a 500 caracteres)."
     )
     expect(field).to_be_focused()
-    assert sent == []
     field.fill("Urgencia médica acreditada.")
     page.get_by_role("button", name="Registrar resolución").click()
     page.wait_for_url("**/#/oficina")
-    assert sent == [
-        {
-            "decision": "approve",
-            "reason": "Documentos y examen en regla.",
-            "reason_out_of_order": "Urgencia médica acreditada.",
-        }
-    ]
     assert_clean(page)
+
+    events = official.get(f"/applications/{later}/audit").json()["events"]
+    approval = next(event for event in events if event["action"] == "review.approved")
+    assert approval["reason"] == "Documentos y examen en regla."
+    assert approval["actor"]["id"] == "oficial.turnos"
+    assert approval["details"]["out_of_order"] is True
+    assert approval["details"]["reason_out_of_order"] == "Urgencia médica acreditada."
+    assert approval["details"]["earlier_open"] == 1
+    assert approval["details"]["earliest_deadline"] == queue[earlier]["deadline"]
+    # the one due first is still waiting, undecided
+    assert all(
+        event["action"] != "review.approved"
+        for event in official.get(f"/applications/{earlier}/audit").json()["events"]
+    )

@@ -188,7 +188,9 @@ def test_what_is_not_json_is_a_422(aws: Aws, raw: bytes) -> None:
             "data.domicilio",
         ),
         (
-            '{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u2067Morelos\u2069 12, Centro"}}'.encode(),
+            (
+                '{"procedure": "licencia-conducir", "data": {"domicilio": "Calle \u2067Morelos\u2069 12, Centro"}}'
+            ).encode(),
             "data.domicilio",
         ),
         (b'{"procedure": "licencia\\u0000-conducir", "data": {}}', "procedure"),

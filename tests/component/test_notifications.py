@@ -539,6 +539,36 @@ def test_a_stop_during_the_night_holds_good_in_the_morning(aws: Aws, quiet_hours
     assert [text for text in aws.sms(citizen.phone or "") if "correcciones" in text] == []
 
 
-def test_the_sandbox_runs_the_scheduled_sender(aws: Aws) -> None:
-    ran = aws.anonymous().post("/sandbox/sms/send-queued")
-    assert ran.status_code == 200 and isinstance(ran.body["sent"], dict)
+def test_the_sandbox_runs_the_scheduled_sender(aws: Aws, quiet_hours: None) -> None:
+    citizen = aws.user()
+    phone = citizen.phone or ""
+    tonight = mexico_city(datetime.now(MEXICO_CITY) + timedelta(days=21), 23)
+    with clock.travel(tonight):
+        application_id = licence_draft(citizen)
+        submit(citizen, application_id)
+        wait_status(citizen, application_id, "in_review")
+        wait_logged(citizen, application_id, "in_review", status="queued")
+    assert [(message["event"], message["status"]) for message in log(citizen, application_id)] == [
+        ("submitted", "queued"),
+        ("in_review", "queued"),
+    ]
+    morning = mexico_city(tonight + timedelta(days=1), 8)
+
+    with clock.travel(morning - timedelta(minutes=1)):  # not yet due: the run leaves them held
+        early = aws.anonymous().post("/sandbox/sms/send-queued")
+    assert early.status_code == 200, early.body
+    assert {message["status"] for message in log(citizen, application_id)} == {"queued"}
+    assert aws.sms(phone) == []
+
+    with clock.travel(morning + timedelta(minutes=5)):
+        ran = aws.anonymous().post("/sandbox/sms/send-queued")
+        again = aws.anonymous().post("/sandbox/sms/send-queued")  # each held message goes once only
+    assert ran.status_code == 200, ran.body
+    assert ran.body["sent"].get("sent", 0) >= 2, ran.body
+    assert again.status_code == 200 and again.body["sent"].get("sent", 0) == 0, again.body
+    sent = log(citizen, application_id)
+    assert [(message["event"], message["status"]) for message in sent] == [("submitted", "sent"), ("in_review", "sent")]
+    assert all(message["sent_at"] >= clock.iso(morning) for message in sent)
+    texts = aws.sms(phone)
+    assert texts == [message["text"] for message in sent]
+    assert "recibimos su tramite" in texts[0] and "en revision" in texts[1]

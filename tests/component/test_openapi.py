@@ -182,7 +182,8 @@ def test_public_operations_are_exactly_those_open_to_anonymous(operations: dict[
     anonymous = {key for key, roles in POLICY.items() if ANONYMOUS in roles}
     public = {key for key, operation in operations.items() if is_public(operation)}
     assert public == anonymous, (
-        f"security: [] on {listed(public - anonymous)} without anonymous access; anonymous may call {listed(anonymous - public)} without security: []"
+        f"security: [] on {listed(public - anonymous)} without anonymous access; "
+        f"anonymous may call {listed(anonymous - public)} without security: []"
     )
     for key, operation in operations.items():
         assert operation.get("security", [{"bearer": []}]) in ([], [{"bearer": []}]), (

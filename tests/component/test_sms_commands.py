@@ -41,7 +41,8 @@ def test_status_from_a_confirmed_relative_answers_in_their_language(aws: Aws) ->
     assert reply(aws, relative, f"status {application_id}")["action"] == "status_reply"
     text = aws.sms(relative)[-1]
     assert text == (
-        f"Ventanilla: application {application_id}: draft. Step: -. Deadline: none. What to do: complete and submit it in Ventanilla."
+        f"Ventanilla: application {application_id}: draft. Step: -. Deadline: none. "
+        "What to do: complete and submit it in Ventanilla."
     )
 
 

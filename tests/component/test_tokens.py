@@ -92,7 +92,8 @@ def test_unsigned_and_confused_algorithms_are_refused(aws: Aws, citizen_claims: 
         moto_signing_key().public_key().public_bytes(encoding=Encoding.PEM, format=PublicFormat.SubjectPublicKeyInfo)
     )
     signing_input = f"{segment({'alg': 'HS256', 'typ': 'JWT', 'kid': 'dummy'})}.{segment(citizen_claims)}"
-    confused = f"{signing_input}.{base64.urlsafe_b64encode(hmac.new(public_pem, signing_input.encode(), 'sha256').digest()).rstrip(b'=').decode()}"
+    mac = hmac.new(public_pem, signing_input.encode(), "sha256").digest()
+    confused = f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
     assert call_me(aws, confused).status_code == 401
     assert call_me(aws, mint(citizen_claims, kid="rotated-away")).status_code == 401
 

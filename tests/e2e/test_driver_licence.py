@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
 from tests.support.client import Api, wait_for, wait_for_status
 
 CITIZEN = "GOMC800101MDFMRR00"
 CITIZEN_PHONE = "+525512345678"
+CITIZEN_NAME = "Carla Gómez Martínez"
 FORM = {
     "domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez",
     "codigo_postal": "03100",
@@ -108,8 +107,46 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     assert any(slip["reference"] in text for text in texts)
     assert any("fue emitido" in text for text in texts)
 
+    final = citizen.get(f"/applications/{app_id}").json()
     record = citizen.get("/me").json()
     assert any(item["id"] == app_id and item["status"] == "issued" for item in record["applications"])
     assert any(item["id"] == document["id"] for item in record["documents"])
     assert record["profile"]["phone"] == CITIZEN_PHONE
-    assert copy.deepcopy(record)  # plain JSON
+    # The citizen's whole record: their profile, this application as listed, the licence with
+    # the link its QR code opens, and nothing that belongs to anyone else.
+    assert set(record) == {"profile", "applications", "documents", "subscriptions", "delegations"}
+    assert record["profile"] == {
+        "id": CITIZEN,
+        "curp": CITIZEN,
+        "rfc": None,
+        "name": CITIZEN_NAME,
+        "phone": CITIZEN_PHONE,
+        "language": "es",
+    }
+    listed = [item for item in record["applications"] if item["id"] == app_id]
+    assert listed == [
+        {
+            "id": app_id,
+            "procedure": "licencia-conducir",
+            "status": "issued",
+            "agency": "SEMOVI",
+            "deadline": final["deadline"],
+            "created_at": application["created_at"],
+            "updated_at": final["updated_at"],
+            "assisted_by": None,
+        }
+    ]
+    licence = [item for item in record["documents"] if item["id"] == document["id"]]
+    assert licence == [
+        {
+            "id": document["id"],
+            "type": "licencia-conducir-a",
+            "application_id": app_id,
+            "issued_at": printable["payload"]["issued_at"],
+            "verify_url": printable["verify_url"],
+        }
+    ]
+    own = {item["id"] for item in record["applications"]}
+    assert all(item["application_id"] in own for item in record["documents"]), record["documents"]
+    for item in record["applications"]:
+        assert citizen.get(f"/applications/{item['id']}").status_code == 200, item

@@ -127,7 +127,8 @@ def wildcard_problems(template: dict[str, Any]) -> list[str]:
                 )
                 if "*" in resources and statement.get("Sid") not in WILDCARD_REASONS:
                     problems.append(
-                        f"{logical_id}: statement {statement.get('Sid')} has Resource '*' without a reason in WILDCARD_REASONS"
+                        f"{logical_id}: statement {statement.get('Sid')} has Resource '*' "
+                        "without a reason in WILDCARD_REASONS"
                     )
     return problems
 

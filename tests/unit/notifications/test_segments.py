@@ -67,7 +67,10 @@ def test_transliteration_keeps_spanish_readable_in_gsm7(text: str, expected: str
 
 
 def test_transliteration_turns_a_two_segment_spanish_text_into_one() -> None:
-    text = "Ventanilla: recibimos su trámite ABCDEFGHJK (Licencia de conducir). Le avisaremos aquí cada cambio. Responda BAJA para no recibir más."
+    text = (
+        "Ventanilla: recibimos su trámite ABCDEFGHJK (Licencia de conducir). "
+        "Le avisaremos aquí cada cambio. Responda BAJA para no recibir más."
+    )
     assert (count(text).encoding, count(text).segments) == (UCS2, 2)
     assert (count(to_gsm(text)).encoding, count(to_gsm(text)).segments) == (GSM7, 1)
 

@@ -269,7 +269,8 @@ CASES = [
     (
         duplicate_step_id_across_parallel_branches,
         "$.steps.revision.branches[1].steps.revision_doble",
-        "step id 'revision_doble' is already used at $.steps.revision.branches[0].steps.revision_doble; step ids must be unique",
+        "step id 'revision_doble' is already used at $.steps.revision.branches[0].steps.revision_doble; "
+        "step ids must be unique",
         1,
     ),
     (
