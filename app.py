@@ -28,7 +28,9 @@ from chalicelib.core.observability import logger, tracer
 from chalicelib.procedures.compiler import HANDLERS
 from chalicelib.wiring import container
 
-app = Chalice(app_name="ventanilla")
+# The app logs through the masking Powertools logger of the same name ("ventanilla"): Chalice must not
+# give that logger a plain handler of its own, which would print personal data unmasked
+app = Chalice(app_name="ventanilla", configure_logs=False)
 app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
 app.register_middleware(
     ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http"
