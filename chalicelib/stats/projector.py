@@ -48,9 +48,8 @@ from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.notifications.models import SmsMessage
 from chalicelib.stats import figures
-from chalicelib.stats.models import CountedEvent, StatsRow
 from chalicelib.store import keys
-from chalicelib.store.models import Application, AuditEvent, transaction
+from chalicelib.store.models import Application, AuditEvent, CountedEvent, StatsRow, transaction
 
 logger = Logger(child=True)
 

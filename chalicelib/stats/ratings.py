@@ -19,8 +19,8 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
-from chalicelib.stats.models import Rating
 from chalicelib.store import keys
+from chalicelib.store.models import Rating
 from chalicelib.store.writes import create
 
 LOW = 2
