@@ -132,7 +132,7 @@ class Container:
 
     @cached_property
     def ratings(self) -> Ratings:
-        return Ratings(self.applications, self.transitions)
+        return Ratings(self.applications, self.transitions, self.store.ratings)
 
     @cached_property
     def applications(self) -> Applications:

@@ -9,6 +9,7 @@ from chalicelib.store.catalogue import CatalogueStore
 from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.payments import PaymentStore
 from chalicelib.store.profiles import ProfileStore
+from chalicelib.store.ratings import RatingStore
 from chalicelib.store.reviews import ReviewStore
 
 
@@ -19,4 +20,5 @@ class Repositories:
     credentials: CredentialStore = field(default_factory=CredentialStore)
     payments: PaymentStore = field(default_factory=PaymentStore)
     profiles: ProfileStore = field(default_factory=ProfileStore)
+    ratings: RatingStore = field(default_factory=RatingStore)
     reviews: ReviewStore = field(default_factory=ReviewStore)
