@@ -11,6 +11,7 @@ from chalicelib.store.payments import PaymentStore
 from chalicelib.store.profiles import ProfileStore
 from chalicelib.store.ratings import RatingStore
 from chalicelib.store.reviews import ReviewStore
+from chalicelib.store.statistics import StatisticsStore
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,4 @@ class Repositories:
     profiles: ProfileStore = field(default_factory=ProfileStore)
     ratings: RatingStore = field(default_factory=RatingStore)
     reviews: ReviewStore = field(default_factory=ReviewStore)
+    statistics: StatisticsStore = field(default_factory=StatisticsStore)
