@@ -120,7 +120,7 @@ class Container:
     @cached_property
     def stats_projector(self) -> Projector:
         """Counts each committed audit event (and each SMS sent) in the statistics."""
-        return Projector()
+        return Projector(self.store.statistics, self.store.applications)
 
     @cached_property
     def transitions(self) -> Transitions:
@@ -128,11 +128,11 @@ class Container:
 
     @cached_property
     def open_data(self) -> OpenData:
-        return OpenData(self.catalogue)
+        return OpenData(self.catalogue, self.store.statistics)
 
     @cached_property
     def ratings(self) -> Ratings:
-        return Ratings(self.applications, self.transitions)
+        return Ratings(self.applications, self.transitions, self.store.ratings)
 
     @cached_property
     def applications(self) -> Applications:

@@ -48,9 +48,8 @@ from chalicelib.core.errors import ValidationFailed
 from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.stats import figures
-from chalicelib.stats.projector import AGENCY, ASSISTED_AT, PROCEDURE
-from chalicelib.store import keys
-from chalicelib.store.models import Entity
+from chalicelib.stats.projector import ASSISTED_AT
+from chalicelib.store.statistics import AGENCY, PROCEDURE, StatisticsStore
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
@@ -91,8 +90,9 @@ STORED = {"low_ratings": "rating_low", "reviews_on_time": "on_time", "reviews_la
 
 
 class OpenData:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, statistics: StatisticsStore) -> None:
         self._catalogue = catalogue
+        self._statistics = statistics
 
     def report(self, params: Mapping[str, str]) -> dict[str, Any]:
         first, last = window(params)
@@ -103,8 +103,7 @@ class OpenData:
                 "must be a procedure code (lowercase letters, digits and hyphens)",
                 code="invalid_procedure",
             )
-        lower, upper = keys.stats_range(first, last)
-        items = read_rows(lower, upper)
+        items = self._statistics.rows(first, last)
         return build(items, catalogue_info(self._catalogue.latest()), first, last, procedure)
 
     def procedures_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
@@ -133,31 +132,6 @@ def window(params: Mapping[str, str], today: str | None = None) -> tuple[str, st
     if len(figures.months_between(first, last)) > MAX_MONTHS:
         raise ValidationFailed.field("from", f"the window is at most {MAX_MONTHS} months", code="invalid_window")
     return first, last
-
-
-def read_rows(lower: str, upper: str) -> list[dict[str, Any]]:
-    """Every statistics item between two sort keys, attributes as plain values (the
-    counters' names depend on the data, so they are read raw, not through a model)."""
-    connection = Entity._get_connection()
-    rows: list[dict[str, Any]] = []
-    start = None
-    while True:
-        page = connection.query(
-            keys.STATS_PK, range_key_condition=Entity.sk.between(lower, upper), exclusive_start_key=start
-        )
-        rows += [{name: _plain(value) for name, value in item.items()} for item in page.get("Items", [])]
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return rows
-
-
-def _plain(value: Mapping[str, Any]) -> Any:
-    if "N" in value:
-        number = float(value["N"])
-        return int(number) if number.is_integer() else number
-    if "S" in value:
-        return value["S"]
-    return None
 
 
 def catalogue_info(versions: Iterable[Any]) -> dict[str, Any]:

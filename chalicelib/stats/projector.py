@@ -2,11 +2,11 @@
 
 ``Transitions`` calls the projector after each change commits (beside the SMS), with
 the audit event it has just written; the SMS service calls it for each message the
-carrier accepted.  Counting is one DynamoDB transaction: a marker item for the event
-(``APP#<id>`` / ``STATS#<seq>``, written only if absent) and atomic ``ADD``s on the
-month's items of the procedure (``STATS`` / ``M#<month>#P#<code>``) and, for a review,
-of the reviewing agency (``M#<month>#A#<agency>``).  A replayed event finds its marker
-and counts nothing: the projection is idempotent.
+carrier accepted.  Counting is one DynamoDB transaction (``chalicelib.store.statistics``):
+a marker item for the event (``APP#<id>`` / ``STATS#<seq>``, written only if absent) and
+atomic ``ADD``s on the month's items of the procedure (``STATS`` / ``M#<month>#P#<code>``)
+and, for a review, of the reviewing agency (``M#<month>#A#<agency>``).  A replayed event
+finds its marker and counts nothing: the projection is idempotent.
 
 What is counted, in the (Mexico City) month of the event:
 
@@ -32,36 +32,33 @@ the operator's ``python -m infra.ops stats-replay <application_id>``.
 
 from __future__ import annotations
 
-import random
-import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
-from pynamodb.expressions.operand import Path
-from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import TransientFailure
 from chalicelib.notifications.models import SmsMessage
 from chalicelib.stats import figures
-from chalicelib.stats.models import CountedEvent, StatsRow
-from chalicelib.store import keys
-from chalicelib.store.models import Application, AuditEvent, transaction
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.errors import StoreFailure
+from chalicelib.store.models import Application, AuditEvent
+from chalicelib.store.statistics import AGENCY, PROCEDURE, Row, StatisticsStore
 
 logger = Logger(child=True)
 
-PROCEDURE, AGENCY = "procedure", "agency"
-ATTEMPTS = 4
+# What keeps an event from being counted now (the table busy, the rows contended, the
+# database failing): logged and left to the replay, never raised into the change counted
+NOT_COUNTED = (StoreFailure, TransientFailure)
+
 OFFICIALS = ("official", "supervisor", "admin")
 ASSISTED_AT = "assisted:"  # + a centre's code: the applications it filed (submitted)
 COUNTED_ACTIONS = frozenset(
     {"application.created", "application.submitted", "rating.submitted", *figures.DECISIONS, *figures.EXPIRIES}
 )
-Row = tuple[str, str]  # (scope, code)
 
 
 def event_view(event: AuditEvent) -> dict[str, Any]:
@@ -130,24 +127,11 @@ def counts(
     return {row: counter for row, counter in out.items() if counter}
 
 
-def row_update(row: Row, month: str, owner: str | None, counter: Mapping[str, int]) -> tuple[StatsRow, list[Action]]:
-    """The item of ``row`` for ``month`` and the atomic ADDs (creating it if new)."""
-    scope, code = row
-    sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
-    item = StatsRow(keys.STATS_PK, sk)
-    actions: list[Action] = [
-        Path(["kind"]).set("stats"),
-        StatsRow.scope.set(scope),
-        StatsRow.code.set(code),
-        StatsRow.month.set(month),
-    ]
-    if scope == PROCEDURE and owner:
-        actions.append(StatsRow.agency.set(owner))
-    actions += [Path([name]).add(value) for name, value in sorted(counter.items())]
-    return item, actions
-
-
 class Projector:
+    def __init__(self, statistics: StatisticsStore, applications: ApplicationStore) -> None:
+        self._statistics = statistics
+        self._applications = applications
+
     # --- audit events ----------------------------------------------------------------
     def __call__(self, application: Application, event: AuditEvent) -> None:
         """After a commit: count the event.  Never raises: the change it counts stands."""
@@ -157,7 +141,7 @@ class Projector:
         try:
             history = self._history(application) if view.get("to_status") in figures.FINAL else None
             self.project(application, view, history)
-        except PynamoDBException:
+        except NOT_COUNTED:
             logger.exception(
                 "statistics not updated; the event is counted on replay",
                 extra={"application_id": application.id, "seq": view["seq"]},
@@ -171,36 +155,20 @@ class Projector:
         changes = counts(application, event, history)
         if not changes:
             return False
-        month = figures.month_of(event["at"])
-        marker = CountedEvent(
-            keys.application(application.id),
-            keys.stats_marker(int(event["seq"])),
-            application_id=application.id,
-            seq=int(event["seq"]),
-            at=iso(utcnow()),
+        return self._statistics.count_event(
+            application.id,
+            int(event["seq"]),
+            iso(utcnow()),
+            figures.month_of(event["at"]),
+            application.agency,
+            changes,
         )
-        updates = [row_update(row, month, application.agency, counter) for row, counter in sorted(changes.items())]
-
-        def count(write: TransactWrite) -> None:
-            write.save(marker, condition=CountedEvent.pk.does_not_exist())
-            for item, actions in updates:
-                # PynamoDB appends to the list it is given: a copy, so that a retry sends it once
-                write.update(item, list(actions), add_version_condition=False)
-
-        return _transact(count)
 
     def catch_up(self, application: Application) -> dict[str, int]:
         """Count whatever of this application's events is not counted yet (replays, and
         the operator's ``stats-replay``): one Query of its counted markers, one of its
         events, and a transaction per missing event."""
-        done = {
-            marker.seq
-            for marker in CountedEvent.query(
-                keys.application(application.id),
-                CountedEvent.sk.startswith(keys.STATS_MARKER_PREFIX),
-                consistent_read=True,
-            )
-        }
+        done = self._statistics.counted_markers(application.id)
         events = self._history(application)
         result = {"counted": 0, "already": 0}
         for index, event in enumerate(events):
@@ -213,7 +181,7 @@ class Projector:
     def catch_up_quietly(self, application: Application) -> None:
         try:
             self.catch_up(application)
-        except PynamoDBException:
+        except NOT_COUNTED:
             logger.exception("statistics catch-up failed", extra={"application_id": application.id})
             observability.emit("StatsProjectionFailed")
 
@@ -223,56 +191,17 @@ class Projector:
         procedure = getattr(message, "procedure", None)
         if not procedure:
             return
-        item, actions = row_update(
-            (PROCEDURE, procedure),
-            figures.month_of(message.sent_at or message.created_at),
-            message.agency,
-            {"sms_sent": 1, "sms_segments": int(message.segments)},
-        )
-
-        def count(write: TransactWrite) -> None:
-            write.update(message, [SmsMessage.counted.set(True)], condition=SmsMessage.counted.does_not_exist())
-            write.update(item, list(actions), add_version_condition=False)
-
         try:
-            _transact(count)
-        except PynamoDBException:
+            self._statistics.count_sms(
+                message,
+                procedure,
+                figures.month_of(message.sent_at or message.created_at),
+                {"sms_sent": 1, "sms_segments": int(message.segments)},
+            )
+        except NOT_COUNTED:
             logger.exception("SMS not counted in the statistics", extra={"application_id": message.application_id})
             observability.emit("StatsProjectionFailed")
 
     # --- helpers -----------------------------------------------------------------------
-    @staticmethod
-    def _history(application: Application) -> list[dict[str, Any]]:
-        events = AuditEvent.query(
-            keys.application(application.id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
-        )
-        return [event_view(event) for event in events]
-
-
-def _transact(writes: Callable[[TransactWrite], None]) -> bool:
-    """One transaction whose first write carries the counted mark; False if that mark's
-    condition failed (counted before).  Retried while another projection is adding to the
-    same month's item."""
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction() as write:
-                writes(write)
-            return True
-        except TransactWriteError as error:
-            codes = _codes(error)
-            if codes and codes[0] == "ConditionalCheckFailed":
-                return False
-            if "TransactionConflict" not in codes or attempt == ATTEMPTS - 1:
-                raise
-            _pause(attempt)
-    return False
-
-
-def _codes(error: TransactWriteError) -> list[str | None]:
-    if error.cause_response_code != "TransactionCanceledException":
-        return []
-    return [reason.code if reason else None for reason in error.cancellation_reasons]
-
-
-def _pause(attempt: int) -> None:
-    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    def _history(self, application: Application) -> list[dict[str, Any]]:
+        return [event_view(event) for event in self._applications.audit(application.id)]

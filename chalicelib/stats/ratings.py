@@ -19,9 +19,7 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
-from chalicelib.stats.models import Rating
-from chalicelib.store import keys
-from chalicelib.store.writes import create
+from chalicelib.store.ratings import RatingStore
 
 LOW = 2
 MAX_COMMENT = 500
@@ -36,9 +34,10 @@ def is_low(score: int) -> bool:
 
 
 class Ratings:
-    def __init__(self, applications: Applications, transitions: Transitions) -> None:
+    def __init__(self, applications: Applications, transitions: Transitions, store: RatingStore) -> None:
         self._applications = applications
         self._transitions = transitions
+        self._store = store
 
     def rate(self, principal: Principal, application_id: str, body: Any) -> dict[str, Any]:
         score, comment = _rating(body)  # first: the web's feature check sends {} and must change nothing
@@ -53,17 +52,8 @@ class Ratings:
                 raise Conflict("this application was already rated; a rating cannot change", code="already_rated")
             now = iso(utcnow())
             rated = {"score": score, "comment": comment, "rated_at": now}
-            item = Rating(
-                keys.application(application.id),
-                keys.RATING_SK,
-                application_id=application.id,
-                procedure_code=application.procedure_code,
-                agency=application.agency,
-                score=score,
-                comment=comment,
-                rated_at=now,
-                gsi2pk=keys.ratings(application.agency),
-                gsi2sk=keys.ratings_order(now, application.id),
+            rating = self._store.rating(
+                application.id, application.procedure_code, application.agency, score, comment, now
             )
             try:
                 self._transitions.record(
@@ -71,7 +61,7 @@ class Ratings:
                     principal.describe(),
                     Change("rating.submitted", details={"score": score, "comment": comment}),
                     fields={"rating": rated},
-                    also=[create(item)],
+                    also=[rating],
                 )
             except Conflict as error:
                 if error.code == "precondition_failed":
@@ -92,19 +82,7 @@ class Ratings:
         days = _days(params.get("days"))
         low_only = str(params.get("low", "")).lower() in ("1", "true", "yes")
         since = iso(utcnow() - timedelta(days=days))
-        condition = Rating.score <= LOW if low_only else None
-        found = [
-            item
-            for item in Rating.by_queue.query(
-                keys.ratings(agency),
-                Rating.gsi2sk >= since,
-                filter_condition=condition,
-                scan_index_forward=False,
-                limit=PAGE,
-                page_size=PAGE,
-            )
-            if isinstance(item, Rating)
-        ]
+        found = self._store.of_agency(agency, since, PAGE, max_score=LOW if low_only else None)
         items = [
             {
                 "application_id": item.application_id,

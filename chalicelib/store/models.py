@@ -235,6 +235,40 @@ class ProcedureVersion(Entity, discriminator="procedure"):
     published_by = UnicodeAttribute()
 
 
+class StatsRow(Entity, discriminator="stats"):
+    """One procedure's (or agency's) figures for one month.
+
+    Only the identifying attributes are declared: the counters (``started``,
+    ``days_3``, ``step_days_revision``...) are written with atomic ``ADD`` under names
+    that depend on the data (a histogram bucket, a step id) and read back raw
+    (``chalicelib.store.statistics``).
+    """
+
+    scope = UnicodeAttribute()  # "procedure" or "agency"
+    code = UnicodeAttribute()
+    month = UnicodeAttribute()
+    agency = UnicodeAttribute(null=True)  # a procedure's owning agency
+
+
+class CountedEvent(Entity, discriminator="stats_counted"):
+    """Marks an application's audit event as counted: counting it again is refused."""
+
+    application_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    at = UnicodeAttribute()
+
+
+class Rating(Entity, discriminator="rating"):
+    """A citizen's 1-5 rating of an application that ended, once per application."""
+
+    application_id = UnicodeAttribute()
+    procedure_code = UnicodeAttribute()
+    agency = UnicodeAttribute()
+    score = NumberAttribute()
+    comment = UnicodeAttribute(null=True)
+    rated_at = UnicodeAttribute()
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Entity,
     Profile,
@@ -247,6 +281,9 @@ ENTITIES: tuple[type[Entity], ...] = (
     Delegation,
     DelegationCode,
     Decision,
+    StatsRow,
+    CountedEvent,
+    Rating,
 )
 
 

@@ -1,0 +1,139 @@
+"""The statistics' items: each procedure's and agency's figures per month, and the marks of
+what has been counted.
+
+All rows live in one partition, ``STATS``: ``M#<month>#P#<code>`` for a procedure,
+``M#<month>#A#<agency>`` for an agency, so that any window of months is one Query.
+Counting is one transaction: the mark of what is counted (an audit event's
+``STATS#<seq>`` in its application's partition, or the SMS's own delivery-log entry),
+written only if absent, and atomic ``ADD``s on the month's rows, created if new.  A mark
+already there means counted before: nothing is added, so counting is idempotent.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pynamodb.expressions.operand import Path
+from pynamodb.expressions.update import Action
+
+from chalicelib.core.errors import TransientFailure
+from chalicelib.notifications.models import SmsMessage
+from chalicelib.store import keys
+from chalicelib.store.models import CountedEvent, Entity, StatsRow
+from chalicelib.store.writes import Cancelled, Write, change, commit, create
+
+PROCEDURE, AGENCY = "procedure", "agency"  # a row's scope
+ATTEMPTS = 4
+
+Row = tuple[str, str]  # (scope, code)
+
+
+class StatisticsStore:
+    # --- counting ----------------------------------------------------------------------
+    def count_event(
+        self,
+        application_id: str,
+        seq: int,
+        counted_at: str,
+        month: str,
+        owner: str | None,
+        changes: Mapping[Row, Mapping[str, int]],
+    ) -> bool:
+        """Add ``changes`` to the ``month``'s rows and mark the application's audit event
+        ``seq`` counted, in one transaction; False if it was counted before.
+
+        ``owner`` is the agency that owns the procedure (kept on the procedure's rows).
+        ``TransientFailure`` when the table was busy or the rows kept changing."""
+        marker = CountedEvent(
+            keys.application(application_id),
+            keys.stats_marker(seq),
+            application_id=application_id,
+            seq=seq,
+            at=counted_at,
+        )
+        return _count([create(marker), *(_row(row, month, owner, counter) for row, counter in sorted(changes.items()))])
+
+    def count_sms(self, message: SmsMessage, procedure: str, month: str, counters: Mapping[str, int]) -> bool:
+        """Add ``counters`` to the ``month``'s row of ``procedure`` (the message's) and mark
+        the message counted (its delivery-log entry carries the mark), in one transaction;
+        False if it was counted before."""
+        mark = change(message, [SmsMessage.counted.set(True)], SmsMessage.counted.does_not_exist())
+        return _count([mark, _row((PROCEDURE, procedure), month, message.agency, counters)])
+
+    def counted_markers(self, application_id: str) -> set[int]:
+        """The sequence numbers of the application's audit events already counted: one Query."""
+        return {
+            int(marker.seq)
+            for marker in CountedEvent.query(
+                keys.application(application_id),
+                CountedEvent.sk.startswith(keys.STATS_MARKER_PREFIX),
+                consistent_read=True,
+            )
+        }
+
+    # --- reading -----------------------------------------------------------------------
+    def rows(self, first_month: str, last_month: str) -> list[dict[str, Any]]:
+        """Every row of the months from ``first_month`` to ``last_month`` (``YYYY-MM``),
+        attributes as plain values: one Query (more pages if it is large).  The counters'
+        names depend on the data, so they are read raw, not through a model."""
+        lower, upper = keys.stats_range(first_month, last_month)
+        connection = Entity._get_connection()
+        rows: list[dict[str, Any]] = []
+        start = None
+        while True:
+            page = connection.query(
+                keys.STATS_PK, range_key_condition=Entity.sk.between(lower, upper), exclusive_start_key=start
+            )
+            rows += [{name: _plain(value) for name, value in item.items()} for item in page.get("Items", [])]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return rows
+
+
+def _row(row: Row, month: str, owner: str | None, counter: Mapping[str, int]) -> Write:
+    """The atomic ADDs of ``counter`` on the row of ``month`` (created if new)."""
+    scope, code = row
+    sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
+    actions: list[Action] = [
+        Path(["kind"]).set("stats"),
+        StatsRow.scope.set(scope),
+        StatsRow.code.set(code),
+        StatsRow.month.set(month),
+    ]
+    if scope == PROCEDURE and owner:
+        actions.append(StatsRow.agency.set(owner))
+    actions += [Path([name]).add(value) for name, value in sorted(counter.items())]
+    return change(StatsRow(keys.STATS_PK, sk), actions)
+
+
+def _count(writes: list[Write]) -> bool:
+    """Commit a counting transaction whose first write carries the counted mark; False if
+    that mark's condition failed (counted before).  Retried while another count is adding
+    to the same month's row: those conflicts are expected, the rows being shared."""
+    for attempt in range(ATTEMPTS):
+        try:
+            commit(writes)
+            return True
+        except Cancelled as cancelled:
+            if cancelled.failed(0):
+                return False
+            if not cancelled.conflicted or attempt == ATTEMPTS - 1:
+                raise TransientFailure("the statistics were not updated; retry") from cancelled
+            _pause(attempt)
+    return False
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+
+
+def _plain(value: Mapping[str, Any]) -> Any:
+    if "N" in value:
+        number = float(value["N"])
+        return int(number) if number.is_integer() else number
+    if "S" in value:
+        return value["S"]
+    return None
