@@ -314,10 +314,10 @@ def run(quick: bool) -> dict[str, Any]:
     started = time.monotonic()
     calls = AwsCalls(keep_payloads=True).install()
     log("starting the embedded stack")
-    from infra import local
+    from infra.local.stack import start
 
     os.environ["SMS_QUIET_HOURS"] = "off"  # the SMS are sent, and so counted in the cost, whatever the hour
-    stack = local.start(legal_day_seconds="60")
+    stack = start(legal_day_seconds="60")
     results: dict[str, Any] = {"machine": machine()}
     try:
         instrument(calls)

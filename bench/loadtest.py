@@ -41,7 +41,7 @@ from typing import Any
 import boto3
 import requests
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.support.people import new_curp
 
 AGENCY = "CARGA"

@@ -1,4 +1,4 @@
-"""The embedded DynamoDB's patches (infra/moto_fidelity.py): a cancelled transaction
+"""The embedded DynamoDB's patches (infra/local/moto/fidelity.py): a cancelled transaction
 leaves the table exactly as it was, without moto's whole-table copy per write."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from infra import moto_fidelity
+from infra.local.moto import fidelity as moto_fidelity
 
 REGION = "us-east-1"
 

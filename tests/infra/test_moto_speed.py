@@ -1,4 +1,4 @@
-"""The embedded AWS's speed patches (``infra/moto_speed.py``): Step Functions reuses its
+"""The embedded AWS's speed patches (``infra/local/moto/speed.py``): Step Functions reuses its
 Lambda client, the server reads moto's module list once, Queries read only the matching
 items, DynamoDB answers are written plainly, update expressions are checked in linear
 time; each gives moto's own answers.  They wrap moto internals, so a moto upgrade that
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra import moto_speed
+from infra.local.moto import speed as moto_speed
 
 
 def table_t() -> Any:

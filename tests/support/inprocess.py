@@ -1,7 +1,7 @@
 """moto's recommended in-process setup for the component and workflow tiers.
 
 Fake credentials first, ``mock_aws`` (with real ASL execution) started before any
-client, then the resources built from ``infra/stack.py`` by the same provisioner the
+client, then the resources built from ``infra/aws/stack`` by the same provisioner the
 local stack uses, and the shipped procedures published through the catalogue.
 """
 
@@ -18,7 +18,7 @@ import boto3
 from chalice.test import Client
 from moto import mock_aws
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.support.client import wait_for
 from tests.support.people import new_curp, new_phone
 
@@ -144,11 +144,13 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
         from chalicelib import wiring as composition
-        from infra import lambda_adapter, moto_fidelity, moto_speed
-        from infra.provision import Provisioner
-        from infra.sandbox import register_sandbox
-        from infra.seed import publish_procedures
-        from infra.server import per_thread_request
+        from infra.local.moto import fidelity as moto_fidelity
+        from infra.local.moto import lambda_adapter
+        from infra.local.moto import speed as moto_speed
+        from infra.local.provision import Provisioner
+        from infra.local.sandbox import register_sandbox
+        from infra.local.seed import publish_procedures
+        from infra.local.server import per_thread_request
 
         lambda_adapter.install()
         moto_fidelity.serialize_dynamodb_writes()

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.wiring import container
-from infra.demo import DEMO_PASSWORD, DEMO_USERS, DemoUser
-from infra.stack import shipped_definitions
+from infra.aws.stack import shipped_definitions
+from infra.local.demo import DEMO_PASSWORD, DEMO_USERS, DemoUser
 
 
 def publish_procedures() -> list[str]:

@@ -1,7 +1,7 @@
 """Local-stack-only routes: a sandbox bank, a window on the SMS the embedded SNS got,
 an SMS reply (as the SMS topic would deliver it) and a run of the quiet-hours sender.
 
-Registered by ``infra/local.py`` (and the tests), never by ``app.py``: they do not
+Registered by the local stack's ``install`` (``make run`` and the tests), never by ``app.py``: they do not
 exist on AWS.
 """
 

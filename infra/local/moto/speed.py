@@ -3,8 +3,8 @@ tests only; the deployed app never imports this).
 
 moto is correct but, in places, does work per request that grows with what it holds or
 repeats what never changes; under a load test those made the local stack quadratic.
-(DynamoDB transactions that copied whole tables are made cheap in ``moto_fidelity``.)
-Each patch wraps a moto internal, as ``moto_fidelity`` and ``lambda_adapter`` do: moto
+(DynamoDB transactions that copied whole tables are made cheap in ``fidelity``.)
+Each patch wraps a moto internal, as ``fidelity`` and ``lambda_adapter`` do: moto
 is pinned and ``tests/infra/test_moto_speed.py`` fails loudly if a hook point moves.
 
 - Step Functions built a new boto3 client (~100 ms of CPU) for every Lambda task; it

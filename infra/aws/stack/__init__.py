@@ -1,8 +1,8 @@
 """The one description of Ventanilla's resources.
 
 ``resources(stage)`` is a CloudFormation ``Resources`` map: merged into Chalice's
-packaged template for AWS (``infra/template.py``), and walked by the local provisioner
-(``infra/provision.py``) to build the very same resources in the embedded moto server.
+packaged template for AWS (``infra/aws/template.py``), and walked by the local provisioner
+(``infra/local/provision.py``) to build the very same resources in the embedded moto server.
 Lambda functions come from the Chalice app itself; their names, roles, grants, log
 groups and environment are decided here (``FUNCTIONS``, ``grants``, ``environment``)
 and nowhere else.
@@ -10,7 +10,7 @@ and nowhere else.
 ``Metadata.Local`` tells the provisioner what differs on the local stack: ``"skip"``
 (AWS only: CloudFront, alarms, the dashboard, ...), or ``{"FromSetting": {property:
 setting}}`` to take some properties from the local stack's settings instead (the secret's
-value and the public URL come from ``infra/local.py``, not from CloudFormation).
+value and the public URL come from the local stack (``infra/local``), not from CloudFormation).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from chalicelib.identity import groups
 from chalicelib.procedures.compiler import HANDLERS
 from chalicelib.store.models import table_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 WORKFLOWS = ROOT / "workflows"
 LOCAL_ONLY = {"Local": "only"}
 AWS_ONLY = {"Local": "skip"}
@@ -865,7 +865,7 @@ def dashboard(stage: str) -> dict[str, Any]:
 
 
 def parameters() -> dict[str, Any]:
-    """Stack parameters of the AWS template (the local stack takes its settings from ``infra/local.py``)."""
+    """Stack parameters of the AWS template (the local stack takes its settings from ``infra/local``)."""
     return {
         "AlertEmail": {
             "Type": "String",
