@@ -58,6 +58,7 @@ from chalice.utils import UI, OSUtils
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from chalicelib.core.names import function_name, resource_name
 from infra.aws import bytecode, stack
 
 ROOT = stack.ROOT
@@ -156,12 +157,12 @@ def extras(stage: str) -> dict[str, Any]:
         resources[stack.function_logical_id(name)] = {
             "DependsOn": [f"{stack.function_logical_id(name)}Logs"],
             "Properties": {
-                "FunctionName": stack.function_name(stage, name),
+                "FunctionName": function_name(stage, name),
                 "Role": {"Fn::GetAtt": [stack.role_logical_id(name), "Arn"]},
                 "Environment": {"Variables": env},
             },
         }
-    resources["RestAPI"] = {"Properties": {"Name": f"ventanilla-{stage}"}}
+    resources["RestAPI"] = {"Properties": {"Name": resource_name(stage)}}
     return {
         "Description": f"Ventanilla ({stage}): single window for government procedures",
         "Parameters": stack.parameters(),

@@ -21,17 +21,9 @@ from typing import Any
 import boto3
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib.core.names import function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS, substitute
-from infra.aws.stack import (
-    FUNCTIONS,
-    environment,
-    function_name,
-    handler_logical_id,
-    public_url_parameter,
-    resources,
-    role_logical_id,
-    step_function_name,
-)
+from infra.aws.stack import FUNCTIONS, environment, handler_logical_id, resources, role_logical_id
 
 ACCOUNT_ID = "123456789012"
 LAMBDA_RUNTIME = "python3.11"
