@@ -40,12 +40,23 @@ def web_config(stage: str) -> dict[str, Any]:
     }
 
 
+def publish_procedures() -> list[str]:
+    """Publish ``workflows/`` through the app's catalogue, configured by this process's
+    environment (the local stack publishes the same way, into the embedded AWS)."""
+    from chalicelib.wiring import container  # after the caller has set the environment
+    from infra.aws.stack import shipped_definitions
+
+    published = []
+    for definition in shipped_definitions():
+        version, _ = container().catalogue.publish(definition, "seed")
+        published.append(f"{version.code} v{version.version}")
+    return published
+
+
 def seed(stage: str) -> list[str]:
     function = outputs(stage)["ApiFunctionName"]
     variables = boto3.client("lambda").get_function_configuration(FunctionName=function)["Environment"]["Variables"]
     os.environ.update(variables)
-    from infra.local.seed import publish_procedures
-
     return publish_procedures()
 
 

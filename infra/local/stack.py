@@ -50,9 +50,6 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
 
     from moto.moto_api._internal import moto_api_backend
 
-    from infra.local.moto import fidelity as moto_fidelity
-    from infra.local.moto import lambda_adapter
-    from infra.local.moto import speed as moto_speed
     from infra.local.moto.server import MotoServer
 
     if not verbose:
@@ -61,34 +58,29 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
         # missing (the Start router asks for $.resume_at on every execution); a failed
         # execution still shows in its history and in the application's audit.
         logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
-    lambda_adapter.install()
-    moto_fidelity.serialize_dynamodb_writes()
-    moto_speed.install()
     moto = MotoServer("127.0.0.1", moto_port)
     moto.start()
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
 
     import app as application
-    from chalicelib import wiring as composition
     from chalicelib.store.models import connect as connect_models
     from infra.aws.deploy import KIOSK_IDLE_SECONDS
-    from infra.local.provision import Provisioner
-    from infra.local.sandbox import register_sandbox
-    from infra.local.seed import create_users, publish_procedures
+    from infra.local.install import install
+    from infra.local.seed import create_users
     from infra.local.server import LocalServer
 
-    provisioner = Provisioner(STAGE, REGION)
-    env = provisioner.provision(
+    os.environ["SANDBOX_ENABLED"] = "true"  # read when install() rebuilds the composition root
+    installed = install(
         application.app,
-        {"PublicUrl": url, "BankWebhookSecretValue": secrets.token_hex(32), "LegalDaySeconds": str(legal_day_seconds)},
+        STAGE,
+        REGION,
+        public_url=url,
+        webhook_secret=secrets.token_hex(32),
+        legal_day_seconds=str(legal_day_seconds),
     )
-    os.environ.update(env)
-    os.environ["SANDBOX_ENABLED"] = "true"
-    composition.reset()
-    register_sandbox(application.app)
-    publish_procedures()
+    env = installed.environment
     connect_models()
-    create_users(provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
+    create_users(installed.provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
 
     config = {
         "api": f"{url}/api",
