@@ -69,7 +69,10 @@ def lambda_environment(task_root: Path) -> dict[str, str]:
 
 def cold_start_sources(task_root: Path) -> list[Path]:
     """The package's Python files that a fresh ``import app`` loads."""
-    listing = "import app, sys; print('\\n'.join(getattr(module, '__file__', None) or '' for module in list(sys.modules.values())))"
+    listing = (
+        "import app, sys; "
+        "print('\\n'.join(getattr(module, '__file__', None) or '' for module in list(sys.modules.values())))"
+    )
     done = subprocess.run(
         [sys.executable, "-c", listing],
         cwd=task_root,
@@ -92,7 +95,8 @@ def add_cold_start_bytecode(package: Path) -> int:
     """
     if sys.version_info[:2] != RUNTIME:
         print(
-            f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, the functions run {RUNTIME[0]}.{RUNTIME[1]}",
+            f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, "
+            f"the functions run {RUNTIME[0]}.{RUNTIME[1]}",
             file=sys.stderr,
         )
         return 0

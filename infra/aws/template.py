@@ -244,7 +244,8 @@ def check(template: dict[str, Any]) -> None:
     described = {stack.function_logical_id(name) for name in stack.FUNCTIONS}
     if functions != described:
         raise RuntimeError(
-            f"app.py's functions {sorted(functions)} differ from infra/aws/stack FUNCTIONS {sorted(described)}: give each a role there"
+            f"app.py's functions {sorted(functions)} differ from infra/aws/stack FUNCTIONS {sorted(described)}: "
+            "give each a role there"
         )
     if ROLE_PLACEHOLDER in json.dumps(template):
         raise RuntimeError("a function kept .chalice/config.json's placeholder role")

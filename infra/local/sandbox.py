@@ -71,10 +71,16 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
         )
     except requests.ReadTimeout:
         # delivered, unanswered: the webhook may still record it (once, whatever the event)
-        message = f"the payment webhook did not answer within {WEBHOOK_TIMEOUT_SECONDS} s; it may still be recorded: check the application before paying again"
+        message = (
+            f"the payment webhook did not answer within {WEBHOOK_TIMEOUT_SECONDS} s; "
+            "it may still be recorded: check the application before paying again"
+        )
         raise TransientFailure(message, code="bank_webhook_timeout") from None
     except requests.RequestException as error:
-        message = f"the sandbox bank could not deliver the payment webhook ({type(error).__name__}); nothing was paid, pay again"
+        message = (
+            f"the sandbox bank could not deliver the payment webhook ({type(error).__name__}); "
+            "nothing was paid, pay again"
+        )
         raise TransientFailure(message, code="bank_webhook_unreachable") from None
     return json_response(
         {"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()}

@@ -112,7 +112,9 @@ def resources(stage: str) -> dict[str, Any]:
             "Metadata": {"Local": {"FromSetting": {"SecretString": "BankWebhookSecretValue"}}},
             "Properties": {
                 "Name": f"{PRODUCT}/{stage}/bank-webhook",
-                "Description": "HMAC key the bank signs payment webhooks with; give it to the bank over a secure channel",
+                "Description": (
+                    "HMAC key the bank signs payment webhooks with; give it to the bank over a secure channel"
+                ),
                 "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
             },
         },
@@ -122,7 +124,9 @@ def resources(stage: str) -> dict[str, Any]:
             "Properties": {
                 "Name": public_url_parameter(stage),
                 "Type": "String",
-                "Description": "Where people reach Ventanilla: web at /, API at /api (read by the functions at cold start)",
+                "Description": (
+                    "Where people reach Ventanilla: web at /, API at /api (read by the functions at cold start)"
+                ),
                 "Value": sub("https://${WebDistribution.DomainName}"),
             },
         },

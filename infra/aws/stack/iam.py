@@ -29,8 +29,12 @@ from infra.aws.stack.naming import (
 WILDCARD_REASONS = {
     "XRayHasNoResourceLevelPermissions": "xray:PutTraceSegments and PutTelemetryRecords accept only Resource '*'",
     "SmsToPhoneNumbersHasNoResource": "sns:Publish to a PhoneNumber (direct SMS) has no resource ARN, so IAM needs '*'",
-    "TaskTokensHaveNoResource": "states:SendTaskSuccess is authorised per task token, which has no ARN: only '*' is accepted",
-    "AccountAdministersTheKey": "in a key policy Resource '*' means the key itself (KMS accepts nothing else); IAM policies then grant each use",
+    "TaskTokensHaveNoResource": (
+        "states:SendTaskSuccess is authorised per task token, which has no ARN: only '*' is accepted"
+    ),
+    "AccountAdministersTheKey": (
+        "in a key policy Resource '*' means the key itself (KMS accepts nothing else); IAM policies then grant each use"
+    ),
 }
 
 

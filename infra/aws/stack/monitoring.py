@@ -105,7 +105,10 @@ def resources(stage: str) -> dict[str, Any]:
             "Metadata": AWS_ONLY,
             "Properties": {
                 "Name": resource_name(stage, "failed-executions"),
-                "Description": "Every procedure execution that ends FAILED, TIMED_OUT or ABORTED (any version, also those published later)",
+                "Description": (
+                    "Every procedure execution that ends FAILED, TIMED_OUT or ABORTED "
+                    "(any version, also those published later)"
+                ),
                 "EventPattern": {
                     "source": ["aws.states"],
                     "detail-type": ["Step Functions Execution Status Change"],
@@ -126,7 +129,8 @@ def resources(stage: str) -> dict[str, Any]:
         "FailedExecutionsAlarm": _alarm(
             stage,
             "failed-executions",
-            f"A procedure execution failed: its application is in error. The executions are logged in {failed_log_group}.",
+            "A procedure execution failed: its application is in error. "
+            f"The executions are logged in {failed_log_group}.",
             _metric("TriggeredRules", "Sum", RuleName=resource_name(stage, "failed-executions")),
             1,
             namespace="AWS/Events",
@@ -134,7 +138,8 @@ def resources(stage: str) -> dict[str, Any]:
         "NearDeadlineAlarm": _alarm(
             stage,
             "reviews-near-deadline",
-            "Reviews are within one business day of their legal deadline (afirmativa/negativa ficta follows). See the dashboard per agency.",
+            "Reviews are within one business day of their legal deadline (afirmativa/negativa ficta follows). "
+            "See the dashboard per agency.",
             _metric("ReviewsNearDeadline", "Maximum", stage=stage),
             1,
             period=3600,
@@ -171,7 +176,9 @@ def dashboard(stage: str) -> dict[str, Any]:
         return [
             [
                 {
-                    "expression": f"SEARCH('{{{ns},{dims}}} MetricName=\"{metric}\" stage=\"{stage}\"', '{stat}', 3600)",
+                    "expression": (
+                        f"SEARCH('{{{ns},{dims}}} MetricName=\"{metric}\" stage=\"{stage}\"', '{stat}', 3600)"
+                    ),
                     "id": metric.lower(),
                     "label": "",
                 }
