@@ -116,14 +116,15 @@ def add_cold_start_bytecode(package: Path) -> int:
         compiled = []
         for source in cold_start_sources(task_root):
             relative = source.relative_to(task_root.resolve())
-            pyc = Path(
-                py_compile.compile(
-                    str(source),
-                    dfile=f"{TASK_ROOT}/{relative.as_posix()}",
-                    doraise=True,
-                    invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
-                )
+            written = py_compile.compile(
+                str(source),
+                dfile=f"{TASK_ROOT}/{relative.as_posix()}",
+                doraise=True,
+                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
             )
+            if written is None:  # py_compile answers None only for an error it did not raise
+                raise RuntimeError(f"{relative} did not compile")
+            pyc = Path(written)
             compiled.append((pyc, pyc.relative_to(task_root.resolve()).as_posix()))
         with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for info, data in kept:

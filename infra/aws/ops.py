@@ -22,6 +22,7 @@ import getpass
 import json
 import sys
 from datetime import timedelta
+from typing import Any
 
 from chalicelib.core.errors import DomainError
 from chalicelib.wiring import container
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     services = container()
     recovery = services.recovery
+    result: dict[str, Any]
     try:
         if args.command == "stats-replay":
             result = {

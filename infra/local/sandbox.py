@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import requests
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response
 from chalicelib.core.errors import TransientFailure, ValidationFailed
@@ -89,10 +89,11 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
 
 def sandbox_sms(sandbox: ApiBlueprint) -> Response:
     """Every SMS the embedded SNS accepted, newest last; ``?phone=+52…`` filters."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.sns.models import sns_backends
 
-    phone = (sandbox.current_request.query_params or {}).get("phone")
+    query = sandbox.current_request.query_params
+    phone = query.get("phone") if query else None
     backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
     messages = [
         {"id": message_id, "phone": number, "text": text}

@@ -48,7 +48,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     )
     os.environ.pop("AWS_PROFILE", None)
 
-    from moto.moto_api._internal import moto_api_backend
+    from moto.moto_api._internal.models import moto_api_backend
 
     from infra.local.moto.server import MotoServer
 
