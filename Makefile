@@ -36,20 +36,20 @@ screenshots: $(STAMP)  ## the main pages at 360 and 1280 px, in screenshots/ (ne
 	$(BIN)/python -m tests.browser.screenshots --out screenshots
 
 template: $(STAMP)  ## make template STAGE=prod: build/<stage>/sam.json and deployment.zip, offline, then cfn-lint
-	$(BIN)/python -m infra.template --stage $(or $(STAGE),prod) --out build/$(or $(STAGE),prod) --offline
+	$(BIN)/python -m infra.aws.template --stage $(or $(STAGE),prod) --out build/$(or $(STAGE),prod) --offline
 	$(BIN)/cfn-lint build/$(or $(STAGE),prod)/sam.json
 
 deploy: $(STAMP)  ## make deploy STAGE=prod [ALERT_EMAIL=ops@example.gob.mx]: package, upload, deploy, publish web/, seed
 	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<stage> [ALERT_EMAIL=...]"; exit 2; }
-	infra/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
+	infra/aws/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
 
 deploy-plan: $(STAMP)  ## make deploy-plan STAGE=prod: build and lint the template offline, print the AWS commands
 	@test -n "$(STAGE)" || { echo "usage: make deploy-plan STAGE=<stage>"; exit 2; }
-	DRY_RUN=1 infra/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
+	DRY_RUN=1 infra/aws/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
 
 destroy:  ## make destroy STAGE=prod: delete the stack (records, documents, keys and users are kept)
 	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<stage>"; exit 2; }
-	infra/deploy.sh destroy $(STAGE)
+	infra/aws/deploy.sh destroy $(STAGE)
 
 bench: $(STAMP)  ## measure on the embedded stack (127.0.0.1 only, < 5 min) and print the table
 	$(BIN)/python -m bench

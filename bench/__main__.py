@@ -314,10 +314,10 @@ def run(quick: bool) -> dict[str, Any]:
     started = time.monotonic()
     calls = AwsCalls(keep_payloads=True).install()
     log("starting the embedded stack")
-    from infra import local
+    from infra.local.stack import start
 
     os.environ["SMS_QUIET_HOURS"] = "off"  # the SMS are sent, and so counted in the cost, whatever the hour
-    stack = local.start(legal_day_seconds="60")
+    stack = start(legal_day_seconds="60")
     results: dict[str, Any] = {"machine": machine()}
     try:
         instrument(calls)
@@ -395,11 +395,13 @@ def render(results: dict[str, Any]) -> str:
     out: list[str] = []
     m = results["machine"]
     out.append(
-        f"Machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}, moto {m['moto']}; run {m['date']}, {results['seconds']:.0f} s in all."
+        f"Machine: {m['cpus']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}, moto {m['moto']}; "
+        f"run {m['date']}, {results['seconds']:.0f} s in all."
     )
     out.append("")
     out.append(
-        "API overhead (HTTP on 127.0.0.1, one client, requests interleaved with their bare DynamoDB calls made with boto3 against the same embedded server)"
+        "API overhead (HTTP on 127.0.0.1, one client, requests interleaved with their bare DynamoDB calls "
+        "made with boto3 against the same embedded server)"
     )
     out.append("")
     out.append("| request | API median | API p95 | bare DynamoDB calls | bare median | ratio | budget |")
@@ -412,11 +414,13 @@ def render(results: dict[str, Any]) -> str:
             else "— (write)"
         )
         out.append(
-            f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} | {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |"
+            f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} "
+            f"| {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |"
         )
     out.append("")
     out.append(
-        "DynamoDB calls per request, every route (botocore `before-call` events; the most common sequence; read routes ≤ 2 calls, no Scan anywhere)"
+        "DynamoDB calls per request, every route (botocore `before-call` events; the most common sequence; "
+        "read routes ≤ 2 calls, no Scan anywhere)"
     )
     out.append("")
     out.append("| route | requests seen | max calls | calls | budget |")
@@ -433,11 +437,13 @@ def render(results: dict[str, Any]) -> str:
         else:
             verdict = "no Scan"
         out.append(
-            f"| `{label}` | {row['requests']} | {row['max_calls'] if row['max_calls'] is not None else '—'} | {row['typical']} | {verdict} |"
+            f"| `{label}` | {row['requests']} | {row['max_calls'] if row['max_calls'] is not None else '—'} "
+            f"| {row['typical']} | {verdict} |"
         )
     out.append("")
     out.append(
-        "End to end: driver's licence with automatic approval (check → payment → issue; the bank pays through the sandbox), draft to issued per client loop"
+        "End to end: driver's licence with automatic approval (check → payment → issue; "
+        "the bank pays through the sandbox), draft to issued per client loop"
     )
     out.append("")
     out.append("| clients | applications | applications/s | submit→issued median | p95 | errors |")
@@ -445,12 +451,14 @@ def render(results: dict[str, Any]) -> str:
     for row in results["throughput"]:
         latency = row["submit_to_issued"] or {"median_ms": float("nan"), "p95_ms": float("nan")}
         out.append(
-            f"| {row['clients']} | {row['completed']} | {row['per_second']:.2f} | {latency['median_ms'] / 1000:.2f} s | {latency['p95_ms'] / 1000:.2f} s | {row['error_count']} |"
+            f"| {row['clients']} | {row['completed']} | {row['per_second']:.2f} | {latency['median_ms'] / 1000:.2f} s "
+            f"| {latency['p95_ms'] / 1000:.2f} s | {row['error_count']} |"
         )
     profile = results["profile"]
     out.append("")
     out.append(
-        f"Where the time goes (CPU of every thread of the stack during a 4-client run, {profile['completed']} applications; yappi)"
+        "Where the time goes (CPU of every thread of the stack during a 4-client run, "
+        f"{profile['completed']} applications; yappi)"
     )
     out.append("")
     out.append("| part | CPU s | share |")
@@ -472,8 +480,10 @@ def render(results: dict[str, Any]) -> str:
     if imports:
         verdict = "met" if imports["total_ms"] <= BUDGETS["import_ms"] else "**missed**"
         out.append(
-            f"| `python -X importtime -c 'import app'` in the unpacked package, fastest of {len(imports['runs_ms'])} fresh processes (median; load average then) "
-            f"| {imports['total_ms']:.0f} ms ({imports['median_ms']:.0f} ms; {imports['load_average']:.1f}) | {verdict} (≤ {BUDGETS['import_ms']:.0f} ms) |"
+            "| `python -X importtime -c 'import app'` in the unpacked package, "
+            f"fastest of {len(imports['runs_ms'])} fresh processes (median; load average then) "
+            f"| {imports['total_ms']:.0f} ms ({imports['median_ms']:.0f} ms; {imports['load_average']:.1f}) "
+            f"| {verdict} (≤ {BUDGETS['import_ms']:.0f} ms) |"
         )
         out.append(
             "| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |"
@@ -484,7 +494,8 @@ def render(results: dict[str, Any]) -> str:
         verdict = "met" if package["zipped_bytes"] <= BUDGETS["package_bytes"] else "**missed**"
         out.append(
             f"| Lambda package (zip), with the bytecode of the {package['compiled']} modules a cold start imports "
-            f"| {package['zipped_bytes'] / 1e6:.2f} MB ({package['unzipped_bytes'] / 1e6:.1f} MB unzipped) | {verdict} (≤ 5 MB) |"
+            f"| {package['zipped_bytes'] / 1e6:.2f} MB ({package['unzipped_bytes'] / 1e6:.1f} MB unzipped) "
+            f"| {verdict} (≤ 5 MB) |"
         )
         out.append(
             "| biggest parts (zipped) | "

@@ -5,7 +5,7 @@ deployment templates live elsewhere).
 The package holds the manylinux x86_64 / CPython 3.11 wheels of ``requirements.txt``
 and what they need, less what the Lambda Python runtime already provides, plus
 ``app.py`` and ``chalicelib/``, and the bytecode of the modules a cold start imports
-(``infra/bytecode.py``, as ``make deploy`` ships it).  Wheels are downloaded once into
+(``infra/aws/bytecode.py``, as ``make deploy`` ships it).  Wheels are downloaded once into
 ``build/lambda-wheels`` (git-ignored) and reused while ``requirements.txt`` is unchanged:
 the first run needs the package registry, later runs do not.  The import is timed in
 that package, unpacked.
@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra import bytecode
+from infra.aws import bytecode
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -99,7 +99,7 @@ class Package:
     biggest: list[tuple[str, int]]
     wheels: list[str]
     error: str | None = None
-    compiled: int = 0  # cold-start modules shipped as bytecode (infra/bytecode.py)
+    compiled: int = 0  # cold-start modules shipped as bytecode (infra/aws/bytecode.py)
 
 
 def _requirements_digest() -> str:

@@ -41,7 +41,7 @@ from typing import Any
 import boto3
 import requests
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.support.people import new_curp
 
 AGENCY = "CARGA"
@@ -497,7 +497,8 @@ def verify(stack: Stack, code: str, journeys: list[Journey], recorder: Recorder)
     checks.append(Check("duplicate SMS", 0, sum(count - 1 for _, _, count in duplicates)))
     for journey in [journey for journey in journeys if len(by_phone.get(journey.phone, [])) != len(EXPECTED_SMS)][:5]:
         print(
-            f"application {journey.application_id}: {len(by_phone.get(journey.phone, []))} SMS: {by_phone.get(journey.phone, [])}",
+            f"application {journey.application_id}: {len(by_phone.get(journey.phone, []))} SMS: "
+            f"{by_phone.get(journey.phone, [])}",
             file=sys.stderr,
         )
     for phone, text, count in duplicates[:5]:
@@ -526,7 +527,10 @@ class Report:
         requests_total = len(self.calls)
         retried = sum(1 for call in self.calls if call.retry)
         wall = self.timings["total"]
-        yield f"Load test: {self.citizens} citizens (arriving over {self.ramp_up:.0f} s), {requests_total} requests ({retried} of them repeats by a flaky client), {wall:.1f} s wall"
+        yield (
+            f"Load test: {self.citizens} citizens (arriving over {self.ramp_up:.0f} s), {requests_total} requests "
+            f"({retried} of them repeats by a flaky client), {wall:.1f} s wall"
+        )
         yield ""
         yield "| phase | seconds |"
         yield "|---|---:|"
@@ -534,7 +538,11 @@ class Report:
             yield f"| {name} | {seconds:.1f} |"
         finished = sorted(journey.seconds for journey in self.journeys if not journey.error)
         if finished:
-            yield f"| one citizen, sign-up to issued permit (median / p95 / max) | {statistics.median(finished):.1f} / {finished[int(0.95 * (len(finished) - 1))]:.1f} / {finished[-1]:.1f} |"
+            yield (
+                "| one citizen, sign-up to issued permit (median / p95 / max) "
+                f"| {statistics.median(finished):.1f} / {finished[int(0.95 * (len(finished) - 1))]:.1f} "
+                f"/ {finished[-1]:.1f} |"
+            )
         yield ""
         yield "| route | requests | repeats | statuses | p50 ms | p95 ms |"
         yield "|---|---:|---:|---|---:|---:|"

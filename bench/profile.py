@@ -17,10 +17,13 @@ from typing import Any
 
 SFN_API = ("StepFunctionResponse._dispatch",)  # the Step Functions API inside moto's request threads
 CATEGORIES = (
-    ("API (Chalice, routes, domain)", lambda s: s.name == "Handler._api" and s.module.endswith("infra/server.py")),
+    (
+        "API (Chalice, routes, domain)",
+        lambda s: s.name == "Handler._api" and s.module.endswith("infra/local/server.py"),
+    ),
     (
         "step handlers (our Lambda code)",
-        lambda s: s.name == "invoke_in_process" and s.module.endswith("infra/lambda_adapter.py"),
+        lambda s: s.name == "invoke_in_process" and s.module.endswith("infra/local/moto/lambda_adapter.py"),
     ),
     ("DynamoDB (moto)", lambda s: s.name == "DynamoHandler._dispatch"),
     ("workflow interpreter (moto)", lambda s: s.name == "ExecutionWorker._execution_logic" or s.name in SFN_API),

@@ -6,7 +6,7 @@ formatter masks them in the serialised record, whatever field they hide in.
 
 Metrics go to the ``Ventanilla`` namespace with a ``stage`` dimension (set once by the
 composition root) and, where it applies, a ``procedure`` dimension; the alarms and the
-dashboard in ``infra/stack.py`` read exactly these names.
+dashboard in ``infra/aws/stack/monitoring.py`` read exactly these names.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ What is counted, in the (Mexico City) month of the event:
 A projection that fails after the commit is logged and counted in the metric
 ``StatsProjectionFailed``, never raised into the command (its change stands); the
 application's events are counted later by ``catch_up`` (when the step is retried) or by
-the operator's ``python -m infra.ops stats-replay <application_id>``.
+the operator's ``python -m infra.aws.ops stats-replay <application_id>``.
 """
 
 from __future__ import annotations

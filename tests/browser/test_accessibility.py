@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.scenario import Scene
 from tests.browser.support import assert_clean, axe_violations, open_page

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.browser.chromium import PHONE
 from tests.browser.support import assert_clean, open_page
 

@@ -12,7 +12,7 @@ import pytest
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.store import keys
 from chalicelib.store.models import Decision
-from infra.stack import WORKFLOWS
+from infra.aws.stack import WORKFLOWS
 from tests.component.test_assisted_filing import delegated
 from tests.support.flows import LICENCE_FORM, open_review, upload, wait_status
 from tests.support.inprocess import Aws, HttpUser

@@ -23,8 +23,8 @@ from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications.segments import count
 from chalicelib.store import keys
 from chalicelib.store.models import Application
-from infra.lambda_adapter import LambdaContext
-from infra.stack import WORKFLOWS
+from infra.aws.stack import WORKFLOWS
+from infra.local.moto.lambda_adapter import LambdaContext
 from tests.support.client import wait_for
 from tests.support.flows import bank_pays, draft, open_review, upload, wait_status
 from tests.support.inprocess import Aws, HttpUser

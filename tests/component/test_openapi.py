@@ -27,7 +27,7 @@ from chalicelib.api.routes import ROUTES
 from chalicelib.applications.transitions import STATUSES
 from chalicelib.identity.principal import ANONYMOUS
 from chalicelib.procedures.validator import definition_schema
-from infra import sandbox as sandbox_module
+from infra.local import sandbox as sandbox_module
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TAGS = {

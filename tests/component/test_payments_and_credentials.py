@@ -54,7 +54,7 @@ def test_the_sandbox_bank_answers_503_when_the_webhook_does_not_answer_in_time(
     import socket
 
     from chalicelib.wiring import container
-    from infra import sandbox
+    from infra.local import sandbox
 
     citizen = aws.user()
     _, slip = approved_licence(aws, citizen)

@@ -21,7 +21,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from chalicelib.identity import tokens
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.support.inprocess import REGION, Aws
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.procedures.compiler import placeholders_in
-from infra.stack import WILDCARD_REASONS
+from infra.aws.stack import WILDCARD_REASONS
 
 SETTINGS = Path(__file__).resolve().parents[2] / "chalicelib" / "core" / "settings.py"
 # Set by the Lambda runtime itself on every function.

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from infra import template as packaging
+from infra.aws import template as packaging
 
 STAGE = "prod"
 
 
 @dataclass(frozen=True)
 class Built:
-    """The output of ``python -m infra.template --offline``: what ``make deploy`` ships, with
+    """The output of ``python -m infra.aws.template --offline``: what ``make deploy`` ships, with
     the Lambda package's dependencies copied from this virtualenv instead of downloaded."""
 
     directory: Path

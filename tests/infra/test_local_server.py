@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from chalice import Chalice
 
-from infra.server import LocalServer
+from infra.local.server import LocalServer
 
 
 def test_concurrent_requests_each_see_their_own_request() -> None:

@@ -1,5 +1,6 @@
-"""The embedded DynamoDB's patches (infra/moto_fidelity.py): a cancelled transaction
-leaves the table exactly as it was, without moto's whole-table copy per write."""
+"""The embedded DynamoDB's patches (infra/local/moto/fidelity.py): every write, walk and
+answer holds one lock, and a cancelled transaction leaves the table exactly as it was,
+without moto's whole-table copy per write."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from infra import moto_fidelity
+from infra.local.moto import fidelity as moto_fidelity
 
 REGION = "us-east-1"
 
@@ -144,3 +145,38 @@ def test_an_answer_is_built_under_the_write_lock(table: Any, monkeypatch: pytest
     )
     table.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "1"}})
     assert held == [True, True, True]
+
+
+KEY = {"pk": {"S": "A"}, "sk": {"S": "1"}}
+# each write and walk the lock wraps, called on moto's backend itself with its own arguments
+BACKEND_CALLS: dict[str, Any] = {
+    "put_item": lambda backend: backend.put_item("t", {**KEY, "n": {"N": "1"}}),
+    "update_item": lambda backend: backend.update_item("t", KEY, "SET n = :n", {}, {":n": {"N": "2"}}),
+    "delete_item": lambda backend: backend.delete_item("t", KEY),
+    "transact_write_items": lambda backend: backend.transact_write_items([{"Put": {"TableName": "t", "Item": KEY}}]),
+    "query": lambda backend: backend.query("t", {"S": "A"}, None, [], None, None, True, None),
+    "scan": lambda backend: backend.scan("t", {}, None, None, None, {}, {}, None, False, None, (None, None)),
+}
+
+
+@pytest.mark.parametrize("operation", moto_fidelity.WRITES + moto_fidelity.WALKS)
+def test_each_write_and_walk_holds_the_lock_however_moto_reaches_it(
+    table: Any, monkeypatch: pytest.MonkeyPatch, operation: str
+) -> None:
+    """Not only requests through moto's DynamoDB handler: the backend's own operations take
+    the lock, so whatever calls them inside moto is serialised with the requests."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
+    BACKEND_CALLS["put_item"](backend)
+    held: list[bool] = []
+    get_table = DynamoDBBackend.get_table
+
+    def watching(self: Any, name: str) -> Any:
+        held.append(moto_fidelity._lock._is_owned())  # type: ignore[attr-defined]
+        return get_table(self, name)
+
+    monkeypatch.setattr(DynamoDBBackend, "get_table", watching)
+    BACKEND_CALLS[operation](backend)
+    assert held and all(held), held

@@ -14,7 +14,7 @@ import requests
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.test import Client
 
-from infra.moto_server import MotoServer, PreflightWithoutQuery
+from infra.local.moto.server import MotoServer, PreflightWithoutQuery
 
 ORIGIN = "http://127.0.0.1:8000"
 CONTENT = b"%PDF-1.4 prueba\n"

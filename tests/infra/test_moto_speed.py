@@ -1,14 +1,22 @@
-"""The embedded AWS's speed patches (``infra/moto_speed.py``): Step Functions reuses its
-Lambda client, the server reads moto's module list once, Queries read only the matching
-items, DynamoDB answers are written plainly, update expressions are checked in linear
-time; each gives moto's own answers.  They wrap moto internals, so a moto upgrade that
-moves one fails here.  (Cheap transaction rollback: test_moto_fidelity.)"""
+"""The embedded AWS's speed patches (``infra/local/moto/speed.py``): Step Functions reuses its
+Lambda client and parses each definition once, the server reads moto's module list once,
+Queries read only the matching items, DynamoDB answers are written plainly, update
+expressions are checked in linear time; each gives moto's own answers.  They wrap moto
+internals, so a moto upgrade that moves one fails here, and each test fails if its patch
+stops taking effect.  (Cheap transaction rollback: test_moto_fidelity.)"""
 
 from __future__ import annotations
 
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
-from infra import moto_speed
+import pytest
+
+from infra.local.moto import speed as moto_speed
 
 
 def table_t() -> Any:
@@ -35,9 +43,14 @@ def table_t() -> Any:
 def test_step_functions_reuse_one_lambda_client_per_region() -> None:
     import importlib
 
+    from moto import mock_aws
+
     moto_speed.one_lambda_client_per_region()
     tasks = importlib.import_module(moto_speed.LAMBDA_TASKS)
-    assert tasks.boto_client_for("us-east-1", "lambda") is tasks.boto_client_for("us-east-1", "lambda")
+    # under the mock, as the executions that use it: a client built outside it would point
+    # at a moto server, and the cache would hand it to every later in-process execution
+    with mock_aws():
+        assert tasks.boto_client_for("us-east-1", "lambda") is tasks.boto_client_for("us-east-1", "lambda")
 
 
 def test_the_server_reads_the_module_list_once() -> None:
@@ -270,3 +283,144 @@ def test_update_expressions_are_checked_as_before() -> None:
             ("SET pk = :v", "Cannot update attribute pk"),
         ]:
             assert refusal in str(update(expression)), expression
+
+
+def _pass_machine() -> str:
+    """A definition no other test has parsed (the patch keeps parsed programs per definition)."""
+    return json.dumps(
+        {
+            "Comment": f"parsed once {uuid.uuid4()}",
+            "StartAt": "Greet",
+            "States": {
+                "Greet": {
+                    "Type": "Pass",
+                    "Parameters": {"greeting.$": "States.Format('hola {}', $.who)"},
+                    "Next": "Done",
+                },
+                "Done": {"Type": "Succeed"},
+            },
+        }
+    )
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The definitions moto's ASL parser is asked to parse."""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    seen: list[str] = []
+    parse = AmazonStateLanguageParser.parse
+
+    def counting(definition: str) -> Any:
+        seen.append(definition)
+        return parse(definition)
+
+    monkeypatch.setattr(AmazonStateLanguageParser, "parse", staticmethod(counting))
+    yield seen
+
+
+def test_two_executions_of_one_state_machine_parse_its_definition_once(parses: list[str]) -> None:
+    import boto3
+    from moto import mock_aws
+
+    moto_speed.parse_each_definition_once()
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        definition = _pass_machine()
+        machine = sfn.create_state_machine(
+            name="parsed-once", definition=definition, roleArn="arn:aws:iam::123456789012:role/sfn"
+        )["stateMachineArn"]
+        parses.clear()  # creating the machine validates the definition: that parse is moto's own
+        executions = [
+            sfn.start_execution(stateMachineArn=machine, name=who, input=json.dumps({"who": who}))["executionArn"]
+            for who in ("Carla", "Juan")
+        ]
+        outputs = []
+        for execution in executions:
+            deadline = time.monotonic() + 30
+            while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+                assert time.monotonic() < deadline, "the execution did not finish"
+                time.sleep(0.05)
+            assert described["status"] == "SUCCEEDED"
+            outputs.append(json.loads(described["output"]))
+    assert outputs == [{"greeting": "hola Carla"}, {"greeting": "hola Juan"}]  # each its own state
+    assert parses.count(definition) == 1
+
+
+def test_a_parsed_program_has_its_heap_keys_drawn_before_any_execution_shares_it() -> None:
+    """moto draws a component's heap key on first use; two executions sharing a program
+    could both draw one.  The patch draws every key when the program is parsed."""
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    program = moto_speed._draw_heap_keys(AmazonStateLanguageParser.parse(_pass_machine())[0])
+    components, pending, seen = [], [program], set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, EvalComponent):
+            components.append(node)
+        if isinstance(node, list | tuple):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif type(node).__module__.startswith("moto.stepfunctions") and hasattr(node, "__dict__"):
+            pending.extend(vars(node).values())
+    assert len(components) > 3  # the program, its states, their parameters
+    assert all(vars(component).get("_EvalComponent__heap_key") for component in components)
+
+
+def test_update_expressions_are_walked_in_linear_time() -> None:
+    """Each tree walker builds its node-type table once (moto rebuilt it at every node), and
+    the two clause-collecting checks run on the whole expression only (moto ran them on
+    every sub-expression)."""
+    from moto import mock_aws
+    from moto.dynamodb.parsing import validators
+    from moto.dynamodb.parsing.ast_nodes import Node  # type: ignore[attr-defined]  # the module opts out of typing
+
+    moto_speed.validate_update_expressions_linearly()
+    action_counts = ("UpdateExpressionAddClause",)  # ActionCountValidator's first question
+    overlaps = ("UpdateExpressionSetAction", "UpdateExpressionAddAction", "UpdateExpressionRemoveAction")
+    tables: Counter[int] = Counter()
+    asked: list[tuple[tuple[str, ...], bool]] = []  # (clause types, asked of the whole expression)
+    depth = [0]
+    walkers = [cls for cls in vars(validators).values() if isinstance(cls, type) and "_processing_map" in vars(cls)]
+    find_clauses = Node.find_clauses
+
+    def counting_finds(self: Any, clause_types: Any) -> Any:
+        if depth[0] == 0:  # a check asking, not find_clauses recursing into the children
+            asked.append((tuple(kind.__name__ for kind in clause_types), self.parent is None))
+        depth[0] += 1
+        try:
+            return find_clauses(self, clause_types)
+        finally:
+            depth[0] -= 1
+
+    with mock_aws():
+        ddb = table_t()
+        key = {"pk": {"S": "A"}, "sk": {"S": "1"}}
+        ddb.put_item(TableName="t", Item=key)  # an update of a new item is validated twice
+        with pytest.MonkeyPatch.context() as patch:
+            for walker in walkers:
+                build = vars(walker)["_processing_map"]
+
+                def counting_table(self: Any, __build: Any = build) -> Any:
+                    tables[id(self)] += 1
+                    return __build(self)
+
+                patch.setattr(walker, "_processing_map", counting_table)
+            patch.setattr(Node, "find_clauses", counting_finds)
+            ddb.update_item(
+                TableName="t",
+                Key=key,
+                UpdateExpression="SET "
+                + ", ".join(f"s{i} = :v" for i in range(15))
+                + " ADD "
+                + ", ".join(f"c{i} :v" for i in range(15)),
+                ExpressionAttributeValues={":v": {"N": "1"}},
+            )
+    assert len(tables) == 10 and set(tables.values()) == {1}  # ten walkers, one table each
+    assert [whole for kinds, whole in asked if kinds == action_counts] == [True]
+    assert [whole for kinds, whole in asked if kinds[:3] == overlaps] == [True]

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from infra import stack
+from infra.aws import stack
 from tests.infra import checks
 from tests.infra.conftest import STAGE, Built, Mutation, mutated
 

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import requests
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 
 
 @dataclass

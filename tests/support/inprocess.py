@@ -1,8 +1,9 @@
 """moto's recommended in-process setup for the component and workflow tiers.
 
 Fake credentials first, ``mock_aws`` (with real ASL execution) started before any
-client, then the resources built from ``infra/stack.py`` by the same provisioner the
-local stack uses, and the shipped procedures published through the catalogue.
+client, then the local stack's own ``install`` (``infra/local/install.py``): the moto
+patches, the resources of ``infra/aws/stack``, the sandbox routes and the shipped
+procedures, exactly as ``make run`` installs them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import boto3
 from chalice.test import Client
 from moto import mock_aws
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 from tests.support.client import wait_for
 from tests.support.people import new_curp, new_phone
 
@@ -144,28 +145,18 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
         from chalicelib import wiring as composition
-        from infra import lambda_adapter, moto_fidelity, moto_speed
-        from infra.provision import Provisioner
-        from infra.sandbox import register_sandbox
-        from infra.seed import publish_procedures
-        from infra.server import per_thread_request
+        from infra.local.install import install
+        from infra.local.server import per_thread_request
 
-        lambda_adapter.install()
-        moto_fidelity.serialize_dynamodb_writes()
-        moto_speed.install()
-        env = Provisioner("test", REGION).provision(
+        env = install(
             application.app,
-            {
-                "PublicUrl": "http://testserver",
-                "BankWebhookSecretValue": WEBHOOK_SECRET,
-                "LegalDaySeconds": legal_day_seconds,
-            },
-        )
-        os.environ.update(env)
-        composition.reset()
-        register_sandbox(application.app)
+            "test",
+            REGION,
+            public_url="http://testserver",
+            webhook_secret=WEBHOOK_SECRET,
+            legal_day_seconds=legal_day_seconds,
+        ).environment
         per_thread_request(application.app)  # the tests call the app from several threads at once
-        publish_procedures()
         with Client(application.app) as client:
             yield Aws(env=env, client=client)
         composition.reset()

@@ -1,4 +1,6 @@
-"""Demo data for the local stack: the shipped procedures and one account per role.
+"""The local stack's demo accounts, one per role, created in the embedded user pool
+(the shipped procedures are published as ``make deploy`` publishes them:
+``infra.aws.deploy.publish_procedures``).
 
 Passwords are for the local, throw-away stack only (README lists them).
 """
@@ -7,17 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.wiring import container
-from infra.demo import DEMO_PASSWORD, DEMO_USERS, DemoUser
-from infra.stack import shipped_definitions
-
-
-def publish_procedures() -> list[str]:
-    published = []
-    for definition in shipped_definitions():
-        version, _ = container().catalogue.publish(definition, "seed")
-        published.append(f"{version.code} v{version.version}")
-    return published
+from infra.local.demo import DEMO_PASSWORD, DEMO_USERS, DemoUser
 
 
 def create_users(idp: Any, user_pool_id: str, client_id: str, users: tuple[DemoUser, ...] = DEMO_USERS) -> None:

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make deploy / make destroy / make deploy-plan: the real AWS CLI flow.
-#   infra/deploy.sh deploy  STAGE [ALERT_EMAIL]
-#   infra/deploy.sh destroy STAGE
-#   DRY_RUN=1 infra/deploy.sh deploy STAGE   prints the AWS commands instead of running them
+#   infra/aws/deploy.sh deploy  STAGE [ALERT_EMAIL]
+#   infra/aws/deploy.sh destroy STAGE
+#   DRY_RUN=1 infra/aws/deploy.sh deploy STAGE   prints the AWS commands instead of running them
 # Needs: the AWS CLI v2 with credentials for the target account and region (AWS_PROFILE /
 # AWS_REGION as usual), and the project's .venv (make creates it).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-action=${1:?usage: infra/deploy.sh deploy|destroy STAGE [ALERT_EMAIL]}
+cd "$(dirname "$0")/../.."
+action=${1:?usage: infra/aws/deploy.sh deploy|destroy STAGE [ALERT_EMAIL]}
 stage=${2:?STAGE is required (e.g. prod)}
 alert_email=${3:-}
 python=.venv/bin/python
@@ -19,11 +19,11 @@ output() { aws cloudformation describe-stacks --stack-name "$stack" --query "Sta
 
 if [ "$action" = deploy ]; then
   if [ -n "${DRY_RUN:-}" ]; then
-    $python -m infra.template --stage "$stage" --out "$out" --offline
+    $python -m infra.aws.template --stage "$stage" --out "$out" --offline
     .venv/bin/cfn-lint "$out/sam.json"
     account='<account>'
   else
-    $python -m infra.template --stage "$stage" --out "$out"      # pip downloads Lambda-platform wheels
+    $python -m infra.aws.template --stage "$stage" --out "$out"      # pip downloads Lambda-platform wheels
     account=$(aws sts get-caller-identity --query Account --output text)
   fi
   artefacts="ventanilla-$stage-artefacts-$account"
@@ -35,19 +35,19 @@ if [ "$action" = deploy ]; then
     --capabilities CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
     --parameter-overrides "AlertEmail=$alert_email"
   if [ -n "${DRY_RUN:-}" ]; then
-    echo "+ $python -m infra.deploy config --stage $stage > $out/config.json" >&2
+    echo "+ $python -m infra.aws.deploy config --stage $stage > $out/config.json" >&2
     echo "+ aws s3 sync web/ s3://<WebBucket>/ --delete --exclude config.json" >&2
     echo "+ aws s3 cp $out/config.json s3://<WebBucket>/config.json --cache-control no-store" >&2
     echo "+ aws cloudfront create-invalidation --distribution-id <DistributionId> --paths '/*'" >&2
-    echo "+ $python -m infra.deploy seed --stage $stage" >&2
+    echo "+ $python -m infra.aws.deploy seed --stage $stage" >&2
     exit 0
   fi
   web_bucket=$(output WebBucket)
-  $python -m infra.deploy config --stage "$stage" > "$out/config.json"
+  $python -m infra.aws.deploy config --stage "$stage" > "$out/config.json"
   run aws s3 sync web/ "s3://$web_bucket/" --delete --exclude config.json
   run aws s3 cp "$out/config.json" "s3://$web_bucket/config.json" --cache-control no-store --content-type application/json
   run aws cloudfront create-invalidation --distribution-id "$(output DistributionId)" --paths '/*'
-  $python -m infra.deploy seed --stage "$stage"
+  $python -m infra.aws.deploy seed --stage "$stage"
   echo "Ventanilla $stage is at $(output PublicUrl)"
 elif [ "$action" = destroy ]; then
   if [ -z "${DRY_RUN:-}" ]; then web_bucket=$(output WebBucket); else web_bucket='<WebBucket>'; fi

@@ -1,4 +1,4 @@
-"""Build the resources of ``infra/stack.py`` in the embedded AWS (moto), with boto3.
+"""Build the resources of ``infra/aws/stack`` in the embedded AWS (moto), with boto3.
 
 moto's CloudFormation skips Cognito and ignores DefinitionSubstitutions, so the local
 stack cannot be "the template deployed into moto".  Instead this walks the same
@@ -21,17 +21,9 @@ from typing import Any
 import boto3
 from chalice.utils import to_cfn_resource_name
 
+from chalicelib.core.names import function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS, substitute
-from infra.stack import (
-    FUNCTIONS,
-    environment,
-    function_name,
-    handler_logical_id,
-    public_url_parameter,
-    resources,
-    role_logical_id,
-    step_function_name,
-)
+from infra.aws.stack import FUNCTIONS, environment, handler_logical_id, resources, role_logical_id
 
 ACCOUNT_ID = "123456789012"
 LAMBDA_RUNTIME = "python3.11"
@@ -42,7 +34,8 @@ def _zip_placeholder() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
-            "README.txt", "Local stack: handlers run in-process from the checkout (infra/lambda_adapter.py).\n"
+            "README.txt",
+            "Local stack: handlers run in-process from the checkout (infra/local/moto/lambda_adapter.py).\n",
         )
     return buffer.getvalue()
 
@@ -217,7 +210,7 @@ class Provisioner:
         lambda_client = self.client("lambda")
         for function in app.pure_lambda_functions:
             if function.name not in FUNCTIONS:
-                raise RuntimeError(f"app.py's function {function.name} has no role in infra/stack.py (FUNCTIONS)")
+                raise RuntimeError(f"app.py's function {function.name} has no role in infra/aws/stack (FUNCTIONS)")
             lambda_client.create_function(
                 FunctionName=function_name(self.stage, function.name),
                 Runtime=LAMBDA_RUNTIME,

@@ -1,21 +1,14 @@
-"""The embedded local stack (``make run``): moto as AWS, our state machines and handlers
-for real, the API and the web pages on one port of 127.0.0.1.
-
-    python -m infra.local [--port 8000] [--moto-port 4566] [--legal-day-seconds 60]
-
-Prints the URL (and ``READY <url>`` for scripts) and runs until Ctrl-C.
-"""
+"""Start the embedded local stack in this process: moto's server, the resources, the
+demo accounts and the HTTP front door (``python -m infra.local`` runs ``start``; the
+benchmark calls it directly)."""
 
 from __future__ import annotations
 
-import argparse
 import gc
 import logging
 import os
 import secrets
-import signal
 import socket
-import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -55,10 +48,9 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     )
     os.environ.pop("AWS_PROFILE", None)
 
-    from moto.moto_api._internal import moto_api_backend
+    from moto.moto_api._internal.models import moto_api_backend
 
-    from infra import lambda_adapter, moto_fidelity, moto_speed
-    from infra.moto_server import MotoServer
+    from infra.local.moto.server import MotoServer
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -66,34 +58,29 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
         # missing (the Start router asks for $.resume_at on every execution); a failed
         # execution still shows in its history and in the application's audit.
         logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
-    lambda_adapter.install()
-    moto_fidelity.serialize_dynamodb_writes()
-    moto_speed.install()
     moto = MotoServer("127.0.0.1", moto_port)
     moto.start()
     moto_api_backend.set_config({"stepfunctions": {"execute_state_machine": True}})
 
     import app as application
-    from chalicelib import wiring as composition
     from chalicelib.store.models import connect as connect_models
-    from infra.deploy import KIOSK_IDLE_SECONDS
-    from infra.provision import Provisioner
-    from infra.sandbox import register_sandbox
-    from infra.seed import create_users, publish_procedures
-    from infra.server import LocalServer
+    from infra.aws.deploy import KIOSK_IDLE_SECONDS
+    from infra.local.install import install
+    from infra.local.seed import create_users
+    from infra.local.server import LocalServer
 
-    provisioner = Provisioner(STAGE, REGION)
-    env = provisioner.provision(
+    os.environ["SANDBOX_ENABLED"] = "true"  # read when install() rebuilds the composition root
+    installed = install(
         application.app,
-        {"PublicUrl": url, "BankWebhookSecretValue": secrets.token_hex(32), "LegalDaySeconds": str(legal_day_seconds)},
+        STAGE,
+        REGION,
+        public_url=url,
+        webhook_secret=secrets.token_hex(32),
+        legal_day_seconds=str(legal_day_seconds),
     )
-    os.environ.update(env)
-    os.environ["SANDBOX_ENABLED"] = "true"
-    composition.reset()
-    register_sandbox(application.app)
-    publish_procedures()
+    env = installed.environment
     connect_models()
-    create_users(provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
+    create_users(installed.provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
 
     config = {
         "api": f"{url}/api",
@@ -119,30 +106,3 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
         moto.stop()
 
     return Stack(url=url, moto_url=moto_url, environment=env, stop=stop)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Ventanilla's embedded local stack")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0") or 0))
-    parser.add_argument(
-        "--legal-day-seconds",
-        default=os.environ.get("LEGAL_DAY_SECONDS", "60"),
-        help="wall-clock seconds a legal day lasts for deadline timers (86400 = real time)",
-    )
-    parser.add_argument("--verbose", action="store_true")
-    args = parser.parse_args(argv)
-    stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose)
-    print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
-    print(f"READY {stack.url}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: done.set())
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    done.wait()
-    print("Stopping Ventanilla…", flush=True)
-    stack.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """The steps of ``make deploy`` that need Python, run after CloudFormation has deployed.
 
-    python -m infra.deploy config --stage prod > build/prod/config.json   # web/'s settings
-    python -m infra.deploy seed --stage prod                              # publish workflows/
+    python -m infra.aws.deploy config --stage prod > build/prod/config.json   # web/'s settings
+    python -m infra.aws.deploy seed --stage prod                              # publish workflows/
 
 Both read the stack's outputs with the operator's credentials.  ``seed`` publishes the
 shipped procedures through the app's own catalogue (run with the API function's
@@ -40,12 +40,23 @@ def web_config(stage: str) -> dict[str, Any]:
     }
 
 
+def publish_procedures() -> list[str]:
+    """Publish ``workflows/`` through the app's catalogue, configured by this process's
+    environment (the local stack publishes the same way, into the embedded AWS)."""
+    from chalicelib.wiring import container  # after the caller has set the environment
+    from infra.aws.stack import shipped_definitions
+
+    published = []
+    for definition in shipped_definitions():
+        version, _ = container().catalogue.publish(definition, "seed")
+        published.append(f"{version.code} v{version.version}")
+    return published
+
+
 def seed(stage: str) -> list[str]:
     function = outputs(stage)["ApiFunctionName"]
     variables = boto3.client("lambda").get_function_configuration(FunctionName=function)["Environment"]["Variables"]
     os.environ.update(variables)
-    from infra.seed import publish_procedures
-
     return publish_procedures()
 
 

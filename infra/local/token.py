@@ -1,6 +1,6 @@
 """Sign in to a running stack and print the Cognito ID token (for curl and scripts).
 
-    python -m infra.token <username> [--password Ventanilla-2026] [--url http://127.0.0.1:8000]
+    python -m infra.local.token <username> [--password Ventanilla-2026] [--url http://127.0.0.1:8000]
 
 Uses only what ``/config.json`` publishes: the Cognito endpoint, region and app client.
 """
@@ -13,7 +13,7 @@ import sys
 import boto3
 import requests
 
-from infra.demo import DEMO_PASSWORD
+from infra.local.demo import DEMO_PASSWORD
 
 
 def id_token(url: str, username: str, password: str) -> str:
@@ -36,7 +36,7 @@ def id_token(url: str, username: str, password: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.token", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m infra.local.token", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("username")
     parser.add_argument("--password", default=DEMO_PASSWORD)

@@ -1,7 +1,7 @@
-"""The deployable AWS template: Chalice's package with ``infra/stack.py`` merged in.
+"""The deployable AWS template: Chalice's package with ``infra/aws/stack`` merged in.
 
-    python -m infra.template --stage prod --out build/prod            # what make deploy ships
-    python -m infra.template --stage prod --out build/check --offline  # same template, no network
+    python -m infra.aws.template --stage prod --out build/prod            # what make deploy ships
+    python -m infra.aws.template --stage prod --out build/check --offline  # same template, no network
 
 Both run Chalice's own packager (``chalice package --merge-template`` as a library, so
 the one pipeline serves both): the application graph, the Swagger for API Gateway, the
@@ -58,7 +58,8 @@ from chalice.utils import UI, OSUtils
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from infra import bytecode, stack
+from chalicelib.core.names import function_name, resource_name
+from infra.aws import bytecode, stack
 
 ROOT = stack.ROOT
 TEMPLATE = "sam.json"
@@ -148,7 +149,7 @@ class OfflinePackager(LambdaDeploymentPackager):
 
 # --- the template ----------------------------------------------------------------------
 def extras(stage: str) -> dict[str, Any]:
-    """What we merge into Chalice's template: every resource of ``infra/stack.py`` and, for
+    """What we merge into Chalice's template: every resource of ``infra/aws/stack`` and, for
     each Chalice function, its fixed name, its own role, its log group and environment."""
     env = stack.environment(stage, stack.aws_refs(stage))
     resources: dict[str, Any] = stack.resources(stage)
@@ -156,12 +157,12 @@ def extras(stage: str) -> dict[str, Any]:
         resources[stack.function_logical_id(name)] = {
             "DependsOn": [f"{stack.function_logical_id(name)}Logs"],
             "Properties": {
-                "FunctionName": stack.function_name(stage, name),
+                "FunctionName": function_name(stage, name),
                 "Role": {"Fn::GetAtt": [stack.role_logical_id(name), "Arn"]},
                 "Environment": {"Variables": env},
             },
         }
-    resources["RestAPI"] = {"Properties": {"Name": f"ventanilla-{stage}"}}
+    resources["RestAPI"] = {"Properties": {"Name": resource_name(stage)}}
     return {
         "Description": f"Ventanilla ({stage}): single window for government procedures",
         "Parameters": stack.parameters(),
@@ -234,7 +235,7 @@ def build(stage: str, out: Path, offline: bool = False) -> dict[str, Any]:
 
 
 def check(template: dict[str, Any]) -> None:
-    """Fail the build if Chalice and ``infra/stack.py`` disagree about the functions."""
+    """Fail the build if Chalice and ``infra/aws/stack`` disagree about the functions."""
     functions = {
         logical_id
         for logical_id, resource in template["Resources"].items()
@@ -243,7 +244,8 @@ def check(template: dict[str, Any]) -> None:
     described = {stack.function_logical_id(name) for name in stack.FUNCTIONS}
     if functions != described:
         raise RuntimeError(
-            f"app.py's functions {sorted(functions)} differ from infra/stack.py FUNCTIONS {sorted(described)}: give each a role there"
+            f"app.py's functions {sorted(functions)} differ from infra/aws/stack FUNCTIONS {sorted(described)}: "
+            "give each a role there"
         )
     if ROLE_PLACEHOLDER in json.dumps(template):
         raise RuntimeError("a function kept .chalice/config.json's placeholder role")

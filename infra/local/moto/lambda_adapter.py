@@ -67,6 +67,7 @@ def install() -> None:
 
     if not callable(getattr(LambdaFunction, HOOK, None)):
         raise RuntimeError(
-            f"moto.awslambda.models.LambdaFunction.{HOOK} is gone: the pinned moto version changed; update infra/lambda_adapter.py"
+            f"moto.awslambda.models.LambdaFunction.{HOOK} is gone: the pinned moto version changed; "
+            "update infra/local/moto/lambda_adapter.py"
         )
     setattr(LambdaFunction, HOOK, invoke_in_process)

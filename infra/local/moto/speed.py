@@ -3,8 +3,8 @@ tests only; the deployed app never imports this).
 
 moto is correct but, in places, does work per request that grows with what it holds or
 repeats what never changes; under a load test those made the local stack quadratic.
-(DynamoDB transactions that copied whole tables are made cheap in ``moto_fidelity``.)
-Each patch wraps a moto internal, as ``moto_fidelity`` and ``lambda_adapter`` do: moto
+(DynamoDB transactions that copied whole tables are made cheap in ``fidelity``.)
+Each patch wraps a moto internal, as ``fidelity`` and ``lambda_adapter`` do: moto
 is pinned and ``tests/infra/test_moto_speed.py`` fails loudly if a hook point moves.
 
 - Step Functions built a new boto3 client (~100 ms of CPU) for every Lambda task; it
@@ -74,7 +74,8 @@ def one_lambda_client_per_region() -> None:
             return clients[(region, service)]
 
     boto_client_for._cached = True  # type: ignore[attr-defined]
-    tasks.boto_client_for = boto_client_for
+    # the Lambda task looks the name up in its own module (moto imports it there unexported)
+    tasks.boto_client_for = boto_client_for  # type: ignore[attr-defined]
 
 
 def list_moto_modules_once() -> None:
@@ -138,7 +139,7 @@ def query_only_matching_items() -> None:
             asked.wanted = None
 
     query._matching_only = True  # type: ignore[attr-defined]
-    Table.query, Table.all_items = query, all_items
+    Table.query, Table.all_items = query, all_items  # type: ignore[method-assign]  # the patch
 
 
 def _same(stored: Any, asked: Any) -> bool:
@@ -249,7 +250,8 @@ def _draw_heap_keys(program: Any) -> Any:
 
 
 def validate_update_expressions_linearly() -> None:
-    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser
+    # ast_nodes opts out of type checking (a bare "type: ignore" at its top): mypy sees none of its names
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
     from moto.dynamodb.parsing.validators import ActionCountValidator, OverlappingPathsValidator
 
     if getattr(DepthFirstTraverser.process, "_linear", False):
@@ -272,8 +274,8 @@ def validate_update_expressions_linearly() -> None:
         return None
 
     process._linear = True  # type: ignore[attr-defined]
-    DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed  # type: ignore[method-assign]
-    DepthFirstTraverser.process = process  # type: ignore[method-assign]
+    DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed
+    DepthFirstTraverser.process = process
     for walker, check in (
         (ActionCountValidator, "verify_action_counts"),
         (OverlappingPathsValidator, "check_for_overlapping_paths"),

@@ -26,7 +26,7 @@ from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
 API_PREFIX = "/api"
-WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
+WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 
 
 class Handler(BaseHTTPRequestHandler):

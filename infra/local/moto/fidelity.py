@@ -118,14 +118,16 @@ def cheap_transaction_backups() -> None:
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         with _lock:
             saved = _touched(self, transact_items)
-            Table.__deepcopy__ = _same_table  # moto's whole-table backup becomes a no-op...
+            # moto's whole-table backup becomes a no-op (Table has no __deepcopy__ of its own,
+            # so one is set for this transaction only)...
+            Table.__deepcopy__ = _same_table  # type: ignore[attr-defined]
             try:
-                return original(self, transact_items)  # type: ignore[no-any-return]
+                return original(self, transact_items)
             except Exception:
                 _restore(saved)  # ...and the touched items are put back instead
                 raise
             finally:
-                del Table.__deepcopy__
+                del Table.__deepcopy__  # type: ignore[attr-defined]  # the one set above
 
     transact_write_items._item_backups = True  # type: ignore[attr-defined]
-    DynamoDBBackend.transact_write_items = transact_write_items
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]  # the patch

@@ -25,28 +25,34 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from chalicelib.core.names import resource_name, workflow_role_name
+
 RUNTIME = (3, 11)  # the functions' runtime: Chalice takes the building Python's (python3.11 here and in CI)
 TASK_ROOT = "/var/task"
+# A stage, region and account for the settings an import reads: nothing is called.
+STAGE = "dev"
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
 # What Lambda sets in the environment (plus the app's settings) for an import that
 # takes the same paths as a cold start: without LAMBDA_TASK_ROOT the X-Ray SDK believes
 # it is not on Lambda and builds an X-Ray client at import.
 LAMBDA_ENVIRONMENT = {
-    "AWS_LAMBDA_FUNCTION_NAME": "ventanilla-dev",
+    "AWS_LAMBDA_FUNCTION_NAME": resource_name(STAGE),
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
     "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
-    "AWS_REGION": "us-east-1",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "STAGE": "dev",
-    "TABLE_NAME": "ventanilla-dev",
-    "DOCUMENTS_BUCKET": "ventanilla-dev-documents",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+    "STAGE": STAGE,
+    "TABLE_NAME": resource_name(STAGE),
+    "DOCUMENTS_BUCKET": resource_name(STAGE, "documents"),
     "SIGNING_KEY_ID": "00000000-0000-0000-0000-000000000000",
-    "USER_POOL_ID": "us-east-1_example",
+    "USER_POOL_ID": f"{REGION}_example",
     "USER_POOL_CLIENT_ID": "example",
-    "SMS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ventanilla-dev-sms-inbound",
-    "PUBLIC_API_URL": "https://example.execute-api.us-east-1.amazonaws.com/api",
+    "SMS_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{resource_name(STAGE, 'sms-inbound')}",
+    "PUBLIC_API_URL": f"https://example.execute-api.{REGION}.amazonaws.com/api",
     "PUBLIC_WEB_URL": "https://example.cloudfront.net",
     "BANK_WEBHOOK_SECRET": "x" * 64,
-    "WORKFLOW_ROLE_ARN": "arn:aws:iam::123456789012:role/ventanilla-dev-workflows",
+    "WORKFLOW_ROLE_ARN": f"arn:aws:iam::{ACCOUNT_ID}:role/{workflow_role_name(STAGE)}",
     "STEP_HANDLER_ARNS": "{}",
 }
 
@@ -63,7 +69,10 @@ def lambda_environment(task_root: Path) -> dict[str, str]:
 
 def cold_start_sources(task_root: Path) -> list[Path]:
     """The package's Python files that a fresh ``import app`` loads."""
-    listing = "import app, sys; print('\\n'.join(getattr(module, '__file__', None) or '' for module in list(sys.modules.values())))"
+    listing = (
+        "import app, sys; "
+        "print('\\n'.join(getattr(module, '__file__', None) or '' for module in list(sys.modules.values())))"
+    )
     done = subprocess.run(
         [sys.executable, "-c", listing],
         cwd=task_root,
@@ -86,7 +95,8 @@ def add_cold_start_bytecode(package: Path) -> int:
     """
     if sys.version_info[:2] != RUNTIME:
         print(
-            f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, the functions run {RUNTIME[0]}.{RUNTIME[1]}",
+            f"not adding bytecode to {package.name}: this is Python {sys.version_info[0]}.{sys.version_info[1]}, "
+            f"the functions run {RUNTIME[0]}.{RUNTIME[1]}",
             file=sys.stderr,
         )
         return 0
@@ -106,14 +116,15 @@ def add_cold_start_bytecode(package: Path) -> int:
         compiled = []
         for source in cold_start_sources(task_root):
             relative = source.relative_to(task_root.resolve())
-            pyc = Path(
-                py_compile.compile(
-                    str(source),
-                    dfile=f"{TASK_ROOT}/{relative.as_posix()}",
-                    doraise=True,
-                    invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
-                )
+            written = py_compile.compile(
+                str(source),
+                dfile=f"{TASK_ROOT}/{relative.as_posix()}",
+                doraise=True,
+                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
             )
+            if written is None:  # py_compile answers None only for an error it did not raise
+                raise RuntimeError(f"{relative} did not compile")
+            pyc = Path(written)
             compiled.append((pyc, pyc.relative_to(task_root.resolve()).as_posix()))
         with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for info, data in kept:

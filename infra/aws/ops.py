@@ -1,9 +1,9 @@
 """Operator commands, run with the deployment's credentials and environment.
 
-    python -m infra.ops retry <application_id> [--from STEP] [--operator NAME]
-    python -m infra.ops repair [--older-than-seconds 120]
-    python -m infra.ops reconcile
-    python -m infra.ops stats-replay <application_id> [<application_id> ...]
+    python -m infra.aws.ops retry <application_id> [--from STEP] [--operator NAME]
+    python -m infra.aws.ops repair [--older-than-seconds 120]
+    python -m infra.aws.ops reconcile
+    python -m infra.aws.ops stats-replay <application_id> [<application_id> ...]
 
 ``reconcile`` marks ``error`` the applications whose execution failed without the fail
 handler recording it.  ``retry`` restarts an application that is in ``error`` from the step that failed (or
@@ -22,6 +22,7 @@ import getpass
 import json
 import sys
 from datetime import timedelta
+from typing import Any
 
 from chalicelib.core.errors import DomainError
 from chalicelib.wiring import container
@@ -29,7 +30,7 @@ from chalicelib.wiring import container
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.ops", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m infra.aws.ops", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(dest="command", required=True)
     retry = commands.add_parser("retry", help="restart an application in error")
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     services = container()
     recovery = services.recovery
+    result: dict[str, Any]
     try:
         if args.command == "stats-replay":
             result = {

@@ -26,7 +26,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
-from infra.server import LISTEN_BACKLOG
+from infra.local.server import LISTEN_BACKLOG
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

@@ -1,7 +1,7 @@
 """Local-stack-only routes: a sandbox bank, a window on the SMS the embedded SNS got,
 an SMS reply (as the SMS topic would deliver it) and a run of the quiet-hours sender.
 
-Registered by ``infra/local.py`` (and the tests), never by ``app.py``: they do not
+Registered by the local stack's ``install`` (``make run`` and the tests), never by ``app.py``: they do not
 exist on AWS.
 """
 
@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import requests
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.api.http import ApiBlueprint, json_body, json_response
 from chalicelib.core.errors import TransientFailure, ValidationFailed
@@ -71,10 +71,16 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
         )
     except requests.ReadTimeout:
         # delivered, unanswered: the webhook may still record it (once, whatever the event)
-        message = f"the payment webhook did not answer within {WEBHOOK_TIMEOUT_SECONDS} s; it may still be recorded: check the application before paying again"
+        message = (
+            f"the payment webhook did not answer within {WEBHOOK_TIMEOUT_SECONDS} s; "
+            "it may still be recorded: check the application before paying again"
+        )
         raise TransientFailure(message, code="bank_webhook_timeout") from None
     except requests.RequestException as error:
-        message = f"the sandbox bank could not deliver the payment webhook ({type(error).__name__}); nothing was paid, pay again"
+        message = (
+            f"the sandbox bank could not deliver the payment webhook ({type(error).__name__}); "
+            "nothing was paid, pay again"
+        )
         raise TransientFailure(message, code="bank_webhook_unreachable") from None
     return json_response(
         {"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()}
@@ -83,10 +89,11 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
 
 def sandbox_sms(sandbox: ApiBlueprint) -> Response:
     """Every SMS the embedded SNS accepted, newest last; ``?phone=+52…`` filters."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.sns.models import sns_backends
 
-    phone = (sandbox.current_request.query_params or {}).get("phone")
+    query = sandbox.current_request.query_params
+    phone = query.get("phone") if query else None
     backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
     messages = [
         {"id": message_id, "phone": number, "text": text}

@@ -1,0 +1,211 @@
+"""What holds the citizens' records and runs their procedures: the table, the documents'
+bucket and keys, the SMS topic, the bank's secret, the public URL parameter, the user
+pool and its groups, and one state machine per shipped procedure version.
+
+The records' resources are retained when the stack is deleted (``DeletionPolicy:
+Retain``): they hold citizens' data, which outlives any one deployment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.utils import to_cfn_resource_name
+
+from chalicelib.core.names import PRODUCT, public_url_parameter, resource_name, state_machine_name
+from chalicelib.identity import groups
+from chalicelib.store.models import table_schema
+from infra.aws.stack.iam import key_policy, tls_only
+from infra.aws.stack.naming import AWS_ONLY, SMS_INBOUND, asl_path, function_logical_id, state_machine_logical_id, sub
+
+# Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
+# operator adds a centre here (and redeploys) or creates its group in the user pool.
+COMMUNITY_CENTRES = ("CDC-OAXACA",)
+
+
+def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
+    agencies = sorted({code for definition in definitions for code in definition["agencies"]})
+    staff = [group(agency) for agency in agencies for group in (groups.official, groups.supervisor)]
+    return [groups.ADMIN, *staff, *(groups.assistant(centre) for centre in COMMUNITY_CENTRES)]
+
+
+def resources(stage: str) -> dict[str, Any]:
+    """The table, the documents' bucket and keys, SMS, the bank's secret, the public URL and the user pool."""
+    schema = table_schema()
+    return {
+        "Table": {
+            "Type": "AWS::DynamoDB::Table",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "TableName": resource_name(stage),
+                "BillingMode": "PAY_PER_REQUEST",
+                **schema,
+                "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+                "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                "DeletionProtectionEnabled": True,
+                "SSESpecification": {"SSEEnabled": True},
+                "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
+            },
+        },
+        "DocumentsKey": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": f"Ventanilla {stage}: encrypts citizens' documents at rest",
+                "EnableKeyRotation": True,
+                "KeyPolicy": key_policy(),
+            },
+        },
+        "DocumentsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": sub(resource_name(stage, "documents", "${AWS::AccountId}")),
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Fn::GetAtt": ["DocumentsKey", "Arn"]},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "CorsConfiguration": {
+                    "CorsRules": [
+                        {"AllowedMethods": ["PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAge": 3000}
+                    ]
+                },
+            },
+        },
+        "DocumentsBucketTlsOnly": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Metadata": AWS_ONLY,
+            "Properties": {"Bucket": {"Ref": "DocumentsBucket"}, "PolicyDocument": tls_only("DocumentsBucket")},
+        },
+        "SigningKey": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": f"Ventanilla {stage}: signs issued licences and permits",
+                "KeySpec": "ECC_NIST_P256",
+                "KeyUsage": "SIGN_VERIFY",
+                "KeyPolicy": key_policy(),
+            },
+        },
+        "SmsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": resource_name(stage, "sms-inbound")}},
+        "BankWebhookSecret": {
+            "Type": "AWS::SecretsManager::Secret",
+            "Metadata": {"Local": {"FromSetting": {"SecretString": "BankWebhookSecretValue"}}},
+            "Properties": {
+                "Name": f"{PRODUCT}/{stage}/bank-webhook",
+                "Description": (
+                    "HMAC key the bank signs payment webhooks with; give it to the bank over a secure channel"
+                ),
+                "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+            },
+        },
+        "PublicUrlParameter": {
+            "Type": "AWS::SSM::Parameter",
+            "Metadata": {"Local": {"FromSetting": {"Value": "PublicUrl"}}},
+            "Properties": {
+                "Name": public_url_parameter(stage),
+                "Type": "String",
+                "Description": (
+                    "Where people reach Ventanilla: web at /, API at /api (read by the functions at cold start)"
+                ),
+                "Value": sub("https://${WebDistribution.DomainName}"),
+            },
+        },
+        # Two-way SMS replies (STOP/BAJA) reach the app's ``sms_inbound`` function.
+        "SmsInboundSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "TopicArn": {"Ref": "SmsTopic"},
+                "Protocol": "lambda",
+                "Endpoint": {"Fn::GetAtt": [function_logical_id(SMS_INBOUND), "Arn"]},
+            },
+        },
+        "SmsInboundPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": {"Ref": function_logical_id(SMS_INBOUND)},
+                "Principal": "sns.amazonaws.com",
+                "SourceArn": {"Ref": "SmsTopic"},
+            },
+        },
+        "UserPool": {
+            "Type": "AWS::Cognito::UserPool",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "UserPoolName": resource_name(stage),
+                "AutoVerifiedAttributes": ["phone_number"],
+                "Schema": [{"Name": "phone_number", "AttributeDataType": "String", "Required": True, "Mutable": True}],
+                "Policies": {
+                    "PasswordPolicy": {
+                        "MinimumLength": 10,
+                        "RequireLowercase": True,
+                        "RequireNumbers": True,
+                        "RequireUppercase": True,
+                        "RequireSymbols": False,
+                    }
+                },
+            },
+        },
+        "UserPoolClient": {
+            "Type": "AWS::Cognito::UserPoolClient",
+            "Properties": {
+                "ClientName": resource_name(stage, "web"),
+                "UserPoolId": {"Ref": "UserPool"},
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "GenerateSecret": False,
+                "IdTokenValidity": 60,
+                "TokenValidityUnits": {"IdToken": "minutes"},
+            },
+        },
+    }
+
+
+def user_pool_groups(definitions: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for group in agency_groups(definitions):
+        out[f"Group{to_cfn_resource_name(group.replace('-', '_'))}"] = {
+            "Type": "AWS::Cognito::UserPoolGroup",
+            "Properties": {"GroupName": group, "UserPoolId": {"Ref": "UserPool"}},
+        }
+    return out
+
+
+def state_machines(stage: str, definitions: list[dict[str, Any]], handler_arns: dict[str, Any]) -> dict[str, Any]:
+    """One per procedure version, named after it: running applications keep their version's machine."""
+    out: dict[str, Any] = {}
+    for definition in definitions:
+        code, version = definition["code"], definition["version"]
+        out[state_machine_logical_id(code, version)] = {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "StateMachineName": state_machine_name(stage, code, version),
+                "StateMachineType": "STANDARD",
+                "RoleArn": {"Fn::GetAtt": ["WorkflowRole", "Arn"]},
+                "DefinitionString": asl_path(code).read_text("utf-8"),
+                "DefinitionSubstitutions": handler_arns,
+            },
+        }
+    return out

@@ -1,0 +1,229 @@
+"""Who may do what: one role per function with only the statements that function needs
+(``grants``), the workflows' role, the KMS key policy and the buckets' TLS-only policy.
+
+``Resource: "*"`` appears only where AWS accepts nothing else; each such statement is
+named in ``WILDCARD_REASONS`` and carries a WILDCARD comment where it is written (the
+tests count both).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.core.names import API_HANDLER, function_name, step_function_name, workflow_role_name
+from infra.aws.stack.naming import (
+    DEADLINE_WATCH,
+    RETENTION,
+    SMS_INBOUND,
+    SMS_SEND_QUEUED,
+    executions_arn,
+    log_group_arn,
+    parameter_arn,
+    state_machines_arn,
+    sub,
+    workflow_role_arn,
+)
+
+# Statements whose Resource must be "*", and why; no other statement may use "*".
+WILDCARD_REASONS = {
+    "XRayHasNoResourceLevelPermissions": "xray:PutTraceSegments and PutTelemetryRecords accept only Resource '*'",
+    "SmsToPhoneNumbersHasNoResource": "sns:Publish to a PhoneNumber (direct SMS) has no resource ARN, so IAM needs '*'",
+    "TaskTokensHaveNoResource": (
+        "states:SendTaskSuccess is authorised per task token, which has no ARN: only '*' is accepted"
+    ),
+    "AccountAdministersTheKey": (
+        "in a key policy Resource '*' means the key itself (KMS accepts nothing else); IAM policies then grant each use"
+    ),
+}
+
+
+def key_policy() -> dict[str, Any]:
+    """KMS's default key policy, written out: the account administers the key, and IAM
+    policies (the roles below) decide who may use it for what."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # WILDCARD: a key policy's Resource is the key itself (see WILDCARD_REASONS).
+                "Sid": "AccountAdministersTheKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+
+
+# --- what each function may do -----------------------------------------------------------
+def _allow(sid: str, actions: list[str], resources: list[Any] | str) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
+
+
+_TABLE = [{"Fn::GetAtt": ["Table", "Arn"]}]
+_TABLE_AND_INDEXES = [{"Fn::GetAtt": ["Table", "Arn"]}, sub("${Table.Arn}/index/*")]
+# Query: the SMS recipients (subscriptions) and a phone's opt-outs; DeleteItem: Powertools
+# Idempotency drops the record of a delivery that failed, so that a retry can send it
+_STEP_WRITES = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+
+
+def _public_url(stage: str) -> dict[str, Any]:
+    return _allow("ReadPublicUrl", ["ssm:GetParameter"], [parameter_arn(stage)])
+
+
+def _sms() -> dict[str, Any]:
+    # WILDCARD: SMS to a phone number has no resource ARN (see WILDCARD_REASONS).
+    return _allow("SmsToPhoneNumbersHasNoResource", ["sns:Publish"], "*")
+
+
+def _step(stage: str, *extra: dict[str, Any]) -> list[dict[str, Any]]:
+    """A step handler: reads and changes its application (status, audit) and sends its SMS."""
+    return [_allow("Applications", _STEP_WRITES, _TABLE), _sms(), _public_url(stage), *extra]
+
+
+def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
+    """Per function, the statements it needs beyond its own logs and traces."""
+    documents = sub("${DocumentsBucket.Arn}/*")
+    return {
+        API_HANDLER: [
+            # DeleteItem: Powertools Idempotency removes its record when a command fails
+            _allow(
+                "Records",
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query",
+                ],
+                _TABLE_AND_INDEXES,
+            ),
+            _allow("Documents", ["s3:PutObject", "s3:GetObject"], [documents]),
+            _allow("DocumentsKey", ["kms:GenerateDataKey", "kms:Decrypt"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
+            _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
+            _allow("StartApplications", ["states:StartExecution"], [state_machines_arn(stage)]),
+            _allow(
+                "PublishProcedures",
+                ["states:CreateStateMachine", "states:DescribeStateMachine"],
+                [state_machines_arn(stage)],
+            ),
+            _allow("ExecutionStatus", ["states:DescribeExecution"], [executions_arn(stage)]),
+            # WILDCARD: task tokens have no ARN (see WILDCARD_REASONS).
+            _allow("TaskTokensHaveNoResource", ["states:SendTaskSuccess"], "*"),
+            {
+                "Sid": "PassWorkflowRole",
+                "Effect": "Allow",
+                "Action": ["iam:PassRole"],
+                "Resource": [workflow_role_arn(stage)],
+                "Condition": {"StringEquals": {"iam:PassedToService": "states.amazonaws.com"}},
+            },
+            _allow("CitizenProfiles", ["cognito-idp:AdminGetUser"], [{"Fn::GetAtt": ["UserPool", "Arn"]}]),
+            _allow("BankWebhookSecret", ["secretsmanager:GetSecretValue"], [{"Ref": "BankWebhookSecret"}]),
+            _sms(),
+            _public_url(stage),
+        ],
+        step_function_name("check"): _step(stage),
+        step_function_name("open"): _step(stage),
+        step_function_name("await"): [
+            _allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE),
+            _public_url(stage),
+        ],
+        step_function_name("deadline"): _step(
+            stage, _allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])
+        ),
+        step_function_name("issue"): _step(
+            stage, _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])
+        ),
+        step_function_name("close"): _step(stage),
+        step_function_name("fail"): _step(stage),
+        DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
+        SMS_INBOUND: [_allow("Consent", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
+        SMS_SEND_QUEUED: [_allow("HeldMessages", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
+        RETENTION: [
+            _allow(
+                "DueApplications",
+                ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                _TABLE_AND_INDEXES,
+            ),
+            _allow("PurgeDocuments", ["s3:DeleteObject", "s3:DeleteObjectVersion"], [documents]),
+            _allow("ListDocumentVersions", ["s3:ListBucketVersions"], [{"Fn::GetAtt": ["DocumentsBucket", "Arn"]}]),
+        ],
+    }
+
+
+def function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
+    base = [
+        _allow("OwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [log_group_arn(stage, name)]),
+        # WILDCARD: X-Ray has no resource-level permissions (see WILDCARD_REASONS).
+        _allow("XRayHasNoResourceLevelPermissions", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"),
+    ]
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": f"{function_name(stage, name)}-fn",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            },
+            "Policies": [
+                {
+                    "PolicyName": "least-privilege",
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": base + statements},
+                }
+            ],
+        },
+    }
+
+
+def tls_only(bucket: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "TlsOnly",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [{"Fn::GetAtt": [bucket, "Arn"]}, sub(f"${{{bucket}.Arn}}/*")],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+def workflow_role(stage: str, handler_arns: dict[str, Any]) -> dict[str, Any]:
+    """The state machines' role: it may invoke the step handlers and nothing else."""
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": workflow_role_name(stage),
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "states.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            "Policies": [
+                {
+                    "PolicyName": "invoke-step-handlers",
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "lambda:InvokeFunction",
+                                "Resource": sorted(handler_arns.values(), key=json.dumps),
+                            }
+                        ],
+                    },
+                }
+            ],
+        },
+    }

@@ -1,0 +1,129 @@
+"""The web pages and the API behind one CloudFront distribution (AWS only: locally the
+stack's own server serves both on one port)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.names import resource_name
+from infra.aws.stack.iam import tls_only
+from infra.aws.stack.naming import AWS_ONLY, sub
+
+# CloudFront managed policies (ids are fixed by AWS and the same in every account).
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+
+
+def resources(stage: str) -> dict[str, Any]:
+    """web/ in a private bucket and the API, both behind one CloudFront distribution:
+    ``/`` serves the pages, ``/api/*`` goes to API Gateway's ``api`` stage (as locally)."""
+    policy = tls_only("WebBucket")
+    policy["Statement"].append(
+        {
+            "Sid": "CloudFrontReadsPages",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": sub("${WebBucket.Arn}/*"),
+            "Condition": {
+                "StringEquals": {
+                    "AWS:SourceArn": sub(
+                        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebDistribution}"
+                    )
+                }
+            },
+        }
+    )
+    return {
+        "WebBucket": {
+            "Type": "AWS::S3::Bucket",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "BucketName": sub(resource_name(stage, "web", "${AWS::AccountId}")),
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            },
+        },
+        "WebBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Metadata": AWS_ONLY,
+            "Properties": {"Bucket": {"Ref": "WebBucket"}, "PolicyDocument": policy},
+        },
+        "WebOriginAccessControl": {
+            "Type": "AWS::CloudFront::OriginAccessControl",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "OriginAccessControlConfig": {
+                    "Name": resource_name(stage, "web"),
+                    "OriginAccessControlOriginType": "s3",
+                    "SigningBehavior": "always",
+                    "SigningProtocol": "sigv4",
+                }
+            },
+        },
+        "WebDistribution": {
+            "Type": "AWS::CloudFront::Distribution",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "DistributionConfig": {
+                    "Comment": f"Ventanilla {stage}: web/ and /api",
+                    "Enabled": True,
+                    "HttpVersion": "http2and3",
+                    "IPV6Enabled": True,
+                    "PriceClass": "PriceClass_100",
+                    "DefaultRootObject": "index.html",
+                    "Origins": [
+                        {
+                            "Id": "web",
+                            "DomainName": {"Fn::GetAtt": ["WebBucket", "RegionalDomainName"]},
+                            "OriginAccessControlId": {"Fn::GetAtt": ["WebOriginAccessControl", "Id"]},
+                            "S3OriginConfig": {"OriginAccessIdentity": ""},
+                        },
+                        {
+                            "Id": "api",
+                            "DomainName": sub("${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
+                            "CustomOriginConfig": {
+                                "OriginProtocolPolicy": "https-only",
+                                "OriginSSLProtocols": ["TLSv1.2"],
+                            },
+                        },
+                    ],
+                    "DefaultCacheBehavior": {
+                        "TargetOriginId": "web",
+                        "ViewerProtocolPolicy": "redirect-to-https",
+                        "CachePolicyId": CACHING_OPTIMIZED,
+                        "ResponseHeadersPolicyId": SECURITY_HEADERS,
+                        "Compress": True,
+                    },
+                    "CacheBehaviors": [
+                        {
+                            "PathPattern": "/api/*",
+                            "TargetOriginId": "api",
+                            "ViewerProtocolPolicy": "https-only",
+                            "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
+                            "CachePolicyId": CACHING_DISABLED,
+                            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                            "ResponseHeadersPolicyId": SECURITY_HEADERS,
+                        },
+                        {
+                            "PathPattern": "/config.json",
+                            "TargetOriginId": "web",
+                            "ViewerProtocolPolicy": "redirect-to-https",
+                            "CachePolicyId": CACHING_DISABLED,
+                        },
+                    ],
+                    "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
+                }
+            },
+        },
+    }

@@ -1,0 +1,44 @@
+"""The embedded local stack (``make run``): moto as AWS, our state machines and handlers
+for real, the API and the web pages on one port of 127.0.0.1.
+
+    python -m infra.local [--port 8000] [--moto-port 4566] [--legal-day-seconds 60]
+
+Prints the URL (and ``READY <url>`` for scripts) and runs until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from infra.local.stack import start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Ventanilla's embedded local stack")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0") or 0))
+    parser.add_argument(
+        "--legal-day-seconds",
+        default=os.environ.get("LEGAL_DAY_SECONDS", "60"),
+        help="wall-clock seconds a legal day lasts for deadline timers (86400 = real time)",
+    )
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose)
+    print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
+    print(f"READY {stack.url}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    done.wait()
+    print("Stopping Ventanilla…", flush=True)
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

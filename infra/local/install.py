@@ -1,0 +1,71 @@
+"""The one sequence that turns a running embedded AWS into Ventanilla's.
+
+``make run`` (``infra.local.stack.start``: moto as a server on a port) and the component
+and workflow tests (``tests/support/inprocess.py``: moto in-process under ``mock_aws``)
+both call ``install`` once moto answers, so that the tests exercise the stack people
+run: the moto patches, the resources of ``infra/aws/stack`` built by the provisioner,
+the environment they imply, a composition root rebuilt on it, the sandbox routes and
+the shipped procedures.
+
+What differs stays with the callers: credentials and endpoint, how moto runs, quiet
+logging, ``SANDBOX_ENABLED`` and the demo accounts (``make run`` only), per-thread
+requests for the tests' client.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from chalice.app import Chalice
+
+from chalicelib import wiring
+from infra.aws.deploy import publish_procedures
+from infra.local.moto import fidelity, lambda_adapter, speed
+from infra.local.provision import Provisioner
+from infra.local.sandbox import register_sandbox
+
+
+@dataclass(frozen=True)
+class Installed:
+    environment: dict[str, str]  # what the app and its functions run with (also set in os.environ)
+    provisioner: Provisioner  # clients on the embedded AWS, for what the caller adds (the demo accounts)
+
+
+def patch_moto() -> None:
+    """Run Lambda handlers in this process, make DynamoDB atomic, make moto fast.
+
+    Each patch is idempotent and replaces what moto looks up when it handles a request,
+    so patching a moto server that is already listening (before any request) is enough.
+    """
+    lambda_adapter.install()
+    fidelity.serialize_dynamodb_writes()
+    speed.install()
+
+
+def install(
+    app: Chalice,
+    stage: str,
+    region: str,
+    *,
+    public_url: str,
+    webhook_secret: str,
+    legal_day_seconds: str,
+) -> Installed:
+    """Make the embedded AWS that is answering now Ventanilla's, and point the app at it.
+
+    ``public_url`` is where people reach the stack (the stack's SSM parameter),
+    ``webhook_secret`` the bank's HMAC key (its secret) and ``legal_day_seconds`` how many
+    wall-clock seconds a legal day lasts for the deadline timers.
+    """
+    patch_moto()
+    provisioner = Provisioner(stage, region)
+    environment = provisioner.provision(
+        app,
+        {"PublicUrl": public_url, "BankWebhookSecretValue": webhook_secret, "LegalDaySeconds": legal_day_seconds},
+    )
+    os.environ.update(environment)
+    wiring.reset()
+    register_sandbox(app)
+    publish_procedures()
+    return Installed(environment, provisioner)
