@@ -391,7 +391,7 @@ def render(value: Mapping[str, Any]) -> str:
 def load_all_routes() -> None:
     """Import every module that declares routes: the app's blueprints and the sandbox's."""
     import app  # noqa: F401
-    import infra.sandbox  # noqa: F401
+    import infra.local.sandbox  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

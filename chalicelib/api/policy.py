@@ -65,7 +65,7 @@ LEGACY: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/delegations/{id}"): CITIZENS,
     ("DELETE", "/delegations/{id}"): CITIZENS,
     ("POST", "/me/delegation-code"): CITIZENS,
-    # local stack only (infra/sandbox.py); never registered on AWS
+    # local stack only (infra/local/sandbox.py); never registered on AWS
     ("POST", "/sandbox/bank/pay"): EVERYONE,
     ("GET", "/sandbox/sms"): EVERYONE,
     ("POST", "/sandbox/sms/inbound"): EVERYONE,

@@ -26,7 +26,7 @@ import requests
 from chalicelib.api.policy import POLICY
 from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, ROLES, SUPERVISOR
 from chalicelib.payments import signature
-from infra import sandbox
+from infra.local import sandbox
 from tests.support.flows import (
     LICENCE_FORM,
     PDF,
