@@ -56,7 +56,7 @@ class Idempotency:
             event_key_jmespath="key", payload_validation_jmespath="request", expires_after_seconds=EXPIRES_AFTER_SECONDS
         )
 
-        @idempotent_function(
+        @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools does not annotate its decorator
             data_keyword_argument="call", persistence_store=self._layer(command), config=config, key_prefix=command
         )
         def once(call: dict[str, Any]) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from chalice import Response
@@ -30,7 +31,7 @@ def status_for(error: errors.DomainError) -> int:
 
 
 def error_response(
-    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+    status: int, code: str, message: str, details: Any = None, headers: Mapping[str, Any] | None = None
 ) -> Response:
     body = {"error": {"code": code, "message": message, "details": details}}
     return Response(

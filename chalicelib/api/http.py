@@ -80,9 +80,13 @@ def idempotent(request: Request, scope: str, command: Callable[[], Any]) -> Any:
     described = {
         "method": request.method,
         "path": request.context.get("path", ""),
-        "body": hashlib.sha256(request.raw_body or b"").hexdigest(),
+        "body": hashlib.sha256(_bytes(request.raw_body)).hexdigest(),
     }
     return container().idempotency.run(scope, f"{principal.username}:{key}", described, command)
+
+
+def _bytes(raw: str | bytes | None) -> bytes:
+    return raw.encode() if isinstance(raw, str) else raw or b""
 
 
 def principal_of(request: Request) -> Principal:
@@ -91,7 +95,7 @@ def principal_of(request: Request) -> Principal:
 
 
 def json_body(request: Request) -> Any:
-    raw = request.raw_body or b""
+    raw = _bytes(request.raw_body)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
     if not raw.strip():

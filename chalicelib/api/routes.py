@@ -155,7 +155,8 @@ class ApiBlueprint(Blueprint):
                 except Exception:
                     return unexpected_failure()
 
-            return register(handler)
+            registered: Callable[..., Response] = register(handler)
+            return registered
 
         return decorator
 

@@ -146,7 +146,7 @@ class Transitions:
         self, application: Application, actor: dict[str, Any], change: Change
     ) -> tuple[AuditEvent, dict[str, Any]]:
         now = iso(utcnow())
-        seq = (application.audit_seq or 0) + 1
+        seq = int(application.audit_seq or 0) + 1
         fields = {
             "application_id": application.id,
             "seq": seq,

@@ -79,14 +79,14 @@ class Catalogue:
             current = None
         if current is not None and current.digest == digest:
             return current, False
-        version = current.version + 1 if current else 1
+        version = int(current.version) + 1 if current else 1
         definition = {**definition, "version": version}
         text = substitute(render(compile_definition(definition)), self._substitutions)
         arn = self._engine.ensure_state_machine(state_machine_name(self._stage, definition["code"], version), text)
         stored = self._store.publish(
             definition["code"],
             version,
-            current.version if current else None,
+            int(current.version) if current else None,
             definition=definition,
             digest=digest,
             state_machine_arn=arn,

@@ -25,7 +25,7 @@ NUMERIC = ("integer", "number")
 REFERENCE_KEYWORDS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 
 if TYPE_CHECKING:
-    pass
+    from jsonschema.exceptions import SchemaError
 
 
 class DefinitionInvalid(ValidationFailed):
@@ -85,10 +85,12 @@ def _schema_validator() -> Any:
     return schema_validator_class()(definition_schema())
 
 
-def _schema_error() -> type[Exception]:
-    from jsonschema.exceptions import SchemaError
+def _schema_error() -> type[SchemaError]:
+    """jsonschema's error for a broken schema, imported on first use (not at cold start)."""
+    from jsonschema import exceptions
 
-    return SchemaError
+    error: type[SchemaError] = exceptions.SchemaError
+    return error
 
 
 def validate_definition(definition: Any) -> list[Problem]:
@@ -146,9 +148,9 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
             "path": _json_path(["form", *error.absolute_path]),
             "message": f"not a valid JSON Schema: {error.message}",
         }
-    for path in _references(form, ["form"]):
+    for reference in _references(form, ["form"]):
         yield {
-            "path": _json_path(path),
+            "path": _json_path(reference),
             "message": "a form is self-contained: references ($ref) are not allowed, write the field's rules in place",
         }
     for index, name in enumerate(form.get("required", [])):

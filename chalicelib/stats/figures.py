@@ -87,7 +87,7 @@ def decided_late(event: Mapping[str, Any], deadlines: Mapping[str | None, str | 
     """A decision recorded after its review's legal deadline."""
     details = event.get("details") or {}
     deadline = details.get("deadline") or (deadlines or {}).get(details.get("review_id"))
-    return bool(deadline) and parse_iso(event["at"]) > parse_iso(deadline)
+    return isinstance(deadline, str) and bool(deadline) and parse_iso(event["at"]) > parse_iso(deadline)
 
 
 def step_days(events: Iterable[Mapping[str, Any]]) -> dict[str, int]:

@@ -143,4 +143,5 @@ class ApplicationStore:
 
 def _action(name: str, value: Any) -> Action:
     attribute = getattr(Application, name)
-    return attribute.remove() if value is None else attribute.set(value)
+    action: Action = attribute.remove() if value is None else attribute.set(value)
+    return action

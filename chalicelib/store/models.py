@@ -55,7 +55,7 @@ class ByQueue(GlobalSecondaryIndex["Entity"]):
 class Entity(Model):
     """Base of every item in the table; ``kind`` tells the entity apart."""
 
-    Meta = _TableMeta
+    Meta = _TableMeta  # type: ignore[assignment]  # PynamoDB reads Meta as a class; its stub types an instance
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -95,7 +95,7 @@ class Steps:
     def _load(self, event: Event) -> tuple[Application, dict[str, Any], dict[str, Any]]:
         application = self._store.get(event["application_id"], consistent=True)
         definition = self._applications.definition(application)
-        step = self._catalogue.step(application.procedure_code, application.procedure_version, event["step"])
+        step = self._catalogue.step(application.procedure_code, int(application.procedure_version), event["step"])
         return application, definition, step
 
     @_conflicts_are_transient
