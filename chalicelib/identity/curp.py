@@ -74,7 +74,10 @@ def parse_curp(value: object, field: str = "curp") -> CurpFacts:
     if not match:
         raise ValidationFailed.field(
             field,
-            "is not a CURP (18 characters: 4 letters, 6 digits of the birth date, H/M, state, 3 consonants, 2 check characters)",
+            (
+                "is not a CURP (18 characters: 4 letters, 6 digits of the birth date, H/M, state, 3 consonants, 2 "
+                "check characters)"
+            ),
             code="invalid_curp",
         )
     if match["state"] not in STATES:

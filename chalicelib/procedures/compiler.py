@@ -265,7 +265,10 @@ def compile_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
         "Cause": "A step failed after its retries; the application is in error.",
     }
     return {
-        "Comment": f"{definition['code']} v{definition['version']}: generated from workflows/{definition['code']}.json. Do not edit.",
+        "Comment": (
+            f"{definition['code']} v{definition['version']}: generated from workflows/{definition['code']}.json. Do "
+            f"not edit."
+        ),
         "StartAt": "Start",
         "States": states,
     }

@@ -193,7 +193,9 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         if step["type"] == "review" and step["on_deadline"] == "escalate" and "escalation_days" not in step:
             yield {
                 "path": f"{path}.escalation_days",
-                "message": "a review that escalates at its deadline needs escalation_days: the supervisors' legal deadline",
+                "message": (
+                    "a review that escalates at its deadline needs escalation_days: the supervisors' legal deadline"
+                ),
             }
         if step["type"] == "review" and step.get("warn_days", 0) >= step["deadline_days"]:
             yield {
