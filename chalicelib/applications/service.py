@@ -33,7 +33,6 @@ from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
-from chalicelib.notifications.models import Subscription
 from chalicelib.notifications.subscriptions import view as subscription_view
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
@@ -47,6 +46,7 @@ from chalicelib.store.models import (
     Delegation,
     ProcedureVersion,
     Profile,
+    Subscription,
 )
 from chalicelib.store.reviews import ReviewStore
 

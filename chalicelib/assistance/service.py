@@ -31,6 +31,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 from chalicelib.adapters.ports import Directory
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import Change, Transitions
+from chalicelib.assistance.states import ACTIVE, EXPIRED, PENDING, REVOKED
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.core.ids import new_id
@@ -39,17 +40,13 @@ from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
-from chalicelib.notifications.models import RATE_LIMITED, Subscription
 from chalicelib.notifications.phones import mask
 from chalicelib.notifications.service import NO_APPLICATION, Notifications
+from chalicelib.notifications.states import RATE_LIMITED
 from chalicelib.store import keys
-from chalicelib.store.models import Application, Delegation, DelegationCode, Entity
+from chalicelib.store.models import Application, Delegation, DelegationCode, Entity, Subscription
 from chalicelib.store.writes import Write, change
 
-PENDING = "pending"
-ACTIVE = "active"
-REVOKED = "revoked"
-EXPIRED = "expired"
 DELEGATION_DAYS = 30
 _CODE = re.compile(r"\d{6}")
 

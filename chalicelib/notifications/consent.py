@@ -16,8 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from chalicelib.notifications.models import OptOut
 from chalicelib.store import keys
+from chalicelib.store.models import OptOut
 
 STOP_WORDS = frozenset({"STOP", "BAJA", "ALTO"})
 ALL_WORDS = frozenset({"TODO", "TODOS", "ALL"})

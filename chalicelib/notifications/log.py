@@ -18,9 +18,9 @@ from pynamodb.expressions.update import Action
 from chalicelib.core.clock import iso
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications import phones
-from chalicelib.notifications.models import QUEUED, SENDING, QueuedSms, SmsMessage
+from chalicelib.notifications.states import QUEUED, SENDING
 from chalicelib.store import keys
-from chalicelib.store.models import Entity, transaction
+from chalicelib.store.models import Entity, QueuedSms, SmsMessage, transaction
 
 CATCH_UP_DAYS = 3
 PAGE = 100

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.notifications.models import RateCounter
 from chalicelib.store import keys
+from chalicelib.store.models import RateCounter
 
 HOUR = 3600
 

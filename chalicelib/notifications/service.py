@@ -41,22 +41,20 @@ from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications import commands, segments, templates
 from chalicelib.notifications.consent import Consent, parse_reply
 from chalicelib.notifications.log import DeliveryLog
-from chalicelib.notifications.models import (
+from chalicelib.notifications.phones import PhoneRules, any_e164
+from chalicelib.notifications.quiet_hours import QuietHours
+from chalicelib.notifications.ratelimit import RateLimiter
+from chalicelib.notifications.states import (
     CONFIRMED,
     FAILED,
     OPTED_OUT_SKIPPED,
     QUEUED,
     RATE_LIMITED,
     SENT,
-    SmsMessage,
-    Subscription,
 )
-from chalicelib.notifications.phones import PhoneRules, any_e164
-from chalicelib.notifications.quiet_hours import QuietHours
-from chalicelib.notifications.ratelimit import RateLimiter
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.store import keys
-from chalicelib.store.models import Application
+from chalicelib.store.models import Application, SmsMessage, Subscription
 
 NO_APPLICATION = "-"  # the delivery-log partition of answers about no application (help, neutral)
 

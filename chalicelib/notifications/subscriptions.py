@@ -18,8 +18,9 @@ from chalicelib.core.errors import Conflict, NotFound, TooManyRequests, Validati
 from chalicelib.identity.principal import Principal
 from chalicelib.notifications import phones, templates
 from chalicelib.notifications.codes import CODE_TTL, code_hash, new_code, redeem
-from chalicelib.notifications.models import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED, Subscription
 from chalicelib.notifications.service import Notifications, new_subscription
+from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED
+from chalicelib.store.models import Subscription
 
 if TYPE_CHECKING:
     from chalicelib.applications.service import Applications

@@ -41,11 +41,10 @@ from aws_lambda_powertools import Logger
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import TransientFailure
-from chalicelib.notifications.models import SmsMessage
 from chalicelib.stats import figures
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.errors import StoreFailure
-from chalicelib.store.models import Application, AuditEvent
+from chalicelib.store.models import Application, AuditEvent, SmsMessage
 from chalicelib.store.statistics import AGENCY, PROCEDURE, Row, StatisticsStore
 
 logger = Logger(child=True)

@@ -20,9 +20,8 @@ from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
 from chalicelib.core.errors import TransientFailure
-from chalicelib.notifications.models import SmsMessage
 from chalicelib.store import keys
-from chalicelib.store.models import CountedEvent, Entity, StatsRow
+from chalicelib.store.models import CountedEvent, Entity, SmsMessage, StatsRow
 from chalicelib.store.writes import Cancelled, Write, change, commit, create
 
 PROCEDURE, AGENCY = "procedure", "agency"  # a row's scope

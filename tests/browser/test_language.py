@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from chalicelib.notifications import templates
-from chalicelib.notifications.models import DELIVERY_STATUSES
+from chalicelib.notifications.states import DELIVERY_STATUSES
 from tests.browser.scenario import Scene
 from tests.browser.support import WEB, assert_clean, open_page
 
