@@ -23,6 +23,7 @@ from chalicelib.jobs.deadlines import DeadlineWatch
 from chalicelib.jobs.recovery import Recovery
 from chalicelib.jobs.retention import Retention
 from chalicelib.notifications.agency import AgencyAlerts
+from chalicelib.notifications.consent import Consent
 from chalicelib.notifications.phones import PhoneRules
 from chalicelib.notifications.quiet_hours import QuietHours
 from chalicelib.notifications.ratelimit import HOUR, RateLimiter
@@ -107,15 +108,20 @@ class Container:
                     "sms": (self.settings.sms_per_phone_per_hour, HOUR),
                     "code": (CODES_PER_PHONE_PER_HOUR, HOUR),
                     "command": (COMMANDS_PER_PHONE_PER_HOUR, HOUR),
-                }
+                },
+                self.store.phones,
             ),
+            consent=Consent(self.store.phones),
+            log=self.store.sms_log,
+            subscriptions=self.store.subscriptions,
+            applications=self.store.applications,
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
         )
 
     @cached_property
     def subscriptions(self) -> Subscriptions:
-        return Subscriptions(self.applications, self.profiles, self.notifier)
+        return Subscriptions(self.applications, self.profiles, self.notifier, self.store.subscriptions)
 
     @cached_property
     def stats_projector(self) -> Projector:
@@ -154,7 +160,14 @@ class Container:
 
     @cached_property
     def assistance(self) -> Assistance:
-        return Assistance(self.profiles, self.notifier, self.transitions, aws.CognitoDirectory(self.settings))
+        return Assistance(
+            self.profiles,
+            self.notifier,
+            self.transitions,
+            aws.CognitoDirectory(self.settings),
+            self.store.delegations,
+            self.store.applications,
+        )
 
     @cached_property
     def reviews(self) -> Reviews:

@@ -26,8 +26,6 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, UpdateError
-
 from chalicelib.adapters.ports import Directory
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import Change, Transitions
@@ -41,11 +39,12 @@ from chalicelib.identity.profiles import Profiles
 from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
 from chalicelib.notifications.phones import mask
-from chalicelib.notifications.service import NO_APPLICATION, Notifications
+from chalicelib.notifications.service import NO_APPLICATION, Notifications, Recipient
 from chalicelib.notifications.states import RATE_LIMITED
-from chalicelib.store import keys
-from chalicelib.store.models import Application, Delegation, DelegationCode, Entity, Subscription
-from chalicelib.store.writes import Write, change
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.delegations import DelegationStore
+from chalicelib.store.models import Application, Delegation
+from chalicelib.store.writes import Write
 
 DELEGATION_DAYS = 30
 _CODE = re.compile(r"\d{6}")
@@ -88,12 +87,20 @@ def view(delegation: Delegation, for_citizen: bool = False) -> dict[str, Any]:
 
 class Assistance:
     def __init__(
-        self, profiles: Profiles, notifier: Notifications, transitions: Transitions, directory: Directory
+        self,
+        profiles: Profiles,
+        notifier: Notifications,
+        transitions: Transitions,
+        directory: Directory,
+        store: DelegationStore,
+        applications: ApplicationStore,
     ) -> None:
         self._profiles = profiles
         self._directory = directory
         self._notifier = notifier
         self._transitions = transitions
+        self._store = store
+        self._applications = applications
 
     # --- the citizen's side --------------------------------------------------------------
     def citizen_code(self, principal: Principal) -> dict[str, Any]:
@@ -101,13 +108,7 @@ class Assistance:
         holder = _holder(principal)
         code = new_code()
         expires = utcnow() + CODE_TTL
-        DelegationCode(
-            keys.citizen(holder),
-            keys.DELEGATION_CODE_SK,
-            code_hash=code_hash(holder, code),
-            expires_at=iso(expires),
-            attempts=0,
-        ).save()
+        self._store.issue_code(holder, code_hash(holder, code), iso(expires))
         return {"code": code, "expires_at": iso(expires)}
 
     def of_citizen(self, principal: Principal, delegation_id: str) -> Delegation:
@@ -122,16 +123,8 @@ class Assistance:
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
             return view(delegation, for_citizen=True)
-        now = iso(utcnow())
-        # no version condition: revoking wins over whatever else changed the delegation meanwhile
-        revoke = [
-            Delegation.status.set(REVOKED),
-            Delegation.revoked_at.set(now),
-            Delegation.revoked_by.set(principal.username),
-            Delegation.code_hash.remove(),
-        ]
-        delegation.update(actions=revoke, add_version_condition=False)
-        for application_id in delegation.applications or []:
+        self._store.revoke(delegation, principal.username, iso(utcnow()))
+        for application_id in _filed_under(delegation):
             self._record_on(application_id, principal, Change("assistance.revoked", details=_details(delegation)))
         return view(delegation, for_citizen=True)
 
@@ -144,20 +137,12 @@ class Assistance:
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
             raise Conflict("this delegation was revoked", code="delegation_revoked")
-        try:
-            delegation.update(
-                actions=[Delegation.documents_allowed.set(allowed)],
-                condition=Delegation.status != REVOKED,
-                add_version_condition=False,
-            )
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            raise Conflict("this delegation was revoked", code="delegation_revoked") from None
+        if not self._store.allow_documents(delegation, allowed):
+            raise Conflict("this delegation was revoked", code="delegation_revoked")
         change = Change(
             "assistance.documents_allowed" if allowed else "assistance.documents_withheld", details=_details(delegation)
         )
-        for application_id in delegation.applications or []:
+        for application_id in _filed_under(delegation):
             self._record_on(application_id, principal, change)
         return view(delegation, for_citizen=True)
 
@@ -198,11 +183,9 @@ class Assistance:
             )
         delegation = existing or self._new(principal, holder, centre, "sms")
         code = new_code()
-        delegation.status, delegation.origin, delegation.attempts = PENDING, "sms", 0
-        delegation.code_hash, delegation.code_expires_at = code_hash(delegation.id, code), iso(now + CODE_TTL)
-        delegation.save()
+        self._store.await_code(delegation, code_hash(delegation.id, code), iso(now + CODE_TTL))
         language = profile.language if profile and profile.language in templates.LANGUAGES else "es"
-        recipient = Subscription(id=None, phone=phone, language=language, confirmed_at=None)
+        recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
         sent = self._notifier.submit(
             NO_APPLICATION,
             "",
@@ -228,7 +211,15 @@ class Assistance:
             raise Conflict(f"this delegation is {delegation.status}; ask for access again", code="not_pending")
         code = _code_field(body if isinstance(body, dict) else {})
         now = utcnow()
-        redeem(delegation, code, now, _activation(now), sent_to="the citizen", again="ask for access again")
+        redeem(
+            delegation,
+            code,
+            now,
+            spend_attempt=lambda: self._store.spend_attempt(delegation),
+            confirm=lambda: self._store.activate(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS))),
+            sent_to="the citizen",
+            again="ask for access again",
+        )
         return view(delegation)
 
     def mine(self, principal: Principal) -> list[dict[str, Any]]:
@@ -236,12 +227,7 @@ class Assistance:
 
     def of_assistant(self, principal: Principal, holder: str | None = None) -> list[Delegation]:
         """The assistant's delegations (of one citizen): one Query on ``by_queue``."""
-        condition = Entity.gsi2sk.startswith(f"{holder}#") if holder else None
-        return [
-            item
-            for item in Entity.by_queue.query(keys.assistant(principal.username), condition)
-            if isinstance(item, Delegation)
-        ]
+        return self._store.of_assistant(principal.username, holder)
 
     def active_for(self, principal: Principal, holder: str) -> Delegation:
         """The assistant's active delegation for the citizen, to start an application."""
@@ -286,74 +272,35 @@ class Assistance:
             "delegation_id": delegation.id,
         }
 
-    @staticmethod
-    def attach(delegation: Delegation, application_id: str) -> Write:
+    def attach(self, delegation: Delegation, application_id: str) -> Write:
         """The update that lists a new application under its delegation (written with it)."""
-        return change(
-            delegation,
-            [Delegation.applications.set((Delegation.applications | []).append([application_id]))],
-            Delegation.status == ACTIVE,
-        )
+        return self._store.attach(delegation, application_id)
 
     # --- helpers -------------------------------------------------------------------------
     def _with_account_code(
         self, principal: Principal, holder: str, centre: str, code: str, existing: Delegation | None
     ) -> dict[str, Any]:
-        key = (keys.citizen(holder), keys.DELEGATION_CODE_SK)
-        try:
-            shown = DelegationCode.get(*key, consistent_read=True)
-        except DelegationCode.DoesNotExist:
-            shown = None
+        shown = self._store.shown_code(holder)
         if shown is None or parse_iso(shown.expires_at) < utcnow() or (shown.attempts or 0) >= MAX_ATTEMPTS:
             raise Conflict("no valid code: ask the citizen to generate a new one in their account", code="code_expired")
         if not hmac.compare_digest(code_hash(holder, code), shown.code_hash):
-            shown.update(actions=[DelegationCode.attempts.add(1)])
+            self._store.spend_code_attempt(shown)
             raise ValidationFailed.field("code", "does not match the code the citizen generated", code="wrong_code")
-        try:  # one use: whoever deletes it first holds it
-            shown.delete(condition=DelegationCode.code_hash == shown.code_hash)
-        except DeleteError:
-            raise Conflict("this code was used already; ask the citizen for a new one", code="code_replaced") from None
+        if not self._store.use_code(shown):  # one use: whoever deletes it first holds it
+            raise Conflict("this code was used already; ask the citizen for a new one", code="code_replaced")
         delegation = existing or self._new(principal, holder, centre, "account")
-        delegation.origin, delegation.code_hash, delegation.code_expires_at = "account", None, None
         now = utcnow()
-        delegation.status, delegation.confirmed_at, delegation.expires_at = (
-            ACTIVE,
-            iso(now),
-            iso(now + timedelta(days=DELEGATION_DAYS)),
-        )
-        delegation.save()
+        self._store.grant(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS)))
         return view(delegation)
 
     def _new(self, principal: Principal, holder: str, centre: str, origin: str) -> Delegation:
         delegation_id = new_id(12)
         now = iso(utcnow())
-        return Delegation(
-            keys.delegation(delegation_id),
-            keys.DELEGATION_SK,
-            id=delegation_id,
-            holder=holder,
-            assistant=principal.username,
-            assistant_name=principal.name
-            or self._directory.user_attributes(principal.username).get("name")
-            or principal.username,
-            centre=centre,
-            status=PENDING,
-            origin=origin,
-            created_at=now,
-            gsi1pk=keys.owner(holder),
-            gsi1sk=keys.owner_order("DLG", now, delegation_id),
-            gsi2pk=keys.assistant(principal.username),
-            gsi2sk=keys.assistant_order(holder, now, delegation_id),
-        )
+        name = principal.name or self._directory.user_attributes(principal.username).get("name") or principal.username
+        return self._store.new(delegation_id, holder, principal.username, name, centre, origin, now)
 
-    @staticmethod
-    def _get(delegation_id: str) -> Delegation | None:
-        if not isinstance(delegation_id, str) or not 0 < len(delegation_id) <= 40:
-            return None
-        try:
-            return Delegation.get(keys.delegation(delegation_id), keys.DELEGATION_SK, consistent_read=True)
-        except Delegation.DoesNotExist:
-            return None
+    def _get(self, delegation_id: str) -> Delegation | None:
+        return self._store.find(delegation_id)
 
     def _phone(self, phone: str | None) -> str | None:
         try:
@@ -363,11 +310,8 @@ class Assistance:
 
     def _record_on(self, application_id: str, principal: Principal, change: Change) -> None:
         for _ in range(3):
-            try:
-                application = Application.get(
-                    keys.application(application_id), keys.APPLICATION_SK, consistent_read=True
-                )
-            except Application.DoesNotExist:
+            application = self._applications.find(application_id, consistent=True)
+            if application is None:
                 return
             if application.status in status.FINAL:
                 return
@@ -379,14 +323,9 @@ class Assistance:
                     raise
 
 
-def _activation(now: Any) -> list[Any]:
-    return [
-        Delegation.status.set(ACTIVE),
-        Delegation.confirmed_at.set(iso(now)),
-        Delegation.expires_at.set(iso(now + timedelta(days=DELEGATION_DAYS))),
-        Delegation.code_hash.remove(),
-        Delegation.code_expires_at.remove(),
-    ]
+def _filed_under(delegation: Delegation) -> list[str]:
+    """The applications started under the delegation (a list of ids, typed as such)."""
+    return [str(application_id) for application_id in delegation.applications or []]
 
 
 def _details(delegation: Delegation) -> dict[str, Any]:

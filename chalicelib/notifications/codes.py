@@ -3,8 +3,8 @@ application's SMS, or a citizen's consent to an assistant.
 
 Stored hashed (salted with the id of what they confirm), valid 15 minutes, five
 attempts.  ``redeem`` checks one against the item that holds it and applies the
-confirmation, both conditional on the code still being the one stored: a code sent
-meanwhile replaces it.
+confirmation; the repository writes both the attempt and the confirmation only while
+the code is still the one stored: a code sent meanwhile replaces it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
-
-from pynamodb.exceptions import UpdateError
 
 from chalicelib.core.clock import parse_iso
 from chalicelib.core.errors import Conflict, ValidationFailed
+from chalicelib.store.models import Delegation, Subscription
 
 CODE_TTL = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
@@ -32,28 +31,37 @@ def code_hash(salt: str, code: str) -> str:
     return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
 
 
-def redeem(item: Any, code: str, now: datetime, confirm: list[Any], sent_to: str, again: str) -> None:
+def redeem(
+    item: Subscription | Delegation,
+    code: str,
+    now: datetime,
+    *,
+    spend_attempt: Callable[[], bool],
+    confirm: Callable[[], bool],
+    sent_to: str,
+    again: str,
+) -> None:
     """Check ``code`` against ``item`` (its ``id``, ``code_hash``, ``code_expires_at`` and
-    ``attempts``), then apply the ``confirm`` actions; a wrong code costs an attempt.
+    ``attempts``), then ``confirm``; a wrong code costs an attempt (``spend_attempt``, which
+    reloads ``item``'s attempts).  Both return False when a new code replaced the one checked.
 
     ``sent_to`` and ``again`` complete the messages: "the code sent to ``sent_to``",
     "``again`` for a new one"."""
-    model = type(item)
     if (item.attempts or 0) >= MAX_ATTEMPTS:
         raise Conflict(f"too many wrong codes; {again} for a new one", code="too_many_attempts")
     if item.code_expires_at and parse_iso(item.code_expires_at) < now:
         raise Conflict(f"the code has expired; {again} for a new one", code="code_expired")
-    same_code = model.code_hash == item.code_hash
-    try:
-        if not hmac.compare_digest(code_hash(item.id, code), item.code_hash):
-            item.update(actions=[model.attempts.add(1)], condition=same_code)
-            raise ValidationFailed.field(
-                "code",
-                f"does not match the code sent to {sent_to} ({MAX_ATTEMPTS - item.attempts} attempts left)",
-                code="wrong_code",
-            )
-        item.update(actions=confirm, condition=same_code)
-    except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        raise Conflict("a new code was sent meanwhile; use the latest code", code="code_replaced") from None
+    if not hmac.compare_digest(code_hash(item.id, code), item.code_hash or ""):
+        if not spend_attempt():
+            raise _replaced()
+        raise ValidationFailed.field(
+            "code",
+            f"does not match the code sent to {sent_to} ({MAX_ATTEMPTS - item.attempts} attempts left)",
+            code="wrong_code",
+        )
+    if not confirm():
+        raise _replaced()
+
+
+def _replaced() -> Conflict:
+    return Conflict("a new code was sent meanwhile; use the latest code", code="code_replaced")

@@ -16,8 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from chalicelib.store import keys
+from chalicelib.notifications.states import ALL_AGENCIES
 from chalicelib.store.models import OptOut
+from chalicelib.store.phones import PhoneStore
 
 STOP_WORDS = frozenset({"STOP", "BAJA", "ALTO"})
 ALL_WORDS = frozenset({"TODO", "TODOS", "ALL"})
@@ -46,11 +47,12 @@ def parse_reply(text: object) -> StopRequest | None:
 
 
 class Consent:
+    def __init__(self, store: PhoneStore) -> None:
+        self._store = store
+
     def opt_out(self, phone: str, agency: str, keyword: str, at: str) -> OptOut:
-        """Record (or renew) an opt-out; ``agency`` is an agency code or ``keys.ALL_AGENCIES``."""
-        item = OptOut(keys.phone(phone), keys.opt_out(agency), phone=phone, agency=agency, keyword=keyword, at=at)
-        item.save()
-        return item
+        """Record (or renew) an opt-out; ``agency`` is an agency code or ``ALL_AGENCIES``."""
+        return self._store.opt_out(phone, agency, keyword, at)
 
     def blocking(self, phone: str, agency: str, confirmed_at: str | None) -> OptOut | None:
         """The opt-out that silences this phone for this agency, if any.
@@ -59,7 +61,7 @@ class Consent:
         opt-out before it no longer counts.  Subscriptions never confirmed with a code
         (the owner's phone on record) are silenced by any opt-out.
         """
-        for item in OptOut.query(keys.phone(phone), OptOut.sk.startswith(keys.OPT_OUT_PREFIX), consistent_read=True):
-            if item.agency in (agency, keys.ALL_AGENCIES) and (confirmed_at is None or item.at > confirmed_at):
+        for item in self._store.opt_outs(phone):
+            if item.agency in (agency, ALL_AGENCIES) and (confirmed_at is None or item.at > confirmed_at):
                 return item
         return None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -30,7 +31,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyPersistenceLayerError,
 )
-from pynamodb.exceptions import PutError, PynamoDBException
 
 from chalicelib.adapters.ports import DeliveryFailed, SmsSender
 from chalicelib.core.clock import iso, parse_iso, utcnow
@@ -40,11 +40,12 @@ from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications import commands, segments, templates
 from chalicelib.notifications.consent import Consent, parse_reply
-from chalicelib.notifications.log import DeliveryLog
+from chalicelib.notifications.log import due_days, queue_day
 from chalicelib.notifications.phones import PhoneRules, any_e164
 from chalicelib.notifications.quiet_hours import QuietHours
 from chalicelib.notifications.ratelimit import RateLimiter
 from chalicelib.notifications.states import (
+    ALL_AGENCIES,
     CONFIRMED,
     FAILED,
     OPTED_OUT_SKIPPED,
@@ -53,8 +54,11 @@ from chalicelib.notifications.states import (
     SENT,
 )
 from chalicelib.procedures.catalogue import Catalogue
-from chalicelib.store import keys
+from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.errors import StoreFailure
 from chalicelib.store.models import Application, SmsMessage, Subscription
+from chalicelib.store.sms_log import SmsLogStore
+from chalicelib.store.subscriptions import SubscriptionStore
 
 NO_APPLICATION = "-"  # the delivery-log partition of answers about no application (help, neutral)
 
@@ -64,7 +68,22 @@ Once = Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]
 SECRET_PLACEHOLDERS = ("code",)
 # Failures of the side effect after a change committed: logged, never raised into the
 # command that made the change (its change stands; the delivery log tells what happened).
-_NOT_DELIVERED = (PynamoDBException, IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError)
+_NOT_DELIVERED = (StoreFailure, IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom one message goes to: a subscription, or a phone answered without one (a reply
+    to a command, a code to confirm a delegation: ``id`` None)."""
+
+    id: str | None
+    phone: str
+    language: str
+    confirmed_at: str | None  # when the subscription was last confirmed with a code
+
+    @classmethod
+    def of(cls, subscription: Subscription) -> Recipient:
+        return cls(subscription.id, subscription.phone, subscription.language, subscription.confirmed_at)
 
 
 def local_date(value: str | None) -> str:
@@ -93,9 +112,11 @@ class Notifications:
         phones: PhoneRules,
         quiet_hours: QuietHours,
         limiter: RateLimiter,
+        consent: Consent,
+        log: SmsLogStore,
+        subscriptions: SubscriptionStore,
+        applications: ApplicationStore,
         once: Once = _no_idempotency,
-        consent: Consent | None = None,
-        log: DeliveryLog | None = None,
         count_sent: Callable[[SmsMessage], None] | None = None,
     ) -> None:
         self._sms = sms
@@ -105,8 +126,10 @@ class Notifications:
         self.phones = phones
         self._quiet = quiet_hours
         self.limiter = limiter
-        self.consent = consent or Consent()
-        self.log = log or DeliveryLog()
+        self.consent = consent
+        self.log = log
+        self._subscriptions = subscriptions
+        self._applications = applications
         self._count_sent = count_sent
         self._deliver_once = once(self.deliver)
 
@@ -129,7 +152,7 @@ class Notifications:
             self.submit(
                 application.id,
                 application.agency,
-                subscription,
+                Recipient.of(subscription),
                 template,
                 context,
                 key={
@@ -145,14 +168,14 @@ class Notifications:
         self,
         application_id: str,
         agency: str,
-        subscription: Subscription,
+        recipient: Recipient,
         template: templates.Template,
         values: Mapping[str, Any],
         key: dict[str, Any],
         procedure: str | None = None,
     ) -> dict[str, Any]:
         """Deliver one message to one subscriber, at most once per ``key``."""
-        language = subscription.language if subscription.language in templates.LANGUAGES else "es"
+        language = recipient.language if recipient.language in templates.LANGUAGES else "es"
         masked = {**values, **{name: "*" * len(str(values[name])) for name in SECRET_PLACEHOLDERS if name in values}}
         delivery = {
             "key": key,
@@ -163,9 +186,9 @@ class Notifications:
             "template": template.label,
             "urgent": template.urgent,
             "language": language,
-            "phone": subscription.phone,
-            "subscription_id": subscription.id,
-            "confirmed_at": subscription.confirmed_at,
+            "phone": recipient.phone,
+            "subscription_id": recipient.id,
+            "confirmed_at": recipient.confirmed_at,
             "text": templates.render(template, language, values),
             "logged_text": templates.render(template, language, masked),
         }
@@ -179,57 +202,57 @@ class Notifications:
         """Decide and log the fate of one message (wrapped by the idempotency layer)."""
         now = utcnow()
         count = segments.count(delivery["text"])
-        message = SmsMessage(
-            keys.application(delivery["application_id"]),
-            "",
-            id=new_message_id(),
-            application_id=delivery["application_id"],
-            agency=delivery["agency"],
-            procedure=delivery.get("procedure"),
-            event=delivery["event"],
-            template=delivery["template"],
-            phone=delivery["phone"],
-            language=delivery["language"],
-            text=delivery["logged_text"],
-            encoding=count.encoding,
-            segments=count.segments,
-            urgent=delivery["urgent"],
-            status=QUEUED,
-            subscription_id=delivery["subscription_id"],
-            created_at=iso(now),
-            updated_at=iso(now),
-            gsi2pk=keys.sms_to(delivery["phone"]),
-        )
-        message.sk = keys.sms_message(message.created_at, message.id)
-        message.gsi2sk = keys.sms_to_order(message.created_at, message.id)
+        message_id = new_message_id()
+
+        def entry(status: str, **fields: Any) -> SmsMessage:
+            return self.log.new(
+                delivery["application_id"],
+                message_id,
+                delivery["phone"],
+                iso(now),
+                agency=delivery["agency"],
+                procedure=delivery.get("procedure"),
+                event=delivery["event"],
+                template=delivery["template"],
+                language=delivery["language"],
+                text=delivery["logged_text"],
+                encoding=count.encoding,
+                segments=count.segments,
+                urgent=delivery["urgent"],
+                status=status,
+                subscription_id=delivery["subscription_id"],
+                **fields,
+            )
+
         blocked = (
             None
             if delivery["event"] in templates.URGENT
             else self.consent.blocking(delivery["phone"], delivery["agency"], delivery["confirmed_at"])
         )
         if blocked is not None:
-            message.status, message.detail = OPTED_OUT_SKIPPED, f"{blocked.keyword} at {blocked.at}"
+            message = entry(OPTED_OUT_SKIPPED, detail=f"{blocked.keyword} at {blocked.at}")
             self.log.add(message)
             return {"message_id": message.id, "status": message.status}
         send_after = None if delivery["urgent"] else self._quiet.defer_until(now)
         if send_after is not None:
-            message.send_after = iso(send_after)
-            self.log.hold(message)
+            message = entry(QUEUED, send_after=iso(send_after))
+            self.log.hold(message, queue_day(parse_iso(message.send_after)))
             return {"message_id": message.id, "status": QUEUED, "send_after": message.send_after}
+        message = entry(QUEUED)
         self.log.add(message)
         return {"message_id": message.id, "status": self._send(message, delivery["text"])}
 
     def _send(self, message: SmsMessage, text: str) -> str:
         now = utcnow()
         if not self.limiter.allow(message.phone, "sms", now):
-            self.log.finish(message, RATE_LIMITED, now, detail="too many messages to this phone in the last hour")
+            self.log.finish(message, RATE_LIMITED, iso(now), detail="too many messages to this phone in the last hour")
             return RATE_LIMITED
         try:
             provider_id = self._sms.send(message.phone, text)
         except DeliveryFailed as error:
-            self.log.finish(message, FAILED, now, detail=f"not accepted by the carrier: {error}")
+            self.log.finish(message, FAILED, iso(now), detail=f"not accepted by the carrier: {error}")
             return FAILED
-        self.log.finish(message, SENT, now, sent_at=iso(now), provider_id=provider_id)
+        self.log.finish(message, SENT, iso(now), sent_at=iso(now), provider_id=provider_id)
         if self._count_sent:
             self._count_sent(message)
         logger.info(
@@ -240,13 +263,7 @@ class Notifications:
 
     # --- subscribers ---------------------------------------------------------------------
     def subscriptions_of(self, application_id: str) -> list[Subscription]:
-        return list(
-            Subscription.query(
-                keys.application(application_id),
-                Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX),
-                consistent_read=True,
-            )
-        )
+        return self._subscriptions.of_application(application_id)
 
     def recipients(self, application: Application) -> list[Subscription]:
         """Confirmed subscribers; the owner's phone on record is subscribed on first use."""
@@ -270,22 +287,34 @@ class Notifications:
         if any(subscription.phone == phone for subscription in existing):
             return None
         now = iso(utcnow())
-        subscription = new_subscription(application, phone, profile.language or "es", CONFIRMED, "profile", now)
-        try:
-            subscription.save(condition=Subscription.pk.does_not_exist())
-        except PutError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            return Subscription.get(subscription.pk, subscription.sk, consistent_read=True)
-        return subscription
+        subscription = self.new_subscription(application, phone, profile.language or "es", CONFIRMED, "profile", now)
+        return self._subscriptions.create(subscription)
+
+    def new_subscription(
+        self, application: Application, phone: str, language: str, status: str, origin: str, now: str
+    ) -> Subscription:
+        """A subscription of ``phone`` to the application, not yet saved; its id starts
+        with the application's (which is how a subscription's owner is checked)."""
+        suffix = new_id(6)
+        return self._subscriptions.new(
+            f"{application.id}-{suffix}",
+            application.id,
+            application.owner,
+            phone,
+            now,
+            agency=application.agency,
+            language=language,
+            status=status,
+            origin=origin,
+        )
 
     # --- quiet hours ---------------------------------------------------------------------
     def send_due(self) -> dict[str, int]:
         """Send the messages quiet hours held whose time has come (run by a schedule)."""
         now = utcnow()
         outcome: dict[str, int] = {}
-        for pointer in self.log.due(now):
-            message = self.log.claim(pointer, now)
+        for pointer in self.log.due(due_days(now), iso(now)):
+            message = self.log.claim(pointer, iso(now))
             if message is None:
                 continue
             status = self._send_held(message)
@@ -298,11 +327,11 @@ class Notifications:
             (item for item in self.subscriptions_of(message.application_id) if item.phone == message.phone), None
         )
         if subscription is None or subscription.status != CONFIRMED:
-            self.log.finish(message, OPTED_OUT_SKIPPED, now, detail="unsubscribed while the message waited")
+            self.log.finish(message, OPTED_OUT_SKIPPED, iso(now), detail="unsubscribed while the message waited")
             return OPTED_OUT_SKIPPED
         blocked = self.consent.blocking(message.phone, message.agency, subscription.confirmed_at)
         if blocked is not None:
-            self.log.finish(message, OPTED_OUT_SKIPPED, now, detail=f"{blocked.keyword} at {blocked.at}")
+            self.log.finish(message, OPTED_OUT_SKIPPED, iso(now), detail=f"{blocked.keyword} at {blocked.at}")
             return OPTED_OUT_SKIPPED
         return self._send(message, message.text)
 
@@ -334,20 +363,18 @@ class Notifications:
             return self._answer(phone, command, str(message.get("inboundMessageId") or f"{phone}/{iso(utcnow())}"))
         assert request is not None
         answered = self._answered(phone, message.get("previousPublishedMessageId"))
-        agency = keys.ALL_AGENCIES if request.everything or answered is None else answered.agency
+        agency = ALL_AGENCIES if request.everything or answered is None else answered.agency
         now = iso(utcnow())
         self.consent.opt_out(phone, agency, request.keyword, now)
         logger.info("SMS opt-out", extra={"agency": agency})
         if answered is not None:
-            template = templates.PLATFORM["opted_out_all" if agency == keys.ALL_AGENCIES else "opted_out"]
-            subscription = Subscription(
-                id=answered.subscription_id, phone=phone, language=answered.language, confirmed_at=None
-            )
+            template = templates.PLATFORM["opted_out_all" if agency == ALL_AGENCIES else "opted_out"]
+            recipient = Recipient(answered.subscription_id, phone, answered.language, confirmed_at=None)
             inbound_id = str(message.get("inboundMessageId") or f"{phone}/{now}")
             self.submit(
                 answered.application_id,
                 answered.agency,
-                subscription,
+                recipient,
                 template,
                 {"agency": answered.agency},
                 key={"inbound": inbound_id, "phone": phone},
@@ -374,18 +401,14 @@ class Notifications:
                 template, language = templates.PLATFORM["status_reply"], linked_language
                 application_id, agency = application.id, application.agency
                 values = self._status_values(application, language)
-        subscription = Subscription(id=None, phone=phone, language=language, confirmed_at=None)
-        self.submit(application_id, agency, subscription, template, values, key={"inbound": inbound_id, "phone": phone})
+        recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
+        self.submit(application_id, agency, recipient, template, values, key={"inbound": inbound_id, "phone": phone})
         return {"action": template.event}
 
-    @staticmethod
-    def _application(reference: str) -> Application | None:
+    def _application(self, reference: str) -> Application | None:
         if not reference or len(reference) > 20:
             return None
-        try:
-            return Application.get(keys.application(reference), keys.APPLICATION_SK)
-        except Application.DoesNotExist:
-            return None
+        return self._applications.find(reference)
 
     def _linked_language(self, phone: str, application: Application) -> str | None:
         """The language to answer in when the phone is linked to the application, else None:
@@ -425,26 +448,3 @@ class Notifications:
             (message for message in sent if provider_id and message.provider_id == provider_id),
             sent[0] if sent else None,
         )
-
-
-def new_subscription(
-    application: Application, phone: str, language: str, status: str, origin: str, now: str
-) -> Subscription:
-    suffix = new_id(6)
-    subscription_id = f"{application.id}-{suffix}"
-    return Subscription(
-        keys.application(application.id),
-        keys.subscription(phone),
-        id=subscription_id,
-        application_id=application.id,
-        owner=application.owner,
-        agency=application.agency,
-        phone=phone,
-        language=language,
-        status=status,
-        origin=origin,
-        created_at=now,
-        updated_at=now,
-        gsi1pk=keys.owner(application.owner),
-        gsi1sk=keys.owner_order("SUB", now, subscription_id),
-    )

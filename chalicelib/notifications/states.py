@@ -15,3 +15,5 @@ FAILED = "failed"
 OPTED_OUT_SKIPPED = "opted_out_skipped"
 RATE_LIMITED = "rate_limited"
 DELIVERY_STATUSES = (QUEUED, SENDING, SENT, FAILED, OPTED_OUT_SKIPPED, RATE_LIMITED)
+
+ALL_AGENCIES = "*"  # an opt-out of every agency's messages ("STOP TODO")

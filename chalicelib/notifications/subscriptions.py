@@ -18,9 +18,10 @@ from chalicelib.core.errors import Conflict, NotFound, TooManyRequests, Validati
 from chalicelib.identity.principal import Principal
 from chalicelib.notifications import phones, templates
 from chalicelib.notifications.codes import CODE_TTL, code_hash, new_code, redeem
-from chalicelib.notifications.service import Notifications, new_subscription
+from chalicelib.notifications.service import Notifications, Recipient
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED
 from chalicelib.store.models import Subscription
+from chalicelib.store.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
     from chalicelib.applications.service import Applications
@@ -44,10 +45,13 @@ def view(subscription: Subscription) -> dict[str, Any]:
 
 
 class Subscriptions:
-    def __init__(self, applications: Applications, profiles: Profiles, notifications: Notifications) -> None:
+    def __init__(
+        self, applications: Applications, profiles: Profiles, notifications: Notifications, store: SubscriptionStore
+    ) -> None:
         self._applications = applications
         self._profiles = profiles
         self._notifications = notifications
+        self._store = store
 
     def subscribe(self, principal: Principal, body: Any) -> tuple[dict[str, Any], bool]:
         """Subscribe a phone to an application; returns (subscription, created)."""
@@ -91,46 +95,28 @@ class Subscriptions:
             and consent.blocking(phone, application.agency, subscription.confirmed_at) is None
         ):
             if subscription.language != language:
-                subscription.update(
-                    actions=[Subscription.language.set(language), Subscription.updated_at.set(iso(now))]
-                )
+                self._store.set_language(subscription, language, iso(now))
             return view(subscription), False
         own = phone == self._owner_phone(profile.phone)
         if own and consent.blocking(phone, application.agency, None) is None:
-            subscription = subscription or new_subscription(
+            subscription = subscription or self._notifications.new_subscription(
                 application, phone, language, CONFIRMED, "profile", iso(now)
             )
-            subscription.status, subscription.origin, subscription.language, subscription.updated_at = (
-                CONFIRMED,
-                "profile",
-                language,
-                iso(now),
-            )
-            subscription.code_hash = subscription.code_expires_at = None
-            subscription.save()
+            self._store.confirm_own(subscription, language, iso(now))
             return view(subscription), True
         if not self._notifications.limiter.allow(phone, "code", now):
             raise TooManyRequests(
                 "too many codes were sent to this phone in the last hour; try again later", code="rate_limited"
             )
-        subscription = subscription or new_subscription(application, phone, language, PENDING, "code", iso(now))
+        subscription = subscription or self._notifications.new_subscription(
+            application, phone, language, PENDING, "code", iso(now)
+        )
         code = new_code()
-        subscription.status, subscription.origin, subscription.language, subscription.updated_at = (
-            PENDING,
-            "code",
-            language,
-            iso(now),
-        )
-        subscription.code_hash, subscription.code_expires_at, subscription.attempts = (
-            code_hash(subscription.id, code),
-            iso(now + CODE_TTL),
-            0,
-        )
-        subscription.save()
+        self._store.await_code(subscription, language, code_hash(subscription.id, code), iso(now + CODE_TTL), iso(now))
         sent = self._notifications.submit(
             application.id,
             application.agency,
-            subscription,
+            Recipient.of(subscription),
             templates.PLATFORM["subscription_code"],
             {"ref": application.id, "code": code},
             key={"subscription": subscription.id, "code": subscription.code_hash},
@@ -152,28 +138,21 @@ class Subscriptions:
         if not isinstance(code, str) or not code.isdigit() or len(code) != 6:
             raise ValidationFailed.field("code", "is required: the six digits sent to the phone", code="invalid_code")
         now = utcnow()
-        confirm = [
-            Subscription.status.set(CONFIRMED),
-            Subscription.confirmed_at.set(iso(now)),
-            Subscription.updated_at.set(iso(now)),
-            Subscription.code_hash.remove(),
-            Subscription.code_expires_at.remove(),
-        ]
-        redeem(subscription, code, now, confirm, sent_to="the phone", again="subscribe the phone again")
+        redeem(
+            subscription,
+            code,
+            now,
+            spend_attempt=lambda: self._store.spend_attempt(subscription),
+            confirm=lambda: self._store.confirm(subscription, iso(now)),
+            sent_to="the phone",
+            again="subscribe the phone again",
+        )
         return view(subscription)
 
     def cancel(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
         subscription = self._owned(principal, subscription_id)
         if subscription.status != CANCELLED:
-            now = iso(utcnow())
-            subscription.update(
-                actions=[
-                    Subscription.status.set(CANCELLED),
-                    Subscription.updated_at.set(now),
-                    Subscription.code_hash.remove(),
-                    Subscription.code_expires_at.remove(),
-                ]
-            )
+            self._store.cancel(subscription, iso(utcnow()))
         return view(subscription)
 
     def _owned(self, principal: Principal, subscription_id: str) -> Subscription:

@@ -121,7 +121,6 @@ def owner_order(kind: str, created_at: str, item_id: str) -> str:
 SUBSCRIPTION_PREFIX = "SUB#"
 SMS_PREFIX = "SMS#"
 OPT_OUT_PREFIX = "OPTOUT#"
-ALL_AGENCIES = "*"
 
 
 def subscription(phone: str) -> str:
@@ -139,7 +138,7 @@ def phone(e164: str) -> str:
 
 
 def opt_out(agency: str) -> str:
-    """An opt-out of one agency's messages, or of all (``ALL_AGENCIES``)."""
+    """An opt-out of one agency's messages, or of all (agency ``*``, ``notifications.states.ALL_AGENCIES``)."""
     return f"{OPT_OUT_PREFIX}{agency}"
 
 

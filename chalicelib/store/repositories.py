@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.catalogue import CatalogueStore
 from chalicelib.store.credentials import CredentialStore
+from chalicelib.store.delegations import DelegationStore
 from chalicelib.store.payments import PaymentStore
+from chalicelib.store.phones import PhoneStore
 from chalicelib.store.profiles import ProfileStore
 from chalicelib.store.ratings import RatingStore
 from chalicelib.store.reviews import ReviewStore
+from chalicelib.store.sms_log import SmsLogStore
 from chalicelib.store.statistics import StatisticsStore
+from chalicelib.store.subscriptions import SubscriptionStore
 
 
 @dataclass(frozen=True)
@@ -19,8 +23,12 @@ class Repositories:
     applications: ApplicationStore = field(default_factory=ApplicationStore)
     catalogue: CatalogueStore = field(default_factory=CatalogueStore)
     credentials: CredentialStore = field(default_factory=CredentialStore)
+    delegations: DelegationStore = field(default_factory=DelegationStore)
     payments: PaymentStore = field(default_factory=PaymentStore)
+    phones: PhoneStore = field(default_factory=PhoneStore)
     profiles: ProfileStore = field(default_factory=ProfileStore)
     ratings: RatingStore = field(default_factory=RatingStore)
     reviews: ReviewStore = field(default_factory=ReviewStore)
+    sms_log: SmsLogStore = field(default_factory=SmsLogStore)
     statistics: StatisticsStore = field(default_factory=StatisticsStore)
+    subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)

@@ -1,0 +1,157 @@
+"""Delegations (a citizen's consent to an assistant) and the code a citizen generates to
+show one.
+
+A delegation lives in its own partition, in the citizen's record (``by_owner``) and in
+the assistant's list (``by_queue``, sorted by citizen).  The code a citizen generates in
+their account is one item in the citizen's partition, replaced by the next.
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DeleteError, UpdateError
+
+from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
+from chalicelib.store import codes, keys
+from chalicelib.store.models import Delegation, DelegationCode, Entity
+from chalicelib.store.writes import Write, change
+
+MAX_ID_LENGTH = 40
+
+
+class DelegationStore:
+    # --- reads -----------------------------------------------------------------------
+    def find(self, delegation_id: str) -> Delegation | None:
+        """The delegation, read strongly consistent (consent is never read stale), or None
+        for any id that is not one."""
+        if not isinstance(delegation_id, str) or not 0 < len(delegation_id) <= MAX_ID_LENGTH:
+            return None
+        try:
+            return Delegation.get(keys.delegation(delegation_id), keys.DELEGATION_SK, consistent_read=True)
+        except Delegation.DoesNotExist:
+            return None
+
+    def of_assistant(self, username: str, holder: str | None = None) -> list[Delegation]:
+        """An assistant's delegations (of one citizen): one Query on ``by_queue``, which
+        lags behind the items themselves."""
+        condition = Entity.gsi2sk.startswith(f"{holder}#") if holder else None
+        return [
+            item for item in Entity.by_queue.query(keys.assistant(username), condition) if isinstance(item, Delegation)
+        ]
+
+    # --- new items -------------------------------------------------------------------
+    def new(
+        self, delegation_id: str, holder: str, assistant: str, assistant_name: str, centre: str, origin: str, at: str
+    ) -> Delegation:
+        """A pending delegation not yet saved (``await_code`` or ``grant`` saves it)."""
+        return Delegation(
+            keys.delegation(delegation_id),
+            keys.DELEGATION_SK,
+            id=delegation_id,
+            holder=holder,
+            assistant=assistant,
+            assistant_name=assistant_name,
+            centre=centre,
+            status=PENDING,
+            origin=origin,
+            created_at=at,
+            gsi1pk=keys.owner(holder),
+            gsi1sk=keys.owner_order("DLG", at, delegation_id),
+            gsi2pk=keys.assistant(assistant),
+            gsi2sk=keys.assistant_order(holder, at, delegation_id),
+        )
+
+    # --- writes ----------------------------------------------------------------------
+    def await_code(self, delegation: Delegation, code_hash: str, code_expires_at: str) -> None:
+        """Pending until the code texted to the citizen is given (saved whole, guarded by
+        its version: a code sent earlier is replaced, its attempts forgotten)."""
+        delegation.status, delegation.origin, delegation.attempts = PENDING, "sms", 0
+        delegation.code_hash, delegation.code_expires_at = code_hash, code_expires_at
+        delegation.save()
+
+    def grant(self, delegation: Delegation, confirmed_at: str, expires_at: str) -> None:
+        """Active at once, by the code the citizen showed from their account (saved whole,
+        guarded by its version)."""
+        delegation.origin, delegation.code_hash, delegation.code_expires_at = "account", None, None
+        delegation.status, delegation.confirmed_at, delegation.expires_at = ACTIVE, confirmed_at, expires_at
+        delegation.save()
+
+    def spend_attempt(self, delegation: Delegation) -> bool:
+        """A wrong texted code; False when a new code replaced the one checked."""
+        return codes.spend_attempt(delegation)
+
+    def activate(self, delegation: Delegation, confirmed_at: str, expires_at: str) -> bool:
+        """The right texted code: active until ``expires_at``; False when a new code
+        replaced it meanwhile."""
+        return codes.if_same_code(
+            delegation,
+            [
+                Delegation.status.set(ACTIVE),
+                Delegation.confirmed_at.set(confirmed_at),
+                Delegation.expires_at.set(expires_at),
+                Delegation.code_hash.remove(),
+                Delegation.code_expires_at.remove(),
+            ],
+        )
+
+    def revoke(self, delegation: Delegation, by: str, at: str) -> None:
+        # no version condition: revoking wins over whatever else changed the delegation meanwhile
+        delegation.update(
+            actions=[
+                Delegation.status.set(REVOKED),
+                Delegation.revoked_at.set(at),
+                Delegation.revoked_by.set(by),
+                Delegation.code_hash.remove(),
+            ],
+            add_version_condition=False,
+        )
+
+    def allow_documents(self, delegation: Delegation, allowed: bool) -> bool:
+        """Whether the assistant receives the issued documents; False if the delegation
+        was revoked meanwhile."""
+        try:
+            delegation.update(
+                actions=[Delegation.documents_allowed.set(allowed)],
+                condition=Delegation.status != REVOKED,
+                add_version_condition=False,
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    @staticmethod
+    def attach(delegation: Delegation, application_id: str) -> Write:
+        """Lists a new application under its (still active) delegation: a part of the
+        application's creation (``ApplicationStore.create(also=...)``)."""
+        return change(
+            delegation,
+            [Delegation.applications.set((Delegation.applications | []).append([application_id]))],
+            Delegation.status == ACTIVE,
+        )
+
+    # --- the code a citizen shows ----------------------------------------------------
+    def issue_code(self, holder: str, code_hash: str, expires_at: str) -> None:
+        """The citizen's code to show an assistant; it replaces any earlier one."""
+        DelegationCode(
+            keys.citizen(holder), keys.DELEGATION_CODE_SK, code_hash=code_hash, expires_at=expires_at, attempts=0
+        ).save()
+
+    def shown_code(self, holder: str) -> DelegationCode | None:
+        try:
+            return DelegationCode.get(keys.citizen(holder), keys.DELEGATION_CODE_SK, consistent_read=True)
+        except DelegationCode.DoesNotExist:
+            return None
+
+    def spend_code_attempt(self, shown: DelegationCode) -> None:
+        """A wrong code was given for the citizen's code (``attempts`` is reloaded)."""
+        shown.update(actions=[DelegationCode.attempts.add(1)])
+
+    def use_code(self, shown: DelegationCode) -> bool:
+        """The citizen's code is used once: whoever deletes it first holds it (False: it
+        was used, or replaced, meanwhile)."""
+        try:
+            shown.delete(condition=DelegationCode.code_hash == shown.code_hash)
+        except DeleteError:
+            return False
+        return True

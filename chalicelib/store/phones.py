@@ -1,0 +1,46 @@
+"""What the platform keeps about a phone, in the phone's partition: its opt-outs (per
+agency, or of all) and its rate-limit counters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.store import keys
+from chalicelib.store.models import OptOut, RateCounter
+
+
+class PhoneStore:
+    # --- opt-outs --------------------------------------------------------------------
+    def opt_out(self, phone: str, agency: str, keyword: str, at: str) -> OptOut:
+        """Record (or renew) an opt-out of one agency's messages, or of all (``agency = "*"``)."""
+        item = OptOut(keys.phone(phone), keys.opt_out(agency), phone=phone, agency=agency, keyword=keyword, at=at)
+        item.save()
+        return item
+
+    def opt_outs(self, phone: str) -> Iterator[OptOut]:
+        """The phone's opt-outs, read page by page as the caller goes (one Query while it
+        stops at the first page)."""
+        yield from OptOut.query(keys.phone(phone), OptOut.sk.startswith(keys.OPT_OUT_PREFIX), consistent_read=True)
+
+    # --- rate counters ---------------------------------------------------------------
+    def count_message(self, phone: str, bucket: str, window_start: int, limit: int, expiration: int) -> bool:
+        """Count one message in the phone's ``bucket`` for the window starting at
+        ``window_start`` (epoch seconds); False when ``limit`` messages were counted already.
+        The counter is removed by DynamoDB's TTL after ``expiration``."""
+        counter = RateCounter(keys.phone(phone), keys.rate(bucket, str(window_start)))
+        try:
+            counter.update(
+                actions=[
+                    RateCounter.sent.add(1),
+                    RateCounter.expiration.set(expiration),
+                    RateCounter.kind.set(RateCounter),
+                ],
+                condition=RateCounter.sent.does_not_exist() | (RateCounter.sent < limit),
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
