@@ -64,8 +64,8 @@ def read_secret(settings: Settings, secret_id: str) -> str:
 
 
 # Publishing an SMS is not idempotent: botocore retrying a publish whose answer was slow
-# sent the citizen the same text twice (the load test saw it).  Only a request that never
-# left (no connection) is tried again; a lost answer is logged as not sent.
+# sends the citizen the same text twice.  Only a request that never left (no connection)
+# is tried again; a lost answer is logged as not sent.
 SMS_CONNECT_ATTEMPTS = 3
 _SMS_CONFIG = _CONFIG.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=60))
 

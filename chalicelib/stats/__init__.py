@@ -1,2 +1,2 @@
 """Transparency: service statistics projected from the platform's own events, open data
-with small-count suppression, and citizens' ratings (issue 9)."""
+with small-count suppression, and citizens' ratings."""

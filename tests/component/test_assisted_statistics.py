@@ -1,4 +1,4 @@
-"""Open data on assisted filing (issue 10): how much of a procedure's filing went through
+"""Open data on assisted filing: how much of a procedure's filing went through
 community centres, per centre, with small centres withheld.
 
 A procedure of its own keeps the figures apart from the other tests. Three centres file

@@ -1,4 +1,4 @@
-"""Cost budgets that are counts, not timings (issue 8): DynamoDB calls per route, counted
+"""Cost budgets that are counts, not timings: DynamoDB calls per route, counted
 with botocore's events, and Step Functions state transitions per driver's licence.
 
 Every read route reads one item or one partition per call and makes at most two calls;

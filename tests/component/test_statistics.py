@@ -1,4 +1,4 @@
-"""Statistics, open data, ratings and queue fairness (issue 9) through the API.
+"""Statistics, open data, ratings and queue fairness through the API.
 
 A procedure of its own (its own code and agency, published for this module) keeps the
 figures apart from what other tests do on the shared table. A scripted set of

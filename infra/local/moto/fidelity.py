@@ -15,7 +15,7 @@ made the same error, so each DynamoDB request is answered whole under the lock.
 moto backs every ``TransactWriteItems`` up by deep-copying the *whole table* (items and
 stream records) once per item in the transaction, so each write costs time in
 proportion to everything ever written: after a few hundred applications one state
-change took longer than the request it served (the benchmark found it).  Since writes
+change took longer than the request it served.  Since writes
 are serialised here anyway, the backup only needs the items the transaction touches:
 ``cheap_transaction_backups`` keeps those and restores them (and trims the stream
 records) when the transaction is cancelled, exactly what moto's rollback achieved.

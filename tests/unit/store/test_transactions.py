@@ -1,5 +1,5 @@
 """Write transactions share one connection: a new one per transaction built a botocore
-session and client each time (~100 ms of CPU per write, found by the load test)."""
+session and client each time (~100 ms of CPU per write)."""
 
 from __future__ import annotations
 
