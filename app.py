@@ -21,7 +21,7 @@ from chalicelib.api.citizens import citizens
 from chalicelib.api.gate import authenticate
 from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
-from chalicelib.api.public import public
+from chalicelib.api.public import bank, public
 from chalicelib.api.transparency import transparency
 from chalicelib.core.names import step_function_name
 from chalicelib.core.observability import logger, tracer
@@ -36,7 +36,7 @@ app.register_middleware(
     ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http"
 )
 app.register_middleware(authenticate, "http")
-for blueprint in (procedures, citizens, agencies, public, notifications, transparency, assistance):
+for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]

@@ -148,7 +148,6 @@ class Container:
             self.transitions,
             aws.S3Documents(self.settings),
             self.engine,
-            self.public_api_url,
             self.assistance,
             self.store.applications,
             self.store.reviews,

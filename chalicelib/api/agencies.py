@@ -5,33 +5,172 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Response
+from msgspec import to_builtins
 
-from chalicelib.api.http import ApiBlueprint, idempotent, json_body, json_response, principal_of
+from chalicelib.api import problems
+from chalicelib.api.http import idempotent, principal_of
+from chalicelib.api.params import AGENCY
+from chalicelib.api.policy import AGENCY as OFFICIALS
+from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.views import reviews as views
+from chalicelib.reviews.requests import ReportWindow, ReviewDecision
 from chalicelib.wiring import container
 
-agencies = ApiBlueprint(__name__)
+agencies = ApiBlueprint(__name__, tag="agencies")
 
 
-@agencies.route("/agencies/{agency}/reviews", methods=["GET"])
+def _error(code: str, message: str, details: object = None) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+@agencies.operation(
+    "GET",
+    "/agencies/{agency}/reviews",
+    operation_id="listAgencyReviews",
+    summary="List the agency's open reviews, oldest deadline first (its officials)",
+    description=(
+        "Officials see their agency's queue; supervisors also see reviews escalated to them after a missed "
+        "deadline. In legal-deadline order, then first come, first served; reviews due the same day are equals for "
+        "queue fairness (`earlier_open` counts only earlier deadlines)."
+    ),
+    roles=OFFICIALS,
+    params=AGENCY,
+    answers=Answer(200, "The queue.", views.ReviewQueue),
+    problems=(
+        Problem(
+            403,
+            "Not an official (or supervisor) of this agency.",
+            ("forbidden", "other_agency"),
+            _error("other_agency", "only officials of OTHER see its queue"),
+        ),
+    ),
+)
 def review_queue(agency: str) -> Response:
     reviews = container().reviews.queue(principal_of(agencies.current_request), agency)
-    return json_response({"agency": agency, "reviews": reviews})
+    return answer(views.queue(agency, reviews))
 
 
-@agencies.route("/agencies/{agency}/intermediaries", methods=["GET"])
-def intermediaries_report(agency: str) -> Response:
-    request = agencies.current_request
-    return json_response(container().intermediaries.report(principal_of(request), agency, request.query_params or {}))
+@agencies.operation(
+    "GET",
+    "/agencies/{agency}/intermediaries",
+    operation_id="intermediariesReport",
+    summary="Applications filed through community centres that the agency decided unusually fast (its officials)",
+    description=(
+        "One Query over the agency's decisions since `days` ago. Per procedure, the median hours from submission to "
+        "decision; per centre, its median, its share, and a flag when it is under half the procedure's with at "
+        "least `min_applications` decisions. A flag is a reason to look, not a finding."
+    ),
+    roles=OFFICIALS,
+    params=AGENCY,
+    query=ReportWindow,
+    answers=Answer(200, "The report.", views.IntermediariesReport),
+    problems=(
+        Problem(
+            403,
+            "Not an official of this agency.",
+            ("forbidden", "other_agency"),
+            _error("other_agency", "only officials of OTHER see its report"),
+        ),
+        Problem(
+            422,
+            "A bad query parameter.",
+            ("invalid_parameter",),
+            _error(
+                "invalid_parameter",
+                "days: must be a whole number from 1 to 400",
+                [{"field": "days", "message": "must be a whole number from 1 to 400"}],
+            ),
+        ),
+    ),
+)
+def intermediaries_report(agency: str, query: ReportWindow) -> Response:
+    report = container().intermediaries.report(principal_of(agencies.current_request), agency, query)
+    return answer(views.intermediaries(report))
 
 
-@agencies.route("/reviews/{review_id}/decision", methods=["POST"])
-def decide_review(review_id: str) -> Response:
+@agencies.operation(
+    "POST",
+    "/reviews/{review_id}/decision",
+    operation_id="decideReview",
+    summary="Decide an open review: approve, reject or request changes (the agency's officials)",
+    description=(
+        "Only one decision per review is ever recorded; the workflow resumes with it. An escalated review can only "
+        "be decided by the agency's supervisors. `request_changes` pauses the legal clock and gives the citizen the "
+        "step's correction period. Deciding a review while another application's review in the same queue has an "
+        "earlier legal deadline is deciding out of order: it needs `reason_out_of_order` (422 "
+        "`reason_out_of_order_required` names the field otherwise); the escalated reviews of the supervisors' queue "
+        "are a queue of their own."
+    ),
+    roles=OFFICIALS,
+    params={
+        "review_id": Param(
+            "The review's id (from the queue).", {"type": "string", "maxLength": 40}, "9f50c94a8bee970b"
+        ),
+    },
+    headers=(IDEMPOTENCY_KEY,),
+    body=ReviewDecision,
+    body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
+    answers=Answer(
+        200,
+        "The decision was recorded.",
+        views.ReviewDecisionResult,
+        example={
+            "review_id": "9f50c94a8bee970b",
+            "decision": "approve",
+            "application_id": "N4KN9RF9Q4",
+            "status": "in_review",
+        },
+    ),
+    problems=(
+        Problem(
+            403,
+            "The review belongs to another agency (or, once escalated, to its supervisors).",
+            ("forbidden", "other_agency"),
+            _error("other_agency", "this review belongs to SEMOVI; you cannot decide it"),
+        ),
+        Problem(404, "No such review.", ("unknown_review",), _error("unknown_review", "no such review")),
+        Problem(
+            409,
+            "The review is already closed (decided or expired), the application changed meanwhile, or the "
+            "Idempotency-Key is in use (by this request, still running, or by another).",
+            (
+                "review_closed",
+                "invalid_transition",
+                "concurrent_change",
+                "request_in_progress",
+                "idempotency_key_reused",
+            ),
+            _error("review_closed", "this review is already closed (decided); no second decision"),
+        ),
+        Problem(
+            422,
+            "The body is not an object, `decision` is not one of the three, `reason` is missing, the decision jumps "
+            "the queue without `reason_out_of_order`, or the Idempotency-Key is malformed.",
+            (
+                *problems.VALIDATION_FAILED.codes,
+                "invalid_decision",
+                "reason_required",
+                "reason_out_of_order_required",
+                "invalid_idempotency_key",
+            ),
+            _error(
+                "invalid_decision",
+                "decision: must be one of approve, reject, request_changes",
+                [{"field": "decision", "message": "must be one of approve, reject, request_changes"}],
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def decide_review(review_id: str, body: ReviewDecision) -> Response:
     request = agencies.current_request
     services = container()
 
     def decide() -> dict[str, Any]:
-        decided = services.reviews.decide(principal_of(request), review_id, json_body(request))
+        decided = services.reviews.decide(principal_of(request), review_id, body)
         # the documented answer carries the application's status once the decision is recorded
-        return {**decided, "status": services.applications.load(decided["application_id"]).status}
+        status = services.applications.load(decided.application_id).status
+        result: dict[str, Any] = to_builtins(views.decision(decided, status))  # kept as JSON for a retry
+        return result
 
-    return json_response(idempotent(request, "decision", decide))
+    return answer(idempotent(request, "decision", decide))

@@ -5,96 +5,483 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Response
+from msgspec import to_builtins
 
-from chalicelib.api.http import ApiBlueprint, idempotent, json_body, json_response, principal_of
+from chalicelib.api import problems
+from chalicelib.api.http import MAX_BODY_BYTES, idempotent, principal_of
+from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID
+from chalicelib.api.policy import CITIZENS, FOR_THE_HOLDER, OWNER_OR_AGENCY
+from chalicelib.api.procedures import UNKNOWN_PROCEDURE
+from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.views import applications as views
+from chalicelib.api.views import credentials as credential_views
+from chalicelib.api.views import payments as payment_views
+from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication
+from chalicelib.applications.service import MAX_FORM_BYTES
 from chalicelib.wiring import container
 
-citizens = ApiBlueprint(__name__)
+citizens = ApiBlueprint(__name__, tag="citizens")
 
 
-@citizens.route("/applications", methods=["POST"])
-def create_application() -> Response:
-    request = citizens.current_request
+def _error(code: str, message: str, details: object = None) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+FORM_TOO_LARGE = Problem(
+    413,
+    f"The JSON body is over {MAX_BODY_BYTES:,} bytes, or the form answers would take over {MAX_FORM_BYTES:,}.",
+    ("payload_too_large",),
+    _error(
+        "payload_too_large",
+        f"data: the form answers take 70211 bytes; at most {MAX_FORM_BYTES}",
+        [{"field": "data", "message": f"at most {MAX_FORM_BYTES} bytes of answers"}],
+    ),
+)
+NOT_EDITABLE = Problem(
+    409,
+    "The application is no longer editable, or it changed meanwhile.",
+    ("not_editable", "concurrent_change"),
+    _error(
+        "not_editable",
+        "the application is submitted; only drafts and applications awaiting corrections can change",
+    ),
+)
+NO_BODY = Problem(
+    422,
+    "A body was sent (the operation takes none, or an empty object), or the body is not JSON.",
+    (*problems.VALIDATION_FAILED.codes, "unexpected_body"),
+    _error(
+        "unexpected_body",
+        "body: this operation takes no body (or an empty object)",
+        [{"field": "body", "message": "this operation takes no body (or an empty object)"}],
+    ),
+)
+
+
+@citizens.operation(
+    "POST",
+    "/applications",
+    operation_id="createApplication",
+    summary="Start a draft application for a procedure (citizens)",
+    description=(
+        "Creates a draft on the latest version of the procedure. `data` may be partial (required fields are only "
+        "enforced on submit) but every given field must belong to the form and satisfy its schema. The first call "
+        "also creates the citizen's profile from their sign-in attributes. An assistant of a community centre names "
+        "the citizen they file for in `citizen`, under that citizen's active delegation."
+    ),
+    roles=FOR_THE_HOLDER,
+    body=NewApplication,
+    body_example={
+        "procedure": "licencia-conducir",
+        "data": {"domicilio": "Av. Insurgentes Sur 1235, Col. del Valle", "codigo_postal": "03100"},
+    },
+    answers=Answer(
+        201,
+        "The draft.",
+        views.Application,
+        headers={"Location": "`/applications/{id}` of the new draft."},
+    ),
+    problems=(
+        Problem(
+            403,
+            "Signed in, but not as a citizen or an assistant; or an assistant without the citizen's active delegation.",
+            ("forbidden", "invalid_curp", "no_delegation"),
+            _error(
+                "no_delegation",
+                "you hold no consent of this citizen: ask for access (POST /delegations) and confirm it with their "
+                "code",
+            ),
+        ),
+        UNKNOWN_PROCEDURE,
+        Problem(
+            409,
+            "The delegation it is filed under changed meanwhile (revoked or expired); ask for access again.",
+            ("precondition_failed", "concurrent_change"),
+            _error("precondition_failed", "a condition of this change no longer holds"),
+        ),
+        FORM_TOO_LARGE,
+        Problem(
+            422,
+            "The body is not a JSON object, `procedure` is missing, `data` breaks the form (`details` lists each "
+            "field), or an assistant's `citizen` is not a CURP.",
+            (*problems.VALIDATION_FAILED.codes, "invalid_form", "invalid_curp"),
+            _error(
+                "invalid_form",
+                "data.zzz: is not a field of this form",
+                [{"field": "data.zzz", "message": "is not a field of this form"}],
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def create_application(body: NewApplication) -> Response:
     services = container()
-    principal = principal_of(request)
-    application = services.applications.create_draft(principal, json_body(request))
-    return json_response(
-        services.applications.view(application, principal),
+    principal = principal_of(citizens.current_request)
+    application = services.applications.create_draft(principal, body)
+    return answer(
+        views.application(services.applications.detail(application, principal), services.public_api_url),
         status=201,
         headers={"Location": f"/applications/{application.id}"},
     )
 
 
-@citizens.route("/applications/{id}", methods=["GET"])
+@citizens.operation(
+    "GET",
+    "/applications/{id}",
+    operation_id="getApplication",
+    summary="Get an application: status, current step, deadline, fee, documents and issued documents",
+    description=(
+        "Readable by its owner (or the assistant who filed it, under the citizen's delegation) and by officials of "
+        "any agency the procedure involves once submitted; anyone else gets 404, learning nothing about whether it "
+        "exists."
+    ),
+    roles=OWNER_OR_AGENCY,
+    tags=("agencies",),
+    params=APPLICATION_ID,
+    answers=Answer(200, "The application.", views.Application),
+    problems=(problems.APPLICATION_NOT_FOUND,),
+)
 def get_application(id: str) -> Response:
     services = container()
     principal = principal_of(citizens.current_request)
     application = services.applications.readable(principal, id)
-    return json_response(services.applications.view(application, principal))
+    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
 
 
-@citizens.route("/applications/{id}", methods=["PATCH"])
-def update_application(id: str) -> Response:
-    request = citizens.current_request
+@citizens.operation(
+    "PATCH",
+    "/applications/{id}",
+    operation_id="updateApplication",
+    summary="Change form answers of a draft or of an application awaiting corrections (owner)",
+    description="The given fields are merged into the saved answers (a shallow merge: fields not given are kept).",
+    roles=FOR_THE_HOLDER,
+    params=APPLICATION_ID,
+    body=ApplicationUpdate,
+    body_example={"data": {"tipo_sangre": "O+", "primera_vez": True}},
+    answers=Answer(200, "The application with the merged answers.", views.Application),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        NOT_EDITABLE,
+        FORM_TOO_LARGE,
+        Problem(
+            422,
+            "The body or `data` is not an object, or an answer breaks the form.",
+            (*problems.VALIDATION_FAILED.codes, "invalid_form"),
+            _error(
+                "invalid_form",
+                "data.codigo_postal: '0310' does not match '^[0-9]{5}$'",
+                [{"field": "data.codigo_postal", "message": "'0310' does not match '^[0-9]{5}$'"}],
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def update_application(id: str, body: ApplicationUpdate) -> Response:
     services = container()
-    principal = principal_of(request)
-    application = services.applications.update_data(principal, id, json_body(request))
-    return json_response(services.applications.view(application, principal))
+    principal = principal_of(citizens.current_request)
+    application = services.applications.update_data(principal, id, body)
+    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
 
 
-@citizens.route("/applications/{id}/documents", methods=["POST"])
-def declare_document(id: str) -> Response:
-    request = citizens.current_request
-    upload = container().applications.declare_document(principal_of(request), id, json_body(request))
-    return json_response(upload, status=201)
+@citizens.operation(
+    "POST",
+    "/applications/{id}/documents",
+    operation_id="declareDocument",
+    summary="Declare a requirement document and get a presigned S3 upload (owner)",
+    description=(
+        "Declares the file (requirement, name, type, size, SHA-256) and answers with a presigned `PUT` that S3 only "
+        "accepts for exactly that content type, size and checksum. Declaring the same requirement again replaces "
+        "the earlier declaration. Submitting checks that every declared file was uploaded and matches."
+    ),
+    roles=FOR_THE_HOLDER,
+    params=APPLICATION_ID,
+    body=DocumentDeclaration,
+    body_example={
+        "requirement": "identificacion",
+        "filename": "ine.pdf",
+        "content_type": "application/pdf",
+        "size": 183204,
+        "sha256": "f2e122dca241d061c3e3be39ea2dc7fdc2f79dc052790e293b74821fc2dcf9f4",
+    },
+    answers=Answer(201, "Where and how to upload the file.", views.DocumentUpload),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        Problem(
+            409,
+            "The application is no longer editable, or it changed meanwhile.",
+            ("not_editable", "concurrent_change"),
+            _error(
+                "not_editable",
+                "the application is in_review; only drafts and applications awaiting corrections can change",
+            ),
+        ),
+        Problem(
+            422,
+            "A field is missing or wrong, or the requirement does not accept the file's type or size.",
+            (
+                *problems.VALIDATION_FAILED.codes,
+                "unknown_requirement",
+                "invalid_filename",
+                "unsupported_type",
+                "invalid_size",
+                "document_too_large",
+                "invalid_sha256",
+            ),
+            _error(
+                "unsupported_type",
+                "content_type: must be one of application/pdf, image/jpeg, image/png for identificacion",
+                [
+                    {
+                        "field": "content_type",
+                        "message": "must be one of application/pdf, image/jpeg, image/png for identificacion",
+                    }
+                ],
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def declare_document(id: str, body: DocumentDeclaration) -> Response:
+    upload = container().applications.declare_document(principal_of(citizens.current_request), id, body)
+    return answer(views.document_upload(upload), status=201)
 
 
-@citizens.route("/applications/{id}/documents/{requirement}", methods=["GET"])
+@citizens.operation(
+    "GET",
+    "/applications/{id}/documents/{requirement}",
+    operation_id="readDocument",
+    summary="A short-lived link to read one uploaded document (owner, or an official of its agency once submitted)",
+    description=(
+        "Answers with a presigned S3 `GET` URL valid for five minutes; the file opens inline under its declared name."
+    ),
+    roles=OWNER_OR_AGENCY,
+    params={
+        **APPLICATION_ID,
+        "requirement": Param(
+            "The requirement code the document was declared for.", {"type": "string"}, "identificacion"
+        ),
+    },
+    answers=Answer(200, "Where to read the document.", views.DocumentLink),
+    problems=(
+        Problem(
+            404,
+            "No such application (or the caller may not see it), or no document declared for that requirement.",
+            ("unknown_application", "unknown_document"),
+            _error("unknown_document", "no document 'identificacion' on this application"),
+        ),
+        Problem(
+            410,
+            "The document was deleted at the end of its retention period.",
+            ("document_purged",),
+            _error(
+                "document_purged",
+                "identificacion was deleted on 2027-11-30T06:00:00.000Z, at the end of its retention period",
+            ),
+        ),
+    ),
+)
 def read_document(id: str, requirement: str) -> Response:
-    return json_response(container().applications.document_url(principal_of(citizens.current_request), id, requirement))
+    download = container().applications.document_url(principal_of(citizens.current_request), id, requirement)
+    return answer(views.document_link(download))
 
 
-@citizens.route("/applications/{id}/submit", methods=["POST"])
+@citizens.operation(
+    "POST",
+    "/applications/{id}/submit",
+    operation_id="submitApplication",
+    summary="Submit an application: validate it and start (or resume) its workflow (owner)",
+    description=(
+        "Checks the complete form, the required documents (declared, uploaded and matching their checksums) and "
+        "computes the fee, then moves the application to `submitted` and starts its state machine. For an "
+        "application in `changes_requested` it resumes the waiting workflow instead. It takes no body."
+    ),
+    roles=FOR_THE_HOLDER,
+    params=APPLICATION_ID,
+    headers=(IDEMPOTENCY_KEY,),
+    answers=Answer(
+        202,
+        "Accepted: the workflow runs asynchronously; poll `GET /applications/{id}` for its progress.",
+        views.Application,
+    ),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        Problem(
+            409,
+            "The application is not a draft nor awaiting corrections, the workflow is not yet waiting for "
+            "corrections, it changed meanwhile, or the Idempotency-Key is in use (by this request, still running, "
+            "or by another).",
+            (
+                "not_editable",
+                "not_waiting",
+                "invalid_transition",
+                "concurrent_change",
+                "request_in_progress",
+                "idempotency_key_reused",
+            ),
+            _error(
+                "not_editable",
+                "the application is submitted; only drafts and applications awaiting corrections can change",
+            ),
+        ),
+        Problem(
+            422,
+            "The form is incomplete or invalid, a required document is missing or does not match, the fee cannot be "
+            "computed; or the request itself is wrong (a body, a malformed Idempotency-Key).",
+            (
+                "invalid_form",
+                "documents_incomplete",
+                "fee_not_computable",
+                "invalid_idempotency_key",
+                *NO_BODY.codes,
+            ),
+            _error(
+                "documents_incomplete",
+                "documents.identificacion: is required and was not uploaded",
+                [{"field": "documents.identificacion", "message": "is required and was not uploaded"}],
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
 def submit_application(id: str) -> Response:
     request = citizens.current_request
     services = container()
 
     def submit() -> dict[str, Any]:
         principal = principal_of(request)
-        return services.applications.view(services.applications.submit(principal, id), principal)
+        submitted = services.applications.submit(principal, id)
+        shown = views.application(services.applications.detail(submitted, principal), services.public_api_url)
+        result: dict[str, Any] = to_builtins(shown)  # kept as JSON, to answer a retry with the same key
+        return result
 
-    return json_response(idempotent(request, "submit", submit), status=202)
+    return answer(idempotent(request, "submit", submit), status=202)
 
 
-@citizens.route("/applications/{id}/audit", methods=["GET"])
+@citizens.operation(
+    "GET",
+    "/applications/{id}/audit",
+    operation_id="getApplicationAudit",
+    summary="Get the application's timeline: every audit event, oldest first",
+    description=(
+        "The same timeline for the citizen and the official. Readable by the owner and officials of the agencies "
+        "involved."
+    ),
+    roles=OWNER_OR_AGENCY,
+    tags=("agencies",),
+    params=APPLICATION_ID,
+    answers=Answer(200, "The audit trail.", views.AuditTrail),
+    problems=(problems.APPLICATION_NOT_FOUND,),
+)
 def application_audit(id: str) -> Response:
     services = container()
     application = services.applications.readable(principal_of(citizens.current_request), id)
-    return json_response({"application_id": application.id, "events": services.applications.audit(application)})
+    return answer(views.audit_trail(application.id, services.applications.audit(application)))
 
 
-@citizens.route("/applications/{id}/audit/verify", methods=["GET"])
+@citizens.operation(
+    "GET",
+    "/applications/{id}/audit/verify",
+    operation_id="verifyApplicationAudit",
+    summary="Verify the application's hash-chained audit trail",
+    description=(
+        "Recomputes every event's hash from its content and its predecessor's hash and compares the last one with "
+        "the head the application recorded, so a changed, inserted or deleted event is detected."
+    ),
+    roles=OWNER_OR_AGENCY,
+    tags=("agencies", "verification"),
+    params=APPLICATION_ID,
+    answers=Answer(
+        200,
+        '`{"intact": true, ...}` or the first broken event.',
+        views.AuditVerification,
+        example={
+            "intact": True,
+            "events": 13,
+            "head": "6faf28ad5dc043e8bae29c4b82054f8871e955763b46584835945cd093530072",
+        },
+    ),
+    problems=(problems.APPLICATION_NOT_FOUND,),
+)
 def verify_application_audit(id: str) -> Response:
     services = container()
     application = services.applications.readable(principal_of(citizens.current_request), id)
-    return json_response(services.applications.verify_audit(application))
+    return answer(views.audit_verification(services.applications.verify_audit(application)))
 
 
-@citizens.route("/applications/{id}/payment", methods=["POST"])
+@citizens.operation(
+    "POST",
+    "/applications/{id}/payment",
+    operation_id="getPaymentSlip",
+    summary="Get the application's payment slip (línea de captura) (owner)",
+    description=(
+        "The reference is created by the workflow when the application reaches `awaiting_payment`; this call "
+        "returns it (it creates nothing and is safe to repeat). It takes no body."
+    ),
+    roles=FOR_THE_HOLDER,
+    tags=("payments",),
+    params=APPLICATION_ID,
+    answers=Answer(200, "The payment slip.", payment_views.PaymentSlip),
+    problems=(
+        Problem(
+            404,
+            "No such application for this citizen, or its payment reference is unknown.",
+            ("unknown_application", "unknown_reference"),
+            _error("unknown_application", "no such application"),
+        ),
+        Problem(
+            409,
+            "There is nothing to pay yet.",
+            ("nothing_to_pay",),
+            _error("nothing_to_pay", "the application is draft; there is nothing to pay yet"),
+        ),
+        NO_BODY,
+    ),
+)
 def payment_slip(id: str) -> Response:
     services = container()
     application = services.applications.owned(principal_of(citizens.current_request), id)
-    return json_response(services.payments.slip(application))
+    return answer(payment_views.slip(application, services.payments.slip(application)))
 
 
-@citizens.route("/me", methods=["GET"])
+@citizens.operation(
+    "GET",
+    "/me",
+    operation_id="getMyRecord",
+    summary="Get the signed-in citizen's whole record: profile, applications and issued documents",
+    roles=CITIZENS,
+    answers=Answer(200, "The citizen record (one query on the citizen's key).", views.CitizenRecord),
+)
 def my_record() -> Response:
-    return json_response(container().applications.record(principal_of(citizens.current_request)))
+    services = container()
+    record = services.applications.record(principal_of(citizens.current_request))
+    return answer(views.citizen_record(record, services.public_api_url))
 
 
-@citizens.route("/documents/{document_id}", methods=["GET"])
+@citizens.operation(
+    "GET",
+    "/documents/{document_id}",
+    operation_id="getMyDocument",
+    summary="Get an issued document of the signed-in citizen, printable: signed payload, signature and QR code",
+    description=(
+        "The holder's, or their assistant's if the citizen allowed the assistant to receive the documents of the "
+        "applications they filed."
+    ),
+    roles=FOR_THE_HOLDER,
+    params=DOCUMENT_ID,
+    answers=Answer(200, "The document.", credential_views.IssuedDocument),
+    problems=(
+        Problem(
+            404,
+            "No such document, or it belongs to another citizen.",
+            ("unknown_document", "unknown_application"),
+            _error("unknown_document", "no such document"),
+        ),
+    ),
+)
 def my_document(document_id: str) -> Response:
     services = container()
     credential = services.credentials.get(document_id)
     services.applications.document_owner(principal_of(citizens.current_request), credential.application_id)
-    return json_response(services.credentials.view(credential))
+    genuine, payload = services.credentials.check(credential)
+    url = services.credentials.verify_url(credential.id)
+    return answer(credential_views.issued_document(credential, genuine, payload, url))

@@ -6,18 +6,57 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import Annotated, Any
 
 from chalice import Response
+from msgspec import Meta
 
-from chalicelib.api.http import MAX_BODY_BYTES, ApiBlueprint, json_response
+from chalicelib.api import problems
+from chalicelib.api.http import MAX_BODY_BYTES
+from chalicelib.api.params import DOCUMENT_ID
+from chalicelib.api.policy import EVERYONE, SIGNED_BY_BANK
+from chalicelib.api.routes import BANK_SIGNATURE, IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer, parse
+from chalicelib.api.views import credentials as credential_views
+from chalicelib.api.views import payments as payment_views
 from chalicelib.core.errors import PayloadTooLarge
-from chalicelib.payments.signature import HEADER
+from chalicelib.payments.requests import BankWebhook, decode
 from chalicelib.wiring import container
 
-public = ApiBlueprint(__name__)
+public = ApiBlueprint(__name__, tag="verification")
+bank = ApiBlueprint(__name__, tag="payments")  # the bank's webhook: public at the gate, signed instead
+
+OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 document.")]
 
 
-@public.route("/verify/{document_id}", methods=["GET"])
+def _error(code: str, message: str, details: object = None) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+@public.operation(
+    "GET",
+    "/verify/{document_id}",
+    operation_id="verifyDocument",
+    summary="Verify an issued document's KMS signature and validity (what its QR code opens)",
+    description=(
+        "Anyone may call it. The answer carries only what a checker needs (type, holder's initials, validity, "
+        "issuing agency), never the holder's name or CURP. Each call is recorded as an audit event on the "
+        "application. A browser that asks for `text/html` and not `application/json` (its `Accept` header) is "
+        "redirected to the human verification page."
+    ),
+    roles=EVERYONE,
+    params=DOCUMENT_ID,
+    answers=(
+        Answer(200, "The verdict.", credential_views.DocumentVerification),
+        Answer(
+            302,
+            "Redirect to the web page `<web>/#/verify/{document_id}` (empty body).",
+            headers={"Location": "The human verification page."},
+        ),
+    ),
+    problems=(
+        Problem(404, "No such document.", ("unknown_document",), _error("unknown_document", "no such document")),
+    ),
+)
 def verify_document(document_id: str) -> Response:
     services = container()
     accept = public.current_request.headers.get("accept", "")
@@ -26,16 +65,83 @@ def verify_document(document_id: str) -> Response:
         return Response(
             body="", status_code=302, headers={"Location": f"{services.public_web_url}/#/verify/{document_id}"}
         )
-    return json_response(services.credentials.verify(document_id))
+    return answer(credential_views.verification(services.credentials.verify(document_id)))
 
 
-@public.route("/payments/webhook", methods=["POST"])
+@bank.operation(
+    "POST",
+    "/payments/webhook",
+    operation_id="confirmBankPayment",
+    summary="Bank webhook: confirm that a línea de captura was paid (HMAC-signed)",
+    description=(
+        "Called by the bank, not by users: open at the authorisation gate and authenticated by `X-Bank-Signature` "
+        "over the raw body, checked before the body is read. Marks the reference paid exactly once and resumes the "
+        "application's workflow; a repeated notification (the same `event_id`) answers what the first one did, and "
+        "another notification of a reference already paid answers `already_recorded`. The amount must equal the "
+        "amount due."
+    ),
+    roles=SIGNED_BY_BANK,
+    headers=(BANK_SIGNATURE, IDEMPOTENCY_KEY),
+    body=BankWebhook,
+    parse_body=False,
+    body_example={
+        "event_id": "evt-2611-000123",
+        "reference": "26112780244763066564",
+        "amount": "1016.00",
+        "currency": "MXN",
+    },
+    answers=Answer(
+        200,
+        "Recorded now, or already recorded by an earlier notification.",
+        payment_views.BankWebhookResult,
+        example={"status": "recorded", "reference": "26112780244763066564", "event_id": "evt-2611-000123"},
+    ),
+    problems=(
+        Problem(
+            401,
+            "The signature is missing, malformed, outside the five-minute window, or does not match the body (or an "
+            "Authorization header was sent with an invalid token).",
+            ("signature_missing", "signature_invalid", "signature_expired", "not_authenticated"),
+            _error("signature_invalid", "the signature does not match the body"),
+        ),
+        Problem(
+            404,
+            "No such payment reference.",
+            ("unknown_reference",),
+            _error("unknown_reference", "no such payment reference"),
+        ),
+        Problem(
+            409,
+            "The reference expired (the bank must refuse the payment), the application kept changing, or the same "
+            "`event_id` is still being processed or came with a different reference or amount.",
+            ("reference_expired", "concurrent_change", "request_in_progress", "idempotency_key_reused"),
+            _error("reference_expired", "this payment reference has expired; the bank must refuse it"),
+        ),
+        Problem(
+            422,
+            "The body is not a JSON object, a field is missing or malformed, the currency is not MXN, or the amount "
+            "differs from the amount due.",
+            ("validation_failed", "invalid_reference", "unsupported_currency", "amount_mismatch"),
+            _error(
+                "amount_mismatch",
+                "amount: does not match the amount due for this reference (1016.00)",
+                [{"field": "amount", "message": "does not match the amount due for this reference (1016.00)"}],
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
 def bank_webhook() -> Response:
-    request = public.current_request
+    request = bank.current_request
     raw = request.raw_body or b""
+    if isinstance(raw, str):  # Chalice hands bytes; its type allows either
+        raw = raw.encode()
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
-    return json_response(container().payments.confirm(raw, request.headers.get(HEADER)))
+    payments = container().payments
+    payments.authenticate(raw, request.headers.get(BANK_SIGNATURE))  # before anything in the body is read
+    notification = parse(BankWebhook, decode(raw), "body")
+    return answer(payment_views.webhook_result(payments.confirm(notification)))
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +149,13 @@ def openapi() -> dict[str, object]:
     return dict(json.loads(resources.files("chalicelib.api").joinpath("openapi.json").read_text("utf-8")))
 
 
-@public.route("/openapi.json", methods=["GET"])
+@public.operation(
+    "GET",
+    "/openapi.json",
+    operation_id="getOpenApi",
+    summary="Get this OpenAPI description",
+    roles=EVERYONE,
+    answers=Answer(200, "This document.", OpenApiDocument, headers={"Cache-Control": "`public, max-age=3600`"}),
+)
 def openapi_document() -> Response:
-    return json_response(openapi(), headers={"Cache-Control": "public, max-age=3600"})
+    return answer(openapi(), headers={"Cache-Control": "public, max-age=3600"})

@@ -10,6 +10,8 @@ shape errors (a missing field, a wrong type, a value outside its declared bounds
 refused with 422 before the view runs, naming the field — with the code and message the
 field declares (``Meta(extra={"code": ..., "message": ...})``), or ``validation_failed``.
 The view receives the typed value as ``body`` (and the typed query string as ``query``).
+A route whose body is signed (``parse_body=False``) gets the raw bytes to itself: it checks
+the signature over them first, then parses them with ``parse``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, get_type_hints
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from chalice import Blueprint, Response
@@ -80,6 +83,7 @@ class Route:
     params: Mapping[str, Param] = field(default_factory=dict)
     note: str = ""  # the authorisation matrix's note: which objects the roles may then reach
     local_only: bool = False
+    parse_body: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
@@ -116,7 +120,11 @@ class ApiBlueprint(Blueprint):
         params: Mapping[str, Param] | None = None,
         note: str = "",
         tags: tuple[str, ...] = (),
+        parse_body: bool = True,
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+        """Register ``view`` for ``method path`` and record the route.  ``parse_body=False``:
+        ``body`` only documents the request; the view reads the raw bytes itself (to check
+        a signature over them before anything is parsed) and parses them with ``parse``."""
         route = Route(
             method=method,
             path=path,
@@ -134,6 +142,7 @@ class ApiBlueprint(Blueprint):
             params=params or {},
             note=note,
             local_only=self.local_only,
+            parse_body=parse_body,
         )
         ROUTES[route.key] = route
         register = super().route(path, methods=[method])
@@ -144,7 +153,8 @@ class ApiBlueprint(Blueprint):
                 try:
                     request = self.current_request
                     if route.body is not None:
-                        params["body"] = parse(route.body, json_body(request), "body")
+                        if route.parse_body:
+                            params["body"] = parse(route.body, json_body(request), "body")
                     elif method in ("POST", "PUT", "PATCH"):
                         no_body(json_body(request))
                     if route.query is not None:
@@ -214,7 +224,7 @@ def _words(kind: str) -> str:
 def _declared(kind: Any, parts: list[str]) -> dict[str, str] | None:
     """The code and message a field declares in its ``Meta(extra=...)``, if any."""
     current = kind
-    meta: msgspec.Meta | None = None
+    metas: list[msgspec.Meta] = []
     for part in parts:
         if not (isinstance(current, type) and issubclass(current, msgspec.Struct)):
             return None
@@ -224,13 +234,25 @@ def _declared(kind: Any, parts: list[str]) -> dict[str, str] | None:
         if info is None:
             return None
         hints = get_type_hints(current, include_extras=True)
-        annotated = hints.get(info.name)
-        meta = next((item for item in getattr(annotated, "__metadata__", ()) if isinstance(item, msgspec.Meta)), None)
-        current = getattr(annotated, "__origin__", annotated)
-    extra = meta.extra if meta is not None else None
-    if extra and "code" in extra and "message" in extra:
+        current, metas = _unwrapped(hints.get(info.name))
+    extra = next((meta.extra for meta in reversed(metas) if meta.extra and "code" in meta.extra), None)
+    if extra and "message" in extra:
         return {"code": str(extra["code"]), "message": str(extra["message"])}
     return None
+
+
+def _unwrapped(annotation: Any) -> tuple[Any, list[msgspec.Meta]]:
+    """The type a field holds and every ``Meta`` on the way to it: through ``Annotated``
+    (nested ones are flattened) and a union with ``UNSET`` or None (a field that may be
+    absent or null)."""
+    metas = [item for item in getattr(annotation, "__metadata__", ()) if isinstance(item, msgspec.Meta)]
+    kind = annotation.__origin__ if hasattr(annotation, "__metadata__") else annotation
+    if get_origin(kind) in (Union, UnionType):
+        present = [arg for arg in get_args(kind) if arg not in (msgspec.UnsetType, type(None))]
+        if len(present) == 1:
+            inner, more = _unwrapped(present[0])
+            return inner, [*metas, *more]
+    return kind, metas
 
 
 def encode(value: Any) -> bytes:

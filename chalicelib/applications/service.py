@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -14,9 +14,9 @@ from aws_lambda_powertools import Logger
 from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
+from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.assistance.service import Assistance
-from chalicelib.assistance.service import view as delegation_view
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import (
     Conflict,
@@ -27,13 +27,12 @@ from chalicelib.core.errors import (
     TransientFailure,
     ValidationFailed,
 )
+from chalicelib.core.fields import UnsetType
 from chalicelib.core.ids import APPLICATION_ID_LENGTH, new_id
-from chalicelib.credentials.service import verify_url
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
-from chalicelib.notifications.subscriptions import view as subscription_view
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
@@ -53,8 +52,6 @@ from chalicelib.store.reviews import ReviewStore
 logger = Logger(child=True)
 UPLOAD_URL_SECONDS = 900
 DOWNLOAD_URL_SECONDS = 300
-_SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch: ``$`` would let a trailing newline through
-_FILENAME = re.compile(r"[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}")
 MAX_FORM_BYTES = 64 * 1024
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
 
@@ -159,6 +156,50 @@ def _raise_problems(problems: list[dict[str, str]]) -> None:
         raise ValidationFailed(f"{first['field']}: {first['message']}", details=problems, code="invalid_form")
 
 
+@dataclass(frozen=True)
+class Detail:
+    """An application as one caller may see it, with what showing it needs from its
+    procedure: the definition it started on and the requirements its answers call for.
+    ``withheld``: the caller is an assistant the citizen did not allow to receive the
+    issued documents (shown as none)."""
+
+    application: Application
+    definition: Mapping[str, Any]
+    required: frozenset[str]
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Where and how to upload a declared document (a presigned S3 ``PUT``)."""
+
+    requirement: str
+    upload: Mapping[str, Any]  # method, url and the headers S3 will insist on
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Download:
+    """A short-lived link to read one uploaded document."""
+
+    requirement: str
+    filename: str
+    content_type: str
+    url: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class CitizenRecord:
+    """Everything the citizen's key holds: read in one Query."""
+
+    profile: Profile
+    applications: list[Application]
+    documents: list[Credential]
+    subscriptions: list[Subscription]
+    delegations: list[Delegation]
+
+
 class Applications:
     def __init__(
         self,
@@ -167,7 +208,6 @@ class Applications:
         transitions: Transitions,
         documents: DocumentStore,
         engine: WorkflowEngine,
-        public_api_url: str,
         assistance: Assistance,
         store: ApplicationStore,
         reviews: ReviewStore,
@@ -179,7 +219,6 @@ class Applications:
         self._transitions = transitions
         self._documents = documents
         self._engine = engine
-        self._api_url = public_api_url
         self._assistance = assistance
 
     # --- reads ---------------------------------------------------------------------
@@ -234,70 +273,19 @@ class Applications:
         ).definition
         return definition
 
-    def view(self, application: Application, principal: Principal | None = None) -> dict[str, Any]:
+    def detail(self, application: Application, principal: Principal | None = None) -> Detail:
         """The application as the caller sees it: an assistant sees the issued documents
         only if the citizen allowed it."""
-        shown = self._view(application)
+        definition = self.definition(application)
+        required = frozenset(requirement["code"] for requirement in required_documents(definition, application))
+        withheld = False
         if principal is not None and not principal.holder and principal.assistant_at:
             delegation = self._assistance.acting(principal, application)
-            if delegation is None or not delegation.documents_allowed:
-                shown["issued"] = []
-                shown["issued_withheld"] = bool(application.issued)
-        return shown
+            withheld = delegation is None or not delegation.documents_allowed
+        return Detail(application, definition, required, withheld)
 
-    def _view(self, application: Application) -> dict[str, Any]:
-        definition = self.definition(application)
-        required = {requirement["code"] for requirement in required_documents(definition, application)}
-        return {
-            "id": application.id,
-            "reference": application.id,
-            "procedure": {
-                "code": application.procedure_code,
-                "version": application.procedure_version,
-                "name": definition["name"],
-            },
-            "agency": application.agency,
-            "status": application.status,
-            "current_step": application.current_step,
-            "current_agency": application.current_agency,
-            "holders": [
-                {
-                    "step": step,
-                    "agency": entry["agency"],
-                    "deadline": entry["deadline"],
-                    "state": entry["state"],
-                    "agency_name": definition["agencies"].get(entry["agency"]),
-                }
-                for step, entry in sorted((application.reviews or {}).items(), key=lambda item: item[1]["deadline"])
-                if entry["state"] in ("open", "changes")
-            ],
-            "deadline": application.deadline,
-            "fee": {"amount": application.fee, "currency": "MXN"} if application.fee else None,
-            "data": application.data,
-            "documents": [
-                {
-                    "requirement": code,
-                    **{name: record[name] for name in ("filename", "content_type", "size", "sha256", "declared_at")},
-                    "required": code in required,
-                }
-                for code, record in sorted((application.documents or {}).items())
-            ],
-            "missing_documents": sorted(required - set(application.documents or {})),
-            "payment_reference": application.payment_reference,
-            "issued": [
-                {**document, "verify_url": verify_url(self._api_url, document["id"])}
-                for document in application.issued or []
-            ],
-            "created_at": application.created_at,
-            "updated_at": application.updated_at,
-            "submitted_at": application.submitted_at,
-            "rating": application.rating,
-            "assisted_by": _assisted(application),
-        }
-
-    def audit(self, application: Application) -> list[dict[str, Any]]:
-        events = self._store.audit(application.id)
-        return [_event_view(event) for event in events]
+    def audit(self, application: Application) -> list[AuditEvent]:
+        return self._store.audit(application.id)
 
     def verify_audit(self, application: Application) -> dict[str, Any]:
         events = [
@@ -321,67 +309,43 @@ class Applications:
         ]
         return verify_chain(events, application.audit_seq, application.audit_hash)
 
-    def record(self, principal: Principal) -> dict[str, Any]:
+    def record(self, principal: Principal) -> CitizenRecord:
         """The citizen's whole record: one Query on the ``by_owner`` index."""
         curp = _citizen(principal)
         profile: Profile | None = None
-        applications: list[dict[str, Any]] = []
-        documents: list[dict[str, Any]] = []
-        subscriptions: list[dict[str, Any]] = []
-        delegations: list[dict[str, Any]] = []
+        applications: list[Application] = []
+        documents: list[Credential] = []
+        subscriptions: list[Subscription] = []
+        delegations: list[Delegation] = []
         for item in self._store.record_of(curp):
             if isinstance(item, Profile):
                 profile = item
             elif isinstance(item, Application):
-                applications.append(_summary(item))
+                applications.append(item)
             elif isinstance(item, Credential):
-                documents.append(
-                    {
-                        "id": item.id,
-                        "type": item.type,
-                        "application_id": item.application_id,
-                        "issued_at": item.issued_at,
-                        "verify_url": verify_url(self._api_url, item.id),
-                    }
-                )
+                documents.append(item)
             elif isinstance(item, Subscription):
-                subscriptions.append(subscription_view(item))
+                subscriptions.append(item)
             elif isinstance(item, Delegation):
-                delegations.append(delegation_view(item, for_citizen=True))
+                delegations.append(item)
         if profile is None:  # first visit: the Query just showed there is none to read
             profile = self._profiles.create(curp)
-        return {
-            "profile": {
-                "id": profile.holder,
-                "curp": profile.holder if is_curp(profile.holder) else None,
-                "rfc": None if is_curp(profile.holder) else profile.holder,
-                "name": profile.name,
-                "phone": profile.phone,
-                "language": profile.language,
-            },
-            "applications": applications,
-            "documents": documents,
-            "subscriptions": subscriptions,
-            "delegations": delegations,
-        }
+        return CitizenRecord(profile, applications, documents, subscriptions, delegations)
 
     # --- commands ------------------------------------------------------------------
-    def create_draft(self, principal: Principal, body: Any) -> Application:
+    def create_draft(self, principal: Principal, request: NewApplication) -> Application:
         """A new draft: the citizen's own, or — for an assistant — the citizen's named in
         ``citizen``, under the assistant's active delegation from that citizen."""
-        body = _object(body)
         delegation: Delegation | None = None
         if principal.holder:
             curp = principal.holder
         else:
-            curp = parse_curp(body.get("citizen"), field="citizen").curp
+            citizen = None if isinstance(request.citizen, UnsetType) else request.citizen
+            curp = parse_curp(citizen, field="citizen").curp
             delegation = self._assistance.active_for(principal, curp)
-        code = body.get("procedure")
-        if not isinstance(code, str) or not code:
-            raise ValidationFailed.field("procedure", "is required: the code of a procedure in the catalogue")
-        procedure: ProcedureVersion = self._catalogue.get(code)
+        procedure: ProcedureVersion = self._catalogue.get(request.procedure)
         definition = procedure.definition
-        data = body.get("data", {})
+        data = request.data
         _raise_problems(form_problems(definition["form"], data, complete=False))
         _bounded(data)
         self._profiles.ensure(curp)
@@ -418,90 +382,71 @@ class Applications:
         )
         return application
 
-    def update_data(self, principal: Principal, application_id: str, body: Any) -> Application:
+    def update_data(self, principal: Principal, application_id: str, update: ApplicationUpdate) -> Application:
         application = self._editable(principal, application_id)
-        data = _object(body).get("data")
-        merged = {**(application.data or {}), **_object(data, "data")}
+        merged = {**(application.data or {}), **update.data}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
         _bounded(merged)
         self._transitions.record(
             application,
             self.actor(principal, application),
-            Change("application.updated", details={"fields": sorted(_object(data, "data"))}),
+            Change("application.updated", details={"fields": sorted(update.data)}),
             fields={"data": merged},
         )
         return application
 
-    def declare_document(self, principal: Principal, application_id: str, body: Any) -> dict[str, Any]:
+    def declare_document(self, principal: Principal, application_id: str, declared: DocumentDeclaration) -> Upload:
+        """Record a document the citizen is about to upload; the upload URL S3 will only
+        accept for exactly that type, size and checksum."""
         application = self._editable(principal, application_id)
-        body = _object(body)
         requirements = {
             requirement["code"]: requirement for requirement in self.definition(application)["requirements"]
         }
-        code = body.get("requirement")
-        if not isinstance(code, str) or code not in requirements:
+        code = declared.requirement
+        if code not in requirements:
             raise ValidationFailed.field(
                 "requirement", f"must be one of {', '.join(sorted(requirements))}", code="unknown_requirement"
             )
         requirement = requirements[code]
-        filename = body.get("filename")
-        if (
-            not isinstance(filename, str)
-            or not _FILENAME.fullmatch(filename)
-            or filename.startswith(".")
-            or ".." in filename
-        ):
-            raise ValidationFailed.field(
-                "filename",
-                "must be a plain file name (letters, digits, spaces, - _ . ( ); at most 120 characters; no folders)",
-                code="invalid_filename",
-            )
-        content_type = body.get("content_type")
-        if content_type not in requirement["content_types"]:
+        if declared.content_type not in requirement["content_types"]:
             raise ValidationFailed.field(
                 "content_type",
                 f"must be one of {', '.join(requirement['content_types'])} for {code}",
                 code="unsupported_type",
             )
-        size = body.get("size")
-        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
-            raise ValidationFailed.field("size", "must be the file size in bytes", code="invalid_size")
+        size = declared.size
         if size > requirement["max_bytes"]:
             raise ValidationFailed.field(
                 "size",
                 f"is {size} bytes; {code} accepts at most {requirement['max_bytes']} bytes",
                 code="document_too_large",
             )
-        sha256 = body.get("sha256")
-        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
-            raise ValidationFailed.field(
-                "sha256", "must be the file's SHA-256 as 64 hexadecimal characters", code="invalid_sha256"
-            )
+        sha256 = declared.sha256.lower()
         key = f"applications/{application.id}/{code}/{secrets.token_hex(8)}"
         now = iso(utcnow())
         record = {
             "requirement": code,
             "key": key,
-            "filename": filename,
-            "content_type": content_type,
+            "filename": declared.filename,
+            "content_type": declared.content_type,
             "size": size,
-            "sha256": sha256.lower(),
+            "sha256": sha256,
             "declared_at": now,
         }
-        upload = self._documents.upload_url(key, content_type, size, sha256.lower(), UPLOAD_URL_SECONDS)
+        upload = self._documents.upload_url(key, declared.content_type, size, sha256, UPLOAD_URL_SECONDS)
         documents = {**(application.documents or {}), code: record}
         self._transitions.record(
             application,
             self.actor(principal, application),
             Change(
                 "document.declared",
-                details={"requirement": code, "filename": filename, "size": size, "sha256": sha256.lower()},
+                details={"requirement": code, "filename": declared.filename, "size": size, "sha256": sha256},
             ),
             fields={"documents": documents},
         )
-        return {"requirement": code, "upload": upload, "expires_in": UPLOAD_URL_SECONDS}
+        return Upload(code, upload, UPLOAD_URL_SECONDS)
 
-    def document_url(self, principal: Principal, application_id: str, requirement: str) -> dict[str, Any]:
+    def document_url(self, principal: Principal, application_id: str, requirement: str) -> Download:
         """A short-lived link to read one uploaded document (owner or its agency)."""
         application = self.readable(principal, application_id)
         record = (application.documents or {}).get(requirement)
@@ -513,13 +458,7 @@ class Applications:
                 code="document_purged",
             )
         url = self._documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
-        return {
-            "requirement": requirement,
-            "filename": record["filename"],
-            "content_type": record["content_type"],
-            "url": url,
-            "expires_in": DOWNLOAD_URL_SECONDS,
-        }
+        return Download(requirement, record["filename"], record["content_type"], url, DOWNLOAD_URL_SECONDS)
 
     def submit(self, principal: Principal, application_id: str) -> Application:
         recorded = self.owned(principal, application_id)
@@ -633,49 +572,3 @@ def _citizen(principal: Principal) -> str:
     if not principal.holder:
         raise Forbidden("only citizens have a record here", code="citizens_only")
     return principal.holder
-
-
-def _object(value: Any, field: str = "body") -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValidationFailed.field(field, "must be a JSON object")
-    return value
-
-
-def _summary(application: Application) -> dict[str, Any]:
-    return {
-        "id": application.id,
-        "procedure": application.procedure_code,
-        "status": application.status,
-        "agency": application.agency,
-        "deadline": application.deadline,
-        "created_at": application.created_at,
-        "updated_at": application.updated_at,
-        "assisted_by": _assisted(application),
-    }
-
-
-def _assisted(application: Application) -> dict[str, Any] | None:
-    """Who filed it for the holder, if anyone: assistant, name and centre."""
-    assisted = application.assisted_by
-    if not assisted:
-        return None
-    return {
-        "assistant": assisted.get("assistant"),
-        "name": assisted.get("name"),
-        "centre": assisted.get("centre"),
-        "delegation_id": assisted.get("delegation_id"),
-    }
-
-
-def _event_view(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "at": event.at,
-        "actor": event.actor,
-        "action": event.action,
-        "from_status": event.from_status,
-        "to_status": event.to_status,
-        "reason": event.reason,
-        "details": event.details,
-        "hash": event.hash,
-    }

@@ -12,10 +12,9 @@ import hashlib
 import json
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-
-import segno
 
 from chalicelib.adapters.ports import Signer
 from chalicelib.applications import transitions as status
@@ -44,6 +43,18 @@ def verify_url(api_url: str, document_id: str) -> str:
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The public check of an issued document: whether its signature is genuine, whether
+    it is valid today (genuine and within its validity), and its signed content."""
+
+    document_id: str
+    genuine: bool
+    valid: bool
+    expired: bool
+    payload: Mapping[str, Any]
 
 
 class Credentials:
@@ -155,47 +166,15 @@ class Credentials:
         valid = self._signer.verify(canonical(payload), signature) and canonical(payload).decode() == credential.payload
         return valid, payload
 
-    def verify(self, document_id: str) -> dict[str, Any]:
+    def verify(self, document_id: str) -> Verification:
         """The public check a QR code opens; each call is an audit event on the application."""
         credential = self.get(document_id)
         genuine, payload = self.check(credential)
         today = legal_date(utcnow()).isoformat()
         current = genuine and payload.get("valid_from", "") <= today <= payload.get("valid_until", "")
-        answer: dict[str, Any] = {
-            "valid": bool(current),
-            "document_id": document_id,
-            "signature": "valid" if genuine else "invalid",
-        }
-        if genuine:
-            answer.update(
-                type=payload["type"],
-                title=payload["title"],
-                holder_initials=payload["holder_initials"],
-                valid_from=payload["valid_from"],
-                valid_until=payload["valid_until"],
-                agency=payload["agency"],
-                agency_name=payload["agency_name"],
-                deemed_approved=payload.get("deemed_approved", False),
-                expired=today > payload["valid_until"],
-            )
+        expired = genuine and today > payload["valid_until"]
         self._audit_verification(credential.application_id, document_id, bool(current))
-        return answer
-
-    def view(self, credential: Credential) -> dict[str, Any]:
-        """The owner's printable document: payload, signature and QR code of the verify URL."""
-        genuine, payload = self.check(credential)
-        url = self.verify_url(credential.id)
-        return {
-            "id": credential.id,
-            "application_id": credential.application_id,
-            "payload": payload,
-            "signature": credential.signature,
-            "algorithm": credential.algorithm,
-            "key_id": credential.key_id,
-            "signature_valid": genuine,
-            "verify_url": url,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=4, dark="#0b2d4f"),
-        }
+        return Verification(document_id, genuine, bool(current), expired, payload)
 
     def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> None:
         for _ in range(3):

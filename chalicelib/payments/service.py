@@ -6,8 +6,6 @@ paid exactly once (a conditional write) and resumes the workflow.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
@@ -24,21 +22,17 @@ from chalicelib.legal.calendar import end_of_day, legal_date
 from chalicelib.legal.clock import timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.payments import signature
-from chalicelib.payments.reference import formatted, is_valid_reference, new_reference
+from chalicelib.payments.reference import is_valid_reference, new_reference
+from chalicelib.payments.requests import BankWebhook
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, Payment
 from chalicelib.store.payments import PaymentStore
 from chalicelib.store.writes import create
 
 logger = Logger(child=True)
-_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
 PENDING, PAID = "pending", "paid"
 Once = Callable[[str, str, Any, Callable[[], Any]], Any]
 DEFAULT_EXPIRY_DAYS = 30
-NO_OTHER_CHARGE = {
-    "es": "Este trámite no tiene ningún otro costo. Nadie puede cobrarle por agilizarlo.",
-    "en": "This procedure has no other charge. Nobody may charge you to speed it up.",
-}
 
 
 class Payments:
@@ -112,36 +106,34 @@ class Payments:
             self._resume(payment)
 
     # --- the citizen's side --------------------------------------------------------
-    def slip(self, application: Application) -> dict[str, Any]:
+    def slip(self, application: Application) -> Payment:
+        """The payment the application awaits (its línea de captura), once there is one."""
         if not application.payment_reference:
             raise Conflict(
                 f"the application is {application.status}; there is nothing to pay yet", code="nothing_to_pay"
             )
-        payment = self.get(application.payment_reference)
-        return {
-            "reference": payment.reference,
-            "reference_formatted": formatted(payment.reference),
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "expires_at": payment.expires_at,
-            "status": payment.status,
-            "paid_at": payment.paid_at,
-            "application_id": application.id,
-            "notice": NO_OTHER_CHARGE,
-        }
+        return self.get(application.payment_reference)
 
     # --- the bank's side -----------------------------------------------------------
-    def confirm(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
-        """A signed bank notification; each event id is processed once (repeats get the same answer)."""
+    def authenticate(self, raw_body: bytes, signature_header: str | None) -> None:
+        """Refuse a notification the bank did not sign: checked over the raw bytes, before
+        anything in them is read."""
         signature.verify(self._secret(), raw_body, signature_header)
-        body = _webhook_body(raw_body)
-        described = {"reference": body["reference"], "amount": str(body["amount"])}
-        result: dict[str, Any] = self._once("bank-event", body["event_id"], described, lambda: self._confirm(body))
+
+    def confirm(self, notification: BankWebhook) -> dict[str, Any]:
+        """A bank notification whose signature was checked (``authenticate``); each event
+        id is processed once (repeats get the same answer: what it stored)."""
+        amount = notification.paid
+        described = {"reference": notification.reference, "amount": str(amount)}
+        event_id = notification.event_id
+        result: dict[str, Any] = self._once(
+            "bank-event", event_id, described, lambda: self._confirm(event_id, notification.reference, amount)
+        )
         return result
 
-    def _confirm(self, body: dict[str, Any]) -> dict[str, Any]:
-        payment = self.get(body["reference"])
-        if Decimal(payment.amount) != body["amount"]:
+    def _confirm(self, event_id: str, reference: str, amount: Decimal) -> dict[str, Any]:
+        payment = self.get(reference)
+        if Decimal(payment.amount) != amount:
             raise ValidationFailed.field(
                 "amount", f"does not match the amount due for this reference ({payment.amount})", code="amount_mismatch"
             )
@@ -149,11 +141,11 @@ class Payments:
             return {"status": "already_recorded", "reference": payment.reference, "event_id": payment.bank_event_id}
         if parse_iso(payment.expires_at) < utcnow():
             raise Conflict("this payment reference has expired; the bank must refuse it", code="reference_expired")
-        if not self._store.mark_paid(payment, PENDING, PAID, body["event_id"], iso(utcnow())):
+        if not self._store.mark_paid(payment, PENDING, PAID, event_id, iso(utcnow())):
             return {"status": "already_recorded", "reference": payment.reference}
-        self._record_received(payment, body["event_id"])
+        self._record_received(payment, event_id)
         self._resume(payment)
-        return {"status": "recorded", "reference": payment.reference, "event_id": body["event_id"]}
+        return {"status": "recorded", "reference": payment.reference, "event_id": event_id}
 
     def get(self, reference: str) -> Payment:
         if not is_valid_reference(reference):
@@ -190,31 +182,3 @@ class Payments:
             self._engine.resume(payment.task_token, {"paid": True, "reference": payment.reference})
         except TaskGone:
             logger.error("payment confirmed after the workflow stopped waiting", extra={"reference": payment.reference})
-
-
-def _webhook_body(raw_body: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw_body or b"null")
-    except ValueError:
-        raise ValidationFailed.field("body", "must be JSON") from None
-    if not isinstance(body, dict):
-        raise ValidationFailed.field("body", "must be a JSON object")
-    event_id = body.get("event_id")
-    if (
-        not isinstance(event_id, str)
-        or not 1 <= len(event_id) <= 100
-        or not (event_id.isascii() and event_id.isprintable())
-    ):
-        raise ValidationFailed.field(
-            "event_id", "is required: the bank's unique id of this notification (1 to 100 printable ASCII characters)"
-        )
-    if not is_valid_reference(body.get("reference")):
-        raise ValidationFailed.field(
-            "reference", "must be a 20-digit línea de captura with valid check digits", code="invalid_reference"
-        )
-    if body.get("currency", "MXN") != "MXN":
-        raise ValidationFailed.field("currency", "must be MXN", code="unsupported_currency")
-    # ASCII digits only: Decimal() would also read "１０１６.００", " 1016.00 " or "1_016.00"
-    if not isinstance(body.get("amount"), str) or not _AMOUNT.fullmatch(body["amount"]):
-        raise ValidationFailed.field("amount", 'must be a decimal string such as "1016.00"')
-    return {"event_id": event_id, "reference": body["reference"], "amount": Decimal(body["amount"])}

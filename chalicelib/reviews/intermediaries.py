@@ -15,20 +15,38 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.clock import iso, parse_iso, utcnow
-from chalicelib.core.errors import Forbidden, ValidationFailed
+from chalicelib.core.errors import Forbidden
 from chalicelib.identity.principal import Principal
 from chalicelib.store.models import Application, Review
 from chalicelib.store.reviews import ReviewStore
 
+if TYPE_CHECKING:
+    from chalicelib.reviews.requests import ReportWindow
+
 DEFAULT_DAYS = 90
 MAX_DAYS = 400
 MIN_APPLICATIONS = 3
+MAX_MIN_APPLICATIONS = 1000
 FAST_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class Report:
+    """The agency's decisions since ``since``, compared (``report``): per procedure its
+    decisions and median hours, per centre and procedure how its decisions compare."""
+
+    agency: str
+    since: str
+    min_applications: int
+    fast_ratio: float
+    procedures: dict[str, dict[str, Any]]
+    centres: list[dict[str, Any]]
 
 
 def decision_fields(application: Application, review: Review, decision: str, decided_at: datetime) -> dict[str, Any]:
@@ -92,12 +110,10 @@ class Intermediaries:
     def __init__(self, store: ReviewStore) -> None:
         self._store = store
 
-    def report(self, principal: Principal, agency: str, params: Mapping[str, str]) -> dict[str, Any]:
+    def report(self, principal: Principal, agency: str, window: ReportWindow) -> Report:
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} see its report", code="other_agency")
-        days = _bounded_int(params, "days", DEFAULT_DAYS, 1, MAX_DAYS)
-        minimum = _bounded_int(params, "min_applications", MIN_APPLICATIONS, 1, 1000)
-        since = iso(utcnow() - timedelta(days=days))
+        since = iso(utcnow() - timedelta(days=window.days))
         items = self._store.decisions_since(agency, since)
         rows = [
             {
@@ -111,19 +127,5 @@ class Intermediaries:
             }
             for item in items
         ]
-        return {
-            "agency": agency,
-            "since": since,
-            "min_applications": minimum,
-            "fast_ratio": FAST_RATIO,
-            **report(rows, minimum),
-        }
-
-
-def _bounded_int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValidationFailed.field(name, f"must be a whole number from {low} to {high}", code="invalid_parameter")
-    return int(raw)
+        compared = report(rows, window.min_applications)
+        return Report(agency, since, window.min_applications, FAST_RATIO, compared["procedures"], compared["centres"])

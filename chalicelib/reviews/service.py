@@ -18,6 +18,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -30,12 +31,14 @@ from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
+from chalicelib.core.fields import UnsetType
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.intermediaries import decision_fields
+from chalicelib.reviews.requests import DecisionKind, ReviewDecision
 from chalicelib.reviews.states import DECIDED, OPEN, PENDING
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, Decision, Review
@@ -44,10 +47,28 @@ from chalicelib.store.writes import Write, create
 
 logger = Logger(child=True)
 
-DECISIONS = ("approve", "reject", "request_changes")
 DEFAULT_CORRECTIONS_DAYS = 10
 OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a decision jumps the queue
 AgencyAlert = Callable[[str, Application, Review], None]
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A review in an agency's queue, with where it stands: ``earlier_open`` reviews of
+    the same queue (another application's) have an earlier legal deadline, so deciding
+    it now needs ``reason_out_of_order``."""
+
+    review: Review
+    earlier_open: int
+    near_deadline: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Decided:
+    review_id: str
+    decision: DecisionKind
+    application_id: str
 
 
 def supervisors_queue(agency: str) -> str:
@@ -207,19 +228,19 @@ class Reviews:
         )
 
     # --- the agency's side ---------------------------------------------------------
-    def queue(self, principal: Principal, agency: str) -> list[dict[str, Any]]:
+    def queue(self, principal: Principal, agency: str) -> list[Queued]:
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} see its queue", code="other_agency")
         queues = [agency] + ([supervisors_queue(agency)] if agency in principal.supervisor_of else [])
         items = sorted((review for name in queues for review in self._store.queue(name)), key=_turn_order)
         now = utcnow()
         earlier = _earlier_open(items)
-        return [_review_view(review, now, earlier[review.id]) for review in items]
+        return [_queued(review, now, earlier[review.id]) for review in items]
 
     def get(self, review_id: str) -> Review:
         return self._store.get(review_id)
 
-    def decide(self, principal: Principal, review_id: str, body: Any) -> dict[str, Any]:
+    def decide(self, principal: Principal, review_id: str, request: ReviewDecision) -> Decided:
         review = self.get(review_id)
         allowed = principal.supervisor_of if review.escalated else principal.official_of
         if review.agency not in allowed:
@@ -227,10 +248,10 @@ class Reviews:
                 f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot decide it",
                 code="other_agency",
             )
-        decision, reason = _decision(body)
+        decision, reason = request.decision, request.reason
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
-        turn = self._turn(review, body)
+        turn = self._turn(review, request.reason_out_of_order)
         now = utcnow()
         close = self._store.deciding(review, decision, reason, principal.username, iso(now))
         output = self._apply_decision(principal.describe(), review, close, decision, reason, turn)
@@ -242,9 +263,9 @@ class Reviews:
                 "the workflow was not waiting when the decision arrived; it picks the decision up on its next step",
                 extra={"review_id": review.id},
             )
-        return {"review_id": review.id, "decision": decision, "application_id": review.application_id}
+        return Decided(review.id, decision, review.application_id)
 
-    def _turn(self, review: Review, body: Mapping[str, Any]) -> dict[str, Any]:
+    def _turn(self, review: Review, why: str | UnsetType | None) -> dict[str, Any]:
         """Queue fairness: the queue's order is the legal deadline.  Deciding a review while
         a review of the same queue and another application with an earlier legal deadline
         waits is deciding out of order, which needs a reason (recorded in the audit
@@ -261,7 +282,6 @@ class Reviews:
         ]
         if not earlier:
             return {}
-        why = body.get("reason_out_of_order")
         if not isinstance(why, str) or not 3 <= len(why.strip()) <= 500:
             problem = (
                 f"is required: {len(earlier)}{'+' if len(earlier) == OLDER_SHOWN else ''} review(s) of this queue have an earlier legal deadline "
@@ -490,20 +510,6 @@ class Reviews:
         return timer_seconds(parse_iso(deadline), utcnow(), self._scale)
 
 
-def _decision(body: Any) -> tuple[str, str]:
-    if not isinstance(body, dict):
-        raise ValidationFailed.field("body", "must be a JSON object")
-    decision = body.get("decision")
-    if decision not in DECISIONS:
-        raise ValidationFailed.field("decision", f"must be one of {', '.join(DECISIONS)}", code="invalid_decision")
-    reason = body.get("reason")
-    if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= 1000:
-        raise ValidationFailed.field(
-            "reason", "is required: 3 to 1,000 characters explaining the decision", code="reason_required"
-        )
-    return decision, reason.strip()
-
-
 def _turn_order(review: Review) -> tuple[str, str, str]:
     """How the queue is shown: legal deadline first, then first come, first served."""
     return (review.deadline, review.opened_at or "", review.id)
@@ -525,18 +531,6 @@ def _earlier_open(queue: list[Review]) -> dict[str, int]:
     return out
 
 
-def _review_view(review: Review, now: Any, earlier_open: int = 0) -> dict[str, Any]:
-    return {
-        "review_id": review.id,
-        "application_id": review.application_id,
-        "procedure": review.procedure_code,
-        "step": review.step,
-        "agency": review.agency,
-        "escalated": bool(review.escalated),
-        "opened_at": review.opened_at,
-        "deadline": review.deadline,
-        "near_deadline": bool(review.warned) or bool(review.warn_at and parse_iso(review.warn_at) <= now),
-        "overdue": parse_iso(review.deadline) < now,
-        "earlier_open": earlier_open,
-        "out_of_turn": earlier_open > 0,
-    }
+def _queued(review: Review, now: datetime, earlier_open: int) -> Queued:
+    near = bool(review.warned) or bool(review.warn_at and parse_iso(review.warn_at) <= now)
+    return Queued(review, earlier_open, near_deadline=near, overdue=parse_iso(review.deadline) < now)

@@ -1,0 +1,561 @@
+"""Applications as the API shows them: one application, its documents, its audit trail,
+and the citizen's whole record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+from msgspec import Meta, convert, field
+
+from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices
+from chalicelib.api.views.stored import shown_as
+from chalicelib.applications.service import CitizenRecord as Record
+from chalicelib.applications.service import Detail, Download
+from chalicelib.applications.service import Upload as UploadRecord
+from chalicelib.assistance.service import ACTIVE, EXPIRED, is_active
+from chalicelib.assistance.service import PENDING as DELEGATION_PENDING
+from chalicelib.core.fields import (
+    UNSET,
+    AgencyCode,
+    Curp,
+    Currency,
+    Instant,
+    MaskedPhone,
+    Money,
+    PaymentReference,
+    Struct,
+    Text,
+    UnsetType,
+    Url,
+)
+from chalicelib.credentials.service import verify_url
+from chalicelib.identity.curp import is_curp
+from chalicelib.notifications.phones import mask
+from chalicelib.notifications.states import PENDING as SUBSCRIPTION_PENDING
+from chalicelib.store.models import Application as ApplicationRecord
+from chalicelib.store.models import AuditEvent as EventRecord
+from chalicelib.store.models import Delegation, Subscription
+
+# --- one application ---------------------------------------------------------------------
+
+
+class ApplicationProcedure(Struct, kw_only=True):
+    code: str
+    version: int
+    name: Text
+
+
+class ReviewHolder(Struct, kw_only=True):
+    """An agency that holds the application now: a review open, or corrections awaited."""
+
+    step: str
+    agency: AgencyCode
+    deadline: Annotated[str, Meta(description="The legal or corrections deadline, UTC ISO-8601.")]
+    state: Annotated[str, choices("open", "changes", description="`changes`: corrections were requested.")]
+    agency_name: Text | None
+
+
+class ApplicationFee(Struct, kw_only=True):
+    amount: Money
+    currency: Currency
+
+
+class DeclaredDocument(Struct, kw_only=True):
+    requirement: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+    declared_at: Instant
+    required: Annotated[bool, Meta(description="Whether the requirement applies to this application's answers.")]
+
+
+class IssuedDocumentRef(Struct, kw_only=True):
+    id: str
+    type: Annotated[str, Meta(examples=["licencia-conducir-a"])]
+    verify_url: Annotated[Url, Meta(description="Public `GET /verify/{document_id}` URL.")]
+
+
+class ApplicationRating(Struct, kw_only=True):
+    score: Annotated[int, Meta(ge=1, le=5)]
+    comment: str | None
+    rated_at: Instant
+
+
+class AssistedBy(Struct, kw_only=True):
+    """Filed with assistance at a community centre: who, where, under which delegation."""
+
+    assistant: str | None
+    name: str | None
+    centre: str | None
+    delegation_id: str | None
+
+
+class Application(Struct, kw_only=True):
+    id: Annotated[str, Meta(description="10 characters of Crockford base32.", examples=["8Q9FQ5PXS4"])]
+    reference: Annotated[str, Meta(description="The folio shown to the citizen (currently the id).")]
+    procedure: ApplicationProcedure
+    agency: AgencyCode
+    status: Status
+    current_step: Annotated[str | None, Meta(description="Id of the step the workflow is on (review or payment).")]
+    current_agency: Annotated[str | None, Meta(description="Agency currently reviewing, if any.")]
+    holders: Annotated[
+        list[ReviewHolder],
+        Meta(description="The agencies that hold it now (parallel steps review at once), nearest deadline first."),
+    ]
+    deadline: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "The running deadline: the review's legal deadline, the corrections deadline, or the payment "
+                "reference's expiry. UTC ISO-8601; null when none."
+            ),
+            extra_json_schema={"format": "date-time"},
+        ),
+    ]
+    fee: Annotated[ApplicationFee | None, Meta(description="Computed on submit; null before.")]
+    data: Annotated[dict[str, Any], Meta(description="Form answers.")]
+    documents: list[DeclaredDocument]
+    missing_documents: Annotated[list[str], Meta(description="Required requirement codes not yet declared.")]
+    payment_reference: PaymentReference | None
+    issued: list[IssuedDocumentRef]
+    created_at: Instant
+    updated_at: Instant
+    submitted_at: NullableInstant
+    rating: Annotated[
+        ApplicationRating | None, Meta(description="The citizen's rating, once given (after a final status).")
+    ]
+    assisted_by: Annotated[AssistedBy | None, Meta(description="Null unless filed with assistance.")]
+    issued_withheld: Annotated[
+        bool | UnsetType,
+        Meta(
+            description=(
+                "For assistants: documents were issued but the citizen did not allow the assistant to receive them."
+            )
+        ),
+    ] = UNSET
+
+
+def application(detail: Detail, api_url: str) -> Application:
+    """The application as ``Applications.detail`` says its caller may see it."""
+    record, definition = detail.application, detail.definition
+    reviews = sorted((record.reviews or {}).items(), key=lambda item: item[1]["deadline"])
+    documents = sorted((record.documents or {}).items())
+    return Application(
+        id=record.id,
+        reference=record.id,
+        procedure=ApplicationProcedure(
+            code=record.procedure_code, version=int(record.procedure_version), name=_text(definition["name"])
+        ),
+        agency=record.agency,
+        status=record.status,
+        current_step=record.current_step,
+        current_agency=record.current_agency,
+        holders=[
+            ReviewHolder(
+                step=step,
+                agency=entry["agency"],
+                deadline=entry["deadline"],
+                state=entry["state"],
+                agency_name=_text_or_none(definition["agencies"].get(entry["agency"])),
+            )
+            for step, entry in reviews
+            if entry["state"] in ("open", "changes")
+        ],
+        deadline=record.deadline,
+        fee=ApplicationFee(amount=record.fee, currency="MXN") if record.fee else None,
+        data=record.data,
+        documents=[
+            DeclaredDocument(
+                requirement=code,
+                filename=document["filename"],
+                content_type=document["content_type"],
+                size=document["size"],
+                sha256=document["sha256"],
+                declared_at=document["declared_at"],
+                required=code in detail.required,
+            )
+            for code, document in documents
+        ],
+        missing_documents=sorted(detail.required - set(record.documents or {})),
+        payment_reference=record.payment_reference,
+        issued=[] if detail.withheld else _issued(record.issued or [], api_url),
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        submitted_at=record.submitted_at,
+        rating=_rating(record.rating),
+        assisted_by=_assisted(record),
+        issued_withheld=bool(record.issued) if detail.withheld else UNSET,
+    )
+
+
+def _issued(issued: Iterable[Mapping[str, Any]], api_url: str) -> list[IssuedDocumentRef]:
+    return [
+        IssuedDocumentRef(id=document["id"], type=document["type"], verify_url=verify_url(api_url, document["id"]))
+        for document in issued
+    ]
+
+
+def _rating(rating: Mapping[str, Any] | None) -> ApplicationRating | None:
+    if rating is None:
+        return None
+    return ApplicationRating(score=rating["score"], comment=rating["comment"], rated_at=rating["rated_at"])
+
+
+def _assisted(record: ApplicationRecord) -> AssistedBy | None:
+    """Who filed it for the holder, if anyone: assistant, name, centre and delegation."""
+    assisted = record.assisted_by
+    if not assisted:
+        return None
+    return AssistedBy(
+        assistant=assisted.get("assistant"),
+        name=assisted.get("name"),
+        centre=assisted.get("centre"),
+        delegation_id=assisted.get("delegation_id"),
+    )
+
+
+def _text(value: Any) -> Text:
+    return convert(value, Text)
+
+
+def _text_or_none(value: Any) -> Text | None:
+    return None if value is None else _text(value)
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+class UploadHeaders(Struct, kw_only=True):
+    content_type: str = field(name="Content-Type")
+    checksum: Annotated[str, Meta(description="Base64 SHA-256.")] = field(name="x-amz-checksum-sha256")
+
+
+class PresignedUpload(Struct, kw_only=True):
+    """Send the file with exactly this method, URL and headers."""
+
+    method: Annotated[str, choices("PUT")]
+    url: Annotated[Url, Meta(description="Presigned S3 URL.")]
+    headers: UploadHeaders
+
+
+class DocumentUpload(Struct, kw_only=True):
+    requirement: str
+    upload: Annotated[PresignedUpload, Meta(description="Send the file with exactly this method, URL and headers.")]
+    expires_in: Annotated[int, Meta(description="Seconds the URL is valid (900).")]
+
+
+class DocumentLink(Struct, kw_only=True):
+    requirement: str
+    filename: str
+    content_type: str
+    url: Url
+    expires_in: Annotated[int, Meta(description="Seconds the URL stays valid.")]
+
+
+def document_upload(upload: UploadRecord) -> DocumentUpload:
+    presigned, headers = upload.upload, upload.upload["headers"]
+    return DocumentUpload(
+        requirement=upload.requirement,
+        upload=PresignedUpload(
+            method=presigned["method"],
+            url=presigned["url"],
+            headers=UploadHeaders(content_type=headers["Content-Type"], checksum=headers["x-amz-checksum-sha256"]),
+        ),
+        expires_in=upload.expires_in,
+    )
+
+
+def document_link(download: Download) -> DocumentLink:
+    return DocumentLink(
+        requirement=download.requirement,
+        filename=download.filename,
+        content_type=download.content_type,
+        url=download.url,
+        expires_in=download.expires_in,
+    )
+
+
+# --- the audit trail ---------------------------------------------------------------------
+
+
+class Actor(Struct, kw_only=True):
+    """Who acted: a person by their role, or the platform."""
+
+    kind: Annotated[
+        str,
+        choices("citizen", "official", "supervisor", "assistant", "admin", "system", "bank", "anonymous", "operator"),
+    ]
+    id: Annotated[
+        str,
+        Meta(description="Username (a citizen's CURP), or `workflow`, `webhook`, `verify`, `retention`, `reconcile`."),
+    ]
+    agency: Annotated[str | UnsetType, Meta(description="For officials: their agency codes, comma-separated.")] = UNSET
+    name: Annotated[str | UnsetType, Meta(description="For assistants: their name.")] = UNSET
+    centre: Annotated[str | UnsetType, Meta(description="For assistants: the community centre they act from.")] = UNSET
+    delegation_id: Annotated[
+        str | UnsetType,
+        Meta(description="For assistants acting for a citizen: the citizen's consent they act under."),
+    ] = UNSET
+
+
+class AuditEvent(Struct, kw_only=True):
+    seq: Annotated[int, Meta(ge=1)]
+    at: Instant
+    actor: Annotated[dict[str, Any], shown_as(Actor, "Who acted, as recorded (the event's hash covers it).")]
+    action: Annotated[
+        str, Meta(examples=["application.created", "review.opened", "payment.received", "document.issued"])
+    ]
+    from_status: Status | None
+    to_status: Status | None
+    reason: str | None
+    details: dict[str, Any]
+    hash: Annotated[
+        str,
+        Meta(pattern="^[0-9a-f]{64}$", description="SHA-256 over the predecessor's hash and this event's fields."),
+    ]
+
+
+class AuditTrail(Struct, kw_only=True):
+    application_id: str
+    events: Annotated[list[AuditEvent], Meta(description="Every event, oldest first.")]
+
+
+class BrokenEvent(Struct, kw_only=True):
+    seq: int
+    action: str | None
+    at: str | None
+    reason: Annotated[str, Meta(description="Why the chain does not hold there.")]
+
+
+class AuditVerification(Struct, kw_only=True):
+    """Whether the chain holds: then `events` and `head`; otherwise `first_broken`."""
+
+    intact: bool
+    events: Annotated[int | UnsetType, Meta(description="Events checked (when intact).")] = UNSET
+    head: Annotated[str | UnsetType, Meta(description="Hash of the last event (when intact).")] = UNSET
+    first_broken: Annotated[
+        BrokenEvent | UnsetType, Meta(description="The first event where the chain breaks (when not intact).")
+    ] = UNSET
+
+
+def audit_trail(application_id: str, events: Iterable[EventRecord]) -> AuditTrail:
+    return AuditTrail(
+        application_id=application_id,
+        events=[
+            AuditEvent(
+                seq=int(event.seq),
+                at=event.at,
+                actor=event.actor,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                reason=event.reason,
+                details=event.details,
+                hash=event.hash,
+            )
+            for event in events
+        ],
+    )
+
+
+def audit_verification(result: Mapping[str, Any]) -> AuditVerification:
+    if result["intact"]:
+        return AuditVerification(intact=True, events=result["events"], head=result["head"])
+    broken = result["first_broken"]
+    return AuditVerification(
+        intact=False,
+        first_broken=BrokenEvent(seq=broken["seq"], action=broken["action"], at=broken["at"], reason=broken["reason"]),
+    )
+
+
+# --- the citizen's record ----------------------------------------------------------------
+
+
+class RecordProfile(Struct, kw_only=True):
+    id: Annotated[str, Meta(description="The holder: a person's CURP or a company's RFC.")]
+    curp: Annotated[Curp | None, Meta(description="A person's CURP (null for a company).")]
+    rfc: Annotated[str | None, Meta(description="A company's RFC (null for a person).")]
+    name: str | None
+    phone: Annotated[str | None, Meta(description="E.164.")]
+    language: LanguageCode
+
+
+class ApplicationSummary(Struct, kw_only=True):
+    id: str
+    procedure: Annotated[str, Meta(description="Procedure code.")]
+    status: Status
+    agency: AgencyCode
+    deadline: NullableInstant
+    created_at: Instant
+    updated_at: Instant
+    assisted_by: Annotated[AssistedBy | None, Meta(description="Null unless filed with assistance.")]
+
+
+class IssuedDocumentSummary(Struct, kw_only=True):
+    id: str
+    type: str
+    application_id: str
+    issued_at: Instant
+    verify_url: Url
+
+
+class RecordSubscription(Struct, kw_only=True):
+    """A phone that gets an application's messages."""
+
+    id: Annotated[str, Meta(description="`<application id>-<6 characters>`.")]
+    application_id: str
+    phone: MaskedPhone
+    language: LanguageCode
+    status: Annotated[
+        str,
+        choices(
+            "pending", "confirmed", "cancelled", description="`pending` until the code sent to the phone is confirmed."
+        ),
+    ]
+    origin: Annotated[
+        str,
+        choices(
+            "profile",
+            "code",
+            description=(
+                "`profile`: the phone on the citizen's record (verified at sign-up); `code`: confirmed with a code "
+                "sent to it."
+            ),
+        ),
+    ]
+    confirmed_at: NullableInstant
+    code_expires_at: NullableInstant
+    created_at: Instant
+
+
+class DelegationAssistant(Struct, kw_only=True):
+    username: str
+    name: str
+
+
+class RecordDelegation(Struct, kw_only=True):
+    """A citizen's consent that an assistant of a community centre files for them."""
+
+    id: str
+    assistant: DelegationAssistant
+    centre: Annotated[str, Meta(description="Community centre code (the `assistant-<centre>` group).")]
+    status: Annotated[str, choices("pending", "active", "expired", "revoked")]
+    origin: Annotated[
+        str,
+        choices(
+            "sms",
+            "account",
+            description=(
+                "`sms`: a code texted to the phone on the citizen's record; `account`: a code the citizen generated "
+                "and showed."
+            ),
+        ),
+    ]
+    documents_allowed: Annotated[
+        bool,
+        Meta(description="Whether the assistant may receive the documents issued on the applications they filed."),
+    ]
+    applications: Annotated[
+        list[str], Meta(description="Applications started under this delegation: the only ones the assistant sees.")
+    ]
+    created_at: Instant
+    confirmed_at: NullableInstant
+    expires_at: NullableInstant
+    revoked_at: NullableInstant
+    code_expires_at: NullableInstant
+
+
+class CitizenRecord(Struct, kw_only=True):
+    profile: RecordProfile
+    applications: list[ApplicationSummary]
+    documents: list[IssuedDocumentSummary]
+    subscriptions: Annotated[
+        list[RecordSubscription],
+        Meta(
+            description=(
+                "Phones subscribed to the citizen's applications (the owner's own phone appears once the first "
+                "message is due)."
+            )
+        ),
+    ]
+    delegations: Annotated[
+        list[RecordDelegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
+    ]
+
+
+def citizen_record(record: Record, api_url: str) -> CitizenRecord:
+    profile = record.profile
+    person = is_curp(profile.holder)
+    return CitizenRecord(
+        profile=RecordProfile(
+            id=profile.holder,
+            curp=profile.holder if person else None,
+            rfc=None if person else profile.holder,
+            name=profile.name,
+            phone=profile.phone,
+            language=profile.language,
+        ),
+        applications=[_summary(item) for item in record.applications],
+        documents=[
+            IssuedDocumentSummary(
+                id=item.id,
+                type=item.type,
+                application_id=item.application_id,
+                issued_at=item.issued_at,
+                verify_url=verify_url(api_url, item.id),
+            )
+            for item in record.documents
+        ],
+        subscriptions=[_subscription(item) for item in record.subscriptions],
+        delegations=[_delegation(item) for item in record.delegations],
+    )
+
+
+def _summary(record: ApplicationRecord) -> ApplicationSummary:
+    return ApplicationSummary(
+        id=record.id,
+        procedure=record.procedure_code,
+        status=record.status,
+        agency=record.agency,
+        deadline=record.deadline,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        assisted_by=_assisted(record),
+    )
+
+
+def _subscription(subscription: Subscription) -> RecordSubscription:
+    return RecordSubscription(
+        id=subscription.id,
+        application_id=subscription.application_id,
+        phone=mask(subscription.phone),
+        language=subscription.language,
+        status=subscription.status,
+        origin=subscription.origin,
+        confirmed_at=subscription.confirmed_at,
+        code_expires_at=subscription.code_expires_at if subscription.status == SUBSCRIPTION_PENDING else None,
+        created_at=subscription.created_at,
+    )
+
+
+def _delegation(delegation: Delegation) -> RecordDelegation:
+    """As the citizen sees it: a consent past its time shows as expired."""
+    expired = delegation.status == ACTIVE and not is_active(delegation)
+    return RecordDelegation(
+        id=delegation.id,
+        assistant=DelegationAssistant(
+            username=delegation.assistant, name=delegation.assistant_name or delegation.assistant
+        ),
+        centre=delegation.centre,
+        status=EXPIRED if expired else delegation.status,
+        origin=delegation.origin,
+        documents_allowed=bool(delegation.documents_allowed),
+        applications=[str(application_id) for application_id in delegation.applications or []],
+        created_at=delegation.created_at,
+        confirmed_at=delegation.confirmed_at,
+        expires_at=delegation.expires_at,
+        revoked_at=delegation.revoked_at,
+        code_expires_at=delegation.code_expires_at if delegation.status == DELEGATION_PENDING else None,
+    )

@@ -1,0 +1,111 @@
+"""Issued documents as the API shows them: the holder's printable copy, the public check."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import segno
+from msgspec import Meta, convert
+
+from chalicelib.api.views.stored import shown_as
+from chalicelib.core.fields import UNSET, AgencyCode, Instant, LegalDate, Struct, Text, UnsetType, Url
+from chalicelib.credentials.service import Verification
+from chalicelib.store.models import Credential
+
+QR_COLOUR = "#0b2d4f"
+
+
+class SignedContent(Struct, kw_only=True):
+    """The signed content of an issued document (canonical JSON: sorted keys, no spaces)."""
+
+    id: str | UnsetType = UNSET
+    type: str | UnsetType = UNSET
+    title: Text | UnsetType = UNSET
+    procedure: str | UnsetType = UNSET
+    application_id: str | UnsetType = UNSET
+    holder_name: str | UnsetType | None = UNSET
+    holder_initials: str | UnsetType = UNSET
+    holder_sha256: Annotated[
+        str | UnsetType,
+        Meta(
+            description="SHA-256 of the holder's CURP or RFC (documents issued before businesses "
+            "could hold records name it `holder_curp_sha256`)."
+        ),
+    ] = UNSET
+    agency: AgencyCode | UnsetType = UNSET
+    agency_name: Text | UnsetType = UNSET
+    valid_from: Annotated[LegalDate | UnsetType, Meta(description="Legal date (America/Mexico_City).")] = UNSET
+    valid_until: LegalDate | UnsetType = UNSET
+    issued_at: Instant | UnsetType = UNSET
+    deemed_approved: bool | UnsetType = UNSET
+    data: Annotated[dict[str, Any] | UnsetType, Meta(description="Scalar form answers.")] = UNSET
+
+
+class IssuedDocument(Struct, kw_only=True):
+    id: str
+    application_id: str
+    payload: Annotated[
+        dict[str, Any],
+        shown_as(SignedContent, "The signed content, exactly as signed (canonical JSON: sorted keys, no spaces)."),
+    ]
+    signature: Annotated[
+        str,
+        Meta(description="KMS signature of the canonical payload.", extra_json_schema={"contentEncoding": "base64"}),
+    ]
+    algorithm: Annotated[str, Meta(examples=["ECDSA_SHA_256"])]
+    key_id: str
+    signature_valid: bool
+    verify_url: Url
+    qr_svg: Annotated[str, Meta(description="Inline SVG of a QR code of `verify_url`.")]
+
+
+class DocumentVerification(Struct, kw_only=True):
+    """When the signature is invalid only `valid`, `document_id` and `signature` are present."""
+
+    valid: Annotated[bool, Meta(description="Genuine signature and today within the validity period.")]
+    document_id: str
+    signature: Literal["valid", "invalid"]
+    type: str | UnsetType = UNSET
+    title: Text | UnsetType = UNSET
+    holder_initials: Annotated[str | UnsetType, Meta(examples=["G.M.C."])] = UNSET
+    valid_from: LegalDate | UnsetType = UNSET
+    valid_until: LegalDate | UnsetType = UNSET
+    agency: AgencyCode | UnsetType = UNSET
+    agency_name: Text | UnsetType = UNSET
+    deemed_approved: Annotated[bool | UnsetType, Meta(description="Issued by afirmativa ficta.")] = UNSET
+    expired: bool | UnsetType = UNSET
+
+
+def issued_document(credential: Credential, genuine: bool, payload: dict[str, Any], url: str) -> IssuedDocument:
+    """The holder's printable document: payload, signature and a QR code of the verify URL."""
+    return IssuedDocument(
+        id=credential.id,
+        application_id=credential.application_id,
+        payload=payload,
+        signature=credential.signature,
+        algorithm=credential.algorithm,
+        key_id=credential.key_id,
+        signature_valid=genuine,
+        verify_url=url,
+        qr_svg=segno.make(url, error="m").svg_inline(scale=4, dark=QR_COLOUR),
+    )
+
+
+def verification(checked: Verification) -> DocumentVerification:
+    """Only what a checker needs: never the holder's name or CURP."""
+    answer = DocumentVerification(
+        valid=checked.valid, document_id=checked.document_id, signature="valid" if checked.genuine else "invalid"
+    )
+    if checked.genuine:
+        payload: Mapping[str, Any] = checked.payload
+        answer.type = payload["type"]
+        answer.title = convert(payload["title"], Text)
+        answer.holder_initials = payload["holder_initials"]
+        answer.valid_from = payload["valid_from"]
+        answer.valid_until = payload["valid_until"]
+        answer.agency = payload["agency"]
+        answer.agency_name = convert(payload["agency_name"], Text)
+        answer.deemed_approved = payload.get("deemed_approved", False)
+        answer.expired = checked.expired
+    return answer

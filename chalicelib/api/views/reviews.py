@@ -1,0 +1,154 @@
+"""Reviews as agencies see them: the queue, a decision, and the intermediaries' report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from msgspec import Meta
+
+from chalicelib.api.views.common import Status
+from chalicelib.core.fields import AgencyCode, Instant, Struct
+from chalicelib.reviews.intermediaries import Report
+from chalicelib.reviews.requests import DecisionKind
+from chalicelib.reviews.service import Decided, Queued
+
+
+class ReviewQueueItem(Struct, kw_only=True):
+    review_id: str
+    application_id: str
+    procedure: Annotated[str, Meta(description="Procedure code.")]
+    step: str
+    agency: AgencyCode
+    escalated: Annotated[bool, Meta(description="Escalated to the agency's supervisors after a missed deadline.")]
+    opened_at: Instant
+    deadline: Annotated[
+        str,
+        Meta(
+            description="Legal deadline, UTC ISO-8601 (end of a business day in America/Mexico_City).",
+            examples=["2026-11-28T02:32:24.125Z"],
+            extra_json_schema={"format": "date-time"},
+        ),
+    ]
+    near_deadline: Annotated[bool, Meta(description="Within the step's warning period before the deadline.")]
+    overdue: bool
+    earlier_open: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description=(
+                "Open reviews of the same queue (another application's) with an earlier legal deadline: deciding "
+                "this one now is out of order and needs `reason_out_of_order`."
+            ),
+        ),
+    ]
+    out_of_turn: Annotated[bool, Meta(description="`earlier_open` > 0.")]
+
+
+class ReviewQueue(Struct, kw_only=True):
+    agency: AgencyCode
+    reviews: Annotated[list[ReviewQueueItem], Meta(description="Legal deadline first, then first come, first served.")]
+
+
+class ReviewDecisionResult(Struct, kw_only=True):
+    review_id: str
+    decision: DecisionKind
+    application_id: str
+    status: Annotated[Status, Meta(description="The application's status once the decision is recorded.")]
+
+
+class ProcedureHours(Struct, kw_only=True):
+    decisions: int
+    median_hours: float
+
+
+class CentreDecision(Struct, kw_only=True):
+    application_id: str
+    assistant: str | None
+    decision: str
+    hours: float
+    decided_at: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+
+
+class CentreComparison(Struct, kw_only=True):
+    centre: str
+    procedure: str
+    applications: int
+    share_of_procedure: float
+    median_hours: float
+    procedure_median_hours: float
+    ratio: float
+    approved: int
+    unusual: Annotated[
+        bool,
+        Meta(description="At least `min_applications` decisions and a median under `fast_ratio` of the procedure's."),
+    ]
+    items: list[CentreDecision]
+
+
+class IntermediariesReport(Struct, kw_only=True):
+    agency: AgencyCode
+    since: Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
+    min_applications: int
+    fast_ratio: float
+    procedures: Annotated[
+        dict[str, ProcedureHours],
+        Meta(description="Per procedure code: its decisions in the window and their median hours from submission."),
+    ]
+    centres: Annotated[list[CentreComparison], Meta(description="Per community centre and procedure, unusual first.")]
+
+
+def queue(agency: str, items: list[Queued]) -> ReviewQueue:
+    return ReviewQueue(agency=agency, reviews=[_queued(item) for item in items])
+
+
+def _queued(item: Queued) -> ReviewQueueItem:
+    review = item.review
+    return ReviewQueueItem(
+        review_id=review.id,
+        application_id=review.application_id,
+        procedure=review.procedure_code,
+        step=review.step,
+        agency=review.agency,
+        escalated=bool(review.escalated),
+        opened_at=review.opened_at,
+        deadline=review.deadline,
+        near_deadline=item.near_deadline,
+        overdue=item.overdue,
+        earlier_open=item.earlier_open,
+        out_of_turn=item.earlier_open > 0,
+    )
+
+
+def decision(decided: Decided, status: str) -> ReviewDecisionResult:
+    return ReviewDecisionResult(
+        review_id=decided.review_id,
+        decision=decided.decision,
+        application_id=decided.application_id,
+        status=status,
+    )
+
+
+def intermediaries(report: Report) -> IntermediariesReport:
+    return IntermediariesReport(
+        agency=report.agency,
+        since=report.since,
+        min_applications=report.min_applications,
+        fast_ratio=report.fast_ratio,
+        procedures={code: ProcedureHours(**figures) for code, figures in report.procedures.items()},
+        centres=[_centre(row) for row in report.centres],
+    )
+
+
+def _centre(row: dict[str, Any]) -> CentreComparison:
+    return CentreComparison(
+        centre=row["centre"],
+        procedure=row["procedure"],
+        applications=row["applications"],
+        share_of_procedure=row["share_of_procedure"],
+        median_hours=row["median_hours"],
+        procedure_median_hours=row["procedure_median_hours"],
+        ratio=row["ratio"],
+        approved=row["approved"],
+        unusual=row["unusual"],
+        items=[CentreDecision(**item) for item in row["items"]],
+    )
