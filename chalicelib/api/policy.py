@@ -59,11 +59,6 @@ LEGACY: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/delegations/{id}"): CITIZENS,
     ("DELETE", "/delegations/{id}"): CITIZENS,
     ("POST", "/me/delegation-code"): CITIZENS,
-    # local stack only (infra/local/sandbox.py); never registered on AWS
-    ("POST", "/sandbox/bank/pay"): EVERYONE,
-    ("GET", "/sandbox/sms"): EVERYONE,
-    ("POST", "/sandbox/sms/inbound"): EVERYONE,
-    ("POST", "/sandbox/sms/send-queued"): EVERYONE,
 }
 
 
