@@ -30,23 +30,12 @@ LEGACY: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/subscriptions/{id}"): CITIZENS,
     ("GET", "/applications/{id}/messages"): frozenset({CITIZEN, OFFICIAL, SUPERVISOR}),
     ("GET", "/messages"): ADMINS,
-    ("GET", "/stats/procedures"): EVERYONE,
-    ("GET", "/stats/procedures.csv"): EVERYONE,
-    ("GET", "/stats/agencies.csv"): EVERYONE,
-    ("GET", "/stats/centres.csv"): EVERYONE,
-    ("POST", "/applications/{id}/rating"): CITIZENS,
-    ("GET", "/agencies/{agency}/ratings"): AGENCY,
     ("POST", "/delegations"): ASSISTANTS,
     ("GET", "/delegations"): ASSISTANTS,
     ("POST", "/delegations/{id}/confirm"): ASSISTANTS,
     ("PATCH", "/delegations/{id}"): CITIZENS,
     ("DELETE", "/delegations/{id}"): CITIZENS,
     ("POST", "/me/delegation-code"): CITIZENS,
-    # local stack only (infra/local/sandbox.py); never registered on AWS
-    ("POST", "/sandbox/bank/pay"): EVERYONE,
-    ("GET", "/sandbox/sms"): EVERYONE,
-    ("POST", "/sandbox/sms/inbound"): EVERYONE,
-    ("POST", "/sandbox/sms/send-queued"): EVERYONE,
 }
 
 

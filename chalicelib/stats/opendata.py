@@ -49,11 +49,12 @@ from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.stats import figures
 from chalicelib.stats.projector import ASSISTED_AT
+from chalicelib.stats.requests import DEFAULT_MONTHS, MAX_MONTHS, MONTH_ERROR, PROCEDURE_ERROR, StatisticsQuery
 from chalicelib.store.statistics import AGENCY, PROCEDURE, StatisticsStore
 
-DEFAULT_MONTHS = 12
-MAX_MONTHS = 36
-_MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")  # fullmatch: $ would let a trailing newline in
+# Checked whole again here: the query's patterns end in ``$``, which in Python also matches
+# before a trailing newline, so "2026-01\n" passes them
+_MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 PROCEDURE_COUNTS = (
@@ -94,39 +95,35 @@ class OpenData:
         self._catalogue = catalogue
         self._statistics = statistics
 
-    def report(self, params: Mapping[str, str]) -> dict[str, Any]:
-        first, last = window(params)
-        procedure = params.get("procedure")
+    def report(self, query: StatisticsQuery) -> dict[str, Any]:
+        first, last = window(query)
+        procedure = query.procedure or None
         if procedure is not None and not _CODE.fullmatch(procedure):
-            raise ValidationFailed.field(
-                "procedure",
-                "must be a procedure code (lowercase letters, digits and hyphens)",
-                code="invalid_procedure",
-            )
+            raise ValidationFailed.field("procedure", PROCEDURE_ERROR["message"], code=PROCEDURE_ERROR["code"])
         items = self._statistics.rows(first, last)
         return build(items, catalogue_info(self._catalogue.latest()), first, last, procedure)
 
-    def procedures_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
-        report = self.report(params)
+    def procedures_csv(self, query: StatisticsQuery) -> tuple[str, str]:
+        report = self.report(query)
         return to_csv(procedure_lines(report)), f"ventanilla-tramites-{report['from']}_{report['to']}.csv"
 
-    def agencies_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
-        report = self.report(params)
+    def agencies_csv(self, query: StatisticsQuery) -> tuple[str, str]:
+        report = self.report(query)
         return to_csv(agency_lines(report)), f"ventanilla-dependencias-{report['from']}_{report['to']}.csv"
 
-    def centres_csv(self, params: Mapping[str, str]) -> tuple[str, str]:
-        report = self.report(params)
+    def centres_csv(self, query: StatisticsQuery) -> tuple[str, str]:
+        report = self.report(query)
         return to_csv(centre_lines(report), CENTRE_COLUMNS), f"ventanilla-centros-{report['from']}_{report['to']}.csv"
 
 
-def window(params: Mapping[str, str], today: str | None = None) -> tuple[str, str]:
+def window(query: StatisticsQuery, today: str | None = None) -> tuple[str, str]:
     """``from``/``to`` months (``YYYY-MM``); by default the last 12 months to this one."""
     current = today or legal_date(utcnow()).strftime("%Y-%m")
-    last = params.get("to") or current
-    for name, value in (("to", last), ("from", params.get("from"))):
+    last = query.to or current
+    for name, value in (("to", last), ("from", query.from_ or None)):
         if value is not None and not _MONTH.fullmatch(value):
-            raise ValidationFailed.field(name, "must be a month as YYYY-MM, from 2000-01", code="invalid_month")
-    first = params.get("from") or figures.shift_month(last, -(DEFAULT_MONTHS - 1))
+            raise ValidationFailed.field(name, MONTH_ERROR["message"], code=MONTH_ERROR["code"])
+    first = query.from_ or figures.shift_month(last, -(DEFAULT_MONTHS - 1))
     if first > last:
         raise ValidationFailed.field("from", "must not be after to", code="invalid_window")
     if len(figures.months_between(first, last)) > MAX_MONTHS:

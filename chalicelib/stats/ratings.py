@@ -9,9 +9,8 @@ the once-only guard), filed in the ``by_queue`` index under ``RATINGS#<agency>``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.service import Applications
@@ -19,12 +18,9 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
+from chalicelib.stats.requests import LOW, MAX_COMMENT, RatingRequest, RatingsQuery
 from chalicelib.store.ratings import RatingStore
 
-LOW = 2
-MAX_COMMENT = 500
-DEFAULT_DAYS = 90
-MAX_DAYS = 366
 PAGE = 200
 ATTEMPTS = 3
 
@@ -33,14 +29,39 @@ def is_low(score: int) -> bool:
     return score <= LOW
 
 
+@dataclass(frozen=True)
+class GivenRating:
+    """A citizen's rating of an application, as recorded."""
+
+    application_id: str
+    procedure: str
+    score: int
+    comment: str | None
+    rated_at: str
+
+    @property
+    def low(self) -> bool:
+        return is_low(self.score)
+
+
+@dataclass(frozen=True)
+class RatingsFound:
+    """An agency's ratings from ``since`` on, newest first (only the low ones if ``low_only``)."""
+
+    agency: str
+    since: str
+    low_only: bool
+    ratings: list[GivenRating]
+
+
 class Ratings:
     def __init__(self, applications: Applications, transitions: Transitions, store: RatingStore) -> None:
         self._applications = applications
         self._transitions = transitions
         self._store = store
 
-    def rate(self, principal: Principal, application_id: str, body: Any) -> dict[str, Any]:
-        score, comment = _rating(body)  # first: the web's feature check sends {} and must change nothing
+    def rate(self, principal: Principal, application_id: str, request: RatingRequest) -> GivenRating:
+        score, comment = request.score, _comment(request.comment)  # before any read: a refused rating changes nothing
         for _ in range(ATTEMPTS):
             application = self._applications.owned(principal, application_id)
             if application.status not in status.FINAL:
@@ -71,66 +92,29 @@ class Ratings:
                 if error.code != "concurrent_change":
                     raise
                 continue  # something else was recorded meanwhile (say, a public verification): reload
-            return {"application_id": application.id, **rated, "low": is_low(score)}
+            return GivenRating(application.id, application.procedure_code, score, comment, now)
         raise Conflict("the application kept changing; send the rating again", code="concurrent_change")
 
-    def for_agency(self, principal: Principal, agency: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """The agency's ratings of the last ``days`` (default 90), newest first; ``low=true``
-        keeps the low ones.  One Query on the ``by_queue`` index."""
+    def for_agency(self, principal: Principal, agency: str, query: RatingsQuery) -> RatingsFound:
+        """The agency's ratings of the last ``query.days``, newest first; ``query.low`` keeps
+        the low ones.  One Query on the ``by_queue`` index."""
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} read its ratings", code="other_agency")
-        days = _days(params.get("days"))
-        low_only = str(params.get("low", "")).lower() in ("1", "true", "yes")
-        since = iso(utcnow() - timedelta(days=days))
-        found = self._store.of_agency(agency, since, PAGE, max_score=LOW if low_only else None)
-        items = [
-            {
-                "application_id": item.application_id,
-                "procedure": item.procedure_code,
-                "score": int(item.score),
-                "comment": item.comment,
-                "rated_at": item.rated_at,
-                "low": is_low(int(item.score)),
-            }
+        since = iso(utcnow() - timedelta(days=query.days))
+        found = self._store.of_agency(agency, since, PAGE, max_score=LOW if query.low else None)
+        ratings = [
+            GivenRating(item.application_id, item.procedure_code, int(item.score), item.comment, item.rated_at)
             for item in found
         ]
-        scores = [item["score"] for item in items]
-        return {
-            "agency": agency,
-            "since": since,
-            "low_only": low_only,
-            "ratings": items,
-            "summary": {
-                "count": len(scores),
-                "low": sum(1 for score in scores if is_low(score)),
-                "average": round(sum(scores) / len(scores), 2) if scores else None,
-            },
-        }
+        return RatingsFound(agency, since, query.low, ratings)
 
 
-def _rating(body: Any) -> tuple[int, str | None]:
-    if not isinstance(body, dict):
-        raise ValidationFailed.field("body", "must be a JSON object")
-    score = body.get("score")
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationFailed.field(
-            "score", "is required: a whole number from 1 (very hard) to 5 (very easy)", code="invalid_score"
-        )
-    comment = body.get("comment")
-    if comment is None or (isinstance(comment, str) and not comment.strip()):
-        return score, None
-    if not isinstance(comment, str) or len(comment.strip()) > MAX_COMMENT:
+def _comment(comment: str | None) -> str | None:
+    """The comment trimmed; a blank one is none."""
+    if comment is None or not comment.strip():
+        return None
+    if len(comment.strip()) > MAX_COMMENT:
         raise ValidationFailed.field(
             "comment", f"must be text of at most {MAX_COMMENT} characters", code="invalid_comment"
         )
-    return score, comment.strip()
-
-
-def _days(value: str | None) -> int:
-    if value is None or value == "":
-        return DEFAULT_DAYS
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
-        raise ValidationFailed.field(
-            "days", f"must be a whole number of days from 1 to {MAX_DAYS}", code="invalid_days"
-        )
-    return int(value)
+    return comment.strip()

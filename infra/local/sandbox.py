@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 import requests
 from chalice.app import Response
+from msgspec import Meta, field
 
-from chalicelib.api.http import ApiBlueprint, json_body, json_response
-from chalicelib.core.errors import TransientFailure, ValidationFailed
+from chalicelib.api import problems
+from chalicelib.api.policy import EVERYONE
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
+from chalicelib.core.errors import TransientFailure
+from chalicelib.core.fields import UNSET, Money, Phone, Struct, UnsetType
 from chalicelib.payments import signature
 from chalicelib.wiring import container
 
@@ -23,38 +28,224 @@ from chalicelib.wiring import container
 # (the web page, the tests, the load test) wait for the bank, more than a webhook takes
 # even when the one-process local stack is saturated by the 200-citizen load test
 WEBHOOK_TIMEOUT_SECONDS = 50
+LOCAL_ONLY = "local stack only, never deployed"
+
+
+# --- what the sandbox reads ---------------------------------------------------------------------
+class BankPayment(Struct, kw_only=True):
+    """What to pay at the sandbox bank."""
+
+    reference: Annotated[
+        str,
+        Meta(
+            description="The línea de captura to pay (20 digits); any other text is an unknown reference.",
+            examples=["26112780244763066564"],
+            extra={"code": "validation_failed", "message": "is required: the 20-digit línea de captura"},
+        ),
+    ]
+
+
+class SmsReply(Struct, kw_only=True):
+    """An SMS a phone sends back, as the SMS topic would deliver it."""
+
+    from_: Annotated[
+        str,
+        Meta(
+            description="The replying phone, E.164 (a reply from anything else is ignored, as on AWS).",
+            examples=["+525512345678"],
+            extra={"code": "validation_failed", "message": "is required: the replying phone (E.164)"},
+        ),
+    ] = field(name="from")
+    text: Annotated[
+        str,
+        Meta(
+            description="What the phone wrote.",
+            examples=["BAJA"],
+            extra={"code": "validation_failed", "message": "is required: what the phone wrote"},
+        ),
+    ]
+    previous_message_id: Annotated[str | None, Meta(description="The SNS message id replied to, if known.")] = None
+
+
+class SmsFilter(Struct, kw_only=True):
+    phone: (
+        Annotated[str, Meta(description="Only messages to this number (E.164).", examples=["+525512345678"])]
+        | UnsetType
+    ) = UNSET
+
+
+# --- what it answers ----------------------------------------------------------------------------
+class SandboxBankEvent(Struct, kw_only=True):
+    """The notification the sandbox bank signed and sent to `POST /payments/webhook`."""
+
+    event_id: Annotated[str, Meta(description="`sandbox-<uuid>`: unique per payment attempt.")]
+    reference: Annotated[str, Meta(description="The línea de captura paid.")]
+    amount: Money
+    currency: str
+
+
+class SandboxPayment(Struct, kw_only=True):
+    bank: Literal["sandbox"]
+    event: SandboxBankEvent
+    webhook_status: Annotated[int, Meta(description="HTTP status the webhook answered.")]
+    webhook_response: Annotated[
+        dict[str, Any],
+        Meta(
+            description=(
+                "The webhook's JSON answer: its result (`status`: `recorded` or `already_recorded`, `reference`, "
+                "`event_id`), or an `Error`."
+            )
+        ),
+    ]
+
+
+class SandboxSms(Struct, kw_only=True):
+    id: Annotated[str, Meta(description="The SNS message id.")]
+    phone: Phone
+    text: str
+
+
+class SandboxSmsList(Struct, kw_only=True):
+    messages: Annotated[list[SandboxSms], Meta(description="Oldest first.")]
+
+
+class SmsReplyResult(Struct, kw_only=True):
+    action: Annotated[
+        str,
+        Meta(
+            description=(
+                "What the reply did: `opted_out`, `ignored`, `rate_limited`, or the event of the answer sent to a "
+                "command (e.g. `status_reply`, `status_unknown`, `help`)."
+            ),
+            examples=["opted_out"],
+        ),
+    ]
+    agency: Annotated[str, Meta(description="Opted out of this agency's messages, or `*` for all.")] | UnsetType = UNSET
+
+
+class SmsReplyResults(Struct, kw_only=True):
+    results: list[SmsReplyResult]
+
+
+class QueuedSmsSent(Struct, kw_only=True):
+    sent: Annotated[dict[str, int], Meta(description="How many due messages ended in each status.")]
 
 
 def sandbox_blueprint() -> ApiBlueprint:
     """A fresh blueprint per app (Chalice consumes a blueprint's route options when it
-    registers it, so one instance cannot be registered on two apps)."""
-    sandbox = ApiBlueprint(__name__)
+    registers it, so one instance cannot be registered on two apps).  Each call declares
+    the same routes again: their records (roles, document) do not change."""
+    sandbox = ApiBlueprint(__name__, tag="sandbox", local_only=True)
 
-    @sandbox.route("/sandbox/bank/pay", methods=["POST"])
-    def pay() -> Response:
-        return sandbox_pay(sandbox)
+    @sandbox.operation(
+        "POST",
+        "/sandbox/bank/pay",
+        operation_id="sandboxBankPay",
+        summary="Sandbox bank: pay a línea de captura, which sends the signed webhook (local stack only)",
+        description=(
+            "Only on the local stack (registered by `infra/local/install.py`, never on AWS). Posts a correctly "
+            "signed `POST /payments/webhook` for the reference's amount and reports the webhook's answer. If the "
+            "webhook cannot be reached it answers 503 `bank_webhook_unreachable` (nothing paid; paying again "
+            f"resends it); if the webhook does not answer within {WEBHOOK_TIMEOUT_SECONDS} s, 503 "
+            "`bank_webhook_timeout` (it may still be recorded: check the application first; a payment is recorded "
+            "once either way)."
+        ),
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=BankPayment,
+        body_example={"reference": "26112780244763066564"},
+        answers=Answer(
+            200,
+            "The bank sent the webhook; its status and body are included (a webhook error is reported here, not "
+            "raised).",
+            SandboxPayment,
+        ),
+        problems=(
+            Problem(
+                404,
+                "There is no payment with this reference.",
+                ("unknown_reference",),
+                {"error": {"code": "unknown_reference", "message": "no such payment reference", "details": None}},
+            ),
+            Problem(
+                503,
+                "The webhook could not be reached (nothing was paid), or did not answer in time (it may still be "
+                "recorded).",
+                ("bank_webhook_unreachable", "bank_webhook_timeout"),
+                {
+                    "error": {
+                        "code": "bank_webhook_unreachable",
+                        "message": (
+                            "the sandbox bank could not deliver the payment webhook (ConnectionError); nothing was "
+                            "paid, pay again"
+                        ),
+                        "details": None,
+                    }
+                },
+            ),
+        ),
+    )
+    def pay(body: BankPayment) -> Response:
+        return sandbox_pay(body)
 
-    @sandbox.route("/sandbox/sms", methods=["GET"])
-    def sms() -> Response:
-        return sandbox_sms(sandbox)
+    @sandbox.operation(
+        "GET",
+        "/sandbox/sms",
+        operation_id="listSandboxSms",
+        summary="List every SMS the embedded SNS accepted, oldest first (local stack only)",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        query=SmsFilter,
+        answers=Answer(200, "The messages.", SandboxSmsList),
+    )
+    def sms(query: SmsFilter) -> Response:
+        return sandbox_sms(query)
 
-    @sandbox.route("/sandbox/sms/inbound", methods=["POST"])
-    def sms_inbound() -> Response:
-        return sandbox_sms_inbound(sandbox)
+    @sandbox.operation(
+        "POST",
+        "/sandbox/sms/inbound",
+        operation_id="sandboxSmsReply",
+        summary="A phone replies by SMS, e.g. BAJA (local stack only)",
+        description=(
+            "Only on the local stack. Wraps `{from, text}` in the SNS event that two-way SMS delivers to the "
+            "`sms_inbound` function on AWS and hands it to the same code: STOP/BAJA/ALTO opt the phone out of the "
+            "agency of the message it answers (the latest sent to it, or `previous_message_id`), STOP TODO out of "
+            "everything."
+        ),
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=SmsReply,
+        body_example={"from": "+525512345678", "text": "BAJA"},
+        answers=Answer(200, "What the reply did.", SmsReplyResults),
+    )
+    def sms_inbound(body: SmsReply) -> Response:
+        return sandbox_sms_inbound(body)
 
-    @sandbox.route("/sandbox/sms/send-queued", methods=["POST"])
+    @sandbox.operation(
+        "POST",
+        "/sandbox/sms/send-queued",
+        operation_id="sandboxSendQueuedSms",
+        summary="Run the quiet-hours sender now (local stack only; a schedule runs it every 15 minutes on AWS)",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        answers=Answer(200, "How many due messages ended in each status.", QueuedSmsSent),
+        problems=(
+            Problem(
+                422,
+                "A body was sent: the sender takes none (or an empty object).",
+                (*problems.VALIDATION_FAILED.codes, "unexpected_body"),
+            ),
+        ),
+    )
     def sms_send_queued() -> Response:
-        return json_response({"sent": container().notifier.send_due()})
+        return answer(QueuedSmsSent(sent=container().notifier.send_due()))
 
     return sandbox
 
 
-def sandbox_pay(sandbox: ApiBlueprint) -> Response:
+def sandbox_pay(body: BankPayment) -> Response:
     """Pay a línea de captura at the sandbox bank: it sends the signed webhook, as a bank would."""
-    body = json_body(sandbox.current_request)
-    reference = body.get("reference") if isinstance(body, dict) else None
-    if not isinstance(reference, str):
-        raise ValidationFailed.field("reference", "is required: the 20-digit línea de captura")
+    reference = body.reference
     services = container()
     payment = services.payments.get(reference)
     event = {
@@ -66,7 +257,7 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
     raw = json.dumps(event).encode()
     headers = {"Content-Type": "application/json", signature.HEADER: signature.sign(services.webhook_secret, raw)}
     try:
-        answer = requests.post(
+        delivered = requests.post(
             f"{services.public_api_url}/payments/webhook", data=raw, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS
         )
     except requests.ReadTimeout:
@@ -82,43 +273,40 @@ def sandbox_pay(sandbox: ApiBlueprint) -> Response:
             "nothing was paid, pay again"
         )
         raise TransientFailure(message, code="bank_webhook_unreachable") from None
-    return json_response(
-        {"bank": "sandbox", "event": event, "webhook_status": answer.status_code, "webhook_response": answer.json()}
+    return answer(
+        SandboxPayment(
+            bank="sandbox",
+            event=SandboxBankEvent(**event),
+            webhook_status=delivered.status_code,
+            webhook_response=delivered.json(),
+        )
     )
 
 
-def sandbox_sms(sandbox: ApiBlueprint) -> Response:
+def sandbox_sms(query: SmsFilter) -> Response:
     """Every SMS the embedded SNS accepted, newest last; ``?phone=+52…`` filters."""
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.sns.models import sns_backends
 
-    query = sandbox.current_request.query_params
-    phone = query.get("phone") if query else None
     backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
     messages = [
-        {"id": message_id, "phone": number, "text": text}
+        SandboxSms(id=message_id, phone=number, text=text)
         for message_id, (number, text) in backend.sms_messages.items()
-        if phone in (None, number)
+        if query.phone in (UNSET, number)
     ]
-    return json_response({"messages": messages})
+    return answer(SandboxSmsList(messages=messages))
 
 
-def sandbox_sms_inbound(sandbox: ApiBlueprint) -> Response:
+def sandbox_sms_inbound(body: SmsReply) -> Response:
     """A phone replies ``{"from": "+52…", "text": "BAJA"}``: the same SNS event that two-way
     SMS delivers to the ``sms_inbound`` function on AWS, handed to the same domain code."""
-    body = json_body(sandbox.current_request)
-    if not isinstance(body, dict) or not isinstance(body.get("from"), str) or not isinstance(body.get("text"), str):
-        raise ValidationFailed(
-            "from and text are required: the replying phone (E.164) and what it wrote",
-            details=[{"field": "from", "message": "required"}, {"field": "text", "message": "required"}],
-        )
     reply = {
-        "originationNumber": body["from"],
+        "originationNumber": body.from_,
         "destinationNumber": "+10000000000",
         "messageKeyword": "KEYWORD_SANDBOX",
-        "messageBody": body["text"],
+        "messageBody": body.text,
         "inboundMessageId": f"sandbox-{uuid.uuid4()}",
-        "previousPublishedMessageId": body.get("previous_message_id"),
+        "previousPublishedMessageId": body.previous_message_id,
     }
     event = {
         "Records": [
@@ -129,9 +317,15 @@ def sandbox_sms_inbound(sandbox: ApiBlueprint) -> Response:
             }
         ]
     }
-    return json_response({"results": container().notifier.inbound_records(event)})
+    results = msgspec.convert(container().notifier.inbound_records(event), list[SmsReplyResult])
+    return answer(SmsReplyResults(results=results))
 
 
 def register_sandbox(app: Any) -> None:
     if "/sandbox/sms" not in app.routes:
         app.register_blueprint(sandbox_blueprint())
+
+
+# Importing this module declares the sandbox's routes (the gate's rules, the OpenAPI document
+# and the matrix read the records), as importing a blueprint module does, registered or not.
+sandbox_blueprint()
