@@ -184,11 +184,24 @@ _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`")
 
 
 def parse(kind: Any, value: Any, where: str) -> Any:
-    """``value`` as ``kind`` (strictly: no "5" for 5), or ValidationFailed naming the field."""
+    """``value`` as ``kind`` (strictly: no "5" for 5), or ValidationFailed naming the field.
+
+    A JSON number with nothing after its point is a whole number (JSON Schema's
+    ``integer`` says so): 5.0 is taken as 5."""
     try:
-        return msgspec.convert(value, kind, strict=where == "body", str_keys=True)
+        return msgspec.convert(_whole(value), kind, strict=where == "body", str_keys=True)
     except msgspec.ValidationError as error:
         raise _problem(kind, str(error), where) from None
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _whole(item) for key, item in value.items()}
+    return value
 
 
 def _problem(kind: Any, message: str, where: str) -> ValidationFailed:
