@@ -98,6 +98,8 @@ class DocumentDeclaration(Struct, kw_only=True):
                 "no leading dot, no `..`."
             ),
             examples=["ine.pdf"],
+            # what a schema can say of the rule (ECMA's \w is ASCII): Spanish letters, no folder
+            extra_json_schema={"pattern": r"^(?!\.)(?!.*\.\.)[A-Za-z0-9ÁÉÍÓÚÑÜáéíóúñü_\-. ()]{1,120}$"},
             extra={"code": "invalid_filename", "message": FILENAME_RULE},
         ),
     ]

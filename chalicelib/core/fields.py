@@ -70,6 +70,14 @@ Language = Literal["es", "en"]
 JsonObject = dict[str, Any]
 
 
+def trimmed_text(minimum: int, maximum: int) -> dict[str, Any]:
+    """The JSON Schema of a text whose length once trimmed of surrounding white space is
+    from ``minimum`` (at least 2) to ``maximum``: a schema bounds the whole text, so it
+    states the bounds on the untrimmed text, and a pattern asks for ``minimum``
+    characters between the first and last that are not white space."""
+    return {"minLength": minimum, "maxLength": maximum, "pattern": rf"^\s*\S[\s\S]{{{minimum - 2},}}\S\s*$"}
+
+
 class Text(Struct, kw_only=True):
     """A text in Spanish and English."""
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from msgspec import Meta
 
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import UNSET, Struct, UnsetType
+from chalicelib.core.fields import UNSET, Struct, UnsetType, trimmed_text
 from chalicelib.reviews.intermediaries import DEFAULT_DAYS, MAX_DAYS, MAX_MIN_APPLICATIONS, MIN_APPLICATIONS
 
 DECISIONS = ("approve", "reject", "request_changes")
@@ -27,13 +27,13 @@ class ReviewDecision(Struct, kw_only=True):
         DecisionKind,
         Meta(extra={"code": "invalid_decision", "message": f"must be one of {', '.join(DECISIONS)}"}),
     ]
-    # the bounds hold after trimming, which a JSON Schema cannot say: checked below
+    # the bounds hold after trimming: the schema states them with a pattern, checked below
     reason: Annotated[
         str,
         Meta(
             description="Shown to the citizen and kept in the audit trail (3 to 1,000 characters after trimming).",
             examples=["Documentos y examen en regla."],
-            extra_json_schema={"minLength": 3, "maxLength": 1000},
+            extra_json_schema=trimmed_text(3, 1000),
             extra={"code": "reason_required", "message": REASON_RULE},
         ),
     ]
@@ -46,7 +46,7 @@ class ReviewDecision(Struct, kw_only=True):
                 "marks it `out_of_turn`): why this one goes first, 3 to 500 characters after trimming. Kept in the "
                 "audit event (`details.out_of_order`, `details.reason_out_of_order`) and counted in the statistics."
             ),
-            extra_json_schema={"minLength": 3, "maxLength": 500},
+            extra_json_schema=trimmed_text(3, 500),
             extra={
                 "code": "reason_out_of_order_required",
                 "message": "must be text: why this review goes before those with an earlier legal deadline",
