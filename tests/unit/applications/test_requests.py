@@ -48,7 +48,7 @@ def test_a_declaration_keeps_what_it_was_given() -> None:
         ("filename", 7, "invalid_filename", FILENAME_RULE),
         ("size", True, "invalid_size", "must be the file size in bytes"),
         ("size", 0, "invalid_size", "must be the file size in bytes"),
-        ("size", 1.0, "invalid_size", "must be the file size in bytes"),
+        ("size", 1.5, "invalid_size", "must be the file size in bytes"),
         ("sha256", "a" * 64 + "\n", "invalid_sha256", SHA256_RULE),
         ("sha256", "ａ" * 64, "invalid_sha256", SHA256_RULE),
         ("requirement", None, "unknown_requirement", "must be one of the procedure's requirement codes"),
@@ -57,6 +57,11 @@ def test_a_declaration_keeps_what_it_was_given() -> None:
 )
 def test_a_declaration_is_refused_field_by_field(field: str, value: Any, code: str, message: str) -> None:
     assert refusal(DocumentDeclaration, {**DECLARED, field: value}) == (code, field, message)
+
+
+def test_a_whole_number_written_with_a_point_is_a_whole_number() -> None:
+    # JSON Schema's integer takes 1.0, and the document says integer
+    assert parse(DocumentDeclaration, {**DECLARED, "size": 2048.0}, "body").size == 2048
 
 
 def test_a_missing_field_answers_as_a_wrong_one() -> None:
