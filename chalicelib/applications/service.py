@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
+from chalicelib.api.views.notifications import subscription_view
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
@@ -33,7 +34,6 @@ from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
-from chalicelib.notifications.subscriptions import view as subscription_view
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
