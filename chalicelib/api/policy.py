@@ -54,12 +54,6 @@ LEGACY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/stats/centres.csv"): EVERYONE,
     ("POST", "/applications/{id}/rating"): CITIZENS,
     ("GET", "/agencies/{agency}/ratings"): AGENCY,
-    ("POST", "/delegations"): ASSISTANTS,
-    ("GET", "/delegations"): ASSISTANTS,
-    ("POST", "/delegations/{id}/confirm"): ASSISTANTS,
-    ("PATCH", "/delegations/{id}"): CITIZENS,
-    ("DELETE", "/delegations/{id}"): CITIZENS,
-    ("POST", "/me/delegation-code"): CITIZENS,
     # local stack only (infra/local/sandbox.py); never registered on AWS
     ("POST", "/sandbox/bank/pay"): EVERYONE,
     ("GET", "/sandbox/sms"): EVERYONE,

@@ -12,12 +12,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
+from chalicelib.api.views.assistance import delegation_view
 from chalicelib.api.views.notifications import subscription_view
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.assistance.service import Assistance
-from chalicelib.assistance.service import view as delegation_view
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import (
     Conflict,
