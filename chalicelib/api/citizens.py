@@ -46,16 +46,6 @@ NOT_EDITABLE = Problem(
         "the application is submitted; only drafts and applications awaiting corrections can change",
     ),
 )
-NO_BODY = Problem(
-    422,
-    "A body was sent (the operation takes none, or an empty object), or the body is not JSON.",
-    (*problems.VALIDATION_FAILED.codes, "unexpected_body"),
-    _error(
-        "unexpected_body",
-        "body: this operation takes no body (or an empty object)",
-        [{"field": "body", "message": "this operation takes no body (or an empty object)"}],
-    ),
-)
 
 
 @citizens.operation(
@@ -332,7 +322,7 @@ def read_document(id: str, requirement: str) -> Response:
                 "documents_incomplete",
                 "fee_not_computable",
                 "invalid_idempotency_key",
-                *NO_BODY.codes,
+                *problems.NO_BODY.codes,
             ),
             _error(
                 "documents_incomplete",
@@ -434,7 +424,7 @@ def verify_application_audit(id: str) -> Response:
             ("nothing_to_pay",),
             _error("nothing_to_pay", "the application is draft; there is nothing to pay yet"),
         ),
-        NO_BODY,
+        problems.NO_BODY,
     ),
 )
 def payment_slip(id: str) -> Response:

@@ -10,14 +10,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Response
 from chalice.app import Request
 
-from chalicelib.api.errors import error_response, from_domain
-from chalicelib.core.errors import DomainError, PayloadTooLarge, ValidationFailed
+from chalicelib.api.errors import error_response
+from chalicelib.core.errors import PayloadTooLarge, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.identity.principal import Principal
 from chalicelib.wiring import container
@@ -30,27 +29,6 @@ _FORBIDDEN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ud800
 PRINCIPAL = "ventanilla.principal"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 ANONYMOUS_PRINCIPAL = Principal(username="")
-
-
-class ApiBlueprint(Blueprint):
-    """A Blueprint whose views translate domain errors to JSON responses."""
-
-    def route(self, path: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        register = super().route(path, **kwargs)
-
-        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-            @wraps(view)
-            def translated(*args: Any, **view_kwargs: Any) -> Any:
-                try:
-                    return view(*args, **view_kwargs)
-                except DomainError as error:
-                    return from_domain(error)
-                except Exception:
-                    return unexpected_failure()
-
-            return register(translated)
-
-        return decorator
 
 
 def unexpected_failure() -> Response:

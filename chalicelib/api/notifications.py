@@ -2,55 +2,205 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from chalice import Response
 
-from chalicelib.api.http import ApiBlueprint, json_body, json_response, principal_of
+from chalicelib.api import problems
+from chalicelib.api.http import principal_of
+from chalicelib.api.policy import ADMINS, CITIZENS
+from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.views import notifications as views
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.notifications import log
+from chalicelib.identity.principal import CITIZEN, OFFICIAL, SUPERVISOR
 from chalicelib.notifications.phones import any_e164
+from chalicelib.notifications.requests import ConfirmSubscription, CreateSubscription, MessagesQuery
 from chalicelib.wiring import container
 
-notifications = ApiBlueprint(__name__)
+notifications = ApiBlueprint(__name__, tag="notifications")
+# the owner and the officials of its agencies; not assistants: the log shows the phones
+OWNER_OR_ITS_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR})
+APPLICATION_ID = {
+    "id": Param(
+        "Application id (10 characters of Crockford base32).", {"type": "string", "maxLength": 40}, "8Q9FQ5PXS4"
+    )
+}
+SUBSCRIPTION_ID = {
+    "id": Param(
+        "Subscription id (`<application id>-<6 characters>`).",
+        {"type": "string", "maxLength": 60},
+        "8Q9FQ5PXS4-K3M9QZ",
+    )
+}
 
 
-@notifications.route("/subscriptions", methods=["POST"])
-def subscribe() -> Response:
-    request = notifications.current_request
-    subscription, created = container().subscriptions.subscribe(principal_of(request), json_body(request))
-    return json_response(subscription, status=201 if created else 200)
+def _error(code: str, message: str, details: object = None) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "details": details}}
 
 
-@notifications.route("/subscriptions/{id}/confirm", methods=["POST"])
-def confirm_subscription(id: str) -> Response:
-    request = notifications.current_request
-    return json_response(container().subscriptions.confirm(principal_of(request), id, json_body(request)))
+UNKNOWN_SUBSCRIPTION = Problem(
+    404,
+    "No such subscription, or not the caller's.",
+    ("unknown_subscription",),
+    _error("unknown_subscription", "no such subscription"),
+)
 
 
-@notifications.route("/subscriptions/{id}", methods=["DELETE"])
+@notifications.operation(
+    "POST",
+    "/subscriptions",
+    operation_id="subscribePhone",
+    summary="Subscribe a phone to an application's SMS (a code confirms any phone but the citizen's own)",
+    description=(
+        "The phone on the citizen's record is confirmed at once (it was verified at sign-up) unless it opted out of "
+        "the agency before; any other phone (one more per application, e.g. a relative's) gets a six-digit code, "
+        "valid 15 minutes, to confirm with `POST /subscriptions/{id}/confirm`. Subscribing a phone that is already "
+        "confirmed changes only its language (200)."
+    ),
+    roles=CITIZENS,
+    note="owner of the application; another phone must confirm a code sent to it",
+    tags=("citizens",),
+    body=CreateSubscription,
+    body_example={"application_id": "8Q9FQ5PXS4", "phone": "044 55 8765 4321", "language": "es"},
+    answers=(
+        Answer(200, "Already subscribed and confirmed.", views.Subscription),
+        Answer(201, "Subscribed: `confirmed`, or `pending` with a code sent to the phone.", views.Subscription),
+    ),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        Problem(
+            409,
+            "The application is closed, or already has two phones.",
+            ("application_closed", "too_many_phones"),
+            _error("too_many_phones", "an application sends messages to at most 2 phones; cancel one first"),
+        ),
+        Problem(
+            422,
+            "The body is not JSON or breaks its schema, or a bad phone or language.",
+            (*problems.VALIDATION_FAILED.codes, "invalid_phone", "phone_country_not_allowed", "invalid_language"),
+            _error(
+                "invalid_phone",
+                "phone: a Mexican number has 10 digits (area code and number); got 8. Use 10 digits, such as "
+                "55 1234 5678 or +52 55 1234 5678",
+                [
+                    {
+                        "field": "phone",
+                        "message": "a Mexican number has 10 digits (area code and number); got 8. Use 10 digits, "
+                        "such as 55 1234 5678 or +52 55 1234 5678",
+                    }
+                ],
+            ),
+        ),
+        problems.TOO_MANY_REQUESTS,
+    ),
+)
+def subscribe(body: CreateSubscription) -> Response:
+    principal = principal_of(notifications.current_request)
+    subscription, created = container().subscriptions.subscribe(principal, body)
+    return answer(views.subscription(subscription), status=201 if created else 200)
+
+
+@notifications.operation(
+    "POST",
+    "/subscriptions/{id}/confirm",
+    operation_id="confirmSubscription",
+    summary="Confirm a pending subscription with the code sent to the phone",
+    roles=CITIZENS,
+    note="owner; the code sent to that phone",
+    tags=("citizens",),
+    params=SUBSCRIPTION_ID,
+    body=ConfirmSubscription,
+    body_example={"code": "402913"},
+    answers=Answer(200, "Confirmed: the phone gets the application's messages.", views.Subscription),
+    problems=(
+        UNKNOWN_SUBSCRIPTION,
+        Problem(
+            409,
+            "No code is pending, it expired, it was replaced, or five wrong codes were tried: subscribe again.",
+            ("not_pending", "code_expired", "code_replaced", "too_many_attempts"),
+            _error("code_expired", "the code has expired; subscribe the phone again for a new one"),
+        ),
+        Problem(
+            422,
+            "The body is not JSON or breaks its schema, the code is not six digits, or not the code sent.",
+            (*problems.VALIDATION_FAILED.codes, "invalid_code", "wrong_code"),
+            _error(
+                "wrong_code",
+                "code: does not match the code sent to the phone (4 attempts left)",
+                [{"field": "code", "message": "does not match the code sent to the phone (4 attempts left)"}],
+            ),
+        ),
+    ),
+)
+def confirm_subscription(id: str, body: ConfirmSubscription) -> Response:
+    principal = principal_of(notifications.current_request)
+    return answer(views.subscription(container().subscriptions.confirm(principal, id, body)))
+
+
+@notifications.operation(
+    "DELETE",
+    "/subscriptions/{id}",
+    operation_id="cancelSubscription",
+    summary="Stop a phone's SMS for an application",
+    roles=CITIZENS,
+    note="owner",
+    tags=("citizens",),
+    params=SUBSCRIPTION_ID,
+    answers=Answer(200, "Cancelled (also when it already was).", views.Subscription),
+    problems=(UNKNOWN_SUBSCRIPTION,),
+)
 def cancel_subscription(id: str) -> Response:
-    return json_response(container().subscriptions.cancel(principal_of(notifications.current_request), id))
+    principal = principal_of(notifications.current_request)
+    return answer(views.subscription(container().subscriptions.cancel(principal, id)))
 
 
-@notifications.route("/applications/{id}/messages", methods=["GET"])
+@notifications.operation(
+    "GET",
+    "/applications/{id}/messages",
+    operation_id="getApplicationMessages",
+    summary="Get the SMS delivery log of an application: every message, its status, segments and template",
+    description="Readable by the owner and officials of the agencies involved.",
+    roles=OWNER_OR_ITS_AGENCY,
+    note="owner and its agency (not assistants): its SMS delivery log",
+    tags=("citizens",),
+    params=APPLICATION_ID,
+    answers=Answer(200, "The delivery log, oldest first.", views.ApplicationMessages),
+    problems=(problems.APPLICATION_NOT_FOUND,),
+)
 def application_messages(id: str) -> Response:
     services = container()
     application = services.applications.readable(principal_of(notifications.current_request), id)
-    messages = [log.view(message) for message in services.notifier.log.for_application(application.id)]
-    return json_response({"application_id": application.id, "messages": messages})
+    return answer(views.application_messages(application.id, services.notifier.log.for_application(application.id)))
 
 
-@notifications.route("/messages", methods=["GET"])
-def operator_messages() -> Response:
+@notifications.operation(
+    "GET",
+    "/messages",
+    operation_id="listMessages",
+    summary="Operators: the SMS delivery log of a phone (newest first, latest 100) or of an application",
+    roles=ADMINS,
+    note="operators (`admin`): delivery log by phone or application",
+    query=MessagesQuery,
+    answers=Answer(200, "The messages.", views.PhoneMessages),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        Problem(
+            422,
+            "Neither filter given, or a bad phone.",
+            (*problems.VALIDATION_FAILED.codes, "missing_filter", "invalid_phone"),
+            _error(
+                "missing_filter",
+                "phone: give ?phone=+52… or ?application_id=…",
+                [{"field": "phone", "message": "give ?phone=+52… or ?application_id=…"}],
+            ),
+        ),
+    ),
+)
+def operator_messages(query: MessagesQuery) -> Response:
     """Operators: the delivery log of one phone (newest first) or of one application."""
-    params: Mapping[str, str] = notifications.current_request.query_params or {}
     services = container()
-    if params.get("phone"):
-        phone = any_e164(params["phone"])
-        messages = services.notifier.log.to_phone(phone)
-    elif params.get("application_id"):
-        messages = services.notifier.log.for_application(services.applications.load(params["application_id"]).id)
+    if isinstance(query.phone, str) and query.phone:
+        messages = services.notifier.log.to_phone(any_e164(query.phone))
+    elif isinstance(query.application_id, str) and query.application_id:
+        messages = services.notifier.log.for_application(services.applications.load(query.application_id).id)
     else:
         raise ValidationFailed.field("phone", "give ?phone=+52… or ?application_id=…", code="missing_filter")
-    return json_response({"messages": [log.view(message, operator=True) for message in messages]})
+    return answer(views.phone_messages(messages))

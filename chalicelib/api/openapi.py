@@ -28,7 +28,6 @@ from chalicelib.api.routes import IDEMPOTENCY_KEY, ROUTES, Answer, Problem, Rout
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = Path(__file__).with_name("openapi.json")
-LEGACY = Path(__file__).with_name("openapi.legacy.json")  # the routes not declared yet
 MATRIX = ROOT / "docs" / "authorisation.md"
 MATRIX_START, MATRIX_END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 REF = "#/components/schemas/{name}"
@@ -166,21 +165,7 @@ def document(routes: Iterable[Route] | None = None) -> dict[str, Any]:
             "schemas": {"Error": ERROR_SCHEMA, **_tidy(schemas), **_definition_schemas()},
         },
     }
-    if routes is None and LEGACY.exists():
-        _merge_legacy(out, json.loads(LEGACY.read_text("utf-8")))
     return out
-
-
-def _merge_legacy(out: dict[str, Any], legacy: dict[str, Any]) -> None:
-    for path, item in legacy["paths"].items():
-        for method, operation in item.items():
-            if (method.upper(), path) not in ROUTES:
-                out["paths"].setdefault(path, {})[method] = operation
-    out["paths"] = dict(sorted(out["paths"].items()))
-    components = out["components"]
-    components["parameters"] = legacy["components"]["parameters"]
-    components["responses"] = {**legacy["components"]["responses"], **components["responses"]}
-    components["schemas"] = {**legacy["components"]["schemas"], **components["schemas"]}
 
 
 def _definition_schemas() -> dict[str, Any]:
@@ -269,7 +254,8 @@ def _problems(route: Route) -> list[Problem]:
     if not _public(route):
         implied.append(shared.FORBIDDEN)
     if route.method in ("POST", "PUT", "PATCH"):
-        implied += [shared.PAYLOAD_TOO_LARGE, shared.UNSUPPORTED_MEDIA_TYPE, shared.VALIDATION_FAILED]
+        implied += [shared.PAYLOAD_TOO_LARGE, shared.UNSUPPORTED_MEDIA_TYPE]
+        implied.append(shared.VALIDATION_FAILED if route.body is not None else shared.NO_BODY)
     if route.query is not None:
         implied.append(shared.VALIDATION_FAILED)
     for problem in implied:

@@ -24,26 +24,12 @@ OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT})
 AGENCY = frozenset({OFFICIAL, SUPERVISOR})
 ADMINS = frozenset({ADMIN})
 
-LEGACY: dict[tuple[str, str], frozenset[str]] = {
-    ("POST", "/subscriptions"): CITIZENS,
-    ("POST", "/subscriptions/{id}/confirm"): CITIZENS,
-    ("DELETE", "/subscriptions/{id}"): CITIZENS,
-    ("GET", "/applications/{id}/messages"): frozenset({CITIZEN, OFFICIAL, SUPERVISOR}),
-    ("GET", "/messages"): ADMINS,
-    ("POST", "/delegations"): ASSISTANTS,
-    ("GET", "/delegations"): ASSISTANTS,
-    ("POST", "/delegations/{id}/confirm"): ASSISTANTS,
-    ("PATCH", "/delegations/{id}"): CITIZENS,
-    ("DELETE", "/delegations/{id}"): CITIZENS,
-    ("POST", "/me/delegation-code"): CITIZENS,
-}
-
 
 class _Policy(Mapping[tuple[str, str], frozenset[str]]):
-    """Every route's roles, read from the declarations (and the routes not yet declared)."""
+    """Every declared route's roles (the app's, and the sandbox's when it is loaded)."""
 
     def _rules(self) -> dict[tuple[str, str], frozenset[str]]:
-        return {**LEGACY, **{key: route.roles for key, route in routes.ROUTES.items()}}
+        return {key: route.roles for key, route in routes.ROUTES.items()}
 
     def __getitem__(self, key: tuple[str, str]) -> frozenset[str]:
         return self._rules()[key]
@@ -59,6 +45,5 @@ POLICY = _Policy()
 
 
 def allowed(method: str, resource_path: str) -> frozenset[str] | None:
-    key = (method.upper(), resource_path)
-    route = routes.ROUTES.get(key)
-    return route.roles if route is not None else LEGACY.get(key)
+    route = routes.ROUTES.get((method.upper(), resource_path))
+    return route.roles if route is not None else None

@@ -57,6 +57,16 @@ VALIDATION_FAILED = Problem(
         [{"field": "procedure", "message": "is required"}],
     ),
 )
+NO_BODY = Problem(
+    422,
+    "A body was sent (the operation takes none, or an empty object), or the body is not JSON.",
+    (*VALIDATION_FAILED.codes, "unexpected_body"),
+    _error(
+        "unexpected_body",
+        "body: this operation takes no body (or an empty object)",
+        [{"field": "body", "message": "this operation takes no body (or an empty object)"}],
+    ),
+)
 PAYLOAD_TOO_LARGE = Problem(
     413,
     f"The JSON body is over {MAX_BODY_BYTES:,} bytes.",
@@ -93,6 +103,7 @@ SHARED: dict[str, Problem] = {
     "ApplicationNotFound": APPLICATION_NOT_FOUND,
     "Conflict": CONFLICT,
     "ValidationFailed": VALIDATION_FAILED,
+    "NoBody": NO_BODY,
     "PayloadTooLarge": PAYLOAD_TOO_LARGE,
     "UnsupportedMediaType": UNSUPPORTED_MEDIA_TYPE,
     "Unavailable": UNAVAILABLE,

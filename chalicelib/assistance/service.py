@@ -22,23 +22,24 @@ ones share the per-phone code limit of subscriptions.  A delegation lasts
 from __future__ import annotations
 
 import hmac
-import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from chalicelib.adapters.ports import Directory
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import Change, Transitions
-from chalicelib.assistance.states import ACTIVE, EXPIRED, PENDING, REVOKED
+from chalicelib.assistance.requests import ConfirmDelegation, CreateDelegation, DelegationFlags
+from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
+from chalicelib.core.fields import UNSET, UnsetType
 from chalicelib.core.ids import new_id
 from chalicelib.identity.curp import parse_curp
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
-from chalicelib.notifications.phones import mask
 from chalicelib.notifications.service import NO_APPLICATION, Notifications, Recipient
 from chalicelib.notifications.states import RATE_LIMITED
 from chalicelib.store.applications import ApplicationStore
@@ -47,42 +48,30 @@ from chalicelib.store.models import Application, Delegation
 from chalicelib.store.writes import Write
 
 DELEGATION_DAYS = 30
-_CODE = re.compile(r"\d{6}")
 
 
-def _code_field(body: dict[str, Any]) -> str:
-    code = body.get("code")
-    if not isinstance(code, str) or not _CODE.fullmatch(code):
-        raise ValidationFailed.field(
-            "code", "must be the six digits the citizen received or generated", code="invalid_code"
-        )
-    return code
+@dataclass(frozen=True)
+class CitizenCode:
+    """A one-time code a citizen generated to show an assistant, and until when it holds."""
+
+    code: str
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class Requested:
+    """What an assistant's request for consent did: the delegation, whether it was
+    created (or given a new code), and the phone a code was texted to, if one was."""
+
+    delegation: Delegation
+    created: bool
+    texted_to: str | None = None
 
 
 def is_active(delegation: Delegation) -> bool:
     return (
         delegation.status == ACTIVE and bool(delegation.expires_at) and parse_iso(str(delegation.expires_at)) > utcnow()
     )
-
-
-def view(delegation: Delegation, for_citizen: bool = False) -> dict[str, Any]:
-    shown = {
-        "id": delegation.id,
-        "assistant": {"username": delegation.assistant, "name": delegation.assistant_name or delegation.assistant},
-        "centre": delegation.centre,
-        "status": EXPIRED if delegation.status == ACTIVE and not is_active(delegation) else delegation.status,
-        "origin": delegation.origin,
-        "documents_allowed": bool(delegation.documents_allowed),
-        "applications": list(delegation.applications or []),
-        "created_at": delegation.created_at,
-        "confirmed_at": delegation.confirmed_at,
-        "expires_at": delegation.expires_at,
-        "revoked_at": delegation.revoked_at,
-        "code_expires_at": delegation.code_expires_at if delegation.status == PENDING else None,
-    }
-    if not for_citizen:
-        shown["curp"] = delegation.holder
-    return shown
 
 
 class Assistance:
@@ -103,13 +92,13 @@ class Assistance:
         self._applications = applications
 
     # --- the citizen's side --------------------------------------------------------------
-    def citizen_code(self, principal: Principal) -> dict[str, Any]:
+    def citizen_code(self, principal: Principal) -> CitizenCode:
         """A one-time code the citizen shows an assistant (replaces any earlier one)."""
         holder = _holder(principal)
         code = new_code()
         expires = utcnow() + CODE_TTL
         self._store.issue_code(holder, code_hash(holder, code), iso(expires))
-        return {"code": code, "expires_at": iso(expires)}
+        return CitizenCode(code, iso(expires))
 
     def of_citizen(self, principal: Principal, delegation_id: str) -> Delegation:
         delegation = self._get(delegation_id)
@@ -117,23 +106,21 @@ class Assistance:
             raise NotFound("no such delegation", code="unknown_delegation")
         return delegation
 
-    def revoke(self, principal: Principal, delegation_id: str) -> dict[str, Any]:
+    def revoke(self, principal: Principal, delegation_id: str) -> Delegation:
         """The citizen withdraws the consent: the assistant's next request is refused.
         Each application started under it records the revocation in its timeline."""
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
-            return view(delegation, for_citizen=True)
+            return delegation
         self._store.revoke(delegation, principal.username, iso(utcnow()))
         for application_id in _filed_under(delegation):
             self._record_on(application_id, principal, Change("assistance.revoked", details=_details(delegation)))
-        return view(delegation, for_citizen=True)
+        return delegation
 
-    def allow_documents(self, principal: Principal, delegation_id: str, body: Any) -> dict[str, Any]:
+    def allow_documents(self, principal: Principal, delegation_id: str, flags: DelegationFlags) -> Delegation:
         """Whether the assistant may receive the documents issued on the applications
         they filed (the citizen decides; off by default)."""
-        allowed = body.get("documents_allowed") if isinstance(body, dict) else None
-        if not isinstance(allowed, bool):
-            raise ValidationFailed.field("documents_allowed", "must be true or false", code="invalid_flag")
+        allowed = flags.documents_allowed
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
             raise Conflict("this delegation was revoked", code="delegation_revoked")
@@ -144,16 +131,13 @@ class Assistance:
         )
         for application_id in _filed_under(delegation):
             self._record_on(application_id, principal, change)
-        return view(delegation, for_citizen=True)
+        return delegation
 
     # --- the assistant's side ------------------------------------------------------------
-    def request(self, principal: Principal, body: Any) -> tuple[dict[str, Any], bool]:
-        """Ask for a citizen's consent; with the code the citizen shows, it holds at once.
-        Returns (delegation, created)."""
-        if not isinstance(body, dict):
-            raise ValidationFailed.field("body", "must be a JSON object")
-        centre = _centre(principal, body)
-        holder = parse_curp(body.get("curp"), field="curp").curp
+    def request(self, principal: Principal, request: CreateDelegation) -> Requested:
+        """Ask for a citizen's consent; with the code the citizen shows, it holds at once."""
+        centre = _centre(principal, request.centre)
+        holder = parse_curp(request.curp, field="curp").curp
         now = utcnow()
         listed = next(
             (
@@ -167,9 +151,9 @@ class Assistance:
         if existing is not None and existing.status not in (PENDING, ACTIVE):
             existing = None
         if existing is not None and is_active(existing):
-            return view(existing), False
-        if "code" in body:
-            return self._with_account_code(principal, holder, centre, _code_field(body), existing), True
+            return Requested(existing, created=False)
+        if request.code is not UNSET:
+            return Requested(self._with_account_code(principal, holder, centre, request.code, existing), created=True)
         profile = self._profiles.find(holder)
         phone = self._phone(profile.phone if profile else None)
         if phone is None:  # the same answer for a CURP without an account: nothing learnt
@@ -198,32 +182,28 @@ class Assistance:
             raise TooManyRequests(
                 "too many messages were sent to this phone in the last hour; try again later", code="rate_limited"
             )
-        return {**view(delegation), "phone": mask(phone)}, True
+        return Requested(delegation, created=True, texted_to=phone)
 
-    def confirm(self, principal: Principal, delegation_id: str, body: Any) -> dict[str, Any]:
+    def confirm(self, principal: Principal, delegation_id: str, request: ConfirmDelegation) -> Delegation:
         """The assistant enters the code the citizen received by SMS."""
         delegation = self._get(delegation_id)
         if delegation is None or delegation.assistant != principal.username:
             raise NotFound("no such delegation", code="unknown_delegation")
         if is_active(delegation):
-            return view(delegation)
+            return delegation
         if delegation.status != PENDING or not delegation.code_hash:
             raise Conflict(f"this delegation is {delegation.status}; ask for access again", code="not_pending")
-        code = _code_field(body if isinstance(body, dict) else {})
         now = utcnow()
         redeem(
             delegation,
-            code,
+            request.code,
             now,
             spend_attempt=lambda: self._store.spend_attempt(delegation),
             confirm=lambda: self._store.activate(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS))),
             sent_to="the citizen",
             again="ask for access again",
         )
-        return view(delegation)
-
-    def mine(self, principal: Principal) -> list[dict[str, Any]]:
-        return [view(item) for item in self.of_assistant(principal)]
+        return delegation
 
     def of_assistant(self, principal: Principal, holder: str | None = None) -> list[Delegation]:
         """The assistant's delegations (of one citizen): one Query on ``by_queue``."""
@@ -279,7 +259,7 @@ class Assistance:
     # --- helpers -------------------------------------------------------------------------
     def _with_account_code(
         self, principal: Principal, holder: str, centre: str, code: str, existing: Delegation | None
-    ) -> dict[str, Any]:
+    ) -> Delegation:
         shown = self._store.shown_code(holder)
         if shown is None or parse_iso(shown.expires_at) < utcnow() or (shown.attempts or 0) >= MAX_ATTEMPTS:
             raise Conflict("no valid code: ask the citizen to generate a new one in their account", code="code_expired")
@@ -291,7 +271,7 @@ class Assistance:
         delegation = existing or self._new(principal, holder, centre, "account")
         now = utcnow()
         self._store.grant(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS)))
-        return view(delegation)
+        return delegation
 
     def _new(self, principal: Principal, holder: str, centre: str, origin: str) -> Delegation:
         delegation_id = new_id(12)
@@ -343,11 +323,12 @@ def _holder(principal: Principal) -> str:
     return principal.holder
 
 
-def _centre(principal: Principal, body: dict[str, Any]) -> str:
+def _centre(principal: Principal, asked: str | UnsetType) -> str:
+    """The centre the assistant files from: the one asked for, or their only one."""
     centres = sorted(principal.assistant_at)
     if not centres:
         raise Forbidden("only assistants of a community centre file for someone else", code="assistants_only")
-    centre = body.get("centre", centres[0] if len(centres) == 1 else None)
+    centre = asked if asked is not UNSET else centres[0] if len(centres) == 1 else None
     if centre not in centres:
         raise ValidationFailed.field(
             "centre", f"must be one of your centres: {', '.join(centres)}", code="unknown_centre"

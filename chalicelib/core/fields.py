@@ -32,10 +32,11 @@ Money = Annotated[
 ]
 Currency = Literal["MXN"]
 AgencyCode = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9]{1,15}$", examples=["SEMOVI"])]
+CURP_PATTERN = r"^[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]$"
 Curp = Annotated[
     str,
     Meta(
-        pattern=r"^[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]$",
+        pattern=CURP_PATTERN,
         description="CURP: 18 characters, format and check digit validated.",
         examples=["GOMC800101MDFMRR00"],
     ),

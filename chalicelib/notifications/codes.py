@@ -21,6 +21,10 @@ from chalicelib.store.models import Delegation, Subscription
 
 CODE_TTL = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
+# Six ASCII digits, as JSON Schema reads the pattern; the length bound keeps a trailing
+# newline out too (Python's ``$``, which checks the pattern here, also matches before one)
+CODE_PATTERN = r"^[0-9]{6}$"
+CODE_LENGTH = 6
 
 
 def new_code() -> str:

@@ -33,6 +33,7 @@ COUNTRIES: dict[str, tuple[str, tuple[int, ...]]] = {
 _SEPARATORS = re.compile(r"[\s\-.()/]+")
 _LEGACY_MEXICAN_PREFIXES = ("044", "045", "01")
 _EXAMPLE = "10 digits, such as 55 1234 5678 or +52 55 1234 5678"
+REQUIRED = f"is required: a Mexican mobile number, {_EXAMPLE}"  # no number, or not a text
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _invalid(field: str, message: str, code: str = "invalid_phone") -> Validatio
 def normalise(value: object, allowed: Iterable[str] = (MEXICO,), field: str = "phone") -> str:
     """The E.164 form of a phone number, or ValidationFailed saying what is wrong."""
     if not isinstance(value, str) or not value.strip():
-        raise _invalid(field, f"is required: a Mexican mobile number, {_EXAMPLE}")
+        raise _invalid(field, REQUIRED)
     text = _SEPARATORS.sub("", value.strip())
     international = text.startswith(("+", "00"))
     digits = text[1:] if text.startswith("+") else text[2:] if text.startswith("00") else text

@@ -10,14 +10,16 @@ and at most three are sent to one phone per hour.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.applications import transitions as status
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
+from chalicelib.core.fields import UNSET
 from chalicelib.identity.principal import Principal
-from chalicelib.notifications import phones, templates
+from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, code_hash, new_code, redeem
+from chalicelib.notifications.requests import LANGUAGE_CHOICES, ConfirmSubscription, CreateSubscription
 from chalicelib.notifications.service import Notifications, Recipient
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED
 from chalicelib.store.models import Subscription
@@ -30,20 +32,6 @@ if TYPE_CHECKING:
 MAX_PHONES = 2
 
 
-def view(subscription: Subscription) -> dict[str, Any]:
-    return {
-        "id": subscription.id,
-        "application_id": subscription.application_id,
-        "phone": phones.mask(subscription.phone),
-        "language": subscription.language,
-        "status": subscription.status,
-        "origin": subscription.origin,
-        "confirmed_at": subscription.confirmed_at,
-        "code_expires_at": subscription.code_expires_at if subscription.status == PENDING else None,
-        "created_at": subscription.created_at,
-    }
-
-
 class Subscriptions:
     def __init__(
         self, applications: Applications, profiles: Profiles, notifications: Notifications, store: SubscriptionStore
@@ -53,25 +41,18 @@ class Subscriptions:
         self._notifications = notifications
         self._store = store
 
-    def subscribe(self, principal: Principal, body: Any) -> tuple[dict[str, Any], bool]:
+    def subscribe(self, principal: Principal, request: CreateSubscription) -> tuple[Subscription, bool]:
         """Subscribe a phone to an application; returns (subscription, created)."""
-        if not isinstance(body, dict):
-            raise ValidationFailed.field("body", "must be a JSON object")
-        application_id = body.get("application_id")
-        if not isinstance(application_id, str) or not application_id:
-            raise ValidationFailed.field("application_id", "is required: the application whose messages the phone gets")
-        application = self._applications.owned(principal, application_id)
+        application = self._applications.owned(principal, request.application_id)
         if application.status in status.FINAL:
             raise Conflict(
                 f"the application is {application.status}: it sends no more messages", code="application_closed"
             )
-        phone = self._notifications.phones.normalise(body.get("phone"))
+        phone = self._notifications.phones.normalise(request.phone)
         profile = self._profiles.ensure(application.owner)
-        language = body.get("language", profile.language or "es")
-        if language not in templates.LANGUAGES:
-            raise ValidationFailed.field(
-                "language", f"must be one of {', '.join(templates.LANGUAGES)}", code="invalid_language"
-            )
+        language = request.language if request.language is not UNSET else profile.language or "es"
+        if language not in templates.LANGUAGES:  # a profile's language of old
+            raise ValidationFailed.field("language", LANGUAGE_CHOICES, code="invalid_language")
         existing = {subscription.phone: subscription for subscription in self._notifications.recipients(application)}
         existing.update(
             {subscription.phone: subscription for subscription in self._notifications.subscriptions_of(application.id)}
@@ -96,14 +77,14 @@ class Subscriptions:
         ):
             if subscription.language != language:
                 self._store.set_language(subscription, language, iso(now))
-            return view(subscription), False
+            return subscription, False
         own = phone == self._owner_phone(profile.phone)
         if own and consent.blocking(phone, application.agency, None) is None:
             subscription = subscription or self._notifications.new_subscription(
                 application, phone, language, CONFIRMED, "profile", iso(now)
             )
             self._store.confirm_own(subscription, language, iso(now))
-            return view(subscription), True
+            return subscription, True
         if not self._notifications.limiter.allow(phone, "code", now):
             raise TooManyRequests(
                 "too many codes were sent to this phone in the last hour; try again later", code="rate_limited"
@@ -126,34 +107,33 @@ class Subscriptions:
             raise TooManyRequests(
                 "too many messages were sent to this phone in the last hour; try again later", code="rate_limited"
             )
-        return view(subscription), True
+        return subscription, True
 
-    def confirm(self, principal: Principal, subscription_id: str, body: Any) -> dict[str, Any]:
+    def confirm(self, principal: Principal, subscription_id: str, request: ConfirmSubscription) -> Subscription:
+        """Confirm a pending subscription with the code sent to its phone (a confirmed one
+        stays as it is)."""
         subscription = self._owned(principal, subscription_id)
         if subscription.status == CONFIRMED:
-            return view(subscription)
+            return subscription
         if subscription.status != PENDING or not subscription.code_hash:
             raise Conflict("this subscription is not waiting for a code; subscribe the phone again", code="not_pending")
-        code = body.get("code") if isinstance(body, dict) else None
-        if not isinstance(code, str) or not code.isdigit() or len(code) != 6:
-            raise ValidationFailed.field("code", "is required: the six digits sent to the phone", code="invalid_code")
         now = utcnow()
         redeem(
             subscription,
-            code,
+            request.code,
             now,
             spend_attempt=lambda: self._store.spend_attempt(subscription),
             confirm=lambda: self._store.confirm(subscription, iso(now)),
             sent_to="the phone",
             again="subscribe the phone again",
         )
-        return view(subscription)
+        return subscription
 
-    def cancel(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
+    def cancel(self, principal: Principal, subscription_id: str) -> Subscription:
         subscription = self._owned(principal, subscription_id)
         if subscription.status != CANCELLED:
             self._store.cancel(subscription, iso(utcnow()))
-        return view(subscription)
+        return subscription
 
     def _owned(self, principal: Principal, subscription_id: str) -> Subscription:
         application_id, _, suffix = subscription_id.partition("-")

@@ -16,7 +16,6 @@ import requests
 from chalice.app import Response
 from msgspec import Meta, field
 
-from chalicelib.api import problems
 from chalicelib.api.policy import EVERYONE
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.core.errors import TransientFailure
@@ -229,13 +228,6 @@ def sandbox_blueprint() -> ApiBlueprint:
         roles=EVERYONE,
         note=LOCAL_ONLY,
         answers=Answer(200, "How many due messages ended in each status.", QueuedSmsSent),
-        problems=(
-            Problem(
-                422,
-                "A body was sent: the sender takes none (or an empty object).",
-                (*problems.VALIDATION_FAILED.codes, "unexpected_body"),
-            ),
-        ),
     )
     def sms_send_queued() -> Response:
         return answer(QueuedSmsSent(sent=container().notifier.send_due()))

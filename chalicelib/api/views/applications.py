@@ -8,20 +8,18 @@ from typing import Annotated, Any
 
 from msgspec import Meta, convert, field
 
+from chalicelib.api.views import assistance, notifications
 from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
 from chalicelib.applications.service import Detail, Download
 from chalicelib.applications.service import Upload as UploadRecord
-from chalicelib.assistance.service import ACTIVE, EXPIRED, is_active
-from chalicelib.assistance.service import PENDING as DELEGATION_PENDING
 from chalicelib.core.fields import (
     UNSET,
     AgencyCode,
     Curp,
     Currency,
     Instant,
-    MaskedPhone,
     Money,
     PaymentReference,
     Struct,
@@ -31,11 +29,8 @@ from chalicelib.core.fields import (
 )
 from chalicelib.credentials.service import verify_url
 from chalicelib.identity.curp import is_curp
-from chalicelib.notifications.phones import mask
-from chalicelib.notifications.states import PENDING as SUBSCRIPTION_PENDING
 from chalicelib.store.models import Application as ApplicationRecord
 from chalicelib.store.models import AuditEvent as EventRecord
-from chalicelib.store.models import Delegation, Subscription
 
 # --- one application ---------------------------------------------------------------------
 
@@ -401,78 +396,12 @@ class IssuedDocumentSummary(Struct, kw_only=True):
     verify_url: Url
 
 
-class RecordSubscription(Struct, kw_only=True):
-    """A phone that gets an application's messages."""
-
-    id: Annotated[str, Meta(description="`<application id>-<6 characters>`.")]
-    application_id: str
-    phone: MaskedPhone
-    language: LanguageCode
-    status: Annotated[
-        str,
-        choices(
-            "pending", "confirmed", "cancelled", description="`pending` until the code sent to the phone is confirmed."
-        ),
-    ]
-    origin: Annotated[
-        str,
-        choices(
-            "profile",
-            "code",
-            description=(
-                "`profile`: the phone on the citizen's record (verified at sign-up); `code`: confirmed with a code "
-                "sent to it."
-            ),
-        ),
-    ]
-    confirmed_at: NullableInstant
-    code_expires_at: NullableInstant
-    created_at: Instant
-
-
-class DelegationAssistant(Struct, kw_only=True):
-    username: str
-    name: str
-
-
-class RecordDelegation(Struct, kw_only=True):
-    """A citizen's consent that an assistant of a community centre files for them."""
-
-    id: str
-    assistant: DelegationAssistant
-    centre: Annotated[str, Meta(description="Community centre code (the `assistant-<centre>` group).")]
-    status: Annotated[str, choices("pending", "active", "expired", "revoked")]
-    origin: Annotated[
-        str,
-        choices(
-            "sms",
-            "account",
-            description=(
-                "`sms`: a code texted to the phone on the citizen's record; `account`: a code the citizen generated "
-                "and showed."
-            ),
-        ),
-    ]
-    documents_allowed: Annotated[
-        bool,
-        Meta(description="Whether the assistant may receive the documents issued on the applications they filed."),
-    ]
-    applications: Annotated[
-        list[str], Meta(description="Applications started under this delegation: the only ones the assistant sees.")
-    ]
-    created_at: Instant
-    confirmed_at: NullableInstant
-    expires_at: NullableInstant
-    revoked_at: NullableInstant
-    code_expires_at: NullableInstant
-
-
 class CitizenRecord(Struct, kw_only=True):
     profile: RecordProfile
     applications: list[ApplicationSummary]
     documents: list[IssuedDocumentSummary]
     subscriptions: Annotated[
-        list[RecordSubscription],
+        list[notifications.Subscription],
         Meta(
             description=(
                 "Phones subscribed to the citizen's applications (the owner's own phone appears once the first "
@@ -481,7 +410,7 @@ class CitizenRecord(Struct, kw_only=True):
         ),
     ]
     delegations: Annotated[
-        list[RecordDelegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
+        list[assistance.Delegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
     ]
 
 
@@ -508,8 +437,8 @@ def citizen_record(record: Record, api_url: str) -> CitizenRecord:
             )
             for item in record.documents
         ],
-        subscriptions=[_subscription(item) for item in record.subscriptions],
-        delegations=[_delegation(item) for item in record.delegations],
+        subscriptions=[notifications.subscription(item) for item in record.subscriptions],
+        delegations=[assistance.delegation(item, for_citizen=True) for item in record.delegations],
     )
 
 
@@ -523,39 +452,4 @@ def _summary(record: ApplicationRecord) -> ApplicationSummary:
         created_at=record.created_at,
         updated_at=record.updated_at,
         assisted_by=_assisted(record),
-    )
-
-
-def _subscription(subscription: Subscription) -> RecordSubscription:
-    return RecordSubscription(
-        id=subscription.id,
-        application_id=subscription.application_id,
-        phone=mask(subscription.phone),
-        language=subscription.language,
-        status=subscription.status,
-        origin=subscription.origin,
-        confirmed_at=subscription.confirmed_at,
-        code_expires_at=subscription.code_expires_at if subscription.status == SUBSCRIPTION_PENDING else None,
-        created_at=subscription.created_at,
-    )
-
-
-def _delegation(delegation: Delegation) -> RecordDelegation:
-    """As the citizen sees it: a consent past its time shows as expired."""
-    expired = delegation.status == ACTIVE and not is_active(delegation)
-    return RecordDelegation(
-        id=delegation.id,
-        assistant=DelegationAssistant(
-            username=delegation.assistant, name=delegation.assistant_name or delegation.assistant
-        ),
-        centre=delegation.centre,
-        status=EXPIRED if expired else delegation.status,
-        origin=delegation.origin,
-        documents_allowed=bool(delegation.documents_allowed),
-        applications=[str(application_id) for application_id in delegation.applications or []],
-        created_at=delegation.created_at,
-        confirmed_at=delegation.confirmed_at,
-        expires_at=delegation.expires_at,
-        revoked_at=delegation.revoked_at,
-        code_expires_at=delegation.code_expires_at if delegation.status == DELEGATION_PENDING else None,
     )

@@ -1,0 +1,146 @@
+"""SMS as the API shows it: a subscription (its phone masked) and the delivery log, for
+the citizen and, with what the platform knows of each message, for operators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from msgspec import Meta
+
+from chalicelib.api.views.common import LanguageCode, NullableInstant, choices
+from chalicelib.core.fields import UNSET, Instant, MaskedPhone, Struct, UnsetType
+from chalicelib.notifications.phones import mask
+from chalicelib.notifications.states import CANCELLED, CONFIRMED, DELIVERY_STATUSES, PENDING
+from chalicelib.store import models
+
+
+class Subscription(Struct, kw_only=True):
+    id: Annotated[str, Meta(description="`<application id>-<6 characters>`.")]
+    application_id: str
+    phone: MaskedPhone
+    language: LanguageCode
+    status: Annotated[
+        str,
+        choices(PENDING, CONFIRMED, CANCELLED, description="`pending` until the code sent to the phone is confirmed."),
+    ]
+    origin: Annotated[
+        str,
+        choices(
+            "profile",
+            "code",
+            description="`profile`: the phone on the citizen's record (verified at sign-up); `code`: confirmed with a code sent "
+            "to it.",
+        ),
+    ]
+    confirmed_at: NullableInstant
+    code_expires_at: NullableInstant
+    created_at: Instant
+
+
+class SmsMessage(Struct, kw_only=True):
+    id: str
+    application_id: str
+    event: Annotated[
+        str,
+        Meta(
+            description=(
+                "The application event (`submitted`, `in_review`, …) or `subscription_code`, `opted_out`, "
+                "`opted_out_all`."
+            )
+        ),
+    ]
+    template: Annotated[
+        str,
+        Meta(
+            description=(
+                "Which text and version went out: `platform@<version>/<event>` or `<procedure code>@<procedure "
+                "version>/<event>`."
+            ),
+            examples=["platform@2/submitted"],
+        ),
+    ]
+    language: LanguageCode
+    phone: MaskedPhone
+    subscription_id: Annotated[
+        str | None,
+        Meta(
+            description=("The subscription (phone) the message went to: tells apart two phones whose masks look alike.")
+        ),
+    ]
+    text: Annotated[str, Meta(description="As sent (GSM-7); confirmation codes are masked.")]
+    encoding: Annotated[str, choices("GSM-7", "UCS-2")]
+    segments: Annotated[int, Meta(ge=0, description="Billed SMS segments (160/153 GSM-7 characters, 70/67 UCS-2).")]
+    status: Annotated[str, choices(*DELIVERY_STATUSES, description="`queued`: held by quiet hours until `send_after`.")]
+    detail: Annotated[str | None, Meta(description="Why a message was skipped, limited or failed.")]
+    send_after: NullableInstant
+    sent_at: NullableInstant
+    created_at: Instant
+    agency: Annotated[str | UnsetType, Meta(description="Operators only: the agency whose consent applies.")] = UNSET
+    provider_id: Annotated[str | UnsetType | None, Meta(description="Operators only: the SNS message id.")] = UNSET
+    updated_at: Annotated[
+        str | UnsetType,
+        Meta(
+            description="Operators only. UTC, ISO-8601 with milliseconds and `Z`.",
+            extra_json_schema={"format": "date-time"},
+        ),
+    ] = UNSET
+
+
+class ApplicationMessages(Struct, kw_only=True):
+    application_id: str
+    messages: Annotated[list[SmsMessage], Meta(description="Every message about the application, oldest first.")]
+
+
+class PhoneMessages(Struct, kw_only=True):
+    messages: Annotated[
+        list[SmsMessage],
+        Meta(description="A phone's latest messages, newest first; or an application's, oldest first."),
+    ]
+
+
+def subscription(item: models.Subscription) -> Subscription:
+    """A subscription as its owner sees it: the phone masked, the code's expiry while one is awaited."""
+    return Subscription(
+        id=item.id,
+        application_id=item.application_id,
+        phone=mask(item.phone),
+        language=item.language,
+        status=item.status,
+        origin=item.origin,
+        confirmed_at=item.confirmed_at,
+        code_expires_at=item.code_expires_at if item.status == PENDING else None,
+        created_at=item.created_at,
+    )
+
+
+def message(item: models.SmsMessage, operator: bool = False) -> SmsMessage:
+    """An entry of the delivery log; operators also see the agency, the provider's id and the last change."""
+    shown = SmsMessage(
+        id=item.id,
+        application_id=item.application_id,
+        event=item.event,
+        template=item.template,
+        language=item.language,
+        phone=mask(item.phone),
+        subscription_id=item.subscription_id,
+        text=item.text,
+        encoding=item.encoding,
+        segments=int(item.segments),
+        status=item.status,
+        detail=item.detail,
+        send_after=item.send_after,
+        sent_at=item.sent_at,
+        created_at=item.created_at,
+    )
+    if operator:
+        shown.agency, shown.provider_id, shown.updated_at = item.agency, item.provider_id, item.updated_at
+    return shown
+
+
+def application_messages(application_id: str, items: Iterable[models.SmsMessage]) -> ApplicationMessages:
+    return ApplicationMessages(application_id=application_id, messages=[message(item) for item in items])
+
+
+def phone_messages(items: Iterable[models.SmsMessage]) -> PhoneMessages:
+    return PhoneMessages(messages=[message(item, operator=True) for item in items])
