@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from chalicelib.api.policy import POLICY
 from chalicelib.api.routes import ROUTES, Route, parse
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.identity.principal import ADMIN, CITIZEN, OFFICIAL, SUPERVISOR
+from chalicelib.identity.principal import ADMIN, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
 from tests.support.flows import LICENCE_FORM, draft, open_review, submitted_licence
 from tests.support.inprocess import Aws, HttpUser
 from tests.support.wsgi import ChaliceWsgi
@@ -106,6 +106,7 @@ class Fuzz:
             OFFICIAL: official,
             SUPERVISOR: official,
             ADMIN: aws.user(username="admin.fuzz", groups=("admin",)),
+            ASSISTANT: aws.user(username="asesor.fuzz", groups=("assistant-CDC-FUZZ",), name="Asesor Fuzz"),
         }
         self.ids = {"8Q9FQ5PXS4": draft(citizen, LICENCE_FORM)}
         submitted = submitted_licence(citizen)
@@ -127,7 +128,7 @@ class Fuzz:
     def token(self, case: Any) -> str | None:
         """A valid token for the route's role (None for a public route)."""
         roles = POLICY.get((case.method.upper(), case.path), frozenset({CITIZEN}))
-        role = next((role for role in (CITIZEN, OFFICIAL, ADMIN) if role in roles), None)
+        role = next((role for role in (CITIZEN, OFFICIAL, ADMIN, ASSISTANT) if role in roles), None)
         return self.users[role].token if role else None
 
 
