@@ -15,13 +15,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)  ## start the whole local stack on 127.0.0.1 and print its URL
 	$(BIN)/python -m infra.local
 
-test: $(STAMP) lint  ## lint, then every test tier
+test: $(STAMP) lint typecheck  ## lint, type-check, then every test tier
 	$(BIN)/python -m chalicelib.procedures.cli check workflows
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy strict over app.py, chalicelib/ and infra/ (pyproject.toml)
+	$(BIN)/mypy
 
 openapi: $(STAMP)  ## regenerate chalicelib/api/openapi.json and the matrix in docs/authorisation.md from the route declarations
 	$(BIN)/python -m chalicelib.api.openapi

@@ -231,7 +231,7 @@ class Applications:
         if principal.holder and application.owner == principal.holder:
             return application
         if application.status != status.DRAFT and principal.official_of & set(
-            application.agencies or [application.agency]
+            [str(agency) for agency in application.agencies or []] or [application.agency]
         ):
             return application
         if self._assistance.acting(principal, application) is not None:
@@ -269,7 +269,7 @@ class Applications:
 
     def definition(self, application: Application) -> dict[str, Any]:
         definition: dict[str, Any] = self._catalogue.get(
-            application.procedure_code, application.procedure_version
+            application.procedure_code, int(application.procedure_version)
         ).definition
         return definition
 
@@ -307,7 +307,7 @@ class Applications:
             }
             for event in self._store.audit(application.id)
         ]
-        return verify_chain(events, application.audit_seq, application.audit_hash)
+        return verify_chain(events, int(application.audit_seq), application.audit_hash)
 
     def record(self, principal: Principal) -> CitizenRecord:
         """The citizen's whole record: one Query on the ``by_owner`` index."""
@@ -535,7 +535,10 @@ class Applications:
         application = self.owned(principal, application_id)
         if application.status not in EDITABLE:
             raise Conflict(
-                f"the application is {application.status}; only drafts and applications awaiting corrections can change",
+                (
+                    f"the application is {application.status}; only drafts and applications awaiting corrections can "
+                    f"change"
+                ),
                 code="not_editable",
             )
         return application

@@ -158,7 +158,10 @@ class Assistance:
         phone = self._phone(profile.phone if profile else None)
         if phone is None:  # the same answer for a CURP without an account: nothing learnt
             raise Conflict(
-                "no phone on record for this CURP: ask the citizen to generate a code in their account and send it as code",
+                (
+                    "no phone on record for this CURP: ask the citizen to generate a code in their account and send "
+                    "it as code"
+                ),
                 code="no_phone_on_record",
             )
         if not self._notifier.limiter.allow(phone, "code", now):

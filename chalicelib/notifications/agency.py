@@ -18,7 +18,10 @@ class AgencyAlerts:
         self._sms = sms
 
     def __call__(self, agency: str, application: Application, review: Review) -> None:
-        text = f"Ventanilla {agency}: el tramite {application.id} vence el {local_date(review.deadline)}. Resuelvalo en su bandeja antes del plazo legal."
+        text = (
+            f"Ventanilla {agency}: el tramite {application.id} vence el {local_date(review.deadline)}. Resuelvalo en "
+            f"su bandeja antes del plazo legal."
+        )
         group = groups.supervisor(agency) if review.escalated else groups.official(agency)
         for phone in self._directory.phones_in_group(group):
             try:

@@ -48,7 +48,8 @@ class PhoneRules:
         unknown = codes - set(COUNTRIES)
         if unknown:
             raise ValueError(
-                f"SMS_ALLOWED_COUNTRIES: no numbering plan for {', '.join(sorted(unknown))}; known: {', '.join(sorted(COUNTRIES))}"
+                f"SMS_ALLOWED_COUNTRIES: no numbering plan for {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(sorted(COUNTRIES))}"
             )
         return cls(frozenset(codes | {MEXICO}))
 

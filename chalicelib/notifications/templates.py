@@ -107,8 +107,14 @@ def _platform(version: int, es: str, en: str) -> tuple[int, dict[str, str]]:
 PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
     "submitted": _platform(
         2,
-        "Ventanilla: recibimos su trámite {ref} ({procedure}). Le avisaremos aquí cada cambio. Responda BAJA para no recibir más.",
-        "Ventanilla: we received your application {ref} ({procedure}). We will text you each change. Reply STOP to opt out.",
+        (
+            "Ventanilla: recibimos su trámite {ref} ({procedure}). Le avisaremos aquí cada cambio. Responda BAJA para "
+            "no recibir más."
+        ),
+        (
+            "Ventanilla: we received your application {ref} ({procedure}). We will text you each change. Reply STOP "
+            "to opt out."
+        ),
     ),
     "in_review": _platform(
         2,
@@ -142,7 +148,10 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
     ),
     "awaiting_payment": _platform(
         2,
-        "Ventanilla: trámite {ref} aprobado. Pague ${amount} MXN con la línea de captura {reference} antes del {expires}.",
+        (
+            "Ventanilla: trámite {ref} aprobado. Pague ${amount} MXN con la línea de captura {reference} antes del "
+            "{expires}."
+        ),
         "Ventanilla: application {ref} approved. Pay MXN {amount} with payment reference {reference} before {expires}.",
     ),
     "payment_received": _platform(
@@ -167,8 +176,14 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
     ),
     "subscription_code": _platform(
         1,
-        "Ventanilla: su código para recibir avisos del trámite {ref} es {code}. Vence en 15 minutos. Si usted no lo pidió, ignore este mensaje.",
-        "Ventanilla: your code to get texts about application {ref} is {code}. It expires in 15 minutes. If you did not ask for it, ignore this text.",
+        (
+            "Ventanilla: su código para recibir avisos del trámite {ref} es {code}. Vence en 15 minutos. Si usted no "
+            "lo pidió, ignore este mensaje."
+        ),
+        (
+            "Ventanilla: your code to get texts about application {ref} is {code}. It expires in 15 minutes. If you "
+            "did not ask for it, ignore this text."
+        ),
     ),
     "opted_out": _platform(
         1,
@@ -192,13 +207,25 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
     ),
     "help": _platform(
         1,
-        "Ventanilla: envíe ESTADO y la referencia de su trámite (ej. ESTADO 8Q9FQ5PXS4) para saber cómo va. BAJA: no recibir mensajes de esa dependencia; BAJA TODO: de ninguna.",
-        "Ventanilla: text STATUS and your application reference (e.g. STATUS 8Q9FQ5PXS4) to see how it is going. STOP: no texts from that agency; STOP ALL: none at all.",
+        (
+            "Ventanilla: envíe ESTADO y la referencia de su trámite (ej. ESTADO 8Q9FQ5PXS4) para saber cómo va. BAJA: "
+            "no recibir mensajes de esa dependencia; BAJA TODO: de ninguna."
+        ),
+        (
+            "Ventanilla: text STATUS and your application reference (e.g. STATUS 8Q9FQ5PXS4) to see how it is going. "
+            "STOP: no texts from that agency; STOP ALL: none at all."
+        ),
     ),
     "delegation_code": _platform(
         1,
-        "Ventanilla: el centro {centre} pide hacer trámites por usted. Si está ahí y de acuerdo, dé este código a quien le atiende: {code}. Vence en 15 min. Es gratuito.",
-        "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this code to the helper: {code}. Expires in 15 min. It is free.",
+        (
+            "Ventanilla: el centro {centre} pide hacer trámites por usted. Si está ahí y de acuerdo, dé este código a "
+            "quien le atiende: {code}. Vence en 15 min. Es gratuito."
+        ),
+        (
+            "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this "
+            "code to the helper: {code}. Expires in 15 min. It is free."
+        ),
     ),
 }
 PLATFORM: dict[str, Template] = {
@@ -243,11 +270,15 @@ def _placeholder_problems(text: str, event: str) -> Iterator[str]:
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
-            yield f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not a plain placeholder; write {{name}}"
+            yield (
+                f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not a plain "
+                f"placeholder; write {{name}}"
+            )
         elif name.lower() in PERSONAL:
             yield f"{{{name}}}: an SMS carries no personal data; identify the application by {{ref}}"
         elif name not in allowed:
-            yield f"unknown placeholder {{{name}}}; the {event!r} message offers {', '.join('{' + item + '}' for item in sorted(allowed)) or 'none'}"
+            choices = ", ".join("{" + item + "}" for item in sorted(allowed)) or "none"
+            yield f"unknown placeholder {{{name}}}; the {event!r} message offers {choices}"
 
 
 def longest_values(definition: Mapping[str, Any] | None, language: str) -> dict[str, str]:
@@ -291,8 +322,9 @@ def template_problems(
         if sent["segments"] > MAX_SEGMENTS:
             yield {
                 "path": where,
-                "message": f"takes {sent['segments']} SMS segments ({sent['characters']} characters in GSM-7 with the longest values of its placeholders); "
-                f"at most {MAX_SEGMENTS} ({segments.GSM7_PART * MAX_SEGMENTS} characters) are allowed",
+                "message": f"takes {sent['segments']} SMS segments ({sent['characters']} characters in GSM-7 with the "
+                f"longest values of its placeholders); at most {MAX_SEGMENTS} ({segments.GSM7_PART * MAX_SEGMENTS} "
+                "characters) are allowed",
             }
 
 
@@ -314,7 +346,10 @@ def definition_problems(definition: Mapping[str, Any]) -> Iterator[dict[str, str
             language = problem["path"].rsplit(".", 1)[-1]
             yield {
                 "path": f"$.name.{language}",
-                "message": f"with this name the platform's {event!r} message {problem['message']}; shorten the name or override notifications.{event}",
+                "message": (
+                    f"with this name the platform's {event!r} message {problem['message']}; shorten the name or "
+                    f"override notifications.{event}"
+                ),
             }
 
 
@@ -334,12 +369,14 @@ def main(argv: list[str]) -> int:
     targets += [(path, json.loads(Path(path).read_text("utf-8"))) for path in argv]
     for name, definition in targets:
         print(
-            f"{name}: template, language, as written -> as sent (segments of {segments.GSM7_PART} GSM-7 / {segments.UCS2_PART} UCS-2 characters)"
+            f"{name}: template, language, as written -> as sent (segments of {segments.GSM7_PART} GSM-7 / "
+            f"{segments.UCS2_PART} UCS-2 characters)"
         )
         for row in report(definition):
             written, sent = row["written"], row["sent"]
             print(
-                f"  {row['template']:<40} {row['language']}  {written['encoding']} x{written['segments']} -> {sent['encoding']} x{sent['segments']} ({sent['characters']} chars)"
+                f"  {row['template']:<40} {row['language']}  {written['encoding']} x{written['segments']} -> "
+                f"{sent['encoding']} x{sent['segments']} ({sent['characters']} chars)"
             )
     return 0
 

@@ -197,7 +197,10 @@ class Reviews:
             "business_days": days,
         }
         if outcome == "afirmativa_ficta":
-            reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): afirmativa ficta, el trámite se tiene por aprobado."
+            reason = (
+                f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido "
+                f"{review.deadline}): afirmativa ficta, el trámite se tiene por aprobado."
+            )
             change = Change(
                 "review.deemed_approved",
                 to_status=status.DEEMED_APPROVED,
@@ -207,7 +210,10 @@ class Reviews:
             )
             decision = "approve"
         else:
-            reason = f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido {review.deadline}): negativa ficta, el trámite se tiene por negado."
+            reason = (
+                f"{review.agency} no resolvió dentro del plazo legal de {days} días hábiles (vencido "
+                f"{review.deadline}): negativa ficta, el trámite se tiene por negado."
+            )
             change = Change(
                 "review.deemed_denied", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"
             )
@@ -245,7 +251,10 @@ class Reviews:
         allowed = principal.supervisor_of if review.escalated else principal.official_of
         if review.agency not in allowed:
             raise Forbidden(
-                f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot decide it",
+                (
+                    f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot "
+                    f"decide it"
+                ),
                 code="other_agency",
             )
         decision, reason = request.decision, request.reason
@@ -284,8 +293,9 @@ class Reviews:
             return {}
         if not isinstance(why, str) or not 3 <= len(why.strip()) <= 500:
             problem = (
-                f"is required: {len(earlier)}{'+' if len(earlier) == OLDER_SHOWN else ''} review(s) of this queue have an earlier legal deadline "
-                f"(the first on {earlier[0].deadline}); say in 3 to 500 characters why this one goes first"
+                f"is required: {len(earlier)}{'+' if len(earlier) == OLDER_SHOWN else ''} review(s) of this queue "
+                f"have an earlier legal deadline (the first on {earlier[0].deadline}); say in 3 to 500 characters why "
+                "this one goes first"
             )
             raise ValidationFailed.field("reason_out_of_order", problem, code="reason_out_of_order_required")
         return {
@@ -351,7 +361,7 @@ class Reviews:
                     )
                     self.cancel_open(application)
                     return {"decision": decision}
-                step = self._catalogue.step(application.procedure_code, application.procedure_version, review.step)
+                step = self._catalogue.step(application.procedure_code, int(application.procedure_version), review.step)
                 return {
                     "decision": decision,
                     "timeout_seconds": self._request_changes(application, actor, review, close, step, reason, details),

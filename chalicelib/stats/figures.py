@@ -15,10 +15,12 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import business_days_between, legal_date
+
+Cell = TypeVar("Cell", bound=Hashable)  # a cell of a table of sums, however it is named
 
 THRESHOLD = 5  # no published count, and no figure derived from fewer applications, below this
 FINAL = ("issued", "rejected", "withdrawn")
@@ -173,8 +175,8 @@ def complementary(parent: int | None, children: Sequence[int | None], raw: Seque
 
 
 def protect_sums(
-    raw: Mapping[Hashable, int], withheld: Iterable[Hashable], sums: Sequence[tuple[Hashable, Sequence[Hashable]]]
-) -> set[Hashable]:
+    raw: Mapping[Cell, int], withheld: Iterable[Cell], sums: Sequence[tuple[Cell, Sequence[Cell]]]
+) -> set[Cell]:
     """Every cell to withhold, starting from ``withheld``, so that none comes back by
     subtraction from the sums of a table.
 

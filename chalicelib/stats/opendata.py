@@ -40,7 +40,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from chalicelib.core.clock import iso, utcnow
@@ -317,7 +317,7 @@ def _agency(
     raw = [by_month.get(month, Counter()) for month in months]
     total: Counter[str] = sum(raw, Counter())
     # Ratings are kept per procedure: an agency's are those of the procedures it owns.
-    month_ratings = [Counter() for _ in months]
+    month_ratings: list[Counter[str]] = [Counter() for _ in months]
     for procedure in owned:
         for index, counts in enumerate(procedure["_raw_months"]):
             month_ratings[index].update(counts)
@@ -340,14 +340,14 @@ def _agency(
     }
 
 
-def _protect(totals: _Row, rows: list[_Row], raw: list[Mapping[str, int]], names: Iterable[str]) -> None:
+def _protect(totals: _Row, rows: list[_Row], raw: Sequence[Mapping[str, int]], names: Iterable[str]) -> None:
     """Withhold, column by column, what subtraction from the total would reveal."""
     for name in names:
         for index in figures.complementary(totals[name], [row[name] for row in rows], [counts[name] for counts in raw]):
             rows[index].withhold(name)
 
 
-def _assistance(rows: list[_Row], raw: list[Mapping[str, int]]) -> None:
+def _assistance(rows: list[_Row], raw: Sequence[Mapping[str, int]]) -> None:
     """Assisted filing in each row (the months, then the totals): ``assisted_share`` and
     ``centres``, suppressed so that no withheld centre (nor ``assisted``) comes back from
     the sums the table holds: each row's centres add up to its ``assisted``, and each
@@ -363,7 +363,10 @@ def _assistance(rows: list[_Row], raw: list[Mapping[str, int]]) -> None:
     withheld = {cell for cell, value in cells.items() if figures.count(value) is None} | {
         (index, None) for index, row in enumerate(rows) if row["assisted"] is None
     }
-    sums = [((index, None), [(index, code) for code in codes]) for index in range(len(rows))]
+    Cell = tuple[int, str | None]
+    sums: list[tuple[Cell, list[Cell]]] = [
+        ((index, None), [(index, code) for code in codes]) for index in range(len(rows))
+    ]
     sums += [((last, column), [(index, column) for index in range(last)]) for column in (None, *codes)]
     hidden = figures.protect_sums(cells, withheld, sums)
     for index, row in enumerate(rows):

@@ -66,7 +66,10 @@ class Ratings:
             application = self._applications.owned(principal, application_id)
             if application.status not in status.FINAL:
                 raise Conflict(
-                    f"the application is {application.status}; it can be rated once it is issued, rejected or withdrawn",
+                    (
+                        f"the application is {application.status}; it can be rated once it is issued, rejected or "
+                        f"withdrawn"
+                    ),
                     code="not_final",
                 )
             if application.rating:

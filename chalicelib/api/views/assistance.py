@@ -32,8 +32,10 @@ class Delegation(Struct, kw_only=True):
         choices(
             "sms",
             "account",
-            description="`sms`: a code texted to the phone on the citizen's record; `account`: a code the citizen generated and "
-            "showed.",
+            description=(
+                "`sms`: a code texted to the phone on the citizen's record; `account`: a code the citizen "
+                "generated and showed."
+            ),
         ),
     ]
     documents_allowed: Annotated[

@@ -29,8 +29,10 @@ class Subscription(Struct, kw_only=True):
         choices(
             "profile",
             "code",
-            description="`profile`: the phone on the citizen's record (verified at sign-up); `code`: confirmed with a code sent "
-            "to it.",
+            description=(
+                "`profile`: the phone on the citizen's record (verified at sign-up); `code`: confirmed with a code "
+                "sent to it."
+            ),
         ),
     ]
     confirmed_at: NullableInstant
