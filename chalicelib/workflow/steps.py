@@ -80,17 +80,10 @@ class Steps:
         self._credentials = credentials
 
     def run(self, role: str, event: Event) -> dict[str, Any]:
-        """Run the step of a handler role (``compiler.HANDLERS``; ``await`` is ``wait``)."""
-        handlers: dict[str, Callable[[Event], dict[str, Any]]] = {
-            "check": self.check,
-            "open": self.open,
-            "await": self.wait,
-            "deadline": self.deadline,
-            "issue": self.issue,
-            "close": self.close,
-            "fail": self.fail,
-        }
-        return handlers[role](event)
+        """Run the step of a handler role (``compiler.HANDLERS``): the method of that name
+        (``await``, a keyword, is ``wait``)."""
+        handler: Callable[[Event], dict[str, Any]] = getattr(self, "wait" if role == "await" else role)
+        return handler(event)
 
     def _load(self, event: Event) -> tuple[Application, dict[str, Any], dict[str, Any]]:
         application = self._store.get(event["application_id"], consistent=True)

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, step_function_name, workflow_role_name
+from chalicelib.procedures.compiler import HANDLERS
 from infra.aws.stack.naming import (
     DEADLINE_WATCH,
     RETENTION,
@@ -82,6 +83,19 @@ def _step(stage: str, *extra: dict[str, Any]) -> list[dict[str, Any]]:
     return [_allow("Applications", _STEP_WRITES, _TABLE), _sms(), _public_url(stage), *extra]
 
 
+def _step_grants(stage: str, role: str) -> list[dict[str, Any]]:
+    """A step handler, by the role it plays (``compiler.HANDLERS``): every role reads and
+    changes its application and sends its SMS, but the wait, which only keeps a task token;
+    the deadline also warns the agency's officials, issuing also signs."""
+    if role == "await":
+        return [_allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE), _public_url(stage)]
+    extra = {
+        "deadline": [_allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])],
+        "issue": [_allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])],
+    }
+    return _step(stage, *extra.get(role, []))
+
+
 def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
     """Per function, the statements it needs beyond its own logs and traces."""
     documents = sub("${DocumentsBucket.Arn}/*")
@@ -123,20 +137,7 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
             _sms(),
             _public_url(stage),
         ],
-        step_function_name("check"): _step(stage),
-        step_function_name("open"): _step(stage),
-        step_function_name("await"): [
-            _allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE),
-            _public_url(stage),
-        ],
-        step_function_name("deadline"): _step(
-            stage, _allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])
-        ),
-        step_function_name("issue"): _step(
-            stage, _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])
-        ),
-        step_function_name("close"): _step(stage),
-        step_function_name("fail"): _step(stage),
+        **{step_function_name(role): _step_grants(stage, role) for role in HANDLERS},
         DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
         SMS_INBOUND: [_allow("Consent", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
         SMS_SEND_QUEUED: [_allow("HeldMessages", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
