@@ -25,8 +25,7 @@ class RatingStore:
                 score=score,
                 comment=comment,
                 rated_at=rated_at,
-                gsi2pk=keys.ratings(agency),
-                gsi2sk=keys.ratings_order(rated_at, application_id),
+                **keys.by_queue(keys.ratings(agency), keys.ratings_order(rated_at, application_id)),
             )
         )
 

@@ -56,8 +56,7 @@ class SmsLogStore:
             phone=phone,
             created_at=created_at,
             updated_at=created_at,
-            gsi2pk=keys.sms_to(phone),
-            gsi2sk=keys.sms_to_order(created_at, message_id),
+            **keys.by_queue(keys.sms_to(phone), keys.sms_to_order(created_at, message_id)),
             **fields,
         )
 
