@@ -314,6 +314,12 @@ class Reviews:
                 else []
             )
             try:
+                if decision not in ("approve", "reject"):
+                    step = self.catalogue.step(
+                        application.procedure_code, int(application.procedure_version), review.step
+                    )
+                    timeout = self._request_changes(application, actor, review, close, step, reason, details)
+                    return {"decision": decision, "timeout_seconds": timeout}
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
                     # the last approval is told by the next step's own message (payment, issue).
@@ -329,32 +335,15 @@ class Reviews:
                         notify="approved" if others else None,
                         notify_values={"agency": review.agency},
                     )
-                    self.transitions.record(
-                        application,
-                        actor,
-                        change,
-                        fields=with_review(application, review.step, state="closed"),
-                        also=[*kept, close],
-                    )
-                    return {"decision": decision}
-                if decision == "reject":
+                else:
                     change = Change(
                         "review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"
                     )
-                    self.transitions.record(
-                        application,
-                        actor,
-                        change,
-                        fields=with_review(application, review.step, state="closed"),
-                        also=[*kept, close],
-                    )
+                closed = with_review(application, review.step, state="closed")
+                self.transitions.record(application, actor, change, fields=closed, also=[*kept, close])
+                if decision == "reject":
                     self.cancel_open(application)
-                    return {"decision": decision}
-                step = self.catalogue.step(application.procedure_code, int(application.procedure_version), review.step)
-                return {
-                    "decision": decision,
-                    "timeout_seconds": self._request_changes(application, actor, review, close, step, reason, details),
-                }
+                return {"decision": decision}
             except Conflict as error:
                 if error.code == "precondition_failed":
                     raise Conflict("another decision on this review was recorded first", code="review_closed") from None
