@@ -272,7 +272,9 @@ class Assistance:
         delegation_id = new_id(12)
         now = iso(utcnow())
         name = principal.name or self.directory.user_attributes(principal.username).get("name") or principal.username
-        return self.store.delegations.new(delegation_id, holder, principal.username, name, centre, origin, now)
+        return self.store.delegations.new(
+            delegation_id, holder, principal.username, now, assistant_name=name, centre=centre, origin=origin
+        )
 
     def _get(self, delegation_id: str) -> Delegation | None:
         return self.store.delegations.find(delegation_id)

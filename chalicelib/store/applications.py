@@ -67,11 +67,11 @@ class ApplicationStore:
         return Application(
             keys.application(application_id),
             keys.APPLICATION_SK,
+            **keys.by_owner(owner, keys.owner_order("APP", created_at, application_id)),
             id=application_id,
             owner=owner,
             created_at=created_at,
             updated_at=created_at,
-            **keys.by_owner(owner, keys.owner_order("APP", created_at, application_id)),
             **fields,
         )
 

@@ -20,8 +20,8 @@ class CredentialStore:
         return Credential(
             keys.credential(document_id),
             keys.CREDENTIAL_SK,
+            **keys.by_owner(holder, keys.owner_order("DOC", issued_at, document_id)),
             id=document_id,
             issued_at=issued_at,
-            **keys.by_owner(holder, keys.owner_order("DOC", issued_at, document_id)),
             **fields,
         )

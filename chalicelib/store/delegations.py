@@ -8,6 +8,8 @@ their account is one item in the citizen's partition, replaced by the next.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
@@ -37,23 +39,19 @@ class DelegationStore:
         ]
 
     # --- new items -------------------------------------------------------------------
-    def new(
-        self, delegation_id: str, holder: str, assistant: str, assistant_name: str, centre: str, origin: str, at: str
-    ) -> Delegation:
+    def new(self, delegation_id: str, holder: str, assistant: str, at: str, **fields: Any) -> Delegation:
         """A pending delegation not yet saved (``await_code`` or ``grant`` saves it)."""
         return Delegation(
             keys.delegation(delegation_id),
             keys.DELEGATION_SK,
+            **keys.by_owner(holder, keys.owner_order("DLG", at, delegation_id)),
+            **keys.by_queue(keys.assistant(assistant), keys.assistant_order(holder, at, delegation_id)),
             id=delegation_id,
             holder=holder,
             assistant=assistant,
-            assistant_name=assistant_name,
-            centre=centre,
             status=PENDING,
-            origin=origin,
             created_at=at,
-            **keys.by_owner(holder, keys.owner_order("DLG", at, delegation_id)),
-            **keys.by_queue(keys.assistant(assistant), keys.assistant_order(holder, at, delegation_id)),
+            **fields,
         )
 
     # --- writes ----------------------------------------------------------------------

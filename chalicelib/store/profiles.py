@@ -21,8 +21,8 @@ class ProfileStore:
         profile = Profile(
             keys.citizen(holder),
             keys.PROFILE_SK,
-            holder=holder,
             **keys.by_owner(holder, keys.PROFILE_SK),
+            holder=holder,
             **fields,
         )
         try:

@@ -32,13 +32,13 @@ class SubscriptionStore:
         return Subscription(
             keys.application(application_id),
             keys.subscription(phone),
+            **keys.by_owner(owner, keys.owner_order("SUB", created_at, subscription_id)),
             id=subscription_id,
             application_id=application_id,
             owner=owner,
             phone=phone,
             created_at=created_at,
             updated_at=created_at,
-            **keys.by_owner(owner, keys.owner_order("SUB", created_at, subscription_id)),
             **fields,
         )
 
