@@ -97,10 +97,11 @@ class Container:
     def notifier(self) -> Notifications:
         """The SMS service: ``Transitions`` calls it after each change commits."""
         return Notifications(
-            aws.SnsSms(self.settings),
-            self.profiles,
-            self.catalogue,
-            self.public_web_url,
+            store=self.store,
+            profiles=self.profiles,
+            catalogue=self.catalogue,
+            sms=aws.SnsSms(self.settings),
+            web_url=self.public_web_url,
             phones=PhoneRules.from_setting(self.settings.sms_allowed_countries),
             quiet_hours=QuietHours.parse(self.settings.sms_quiet_hours),
             limiter=RateLimiter(
@@ -112,9 +113,6 @@ class Container:
                 self.store.phones,
             ),
             consent=Consent(self.store.phones),
-            log=self.store.sms_log,
-            subscriptions=self.store.subscriptions,
-            applications=self.store.applications,
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
         )
@@ -143,14 +141,13 @@ class Container:
     @cached_property
     def applications(self) -> Applications:
         return Applications(
+            self.store,
             self.catalogue,
             self.profiles,
             self.transitions,
+            self.assistance,
             aws.S3Documents(self.settings),
             self.engine,
-            self.assistance,
-            self.store.applications,
-            self.store.reviews,
         )
 
     @cached_property
@@ -160,49 +157,30 @@ class Container:
     @cached_property
     def assistance(self) -> Assistance:
         return Assistance(
-            self.profiles,
-            self.notifier,
-            self.transitions,
-            aws.CognitoDirectory(self.settings),
-            self.store.delegations,
-            self.store.applications,
+            self.store, self.transitions, self.profiles, self.notifier, aws.CognitoDirectory(self.settings)
         )
 
     @cached_property
     def reviews(self) -> Reviews:
         alerts = AgencyAlerts(aws.CognitoDirectory(self.settings), aws.SnsSms(self.settings))
         return Reviews(
-            self.transitions,
-            self.engine,
-            self.catalogue,
-            self.settings.legal_day_seconds,
-            alerts,
-            self.store.reviews,
-            self.store.applications,
+            self.store, self.transitions, self.catalogue, self.engine, alerts, self.settings.legal_day_seconds
         )
 
     @cached_property
     def payments(self) -> Payments:
         return Payments(
+            self.store,
             self.transitions,
             self.engine,
-            lambda: self.webhook_secret,
             self.settings.legal_day_seconds,
+            lambda: self.webhook_secret,
             self.idempotency.run,
-            self.store.payments,
-            self.store.applications,
         )
 
     @cached_property
     def credentials(self) -> Credentials:
-        return Credentials(
-            self.signer,
-            self.transitions,
-            self.profiles,
-            self.public_api_url,
-            self.store.credentials,
-            self.store.applications,
-        )
+        return Credentials(self.store, self.transitions, self.profiles, self.signer, self.public_api_url)
 
     @cached_property
     def deadline_watch(self) -> DeadlineWatch:
@@ -214,7 +192,7 @@ class Container:
 
     @cached_property
     def recovery(self) -> Recovery:
-        return Recovery(self.applications, self.transitions, self.engine, self.settings.stage, self.store.applications)
+        return Recovery(self.store, self.applications, self.transitions, self.engine, self.settings.stage)
 
     @cached_property
     def idempotency(self) -> Idempotency:
@@ -222,15 +200,7 @@ class Container:
 
     @cached_property
     def steps(self) -> Steps:
-        return Steps(
-            self.applications,
-            self.catalogue,
-            self.transitions,
-            self.reviews,
-            self.payments,
-            self.credentials,
-            self.store.applications,
-        )
+        return Steps(self.applications, self.transitions, self.reviews, self.payments, self.credentials)
 
 
 _container: Container | None = None

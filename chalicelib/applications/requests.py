@@ -15,10 +15,9 @@ from typing import Annotated, Any
 from msgspec import Meta, field
 
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import UNSET, Struct, UnsetType
+from chalicelib.core.fields import TYPED_CURP, UNSET, Struct, UnsetType
 
 CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")  # what a requirement may accept (procedure schema)
-CURP_PATTERN = r"^[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]$"
 # Python's ``\w``: letters of any script and digits.  Checked whole (``fullmatch``): a
 # pattern's ``$`` would let a trailing newline through.
 _FILENAME = re.compile(r"[\w\-. ()áéíóúñÁÉÍÓÚÑü]{1,120}")
@@ -49,19 +48,13 @@ class NewApplication(Struct, kw_only=True):
             extra={"code": "invalid_form", "message": "must be an object of form answers"},
         ),
     ] = field(default_factory=dict)
-    # a citizen's own draft ignores it (null is as good as absent): only an assistant's CURP
-    # is checked, in the domain, which also takes it in lower case or padded; so the
-    # pattern only documents it
+    # a citizen's own draft ignores it (null is as good as absent): only an assistant's is checked
     citizen: Annotated[
         str | UnsetType | None,
         Meta(
-            description=(
-                "Assistants only: the CURP of the citizen they file for, who must have given them a delegation."
-            ),
-            examples=["GOMC800101MDFMRR00"],
-            extra_json_schema={"pattern": CURP_PATTERN},
-            extra={"code": "invalid_curp", "message": "must be a text of 18 characters"},
+            description="Assistants only: the CURP of the citizen they file for, who must have given them a delegation."
         ),
+        TYPED_CURP,
     ] = UNSET
 
 

@@ -37,7 +37,6 @@ from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
 from chalicelib.procedures.validator import schema_validator_class
-from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import (
     Application,
     AuditEvent,
@@ -47,7 +46,7 @@ from chalicelib.store.models import (
     Profile,
     Subscription,
 )
-from chalicelib.store.reviews import ReviewStore
+from chalicelib.store.repositories import Repositories
 
 logger = Logger(child=True)
 UPLOAD_URL_SECONDS = 900
@@ -200,30 +199,19 @@ class CitizenRecord:
     delegations: list[Delegation]
 
 
+@dataclass(frozen=True)
 class Applications:
-    def __init__(
-        self,
-        catalogue: Catalogue,
-        profiles: Profiles,
-        transitions: Transitions,
-        documents: DocumentStore,
-        engine: WorkflowEngine,
-        assistance: Assistance,
-        store: ApplicationStore,
-        reviews: ReviewStore,
-    ) -> None:
-        self._store = store
-        self._reviews = reviews
-        self._catalogue = catalogue
-        self._profiles = profiles
-        self._transitions = transitions
-        self._documents = documents
-        self._engine = engine
-        self._assistance = assistance
+    store: Repositories
+    catalogue: Catalogue
+    profiles: Profiles
+    transitions: Transitions
+    assistance: Assistance
+    documents: DocumentStore
+    engine: WorkflowEngine
 
     # --- reads ---------------------------------------------------------------------
-    def load(self, application_id: str) -> Application:
-        return self._store.get(application_id)
+    def load(self, application_id: str, *, consistent: bool = False) -> Application:
+        return self.store.applications.get(application_id, consistent=consistent)
 
     def readable(self, principal: Principal, application_id: str) -> Application:
         """The application if the caller may read it; otherwise 404, learning nothing."""
@@ -234,7 +222,7 @@ class Applications:
             [str(agency) for agency in application.agencies or []] or [application.agency]
         ):
             return application
-        if self._assistance.acting(principal, application) is not None:
+        if self.assistance.acting(principal, application) is not None:
             return application
         raise NotFound("no such application", code="unknown_application")
 
@@ -244,7 +232,7 @@ class Applications:
         application = self.load(application_id)
         if principal.holder and application.owner == principal.holder:
             return application
-        if self._assistance.acting(principal, application) is not None:
+        if self.assistance.acting(principal, application) is not None:
             return application
         raise NotFound("no such application", code="unknown_application")
 
@@ -254,7 +242,7 @@ class Applications:
         application = self.load(application_id)
         if principal.holder and application.owner == principal.holder:
             return application
-        delegation = self._assistance.acting(principal, application)
+        delegation = self.assistance.acting(principal, application)
         if delegation is not None and delegation.documents_allowed:
             return application
         raise NotFound("no such document", code="unknown_document")
@@ -262,16 +250,20 @@ class Applications:
     def actor(self, principal: Principal, application: Application) -> dict[str, Any]:
         """The audit trail's actor: an assistant is named with their centre and delegation."""
         if not principal.holder and principal.assistant_at:
-            delegation = self._assistance.acting(principal, application)
+            delegation = self.assistance.acting(principal, application)
             if delegation is not None:
-                return self._assistance.actor(principal, delegation)
+                return self.assistance.actor(principal, delegation)
         return principal.describe()
 
     def definition(self, application: Application) -> dict[str, Any]:
-        definition: dict[str, Any] = self._catalogue.get(
+        definition: dict[str, Any] = self.catalogue.get(
             application.procedure_code, int(application.procedure_version)
         ).definition
         return definition
+
+    def step(self, application: Application, step_id: str) -> dict[str, Any]:
+        """One step of the procedure version the application runs on."""
+        return self.catalogue.step(application.procedure_code, int(application.procedure_version), step_id)
 
     def detail(self, application: Application, principal: Principal | None = None) -> Detail:
         """The application as the caller sees it: an assistant sees the issued documents
@@ -280,12 +272,12 @@ class Applications:
         required = frozenset(requirement["code"] for requirement in required_documents(definition, application))
         withheld = False
         if principal is not None and not principal.holder and principal.assistant_at:
-            delegation = self._assistance.acting(principal, application)
+            delegation = self.assistance.acting(principal, application)
             withheld = delegation is None or not delegation.documents_allowed
         return Detail(application, definition, required, withheld)
 
     def audit(self, application: Application) -> list[AuditEvent]:
-        return self._store.audit(application.id)
+        return self.store.applications.audit(application.id)
 
     def verify_audit(self, application: Application) -> dict[str, Any]:
         events = [
@@ -305,7 +297,7 @@ class Applications:
                     "hash",
                 )
             }
-            for event in self._store.audit(application.id)
+            for event in self.store.applications.audit(application.id)
         ]
         return verify_chain(events, int(application.audit_seq), application.audit_hash)
 
@@ -317,7 +309,7 @@ class Applications:
         documents: list[Credential] = []
         subscriptions: list[Subscription] = []
         delegations: list[Delegation] = []
-        for item in self._store.record_of(curp):
+        for item in self.store.applications.record_of(curp):
             if isinstance(item, Profile):
                 profile = item
             elif isinstance(item, Application):
@@ -329,7 +321,7 @@ class Applications:
             elif isinstance(item, Delegation):
                 delegations.append(item)
         if profile is None:  # first visit: the Query just showed there is none to read
-            profile = self._profiles.create(curp)
+            profile = self.profiles.create(curp)
         return CitizenRecord(profile, applications, documents, subscriptions, delegations)
 
     # --- commands ------------------------------------------------------------------
@@ -342,16 +334,16 @@ class Applications:
         else:
             citizen = None if isinstance(request.citizen, UnsetType) else request.citizen
             curp = parse_curp(citizen, field="citizen").curp
-            delegation = self._assistance.active_for(principal, curp)
-        procedure: ProcedureVersion = self._catalogue.get(request.procedure)
+            delegation = self.assistance.active_for(principal, curp)
+        procedure: ProcedureVersion = self.catalogue.get(request.procedure)
         definition = procedure.definition
         data = request.data
         _raise_problems(form_problems(definition["form"], data, complete=False))
         _bounded(data)
-        self._profiles.ensure(curp)
+        self.profiles.ensure(curp)
         now = iso(utcnow())
         application_id = new_application_id()
-        application = self._store.new(
+        application = self.store.applications.new(
             application_id,
             curp,
             now,
@@ -367,9 +359,9 @@ class Applications:
         )
         created = Change("application.created", details={"procedure": procedure.code, "version": procedure.version})
         if delegation is None:
-            self._transitions.create(application, principal.describe(), created)
+            self.transitions.create(application, principal.describe(), created)
             return application
-        actor = self._assistance.actor(principal, delegation)
+        actor = self.assistance.actor(principal, delegation)
         application.assisted_by = {
             "assistant": principal.username,
             "name": actor["name"],
@@ -377,9 +369,7 @@ class Applications:
             "delegation_id": delegation.id,
         }
         application.centre = delegation.centre
-        self._transitions.create(
-            application, actor, created, also=[self._assistance.attach(delegation, application_id)]
-        )
+        self.transitions.create(application, actor, created, also=[self.assistance.attach(delegation, application_id)])
         return application
 
     def update_data(self, principal: Principal, application_id: str, update: ApplicationUpdate) -> Application:
@@ -387,7 +377,7 @@ class Applications:
         merged = {**(application.data or {}), **update.data}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
         _bounded(merged)
-        self._transitions.record(
+        self.transitions.record(
             application,
             self.actor(principal, application),
             Change("application.updated", details={"fields": sorted(update.data)}),
@@ -433,9 +423,9 @@ class Applications:
             "sha256": sha256,
             "declared_at": now,
         }
-        upload = self._documents.upload_url(key, declared.content_type, size, sha256, UPLOAD_URL_SECONDS)
+        upload = self.documents.upload_url(key, declared.content_type, size, sha256, UPLOAD_URL_SECONDS)
         documents = {**(application.documents or {}), code: record}
-        self._transitions.record(
+        self.transitions.record(
             application,
             self.actor(principal, application),
             Change(
@@ -457,7 +447,7 @@ class Applications:
                 f"{requirement} was deleted on {record.get('purged_at')}, at the end of its retention period",
                 code="document_purged",
             )
-        url = self._documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
+        url = self.documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
         return Download(requirement, record["filename"], record["content_type"], url, DOWNLOAD_URL_SECONDS)
 
     def submit(self, principal: Principal, application_id: str) -> Application:
@@ -479,7 +469,7 @@ class Applications:
         if application.status == status.CHANGES_REQUESTED:
             return self._resubmit(application, actor, str(fee))
         submitted_at = iso(utcnow())
-        self._transitions.record(
+        self.transitions.record(
             application,
             actor,
             Change("application.submitted", to_status=status.SUBMITTED, details={"fee": str(fee)}, notify="submitted"),
@@ -487,7 +477,7 @@ class Applications:
                 "fee": str(fee),
                 "submitted_at": submitted_at,
                 "execution_name": f"{application.id}-1",
-                **self._store.awaiting_start(application.id, submitted_at),
+                **self.store.applications.awaiting_start(application.id, submitted_at),
             },
         )
         try:
@@ -503,8 +493,8 @@ class Applications:
         fixed), which is how a crash between submission and start is repaired."""
         assert application.execution_name
         payload = {"application_id": application.id, **({"resume_at": resume_at} if resume_at else {})}
-        arn = self._engine.start(application.state_machine_arn, application.execution_name, payload)
-        self._store.started(application)
+        arn = self.engine.start(application.state_machine_arn, application.execution_name, payload)
+        self.store.applications.started(application)
         return arn
 
     def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
@@ -524,11 +514,11 @@ class Applications:
             details={"fee": fee, "steps": waiting},
             notify="submitted",
         )
-        self._transitions.record(application, actor, change, fields={"fee": fee, "reviews": reviews})
+        self.transitions.record(application, actor, change, fields={"fee": fee, "reviews": reviews})
         for step in waiting:
-            review = self._reviews.get(reviews[step]["review_id"], consistent=True)
+            review = self.store.reviews.get(reviews[step]["review_id"], consistent=True)
             if review.corrections_token:
-                resume_quietly(self._engine, review.corrections_token, {"resubmitted": True})
+                resume_quietly(self.engine, review.corrections_token, {"resubmitted": True})
         return application
 
     def _editable(self, principal: Principal, application_id: str) -> Application:
@@ -551,7 +541,7 @@ class Applications:
             if code not in declared:
                 problems.append({"field": f"documents.{code}", "message": "is required and was not uploaded"})
         for code, record in sorted(declared.items()):
-            stored = self._documents.describe(record["key"])
+            stored = self.documents.describe(record["key"])
             if stored is None:
                 problems.append({"field": f"documents.{code}", "message": "was declared but never uploaded"})
             elif (stored.size, stored.content_type, stored.sha256_hex) != (

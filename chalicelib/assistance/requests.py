@@ -13,26 +13,18 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.core.fields import CURP_PATTERN, UNSET, Struct, UnsetType
-from chalicelib.notifications.codes import CODE_LENGTH, CODE_PATTERN
+from chalicelib.core.fields import TYPED_CURP, UNSET, Struct, UnsetType
+from chalicelib.notifications.codes import Code
 
 CODE_MESSAGE = "must be the six digits the citizen received or generated"
 
 
 class CreateDelegation(Struct, kw_only=True):
-    # the domain takes a CURP in lower case or padded too, and checks its check digit: the
-    # pattern only documents it
     curp: Annotated[
-        str,
-        Meta(
-            description=("The citizen's CURP: 18 characters, format and check digit validated."),
-            examples=["GOMC800101MDFMRR00"],
-            extra_json_schema={"pattern": CURP_PATTERN},
-            extra={"code": "invalid_curp", "message": "must be a text of 18 characters"},
-        ),
+        str, Meta(description="The citizen's CURP: 18 characters, format and check digit validated."), TYPED_CURP
     ]
     code: Annotated[
-        Annotated[str, Meta(pattern=CODE_PATTERN, max_length=CODE_LENGTH)] | UnsetType,
+        Code | UnsetType,
         Meta(
             description=(
                 "The code the citizen generated in their account (omit it to text a code to the phone on their record)."
@@ -51,10 +43,8 @@ class CreateDelegation(Struct, kw_only=True):
 
 class ConfirmDelegation(Struct, kw_only=True):
     code: Annotated[
-        str,
+        Code,
         Meta(
-            pattern=CODE_PATTERN,
-            max_length=CODE_LENGTH,
             description="The six digits the citizen received by SMS.",
             extra={"code": "invalid_code", "message": CODE_MESSAGE},
         ),

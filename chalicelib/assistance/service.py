@@ -42,9 +42,8 @@ from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
 from chalicelib.notifications.service import NO_APPLICATION, Notifications, Recipient
 from chalicelib.notifications.states import RATE_LIMITED
-from chalicelib.store.applications import ApplicationStore
-from chalicelib.store.delegations import DelegationStore
 from chalicelib.store.models import Application, Delegation
+from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import Write
 
 DELEGATION_DAYS = 30
@@ -74,22 +73,13 @@ def is_active(delegation: Delegation) -> bool:
     )
 
 
+@dataclass(frozen=True)
 class Assistance:
-    def __init__(
-        self,
-        profiles: Profiles,
-        notifier: Notifications,
-        transitions: Transitions,
-        directory: Directory,
-        store: DelegationStore,
-        applications: ApplicationStore,
-    ) -> None:
-        self._profiles = profiles
-        self._directory = directory
-        self._notifier = notifier
-        self._transitions = transitions
-        self._store = store
-        self._applications = applications
+    store: Repositories
+    transitions: Transitions
+    profiles: Profiles
+    notifier: Notifications
+    directory: Directory
 
     # --- the citizen's side --------------------------------------------------------------
     def citizen_code(self, principal: Principal) -> CitizenCode:
@@ -97,7 +87,7 @@ class Assistance:
         holder = _holder(principal)
         code = new_code()
         expires = utcnow() + CODE_TTL
-        self._store.issue_code(holder, code_hash(holder, code), iso(expires))
+        self.store.delegations.issue_code(holder, code_hash(holder, code), iso(expires))
         return CitizenCode(code, iso(expires))
 
     def of_citizen(self, principal: Principal, delegation_id: str) -> Delegation:
@@ -112,7 +102,7 @@ class Assistance:
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
             return delegation
-        self._store.revoke(delegation, principal.username, iso(utcnow()))
+        self.store.delegations.revoke(delegation, principal.username, iso(utcnow()))
         for application_id in _filed_under(delegation):
             self._record_on(application_id, principal, Change("assistance.revoked", details=_details(delegation)))
         return delegation
@@ -124,7 +114,7 @@ class Assistance:
         delegation = self.of_citizen(principal, delegation_id)
         if delegation.status == REVOKED:
             raise Conflict("this delegation was revoked", code="delegation_revoked")
-        if not self._store.allow_documents(delegation, allowed):
+        if not self.store.delegations.allow_documents(delegation, allowed):
             raise Conflict("this delegation was revoked", code="delegation_revoked")
         change = Change(
             "assistance.documents_allowed" if allowed else "assistance.documents_withheld", details=_details(delegation)
@@ -154,7 +144,7 @@ class Assistance:
             return Requested(existing, created=False)
         if request.code is not UNSET:
             return Requested(self._with_account_code(principal, holder, centre, request.code, existing), created=True)
-        profile = self._profiles.find(holder)
+        profile = self.profiles.find(holder)
         phone = self._phone(profile.phone if profile else None)
         if phone is None:  # the same answer for a CURP without an account: nothing learnt
             raise Conflict(
@@ -164,16 +154,16 @@ class Assistance:
                 ),
                 code="no_phone_on_record",
             )
-        if not self._notifier.limiter.allow(phone, "code", now):
+        if not self.notifier.limiter.allow(phone, "code", now):
             raise TooManyRequests(
                 "too many codes were sent to this phone in the last hour; try again later", code="rate_limited"
             )
         delegation = existing or self._new(principal, holder, centre, "sms")
         code = new_code()
-        self._store.await_code(delegation, code_hash(delegation.id, code), iso(now + CODE_TTL))
+        self.store.delegations.await_code(delegation, code_hash(delegation.id, code), iso(now + CODE_TTL))
         language = profile.language if profile and profile.language in templates.LANGUAGES else "es"
         recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
-        sent = self._notifier.submit(
+        sent = self.notifier.submit(
             NO_APPLICATION,
             "",
             recipient,
@@ -201,8 +191,10 @@ class Assistance:
             delegation,
             request.code,
             now,
-            spend_attempt=lambda: self._store.spend_attempt(delegation),
-            confirm=lambda: self._store.activate(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS))),
+            spend_attempt=lambda: self.store.delegations.spend_attempt(delegation),
+            confirm=lambda: self.store.delegations.activate(
+                delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS))
+            ),
             sent_to="the citizen",
             again="ask for access again",
         )
@@ -210,7 +202,7 @@ class Assistance:
 
     def of_assistant(self, principal: Principal, holder: str | None = None) -> list[Delegation]:
         """The assistant's delegations (of one citizen): one Query on ``by_queue``."""
-        return self._store.of_assistant(principal.username, holder)
+        return self.store.delegations.of_assistant(principal.username, holder)
 
     def active_for(self, principal: Principal, holder: str) -> Delegation:
         """The assistant's active delegation for the citizen, to start an application."""
@@ -257,49 +249,51 @@ class Assistance:
 
     def attach(self, delegation: Delegation, application_id: str) -> Write:
         """The update that lists a new application under its delegation (written with it)."""
-        return self._store.attach(delegation, application_id)
+        return self.store.delegations.attach(delegation, application_id)
 
     # --- helpers -------------------------------------------------------------------------
     def _with_account_code(
         self, principal: Principal, holder: str, centre: str, code: str, existing: Delegation | None
     ) -> Delegation:
-        shown = self._store.shown_code(holder)
+        shown = self.store.delegations.shown_code(holder)
         if shown is None or parse_iso(shown.expires_at) < utcnow() or (shown.attempts or 0) >= MAX_ATTEMPTS:
             raise Conflict("no valid code: ask the citizen to generate a new one in their account", code="code_expired")
         if not hmac.compare_digest(code_hash(holder, code), shown.code_hash):
-            self._store.spend_code_attempt(shown)
+            self.store.delegations.spend_code_attempt(shown)
             raise ValidationFailed.field("code", "does not match the code the citizen generated", code="wrong_code")
-        if not self._store.use_code(shown):  # one use: whoever deletes it first holds it
+        if not self.store.delegations.use_code(shown):  # one use: whoever deletes it first holds it
             raise Conflict("this code was used already; ask the citizen for a new one", code="code_replaced")
         delegation = existing or self._new(principal, holder, centre, "account")
         now = utcnow()
-        self._store.grant(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS)))
+        self.store.delegations.grant(delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS)))
         return delegation
 
     def _new(self, principal: Principal, holder: str, centre: str, origin: str) -> Delegation:
         delegation_id = new_id(12)
         now = iso(utcnow())
-        name = principal.name or self._directory.user_attributes(principal.username).get("name") or principal.username
-        return self._store.new(delegation_id, holder, principal.username, name, centre, origin, now)
+        name = principal.name or self.directory.user_attributes(principal.username).get("name") or principal.username
+        return self.store.delegations.new(
+            delegation_id, holder, principal.username, now, assistant_name=name, centre=centre, origin=origin
+        )
 
     def _get(self, delegation_id: str) -> Delegation | None:
-        return self._store.find(delegation_id)
+        return self.store.delegations.find(delegation_id)
 
     def _phone(self, phone: str | None) -> str | None:
         try:
-            return self._notifier.phones.normalise(phone) if phone else None
+            return self.notifier.phones.normalise(phone) if phone else None
         except ValidationFailed:
             return None
 
     def _record_on(self, application_id: str, principal: Principal, change: Change) -> None:
         for _ in range(3):
-            application = self._applications.find(application_id, consistent=True)
+            application = self.store.applications.find(application_id, consistent=True)
             if application is None:
                 return
             if application.status in status.FINAL:
                 return
             try:
-                self._transitions.record(application, principal.describe(), change)
+                self.transitions.record(application, principal.describe(), change)
                 return
             except Conflict as error:
                 if error.code != "concurrent_change":

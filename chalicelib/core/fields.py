@@ -41,6 +41,13 @@ Curp = Annotated[
         examples=["GOMC800101MDFMRR00"],
     ),
 ]
+# A CURP as a request carries it: the domain takes it in lower case or padded too and checks
+# its check digit, so the pattern only documents it; anything but a text is refused with this code
+TYPED_CURP = Meta(
+    examples=["GOMC800101MDFMRR00"],
+    extra_json_schema={"pattern": CURP_PATTERN},
+    extra={"code": "invalid_curp", "message": "must be a text of 18 characters"},
+)
 Phone = Annotated[str, Meta(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164.", examples=["+525512345678"])]
 MaskedPhone = Annotated[
     str,

@@ -24,9 +24,8 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.identity.curp import is_curp, parse_curp
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
-from chalicelib.store.applications import ApplicationStore
-from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.models import Application, Credential
+from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import create
 
 
@@ -57,25 +56,16 @@ class Verification:
     payload: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
 class Credentials:
-    def __init__(
-        self,
-        signer: Signer,
-        transitions: Transitions,
-        profiles: Profiles,
-        public_api_url: str,
-        store: CredentialStore,
-        applications: ApplicationStore,
-    ) -> None:
-        self._store = store
-        self._applications = applications
-        self._signer = signer
-        self._transitions = transitions
-        self._profiles = profiles
-        self._api_url = public_api_url
+    store: Repositories
+    transitions: Transitions
+    profiles: Profiles
+    signer: Signer
+    public_api_url: str
 
     def verify_url(self, document_id: str) -> str:
-        return verify_url(self._api_url, document_id)
+        return verify_url(self.public_api_url, document_id)
 
     def issue(
         self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str
@@ -86,7 +76,7 @@ class Credentials:
         now = utcnow()
         today = legal_date(now)
         document_id = secrets.token_urlsafe(16)
-        profile = self._profiles.get(application.owner)
+        profile = self.profiles.get(application.owner)
         deemed = bool(application.deemed_approved)
         title = document["title"]
         if deemed:
@@ -115,8 +105,8 @@ class Credentials:
                 if isinstance(value, str | int | float | bool)
             },
         }
-        signature = self._signer.sign(canonical(payload))
-        credential = self._store.new(
+        signature = self.signer.sign(canonical(payload))
+        credential = self.store.credentials.new(
             document_id,
             application.owner,
             iso(now),
@@ -124,11 +114,11 @@ class Credentials:
             type=document["type"],
             payload=canonical(payload).decode(),
             signature=base64.b64encode(signature).decode(),
-            key_id=self._signer.key_id,
-            algorithm=self._signer.algorithm,
+            key_id=self.signer.key_id,
+            algorithm=self.signer.algorithm,
         )
         issued = [*(application.issued or []), {"id": document_id, "type": document["type"]}]
-        self._transitions.record(
+        self.transitions.record(
             application,
             SYSTEM,
             Change(
@@ -139,7 +129,7 @@ class Credentials:
                     "document_id": document_id,
                     "type": document["type"],
                     "valid_until": payload["valid_until"],
-                    "key_id": self._signer.key_id,
+                    "key_id": self.signer.key_id,
                     "step": step_id,
                 },
                 notify="issued",
@@ -154,7 +144,7 @@ class Credentials:
     def get(self, document_id: str) -> Credential:
         if not isinstance(document_id, str) or not 10 <= len(document_id) <= 64:
             raise NotFound("no such document", code="unknown_document")
-        return self._store.get(document_id)
+        return self.store.credentials.get(document_id)
 
     def check(self, credential: Credential) -> tuple[bool, dict[str, Any]]:
         """(signature valid, payload) for a stored credential."""
@@ -163,7 +153,7 @@ class Credentials:
             signature = base64.b64decode(credential.signature, validate=True)
         except ValueError:
             return False, {}
-        valid = self._signer.verify(canonical(payload), signature) and canonical(payload).decode() == credential.payload
+        valid = self.signer.verify(canonical(payload), signature) and canonical(payload).decode() == credential.payload
         return valid, payload
 
     def verify(self, document_id: str) -> Verification:
@@ -178,9 +168,9 @@ class Credentials:
 
     def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> None:
         for _ in range(3):
-            application = self._applications.get(application_id, consistent=True)
+            application = self.store.applications.get(application_id, consistent=True)
             try:
-                self._transitions.record(
+                self.transitions.record(
                     application,
                     {"kind": "anonymous", "id": "verify"},
                     Change("document.verified", details={"document_id": document_id, "valid": valid}),

@@ -3,6 +3,7 @@ repair a submission whose execution never started (a crash between the two write
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -13,33 +14,26 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.names import state_machine_prefix
-from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.repositories import Repositories
 
 
+@dataclass(frozen=True)
 class Recovery:
-    def __init__(
-        self,
-        applications: Applications,
-        transitions: Transitions,
-        engine: WorkflowEngine,
-        stage: str,
-        store: ApplicationStore,
-    ) -> None:
-        self._store = store
-        self._applications = applications
-        self._transitions = transitions
-        self._engine = engine
-        self._stage = stage
+    store: Repositories
+    applications: Applications
+    transitions: Transitions
+    engine: WorkflowEngine
+    stage: str
 
     def retry(self, application_id: str, operator: str, from_step: str | None = None) -> dict[str, Any]:
         """Start a new execution of the application's own version at ``from_step`` (default:
         the step that failed); the handlers keep what was already done (payments, clocks)."""
-        application = self._applications.load(application_id)
+        application = self.applications.load(application_id)
         if application.status != status.ERROR:
             raise Conflict(
                 f"only applications in error can be retried; this one is {application.status}", code="not_in_error"
             )
-        steps = self._applications.definition(application)["steps"]
+        steps = self.applications.definition(application)["steps"]
         step = from_step or application.failed_step or next(iter(steps))
         if step not in steps:
             raise ValidationFailed.field("from_step", f"must be a top-level step of the procedure: {', '.join(steps)}")
@@ -48,22 +42,22 @@ class Recovery:
         change = Change(
             "workflow.retried", details={"step": step, "execution": name, "failed_step": application.failed_step}
         )
-        self._transitions.record(
+        self.transitions.record(
             application,
             {"kind": "operator", "id": operator},
             change,
             fields={"executions": attempt, "execution_name": name},
         )
-        execution = self._applications.start_workflow(application, resume_at=step)
+        execution = self.applications.start_workflow(application, resume_at=step)
         return {"application_id": application.id, "execution": execution, "resume_at": step}
 
     def reconcile(self) -> list[str]:
         """Mark ``error`` the applications whose execution failed without saying so (when
         even the fail handler could not run); returns their ids."""
         reconciled = []
-        for name, error in self._engine.failed_executions(state_machine_prefix(self._stage)):
+        for name, error in self.engine.failed_executions(state_machine_prefix(self.stage)):
             application_id = name.rsplit("-", 1)[0]
-            application = self._applications.load(application_id)
+            application = self.applications.load(application_id)
             if (
                 application.status in status.FINAL
                 or application.status == status.ERROR
@@ -77,7 +71,7 @@ class Recovery:
                 details={"execution": name},
                 notify="error",
             )
-            self._transitions.record(application, {"kind": "operator", "id": "reconcile"}, change)
+            self.transitions.record(application, {"kind": "operator", "id": "reconcile"}, change)
             reconciled.append(application_id)
         return reconciled
 
@@ -85,7 +79,7 @@ class Recovery:
         """Start every execution still missing after ``older_than`` (one Query, no Scan)."""
         cutoff = iso(utcnow() - older_than)
         repaired = []
-        for application in self._store.awaiting_start_before(cutoff):
-            self._applications.start_workflow(application)
+        for application in self.store.applications.awaiting_start_before(cutoff):
+            self.applications.start_workflow(application)
             repaired.append(application.id)
         return repaired

@@ -14,6 +14,9 @@ import hmac
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Annotated
+
+from msgspec import Meta
 
 from chalicelib.core.clock import parse_iso
 from chalicelib.core.errors import Conflict, ValidationFailed
@@ -25,6 +28,7 @@ MAX_ATTEMPTS = 5
 # newline out too (Python's ``$``, which checks the pattern here, also matches before one)
 CODE_PATTERN = r"^[0-9]{6}$"
 CODE_LENGTH = 6
+Code = Annotated[str, Meta(pattern=CODE_PATTERN, max_length=CODE_LENGTH)]  # a code as a request carries it
 
 
 def new_code() -> str:

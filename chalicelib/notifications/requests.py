@@ -15,7 +15,7 @@ from msgspec import Meta
 
 from chalicelib.core.fields import UNSET, Language, Struct, UnsetType
 from chalicelib.notifications import phones, templates
-from chalicelib.notifications.codes import CODE_LENGTH, CODE_PATTERN
+from chalicelib.notifications.codes import Code
 
 LANGUAGE_CHOICES = f"must be one of {', '.join(templates.LANGUAGES)}"
 # No phone anyone types is longer; documented only, since the domain reads any text (and
@@ -58,10 +58,8 @@ class CreateSubscription(Struct, kw_only=True):
 
 class ConfirmSubscription(Struct, kw_only=True):
     code: Annotated[
-        str,
+        Code,
         Meta(
-            pattern=CODE_PATTERN,
-            max_length=CODE_LENGTH,
             description="The six digits sent to the phone.",
             extra={"code": "invalid_code", "message": "is required: the six digits sent to the phone"},
         ),

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -54,11 +55,10 @@ from chalicelib.notifications.states import (
     SENT,
 )
 from chalicelib.procedures.catalogue import Catalogue
-from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.errors import StoreFailure
 from chalicelib.store.models import Application, SmsMessage, Subscription
+from chalicelib.store.repositories import Repositories
 from chalicelib.store.sms_log import SmsLogStore
-from chalicelib.store.subscriptions import SubscriptionStore
 
 NO_APPLICATION = "-"  # the delivery-log partition of answers about no application (help, neutral)
 
@@ -101,41 +101,32 @@ def _no_idempotency(function: Callable[..., dict[str, Any]]) -> Callable[..., di
     return function
 
 
+@dataclass(frozen=True, kw_only=True)
 class Notifications:
-    def __init__(
-        self,
-        sms: SmsSender,
-        profiles: Profiles,
-        catalogue: Catalogue,
-        web_url: str,
-        *,
-        phones: PhoneRules,
-        quiet_hours: QuietHours,
-        limiter: RateLimiter,
-        consent: Consent,
-        log: SmsLogStore,
-        subscriptions: SubscriptionStore,
-        applications: ApplicationStore,
-        once: Once = _no_idempotency,
-        count_sent: Callable[[SmsMessage], None] | None = None,
-    ) -> None:
-        self._sms = sms
-        self._profiles = profiles
-        self._catalogue = catalogue
-        self._web_url = web_url
-        self.phones = phones
-        self._quiet = quiet_hours
-        self.limiter = limiter
-        self.consent = consent
-        self.log = log
-        self._subscriptions = subscriptions
-        self._applications = applications
-        self._count_sent = count_sent
-        self._deliver_once = once(self.deliver)
+    store: Repositories
+    profiles: Profiles
+    catalogue: Catalogue
+    sms: SmsSender
+    web_url: str
+    phones: PhoneRules
+    quiet_hours: QuietHours
+    limiter: RateLimiter
+    consent: Consent
+    once: Once = _no_idempotency
+    count_sent: Callable[[SmsMessage], None] | None = None
+
+    @property
+    def log(self) -> SmsLogStore:
+        """The delivery log (operators read it too)."""
+        return self.store.sms_log
+
+    @cached_property
+    def _deliver_once(self) -> Callable[..., dict[str, Any]]:
+        return self.once(self.deliver)
 
     # --- status messages ----------------------------------------------------------------
     def __call__(self, application: Application, event: str, values: dict[str, Any]) -> None:
-        definition = self._catalogue.get(application.procedure_code, int(application.procedure_version)).definition
+        definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
         template = templates.template_for(event, definition)
         if template is None:
             return
@@ -146,7 +137,7 @@ class Notifications:
                 "procedure": definition["name"][language],
                 "agency": application.current_agency or application.agency,
                 "deadline": local_date(application.deadline),
-                "url": f"{self._web_url}/#/applications/{application.id}",
+                "url": f"{self.web_url}/#/applications/{application.id}",
                 **values,
             }
             self.submit(
@@ -233,7 +224,7 @@ class Notifications:
             message = entry(OPTED_OUT_SKIPPED, detail=f"{blocked.keyword} at {blocked.at}")
             self.log.add(message)
             return {"message_id": message.id, "status": message.status}
-        send_after = None if delivery["urgent"] else self._quiet.defer_until(now)
+        send_after = None if delivery["urgent"] else self.quiet_hours.defer_until(now)
         if send_after is not None:
             message = entry(QUEUED, send_after=iso(send_after))
             self.log.hold(message, queue_day(parse_iso(message.send_after)))
@@ -248,13 +239,13 @@ class Notifications:
             self.log.finish(message, RATE_LIMITED, iso(now), detail="too many messages to this phone in the last hour")
             return RATE_LIMITED
         try:
-            provider_id = self._sms.send(message.phone, text)
+            provider_id = self.sms.send(message.phone, text)
         except DeliveryFailed as error:
             self.log.finish(message, FAILED, iso(now), detail=f"not accepted by the carrier: {error}")
             return FAILED
         self.log.finish(message, SENT, iso(now), sent_at=iso(now), provider_id=provider_id)
-        if self._count_sent:
-            self._count_sent(message)
+        if self.count_sent:
+            self.count_sent(message)
         logger.info(
             "SMS sent",
             extra={"application_id": message.application_id, "event": message.event, "segments": message.segments},
@@ -263,7 +254,7 @@ class Notifications:
 
     # --- subscribers ---------------------------------------------------------------------
     def subscriptions_of(self, application_id: str) -> list[Subscription]:
-        return self._subscriptions.of_application(application_id)
+        return self.store.subscriptions.of_application(application_id)
 
     def recipients(self, application: Application) -> list[Subscription]:
         """Confirmed subscribers; the owner's phone on record is subscribed on first use."""
@@ -274,7 +265,7 @@ class Notifications:
         return [subscription for subscription in subscriptions if subscription.status == CONFIRMED]
 
     def _owner_subscription(self, application: Application, existing: Iterable[Subscription]) -> Subscription | None:
-        profile = self._profiles.get(application.owner)
+        profile = self.profiles.get(application.owner)
         if profile is None or not profile.phone:
             return None
         try:
@@ -288,7 +279,7 @@ class Notifications:
             return None
         now = iso(utcnow())
         subscription = self.new_subscription(application, phone, profile.language or "es", CONFIRMED, "profile", now)
-        return self._subscriptions.create(subscription)
+        return self.store.subscriptions.create(subscription)
 
     def new_subscription(
         self, application: Application, phone: str, language: str, status: str, origin: str, now: str
@@ -296,7 +287,7 @@ class Notifications:
         """A subscription of ``phone`` to the application, not yet saved; its id starts
         with the application's (which is how a subscription's owner is checked)."""
         suffix = new_id(6)
-        return self._subscriptions.new(
+        return self.store.subscriptions.new(
             f"{application.id}-{suffix}",
             application.id,
             application.owner,
@@ -408,7 +399,7 @@ class Notifications:
     def _application(self, reference: str) -> Application | None:
         if not reference or len(reference) > 20:
             return None
-        return self._applications.find(reference)
+        return self.store.applications.find(reference)
 
     def _linked_language(self, phone: str, application: Application) -> str | None:
         """The language to answer in when the phone is linked to the application, else None:
@@ -416,7 +407,7 @@ class Notifications:
         for subscription in self.subscriptions_of(application.id):
             if subscription.phone == phone and subscription.status == CONFIRMED:
                 return str(subscription.language or "es")
-        profile = self._profiles.get(application.owner)
+        profile = self.profiles.get(application.owner)
         if profile is not None and profile.phone:
             try:
                 if self.phones.normalise(profile.phone) == phone:
@@ -426,7 +417,7 @@ class Notifications:
         return None
 
     def _status_values(self, application: Application, language: str) -> dict[str, Any]:
-        definition = self._catalogue.get(application.procedure_code, int(application.procedure_version)).definition
+        definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
         state = str(application.status)
         return {
             "ref": application.id,

@@ -7,6 +7,7 @@ paid exactly once (a conditional write) and resumes the workflow.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,9 +25,8 @@ from chalicelib.notifications.service import local_date
 from chalicelib.payments import signature
 from chalicelib.payments.reference import is_valid_reference, new_reference
 from chalicelib.payments.requests import BankWebhook
-from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, Payment
-from chalicelib.store.payments import PaymentStore
+from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import create
 
 logger = Logger(child=True)
@@ -35,36 +35,28 @@ Once = Callable[[str, str, Any, Callable[[], Any]], Any]
 DEFAULT_EXPIRY_DAYS = 30
 
 
+@dataclass(frozen=True)
 class Payments:
-    def __init__(
-        self,
-        transitions: Transitions,
-        engine: WorkflowEngine,
-        webhook_secret: Callable[[], str],
-        legal_day_seconds: Decimal,
-        once: Once,
-        store: PaymentStore,
-        applications: ApplicationStore,
-    ) -> None:
-        self._store = store
-        self._applications = applications
-        self._transitions = transitions
-        self._once = once
-        self._engine = engine
-        self._secret = webhook_secret
-        self._scale = legal_day_seconds
+    store: Repositories
+    transitions: Transitions
+    engine: WorkflowEngine
+    legal_day_seconds: Decimal
+    webhook_secret: Callable[[], str]
+    once: Once
 
     # --- the workflow's side -------------------------------------------------------
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
         if application.payment_reference:  # a replayed step, or an operator's retry: keep the reference
             payment = self.get(application.payment_reference)
             if payment.status == PAID or parse_iso(payment.expires_at) > utcnow():
-                return {"timeout_seconds": timer_seconds(parse_iso(payment.expires_at), utcnow(), self._scale)}
+                return {
+                    "timeout_seconds": timer_seconds(parse_iso(payment.expires_at), utcnow(), self.legal_day_seconds)
+                }
         now = utcnow()
         expires = iso(end_of_day(legal_date(now) + timedelta(days=step.get("expires_days", DEFAULT_EXPIRY_DAYS))))
         reference = new_reference(legal_date(now))
         amount = application.fee or "0.00"
-        payment = self._store.new(
+        payment = self.store.payments.new(
             reference,
             application_id=application.id,
             amount=amount,
@@ -72,7 +64,7 @@ class Payments:
             status=PENDING,
             created_at=iso(now),
         )
-        self._transitions.record(
+        self.transitions.record(
             application,
             SYSTEM,
             Change(
@@ -97,11 +89,11 @@ class Payments:
             also=[create(payment)],
             key=key,
         )
-        return {"timeout_seconds": timer_seconds(parse_iso(expires), now, self._scale)}
+        return {"timeout_seconds": timer_seconds(parse_iso(expires), now, self.legal_day_seconds)}
 
     def attach_token(self, application: Application, token: str) -> None:
         payment = self.get(application.payment_reference or "")
-        self._store.await_payment(payment, token)
+        self.store.payments.await_payment(payment, token)
         if payment.status == PAID:  # the bank was quicker than the workflow
             self._resume(payment)
 
@@ -118,7 +110,7 @@ class Payments:
     def authenticate(self, raw_body: bytes, signature_header: str | None) -> None:
         """Refuse a notification the bank did not sign: checked over the raw bytes, before
         anything in them is read."""
-        signature.verify(self._secret(), raw_body, signature_header)
+        signature.verify(self.webhook_secret(), raw_body, signature_header)
 
     def confirm(self, notification: BankWebhook) -> dict[str, Any]:
         """A bank notification whose signature was checked (``authenticate``); each event
@@ -126,7 +118,7 @@ class Payments:
         amount = notification.paid
         described = {"reference": notification.reference, "amount": str(amount)}
         event_id = notification.event_id
-        result: dict[str, Any] = self._once(
+        result: dict[str, Any] = self.once(
             "bank-event", event_id, described, lambda: self._confirm(event_id, notification.reference, amount)
         )
         return result
@@ -141,7 +133,7 @@ class Payments:
             return {"status": "already_recorded", "reference": payment.reference, "event_id": payment.bank_event_id}
         if parse_iso(payment.expires_at) < utcnow():
             raise Conflict("this payment reference has expired; the bank must refuse it", code="reference_expired")
-        if not self._store.mark_paid(payment, PENDING, PAID, event_id, iso(utcnow())):
+        if not self.store.payments.mark_paid(payment, PENDING, PAID, event_id, iso(utcnow())):
             return {"status": "already_recorded", "reference": payment.reference}
         self._record_received(payment, event_id)
         self._resume(payment)
@@ -150,13 +142,13 @@ class Payments:
     def get(self, reference: str) -> Payment:
         if not is_valid_reference(reference):
             raise NotFound("no such payment reference", code="unknown_reference")
-        return self._store.get(reference)
+        return self.store.payments.get(reference)
 
     def _record_received(self, payment: Payment, event_id: str) -> None:
         for _ in range(3):
-            application = self._applications.get(payment.application_id, consistent=True)
+            application = self.store.applications.get(payment.application_id, consistent=True)
             try:
-                self._transitions.record(
+                self.transitions.record(
                     application,
                     {"kind": "bank", "id": "webhook"},
                     Change(
@@ -179,6 +171,6 @@ class Payments:
         if not payment.task_token:
             return
         try:
-            self._engine.resume(payment.task_token, {"paid": True, "reference": payment.reference})
+            self.engine.resume(payment.task_token, {"paid": True, "reference": payment.reference})
         except TaskGone:
             logger.error("payment confirmed after the workflow stopped waiting", extra={"reference": payment.reference})

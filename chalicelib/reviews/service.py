@@ -40,9 +40,8 @@ from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.intermediaries import decision_fields
 from chalicelib.reviews.requests import DecisionKind, ReviewDecision
 from chalicelib.reviews.states import DECIDED, OPEN, PENDING
-from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, Decision, Review
-from chalicelib.store.reviews import ReviewStore
+from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import Write, create
 
 logger = Logger(child=True)
@@ -92,24 +91,14 @@ def with_review(application: Application, step_id: str, **entry: Any) -> dict[st
     return {"reviews": reviews, **holders(reviews)}
 
 
+@dataclass(frozen=True)
 class Reviews:
-    def __init__(
-        self,
-        transitions: Transitions,
-        engine: WorkflowEngine,
-        catalogue: Catalogue,
-        legal_day_seconds: Decimal,
-        alert_agency: AgencyAlert,
-        store: ReviewStore,
-        applications: ApplicationStore,
-    ) -> None:
-        self._store = store
-        self._applications = applications
-        self._transitions = transitions
-        self._engine = engine
-        self._catalogue = catalogue
-        self._scale = legal_day_seconds
-        self._alert_agency = alert_agency
+    store: Repositories
+    transitions: Transitions
+    catalogue: Catalogue
+    engine: WorkflowEngine
+    alert_agency: AgencyAlert
+    legal_day_seconds: Decimal
 
     # --- the workflow's side -------------------------------------------------------
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -131,7 +120,7 @@ class Reviews:
         warn_days = min(step.get("warn_days", 0), step["deadline_days"] - clock.used)
         warn_at = iso(clock.deadline(days_before=warn_days)) if warn_days else None
         review = self._new_review(application, step_id, step["agency"], deadline, warn_at=warn_at)
-        self._transitions.record(
+        self.transitions.record(
             application,
             SYSTEM,
             Change(
@@ -162,16 +151,16 @@ class Reviews:
     def attach_token(self, application: Application, step_id: str, kind: str, token: str) -> None:
         review = self.of_step(application, step_id)
         if kind == "corrections":
-            self._store.await_corrections(review, token)
-            fresh = self._applications.get(application.id, consistent=True)
+            self.store.reviews.await_corrections(review, token)
+            fresh = self.store.applications.get(application.id, consistent=True)
             if (fresh.reviews or {}).get(step_id, {}).get("state") == "resubmitted":  # the citizen answered first
-                resume_quietly(self._engine, token, {"resubmitted": True})
+                resume_quietly(self.engine, token, {"resubmitted": True})
             return
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         # decided while the workflow was between two waits: resume it with the decision;
         # expired or cancelled meanwhile: the workflow has moved on, nothing to wait for
-        if not self._store.enqueue(review, token, queue) and review.status == DECIDED:
-            self._engine.resume(token, self._outcome_of(application, review))
+        if not self.store.reviews.enqueue(review, token, queue) and review.status == DECIDED:
+            self.engine.resume(token, self._outcome_of(application, review))
 
     def deadline(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
         """A timer fired: warn the agency, or apply the decision taken, or the law's default."""
@@ -182,7 +171,7 @@ class Reviews:
             return self._outcome_of(application, review)
         if review.warn_at and not review.warned and utcnow() < parse_iso(review.deadline):
             return self._warn(application, step_id, review, key)
-        expire = self._store.expiring(review, iso(utcnow()))
+        expire = self.store.reviews.expiring(review, iso(utcnow()))
         outcome = step["on_deadline"]
         if outcome == "escalate" and not review.escalated:
             return self._escalate(application, step_id, step, review, expire, key)
@@ -222,14 +211,14 @@ class Reviews:
             **with_review(application, step_id, state="closed"),
             **({"deemed_approved": True} if decision == "approve" else {}),
         }
-        self._transitions.record(application, SYSTEM, change, fields=fields, also=[expire], key=key)
+        self.transitions.record(application, SYSTEM, change, fields=fields, also=[expire], key=key)
         if decision == "reject":
             self.cancel_open(application)
         return {"decision": decision}
 
     def cancel_open(self, application: Application) -> None:
         """The application ended: take its other open reviews out of every queue."""
-        self._store.cancel(
+        self.store.reviews.cancel(
             entry["review_id"] for entry in (application.reviews or {}).values() if entry["state"] == "open"
         )
 
@@ -238,13 +227,13 @@ class Reviews:
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} see its queue", code="other_agency")
         queues = [agency] + ([supervisors_queue(agency)] if agency in principal.supervisor_of else [])
-        items = sorted((review for name in queues for review in self._store.queue(name)), key=_turn_order)
+        items = sorted((review for name in queues for review in self.store.reviews.queue(name)), key=_turn_order)
         now = utcnow()
         earlier = _earlier_open(items)
         return [_queued(review, now, earlier[review.id]) for review in items]
 
     def get(self, review_id: str) -> Review:
-        return self._store.get(review_id)
+        return self.store.reviews.get(review_id)
 
     def decide(self, principal: Principal, review_id: str, request: ReviewDecision) -> Decided:
         review = self.get(review_id)
@@ -262,11 +251,11 @@ class Reviews:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
         turn = self._turn(review, request.reason_out_of_order)
         now = utcnow()
-        close = self._store.deciding(review, decision, reason, principal.username, iso(now))
+        close = self.store.reviews.deciding(review, decision, reason, principal.username, iso(now))
         output = self._apply_decision(principal.describe(), review, close, decision, reason, turn)
         observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         try:
-            self._engine.resume(review.task_token or "", output)
+            self.engine.resume(review.task_token or "", output)
         except TaskGone:
             logger.warning(
                 "the workflow was not waiting when the decision arrived; it picks the decision up on its next step",
@@ -286,7 +275,7 @@ class Reviews:
         queue = supervisors_queue(review.agency) if review.escalated else review.agency
         earlier = [
             item
-            for item in self._store.earlier_in_queue(queue, review.deadline, OLDER_SHOWN)
+            for item in self.store.reviews.earlier_in_queue(queue, review.deadline, OLDER_SHOWN)
             if item.application_id != review.application_id
         ]
         if not earlier:
@@ -311,7 +300,7 @@ class Reviews:
         """Record a decision on the review and the application at once (retrying if a
         parallel step changed the application meanwhile)."""
         for _ in range(5):
-            application = self._applications.get(review.application_id, consistent=True)
+            application = self.store.applications.get(review.application_id, consistent=True)
             details = {
                 "review_id": review.id,
                 "step": review.step,
@@ -325,6 +314,12 @@ class Reviews:
                 else []
             )
             try:
+                if decision not in ("approve", "reject"):
+                    step = self.catalogue.step(
+                        application.procedure_code, int(application.procedure_version), review.step
+                    )
+                    timeout = self._request_changes(application, actor, review, close, step, reason, details)
+                    return {"decision": decision, "timeout_seconds": timeout}
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
                     # the last approval is told by the next step's own message (payment, issue).
@@ -340,32 +335,15 @@ class Reviews:
                         notify="approved" if others else None,
                         notify_values={"agency": review.agency},
                     )
-                    self._transitions.record(
-                        application,
-                        actor,
-                        change,
-                        fields=with_review(application, review.step, state="closed"),
-                        also=[*kept, close],
-                    )
-                    return {"decision": decision}
-                if decision == "reject":
+                else:
                     change = Change(
                         "review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"
                     )
-                    self._transitions.record(
-                        application,
-                        actor,
-                        change,
-                        fields=with_review(application, review.step, state="closed"),
-                        also=[*kept, close],
-                    )
+                closed = with_review(application, review.step, state="closed")
+                self.transitions.record(application, actor, change, fields=closed, also=[*kept, close])
+                if decision == "reject":
                     self.cancel_open(application)
-                    return {"decision": decision}
-                step = self._catalogue.step(application.procedure_code, int(application.procedure_version), review.step)
-                return {
-                    "decision": decision,
-                    "timeout_seconds": self._request_changes(application, actor, review, close, step, reason, details),
-                }
+                return {"decision": decision}
             except Conflict as error:
                 if error.code == "precondition_failed":
                     raise Conflict("another decision on this review was recorded first", code="review_closed") from None
@@ -398,7 +376,7 @@ class Reviews:
         warn_at: str | None = None,
     ) -> Review:
         review_id = secrets.token_hex(8)
-        return self._store.new(
+        return self.store.reviews.new(
             review_id,
             application_id=application.id,
             procedure_code=application.procedure_code,
@@ -413,7 +391,7 @@ class Reviews:
 
     def _decision_record(self, application: Application, review: Review, decision: str, at: datetime) -> Decision:
         fields = decision_fields(application, review, decision, at)
-        return self._store.new_decision(review.agency, review.id, iso(at), **fields)
+        return self.store.reviews.new_decision(review.agency, review.id, iso(at), **fields)
 
     def _warn(self, application: Application, step_id: str, review: Review, key: str) -> dict[str, Any]:
         change = Change(
@@ -422,8 +400,8 @@ class Reviews:
             notify="review_near_deadline",
             notify_values={"agency": review.agency, "deadline": local_date(review.deadline)},
         )
-        if self._transitions.record(application, SYSTEM, change, also=[self._store.warning(review)], key=key):
-            self._alert_agency(review.agency, application, review)
+        if self.transitions.record(application, SYSTEM, change, also=[self.store.reviews.warning(review)], key=key):
+            self.alert_agency(review.agency, application, review)
         return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}
 
     def _request_changes(
@@ -445,7 +423,7 @@ class Reviews:
         corrections_deadline = iso(
             end_of_day(add_business_days(legal_date(now), step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)))
         )
-        self._transitions.record(
+        self.transitions.record(
             application,
             actor,
             Change(
@@ -471,7 +449,7 @@ class Reviews:
         reason = (
             f"{expired.agency} no resolvió dentro del plazo legal (vencido {expired.deadline}); pasa a supervisión."
         )
-        self._transitions.record(
+        self.transitions.record(
             application,
             SYSTEM,
             Change(
@@ -517,7 +495,7 @@ class Reviews:
     def _timer(self, deadline: str | None) -> int:
         if not deadline:
             return 1
-        return timer_seconds(parse_iso(deadline), utcnow(), self._scale)
+        return timer_seconds(parse_iso(deadline), utcnow(), self.legal_day_seconds)
 
 
 def _turn_order(review: Review) -> tuple[str, str, str]:

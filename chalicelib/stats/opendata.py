@@ -40,7 +40,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from chalicelib.core.clock import iso, utcnow
@@ -406,37 +406,45 @@ def _mark(row: _Row) -> dict[str, Any]:
 
 
 # --- CSV ------------------------------------------------------------------------------------
+def _rows(entries: Iterable[Mapping[str, Any]]) -> Iterator[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Each entry (procedure or agency) with each of its rows: its months, then its totals
+    as the month ``total``."""
+    for entry in entries:
+        for row in [*entry["months"], {**entry["totals"], "month": "total"}]:
+            yield entry, row
+
+
 def procedure_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     lines = []
-    for procedure in report["procedures"]:
-        for row in [*procedure["months"], {**procedure["totals"], "month": "total"}]:
-            line = {"procedure": procedure["code"], "agency": procedure["agency"] or "", "month": row["month"]}
-            line.update({name: row[name] for name in (*PROCEDURE_COUNTS, *PROCEDURE_DERIVED)})
-            line["step_days"] = "; ".join(
-                f"{step}={'' if value is None else value}" for step, value in sorted(row["step_days"].items())
-            )
-            line["suppressed"] = " ".join(row["suppressed"])
-            lines.append(line)
+    for procedure, row in _rows(report["procedures"]):
+        line = {"procedure": procedure["code"], "agency": procedure["agency"] or "", "month": row["month"]}
+        line.update({name: row[name] for name in (*PROCEDURE_COUNTS, *PROCEDURE_DERIVED)})
+        line["step_days"] = "; ".join(
+            f"{step}={'' if value is None else value}" for step, value in sorted(row["step_days"].items())
+        )
+        line["suppressed"] = " ".join(row["suppressed"])
+        lines.append(line)
     return lines
 
 
 def agency_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    lines = []
-    for agency in report["agencies"]:
-        for row in [*agency["months"], {**agency["totals"], "month": "total"}]:
-            line = {"agency": agency["code"], "month": row["month"]}
-            line.update({name: row[name] for name in (*AGENCY_COUNTS, *AGENCY_DERIVED)})
-            line["suppressed"] = " ".join(row["suppressed"])
-            lines.append(line)
-    return lines
+    return [
+        {
+            "agency": agency["code"],
+            "month": row["month"],
+            **{name: row[name] for name in (*AGENCY_COUNTS, *AGENCY_DERIVED)},
+            "suppressed": " ".join(row["suppressed"]),
+        }
+        for agency, row in _rows(report["agencies"])
+    ]
 
 
 def centre_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    lines = []
-    for procedure in report["procedures"]:
-        for row in [*procedure["months"], {**procedure["totals"], "month": "total"}]:
-            lines += [{"procedure": procedure["code"], "month": row["month"], **centre} for centre in row["centres"]]
-    return lines
+    return [
+        {"procedure": procedure["code"], "month": row["month"], **centre}
+        for procedure, row in _rows(report["procedures"])
+        for centre in row["centres"]
+    ]
 
 
 def to_csv(lines: list[dict[str, Any]], columns: Iterable[str] | None = None) -> str:

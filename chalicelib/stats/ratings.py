@@ -77,7 +77,12 @@ class Ratings:
             now = iso(utcnow())
             rated = {"score": score, "comment": comment, "rated_at": now}
             rating = self._store.rating(
-                application.id, application.procedure_code, application.agency, score, comment, now
+                application.id,
+                application.agency,
+                now,
+                procedure_code=application.procedure_code,
+                score=score,
+                comment=comment,
             )
             try:
                 self._transitions.record(

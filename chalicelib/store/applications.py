@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.core.errors import Conflict, NotFound, TransientFailure
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Entity
+from chalicelib.store.reads import find
 from chalicelib.store.writes import Cancelled, Write, commit, create
 
 MAX_ID_LENGTH = 40
@@ -33,10 +34,7 @@ class ApplicationStore:
     def find(self, application_id: str, *, consistent: bool = False) -> Application | None:
         if not isinstance(application_id, str) or not 0 < len(application_id) <= MAX_ID_LENGTH:
             return None
-        try:
-            return Application.get(keys.application(application_id), keys.APPLICATION_SK, consistent_read=consistent)
-        except Application.DoesNotExist:
-            return None
+        return find(Application, keys.application(application_id), keys.APPLICATION_SK, consistent=consistent)
 
     def audit(self, application_id: str) -> list[AuditEvent]:
         """The application's timeline, oldest first: one Query of its partition."""
@@ -69,12 +67,11 @@ class ApplicationStore:
         return Application(
             keys.application(application_id),
             keys.APPLICATION_SK,
+            **keys.by_owner(owner, keys.owner_order("APP", created_at, application_id)),
             id=application_id,
             owner=owner,
             created_at=created_at,
             updated_at=created_at,
-            gsi1pk=keys.owner(owner),
-            gsi1sk=keys.owner_order("APP", created_at, application_id),
             **fields,
         )
 
@@ -87,12 +84,12 @@ class ApplicationStore:
     @staticmethod
     def awaiting_start(application_id: str, submitted_at: str) -> dict[str, Any]:
         """Fields that list a submission until its execution has started (repaired if not)."""
-        return {"gsi2pk": keys.STARTING, "gsi2sk": f"{submitted_at}#{application_id}"}
+        return keys.by_queue(keys.STARTING, f"{submitted_at}#{application_id}")
 
     @staticmethod
     def filed_for_purge(application_id: str, purge_on: date) -> dict[str, Any]:
         """Fields that file an ended application under its documents' purge date."""
-        return {"gsi2pk": keys.RETENTION, "gsi2sk": f"{purge_on.isoformat()}#{application_id}"}
+        return keys.by_queue(keys.RETENTION, f"{purge_on.isoformat()}#{application_id}")
 
     @staticmethod
     def unfiled() -> dict[str, Any]:

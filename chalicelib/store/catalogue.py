@@ -11,6 +11,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.store import keys
 from chalicelib.store.models import ProcedureVersion, transaction
+from chalicelib.store.reads import find
 
 
 class CatalogueStore:
@@ -19,10 +20,7 @@ class CatalogueStore:
         return list(ProcedureVersion.query(keys.CATALOG_PK))
 
     def find_latest(self, code: str) -> ProcedureVersion | None:
-        try:
-            return ProcedureVersion.get(keys.CATALOG_PK, keys.procedure(code))
-        except ProcedureVersion.DoesNotExist:
-            return None
+        return find(ProcedureVersion, keys.CATALOG_PK, keys.procedure(code))
 
     def version(self, code: str, version: int) -> ProcedureVersion:
         """A published version: immutable, so cached for the life of the process."""

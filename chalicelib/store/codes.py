@@ -20,6 +20,14 @@ def spend_attempt(item: Coded) -> bool:
     return if_same_code(item, [type(item).attempts.add(1)])
 
 
+def confirm(item: Coded, status: str, confirmed_at: str, *also: Action) -> bool:
+    """The right code: ``item`` takes ``status``, confirmed at ``confirmed_at`` (and
+    ``also``), and its code is spent; False when a new code replaced the one checked."""
+    model = type(item)
+    spent = [model.code_hash.remove(), model.code_expires_at.remove()]
+    return if_same_code(item, [model.status.set(status), model.confirmed_at.set(confirmed_at), *also, *spent])
+
+
 def if_same_code(item: Coded, actions: Sequence[Action]) -> bool:
     """Apply ``actions`` to ``item`` (reloaded from the answer) unless its code changed
     meanwhile (False).  A versioned item's version is checked too, as ``update`` does."""

@@ -8,11 +8,14 @@ their account is one item in the citizen's partition, replaced by the next.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
 from chalicelib.store import codes, keys
 from chalicelib.store.models import Delegation, DelegationCode, Entity
+from chalicelib.store.reads import find
 from chalicelib.store.writes import Write, change
 
 MAX_ID_LENGTH = 40
@@ -25,10 +28,7 @@ class DelegationStore:
         for any id that is not one."""
         if not isinstance(delegation_id, str) or not 0 < len(delegation_id) <= MAX_ID_LENGTH:
             return None
-        try:
-            return Delegation.get(keys.delegation(delegation_id), keys.DELEGATION_SK, consistent_read=True)
-        except Delegation.DoesNotExist:
-            return None
+        return find(Delegation, keys.delegation(delegation_id), keys.DELEGATION_SK, consistent=True)
 
     def of_assistant(self, username: str, holder: str | None = None) -> list[Delegation]:
         """An assistant's delegations (of one citizen): one Query on ``by_queue``, which
@@ -39,25 +39,19 @@ class DelegationStore:
         ]
 
     # --- new items -------------------------------------------------------------------
-    def new(
-        self, delegation_id: str, holder: str, assistant: str, assistant_name: str, centre: str, origin: str, at: str
-    ) -> Delegation:
+    def new(self, delegation_id: str, holder: str, assistant: str, at: str, **fields: Any) -> Delegation:
         """A pending delegation not yet saved (``await_code`` or ``grant`` saves it)."""
         return Delegation(
             keys.delegation(delegation_id),
             keys.DELEGATION_SK,
+            **keys.by_owner(holder, keys.owner_order("DLG", at, delegation_id)),
+            **keys.by_queue(keys.assistant(assistant), keys.assistant_order(holder, at, delegation_id)),
             id=delegation_id,
             holder=holder,
             assistant=assistant,
-            assistant_name=assistant_name,
-            centre=centre,
             status=PENDING,
-            origin=origin,
             created_at=at,
-            gsi1pk=keys.owner(holder),
-            gsi1sk=keys.owner_order("DLG", at, delegation_id),
-            gsi2pk=keys.assistant(assistant),
-            gsi2sk=keys.assistant_order(holder, at, delegation_id),
+            **fields,
         )
 
     # --- writes ----------------------------------------------------------------------
@@ -82,16 +76,7 @@ class DelegationStore:
     def activate(self, delegation: Delegation, confirmed_at: str, expires_at: str) -> bool:
         """The right texted code: active until ``expires_at``; False when a new code
         replaced it meanwhile."""
-        return codes.if_same_code(
-            delegation,
-            [
-                Delegation.status.set(ACTIVE),
-                Delegation.confirmed_at.set(confirmed_at),
-                Delegation.expires_at.set(expires_at),
-                Delegation.code_hash.remove(),
-                Delegation.code_expires_at.remove(),
-            ],
-        )
+        return codes.confirm(delegation, ACTIVE, confirmed_at, Delegation.expires_at.set(expires_at))
 
     def revoke(self, delegation: Delegation, by: str, at: str) -> None:
         # no version condition: revoking wins over whatever else changed the delegation meanwhile
@@ -138,10 +123,7 @@ class DelegationStore:
         ).save()
 
     def shown_code(self, holder: str) -> DelegationCode | None:
-        try:
-            return DelegationCode.get(keys.citizen(holder), keys.DELEGATION_CODE_SK, consistent_read=True)
-        except DelegationCode.DoesNotExist:
-            return None
+        return find(DelegationCode, keys.citizen(holder), keys.DELEGATION_CODE_SK, consistent=True)
 
     def spend_code_attempt(self, shown: DelegationCode) -> None:
         """A wrong code was given for the citizen's code (``attempts`` is reloaded)."""

@@ -53,6 +53,8 @@ Ratings carry ``gsi2pk = ratings(agency)`` so that an agency reads its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 APPLICATION_SK = "APPLICATION"
 PROFILE_SK = "PROFILE"
 REVIEW_SK = "REVIEW"
@@ -116,6 +118,16 @@ def procedure_version(version: int) -> str:
 def owner_order(kind: str, created_at: str, item_id: str) -> str:
     """Sort key inside a citizen's record: grouped by kind, newest last."""
     return f"{kind}#{created_at}#{item_id}"
+
+
+def by_owner(holder: str, order: str) -> dict[str, Any]:
+    """The attributes that put an item in its holder's record (the ``by_owner`` index) at ``order``."""
+    return {"gsi1pk": owner(holder), "gsi1sk": order}
+
+
+def by_queue(partition: str, order: str) -> dict[str, Any]:
+    """The attributes that list an item in a ``by_queue`` partition at ``order``."""
+    return {"gsi2pk": partition, "gsi2sk": order}
 
 
 SUBSCRIPTION_PREFIX = "SUB#"

@@ -9,14 +9,13 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.core.errors import NotFound
 from chalicelib.store import keys
 from chalicelib.store.models import Payment
+from chalicelib.store.reads import get
 
 
 class PaymentStore:
     def get(self, reference: str) -> Payment:
-        try:
-            return Payment.get(keys.payment(reference), keys.PAYMENT_SK)
-        except Payment.DoesNotExist:
-            raise NotFound("no such payment reference", code="unknown_reference") from None
+        missing = NotFound("no such payment reference", code="unknown_reference")
+        return get(Payment, keys.payment(reference), keys.PAYMENT_SK, missing)
 
     def new(self, reference: str, **fields: Any) -> Payment:
         return Payment(keys.payment(reference), keys.PAYMENT_SK, reference=reference, **fields)

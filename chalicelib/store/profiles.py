@@ -8,14 +8,12 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.store import keys
 from chalicelib.store.models import Profile
+from chalicelib.store.reads import find
 
 
 class ProfileStore:
     def get(self, holder: str) -> Profile | None:
-        try:
-            return Profile.get(keys.citizen(holder), keys.PROFILE_SK)
-        except Profile.DoesNotExist:
-            return None
+        return find(Profile, keys.citizen(holder), keys.PROFILE_SK)
 
     def create(self, holder: str, **fields: Any) -> Profile:
         """Save a new profile; if a concurrent first request created it meanwhile, that
@@ -23,9 +21,8 @@ class ProfileStore:
         profile = Profile(
             keys.citizen(holder),
             keys.PROFILE_SK,
+            **keys.by_owner(holder, keys.PROFILE_SK),
             holder=holder,
-            gsi1pk=keys.owner(holder),
-            gsi1sk=keys.PROFILE_SK,
             **fields,
         )
         try:

@@ -3,6 +3,8 @@ filed in the ``by_queue`` index under its agency in the order they were given.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.store import keys
 from chalicelib.store.models import Rating
 from chalicelib.store.writes import Write, create
@@ -10,23 +12,18 @@ from chalicelib.store.writes import Write, create
 
 class RatingStore:
     @staticmethod
-    def rating(
-        application_id: str, procedure_code: str, agency: str, score: int, comment: str | None, rated_at: str
-    ) -> Write:
+    def rating(application_id: str, agency: str, rated_at: str, **fields: Any) -> Write:
         """The application's rating, a part of its change (``Transitions.record(also=...)``):
         written only if the application has none, so a rating cannot change."""
         return create(
             Rating(
                 keys.application(application_id),
                 keys.RATING_SK,
+                **keys.by_queue(keys.ratings(agency), keys.ratings_order(rated_at, application_id)),
                 application_id=application_id,
-                procedure_code=procedure_code,
                 agency=agency,
-                score=score,
-                comment=comment,
                 rated_at=rated_at,
-                gsi2pk=keys.ratings(agency),
-                gsi2sk=keys.ratings_order(rated_at, application_id),
+                **fields,
             )
         )
 

@@ -15,6 +15,7 @@ from chalicelib.core.errors import NotFound
 from chalicelib.reviews.states import CANCELLED, DECIDED, EXPIRED, LIVE, OPEN
 from chalicelib.store import keys
 from chalicelib.store.models import Decision, Entity, Review
+from chalicelib.store.reads import get
 from chalicelib.store.writes import Write, change
 
 MAX_ID_LENGTH = 40
@@ -23,12 +24,10 @@ MAX_ID_LENGTH = 40
 class ReviewStore:
     # --- reads -----------------------------------------------------------------------
     def get(self, review_id: str, *, consistent: bool = False) -> Review:
+        missing = NotFound("no such review", code="unknown_review")
         if not isinstance(review_id, str) or len(review_id) > MAX_ID_LENGTH:
-            raise NotFound("no such review", code="unknown_review")
-        try:
-            return Review.get(keys.review(review_id), keys.REVIEW_SK, consistent_read=consistent)
-        except Review.DoesNotExist:
-            raise NotFound("no such review", code="unknown_review") from None
+            raise missing
+        return get(Review, keys.review(review_id), keys.REVIEW_SK, missing, consistent=consistent)
 
     def queue(self, name: str) -> list[Review]:
         """Every open review of a queue (an agency's, or its supervisors')."""

@@ -51,13 +51,12 @@ class SmsLogStore:
         return SmsMessage(
             keys.application(application_id),
             keys.sms_message(created_at, message_id),
+            **keys.by_queue(keys.sms_to(phone), keys.sms_to_order(created_at, message_id)),
             id=message_id,
             application_id=application_id,
             phone=phone,
             created_at=created_at,
             updated_at=created_at,
-            gsi2pk=keys.sms_to(phone),
-            gsi2sk=keys.sms_to_order(created_at, message_id),
             **fields,
         )
 

@@ -32,14 +32,13 @@ class SubscriptionStore:
         return Subscription(
             keys.application(application_id),
             keys.subscription(phone),
+            **keys.by_owner(owner, keys.owner_order("SUB", created_at, subscription_id)),
             id=subscription_id,
             application_id=application_id,
             owner=owner,
             phone=phone,
             created_at=created_at,
             updated_at=created_at,
-            gsi1pk=keys.owner(owner),
-            gsi1sk=keys.owner_order("SUB", created_at, subscription_id),
             **fields,
         )
 
@@ -89,16 +88,7 @@ class SubscriptionStore:
 
     def confirm(self, subscription: Subscription, at: str) -> bool:
         """The right code: confirmed at ``at``; False when a new code replaced it meanwhile."""
-        return codes.if_same_code(
-            subscription,
-            [
-                Subscription.status.set(CONFIRMED),
-                Subscription.confirmed_at.set(at),
-                Subscription.updated_at.set(at),
-                Subscription.code_hash.remove(),
-                Subscription.code_expires_at.remove(),
-            ],
-        )
+        return codes.confirm(subscription, CONFIRMED, at, Subscription.updated_at.set(at))
 
     def cancel(self, subscription: Subscription, at: str) -> None:
         subscription.update(

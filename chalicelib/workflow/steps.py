@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -21,9 +22,7 @@ from chalicelib.core.errors import Conflict, TransientFailure
 from chalicelib.credentials.service import Credentials
 from chalicelib.payments.service import Payments
 from chalicelib.procedures import rules
-from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.service import Reviews
-from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application
 
 Event = Mapping[str, Any]
@@ -60,24 +59,13 @@ def step_key(event: Event, role: str) -> str:
     return f"{event['execution']}/{event['step']}/{event['entered']}/{role}"
 
 
+@dataclass(frozen=True)
 class Steps:
-    def __init__(
-        self,
-        applications: Applications,
-        catalogue: Catalogue,
-        transitions: Transitions,
-        reviews: Reviews,
-        payments: Payments,
-        credentials: Credentials,
-        store: ApplicationStore,
-    ) -> None:
-        self._store = store
-        self._applications = applications
-        self._catalogue = catalogue
-        self._transitions = transitions
-        self._reviews = reviews
-        self._payments = payments
-        self._credentials = credentials
+    applications: Applications
+    transitions: Transitions
+    reviews: Reviews
+    payments: Payments
+    credentials: Credentials
 
     def run(self, role: str, event: Event) -> dict[str, Any]:
         """Run the step of a handler role (``compiler.HANDLERS``): the method of that name
@@ -86,10 +74,12 @@ class Steps:
         return handler(event)
 
     def _load(self, event: Event) -> tuple[Application, dict[str, Any], dict[str, Any]]:
-        application = self._store.get(event["application_id"], consistent=True)
-        definition = self._applications.definition(application)
-        step = self._catalogue.step(application.procedure_code, int(application.procedure_version), event["step"])
-        return application, definition, step
+        application = self.applications.load(event["application_id"], consistent=True)
+        return (
+            application,
+            self.applications.definition(application),
+            self.applications.step(application, event["step"]),
+        )
 
     @_conflicts_are_transient
     def check(self, event: Event) -> dict[str, Any]:
@@ -113,7 +103,7 @@ class Steps:
             )
         else:
             change = Change("checks.passed", details={"step": event["step"], "rules": len(step["rules"])})
-        self._transitions.record(
+        self.transitions.record(
             application, SYSTEM, change, fields={"current_step": event["step"]}, key=step_key(event, "check")
         )
         return {"passed": not failed}
@@ -122,34 +112,34 @@ class Steps:
     def open(self, event: Event) -> dict[str, Any]:
         application, _, step = self._load(event)
         if event["kind"] == "payment":
-            return self._payments.open(application, event["step"], step, step_key(event, "open"))
-        return self._reviews.open(application, event["step"], step, step_key(event, "open"))
+            return self.payments.open(application, event["step"], step, step_key(event, "open"))
+        return self.reviews.open(application, event["step"], step, step_key(event, "open"))
 
     @_conflicts_are_transient
     def wait(self, event: Event) -> dict[str, Any]:
         """Attach the task token of a wait to what the person will act on."""
-        application = self._store.get(event["application_id"], consistent=True)
+        application = self.applications.load(event["application_id"], consistent=True)
         if event["kind"] == "payment":
-            self._payments.attach_token(application, event["token"])
+            self.payments.attach_token(application, event["token"])
         else:
-            self._reviews.attach_token(application, event["step"], event["kind"], event["token"])
+            self.reviews.attach_token(application, event["step"], event["kind"], event["token"])
         return {}
 
     @_conflicts_are_transient
     def deadline(self, event: Event) -> dict[str, Any]:
         application, _, step = self._load(event)
-        return self._reviews.deadline(application, event["step"], step, step_key(event, "deadline"))
+        return self.reviews.deadline(application, event["step"], step, step_key(event, "deadline"))
 
     @_conflicts_are_transient
     def issue(self, event: Event) -> dict[str, Any]:
         application, definition, step = self._load(event)
-        return self._credentials.issue(application, definition, event["step"], step, step_key(event, "issue"))
+        return self.credentials.issue(application, definition, event["step"], step, step_key(event, "issue"))
 
     @_conflicts_are_transient
     def close(self, event: Event) -> dict[str, Any]:
-        application = self._store.get(event["application_id"], consistent=True)
+        application = self.applications.load(event["application_id"], consistent=True)
         reason = CLOSE_REASONS.get(event.get("reason", ""), "Cerrado sin resolución.")
-        self._transitions.record(
+        self.transitions.record(
             application,
             SYSTEM,
             Change(
@@ -162,18 +152,18 @@ class Steps:
             fields={"deadline": None, "current_agency": None},
             key=step_key(event, "close"),
         )
-        self._reviews.cancel_open(application)
+        self.reviews.cancel_open(application)
         return {}
 
     @_conflicts_are_transient
     def fail(self, event: Event) -> dict[str, Any]:
         """A step failed after its retries: the application goes to ``error``, visibly."""
-        application = self._store.get(event["application_id"], consistent=True)
+        application = self.applications.load(event["application_id"], consistent=True)
         if application.status in status.FINAL:
             return {}
         error = event.get("error") or {}
         cause = str(error.get("Cause", ""))[:500]
-        self._transitions.record(
+        self.transitions.record(
             application,
             SYSTEM,
             Change(
@@ -186,5 +176,5 @@ class Steps:
             fields={"failed_step": event.get("step")},
             key=f"{event.get('execution')}/fail",
         )
-        self._reviews.cancel_open(application)
+        self.reviews.cancel_open(application)
         return {}
