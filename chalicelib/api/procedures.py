@@ -8,9 +8,11 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body
 from chalicelib.api.http import json_response, principal_of
+from chalicelib.api.params import path
 from chalicelib.api.policy import ADMINS, EVERYONE
-from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import procedures as views
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.procedures.validator import definition_schema, validate_definition
@@ -19,12 +21,12 @@ from chalicelib.wiring import container
 procedures = ApiBlueprint(__name__, tag="procedures")
 VERSION = re.compile(r"[0-9]{1,9}")
 CACHED_A_MINUTE = {"Cache-Control": "public, max-age=60"}
-CODE = {"code": Param("Procedure code.", {"type": "string", "pattern": "^[a-z][a-z0-9-]{2,40}$"}, "licencia-conducir")}
+CODE = path("code", "Procedure code.", "licencia-conducir", pattern="^[a-z][a-z0-9-]{2,40}$")
 UNKNOWN_PROCEDURE = Problem(
     404,
     "There is no such procedure.",
     ("unknown_procedure",),
-    {"error": {"code": "unknown_procedure", "message": "there is no procedure 'nope'", "details": None}},
+    error_body("unknown_procedure", "there is no procedure 'nope'"),
 )
 
 
@@ -73,7 +75,7 @@ def get_procedure(code: str) -> Response:
     roles=EVERYONE,
     params={
         **CODE,
-        "version": Param("Version number.", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "1"),
+        **path("version", "Version number.", "1", pattern="^[0-9]{1,9}$"),
     },
     answers=Answer(
         200,
@@ -86,13 +88,7 @@ def get_procedure(code: str) -> Response:
             404,
             "There is no such procedure, or no such version of it.",
             ("unknown_procedure", "unknown_version"),
-            {
-                "error": {
-                    "code": "unknown_version",
-                    "message": "procedure 'licencia-conducir' has no version 9",
-                    "details": None,
-                }
-            },
+            error_body("unknown_version", "procedure 'licencia-conducir' has no version 9"),
         ),
     ),
 )
@@ -175,26 +171,17 @@ def validate_procedure(body: Any) -> Response:
             409,
             "Someone else published this procedure at the same time; retry.",
             ("concurrent_publish",),
-            {
-                "error": {
-                    "code": "concurrent_publish",
-                    "message": "licencia-conducir was published by someone else meanwhile; retry",
-                    "details": None,
-                }
-            },
+            error_body("concurrent_publish", "licencia-conducir was published by someone else meanwhile; retry"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not JSON, its code differs from the URL's, or the definition is invalid (`details` lists "
             "every problem with its JSON path).",
-            (*problems.VALIDATION_FAILED.codes, "code_mismatch", "invalid_definition"),
-            {
-                "error": {
-                    "code": "invalid_definition",
-                    "message": "$: 'steps' is required here",
-                    "details": [{"path": "$", "message": "'steps' is required here"}],
-                }
-            },
+            ("code_mismatch", "invalid_definition"),
+            error_body(
+                "invalid_definition",
+                "$: 'steps' is required here",
+                [{"path": "$", "message": "'steps' is required here"}],
+            ),
         ),
     ),
 )

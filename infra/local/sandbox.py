@@ -16,7 +16,9 @@ import requests
 from chalice.app import Response
 from msgspec import Meta, field
 
+from chalicelib.api.errors import error_body
 from chalicelib.api.policy import EVERYONE
+from chalicelib.api.problems import no_such
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.fields import UNSET, Money, Phone, Struct, UnsetType
@@ -160,27 +162,17 @@ def sandbox_blueprint() -> ApiBlueprint:
             SandboxPayment,
         ),
         problems=(
-            Problem(
-                404,
-                "There is no payment with this reference.",
-                ("unknown_reference",),
-                {"error": {"code": "unknown_reference", "message": "no such payment reference", "details": None}},
-            ),
+            no_such("payment reference", "unknown_reference", "There is no payment with this reference."),
             Problem(
                 503,
                 "The webhook could not be reached (nothing was paid), or did not answer in time (it may still be "
                 "recorded).",
                 ("bank_webhook_unreachable", "bank_webhook_timeout"),
-                {
-                    "error": {
-                        "code": "bank_webhook_unreachable",
-                        "message": (
-                            "the sandbox bank could not deliver the payment webhook (ConnectionError); nothing was "
-                            "paid, pay again"
-                        ),
-                        "details": None,
-                    }
-                },
+                error_body(
+                    "bank_webhook_unreachable",
+                    "the sandbox bank could not deliver the payment webhook (ConnectionError); nothing was paid, pay "
+                    "again",
+                ),
             ),
         ),
     )
