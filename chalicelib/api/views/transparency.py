@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, convert, field
 
+from chalicelib.api.views.common import shown
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Struct, Text, UnsetType
 from chalicelib.stats.ratings import GivenRating, RatingsFound
 
@@ -288,34 +289,17 @@ def statistics(report: Mapping[str, Any]) -> OpenStatistics:
 
 
 def rating(given: GivenRating) -> Rating:
-    """A rating as its citizen gave it (``POST /applications/{id}/rating``)."""
-    return Rating(
-        application_id=given.application_id,
-        score=given.score,
-        comment=given.comment,
-        rated_at=given.rated_at,
-        low=given.low,
-    )
+    """A rating as its citizen gave it (``POST /applications/{id}/rating``): without its procedure."""
+    return shown(Rating, given, procedure=UNSET)
 
 
 def agency_ratings(found: RatingsFound) -> AgencyRatings:
     """An agency's ratings, each with its procedure, and their summary."""
     scores = [given.score for given in found.ratings]
-    return AgencyRatings(
-        agency=found.agency,
-        since=found.since,
-        low_only=found.low_only,
-        ratings=[
-            Rating(
-                application_id=given.application_id,
-                score=given.score,
-                comment=given.comment,
-                rated_at=given.rated_at,
-                low=given.low,
-                procedure=given.procedure,
-            )
-            for given in found.ratings
-        ],
+    return shown(
+        AgencyRatings,
+        found,
+        ratings=[shown(Rating, given) for given in found.ratings],
         summary=RatingSummary(
             count=len(scores),
             low=sum(1 for given in found.ratings if given.low),
