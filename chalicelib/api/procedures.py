@@ -12,7 +12,7 @@ from chalicelib.api.errors import error_body
 from chalicelib.api.http import json_response, principal_of
 from chalicelib.api.params import path
 from chalicelib.api.policy import ADMINS, EVERYONE
-from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import procedures as views
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.procedures.validator import definition_schema, validate_definition
@@ -20,7 +20,9 @@ from chalicelib.wiring import container
 
 procedures = ApiBlueprint(__name__, tag="procedures")
 VERSION = re.compile(r"[0-9]{1,9}")
-CACHED_A_MINUTE = {"Cache-Control": "public, max-age=60"}
+CACHED_A_MINUTE = public_cache(60)
+CACHED_AN_HOUR = public_cache(3600)
+CACHED_A_DAY = public_cache(86400)  # a published version never changes
 CODE = path("code", "Procedure code.", "licencia-conducir", pattern="^[a-z][a-z0-9-]{2,40}$")
 UNKNOWN_PROCEDURE = Problem(
     404,
@@ -40,7 +42,7 @@ UNKNOWN_PROCEDURE = Problem(
         200,
         "Every procedure's latest version, sorted by code.",
         views.Catalogue,
-        headers={"Cache-Control": "`public, max-age=60`"},
+        headers=documented(CACHED_A_MINUTE),
     ),
 )
 def list_procedures() -> Response:
@@ -59,7 +61,7 @@ def list_procedures() -> Response:
         "The latest version: catalogue data plus the definition (form schema, requirements, fee, steps with agency "
         "and deadline).",
         views.ProcedureDetail,
-        headers={"Cache-Control": "`public, max-age=60`"},
+        headers=documented(CACHED_A_MINUTE),
     ),
     problems=(UNKNOWN_PROCEDURE,),
 )
@@ -81,7 +83,7 @@ def get_procedure(code: str) -> Response:
         200,
         "That version, as published (immutable: cached for a day).",
         views.ProcedureDetail,
-        headers={"Cache-Control": "`public, max-age=86400`"},
+        headers=documented(CACHED_A_DAY),
     ),
     problems=(
         Problem(
@@ -96,7 +98,7 @@ def get_procedure_version(code: str, version: str) -> Response:
     if not VERSION.fullmatch(version):  # ASCII digits only: "²" and "１" are digits to str.isdigit
         raise NotFound(f"procedure {code!r} has no version {version!r}", code="unknown_version")
     found = container().catalogue.get(code, int(version))
-    return answer(views.detail(found), headers={"Cache-Control": "public, max-age=86400"})
+    return answer(views.detail(found), headers=CACHED_A_DAY)
 
 
 @procedures.operation(
@@ -109,11 +111,11 @@ def get_procedure_version(code: str, version: str) -> Response:
         200,
         "The published JSON Schema of a procedure definition (`chalicelib/procedures/procedure.schema.json`).",
         dict[str, Any],
-        headers={"Cache-Control": "`public, max-age=3600`"},
+        headers=documented(CACHED_AN_HOUR),
     ),
 )
 def get_definition_schema() -> Response:
-    return json_response(definition_schema(), headers={"Cache-Control": "public, max-age=3600"})
+    return json_response(definition_schema(), headers=CACHED_AN_HOUR)
 
 
 @procedures.operation(

@@ -16,7 +16,17 @@ from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import raw_body
 from chalicelib.api.params import DOCUMENT_ID
 from chalicelib.api.policy import EVERYONE, SIGNED_BY_BANK
-from chalicelib.api.routes import BANK_SIGNATURE, IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer, parse
+from chalicelib.api.routes import (
+    BANK_SIGNATURE,
+    IDEMPOTENCY_KEY,
+    Answer,
+    ApiBlueprint,
+    Problem,
+    answer,
+    documented,
+    parse,
+    public_cache,
+)
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
 from chalicelib.payments.requests import BankWebhook, decode
@@ -25,6 +35,7 @@ from chalicelib.wiring import container
 public = ApiBlueprint(__name__, tag="verification")
 bank = ApiBlueprint(__name__, tag="payments")  # the bank's webhook: public at the gate, signed instead
 
+CACHED_AN_HOUR = public_cache(3600)
 OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 document.")]
 
 
@@ -136,7 +147,7 @@ def openapi() -> dict[str, object]:
     operation_id="getOpenApi",
     summary="Get this OpenAPI description",
     roles=EVERYONE,
-    answers=Answer(200, "This document.", OpenApiDocument, headers={"Cache-Control": "`public, max-age=3600`"}),
+    answers=Answer(200, "This document.", OpenApiDocument, headers=documented(CACHED_AN_HOUR)),
 )
 def openapi_document() -> Response:
-    return answer(openapi(), headers={"Cache-Control": "public, max-age=3600"})
+    return answer(openapi(), headers=CACHED_AN_HOUR)

@@ -248,6 +248,16 @@ def _unwrapped(annotation: Any) -> tuple[Any, list[msgspec.Meta]]:
     return kind, metas
 
 
+def public_cache(seconds: int) -> dict[str, str]:
+    """The headers of an answer anyone (a browser, a CDN) may keep for ``seconds``."""
+    return {"Cache-Control": f"public, max-age={seconds}"}
+
+
+def documented(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers an answer always sends, as its ``Answer`` documents them: each one's value, as code."""
+    return {name: f"`{value}`" for name, value in headers.items()}
+
+
 def encode(value: Any) -> bytes:
     return msgspec.json.encode(value)
 

@@ -10,14 +10,13 @@ from chalicelib.api.http import principal_of
 from chalicelib.api.params import AGENCY, APPLICATION_ID
 from chalicelib.api.policy import AGENCY as OFFICIALS
 from chalicelib.api.policy import CITIZENS, EVERYONE
-from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import transparency as views
 from chalicelib.stats.requests import CentresQuery, RatingRequest, RatingsQuery, StatisticsQuery
 from chalicelib.wiring import container
 
 transparency = ApiBlueprint(__name__, tag="transparency")
-PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
-CACHE_HEADER = {"Cache-Control": "`public, max-age=300`"}
+PUBLIC_CACHE = public_cache(300)
 BAD_WINDOW = Problem(
     422,
     "A month is not `YYYY-MM`, `from` is after `to`, the window is over 36 months, or the procedure code is malformed.",
@@ -33,7 +32,7 @@ def _csv_answer(description: str, filename: str, example: str | None = None) -> 
         str,
         media_type="text/csv",
         example=example,
-        headers={**CACHE_HEADER, "Content-Disposition": f'`attachment; filename="{filename}"`'},
+        headers={**documented(PUBLIC_CACHE), "Content-Disposition": f'`attachment; filename="{filename}"`'},
     )
 
 
@@ -52,7 +51,7 @@ def _csv_answer(description: str, filename: str, example: str | None = None) -> 
     roles=EVERYONE,
     note="open data (JSON); no personal data, small counts withheld",
     query=StatisticsQuery,
-    answers=Answer(200, "The statistics.", views.OpenStatistics, headers=CACHE_HEADER),
+    answers=Answer(200, "The statistics.", views.OpenStatistics, headers=documented(PUBLIC_CACHE)),
     problems=(BAD_WINDOW,),
 )
 def procedure_statistics(query: StatisticsQuery) -> Response:
