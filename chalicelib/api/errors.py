@@ -37,7 +37,8 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def field_error_body(code: str, field: str, message: str) -> dict[str, Any]:
-    """The answer to ``ValidationFailed.field(field, message, code=code)``: the field at fault, named twice."""
+    """The body of ``ValidationFailed.field(field, message, code=code)``: the message names the field, and
+    ``details`` lists it with the message."""
     error = ValidationFailed.field(field, message, code=code)
     return error_body(error.code, error.message, error.details)
 
