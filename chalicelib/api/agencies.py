@@ -8,19 +8,16 @@ from chalice import Response
 from msgspec import to_builtins
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import idempotent, principal_of
-from chalicelib.api.params import AGENCY
+from chalicelib.api.params import AGENCY, path
 from chalicelib.api.policy import AGENCY as OFFICIALS
-from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import reviews as views
 from chalicelib.reviews.requests import ReportWindow, ReviewDecision
 from chalicelib.wiring import container
 
 agencies = ApiBlueprint(__name__, tag="agencies")
-
-
-def _error(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
 
 
 @agencies.operation(
@@ -37,11 +34,8 @@ def _error(code: str, message: str, details: object = None) -> dict[str, object]
     params=AGENCY,
     answers=Answer(200, "The queue.", views.ReviewQueue),
     problems=(
-        Problem(
-            403,
-            "Not an official (or supervisor) of this agency.",
-            ("forbidden", "other_agency"),
-            _error("other_agency", "only officials of OTHER see its queue"),
+        problems.other_agency(
+            "Not an official (or supervisor) of this agency.", "only officials of OTHER see its queue"
         ),
     ),
 )
@@ -65,21 +59,12 @@ def review_queue(agency: str) -> Response:
     query=ReportWindow,
     answers=Answer(200, "The report.", views.IntermediariesReport),
     problems=(
-        Problem(
-            403,
-            "Not an official of this agency.",
-            ("forbidden", "other_agency"),
-            _error("other_agency", "only officials of OTHER see its report"),
-        ),
+        problems.other_agency("Not an official of this agency.", "only officials of OTHER see its report"),
         Problem(
             422,
             "A bad query parameter.",
             ("invalid_parameter",),
-            _error(
-                "invalid_parameter",
-                "days: must be a whole number from 1 to 400",
-                [{"field": "days", "message": "must be a whole number from 1 to 400"}],
-            ),
+            field_error_body("invalid_parameter", "days", "must be a whole number from 1 to 400"),
         ),
     ),
 )
@@ -102,11 +87,7 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
         "are a queue of their own."
     ),
     roles=OFFICIALS,
-    params={
-        "review_id": Param(
-            "The review's id (from the queue).", {"type": "string", "maxLength": 40}, "9f50c94a8bee970b"
-        ),
-    },
+    params=path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40),
     headers=(IDEMPOTENCY_KEY,),
     body=ReviewDecision,
     body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
@@ -122,13 +103,11 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
         },
     ),
     problems=(
-        Problem(
-            403,
+        problems.other_agency(
             "The review belongs to another agency (or, once escalated, to its supervisors).",
-            ("forbidden", "other_agency"),
-            _error("other_agency", "this review belongs to SEMOVI; you cannot decide it"),
+            "this review belongs to SEMOVI; you cannot decide it",
         ),
-        Problem(404, "No such review.", ("unknown_review",), _error("unknown_review", "no such review")),
+        problems.no_such("review"),
         Problem(
             409,
             "The review is already closed (decided or expired), the application changed meanwhile, or the "
@@ -140,24 +119,13 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
                 "request_in_progress",
                 "idempotency_key_reused",
             ),
-            _error("review_closed", "this review is already closed (decided); no second decision"),
+            error_body("review_closed", "this review is already closed (decided); no second decision"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not an object, `decision` is not one of the three, `reason` is missing, the decision jumps "
             "the queue without `reason_out_of_order`, or the Idempotency-Key is malformed.",
-            (
-                *problems.VALIDATION_FAILED.codes,
-                "invalid_decision",
-                "reason_required",
-                "reason_out_of_order_required",
-                "invalid_idempotency_key",
-            ),
-            _error(
-                "invalid_decision",
-                "decision: must be one of approve, reject, request_changes",
-                [{"field": "decision", "message": "must be one of approve, reject, request_changes"}],
-            ),
+            ("invalid_decision", "reason_required", "reason_out_of_order_required", "invalid_idempotency_key"),
+            field_error_body("invalid_decision", "decision", "must be one of approve, reject, request_changes"),
         ),
         problems.UNAVAILABLE,
     ),

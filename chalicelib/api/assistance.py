@@ -5,31 +5,18 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
+from chalicelib.api.params import path
 from chalicelib.api.policy import ASSISTANTS, CITIZENS
-from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import assistance as views
 from chalicelib.assistance.requests import ConfirmDelegation, CreateDelegation, DelegationFlags
 from chalicelib.wiring import container
 
 assistance = ApiBlueprint(__name__, tag="assistance")
-DELEGATION_ID = {"id": Param("Delegation id (12 characters).", {"type": "string", "maxLength": 40}, "7K2M9QZ4XW1P")}
-
-
-def _error(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
-
-
-def _field_error(code: str, field: str, message: str) -> dict[str, object]:
-    return _error(code, f"{field}: {message}", [{"field": field, "message": message}])
-
-
-UNKNOWN_DELEGATION = Problem(
-    404,
-    "No such delegation, or not the caller's.",
-    ("unknown_delegation",),
-    _error("unknown_delegation", "no such delegation"),
-)
+DELEGATION_ID = path("id", "Delegation id (12 characters).", "7K2M9QZ4XW1P", maxLength=40)
+UNKNOWN_DELEGATION = problems.no_such("delegation", description="No such delegation, or not the caller's.")
 
 
 @assistance.operation(
@@ -56,17 +43,16 @@ UNKNOWN_DELEGATION = Problem(
             409,
             "No phone on record, or the citizen's code expired or was used.",
             ("no_phone_on_record", "code_expired", "code_replaced"),
-            _error(
+            error_body(
                 "no_phone_on_record",
                 "no phone on record for this CURP: ask the citizen to generate a code in their account and send it "
                 "as code",
             ),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not JSON or breaks its schema, or a bad CURP, code or centre.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_curp", "invalid_code", "wrong_code", "unknown_centre"),
-            _field_error("invalid_curp", "curp", "must be a text of 18 characters"),
+            ("invalid_curp", "invalid_code", "wrong_code", "unknown_centre"),
+            field_error_body("invalid_curp", "curp", "must be a text of 18 characters"),
         ),
         problems.TOO_MANY_REQUESTS,
     ),
@@ -103,17 +89,10 @@ def my_delegations() -> Response:
     answers=Answer(200, "Active.", views.Delegation),
     problems=(
         UNKNOWN_DELEGATION,
-        Problem(
-            409,
+        *problems.code_refused(
             "Not waiting for a code, expired, replaced or too many attempts.",
-            ("not_pending", "code_expired", "code_replaced", "too_many_attempts"),
-            _error("code_expired", "the code has expired; ask for access again for a new one"),
-        ),
-        Problem(
-            422,
-            "The body is not JSON or breaks its schema, the code is not six digits, or not the code sent.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_code", "wrong_code"),
-            _field_error("wrong_code", "code", "does not match the code sent to the citizen (4 attempts left)"),
+            expired="the code has expired; ask for access again for a new one",
+            wrong="does not match the code sent to the citizen (4 attempts left)",
         ),
     ),
 )
@@ -140,13 +119,12 @@ def confirm_delegation(id: str, body: ConfirmDelegation) -> Response:
             409,
             "The delegation was revoked.",
             ("delegation_revoked",),
-            _error("delegation_revoked", "this delegation was revoked"),
+            error_body("delegation_revoked", "this delegation was revoked"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not JSON, or `documents_allowed` is not true or false.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_flag"),
-            _field_error("invalid_flag", "documents_allowed", "must be true or false"),
+            ("invalid_flag",),
+            field_error_body("invalid_flag", "documents_allowed", "must be true or false"),
         ),
     ),
 )

@@ -8,11 +8,12 @@ from chalice import Response
 from msgspec import to_builtins
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import MAX_BODY_BYTES, idempotent, principal_of
-from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID
+from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID, path
 from chalicelib.api.policy import CITIZENS, FOR_THE_HOLDER, OWNER_OR_AGENCY
 from chalicelib.api.procedures import UNKNOWN_PROCEDURE
-from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import applications as views
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
@@ -23,28 +24,30 @@ from chalicelib.wiring import container
 citizens = ApiBlueprint(__name__, tag="citizens")
 
 
-def _error(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
-
-
 FORM_TOO_LARGE = Problem(
     413,
     f"The JSON body is over {MAX_BODY_BYTES:,} bytes, or the form answers would take over {MAX_FORM_BYTES:,}.",
     ("payload_too_large",),
-    _error(
+    error_body(
         "payload_too_large",
         f"data: the form answers take 70211 bytes; at most {MAX_FORM_BYTES}",
         [{"field": "data", "message": f"at most {MAX_FORM_BYTES} bytes of answers"}],
     ),
 )
+
+
+def _not_editable(status: str) -> dict[str, object]:
+    """The answer to a change of an application that is ``status``."""
+    return error_body(
+        "not_editable", f"the application is {status}; only drafts and applications awaiting corrections can change"
+    )
+
+
 NOT_EDITABLE = Problem(
     409,
     "The application is no longer editable, or it changed meanwhile.",
     ("not_editable", "concurrent_change"),
-    _error(
-        "not_editable",
-        "the application is submitted; only drafts and applications awaiting corrections can change",
-    ),
+    _not_editable("submitted"),
 )
 
 
@@ -76,7 +79,7 @@ NOT_EDITABLE = Problem(
             403,
             "Signed in, but not as a citizen or an assistant; or an assistant without the citizen's active delegation.",
             ("forbidden", "invalid_curp", "no_delegation"),
-            _error(
+            error_body(
                 "no_delegation",
                 "you hold no consent of this citizen: ask for access (POST /delegations) and confirm it with their "
                 "code",
@@ -87,19 +90,14 @@ NOT_EDITABLE = Problem(
             409,
             "The delegation it is filed under changed meanwhile (revoked or expired); ask for access again.",
             ("precondition_failed", "concurrent_change"),
-            _error("precondition_failed", "a condition of this change no longer holds"),
+            error_body("precondition_failed", "a condition of this change no longer holds"),
         ),
         FORM_TOO_LARGE,
-        Problem(
-            422,
+        problems.invalid(
             "The body is not a JSON object, `procedure` is missing, `data` breaks the form (`details` lists each "
             "field), or an assistant's `citizen` is not a CURP.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_form", "invalid_curp"),
-            _error(
-                "invalid_form",
-                "data.zzz: is not a field of this form",
-                [{"field": "data.zzz", "message": "is not a field of this form"}],
-            ),
+            ("invalid_form", "invalid_curp"),
+            field_error_body("invalid_form", "data.zzz", "is not a field of this form"),
         ),
         problems.UNAVAILABLE,
     ),
@@ -153,15 +151,10 @@ def get_application(id: str) -> Response:
         problems.APPLICATION_NOT_FOUND,
         NOT_EDITABLE,
         FORM_TOO_LARGE,
-        Problem(
-            422,
+        problems.invalid(
             "The body or `data` is not an object, or an answer breaks the form.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_form"),
-            _error(
-                "invalid_form",
-                "data.codigo_postal: '0310' does not match '^[0-9]{5}$'",
-                [{"field": "data.codigo_postal", "message": "'0310' does not match '^[0-9]{5}$'"}],
-            ),
+            ("invalid_form",),
+            field_error_body("invalid_form", "data.codigo_postal", "'0310' does not match '^[0-9]{5}$'"),
         ),
         problems.UNAVAILABLE,
     ),
@@ -200,16 +193,11 @@ def update_application(id: str, body: ApplicationUpdate) -> Response:
             409,
             "The application is no longer editable, or it changed meanwhile.",
             ("not_editable", "concurrent_change"),
-            _error(
-                "not_editable",
-                "the application is in_review; only drafts and applications awaiting corrections can change",
-            ),
+            _not_editable("in_review"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "A field is missing or wrong, or the requirement does not accept the file's type or size.",
             (
-                *problems.VALIDATION_FAILED.codes,
                 "unknown_requirement",
                 "invalid_filename",
                 "unsupported_type",
@@ -217,15 +205,10 @@ def update_application(id: str, body: ApplicationUpdate) -> Response:
                 "document_too_large",
                 "invalid_sha256",
             ),
-            _error(
+            field_error_body(
                 "unsupported_type",
-                "content_type: must be one of application/pdf, image/jpeg, image/png for identificacion",
-                [
-                    {
-                        "field": "content_type",
-                        "message": "must be one of application/pdf, image/jpeg, image/png for identificacion",
-                    }
-                ],
+                "content_type",
+                "must be one of application/pdf, image/jpeg, image/png for identificacion",
             ),
         ),
         problems.UNAVAILABLE,
@@ -247,9 +230,7 @@ def declare_document(id: str, body: DocumentDeclaration) -> Response:
     roles=OWNER_OR_AGENCY,
     params={
         **APPLICATION_ID,
-        "requirement": Param(
-            "The requirement code the document was declared for.", {"type": "string"}, "identificacion"
-        ),
+        **path("requirement", "The requirement code the document was declared for.", "identificacion"),
     },
     answers=Answer(200, "Where to read the document.", views.DocumentLink),
     problems=(
@@ -257,13 +238,13 @@ def declare_document(id: str, body: DocumentDeclaration) -> Response:
             404,
             "No such application (or the caller may not see it), or no document declared for that requirement.",
             ("unknown_application", "unknown_document"),
-            _error("unknown_document", "no document 'identificacion' on this application"),
+            error_body("unknown_document", "no document 'identificacion' on this application"),
         ),
         Problem(
             410,
             "The document was deleted at the end of its retention period.",
             ("document_purged",),
-            _error(
+            error_body(
                 "document_purged",
                 "identificacion was deleted on 2027-11-30T06:00:00.000Z, at the end of its retention period",
             ),
@@ -308,10 +289,7 @@ def read_document(id: str, requirement: str) -> Response:
                 "request_in_progress",
                 "idempotency_key_reused",
             ),
-            _error(
-                "not_editable",
-                "the application is submitted; only drafts and applications awaiting corrections can change",
-            ),
+            _not_editable("submitted"),
         ),
         Problem(
             422,
@@ -324,11 +302,7 @@ def read_document(id: str, requirement: str) -> Response:
                 "invalid_idempotency_key",
                 *problems.NO_BODY.codes,
             ),
-            _error(
-                "documents_incomplete",
-                "documents.identificacion: is required and was not uploaded",
-                [{"field": "documents.identificacion", "message": "is required and was not uploaded"}],
-            ),
+            field_error_body("documents_incomplete", "documents.identificacion", "is required and was not uploaded"),
         ),
         problems.UNAVAILABLE,
     ),
@@ -416,13 +390,13 @@ def verify_application_audit(id: str) -> Response:
             404,
             "No such application for this citizen, or its payment reference is unknown.",
             ("unknown_application", "unknown_reference"),
-            _error("unknown_application", "no such application"),
+            error_body("unknown_application", "no such application"),
         ),
         Problem(
             409,
             "There is nothing to pay yet.",
             ("nothing_to_pay",),
-            _error("nothing_to_pay", "the application is draft; there is nothing to pay yet"),
+            error_body("nothing_to_pay", "the application is draft; there is nothing to pay yet"),
         ),
         problems.NO_BODY,
     ),
@@ -464,7 +438,7 @@ def my_record() -> Response:
             404,
             "No such document, or it belongs to another citizen.",
             ("unknown_document", "unknown_application"),
-            _error("unknown_document", "no such document"),
+            error_body("unknown_document", "no such document"),
         ),
     ),
 )

@@ -9,6 +9,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.core import errors
+from chalicelib.core.errors import ValidationFailed
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.ValidationFailed: 422,
@@ -30,12 +31,23 @@ def status_for(error: errors.DomainError) -> int:
     return 400
 
 
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """What every error answers (a documented example too): ``{"error": {"code", "message", "details"}}``."""
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def field_error_body(code: str, field: str, message: str) -> dict[str, Any]:
+    """The body of ``ValidationFailed.field(field, message, code=code)``: the message names the field, and
+    ``details`` lists it with the message."""
+    error = ValidationFailed.field(field, message, code=code)
+    return error_body(error.code, error.message, error.details)
+
+
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: Mapping[str, Any] | None = None
 ) -> Response:
-    body = {"error": {"code": code, "message": message, "details": details}}
     return Response(
-        body=json.dumps(body, ensure_ascii=False),
+        body=json.dumps(error_body(code, message, details), ensure_ascii=False),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )

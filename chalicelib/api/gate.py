@@ -57,12 +57,8 @@ def _authorise(event: Request, get_response: Callable[[Request], Response]) -> R
     if roles is None:
         return error_response(405, "method_not_allowed", f"{event.method} is not allowed on {resource}")
     if event.method in BODY_METHODS and _content_type(event) != "application/json":
-        return error_response(
-            415,
-            "unsupported_media_type",
-            "Content-Type: must be application/json",
-            [{"field": "Content-Type", "message": "must be application/json"}],
-        )
+        refused = ValidationFailed.field("Content-Type", "must be application/json", code="unsupported_media_type")
+        return error_response(415, refused.code, refused.message, refused.details)
     header = event.headers.get("authorization") or ""
     principal = ANONYMOUS_PRINCIPAL
     try:

@@ -72,10 +72,16 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
-def json_body(request: Request) -> Any:
+def raw_body(request: Request) -> bytes:
+    """The body as sent, refused when it is over ``MAX_BODY_BYTES``."""
     raw = _bytes(request.raw_body)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
+    return raw
+
+
+def json_body(request: Request) -> Any:
+    raw = raw_body(request)
     if not raw.strip():
         return {}
     try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
+from chalicelib.api.params import APPLICATION_ID, path
 from chalicelib.api.policy import ADMINS, CITIZENS
-from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import notifications as views
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.identity.principal import CITIZEN, OFFICIAL, SUPERVISOR
@@ -18,30 +20,9 @@ from chalicelib.wiring import container
 notifications = ApiBlueprint(__name__, tag="notifications")
 # the owner and the officials of its agencies; not assistants: the log shows the phones
 OWNER_OR_ITS_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR})
-APPLICATION_ID = {
-    "id": Param(
-        "Application id (10 characters of Crockford base32).", {"type": "string", "maxLength": 40}, "8Q9FQ5PXS4"
-    )
-}
-SUBSCRIPTION_ID = {
-    "id": Param(
-        "Subscription id (`<application id>-<6 characters>`).",
-        {"type": "string", "maxLength": 60},
-        "8Q9FQ5PXS4-K3M9QZ",
-    )
-}
-
-
-def _error(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
-
-
-UNKNOWN_SUBSCRIPTION = Problem(
-    404,
-    "No such subscription, or not the caller's.",
-    ("unknown_subscription",),
-    _error("unknown_subscription", "no such subscription"),
-)
+MISSING_FILTER = "give ?phone=+52… or ?application_id=…"
+SUBSCRIPTION_ID = path("id", "Subscription id (`<application id>-<6 characters>`).", "8Q9FQ5PXS4-K3M9QZ", maxLength=60)
+UNKNOWN_SUBSCRIPTION = problems.no_such("subscription", description="No such subscription, or not the caller's.")
 
 
 @notifications.operation(
@@ -70,23 +51,16 @@ UNKNOWN_SUBSCRIPTION = Problem(
             409,
             "The application is closed, or already has two phones.",
             ("application_closed", "too_many_phones"),
-            _error("too_many_phones", "an application sends messages to at most 2 phones; cancel one first"),
+            error_body("too_many_phones", "an application sends messages to at most 2 phones; cancel one first"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not JSON or breaks its schema, or a bad phone or language.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_phone", "phone_country_not_allowed", "invalid_language"),
-            _error(
+            ("invalid_phone", "phone_country_not_allowed", "invalid_language"),
+            field_error_body(
                 "invalid_phone",
-                "phone: a Mexican number has 10 digits (area code and number); got 8. Use 10 digits, such as "
-                "55 1234 5678 or +52 55 1234 5678",
-                [
-                    {
-                        "field": "phone",
-                        "message": "a Mexican number has 10 digits (area code and number); got 8. Use 10 digits, "
-                        "such as 55 1234 5678 or +52 55 1234 5678",
-                    }
-                ],
+                "phone",
+                "a Mexican number has 10 digits (area code and number); got 8. Use 10 digits, such as 55 1234 5678 "
+                "or +52 55 1234 5678",
             ),
         ),
         problems.TOO_MANY_REQUESTS,
@@ -112,21 +86,10 @@ def subscribe(body: CreateSubscription) -> Response:
     answers=Answer(200, "Confirmed: the phone gets the application's messages.", views.Subscription),
     problems=(
         UNKNOWN_SUBSCRIPTION,
-        Problem(
-            409,
+        *problems.code_refused(
             "No code is pending, it expired, it was replaced, or five wrong codes were tried: subscribe again.",
-            ("not_pending", "code_expired", "code_replaced", "too_many_attempts"),
-            _error("code_expired", "the code has expired; subscribe the phone again for a new one"),
-        ),
-        Problem(
-            422,
-            "The body is not JSON or breaks its schema, the code is not six digits, or not the code sent.",
-            (*problems.VALIDATION_FAILED.codes, "invalid_code", "wrong_code"),
-            _error(
-                "wrong_code",
-                "code: does not match the code sent to the phone (4 attempts left)",
-                [{"field": "code", "message": "does not match the code sent to the phone (4 attempts left)"}],
-            ),
+            expired="the code has expired; subscribe the phone again for a new one",
+            wrong="does not match the code sent to the phone (4 attempts left)",
         ),
     ),
 )
@@ -182,15 +145,10 @@ def application_messages(id: str) -> Response:
     answers=Answer(200, "The messages.", views.PhoneMessages),
     problems=(
         problems.APPLICATION_NOT_FOUND,
-        Problem(
-            422,
+        problems.invalid(
             "Neither filter given, or a bad phone.",
-            (*problems.VALIDATION_FAILED.codes, "missing_filter", "invalid_phone"),
-            _error(
-                "missing_filter",
-                "phone: give ?phone=+52… or ?application_id=…",
-                [{"field": "phone", "message": "give ?phone=+52… or ?application_id=…"}],
-            ),
+            ("missing_filter", "invalid_phone"),
+            field_error_body("missing_filter", "phone", MISSING_FILTER),
         ),
     ),
 )
@@ -202,5 +160,5 @@ def operator_messages(query: MessagesQuery) -> Response:
     elif isinstance(query.application_id, str) and query.application_id:
         messages = services.notifier.log.for_application(services.applications.load(query.application_id).id)
     else:
-        raise ValidationFailed.field("phone", "give ?phone=+52… or ?application_id=…", code="missing_filter")
+        raise ValidationFailed.field("phone", MISSING_FILTER, code="missing_filter")
     return answer(views.phone_messages(messages))

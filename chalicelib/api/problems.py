@@ -1,15 +1,50 @@
 """Error answers many routes share, documented once (``components/responses`` in the
 OpenAPI document).  A route names them; the ones every route of a kind has (401 and 403
-for a signed-in route, 413/415/422 for a route with a body) are added for it."""
+for a signed-in route, 413/415/422 for a route with a body) are added for it.  The
+factories below write the answers that repeat a concept with the route's own words."""
 
 from __future__ import annotations
 
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import MAX_BODY_BYTES
 from chalicelib.api.routes import Problem
 
 
-def _error(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
+def no_such(what: str, code: str = "", description: str = "") -> Problem:
+    """404: the caller names a ``what`` that does not exist (or is not theirs to see).
+    The code is ``unknown_<what>`` unless given."""
+    code = code or f"unknown_{what}"
+    return Problem(404, description or f"No such {what}.", (code,), error_body(code, f"no such {what}"))
+
+
+def invalid(description: str, codes: tuple[str, ...], example: dict[str, object]) -> Problem:
+    """422 for a request whose body or query breaks a rule: the JSON and schema refusals
+    every such request may get, and the route's own ``codes``."""
+    return Problem(422, description, (*VALIDATION_FAILED.codes, *codes), example)
+
+
+def other_agency(description: str, message: str) -> Problem:
+    """403 for an agency's route called by an official of another one."""
+    return Problem(403, description, ("forbidden", "other_agency"), error_body("other_agency", message))
+
+
+def code_refused(stale: str, expired: str, wrong: str) -> tuple[Problem, Problem]:
+    """How a one-time code is refused (a phone's subscription, an assistant's delegation):
+    409 when none is pending any more (``stale`` says when, ``expired`` is the example's
+    message), 422 when it is not the code sent (``wrong``, the example's message)."""
+    return (
+        Problem(
+            409,
+            stale,
+            ("not_pending", "code_expired", "code_replaced", "too_many_attempts"),
+            error_body("code_expired", expired),
+        ),
+        invalid(
+            "The body is not JSON or breaks its schema, the code is not six digits, or not the code sent.",
+            ("invalid_code", "wrong_code"),
+            field_error_body("wrong_code", "code", wrong),
+        ),
+    )
 
 
 UNAUTHORIZED = Problem(
@@ -17,32 +52,24 @@ UNAUTHORIZED = Problem(
     "Not signed in: the Authorization header is missing (on a route that needs it), is not `Bearer <token>`, or "
     "the token is invalid or expired. On public routes a token is optional, but one that is sent must be valid.",
     ("not_authenticated",),
-    _error("not_authenticated", "sign in: this route needs Authorization: Bearer <Cognito ID token>"),
+    error_body("not_authenticated", "sign in: this route needs Authorization: Bearer <Cognito ID token>"),
 )
 FORBIDDEN = Problem(
     403,
     "Signed in, but the caller's roles may not call this operation (see the authorisation matrix), or the object "
     "belongs to another agency.",
     ("forbidden", "other_agency", "citizens_only", "invalid_curp"),
-    _error("forbidden", "your roles (official) may not call GET /me"),
+    error_body("forbidden", "your roles (official) may not call GET /me"),
 )
-NOT_FOUND = Problem(
-    404,
-    "The resource does not exist or is not visible to the caller.",
-    ("not_found",),
-    _error("not_found", "no such resource"),
-)
-APPLICATION_NOT_FOUND = Problem(
-    404,
-    "No such application, or the caller may not see it (the answer does not reveal which).",
-    ("unknown_application",),
-    _error("unknown_application", "no such application"),
+NOT_FOUND = no_such("resource", "not_found", "The resource does not exist or is not visible to the caller.")
+APPLICATION_NOT_FOUND = no_such(
+    "application", description="No such application, or the caller may not see it (the answer does not reveal which)."
 )
 CONFLICT = Problem(
     409,
     "The target changed meanwhile or is in a state that does not allow the command; reload and retry.",
     ("concurrent_change", "invalid_transition"),
-    _error("concurrent_change", "the application changed meanwhile; reload and retry"),
+    error_body("concurrent_change", "the application changed meanwhile; reload and retry"),
 )
 VALIDATION_FAILED = Problem(
     422,
@@ -51,49 +78,36 @@ VALIDATION_FAILED = Problem(
     "surrogate, a control character or a bidirectional override in any text (text is otherwise taken in "
     "Unicode NFC); `validation_failed` or the field's own code: a field breaks its schema.",
     ("validation_failed", "invalid_json", "too_deep", "invalid_text"),
-    _error(
-        "validation_failed",
-        "procedure: is required",
-        [{"field": "procedure", "message": "is required"}],
-    ),
+    field_error_body("validation_failed", "procedure", "is required"),
 )
-NO_BODY = Problem(
-    422,
+NO_BODY = invalid(
     "A body was sent (the operation takes none, or an empty object), or the body is not JSON.",
-    (*VALIDATION_FAILED.codes, "unexpected_body"),
-    _error(
-        "unexpected_body",
-        "body: this operation takes no body (or an empty object)",
-        [{"field": "body", "message": "this operation takes no body (or an empty object)"}],
-    ),
+    ("unexpected_body",),
+    field_error_body("unexpected_body", "body", "this operation takes no body (or an empty object)"),
 )
 PAYLOAD_TOO_LARGE = Problem(
     413,
     f"The JSON body is over {MAX_BODY_BYTES:,} bytes.",
     ("payload_too_large",),
-    _error("payload_too_large", f"the body is over {MAX_BODY_BYTES} bytes"),
+    error_body("payload_too_large", f"the body is over {MAX_BODY_BYTES} bytes"),
 )
 UNSUPPORTED_MEDIA_TYPE = Problem(
     415,
     "The Content-Type is not `application/json`.",
     ("unsupported_media_type",),
-    _error(
-        "unsupported_media_type",
-        "Content-Type: must be application/json",
-        [{"field": "Content-Type", "message": "must be application/json"}],
-    ),
+    field_error_body("unsupported_media_type", "Content-Type", "must be application/json"),
 )
 UNAVAILABLE = Problem(
     503,
     "A dependency (the table) refused the write in a way worth retrying.",
     ("transient_failure",),
-    _error("transient_failure", "the table did not accept the change; retry"),
+    error_body("transient_failure", "the table did not accept the change; retry"),
 )
 TOO_MANY_REQUESTS = Problem(
     429,
     "A limit is spent for now (codes or messages to one phone per hour); retry later.",
     ("rate_limited",),
-    _error("rate_limited", "too many codes were sent to this phone in the last hour; try again later"),
+    error_body("rate_limited", "too many codes were sent to this phone in the last hour; try again later"),
 )
 
 SHARED: dict[str, Problem] = {

@@ -8,9 +8,11 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body
 from chalicelib.api.http import json_response, principal_of
+from chalicelib.api.params import path
 from chalicelib.api.policy import ADMINS, EVERYONE
-from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import procedures as views
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.procedures.validator import definition_schema, validate_definition
@@ -18,13 +20,15 @@ from chalicelib.wiring import container
 
 procedures = ApiBlueprint(__name__, tag="procedures")
 VERSION = re.compile(r"[0-9]{1,9}")
-CACHED_A_MINUTE = {"Cache-Control": "public, max-age=60"}
-CODE = {"code": Param("Procedure code.", {"type": "string", "pattern": "^[a-z][a-z0-9-]{2,40}$"}, "licencia-conducir")}
+CACHED_A_MINUTE = public_cache(60)
+CACHED_AN_HOUR = public_cache(3600)
+CACHED_A_DAY = public_cache(86400)  # a published version never changes
+CODE = path("code", "Procedure code.", "licencia-conducir", pattern="^[a-z][a-z0-9-]{2,40}$")
 UNKNOWN_PROCEDURE = Problem(
     404,
     "There is no such procedure.",
     ("unknown_procedure",),
-    {"error": {"code": "unknown_procedure", "message": "there is no procedure 'nope'", "details": None}},
+    error_body("unknown_procedure", "there is no procedure 'nope'"),
 )
 
 
@@ -38,7 +42,7 @@ UNKNOWN_PROCEDURE = Problem(
         200,
         "Every procedure's latest version, sorted by code.",
         views.Catalogue,
-        headers={"Cache-Control": "`public, max-age=60`"},
+        headers=documented(CACHED_A_MINUTE),
     ),
 )
 def list_procedures() -> Response:
@@ -57,7 +61,7 @@ def list_procedures() -> Response:
         "The latest version: catalogue data plus the definition (form schema, requirements, fee, steps with agency "
         "and deadline).",
         views.ProcedureDetail,
-        headers={"Cache-Control": "`public, max-age=60`"},
+        headers=documented(CACHED_A_MINUTE),
     ),
     problems=(UNKNOWN_PROCEDURE,),
 )
@@ -73,26 +77,20 @@ def get_procedure(code: str) -> Response:
     roles=EVERYONE,
     params={
         **CODE,
-        "version": Param("Version number.", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "1"),
+        **path("version", "Version number.", "1", pattern="^[0-9]{1,9}$"),
     },
     answers=Answer(
         200,
         "That version, as published (immutable: cached for a day).",
         views.ProcedureDetail,
-        headers={"Cache-Control": "`public, max-age=86400`"},
+        headers=documented(CACHED_A_DAY),
     ),
     problems=(
         Problem(
             404,
             "There is no such procedure, or no such version of it.",
             ("unknown_procedure", "unknown_version"),
-            {
-                "error": {
-                    "code": "unknown_version",
-                    "message": "procedure 'licencia-conducir' has no version 9",
-                    "details": None,
-                }
-            },
+            error_body("unknown_version", "procedure 'licencia-conducir' has no version 9"),
         ),
     ),
 )
@@ -100,7 +98,7 @@ def get_procedure_version(code: str, version: str) -> Response:
     if not VERSION.fullmatch(version):  # ASCII digits only: "²" and "１" are digits to str.isdigit
         raise NotFound(f"procedure {code!r} has no version {version!r}", code="unknown_version")
     found = container().catalogue.get(code, int(version))
-    return answer(views.detail(found), headers={"Cache-Control": "public, max-age=86400"})
+    return answer(views.detail(found), headers=CACHED_A_DAY)
 
 
 @procedures.operation(
@@ -113,11 +111,11 @@ def get_procedure_version(code: str, version: str) -> Response:
         200,
         "The published JSON Schema of a procedure definition (`chalicelib/procedures/procedure.schema.json`).",
         dict[str, Any],
-        headers={"Cache-Control": "`public, max-age=3600`"},
+        headers=documented(CACHED_AN_HOUR),
     ),
 )
 def get_definition_schema() -> Response:
-    return json_response(definition_schema(), headers={"Cache-Control": "public, max-age=3600"})
+    return json_response(definition_schema(), headers=CACHED_AN_HOUR)
 
 
 @procedures.operation(
@@ -175,26 +173,17 @@ def validate_procedure(body: Any) -> Response:
             409,
             "Someone else published this procedure at the same time; retry.",
             ("concurrent_publish",),
-            {
-                "error": {
-                    "code": "concurrent_publish",
-                    "message": "licencia-conducir was published by someone else meanwhile; retry",
-                    "details": None,
-                }
-            },
+            error_body("concurrent_publish", "licencia-conducir was published by someone else meanwhile; retry"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not JSON, its code differs from the URL's, or the definition is invalid (`details` lists "
             "every problem with its JSON path).",
-            (*problems.VALIDATION_FAILED.codes, "code_mismatch", "invalid_definition"),
-            {
-                "error": {
-                    "code": "invalid_definition",
-                    "message": "$: 'steps' is required here",
-                    "details": [{"path": "$", "message": "'steps' is required here"}],
-                }
-            },
+            ("code_mismatch", "invalid_definition"),
+            error_body(
+                "invalid_definition",
+                "$: 'steps' is required here",
+                [{"path": "$", "message": "'steps' is required here"}],
+            ),
         ),
     ),
 )

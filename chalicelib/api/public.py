@@ -12,24 +12,31 @@ from chalice import Response
 from msgspec import Meta
 
 from chalicelib.api import problems
-from chalicelib.api.http import MAX_BODY_BYTES
+from chalicelib.api.errors import error_body, field_error_body
+from chalicelib.api.http import raw_body
 from chalicelib.api.params import DOCUMENT_ID
 from chalicelib.api.policy import EVERYONE, SIGNED_BY_BANK
-from chalicelib.api.routes import BANK_SIGNATURE, IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer, parse
+from chalicelib.api.routes import (
+    BANK_SIGNATURE,
+    IDEMPOTENCY_KEY,
+    Answer,
+    ApiBlueprint,
+    Problem,
+    answer,
+    documented,
+    parse,
+    public_cache,
+)
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
-from chalicelib.core.errors import PayloadTooLarge
 from chalicelib.payments.requests import BankWebhook, decode
 from chalicelib.wiring import container
 
 public = ApiBlueprint(__name__, tag="verification")
 bank = ApiBlueprint(__name__, tag="payments")  # the bank's webhook: public at the gate, signed instead
 
+CACHED_AN_HOUR = public_cache(3600)
 OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 document.")]
-
-
-def _error(code: str, message: str, details: object = None) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "details": details}}
 
 
 @public.operation(
@@ -53,9 +60,7 @@ def _error(code: str, message: str, details: object = None) -> dict[str, object]
             headers={"Location": "The human verification page."},
         ),
     ),
-    problems=(
-        Problem(404, "No such document.", ("unknown_document",), _error("unknown_document", "no such document")),
-    ),
+    problems=(problems.no_such("document"),),
 )
 def verify_document(document_id: str) -> Response:
     services = container()
@@ -102,42 +107,29 @@ def verify_document(document_id: str) -> Response:
             "The signature is missing, malformed, outside the five-minute window, or does not match the body (or an "
             "Authorization header was sent with an invalid token).",
             ("signature_missing", "signature_invalid", "signature_expired", "not_authenticated"),
-            _error("signature_invalid", "the signature does not match the body"),
+            error_body("signature_invalid", "the signature does not match the body"),
         ),
-        Problem(
-            404,
-            "No such payment reference.",
-            ("unknown_reference",),
-            _error("unknown_reference", "no such payment reference"),
-        ),
+        problems.no_such("payment reference", "unknown_reference"),
         Problem(
             409,
             "The reference expired (the bank must refuse the payment), the application kept changing, or the same "
             "`event_id` is still being processed or came with a different reference or amount.",
             ("reference_expired", "concurrent_change", "request_in_progress", "idempotency_key_reused"),
-            _error("reference_expired", "this payment reference has expired; the bank must refuse it"),
+            error_body("reference_expired", "this payment reference has expired; the bank must refuse it"),
         ),
         Problem(
             422,
             "The body is not a JSON object, a field is missing or malformed, the currency is not MXN, or the amount "
             "differs from the amount due.",
             ("validation_failed", "invalid_reference", "unsupported_currency", "amount_mismatch"),
-            _error(
-                "amount_mismatch",
-                "amount: does not match the amount due for this reference (1016.00)",
-                [{"field": "amount", "message": "does not match the amount due for this reference (1016.00)"}],
-            ),
+            field_error_body("amount_mismatch", "amount", "does not match the amount due for this reference (1016.00)"),
         ),
         problems.UNAVAILABLE,
     ),
 )
 def bank_webhook() -> Response:
     request = bank.current_request
-    raw = request.raw_body or b""
-    if isinstance(raw, str):  # Chalice hands bytes; its type allows either
-        raw = raw.encode()
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
+    raw = raw_body(request)
     payments = container().payments
     payments.authenticate(raw, request.headers.get(BANK_SIGNATURE))  # before anything in the body is read
     notification = parse(BankWebhook, decode(raw), "body")
@@ -155,7 +147,7 @@ def openapi() -> dict[str, object]:
     operation_id="getOpenApi",
     summary="Get this OpenAPI description",
     roles=EVERYONE,
-    answers=Answer(200, "This document.", OpenApiDocument, headers={"Cache-Control": "`public, max-age=3600`"}),
+    answers=Answer(200, "This document.", OpenApiDocument, headers=documented(CACHED_AN_HOUR)),
 )
 def openapi_document() -> Response:
-    return answer(openapi(), headers={"Cache-Control": "public, max-age=3600"})
+    return answer(openapi(), headers=CACHED_AN_HOUR)

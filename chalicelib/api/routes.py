@@ -107,42 +107,22 @@ class ApiBlueprint(Blueprint):
         method: str,
         path: str,
         *,
-        operation_id: str,
-        summary: str,
-        roles: frozenset[str],
         answers: tuple[Answer, ...] | Answer,
-        description: str = "",
-        body: Any = None,
-        body_example: Any = None,
-        query: Any = None,
-        headers: tuple[str, ...] = (),
-        problems: tuple[Problem, ...] = (),
-        params: Mapping[str, Param] | None = None,
-        note: str = "",
         tags: tuple[str, ...] = (),
-        parse_body: bool = True,
+        **declared: Any,
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
-        """Register ``view`` for ``method path`` and record the route.  ``parse_body=False``:
-        ``body`` only documents the request; the view reads the raw bytes itself (to check
-        a signature over them before anything is parsed) and parses them with ``parse``."""
+        """Register ``view`` for ``method path`` and record the route: ``declared`` holds the
+        rest of its ``Route`` (``operation_id``, ``summary`` and ``roles`` at least), ``tags``
+        come after the blueprint's own.  ``parse_body=False``: ``body`` only documents the
+        request; the view reads the raw bytes itself (to check a signature over them before
+        anything is parsed) and parses them with ``parse``."""
         route = Route(
-            method=method,
-            path=path,
-            operation_id=operation_id,
-            summary=summary,
-            description=description,
-            roles=roles,
+            method,
+            path,
             tags=(self.tag, *tags),
             answers=answers if isinstance(answers, tuple) else (answers,),
-            body=body,
-            body_example=body_example,
-            query=query,
-            headers=headers,
-            problems=problems,
-            params=params or {},
-            note=note,
             local_only=self.local_only,
-            parse_body=parse_body,
+            **declared,
         )
         ROUTES[route.key] = route
         register = super().route(path, methods=[method])
@@ -266,6 +246,16 @@ def _unwrapped(annotation: Any) -> tuple[Any, list[msgspec.Meta]]:
             inner, more = _unwrapped(present[0])
             return inner, [*metas, *more]
     return kind, metas
+
+
+def public_cache(seconds: int) -> dict[str, str]:
+    """The headers of an answer anyone (a browser, a CDN) may keep for ``seconds``."""
+    return {"Cache-Control": f"public, max-age={seconds}"}
+
+
+def documented(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers an answer always sends, as its ``Answer`` documents them: each one's value, as code."""
+    return {name: f"`{value}`" for name, value in headers.items()}
 
 
 def encode(value: Any) -> bytes:

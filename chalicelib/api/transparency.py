@@ -5,34 +5,24 @@ from __future__ import annotations
 from chalice.app import Response
 
 from chalicelib.api import problems
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
-from chalicelib.api.policy import AGENCY, CITIZENS, EVERYONE
-from chalicelib.api.routes import Answer, ApiBlueprint, Param, Problem, answer
+from chalicelib.api.params import AGENCY, APPLICATION_ID
+from chalicelib.api.policy import AGENCY as OFFICIALS
+from chalicelib.api.policy import CITIZENS, EVERYONE
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import transparency as views
 from chalicelib.stats.requests import CentresQuery, RatingRequest, RatingsQuery, StatisticsQuery
 from chalicelib.wiring import container
 
 transparency = ApiBlueprint(__name__, tag="transparency")
-PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
-CACHE_HEADER = {"Cache-Control": "`public, max-age=300`"}
+PUBLIC_CACHE = public_cache(300)
 BAD_WINDOW = Problem(
     422,
     "A month is not `YYYY-MM`, `from` is after `to`, the window is over 36 months, or the procedure code is malformed.",
     ("invalid_month", "invalid_window", "invalid_procedure"),
-    {
-        "error": {
-            "code": "invalid_month",
-            "message": "to: must be a month as YYYY-MM, from 2000-01",
-            "details": [{"field": "to", "message": "must be a month as YYYY-MM, from 2000-01"}],
-        }
-    },
+    field_error_body("invalid_month", "to", "must be a month as YYYY-MM, from 2000-01"),
 )
-APPLICATION_ID = {
-    "id": Param(
-        "Application id (10 characters of Crockford base32).", {"type": "string", "maxLength": 40}, "8Q9FQ5PXS4"
-    )
-}
-AGENCY_CODE = {"agency": Param("Agency code.", {"type": "string", "pattern": "^[A-Z][A-Z0-9]{1,15}$"}, "SEMOVI")}
 
 
 def _csv_answer(description: str, filename: str, example: str | None = None) -> Answer:
@@ -42,7 +32,7 @@ def _csv_answer(description: str, filename: str, example: str | None = None) -> 
         str,
         media_type="text/csv",
         example=example,
-        headers={**CACHE_HEADER, "Content-Disposition": f'`attachment; filename="{filename}"`'},
+        headers={**documented(PUBLIC_CACHE), "Content-Disposition": f'`attachment; filename="{filename}"`'},
     )
 
 
@@ -61,7 +51,7 @@ def _csv_answer(description: str, filename: str, example: str | None = None) -> 
     roles=EVERYONE,
     note="open data (JSON); no personal data, small counts withheld",
     query=StatisticsQuery,
-    answers=Answer(200, "The statistics.", views.OpenStatistics, headers=CACHE_HEADER),
+    answers=Answer(200, "The statistics.", views.OpenStatistics, headers=documented(PUBLIC_CACHE)),
     problems=(BAD_WINDOW,),
 )
 def procedure_statistics(query: StatisticsQuery) -> Response:
@@ -173,28 +163,15 @@ def centre_statistics_csv(query: CentresQuery) -> Response:
             "The application has not ended, or it was already rated, or it kept changing while the rating was "
             "recorded (send it again).",
             ("not_final", "already_rated", "concurrent_change"),
-            {
-                "error": {
-                    "code": "already_rated",
-                    "message": "this application was already rated; a rating cannot change",
-                    "details": None,
-                }
-            },
+            error_body("already_rated", "this application was already rated; a rating cannot change"),
         ),
-        Problem(
-            422,
+        problems.invalid(
             "The body is not JSON, `score` is not a whole number from 1 to 5, or `comment` is not text of at most "
             "500 characters (once trimmed).",
-            (*problems.VALIDATION_FAILED.codes, "invalid_score", "invalid_comment"),
-            {
-                "error": {
-                    "code": "invalid_score",
-                    "message": "score: is required: a whole number from 1 (very hard) to 5 (very easy)",
-                    "details": [
-                        {"field": "score", "message": "is required: a whole number from 1 (very hard) to 5 (very easy)"}
-                    ],
-                }
-            },
+            ("invalid_score", "invalid_comment"),
+            field_error_body(
+                "invalid_score", "score", "is required: a whole number from 1 (very hard) to 5 (very easy)"
+            ),
         ),
         problems.UNAVAILABLE,
     ),
@@ -213,30 +190,21 @@ def rate_application(id: str, body: RatingRequest) -> Response:
         "Ratings of the last `days` days (default 90, at most 366, at most 200 of them), with comments. `low=true` "
         "keeps the scores of 1 and 2: the office page shows them above the queue."
     ),
-    roles=AGENCY,
+    roles=OFFICIALS,
     note="only one's own agency: its procedures' ratings with comments, low ones flagged",
     tags=("agencies",),
-    params=AGENCY_CODE,
+    params=AGENCY,
     query=RatingsQuery,
     answers=Answer(200, "The ratings and a summary of them.", views.AgencyRatings),
     problems=(
-        Problem(
-            403,
-            "Not an official (or supervisor) of this agency.",
-            ("forbidden", "other_agency"),
-            {"error": {"code": "other_agency", "message": "only officials of OTHER read its ratings", "details": None}},
+        problems.other_agency(
+            "Not an official (or supervisor) of this agency.", "only officials of OTHER read its ratings"
         ),
         Problem(
             422,
             "`days` is not a whole number from 1 to 366, or `low` is neither `true` nor `false`.",
             ("invalid_days", "validation_failed"),
-            {
-                "error": {
-                    "code": "invalid_days",
-                    "message": "days: must be a whole number of days from 1 to 366",
-                    "details": [{"field": "days", "message": "must be a whole number of days from 1 to 366"}],
-                }
-            },
+            field_error_body("invalid_days", "days", "must be a whole number of days from 1 to 366"),
         ),
     ),
 )

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from msgspec import Meta, convert, field
 
 from chalicelib.api.views import assistance, notifications
-from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices
+from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices, shown
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
 from chalicelib.applications.service import Detail, Download
@@ -137,65 +137,32 @@ def application(detail: Detail, api_url: str) -> Application:
     record, definition = detail.application, detail.definition
     reviews = sorted((record.reviews or {}).items(), key=lambda item: item[1]["deadline"])
     documents = sorted((record.documents or {}).items())
-    return Application(
-        id=record.id,
+    return shown(
+        Application,
+        record,
         reference=record.id,
         procedure=ApplicationProcedure(
-            code=record.procedure_code, version=int(record.procedure_version), name=_text(definition["name"])
+            code=record.procedure_code, version=int(record.procedure_version), name=convert(definition["name"], Text)
         ),
-        agency=record.agency,
-        status=record.status,
-        current_step=record.current_step,
-        current_agency=record.current_agency,
         holders=[
-            ReviewHolder(
-                step=step,
-                agency=entry["agency"],
-                deadline=entry["deadline"],
-                state=entry["state"],
-                agency_name=_text_or_none(definition["agencies"].get(entry["agency"])),
-            )
+            shown(ReviewHolder, entry, step=step, agency_name=definition["agencies"].get(entry["agency"]))
             for step, entry in reviews
             if entry["state"] in ("open", "changes")
         ],
-        deadline=record.deadline,
         fee=ApplicationFee(amount=record.fee, currency="MXN") if record.fee else None,
-        data=record.data,
         documents=[
-            DeclaredDocument(
-                requirement=code,
-                filename=document["filename"],
-                content_type=document["content_type"],
-                size=document["size"],
-                sha256=document["sha256"],
-                declared_at=document["declared_at"],
-                required=code in detail.required,
-            )
+            shown(DeclaredDocument, document, requirement=code, required=code in detail.required)
             for code, document in documents
         ],
         missing_documents=sorted(detail.required - set(record.documents or {})),
-        payment_reference=record.payment_reference,
         issued=[] if detail.withheld else _issued(record.issued or [], api_url),
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        submitted_at=record.submitted_at,
-        rating=_rating(record.rating),
         assisted_by=_assisted(record),
         issued_withheld=bool(record.issued) if detail.withheld else UNSET,
     )
 
 
 def _issued(issued: Iterable[Mapping[str, Any]], api_url: str) -> list[IssuedDocumentRef]:
-    return [
-        IssuedDocumentRef(id=document["id"], type=document["type"], verify_url=verify_url(api_url, document["id"]))
-        for document in issued
-    ]
-
-
-def _rating(rating: Mapping[str, Any] | None) -> ApplicationRating | None:
-    if rating is None:
-        return None
-    return ApplicationRating(score=rating["score"], comment=rating["comment"], rated_at=rating["rated_at"])
+    return [shown(IssuedDocumentRef, document, verify_url=verify_url(api_url, document["id"])) for document in issued]
 
 
 def _assisted(record: ApplicationRecord) -> AssistedBy | None:
@@ -209,14 +176,6 @@ def _assisted(record: ApplicationRecord) -> AssistedBy | None:
         centre=assisted.get("centre"),
         delegation_id=assisted.get("delegation_id"),
     )
-
-
-def _text(value: Any) -> Text:
-    return convert(value, Text)
-
-
-def _text_or_none(value: Any) -> Text | None:
-    return None if value is None else _text(value)
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -250,26 +209,11 @@ class DocumentLink(Struct, kw_only=True):
 
 
 def document_upload(upload: UploadRecord) -> DocumentUpload:
-    presigned, headers = upload.upload, upload.upload["headers"]
-    return DocumentUpload(
-        requirement=upload.requirement,
-        upload=PresignedUpload(
-            method=presigned["method"],
-            url=presigned["url"],
-            headers=UploadHeaders(content_type=headers["Content-Type"], checksum=headers["x-amz-checksum-sha256"]),
-        ),
-        expires_in=upload.expires_in,
-    )
+    return shown(DocumentUpload, upload)
 
 
 def document_link(download: Download) -> DocumentLink:
-    return DocumentLink(
-        requirement=download.requirement,
-        filename=download.filename,
-        content_type=download.content_type,
-        url=download.url,
-        expires_in=download.expires_in,
-    )
+    return shown(DocumentLink, download)
 
 
 # --- the audit trail ---------------------------------------------------------------------
@@ -337,32 +281,12 @@ class AuditVerification(Struct, kw_only=True):
 
 def audit_trail(application_id: str, events: Iterable[EventRecord]) -> AuditTrail:
     return AuditTrail(
-        application_id=application_id,
-        events=[
-            AuditEvent(
-                seq=int(event.seq),
-                at=event.at,
-                actor=event.actor,
-                action=event.action,
-                from_status=event.from_status,
-                to_status=event.to_status,
-                reason=event.reason,
-                details=event.details,
-                hash=event.hash,
-            )
-            for event in events
-        ],
+        application_id=application_id, events=[shown(AuditEvent, event, seq=int(event.seq)) for event in events]
     )
 
 
 def audit_verification(result: Mapping[str, Any]) -> AuditVerification:
-    if result["intact"]:
-        return AuditVerification(intact=True, events=result["events"], head=result["head"])
-    broken = result["first_broken"]
-    return AuditVerification(
-        intact=False,
-        first_broken=BrokenEvent(seq=broken["seq"], action=broken["action"], at=broken["at"], reason=broken["reason"]),
-    )
+    return shown(AuditVerification, result)
 
 
 # --- the citizen's record ----------------------------------------------------------------
@@ -418,24 +342,16 @@ def citizen_record(record: Record, api_url: str) -> CitizenRecord:
     profile = record.profile
     person = is_curp(profile.holder)
     return CitizenRecord(
-        profile=RecordProfile(
+        profile=shown(
+            RecordProfile,
+            profile,
             id=profile.holder,
             curp=profile.holder if person else None,
             rfc=None if person else profile.holder,
-            name=profile.name,
-            phone=profile.phone,
-            language=profile.language,
         ),
         applications=[_summary(item) for item in record.applications],
         documents=[
-            IssuedDocumentSummary(
-                id=item.id,
-                type=item.type,
-                application_id=item.application_id,
-                issued_at=item.issued_at,
-                verify_url=verify_url(api_url, item.id),
-            )
-            for item in record.documents
+            shown(IssuedDocumentSummary, item, verify_url=verify_url(api_url, item.id)) for item in record.documents
         ],
         subscriptions=[notifications.subscription(item) for item in record.subscriptions],
         delegations=[assistance.delegation(item, for_citizen=True) for item in record.delegations],
@@ -443,13 +359,4 @@ def citizen_record(record: Record, api_url: str) -> CitizenRecord:
 
 
 def _summary(record: ApplicationRecord) -> ApplicationSummary:
-    return ApplicationSummary(
-        id=record.id,
-        procedure=record.procedure_code,
-        status=record.status,
-        agency=record.agency,
-        deadline=record.deadline,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        assisted_by=_assisted(record),
-    )
+    return shown(ApplicationSummary, record, procedure=record.procedure_code, assisted_by=_assisted(record))

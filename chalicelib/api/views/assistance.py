@@ -8,7 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.api.views.common import NullableInstant, choices
+from chalicelib.api.views.common import NullableInstant, choices, shown
 from chalicelib.assistance.service import CitizenCode, is_active
 from chalicelib.assistance.states import ACTIVE, EXPIRED, PENDING, REVOKED
 from chalicelib.core.fields import CURP_PATTERN, UNSET, Instant, Struct, UnsetType
@@ -77,30 +77,22 @@ def delegation(item: models.Delegation, for_citizen: bool = False, texted_to: st
     """A delegation as its assistant sees it (with the citizen's CURP) or as its citizen
     does; an active one past its time shows as expired.  ``texted_to``: the phone a code
     was just texted to, shown masked."""
-    shown = Delegation(
-        id=item.id,
+    return shown(
+        Delegation,
+        item,
         assistant=DelegationAssistant(username=item.assistant, name=item.assistant_name or item.assistant),
-        centre=item.centre,
         status=EXPIRED if item.status == ACTIVE and not is_active(item) else item.status,
-        origin=item.origin,
         documents_allowed=bool(item.documents_allowed),
         applications=[str(application_id) for application_id in item.applications or []],
-        created_at=item.created_at,
-        confirmed_at=item.confirmed_at,
-        expires_at=item.expires_at,
-        revoked_at=item.revoked_at,
         code_expires_at=item.code_expires_at if item.status == PENDING else None,
+        curp=UNSET if for_citizen else item.holder,
+        phone=UNSET if texted_to is None else mask(texted_to),
     )
-    if not for_citizen:
-        shown.curp = item.holder
-    if texted_to is not None:
-        shown.phone = mask(texted_to)
-    return shown
 
 
 def delegations(items: Iterable[models.Delegation]) -> Delegations:
     return Delegations(delegations=[delegation(item) for item in items])
 
 
-def code(shown: CitizenCode) -> DelegationCode:
-    return DelegationCode(code=shown.code, expires_at=shown.expires_at)
+def code(generated: CitizenCode) -> DelegationCode:
+    return shown(DelegationCode, generated)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import segno
 from msgspec import Meta, convert
 
+from chalicelib.api.views.common import shown
 from chalicelib.api.views.stored import shown_as
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, LegalDate, Struct, Text, UnsetType, Url
 from chalicelib.credentials.service import Verification
@@ -79,13 +80,10 @@ class DocumentVerification(Struct, kw_only=True):
 
 def issued_document(credential: Credential, genuine: bool, payload: dict[str, Any], url: str) -> IssuedDocument:
     """The holder's printable document: payload, signature and a QR code of the verify URL."""
-    return IssuedDocument(
-        id=credential.id,
-        application_id=credential.application_id,
+    return shown(
+        IssuedDocument,
+        credential,
         payload=payload,
-        signature=credential.signature,
-        algorithm=credential.algorithm,
-        key_id=credential.key_id,
         signature_valid=genuine,
         verify_url=url,
         qr_svg=segno.make(url, error="m").svg_inline(scale=4, dark=QR_COLOUR),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.api.views.common import LanguageCode, NullableInstant, choices
+from chalicelib.api.views.common import LanguageCode, NullableInstant, choices, shown
 from chalicelib.core.fields import UNSET, Instant, MaskedPhone, Struct, UnsetType
 from chalicelib.notifications.phones import mask
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, DELIVERY_STATUSES, PENDING
@@ -103,41 +103,18 @@ class PhoneMessages(Struct, kw_only=True):
 
 def subscription(item: models.Subscription) -> Subscription:
     """A subscription as its owner sees it: the phone masked, the code's expiry while one is awaited."""
-    return Subscription(
-        id=item.id,
-        application_id=item.application_id,
+    return shown(
+        Subscription,
+        item,
         phone=mask(item.phone),
-        language=item.language,
-        status=item.status,
-        origin=item.origin,
-        confirmed_at=item.confirmed_at,
         code_expires_at=item.code_expires_at if item.status == PENDING else None,
-        created_at=item.created_at,
     )
 
 
 def message(item: models.SmsMessage, operator: bool = False) -> SmsMessage:
     """An entry of the delivery log; operators also see the agency, the provider's id and the last change."""
-    shown = SmsMessage(
-        id=item.id,
-        application_id=item.application_id,
-        event=item.event,
-        template=item.template,
-        language=item.language,
-        phone=mask(item.phone),
-        subscription_id=item.subscription_id,
-        text=item.text,
-        encoding=item.encoding,
-        segments=int(item.segments),
-        status=item.status,
-        detail=item.detail,
-        send_after=item.send_after,
-        sent_at=item.sent_at,
-        created_at=item.created_at,
-    )
-    if operator:
-        shown.agency, shown.provider_id, shown.updated_at = item.agency, item.provider_id, item.updated_at
-    return shown
+    hidden = {} if operator else dict.fromkeys(("agency", "provider_id", "updated_at"), UNSET)
+    return shown(SmsMessage, item, phone=mask(item.phone), segments=int(item.segments), **hidden)
 
 
 def application_messages(application_id: str, items: Iterable[models.SmsMessage]) -> ApplicationMessages:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta
 
-from chalicelib.api.views.common import NullableInstant, choices
+from chalicelib.api.views.common import NullableInstant, choices, shown
 from chalicelib.core.fields import UNSET, Instant, Money, PaymentReference, Struct, Text, UnsetType
 from chalicelib.payments.reference import formatted
 from chalicelib.store.models import Application, Payment
@@ -47,14 +47,10 @@ class BankWebhookResult(Struct, kw_only=True):
 
 
 def slip(application: Application, payment: Payment) -> PaymentSlip:
-    return PaymentSlip(
-        reference=payment.reference,
+    return shown(
+        PaymentSlip,
+        payment,
         reference_formatted=formatted(payment.reference),
-        amount=payment.amount,
-        currency=payment.currency,
-        expires_at=payment.expires_at,
-        status=payment.status,
-        paid_at=payment.paid_at,
         application_id=application.id,
         notice=NO_OTHER_CHARGE,
     )
@@ -62,6 +58,4 @@ def slip(application: Application, payment: Payment) -> PaymentSlip:
 
 def webhook_result(result: Mapping[str, Any]) -> BankWebhookResult:
     """What ``Payments.confirm`` answered (or stored, for a repeated notification)."""
-    return BankWebhookResult(
-        status=result["status"], reference=result["reference"], event_id=result.get("event_id", UNSET)
-    )
+    return shown(BankWebhookResult, result)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from msgspec import Meta
+from msgspec import Meta, convert
 
-from chalicelib.api.views.common import Status
+from chalicelib.api.views.common import Status, shown
 from chalicelib.core.fields import AgencyCode, Instant, Struct
 from chalicelib.reviews.intermediaries import Report
 from chalicelib.reviews.requests import DecisionKind
@@ -103,15 +103,12 @@ def queue(agency: str, items: list[Queued]) -> ReviewQueue:
 
 def _queued(item: Queued) -> ReviewQueueItem:
     review = item.review
-    return ReviewQueueItem(
+    return shown(
+        ReviewQueueItem,
+        review,
         review_id=review.id,
-        application_id=review.application_id,
         procedure=review.procedure_code,
-        step=review.step,
-        agency=review.agency,
         escalated=bool(review.escalated),
-        opened_at=review.opened_at,
-        deadline=review.deadline,
         near_deadline=item.near_deadline,
         overdue=item.overdue,
         earlier_open=item.earlier_open,
@@ -120,35 +117,8 @@ def _queued(item: Queued) -> ReviewQueueItem:
 
 
 def decision(decided: Decided, status: str) -> ReviewDecisionResult:
-    return ReviewDecisionResult(
-        review_id=decided.review_id,
-        decision=decided.decision,
-        application_id=decided.application_id,
-        status=status,
-    )
+    return shown(ReviewDecisionResult, decided, status=status)
 
 
 def intermediaries(report: Report) -> IntermediariesReport:
-    return IntermediariesReport(
-        agency=report.agency,
-        since=report.since,
-        min_applications=report.min_applications,
-        fast_ratio=report.fast_ratio,
-        procedures={code: ProcedureHours(**figures) for code, figures in report.procedures.items()},
-        centres=[_centre(row) for row in report.centres],
-    )
-
-
-def _centre(row: dict[str, Any]) -> CentreComparison:
-    return CentreComparison(
-        centre=row["centre"],
-        procedure=row["procedure"],
-        applications=row["applications"],
-        share_of_procedure=row["share_of_procedure"],
-        median_hours=row["median_hours"],
-        procedure_median_hours=row["procedure_median_hours"],
-        ratio=row["ratio"],
-        approved=row["approved"],
-        unusual=row["unusual"],
-        items=[CentreDecision(**item) for item in row["items"]],
-    )
+    return convert(report, IntermediariesReport, from_attributes=True)

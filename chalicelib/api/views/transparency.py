@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, convert, field
 
+from chalicelib.api.views.common import shown
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Struct, Text, UnsetType
 from chalicelib.stats.ratings import GivenRating, RatingsFound
 
@@ -28,6 +29,23 @@ ReportMonth = Annotated[
 WITHHELD = "Null when withheld (1 to 4)."
 DERIVED = "Null without data, or withheld when computed from fewer than 5."
 PROPORTION = f"A proportion from 0 to 1 (three decimals); {DERIVED[0].lower()}{DERIVED[1:]}"
+
+
+def withheld(description: str) -> Meta:
+    """A count's: null when it is small enough to single people out."""
+    return Meta(description=f"{description} {WITHHELD}")
+
+
+def derived(description: str) -> Meta:
+    """A figure computed from counts: null without data, or from too few."""
+    return Meta(description=f"{description} {DERIVED}")
+
+
+def proportion(description: str) -> Meta:
+    """A share from 0 to 1: null without data, or from too few."""
+    return Meta(description=f"{description} {PROPORTION}")
+
+
 SUPPRESSED = (
     "Names of the figures of this row withheld to protect people (small counts, figures from fewer than 5 "
     "applications, and cells that subtraction from a total would reveal); per-step figures as `step_days.<step>`"
@@ -68,53 +86,32 @@ class ProcedureFigures(Struct, kw_only=True):
     month it ends."""
 
     month: ReportMonth | UnsetType = UNSET
-    started: Annotated[Count | None, Meta(description=f"Applications created (drafts). {WITHHELD}")]
-    submitted: Annotated[Count | None, Meta(description=f"Applications submitted (first submission). {WITHHELD}")]
-    issued: Annotated[Count | None, Meta(description=f"Applications that ended issued. {WITHHELD}")]
+    started: Annotated[Count | None, withheld("Applications created (drafts).")]
+    submitted: Annotated[Count | None, withheld("Applications submitted (first submission).")]
+    issued: Annotated[Count | None, withheld("Applications that ended issued.")]
     rejected: Annotated[
         Count | None,
-        Meta(
-            description=(
-                f"Applications that ended rejected (by an official, an automatic check or negativa ficta). {WITHHELD}"
-            )
-        ),
+        withheld("Applications that ended rejected (by an official, an automatic check or negativa ficta)."),
     ]
     withdrawn: Annotated[
         Count | None,
-        Meta(description=f"Applications closed without a resolution (corrections or payment lapsed). {WITHHELD}"),
+        withheld("Applications closed without a resolution (corrections or payment lapsed)."),
     ]
     deemed_approved: Annotated[
         Count | None,
-        Meta(
-            description=(
-                f"Of the issued, those approved by afirmativa ficta (an authority missed its deadline). {WITHHELD}"
-            )
-        ),
+        withheld("Of the issued, those approved by afirmativa ficta (an authority missed its deadline)."),
     ]
-    deemed_denied: Annotated[
-        Count | None, Meta(description=f"Of the rejected, those denied by negativa ficta. {WITHHELD}")
-    ]
-    resolved: Annotated[Count | None, Meta(description=f"Issued plus rejected. {WITHHELD}")]
-    decisions: Annotated[
-        Count | None,
-        Meta(description=f"Officials' decisions on reviews (approve, reject, request changes). {WITHHELD}"),
-    ]
+    deemed_denied: Annotated[Count | None, withheld("Of the rejected, those denied by negativa ficta.")]
+    resolved: Annotated[Count | None, withheld("Issued plus rejected.")]
+    decisions: Annotated[Count | None, withheld("Officials' decisions on reviews (approve, reject, request changes).")]
     out_of_order: Annotated[
         Count | None,
-        Meta(
-            description=(
-                "Of those decisions, taken while a review of the same queue with an earlier legal deadline waited. "
-                f"{WITHHELD}"
-            )
-        ),
+        withheld("Of those decisions, taken while a review of the same queue with an earlier legal deadline waited."),
     ]
-    ratings: Annotated[Count | None, Meta(description=f"Citizens' ratings. {WITHHELD}")]
-    low_ratings: Annotated[Count | None, Meta(description=f"Ratings of 1 or 2. {WITHHELD}")]
-    sms_sent: Annotated[Count | None, Meta(description=f"SMS the carrier accepted. {WITHHELD}")]
-    sms_segments: Annotated[
-        Count | None,
-        Meta(description=f"Segments of those SMS (what is billed); withheld with `sms_sent`. {WITHHELD}"),
-    ]
+    ratings: Annotated[Count | None, withheld("Citizens' ratings.")]
+    low_ratings: Annotated[Count | None, withheld("Ratings of 1 or 2.")]
+    sms_sent: Annotated[Count | None, withheld("SMS the carrier accepted.")]
+    sms_segments: Annotated[Count | None, withheld("Segments of those SMS (what is billed); withheld with `sms_sent`.")]
     assisted: Annotated[
         Count | None,
         Meta(
@@ -126,33 +123,25 @@ class ProcedureFigures(Struct, kw_only=True):
     ]
     resolution_days_median: Annotated[
         float | None,
-        Meta(
-            description=(
-                "Median business days from submission to issue or rejection (the mean of the two middle values for "
-                f"an even count). {DERIVED}"
-            )
+        derived(
+            "Median business days from submission to issue or rejection (the mean of the two middle values for an "
+            "even count)."
         ),
     ]
-    resolution_days_p90: Annotated[
-        int | None, Meta(description=f"90th percentile (nearest rank) of the same business days. {DERIVED}")
-    ]
+    resolution_days_p90: Annotated[int | None, derived("90th percentile (nearest rank) of the same business days.")]
     within_deadline_share: Annotated[
         Share | None,
-        Meta(
-            description=(
-                "Of the resolved, those whose every review was decided by its legal deadline (no afirmativa or "
-                f"negativa ficta, no escalation, no late decision). {PROPORTION}"
-            )
+        proportion(
+            "Of the resolved, those whose every review was decided by its legal deadline (no afirmativa or negativa "
+            "ficta, no escalation, no late decision)."
         ),
     ]
     corrections_share: Annotated[
         Share | None,
-        Meta(description=f"Of the resolved, those asked for corrections at least once. {PROPORTION}"),
+        proportion("Of the resolved, those asked for corrections at least once."),
     ]
-    out_of_order_share: Annotated[
-        Share | None, Meta(description=f"Out-of-order decisions over decisions. {PROPORTION}")
-    ]
-    rating_average: Annotated[float | None, Meta(description=f"Mean rating, 1 to 5 (two decimals). {DERIVED}")]
+    out_of_order_share: Annotated[Share | None, proportion("Out-of-order decisions over decisions.")]
+    rating_average: Annotated[float | None, derived("Mean rating, 1 to 5 (two decimals).")]
     assisted_share: Annotated[
         Share | None,
         Meta(
@@ -206,28 +195,23 @@ class AgencyFigures(Struct, kw_only=True):
     ratings of the procedures it owns."""
 
     month: ReportMonth | UnsetType = UNSET
-    decisions: Annotated[Count | None, Meta(description=f"Its officials' decisions. {WITHHELD}")]
-    out_of_order: Annotated[Count | None, Meta(description=f"Of those, decided out of order. {WITHHELD}")]
-    reviews_on_time: Annotated[Count | None, Meta(description=f"Reviews decided by their legal deadline. {WITHHELD}")]
+    decisions: Annotated[Count | None, withheld("Its officials' decisions.")]
+    out_of_order: Annotated[Count | None, withheld("Of those, decided out of order.")]
+    reviews_on_time: Annotated[Count | None, withheld("Reviews decided by their legal deadline.")]
     reviews_late: Annotated[
         Count | None,
-        Meta(
-            description=(
-                "Reviews decided after their deadline, or whose deadline passed (afirmativa or negativa ficta, "
-                f"escalation). {WITHHELD}"
-            )
+        withheld(
+            "Reviews decided after their deadline, or whose deadline passed (afirmativa or negativa ficta, escalation)."
         ),
     ]
-    ratings: Annotated[Count | None, Meta(description=f"Ratings of the procedures it owns. {WITHHELD}")]
-    low_ratings: Annotated[Count | None, Meta(description=f"Of those, ratings of 1 or 2. {WITHHELD}")]
+    ratings: Annotated[Count | None, withheld("Ratings of the procedures it owns.")]
+    low_ratings: Annotated[Count | None, withheld("Of those, ratings of 1 or 2.")]
     within_deadline_share: Annotated[
         Share | None,
-        Meta(description=(f"Reviews on time over reviews on time plus late: the league table's order. {PROPORTION}")),
+        proportion("Reviews on time over reviews on time plus late: the league table's order."),
     ]
-    out_of_order_share: Annotated[
-        Share | None, Meta(description=f"Out-of-order decisions over decisions. {PROPORTION}")
-    ]
-    rating_average: Annotated[float | None, Meta(description=f"Mean rating of its procedures. {DERIVED}")]
+    out_of_order_share: Annotated[Share | None, proportion("Out-of-order decisions over decisions.")]
+    rating_average: Annotated[float | None, derived("Mean rating of its procedures.")]
     suppressed: Annotated[list[str], Meta(description=f"{SUPPRESSED}.")]
 
 
@@ -288,34 +272,17 @@ def statistics(report: Mapping[str, Any]) -> OpenStatistics:
 
 
 def rating(given: GivenRating) -> Rating:
-    """A rating as its citizen gave it (``POST /applications/{id}/rating``)."""
-    return Rating(
-        application_id=given.application_id,
-        score=given.score,
-        comment=given.comment,
-        rated_at=given.rated_at,
-        low=given.low,
-    )
+    """A rating as its citizen gave it (``POST /applications/{id}/rating``): without its procedure."""
+    return shown(Rating, given, procedure=UNSET)
 
 
 def agency_ratings(found: RatingsFound) -> AgencyRatings:
     """An agency's ratings, each with its procedure, and their summary."""
     scores = [given.score for given in found.ratings]
-    return AgencyRatings(
-        agency=found.agency,
-        since=found.since,
-        low_only=found.low_only,
-        ratings=[
-            Rating(
-                application_id=given.application_id,
-                score=given.score,
-                comment=given.comment,
-                rated_at=given.rated_at,
-                low=given.low,
-                procedure=given.procedure,
-            )
-            for given in found.ratings
-        ],
+    return shown(
+        AgencyRatings,
+        found,
+        ratings=[shown(Rating, given) for given in found.ratings],
         summary=RatingSummary(
             count=len(scores),
             low=sum(1 for given in found.ratings if given.low),
