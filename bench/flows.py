@@ -5,7 +5,6 @@ does.  Driven only by ``/config.json`` and the API, like any client."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import time
 from contextlib import suppress
@@ -13,41 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import requests
-
+from tests.support import forms
 from tests.support.client import Api, User
 from tests.support.people import new_curp, new_phone
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTO_LICENCE = "licencia-conducir-auto"
 PDF = b"%PDF-1.4 documento de prueba para el benchmark\n%%EOF\n"
-FORMS: dict[str, dict[str, Any]] = {
-    "licencia-conducir": {
-        "domicilio": "Av. Insurgentes Sur 1235, Col. del Valle",
-        "codigo_postal": "03100",
-        "tipo_sangre": "O+",
-        "primera_vez": False,
-    },
-    "licencia-construccion": {
-        "ubicacion": "Calle Juárez 210, Col. Centro, Querétaro",
-        "cuenta_predial": "012-345-67-890-1",
-        "uso": "habitacional",
-        "superficie_m2": 120.5,
-        "niveles": 2,
-        "director_responsable": "DRO-1234",
-    },
-    "apertura-empresa": {
-        "denominacion": "Tortillería La Esperanza",
-        "tipo_sociedad": "SAS",
-        "rfc_representante": "GODE561231GR8",
-        "actividad_scian": "311830",
-        "domicilio_fiscal": "Av. Hidalgo 45, Col. Centro, Oaxaca",
-        "codigo_postal": "68000",
-        "empleados": 3,
-        "capital_social": 50000,
-    },
-}
-FORMS[AUTO_LICENCE] = FORMS["licencia-conducir"]
+# the auto-approved variant takes the licence's answers
+FORMS = {**forms.FORMS, AUTO_LICENCE: forms.LICENCE_FORM}
 FINAL = {"issued", "rejected", "withdrawn", "error"}
 
 
@@ -79,31 +52,14 @@ def citizen(api: Api, seed: int) -> User:
 
 
 def official(api: Api, agency: str, username: str) -> User:
-    idp = api.cognito()
-    pool = api.config["cognito"]["userPoolId"]
-    with suppress(idp.exceptions.GroupExistsException):
-        idp.create_group(GroupName=f"official-{agency}", UserPoolId=pool)
-    with suppress(idp.exceptions.UsernameExistsException):
+    with suppress(api.aws("cognito-idp").exceptions.UsernameExistsException):
         return api.sign_up(username, new_phone(), f"Oficial {agency}", groups=(f"official-{agency}",))
     return api.sign_in(username)
 
 
 def upload(user: User, application_id: str, requirement: str) -> int:
     """Declare and upload one document; returns the S3 PUT requests made (1)."""
-    declared = user.post(
-        f"/applications/{application_id}/documents",
-        {
-            "requirement": requirement,
-            "filename": f"{requirement}.pdf",
-            "content_type": "application/pdf",
-            "size": len(PDF),
-            "sha256": hashlib.sha256(PDF).hexdigest(),
-        },
-    )
-    assert declared.status_code == 201, declared.text
-    instructions = declared.json()["upload"]
-    stored = requests.put(instructions["url"], data=PDF, headers=instructions["headers"], timeout=30)
-    assert stored.status_code == 200, stored.text
+    user.upload(application_id, requirement, PDF, filename=f"{requirement}.pdf")
     return 1
 
 

@@ -17,8 +17,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-
 from bench import flows
 from tests.support.client import Api
 
@@ -55,14 +53,7 @@ def interleaved(
 
 def latency(options: dict[str, Any]) -> dict[str, Any]:
     api = Api(options["url"])
-    aws = api.config["aws"]
-    ddb = boto3.client(
-        "dynamodb",
-        region_name=aws["region"],
-        endpoint_url=aws["endpoint"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    ddb = api.aws("dynamodb")
     table = options["table"]
     user = flows.citizen(api, options["seed"])
     curp = user.username

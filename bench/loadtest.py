@@ -22,7 +22,6 @@ application, and no 5xx.  It prints the counts and timings and exits 1 on any mi
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import secrets
 import statistics
@@ -33,15 +32,14 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import boto3
 import requests
 
-from infra.local.demo import DEMO_PASSWORD
+from tests.support.client import Api, declaration
 from tests.support.people import new_curp
 
 AGENCY = "CARGA"
@@ -201,48 +199,9 @@ def poll(
 # --- the people ------------------------------------------------------------------------------
 
 
-@dataclass
-class Stack:
-    url: str
-    config: dict[str, Any]
-
-    @property
-    def api(self) -> str:
-        return str(self.config["api"])
-
-    def aws(self, service: str) -> Any:
-        aws = self.config["aws"]
-        return boto3.client(
-            service,
-            region_name=aws["region"],
-            endpoint_url=aws["endpoint"],
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
-
-    def sign_up(self, username: str, phone: str, groups: tuple[str, ...] = ()) -> str:
-        idp = self.aws("cognito-idp")
-        pool, client_id = self.config["cognito"]["userPoolId"], self.config["cognito"]["clientId"]
-        idp.sign_up(
-            ClientId=client_id,
-            Username=username,
-            Password=DEMO_PASSWORD,
-            UserAttributes=[{"Name": "phone_number", "Value": phone}, {"Name": "name", "Value": "Persona de Carga"}],
-        )
-        idp.admin_confirm_sign_up(UserPoolId=pool, Username=username)
-        for group in groups:
-            with suppress(idp.exceptions.GroupExistsException):
-                idp.create_group(GroupName=group, UserPoolId=pool)
-            idp.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
-        return self.sign_in(username)
-
-    def sign_in(self, username: str) -> str:
-        result = self.aws("cognito-idp").initiate_auth(
-            ClientId=self.config["cognito"]["clientId"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
-        )
-        return str(result["AuthenticationResult"]["IdToken"])
+def signed_up(stack: Api, username: str, phone: str, groups: tuple[str, ...] = ()) -> str:
+    """A new account's ID token (the load test's clients carry their own sessions)."""
+    return str(stack.sign_up(username, phone, "Persona de Carga", groups).token)
 
 
 @dataclass
@@ -258,7 +217,7 @@ class Journey:
 
 
 def citizen(
-    stack: Stack,
+    stack: Api,
     code: str,
     journey: Journey,
     recorder: Recorder,
@@ -272,7 +231,7 @@ def citizen(
     started = time.monotonic()
     rng = random.Random(seed * 100_003 + journey.index)
     try:
-        journey.token = stack.sign_up(journey.curp, journey.phone)
+        journey.token = signed_up(stack, journey.curp, journey.phone)
         client = Flaky(stack.api, journey.token, recorder, rng, retry_share)
         draft = expect(
             client.call(
@@ -285,19 +244,12 @@ def citizen(
             201,
         )
         journey.application_id = draft["id"]
-        declared = {
-            "requirement": "comprobante",
-            "filename": "comprobante.pdf",
-            "content_type": "application/pdf",
-            "size": len(DOCUMENT),
-            "sha256": hashlib.sha256(DOCUMENT).hexdigest(),
-        }
         upload = expect(
             client.call(
                 "POST",
                 f"/applications/{journey.application_id}/documents",
                 "POST /applications/{id}/documents",
-                declared,
+                declaration("comprobante", DOCUMENT, "comprobante.pdf"),
             ),
             201,
         )["upload"]
@@ -345,7 +297,7 @@ def citizen(
 
 
 def officials(
-    stack: Stack,
+    stack: Api,
     wanted: Callable[[str], bool],
     expected: int,
     recorder: Recorder,
@@ -361,8 +313,8 @@ def officials(
     run = secrets.token_hex(3)
 
     def work(index: int) -> None:
-        token = stack.sign_up(
-            f"oficial.carga.{run}.{index}", f"+52550{seed % 1000:03d}{index:04d}", (f"official-{AGENCY}",)
+        token = signed_up(
+            stack, f"oficial.carga.{run}.{index}", f"+52550{seed % 1000:03d}{index:04d}", (f"official-{AGENCY}",)
         )
         client = Flaky(stack.api, token, recorder, random.Random(seed + index), retry_share)
         while time.monotonic() < deadline and not done.is_set():
@@ -414,7 +366,7 @@ class Check:
         return bool(self.expected == self.actual)
 
 
-def verify(stack: Stack, code: str, journeys: list[Journey], recorder: Recorder) -> list[Check]:
+def verify(stack: Api, code: str, journeys: list[Journey], recorder: Recorder) -> list[Check]:
     n = len(journeys)
     ids = {journey.application_id for journey in journeys if journey.application_id}
     checks = [Check("journeys finished without error", n, sum(1 for journey in journeys if not journey.error))]
@@ -582,11 +534,11 @@ def run(
     flight at once), rather than in one instant's crowd."""
     started = time.monotonic()
     deadline = started + timeout
-    stack = Stack(url, requests.get(f"{url}/config.json", timeout=10).json())
+    stack = Api(url)
     recorder = Recorder()
     run_id = secrets.token_hex(3)
     code = f"carga-{run_id}"
-    admin = Flaky(stack.api, stack.sign_in("admin"), recorder, random.Random(seed), 0.0)
+    admin = Flaky(stack.api, stack.sign_in("admin").token, recorder, random.Random(seed), 0.0)
     expect(admin.call("PUT", f"/procedures/{code}", "PUT /procedures/{code}", definition(code), retry=False), 201)
     timings = {"publish the procedure": time.monotonic() - started}
 

@@ -10,11 +10,32 @@ import os
 import secrets
 import socket
 import threading
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 REGION = "us-east-1"
 STAGE = "local"
+# What could point a client elsewhere than moto: a named profile, another endpoint, another moto.
+ELSEWHERE = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT")
+
+
+def use_moto(environ: MutableMapping[str, str], moto_port: int | None = None) -> None:
+    """Point every AWS client this process makes at moto, with moto's fake credentials:
+    whatever the shell had set (a profile, an endpoint) cannot reach a real account.
+    ``moto_port``: moto's server on that loopback port; without it, moto runs in this
+    process (``mock_aws``) and needs no endpoint."""
+    for name in ELSEWHERE:
+        environ.pop(name, None)
+    environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+    )
+    if moto_port:
+        environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}", MOTO_PORT=str(moto_port))
 
 
 def free_port() -> int:
@@ -37,16 +58,7 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     moto_port = moto_port or free_port()
     moto_url = f"http://127.0.0.1:{moto_port}"
     url = f"http://127.0.0.1:{port}"
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_SESSION_TOKEN="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_REGION=REGION,
-        AWS_ENDPOINT_URL=moto_url,
-        MOTO_PORT=str(moto_port),
-    )
-    os.environ.pop("AWS_PROFILE", None)
+    use_moto(os.environ, moto_port)
 
     from moto.moto_api._internal.models import moto_api_backend
 

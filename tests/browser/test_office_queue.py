@@ -8,7 +8,6 @@ out-of-turn decision is made on real reviews, against the server.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -76,9 +75,6 @@ def test_queue_orders_by_deadline_and_flags_overdue_and_near(
 
 
 def official_of(api: Api, agency: str, username: str) -> User:
-    idp = api.cognito()
-    with contextlib.suppress(idp.exceptions.GroupExistsException):
-        idp.create_group(GroupName=f"official-{agency}", UserPoolId=api.config["cognito"]["userPoolId"])
     return api.sign_up(username, "+525533335555", "Oficial de Turnos", groups=(f"official-{agency}",))
 
 

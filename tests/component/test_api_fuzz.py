@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -31,22 +30,14 @@ from chalicelib.api.policy import POLICY
 from chalicelib.api.routes import ROUTES, Route, parse
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.identity.principal import ADMIN, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
-from tests.support.flows import LICENCE_FORM, draft, open_review, submitted_licence
+from tests.support.flows import draft, open_review, submitted_licence
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
+from tests.support.openapi import committed, resolve
 from tests.support.wsgi import ChaliceWsgi
 
-DOCUMENT = json.loads(resources.files("chalicelib.api").joinpath("openapi.json").read_text("utf-8"))
+DOCUMENT = committed()
 schema = schemathesis.openapi.from_dict(DOCUMENT)
-
-
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    if "$ref" not in node:
-        return node
-    target: Any = DOCUMENT
-    for part in node["$ref"].removeprefix("#/").split("/"):
-        target = target[part]
-    resolved: dict[str, Any] = target
-    return resolved
 
 
 def refused_by_its_type(route: Route, case: Any) -> str | None:
@@ -75,7 +66,7 @@ def refused_only_for_stated_reasons(ctx: Any, response: Any, case: Any) -> bool 
     assert shape is None, f"{case.method} {case.path}: the document calls valid what its type refuses: {shape}"
     code = json.loads(response.text)["error"]["code"]
     operation = DOCUMENT["paths"][case.path][case.method.lower()]
-    stated = resolve(operation["responses"].get(str(response.status_code), {})).get("x-codes", [])
+    stated = resolve(DOCUMENT, operation["responses"].get(str(response.status_code), {})).get("x-codes", [])
     assert code in stated, (
         f"{case.method} {case.path}: a valid request got {response.status_code} {code}, not among {stated}"
     )
@@ -100,7 +91,7 @@ class Fuzz:
     def __init__(self, aws: Aws) -> None:
         self.app = ChaliceWsgi(aws.client._app)  # the app under test, as chalice.test serves it
         citizen = aws.user()
-        official = aws.user(username="oficial.fuzz", groups=("official-SEMOVI",))
+        official = aws.official("oficial.fuzz")
         self.users: dict[str, HttpUser] = {
             CITIZEN: citizen,
             OFFICIAL: official,

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.flows import LICENCE_FORM, PDF, draft, status_of, submitted_licence, table, upload, wait_status
+from tests.support.flows import (
+    DECLARED,
+    PDF,
+    draft,
+    status_of,
+    submit,
+    submitted_licence,
+    table,
+    upload,
+    upload_documents,
+    wait_status,
+)
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws
 from tests.support.people import new_curp
 
@@ -66,19 +78,12 @@ def test_document_checks_name_the_field(aws: Aws) -> None:
     citizen = aws.user()
     application_id = draft(citizen)
     before = citizen.get(f"/applications/{application_id}/audit").body["events"]
-    base = {
-        "requirement": "identificacion",
-        "filename": "ine.pdf",
-        "content_type": "application/pdf",
-        "size": 1000,
-        "sha256": "a" * 64,
-    }
     cases = {
-        "size": ({**base, "size": 6 * 1024 * 1024}, "document_too_large"),
-        "content_type": ({**base, "content_type": "application/zip"}, "unsupported_type"),
-        "filename": ({**base, "filename": "../../etc/passwd"}, "invalid_filename"),
-        "sha256": ({**base, "sha256": "xyz"}, "invalid_sha256"),
-        "requirement": ({**base, "requirement": "pasaporte_de_mascota"}, "unknown_requirement"),
+        "size": ({**DECLARED, "size": 6 * 1024 * 1024}, "document_too_large"),
+        "content_type": ({**DECLARED, "content_type": "application/zip"}, "unsupported_type"),
+        "filename": ({**DECLARED, "filename": "../../etc/passwd"}, "invalid_filename"),
+        "sha256": ({**DECLARED, "sha256": "xyz"}, "invalid_sha256"),
+        "requirement": ({**DECLARED, "requirement": "pasaporte_de_mascota"}, "unknown_requirement"),
     }
     for field, (body, code) in cases.items():
         reply = citizen.post(f"/applications/{application_id}/documents", body)
@@ -204,11 +209,8 @@ def test_a_business_holds_its_record_by_its_rfc(aws: Aws) -> None:
     assert record["profile"]["rfc"] == "SAT970701NN3" and record["profile"]["curp"] is None
     assert [item["id"] for item in record["applications"]] == [created.body["id"]]
     application_id = created.body["id"]
-    from tests.support.flows import upload
-
-    upload(company, application_id, "identificacion")
-    upload(company, application_id, "comprobante_domicilio")
-    assert company.post(f"/applications/{application_id}/submit").status_code == 202
+    upload_documents(company, application_id)
+    submit(company, application_id)
     assert (
         wait_status(company, application_id, "rejected")["status"] == "rejected"
     )  # a company has no age: no driver's licence

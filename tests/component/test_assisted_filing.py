@@ -4,12 +4,12 @@ centre) in every audit event, and is stopped at once when the citizen revokes.""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from tests.support.flows import LICENCE_FORM, bank_pays, open_review, upload, wait_status
+from tests.support.flows import approved, bank_pays, delegated, submit, upload_documents, wait_status
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
 from tests.support.people import new_curp
 
@@ -18,27 +18,6 @@ CENTRE = "CDC-OAXACA"
 
 def assistant(aws: Aws, name: str = "Elena Cruz") -> HttpUser:
     return aws.user(username=f"asesora.{new_curp().lower()[:10]}", groups=(f"assistant-{CENTRE}",), name=name)
-
-
-def texted_code(aws: Aws, phone: str, centre: str = CENTRE) -> str:
-    texts = [text for text in aws.sms(phone) if centre in text]
-    assert texts, aws.sms(phone)
-    found = re.search(r"\b(\d{6})\b", texts[-1])
-    assert found, texts[-1]
-    return found.group(1)
-
-
-def delegated(aws: Aws, helper: HttpUser, citizen: HttpUser, centre: str = CENTRE) -> dict[str, Any]:
-    pending = helper.post("/delegations", {"curp": citizen.username})
-    assert pending.status_code == 201, pending.body
-    assert (pending.body["status"], pending.body["origin"]) == ("pending", "sms")
-    confirmed = helper.post(
-        f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)}
-    )
-    assert confirmed.status_code == 200, confirmed.body
-    assert confirmed.body["status"] == "active"
-    body: dict[str, Any] = confirmed.body
-    return body
 
 
 def assisted_draft(helper: HttpUser, citizen: HttpUser) -> str:
@@ -64,7 +43,7 @@ def test_an_assistant_cannot_act_without_the_citizens_code(aws: Aws) -> None:
     assert pending.body["phone"].endswith(citizen.phone[-2:] if citizen.phone else "")
     sms = aws.sms(citizen.phone or "")[-1]
     assert CENTRE in sms and citizen.username not in sms
-    wrong = "000000" if texted_code(aws, citizen.phone or "") != "000000" else "111111"
+    wrong = "000000" if aws.texted_code(citizen.phone or "", CENTRE) != "000000" else "111111"
     bad = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": wrong})
     assert bad.status_code == 422 and bad.body["error"]["code"] == "wrong_code"
     assert bad.body["error"]["details"][0]["field"] == "code"
@@ -72,11 +51,13 @@ def test_an_assistant_cannot_act_without_the_citizens_code(aws: Aws) -> None:
     assert still.status_code == 403 and still.body["error"]["code"] == "no_delegation"
     # another assistant cannot confirm the first one's request, even with the right code
     other = assistant(aws, "Otro Asesor")
-    stolen = other.post(f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "")})
+    stolen = other.post(
+        f"/delegations/{pending.body['id']}/confirm", {"code": aws.texted_code(citizen.phone or "", CENTRE)}
+    )
     assert stolen.status_code == 404
 
     confirmed = helper.post(
-        f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "")}
+        f"/delegations/{pending.body['id']}/confirm", {"code": aws.texted_code(citizen.phone or "", CENTRE)}
     )
     assert confirmed.status_code == 200 and confirmed.body["status"] == "active"
     application_id = assisted_draft(helper, citizen)
@@ -110,7 +91,7 @@ def test_an_assistant_cannot_read_another_citizens_record(aws: Aws) -> None:
     citizen, stranger, helper = aws.user(), aws.user(), assistant(aws)
     own = citizen.post("/applications", {"procedure": "licencia-conducir", "data": LICENCE_FORM}).body["id"]
     theirs = stranger.post("/applications", {"procedure": "licencia-conducir", "data": LICENCE_FORM}).body["id"]
-    delegated(aws, helper, citizen)
+    delegated(aws, helper, citizen, CENTRE)
     filed = assisted_draft(helper, citizen)
     assert helper.get(f"/applications/{filed}").status_code == 200
     for application_id in (own, theirs):  # the citizen's own filing, and another citizen's
@@ -130,13 +111,11 @@ def test_an_assistant_cannot_read_another_citizens_record(aws: Aws) -> None:
 
 def test_every_assisted_action_is_in_the_citizens_timeline_with_the_assistant_and_centre(aws: Aws) -> None:
     citizen, helper = aws.user(), assistant(aws, "Elena Cruz")
-    delegation = delegated(aws, helper, citizen)
+    delegation = delegated(aws, helper, citizen, CENTRE)
     application_id = assisted_draft(helper, citizen)
     assert helper.patch(f"/applications/{application_id}", {"data": LICENCE_FORM}).status_code == 200
-    upload(helper, application_id, "identificacion")
-    upload(helper, application_id, "comprobante_domicilio")
-    submitted = helper.post(f"/applications/{application_id}/submit")
-    assert submitted.status_code == 202, submitted.body
+    upload_documents(helper, application_id)
+    submit(helper, application_id)
     wait_status(citizen, application_id, "in_review")
 
     events = citizen.get(f"/applications/{application_id}/audit").body["events"]
@@ -162,7 +141,7 @@ def test_every_assisted_action_is_in_the_citizens_timeline_with_the_assistant_an
 
 def test_revoking_stops_the_assistant_at_once(aws: Aws) -> None:
     citizen, helper = aws.user(), assistant(aws)
-    delegation = delegated(aws, helper, citizen)
+    delegation = delegated(aws, helper, citizen, CENTRE)
     application_id = assisted_draft(helper, citizen)
     assert helper.get(f"/applications/{application_id}").status_code == 200
 
@@ -183,28 +162,19 @@ def test_revoking_stops_the_assistant_at_once(aws: Aws) -> None:
     assert citizen.get(f"/applications/{application_id}").status_code == 200
     assert aws.user().request("DELETE", f"/delegations/{delegation['id']}").status_code == 404
     # a new consent is a new delegation: it does not reopen what was filed under the old one
-    renewed = delegated(aws, helper, citizen)
+    renewed = delegated(aws, helper, citizen, CENTRE)
     assert renewed["id"] != delegation["id"] and renewed["applications"] == []
     assert helper.get(f"/applications/{application_id}").status_code == 404
 
 
 def test_the_assistant_pays_only_the_official_fee_and_gets_the_document_only_if_allowed(aws: Aws) -> None:
     citizen, helper = aws.user(), assistant(aws)
-    delegation = delegated(aws, helper, citizen)
+    delegation = delegated(aws, helper, citizen, CENTRE)
     application_id = assisted_draft(helper, citizen)
     helper.patch(f"/applications/{application_id}", {"data": LICENCE_FORM})
-    upload(helper, application_id, "identificacion")
-    upload(helper, application_id, "comprobante_domicilio")
-    assert helper.post(f"/applications/{application_id}/submit").status_code == 202
-    official = aws.user(username=f"oficial.asist.{application_id.lower()}", groups=("official-SEMOVI",))
-    review = open_review(official, application_id)
-    assert (
-        official.post(
-            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}
-        ).status_code
-        == 200
-    )
-    wait_status(citizen, application_id, "awaiting_payment")
+    upload_documents(helper, application_id)
+    submit(helper, application_id)
+    approved(aws.official(f"oficial.asist.{application_id.lower()}"), citizen, application_id)
 
     slip = helper.post(f"/applications/{application_id}/payment").body
     assert slip["amount"] == "1016.00"  # the procedure's fee, as its definition states

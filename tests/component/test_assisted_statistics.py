@@ -22,9 +22,9 @@ import pytest
 from chalicelib.core.clock import iso
 from chalicelib.stats import figures
 from chalicelib.wiring import container
-from tests.component.test_assisted_filing import texted_code
 from tests.support.client import wait_for
-from tests.support.flows import LICENCE_FORM, draft, licence_without_payment, upload
+from tests.support.flows import delegated, licence_without_payment, ready_licence, submit, upload_documents
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
 
 SUFFIX = "".join(random.choices(string.ascii_uppercase, k=5))
@@ -44,29 +44,18 @@ def definition() -> dict[str, Any]:
     )
 
 
-def submit(user: HttpUser, application_id: str) -> None:
-    upload(user, application_id, "identificacion")
-    upload(user, application_id, "comprobante_domicilio")
-    submitted = user.post(f"/applications/{application_id}/submit")
-    assert submitted.status_code == 202, submitted.body
-
-
 def file_through(aws: Aws, centre: str, count: int) -> tuple[HttpUser, list[str]]:
     """An assistant of ``centre`` files ``count`` applications for one citizen, who consented by SMS code."""
     citizen = aws.user()
     helper = aws.user(
         username=f"asesor.{centre.lower()}.{SUFFIX.lower()}", groups=(f"assistant-{centre}",), name=f"Asesor {centre}"
     )
-    pending = helper.post("/delegations", {"curp": citizen.username})
-    assert pending.status_code == 201, pending.body
-    confirmed = helper.post(
-        f"/delegations/{pending.body['id']}/confirm", {"code": texted_code(aws, citizen.phone or "", centre)}
-    )
-    assert confirmed.status_code == 200, confirmed.body
+    delegated(aws, helper, citizen, centre)
     filed = []
     for _ in range(count):
         created = helper.post("/applications", {"procedure": CODE, "citizen": citizen.username, "data": LICENCE_FORM})
         assert created.status_code == 201, created.body
+        upload_documents(helper, created.body["id"])
         submit(helper, created.body["id"])
         filed.append(created.body["id"])
     return helper, filed
@@ -83,7 +72,7 @@ def filed(aws: Aws) -> dict[str, Any]:
         applications += ids
     for _ in range(UNASSISTED):
         citizen = aws.user()
-        application_id = draft(citizen, LICENCE_FORM, procedure=CODE)
+        application_id = ready_licence(citizen, procedure=CODE)
         submit(citizen, application_id)
         applications.append(application_id)
     submissions = sum(FILED.values()) + UNASSISTED

@@ -9,9 +9,7 @@ would fail here."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,21 +25,26 @@ from chalicelib.api.policy import POLICY
 from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, ROLES, SUPERVISOR
 from chalicelib.payments import signature
 from infra.local import sandbox
+from tests.support.client import declaration
 from tests.support.flows import (
-    LICENCE_FORM,
     PDF,
+    approved,
     bank_pays,
     draft,
     licence_without_payment,
     open_review,
+    ready_licence,
+    submit,
     submitted_licence,
-    upload,
+    upload_documents,
     wait_status,
 )
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
+from tests.support.openapi import committed
 from tests.support.people import new_phone
 
-OPENAPI = json.loads(Path("chalicelib/api/openapi.json").read_text("utf-8"))
+OPENAPI = committed()
 OPERATIONS = sorted(
     (method.upper(), path)
     for path, item in OPENAPI["paths"].items()
@@ -54,12 +57,9 @@ AGENCY = "SEMOVI"
 PUBLISHED = "matriz-licencia"
 HOLDERS = (CITIZEN, ASSISTANT)  # the holder, and the assistant who filed under the holder's consent
 AGENCY_STAFF = (OFFICIAL, SUPERVISOR)
-DECISION = {
-    "decision": "approve",
-    "reason": "Documentos en regla.",
-    # reviews of other modules may share the queue with an earlier deadline
-    "reason_out_of_order": "Prueba de la matriz de autorización.",
-}
+# reviews of other modules may share the queue with an earlier deadline
+OUT_OF_TURN = "Prueba de la matriz de autorización."
+DECISION = {"decision": "approve", "reason": "Documentos en regla.", "reason_out_of_order": OUT_OF_TURN}
 
 
 @dataclass(frozen=True)
@@ -78,28 +78,12 @@ def each(roles: tuple[str, ...], status: int = 200) -> dict[str, int]:
     return dict.fromkeys(roles, status)
 
 
-def texted_code(aws: Aws, phone: str, marker: str = "") -> str:
-    texts = [text for text in aws.sms(phone) if marker in text]
-    assert texts, aws.sms(phone)
-    found = re.search(r"\b(\d{6})\b", texts[-1])
-    assert found, texts[-1]
-    return found.group(1)
-
-
-def approved(citizen: HttpUser, official: HttpUser, application_id: str) -> dict[str, Any]:
-    """Approve the application's review: it then waits for its payment."""
-    review = open_review(official, application_id, AGENCY)
-    decided = official.post(f"/reviews/{review['review_id']}/decision", DECISION)
-    assert decided.status_code == 200, decided.body
-    return wait_status(citizen, application_id, "awaiting_payment")
-
-
 @pytest.fixture(scope="module")
 def people(aws: Aws) -> dict[str, HttpUser]:
     return {
         ANONYMOUS: aws.anonymous(),
         CITIZEN: aws.user(),
-        OFFICIAL: aws.user(username="matriz.oficial", groups=(f"official-{AGENCY}",)),
+        OFFICIAL: aws.official("matriz.oficial", AGENCY),
         SUPERVISOR: aws.user(username="matriz.supervisora", groups=(f"supervisor-{AGENCY}",)),
         ASSISTANT: aws.user(username="matriz.asesor", groups=(f"assistant-{CENTRE}",)),
         ADMIN: aws.user(username="matriz.admin", groups=("admin",)),
@@ -136,24 +120,21 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     )
     assert filed.status_code == 201, filed.body
     issued_id = filed.body["id"]
-    upload(helper, issued_id, "identificacion")
-    upload(helper, issued_id, "comprobante_domicilio")
-    assert helper.post(f"/applications/{issued_id}/submit").status_code == 202
-    approved(citizen, official, issued_id)
+    upload_documents(helper, issued_id)
+    submit(helper, issued_id)
+    approved(official, citizen, issued_id, AGENCY, reason_out_of_order=OUT_OF_TURN)
     slip = citizen.post(f"/applications/{issued_id}/payment").body
     assert bank_pays(aws, slip["reference"], slip["amount"], f"matriz-{issued_id}").status_code == 200
     document = wait_status(citizen, issued_id, "issued")["issued"][0]["id"]
 
     # the citizen's own: a draft, one ready to submit, one in review, three waiting for payment
     draft_id = draft(citizen)
-    ready_id = draft(citizen)
-    upload(citizen, ready_id, "identificacion")
-    upload(citizen, ready_id, "comprobante_domicilio")
+    ready_id = ready_licence(citizen)
     in_review_id = submitted_licence(citizen)
     review = open_review(official, in_review_id, AGENCY)["review_id"]
     slip_id, webhook_id, bank_id = [submitted_licence(citizen) for _ in range(3)]
     for application_id in (slip_id, webhook_id, bank_id):
-        approved(citizen, official, application_id)
+        approved(official, citizen, application_id, AGENCY, reason_out_of_order=OUT_OF_TURN)
     bank_reference = citizen.post(f"/applications/{bank_id}/payment").body["reference"]
     due = citizen.post(f"/applications/{webhook_id}/payment").body
     notification = json.dumps(
@@ -173,13 +154,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         {"es": "Licencia de la matriz", "en": "Matrix licence"},
         {"es": "Agencia de la matriz", "en": "Matrix agency"},
     )
-    declared = {
-        "requirement": "comprobante_domicilio",
-        "filename": "comprobante.pdf",
-        "content_type": "application/pdf",
-        "size": len(PDF),
-        "sha256": hashlib.sha256(PDF).hexdigest(),
-    }
+    declared = declaration("comprobante_domicilio", PDF, "comprobante.pdf")
     readers = each((*HOLDERS, *AGENCY_STAFF))
     everyone = each(ROLES)
     return {
@@ -218,7 +193,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("POST", "/delegations/{id}/confirm"): Call(
             f"/delegations/{pending_delegation.body['id']}/confirm",
             {ASSISTANT: 200},
-            {"code": texted_code(aws, texted.phone or "", CENTRE)},
+            {"code": aws.texted_code(texted.phone or "", CENTRE)},
         ),
         ("GET", "/documents/{document_id}"): Call(f"/documents/{document}", {CITIZEN: 200}),
         ("GET", "/me"): Call("/me", {CITIZEN: 200}),
@@ -246,7 +221,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ),
         ("DELETE", "/subscriptions/{id}"): Call(f"/subscriptions/{cancellable.body['id']}", {CITIZEN: 200}),
         ("POST", "/subscriptions/{id}/confirm"): Call(
-            f"/subscriptions/{pending.body['id']}/confirm", {CITIZEN: 200}, {"code": texted_code(aws, relative)}
+            f"/subscriptions/{pending.body['id']}/confirm", {CITIZEN: 200}, {"code": aws.texted_code(relative)}
         ),
         ("GET", "/verify/{document_id}"): Call(f"/verify/{document}", everyone),
     }

@@ -56,7 +56,7 @@ class Routes:
 def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     """A driver's licence from draft to verified credential, every route it touches counted."""
     citizen = aws.user()
-    official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{citizen.username.lower()}")
+    official = aws.official(f"oficial.{citizen.username.lower()}")
     supervisor = aws.user(
         groups=("official-SEMOVI", "supervisor-SEMOVI"), username=f"supervisora.{citizen.username.lower()}"
     )

@@ -22,8 +22,8 @@ from chalicelib.payments import signature
 from chalicelib.payments.reference import new_reference
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.wiring import container
-from tests.support.flows import draft, open_review, status_of, submitted_licence, upload, wait_status
-from tests.support.inprocess import WEBHOOK_SECRET, Aws, Reply
+from tests.support.flows import DECLARED, draft, open_review, ready_licence, status_of, submitted_licence, wait_status
+from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser, Reply
 
 LICENCE = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
 
@@ -91,16 +91,9 @@ def test_a_requirement_that_is_not_text_is_a_422_and_writes_nothing(aws: Aws) ->
     citizen = aws.user()
     application_id = draft(citizen)
     before = citizen.get(f"/applications/{application_id}/audit").body["events"]
-    base = {
-        "requirement": "identificacion",
-        "filename": "ine.pdf",
-        "content_type": "application/pdf",
-        "size": 1000,
-        "sha256": "a" * 64,
-    }
     for requirement in ({}, ["identificacion"], 7, None, True):
         error = error_of(
-            citizen.post(f"/applications/{application_id}/documents", {**base, "requirement": requirement}), 422
+            citizen.post(f"/applications/{application_id}/documents", {**DECLARED, "requirement": requirement}), 422
         )
         assert (error["code"], error["details"][0]["field"]) == ("unknown_requirement", "requirement"), requirement
     assert citizen.get(f"/applications/{application_id}/audit").body["events"] == before
@@ -109,13 +102,17 @@ def test_a_requirement_that_is_not_text_is_a_422_and_writes_nothing(aws: Aws) ->
 # --- reviews ---------------------------------------------------------------------------------
 
 
+def rejecting(aws: Aws, username: str, reason: str) -> tuple[HttpUser, dict[str, Any], Reply]:
+    """An official (named ``username``) rejects a new licence with ``reason``: the official,
+    the review and the answer."""
+    official = aws.official(username)
+    review = open_review(official, submitted_licence(aws.user()))
+    reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": reason})
+    return official, review, reply
+
+
 def test_a_decision_answers_with_the_applications_status_as_documented(aws: Aws) -> None:
-    citizen = aws.user()
-    official = aws.user(username="oficial.estatus", groups=("official-SEMOVI",))
-    review = open_review(official, submitted_licence(citizen))
-    reply = official.post(
-        f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Documentos ilegibles"}
-    )
+    _, review, reply = rejecting(aws, "oficial.estatus", "Documentos ilegibles")
     assert reply.status_code == 200, reply.body
     assert reply.body == {
         "review_id": review["review_id"],
@@ -222,12 +219,7 @@ def test_a_patch_with_a_lone_surrogate_changes_nothing(aws: Aws) -> None:
 
 
 def test_a_reason_with_a_bidi_override_is_refused(aws: Aws) -> None:
-    citizen = aws.user()
-    official = aws.user(username="oficial.bidi", groups=("official-SEMOVI",))
-    review = open_review(official, submitted_licence(citizen))
-    reply = official.post(
-        f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Aprobado \u202eodazahceR"}
-    )
+    official, review, reply = rejecting(aws, "oficial.bidi", "Aprobado \u202eodazahceR")
     assert error_of(reply, 422)["details"][0]["field"] == "reason"
     assert review["review_id"] in {
         open_one["review_id"] for open_one in official.get("/agencies/SEMOVI/reviews").body["reviews"]
@@ -238,13 +230,7 @@ def test_combining_characters_are_composed_so_a_file_named_on_a_mac_is_accepted(
     citizen = aws.user()
     application_id = draft(citizen)
     decomposed = "comprobante direccio\u0301n.pdf"  # what macOS file systems hand the browser
-    body = {
-        "requirement": "comprobante_domicilio",
-        "filename": decomposed,
-        "content_type": "application/pdf",
-        "size": 1000,
-        "sha256": "a" * 64,
-    }
+    body = {**DECLARED, "requirement": "comprobante_domicilio", "filename": decomposed}
     assert citizen.post(f"/applications/{application_id}/documents", body).status_code == 201
     [document] = citizen.get(f"/applications/{application_id}").body["documents"]
     assert document["filename"] == "comprobante dirección.pdf"
@@ -291,14 +277,7 @@ def test_full_width_digits_are_not_digits(aws: Aws) -> None:
 def test_document_names_and_hashes_are_checked_whole(aws: Aws, field: str, value: str, code: str) -> None:
     citizen = aws.user()
     application_id = draft(citizen)
-    body = {
-        "requirement": "identificacion",
-        "filename": "ine.pdf",
-        "content_type": "application/pdf",
-        "size": 1000,
-        "sha256": "a" * 64,
-        field: value,
-    }
+    body = {**DECLARED, field: value}
     error = error_of(citizen.post(f"/applications/{application_id}/documents", body), 422)
     assert (error["code"], error["details"][0]["field"]) == (code, field)
     assert citizen.get(f"/applications/{application_id}").body["documents"] == []
@@ -429,9 +408,7 @@ def test_a_submit_that_died_before_its_workflow_started_is_healed_by_the_clients
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     citizen = aws.user()
-    application_id = draft(citizen)
-    upload(citizen, application_id, "identificacion")
-    upload(citizen, application_id, "comprobante_domicilio")
+    application_id = ready_licence(citizen)
     engine = container().engine
     start = engine.start
 

@@ -13,8 +13,8 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.store import keys
 from chalicelib.store.models import Decision
 from infra.aws.stack import WORKFLOWS
-from tests.component.test_assisted_filing import delegated
-from tests.support.flows import LICENCE_FORM, open_review, upload, wait_status
+from tests.support.flows import approved, delegated, submit, upload_documents
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
 
 AGENCY = "VIALIDAD"
@@ -57,17 +57,9 @@ def approved_through(aws: Aws, helper: HttpUser, citizen: HttpUser, official: Ht
     created = helper.post("/applications", {"procedure": PROCEDURE, "citizen": citizen.username, "data": LICENCE_FORM})
     assert created.status_code == 201, created.body
     application_id = str(created.body["id"])
-    upload(helper, application_id, "identificacion")
-    upload(helper, application_id, "comprobante_domicilio")
-    assert helper.post(f"/applications/{application_id}/submit").status_code == 202
-    review = open_review(official, application_id, AGENCY)
-    assert (
-        official.post(
-            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}
-        ).status_code
-        == 200
-    )
-    wait_status(citizen, application_id, "awaiting_payment")
+    upload_documents(helper, application_id)
+    submit(helper, application_id)
+    approved(official, citizen, application_id, AGENCY)
     return application_id
 
 
@@ -76,10 +68,10 @@ def test_a_centre_whose_applications_are_decided_unusually_fast_is_flagged(aws: 
         past_decision(number, 48.0)
     for number in range(12, 15):  # another centre, at the usual pace
         past_decision(number, 50.0, "CDC-LENTO")
-    official = aws.user(username="oficial.vialidad", groups=(f"official-{AGENCY}",))
+    official = aws.official("oficial.vialidad", AGENCY)
     helper = aws.user(username="asesor.rapido", groups=("assistant-CDC-RAPIDO",), name="Asesor Rápido")
     citizen = aws.user()
-    delegated(aws, helper, citizen, centre="CDC-RAPIDO")
+    delegated(aws, helper, citizen, "CDC-RAPIDO")
     filed = [approved_through(aws, helper, citizen, official) for _ in range(3)]
 
     reply = official.get(f"/agencies/{AGENCY}/intermediaries")
@@ -103,9 +95,9 @@ def test_a_centre_whose_applications_are_decided_unusually_fast_is_flagged(aws: 
 
 
 def test_only_the_agencys_officials_see_its_report(aws: Aws) -> None:
-    other = aws.user(username="oficial.otra.vialidad", groups=("official-SEMOVI",))
+    other = aws.official("oficial.otra.vialidad")
     refused = other.get(f"/agencies/{AGENCY}/intermediaries")
     assert refused.status_code == 403 and refused.body["error"]["code"] == "other_agency"
-    own = aws.user(username="oficial.vialidad.2", groups=(f"official-{AGENCY}",))
+    own = aws.official("oficial.vialidad.2", AGENCY)
     bad = own.get(f"/agencies/{AGENCY}/intermediaries?days=0")
     assert bad.status_code == 422 and bad.body["error"]["details"][0]["field"] == "days"

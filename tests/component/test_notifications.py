@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -26,8 +25,8 @@ from chalicelib.store.models import Application
 from infra.aws.stack import WORKFLOWS
 from infra.local.moto.lambda_adapter import LambdaContext
 from tests.support.client import wait_for
-from tests.support.flows import bank_pays, draft, open_review, upload, wait_status
-from tests.support.inprocess import Aws, HttpUser
+from tests.support.flows import approved, bank_pays, decide, ready_licence, submit, wait_status
+from tests.support.inprocess import Aws, HttpUser, changed_settings
 from tests.support.people import new_phone
 
 LIFE_OF_A_LICENCE = ["submitted", "in_review", "awaiting_payment", "payment_received", "issued"]
@@ -37,18 +36,6 @@ def local_form(phone: str) -> str:
     """How a person types a Mexican mobile: 044 55 1234 5678."""
     national = phone.removeprefix("+52")
     return f"044 {national[:2]} {national[2:6]} {national[6:]}"
-
-
-def licence_draft(citizen: HttpUser, procedure: str = "licencia-conducir") -> str:
-    application_id = draft(citizen, procedure=procedure)
-    upload(citizen, application_id, "identificacion")
-    upload(citizen, application_id, "comprobante_domicilio")
-    return application_id
-
-
-def submit(citizen: HttpUser, application_id: str) -> None:
-    reply = citizen.post(f"/applications/{application_id}/submit")
-    assert reply.status_code == 202, reply.body
 
 
 def log(user: HttpUser, application_id: str) -> list[dict[str, Any]]:
@@ -74,11 +61,7 @@ def wait_logged(
 
 
 def code_sent_to(aws: Aws, phone: str) -> str:
-    texts = [text for text in aws.sms(phone) if "codigo" in text or "code" in text]
-    assert texts, aws.sms(phone)
-    found = re.search(r"\b(\d{6})\b", texts[-1])
-    assert found, texts[-1]
-    return found.group(1)
+    return aws.texted_code(phone, "codigo", "code")
 
 
 def subscribe_relative(
@@ -97,7 +80,7 @@ def subscribe_relative(
 
 
 def official_for(aws: Aws, application_id: str, agency: str = "SEMOVI") -> HttpUser:
-    return aws.user(username=f"oficial.sms.{agency.lower()}.{application_id.lower()}", groups=(f"official-{agency}",))
+    return aws.official(f"oficial.sms.{agency.lower()}.{application_id.lower()}", agency)
 
 
 def reply(aws: Aws, phone: str, text: str) -> dict[str, Any]:
@@ -108,7 +91,7 @@ def reply(aws: Aws, phone: str, text: str) -> dict[str, Any]:
 
 
 def in_review(aws: Aws, citizen: HttpUser, procedure: str = "licencia-conducir") -> str:
-    application_id = licence_draft(citizen, procedure)
+    application_id = ready_licence(citizen, procedure=procedure)
     submit(citizen, application_id)
     wait_status(citizen, application_id, "in_review")
     wait_logged(citizen, application_id, "in_review", status="sent")
@@ -140,7 +123,7 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
     citizen = aws.user()
     relative = new_phone()
     stranger = new_phone()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     subscription = subscribe_relative(aws, citizen, application_id, relative, "en")
     assert subscription["phone"] == f"+52 {relative[3:5]} **** **{relative[-2:]}"
     third = citizen.post("/subscriptions", {"application_id": application_id, "phone": stranger})
@@ -148,15 +131,7 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
     assert aws.sms(stranger) == []
 
     submit(citizen, application_id)
-    official = official_for(aws, application_id)
-    review = open_review(official, application_id)
-    assert (
-        official.post(
-            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"}
-        ).status_code
-        == 200
-    )
-    wait_status(citizen, application_id, "awaiting_payment")
+    approved(official_for(aws, application_id), citizen, application_id)
     # the status commits before its SMS is written: paying at once could log payment_received first
     wait_logged(citizen, application_id, "awaiting_payment", phones=2)
     slip = citizen.post(f"/applications/{application_id}/payment").body
@@ -187,7 +162,7 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
 
 def test_the_citizens_record_lists_the_subscriptions(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     relative = new_phone()
     pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
     own = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone, "language": "en"})
@@ -234,10 +209,7 @@ def test_a_duplicated_event_a_retried_step_or_a_duplicated_webhook_sends_nothing
     assert log(citizen, application_id) == before_log
 
     # a bank webhook delivered twice: one payment_received message
-    official = official_for(aws, application_id)
-    review = open_review(official, application_id)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
-    wait_status(citizen, application_id, "awaiting_payment")
+    approved(official_for(aws, application_id), citizen, application_id)
     slip = citizen.post(f"/applications/{application_id}/payment").body
     for _ in range(2):
         assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-twice-{application_id}").status_code == 200
@@ -258,12 +230,7 @@ def test_stop_silences_that_agency_only_and_the_log_shows_the_skipped_messages(a
     assert "ya no recibira mensajes de SEMOVI" in aws.sms(citizen.phone or "")[-1]
     sent_before = len(aws.sms(citizen.phone or ""))
 
-    official = official_for(aws, semovi)
-    review = open_review(official, semovi)
-    asked = official.post(
-        f"/reviews/{review['review_id']}/decision",
-        {"decision": "request_changes", "reason": "El comprobante es ilegible."},
-    )
+    asked = decide(official_for(aws, semovi), semovi, "request_changes", "El comprobante es ilegible.")
     assert asked.status_code == 200, asked.body
     skipped = wait_logged(citizen, semovi, "changes_requested", status="opted_out_skipped")[0]
     assert skipped["detail"].startswith("BAJA at ")
@@ -281,7 +248,7 @@ def test_stop_todo_silences_every_agency(aws: Aws, second_agency: str) -> None:
     assert "ya no recibira mensajes nuestros" in aws.sms(citizen.phone or "")[-1]
     sent_before = len(aws.sms(citizen.phone or ""))
 
-    transito = licence_draft(citizen, second_agency)
+    transito = ready_licence(citizen, procedure=second_agency)
     submit(citizen, transito)
     wait_status(citizen, transito, "in_review")
     wait_logged(citizen, transito, "in_review", status="opted_out_skipped")
@@ -314,16 +281,14 @@ def test_resubscribing_after_stop_needs_a_fresh_code(aws: Aws) -> None:
     )
     assert confirmed.status_code == 200 and confirmed.body["status"] == "confirmed"
 
-    official = official_for(aws, application_id)
-    review = open_review(official, application_id)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+    decide(official_for(aws, application_id), application_id)
     wait_logged(citizen, application_id, "awaiting_payment")
     assert "linea de captura" in aws.sms(citizen.phone or "")[-1]
 
 
 def test_a_cancelled_subscription_gets_nothing(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     relative = new_phone()
     subscription = subscribe_relative(aws, citizen, application_id, relative)
     cancelled = citizen.request("DELETE", f"/subscriptions/{subscription['id']}")
@@ -342,7 +307,7 @@ def test_a_cancelled_subscription_gets_nothing(aws: Aws) -> None:
 
 def test_subscriptions_refuse_bad_phones_and_other_peoples_applications(aws: Aws) -> None:
     citizen, other = aws.user(), aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     cases = {
         "55 1234 567": "invalid_phone",
         "+1 415 555 0100": "phone_country_not_allowed",
@@ -371,7 +336,7 @@ def test_subscriptions_refuse_bad_phones_and_other_peoples_applications(aws: Aws
 
 def test_five_wrong_codes_lock_the_subscription_until_a_new_code(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     relative = new_phone()
     pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative}).body
     right = code_sent_to(aws, relative)
@@ -385,7 +350,7 @@ def test_five_wrong_codes_lock_the_subscription_until_a_new_code(aws: Aws) -> No
 
 def test_codes_to_one_phone_are_rate_limited(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     relative = new_phone()
     for _ in range(3):
         assert citizen.post("/subscriptions", {"application_id": application_id, "phone": relative}).status_code == 201
@@ -399,25 +364,20 @@ def test_a_message_the_carrier_refuses_is_logged_failed(aws: Aws, monkeypatch: p
         raise DeliveryFailed("InvalidParameter")
 
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     monkeypatch.setattr(SnsSms, "send", refuse)
     submit(citizen, application_id)
     failed = wait_logged(citizen, application_id, "submitted", status="failed")[0]
     assert failed["detail"] == "not accepted by the carrier: InvalidParameter" and failed["sent_at"] is None
 
 
-def test_one_phone_gets_at_most_its_hourly_budget(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SMS_PER_PHONE_PER_HOUR", "1")
-    composition.reset()
-    try:
+def test_one_phone_gets_at_most_its_hourly_budget(aws: Aws) -> None:
+    with changed_settings(SMS_PER_PHONE_PER_HOUR="1"):
         citizen = aws.user()
-        application_id = licence_draft(citizen)
+        application_id = ready_licence(citizen)
         submit(citizen, application_id)
         wait_status(citizen, application_id, "in_review")
         limited = wait_logged(citizen, application_id, "in_review", status="rate_limited")[0]
-    finally:
-        monkeypatch.undo()
-        composition.reset()
     assert [message["status"] for message in log(citizen, application_id)] == ["sent", "rate_limited"]
     assert limited["detail"] == "too many messages to this phone in the last hour"
     assert len(aws.sms(citizen.phone or "")) == 1
@@ -433,12 +393,7 @@ def test_the_log_is_readable_by_the_owner_its_agency_and_operators_only(aws: Aws
     operator = aws.user(username="operador.sms", groups=("admin",))
     assert [message["event"] for message in log(official, application_id)] == ["submitted", "in_review"]
     assert other.get(f"/applications/{application_id}/messages").status_code == 404
-    assert (
-        aws.user(username="oficial.sms.sat", groups=("official-SAT",))
-        .get(f"/applications/{application_id}/messages")
-        .status_code
-        == 404
-    )
+    assert aws.official("oficial.sms.sat", "SAT").get(f"/applications/{application_id}/messages").status_code == 404
     assert citizen.get("/messages?" + urlencode({"phone": citizen.phone})).status_code == 403
 
     by_phone = operator.get("/messages?" + urlencode({"phone": local_form(citizen.phone or "")}))
@@ -455,12 +410,9 @@ def test_the_log_is_readable_by_the_owner_its_agency_and_operators_only(aws: Aws
 
 
 @pytest.fixture
-def quiet_hours(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SMS_QUIET_HOURS", "21:00-08:00")
-    composition.reset()
-    yield
-    monkeypatch.undo()
-    composition.reset()
+def quiet_hours() -> Iterator[None]:
+    with changed_settings(SMS_QUIET_HOURS="21:00-08:00"):
+        yield
 
 
 def mexico_city(day: datetime, hour: int, minute: int = 0) -> datetime:
@@ -490,7 +442,7 @@ def test_quiet_hours_hold_status_messages_until_the_scheduled_sender_runs_at_eig
     relative = new_phone()
     tonight = mexico_city(datetime.now(MEXICO_CITY) + timedelta(days=7), 22, 30)
     with clock.travel(tonight):
-        application_id = licence_draft(citizen)
+        application_id = ready_licence(citizen)
         subscription = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
         assert len(aws.sms(relative)) == 1  # the code is urgent: it goes at night
         citizen.post(f"/subscriptions/{subscription.body['id']}/confirm", {"code": code_sent_to(aws, relative)})
@@ -523,12 +475,13 @@ def test_a_stop_during_the_night_holds_good_in_the_morning(aws: Aws, quiet_hours
     with clock.travel(mexico_city(day, 12)):
         application_id = in_review(aws, citizen)
     with clock.travel(mexico_city(day, 23)):
-        official = official_for(aws, application_id)
-        review = open_review(official, application_id)
         # two weeks ahead, every other open review of the shared queue has an earlier deadline
-        decided = official.post(
-            f"/reviews/{review['review_id']}/decision",
-            {"decision": "request_changes", "reason": "Falta la firma.", "reason_out_of_order": "Prueba nocturna."},
+        decided = decide(
+            official_for(aws, application_id),
+            application_id,
+            "request_changes",
+            "Falta la firma.",
+            reason_out_of_order="Prueba nocturna.",
         )
         assert decided.status_code == 200, decided.body
         wait_logged(citizen, application_id, "changes_requested", status="queued")
@@ -544,7 +497,7 @@ def test_the_sandbox_runs_the_scheduled_sender(aws: Aws, quiet_hours: None) -> N
     phone = citizen.phone or ""
     tonight = mexico_city(datetime.now(MEXICO_CITY) + timedelta(days=21), 23)
     with clock.travel(tonight):
-        application_id = licence_draft(citizen)
+        application_id = ready_licence(citizen)
         submit(citizen, application_id)
         wait_status(citizen, application_id, "in_review")
         wait_logged(citizen, application_id, "in_review", status="queued")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from chalicelib.applications.transitions import STATUSES
 from chalicelib.identity.principal import ANONYMOUS
 from chalicelib.procedures.validator import definition_schema
 from infra.local import sandbox as sandbox_module
+from tests.support.openapi import Document, committed, resolve
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TAGS = {
@@ -44,14 +44,11 @@ TAGS = {
 ERROR_STATUSES = ("401", "403", "404", "409", "413", "422")
 
 Operation = tuple[str, str]
-Document = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
 def document() -> Document:
-    text = resources.files("chalicelib.api").joinpath("openapi.json").read_text("utf-8")
-    loaded: Document = json.loads(text)
-    return loaded
+    return committed()
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +77,6 @@ def sandbox_routes() -> Iterator[set[Operation]]:
 def aws_routes(sandbox_routes: set[Operation]) -> set[Operation]:
     """What ``app.py`` serves (on AWS and locally); minus the sandbox, should a test have added it."""
     return served_routes(app.app) - sandbox_routes
-
-
-def resolve(document: Document, node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` (``#/components/...``) once."""
-    if "$ref" not in node:
-        return node
-    target: Any = document
-    for part in node["$ref"].removeprefix("#/").split("/"):
-        target = target[part]
-    resolved: dict[str, Any] = target
-    return resolved
 
 
 def is_public(operation: dict[str, Any]) -> bool:

@@ -7,16 +7,13 @@ import json
 import pytest
 
 from chalicelib.payments import signature
-from tests.support.flows import bank_pays, open_review, status_of, submitted_licence, table, wait_status
+from tests.support.flows import approved, bank_pays, open_review, status_of, submitted_licence, table, wait_status
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 
 
 def approved_licence(aws: Aws, citizen: HttpUser) -> tuple[str, dict[str, object]]:
-    official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{citizen.username.lower()}")
     application_id = submitted_licence(citizen)
-    review = open_review(official, application_id)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Documentos en regla"})
-    wait_status(citizen, application_id, "awaiting_payment")
+    approved(aws.official(f"oficial.{citizen.username.lower()}"), citizen, application_id)
     slip = citizen.post(f"/applications/{application_id}/payment").body
     return application_id, slip
 
@@ -134,12 +131,10 @@ def test_the_qr_of_a_licence_opens_the_public_page(aws: Aws) -> None:
 
 
 def test_a_retried_submit_with_the_same_key_runs_once(aws: Aws) -> None:
-    from tests.support.flows import draft, upload
+    from tests.support.flows import draft, ready_licence
 
     citizen = aws.user()
-    application_id = draft(citizen)
-    upload(citizen, application_id, "identificacion")
-    upload(citizen, application_id, "comprobante_domicilio")
+    application_id = ready_licence(citizen)
     headers = {"Idempotency-Key": "7f1c2a9e-submit-once"}
     first = citizen.post(f"/applications/{application_id}/submit", headers=headers)
     again = citizen.post(f"/applications/{application_id}/submit", headers=headers)
@@ -158,7 +153,7 @@ def test_a_retried_submit_with_the_same_key_runs_once(aws: Aws) -> None:
 
 def test_a_retried_decision_with_the_same_key_is_answered_the_same(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(groups=("official-SEMOVI",), username="oficial.idempotente")
+    official = aws.official("oficial.idempotente")
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
     headers = {"Idempotency-Key": "decision-42"}

@@ -3,7 +3,6 @@ then every stored version is deleted by the daily job, which leaves an audit eve
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 import boto3
@@ -12,7 +11,8 @@ import requests
 from chalicelib.core.clock import utcnow
 from chalicelib.legal.calendar import legal_date
 from chalicelib.wiring import container
-from tests.support.flows import PDF, draft, open_review, upload, wait_status
+from tests.support.client import declaration
+from tests.support.flows import PDF, decide, draft, submit, upload, wait_status
 from tests.support.inprocess import Aws
 
 
@@ -25,26 +25,16 @@ def versions(aws: Aws, application_id: str) -> list[str]:
 
 def test_documents_are_purged_after_the_retention_period(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.retencion", groups=("official-SEMOVI",))
+    official = aws.official("oficial.retencion")
     application_id = draft(citizen)
     declared = citizen.post(
-        f"/applications/{application_id}/documents",
-        {
-            "requirement": "identificacion",
-            "filename": "ine.pdf",
-            "content_type": "application/pdf",
-            "size": len(PDF),
-            "sha256": hashlib.sha256(PDF).hexdigest(),
-        },
+        f"/applications/{application_id}/documents", declaration("identificacion", PDF, "ine.pdf")
     ).body["upload"]
     for _ in range(2):  # a client that uploads twice leaves two versions in the versioned bucket
         requests.put(declared["url"], data=PDF, headers=declared["headers"], timeout=10)
     upload(citizen, application_id, "comprobante_domicilio")
-    assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
-    review = open_review(official, application_id)
-    official.post(
-        f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": "Identificación vencida."}
-    )
+    submit(citizen, application_id)
+    decide(official, application_id, "reject", "Identificación vencida.")
     wait_status(citizen, application_id, "rejected")
     assert len(versions(aws, application_id)) == 3
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.flows import open_review, submitted_licence, wait_status
+from tests.support.flows import decide, open_review, submitted_licence, wait_status
 from tests.support.inprocess import Aws
 
 
 def test_queue_is_ordered_by_deadline_and_limited_to_the_agency(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.cola", groups=("official-SEMOVI",))
+    official = aws.official("oficial.cola")
     first = submitted_licence(citizen)
     second = submitted_licence(citizen)
     open_review(official, first)
@@ -23,8 +23,8 @@ def test_queue_is_ordered_by_deadline_and_limited_to_the_agency(aws: Aws) -> Non
 
 def test_official_of_another_agency_cannot_decide(aws: Aws) -> None:
     citizen = aws.user()
-    semovi = aws.user(username="oficial.semovi.b", groups=("official-SEMOVI",))
-    other = aws.user(username="oficial.otra", groups=("official-SAT",))
+    semovi = aws.official("oficial.semovi.b")
+    other = aws.official("oficial.otra", "SAT")
     application_id = submitted_licence(citizen)
     review = open_review(semovi, application_id)
     reply = other.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Todo bien"})
@@ -36,7 +36,7 @@ def test_official_of_another_agency_cannot_decide(aws: Aws) -> None:
 
 def test_a_decision_needs_a_valid_choice_and_a_reason(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.razones", groups=("official-SEMOVI",))
+    official = aws.official("oficial.razones")
     review = open_review(official, submitted_licence(citizen))
     path = f"/reviews/{review['review_id']}/decision"
     no_reason = official.post(path, {"decision": "reject"})
@@ -47,8 +47,8 @@ def test_a_decision_needs_a_valid_choice_and_a_reason(aws: Aws) -> None:
 
 def test_two_officials_at_once_one_wins_the_other_gets_409(aws: Aws) -> None:
     citizen = aws.user()
-    first = aws.user(username="oficial.uno", groups=("official-SEMOVI",))
-    second = aws.user(username="oficial.dos", groups=("official-SEMOVI",))
+    first = aws.official("oficial.uno")
+    second = aws.official("oficial.dos")
     application_id = submitted_licence(citizen)
     review = open_review(first, application_id)
     path = f"/reviews/{review['review_id']}/decision"
@@ -69,13 +69,9 @@ def test_two_officials_at_once_one_wins_the_other_gets_409(aws: Aws) -> None:
 
 def test_rejection_ends_the_application_with_its_reason(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.rechazo", groups=("official-SEMOVI",))
+    official = aws.official("oficial.rechazo")
     application_id = submitted_licence(citizen)
-    review = open_review(official, application_id)
-    official.post(
-        f"/reviews/{review['review_id']}/decision",
-        {"decision": "reject", "reason": "El examen de manejo no fue aprobado."},
-    )
+    decide(official, application_id, "reject", "El examen de manejo no fue aprobado.")
     rejected = wait_status(citizen, application_id, "rejected")
     assert rejected["status"] == "rejected"
     last = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]

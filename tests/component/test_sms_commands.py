@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from chalicelib.notifications import templates
 from chalicelib.wiring import COMMANDS_PER_PHONE_PER_HOUR
-from tests.component.test_notifications import in_review, licence_draft, log, reply, subscribe_relative
+from tests.component.test_notifications import in_review, log, reply, subscribe_relative
+from tests.support.flows import ready_licence
 from tests.support.inprocess import Aws
 from tests.support.people import new_phone
 
@@ -35,7 +36,7 @@ def test_estado_from_the_phone_on_record_answers_status_step_deadline_and_next_a
 
 def test_status_from_a_confirmed_relative_answers_in_their_language(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     relative = new_phone()
     subscribe_relative(aws, citizen, application_id, relative, "en")
     assert reply(aws, relative, f"status {application_id}")["action"] == "status_reply"
@@ -48,7 +49,7 @@ def test_status_from_a_confirmed_relative_answers_in_their_language(aws: Aws) ->
 
 def test_another_phone_and_an_unknown_reference_get_the_same_neutral_answer(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = licence_draft(citizen)
+    application_id = ready_licence(citizen)
     stranger = new_phone()
     assert reply(aws, stranger, f"ESTADO {application_id}") == {"action": "status_unknown"}
     assert aws.sms(stranger) == [neutral(application_id)]

@@ -25,7 +25,8 @@ from chalicelib.core.clock import iso
 from chalicelib.reviews import service as reviews_module
 from chalicelib.stats import figures
 from tests.support.client import wait_for
-from tests.support.flows import LICENCE_FORM, draft, licence_without_payment, open_review, upload, wait_status
+from tests.support.flows import decide, draft, licence_without_payment, open_review, ready_licence, submit, wait_status
+from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
 
 SUFFIX = "".join(random.choices(string.ascii_uppercase, k=5))
@@ -50,24 +51,18 @@ def definition() -> dict[str, Any]:
 class Script:
     def __init__(self, aws: Aws) -> None:
         self.aws = aws
-        self.official = aws.user(username=f"oficial.{SUFFIX.lower()}", groups=(f"official-{AGENCY}",))
+        self.official = aws.official(f"oficial.{SUFFIX.lower()}", AGENCY)
         self.citizens: dict[str, HttpUser] = {}
 
     def submitted(self) -> str:
         citizen = self.aws.user()
-        application_id = draft(citizen, LICENCE_FORM, procedure=CODE)
-        upload(citizen, application_id, "identificacion")
-        upload(citizen, application_id, "comprobante_domicilio")
-        assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
+        application_id = ready_licence(citizen, procedure=CODE)
+        submit(citizen, application_id)
         self.citizens[application_id] = citizen
         return application_id
 
     def decide(self, application_id: str, decision: str, **extra: str) -> Any:
-        review = open_review(self.official, application_id, AGENCY)
-        return self.official.post(
-            f"/reviews/{review['review_id']}/decision",
-            {"decision": decision, "reason": f"Decisión: {decision}.", **extra},
-        )
+        return decide(self.official, application_id, decision, f"Decisión: {decision}.", AGENCY, **extra)
 
     def audit(self, application_id: str) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = (
@@ -346,7 +341,7 @@ def test_a_rating_is_once_after_the_end_and_reaches_the_agency(aws: Aws, script:
         1,
         2,
     }
-    assert aws.user(groups=("official-SEMOVI",)).get(f"/agencies/{AGENCY}/ratings").status_code == 403
+    assert aws.official().get(f"/agencies/{AGENCY}/ratings").status_code == 403
     # The rating shows on the application and in its audit trail.
     assert run.citizens[first].get(f"/applications/{first}").body["rating"]["score"] == 5
     assert [event["details"]["score"] for event in run.audit(first) if event["action"] == "rating.submitted"] == [5]

@@ -3,7 +3,6 @@ coexist: each application finishes on the version it started with."""
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 from pathlib import Path
@@ -16,10 +15,6 @@ FORM = {"calle": "Calle 5 de Mayo, Centro", "fecha": "2027-03-21", "asistentes":
 
 
 def official_of(stack: Api, agency: str, username: str) -> User:
-    idp = stack.cognito()
-    pool = stack.config["cognito"]["userPoolId"]
-    with contextlib.suppress(idp.exceptions.GroupExistsException):
-        idp.create_group(GroupName=f"official-{agency}", UserPoolId=pool)
     return stack.sign_up(username, "+525533334444", "Oficial de Eventos", groups=(f"official-{agency}",))
 
 

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from infra.aws import template as packaging
+from infra.local.stack import use_moto
 
 STAGE = "prod"
 
@@ -53,13 +56,12 @@ def mutated(built: Built, mutation: Mutation) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def aws_credentials() -> None:
     """moto's recommended fake credentials (and no endpoint: requests must stay in the mock)."""
-    import os
+    use_moto(os.environ)
 
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_SESSION_TOKEN="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-    )
+
+@pytest.fixture
+def moto_environment() -> Iterator[None]:
+    """As ``aws_credentials``, for one test: the environment is restored after it."""
+    with patch.dict(os.environ):
+        use_moto(os.environ)
+        yield

@@ -19,11 +19,7 @@ REGION = "us-east-1"
 
 
 @pytest.fixture
-def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+def table(moto_environment: None) -> Iterator[Any]:
     with mock_aws():
         moto_fidelity.serialize_dynamodb_writes()
         client = boto3.client("dynamodb", region_name=REGION)
@@ -121,20 +117,26 @@ def test_the_whole_table_is_not_copied_per_write(table: Any, monkeypatch: pytest
     assert not hasattr(Table, "__deepcopy__")
 
 
+def lock_held_in(monkeypatch: pytest.MonkeyPatch, owner: type, method: str) -> list[bool]:
+    """Whether the write lock was held at each call of ``owner.method`` from now on."""
+    held: list[bool] = []
+    original = getattr(owner, method)
+
+    def watching(self: Any, *args: Any, **kwargs: Any) -> Any:
+        held.append(moto_fidelity._lock._is_owned())  # type: ignore[attr-defined]
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, method, watching)
+    return held
+
+
 def test_an_answer_is_built_under_the_write_lock(table: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """moto reads the live item to answer (an update's ALL_NEW, a GetItem); another
     thread's write changing that item meanwhile broke the answer, so answers are built
     holding the lock that writes take."""
     from moto.dynamodb.responses import DynamoHandler
 
-    held: list[bool] = []
-    serialized = DynamoHandler.serialized
-
-    def watching(self: Any, result: Any) -> Any:
-        held.append(moto_fidelity._lock._is_owned())  # type: ignore[attr-defined]
-        return serialized(self, result)
-
-    monkeypatch.setattr(DynamoHandler, "serialized", watching)
+    held = lock_held_in(monkeypatch, DynamoHandler, "serialized")
     table.put_item(TableName="t", Item={"pk": {"S": "A"}, "sk": {"S": "1"}})
     table.update_item(
         TableName="t",
@@ -170,13 +172,6 @@ def test_each_write_and_walk_holds_the_lock_however_moto_reaches_it(
 
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
     BACKEND_CALLS["put_item"](backend)
-    held: list[bool] = []
-    get_table = DynamoDBBackend.get_table
-
-    def watching(self: Any, name: str) -> Any:
-        held.append(moto_fidelity._lock._is_owned())  # type: ignore[attr-defined]
-        return get_table(self, name)
-
-    monkeypatch.setattr(DynamoDBBackend, "get_table", watching)
+    held = lock_held_in(monkeypatch, DynamoDBBackend, "get_table")
     BACKEND_CALLS[operation](backend)
     assert held and all(held), held

@@ -12,6 +12,20 @@ import boto3
 import requests
 
 from infra.local.demo import DEMO_PASSWORD
+from tests.support.people import register, sign_in
+
+
+def declaration(
+    requirement: str, content: bytes, filename: str = "documento.pdf", content_type: str = "application/pdf"
+) -> dict[str, Any]:
+    """The body of ``POST /applications/{id}/documents`` that declares ``content``."""
+    return {
+        "requirement": requirement,
+        "filename": filename,
+        "content_type": content_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
 
 
 @dataclass
@@ -27,10 +41,11 @@ class Api:
     def api(self) -> str:
         return str(self.config["api"])
 
-    def cognito(self) -> Any:
+    def aws(self, service: str) -> Any:
+        """A client of the stack's embedded AWS, at the endpoint ``/config.json`` publishes."""
         aws = self.config["aws"]
         return boto3.client(
-            "cognito-idp",
+            service,
             region_name=aws["region"],
             endpoint_url=aws["endpoint"],
             aws_access_key_id="x",
@@ -38,26 +53,15 @@ class Api:
         )
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> User:
-        result = self.cognito().initiate_auth(
-            ClientId=self.config["cognito"]["clientId"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
-        )
-        return User(self, username, result["AuthenticationResult"]["IdToken"])
+        token = sign_in(self.aws("cognito-idp"), self.config["cognito"]["clientId"], username, password)
+        return User(self, username, token)
 
     def sign_up(self, username: str, phone: str, name: str = "Persona de Prueba", groups: tuple[str, ...] = ()) -> User:
-        idp = self.cognito()
-        pool = self.config["cognito"]["userPoolId"]
-        idp.sign_up(
-            ClientId=self.config["cognito"]["clientId"],
-            Username=username,
-            Password=DEMO_PASSWORD,
-            UserAttributes=[{"Name": "phone_number", "Value": phone}, {"Name": "name", "Value": name}],
+        cognito = self.config["cognito"]
+        token = register(
+            self.aws("cognito-idp"), cognito["userPoolId"], cognito["clientId"], username, phone, name, groups
         )
-        idp.admin_confirm_sign_up(UserPoolId=pool, Username=username)
-        for group in groups:
-            idp.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
-        return self.sign_in(username)
+        return User(self, username, token)
 
     def anonymous(self) -> User:
         return User(self, "", None)
@@ -94,14 +98,7 @@ class User:
         content_type: str = "application/pdf",
     ) -> requests.Response:
         declared = self.post(
-            f"/applications/{application_id}/documents",
-            {
-                "requirement": requirement,
-                "filename": filename,
-                "content_type": content_type,
-                "size": len(content),
-                "sha256": hashlib.sha256(content).hexdigest(),
-            },
+            f"/applications/{application_id}/documents", declaration(requirement, content, filename, content_type)
         )
         assert declared.status_code == 201, declared.text
         upload = declared.json()["upload"]

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import boto3
 import requests
 
-from tests.support.client import wait_for
-from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
+from tests.support.client import declaration, wait_for
+from tests.support.forms import LICENCE_FORM
+from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser, Reply
 
-LICENCE_FORM = {
-    "domicilio": "Calle Morelos 12, Col. Centro, Toluca",
-    "codigo_postal": "50000",
-    "tipo_sangre": "A+",
-    "primera_vez": False,
-}
 PDF = b"%PDF-1.4 documento de prueba\n%%EOF\n"
 LICENCE_SOURCE = Path(__file__).resolve().parents[2] / "workflows" / "licencia-conducir.json"
+LICENCE_DOCUMENTS = ("identificacion", "comprobante_domicilio")
+# A declaration every check of its shape accepts (nothing is uploaded for it): tests change one field.
+DECLARED = {
+    "requirement": "identificacion",
+    "filename": "ine.pdf",
+    "content_type": "application/pdf",
+    "size": 1000,
+    "sha256": "a" * 64,
+}
 
 
 def licence_without_payment(
@@ -49,18 +52,17 @@ def upload(
 ) -> None:
     declared = user.post(
         f"/applications/{application_id}/documents",
-        {
-            "requirement": requirement,
-            "filename": f"{requirement}.pdf",
-            "content_type": content_type,
-            "size": len(content),
-            "sha256": hashlib.sha256(content).hexdigest(),
-        },
+        declaration(requirement, content, f"{requirement}.pdf", content_type),
     )
     assert declared.status_code == 201, declared.body
     instructions = declared.body["upload"]
     stored = requests.put(instructions["url"], data=content, headers=instructions["headers"], timeout=10)
     assert stored.status_code == 200
+
+
+def upload_documents(user: HttpUser, application_id: str, requirements: Iterable[str] = LICENCE_DOCUMENTS) -> None:
+    for requirement in requirements:
+        upload(user, application_id, requirement)
 
 
 def draft(user: HttpUser, data: dict[str, Any] | None = None, procedure: str = "licencia-conducir") -> str:
@@ -69,14 +71,23 @@ def draft(user: HttpUser, data: dict[str, Any] | None = None, procedure: str = "
     return str(created.body["id"])
 
 
-def submitted_licence(user: HttpUser, data: dict[str, Any] | None = None) -> str:
-    application_id = draft(user, data)
-    upload(user, application_id, "identificacion")
-    upload(user, application_id, "comprobante_domicilio")
+def ready_licence(user: HttpUser, data: dict[str, Any] | None = None, procedure: str = "licencia-conducir") -> str:
+    """A licence draft with every document its answers require: ready to submit."""
+    application_id = draft(user, data, procedure)
+    upload_documents(user, application_id)
     if (data or LICENCE_FORM).get("primera_vez"):
         upload(user, application_id, "constancia_examen")
+    return application_id
+
+
+def submit(user: HttpUser, application_id: str) -> None:
     submitted = user.post(f"/applications/{application_id}/submit")
     assert submitted.status_code == 202, submitted.body
+
+
+def submitted_licence(user: HttpUser, data: dict[str, Any] | None = None) -> str:
+    application_id = ready_licence(user, data)
+    submit(user, application_id)
     return application_id
 
 
@@ -105,6 +116,42 @@ def open_review(official: HttpUser, application_id: str, agency: str = "SEMOVI")
     return review
 
 
+def decide(
+    official: HttpUser,
+    application_id: str,
+    decision: str = "approve",
+    reason: str = "En regla",
+    agency: str = "SEMOVI",
+    **more: str,
+) -> Reply:
+    """The official's decision on the application, once its review is in the agency's queue."""
+    review = open_review(official, application_id, agency)
+    return official.post(f"/reviews/{review['review_id']}/decision", {"decision": decision, "reason": reason, **more})
+
+
+def approved(
+    official: HttpUser, citizen: HttpUser, application_id: str, agency: str = "SEMOVI", **more: str
+) -> dict[str, Any]:
+    """Approve the application's review; returns it once it waits for its payment."""
+    decided = decide(official, application_id, agency=agency, **more)
+    assert decided.status_code == 200, decided.body
+    return wait_status(citizen, application_id, "awaiting_payment")
+
+
+def delegated(aws: Aws, helper: HttpUser, citizen: HttpUser, centre: str) -> dict[str, Any]:
+    """The citizen's consent, by the code texted to their phone, for the assistant to act
+    for them at the centre: the delegation, active."""
+    pending = helper.post("/delegations", {"curp": citizen.username})
+    assert pending.status_code == 201, pending.body
+    assert (pending.body["status"], pending.body["origin"]) == ("pending", "sms")
+    code = aws.texted_code(citizen.phone or "", centre)
+    confirmed = helper.post(f"/delegations/{pending.body['id']}/confirm", {"code": code})
+    assert confirmed.status_code == 200, confirmed.body
+    assert confirmed.body["status"] == "active"
+    body: dict[str, Any] = confirmed.body
+    return body
+
+
 def bank_pays(aws: Aws, reference: str, amount: str, event_id: str = "bank-event-1") -> Any:
     from chalicelib.payments import signature
 
@@ -112,6 +159,13 @@ def bank_pays(aws: Aws, reference: str, amount: str, event_id: str = "bank-event
     return aws.anonymous().request(
         "POST", "/payments/webhook", raw=raw, headers={signature.HEADER: signature.sign(WEBHOOK_SECRET, raw)}
     )
+
+
+def paid(aws: Aws, payer: HttpUser, application_id: str) -> dict[str, Any]:
+    """The payer takes the payment slip and the bank pays it (once); returns the slip."""
+    slip: dict[str, Any] = payer.post(f"/applications/{application_id}/payment").body
+    assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}").status_code == 200
+    return slip
 
 
 def table(aws: Aws) -> Any:

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from infra.local.demo import DEMO_PASSWORD
+from infra.local.stack import REGION, use_moto
 from tests.support.client import wait_for
-from tests.support.people import new_curp, new_phone
+from tests.support.people import new_curp, new_phone, register
 
-REGION = "us-east-1"
 WEBHOOK_SECRET = "test-webhook-secret"
 
 
@@ -45,25 +46,14 @@ class Aws:
         name: str = "Persona de Prueba",
     ) -> HttpUser:
         username = username or new_curp()
-        idp = self.idp
-        attributes = [{"Name": "phone_number", "Value": phone or new_phone()}, {"Name": "name", "Value": name}]
-        idp.sign_up(
-            ClientId=self.env["USER_POOL_CLIENT_ID"],
-            Username=username,
-            Password=DEMO_PASSWORD,
-            UserAttributes=attributes,
+        phone = phone or new_phone()
+        token = register(
+            self.idp, self.env["USER_POOL_ID"], self.env["USER_POOL_CLIENT_ID"], username, phone, name, groups
         )
-        idp.admin_confirm_sign_up(UserPoolId=self.env["USER_POOL_ID"], Username=username)
-        for group in groups:
-            with suppress(idp.exceptions.GroupExistsException):
-                idp.create_group(GroupName=group, UserPoolId=self.env["USER_POOL_ID"])
-            idp.admin_add_user_to_group(UserPoolId=self.env["USER_POOL_ID"], Username=username, GroupName=group)
-        result = idp.initiate_auth(
-            ClientId=self.env["USER_POOL_CLIENT_ID"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
-        )
-        return HttpUser(self.client, username, result["AuthenticationResult"]["IdToken"], attributes[0]["Value"])
+        return HttpUser(self.client, username, token, phone)
+
+    def official(self, username: str | None = None, agency: str = "SEMOVI") -> HttpUser:
+        return self.user(username=username, groups=(f"official-{agency}",))
 
     def anonymous(self) -> HttpUser:
         return HttpUser(self.client, "", None, None)
@@ -84,6 +74,14 @@ class Aws:
             f"an SMS to {phone} with {containing!r}",
         )
         return found
+
+    def texted_code(self, phone: str, *markers: str) -> str:
+        """The six-digit code of the last SMS to the phone (of those with one of the markers)."""
+        texts = [text for text in self.sms(phone) if not markers or any(marker in text for marker in markers)]
+        assert texts, self.sms(phone)
+        found = re.search(r"\b(\d{6})\b", texts[-1])
+        assert found, texts[-1]
+        return found.group(1)
 
 
 @dataclass
@@ -131,15 +129,7 @@ class HttpUser:
 
 @contextmanager
 def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_SESSION_TOKEN="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_REGION=REGION,
-    )
+    use_moto(os.environ)
     # Messages go out at once whatever the hour the suite runs; the quiet-hours tests turn them on.
     os.environ["SMS_QUIET_HOURS"] = "off"
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
@@ -159,4 +149,20 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
         per_thread_request(application.app)  # the tests call the app from several threads at once
         with Client(application.app) as client:
             yield Aws(env=env, client=client)
+        composition.reset()
+
+
+@contextmanager
+def changed_settings(**settings: str) -> Iterator[None]:
+    """Run with these settings in the environment: the services, which read their settings
+    when built, are built anew with them, and again as before once the block ends."""
+    from chalicelib import wiring as composition
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in settings.items():
+                patch.setenv(name, value)
+            composition.reset()
+            yield
+    finally:
         composition.reset()

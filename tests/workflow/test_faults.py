@@ -15,7 +15,7 @@ from chalicelib.core.errors import TransientFailure
 from chalicelib.reviews import service as reviews_module
 from chalicelib.workflow.steps import Steps
 from tests.support.client import wait_for
-from tests.support.flows import LICENCE_FORM, bank_pays, draft, open_review, upload, wait_status
+from tests.support.flows import decide, open_review, paid, ready_licence, submit, wait_status
 from tests.support.inprocess import Aws, HttpUser
 
 
@@ -39,24 +39,7 @@ class Fault:
 
 def prepared(aws: Aws) -> tuple[HttpUser, str]:
     citizen = aws.user()
-    application_id = draft(citizen, LICENCE_FORM)
-    upload(citizen, application_id, "identificacion")
-    upload(citizen, application_id, "comprobante_domicilio")
-    return citizen, application_id
-
-
-def submit(citizen: HttpUser, application_id: str) -> None:
-    assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
-
-
-def official(aws: Aws) -> HttpUser:
-    return aws.user(groups=("official-SEMOVI",))
-
-
-def approve(aws: Aws, application_id: str) -> None:
-    semovi = official(aws)
-    review = open_review(semovi, application_id)
-    semovi.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+    return citizen, ready_licence(citizen)
 
 
 def last_event(citizen: HttpUser, application_id: str) -> dict[str, Any]:
@@ -75,7 +58,7 @@ def test_early_handlers_recover_from_a_transient_failure(
     citizen, application_id = prepared(aws)
     fault = Fault(monkeypatch, method, application_id, TRANSIENT, times=1)
     submit(citizen, application_id)
-    open_review(official(aws), application_id)
+    open_review(aws.official(), application_id)
     assert fault.calls == 1
     assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"
 
@@ -96,7 +79,7 @@ def test_early_handlers_fail_permanently_into_error_and_can_be_retried(
     monkeypatch.undo()
     retried = composition.container().recovery.retry(application_id, "operadora")
     assert retried["resume_at"] == step
-    open_review(official(aws), application_id)
+    open_review(aws.official(), application_id)
     assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"
     assert "workflow.retried" in [
         e["action"] for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
@@ -133,14 +116,14 @@ def test_the_close_handler_recovers_and_fails_visibly(aws: Aws, monkeypatch: pyt
     monkeypatch.setattr(
         payments_module, "timer_seconds", lambda *args, **kwargs: 1
     )  # the línea de captura lapses at once
-    approve(aws, application_id)
+    decide(aws.official(), application_id)
     assert wait_status(citizen, application_id, "withdrawn")["status"] == "withdrawn"
     assert fault.calls == 1
 
     citizen, second = prepared(aws)
     submit(citizen, second)
     Fault(monkeypatch, "close", second, PERMANENT, times=99)
-    approve(aws, second)
+    decide(aws.official(), second)
     wait_status(citizen, second, "error")
     assert last_event(citizen, second)["details"]["step"] == "pago"
 
@@ -151,10 +134,9 @@ def test_issue_fails_permanently_then_the_operator_retries_without_a_second_paym
     citizen, application_id = prepared(aws)
     submit(citizen, application_id)
     Fault(monkeypatch, "issue", application_id, PERMANENT, times=99)
-    approve(aws, application_id)
+    decide(aws.official(), application_id)
     wait_status(citizen, application_id, "awaiting_payment")
-    slip = citizen.post(f"/applications/{application_id}/payment").body
-    bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
+    slip = paid(aws, citizen, application_id)
     wait_status(citizen, application_id, "error")
     assert last_event(citizen, application_id)["details"]["step"] == "emision"
     monkeypatch.undo()
@@ -211,5 +193,5 @@ def test_a_submission_whose_execution_never_started_is_repaired(aws: Aws, monkey
     monkeypatch.undo()
     assert citizen.get(f"/applications/{application_id}").body["status"] == "submitted"
     assert composition.container().recovery.repair(timedelta(0)) == [application_id]
-    open_review(official(aws), application_id)
+    open_review(aws.official(), application_id)
     assert composition.container().recovery.repair(timedelta(0)) == []

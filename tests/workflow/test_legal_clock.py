@@ -26,7 +26,7 @@ def test_prevencion_pauses_the_clock_and_the_deadline_moves_by_the_paused_busine
     aws: Aws, time_travel: None
 ) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.reloj", groups=("official-SEMOVI",))
+    official = aws.official("oficial.reloj")
     application_id = submitted_licence(citizen)
     first = open_review(official, application_id)
     original = parse_iso(first["deadline"])

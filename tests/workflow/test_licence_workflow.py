@@ -14,31 +14,39 @@ from chalicelib import wiring as composition
 from chalicelib.core.errors import TransientFailure
 from chalicelib.credentials.service import Credentials
 from tests.support.client import wait_for
-from tests.support.flows import bank_pays, draft, open_review, submitted_licence, upload, wait_status
-from tests.support.inprocess import Aws
+from tests.support.flows import (
+    approved,
+    open_review,
+    paid,
+    ready_licence,
+    submit,
+    submitted_licence,
+    upload,
+    wait_status,
+)
+from tests.support.inprocess import Aws, HttpUser, changed_settings
+
+# A legal day lasts a thousandth of a second: every deadline timer fires after 1 s.
+FAST_LEGAL_DAYS = {"LEGAL_DAY_SECONDS": "0.001"}
 
 
 @pytest.fixture
-def fast_legal_days(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A legal day lasts a thousandth of a second: every deadline timer fires after 1 s."""
-    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")
-    composition.reset()
-    yield
-    monkeypatch.undo()
-    composition.reset()
+def fast_legal_days() -> Iterator[None]:
+    with changed_settings(**FAST_LEGAL_DAYS):
+        yield
 
 
 def actions(user: Any, application_id: str) -> list[str]:
     return [event["action"] for event in user.get(f"/applications/{application_id}/audit").body["events"]]
 
 
-def approve_and_pay(aws: Aws, citizen: Any, application_id: str) -> None:
-    official = aws.user(groups=("official-SEMOVI",), username=f"oficial.{application_id.lower()}")
-    review = open_review(official, application_id)
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
-    wait_status(citizen, application_id, "awaiting_payment")
-    slip = citizen.post(f"/applications/{application_id}/payment").body
-    assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}").status_code == 200
+def paid_licence(aws: Aws) -> tuple[HttpUser, str]:
+    """A citizen's licence, submitted, approved and paid: it goes on to be issued."""
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    approved(aws.official(f"oficial.{application_id.lower()}"), citizen, application_id)
+    paid(aws, citizen, application_id)
+    return citizen, application_id
 
 
 def test_missed_deadline_escalates_to_supervisors_then_is_deemed_denied(aws: Aws, fast_legal_days: None) -> None:
@@ -58,7 +66,7 @@ def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyP
     from chalicelib.reviews.service import Reviews
 
     supervisor = aws.user(username="supervisora.prueba", groups=("official-SEMOVI", "supervisor-SEMOVI"))
-    official = aws.user(username="oficial.sin.supervision", groups=("official-SEMOVI",))
+    official = aws.official("oficial.sin.supervision")
     citizen = aws.user()
     variant = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
     variant["code"] = "licencia-conducir-supervision"
@@ -67,10 +75,8 @@ def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyP
     original = Reviews._next_timer
     # the officials' review times out at once; the supervisors' (escalated) one keeps its real timer
     monkeypatch.setattr(Reviews, "_next_timer", lambda self, review: original(self, review) if review.escalated else 1)
-    application_id = draft(citizen, procedure="licencia-conducir-supervision")
-    upload(citizen, application_id, "identificacion")
-    upload(citizen, application_id, "comprobante_domicilio")
-    assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
+    application_id = ready_licence(citizen, procedure="licencia-conducir-supervision")
+    submit(citizen, application_id)
     escalated = wait_for(
         lambda: (review := open_review(supervisor, application_id))["escalated"] and review, "the escalated review"
     )
@@ -92,7 +98,7 @@ def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyP
 
 def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.prevencion", groups=("official-SEMOVI",))
+    official = aws.official("oficial.prevencion")
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
     asked = official.post(
@@ -104,8 +110,7 @@ def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None
     assert waiting["deadline"]
     assert aws.wait_sms(citizen.phone or "", "requiere correcciones")
     upload(citizen, application_id, "comprobante_domicilio", b"%PDF-1.4 comprobante legible\n%%EOF\n")
-    resubmitted = citizen.post(f"/applications/{application_id}/submit")
-    assert resubmitted.status_code == 202, resubmitted.body
+    submit(citizen, application_id)
     again = wait_status(citizen, application_id, "in_review")
     assert again["deadline"] == review["deadline"]  # paused and resumed the same day: no business day used
     assert actions(citizen, application_id)[-1] == "review.resumed"
@@ -113,17 +118,14 @@ def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None
     assert second["review_id"] != review["review_id"]
 
 
-def test_unpaid_reference_expires_and_closes_the_application(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unpaid_reference_expires_and_closes_the_application(aws: Aws) -> None:
     citizen = aws.user()
-    official = aws.user(username="oficial.vencimiento", groups=("official-SEMOVI",))
+    official = aws.official("oficial.vencimiento")
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
-    monkeypatch.setenv("LEGAL_DAY_SECONDS", "0.001")
-    composition.reset()
-    official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
-    closed = wait_status(citizen, application_id, "withdrawn", timeout=60)
-    monkeypatch.undo()
-    composition.reset()
+    with changed_settings(**FAST_LEGAL_DAYS):
+        official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+        closed = wait_status(citizen, application_id, "withdrawn", timeout=60)
     assert closed["status"] == "withdrawn"
     assert (
         "línea de captura venció" in citizen.get(f"/applications/{application_id}/audit").body["events"][-1]["reason"]
@@ -141,9 +143,7 @@ def test_a_transient_failure_is_retried_and_the_licence_is_issued(aws: Aws, monk
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Credentials, "issue", flaky)
-    citizen = aws.user()
-    application_id = submitted_licence(citizen)
-    approve_and_pay(aws, citizen, application_id)
+    citizen, application_id = paid_licence(aws)
     issued = wait_status(citizen, application_id, "issued", "error")
     assert issued["status"] == "issued"
     assert len(calls) == 2
@@ -155,9 +155,7 @@ def test_a_permanent_failure_lands_in_error_visibly(aws: Aws, monkeypatch: pytes
         raise RuntimeError("the signing key is disabled")
 
     monkeypatch.setattr(Credentials, "issue", broken)
-    citizen = aws.user()
-    application_id = submitted_licence(citizen)
-    approve_and_pay(aws, citizen, application_id)
+    citizen, application_id = paid_licence(aws)
     failed = wait_status(citizen, application_id, "error", "issued")
     assert failed["status"] == "error"
     last = citizen.get(f"/applications/{application_id}/audit").body["events"][-1]
@@ -174,7 +172,7 @@ def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(
     from chalicelib.reviews.service import Reviews
 
     citizen = aws.user()
-    official = aws.user(username="oficial.carrera", groups=("official-SEMOVI",))
+    official = aws.official("oficial.carrera")
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
     resubmitted = threading.Event()

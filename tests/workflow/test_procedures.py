@@ -8,35 +8,15 @@ import pytest
 
 from chalicelib.reviews import service as reviews_module
 from tests.support.client import wait_for
-from tests.support.flows import bank_pays, draft, open_review, status_of, upload, wait_status
+from tests.support.flows import decide, draft, open_review, paid, status_of, submit, upload_documents, wait_status
+from tests.support.forms import COMPANY_FORM, CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser
 
-CONSTRUCTION = {
-    "ubicacion": "Calle Juárez 210, Col. Centro, Querétaro",
-    "cuenta_predial": "012-345-67-890-1",
-    "uso": "habitacional",
-    "superficie_m2": 120.5,
-    "niveles": 2,
-    "director_responsable": "DRO-1234",
-}
-COMPANY = {
-    "denominacion": "Tortillería La Esperanza",
-    "tipo_sociedad": "SAS",
-    "rfc_representante": "GODE561231GR8",
-    "actividad_scian": "311830",
-    "domicilio_fiscal": "Av. Hidalgo 45, Col. Centro, Oaxaca",
-    "codigo_postal": "68000",
-    "empleados": 3,
-    "capital_social": 50000,
-}
 
-
-def submit(user: HttpUser, procedure: str, data: dict[str, Any], documents: tuple[str, ...]) -> str:
+def submitted(user: HttpUser, procedure: str, data: dict[str, Any], documents: tuple[str, ...]) -> str:
     application_id = draft(user, data, procedure=procedure)
-    for requirement in documents:
-        upload(user, application_id, requirement)
-    reply = user.post(f"/applications/{application_id}/submit")
-    assert reply.status_code == 202, reply.body
+    upload_documents(user, application_id, documents)
+    submit(user, application_id)
     return application_id
 
 
@@ -48,10 +28,7 @@ def messages(user: HttpUser, application_id: str) -> list[dict[str, Any]]:
 
 
 def approve(official: HttpUser, application_id: str, agency: str) -> None:
-    review = open_review(official, application_id, agency)
-    reply = official.post(
-        f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": f"Aprobado por {agency}"}
-    )
+    reply = decide(official, application_id, reason=f"Aprobado por {agency}", agency=agency)
     assert reply.status_code == 200, reply.body
 
 
@@ -60,7 +37,7 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(
 ) -> None:
     monkeypatch.setattr(reviews_module, "timer_seconds", lambda *args, **kwargs: 1)  # review timers fire at once
     citizen = aws.user()
-    application_id = submit(citizen, "licencia-construccion", CONSTRUCTION, ("planos", "escritura"))
+    application_id = submitted(citizen, "licencia-construccion", CONSTRUCTION_FORM, ("planos", "escritura"))
     deemed = wait_status(citizen, application_id, "awaiting_payment", timeout=60)
     assert deemed["fee"] == {"amount": "3916.25", "currency": "MXN"}  # 120.5 m² x $32.50
     events = citizen.get(f"/applications/{application_id}/audit").body["events"]
@@ -74,8 +51,7 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(
         "DUMUN",
         "PCMUN",
     ]  # the citizen hears it too
-    slip = citizen.post(f"/applications/{application_id}/payment").body
-    bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
+    paid(aws, citizen, application_id)
     issued = wait_status(citizen, application_id, "issued")
     document = aws.anonymous().get(f"/verify/{issued['issued'][0]['id']}").body
     assert document["valid"] is True and document["deemed_approved"] is True
@@ -84,10 +60,13 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(
 
 def test_building_permit_with_both_reviews_decided_in_parallel(aws: Aws) -> None:
     citizen = aws.user()
-    urban = aws.user(username="oficial.dumun", groups=("official-DUMUN",))
-    civil = aws.user(username="oficial.pcmun", groups=("official-PCMUN",))
-    application_id = submit(
-        citizen, "licencia-construccion", {**CONSTRUCTION, "niveles": 3}, ("planos", "escritura", "memoria_calculo")
+    urban = aws.official("oficial.dumun", "DUMUN")
+    civil = aws.official("oficial.pcmun", "PCMUN")
+    application_id = submitted(
+        citizen,
+        "licencia-construccion",
+        {**CONSTRUCTION_FORM, "niveles": 3},
+        ("planos", "escritura", "memoria_calculo"),
     )
     open_review(urban, application_id, "DUMUN")
     open_review(civil, application_id, "PCMUN")
@@ -109,15 +88,11 @@ def test_building_permit_with_both_reviews_decided_in_parallel(aws: Aws) -> None
 
 def test_one_agency_rejecting_ends_the_permit_and_clears_the_other_queue(aws: Aws) -> None:
     citizen = aws.user()
-    urban = aws.user(username="oficial.dumun.b", groups=("official-DUMUN",))
-    civil = aws.user(username="oficial.pcmun.b", groups=("official-PCMUN",))
-    application_id = submit(citizen, "licencia-construccion", CONSTRUCTION, ("planos", "escritura"))
+    urban = aws.official("oficial.dumun.b", "DUMUN")
+    civil = aws.official("oficial.pcmun.b", "PCMUN")
+    application_id = submitted(citizen, "licencia-construccion", CONSTRUCTION_FORM, ("planos", "escritura"))
     open_review(urban, application_id, "DUMUN")
-    review = open_review(civil, application_id, "PCMUN")
-    civil.post(
-        f"/reviews/{review['review_id']}/decision",
-        {"decision": "reject", "reason": "El predio está en zona de riesgo por inundación."},
-    )
+    decide(civil, application_id, "reject", "El predio está en zona de riesgo por inundación.", "PCMUN")
     wait_status(citizen, application_id, "rejected")
     assert wait_for(
         lambda: all(
@@ -130,19 +105,17 @@ def test_one_agency_rejecting_ends_the_permit_and_clears_the_other_queue(aws: Aw
 def test_company_start_up_runs_four_agencies_and_issues_one_certificate(aws: Aws) -> None:
     citizen = aws.user()
     officials = {
-        agency: aws.user(username=f"oficial.{agency.lower()}", groups=(f"official-{agency}",))
-        for agency in ("SE", "SAT", "MUNICIPIO", "IMSS")
+        agency: aws.official(f"oficial.{agency.lower()}", agency) for agency in ("SE", "SAT", "MUNICIPIO", "IMSS")
     }
-    application_id = submit(
-        citizen, "apertura-empresa", COMPANY, ("identificacion", "estatutos", "comprobante_domicilio")
+    application_id = submitted(
+        citizen, "apertura-empresa", COMPANY_FORM, ("identificacion", "estatutos", "comprobante_domicilio")
     )
     for agency in ("SE", "SAT", "MUNICIPIO"):
         approve(officials[agency], application_id, agency)
     approve(officials["IMSS"], application_id, "IMSS")  # 3 employees: the choice sends it to IMSS
     awaiting = wait_status(citizen, application_id, "awaiting_payment")
     assert awaiting["fee"]["amount"] == "1350.00"
-    slip = citizen.post(f"/applications/{application_id}/payment").body
-    bank_pays(aws, slip["reference"], slip["amount"], f"evt-{application_id}")
+    paid(aws, citizen, application_id)
     issued = wait_status(citizen, application_id, "issued")
     assert [document["type"] for document in issued["issued"]] == ["constancia-apertura"]
     approvals = [
@@ -155,14 +128,11 @@ def test_company_start_up_runs_four_agencies_and_issues_one_certificate(aws: Aws
 
 def test_company_without_employees_skips_the_employer_registration(aws: Aws) -> None:
     citizen = aws.user()
-    officials = {
-        agency: aws.user(username=f"oficial.{agency.lower()}.sin", groups=(f"official-{agency}",))
-        for agency in ("SE", "SAT", "MUNICIPIO")
-    }
-    application_id = submit(
+    officials = {agency: aws.official(f"oficial.{agency.lower()}.sin", agency) for agency in ("SE", "SAT", "MUNICIPIO")}
+    application_id = submitted(
         citizen,
         "apertura-empresa",
-        {**COMPANY, "empleados": 0},
+        {**COMPANY_FORM, "empleados": 0},
         ("identificacion", "estatutos", "comprobante_domicilio"),
     )
     for agency, official in officials.items():

@@ -3,6 +3,7 @@
 
 import { curpProblem, normaliseCurp } from "./curp.js";
 import { h } from "./dom.js";
+import { labelledField } from "./fields.js";
 import { t } from "./i18n.js";
 
 export function curpField({ id = "curp", value = "", hint = true } = {}) {
@@ -21,25 +22,8 @@ export function curpField({ id = "curp", value = "", hint = true } = {}) {
     "aria-describedby": [hint ? hintId : null, statusId, errorId].filter(Boolean).join(" "),
   });
   input.value = normaliseCurp(value);
-  const error = h("p", { class: "field-error", id: errorId, hidden: true });
   const status = h("p", { class: "field-status", id: statusId });
-  const wrapper = h(
-    "div",
-    { class: "field", dataset: { field: "curp" } },
-    h("label", { class: "label", for: id }, t("curp.label")),
-    hint ? h("p", { class: "hint", id: hintId }, t("curp.hint")) : null,
-    error,
-    input,
-    status,
-  );
-
-  const setError = (message) => {
-    wrapper.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message || "";
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  };
+  const { element, setError } = labelledField({ id, label: t("curp.label"), hint: hint ? t("curp.hint") : null, control: input, after: status, dataset: { field: "curp" } });
 
   // final: the person is done typing (left the field or submitted).
   const check = (final) => {
@@ -76,5 +60,5 @@ export function curpField({ id = "curp", value = "", hint = true } = {}) {
   });
   if (input.value) check(false);
 
-  return { element: wrapper, input, validate: () => check(true), value: () => normaliseCurp(input.value), setError };
+  return { element, input, validate: () => check(true), value: () => normaliseCurp(input.value), setError };
 }

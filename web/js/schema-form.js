@@ -5,6 +5,7 @@
 import { Validator } from "../vendor/json-schema/index.js";
 import { h, uid } from "./dom.js";
 import { fieldMessage } from "./errors.js";
+import { fieldError } from "./fields.js";
 import { t } from "./i18n.js";
 import { fieldDescription, fieldTitle } from "./procedures.js";
 
@@ -229,15 +230,10 @@ function buildField(name, schema, isRequired, value) {
     focus = () => control.focus();
   }
 
+  const showError = fieldError(element, error, controls);
   const setError = (message) => {
-    element.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message ? message : "";
+    showError(message);
     if (message) error.prepend(h("span", { class: "visually-hidden" }, `${t("form.errorPrefix")} `));
-    for (const input of controls) {
-      if (message) input.setAttribute("aria-invalid", "true");
-      else input.removeAttribute("aria-invalid");
-    }
   };
 
   return { element, schema, read, focus, setError, controlId: controls[0].id };

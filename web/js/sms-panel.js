@@ -12,6 +12,7 @@
 import { del, get, post } from "./api.js";
 import { append, h } from "./dom.js";
 import { errorMessage } from "./errors.js";
+import { checkedForm, labelledField } from "./fields.js";
 import { formatDateTime, formatNumber, has, lang, t, tn } from "./i18n.js";
 import { readPhone } from "./phone.js";
 import { announce, button, formatPhone, notice, whileBusy } from "./ui.js";
@@ -41,27 +42,13 @@ function optedOut(subscription, messages) {
   return Boolean(last && (last.status === "opted_out_skipped" || last.event === "opted_out" || last.event === "opted_out_all"));
 }
 
+const errorPrefixed = (message) => `${t("form.errorPrefix")} ${message}`;
+
 // A phone input that says as people type whether the number reads as a Mexican mobile.
 function phoneField(id) {
   const input = h("input", { type: "tel", id, name: "phone", class: "input-short", autocomplete: "off", inputmode: "tel", "aria-describedby": `${id}-hint ${id}-error ${id}-status` });
-  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
   const status = h("p", { class: "field-status", id: `${id}-status` });
-  const wrapper = h(
-    "div",
-    { class: "field", dataset: { field: "phone" } },
-    h("label", { class: "label", for: id }, t("sms.addPhone")),
-    h("p", { class: "hint", id: `${id}-hint` }, t("sms.phoneHint")),
-    error,
-    input,
-    status,
-  );
-  const setError = (message) => {
-    wrapper.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message ? `${t("form.errorPrefix")} ${message}` : "";
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  };
+  const { element, setError } = labelledField({ id, label: t("sms.addPhone"), hint: t("sms.phoneHint"), control: input, after: status, dataset: { field: "phone" }, format: errorPrefixed });
   // final: the person is done typing (left the field or sent the form).
   const check = (final) => {
     const read = readPhone(input.value);
@@ -82,7 +69,7 @@ function phoneField(id) {
   input.addEventListener("blur", () => {
     if (input.value.trim()) check(true);
   });
-  return { element: wrapper, input, check, setError };
+  return { element, input, check, setError };
 }
 
 function codeForm(subscription, { onConfirm, onResend, onCancel }) {
@@ -97,41 +84,22 @@ function codeForm(subscription, { onConfirm, onResend, onCancel }) {
     maxlength: "7",
     "aria-describedby": `${id}-hint ${id}-error`,
   });
-  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
-  const field = h(
-    "div",
-    { class: "field" },
-    h("label", { class: "label", for: id }, t("sms.code", { phone: subscription.phone })),
-    h("p", { class: "hint", id: `${id}-hint` }, subscription.code_expires_at ? t("sms.codeHint", { date: formatDateTime(subscription.code_expires_at) }) : t("confirm.codeHint")),
-    error,
-    input,
-  );
-  const setError = (message) => {
-    field.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message ? `${t("form.errorPrefix")} ${message}` : "";
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  };
+  const hint = subscription.code_expires_at ? t("sms.codeHint", { date: formatDateTime(subscription.code_expires_at) }) : t("confirm.codeHint");
+  const { element: codeField, setError } = labelledField({ id, label: t("sms.code", { phone: subscription.phone }), hint, control: input, format: errorPrefixed });
   const submit = button(t("sms.confirm"), { type: "submit", kind: "green" });
-  const form = h(
-    "form",
-    {
-      class: "sms-code",
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const code = input.value.replace(/\s+/g, "");
-        if (!/^[0-9]{6}$/.test(code)) {
-          setError(t("confirm.codeInvalid"));
-          input.focus();
-          return;
-        }
-        setError(null);
-        await whileBusy(submit, () => onConfirm(code, setError, input));
-      },
+  const form = checkedForm(
+    { class: "sms-code" },
+    async () => {
+      const code = input.value.replace(/\s+/g, "");
+      if (!/^[0-9]{6}$/.test(code)) {
+        setError(t("confirm.codeInvalid"));
+        input.focus();
+        return;
+      }
+      setError(null);
+      await whileBusy(submit, () => onConfirm(code, setError, input));
     },
-    field,
+    codeField,
     h(
       "div",
       { class: "actions" },
@@ -308,36 +276,30 @@ export function smsPanel(application) {
       ["es", "en"].map((code) => h("option", { value: code, selected: code === lang() }, t(`language.${code}`))),
     );
     const submit = button(t("sms.sendCode"), { type: "submit", kind: "green" });
-    return h(
-      "form",
-      {
-        class: "sms-add",
-        novalidate: true,
-        "aria-labelledby": "sms-add-heading",
-        onsubmit: async (event) => {
-          event.preventDefault();
-          const number = phone.check(true);
-          if (!number) {
-            phone.input.focus();
-            return;
-          }
-          await whileBusy(submit, async () => {
-            try {
-              const subscription = await subscribe(number, language.value);
-              say("success", subscription.status === "pending" ? t("sms.codeSent", { phone: subscription.phone }) : t("sms.confirmed", { phone: subscription.phone }));
-              draw();
-              if (subscription.status === "pending") document.getElementById(`sms-code-${subscription.id}`)?.focus();
-            } catch (error) {
-              if (PHONE_FIELD_CODES.has(error.code)) {
-                phone.setError(errorMessage(error));
-                phone.input.focus();
-              } else {
-                say("error", errorMessage(error));
-              }
+    return checkedForm(
+      { class: "sms-add", "aria-labelledby": "sms-add-heading" },
+      async () => {
+        const number = phone.check(true);
+        if (!number) {
+          phone.input.focus();
+          return;
+        }
+        await whileBusy(submit, async () => {
+          try {
+            const subscription = await subscribe(number, language.value);
+            say("success", subscription.status === "pending" ? t("sms.codeSent", { phone: subscription.phone }) : t("sms.confirmed", { phone: subscription.phone }));
+            draw();
+            if (subscription.status === "pending") document.getElementById(`sms-code-${subscription.id}`)?.focus();
+          } catch (error) {
+            if (PHONE_FIELD_CODES.has(error.code)) {
+              phone.setError(errorMessage(error));
+              phone.input.focus();
+            } else {
+              say("error", errorMessage(error));
             }
-            loadLog();
-          });
-        },
+          }
+          loadLog();
+        });
       },
       h("h3", { id: "sms-add-heading" }, t("sms.addTitle")),
       h("p", {}, t("sms.addLead")),

@@ -62,6 +62,16 @@ export function facts(pairs, className = "facts") {
   );
 }
 
+// A section titled by its own h2, which also names it for assistive technology.
+export function section(key, title, attrs, ...content) {
+  return h("section", { ...attrs, "aria-labelledby": `${key}-heading` }, h("h2", { id: `${key}-heading` }, title), ...content);
+}
+
+// The page's main column and its aside: side by side on a wide screen, the aside below on a phone.
+export function twoColumns(main, aside) {
+  return h("div", { class: "two-columns" }, h("div", {}, main), aside);
+}
+
 export function button(label, { kind = "primary", type = "button", onclick, ...attrs } = {}) {
   return h("button", { type, class: `button button-${kind}`, onclick, ...attrs }, label);
 }

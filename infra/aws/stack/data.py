@@ -15,7 +15,7 @@ from chalice.utils import to_cfn_resource_name
 from chalicelib.core.names import PRODUCT, public_url_parameter, resource_name, state_machine_name
 from chalicelib.identity import groups
 from chalicelib.store.models import table_schema
-from infra.aws.stack.iam import key_policy, tls_only
+from infra.aws.stack.iam import key_policy, private_bucket, tls_only
 from infra.aws.stack.naming import AWS_ONLY, SMS_INBOUND, asl_path, function_logical_id, state_machine_logical_id, sub
 
 # Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
@@ -76,13 +76,7 @@ def resources(stage: str) -> dict[str, Any]:
                         }
                     ]
                 },
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                **private_bucket(),
                 "CorsConfiguration": {
                     "CorsRules": [
                         {"AllowedMethods": ["PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAge": 3000}

@@ -179,6 +179,20 @@ def function_role(stage: str, name: str, statements: list[dict[str, Any]]) -> di
     }
 
 
+def private_bucket() -> dict[str, Any]:
+    """Properties every bucket has: nothing in it is ever public, whatever an ACL or a policy
+    asks, and every object belongs to the bucket's account (ACLs off)."""
+    return {
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    }
+
+
 def tls_only(bucket: str) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.names import resource_name
-from infra.aws.stack.iam import tls_only
+from infra.aws.stack.iam import private_bucket, tls_only
 from infra.aws.stack.naming import AWS_ONLY, sub
 
 # CloudFront managed policies (ids are fixed by AWS and the same in every account).
@@ -45,13 +45,7 @@ def resources(stage: str) -> dict[str, Any]:
                 "BucketEncryption": {
                     "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
                 },
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                **private_bucket(),
             },
         },
         "WebBucketPolicy": {

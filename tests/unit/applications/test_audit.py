@@ -57,9 +57,11 @@ def verify(events: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> dict
     return verify_chain(events, len(recorded), recorded[-1]["hash"] if recorded else "")
 
 
-def first_broken(result: dict[str, Any]) -> tuple[int, str]:
+def assert_broken_at(result: dict[str, Any], seq: int, why: str) -> None:
+    """The chain is reported broken, first at event ``seq``, for a reason saying ``why``."""
     assert result["intact"] is False
-    return result["first_broken"]["seq"], result["first_broken"]["reason"]
+    assert result["first_broken"]["seq"] == seq
+    assert why in result["first_broken"]["reason"]
 
 
 def test_an_untouched_chain_is_intact() -> None:
@@ -90,9 +92,7 @@ def test_hashes_depend_on_the_previous_event() -> None:
 def test_editing_a_field_breaks_the_chain_at_that_event(field: str, value: Any) -> None:
     events = build_chain()
     events[2][field] = value
-    seq, reason = first_broken(verify(events, build_chain()))
-    assert seq == 3
-    assert "content does not match its hash" in reason
+    assert_broken_at(verify(events, build_chain()), 3, "content does not match its hash")
 
 
 def test_the_broken_event_is_named_with_its_action_and_time() -> None:
@@ -110,9 +110,7 @@ def test_an_edit_whose_hash_was_recomputed_is_caught_at_the_next_event() -> None
     events = build_chain()
     events[2]["reason"] = "Documentos completos"
     events[2]["hash"] = event_hash(events[2]["prev_hash"], events[2])
-    seq, reason = first_broken(verify(events, build_chain()))
-    assert seq == 4
-    assert "does not follow its predecessor" in reason
+    assert_broken_at(verify(events, build_chain()), 4, "does not follow its predecessor")
 
 
 def test_a_consistently_rewritten_tail_is_caught_by_the_recorded_head() -> None:
@@ -120,31 +118,23 @@ def test_a_consistently_rewritten_tail_is_caught_by_the_recorded_head() -> None:
     events = build_chain()
     events[3]["reason"] = None
     rechain(events, 3)
-    seq, reason = first_broken(verify(events, original))
-    assert seq == 5
-    assert "recorded head" in reason
+    assert_broken_at(verify(events, original), 5, "recorded head")
 
 
 def test_deleting_a_middle_event_is_reported_at_its_sequence_number() -> None:
     events = build_chain()
     del events[2]
-    seq, reason = first_broken(verify(events, build_chain()))
-    assert seq == 3
-    assert "missing event" in reason
+    assert_broken_at(verify(events, build_chain()), 3, "missing event")
 
 
 def test_deleting_the_last_event_is_caught_by_the_recorded_head() -> None:
     events = build_chain()
     del events[-1]
-    seq, reason = first_broken(verify(events, build_chain()))
-    assert seq == 5
-    assert "missing event" in reason
+    assert_broken_at(verify(events, build_chain()), 5, "missing event")
 
 
 def test_deleting_every_event_is_caught() -> None:
-    seq, reason = first_broken(verify([], build_chain()))
-    assert seq == 1
-    assert "missing event" in reason
+    assert_broken_at(verify([], build_chain()), 1, "missing event")
 
 
 def test_an_extra_event_appended_after_the_head_is_reported() -> None:
@@ -153,9 +143,7 @@ def test_an_extra_event_appended_after_the_head_is_reported() -> None:
     forged = {**events[-1], "seq": 6, "action": "approved", "to_status": "awaiting_payment", "reason": None}
     events.append(forged)
     rechain(events, 5)
-    seq, reason = first_broken(verify(events, recorded))
-    assert seq == 6
-    assert "never recorded" in reason
+    assert_broken_at(verify(events, recorded), 6, "never recorded")
 
 
 def test_an_extra_event_slipped_into_the_middle_is_reported() -> None:
@@ -164,6 +152,4 @@ def test_an_extra_event_slipped_into_the_middle_is_reported() -> None:
     forged = {**events[2], "action": "approved", "to_status": "awaiting_payment"}
     forged["hash"] = event_hash(forged["prev_hash"], forged)
     events.insert(2, forged)  # the forged event takes seq 3; the real third event now sits fourth
-    seq, reason = first_broken(verify(events, recorded))
-    assert seq == 4
-    assert "extra event" in reason
+    assert_broken_at(verify(events, recorded), 4, "extra event")

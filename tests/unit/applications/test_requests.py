@@ -15,7 +15,7 @@ from chalicelib.applications.requests import (
     DocumentDeclaration,
     NewApplication,
 )
-from chalicelib.core.errors import ValidationFailed
+from tests.support.parsing import refusal
 
 DECLARED = {
     "requirement": "identificacion",
@@ -24,13 +24,6 @@ DECLARED = {
     "size": 1000,
     "sha256": "A" * 64,
 }
-
-
-def refusal(kind: Any, body: Any) -> tuple[str, str, str]:
-    with pytest.raises(ValidationFailed) as refused:
-        parse(kind, body, "body")
-    [detail] = refused.value.details
-    return refused.value.code, detail["field"], detail["message"]
 
 
 def test_a_declaration_keeps_what_it_was_given() -> None:

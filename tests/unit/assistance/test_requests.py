@@ -10,17 +10,10 @@ import pytest
 
 from chalicelib.api.routes import parse
 from chalicelib.assistance.requests import CODE_MESSAGE, ConfirmDelegation, CreateDelegation, DelegationFlags
-from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.fields import UNSET
+from tests.support.parsing import refusal
 
 CURP = "GOMC800101MDFMRR00"
-
-
-def refusal(kind: Any, body: Any) -> tuple[str, str, str]:
-    with pytest.raises(ValidationFailed) as refused:
-        parse(kind, body, "body")
-    [detail] = refused.value.details
-    return refused.value.code, detail["field"], detail["message"]
 
 
 def test_a_request_names_the_citizen_and_maybe_a_code_and_a_centre() -> None:

@@ -22,37 +22,17 @@ from chalicelib.legal.calendar import (
     legal_date,
 )
 
+
+def days_of(year: int, *month_days: str) -> list[date]:
+    return [date(year, *map(int, month_day.split("-"))) for month_day in month_days]
+
+
+# New Year, Constitution Day (first Monday of February), Benito Juárez (third Monday of
+# March), 1 and 5 May, Independence, Revolution (third Monday of November), Christmas.
 NON_BUSINESS_DAYS = {
-    2025: [
-        date(2025, 1, 1),
-        date(2025, 2, 3),  # first Monday of February (Constitution Day)
-        date(2025, 3, 17),  # third Monday of March (Benito Juárez)
-        date(2025, 5, 1),
-        date(2025, 5, 5),
-        date(2025, 9, 16),
-        date(2025, 11, 17),  # third Monday of November (Revolution)
-        date(2025, 12, 25),
-    ],
-    2026: [
-        date(2026, 1, 1),
-        date(2026, 2, 2),
-        date(2026, 3, 16),
-        date(2026, 5, 1),
-        date(2026, 5, 5),
-        date(2026, 9, 16),
-        date(2026, 11, 16),
-        date(2026, 12, 25),
-    ],
-    2027: [
-        date(2027, 1, 1),
-        date(2027, 2, 1),
-        date(2027, 3, 15),
-        date(2027, 5, 1),
-        date(2027, 5, 5),
-        date(2027, 9, 16),
-        date(2027, 11, 15),
-        date(2027, 12, 25),
-    ],
+    2025: days_of(2025, "01-01", "02-03", "03-17", "05-01", "05-05", "09-16", "11-17", "12-25"),
+    2026: days_of(2026, "01-01", "02-02", "03-16", "05-01", "05-05", "09-16", "11-16", "12-25"),
+    2027: days_of(2027, "01-01", "02-01", "03-15", "05-01", "05-05", "09-16", "11-15", "12-25"),
 }
 
 

@@ -12,16 +12,10 @@ from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.fields import UNSET
 from chalicelib.notifications.phones import REQUIRED, normalise
 from chalicelib.notifications.requests import ConfirmSubscription, CreateSubscription, MessagesQuery
+from tests.support.parsing import refusal
 
 SUBSCRIBE = {"application_id": "8Q9FQ5PXS4", "phone": "044 55 8765 4321"}
 CODE_REQUIRED = "is required: the six digits sent to the phone"
-
-
-def refusal(kind: Any, body: Any) -> tuple[str, str, str]:
-    with pytest.raises(ValidationFailed) as refused:
-        parse(kind, body, "body")
-    [detail] = refused.value.details
-    return refused.value.code, detail["field"], detail["message"]
 
 
 def test_a_subscription_takes_the_citizens_language_unless_one_is_given() -> None:

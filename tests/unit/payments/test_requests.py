@@ -10,16 +10,10 @@ import pytest
 from chalicelib.api.routes import parse
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.payments.requests import AMOUNT_RULE, EVENT_ID_RULE, REFERENCE_RULE, BankWebhook, decode
+from tests.support.parsing import refusal
 
 REFERENCE = "26112780244763066564"
 PAID = {"event_id": "evt-2611-000123", "reference": REFERENCE, "amount": "1016.00"}
-
-
-def refusal(body: Any) -> tuple[str, str, str]:
-    with pytest.raises(ValidationFailed) as refused:
-        parse(BankWebhook, body, "body")
-    [detail] = refused.value.details
-    return refused.value.code, detail["field"], detail["message"]
 
 
 def test_a_notification_reads_its_amount_as_a_number() -> None:
@@ -41,11 +35,11 @@ def test_a_notification_reads_its_amount_as_a_number() -> None:
     ],
 )
 def test_each_field_is_checked_whole(change: dict[str, Any], expected: tuple[str, str, str]) -> None:
-    assert refusal({**PAID, **change}) == expected
+    assert refusal(BankWebhook, {**PAID, **change}) == expected
 
 
 def test_what_is_not_json_or_not_an_object_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
         decode(b"{nope")
     assert refused.value.message == "body: must be JSON"
-    assert refusal(decode(b"")) == ("validation_failed", "body", "must be a JSON object")
+    assert refusal(BankWebhook, decode(b"")) == ("validation_failed", "body", "must be a JSON object")

@@ -18,99 +18,143 @@ Definition = dict[str, Any]
 AREA_FIELD = {"type": "number", "minimum": 1, "title": "Superficie (m²)", "x-i18n": {"en": {"title": "Area (m²)"}}}
 
 
-# --- mutations: each breaks one thing --------------------------------------------------
+# --- mutations: each breaks one thing, reported where and as its decorator says -----------
+
+Mutation = Callable[[Definition], None]
+# (mutation, path, message fragment, how many problems in all, or None when consequences follow)
+CASES: list[tuple[Mutation, str, str, int | None]] = []
 
 
+def reported(path: str, fragment: str, count: int | None = 1) -> Callable[[Mutation], Mutation]:
+    """A case of a broken definition: the mutation's problem is reported at ``path`` with a
+    message containing ``fragment``, among ``count`` problems in all (None: consequences follow)."""
+
+    def register(mutate: Mutation) -> Mutation:
+        CASES.append((mutate, path, fragment, count))
+        return mutate
+
+    return register
+
+
+@reported(
+    "$.steps.verificacion.type",
+    "unknown step type 'telepathy'; use one of check, review, payment, parallel, choice, issue",
+)
 def unknown_step_type(d: Definition) -> None:
     d["steps"]["verificacion"]["type"] = "telepathy"
 
 
+@reported("$.steps.revision.branches[1].steps.revision_salud.type", "unknown step type 'inspection'")
 def unknown_step_type_in_a_branch(d: Definition) -> None:
     reviews_in_parallel(d)
     d["steps"]["revision"]["branches"][1]["steps"]["revision_salud"]["type"] = "inspection"
 
 
+@reported("$.steps.revision", "goes to 'examen_vista', which is not a step in the same flow", None)
 def next_to_a_missing_step(d: Definition) -> None:
     d["steps"]["revision"]["next"] = "examen_vista"
 
 
+@reported("$.start", "starts at 'inicio', which is not a step here")
 def start_at_a_missing_step(d: Definition) -> None:
     d["start"] = "inicio"
 
 
+@reported("$", "'start' is required here")
 def no_start(d: Definition) -> None:
     del d["start"]
 
 
+@reported("$.steps.revision.agency", "agency 'SSPC' is not listed in $.agencies")
 def review_by_an_unlisted_agency(d: Definition) -> None:
     d["steps"]["revision"]["agency"] = "SSPC"
 
 
+@reported("$.agency", "agency 'SSPC' is not listed in $.agencies")
 def owned_by_an_unlisted_agency(d: Definition) -> None:
     d["agency"] = "SSPC"
 
 
+@reported("$.steps.duplicado", "step 'duplicado' can never be reached from 'verificacion'")
 def unreachable_step(d: Definition) -> None:
     d["steps"]["duplicado"] = {**d["steps"]["emision"]}
 
 
+@reported("$.steps.emision", "step 'emision' never reaches an end (a loop with no way out)", 4)
 def loop_with_no_way_out(d: Definition) -> None:
     del d["steps"]["emision"]["end"]
     d["steps"]["emision"]["next"] = "revision"
 
 
+@reported("$.steps.revision", "'deadline_days' is required here")
 def review_without_deadline_days(d: Definition) -> None:
     del d["steps"]["revision"]["deadline_days"]
 
 
+@reported("$.steps.revision", "'on_deadline' is required here")
 def review_without_on_deadline(d: Definition) -> None:
     del d["steps"]["revision"]["on_deadline"]
 
 
+@reported(
+    "$.steps.revision.on_deadline", "'wait_forever' is not one of ['afirmativa_ficta', 'negativa_ficta', 'escalate']"
+)
 def review_with_an_unknown_on_deadline(d: Definition) -> None:
     d["steps"]["revision"]["on_deadline"] = "wait_forever"
 
 
+@reported("$.fee.formula", "uses 'superficie_m2', which is not a field of the form")
 def fee_formula_over_a_missing_field(d: Definition) -> None:
     d["fee"] = {"formula": "superficie_m2 * 45.50"}
 
 
+@reported("$.fee.formula", "uses 'domicilio', which is not a numeric field")
 def fee_formula_over_a_text_field(d: Definition) -> None:
     d["fee"] = {"formula": "domicilio * 45.50"}
 
 
+@reported("$.fee.formula", "only min, max, ceil and floor may be called")
 def fee_formula_calling_import(d: Definition) -> None:
     d["form"]["properties"]["superficie_m2"] = AREA_FIELD
     d["fee"] = {"formula": "__import__('os').system('id')"}
 
 
+@reported("$.fee.formula", "Attribute is not allowed")
 def fee_formula_reading_an_attribute(d: Definition) -> None:
     d["form"]["properties"]["superficie_m2"] = AREA_FIELD
     d["fee"] = {"formula": "superficie_m2.__class__"}
 
 
+@reported("$.fee.formula", "ceil takes exactly one value")
 def fee_formula_with_a_wrong_number_of_arguments(d: Definition) -> None:
     d["form"]["properties"]["superficie_m2"] = AREA_FIELD
     d["fee"] = {"formula": "ceil(superficie_m2, 2) * 350"}
 
 
+@reported("$.fee", "minimum is above maximum")
 def fee_minimum_above_maximum(d: Definition) -> None:
     d["form"]["properties"]["superficie_m2"] = AREA_FIELD
     d["fee"] = {"formula": "superficie_m2 * 45.50", "minimum": "5000.00", "maximum": "500.00"}
 
 
+@reported("$.fee.amount", "'1,016.00' does not match")
 def bad_money_format(d: Definition) -> None:
     d["fee"]["amount"] = "1,016.00"
 
 
+@reported("$.steps.pago", "a payment step needs a fee above 0.00")
 def payment_with_a_zero_fee(d: Definition) -> None:
     d["fee"]["amount"] = "0.00"
 
 
+@reported("$.steps.pago", "a payment step needs a fee above 0.00")
 def payment_with_a_zero_fee_written_with_leading_zeros(d: Definition) -> None:
     d["fee"]["amount"] = "000.00"
 
 
+@reported(
+    "$.requirements[2].required_when", "reads 'form.licencia_vencida', but the form has no field 'licencia_vencida'"
+)
 def required_when_over_a_missing_field(d: Definition) -> None:
     d["requirements"][2]["required_when"] = {
         "any": [
@@ -120,14 +164,17 @@ def required_when_over_a_missing_field(d: Definition) -> None:
     }
 
 
+@reported("$.steps.verificacion.rules[0].when", "reads 'citizen.income'; citizen facts are age, birth_state, kind, sex")
 def check_rule_over_an_unknown_citizen_fact(d: Definition) -> None:
     d["steps"]["verificacion"]["rules"][0]["when"] = {"fact": "citizen.income", "op": ">=", "value": 10000}
 
 
+@reported("$.steps.verificacion.rules[0].when.op", "'~=' is not one of")
 def check_rule_with_an_unknown_operator(d: Definition) -> None:
     d["steps"]["verificacion"]["rules"][0]["when"]["op"] = "~="
 
 
+@reported("$.requirements[1].code", "duplicate requirement code 'identificacion'")
 def duplicate_requirement_code(d: Definition) -> None:
     d["requirements"][1]["code"] = "identificacion"
 
@@ -144,19 +191,31 @@ def reviews_in_parallel(d: Definition, first: str = "revision_movilidad", second
     }
 
 
+@reported(
+    "$.steps.revision.branches[1].steps.revision_doble",
+    "step id 'revision_doble' is already used at $.steps.revision.branches[0].steps.revision_doble; "
+    "step ids must be unique",
+)
 def duplicate_step_id_across_parallel_branches(d: Definition) -> None:
     reviews_in_parallel(d, "revision_doble", "revision_doble")
 
 
+@reported("$.steps.pago", "step id 'pago' is already used at $.steps.revision.branches[1].steps.pago")
 def branch_step_reusing_a_top_level_step_id(d: Definition) -> None:
     reviews_in_parallel(d, "revision_movilidad", "pago")
 
 
+@reported(
+    "$.steps.revision.branches[0].steps.revision_movilidad",
+    "goes to 'pago', which is not a step in the same flow",
+    None,
+)
 def branch_step_jumping_out_of_its_branch(d: Definition) -> None:
     reviews_in_parallel(d)
     d["steps"]["revision"]["branches"][0]["steps"]["revision_movilidad"] = review("SEMOVI", next="pago")
 
 
+@reported("$.steps.revision.branches", "is too short")
 def parallel_with_one_branch(d: Definition) -> None:
     reviews_in_parallel(d)
     del d["steps"]["revision"]["branches"][1]
@@ -173,160 +232,57 @@ def a_choice(d: Definition) -> dict[str, Any]:
     return step
 
 
+@reported("$.steps.ruta", "'default' is required here")
 def choice_without_default(d: Definition) -> None:
     del a_choice(d)["default"]
 
 
+@reported(
+    "$.steps.ruta.choices[0].when", "reads 'form.licencia_extranjera', but the form has no field 'licencia_extranjera'"
+)
 def choice_over_a_missing_field(d: Definition) -> None:
     a_choice(d)["choices"][0]["when"] = {"fact": "form.licencia_extranjera", "op": "==", "value": True}
 
 
+@reported("$.form.required[4]", "requires 'telefono', which is not a field of the form")
 def form_requires_a_missing_field(d: Definition) -> None:
     d["form"]["required"].append("telefono")
 
 
+@reported("$.form.properties.domicilio.x-i18n.en.title", "every field needs an English title")
 def form_field_without_english_title(d: Definition) -> None:
     del d["form"]["properties"]["domicilio"]["x-i18n"]
 
 
+@reported("$.form.properties.domicilio.x-i18n.en.title", "every field needs an English title")
 def form_field_whose_english_is_not_an_object(d: Definition) -> None:
     d["form"]["properties"]["domicilio"]["x-i18n"] = {"en": ["title"]}
 
 
+@reported("$.form.properties.domicilio.x-i18n.en.title", "every field needs an English title")
 def form_field_whose_english_is_null(d: Definition) -> None:
     d["form"]["properties"]["domicilio"]["x-i18n"] = {"en": None}
 
 
+@reported("$.form.properties.domicilio.minLength", "not a valid JSON Schema: -1 is less than the minimum of 0")
 def invalid_form_json_schema(d: Definition) -> None:
     d["form"]["properties"]["domicilio"]["minLength"] = -1
 
 
+@reported("$.form.properties.domicilio.type", "'file' is not one of ['string', 'integer', 'number', 'boolean']")
 def form_field_of_an_unsupported_type(d: Definition) -> None:
     d["form"]["properties"]["domicilio"]["type"] = "file"
 
 
+@reported("$.steps", "'Emision' does not match", None)
 def step_id_with_capitals(d: Definition) -> None:
     d["steps"]["Emision"] = d["steps"].pop("emision")
     d["steps"]["pago"]["next"] = "Emision"
 
 
+@reported("$", "Additional properties are not allowed ('tarifa' was unexpected)")
 def unknown_top_level_property(d: Definition) -> None:
     d["tarifa"] = {"amount": "1016.00"}
-
-
-CASES = [
-    # (mutation, path, message fragment, how many problems in all, or None when consequences follow)
-    (
-        unknown_step_type,
-        "$.steps.verificacion.type",
-        "unknown step type 'telepathy'; use one of check, review, payment, parallel, choice, issue",
-        1,
-    ),
-    (
-        unknown_step_type_in_a_branch,
-        "$.steps.revision.branches[1].steps.revision_salud.type",
-        "unknown step type 'inspection'",
-        1,
-    ),
-    (next_to_a_missing_step, "$.steps.revision", "goes to 'examen_vista', which is not a step in the same flow", None),
-    (start_at_a_missing_step, "$.start", "starts at 'inicio', which is not a step here", 1),
-    (no_start, "$", "'start' is required here", 1),
-    (review_by_an_unlisted_agency, "$.steps.revision.agency", "agency 'SSPC' is not listed in $.agencies", 1),
-    (owned_by_an_unlisted_agency, "$.agency", "agency 'SSPC' is not listed in $.agencies", 1),
-    (unreachable_step, "$.steps.duplicado", "step 'duplicado' can never be reached from 'verificacion'", 1),
-    (loop_with_no_way_out, "$.steps.emision", "step 'emision' never reaches an end (a loop with no way out)", 4),
-    (review_without_deadline_days, "$.steps.revision", "'deadline_days' is required here", 1),
-    (review_without_on_deadline, "$.steps.revision", "'on_deadline' is required here", 1),
-    (
-        review_with_an_unknown_on_deadline,
-        "$.steps.revision.on_deadline",
-        "'wait_forever' is not one of ['afirmativa_ficta', 'negativa_ficta', 'escalate']",
-        1,
-    ),
-    (fee_formula_over_a_missing_field, "$.fee.formula", "uses 'superficie_m2', which is not a field of the form", 1),
-    (fee_formula_over_a_text_field, "$.fee.formula", "uses 'domicilio', which is not a numeric field", 1),
-    (fee_formula_calling_import, "$.fee.formula", "only min, max, ceil and floor may be called", 1),
-    (fee_formula_reading_an_attribute, "$.fee.formula", "Attribute is not allowed", 1),
-    (fee_formula_with_a_wrong_number_of_arguments, "$.fee.formula", "ceil takes exactly one value", 1),
-    (fee_minimum_above_maximum, "$.fee", "minimum is above maximum", 1),
-    (bad_money_format, "$.fee.amount", "'1,016.00' does not match", 1),
-    (payment_with_a_zero_fee, "$.steps.pago", "a payment step needs a fee above 0.00", 1),
-    (payment_with_a_zero_fee_written_with_leading_zeros, "$.steps.pago", "a payment step needs a fee above 0.00", 1),
-    (
-        required_when_over_a_missing_field,
-        "$.requirements[2].required_when",
-        "reads 'form.licencia_vencida', but the form has no field 'licencia_vencida'",
-        1,
-    ),
-    (
-        check_rule_over_an_unknown_citizen_fact,
-        "$.steps.verificacion.rules[0].when",
-        "reads 'citizen.income'; citizen facts are age, birth_state, kind, sex",
-        1,
-    ),
-    (check_rule_with_an_unknown_operator, "$.steps.verificacion.rules[0].when.op", "'~=' is not one of", 1),
-    (duplicate_requirement_code, "$.requirements[1].code", "duplicate requirement code 'identificacion'", 1),
-    (
-        duplicate_step_id_across_parallel_branches,
-        "$.steps.revision.branches[1].steps.revision_doble",
-        "step id 'revision_doble' is already used at $.steps.revision.branches[0].steps.revision_doble; "
-        "step ids must be unique",
-        1,
-    ),
-    (
-        branch_step_reusing_a_top_level_step_id,
-        "$.steps.pago",
-        "step id 'pago' is already used at $.steps.revision.branches[1].steps.pago",
-        1,
-    ),
-    (
-        branch_step_jumping_out_of_its_branch,
-        "$.steps.revision.branches[0].steps.revision_movilidad",
-        "goes to 'pago', which is not a step in the same flow",
-        None,
-    ),
-    (parallel_with_one_branch, "$.steps.revision.branches", "is too short", 1),
-    (choice_without_default, "$.steps.ruta", "'default' is required here", 1),
-    (
-        choice_over_a_missing_field,
-        "$.steps.ruta.choices[0].when",
-        "reads 'form.licencia_extranjera', but the form has no field 'licencia_extranjera'",
-        1,
-    ),
-    (form_requires_a_missing_field, "$.form.required[4]", "requires 'telefono', which is not a field of the form", 1),
-    (
-        form_field_without_english_title,
-        "$.form.properties.domicilio.x-i18n.en.title",
-        "every field needs an English title",
-        1,
-    ),
-    (
-        form_field_whose_english_is_not_an_object,
-        "$.form.properties.domicilio.x-i18n.en.title",
-        "every field needs an English title",
-        1,
-    ),
-    (
-        form_field_whose_english_is_null,
-        "$.form.properties.domicilio.x-i18n.en.title",
-        "every field needs an English title",
-        1,
-    ),
-    (
-        invalid_form_json_schema,
-        "$.form.properties.domicilio.minLength",
-        "not a valid JSON Schema: -1 is less than the minimum of 0",
-        1,
-    ),
-    (
-        form_field_of_an_unsupported_type,
-        "$.form.properties.domicilio.type",
-        "'file' is not one of ['string', 'integer', 'number', 'boolean']",
-        1,
-    ),
-    (step_id_with_capitals, "$.steps", "'Emision' does not match", None),
-    (unknown_top_level_property, "$", "Additional properties are not allowed ('tarifa' was unexpected)", 1),
-]
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,8 @@ from typing import Any
 import pytest
 
 from chalicelib.api.routes import parse
-from chalicelib.core.errors import ValidationFailed
 from chalicelib.reviews.requests import REASON_RULE, ReportWindow, ReviewDecision
-
-
-def refusal(kind: Any, body: Any, where: str = "body") -> tuple[str, str, str]:
-    with pytest.raises(ValidationFailed) as refused:
-        parse(kind, body, where)
-    [detail] = refused.value.details
-    return refused.value.code, detail["field"], detail["message"]
+from tests.support.parsing import refusal
 
 
 def test_a_reason_is_kept_trimmed_and_counted_trimmed() -> None:

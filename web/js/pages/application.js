@@ -5,12 +5,13 @@
 import { get, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
+import { checkedForm } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
 import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
 import { refresh } from "../router.js";
 import { timeline } from "../timeline.js";
 import { smsPanel } from "../sms-panel.js";
-import { breadcrumbs, button, facts, linkButton, notice, pageHeading, setTitle, statusTag, whileBusy } from "../ui.js";
+import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
 const FINAL = new Set(["issued", "rejected", "withdrawn"]);
 const BUSY = new Set(["submitted", "deemed_approved"]);
@@ -120,27 +121,23 @@ function ratingPanel(application) {
   });
   const comment = h("textarea", { id: "rating-comment", maxlength: "500", rows: "3", "aria-describedby": "rating-comment-hint" });
   const submit = button(t("rating.submit"), { type: "submit", kind: "green" });
-  const form = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const chosen = form.querySelector("input[name=rating]:checked");
-        if (!chosen) {
-          message.replaceChildren(notice("error", h("p", {}, t("rating.choose"))));
-          form.querySelector("input[name=rating]").focus();
-          return;
+  const form = checkedForm(
+    {},
+    async () => {
+      const chosen = form.querySelector("input[name=rating]:checked");
+      if (!chosen) {
+        message.replaceChildren(notice("error", h("p", {}, t("rating.choose"))));
+        form.querySelector("input[name=rating]").focus();
+        return;
+      }
+      await whileBusy(submit, async () => {
+        try {
+          const answer = await post(`/applications/${encodeURIComponent(application.id)}/rating`, { score: Number(chosen.value), comment: comment.value.trim() });
+          form.replaceWith(notice("success", h("p", {}, t("rating.thanks"))), rated(answer));
+        } catch (error) {
+          message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
         }
-        await whileBusy(submit, async () => {
-          try {
-            const answer = await post(`/applications/${encodeURIComponent(application.id)}/rating`, { score: Number(chosen.value), comment: comment.value.trim() });
-            form.replaceWith(notice("success", h("p", {}, t("rating.thanks"))), rated(answer));
-          } catch (error) {
-            message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-          }
-        });
-      },
+      });
     },
     h(
       "fieldset",
@@ -188,17 +185,13 @@ export async function render(view, ctx) {
     ]),
     ...pageHeading(name),
     h("p", { class: "application-status" }, `${t("application.folio")}: `, h("strong", { class: "mono" }, application.id), " · ", statusTag(application.status)),
-    h(
-      "div",
-      { class: "two-columns" },
-      h(
-        "div",
-        {},
+    twoColumns(
+      [
         nextStep(application, definition, events),
-        h(
-          "section",
-          { class: "panel", "aria-labelledby": "state-heading" },
-          h("h2", { id: "state-heading" }, t("application.state")),
+        section(
+          "state",
+          t("application.state"),
+          { class: "panel" },
           facts([
             [t("application.status"), statusTag(application.status)],
             [t("application.step"), stepName(definition, application.current_step) || null],
@@ -209,17 +202,17 @@ export async function render(view, ctx) {
             [t("application.agency"), agencyName(definition, application.agency)],
           ]),
         ),
-        h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, t("application.history")), integrity, timeline(events, definition, ctx.session)),
+        section("history", t("application.history"), {}, integrity, timeline(events, definition, ctx.session)),
         ctx.session?.isCitizen ? smsPanel(application) : null,
-      ),
+      ],
       h(
         "aside",
         {},
         application.documents?.length
-          ? h(
-              "section",
-              { class: "panel", "aria-labelledby": "files-heading" },
-              h("h2", { id: "files-heading" }, t("application.files")),
+          ? section(
+              "files",
+              t("application.files"),
+              { class: "panel" },
               h(
                 "ul",
                 {},

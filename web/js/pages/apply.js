@@ -4,6 +4,7 @@
 import { ApiError, get, newIdempotencyKey, patch, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
+import { checkedForm } from "../fields.js";
 import { pick, t } from "../i18n.js";
 import { flash, navigate } from "../router.js";
 import { schemaForm } from "../schema-form.js";
@@ -100,14 +101,10 @@ export async function render(view, ctx) {
   };
 
   saveDraft.addEventListener("click", () => attempt(saveDraft, false));
-  const element = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: (event) => {
-        event.preventDefault();
-        attempt(saveAndContinue, true);
-      },
+  const element = checkedForm(
+    {},
+    () => {
+      attempt(saveAndContinue, true);
     },
     form.element,
     h("div", { class: "actions" }, saveAndContinue, saveDraft),

@@ -7,6 +7,7 @@ import { catalogue, get, post } from "../api.js";
 import { curpField } from "../curp-field.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
+import { checkedForm } from "../fields.js";
 import { formatDateTime, pick, t } from "../i18n.js";
 import { navigate, refresh } from "../router.js";
 import { announce, button, facts, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
@@ -21,27 +22,21 @@ function requestForm() {
   const code = codeInput("person-code", t("centre.ownCode"));
   const problem = h("div", { "aria-live": "assertive" });
   const submit = button(t("centre.ask"), { type: "submit" });
-  return h(
-    "form",
-    {
-      class: "panel",
-      novalidate: true,
-      "aria-labelledby": "ask-heading",
-      onsubmit: (event) => {
-        event.preventDefault();
-        if (!curp.validate()) return;
-        whileBusy(submit, async () => {
-          problem.replaceChildren();
-          try {
-            const body = code.input.value.trim() ? { curp: curp.value(), code: code.input.value.trim() } : { curp: curp.value() };
-            const delegation = await post("/delegations", body);
-            announce(t(delegation.status === "active" ? "centre.granted" : "centre.codeSent", { phone: delegation.phone || "" }));
-            await refresh();
-          } catch (error) {
-            problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-          }
-        });
-      },
+  return checkedForm(
+    { class: "panel", "aria-labelledby": "ask-heading" },
+    () => {
+      if (!curp.validate()) return;
+      whileBusy(submit, async () => {
+        problem.replaceChildren();
+        try {
+          const body = code.input.value.trim() ? { curp: curp.value(), code: code.input.value.trim() } : { curp: curp.value() };
+          const delegation = await post("/delegations", body);
+          announce(t(delegation.status === "active" ? "centre.granted" : "centre.codeSent", { phone: delegation.phone || "" }));
+          await refresh();
+        } catch (error) {
+          problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+        }
+      });
     },
     h("h2", { id: "ask-heading" }, t("centre.askTitle")),
     h("p", {}, t("centre.askLead")),
@@ -56,23 +51,19 @@ function confirmForm(delegation) {
   const code = codeInput(`code-${delegation.id}`, t("centre.smsCode"));
   const problem = h("div", { "aria-live": "assertive" });
   const submit = button(t("centre.confirm"), { type: "submit" });
-  return h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: (event) => {
-        event.preventDefault();
-        whileBusy(submit, async () => {
-          problem.replaceChildren();
-          try {
-            await post(`/delegations/${encodeURIComponent(delegation.id)}/confirm`, { code: code.input.value.trim() });
-            announce(t("centre.granted"));
-            await refresh();
-          } catch (error) {
-            problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-          }
-        });
-      },
+  return checkedForm(
+    {},
+    () => {
+      whileBusy(submit, async () => {
+        problem.replaceChildren();
+        try {
+          await post(`/delegations/${encodeURIComponent(delegation.id)}/confirm`, { code: code.input.value.trim() });
+          announce(t("centre.granted"));
+          await refresh();
+        } catch (error) {
+          problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+        }
+      });
     },
     problem,
     code.element,

@@ -4,11 +4,12 @@
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
 import { append, h, uid } from "../dom.js";
 import { errorMessage, fieldMessage } from "../errors.js";
+import { checkedForm, fieldError } from "../fields.js";
 import { formatMoney, pick, t } from "../i18n.js";
 import { fieldTitle, fileTypesText, formatAnswer, sizeText } from "../procedures.js";
 import { flash, navigate } from "../router.js";
 import { contentTypeOf, fileProblem, uploadDocument } from "../upload.js";
-import { announce, breadcrumbs, button, facts, linkButton, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
+import { announce, breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, whileBusy } from "../ui.js";
 import { EDITABLE, stepper } from "./apply.js";
 import { feeText } from "./home.js";
 
@@ -38,13 +39,7 @@ function uploadBlock(application, requirement, existing, required) {
     progress,
     status,
   );
-  const setError = (message) => {
-    block.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message || "";
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  };
+  const setError = fieldError(block, error, input);
   const showUploaded = (name, size) => {
     status.replaceChildren(h("span", { class: "field-ok" }, `✓ ${t("documents.uploaded")}: `), h("span", { class: "mono" }, name), ` (${sizeText(size)})`);
   };
@@ -119,45 +114,41 @@ export async function render(view, ctx) {
   const idempotencyKey = newIdempotencyKey();
   const answers = Object.entries(definition.form.properties || {}).map(([field, schema]) => [fieldTitle(schema, field), formatAnswer(schema, application.data?.[field])]);
 
-  const form = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        formError.replaceChildren();
-        const missing = blocks.filter((item) => item.required && !item.isUploaded());
-        for (const item of blocks) item.setError(missing.includes(item) ? t("documents.error.missing") : null);
-        if (missing.length) {
-          formError.replaceChildren(notice("error", h("p", {}, t("documents.missingSummary", { n: missing.length }))));
-          missing[0].focus();
-          return;
-        }
-        await whileBusy(submit, async () => {
-          try {
-            await post(`/applications/${encodeURIComponent(application.id)}/submit`, {}, { idempotencyKey });
-            flash(t("documents.sent", { id: application.id }));
-            navigate(`/solicitudes/${application.id}`);
-          } catch (error) {
-            if (error instanceof ApiError && error.code === "documents_incomplete") {
-              for (const detail of error.details) {
-                const code = String(detail.field || "").replace(/^documents\./, "");
-                blocks.find((item) => item.requirement.code === code)?.setError(fieldMessage(detail));
-              }
+  const form = checkedForm(
+    {},
+    async () => {
+      formError.replaceChildren();
+      const missing = blocks.filter((item) => item.required && !item.isUploaded());
+      for (const item of blocks) item.setError(missing.includes(item) ? t("documents.error.missing") : null);
+      if (missing.length) {
+        formError.replaceChildren(notice("error", h("p", {}, t("documents.missingSummary", { n: missing.length }))));
+        missing[0].focus();
+        return;
+      }
+      await whileBusy(submit, async () => {
+        try {
+          await post(`/applications/${encodeURIComponent(application.id)}/submit`, {}, { idempotencyKey });
+          flash(t("documents.sent", { id: application.id }));
+          navigate(`/solicitudes/${application.id}`);
+        } catch (error) {
+          if (error instanceof ApiError && error.code === "documents_incomplete") {
+            for (const detail of error.details) {
+              const code = String(detail.field || "").replace(/^documents\./, "");
+              blocks.find((item) => item.requirement.code === code)?.setError(fieldMessage(detail));
             }
-            if (error instanceof ApiError && error.code === "invalid_form") {
-              formError.replaceChildren(notice("error", h("p", {}, t("apiError.invalid_form"), " ", h("a", { href: `#/solicitudes/${application.id}/editar` }, t("documents.fixAnswers")))));
-              return;
-            }
-            formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
           }
-        });
-      },
+          if (error instanceof ApiError && error.code === "invalid_form") {
+            formError.replaceChildren(notice("error", h("p", {}, t("apiError.invalid_form"), " ", h("a", { href: `#/solicitudes/${application.id}/editar` }, t("documents.fixAnswers")))));
+            return;
+          }
+          formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+        }
+      });
     },
-    h(
-      "section",
-      { "aria-labelledby": "review-heading", class: "panel" },
-      h("h2", { id: "review-heading" }, t("documents.reviewTitle")),
+    section(
+      "review",
+      t("documents.reviewTitle"),
+      { class: "panel" },
       facts(answers),
       h("p", {}, h("a", { href: `#/solicitudes/${application.id}/editar` }, t("documents.changeAnswers"))),
       facts([[t("procedure.fee"), definition.fee?.amount !== undefined ? formatMoney(definition.fee.amount) : feeText(definition.fee)]]),

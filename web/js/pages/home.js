@@ -3,7 +3,7 @@
 import { catalogue } from "../api.js";
 import { append, h } from "../dom.js";
 import { formatMoney, lang, pick, t, tn } from "../i18n.js";
-import { announce, notice, setTitle } from "../ui.js";
+import { announce, notice, section, setTitle } from "../ui.js";
 
 function fold(text) {
   return String(text || "")
@@ -91,10 +91,10 @@ export async function render(view, ctx) {
     h("h2", { id: "catalogue-heading" }, t("catalogue.listTitle")),
     count,
     list,
-    h(
-      "section",
-      { class: "panel", "aria-labelledby": "how-heading" },
-      h("h2", { id: "how-heading" }, t("how.title")),
+    section(
+      "how",
+      t("how.title"),
+      { class: "panel" },
       h(
         "ol",
         { class: "steps-list" },

@@ -7,7 +7,7 @@ import { append, h } from "../dom.js";
 import { formatDateTime, formatNumber, pick, t, tn } from "../i18n.js";
 import { allSteps } from "../procedures.js";
 import { navigate, refresh } from "../router.js";
-import { button, notice, pageHeading, setTitle } from "../ui.js";
+import { button, notice, pageHeading, section, setTitle } from "../ui.js";
 
 // Weekdays left until the deadline (federal holidays are the server's business; this
 // only decides the highlight).
@@ -130,10 +130,10 @@ function ratingsPanel(ratings, definitions) {
       h("td", { "data-label": t("rating.comment") }, item.comment || h("span", { class: "muted" }, t("office.noComment"))),
     ),
   );
-  return h(
-    "section",
-    { class: "panel", "aria-labelledby": "ratings-heading", dataset: { ratings: "true" } },
-    h("h2", { id: "ratings-heading" }, t("office.ratingsTitle")),
+  return section(
+    "ratings",
+    t("office.ratingsTitle"),
+    { class: "panel", dataset: { ratings: "true" } },
     h(
       "p",
       { role: "status" },

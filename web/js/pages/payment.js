@@ -6,7 +6,7 @@ import { config } from "../config.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
-import { breadcrumbs, button, facts, linkButton, notice, pageHeading, printButton, setTitle, whileBusy } from "../ui.js";
+import { breadcrumbs, button, facts, linkButton, notice, pageHeading, printButton, section, setTitle, whileBusy } from "../ui.js";
 
 function sandboxPanel(application, slip) {
   const message = h("div", { "aria-live": "polite" });
@@ -41,10 +41,10 @@ function sandboxPanel(application, slip) {
       }
     }),
   );
-  return h(
-    "section",
-    { class: "panel no-print", "aria-labelledby": "sandbox-heading" },
-    h("h2", { id: "sandbox-heading" }, t("payment.sandboxTitle")),
+  return section(
+    "sandbox",
+    t("payment.sandboxTitle"),
+    { class: "panel no-print" },
     h("p", {}, t("payment.sandboxBody")),
     h("div", { class: "actions" }, pay),
     message,

@@ -5,7 +5,7 @@ import { procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { formatMoney, pick, t, tn } from "../i18n.js";
 import { agencyName, allSteps, field, fieldTitle, fileTypesText, formatAnswer, reviewSteps, silenceDetail, silenceSummary, sizeText } from "../procedures.js";
-import { breadcrumbs, facts, linkButton, notice, pageHeading, setTitle } from "../ui.js";
+import { breadcrumbs, facts, linkButton, notice, pageHeading, section, setTitle, twoColumns } from "../ui.js";
 import { feeText } from "./home.js";
 
 export function conditionText(definition, condition) {
@@ -50,6 +50,11 @@ function stepNote(definition, step) {
   }
 }
 
+function stepItem(definition, id, step) {
+  const note = stepNote(definition, step);
+  return h("li", { dataset: { step: id } }, h("strong", {}, pick(step.name)), note ? [h("br"), h("span", { class: "muted" }, note)] : null);
+}
+
 export async function render(view, ctx) {
   const detail = await procedure(ctx.params.code);
   const definition = detail.definition;
@@ -58,6 +63,7 @@ export async function render(view, ctx) {
   const reviews = reviewSteps(definition);
   const issue = [...allSteps(definition).values()].find((step) => step.type === "issue");
   const fee = definition.fee || {};
+  const steps = [...allSteps(definition)].filter(([, step]) => step.type !== "choice" && step.type !== "parallel");
 
   const deadlines = reviews.map(([id, step]) =>
     h("li", { dataset: { step: id } }, h("strong", {}, pick(step.name)), ` — ${agencyName(definition, step.agency)}: `, tn("days.business", step.deadline_days), h("br"), silenceDetail(step)),
@@ -70,16 +76,12 @@ export async function render(view, ctx) {
     ]),
     ...pageHeading(name, pick(definition.description)),
     h("p", {}, `${t("procedure.agency")}: `, h("strong", {}, agencyName(definition, definition.agency))),
-    h(
-      "div",
-      { class: "two-columns" },
-      h(
-        "div",
-        {},
-        h(
-          "section",
-          { class: "panel", "aria-labelledby": "before-heading" },
-          h("h2", { id: "before-heading" }, t("procedure.before")),
+    twoColumns(
+      [
+        section(
+          "before",
+          t("procedure.before"),
+          { class: "panel" },
           facts([
             [t("procedure.fee"), h("span", {}, h("strong", { class: "fee" }, feeText(fee)), fee.concept ? h("span", { class: "muted" }, ` — ${pick(fee.concept)}`) : null)],
             [t("procedure.expected"), tn("days.business", definition.expected_days)],
@@ -89,44 +91,22 @@ export async function render(view, ctx) {
             [t("procedure.legalBasis"), pick(definition.legal_basis)],
           ]),
         ),
-        h(
-          "section",
-          { "aria-labelledby": "requirements-heading" },
-          h("h2", { id: "requirements-heading" }, t("procedure.requirements")),
+        section(
+          "requirements",
+          t("procedure.requirements"),
+          {},
           h("p", {}, t("procedure.requirementsLead")),
-          h(
-            "ul",
-            { class: "requirements" },
-            definition.requirements.map((requirement) => requirementItem(definition, requirement)),
-          ),
+          h("ul", { class: "requirements" }, definition.requirements.map((requirement) => requirementItem(definition, requirement))),
         ),
-        h(
-          "section",
-          { "aria-labelledby": "steps-heading" },
-          h("h2", { id: "steps-heading" }, t("procedure.steps")),
-          h(
-            "ol",
-            { class: "steps-list" },
-            [...allSteps(definition)]
-              .filter(([, step]) => step.type !== "choice" && step.type !== "parallel")
-              .map(([id, step]) =>
-                h(
-                  "li",
-                  { dataset: { step: id } },
-                  h("strong", {}, pick(step.name)),
-                  stepNote(definition, step) ? [h("br"), h("span", { class: "muted" }, stepNote(definition, step))] : null,
-                ),
-              ),
-          ),
-        ),
-      ),
+        section("steps", t("procedure.steps"), {}, h("ol", { class: "steps-list" }, steps.map(([id, step]) => stepItem(definition, id, step)))),
+      ],
       h(
         "aside",
         {},
-        h(
-          "section",
-          { class: "panel panel-accent", "aria-labelledby": "start-heading" },
-          h("h2", { id: "start-heading" }, t("procedure.startTitle")),
+        section(
+          "start",
+          t("procedure.startTitle"),
+          { class: "panel panel-accent" },
           h("p", {}, t("procedure.startBody")),
           h("p", { class: "muted" }, t("procedure.total", { amount: fee.amount !== undefined ? formatMoney(fee.amount) : feeText(fee) })),
           linkButton(t("procedure.start"), `#/tramites/${encodeURIComponent(detail.code)}/solicitar`),

@@ -6,7 +6,7 @@ import { delegationsSection } from "../delegations.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, pick, t } from "../i18n.js";
 import { allSteps } from "../procedures.js";
-import { facts, formatPhone, linkButton, notice, pageHeading, setTitle, statusTag } from "../ui.js";
+import { facts, formatPhone, linkButton, notice, pageHeading, section, setTitle, statusTag } from "../ui.js";
 
 function documentTitles(definitions) {
   const titles = new Map();
@@ -65,10 +65,10 @@ export async function render(view) {
 
   append(view, 
     ...pageHeading(t("record.title"), t("record.lead")),
-    h(
-      "section",
-      { class: "panel", "aria-labelledby": "profile-heading" },
-      h("h2", { id: "profile-heading" }, t("record.profile")),
+    section(
+      "profile",
+      t("record.profile"),
+      { class: "panel" },
       facts([
         [t("record.name"), profile.name || null],
         [t("curp.label"), h("span", { class: "mono" }, profile.curp || "")],

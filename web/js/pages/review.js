@@ -5,86 +5,68 @@
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
+import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t, tn } from "../i18n.js";
 import { allSteps, fieldTitle, formatAnswer, silenceDetail, sizeText, stepName } from "../procedures.js";
 import { flash, navigate } from "../router.js";
 import { timeline } from "../timeline.js";
-import { breadcrumbs, button, facts, notice, pageHeading, setTitle, statusTag, whileBusy } from "../ui.js";
+import { breadcrumbs, button, facts, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
 const DECISIONS = ["approve", "request_changes", "reject"];
 
 function decisionForm(review) {
   const message = h("div", { "aria-live": "assertive" });
   const choiceError = h("p", { class: "field-error", id: "decision-error", hidden: true });
-  const reasonError = h("p", { class: "field-error", id: "reason-error", hidden: true });
   const radios = DECISIONS.map((decision) => {
     const id = `decision-${decision}`;
     return h("div", { class: "choice" }, h("input", { type: "radio", name: "decision", id, value: decision }), h("label", { for: id }, t(`decision.${decision}`)));
   });
   const decisionSet = h("fieldset", { class: "field", "aria-describedby": "decision-error" }, h("legend", { class: "label" }, t("decision.question")), choiceError, h("div", { class: "choices" }, radios));
+  const setChoiceError = fieldError(decisionSet, choiceError, decisionSet.querySelectorAll("input[name=decision]"));
   const reason = h("textarea", { id: "reason", name: "reason", rows: "4", maxlength: "1000", "aria-describedby": "reason-hint reason-error" });
-  const reasonField = h(
-    "div",
-    { class: "field" },
-    h("label", { class: "label", for: "reason" }, t("decision.reason")),
-    h("p", { class: "hint", id: "reason-hint" }, t("decision.reasonHint")),
-    reasonError,
-    reason,
-  );
+  const { element: reasonField, setError: setReasonError } = labelledField({ id: "reason", label: t("decision.reason"), hint: t("decision.reasonHint"), control: reason });
   // Queue fairness: deciding before applications that come first needs a reason, kept in the history.
   const turnError = h("p", { class: "field-error", id: "turn-error", hidden: true });
   const turnReason = h("textarea", { id: "reason-out-of-order", name: "reason_out_of_order", rows: "3", maxlength: "500", "aria-describedby": "turn-hint turn-error" });
   const turnHint = h("p", { class: "hint", id: "turn-hint" }, review.out_of_turn ? tn("decision.outOfTurnHint", review.earlier_open) : t("decision.outOfTurnLate"));
   const turnField = h("div", { class: "field", hidden: !review.out_of_turn, dataset: { outOfTurn: "true" } }, h("label", { class: "label", for: "reason-out-of-order" }, t("decision.outOfTurnReason")), turnHint, turnError, turnReason);
+  const setTurnError = fieldError(turnField, turnError, turnReason);
   const submit = button(t("decision.submit"), { type: "submit" });
   const idempotencyKey = newIdempotencyKey();
-  const setError = (wrapper, error, control, text) => {
-    wrapper.classList.toggle("field-invalid", Boolean(text));
-    error.hidden = !text;
-    error.textContent = text || "";
-    for (const input of control) {
-      if (text) input.setAttribute("aria-invalid", "true");
-      else input.removeAttribute("aria-invalid");
-    }
-  };
-  const form = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        message.replaceChildren();
-        const chosen = form.querySelector("input[name=decision]:checked");
-        const text = reason.value.trim();
-        setError(decisionSet, choiceError, form.querySelectorAll("input[name=decision]"), chosen ? null : t("decision.chooseError"));
-        setError(reasonField, reasonError, [reason], text.length >= 3 ? null : t("decision.reasonError"));
-        const why = turnReason.value.trim();
-        setError(turnField, turnError, [turnReason], turnField.hidden || why.length >= 3 ? null : t("decision.outOfTurnError"));
-        if (!chosen) return form.querySelector("input[name=decision]").focus();
-        if (text.length < 3) return reason.focus();
-        if (!turnField.hidden && why.length < 3) return turnReason.focus();
-        await whileBusy(submit, async () => {
-          try {
-            await post(`/reviews/${encodeURIComponent(review.review_id)}/decision`, { decision: chosen.value, reason: text, ...(turnField.hidden ? {} : { reason_out_of_order: why }) }, { idempotencyKey });
-            flash(t("decision.recorded", { id: review.application_id }));
-            navigate("/oficina");
-          } catch (error) {
-            if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason_out_of_order")) {
-              // The queue changed since the page was drawn: others now come first.
-              turnField.hidden = false;
-              setError(turnField, turnError, [turnReason], t("decision.outOfTurnError"));
-              turnReason.focus();
-              return;
-            }
-            if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason")) {
-              setError(reasonField, reasonError, [reason], t("decision.reasonError"));
-              reason.focus();
-              return;
-            }
-            message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+  const form = checkedForm(
+    {},
+    async () => {
+      message.replaceChildren();
+      const chosen = form.querySelector("input[name=decision]:checked");
+      const text = reason.value.trim();
+      setChoiceError(chosen ? null : t("decision.chooseError"));
+      setReasonError(text.length >= 3 ? null : t("decision.reasonError"));
+      const why = turnReason.value.trim();
+      setTurnError(turnField.hidden || why.length >= 3 ? null : t("decision.outOfTurnError"));
+      if (!chosen) return form.querySelector("input[name=decision]").focus();
+      if (text.length < 3) return reason.focus();
+      if (!turnField.hidden && why.length < 3) return turnReason.focus();
+      await whileBusy(submit, async () => {
+        try {
+          await post(`/reviews/${encodeURIComponent(review.review_id)}/decision`, { decision: chosen.value, reason: text, ...(turnField.hidden ? {} : { reason_out_of_order: why }) }, { idempotencyKey });
+          flash(t("decision.recorded", { id: review.application_id }));
+          navigate("/oficina");
+        } catch (error) {
+          if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason_out_of_order")) {
+            // The queue changed since the page was drawn: others now come first.
+            turnField.hidden = false;
+            setTurnError(t("decision.outOfTurnError"));
+            turnReason.focus();
+            return;
           }
-        });
-      },
+          if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason")) {
+            setReasonError(t("decision.reasonError"));
+            reason.focus();
+            return;
+          }
+          message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+        }
+      });
     },
     decisionSet,
     reasonField,
@@ -122,16 +104,12 @@ export async function render(view, ctx) {
     ]),
     ...pageHeading(t("review.title", { id }), name),
     h("p", {}, statusTag(application.status)),
-    h(
-      "div",
-      { class: "two-columns" },
-      h(
-        "div",
-        {},
-        h(
-          "section",
-          { class: "panel", "aria-labelledby": "case-heading" },
-          h("h2", { id: "case-heading" }, t("review.case")),
+    twoColumns(
+      [
+        section(
+          "case",
+          t("review.case"),
+          { class: "panel" },
           facts([
             [t("application.step"), stepName(definition, application.current_step) || null],
             [t("application.deadline"), application.deadline ? h("span", {}, h("strong", {}, formatDateTime(application.deadline)), step?.type === "review" ? [h("br"), h("span", { class: "muted" }, silenceDetail(step))] : null) : null],
@@ -139,11 +117,11 @@ export async function render(view, ctx) {
             [t("application.fee"), application.fee ? formatMoney(application.fee.amount, application.fee.currency) : null],
           ]),
         ),
-        h("section", { "aria-labelledby": "answers-heading" }, h("h2", { id: "answers-heading" }, t("review.answers")), facts(answers)),
-        h(
-          "section",
-          { "aria-labelledby": "docs-heading" },
-          h("h2", { id: "docs-heading" }, t("review.documents")),
+        section("answers", t("review.answers"), {}, facts(answers)),
+        section(
+          "docs",
+          t("review.documents"),
+          {},
           links.length
             ? h(
                 "ul",
@@ -161,18 +139,9 @@ export async function render(view, ctx) {
               )
             : h("p", { class: "muted" }, t("review.noDocuments")),
         ),
-        h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, t("application.history")), timeline(audit.events || [], definition, ctx.session)),
-      ),
-      h(
-        "aside",
-        {},
-        h(
-          "section",
-          { class: "panel panel-accent", "aria-labelledby": "decision-heading" },
-          h("h2", { id: "decision-heading" }, t("decision.title")),
-          review ? decisionForm(review) : notice("info", h("p", {}, t("review.noOpenReview"))),
-        ),
-      ),
+        section("history", t("application.history"), {}, timeline(audit.events || [], definition, ctx.session)),
+      ],
+      h("aside", {}, section("decision", t("decision.title"), { class: "panel panel-accent" }, review ? decisionForm(review) : notice("info", h("p", {}, t("review.noOpenReview"))))),
     ),
   );
 }

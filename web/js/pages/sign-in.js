@@ -5,9 +5,10 @@ import { CognitoError, session, signIn } from "../auth.js";
 import { curpField } from "../curp-field.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
+import { checkedForm, labelledField } from "../fields.js";
 import { t } from "../i18n.js";
 import { navigate } from "../router.js";
-import { button, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
+import { button, notice, pageHeading, section, setTitle, twoColumns, whileBusy } from "../ui.js";
 
 export function safeReturn(path) {
   return typeof path === "string" && /^\/[\w\-/%?=&.]*$/.test(path) && !path.startsWith("//") ? path : null;
@@ -15,7 +16,6 @@ export function safeReturn(path) {
 
 export function passwordField({ id = "password", autocomplete = "current-password", label, hint } = {}) {
   const input = h("input", { type: "password", id, name: id, autocomplete, "aria-describedby": `${id}-error${hint ? ` ${id}-hint` : ""}` });
-  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
   const toggle = h("button", { type: "button", class: "link-button", "aria-controls": id, "aria-pressed": "false" }, t("password.show"));
   toggle.addEventListener("click", () => {
     const showing = input.type === "text";
@@ -23,23 +23,7 @@ export function passwordField({ id = "password", autocomplete = "current-passwor
     toggle.setAttribute("aria-pressed", String(!showing));
     toggle.textContent = t(showing ? "password.show" : "password.hide");
   });
-  const element = h(
-    "div",
-    { class: "field", dataset: { field: id } },
-    h("label", { class: "label", for: id }, label || t("password.label")),
-    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
-    error,
-    input,
-    h("p", { class: "field-status" }, toggle),
-  );
-  const setError = (message) => {
-    element.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message || "";
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  };
-  return { element, input, setError };
+  return labelledField({ id, label: label || t("password.label"), hint, control: input, after: h("p", { class: "field-status" }, toggle), dataset: { field: id } });
 }
 
 export function afterSignIn(user, query) {
@@ -66,18 +50,13 @@ export async function render(view, ctx) {
   let readUsername;
   if (staff) {
     const input = h("input", { type: "text", id: "username", name: "username", autocomplete: "username", spellcheck: "false", autocapitalize: "none", "aria-describedby": "username-error" });
-    const error = h("p", { class: "field-error", id: "username-error", hidden: true });
-    const element = h("div", { class: "field", dataset: { field: "username" } }, h("label", { class: "label", for: "username" }, t("signIn.username")), error, input);
+    const { element, setError } = labelledField({ id: "username", label: t("signIn.username"), control: input, dataset: { field: "username" } });
     identity = {
       element,
       input,
       validate: () => {
         const ok = input.value.trim().length > 0;
-        element.classList.toggle("field-invalid", !ok);
-        error.hidden = ok;
-        error.textContent = ok ? "" : t("signIn.usernameRequired");
-        if (ok) input.removeAttribute("aria-invalid");
-        else input.setAttribute("aria-invalid", "true");
+        setError(ok ? null : t("signIn.usernameRequired"));
         return ok;
       },
     };
@@ -89,33 +68,29 @@ export async function render(view, ctx) {
   const password = passwordField();
   const submit = button(t("signIn.submit"), { type: "submit" });
 
-  const form = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        formError.replaceChildren();
-        const okIdentity = identity.validate();
-        const okPassword = password.input.value.length > 0;
-        password.setError(okPassword ? null : t("password.required"));
-        if (!okIdentity) return identity.input.focus();
-        if (!okPassword) return password.input.focus();
-        await whileBusy(submit, async () => {
-          try {
-            const user = await signIn(readUsername(), password.input.value);
-            afterSignIn(user, ctx.query);
-          } catch (error) {
-            if (error instanceof CognitoError && error.type === "UserNotConfirmedException") {
-              navigate(`/registro?confirmar=${encodeURIComponent(readUsername())}`);
-              return;
-            }
-            formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-            password.input.value = "";
-            password.input.focus();
+  const form = checkedForm(
+    {},
+    async () => {
+      formError.replaceChildren();
+      const okIdentity = identity.validate();
+      const okPassword = password.input.value.length > 0;
+      password.setError(okPassword ? null : t("password.required"));
+      if (!okIdentity) return identity.input.focus();
+      if (!okPassword) return password.input.focus();
+      await whileBusy(submit, async () => {
+        try {
+          const user = await signIn(readUsername(), password.input.value);
+          afterSignIn(user, ctx.query);
+        } catch (error) {
+          if (error instanceof CognitoError && error.type === "UserNotConfirmedException") {
+            navigate(`/registro?confirmar=${encodeURIComponent(readUsername())}`);
+            return;
           }
-        });
-      },
+          formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          password.input.value = "";
+          password.input.focus();
+        }
+      });
     },
     identity.element,
     password.element,
@@ -125,7 +100,7 @@ export async function render(view, ctx) {
   append(view, 
     ...pageHeading(t(staff ? "signIn.staffTitle" : "signIn.title"), t(staff ? "signIn.staffLead" : "signIn.lead")),
     ctx.query.volver ? notice("info", h("p", {}, t("signIn.needed"))) : null,
-    h("div", { class: "two-columns" }, h("div", {}, formError, form), staff ? h("aside", {}, h("p", {}, h("a", { href: "#/entrar" }, t("signIn.citizenLink")))) : registerAside(ctx)),
+    twoColumns([formError, form], staff ? h("aside", {}, h("p", {}, h("a", { href: "#/entrar" }, t("signIn.citizenLink")))) : registerAside(ctx)),
   );
 }
 
@@ -134,10 +109,10 @@ function registerAside(ctx) {
   return h(
     "aside",
     {},
-    h(
-      "section",
-      { class: "panel", "aria-labelledby": "register-heading" },
-      h("h2", { id: "register-heading" }, t("signIn.noAccount")),
+    section(
+      "register",
+      t("signIn.noAccount"),
+      { class: "panel" },
       h("p", {}, t("signIn.noAccountBody")),
       h("p", {}, h("a", { href: `#/registro${back}`, class: "button button-secondary" }, t("signIn.register"))),
     ),

@@ -7,9 +7,10 @@ import { normaliseCurp } from "../curp.js";
 import { curpField } from "../curp-field.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
+import { checkedForm, labelledField } from "../fields.js";
 import { lang, t } from "../i18n.js";
 import { flash, navigate } from "../router.js";
-import { announce, button, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
+import { announce, button, notice, pageHeading, setTitle, twoColumns, whileBusy } from "../ui.js";
 import { afterSignIn, passwordField } from "./sign-in.js";
 
 export function normalisePhone(raw) {
@@ -30,16 +31,7 @@ export function passwordProblems(password) {
 
 function textField({ id, label, hint, autocomplete, inputmode, type = "text", className }) {
   const input = h("input", { type, id, name: id, autocomplete, inputmode, class: className, "aria-describedby": [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(" ") });
-  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
-  const element = h("div", { class: "field", dataset: { field: id } }, h("label", { class: "label", for: id }, label), hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null, error, input);
-  const setError = (message) => {
-    element.classList.toggle("field-invalid", Boolean(message));
-    error.hidden = !message;
-    error.textContent = message || "";
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  };
-  return { element, input, setError };
+  return labelledField({ id, label, hint, control: input, dataset: { field: id } });
 }
 
 export async function render(view, ctx) {
@@ -64,54 +56,50 @@ export async function render(view, ctx) {
   password.element.append(rules);
   const submit = button(t("signUp.submit"), { type: "submit" });
 
-  const form = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        formError.replaceChildren();
-        const problems = [];
-        if (!curp.validate()) problems.push(curp.input);
-        const fullName = name.input.value.trim().replace(/\s+/g, " ");
-        name.setError(fullName.length >= 3 ? null : t("signUp.nameRequired"));
-        if (fullName.length < 3) problems.push(name.input);
-        const number = normalisePhone(phone.input.value);
-        phone.setError(number ? null : t("signUp.phoneInvalid"));
-        if (!number) problems.push(phone.input);
-        const okPassword = Object.values(passwordProblems(password.input.value)).every(Boolean);
-        password.setError(okPassword ? null : t("signUp.passwordWeak"));
-        if (!okPassword) problems.push(password.input);
-        const same = confirm.input.value === password.input.value;
-        confirm.setError(same ? null : t("signUp.passwordMismatch"));
-        if (okPassword && !same) problems.push(confirm.input);
-        if (problems.length) {
-          announce(t("form.errorSummary"));
-          problems[0].focus();
-          return;
-        }
-        await whileBusy(submit, async () => {
-          try {
-            await signUp({ curp: curp.value(), password: password.input.value, phone: number, name: fullName, locale: lang() === "en" ? "en-US" : "es-MX" });
-            view.replaceChildren();
-            renderConfirm(view, ctx, curp.value(), password.input.value, number);
-          } catch (error) {
-            if (error instanceof CognitoError && error.type === "UsernameExistsException") {
-              curp.setError(t("cognitoError.UsernameExistsException"));
-              curp.input.focus();
-              return;
-            }
-            if (error instanceof CognitoError && error.type === "InvalidPasswordException") {
-              password.setError(t("cognitoError.InvalidPasswordException"));
-              password.input.focus();
-              return;
-            }
-            formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
-            formError.querySelector(".notice")?.setAttribute("tabindex", "-1");
-            formError.querySelector(".notice")?.focus();
+  const form = checkedForm(
+    {},
+    async () => {
+      formError.replaceChildren();
+      const problems = [];
+      if (!curp.validate()) problems.push(curp.input);
+      const fullName = name.input.value.trim().replace(/\s+/g, " ");
+      name.setError(fullName.length >= 3 ? null : t("signUp.nameRequired"));
+      if (fullName.length < 3) problems.push(name.input);
+      const number = normalisePhone(phone.input.value);
+      phone.setError(number ? null : t("signUp.phoneInvalid"));
+      if (!number) problems.push(phone.input);
+      const okPassword = Object.values(passwordProblems(password.input.value)).every(Boolean);
+      password.setError(okPassword ? null : t("signUp.passwordWeak"));
+      if (!okPassword) problems.push(password.input);
+      const same = confirm.input.value === password.input.value;
+      confirm.setError(same ? null : t("signUp.passwordMismatch"));
+      if (okPassword && !same) problems.push(confirm.input);
+      if (problems.length) {
+        announce(t("form.errorSummary"));
+        problems[0].focus();
+        return;
+      }
+      await whileBusy(submit, async () => {
+        try {
+          await signUp({ curp: curp.value(), password: password.input.value, phone: number, name: fullName, locale: lang() === "en" ? "en-US" : "es-MX" });
+          view.replaceChildren();
+          renderConfirm(view, ctx, curp.value(), password.input.value, number);
+        } catch (error) {
+          if (error instanceof CognitoError && error.type === "UsernameExistsException") {
+            curp.setError(t("cognitoError.UsernameExistsException"));
+            curp.input.focus();
+            return;
           }
-        });
-      },
+          if (error instanceof CognitoError && error.type === "InvalidPasswordException") {
+            password.setError(t("cognitoError.InvalidPasswordException"));
+            password.input.focus();
+            return;
+          }
+          formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          formError.querySelector(".notice")?.setAttribute("tabindex", "-1");
+          formError.querySelector(".notice")?.focus();
+        }
+      });
     },
     curp.element,
     name.element,
@@ -124,7 +112,7 @@ export async function render(view, ctx) {
   const back = ctx.query.volver ? `?volver=${encodeURIComponent(ctx.query.volver)}` : "";
   append(view, 
     ...pageHeading(t("signUp.title"), t("signUp.lead")),
-    h("div", { class: "two-columns" }, h("div", {}, formError, form), h("aside", {}, h("p", {}, t("signUp.haveAccount"), " ", h("a", { href: `#/entrar${back}` }, t("signUp.signIn"))))),
+    twoColumns([formError, form], h("aside", {}, h("p", {}, t("signUp.haveAccount"), " ", h("a", { href: `#/entrar${back}` }, t("signUp.signIn"))))),
   );
 }
 
@@ -143,38 +131,34 @@ function renderConfirm(view, ctx, username, password, phone) {
     }
   });
   const masked = phone ? `+52 •••• ${phone.slice(-4)}` : null;
-  const form = h(
-    "form",
-    {
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        formError.replaceChildren();
-        const value = code.input.value.replace(/\s/g, "");
-        const ok = /^\d{6}$/.test(value);
-        code.setError(ok ? null : t("confirm.codeInvalid"));
-        if (!ok) return code.input.focus();
-        await whileBusy(submit, async () => {
-          try {
-            await confirmSignUp(username, value);
-            if (password) {
-              const user = await signIn(username, password);
-              flash(t("confirm.welcome"));
-              afterSignIn(user, ctx.query);
-            } else {
-              flash(t("confirm.done"));
-              navigate(`/entrar?curp=${encodeURIComponent(username)}`);
-            }
-          } catch (error) {
-            if (error instanceof CognitoError && (error.type === "CodeMismatchException" || error.type === "ExpiredCodeException")) {
-              code.setError(t(`cognitoError.${error.type}`));
-              code.input.focus();
-              return;
-            }
-            formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+  const form = checkedForm(
+    {},
+    async () => {
+      formError.replaceChildren();
+      const value = code.input.value.replace(/\s/g, "");
+      const ok = /^\d{6}$/.test(value);
+      code.setError(ok ? null : t("confirm.codeInvalid"));
+      if (!ok) return code.input.focus();
+      await whileBusy(submit, async () => {
+        try {
+          await confirmSignUp(username, value);
+          if (password) {
+            const user = await signIn(username, password);
+            flash(t("confirm.welcome"));
+            afterSignIn(user, ctx.query);
+          } else {
+            flash(t("confirm.done"));
+            navigate(`/entrar?curp=${encodeURIComponent(username)}`);
           }
-        });
-      },
+        } catch (error) {
+          if (error instanceof CognitoError && (error.type === "CodeMismatchException" || error.type === "ExpiredCodeException")) {
+            code.setError(t(`cognitoError.${error.type}`));
+            code.input.focus();
+            return;
+          }
+          formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+        }
+      });
     },
     code.element,
     h("div", { class: "actions" }, submit, resend),

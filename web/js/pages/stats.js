@@ -9,7 +9,7 @@ import { get } from "../api.js";
 import { config } from "../config.js";
 import { append, h } from "../dom.js";
 import { formatNumber, lang, pick, t } from "../i18n.js";
-import { notice, pageHeading, setTitle } from "../ui.js";
+import { notice, pageHeading, section, setTitle } from "../ui.js";
 
 const VOLUMES = ["submitted", "issued", "rejected"];
 const DAYS = ["resolution_days_median", "resolution_days_p90"];
@@ -161,10 +161,10 @@ function procedureSection(procedure, months) {
 
 function leagueTable(agencies) {
   const columns = ["within_deadline_share", "decisions", "out_of_order_share", "rating_average", "ratings"];
-  return h(
-    "section",
-    { "aria-labelledby": "league-heading" },
-    h("h2", { id: "league-heading" }, t("stats.leagueTitle")),
+  return section(
+    "league",
+    t("stats.leagueTitle"),
+    {},
     h("p", {}, t("stats.leagueLead")),
     h(
       "div",

@@ -3,6 +3,7 @@
 
 import { ApiError, get } from "../api.js";
 import { append, h } from "../dom.js";
+import { checkedForm } from "../fields.js";
 import { formatDay, pick, t } from "../i18n.js";
 import { navigate } from "../router.js";
 import { button, facts, notice, pageHeading, setTitle } from "../ui.js";
@@ -11,20 +12,15 @@ function lookupForm(value = "") {
   const input = h("input", { type: "text", id: "document-id", class: "input-code", spellcheck: "false", autocomplete: "off", "aria-describedby": "document-id-hint document-id-error" });
   input.value = value;
   const error = h("p", { class: "field-error", id: "document-id-error", hidden: true });
-  return h(
-    "form",
-    {
-      novalidate: true,
-      class: "panel",
-      onsubmit: (event) => {
-        event.preventDefault();
-        const id = input.value.trim();
-        const ok = /^[\w-]{10,64}$/.test(id);
-        error.hidden = ok;
-        error.textContent = ok ? "" : t("verify.idInvalid");
-        if (!ok) return input.focus();
-        navigate(`/verificar/${encodeURIComponent(id)}`);
-      },
+  return checkedForm(
+    { class: "panel" },
+    () => {
+      const id = input.value.trim();
+      const ok = /^[\w-]{10,64}$/.test(id);
+      error.hidden = ok;
+      error.textContent = ok ? "" : t("verify.idInvalid");
+      if (!ok) return input.focus();
+      navigate(`/verificar/${encodeURIComponent(id)}`);
     },
     h("div", { class: "field" }, h("label", { class: "label", for: "document-id" }, t("verify.idLabel")), h("p", { class: "hint", id: "document-id-hint" }, t("verify.idHint")), error, input),
     button(t("verify.submit"), { type: "submit", kind: "green" }),
