@@ -260,10 +260,11 @@ def sandbox_sms(query: SmsFilter) -> Response:
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.sns.models import sns_backends
 
-    backend = sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region]
+    # a copy first: the workflows' threads add messages while this reads them
+    sent = dict(sns_backends[DEFAULT_ACCOUNT_ID][container().settings.region].sms_messages)
     messages = [
         SandboxSms(id=message_id, phone=number, text=text)
-        for message_id, (number, text) in backend.sms_messages.items()
+        for message_id, (number, text) in sent.items()
         if query.phone in (UNSET, number)
     ]
     return answer(SandboxSmsList(messages=messages))

@@ -62,9 +62,9 @@ class Aws:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.sns.models import sns_backends
 
-        return [
-            text for number, text in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if number == phone
-        ]
+        # a copy first: the workflow's threads add messages while a test reads them
+        sent = dict(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages)
+        return [text for number, text in sent.values() if number == phone]
 
     def wait_sms(self, phone: str, containing: str) -> str:
         """The first SMS to the phone containing the words, once sent (SMS go out just after
