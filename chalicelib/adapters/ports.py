@@ -6,8 +6,9 @@ embedded moto server, which speaks the same APIs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 
 class TaskGone(Exception):
@@ -54,8 +55,7 @@ class Signer(Protocol):
     def verify(self, message: bytes, signature: bytes) -> bool: ...
 
 
-@dataclass(frozen=True)
-class StoredObject:
+class StoredObject(Struct, frozen=True):
     size: int
     content_type: str
     sha256_hex: str

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import wraps
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from chalice import Blueprint, Response
+from msgspec import Struct, field
 
 from chalicelib.api.errors import from_domain
 from chalicelib.api.http import json_body, unexpected_failure
@@ -34,8 +34,7 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 BANK_SIGNATURE = "X-Bank-Signature"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """An error answer a route documents: its status, when it happens, and its codes."""
 
     status: int
@@ -44,8 +43,7 @@ class Problem:
     example: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     """A success answer: status, what it means, and the type of its body (None: no body)."""
 
     status: int
@@ -56,8 +54,7 @@ class Answer:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(Struct, frozen=True):
     """A path parameter: what it names, its JSON Schema and an example."""
 
     description: str
@@ -65,8 +62,7 @@ class Param:
     example: str
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Struct, frozen=True):
     method: str
     path: str
     operation_id: str

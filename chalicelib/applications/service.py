@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from msgspec import Struct
 
 from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
@@ -155,8 +155,7 @@ def _raise_problems(problems: list[dict[str, str]]) -> None:
         raise ValidationFailed(f"{first['field']}: {first['message']}", details=problems, code="invalid_form")
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(Struct, frozen=True):
     """An application as one caller may see it, with what showing it needs from its
     procedure: the definition it started on and the requirements its answers call for.
     ``withheld``: the caller is an assistant the citizen did not allow to receive the
@@ -168,8 +167,7 @@ class Detail:
     withheld: bool = False
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(Struct, frozen=True):
     """Where and how to upload a declared document (a presigned S3 ``PUT``)."""
 
     requirement: str
@@ -177,8 +175,7 @@ class Upload:
     expires_in: int
 
 
-@dataclass(frozen=True)
-class Download:
+class Download(Struct, frozen=True):
     """A short-lived link to read one uploaded document."""
 
     requirement: str
@@ -188,8 +185,7 @@ class Download:
     expires_in: int
 
 
-@dataclass(frozen=True)
-class CitizenRecord:
+class CitizenRecord(Struct, frozen=True):
     """Everything the citizen's key holds: read in one Query."""
 
     profile: Profile
@@ -199,8 +195,7 @@ class CitizenRecord:
     delegations: list[Delegation]
 
 
-@dataclass(frozen=True)
-class Applications:
+class Applications(Struct, frozen=True):
     store: Repositories
     catalogue: Catalogue
     profiles: Profiles

@@ -12,9 +12,10 @@ lets the statistics catch up, should the first run have stopped right after its 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from chalicelib.applications.audit import GENESIS, event_hash
 from chalicelib.core import observability
@@ -71,8 +72,7 @@ class Projection(Protocol):
     def catch_up_quietly(self, application: Application) -> None: ...
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     action: str
     to_status: str | None = None
     reason: str | None = None

@@ -22,9 +22,10 @@ ones share the per-phone code limit of subscriptions.  A delegation lasts
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.adapters.ports import Directory
 from chalicelib.applications import transitions as status
@@ -49,16 +50,14 @@ from chalicelib.store.writes import Write
 DELEGATION_DAYS = 30
 
 
-@dataclass(frozen=True)
-class CitizenCode:
+class CitizenCode(Struct, frozen=True):
     """A one-time code a citizen generated to show an assistant, and until when it holds."""
 
     code: str
     expires_at: str
 
 
-@dataclass(frozen=True)
-class Requested:
+class Requested(Struct, frozen=True):
     """What an assistant's request for consent did: the delegation, whether it was
     created (or given a new code), and the phone a code was texted to, if one was."""
 
@@ -73,8 +72,7 @@ def is_active(delegation: Delegation) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Assistance:
+class Assistance(Struct, frozen=True):
     store: Repositories
     transitions: Transitions
     profiles: Profiles

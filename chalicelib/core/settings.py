@@ -14,12 +14,12 @@ the bank's webhook secret lives in Secrets Manager (never in an environment vari
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from decimal import Decimal
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Settings:
+
+class Settings(Struct, frozen=True):
     stage: str
     region: str
     table_name: str

@@ -12,9 +12,10 @@ import hashlib
 import json
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.adapters.ports import Signer
 from chalicelib.applications import transitions as status
@@ -44,8 +45,7 @@ def canonical(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(Struct, frozen=True):
     """The public check of an issued document: whether its signature is genuine, whether
     it is valid today (genuine and within its validity), and its signed content."""
 
@@ -56,8 +56,7 @@ class Verification:
     payload: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(Struct, frozen=True):
     store: Repositories
     transitions: Transitions
     profiles: Profiles

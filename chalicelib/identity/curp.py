@@ -10,8 +10,9 @@ modulo-11 check digit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from chalicelib.core.errors import ValidationFailed
 
@@ -41,8 +42,7 @@ _RFC_RE = re.compile(
 _RFC_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 
 
-@dataclass(frozen=True)
-class CurpFacts:
+class CurpFacts(Struct, frozen=True):
     curp: str
     birth_date: date
     sex: str

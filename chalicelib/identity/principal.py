@@ -7,7 +7,7 @@ CURP (a person) or a company's RFC (a business) holds a record: the citizen role
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from chalicelib.identity import groups as group_names
 from chalicelib.identity.curp import is_company_rfc, is_curp
@@ -21,8 +21,7 @@ ADMIN = "admin"
 ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN)
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(Struct, frozen=True):
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
     name: str | None = None  # the ID token's ``name``: how the audit trail names an assistant

@@ -18,8 +18,10 @@ tampered by one character, is a different text and is checked in full.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import urllib.request
 from typing import Any
 
 from chalicelib.core.errors import NotAuthenticated
@@ -82,6 +84,13 @@ def now() -> float:
     return time.time()
 
 
+def fetch_json(url: str) -> Any:
+    """GET a JSON document: the standard library's client, since one small GET now and
+    then needs no HTTP package in the Lambda zip (an HTTP error status raises)."""
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
+
+
 class TokenVerifier:
     def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
         self._jwks_url = jwks_url
@@ -94,14 +103,11 @@ class TokenVerifier:
         self._verified: dict[str, tuple[Principal, float]] = {}  # token -> (principal, exp)
 
     def _key(self, kid: str) -> Any:
-        import requests
-
         with self._lock:
             stale = time.monotonic() - self._fetched_at > JWKS_TTL_SECONDS
             if stale or kid not in self._keys:
-                response = requests.get(self._jwks_url, timeout=5)
-                response.raise_for_status()
-                self._keys = {jwk["kid"]: public_key_from_jwk(jwk) for jwk in response.json()["keys"]}
+                published = fetch_json(self._jwks_url)
+                self._keys = {jwk["kid"]: public_key_from_jwk(jwk) for jwk in published["keys"]}
                 self._fetched_at = time.monotonic()
             if kid not in self._keys:
                 raise NotAuthenticated("the token was signed by an unknown key")

@@ -3,9 +3,10 @@ repair a submission whose execution never started (a crash between the two write
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.adapters.ports import WorkflowEngine
 from chalicelib.applications import transitions as status
@@ -17,8 +18,7 @@ from chalicelib.core.names import state_machine_prefix
 from chalicelib.store.repositories import Repositories
 
 
-@dataclass(frozen=True)
-class Recovery:
+class Recovery(Struct, frozen=True):
     store: Repositories
     applications: Applications
     transitions: Transitions

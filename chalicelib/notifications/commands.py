@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 STATUS_WORDS = {"ESTADO": "es", "STATUS": "en", "ESTATUS": "es"}
 HELP_WORDS = {"AYUDA": "es", "HELP": "en", "INFO": "es"}
@@ -24,8 +25,7 @@ _CROCKFORD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 MAX_STEP = 40  # characters of a step's name in a reply (the segment budget counts on it)
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Struct, frozen=True):
     name: str  # "status" or "help"
     language: str  # the language of the word used (the neutral and help answers use it)
     reference: str = ""

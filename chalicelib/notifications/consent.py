@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib.notifications.states import ALL_AGENCIES
 from chalicelib.store.models import OptOut
@@ -25,8 +26,7 @@ ALL_WORDS = frozenset({"TODO", "TODOS", "ALL"})
 _NOT_A_LETTER = re.compile(r"[^A-Z0-9]+")
 
 
-@dataclass(frozen=True)
-class StopRequest:
+class StopRequest(Struct, frozen=True):
     keyword: str
     everything: bool
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib.core.errors import ValidationFailed
 
@@ -36,8 +37,7 @@ _EXAMPLE = "10 digits, such as 55 1234 5678 or +52 55 1234 5678"
 REQUIRED = f"is required: a Mexican mobile number, {_EXAMPLE}"  # no number, or not a text
 
 
-@dataclass(frozen=True)
-class PhoneRules:
+class PhoneRules(Struct, frozen=True):
     """Which countries' numbers a deployment accepts (Mexico always)."""
 
     allowed: frozenset[str] = frozenset({MEXICO})

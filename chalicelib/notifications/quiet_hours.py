@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from chalicelib.legal.calendar import MEXICO_CITY
 
 OFF = ("", "off", "none")
 
 
-@dataclass(frozen=True)
-class QuietHours:
+class QuietHours(Struct, frozen=True):
     start: time | None = time(21, 0)
     end: time = time(8, 0)
     zone: ZoneInfo = MEXICO_CITY

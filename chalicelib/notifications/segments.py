@@ -16,7 +16,8 @@ message goes as GSM-7.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ "
@@ -57,8 +58,7 @@ _REPLACEMENTS = {
 }
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(Struct, frozen=True):
     encoding: str
     units: int
     segments: int

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -32,6 +31,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyPersistenceLayerError,
 )
+from msgspec import Struct
 
 from chalicelib.adapters.ports import DeliveryFailed, SmsSender
 from chalicelib.core.clock import iso, parse_iso, utcnow
@@ -71,8 +71,7 @@ SECRET_PLACEHOLDERS = ("code",)
 _NOT_DELIVERED = (StoreFailure, IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError)
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(Struct, frozen=True):
     """Whom one message goes to: a subscription, or a phone answered without one (a reply
     to a command, a code to confirm a delegation: ``id`` None)."""
 
@@ -101,8 +100,7 @@ def _no_idempotency(function: Callable[..., dict[str, Any]]) -> Callable[..., di
     return function
 
 
-@dataclass(frozen=True, kw_only=True)
-class Notifications:
+class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room for its cached delivery
     store: Repositories
     profiles: Profiles
     catalogue: Catalogue

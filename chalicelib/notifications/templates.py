@@ -21,9 +21,10 @@ import json
 import string
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.notifications import commands, segments
 
@@ -80,8 +81,7 @@ LONGEST = {
 }
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(Struct, frozen=True):
     event: str
     version: int
     texts: Mapping[str, str]

@@ -7,12 +7,12 @@ paid exactly once (a conditional write) and resumes the workflow.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from msgspec import Struct
 
 from chalicelib.adapters.ports import TaskGone, WorkflowEngine
 from chalicelib.applications import transitions as status
@@ -35,8 +35,7 @@ Once = Callable[[str, str, Any, Callable[[], Any]], Any]
 DEFAULT_EXPIRY_DAYS = 30
 
 
-@dataclass(frozen=True)
-class Payments:
+class Payments(Struct, frozen=True):
     store: Repositories
     transitions: Transitions
     engine: WorkflowEngine

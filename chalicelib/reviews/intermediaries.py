@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Forbidden
@@ -36,8 +37,7 @@ MAX_MIN_APPLICATIONS = 1000
 FAST_RATIO = 0.5
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Struct, frozen=True):
     """The agency's decisions since ``since``, compared (``report``): per procedure its
     decisions and median hours, per centre and procedure how its decisions compare."""
 

@@ -18,12 +18,12 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from msgspec import Struct
 
 from chalicelib.adapters.ports import TaskGone, WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
@@ -51,8 +51,7 @@ OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a dec
 AgencyAlert = Callable[[str, Application, Review], None]
 
 
-@dataclass(frozen=True)
-class Queued:
+class Queued(Struct, frozen=True):
     """A review in an agency's queue, with where it stands: ``earlier_open`` reviews of
     the same queue (another application's) have an earlier legal deadline, so deciding
     it now needs ``reason_out_of_order``."""
@@ -63,8 +62,7 @@ class Queued:
     overdue: bool
 
 
-@dataclass(frozen=True)
-class Decided:
+class Decided(Struct, frozen=True):
     review_id: str
     decision: DecisionKind
     application_id: str
@@ -91,8 +89,7 @@ def with_review(application: Application, step_id: str, **entry: Any) -> dict[st
     return {"reviews": reviews, **holders(reviews)}
 
 
-@dataclass(frozen=True)
-class Reviews:
+class Reviews(Struct, frozen=True):
     store: Repositories
     transitions: Transitions
     catalogue: Catalogue

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
+
+from msgspec import Struct, field
 
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import business_days_between, legal_date
@@ -41,8 +42,7 @@ def business_days(start: str, end: str) -> int:
     return business_days_between(legal_date(parse_iso(start)), legal_date(parse_iso(end)))
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Struct, frozen=True):
     """What an application that ended contributes to its procedure's statistics."""
 
     outcome: str  # issued, rejected or withdrawn

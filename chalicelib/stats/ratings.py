@@ -9,8 +9,9 @@ the once-only guard), filed in the ``by_queue`` index under ``RATINGS#<agency>``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+
+from msgspec import Struct
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.service import Applications
@@ -29,8 +30,7 @@ def is_low(score: int) -> bool:
     return score <= LOW
 
 
-@dataclass(frozen=True)
-class GivenRating:
+class GivenRating(Struct, frozen=True):
     """A citizen's rating of an application, as recorded."""
 
     application_id: str
@@ -44,8 +44,7 @@ class GivenRating:
         return is_low(self.score)
 
 
-@dataclass(frozen=True)
-class RatingsFound:
+class RatingsFound(Struct, frozen=True):
     """An agency's ratings from ``since`` on, newest first (only the low ones if ``low_only``)."""
 
     agency: str

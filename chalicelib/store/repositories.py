@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.catalogue import CatalogueStore
@@ -18,8 +18,7 @@ from chalicelib.store.statistics import StatisticsStore
 from chalicelib.store.subscriptions import SubscriptionStore
 
 
-@dataclass(frozen=True)
-class Repositories:
+class Repositories(Struct, frozen=True):
     applications: ApplicationStore = field(default_factory=ApplicationStore)
     catalogue: CatalogueStore = field(default_factory=CatalogueStore)
     credentials: CredentialStore = field(default_factory=CredentialStore)

@@ -10,8 +10,8 @@ them along.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from msgspec import Struct
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -23,8 +23,7 @@ CONDITION_FAILED = "ConditionalCheckFailed"
 CONFLICT = "TransactionConflict"
 
 
-@dataclass(frozen=True, eq=False)
-class Write:
+class Write(Struct, frozen=True, eq=False):
     """One item's part of a transaction: ``actions is None`` puts the item."""
 
     item: Entity

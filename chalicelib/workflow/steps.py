@@ -11,9 +11,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+
+from msgspec import Struct
 
 from chalicelib.applications import transitions as status
 from chalicelib.applications.service import Applications, facts_for
@@ -59,8 +60,7 @@ def step_key(event: Event, role: str) -> str:
     return f"{event['execution']}/{event['step']}/{event['entered']}/{role}"
 
 
-@dataclass(frozen=True)
-class Steps:
+class Steps(Struct, frozen=True):
     applications: Applications
     transitions: Transitions
     reviews: Reviews

@@ -18,9 +18,11 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from chalice.test import Client
 from moto import mock_aws
 
+from chalicelib.identity import tokens
 from infra.local.stack import REGION, use_moto
 from tests.support.client import wait_for
 from tests.support.people import new_curp, new_phone, register
@@ -147,9 +149,18 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
             legal_day_seconds=legal_day_seconds,
         ).environment
         per_thread_request(application.app)  # the tests call the app from several threads at once
-        with Client(application.app) as client:
+        with pytest.MonkeyPatch.context() as patch, Client(application.app) as client:
+            # moto's mock answers the Cognito JWKS to requests (it patches them), not to the
+            # standard library's client the app uses over a real network
+            patch.setattr(tokens, "fetch_json", _fetch_through_the_mock)
             yield Aws(env=env, client=client)
         composition.reset()
+
+
+def _fetch_through_the_mock(url: str) -> Any:
+    response = requests.get(url, timeout=5)
+    response.raise_for_status()
+    return response.json()
 
 
 @contextmanager
