@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
+from pathlib import Path
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
+from chalicelib.adapters.ocsp import HttpOcsp
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
 from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
+from chalicelib.core.errors import TransientFailure
 from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
+from chalicelib.efirma.verification import UNAVAILABLE, Trust
 from chalicelib.identity.profiles import Profiles
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.jobs.deadlines import DeadlineWatch
@@ -197,6 +201,15 @@ class Container:
     @cached_property
     def idempotency(self) -> Idempotency:
         return Idempotency(self.settings)
+
+    @cached_property
+    def efirma(self) -> Trust:
+        """The trusted authorities and their OCSP responder (503 ``efirma_unavailable`` when not configured)."""
+        bundle, url = self.settings.efirma_ca_bundle, self.settings.efirma_ocsp_url
+        if not bundle or not url:
+            raise TransientFailure("this deployment accepts no e.firma (no CA bundle or OCSP URL)", code=UNAVAILABLE)
+        path = Path(bundle) if Path(bundle).is_absolute() else Path(__file__).parent.parent / bundle
+        return Trust.from_pem(path.read_bytes(), HttpOcsp(url))
 
     @cached_property
     def steps(self) -> Steps:

@@ -9,6 +9,9 @@ Two values are not in the environment but named by it, and read once by the comp
 root: the public URL lives in an SSM parameter (on AWS it is the CloudFront address,
 which the API function's environment cannot refer to without a circular dependency), and
 the bank's webhook secret lives in Secrets Manager (never in an environment variable).
+
+e.firma's two settings are optional: without them the deployment accepts no e.firma
+(its routes answer 503 ``efirma_unavailable``) and procedures that require one cannot be filed.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ class Settings(Struct, frozen=True):
     sms_quiet_hours: str = "21:00-08:00"
     sms_allowed_countries: str = "MX"
     sms_per_phone_per_hour: int = 20
+    # e.firma: the PEM bundle of trusted authorities (a path; relative to the package) and the OCSP responder
+    efirma_ca_bundle: str | None = None
+    efirma_ocsp_url: str | None = None
 
     @property
     def jwks_url(self) -> str:
@@ -73,4 +79,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sms_quiet_hours=env.get("SMS_QUIET_HOURS", "21:00-08:00"),
         sms_allowed_countries=env.get("SMS_ALLOWED_COUNTRIES", "MX"),
         sms_per_phone_per_hour=int(env.get("SMS_PER_PHONE_PER_HOUR", "20")),
+        efirma_ca_bundle=env.get("EFIRMA_CA_BUNDLE") or None,
+        efirma_ocsp_url=env.get("EFIRMA_OCSP_URL") or None,
     )

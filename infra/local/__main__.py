@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from infra.local.stack import start
 
@@ -26,9 +27,15 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("LEGAL_DAY_SECONDS", "60"),
         help="wall-clock seconds a legal day lasts for deadline timers (86400 = real time)",
     )
+    parser.add_argument(
+        "--efirma-dir",
+        type=Path,
+        default=Path(os.environ.get("EFIRMA_DIR", "build/efirma")),
+        help="where the sandbox certificate authority keeps its key, what it issued and the demo e.firma files",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
-    stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose)
+    stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose, efirma_directory=args.efirma_dir)
     print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
     print(f"READY {stack.url}", flush=True)
     done = threading.Event()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "Ventanilla-2026"
+# the password of every demo e.firma .key (build/efirma/demo/), as on the SAT's own test files
+DEMO_EFIRMA_PASSWORD = "12345678a"
 
 
 @dataclass(frozen=True)

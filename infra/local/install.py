@@ -5,7 +5,7 @@ and workflow tests (``tests/support/inprocess.py``: moto in-process under ``mock
 both call ``install`` once moto answers, so that the tests exercise the stack people
 run: the moto patches, the resources of ``infra/aws/stack`` built by the provisioner,
 the environment they imply, a composition root rebuilt on it, the sandbox routes and
-the shipped procedures.
+the shipped procedures, and the sandbox certificate authority with its OCSP responder.
 
 What differs stays with the callers: credentials and endpoint, how moto runs, quiet
 logging, ``SANDBOX_ENABLED`` and the demo accounts (``make run`` only), per-thread
@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from chalice.app import Chalice
 
 from chalicelib import wiring
 from infra.aws.deploy import publish_procedures
+from infra.local import efirma
 from infra.local.moto import fidelity, lambda_adapter, speed
 from infra.local.provision import Provisioner
 from infra.local.sandbox import register_sandbox
@@ -30,6 +32,7 @@ from infra.local.sandbox import register_sandbox
 class Installed:
     environment: dict[str, str]  # what the app and its functions run with (also set in os.environ)
     provisioner: Provisioner  # clients on the embedded AWS, for what the caller adds (the demo accounts)
+    efirma: efirma.Sandbox  # the sandbox certificate authority and its OCSP responder
 
 
 def patch_moto() -> None:
@@ -51,12 +54,14 @@ def install(
     public_url: str,
     webhook_secret: str,
     legal_day_seconds: str,
+    efirma_directory: Path,
 ) -> Installed:
     """Make the embedded AWS that is answering now Ventanilla's, and point the app at it.
 
     ``public_url`` is where people reach the stack (the stack's SSM parameter),
     ``webhook_secret`` the bank's HMAC key (its secret) and ``legal_day_seconds`` how many
-    wall-clock seconds a legal day lasts for the deadline timers.
+    wall-clock seconds a legal day lasts for the deadline timers.  The sandbox certificate
+    authority keeps its files in ``efirma_directory`` and answers OCSP on a loopback port.
     """
     patch_moto()
     provisioner = Provisioner(stage, region)
@@ -64,8 +69,10 @@ def install(
         app,
         {"PublicUrl": public_url, "BankWebhookSecretValue": webhook_secret, "LegalDaySeconds": legal_day_seconds},
     )
+    sandbox = efirma.start(efirma_directory)
+    environment.update(EFIRMA_CA_BUNDLE=str(sandbox.authority.bundle), EFIRMA_OCSP_URL=sandbox.responder.url)
     os.environ.update(environment)
     wiring.reset()
     register_sandbox(app)
     publish_procedures()
-    return Installed(environment, provisioner)
+    return Installed(environment, provisioner, sandbox)

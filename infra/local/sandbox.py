@@ -1,5 +1,6 @@
 """Local-stack-only routes: a sandbox bank, a window on the SMS the embedded SNS got,
-an SMS reply (as the SMS topic would deliver it) and a run of the quiet-hours sender.
+an SMS reply (as the SMS topic would deliver it), a run of the quiet-hours sender and a
+sandbox certificate authority that issues and revokes e.firma.
 
 Registered by the local stack's ``install`` (``make run`` and the tests), never by ``app.py``: they do not
 exist on AWS.
@@ -7,6 +8,7 @@ exist on AWS.
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from typing import Annotated, Any, Literal
@@ -20,10 +22,11 @@ from chalicelib.api.errors import error_body
 from chalicelib.api.policy import EVERYONE
 from chalicelib.api.problems import no_such
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
-from chalicelib.core.errors import TransientFailure
+from chalicelib.core.errors import NotFound, TransientFailure
 from chalicelib.core.fields import UNSET, Money, Phone, Struct, UnsetType
 from chalicelib.payments import signature
 from chalicelib.wiring import container
+from infra.local import efirma
 
 # how long the sandbox bank waits for the webhook's answer: less than the 60 s its callers
 # (the web page, the tests, the load test) wait for the bank, more than a webhook takes
@@ -73,6 +76,50 @@ class SmsFilter(Struct, kw_only=True):
         Annotated[str, Meta(description="Only messages to this number (E.164).", examples=["+525512345678"])]
         | UnsetType
     ) = UNSET
+
+
+class EfirmaRequest(Struct, kw_only=True):
+    """Who the sandbox authority issues an e.firma for, and the password of its .key."""
+
+    subject: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=128,
+            description=(
+                "A CURP (a person: the certificate carries it) or a staff username (an official: the certificate "
+                "carries a sandbox CURP made from the username)."
+            ),
+            examples=["GOMC800101MDFMRR00"],
+            extra={"code": "validation_failed", "message": "is required: a CURP or a staff username"},
+        ),
+    ]
+    password: Annotated[
+        str,
+        Meta(
+            min_length=8,
+            max_length=128,
+            description="The password that will protect the .key (8 characters or more).",
+            examples=["12345678a"],
+            extra={"code": "validation_failed", "message": "is required: 8 characters or more"},
+        ),
+    ]
+
+
+class EfirmaSerial(Struct, kw_only=True):
+    serial: Annotated[
+        str,
+        Meta(
+            pattern=r"^[0-9]{20}$",
+            description="The certificate's 20-digit número de certificado.",
+            examples=["30001000000500003416"],
+            extra={"code": "validation_failed", "message": "is required: the 20-digit número de certificado"},
+        ),
+    ]
+
+
+class OcspSwitch(Struct, kw_only=True):
+    available: Annotated[bool, Meta(description="False: the responder drops every question (503) until switched on.")]
 
 
 # --- what it answers ----------------------------------------------------------------------------
@@ -130,6 +177,22 @@ class SmsReplyResults(Struct, kw_only=True):
 
 class QueuedSmsSent(Struct, kw_only=True):
     sent: Annotated[dict[str, int], Meta(description="How many due messages ended in each status.")]
+
+
+class IssuedEfirma(Struct, kw_only=True):
+    certificate: Annotated[str, Meta(description="The .cer: base64 of the DER X.509 certificate.")]
+    key: Annotated[str, Meta(description="The .key: base64 of the DER PKCS#8 key, encrypted with the password.")]
+    serial: Annotated[str, Meta(description="The 20-digit número de certificado.")]
+
+
+class RevokedEfirma(Struct, kw_only=True):
+    serial: str
+    revoked_at: Annotated[str, Meta(description="When the authority revoked it (ISO-8601).")]
+
+
+class OcspState(Struct, kw_only=True):
+    available: bool
+    url: Annotated[str, Meta(description="Where the responder listens (EFIRMA_OCSP_URL).")]
 
 
 def sandbox_blueprint() -> ApiBlueprint:
@@ -212,7 +275,73 @@ def sandbox_blueprint() -> ApiBlueprint:
         note=LOCAL_ONLY,
         answers=Answer(200, "How many due messages ended in each status.", QueuedSmsSent),
     )(sandbox_send_queued)
+    sandbox.operation(
+        "POST",
+        "/sandbox/efirma/certificates",
+        operation_id="sandboxIssueEfirma",
+        summary="Sandbox certificate authority: issue an e.firma (.cer and password-protected .key; local stack only)",
+        description=(
+            "Only on the local stack. Issues an RSA 2048 certificate shaped like the SAT's e.firma (CURP in "
+            "`serialNumber`, RFC in `x500UniqueIdentifier`, valid four years) and its key as DER PKCS#8 encrypted "
+            "with the password (PBES2: PBKDF2 and AES-256). The authority's certificate is the local stack's "
+            "`EFIRMA_CA_BUNDLE`; its OCSP responder answers at `EFIRMA_OCSP_URL`."
+        ),
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=EfirmaRequest,
+        body_example={"subject": "GOMC800101MDFMRR00", "password": "12345678a"},
+        answers=Answer(201, "The two files, base64, and the número de certificado.", IssuedEfirma),
+    )(sandbox_issue_efirma)
+    sandbox.operation(
+        "POST",
+        "/sandbox/efirma/revoke",
+        operation_id="sandboxRevokeEfirma",
+        summary="Sandbox certificate authority: revoke a certificate it issued (local stack only)",
+        description="Only on the local stack. From now on its OCSP responder answers `revoked` for the serial.",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=EfirmaSerial,
+        body_example={"serial": "30001000000500003416"},
+        answers=Answer(200, "Revoked (revoking again answers the first time).", RevokedEfirma),
+        problems=(no_such("certificate", "unknown_certificate", "The authority issued no such serial."),),
+    )(sandbox_revoke_efirma)
+    sandbox.operation(
+        "POST",
+        "/sandbox/efirma/ocsp",
+        operation_id="sandboxSwitchOcsp",
+        summary="Switch the sandbox OCSP responder off or on, to see what an unreachable SAT responder does",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=OcspSwitch,
+        body_example={"available": False},
+        answers=Answer(200, "The responder's state.", OcspState),
+    )(sandbox_switch_ocsp)
     return sandbox
+
+
+def sandbox_issue_efirma(body: EfirmaRequest) -> Response:
+    issued = efirma.current().authority.issue(body.subject, body.password)
+    return answer(
+        IssuedEfirma(
+            certificate=base64.b64encode(issued.certificate).decode(),
+            key=base64.b64encode(issued.key).decode(),
+            serial=issued.serial,
+        ),
+        status=201,
+    )
+
+
+def sandbox_revoke_efirma(body: EfirmaSerial) -> Response:
+    revoked_at = efirma.current().authority.revoke(body.serial)
+    if revoked_at is None:
+        raise NotFound("the sandbox authority issued no certificate with this serial", code="unknown_certificate")
+    return answer(RevokedEfirma(serial=body.serial, revoked_at=revoked_at))
+
+
+def sandbox_switch_ocsp(body: OcspSwitch) -> Response:
+    responder = efirma.current().responder
+    responder.available = body.available
+    return answer(OcspState(available=responder.available, url=responder.url))
 
 
 def sandbox_pay(body: BankPayment) -> Response:

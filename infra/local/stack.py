@@ -12,11 +12,13 @@ import socket
 import threading
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
 STAGE = "local"
 # What could point a client elsewhere than moto: a named profile, another endpoint, another moto.
+DEFAULT_EFIRMA_DIRECTORY = Path(__file__).resolve().parents[2] / "build" / "efirma"
 ELSEWHERE = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT")
 
 
@@ -52,7 +54,13 @@ class Stack:
     stop: Any
 
 
-def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verbose: bool = False) -> Stack:
+def start(
+    port: int = 0,
+    moto_port: int = 0,
+    legal_day_seconds: str = "60",
+    verbose: bool = False,
+    efirma_directory: Path = DEFAULT_EFIRMA_DIRECTORY,
+) -> Stack:
     """Start moto, provision, seed and serve; returns once the URL answers."""
     port = port or free_port()
     moto_port = moto_port or free_port()
@@ -77,6 +85,8 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
     import app as application
     from chalicelib.store.models import connect as connect_models
     from infra.aws.deploy import KIOSK_IDLE_SECONDS
+    from infra.local.demo import DEMO_EFIRMA_PASSWORD, DEMO_USERS
+    from infra.local.efirma import issue_demo_files
     from infra.local.install import install
     from infra.local.seed import create_users
     from infra.local.server import LocalServer
@@ -89,10 +99,12 @@ def start(port: int = 0, moto_port: int = 0, legal_day_seconds: str = "60", verb
         public_url=url,
         webhook_secret=secrets.token_hex(32),
         legal_day_seconds=str(legal_day_seconds),
+        efirma_directory=efirma_directory,
     )
     env = installed.environment
     connect_models()
     create_users(installed.provisioner.client("cognito-idp"), env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"])
+    issue_demo_files(installed.efirma.authority, [user.username for user in DEMO_USERS], DEMO_EFIRMA_PASSWORD)
 
     config = {
         "api": f"{url}/api",

@@ -24,7 +24,7 @@ import requests
 from chalicelib.api.policy import POLICY
 from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, ROLES, SUPERVISOR
 from chalicelib.payments import signature
-from infra.local import sandbox
+from infra.local import efirma, sandbox
 from tests.support.client import declaration
 from tests.support.flows import (
     PDF,
@@ -157,6 +157,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     declared = declaration("comprobante_domicilio", PDF, "comprobante.pdf")
     readers = each((*HOLDERS, *AGENCY_STAFF))
     everyone = each(ROLES)
+    serial = efirma.current().authority.issue("GOMC800101MDFMRR00", "12345678a").serial
     return {
         ("GET", "/agencies/{agency}/intermediaries"): Call(f"/agencies/{AGENCY}/intermediaries", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/ratings"): Call(f"/agencies/{AGENCY}/ratings", each(AGENCY_STAFF)),
@@ -209,6 +210,11 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/procedures/{code}/versions/{version}"): Call("/procedures/licencia-conducir/versions/1", everyone),
         ("POST", "/reviews/{review_id}/decision"): Call(f"/reviews/{review}/decision", {OFFICIAL: 200}, DECISION),
         ("POST", "/sandbox/bank/pay"): Call("/sandbox/bank/pay", {ANONYMOUS: 200}, {"reference": bank_reference}),
+        ("POST", "/sandbox/efirma/certificates"): Call(
+            "/sandbox/efirma/certificates", each(ROLES, 201), {"subject": "GOMC800101MDFMRR00", "password": "12345678a"}
+        ),
+        ("POST", "/sandbox/efirma/ocsp"): Call("/sandbox/efirma/ocsp", everyone, {"available": True}),
+        ("POST", "/sandbox/efirma/revoke"): Call("/sandbox/efirma/revoke", everyone, {"serial": serial}),
         ("GET", "/sandbox/sms"): Call(f"/sandbox/sms?phone={relative.replace('+', '%2B')}", everyone),
         ("POST", "/sandbox/sms/inbound"): Call("/sandbox/sms/inbound", everyone, {"from": new_phone(), "text": "hola"}),
         ("POST", "/sandbox/sms/send-queued"): Call("/sandbox/sms/send-queued", everyone, {}),

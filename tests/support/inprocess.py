@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -147,6 +149,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
             public_url="http://testserver",
             webhook_secret=WEBHOOK_SECRET,
             legal_day_seconds=legal_day_seconds,
+            efirma_directory=Path(tempfile.mkdtemp(prefix="ventanilla-efirma-")),
         ).environment
         per_thread_request(application.app)  # the tests call the app from several threads at once
         with pytest.MonkeyPatch.context() as patch, Client(application.app) as client:

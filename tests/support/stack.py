@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @contextmanager
 def running_stack(legal_day_seconds: str = "60") -> Iterator[str]:
     # SMS go out at once whatever the hour (quiet hours have their own tests in-process).
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SMS_QUIET_HOURS": "off"}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "SMS_QUIET_HOURS": "off",
+        "EFIRMA_DIR": tempfile.mkdtemp(prefix="ventanilla-efirma-"),
+    }
     for name in ("AWS_ENDPOINT_URL", "MOTO_PORT", "PORT"):
         env.pop(name, None)
     process = subprocess.Popen(
