@@ -9,10 +9,10 @@ from msgspec import to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import idempotent, principal_of
+from chalicelib.api.http import IDEMPOTENCY_HEADER, idempotent, principal_of
 from chalicelib.api.params import AGENCY, path
 from chalicelib.api.policy import AGENCY as OFFICIALS
-from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import reviews as views
 from chalicelib.reviews.requests import ReportWindow, ReviewDecision
 from chalicelib.wiring import container
@@ -88,7 +88,7 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
     ),
     roles=OFFICIALS,
     params=path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40),
-    headers=(IDEMPOTENCY_KEY,),
+    headers=(IDEMPOTENCY_HEADER,),
     body=ReviewDecision,
     body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
     answers=Answer(

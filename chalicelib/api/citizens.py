@@ -9,11 +9,11 @@ from msgspec import to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import MAX_BODY_BYTES, idempotent, principal_of
+from chalicelib.api.http import IDEMPOTENCY_HEADER, MAX_BODY_BYTES, idempotent, principal_of
 from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID, path
 from chalicelib.api.policy import CITIZENS, FOR_THE_HOLDER, OWNER_OR_AGENCY
 from chalicelib.api.procedures import UNKNOWN_PROCEDURE
-from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import applications as views
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
@@ -268,7 +268,7 @@ def read_document(id: str, requirement: str) -> Response:
     ),
     roles=FOR_THE_HOLDER,
     params=APPLICATION_ID,
-    headers=(IDEMPOTENCY_KEY,),
+    headers=(IDEMPOTENCY_HEADER,),
     answers=Answer(
         202,
         "Accepted: the workflow runs asynchronously; poll `GET /applications/{id}` for its progress.",

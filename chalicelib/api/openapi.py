@@ -24,7 +24,9 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import problems as shared
-from chalicelib.api.routes import IDEMPOTENCY_KEY, ROUTES, Answer, Problem, Route
+from chalicelib.api.http import BODY_METHODS, IDEMPOTENCY_HEADER
+from chalicelib.api.routes import ROUTES, Answer, Problem, Route
+from chalicelib.payments import signature
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = Path(__file__).with_name("openapi.json")
@@ -81,8 +83,8 @@ INFO = {
 }
 
 HEADERS = {
-    IDEMPOTENCY_KEY: {
-        "name": IDEMPOTENCY_KEY,
+    IDEMPOTENCY_HEADER: {
+        "name": IDEMPOTENCY_HEADER,
         "in": "header",
         "required": False,
         "description": (
@@ -92,8 +94,8 @@ HEADERS = {
         "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,128}$"},
         "example": "3f0e8a51-0c1c-4f0e-9a57-7b8e2f6d9c11",
     },
-    "X-Bank-Signature": {
-        "name": "X-Bank-Signature",
+    signature.HEADER: {
+        "name": signature.HEADER,
         "in": "header",
         "required": True,
         "description": (
@@ -224,7 +226,7 @@ def _operation(route: Route, refs: Mapping[Any, Any]) -> dict[str, Any]:
         if route.body_example is not None:
             content["example"] = route.body_example
         operation["requestBody"] = {"required": True, "content": {"application/json": content}}
-    elif route.method in ("POST", "PUT", "PATCH"):
+    elif route.method in BODY_METHODS:
         operation["requestBody"] = {
             "required": False,
             "description": "None: the operation takes no body (an empty object is accepted).",
@@ -253,7 +255,7 @@ def _problems(route: Route) -> list[Problem]:
     implied = [shared.UNAUTHORIZED]
     if not _public(route):
         implied.append(shared.FORBIDDEN)
-    if route.method in ("POST", "PUT", "PATCH"):
+    if route.method in BODY_METHODS:
         implied += [shared.PAYLOAD_TOO_LARGE, shared.UNSUPPORTED_MEDIA_TYPE]
         implied.append(shared.VALIDATION_FAILED if route.body is not None else shared.NO_BODY)
     if route.query is not None:
