@@ -31,6 +31,7 @@ agencies = ApiBlueprint(__name__, tag="agencies")
         "queue fairness (`earlier_open` counts only earlier deadlines)."
     ),
     roles=OFFICIALS,
+    note="only one's own agency; supervisors also see escalated reviews",
     params=AGENCY,
     answers=Answer(200, "The queue.", views.ReviewQueue),
     problems=(
@@ -55,6 +56,7 @@ def review_queue(agency: str) -> Response:
         "least `min_applications` decisions. A flag is a reason to look, not a finding."
     ),
     roles=OFFICIALS,
+    note="only one's own agency: applications filed through centres and decided unusually fast",
     params=AGENCY,
     query=ReportWindow,
     answers=Answer(200, "The report.", views.IntermediariesReport),
@@ -87,6 +89,7 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
         "are a queue of their own."
     ),
     roles=OFFICIALS,
+    note="officials of the review's agency (escalated: its supervisors); `Idempotency-Key`",
     params=path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40),
     headers=(IDEMPOTENCY_HEADER,),
     body=ReviewDecision,

@@ -50,6 +50,7 @@ OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 doc
         "redirected to the human verification page."
     ),
     roles=EVERYONE,
+    note="public check; answers only what a checker needs",
     params=DOCUMENT_ID,
     answers=(
         Answer(200, "The verdict.", credential_views.DocumentVerification),
@@ -85,6 +86,7 @@ def verify_document(document_id: str) -> Response:
         "amount due."
     ),
     roles=SIGNED_BY_BANK,
+    note="the bank: HMAC-SHA256 signature with timestamp (±5 min; older replays refused); once per event id",
     headers=(signature.HEADER, IDEMPOTENCY_HEADER),
     body=BankWebhook,
     parse_body=False,
