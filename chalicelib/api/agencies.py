@@ -9,10 +9,10 @@ from msgspec import to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import idempotent, principal_of
+from chalicelib.api.http import IDEMPOTENCY_HEADER, idempotent, principal_of
 from chalicelib.api.params import AGENCY, path
 from chalicelib.api.policy import AGENCY as OFFICIALS
-from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import reviews as views
 from chalicelib.reviews.requests import ReportWindow, ReviewDecision
 from chalicelib.wiring import container
@@ -31,6 +31,7 @@ agencies = ApiBlueprint(__name__, tag="agencies")
         "queue fairness (`earlier_open` counts only earlier deadlines)."
     ),
     roles=OFFICIALS,
+    note="only one's own agency; supervisors also see escalated reviews",
     params=AGENCY,
     answers=Answer(200, "The queue.", views.ReviewQueue),
     problems=(
@@ -55,6 +56,7 @@ def review_queue(agency: str) -> Response:
         "least `min_applications` decisions. A flag is a reason to look, not a finding."
     ),
     roles=OFFICIALS,
+    note="only one's own agency: applications filed through centres and decided unusually fast",
     params=AGENCY,
     query=ReportWindow,
     answers=Answer(200, "The report.", views.IntermediariesReport),
@@ -87,8 +89,9 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
         "are a queue of their own."
     ),
     roles=OFFICIALS,
+    note="officials of the review's agency (escalated: its supervisors); `Idempotency-Key`",
     params=path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40),
-    headers=(IDEMPOTENCY_KEY,),
+    headers=(IDEMPOTENCY_HEADER,),
     body=ReviewDecision,
     body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
     answers=Answer(

@@ -9,11 +9,11 @@ from msgspec import to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import MAX_BODY_BYTES, idempotent, principal_of
+from chalicelib.api.http import IDEMPOTENCY_HEADER, MAX_BODY_BYTES, idempotent, principal_of
 from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID, path
 from chalicelib.api.policy import CITIZENS, FOR_THE_HOLDER, OWNER_OR_AGENCY
 from chalicelib.api.procedures import UNKNOWN_PROCEDURE
-from chalicelib.api.routes import IDEMPOTENCY_KEY, Answer, ApiBlueprint, Problem, answer
+from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import applications as views
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
@@ -63,6 +63,7 @@ NOT_EDITABLE = Problem(
         "the citizen they file for in `citizen`, under that citizen's active delegation."
     ),
     roles=FOR_THE_HOLDER,
+    note="citizen: their own; assistant: for `citizen` (a CURP) under that citizen's active delegation",
     body=NewApplication,
     body_example={
         "procedure": "licencia-conducir",
@@ -124,6 +125,11 @@ def create_application(body: NewApplication) -> Response:
         "exists."
     ),
     roles=OWNER_OR_AGENCY,
+    note=(
+        "citizen: own only; officials: agencies the procedure involves, once submitted; assistant: only applications "
+        "they started under a delegation that still holds (issued documents withheld unless the citizen allowed them); "
+        "otherwise 404"
+    ),
     tags=("agencies",),
     params=APPLICATION_ID,
     answers=Answer(200, "The application.", views.Application),
@@ -143,6 +149,7 @@ def get_application(id: str) -> Response:
     summary="Change form answers of a draft or of an application awaiting corrections (owner)",
     description="The given fields are merged into the saved answers (a shallow merge: fields not given are kept).",
     roles=FOR_THE_HOLDER,
+    note="owner, or its assistant (as above); drafts and applications awaiting corrections",
     params=APPLICATION_ID,
     body=ApplicationUpdate,
     body_example={"data": {"tipo_sangre": "O+", "primera_vez": True}},
@@ -177,6 +184,7 @@ def update_application(id: str, body: ApplicationUpdate) -> Response:
         "the earlier declaration. Submitting checks that every declared file was uploaded and matches."
     ),
     roles=FOR_THE_HOLDER,
+    note="owner, or its assistant; presigned PUT scoped to one key, type, size and SHA-256, 15 min",
     params=APPLICATION_ID,
     body=DocumentDeclaration,
     body_example={
@@ -228,6 +236,7 @@ def declare_document(id: str, body: DocumentDeclaration) -> Response:
         "Answers with a presigned S3 `GET` URL valid for five minutes; the file opens inline under its declared name."
     ),
     roles=OWNER_OR_AGENCY,
+    note="as the application; presigned GET, 5 min",
     params={
         **APPLICATION_ID,
         **path("requirement", "The requirement code the document was declared for.", "identificacion"),
@@ -267,8 +276,9 @@ def read_document(id: str, requirement: str) -> Response:
         "application in `changes_requested` it resumes the waiting workflow instead. It takes no body."
     ),
     roles=FOR_THE_HOLDER,
+    note="owner, or its assistant; `Idempotency-Key`",
     params=APPLICATION_ID,
-    headers=(IDEMPOTENCY_KEY,),
+    headers=(IDEMPOTENCY_HEADER,),
     answers=Answer(
         202,
         "Accepted: the workflow runs asynchronously; poll `GET /applications/{id}` for its progress.",
@@ -331,6 +341,7 @@ def submit_application(id: str) -> Response:
         "involved."
     ),
     roles=OWNER_OR_AGENCY,
+    note="as the application",
     tags=("agencies",),
     params=APPLICATION_ID,
     answers=Answer(200, "The audit trail.", views.AuditTrail),
@@ -352,6 +363,7 @@ def application_audit(id: str) -> Response:
         "the head the application recorded, so a changed, inserted or deleted event is detected."
     ),
     roles=OWNER_OR_AGENCY,
+    note="as the application",
     tags=("agencies", "verification"),
     params=APPLICATION_ID,
     answers=Answer(
@@ -382,6 +394,7 @@ def verify_application_audit(id: str) -> Response:
         "returns it (it creates nothing and is safe to repeat). It takes no body."
     ),
     roles=FOR_THE_HOLDER,
+    note="owner, or its assistant: the official fee only, with the no-other-charge notice",
     tags=("payments",),
     params=APPLICATION_ID,
     answers=Answer(200, "The payment slip.", payment_views.PaymentSlip),
@@ -413,6 +426,7 @@ def payment_slip(id: str) -> Response:
     operation_id="getMyRecord",
     summary="Get the signed-in citizen's whole record: profile, applications and issued documents",
     roles=CITIZENS,
+    note="one's own record",
     answers=Answer(200, "The citizen record (one query on the citizen's key).", views.CitizenRecord),
 )
 def my_record() -> Response:
@@ -431,6 +445,7 @@ def my_record() -> Response:
         "applications they filed."
     ),
     roles=FOR_THE_HOLDER,
+    note="owner of the issued document; its assistant only if the citizen allowed it on the delegation",
     params=DOCUMENT_ID,
     answers=Answer(200, "The document.", credential_views.IssuedDocument),
     problems=(

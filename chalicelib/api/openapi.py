@@ -24,7 +24,9 @@ from typing import Any
 import msgspec
 
 from chalicelib.api import problems as shared
-from chalicelib.api.routes import IDEMPOTENCY_KEY, ROUTES, Answer, Problem, Route
+from chalicelib.api.http import BODY_METHODS, IDEMPOTENCY_HEADER
+from chalicelib.api.routes import ROUTES, Answer, Problem, Route
+from chalicelib.payments import signature
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = Path(__file__).with_name("openapi.json")
@@ -81,8 +83,8 @@ INFO = {
 }
 
 HEADERS = {
-    IDEMPOTENCY_KEY: {
-        "name": IDEMPOTENCY_KEY,
+    IDEMPOTENCY_HEADER: {
+        "name": IDEMPOTENCY_HEADER,
         "in": "header",
         "required": False,
         "description": (
@@ -92,8 +94,8 @@ HEADERS = {
         "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,128}$"},
         "example": "3f0e8a51-0c1c-4f0e-9a57-7b8e2f6d9c11",
     },
-    "X-Bank-Signature": {
-        "name": "X-Bank-Signature",
+    signature.HEADER: {
+        "name": signature.HEADER,
         "in": "header",
         "required": True,
         "description": (
@@ -224,7 +226,7 @@ def _operation(route: Route, refs: Mapping[Any, Any]) -> dict[str, Any]:
         if route.body_example is not None:
             content["example"] = route.body_example
         operation["requestBody"] = {"required": True, "content": {"application/json": content}}
-    elif route.method in ("POST", "PUT", "PATCH"):
+    elif route.method in BODY_METHODS:
         operation["requestBody"] = {
             "required": False,
             "description": "None: the operation takes no body (an empty object is accepted).",
@@ -253,7 +255,7 @@ def _problems(route: Route) -> list[Problem]:
     implied = [shared.UNAUTHORIZED]
     if not _public(route):
         implied.append(shared.FORBIDDEN)
-    if route.method in ("POST", "PUT", "PATCH"):
+    if route.method in BODY_METHODS:
         implied += [shared.PAYLOAD_TOO_LARGE, shared.UNSUPPORTED_MEDIA_TYPE]
         implied.append(shared.VALIDATION_FAILED if route.body is not None else shared.NO_BODY)
     if route.query is not None:
@@ -332,34 +334,18 @@ def _query_parameters(route: Route) -> list[dict[str, Any]]:
 # --- the authorisation matrix ------------------------------------------------------------------
 
 
-def matrix(routes: Iterable[Route] | None = None, notes: Mapping[tuple[str, str], str] | None = None) -> str:
+def matrix(routes: Iterable[Route] | None = None) -> str:
     """The matrix as a Markdown table: one row per route, one column per role, and the
-    route's note (``notes`` fills in for routes that have none)."""
-    from chalicelib.api.policy import POLICY
+    route's note."""
     from chalicelib.identity.principal import ROLES
 
     rows = ["| route | " + " | ".join(ROLES) + " | notes |", "|---|" + "---|" * (len(ROLES) + 1)]
     declared = {route.key: route for route in (routes if routes is not None else ROUTES.values())}
-    keys = sorted(set(declared) | (set(POLICY) if routes is None else set()), key=lambda key: (key[1], key[0]))
-    for method, path in keys:
-        route = declared.get((method, path))
-        roles = route.roles if route is not None else POLICY[(method, path)]
-        note = (route.note if route is not None else "") or (notes or {}).get((method, path), "")
-        cells = " | ".join("✓" if role in roles else "·" for role in ROLES)
-        rows.append(f"| `{method} {path}` | {cells} | {note} |")
+    for method, path in sorted(declared, key=lambda key: (key[1], key[0])):
+        route = declared[(method, path)]
+        cells = " | ".join("✓" if role in route.roles else "·" for role in ROLES)
+        rows.append(f"| `{method} {path}` | {cells} | {route.note} |")
     return "\n".join(rows)
-
-
-def _notes(text: str) -> dict[tuple[str, str], str]:
-    """The notes the matrix shows today, by route (kept for routes not declared yet)."""
-    notes = {}
-    table = text.partition(MATRIX_START)[2].partition(MATRIX_END)[0]
-    for line in table.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) > 2 and cells[0].startswith("`"):
-            method, path = cells[0].strip("`").split(" ", 1)
-            notes[(method, path)] = cells[-1]
-    return notes
 
 
 def _with_matrix(text: str, table: str) -> str:
@@ -388,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {DOCUMENT: render(document())}
     if MATRIX.exists():
         text = MATRIX.read_text("utf-8")
-        wanted[MATRIX] = _with_matrix(text, matrix(notes=_notes(text)))
+        wanted[MATRIX] = _with_matrix(text, matrix())
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text("utf-8") != text]
     if args.check:
         for path in stale:

@@ -28,17 +28,14 @@ ADMINS = frozenset({ADMIN})
 class _Policy(Mapping[tuple[str, str], frozenset[str]]):
     """Every declared route's roles (the app's, and the sandbox's when it is loaded)."""
 
-    def _rules(self) -> dict[tuple[str, str], frozenset[str]]:
-        return {key: route.roles for key, route in routes.ROUTES.items()}
-
     def __getitem__(self, key: tuple[str, str]) -> frozenset[str]:
-        return self._rules()[key]
+        return routes.ROUTES[key].roles
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._rules())
+        return iter(routes.ROUTES)
 
     def __len__(self) -> int:
-        return len(self._rules())
+        return len(routes.ROUTES)
 
 
 POLICY = _Policy()

@@ -13,12 +13,10 @@ from msgspec import Meta
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import raw_body
+from chalicelib.api.http import IDEMPOTENCY_HEADER, raw_body
 from chalicelib.api.params import DOCUMENT_ID
 from chalicelib.api.policy import EVERYONE, SIGNED_BY_BANK
 from chalicelib.api.routes import (
-    BANK_SIGNATURE,
-    IDEMPOTENCY_KEY,
     Answer,
     ApiBlueprint,
     Problem,
@@ -29,6 +27,7 @@ from chalicelib.api.routes import (
 )
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
+from chalicelib.payments import signature
 from chalicelib.payments.requests import BankWebhook, decode
 from chalicelib.wiring import container
 
@@ -51,6 +50,7 @@ OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 doc
         "redirected to the human verification page."
     ),
     roles=EVERYONE,
+    note="public check; answers only what a checker needs",
     params=DOCUMENT_ID,
     answers=(
         Answer(200, "The verdict.", credential_views.DocumentVerification),
@@ -86,7 +86,8 @@ def verify_document(document_id: str) -> Response:
         "amount due."
     ),
     roles=SIGNED_BY_BANK,
-    headers=(BANK_SIGNATURE, IDEMPOTENCY_KEY),
+    note="the bank: HMAC-SHA256 signature with timestamp (±5 min; older replays refused); once per event id",
+    headers=(signature.HEADER, IDEMPOTENCY_HEADER),
     body=BankWebhook,
     parse_body=False,
     body_example={
@@ -131,7 +132,7 @@ def bank_webhook() -> Response:
     request = bank.current_request
     raw = raw_body(request)
     payments = container().payments
-    payments.authenticate(raw, request.headers.get(BANK_SIGNATURE))  # before anything in the body is read
+    payments.authenticate(raw, request.headers.get(signature.HEADER))  # before anything in the body is read
     notification = parse(BankWebhook, decode(raw), "body")
     return answer(payment_views.webhook_result(payments.confirm(notification)))
 

@@ -27,11 +27,8 @@ from chalice import Blueprint, Response
 from msgspec import Struct, field
 
 from chalicelib.api.errors import from_domain
-from chalicelib.api.http import json_body, unexpected_failure
+from chalicelib.api.http import BODY_METHODS, json_body, unexpected_failure
 from chalicelib.core.errors import DomainError, ValidationFailed
-
-IDEMPOTENCY_KEY = "Idempotency-Key"
-BANK_SIGNATURE = "X-Bank-Signature"
 
 
 class Problem(Struct, frozen=True):
@@ -131,7 +128,7 @@ class ApiBlueprint(Blueprint):
                     if route.body is not None:
                         if route.parse_body:
                             params["body"] = parse(route.body, json_body(request), "body")
-                    elif method in ("POST", "PUT", "PATCH"):
+                    elif method in BODY_METHODS:
                         no_body(json_body(request))
                     if route.query is not None:
                         params["query"] = parse(route.query, dict(request.query_params or {}), "query")
@@ -252,10 +249,6 @@ def public_cache(seconds: int) -> dict[str, str]:
 def documented(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers an answer always sends, as its ``Answer`` documents them: each one's value, as code."""
     return {name: f"`{value}`" for name, value in headers.items()}
-
-
-def encode(value: Any) -> bytes:
-    return msgspec.json.encode(value)
 
 
 def encode_text(value: Any) -> str:
