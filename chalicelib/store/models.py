@@ -75,6 +75,8 @@ class Profile(Entity, discriminator="profile"):
     phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="es")
     created_at = UnicodeAttribute()
+    # the e.firma that proved this CURP (serial, rfc, name, valid_until, verified_at); None: not proven
+    efirma = JSONAttribute(null=True)
 
 
 class Application(Entity, discriminator="application"):
