@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.support import forms
+from tests.support import efirma, forms
 from tests.support.client import Api, User
 from tests.support.people import new_curp, new_phone
 
@@ -69,7 +69,11 @@ def draft_and_submit(user: User, procedure: str) -> tuple[str, int]:
     assert created.status_code == 201, created.text
     body = created.json()
     puts = sum(upload(user, body["id"], requirement) for requirement in body["missing_documents"])
-    submitted = user.post(f"/applications/{body['id']}/submit")
+    prepared = user.get(f"/applications/{body['id']}/cadena-original").json()
+    signed = efirma.filing(
+        prepared, lambda: efirma.files_over_http(lambda path, sent: user.post(path, sent).json(), user.username)
+    )
+    submitted = user.post(f"/applications/{body['id']}/submit", signed)
     assert submitted.status_code == 202, submitted.text
     return str(body["id"]), puts
 

@@ -20,6 +20,7 @@ from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
+from chalicelib.efirma.notary import Notary
 from chalicelib.efirma.verification import UNAVAILABLE, Trust
 from chalicelib.identity.profiles import Profiles
 from chalicelib.identity.tokens import TokenVerifier
@@ -152,6 +153,7 @@ class Container:
             self.assistance,
             aws.S3Documents(self.settings),
             self.engine,
+            Notary(self.signer, lambda: self.efirma),
         )
 
     @cached_property

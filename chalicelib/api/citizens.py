@@ -17,11 +17,28 @@ from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import applications as views
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
-from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication
+from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication, Submission
 from chalicelib.applications.service import MAX_FORM_BYTES
 from chalicelib.wiring import container
 
 citizens = ApiBlueprint(__name__, tag="citizens")
+# what a filing's e.firma may be refused for (each names its field)
+EFIRMA_REFUSALS = (
+    "efirma_required",
+    "cadena_mismatch",
+    "cadena_expired",
+    "curp_mismatch",
+    "not_base64",
+    "certificate_unreadable",
+    "certificate_not_efirma",
+    "certificate_untrusted",
+    "certificate_not_yet_valid",
+    "certificate_expired",
+    "certificate_key_usage",
+    "certificate_revoked",
+    "certificate_status_unknown",
+    "signature_invalid",
+)
 
 
 FORM_TOO_LARGE = Problem(
@@ -272,13 +289,24 @@ def read_document(id: str, requirement: str) -> Response:
     summary="Submit an application: validate it and start (or resume) its workflow (owner)",
     description=(
         "Checks the complete form, the required documents (declared, uploaded and matching their checksums) and "
-        "computes the fee, then moves the application to `submitted` and starts its state machine. For an "
-        "application in `changes_requested` it resumes the waiting workflow instead. It takes no body."
+        "computes the fee, then moves the application to `submitted` and starts its state machine, with its acuse "
+        "de recibo (the cadena original, the holder's e.firma if given, the platform's seal; the legal clock starts "
+        "from it). A procedure whose `identity` is `efirma` requires `efirma`: the cadena original from "
+        "`GET /applications/{id}/cadena-original`, signed in the browser with the holder's e.firma. For an "
+        "application in `changes_requested` it resumes the waiting workflow instead. The body may be empty."
     ),
     roles=FOR_THE_HOLDER,
     note="owner, or its assistant; `Idempotency-Key`",
     params=APPLICATION_ID,
     headers=(IDEMPOTENCY_HEADER,),
+    body=Submission,
+    body_example={
+        "efirma": {
+            "certificate": "MIIF…",
+            "cadena_original": "||1.0|ACUSE|licencia-construccion|1|8Q9FQ5PXS4|GOMC800101MDFMRR00|…||",
+            "signature": "kq3…",
+        }
+    },
     answers=Answer(
         202,
         "Accepted: the workflow runs asynchronously; poll `GET /applications/{id}` for its progress.",
@@ -304,31 +332,56 @@ def read_document(id: str, requirement: str) -> Response:
         Problem(
             422,
             "The form is incomplete or invalid, a required document is missing or does not match, the fee cannot be "
-            "computed; or the request itself is wrong (a body, a malformed Idempotency-Key).",
+            "computed, the procedure requires e.firma and none was given, the e.firma does not hold (each refusal "
+            "its own code), or the request itself is wrong (a malformed Idempotency-Key).",
             (
                 "invalid_form",
                 "documents_incomplete",
                 "fee_not_computable",
                 "invalid_idempotency_key",
-                *problems.NO_BODY.codes,
+                *EFIRMA_REFUSALS,
+                *problems.VALIDATION_FAILED.codes,
             ),
             field_error_body("documents_incomplete", "documents.identificacion", "is required and was not uploaded"),
         ),
-        problems.UNAVAILABLE,
+        problems.EFIRMA_UNAVAILABLE,
     ),
 )
-def submit_application(id: str) -> Response:
+def submit_application(id: str, body: Submission) -> Response:
     request = citizens.current_request
     services = container()
 
     def submit() -> dict[str, Any]:
         principal = principal_of(request)
-        submitted = services.applications.submit(principal, id)
+        submitted = services.applications.submit(principal, id, body)
         shown = views.application(services.applications.detail(submitted, principal), services.public_api_url)
         result: dict[str, Any] = to_builtins(shown)  # kept as JSON, to answer a retry with the same key
         return result
 
     return answer(idempotent(request, "submit", submit), status=202)
+
+
+@citizens.operation(
+    "GET",
+    "/applications/{id}/cadena-original",
+    operation_id="getFilingCadenaOriginal",
+    summary="Prepare the filing's cadena original, the text the holder signs with their e.firma (owner)",
+    description=(
+        "The canonical text of the filing as it is now (docs/efirma.md): procedure code and version, application id, "
+        "holder, a digest of the form data, each document's SHA-256 and the time. Sign it in the browser and send it "
+        "with `POST /applications/{id}/submit` before `expires_at`; any change to the application meanwhile makes the "
+        "filing refused with `cadena_mismatch`."
+    ),
+    roles=FOR_THE_HOLDER,
+    note="owner, or its assistant (as above); drafts and applications awaiting corrections",
+    params=APPLICATION_ID,
+    answers=Answer(200, "The text to sign.", views.CadenaOriginal),
+    problems=(problems.APPLICATION_NOT_FOUND, NOT_EDITABLE, problems.UNAVAILABLE),
+)
+def filing_cadena_original(id: str) -> Response:
+    principal = principal_of(citizens.current_request)
+    text, expires_at, required = container().applications.cadena_original(principal, id)
+    return answer(views.CadenaOriginal(cadena_original=text, expires_at=expires_at, efirma_required=required))
 
 
 @citizens.operation(

@@ -103,6 +103,17 @@ UNAVAILABLE = Problem(
     ("transient_failure",),
     error_body("transient_failure", "the table did not accept the change; retry"),
 )
+EFIRMA_UNAVAILABLE = Problem(
+    503,
+    "The e.firma could not be checked now: the authority's revocation service (OCSP) is unreachable or answered "
+    "something unusable, or this deployment accepts no e.firma. Nothing was signed or written; retry later.",
+    ("efirma_ocsp_unavailable", "efirma_ocsp_invalid", "efirma_unavailable", "transient_failure"),
+    error_body(
+        "efirma_ocsp_unavailable",
+        "the certificate authority's revocation service (OCSP) could not be reached (URLError); nothing was signed: "
+        "try again in a few minutes",
+    ),
+)
 TOO_MANY_REQUESTS = Problem(
     429,
     "A limit is spent for now (codes or messages to one phone per hour); retry later.",

@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import msgspec
 from aws_lambda_powertools import Logger
 from msgspec import Struct
 
 from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
+from chalicelib.applications import filing
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
-from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication
+from chalicelib.applications.requests import (
+    ApplicationUpdate,
+    DocumentDeclaration,
+    FilingSignature,
+    NewApplication,
+    Submission,
+)
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.assistance.service import Assistance
 from chalicelib.core.clock import iso, utcnow
@@ -29,6 +38,8 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.fields import UnsetType
 from chalicelib.core.ids import APPLICATION_ID_LENGTH, new_id
+from chalicelib.efirma.certificates import Holder
+from chalicelib.efirma.notary import Notary, Sealed
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
@@ -53,6 +64,13 @@ UPLOAD_URL_SECONDS = 900
 DOWNLOAD_URL_SECONDS = 300
 MAX_FORM_BYTES = 64 * 1024
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
+EFIRMA = "efirma"  # a definition's `identity` when filing needs the holder's e.firma
+
+
+def signs_for(holder: Holder, owner: str) -> bool:
+    """Whether a certificate's holder may sign for the record of ``owner``: a person for
+    their own CURP, a company's certificate for the company's RFC."""
+    return owner == holder.curp if holder.kind == "person" else owner == holder.rfc
 
 
 def new_application_id() -> str:
@@ -203,6 +221,7 @@ class Applications(Struct, frozen=True):
     assistance: Assistance
     documents: DocumentStore
     engine: WorkflowEngine
+    notary: Notary
 
     # --- reads ---------------------------------------------------------------------
     def load(self, application_id: str, *, consistent: bool = False) -> Application:
@@ -445,7 +464,7 @@ class Applications(Struct, frozen=True):
         url = self.documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
         return Download(requirement, record["filename"], record["content_type"], url, DOWNLOAD_URL_SECONDS)
 
-    def submit(self, principal: Principal, application_id: str) -> Application:
+    def submit(self, principal: Principal, application_id: str, submission: Submission | None = None) -> Application:
         recorded = self.owned(principal, application_id)
         if recorded.status == status.SUBMITTED and recorded.execution_name:
             # A repeat of a submit that was recorded: the first attempt may have died (or
@@ -463,7 +482,9 @@ class Applications(Struct, frozen=True):
         actor = self.actor(principal, application)
         if application.status == status.CHANGES_REQUESTED:
             return self._resubmit(application, actor, str(fee))
-        submitted_at = iso(utcnow())
+        now = utcnow()
+        acuse = self._acuse(definition, application, (submission or Submission()).efirma, now)
+        submitted_at = acuse.sello.sealed_at
         self.transitions.record(
             application,
             actor,
@@ -471,6 +492,7 @@ class Applications(Struct, frozen=True):
             fields={
                 "fee": str(fee),
                 "submitted_at": submitted_at,
+                "acuse": msgspec.to_builtins(acuse),
                 "execution_name": f"{application.id}-1",
                 **self.store.applications.awaiting_start(application.id, submitted_at),
             },
@@ -482,6 +504,43 @@ class Applications(Struct, frozen=True):
                 "execution not started; the repair job will start it", extra={"application_id": application.id}
             )
         return application
+
+    def cadena_original(self, principal: Principal, application_id: str) -> tuple[str, str, bool]:
+        """The filing's cadena original prepared now, until when it may be signed, and
+        whether the procedure requires the citizen's e.firma on it."""
+        application = self._editable(principal, application_id)
+        now = utcnow()
+        required = self.definition(application).get("identity") == EFIRMA
+        return filing.cadena(application, iso(now)), iso(now + filing.SIGNING_WINDOW), required
+
+    def _acuse(
+        self,
+        definition: Mapping[str, Any],
+        application: Application,
+        signed: FilingSignature | UnsetType,
+        now: datetime,
+    ) -> Sealed:
+        """The acuse de recibo: the cadena original (the one the citizen signed, if they did),
+        their e.firma checked, and the platform's seal; the legal clock starts from it."""
+        if isinstance(signed, UnsetType):
+            if definition.get("identity") == EFIRMA:
+                raise ValidationFailed.field(
+                    "efirma",
+                    "this procedure must be signed with the holder's e.firma (the SAT's advanced electronic signature)",
+                    code="efirma_required",
+                )
+            return self.notary.seal(filing.cadena(application, iso(now)), None, now)
+        prepared = filing.prepared_at(signed.cadena_original, now)
+        if signed.cadena_original != filing.cadena(application, prepared):
+            raise ValidationFailed.field(
+                filing.FIELD, "does not match the application as it is now: prepare it again", code="cadena_mismatch"
+            )
+        firma = self.notary.signed(signed.certificate, signed.cadena_original, signed.signature, now)
+        if not signs_for(firma.holder, application.owner):
+            raise ValidationFailed.field(
+                "efirma.certificate", "belongs to someone other than the application's holder", code="curp_mismatch"
+            )
+        return self.notary.seal(signed.cadena_original, firma, now)
 
     def start_workflow(self, application: Application, resume_at: str | None = None) -> str:
         """Start (or find) the application's current execution; safe to repeat (its name is

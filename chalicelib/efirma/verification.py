@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from chalicelib.core.clock import iso
+from chalicelib.core.clock import iso, parse_iso
 from chalicelib.core.errors import TransientFailure, ValidationFailed
 from chalicelib.efirma import certificates, ocsp
 from chalicelib.efirma.certificates import Holder, decode, refused
@@ -140,14 +140,12 @@ class Trust:
 def recheck(stored: Signature, text: str) -> list[str]:
     """What no longer holds of a stored signature, checked with nothing but what was
     stored (empty: it holds).  Works after the certificate expired or the authority moved on."""
-    from datetime import datetime as _datetime
-
     from cryptography import x509
 
     problems = []
     cert = x509.load_der_x509_certificate(decode("certificate", stored.certificate))
     issuer = x509.load_der_x509_certificate(decode("issuer", stored.issuer))
-    signed_at = _datetime.fromisoformat(stored.signed_at.replace("Z", "+00:00"))
+    signed_at = parse_iso(stored.signed_at)
     if not _issued_by(cert, issuer):
         problems.append("certificate_untrusted")
     if not cert.not_valid_before_utc <= signed_at <= cert.not_valid_after_utc:

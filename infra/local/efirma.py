@@ -65,6 +65,11 @@ def _serial() -> tuple[int, str]:
     return int.from_bytes(number.encode("ascii"), "big"), number
 
 
+def certificate_number_of(der: bytes) -> str:
+    """The número de certificado of a DER certificate."""
+    return certificate_number(x509.load_der_x509_certificate(der).serial_number)
+
+
 def _name(subject: str) -> str:
     for user in DEMO_USERS:
         if user.username == subject:

@@ -168,6 +168,9 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             {"procedure": "licencia-conducir", "citizen": citizen.username, "data": LICENCE_FORM},
         ),
         ("GET", "/applications/{id}"): Call(f"/applications/{issued_id}", readers),
+        ("GET", "/applications/{id}/cadena-original"): Call(
+            f"/applications/{draft_id}/cadena-original", {CITIZEN: 200}
+        ),
         ("PATCH", "/applications/{id}"): Call(f"/applications/{draft_id}", {CITIZEN: 200}, {"data": LICENCE_FORM}),
         ("GET", "/applications/{id}/audit"): Call(f"/applications/{issued_id}/audit", readers),
         ("GET", "/applications/{id}/audit/verify"): Call(f"/applications/{issued_id}/audit/verify", readers),

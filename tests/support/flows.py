@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import requests
 
+from tests.support import efirma
 from tests.support.client import declaration, wait_for
 from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser, Reply
@@ -81,7 +82,12 @@ def ready_licence(user: HttpUser, data: dict[str, Any] | None = None, procedure:
 
 
 def submit(user: HttpUser, application_id: str) -> None:
-    submitted = user.post(f"/applications/{application_id}/submit")
+    """Submit, signing the cadena original with the holder's e.firma when the procedure requires it."""
+    prepared = user.get(f"/applications/{application_id}/cadena-original")
+    assert prepared.status_code == 200, prepared.body
+    holder = prepared.body["cadena_original"].split("|")[7]
+    body = efirma.filing(prepared.body, lambda: efirma.files_for(holder))
+    submitted = user.post(f"/applications/{application_id}/submit", body)
     assert submitted.status_code == 202, submitted.body
 
 

@@ -3,7 +3,7 @@ definition's check."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from msgspec import Meta, convert
 
@@ -49,6 +49,10 @@ class ProcedureSummary(Struct, kw_only=True):
     expected_days: Annotated[int, Meta(description="Expected total time in business days.")]
     fee: Fee
     keywords: list[str]
+    identity: Annotated[
+        Literal["password_sms", "efirma"],
+        Meta(description="What proves who files: password and SMS code, or the holder's e.firma."),
+    ]
 
 
 class ProcedureDetail(ProcedureSummary, kw_only=True):
@@ -100,4 +104,5 @@ def _summary_fields(procedure: ProcedureVersion) -> dict[str, Any]:
         "expected_days": definition["expected_days"],
         "fee": convert(definition["fee"], Fee),
         "keywords": definition.get("keywords", []),
+        "identity": definition.get("identity", "password_sms"),
     }
