@@ -100,6 +100,8 @@ def definition(code: str) -> dict[str, Any]:
                 "agency": AGENCY,
                 "deadline_days": 30,
                 "on_deadline": "afirmativa_ficta",
+                # the load test measures the platform under many citizens, not the OCSP responder
+                "signature": "seal",
                 "next": "pago",
             },
             "pago": {"type": "payment", "expires_days": 5, "next": "emision"},

@@ -153,7 +153,7 @@ class Container:
             self.assistance,
             aws.S3Documents(self.settings),
             self.engine,
-            Notary(self.signer, lambda: self.efirma),
+            self.notary,
         )
 
     @cached_property
@@ -170,7 +170,13 @@ class Container:
     def reviews(self) -> Reviews:
         alerts = AgencyAlerts(aws.CognitoDirectory(self.settings), aws.SnsSms(self.settings))
         return Reviews(
-            self.store, self.transitions, self.catalogue, self.engine, alerts, self.settings.legal_day_seconds
+            self.store,
+            self.transitions,
+            self.catalogue,
+            self.engine,
+            alerts,
+            self.settings.legal_day_seconds,
+            self.notary,
         )
 
     @cached_property
@@ -203,6 +209,10 @@ class Container:
     @cached_property
     def idempotency(self) -> Idempotency:
         return Idempotency(self.settings)
+
+    @cached_property
+    def notary(self) -> Notary:
+        return Notary(self.signer, lambda: self.efirma)
 
     @cached_property
     def efirma(self) -> Trust:

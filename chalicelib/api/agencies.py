@@ -14,10 +14,12 @@ from chalicelib.api.params import AGENCY, path
 from chalicelib.api.policy import AGENCY as OFFICIALS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import reviews as views
-from chalicelib.reviews.requests import ReportWindow, ReviewDecision
+from chalicelib.api.views import signatures as signature_views
+from chalicelib.reviews.requests import DecisionDraft, ReportWindow, ReviewDecision
 from chalicelib.wiring import container
 
 agencies = ApiBlueprint(__name__, tag="agencies")
+REVIEW_ID = path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40)
 
 
 @agencies.operation(
@@ -77,11 +79,55 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
 
 @agencies.operation(
     "POST",
+    "/reviews/{review_id}/cadena-original",
+    operation_id="prepareDecisionCadenaOriginal",
+    summary="Prepare a decision's cadena original, the text the official signs with their e.firma",
+    description=(
+        "Nothing is recorded. The text names the procedure, the application, the review, the decision, the SHA-256 "
+        "of the reason, the official and the time (docs/efirma.md); sign it in the browser and send it with the "
+        "same decision and reason to `POST /reviews/{review_id}/decision` before `expires_at`."
+    ),
+    roles=OFFICIALS,
+    note="officials of the review's agency (escalated: its supervisors)",
+    params=REVIEW_ID,
+    body=DecisionDraft,
+    body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
+    answers=Answer(200, "The text to sign.", signature_views.CadenaToSign),
+    problems=(
+        problems.other_agency(
+            "The review belongs to another agency (or, once escalated, to its supervisors).",
+            "this review belongs to SEMOVI; you cannot decide it",
+        ),
+        problems.no_such("review"),
+        Problem(
+            409,
+            "The review is already closed (decided or expired).",
+            ("review_closed",),
+            error_body("review_closed", "this review is already closed (decided); no second decision"),
+        ),
+        problems.invalid(
+            "The body is not an object, `decision` is not one of the three, or `reason` is missing.",
+            ("invalid_decision", "reason_required"),
+            field_error_body("invalid_decision", "decision", "must be one of approve, reject, request_changes"),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def prepare_decision(review_id: str, body: DecisionDraft) -> Response:
+    text, expires_at, required = container().reviews.prepare(principal_of(agencies.current_request), review_id, body)
+    return answer(signature_views.CadenaToSign(cadena_original=text, expires_at=expires_at, efirma_required=required))
+
+
+@agencies.operation(
+    "POST",
     "/reviews/{review_id}/decision",
     operation_id="decideReview",
     summary="Decide an open review: approve, reject or request changes (the agency's officials)",
     description=(
-        "Only one decision per review is ever recorded; the workflow resumes with it. An escalated review can only "
+        "Only one decision per review is ever recorded; the workflow resumes with it, and the application keeps it "
+        "as a resolution: the official's name, position and agency, their e.firma over the decision's cadena "
+        "original (from `POST /reviews/{review_id}/cadena-original`; required unless the step's `signature` is "
+        "`seal`) and the platform's seal. An escalated review can only "
         "be decided by the agency's supervisors. `request_changes` pauses the legal clock and gives the citizen the "
         "step's correction period. Deciding a review while another application's review in the same queue has an "
         "earlier legal deadline is deciding out of order: it needs `reason_out_of_order` (422 "
@@ -90,10 +136,18 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
     ),
     roles=OFFICIALS,
     note="officials of the review's agency (escalated: its supervisors); `Idempotency-Key`",
-    params=path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40),
+    params=REVIEW_ID,
     headers=(IDEMPOTENCY_HEADER,),
     body=ReviewDecision,
-    body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
+    body_example={
+        "decision": "approve",
+        "reason": "Documentos y examen en regla.",
+        "efirma": {
+            "certificate": "MIIF…",
+            "cadena_original": "||1.0|RESOLUCION|licencia-construccion|1|N4KN9RF9Q4|9f50c94a8bee970b|…||",
+            "signature": "kq3…",
+        },
+    },
     answers=Answer(
         200,
         "The decision was recorded.",
@@ -126,11 +180,18 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
         ),
         problems.invalid(
             "The body is not an object, `decision` is not one of the three, `reason` is missing, the decision jumps "
-            "the queue without `reason_out_of_order`, or the Idempotency-Key is malformed.",
-            ("invalid_decision", "reason_required", "reason_out_of_order_required", "invalid_idempotency_key"),
+            "the queue without `reason_out_of_order`, the Idempotency-Key is malformed, the step requires the "
+            "official's e.firma and none was given, or the e.firma does not hold (each refusal its own code).",
+            (
+                "invalid_decision",
+                "reason_required",
+                "reason_out_of_order_required",
+                "invalid_idempotency_key",
+                *problems.EFIRMA_REFUSALS,
+            ),
             field_error_body("invalid_decision", "decision", "must be one of approve, reject, request_changes"),
         ),
-        problems.UNAVAILABLE,
+        problems.EFIRMA_UNAVAILABLE,
     ),
 )
 def decide_review(review_id: str, body: ReviewDecision) -> Response:

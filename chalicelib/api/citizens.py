@@ -17,28 +17,12 @@ from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import applications as views
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
+from chalicelib.api.views import signatures as signature_views
 from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication, Submission
 from chalicelib.applications.service import MAX_FORM_BYTES
 from chalicelib.wiring import container
 
 citizens = ApiBlueprint(__name__, tag="citizens")
-# what a filing's e.firma may be refused for (each names its field)
-EFIRMA_REFUSALS = (
-    "efirma_required",
-    "cadena_mismatch",
-    "cadena_expired",
-    "curp_mismatch",
-    "not_base64",
-    "certificate_unreadable",
-    "certificate_not_efirma",
-    "certificate_untrusted",
-    "certificate_not_yet_valid",
-    "certificate_expired",
-    "certificate_key_usage",
-    "certificate_revoked",
-    "certificate_status_unknown",
-    "signature_invalid",
-)
 
 
 FORM_TOO_LARGE = Problem(
@@ -339,7 +323,7 @@ def read_document(id: str, requirement: str) -> Response:
                 "documents_incomplete",
                 "fee_not_computable",
                 "invalid_idempotency_key",
-                *EFIRMA_REFUSALS,
+                *problems.EFIRMA_REFUSALS,
                 *problems.VALIDATION_FAILED.codes,
             ),
             field_error_body("documents_incomplete", "documents.identificacion", "is required and was not uploaded"),
@@ -375,13 +359,13 @@ def submit_application(id: str, body: Submission) -> Response:
     roles=FOR_THE_HOLDER,
     note="owner, or its assistant (as above); drafts and applications awaiting corrections",
     params=APPLICATION_ID,
-    answers=Answer(200, "The text to sign.", views.CadenaOriginal),
+    answers=Answer(200, "The text to sign.", signature_views.CadenaToSign),
     problems=(problems.APPLICATION_NOT_FOUND, NOT_EDITABLE, problems.UNAVAILABLE),
 )
 def filing_cadena_original(id: str) -> Response:
     principal = principal_of(citizens.current_request)
     text, expires_at, required = container().applications.cadena_original(principal, id)
-    return answer(views.CadenaOriginal(cadena_original=text, expires_at=expires_at, efirma_required=required))
+    return answer(signature_views.CadenaToSign(cadena_original=text, expires_at=expires_at, efirma_required=required))
 
 
 @citizens.operation(

@@ -103,6 +103,24 @@ UNAVAILABLE = Problem(
     ("transient_failure",),
     error_body("transient_failure", "the table did not accept the change; retry"),
 )
+# what a signature with e.firma may be refused for (each names its field)
+# what a signature with e.firma may be refused for (each names its field)
+EFIRMA_REFUSALS = (
+    "efirma_required",
+    "cadena_mismatch",
+    "cadena_expired",
+    "curp_mismatch",
+    "not_base64",
+    "certificate_unreadable",
+    "certificate_not_efirma",
+    "certificate_untrusted",
+    "certificate_not_yet_valid",
+    "certificate_expired",
+    "certificate_key_usage",
+    "certificate_revoked",
+    "certificate_status_unknown",
+    "signature_invalid",
+)
 EFIRMA_UNAVAILABLE = Problem(
     503,
     "The e.firma could not be checked now: the authority's revocation service (OCSP) is unreachable or answered "

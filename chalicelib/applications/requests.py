@@ -16,6 +16,7 @@ from msgspec import Meta, field
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.fields import TYPED_CURP, UNSET, Struct, UnsetType
+from chalicelib.efirma.requests import SignedCadena
 
 CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")  # what a requirement may accept (procedure schema)
 # Python's ``\w``: letters of any script and digits.  Checked whole (``fullmatch``): a
@@ -129,38 +130,7 @@ class DocumentDeclaration(Struct, kw_only=True):
             raise ValidationFailed.field("sha256", SHA256_RULE, code="invalid_sha256")
 
 
-Base64 = Annotated[str, Meta(min_length=1, max_length=16384, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
-
-
-class FilingSignature(Struct, kw_only=True):
-    """The citizen's e.firma over the filing's cadena original (from `GET /applications/{id}/cadena-original`)."""
-
-    certificate: Annotated[
-        Base64,
-        Meta(
-            description="The .cer: base64 of the DER X.509 certificate.",
-            extra={"code": "validation_failed", "message": "is required: the .cer as base64"},
-        ),
-    ]
-    cadena_original: Annotated[
-        str,
-        Meta(
-            min_length=1,
-            max_length=4096,
-            description="The cadena original as prepared by the server, unchanged.",
-            extra={"code": "validation_failed", "message": "is required: the cadena original that was signed"},
-        ),
-    ]
-    signature: Annotated[
-        Base64,
-        Meta(
-            description="RSA PKCS#1 v1.5 with SHA-256 over the cadena's UTF-8 bytes, base64 (made in the browser).",
-            extra={"code": "validation_failed", "message": "is required: the signature as base64"},
-        ),
-    ]
-
-
 class Submission(Struct, kw_only=True):
     """What a filing may carry: the citizen's e.firma (required by procedures whose `identity` is `efirma`)."""
 
-    efirma: FilingSignature | UnsetType = UNSET
+    efirma: SignedCadena | UnsetType = UNSET

@@ -20,7 +20,6 @@ from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.requests import (
     ApplicationUpdate,
     DocumentDeclaration,
-    FilingSignature,
     NewApplication,
     Submission,
 )
@@ -38,8 +37,10 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.fields import UnsetType
 from chalicelib.core.ids import APPLICATION_ID_LENGTH, new_id
+from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.certificates import Holder
 from chalicelib.efirma.notary import Notary, Sealed
+from chalicelib.efirma.requests import SignedCadena
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
@@ -511,13 +512,13 @@ class Applications(Struct, frozen=True):
         application = self._editable(principal, application_id)
         now = utcnow()
         required = self.definition(application).get("identity") == EFIRMA
-        return filing.cadena(application, iso(now)), iso(now + filing.SIGNING_WINDOW), required
+        return filing.cadena(application, iso(now)), iso(now + SIGNING_WINDOW), required
 
     def _acuse(
         self,
         definition: Mapping[str, Any],
         application: Application,
-        signed: FilingSignature | UnsetType,
+        signed: SignedCadena | UnsetType,
         now: datetime,
     ) -> Sealed:
         """The acuse de recibo: the cadena original (the one the citizen signed, if they did),

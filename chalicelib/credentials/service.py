@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
 from chalicelib.adapters.ports import Signer
@@ -22,6 +23,7 @@ from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.efirma.verification import Signature, recheck
 from chalicelib.identity.curp import is_curp, parse_curp
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
@@ -45,15 +47,32 @@ def canonical(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+class SignatureCheck(Struct, frozen=True, kw_only=True):
+    """One signature behind an issued document, checked again from what was stored: the
+    holder's e.firma on the acuse, an official's on a resolution, or the platform's seal."""
+
+    what: str  # "acuse" or "resolution"
+    signer: str  # "holder", "official" or "platform"
+    valid: bool
+    at: str
+    serial: str | None = None  # the e.firma's número de certificado
+    name: str | None = None  # officials only: a checker never learns the holder's name
+    position: Mapping[str, str] | None = None
+    agency: str | None = None
+    problems: tuple[str, ...] = ()
+
+
 class Verification(Struct, frozen=True):
     """The public check of an issued document: whether its signature is genuine, whether
-    it is valid today (genuine and within its validity), and its signed content."""
+    it is valid today (genuine and within its validity), its signed content, and every
+    signature of the filing and the resolutions that led to it."""
 
     document_id: str
     genuine: bool
     valid: bool
     expired: bool
     payload: Mapping[str, Any]
+    signatures: tuple[SignatureCheck, ...] = ()
 
 
 class Credentials(Struct, frozen=True):
@@ -98,6 +117,18 @@ class Credentials(Struct, frozen=True):
             "valid_until": (today + timedelta(days=document["valid_days"])).isoformat(),
             "issued_at": iso(now),
             "deemed_approved": deemed,
+            # who approved it, as they signed (name, position, agency, e.firma número and time)
+            "signatories": [
+                {
+                    "name": item["official"]["name"],
+                    "position": item["official"]["position"],
+                    "agency": item["agency"],
+                    "serial": (item.get("firma") or {}).get("serial"),
+                    "signed_at": (item.get("firma") or {}).get("signed_at") or item["sello"]["sealed_at"],
+                }
+                for item in application.resolutions or []
+                if item["decision"] == "approve"
+            ],
             "data": {
                 name: value
                 for name, value in (application.data or {}).items()
@@ -162,10 +193,48 @@ class Credentials(Struct, frozen=True):
         today = legal_date(utcnow()).isoformat()
         current = genuine and payload.get("valid_from", "") <= today <= payload.get("valid_until", "")
         expired = genuine and today > payload["valid_until"]
-        self._audit_verification(credential.application_id, document_id, bool(current))
-        return Verification(document_id, genuine, bool(current), expired, payload)
+        application = self._audit_verification(credential.application_id, document_id, bool(current))
+        signatures = self.signatures(application) if genuine else ()
+        return Verification(document_id, genuine, bool(current), expired, payload, signatures)
 
-    def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> None:
+    def signatures(self, application: Application) -> tuple[SignatureCheck, ...]:
+        """Every e.firma and seal of the application's acuse and resolutions, proved again
+        with nothing but what was stored (valid after the signers' certificates expire)."""
+        checks: list[SignatureCheck] = []
+        signed = [("acuse", application.acuse)] if application.acuse else []
+        for what, sealed in [*signed, *(("resolution", item) for item in application.resolutions or [])]:
+            text, firma = sealed["cadena_original"], sealed.get("firma")
+            official = sealed.get("official") or {}
+            if firma:
+                problems = tuple(recheck(msgspec.convert(firma, Signature), text))
+                checks.append(
+                    SignatureCheck(
+                        what=what,
+                        signer="official" if official else "holder",
+                        valid=not problems,
+                        at=firma["signed_at"],
+                        serial=firma["serial"],
+                        name=official.get("name"),
+                        position=official.get("position"),
+                        agency=official.get("agency"),
+                        problems=problems,
+                    )
+                )
+            seal = sealed["sello"]
+            sealed_ok = self.signer.verify(text.encode(), base64.b64decode(seal["seal"]))
+            checks.append(
+                SignatureCheck(
+                    what=what,
+                    signer="platform",
+                    valid=sealed_ok,
+                    at=seal["sealed_at"],
+                    agency=official.get("agency"),
+                    problems=() if sealed_ok else ("seal_invalid",),
+                )
+            )
+        return tuple(checks)
+
+    def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> Application:
         for _ in range(3):
             application = self.store.applications.get(application_id, consistent=True)
             try:
@@ -174,6 +243,7 @@ class Credentials(Struct, frozen=True):
                     {"kind": "anonymous", "id": "verify"},
                     Change("document.verified", details={"document_id": document_id, "valid": valid}),
                 )
-                return
+                return application
             except Conflict:
                 continue
+        return application

@@ -13,6 +13,7 @@ from msgspec import Meta
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.fields import UNSET, Struct, UnsetType, trimmed_text
+from chalicelib.efirma.requests import SignedCadena
 from chalicelib.reviews.intermediaries import DEFAULT_DAYS, MAX_DAYS, MAX_MIN_APPLICATIONS, MIN_APPLICATIONS
 
 DECISIONS = ("approve", "reject", "request_changes")
@@ -20,8 +21,8 @@ REASON_RULE = "is required: 3 to 1,000 characters explaining the decision"
 DecisionKind = Literal["approve", "reject", "request_changes"]
 
 
-class ReviewDecision(Struct, kw_only=True):
-    """An official's decision on an open review (`reason` is kept trimmed)."""
+class DecisionDraft(Struct, kw_only=True):
+    """A decision an official is about to sign (`reason` is kept trimmed)."""
 
     decision: Annotated[
         DecisionKind,
@@ -37,6 +38,17 @@ class ReviewDecision(Struct, kw_only=True):
             extra={"code": "reason_required", "message": REASON_RULE},
         ),
     ]
+
+    def __post_init__(self) -> None:
+        reason = self.reason.strip()
+        if not 3 <= len(reason) <= 1000:
+            raise ValidationFailed.field("reason", REASON_RULE, code="reason_required")
+        self.reason = reason
+
+
+class ReviewDecision(DecisionDraft, kw_only=True):
+    """An official's decision on an open review, signed with their e.firma where the step requires it."""
+
     # null is as good as absent: only needed when the decision jumps the queue
     reason_out_of_order: Annotated[
         str | UnsetType | None,
@@ -54,11 +66,15 @@ class ReviewDecision(Struct, kw_only=True):
         ),
     ] = UNSET
 
-    def __post_init__(self) -> None:
-        reason = self.reason.strip()
-        if not 3 <= len(reason) <= 1000:
-            raise ValidationFailed.field("reason", REASON_RULE, code="reason_required")
-        self.reason = reason
+    efirma: Annotated[
+        SignedCadena | UnsetType,
+        Meta(
+            description=(
+                "The official's e.firma over the decision's cadena original (from "
+                "`POST /reviews/{review_id}/cadena-original`), required unless the step's `signature` is `seal`."
+            )
+        ),
+    ] = UNSET
 
 
 class ReportWindow(Struct, kw_only=True):

@@ -22,6 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from aws_lambda_powertools import Logger
 from msgspec import Struct
 
@@ -32,13 +33,16 @@ from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.core.fields import UnsetType
+from chalicelib.efirma.cadena import SIGNING_WINDOW
+from chalicelib.efirma.notary import Notary
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.reviews import resolution
 from chalicelib.reviews.intermediaries import decision_fields
-from chalicelib.reviews.requests import DecisionKind, ReviewDecision
+from chalicelib.reviews.requests import DecisionDraft, DecisionKind, ReviewDecision
 from chalicelib.reviews.states import DECIDED, OPEN, PENDING
 from chalicelib.store.models import Application, Decision, Review
 from chalicelib.store.repositories import Repositories
@@ -96,6 +100,7 @@ class Reviews(Struct, frozen=True):
     engine: WorkflowEngine
     alert_agency: AgencyAlert
     legal_day_seconds: Decimal
+    notary: Notary
 
     # --- the workflow's side -------------------------------------------------------
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -233,23 +238,13 @@ class Reviews(Struct, frozen=True):
         return self.store.reviews.get(review_id)
 
     def decide(self, principal: Principal, review_id: str, request: ReviewDecision) -> Decided:
-        review = self.get(review_id)
-        allowed = principal.supervisor_of if review.escalated else principal.official_of
-        if review.agency not in allowed:
-            raise Forbidden(
-                (
-                    f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot "
-                    f"decide it"
-                ),
-                code="other_agency",
-            )
+        review = self._decidable(principal, review_id)
         decision, reason = request.decision, request.reason
-        if review.status != OPEN:
-            raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
         turn = self._turn(review, request.reason_out_of_order)
         now = utcnow()
+        resolution = self._resolution(principal, review, request, now)
         close = self.store.reviews.deciding(review, decision, reason, principal.username, iso(now))
-        output = self._apply_decision(principal.describe(), review, close, decision, reason, turn)
+        output = self._apply_decision(principal.describe(), review, close, decision, reason, turn, resolution)
         observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         try:
             self.engine.resume(review.task_token or "", output)
@@ -291,18 +286,103 @@ class Reviews(Struct, frozen=True):
             "earliest_deadline": earlier[0].deadline,
         }
 
-    def _apply_decision(
-        self, actor: dict[str, Any], review: Review, close: Write, decision: str, reason: str, turn: Mapping[str, Any]
+    def prepare(self, principal: Principal, review_id: str, draft: DecisionDraft) -> tuple[str, str, bool]:
+        """The cadena original of a decision the official is about to sign, until when it
+        may be signed, and whether the step requires their e.firma."""
+        review = self._decidable(principal, review_id)
+        application = self.store.applications.get(review.application_id)
+        now = utcnow()
+        text = resolution.cadena(application, review, draft.decision, draft.reason, principal.username, iso(now))
+        return text, iso(now + SIGNING_WINDOW), self._signature_kind(application, review) == resolution.EFIRMA
+
+    def _signature_kind(self, application: Application, review: Review) -> str:
+        step = self.catalogue.step(application.procedure_code, int(application.procedure_version), review.step)
+        return str(step.get("signature", resolution.EFIRMA))
+
+    def _resolution(
+        self, principal: Principal, review: Review, request: ReviewDecision, now: datetime
     ) -> dict[str, Any]:
-        """Record a decision on the review and the application at once (retrying if a
-        parallel step changed the application meanwhile)."""
+        """The signed and sealed resolution: the official's e.firma over the decision's
+        cadena original (where the step requires it) and the platform's seal."""
+        application = self.store.applications.get(review.application_id)
+        signed = request.efirma
+        official = {
+            "username": principal.username,
+            "name": principal.name or principal.username,
+            "position": resolution.POSITIONS[bool(review.escalated)],
+            "agency": review.agency,
+        }
+        if isinstance(signed, UnsetType):
+            if self._signature_kind(application, review) == resolution.EFIRMA:
+                raise ValidationFailed.field(
+                    "efirma",
+                    "this decision must be signed with your e.firma: prepare its cadena original and sign it",
+                    code="efirma_required",
+                )
+            text = resolution.cadena(
+                application, review, request.decision, request.reason, principal.username, iso(now)
+            )
+            sealed = self.notary.seal(text, None, now)
+        else:
+            prepared = resolution.prepared_at(signed.cadena_original, now)
+            expected = resolution.cadena(
+                application, review, request.decision, request.reason, principal.username, prepared
+            )
+            if signed.cadena_original != expected:
+                raise ValidationFailed.field(
+                    resolution.FIELD,
+                    "does not match this decision (its text, the review or the official): prepare it again",
+                    code="cadena_mismatch",
+                )
+            firma = self.notary.signed(signed.certificate, signed.cadena_original, signed.signature, now)
+            sealed = self.notary.seal(signed.cadena_original, firma, now)
+        return {
+            "review_id": review.id,
+            "step": review.step,
+            "agency": review.agency,
+            "decision": request.decision,
+            "reason": request.reason,
+            "official": official,
+            **msgspec.to_builtins(sealed),
+        }
+
+    def _decidable(self, principal: Principal, review_id: str) -> Review:
+        review = self.get(review_id)
+        allowed = principal.supervisor_of if review.escalated else principal.official_of
+        if review.agency not in allowed:
+            raise Forbidden(
+                (
+                    f"this review belongs to {review.agency}{' supervisors' if review.escalated else ''}; you cannot "
+                    f"decide it"
+                ),
+                code="other_agency",
+            )
+        if review.status != OPEN:
+            raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
+        return review
+
+    def _apply_decision(
+        self,
+        actor: dict[str, Any],
+        review: Review,
+        close: Write,
+        decision: str,
+        reason: str,
+        turn: Mapping[str, Any],
+        signed: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Record a decision and its resolution on the review and the application at once
+        (retrying if a parallel step changed the application meanwhile)."""
         for _ in range(5):
             application = self.store.applications.get(review.application_id, consistent=True)
+            resolutions = {"resolutions": [*(application.resolutions or []), signed]}
             details = {
                 "review_id": review.id,
                 "step": review.step,
                 "agency": review.agency,
                 "deadline": review.deadline,
+                "sealed_at": signed["sello"]["sealed_at"],
+                **({"efirma_serial": signed["firma"]["serial"]} if signed["firma"] else {}),
                 **turn,
             }
             kept = (
@@ -315,7 +395,9 @@ class Reviews(Struct, frozen=True):
                     step = self.catalogue.step(
                         application.procedure_code, int(application.procedure_version), review.step
                     )
-                    timeout = self._request_changes(application, actor, review, close, step, reason, details)
+                    timeout = self._request_changes(
+                        application, actor, review, close, step, reason, details, resolutions
+                    )
                     return {"decision": decision, "timeout_seconds": timeout}
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
@@ -337,7 +419,9 @@ class Reviews(Struct, frozen=True):
                         "review.rejected", to_status=status.REJECTED, reason=reason, details=details, notify="rejected"
                     )
                 closed = with_review(application, review.step, state="closed")
-                self.transitions.record(application, actor, change, fields=closed, also=[*kept, close])
+                self.transitions.record(
+                    application, actor, change, fields={**closed, **resolutions}, also=[*kept, close]
+                )
                 if decision == "reject":
                     self.cancel_open(application)
                 return {"decision": decision}
@@ -410,6 +494,7 @@ class Reviews(Struct, frozen=True):
         step: Mapping[str, Any],
         reason: str,
         details: dict[str, Any],
+        resolutions: dict[str, Any],
     ) -> int:
         now = utcnow()
         clocks = dict(application.clocks or {})
@@ -433,6 +518,7 @@ class Reviews(Struct, frozen=True):
             fields={
                 "clocks": clocks,
                 **with_review(application, review.step, state="changes", deadline=corrections_deadline),
+                **resolutions,
             },
             also=[close],
         )

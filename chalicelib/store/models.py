@@ -111,6 +111,8 @@ class Application(Entity, discriminator="application"):
     submitted_at = UnicodeAttribute(null=True)
     # the acuse de recibo: cadena original, the citizen's e.firma (if signed) and the platform's seal
     acuse = JSONAttribute(null=True)
+    # every official's decision as signed and sealed: official, decision, cadena, e.firma, seal
+    resolutions = JSONAttribute(default=list)
     rating = JSONAttribute(null=True)  # {score, comment, rated_at}, once the citizen rated it
     # filed with assistance at a community centre: {assistant, name, centre, delegation_id}
     assisted_by = JSONAttribute(null=True)

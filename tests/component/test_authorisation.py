@@ -211,6 +211,9 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/procedures/{code}"): Call("/procedures/licencia-conducir", everyone),
         ("PUT", "/procedures/{code}"): Call(f"/procedures/{PUBLISHED}", {ADMIN: 201}, definition),
         ("GET", "/procedures/{code}/versions/{version}"): Call("/procedures/licencia-conducir/versions/1", everyone),
+        ("POST", "/reviews/{review_id}/cadena-original"): Call(
+            f"/reviews/{review}/cadena-original", {OFFICIAL: 200}, DECISION
+        ),
         ("POST", "/reviews/{review_id}/decision"): Call(f"/reviews/{review}/decision", {OFFICIAL: 200}, DECISION),
         ("POST", "/sandbox/bank/pay"): Call("/sandbox/bank/pay", {ANONYMOUS: 200}, {"reference": bank_reference}),
         ("POST", "/sandbox/efirma/certificates"): Call(

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support import efirma
 from tests.support.client import Api, User, wait_for, wait_for_status
 
 DEFINITION = json.loads((Path(__file__).parent / "data" / "permiso-evento.json").read_text("utf-8"))
@@ -38,12 +39,12 @@ def decide(official: User, application_id: str) -> None:
         ),
         "the review",
     )
-    assert (
-        official.post(
-            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Ruta y horario aceptables"}
-        ).status_code
-        == 200
-    )
+    asked = {"decision": "approve", "reason": "Ruta y horario aceptables"}
+    prepared = official.post(f"/reviews/{review['review_id']}/cadena-original", asked).json()
+    assert prepared["efirma_required"] is True  # a published review step needs the official's e.firma by default
+    files = efirma.files_over_http(lambda path, sent: official.post(path, sent).json(), official.username)
+    signed = {**asked, "efirma": efirma.signed(files, prepared["cadena_original"])}
+    assert official.post(f"/reviews/{review['review_id']}/decision", signed).status_code == 200
 
 
 def pay(stack: Api, citizen: User, application_id: str) -> dict[str, Any]:

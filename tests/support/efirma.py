@@ -41,7 +41,7 @@ def signed(files: Files, text: str) -> dict[str, str]:
 
 
 def filing(prepared: Mapping[str, Any], files: Callable[[], Files]) -> dict[str, Any]:
-    """The submit body for a prepared cadena original: signed when the procedure requires e.firma."""
+    """What a filing or a decision adds for a prepared cadena original: its e.firma when required."""
     if not prepared["efirma_required"]:
         return {}
     return {"efirma": signed(files(), prepared["cadena_original"])}

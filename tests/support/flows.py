@@ -132,7 +132,11 @@ def decide(
 ) -> Reply:
     """The official's decision on the application, once its review is in the agency's queue."""
     review = open_review(official, application_id, agency)
-    return official.post(f"/reviews/{review['review_id']}/decision", {"decision": decision, "reason": reason, **more})
+    asked = {"decision": decision, "reason": reason}
+    prepared = official.post(f"/reviews/{review['review_id']}/cadena-original", asked)
+    assert prepared.status_code == 200, prepared.body
+    signed = efirma.filing(prepared.body, lambda: efirma.files_for(official.username))
+    return official.post(f"/reviews/{review['review_id']}/decision", {**asked, **signed, **more})
 
 
 def approved(

@@ -10,6 +10,7 @@ from msgspec import Meta, convert, field
 
 from chalicelib.api.views import assistance, notifications
 from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices, shown
+from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
 from chalicelib.applications.service import Detail, Download
@@ -87,53 +88,6 @@ class AssistedBy(Struct, kw_only=True):
     delegation_id: str | None
 
 
-class SignerHolder(Struct, kw_only=True):
-    kind: Annotated[str, Meta(description="`person`, or `company` (a legal representative signs).")]
-    name: str
-    rfc: str
-    curp: str | None
-
-
-class EfirmaSignature(Struct, kw_only=True):
-    serial: Annotated[str, Meta(description="The signer's número de certificado (20 digits).")]
-    holder: SignerHolder
-    signed_at: Instant
-    valid_until: Annotated[Instant, Meta(description="When the signer's certificate expires.")]
-    signature: Annotated[str, Meta(description="The sello: RSA PKCS#1 v1.5 / SHA-256 over the cadena, base64.")]
-
-
-class PlatformSeal(Struct, kw_only=True):
-    sealed_at: Instant
-    key_id: Annotated[str, Meta(description="The platform's signing key (its public key: `GET /.well-known/...`).")]
-    algorithm: Annotated[str, Meta(examples=["ECDSA_SHA_256"])]
-    seal: Annotated[str, Meta(description="The platform's signature over the cadena original, base64.")]
-
-
-class Acuse(Struct, kw_only=True):
-    """The acuse de recibo: what was filed, who signed it and the platform's seal; the legal clock starts at
-    `sello.sealed_at`."""
-
-    cadena_original: Annotated[str, Meta(description="The canonical text of the filing (docs/efirma.md).")]
-    firma: Annotated[EfirmaSignature | None, Meta(description="The holder's e.firma over it; null if not signed.")]
-    sello: PlatformSeal
-
-
-class CadenaOriginal(Struct, kw_only=True):
-    cadena_original: Annotated[
-        str,
-        Meta(
-            description="The text to sign: the filing as it is now (docs/efirma.md).",
-            examples=[
-                "||1.0|ACUSE|licencia-construccion|1|8Q9FQ5PXS4|GOMC800101MDFMRR00|9f2c…|planos:ab12…|2026-12-03T12:00:00.000Z||"
-            ],
-        ),
-    ]
-    expires_at: Annotated[Instant, Meta(description="Sign and submit before this; then prepare it again.")]
-    efirma_required: Annotated[
-        bool, Meta(description="Whether the procedure only accepts a filing signed with e.firma.")
-    ]
-
-
 class Application(Struct, kw_only=True):
     id: Annotated[str, Meta(description="10 characters of Crockford base32.", examples=["8Q9FQ5PXS4"])]
     reference: Annotated[str, Meta(description="The folio shown to the citizen (currently the id).")]
@@ -166,6 +120,10 @@ class Application(Struct, kw_only=True):
     updated_at: Instant
     submitted_at: NullableInstant
     acuse: Annotated[Acuse | None, Meta(description="The acuse de recibo, once submitted.")]
+    resolutions: Annotated[
+        list[Resolution],
+        Meta(description="Every official's decision as signed and sealed, oldest first."),
+    ]
     rating: Annotated[
         ApplicationRating | None, Meta(description="The citizen's rating, once given (after a final status).")
     ]
@@ -206,6 +164,7 @@ def application(detail: Detail, api_url: str) -> Application:
         issued=[] if detail.withheld else _issued(record.issued or [], api_url),
         assisted_by=_assisted(record),
         acuse=convert(record.acuse, Acuse) if record.acuse else None,
+        resolutions=convert(record.resolutions or [], list[Resolution]),
         issued_withheld=bool(record.issued) if detail.withheld else UNSET,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from msgspec import Meta, convert
+from msgspec import Meta, convert, field, structs
 
 from chalicelib.api.views.common import shown
 from chalicelib.api.views.stored import shown_as
@@ -60,6 +60,29 @@ class IssuedDocument(Struct, kw_only=True):
     qr_svg: Annotated[str, Meta(description="Inline SVG of a QR code of `verify_url`.")]
 
 
+class CheckedSignature(Struct, kw_only=True):
+    what: Annotated[Literal["acuse", "resolution"], Meta(description="The filing's acuse or an official's resolution.")]
+    signer: Annotated[
+        Literal["holder", "official", "platform"],
+        Meta(description="The holder's e.firma, an official's e.firma, or the platform's seal."),
+    ]
+    valid: bool
+    at: Annotated[Instant, Meta(description="When it was signed or sealed.")]
+    serial: Annotated[str | UnsetType, Meta(description="The e.firma's número de certificado.")] = UNSET
+    name: Annotated[str | UnsetType, Meta(description="Officials only (never the holder's).")] = UNSET
+    position: Text | UnsetType = UNSET
+    agency: AgencyCode | UnsetType = UNSET
+    problems: Annotated[
+        list[str],
+        Meta(
+            description=(
+                "What no longer holds: `signature_invalid`, `certificate_untrusted`, `certificate_expired` (at the "
+                "time it signed), `certificate_revoked`, `ocsp_invalid`, `seal_invalid`."
+            )
+        ),
+    ] = field(default_factory=list)
+
+
 class DocumentVerification(Struct, kw_only=True):
     """When the signature is invalid only `valid`, `document_id` and `signature` are present."""
 
@@ -75,6 +98,16 @@ class DocumentVerification(Struct, kw_only=True):
     agency_name: Text | UnsetType = UNSET
     deemed_approved: Annotated[bool | UnsetType, Meta(description="Issued by afirmativa ficta.")] = UNSET
     expired: bool | UnsetType = UNSET
+    signatures: Annotated[
+        list[CheckedSignature] | UnsetType,
+        Meta(
+            description=(
+                "Every signature of the filing (acuse) and of the resolutions behind the document, checked again from "
+                "what was stored (the signer's certificate, its authority and the OCSP answer of the time), so it "
+                "holds after the certificate expires."
+            )
+        ),
+    ] = UNSET
 
 
 def issued_document(credential: Credential, genuine: bool, payload: dict[str, Any], url: str) -> IssuedDocument:
@@ -105,6 +138,13 @@ def verification(checked: Verification) -> DocumentVerification:
         answer.agency_name = convert(payload["agency_name"], Text)
         answer.deemed_approved = payload.get("deemed_approved", False)
         answer.expired = checked.expired
+        answer.signatures = [
+            convert(
+                {name: value for name, value in structs.asdict(item).items() if value is not None},
+                CheckedSignature,
+            )
+            for item in checked.signatures
+        ]
     return answer
 
 

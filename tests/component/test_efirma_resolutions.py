@@ -1,0 +1,119 @@
+"""Officials' decisions signed with their e.firma: the resolution each application keeps,
+and the refusals; a step whose `signature` is `seal` takes the platform's seal alone."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from chalicelib.wiring import container
+from infra.local import efirma as sandbox
+from tests.support import efirma
+from tests.support.flows import draft, open_review, ready_licence, submit, upload_documents, wait_status
+from tests.support.forms import CONSTRUCTION_FORM
+from tests.support.inprocess import Aws, HttpUser
+
+APPROVE = {"decision": "approve", "reason": "Proyecto conforme al reglamento."}
+
+
+def permit_in_review(aws: Aws) -> tuple[HttpUser, str, dict[str, Any]]:
+    citizen = aws.user()
+    application_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
+    upload_documents(citizen, application_id, ("planos", "escritura"))
+    submit(citizen, application_id)
+    official = aws.official(agency="DUMUN")
+    return official, application_id, open_review(official, application_id, "DUMUN")
+
+
+def prepared(official: HttpUser, review_id: str, asked: dict[str, str] = APPROVE) -> dict[str, Any]:
+    reply = official.post(f"/reviews/{review_id}/cadena-original", asked)
+    assert reply.status_code == 200, reply.body
+    body: dict[str, Any] = reply.body
+    return body
+
+
+def refused(official: HttpUser, review_id: str, body: dict[str, Any]) -> tuple[int, str, str | None]:
+    """The refusal's status, code and field; the review must still be open in the queue."""
+    reply = official.post(f"/reviews/{review_id}/decision", body)
+    error = reply.body["error"]
+    queue = official.get("/agencies/DUMUN/reviews").body["reviews"]
+    assert any(item["review_id"] == review_id for item in queue)
+    return reply.status_code, error["code"], (error.get("details") or [{}])[0].get("field")
+
+
+def test_a_permit_decision_without_efirma_is_refused(aws: Aws) -> None:
+    official, _, review = permit_in_review(aws)
+    assert prepared(official, review["review_id"])["efirma_required"] is True
+    assert refused(official, review["review_id"], APPROVE) == (422, "efirma_required", "efirma")
+
+
+def test_a_signed_approval_is_kept_as_the_officials_resolution(aws: Aws) -> None:
+    official, application_id, review = permit_in_review(aws)
+    text = prepared(official, review["review_id"])["cadena_original"]
+    fields = text.strip("|").split("|")
+    assert fields[:9] == [
+        "1.0",
+        "RESOLUCION",
+        "licencia-construccion",
+        "1",
+        application_id,
+        review["review_id"],
+        review["step"],
+        "DUMUN",
+        "approve",
+    ]
+    assert fields[10] == official.username
+    files = efirma.files_for(official.username)
+    decided = official.post(
+        f"/reviews/{review['review_id']}/decision", {**APPROVE, "efirma": efirma.signed(files, text)}
+    )
+    assert decided.status_code == 200, decided.body
+    resolution = official.get(f"/applications/{application_id}").body["resolutions"][-1]
+    assert (resolution["decision"], resolution["agency"], resolution["cadena_original"]) == ("approve", "DUMUN", text)
+    assert resolution["official"]["username"] == official.username
+    assert resolution["official"]["position"]["es"]
+    assert resolution["firma"]["serial"] == sandbox.certificate_number_of(files[0])
+    assert container().signer.verify(text.encode(), base64.b64decode(resolution["sello"]["seal"]))
+    events = official.get(f"/applications/{application_id}/audit").body["events"]
+    approved = next(event for event in events if event["action"] == "review.approved")
+    assert approved["details"]["efirma_serial"] == resolution["firma"]["serial"]
+
+
+def test_a_signature_over_another_decision_is_refused(aws: Aws) -> None:
+    official, _, review = permit_in_review(aws)
+    text = prepared(official, review["review_id"])["cadena_original"]
+    body = {"decision": "reject", "reason": APPROVE["reason"]}
+    body["efirma"] = efirma.signed(efirma.files_for(official.username), text)  # type: ignore[assignment]
+    assert refused(official, review["review_id"], body) == (422, "cadena_mismatch", "efirma.cadena_original")
+
+
+def test_a_revoked_efirma_cannot_sign_a_decision(aws: Aws) -> None:
+    official, _, review = permit_in_review(aws)
+    issued = sandbox.current().authority.issue(official.username, efirma.PASSWORD)
+    sandbox.current().authority.revoke(issued.serial)
+    text = prepared(official, review["review_id"])["cadena_original"]
+    body = {**APPROVE, "efirma": efirma.signed((issued.certificate, issued.key), text)}
+    assert refused(official, review["review_id"], body) == (422, "certificate_revoked", "certificate")
+
+
+def test_another_agency_cannot_prepare_a_decision(aws: Aws) -> None:
+    _, _, review = permit_in_review(aws)
+    other = aws.official(agency="SEMOVI")
+    reply = other.post(f"/reviews/{review['review_id']}/cadena-original", APPROVE)
+    assert (reply.status_code, reply.body["error"]["code"]) == (403, "other_agency")
+
+
+def test_a_step_that_takes_the_seal_alone_keeps_a_sealed_resolution(aws: Aws) -> None:
+    citizen, official = aws.user(), aws.official()
+    application_id = ready_licence(citizen)
+    submit(citizen, application_id)
+    review = open_review(official, application_id)
+    assert prepared(official, review["review_id"])["efirma_required"] is False
+    decided = official.post(f"/reviews/{review['review_id']}/decision", APPROVE)
+    assert decided.status_code == 200, decided.body
+    wait_status(citizen, application_id, "awaiting_payment")
+    resolution = citizen.get(f"/applications/{application_id}").body["resolutions"][-1]
+    assert resolution["firma"] is None and resolution["official"]["agency"] == "SEMOVI"
+    assert container().signer.verify(
+        resolution["cadena_original"].encode(), base64.b64decode(resolution["sello"]["seal"])
+    )
