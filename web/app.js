@@ -31,6 +31,7 @@ route("/verificar/:id", page("verify"));
 route("/verify/:id", page("verify")); // what the QR code's API link redirects to
 route("/oficina", page("office"), { auth: "official" });
 route("/oficina/solicitudes/:id", page("review"), { auth: "official" });
+route("/oficina/efirma", page("efirma-link"), { auth: "official" });
 
 function header() {
   const user = session();

@@ -45,7 +45,7 @@ def pages(scene: Scene) -> dict[str, list[str]]:
             f"/documentos/{scene.document_id}",
             "/solicitudes/NOEXISTE00",
         ],
-        "official": ["/oficina", f"/oficina/solicitudes/{scene.review.application_id}"],
+        "official": ["/oficina", f"/oficina/solicitudes/{scene.review.application_id}", "/oficina/efirma"],
     }
 
 

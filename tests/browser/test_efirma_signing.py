@@ -295,6 +295,27 @@ def test_the_linking_page_reads_the_certificate_in_either_language(
     assert_clean(page)
 
 
+def test_an_official_opens_the_efirma_they_sign_with_from_the_queue(
+    contexts: Callable[..., BrowserContext], api: Api, stack_url: str, tmp_path: Path
+) -> None:
+    official = api.sign_in("oficial.semovi")
+    efirma = issue(api, official.username, tmp_path)
+    context = contexts(token=official.token)
+    recorder = Recorder(context)
+    page = open_page(context, "/oficina")
+    page.get_by_role("link", name="Vincular la e.firma con la que firmo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vincular mi e.firma")
+    expect(page.locator(".lead")).to_contain_text("firmará sus resoluciones")
+    page.get_by_label("Certificado (.cer)").set_input_files(efirma.certificate)
+    expect(page.locator("#efirma-cer-status")).to_contain_text("LAURA DÍAZ (SEMOVI)")
+    page.get_by_label("Clave privada (.key)").set_input_files(efirma.key)
+    page.get_by_label("Contraseña de la clave privada").fill(PASSWORD.lower())
+    page.get_by_role("button", name="Firmar y vincular").click()
+    expect(page.locator("#efirma-password-error")).to_contain_text("La contraseña no abre esta clave privada")
+    assert_clean(page)
+    assert_nothing_secret_left(recorder, efirma.key.read_bytes(), stack_url)
+
+
 def test_a_citizen_links_their_efirma_from_the_record(
     contexts: Callable[..., BrowserContext], api: Api, stack_url: str, citizen: User, tmp_path: Path
 ) -> None:
