@@ -166,8 +166,9 @@ export function efirmaPanel({ id = "efirma", text, onSigned, submitLabel = null 
       announce(t("efirma.signed"));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      const field = error.details.find((detail) => detail?.field === "certificate") ? "certificate" : null;
-      if (field) fail(field, errorMessage(error));
+      // "certificate", or "efirma.certificate" where the signature is part of a larger body
+      const onCertificate = error.details.some((detail) => /(^|\.)certificate$/.test(String(detail?.field || "")));
+      if (onCertificate) fail("certificate", errorMessage(error));
       else showProblem(errorMessage(error));
     }
   }
