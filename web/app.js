@@ -17,6 +17,7 @@ route("/entrar", page("sign-in"));
 route("/entrar/personal", page("sign-in"));
 route("/registro", page("sign-up"));
 route("/mi-expediente", page("record"), { auth: "citizen" });
+route("/mi-expediente/efirma", page("efirma-link"), { auth: "citizen" });
 route("/solicitudes/:id", page("application"), { auth: "holder" });
 route("/applications/:id", page("application"), { auth: "citizen" }); // the link in status SMS
 route("/solicitudes/:id/editar", page("apply"), { auth: "holder" });
@@ -30,6 +31,7 @@ route("/verificar/:id", page("verify"));
 route("/verify/:id", page("verify")); // what the QR code's API link redirects to
 route("/oficina", page("office"), { auth: "official" });
 route("/oficina/solicitudes/:id", page("review"), { auth: "official" });
+route("/oficina/efirma", page("efirma-link"), { auth: "official" });
 
 function header() {
   const user = session();

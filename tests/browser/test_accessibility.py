@@ -41,10 +41,11 @@ def pages(scene: Scene) -> dict[str, list[str]]:
             f"/solicitudes/{scene.payment.application_id}/pago",
             f"/solicitudes/{scene.issued.application_id}",
             "/mi-expediente",
+            "/mi-expediente/efirma",
             f"/documentos/{scene.document_id}",
             "/solicitudes/NOEXISTE00",
         ],
-        "official": ["/oficina", f"/oficina/solicitudes/{scene.review.application_id}"],
+        "official": ["/oficina", f"/oficina/solicitudes/{scene.review.application_id}", "/oficina/efirma"],
     }
 
 

@@ -84,6 +84,23 @@ DYNAMIC = {
     "sms.state": ("implicit", "confirmed", "pending", "opted_out", "cancelled"),
     "sms.status": ("queued", "sending", "sent", "failed", "opted_out_skipped", "rate_limited", "unknown"),
     "sms.phoneError": ("empty", "chars", "length", "zero", "invalid"),
+    "efirma.label": ("certificate", "key"),
+    "efirma.hint": ("certificate", "key"),
+    "efirma.error": (
+        "certificate_missing",
+        "certificate_unreadable",
+        "certificate_not_efirma",
+        "certificate_expired",
+        "certificate_not_yet_valid",
+        "key_missing",
+        "key_unreadable",
+        "key_not_encrypted",
+        "key_scheme_unsupported",
+        "key_not_rsa",
+        "key_not_certificate",
+        "password_missing",
+        "key_password_wrong",
+    ),
 }
 
 

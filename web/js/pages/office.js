@@ -82,6 +82,7 @@ export async function render(view, ctx) {
 
   append(view, 
     ...pageHeading(t("office.title", { agency }), t("office.lead")),
+    h("p", {}, h("a", { href: "#/oficina/efirma" }, t("office.efirmaLink"))),
     picker,
     h(
       "p",

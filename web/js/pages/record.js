@@ -4,7 +4,7 @@
 import { catalogue, get, procedure } from "../api.js";
 import { delegationsSection } from "../delegations.js";
 import { append, h } from "../dom.js";
-import { formatDateTime, pick, t } from "../i18n.js";
+import { formatDate, formatDateTime, pick, t } from "../i18n.js";
 import { allSteps } from "../procedures.js";
 import { facts, formatPhone, linkButton, notice, pageHeading, section, setTitle, statusTag } from "../ui.js";
 
@@ -74,6 +74,12 @@ export async function render(view) {
         [t("curp.label"), h("span", { class: "mono" }, profile.curp || "")],
         [t("record.phone"), profile.phone ? formatPhone(profile.phone) : null],
         [t("record.language"), profile.language ? t(`language.${profile.language === "en" ? "en" : "es"}`) : null],
+        [
+          t("record.efirma"),
+          profile.efirma
+            ? h("span", {}, t("record.efirmaLinked", { serial: profile.efirma.serial, date: formatDate(profile.efirma.valid_until) }), " ", h("a", { href: "#/mi-expediente/efirma" }, t("record.efirmaManage")))
+            : h("a", { href: "#/mi-expediente/efirma" }, t("record.efirmaLink")),
+        ],
       ]),
     ),
     h("h2", { id: "applications-heading" }, t("record.applications")),
