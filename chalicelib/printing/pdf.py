@@ -56,7 +56,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from msgspec import Struct
 
@@ -70,7 +70,7 @@ class SignatureBlock(Struct, frozen=True, kw_only=True):
 
     role: str  # "Firma del solicitante", "Firma del servidor público", "Sello de la plataforma"
     signer: str  # the signer's name as the certificate gives it, or the platform's
-    signed_at: datetime  # aware; printed in Mexico City time with its UTC offset
+    signed_at: datetime  # printed in Mexico City time with its UTC offset (naive means UTC)
     seal: str  # the signature (sello), base64
     position: str = ""  # cargo
     agency: str = ""  # dependencia
@@ -113,11 +113,14 @@ FONTS = {REGULAR: "Helvetica", BOLD: "Helvetica-Bold", MONO: "Courier"}
 WIDTHS = {REGULAR: metrics.REGULAR, BOLD: metrics.BOLD}
 INK = (0.0, 0.0, 0.0)
 MUTED = (0.35, 0.35, 0.35)
-ACCENT = (0.38, 0.07, 0.2)  # the federal government's guinda, for headings and rules
+ACCENT = (0.38, 0.07, 0.2)  # guinda, the colour of Mexican government documents: headings and rules
 
 
 def render(document: Printable) -> bytes:
-    """The PDF of ``document``: A4, one page or more, the same bytes for the same document."""
+    """The PDF of ``document``: A4, one page or more, the same bytes for the same document.
+
+    A ``qr_payload`` longer than a QR code holds (about 2,300 bytes at this error
+    correction level) raises segno's ``DataOverflowError``, a ``ValueError``."""
     import io
 
     import pydyf
@@ -394,7 +397,8 @@ def _signatures(pages: _Layout, signatures: Sequence[SignatureBlock]) -> None:
 
 
 def _when(moment: datetime) -> str:
-    local = moment.astimezone(MEXICO_CITY)
+    # a naive time is the platform's UTC, never the host's local time
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(MEXICO_CITY)
     offset = local.strftime("%z")
     return f"{local:%d/%m/%Y %H:%M:%S} (Ciudad de México, UTC{offset[:3]}:{offset[3:]})"
 

@@ -9,8 +9,11 @@ import base64
 import hashlib
 import io
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import msgspec
 import pypdf
@@ -25,6 +28,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from chalicelib.efirma import certificates
 from chalicelib.efirma.keys import sign_with_files
 from chalicelib.printing.pdf import Printable, SignatureBlock, render
+from infra.aws import bytecode
 from infra.local.efirma import Authority
 
 PASSWORD = "12345678a"
@@ -284,3 +288,20 @@ def test_text_outside_the_fonts_encoding_prints_as_a_question_mark(signers: Sign
 def test_the_same_document_gives_the_same_bytes(signers: Signers) -> None:
     document = acuse(signers, cadena(2))
     assert render(document) == render(document)
+
+
+def test_a_cold_start_does_not_load_the_pdf_writer() -> None:
+    """Routes may import this module at the top; pydyf and segno still load only when a
+    document is drawn, not at every cold start."""
+    root = Path(__file__).resolve().parents[3]
+    listing = "import app, chalicelib.printing.pdf, sys; print(' '.join(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", listing],
+        cwd=root,
+        env=bytecode.lambda_environment(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {name.split(".")[0] for name in done.stdout.split()}
+    assert "chalicelib" in loaded and not loaded & {"pydyf", "segno"}
