@@ -374,26 +374,34 @@ def _cadena_original(pages: _Layout, cadena: str) -> None:
 def _signatures(pages: _Layout, signatures: Sequence[SignatureBlock]) -> None:
     if not signatures:
         return
-    _heading(pages, "Firmas electrónicas", keep_with=0)
-    for signature in signatures:
-        rows = [
-            ("Firmante", signature.signer),
-            ("Cargo", signature.position),
-            ("Dependencia", signature.agency),
-            ("Número de certificado", signature.certificate_serial),
-            ("Llave", signature.key_id),
-            ("Algoritmo", signature.algorithm),
-            ("Fecha y hora de firma", _when(signature.signed_at)),
-        ]
-        shown = [(label, value) for label, value in rows if value]
-        # the role, who signed and the start of the sello stay together on one page
-        pages.room((len(shown) + 3) * VALUE_SIZE * LEADING + 8)
+    blocks = [(signature, _signer_rows(signature)) for signature in signatures]
+    _heading(pages, "Firmas electrónicas", keep_with=_head_height(blocks[0][1]))
+    for signature, rows in blocks:
+        pages.room(_head_height(rows))
         pages.space(6)
         for line in _wrap(signature.role, BOLD, 9.5, WIDTH):
             pages.line([(MARGIN, BOLD, 9.5, line, INK)])
-        for label, value in shown:
+        for label, value in rows:
             _text_row(pages, label, value)
         _row(pages, "Sello digital", _wrap_mono(signature.seal, MONO_SIZE, VALUE_WIDTH), MONO, MONO_SIZE)
+
+
+def _signer_rows(signature: SignatureBlock) -> list[tuple[str, str]]:
+    rows = [
+        ("Firmante", signature.signer),
+        ("Cargo", signature.position),
+        ("Dependencia", signature.agency),
+        ("Número de certificado", signature.certificate_serial),
+        ("Llave", signature.key_id),
+        ("Algoritmo", signature.algorithm),
+        ("Fecha y hora de firma", _when(signature.signed_at)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def _head_height(rows: list[tuple[str, str]]) -> float:
+    """The role, who signed and the start of the sello: kept together on one page."""
+    return (len(rows) + 3) * VALUE_SIZE * LEADING + 8
 
 
 def _when(moment: datetime) -> str:
