@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# e.firma on AWS: EFIRMA_CA_BUNDLE=<PEM of the SAT's A.C. certificates> EFIRMA_OCSP_URL=<the SAT's OCSP responder>,
+# both or neither (docs/deploy.md, "e.firma for operators")
+EFIRMA := $(if $(EFIRMA_CA_BUNDLE),--efirma-ca-bundle "$(EFIRMA_CA_BUNDLE)") $(if $(EFIRMA_OCSP_URL),--efirma-ocsp-url "$(EFIRMA_OCSP_URL)")
 
 .PHONY: run test lint typecheck openapi workflows validate bench load screenshots clean template deploy deploy-plan destroy
 
@@ -38,17 +41,17 @@ validate: $(STAMP)  ## make validate FILE=my-procedure.json
 screenshots: $(STAMP)  ## the main pages at 360 and 1280 px, in screenshots/ (needs /usr/bin/chromium)
 	$(BIN)/python -m tests.browser.screenshots --out screenshots
 
-template: $(STAMP)  ## make template STAGE=prod: build/<stage>/sam.json and deployment.zip, offline, then cfn-lint
-	$(BIN)/python -m infra.aws.template --stage $(or $(STAGE),prod) --out build/$(or $(STAGE),prod) --offline
+template: $(STAMP)  ## make template STAGE=prod [EFIRMA_CA_BUNDLE=... EFIRMA_OCSP_URL=...]: build/<stage>/sam.json, deployment.zip and efirma-layer.zip, offline, then cfn-lint
+	$(BIN)/python -m infra.aws.template --stage $(or $(STAGE),prod) --out build/$(or $(STAGE),prod) --offline $(EFIRMA)
 	$(BIN)/cfn-lint build/$(or $(STAGE),prod)/sam.json
 
-deploy: $(STAMP)  ## make deploy STAGE=prod [ALERT_EMAIL=ops@example.gob.mx]: package, upload, deploy, publish web/, seed
-	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<stage> [ALERT_EMAIL=...]"; exit 2; }
-	infra/aws/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
+deploy: $(STAMP)  ## make deploy STAGE=prod [ALERT_EMAIL=ops@example.gob.mx] [EFIRMA_CA_BUNDLE=... EFIRMA_OCSP_URL=...]: package, upload, deploy, publish web/, seed
+	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<stage> [ALERT_EMAIL=...] [EFIRMA_CA_BUNDLE=... EFIRMA_OCSP_URL=...]"; exit 2; }
+	EFIRMA_CA_BUNDLE="$(EFIRMA_CA_BUNDLE)" EFIRMA_OCSP_URL="$(EFIRMA_OCSP_URL)" infra/aws/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
 
-deploy-plan: $(STAMP)  ## make deploy-plan STAGE=prod: build and lint the template offline, print the AWS commands
+deploy-plan: $(STAMP)  ## make deploy-plan STAGE=prod [EFIRMA_CA_BUNDLE=... EFIRMA_OCSP_URL=...]: build and lint the template offline, print the AWS commands
 	@test -n "$(STAGE)" || { echo "usage: make deploy-plan STAGE=<stage>"; exit 2; }
-	DRY_RUN=1 infra/aws/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
+	DRY_RUN=1 EFIRMA_CA_BUNDLE="$(EFIRMA_CA_BUNDLE)" EFIRMA_OCSP_URL="$(EFIRMA_OCSP_URL)" infra/aws/deploy.sh deploy $(STAGE) $(ALERT_EMAIL)
 
 destroy:  ## make destroy STAGE=prod: delete the stack (records, documents, keys and users are kept)
 	@test -n "$(STAGE)" || { echo "usage: make destroy STAGE=<stage>"; exit 2; }

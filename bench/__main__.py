@@ -10,7 +10,8 @@ Phases (all loopback, each bounded in time):
    DynamoDB calls each needs, from a client process (bench/load.py);
 3. end to end — driver's licences with automatic approval, 1, 4 and 16 clients;
 4. where the time goes — a CPU profile of every thread during a 4-client run;
-5. cold start — ``import app`` in a fresh interpreter, and the Lambda package size.
+5. cold start — ``import app`` in a fresh interpreter, the Lambda package's and the
+   e.firma layer's sizes, and the first e.firma verification of a cold start.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ BUDGETS = {
     "read_calls": 2,
     "import_ms": 300.0,
     "package_bytes": 5_000_000,
+    "layer_bytes": 6_000_000,
     "transitions": 25,
     "cost": 0.002,
 }
@@ -378,10 +380,11 @@ def run(quick: bool) -> dict[str, Any]:
         stack.stop()
         calls.uninstall()
 
-    log("phase 5: cold start (import time) and the Lambda package")
+    log("phase 5: cold start (import time, first e.firma verification), the Lambda package and layer")
     package = coldstart.build_package()
     results["package"] = asdict(package)
     results["import"] = asdict(coldstart.import_time(coldstart.PACKAGE)) if not package.error else None
+    results["efirma"] = asdict(coldstart.efirma_verification()) if not package.error else None
     results["seconds"] = time.monotonic() - started
     return results
 
@@ -471,7 +474,7 @@ def render(results: dict[str, Any]) -> str:
         "Hottest functions (own CPU time): "
         + "; ".join(f"`{name}` {seconds:.1f} s" for name, seconds in profile["top"][:5])
     )
-    imports, package = results["import"], results["package"]
+    imports, package, efirma = results["import"], results["package"], results.get("efirma")
     out.append("")
     out.append("Cold start proxies")
     out.append("")
@@ -488,6 +491,18 @@ def render(results: dict[str, Any]) -> str:
         out.append(
             "| import time by package | " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports["top"][:6]) + " | |"
         )
+        out.append(
+            "| loaded by `import app` though only e.firma or tests need it | "
+            + (", ".join(imports["leaked"]) or "nothing (cryptography loads on the first e.firma verification)")
+            + " | none |"
+        )
+    if efirma:
+        out.append(
+            "| first e.firma verification of a cold start, after `import app`: trust built from the CA bundle, "
+            "cryptography imported from the layer, chain, signature and OCSP (sandbox responder on 127.0.0.1), "
+            f"fastest of {len(efirma['runs_ms'])} fresh processes (median; the next verification) "
+            f"| {efirma['first_ms']:.0f} ms ({efirma['median_ms']:.0f} ms; {efirma['second_ms']:.1f} ms) | — |"
+        )
     if package["error"]:
         out.append(f"| Lambda package (zip) | not built: {package['error']} | |")
     else:
@@ -501,6 +516,14 @@ def render(results: dict[str, Any]) -> str:
             "| biggest parts (zipped) | "
             + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in package["biggest"][:5])
             + " | |"
+        )
+        verdict = "met" if package["layer_zipped_bytes"] <= BUDGETS["layer_bytes"] else "**missed**"
+        shipped = ", ".join(" ".join(wheel.split("-")[:2]) for wheel in package["layer_wheels"])
+        out.append(
+            f"| e.firma layer (zip): {shipped}, "
+            f"with the bytecode of its {package['layer_compiled']} cryptography modules "
+            f"| {package['layer_zipped_bytes'] / 1e6:.2f} MB ({package['layer_unzipped_bytes'] / 1e6:.1f} MB unzipped) "
+            f"| {verdict} (≤ {BUDGETS['layer_bytes'] / 1e6:.0f} MB) |"
         )
     out.append("")
     out.append(f"Cost per application, counted in the run ({cost.PRICES_AS_OF})")

@@ -1,36 +1,43 @@
-"""Cold-start proxies: how long ``import app`` takes in a fresh interpreter, and how big
-the Lambda package is, built the way Chalice builds it for Lambda (self-contained: the
-deployment templates live elsewhere).
+"""Cold-start proxies: how long ``import app`` takes in a fresh interpreter, how big the
+Lambda package and the e.firma layer are, built the way Chalice builds them for Lambda
+(self-contained: the deployment templates live elsewhere), and how long the first e.firma
+verification of a cold start takes.
 
 The package holds the manylinux x86_64 / CPython 3.11 wheels of ``requirements.txt``
-and what they need, less what the Lambda Python runtime already provides, plus
-``app.py`` and ``chalicelib/``, and the bytecode of the modules a cold start imports
-(``infra/aws/bytecode.py``, as ``make deploy`` ships it).  Wheels are downloaded once into
-``build/lambda-wheels`` (git-ignored) and reused while ``requirements.txt`` is unchanged:
-the first run needs the package registry, later runs do not.  The import is timed in
-that package, unpacked.
+and what they need, less what the Lambda Python runtime already provides and less the
+layer's requirements, plus ``app.py`` and ``chalicelib/``, and the bytecode of the
+modules a cold start imports (``infra/aws/bytecode.py``, as ``make deploy`` ships it).
+The layer holds the wheels of the layer's requirements (``infra/aws/layer.py``).  Wheels
+are downloaded once into ``build/lambda-wheels`` (git-ignored) and reused while
+``requirements.txt`` is unchanged: the first run needs the package registry, later runs
+do not.  Both are timed unpacked, the package as ``/var/task`` and the layer as ``/opt``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from infra.aws import bytecode
+from infra.aws import bytecode, layer
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 WHEELS = BUILD / "lambda-wheels"
 PACKAGE = BUILD / "lambda-package.zip"
 TASK = BUILD / "lambda-task"  # the package unpacked, as in /var/task
+LAYER = BUILD / "lambda-layer.zip"
+OPT = BUILD / "lambda-opt"  # the layer unpacked, as in /opt
 # What the Lambda Python 3.11 runtime already has (Chalice leaves them out too).
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3"}
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
@@ -79,7 +86,8 @@ def import_time(package: Path, runs: int = 5) -> ImportTime:
     measured.sort(key=lambda run: run[0])
     total, top, modules = measured[0]
     leaked = sorted(
-        {name.split(".")[0] for name in modules} & {"moto", "infra", "tests", "bench", "pytest", "flask", "werkzeug"}
+        {name.split(".")[0] for name in modules}
+        & {"moto", "infra", "tests", "bench", "pytest", "flask", "werkzeug", "cryptography", "_cffi_backend"}
     )
     runs_ms = [run[0] for run in measured]
     return ImportTime(
@@ -100,43 +108,54 @@ class Package:
     wheels: list[str]
     error: str | None = None
     compiled: int = 0  # cold-start modules shipped as bytecode (infra/aws/bytecode.py)
+    layer_zipped_bytes: int = 0
+    layer_unzipped_bytes: int = 0
+    layer_wheels: list[str] = field(default_factory=list)
+    layer_compiled: int = 0
 
 
 def _requirements_digest() -> str:
     return hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()[:16]
 
 
-def download_wheels() -> list[Path]:
-    stamp = WHEELS / f".requirements-{_requirements_digest()}"
+def download_wheels() -> tuple[list[Path], list[Path]]:
+    """(the function package's wheels, the layer's), each resolved from its own requirements."""
+    stamp = WHEELS / f".requirements-{_requirements_digest()}-with-layer"
     if not stamp.exists():
         shutil.rmtree(WHEELS, ignore_errors=True)
         WHEELS.mkdir(parents=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--only-binary=:all:",
-                "--platform",
-                "manylinux2014_x86_64",
-                "--python-version",
-                "3.11",
-                "--implementation",
-                "cp",
-                "-r",
-                str(ROOT / "requirements.txt"),
-                "-d",
-                str(WHEELS),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        function_requirements, layer_requirements = layer.split(ROOT / "requirements.txt", WHEELS)
+        for requirements, directory in ((function_requirements, "function"), (layer_requirements, "layer")):
+            _download(requirements, WHEELS / directory)
         stamp.touch()
-    return sorted(WHEELS.glob("*.whl"))
+    return sorted((WHEELS / "function").glob("*.whl")), sorted((WHEELS / "layer").glob("*.whl"))
+
+
+def _download(requirements: Path, directory: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--only-binary=:all:",
+            "--platform",
+            "manylinux2014_x86_64",
+            "--python-version",
+            "3.11",
+            "--implementation",
+            "cp",
+            "-r",
+            str(requirements),
+            "-d",
+            str(directory),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def _distribution(wheel: Path) -> str:
@@ -145,7 +164,7 @@ def _distribution(wheel: Path) -> str:
 
 def build_package() -> Package:
     try:
-        wheels = download_wheels()
+        wheels, layer_wheels = download_wheels()
     except subprocess.CalledProcessError as error:
         return Package(
             0,
@@ -176,7 +195,121 @@ def build_package() -> Package:
     biggest = sorted(
         ((name, size) for name, size in sizes.items() if not name.endswith(".dist-info")), key=lambda row: -row[1]
     )[:6]
-    return Package(PACKAGE.stat().st_size, unzipped, biggest, [wheel.name for wheel in shipped], compiled=compiled)
+    with tempfile.TemporaryDirectory(prefix="bench-layer-") as scratch:
+        for wheel in layer_wheels:
+            with zipfile.ZipFile(wheel) as source:
+                source.extractall(scratch)
+        layer_compiled = layer.zip_layer(Path(scratch), LAYER)
+    with zipfile.ZipFile(LAYER) as archive:
+        layer_unzipped = sum(entry.file_size for entry in archive.infolist())
+    return Package(
+        PACKAGE.stat().st_size,
+        unzipped,
+        biggest,
+        [wheel.name for wheel in shipped],
+        compiled=compiled,
+        layer_zipped_bytes=LAYER.stat().st_size,
+        layer_unzipped_bytes=layer_unzipped,
+        layer_wheels=[wheel.name for wheel in layer_wheels],
+        layer_compiled=layer_compiled,
+    )
+
+
+# --- the first e.firma verification of a cold start ----------------------------------------
+TEXT = "||1|ventanilla|cadena original de prueba||"
+PASSWORD = "12345678a"
+_VERIFY = """
+import json, sys, time
+from datetime import UTC, datetime
+import app  # the cold start itself, timed apart
+from chalicelib.wiring import container
+evidence = json.loads(sys.stdin.read())
+arguments = (evidence["certificate"], evidence["text"], evidence["signature"])
+container()  # settings and clients: what any first request builds
+times = []
+for _ in range(2):
+    started = time.perf_counter()
+    held = container().efirma.verify(*arguments, datetime.now(UTC))  # the first builds the trust from the bundle
+    times.append((time.perf_counter() - started) * 1000)
+import cryptography
+print(json.dumps({"ms": times, "serial": held.serial, "cryptography": cryptography.__file__}))
+"""
+
+
+def sandbox_evidence(authority: Any) -> dict[str, str]:
+    """A certificate issued by ``authority`` (``infra.local.efirma.Authority``) and its signature of ``TEXT``."""
+    import base64
+
+    from chalicelib.efirma.keys import sign_with_files
+
+    issued = authority.issue("GOMC800101MDFMRR00", PASSWORD)
+    return {
+        "certificate": base64.b64encode(issued.certificate).decode(),
+        "signature": sign_with_files(issued.certificate, issued.key, PASSWORD, TEXT),
+        "text": TEXT,
+        "serial": issued.serial,
+    }
+
+
+def first_verification(
+    task_root: Path, opt: Path, settings: dict[str, str], evidence: dict[str, str]
+) -> dict[str, Any]:
+    """One fresh process in the unpacked package with the unpacked layer as ``/opt``: after
+    ``import app``, the first e.firma verification (building the trust from the settings,
+    importing cryptography from the layer, checking the chain, the signature and OCSP), then a
+    second one.  Returns both times in ms, the serial verified and where cryptography came from."""
+    env = bytecode.lambda_environment(task_root)
+    # Lambda's order: the function's own code, then the layer, then the runtime's packages
+    env.update(settings, PYTHONPATH=os.pathsep.join((str(task_root), str(opt / layer.LAYER_ROOT))))
+    done = subprocess.run(
+        [sys.executable, "-c", _VERIFY],
+        cwd=task_root,
+        env=env,
+        input=json.dumps(evidence),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return answer
+
+
+@dataclass
+class Verification:
+    first_ms: float  # the fastest run's first verification: the figure
+    second_ms: float  # the same run's next verification: what a warm function pays
+    runs_ms: list[float] = field(default_factory=list)
+    median_ms: float = 0.0
+    ocsp: str = "the sandbox OCSP responder on 127.0.0.1"
+
+
+def efirma_verification(runs: int = 5) -> Verification:
+    """``first_verification`` in ``runs`` fresh processes on the bench's package and layer,
+    against the sandbox certificate authority (its bundle as ``EFIRMA_CA_BUNDLE``, its OCSP
+    responder on loopback, so the network's share on AWS is not in the figure)."""
+    from infra.local.efirma import Authority, Responder
+
+    task_root = bytecode.unpack(PACKAGE, TASK)
+    opt = bytecode.unpack(LAYER, OPT)
+    with tempfile.TemporaryDirectory(prefix="bench-efirma-") as scratch:
+        authority = Authority(Path(scratch))
+        responder = Responder(authority)
+        try:
+            evidence = sandbox_evidence(authority)
+            settings = {"EFIRMA_CA_BUNDLE": str(authority.bundle), "EFIRMA_OCSP_URL": responder.url}
+            measured = []
+            for _ in range(runs):
+                answer = first_verification(task_root, opt, settings, evidence)
+                if answer["serial"] != evidence["serial"] or not answer["cryptography"].startswith(str(opt)):
+                    raise RuntimeError(f"the verification did not run on the layer: {answer}")
+                measured.append((answer["ms"][0], answer["ms"][1]))
+        finally:
+            responder.stop()
+    measured.sort()
+    firsts = [first for first, _ in measured]
+    return Verification(
+        first_ms=measured[0][0], second_ms=measured[0][1], runs_ms=firsts, median_ms=firsts[len(firsts) // 2]
+    )
 
 
 def median(values: list[float]) -> float:

@@ -16,6 +16,7 @@ minor version, so it is only added when the build runs the Lambda runtime's Pyth
 
 from __future__ import annotations
 
+import json
 import os
 import py_compile
 import shutil
@@ -25,7 +26,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from chalicelib.core.names import resource_name, workflow_role_name
+from chalicelib.core.names import PRODUCT, public_url_parameter, resource_name, workflow_role_name
 
 RUNTIME = (3, 11)  # the functions' runtime: Chalice takes the building Python's (python3.11 here and in CI)
 TASK_ROOT = "/var/task"
@@ -49,9 +50,10 @@ LAMBDA_ENVIRONMENT = {
     "USER_POOL_ID": f"{REGION}_example",
     "USER_POOL_CLIENT_ID": "example",
     "SMS_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{resource_name(STAGE, 'sms-inbound')}",
-    "PUBLIC_API_URL": f"https://example.execute-api.{REGION}.amazonaws.com/api",
-    "PUBLIC_WEB_URL": "https://example.cloudfront.net",
-    "BANK_WEBHOOK_SECRET": "x" * 64,
+    "PUBLIC_URL_PARAMETER": public_url_parameter(STAGE),
+    "BANK_WEBHOOK_SECRET_ARN": (
+        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:{PRODUCT}/{STAGE}/bank-webhook-AbCdEf"
+    ),
     "WORKFLOW_ROLE_ARN": f"arn:aws:iam::{ACCOUNT_ID}:role/{workflow_role_name(STAGE)}",
     "STEP_HANDLER_ARNS": "{}",
 }
@@ -67,11 +69,12 @@ def lambda_environment(task_root: Path) -> dict[str, str]:
     return env
 
 
-def cold_start_sources(task_root: Path) -> list[Path]:
-    """The package's Python files that a fresh ``import app`` loads."""
+def cold_start_modules(task_root: Path) -> dict[str, str]:
+    """What a fresh ``import app`` in the unpacked package loads: module name -> its file ('' if none)."""
     listing = (
-        "import app, sys; "
-        "print('\\n'.join(getattr(module, '__file__', None) or '' for module in list(sys.modules.values())))"
+        "import app, json, sys; "
+        "print(json.dumps({name: getattr(module, '__file__', None) or '' "
+        "for name, module in list(sys.modules.items())}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", listing],
@@ -81,8 +84,14 @@ def cold_start_sources(task_root: Path) -> list[Path]:
         text=True,
         check=True,
     )
+    modules: dict[str, str] = json.loads(done.stdout.splitlines()[-1])  # the last line: the app may log before it
+    return modules
+
+
+def cold_start_sources(task_root: Path) -> list[Path]:
+    """The package's Python files that a fresh ``import app`` loads."""
     root = task_root.resolve()
-    found = {Path(line).resolve() for line in done.stdout.splitlines() if line.endswith(".py")}
+    found = {Path(file).resolve() for file in cold_start_modules(task_root).values() if file.endswith(".py")}
     return sorted(path for path in found if path.is_relative_to(root))
 
 

@@ -3,6 +3,7 @@
 #   infra/aws/deploy.sh deploy  STAGE [ALERT_EMAIL]
 #   infra/aws/deploy.sh destroy STAGE
 #   DRY_RUN=1 infra/aws/deploy.sh deploy STAGE   prints the AWS commands instead of running them
+#   EFIRMA_CA_BUNDLE=sat.pem EFIRMA_OCSP_URL=https://... infra/aws/deploy.sh deploy STAGE   accepts e.firma
 # Needs: the AWS CLI v2 with credentials for the target account and region (AWS_PROFILE /
 # AWS_REGION as usual), and the project's .venv (make creates it).
 set -euo pipefail
@@ -15,15 +16,18 @@ out=build/$stage
 stack=ventanilla-$stage
 
 run() { echo "+ $*" >&2; if [ -z "${DRY_RUN:-}" ]; then "$@"; fi; }
+efirma=()  # both or neither; infra/aws/template.py checks them
+if [ -n "${EFIRMA_CA_BUNDLE:-}" ]; then efirma+=(--efirma-ca-bundle "$EFIRMA_CA_BUNDLE"); fi
+if [ -n "${EFIRMA_OCSP_URL:-}" ]; then efirma+=(--efirma-ocsp-url "$EFIRMA_OCSP_URL"); fi
 output() { aws cloudformation describe-stacks --stack-name "$stack" --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text; }
 
 if [ "$action" = deploy ]; then
   if [ -n "${DRY_RUN:-}" ]; then
-    $python -m infra.aws.template --stage "$stage" --out "$out" --offline
+    $python -m infra.aws.template --stage "$stage" --out "$out" --offline ${efirma[@]+"${efirma[@]}"}
     .venv/bin/cfn-lint "$out/sam.json"
     account='<account>'
   else
-    $python -m infra.aws.template --stage "$stage" --out "$out"      # pip downloads Lambda-platform wheels
+    $python -m infra.aws.template --stage "$stage" --out "$out" ${efirma[@]+"${efirma[@]}"}  # pip downloads Lambda-platform wheels
     account=$(aws sts get-caller-identity --query Account --output text)
   fi
   artefacts="ventanilla-$stage-artefacts-$account"

@@ -11,19 +11,31 @@ from unittest.mock import patch
 
 import pytest
 
+from infra.aws import layer
 from infra.aws import template as packaging
+from infra.local.efirma import Authority, Responder
 from infra.local.stack import use_moto
 
 STAGE = "prod"
 
 
 @dataclass(frozen=True)
+class Sandbox:
+    """A certificate authority standing in for the SAT's, with its OCSP responder on loopback."""
+
+    authority: Authority
+    responder: Responder
+
+
+@dataclass(frozen=True)
 class Built:
-    """The output of ``python -m infra.aws.template --offline``: what ``make deploy`` ships, with
-    the Lambda package's dependencies copied from this virtualenv instead of downloaded."""
+    """The output of ``python -m infra.aws.template --offline`` with e.firma settings: what
+    ``make deploy EFIRMA_CA_BUNDLE=… EFIRMA_OCSP_URL=…`` ships, with the dependencies copied
+    from this virtualenv instead of downloaded."""
 
     directory: Path
     template: dict[str, Any]
+    efirma: packaging.Efirma
 
     @property
     def path(self) -> Path:
@@ -33,15 +45,29 @@ class Built:
     def package(self) -> Path:
         return self.directory / "deployment.zip"
 
+    @property
+    def layer(self) -> Path:
+        return self.directory / layer.ZIP_NAME
+
     def copy(self) -> dict[str, Any]:
         return copy.deepcopy(self.template)
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    authority = Authority(tmp_path_factory.mktemp("efirma"))
+    responder = Responder(authority)
+    yield Sandbox(authority, responder)
+    responder.stop()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, sandbox: Sandbox) -> Built:
     directory = tmp_path_factory.mktemp("template")
-    template = packaging.build(STAGE, directory, offline=True)
-    return Built(directory, template)
+    efirma = packaging.efirma_settings(str(sandbox.authority.bundle), sandbox.responder.url)
+    assert efirma is not None
+    template = packaging.build(STAGE, directory, offline=True, efirma=efirma)
+    return Built(directory, template, efirma)
 
 
 Mutation = Callable[[dict[str, Any]], None]

@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import re
 import warnings
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from infra.aws import stack
+from infra.aws import layer, stack
+from infra.aws import template as packaging
 from tests.infra import checks
-from tests.infra.conftest import STAGE, Built, Mutation, mutated
+from tests.infra.conftest import STAGE, Built, Mutation, Sandbox, mutated
 
 REGION = "us-east-1"
 # Where an operator may deploy: Mexico (Central) and the region with every service.
@@ -51,6 +54,73 @@ def test_every_variable_the_settings_read_is_set_for_every_function(built: Built
     assert checks.environment_problems(built.template) == []
 
 
+def test_the_efirma_settings_reach_the_functions_that_verify_signatures(built: Built) -> None:
+    resources = built.template["Resources"]
+    api = resources[stack.function_logical_id(stack.API_HANDLER)]["Properties"]
+    assert api["Environment"]["Variables"]["EFIRMA_CA_BUNDLE"] == "efirma/ca-bundle.pem"
+    assert api["Environment"]["Variables"]["EFIRMA_OCSP_URL"] == built.efirma.ocsp_url
+    assert api["Layers"] == [{"Ref": packaging.LAYER_LOGICAL_ID}]
+    others = {
+        logical_id: resource["Properties"]
+        for logical_id, resource in checks.functions(built.template).items()
+        if logical_id != stack.function_logical_id(stack.API_HANDLER)
+    }
+    assert others and all(
+        "Layers" not in properties
+        and not any(name.startswith("EFIRMA_") for name in properties["Environment"]["Variables"])
+        for properties in others.values()
+    )  # without the layer, cryptography cannot load: they answer 503 efirma_unavailable
+    with zipfile.ZipFile(built.package) as archive:
+        assert archive.read("efirma/ca-bundle.pem") == built.efirma.ca_bundle.read_bytes()
+    assert checks.efirma_problems(built.template) == []
+
+
+def test_the_layer_ships_beside_the_template_for_cloudformation_package(built: Built) -> None:
+    properties = built.template["Resources"][packaging.LAYER_LOGICAL_ID]["Properties"]
+    assert properties["ContentUri"] == f"./{layer.ZIP_NAME}" and (built.directory / layer.ZIP_NAME).is_file()
+    assert (
+        properties["CompatibleRuntimes"] == ["python3.11"] and properties["LayerName"] == f"ventanilla-{STAGE}-efirma"
+    )
+    assert "cryptography==50.0.2" in properties["Description"]
+
+
+def test_without_efirma_settings_no_function_gets_them_but_the_api_keeps_the_layer() -> None:
+    resources = packaging.extras(STAGE)["Resources"]
+    variables = {
+        name
+        for logical_id in map(stack.function_logical_id, stack.FUNCTIONS)
+        for name in resources[logical_id]["Properties"]["Environment"]["Variables"]
+    }
+    assert not {name for name in variables if name.startswith("EFIRMA_")}  # so its routes answer 503 efirma_unavailable
+    assert resources[stack.function_logical_id(stack.API_HANDLER)]["Properties"]["Layers"] == [
+        {"Ref": packaging.LAYER_LOGICAL_ID}
+    ]
+
+
+def test_the_efirma_settings_are_checked_before_anything_is_built(sandbox: Sandbox, tmp_path: Path) -> None:
+    bundle, url = str(sandbox.authority.bundle), "https://ocsp.example.gob.mx/ocsp"
+    assert packaging.efirma_settings(None, None) is None
+    assert packaging.efirma_settings(bundle, url) == packaging.Efirma(sandbox.authority.bundle, url)
+    person = tmp_path / "person.pem"
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    issued = x509.load_der_x509_certificate(sandbox.authority.issue("GOMC800101MDFMRR00", "12345678a").certificate)
+    person.write_bytes(issued.public_bytes(Encoding.PEM))
+    (tmp_path / "empty.pem").write_text("not a certificate")
+    refused = {
+        (bundle, None): "go together",
+        (None, url): "go together",
+        (str(tmp_path / "missing.pem"), url): "is not a file",
+        (str(tmp_path / "empty.pem"), url): "holds no PEM certificate",
+        (str(person), url): "is not a certificate authority",
+        (bundle, "ocsp.example.gob.mx"): "is not an http(s) URL",
+    }
+    for (given_bundle, given_url), message in refused.items():
+        with pytest.raises(ValueError, match=re.escape(message)):
+            packaging.efirma_settings(given_bundle, given_url)
+
+
 def _drop_substitution(template: dict[str, Any]) -> None:
     machine = template["Resources"][stack.state_machine_logical_id("licencia-conducir", 1)]
     del machine["Properties"]["DefinitionSubstitutions"]["StepIssueArn"]
@@ -68,6 +138,20 @@ def _rename_a_function(template: dict[str, Any]) -> None:
     template["Resources"]["StepCheck"]["Properties"]["FunctionName"] = "ventanilla-prod-renamed"
 
 
+def _drop_the_api_layer(template: dict[str, Any]) -> None:
+    del template["Resources"]["APIHandler"]["Properties"]["Layers"]
+
+
+def _drop_the_ocsp_url(template: dict[str, Any]) -> None:
+    del template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]["EFIRMA_OCSP_URL"]
+
+
+def _give_a_step_the_settings_without_the_layer(template: dict[str, Any]) -> None:
+    api = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    step = template["Resources"]["StepIssue"]["Properties"]["Environment"]["Variables"]
+    step.update({name: api[name] for name in ("EFIRMA_CA_BUNDLE", "EFIRMA_OCSP_URL")})
+
+
 @pytest.mark.parametrize(
     ("mutation", "check", "expected"),
     [
@@ -75,6 +159,9 @@ def _rename_a_function(template: dict[str, Any]) -> None:
         (_substitute_a_missing_function, checks.placeholder_problems, "StepIssueArn is not the ARN of a function"),
         (_rename_a_function, checks.placeholder_problems, "STEP_HANDLER_ARNS names ventanilla-prod-step_check"),
         (_drop_variable, checks.environment_problems, "StepOpen does not set SIGNING_KEY_ID"),
+        (_drop_the_api_layer, checks.efirma_problems, "APIHandler verifies e.firma signatures without the"),
+        (_drop_the_ocsp_url, checks.efirma_problems, "APIHandler sets ['EFIRMA_CA_BUNDLE'] alone"),
+        (_give_a_step_the_settings_without_the_layer, checks.efirma_problems, "StepIssue has e.firma settings but not"),
     ],
 )
 def test_the_checks_catch_a_removed_placeholder_function_or_variable(
@@ -127,7 +214,7 @@ def _stand_in(value: Any, gone: set[str]) -> Any:
     return value
 
 
-def deployable_in_moto(sam: dict[str, Any], code_uri: str) -> tuple[dict[str, Any], set[str]]:
+def deployable_in_moto(sam: dict[str, Any], code_uri: str, layer_uri: str) -> tuple[dict[str, Any], set[str]]:
     """What ``aws cloudformation package`` and CloudFormation's SAM transform make of the
     template (the transform is AWS's own library), then moto's known gaps stood in."""
     from moto.cloudformation.parsing import get_model_map
@@ -136,6 +223,8 @@ def deployable_in_moto(sam: dict[str, Any], code_uri: str) -> tuple[dict[str, An
     for resource in sam["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = code_uri
+        if resource["Type"] == "AWS::Serverless::LayerVersion":
+            resource["Properties"]["ContentUri"] = layer_uri
     cfn: dict[str, Any] = transform(sam, {}, _NoManagedPolicies())
     supported = get_model_map()
     gone = {
@@ -164,7 +253,10 @@ def deployed(built: Built, aws_credentials: None) -> Any:
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket="artefacts")
         s3.upload_file(str(built.package), "artefacts", "deployment.zip")
-        cfn, skipped = deployable_in_moto(built.copy(), "s3://artefacts/deployment.zip")
+        s3.upload_file(str(built.layer), "artefacts", layer.ZIP_NAME)
+        cfn, skipped = deployable_in_moto(
+            built.copy(), "s3://artefacts/deployment.zip", f"s3://artefacts/{layer.ZIP_NAME}"
+        )
         assert skipped == STOOD_IN
         cloudformation = boto3.client("cloudformation", region_name=REGION)
         with warnings.catch_warnings():
@@ -177,7 +269,7 @@ def deployed(built: Built, aws_credentials: None) -> Any:
         yield cloudformation
 
 
-def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed: Any) -> None:
+def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed: Any, built: Built) -> None:
     stack_description = deployed.describe_stacks(StackName=f"ventanilla-{STAGE}")["Stacks"][0]
     assert stack_description["StackStatus"] == "CREATE_COMPLETE"
     created = {
@@ -212,11 +304,36 @@ def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed
     issue = lambdas.get_function(FunctionName=f"ventanilla-{STAGE}-step_issue")["Configuration"]
     assert issue["Role"].endswith(f"/ventanilla-{STAGE}-step_issue-fn")
     assert issue["Environment"]["Variables"]["PUBLIC_URL_PARAMETER"] == f"/ventanilla/{STAGE}/public-url"
+    assert not issue.get("Layers") and "EFIRMA_OCSP_URL" not in issue["Environment"]["Variables"]
+    api = lambdas.get_function(FunctionName=f"ventanilla-{STAGE}-api")["Configuration"]
+    # moto creates the layer (naming it after its logical id) but ignores a function's Layers:
+    # test_sam_attaches_the_layer_to_the_api checks those on the transformed template
+    (created,) = lambdas.list_layers()["Layers"]
+    assert "cryptography==50.0.2" in created["LatestMatchingVersion"]["Description"]
+    assert {name: value for name, value in api["Environment"]["Variables"].items() if name.startswith("EFIRMA_")} == {
+        "EFIRMA_CA_BUNDLE": "efirma/ca-bundle.pem",
+        "EFIRMA_OCSP_URL": built.efirma.ocsp_url,
+    }
     machines = boto3.client("stepfunctions", region_name=REGION).list_state_machines()["stateMachines"]
     assert sorted(machine["name"] for machine in machines) == sorted(
         f"ventanilla-{STAGE}-{d['code']}-v{d['version']}" for d in stack.shipped_definitions()
     )
     boto3.client("s3", region_name=REGION).head_bucket(Bucket=f"ventanilla-{STAGE}-documents-123456789012")
+
+
+def test_sam_attaches_the_layer_to_the_api(built: Built) -> None:
+    cfn, _ = deployable_in_moto(built.copy(), "s3://artefacts/deployment.zip", f"s3://artefacts/{layer.ZIP_NAME}")
+    layers = [
+        logical_id
+        for logical_id, resource in cfn["Resources"].items()
+        if resource["Type"] == "AWS::Lambda::LayerVersion"
+    ]
+    assert len(layers) == 1 and cfn["Resources"][layers[0]]["Properties"]["Content"] == {
+        "S3Bucket": "artefacts",
+        "S3Key": layer.ZIP_NAME,
+    }
+    api = cfn["Resources"][stack.function_logical_id(stack.API_HANDLER)]["Properties"]
+    assert api["Layers"] == [{"Ref": layers[0]}]
 
 
 def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> None:

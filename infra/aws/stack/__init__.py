@@ -29,6 +29,7 @@ from infra.aws.stack.monitoring import conditions, dashboard, parameters
 from infra.aws.stack.naming import (
     AWS_ONLY,
     DEADLINE_WATCH,
+    EFIRMA_FUNCTIONS,
     FUNCTIONS,
     LOCAL_ONLY,
     RETENTION,
@@ -54,6 +55,7 @@ __all__ = [
     "AWS_ONLY",
     "COMMUNITY_CENTRES",
     "DEADLINE_WATCH",
+    "EFIRMA_FUNCTIONS",
     "FUNCTIONS",
     "LOCAL_ONLY",
     "RETENTION",

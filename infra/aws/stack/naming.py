@@ -44,6 +44,9 @@ FUNCTIONS = (
     SMS_INBOUND,
     SMS_SEND_QUEUED,
 )
+# The functions that verify e.firma signatures: only they get the cryptography layer
+# (infra/aws/layer.py) and the e.firma settings; the others answer 503 efirma_unavailable.
+EFIRMA_FUNCTIONS = (API_HANDLER,)
 
 
 def shipped_definitions() -> list[dict[str, Any]]:
