@@ -30,7 +30,7 @@ from packaging.utils import canonicalize_name
 
 from infra.aws.bytecode import RUNTIME
 
-LAYER_REQUIREMENTS = frozenset({"cryptography", "cffi"})
+LAYER_REQUIREMENTS = frozenset({"cryptography", "cffi", "pycparser"})  # pycparser: cffi's dependency
 COMPILED = ("cryptography",)  # what the layer ships as bytecode: what e.firma imports from it
 LAYER_ROOT = "python"  # inside the zip; Lambda's Python runtime reads /opt/python
 OPT = "/opt"
