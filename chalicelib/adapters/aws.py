@@ -11,7 +11,8 @@ import binascii
 import hashlib
 import json
 import threading
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import botocore.session
@@ -21,7 +22,7 @@ from botocore.exceptions import ConnectionError as BotoCoreConnectionError
 
 from chalicelib.adapters.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core import observability
-from chalicelib.core.errors import THROTTLING_CODES, TransientFailure
+from chalicelib.core.errors import THROTTLING_CODES, TransientFailure, ValidationFailed
 from chalicelib.core.settings import Settings
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
@@ -289,6 +290,59 @@ class CognitoDirectory:
                 return {}
             raise
         return {attribute["Name"]: attribute["Value"] for attribute in response.get("UserAttributes", [])}
+
+    def create_user(self, username: str, password: str, attributes: Mapping[str, str]) -> bool:
+        """A confirmed account with this password (nothing is sent to the person); False if
+        the username is taken.  The password is checked against the pool's policy before
+        the account exists, so a refused one leaves no half-made account."""
+        listed = [{"Name": name, "Value": value} for name, value in attributes.items()]
+        try:
+            self._idp.admin_create_user(
+                UserPoolId=self._pool,
+                Username=username,
+                TemporaryPassword=password,
+                MessageAction="SUPPRESS",
+                UserAttributes=listed,
+            )
+        except ClientError as error:
+            if _error_code(error) == "UsernameExistsException":
+                return False
+            self._refused(error)
+        self.set_password(username, password)
+        return True
+
+    def set_password(self, username: str, password: str) -> None:
+        """The account's password from now on (permanent: no change is asked at sign-in)."""
+        try:
+            self._idp.admin_set_user_password(
+                UserPoolId=self._pool, Username=username, Password=password, Permanent=True
+            )
+        except ClientError as error:
+            self._refused(error)
+
+    def update_attributes(self, username: str, attributes: Mapping[str, str]) -> None:
+        listed = [{"Name": name, "Value": value} for name, value in attributes.items()]
+        try:
+            self._idp.admin_update_user_attributes(UserPoolId=self._pool, Username=username, UserAttributes=listed)
+        except ClientError as error:
+            self._refused(error)
+
+    def sign_out_everywhere(self, username: str) -> None:
+        """Revoke every refresh token of the account: no sign-in of it is renewed again."""
+        try:
+            self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+        except ClientError as error:
+            self._refused(error)
+
+    @staticmethod
+    def _refused(error: ClientError) -> NoReturn:
+        """A refusal the person can act on, a busy pool, or the error as it came."""
+        if _error_code(error) == "InvalidPasswordException":
+            raise ValidationFailed.field(
+                "password", "does not meet the password policy of the accounts", code="invalid_password"
+            ) from None
+        transient_or_raise(error)
+        raise error
 
     def phones_in_group(self, group: str) -> list[str]:
         phones = []

@@ -6,6 +6,7 @@ embedded moto server, which speaks the same APIs).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from msgspec import Struct
@@ -74,6 +75,17 @@ class DocumentStore(Protocol):
 
 
 class Directory(Protocol):
+    """The sign-in directory (Cognito's user pool): who has an account, and the changes an
+    e.firma sign-up or takeover makes to one."""
+
     def user_attributes(self, username: str) -> dict[str, str]: ...
 
     def phones_in_group(self, group: str) -> list[str]: ...
+
+    def create_user(self, username: str, password: str, attributes: Mapping[str, str]) -> bool: ...
+
+    def set_password(self, username: str, password: str) -> None: ...
+
+    def update_attributes(self, username: str, attributes: Mapping[str, str]) -> None: ...
+
+    def sign_out_everywhere(self, username: str) -> None: ...

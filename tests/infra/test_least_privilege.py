@@ -60,6 +60,17 @@ RULES = [
     (API, "states:CreateStateMachine", STATE_MACHINES, True),
     (API, "secretsmanager:GetSecretValue", "BankWebhookSecret", True),
     (API, "cognito-idp:AdminGetUser", "UserPool", True),
+    *[
+        (API, f"cognito-idp:{action}", "UserPool", True)
+        for action in ("AdminCreateUser", "AdminSetUserPassword", "AdminUpdateUserAttributes", "AdminUserGlobalSignOut")
+    ],
+    *[
+        (step, f"cognito-idp:{action}", "UserPool", False)
+        for step in STEPS
+        for action in ("AdminCreateUser", "AdminSetUserPassword", "AdminUserGlobalSignOut")
+    ],
+    (API, "cognito-idp:AdminDeleteUser", "UserPool", False),
+    (API, "cognito-idp:AdminAddUserToGroup", "UserPool", False),
     (API, "ssm:GetParameter", PARAMETER, True),
     *[(step, "secretsmanager:GetSecretValue", "BankWebhookSecret", False) for step in STEPS],
     *[(step, "states:CreateStateMachine", STATE_MACHINES, False) for step in STEPS],

@@ -13,7 +13,7 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib.core.names import PRODUCT, public_url_parameter, resource_name, state_machine_name
-from chalicelib.identity import groups
+from chalicelib.identity import groups, passwords
 from chalicelib.store.models import table_schema
 from infra.aws.stack.iam import key_policy, private_bucket, tls_only
 from infra.aws.stack.naming import AWS_ONLY, SMS_INBOUND, asl_path, function_logical_id, state_machine_logical_id, sub
@@ -152,15 +152,7 @@ def resources(stage: str) -> dict[str, Any]:
                 "UserPoolName": resource_name(stage),
                 "AutoVerifiedAttributes": ["phone_number"],
                 "Schema": [{"Name": "phone_number", "AttributeDataType": "String", "Required": True, "Mutable": True}],
-                "Policies": {
-                    "PasswordPolicy": {
-                        "MinimumLength": 10,
-                        "RequireLowercase": True,
-                        "RequireNumbers": True,
-                        "RequireUppercase": True,
-                        "RequireSymbols": False,
-                    }
-                },
+                "Policies": {"PasswordPolicy": dict(passwords.POLICY)},
             },
         },
         "UserPoolClient": {

@@ -133,6 +133,18 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 "Condition": {"StringEquals": {"iam:PassedToService": "states.amazonaws.com"}},
             },
             _allow("CitizenProfiles", ["cognito-idp:AdminGetUser"], [{"Fn::GetAtt": ["UserPool", "Arn"]}]),
+            # an e.firma opens the account of its CURP, or takes over one nobody proved: new password and
+            # phone, every refresh token revoked
+            _allow(
+                "EfirmaAccounts",
+                [
+                    "cognito-idp:AdminCreateUser",
+                    "cognito-idp:AdminSetUserPassword",
+                    "cognito-idp:AdminUpdateUserAttributes",
+                    "cognito-idp:AdminUserGlobalSignOut",
+                ],
+                [{"Fn::GetAtt": ["UserPool", "Arn"]}],
+            ),
             _allow("BankWebhookSecret", ["secretsmanager:GetSecretValue"], [{"Ref": "BankWebhookSecret"}]),
             _sms(),
             _public_url(stage),
