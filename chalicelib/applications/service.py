@@ -41,6 +41,7 @@ from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.certificates import Holder
 from chalicelib.efirma.notary import Notary, Sealed
 from chalicelib.efirma.requests import SignedCadena
+from chalicelib.identity import sessions
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
@@ -232,6 +233,7 @@ class Applications(Struct, frozen=True):
         """The application if the caller may read it; otherwise 404, learning nothing."""
         application = self.load(application_id)
         if principal.holder and application.owner == principal.holder:
+            sessions.check(principal, application.signed_in_after)
             return application
         if application.status != status.DRAFT and principal.official_of & set(
             [str(agency) for agency in application.agencies or []] or [application.agency]
@@ -246,6 +248,7 @@ class Applications(Struct, frozen=True):
         who started it under a consent that still holds; otherwise 404."""
         application = self.load(application_id)
         if principal.holder and application.owner == principal.holder:
+            sessions.check(principal, application.signed_in_after)
             return application
         if self.assistance.acting(principal, application) is not None:
             return application
@@ -256,6 +259,7 @@ class Applications(Struct, frozen=True):
         citizen allowed it on the delegation."""
         application = self.load(application_id)
         if principal.holder and application.owner == principal.holder:
+            sessions.check(principal, application.signed_in_after)
             return application
         delegation = self.assistance.acting(principal, application)
         if delegation is not None and delegation.documents_allowed:
@@ -337,6 +341,7 @@ class Applications(Struct, frozen=True):
                 delegations.append(item)
         if profile is None:  # first visit: the Query just showed there is none to read
             profile = self.profiles.create(curp)
+        sessions.check(principal, profile.signed_in_after)
         return CitizenRecord(profile, applications, documents, subscriptions, delegations)
 
     # --- commands ------------------------------------------------------------------
@@ -355,7 +360,8 @@ class Applications(Struct, frozen=True):
         data = request.data
         _raise_problems(form_problems(definition["form"], data, complete=False))
         _bounded(data)
-        self.profiles.ensure(curp)
+        profile = self.profiles.ensure(curp)
+        sessions.check(principal, profile.signed_in_after)
         now = iso(utcnow())
         application_id = new_application_id()
         application = self.store.applications.new(

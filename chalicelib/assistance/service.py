@@ -36,6 +36,7 @@ from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.core.fields import UNSET, UnsetType
 from chalicelib.core.ids import new_id
+from chalicelib.identity import sessions
 from chalicelib.identity.curp import parse_curp
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
@@ -82,7 +83,7 @@ class Assistance(Struct, frozen=True):
     # --- the citizen's side --------------------------------------------------------------
     def citizen_code(self, principal: Principal) -> CitizenCode:
         """A one-time code the citizen shows an assistant (replaces any earlier one)."""
-        holder = _holder(principal)
+        holder = self._signed_in(principal)
         code = new_code()
         expires = utcnow() + CODE_TTL
         self.store.delegations.issue_code(holder, code_hash(holder, code), iso(expires))
@@ -92,7 +93,16 @@ class Assistance(Struct, frozen=True):
         delegation = self._get(delegation_id)
         if delegation is None or delegation.holder != principal.holder:
             raise NotFound("no such delegation", code="unknown_delegation")
+        self._signed_in(principal)
         return delegation
+
+    def _signed_in(self, principal: Principal) -> str:
+        """The citizen, if their sign-in is not older than a takeover of their record (read
+        on the profile: these commands read nothing else of the record)."""
+        holder = _holder(principal)
+        profile = self.profiles.get(holder)
+        sessions.check(principal, profile.signed_in_after if profile else None)
+        return holder
 
     def revoke(self, principal: Principal, delegation_id: str) -> Delegation:
         """The citizen withdraws the consent: the assistant's next request is refused.

@@ -25,6 +25,9 @@ class Principal(Struct, frozen=True):
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
     name: str | None = None  # the ID token's ``name``: how the audit trail names an assistant
+    # when the person signed in (the ID token's ``auth_time``, seconds since the epoch): a
+    # record taken over by the holder of its e.firma refuses sign-ins older than the takeover
+    signed_in_at: int | None = None
 
     @property
     def official_of(self) -> frozenset[str]:

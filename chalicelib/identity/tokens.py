@@ -91,6 +91,16 @@ def fetch_json(url: str) -> Any:
         return json.load(response)
 
 
+def _signed_in_at(claims: dict[str, Any]) -> int | None:
+    """When the person typed their password: ``auth_time`` (a refreshed token keeps the
+    sign-in's), else the token's ``iat``."""
+    for claim in ("auth_time", "iat"):
+        value = claims.get(claim)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return int(value)
+    return None
+
+
 class TokenVerifier:
     def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
         self._jwks_url = jwks_url
@@ -163,5 +173,6 @@ class TokenVerifier:
             username=claims["cognito:username"],
             groups=frozenset(claims.get("cognito:groups", [])),
             name=name if isinstance(name, str) else None,
+            signed_in_at=_signed_in_at(claims),
         )
         return principal, float(claims["exp"])

@@ -75,8 +75,11 @@ class Profile(Entity, discriminator="profile"):
     phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="es")
     created_at = UnicodeAttribute()
-    # the e.firma that proved this CURP (serial, rfc, name, valid_until, verified_at); None: not proven
+    # the e.firma that proved this CURP (serial, curp, rfc, name, valid_until, verified_at, since,
+    # taken_over_at): ``identity.efirma.Binding``; None: not proven
     efirma = JSONAttribute(null=True)
+    # sign-ins before this moment (seconds since the epoch) were ended by a takeover (``identity.sessions``)
+    signed_in_after = NumberAttribute(null=True)
 
 
 class Application(Entity, discriminator="application"):
@@ -117,6 +120,8 @@ class Application(Entity, discriminator="application"):
     # filed with assistance at a community centre: {assistant, name, centre, delegation_id}
     assisted_by = JSONAttribute(null=True)
     centre = UnicodeAttribute(null=True)
+    # its holder's sign-ins before this moment (seconds since the epoch) were ended by a takeover
+    signed_in_after = NumberAttribute(null=True)
     version = VersionAttribute()
 
 
