@@ -18,6 +18,7 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib.api.agencies import agencies
 from chalicelib.api.assistance import assistance
 from chalicelib.api.citizens import citizens
+from chalicelib.api.efirma import efirma
 from chalicelib.api.gate import authenticate
 from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
@@ -36,7 +37,7 @@ app.register_middleware(
     ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http"
 )
 app.register_middleware(authenticate, "http")
-for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance):
+for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance, efirma):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]

@@ -22,6 +22,7 @@ from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials.service import Credentials
 from chalicelib.efirma.notary import Notary
 from chalicelib.efirma.verification import UNAVAILABLE, Trust
+from chalicelib.identity.efirma import Challenges, EfirmaAccounts, EfirmaLinks, Signers
 from chalicelib.identity.profiles import Profiles
 from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.jobs.deadlines import DeadlineWatch
@@ -222,6 +223,32 @@ class Container:
             raise TransientFailure("this deployment accepts no e.firma (no CA bundle or OCSP URL)", code=UNAVAILABLE)
         path = Path(bundle) if Path(bundle).is_absolute() else Path(__file__).parent.parent / bundle
         return Trust.from_pem(path.read_bytes(), HttpOcsp(url))
+
+    @cached_property
+    def challenges(self) -> Challenges:
+        return Challenges(self.store)
+
+    @cached_property
+    def efirma_links(self) -> EfirmaLinks:
+        """A signed-in person proves their account with their e.firma."""
+        return EfirmaLinks(lambda: self.efirma, self.challenges, self.store, self.profiles)
+
+    @cached_property
+    def efirma_accounts(self) -> EfirmaAccounts:
+        """A signed-out person opens (or takes over) the account of their CURP with its e.firma."""
+        return EfirmaAccounts(
+            lambda: self.efirma,
+            self.challenges,
+            self.store,
+            aws.CognitoDirectory(self.settings),
+            self.transitions,
+            PhoneRules.from_setting(self.settings.sms_allowed_countries),
+        )
+
+    @cached_property
+    def signers(self) -> Signers:
+        """Which e.firma each staff member signs with."""
+        return Signers(self.store)
 
     @cached_property
     def steps(self) -> Steps:

@@ -52,6 +52,11 @@ TAGS = (
         "for them under it; the citizen sees, limits and revokes it.",
     ),
     (
+        "efirma",
+        "The SAT's e.firma: prove an account is yours (citizens and staff), or open or take over the account of your "
+        "CURP with it.",
+    ),
+    (
         "sandbox",
         "Local stack only: a sandbox bank, the SMS the embedded SNS accepted, SMS replies and the quiet-hours sender.",
     ),

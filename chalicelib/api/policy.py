@@ -17,6 +17,7 @@ from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, 
 EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
 SIGNED_BY_BANK = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
 CITIZENS = frozenset({CITIZEN})
+SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
 ASSISTANTS = frozenset({ASSISTANT})
 # the holder, or an assistant acting under the holder's consent (object-level: Assistance.acting)
 FOR_THE_HOLDER = frozenset({CITIZEN, ASSISTANT})

@@ -50,8 +50,9 @@ def code_refused(stale: str, expired: str, wrong: str) -> tuple[Problem, Problem
 UNAUTHORIZED = Problem(
     401,
     "Not signed in: the Authorization header is missing (on a route that needs it), is not `Bearer <token>`, or "
-    "the token is invalid or expired. On public routes a token is optional, but one that is sent must be valid.",
-    ("not_authenticated",),
+    "the token is invalid or expired. On public routes a token is optional, but one that is sent must be valid. "
+    "`session_ended`: a citizen's sign-in from before the holder of the CURP's e.firma took the account over.",
+    ("not_authenticated", "session_ended"),
     error_body("not_authenticated", "sign in: this route needs Authorization: Bearer <Cognito ID token>"),
 )
 FORBIDDEN = Problem(

@@ -31,6 +31,9 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | an assistant's delegations (for a CURP)   | Query ``by_queue`` gsi2pk = assistant(user), sk begins_with curp |
 | a citizen's code to show an assistant     | GetItem pk = citizen(curp), sk = DELEGATION_CODE |
 | an agency's decisions since a date        | Query pk = decisions(agency), sk >= date         |
+| an e.firma challenge (spent by UpdateItem) | GetItem pk = efirma_challenge(c), sk = CHALLENGE |
+| the e.firma a staff member signs with     | GetItem pk = signer(username), sk = SIGNER       |
+| what proved a citizen's e.firma, each time| Query pk = citizen(curp), sk begins_with EFIRMA# |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -49,6 +52,12 @@ agency and month (``M#<YYYY-MM>#P#<code>``, ``M#<YYYY-MM>#A#<agency>``), so that
 open data is one Query for any range of months; each application keeps a marker per
 audit event already counted (``STATS#<seq>``), which makes counting idempotent.
 Ratings carry ``gsi2pk = ratings(agency)`` so that an agency reads its own.
+An e.firma challenge is one item in its own partition, spent once by a conditional update
+and removed by DynamoDB's TTL (``expiration``) a day after it expired.  A citizen's
+e.firma is summarised on the profile; what proved it (certificate, OCSP answer, the
+signed challenge) is kept beside the profile in the citizen's partition, outside the
+record's index, so ``GET /me`` does not read it.  A staff member's e.firma is one item
+keyed by their username.
 """
 
 from __future__ import annotations
@@ -240,3 +249,22 @@ def decisions(agency: str) -> str:
 
 def decision_order(decided_at: str, review_id: str) -> str:
     return f"{decided_at}#{review_id}"
+
+
+EFIRMA_CHALLENGE_SK = "CHALLENGE"
+EFIRMA_PROOF_PREFIX = "EFIRMA#"
+SIGNER_SK = "SIGNER"
+
+
+def efirma_challenge(challenge: str) -> str:
+    return f"EFIRMA_CHALLENGE#{challenge}"
+
+
+def efirma_proof(verified_at: str, serial: str) -> str:
+    """Sort key, in the citizen's partition, of what proved their e.firma at ``verified_at``."""
+    return f"{EFIRMA_PROOF_PREFIX}{verified_at}#{serial}"
+
+
+def signer(username: str) -> str:
+    """Partition of the e.firma a staff member (official, supervisor, assistant, admin) signs with."""
+    return f"SIGNER#{username}"

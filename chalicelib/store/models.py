@@ -359,6 +359,45 @@ class RateCounter(Entity, discriminator="sms_rate"):
     expiration = NumberAttribute()
 
 
+class EfirmaChallenge(Entity, discriminator="efirma_challenge"):
+    """A text to sign with an e.firma, once: for a signed-in ``username`` (``link``) or for
+    anyone claiming an account (``account``).  DynamoDB's TTL removes it after ``expiration``."""
+
+    purpose = UnicodeAttribute()
+    username = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    used_at = UnicodeAttribute(null=True)
+    expiration = NumberAttribute()
+
+
+class EfirmaProof(Entity, discriminator="efirma_proof"):
+    """What proved a citizen's e.firma once: the signed challenge, the certificate, its
+    issuer and the OCSP answer (``efirma.verification.Signature``), kept to be checked again."""
+
+    holder = UnicodeAttribute()
+    serial = UnicodeAttribute()
+    verified_at = UnicodeAttribute()
+    challenge = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    proof = JSONAttribute()
+
+
+class Signer(Entity, discriminator="efirma_signer"):
+    """The e.firma a staff member signs with.  The first link binds its CURP; a later link
+    (a renewed certificate) must carry the same CURP."""
+
+    username = UnicodeAttribute()
+    curp = UnicodeAttribute()
+    rfc = UnicodeAttribute()
+    name = UnicodeAttribute()
+    serial = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    verified_at = UnicodeAttribute()
+    since = UnicodeAttribute()
+    proof = JSONAttribute()
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Entity,
     Profile,
@@ -379,6 +418,9 @@ ENTITIES: tuple[type[Entity], ...] = (
     SmsMessage,
     QueuedSms,
     RateCounter,
+    EfirmaChallenge,
+    EfirmaProof,
+    Signer,
 )
 
 

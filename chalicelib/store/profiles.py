@@ -12,8 +12,8 @@ from chalicelib.store.reads import find
 
 
 class ProfileStore:
-    def get(self, holder: str) -> Profile | None:
-        return find(Profile, keys.citizen(holder), keys.PROFILE_SK)
+    def get(self, holder: str, *, consistent: bool = False) -> Profile | None:
+        return find(Profile, keys.citizen(holder), keys.PROFILE_SK, consistent=consistent)
 
     def create(self, holder: str, **fields: Any) -> Profile:
         """Save a new profile; if a concurrent first request created it meanwhile, that

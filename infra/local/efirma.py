@@ -148,14 +148,21 @@ class Authority:
         valid_until: datetime | None = None,
         digital_signature: bool = True,
         issuer_key: rsa.RSAPrivateKey | None = None,
+        company: str | None = None,
     ) -> Issued:
         """An e.firma for a CURP (a person) or a staff username (an official, with a sandbox CURP).
 
         The keyword arguments make the certificates tests need: not yet valid, expired,
-        without the digital-signature usage, or signed by a key this authority does not hold."""
+        without the digital-signature usage, or signed by a key this authority does not hold;
+        ``company`` (an RFC of 12 characters) makes the e.firma of that company, held by the
+        subject as its legal representative (the SAT's ``"<RFC> / <representative's RFC>"``
+        and ``" / <representative's CURP>"``)."""
         curp = subject if is_curp(subject) else staff_curp(subject)
         rfc = curp[:10] + "SB" + "0"
         name = _name(subject)
+        unique, serial_number = rfc, curp
+        if company:
+            unique, serial_number, name = f"{company} / {rfc}", f" / {curp}", f"EMPRESA {company} SA DE CV"
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         number, serial = _serial()
         now = datetime.now(UTC)
@@ -166,8 +173,8 @@ class Authority:
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
                 x509.NameAttribute(NameOID.EMAIL_ADDRESS, "pruebas@ventanilla.local"),
-                x509.NameAttribute(NameOID.X500_UNIQUE_IDENTIFIER, rfc),
-                x509.NameAttribute(NameOID.SERIAL_NUMBER, curp),
+                x509.NameAttribute(NameOID.X500_UNIQUE_IDENTIFIER, unique),
+                x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number),
             ]
         )
         certificate = (

@@ -30,6 +30,7 @@ from chalicelib.api.policy import POLICY
 from chalicelib.api.routes import ROUTES, Route, parse
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.identity.principal import ADMIN, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
+from infra.local import efirma
 from tests.support.flows import draft, open_review, submitted_licence
 from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
@@ -162,6 +163,7 @@ def fuzz(aws: Aws) -> Iterator[Fuzz]:
     SIGNED_IN.append(Fuzz(aws))
     yield SIGNED_IN[0]
     SIGNED_IN.clear()
+    efirma.current().responder.available = True  # the fuzzed sandbox route may have switched it off
 
 
 @schema.parametrize()

@@ -9,6 +9,7 @@ would fail here."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ import pytest
 import requests
 
 from chalicelib.api.policy import POLICY
+from chalicelib.efirma.keys import sign_with_files
 from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, ROLES, SUPERVISOR
 from chalicelib.payments import signature
 from infra.local import efirma, sandbox
@@ -42,7 +44,7 @@ from tests.support.flows import (
 from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 from tests.support.openapi import committed
-from tests.support.people import new_phone
+from tests.support.people import new_curp, new_phone
 
 OPENAPI = committed()
 OPERATIONS = sorted(
@@ -55,7 +57,14 @@ GATE_DENIALS = {(401, "not_authenticated"), (403, "forbidden"), (403, "invalid_c
 CENTRE = "CCD001"
 AGENCY = "SEMOVI"
 PUBLISHED = "matriz-licencia"
-HOLDERS = (CITIZEN, ASSISTANT)  # the holder, and the assistant who filed under the holder's consent
+HOLDERS = (CITIZEN, ASSISTANT)
+SIGNED_IN = (
+    CITIZEN,
+    OFFICIAL,
+    SUPERVISOR,
+    ASSISTANT,
+    ADMIN,
+)  # the holder, and the assistant who filed under the holder's consent
 AGENCY_STAFF = (OFFICIAL, SUPERVISOR)
 # reviews of other modules may share the queue with an earlier deadline
 OUT_OF_TURN = "Prueba de la matriz de autorización."
@@ -70,7 +79,7 @@ class Call:
 
     path: str
     succeeds: Mapping[str, int]
-    body: Any = None
+    body: Any = None  # or a function that makes it when it is sent (a challenge signed then, fresh)
     raw: bytes | None = None  # sent as is, signed as the bank signs
 
 
@@ -158,6 +167,22 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     readers = each((*HOLDERS, *AGENCY_STAFF))
     everyone = each(ROLES)
     serial = efirma.current().authority.issue("GOMC800101MDFMRR00", "12345678a").serial
+    citizens_efirma = efirma.current().authority.issue(citizen.username, "12345678a")
+    claimed_efirma = efirma.current().authority.issue(new_curp(), "12345678a")
+
+    def signed_challenge(user: HttpUser, issued: efirma.Issued, route: str) -> dict[str, str]:
+        challenge = user.post(route).body["challenge"]
+        signature = sign_with_files(issued.certificate, issued.key, "12345678a", challenge)
+        return {
+            "certificate": base64.b64encode(issued.certificate).decode(),
+            "challenge": challenge,
+            "signature": signature,
+        }
+
+    def claim() -> dict[str, str]:
+        proof = signed_challenge(people[ANONYMOUS], claimed_efirma, "/efirma/challenge")
+        return {**proof, "password": "Matriz-Clave-2026", "phone": new_phone()}
+
     return {
         ("GET", "/agencies/{agency}/intermediaries"): Call(f"/agencies/{AGENCY}/intermediaries", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/ratings"): Call(f"/agencies/{AGENCY}/ratings", each(AGENCY_STAFF)),
@@ -201,6 +226,12 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ),
         ("GET", "/documents/{document_id}"): Call(f"/documents/{document}", {CITIZEN: 200}),
         ("GET", "/me"): Call("/me", {CITIZEN: 200}),
+        ("POST", "/me/efirma"): Call(
+            "/me/efirma", {CITIZEN: 200}, lambda: signed_challenge(citizen, citizens_efirma, "/me/efirma/challenge")
+        ),
+        ("POST", "/me/efirma/challenge"): Call("/me/efirma/challenge", each(SIGNED_IN, 201), {}),
+        ("POST", "/efirma/account"): Call("/efirma/account", {ANONYMOUS: 201}, claim),
+        ("POST", "/efirma/challenge"): Call("/efirma/challenge", each(ROLES, 201), {}),
         ("POST", "/me/delegation-code"): Call("/me/delegation-code", {CITIZEN: 201}, {}),
         ("GET", "/messages"): Call(f"/messages?application_id={issued_id}", {ADMIN: 200}),
         ("GET", "/openapi.json"): Call("/openapi.json", everyone),
@@ -267,7 +298,8 @@ def call(user: HttpUser, method: str, made: Call) -> Any:
         # signed now: the signature holds five minutes, the module's objects are older
         signed = {signature.HEADER: signature.sign(WEBHOOK_SECRET, made.raw)}
         return user.request(method, made.path, raw=made.raw, headers=signed)
-    body = made.body if made.body is not None else ({} if method in {"POST", "PUT", "PATCH"} else None)
+    body = made.body() if callable(made.body) else made.body
+    body = body if body is not None else ({} if method in {"POST", "PUT", "PATCH"} else None)
     return user.request(method, made.path, body)
 
 

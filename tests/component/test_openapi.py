@@ -39,6 +39,7 @@ TAGS = {
     "notifications",
     "transparency",
     "assistance",
+    "efirma",
     "sandbox",
 }
 ERROR_STATUSES = ("401", "403", "404", "409", "413", "422")

@@ -122,6 +122,7 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
         "name": CITIZEN_NAME,
         "phone": CITIZEN_PHONE,
         "language": "es",
+        "efirma": None,  # no e.firma has proven this account
     }
     listed = [item for item in record["applications"] if item["id"] == app_id]
     assert listed == [
@@ -134,6 +135,7 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
             "created_at": application["created_at"],
             "updated_at": final["updated_at"],
             "assisted_by": None,
+            "filed_before_efirma": False,
         }
     ]
     licence = [item for item in record["documents"] if item["id"] == document["id"]]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, convert, field
 
-from chalicelib.api.views import assistance, notifications
+from chalicelib.api.views import assistance, efirma, notifications
 from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices, shown
 from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
@@ -30,6 +30,7 @@ from chalicelib.core.fields import (
 )
 from chalicelib.credentials.service import verify_url
 from chalicelib.identity.curp import is_curp
+from chalicelib.identity.efirma import binding_of
 from chalicelib.store.models import Application as ApplicationRecord
 from chalicelib.store.models import AuditEvent as EventRecord
 
@@ -245,6 +246,10 @@ class Actor(Struct, kw_only=True):
         str | UnsetType,
         Meta(description="For assistants acting for a citizen: the citizen's consent they act under."),
     ] = UNSET
+    efirma: Annotated[
+        str | UnsetType,
+        Meta(description="For a citizen who acted with their e.firma: its número de certificado."),
+    ] = UNSET
 
 
 class AuditEvent(Struct, kw_only=True):
@@ -307,6 +312,10 @@ class RecordProfile(Struct, kw_only=True):
     name: str | None
     phone: Annotated[str | None, Meta(description="E.164.")]
     language: LanguageCode
+    efirma: Annotated[
+        efirma.ProvenEfirma | None,
+        Meta(description="The e.firma that proved this CURP (or RFC); null while only a password and SMS code did."),
+    ]
 
 
 class ApplicationSummary(Struct, kw_only=True):
@@ -318,6 +327,15 @@ class ApplicationSummary(Struct, kw_only=True):
     created_at: Instant
     updated_at: Instant
     assisted_by: Annotated[AssistedBy | None, Meta(description="Null unless filed with assistance.")]
+    filed_before_efirma: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Started before an e.firma proved the account (`profile.efirma.since`), by whoever held it then: "
+                "after a takeover, what the earlier account did. False while no e.firma has proven the account."
+            )
+        ),
+    ]
 
 
 class IssuedDocumentSummary(Struct, kw_only=True):
@@ -348,6 +366,7 @@ class CitizenRecord(Struct, kw_only=True):
 
 def citizen_record(record: Record, api_url: str) -> CitizenRecord:
     profile = record.profile
+    proven = binding_of(profile)
     person = is_curp(profile.holder)
     return CitizenRecord(
         profile=shown(
@@ -356,8 +375,9 @@ def citizen_record(record: Record, api_url: str) -> CitizenRecord:
             id=profile.holder,
             curp=profile.holder if person else None,
             rfc=None if person else profile.holder,
+            efirma=efirma.proven(proven),
         ),
-        applications=[_summary(item) for item in record.applications],
+        applications=[_summary(item, proven.since if proven else None) for item in record.applications],
         documents=[
             shown(IssuedDocumentSummary, item, verify_url=verify_url(api_url, item.id)) for item in record.documents
         ],
@@ -366,5 +386,11 @@ def citizen_record(record: Record, api_url: str) -> CitizenRecord:
     )
 
 
-def _summary(record: ApplicationRecord) -> ApplicationSummary:
-    return shown(ApplicationSummary, record, procedure=record.procedure_code, assisted_by=_assisted(record))
+def _summary(record: ApplicationRecord, proven_since: str | None) -> ApplicationSummary:
+    return shown(
+        ApplicationSummary,
+        record,
+        procedure=record.procedure_code,
+        assisted_by=_assisted(record),
+        filed_before_efirma=proven_since is not None and str(record.created_at) < proven_since,
+    )
