@@ -178,6 +178,7 @@ class Container:
             alerts,
             self.settings.legal_day_seconds,
             self.notary,
+            self.signers,
         )
 
     @cached_property

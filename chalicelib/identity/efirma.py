@@ -297,14 +297,27 @@ class Signers(Struct, frozen=True):
 
     def check(self, username: str, signature: Signature) -> Binding:
         """The staff member's binding, if ``signature`` was made with an e.firma of theirs
-        (the linked one, or a renewal carrying the same CURP); refused otherwise."""
+        (the linked one, or a renewal carrying the same CURP); refused otherwise.  A staff
+        member who linked none is bound by this first signature, as linking would have
+        bound them: both prove the key is theirs by signing with it."""
         bound = self.bound(username)
         if bound is None:
-            raise conflict(
-                "certificate",
-                f"{username} has linked no e.firma: link yours first (POST /me/efirma)",
-                "signer_not_linked",
+            curp = _person(signature.holder)
+            binding = _binding(signature, signature.signed_at)
+            write = self.store.efirma.signing(
+                username,
+                curp,
+                rfc=binding.rfc,
+                name=binding.name,
+                serial=binding.serial,
+                valid_until=binding.valid_until,
+                verified_at=binding.verified_at,
+                since=binding.since,
+                proof=_proof(signature),
             )
+            if self.store.efirma.link([write]) is not None:  # bound meanwhile, to another CURP
+                raise _other_signer(username, None, curp)
+            return binding
         if signature.holder.curp != bound.curp:
             raise _other_signer(username, bound.curp, signature.holder.curp or signature.holder.rfc)
         return bound

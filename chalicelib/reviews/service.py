@@ -35,6 +35,7 @@ from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.core.fields import UnsetType
 from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.notary import Notary
+from chalicelib.identity.efirma import Signers
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
@@ -101,6 +102,7 @@ class Reviews(Struct, frozen=True):
     alert_agency: AgencyAlert
     legal_day_seconds: Decimal
     notary: Notary
+    signers: Signers
 
     # --- the workflow's side -------------------------------------------------------
     def open(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -335,6 +337,7 @@ class Reviews(Struct, frozen=True):
                     code="cadena_mismatch",
                 )
             firma = self.notary.signed(signed.certificate, signed.cadena_original, signed.signature, now)
+            self.signers.check(principal.username, firma)  # the official's own e.firma
             sealed = self.notary.seal(signed.cadena_original, firma, now)
         return {
             "review_id": review.id,

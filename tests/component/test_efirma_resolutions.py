@@ -117,3 +117,36 @@ def test_a_step_that_takes_the_seal_alone_keeps_a_sealed_resolution(aws: Aws) ->
     assert container().signer.verify(
         resolution["cadena_original"].encode(), base64.b64decode(resolution["sello"]["seal"])
     )
+
+
+def test_an_official_signs_only_with_their_own_efirma(aws: Aws) -> None:
+    """Once an official linked their e.firma, a colleague's is refused on their decisions."""
+    official, _, review = permit_in_review(aws)
+    challenge = official.post("/me/efirma/challenge").body["challenge"]
+    signed = efirma.signed(efirma.files_for(official.username), challenge)
+    proof = {"certificate": signed["certificate"], "challenge": challenge, "signature": signed["signature"]}
+    assert official.post("/me/efirma", proof).status_code == 200
+    text = prepared(official, review["review_id"])["cadena_original"]
+    colleague = sandbox.current().authority.issue("oficial.colega", efirma.PASSWORD)
+    body = {**APPROVE, "efirma": efirma.signed((colleague.certificate, colleague.key), text)}
+    assert refused(official, review["review_id"], body) == (422, "curp_mismatch", "certificate")
+
+
+def test_an_official_who_linked_none_is_bound_by_their_first_signature(aws: Aws) -> None:
+    official, _, review = permit_in_review(aws)
+    text = prepared(official, review["review_id"])["cadena_original"]
+    own = {**APPROVE, "efirma": efirma.signed(efirma.files_for(official.username), text)}
+    assert official.post(f"/reviews/{review['review_id']}/decision", own).status_code == 200
+    _, _, second = permit_in_review_for(aws, official)
+    text = prepared(official, second["review_id"])["cadena_original"]
+    colleague = sandbox.current().authority.issue("oficial.colega", efirma.PASSWORD)
+    body = {**APPROVE, "efirma": efirma.signed((colleague.certificate, colleague.key), text)}
+    assert refused(official, second["review_id"], body) == (422, "curp_mismatch", "certificate")
+
+
+def permit_in_review_for(aws: Aws, official: HttpUser) -> tuple[HttpUser, str, dict[str, Any]]:
+    citizen = aws.user()
+    application_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
+    upload_documents(citizen, application_id, ("planos", "escritura"))
+    submit(citizen, application_id)
+    return official, application_id, open_review(official, application_id, "DUMUN")
