@@ -19,6 +19,10 @@ from chalicelib.reviews.requests import DecisionDraft, ReportWindow, ReviewDecis
 from chalicelib.wiring import container
 
 agencies = ApiBlueprint(__name__, tag="agencies")
+NOT_YOUR_REVIEW = problems.other_agency(
+    "The review belongs to another agency (or, once escalated, to its supervisors).",
+    "this review belongs to SEMOVI; you cannot decide it",
+)
 REVIEW_ID = path("review_id", "The review's id (from the queue).", "9f50c94a8bee970b", maxLength=40)
 
 
@@ -94,10 +98,7 @@ def intermediaries_report(agency: str, query: ReportWindow) -> Response:
     body_example={"decision": "approve", "reason": "Documentos y examen en regla."},
     answers=Answer(200, "The text to sign.", signature_views.CadenaToSign),
     problems=(
-        problems.other_agency(
-            "The review belongs to another agency (or, once escalated, to its supervisors).",
-            "this review belongs to SEMOVI; you cannot decide it",
-        ),
+        NOT_YOUR_REVIEW,
         problems.no_such("review"),
         Problem(
             409,
@@ -160,10 +161,7 @@ def prepare_decision(review_id: str, body: DecisionDraft) -> Response:
         },
     ),
     problems=(
-        problems.other_agency(
-            "The review belongs to another agency (or, once escalated, to its supervisors).",
-            "this review belongs to SEMOVI; you cannot decide it",
-        ),
+        NOT_YOUR_REVIEW,
         problems.no_such("review"),
         Problem(
             409,

@@ -22,21 +22,7 @@ SIGNED_CHALLENGE = {
     "signature": "hX1mYl0c...==",
 }
 # every way a signed challenge is refused for what it is (422), each with its own code
-REFUSED_PROOF = (
-    "challenge_unknown",
-    "curp_mismatch",
-    "certificate_not_personal",
-    "certificate_unreadable",
-    "certificate_not_efirma",
-    "certificate_untrusted",
-    "certificate_not_yet_valid",
-    "certificate_expired",
-    "certificate_key_usage",
-    "certificate_revoked",
-    "certificate_status_unknown",
-    "signature_invalid",
-    "not_base64",
-)
+REFUSED_PROOF = ("challenge_unknown", "curp_mismatch", "certificate_not_personal", *problems.CERTIFICATE_REFUSALS)
 STALE_CHALLENGE = ("challenge_used", "challenge_expired", "concurrent_change")
 CHALLENGE_ANSWER = Answer(
     201,

@@ -104,13 +104,8 @@ UNAVAILABLE = Problem(
     ("transient_failure",),
     error_body("transient_failure", "the table did not accept the change; retry"),
 )
-# what a signature with e.firma may be refused for (each names its field)
-# what a signature with e.firma may be refused for (each names its field)
-EFIRMA_REFUSALS = (
-    "efirma_required",
-    "cadena_mismatch",
-    "cadena_expired",
-    "curp_mismatch",
+# what checking an e.firma signature may refuse (chalicelib/efirma/verification.py), each naming its field
+CERTIFICATE_REFUSALS = (
     "not_base64",
     "certificate_unreadable",
     "certificate_not_efirma",
@@ -122,6 +117,8 @@ EFIRMA_REFUSALS = (
     "certificate_status_unknown",
     "signature_invalid",
 )
+# what a filing or a decision signed with e.firma may be refused for
+EFIRMA_REFUSALS = ("efirma_required", "cadena_mismatch", "cadena_expired", "curp_mismatch", *CERTIFICATE_REFUSALS)
 EFIRMA_UNAVAILABLE = Problem(
     503,
     "The e.firma could not be checked now: the authority's revocation service (OCSP) is unreachable or answered "

@@ -8,19 +8,45 @@ from msgspec import Meta
 
 from chalicelib.core.fields import Struct
 
-Base64 = Annotated[str, Meta(min_length=1, max_length=16384, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
+CERTIFICATE_BYTES = 16 * 1024  # a SAT .cer is ~1.5 KB; room for long names and extensions
+SIGNATURE_CHARACTERS = 1024  # an RSA 2048 signature is 344 base64 characters (4096 bits: 684)
+
+Certificate = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=CERTIFICATE_BYTES * 4 // 3 + 4,
+        description="The e.firma certificate (the `.cer` file), base64 of its DER bytes.",
+        examples=["MIIF3zCCA8egAwIBAgIUMzAwMDEwMDAwMDA1MDAwMDM0MTYwDQYJKoZIhvcNAQELBQAw..."],
+    ),
+]
+Challenge = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=128,
+        description="The challenge as the challenge route gave it.",
+        examples=["k3P0q7bJm2x9c1VZ8oWQy4sTfH6nDe5LrA0uGiKjXwM"],
+    ),
+]
+SignatureText = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=SIGNATURE_CHARACTERS,
+        description=(
+            "RSA PKCS#1 v1.5 with SHA-256 over the signed text's UTF-8 bytes (the challenge, or the cadena original), "
+            "base64: the e.firma's key signs, in the browser."
+        ),
+        examples=["hX1m...base64...=="],
+    ),
+]
 
 
 class SignedCadena(Struct, kw_only=True):
     """A cadena original as the server prepared it, signed with the signer's e.firma in the browser."""
 
-    certificate: Annotated[
-        Base64,
-        Meta(
-            description="The .cer: base64 of the DER X.509 certificate.",
-            extra={"code": "validation_failed", "message": "is required: the .cer as base64"},
-        ),
-    ]
+    certificate: Certificate
     cadena_original: Annotated[
         str,
         Meta(
@@ -30,10 +56,4 @@ class SignedCadena(Struct, kw_only=True):
             extra={"code": "validation_failed", "message": "is required: the cadena original that was signed"},
         ),
     ]
-    signature: Annotated[
-        Base64,
-        Meta(
-            description="RSA PKCS#1 v1.5 with SHA-256 over the cadena's UTF-8 bytes, base64 (made in the browser).",
-            extra={"code": "validation_failed", "message": "is required: the signature as base64"},
-        ),
-    ]
+    signature: SignatureText

@@ -44,6 +44,7 @@ from chalicelib.identity.requests import EfirmaAccount, EfirmaProof
 from chalicelib.notifications.phones import PhoneRules
 from chalicelib.store.models import Application, EfirmaChallenge, Profile, Signer
 from chalicelib.store.repositories import Repositories
+from chalicelib.store.writes import Write
 
 CHALLENGE_SECONDS = 300
 # a spent or expired challenge is kept a day longer (DynamoDB's TTL then removes it), so a
@@ -234,21 +235,26 @@ class EfirmaLinks(Struct, frozen=True):
         failed = self.store.efirma.link(
             [
                 self.store.efirma.spending(challenge, now),
-                self.store.efirma.signing(
-                    username,
-                    curp,
-                    rfc=binding.rfc,
-                    name=binding.name,
-                    serial=binding.serial,
-                    valid_until=binding.valid_until,
-                    verified_at=binding.verified_at,
-                    since=binding.since,
-                    proof=_proof(signature),
-                ),
+                signing(self.store, username, curp, binding, signature),
             ]
         )
         _refuse(failed, _other_signer(username, None, curp))
         return Linked(username, "staff", binding)
+
+
+def signing(store: Repositories, username: str, curp: str, binding: Binding, signature: Signature) -> Write:
+    """The write that binds a staff member to the e.firma of ``curp`` (or renews it)."""
+    return store.efirma.signing(
+        username,
+        curp,
+        rfc=binding.rfc,
+        name=binding.name,
+        serial=binding.serial,
+        valid_until=binding.valid_until,
+        verified_at=binding.verified_at,
+        since=binding.since,
+        proof=_proof(signature),
+    )
 
 
 def _text(challenge: EfirmaChallenge) -> str:
@@ -304,17 +310,7 @@ class Signers(Struct, frozen=True):
         if bound is None:
             curp = _person(signature.holder)
             binding = _binding(signature, signature.signed_at)
-            write = self.store.efirma.signing(
-                username,
-                curp,
-                rfc=binding.rfc,
-                name=binding.name,
-                serial=binding.serial,
-                valid_until=binding.valid_until,
-                verified_at=binding.verified_at,
-                since=binding.since,
-                proof=_proof(signature),
-            )
+            write = signing(self.store, username, curp, binding, signature)
             if self.store.efirma.link([write]) is not None:  # bound meanwhile, to another CURP
                 raise _other_signer(username, None, curp)
             return binding

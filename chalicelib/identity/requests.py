@@ -13,38 +13,8 @@ from typing import Annotated
 from msgspec import Meta
 
 from chalicelib.core.fields import Language, Struct
+from chalicelib.efirma.requests import Certificate, Challenge, SignatureText
 from chalicelib.identity.passwords import MAXIMUM_LENGTH, RULE
-
-CERTIFICATE_BYTES = 16 * 1024  # a SAT .cer is ~1.5 KB; room for long names and extensions
-SIGNATURE_CHARACTERS = 1024  # an RSA 2048 signature is 344 base64 characters (4096 bits: 684)
-
-Certificate = Annotated[
-    str,
-    Meta(
-        min_length=1,
-        max_length=CERTIFICATE_BYTES * 4 // 3 + 4,
-        description="The e.firma certificate (the `.cer` file), base64 of its DER bytes.",
-        examples=["MIIF3zCCA8egAwIBAgIUMzAwMDEwMDAwMDA1MDAwMDM0MTYwDQYJKoZIhvcNAQELBQAw..."],
-    ),
-]
-Challenge = Annotated[
-    str,
-    Meta(
-        min_length=1,
-        max_length=128,
-        description="The challenge as the challenge route gave it.",
-        examples=["k3P0q7bJm2x9c1VZ8oWQy4sTfH6nDe5LrA0uGiKjXwM"],
-    ),
-]
-SignatureText = Annotated[
-    str,
-    Meta(
-        min_length=1,
-        max_length=SIGNATURE_CHARACTERS,
-        description="RSA PKCS#1 v1.5 with SHA-256 over the challenge's UTF-8 bytes, base64 (the e.firma's key signs).",
-        examples=["hX1m...base64...=="],
-    ),
-]
 
 
 class EfirmaProof(Struct, kw_only=True):

@@ -173,7 +173,7 @@ def test_with_the_ocsp_responder_down_nothing_is_filed(aws: Aws) -> None:
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"certificate": "no es base64"}, "efirma.certificate"),
+        ({"certificate": "no es base64"}, "certificate"),
         ({"signature": ""}, "efirma.signature"),
         ({"cadena_original": ""}, "efirma.cadena_original"),
     ],
