@@ -14,8 +14,7 @@ import base64
 import binascii
 import json
 import subprocess
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -23,20 +22,24 @@ from urllib.parse import quote, urlsplit
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from cryptography.hazmat.primitives.hashes import SHA256
-from playwright.sync_api import BrowserContext, Page, Request, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from chalicelib.efirma.keys import open_key
+from tests.browser.efirma_files import (
+    PASSWORD,
+    Efirma,
+    Recorder,
+    assert_nothing_secret_left,
+    issue,
+    secrets_in,
+)
+from tests.browser.efirma_files import verifies as signed_by
 from tests.browser.scenario import new_citizen
 from tests.browser.support import assert_clean, axe_violations, open_page
 from tests.support.client import Api, User
 
 pytestmark = pytest.mark.browser
 
-# Not ASCII on purpose: PBES2 derives from its UTF-8 bytes, PKCS#12 from its UTF-16 units.
-PASSWORD = "Ñandú-Firma-2026"
 TEXT = "||1.0|Ventanilla|prueba de firma|Oaxaca de Juárez|2026-11-04T10:00:00Z||"
 FORGE = "/vendor/forge/forge.min.js"
 # openssl's pkcs8 options for the two 3DES schemes SAT files use
@@ -44,29 +47,6 @@ THREE_DES = {
     "pbes2-pbkdf2-3des": ["-v2", "des3"],
     "pkcs12-sha1-3des": ["-v1", "PBE-SHA1-3DES"],
 }
-
-
-@dataclass
-class Efirma:
-    certificate: Path
-    key: Path
-
-    @property
-    def public_key(self) -> RSAPublicKey:
-        key = x509.load_der_x509_certificate(self.certificate.read_bytes()).public_key()
-        assert isinstance(key, RSAPublicKey)
-        return key
-
-
-def issue(api: Api, subject: str, folder: Path, password: str = PASSWORD) -> Efirma:
-    """An e.firma from the stack's sandbox authority, written to files as a person keeps them."""
-    issued = api.anonymous().post("/sandbox/efirma/certificates", {"subject": subject, "password": password})
-    assert issued.status_code == 201, issued.text
-    folder.mkdir(parents=True, exist_ok=True)
-    certificate, key = folder / "efirma.cer", folder / "efirma.key"
-    certificate.write_bytes(base64.b64decode(issued.json()["certificate"]))
-    key.write_bytes(base64.b64decode(issued.json()["key"]))
-    return Efirma(certificate, key)
 
 
 def reencrypt(key_der: bytes, scheme: list[str], folder: Path) -> Path:
@@ -88,62 +68,7 @@ def reencrypt(key_der: bytes, scheme: list[str], folder: Path) -> Path:
 
 
 def verifies(efirma: Efirma, signature_b64: str, text: str = TEXT) -> bool:
-    try:
-        efirma.public_key.verify(base64.b64decode(signature_b64), text.encode(), PKCS1v15(), SHA256())
-    except Exception:
-        return False
-    return True
-
-
-class Recorder:
-    """Every request a browser context makes: URL, headers and body, as sent."""
-
-    def __init__(self, context: BrowserContext) -> None:
-        self.requests: list[Request] = []
-        context.on("request", self.record)
-
-    def record(self, request: Request) -> None:
-        self.requests.append(request)
-
-    def urls(self) -> list[str]:
-        return [request.url for request in self.requests]
-
-    def sent(self) -> Iterator[tuple[str, bytes]]:
-        for request in self.requests:
-            headers = json.dumps(request.headers, ensure_ascii=False).encode()
-            yield request.url, request.url.encode() + b"\n" + headers + b"\n" + (request.post_data_buffer or b"")
-
-
-def secrets_in(key_der: bytes, password: str) -> set[bytes]:
-    """What would show the key or the password in a request, in the encodings a page could use."""
-    found = {
-        password.encode(),
-        quote(password).encode(),
-        quote(password, safe="").encode(),
-        json.dumps(password).encode()[1:-1],
-        base64.b64encode(password.encode()),
-    }
-    for start in range(len(key_der) - 15):
-        window = key_der[start : start + 16]
-        found |= {window, window.hex().encode(), window.hex().upper().encode()}
-    # Any 16 bytes in base64 hold 15 bytes encoded on a 4-character boundary of the whole
-    # file's base64 started at one of three offsets.
-    for shift in range(3):
-        for encode in (base64.b64encode, base64.urlsafe_b64encode):
-            encoded = encode(key_der[shift:])
-            found |= {encoded[start : start + 20] for start in range(0, len(encoded) - 19, 4)}
-    return found
-
-
-def assert_nothing_secret_left(recorder: Recorder, key_der: bytes, stack_url: str) -> None:
-    needles = secrets_in(key_der, PASSWORD)
-    leaked = [url for url, raw in recorder.sent() if any(needle in raw for needle in needles)]
-    assert not leaked, f"requests carrying the key or the password: {leaked}"
-    origin = urlsplit(stack_url)
-    elsewhere = [
-        url for url in recorder.urls() if urlsplit(url).scheme in ("http", "https") and urlsplit(url)[:2] != origin[:2]
-    ]
-    assert not elsewhere, f"the page contacted another origin: {elsewhere}"
+    return signed_by(efirma, signature_b64, text)
 
 
 def mount_panel(page: Page, text: str = TEXT, panel_id: str = "fixed") -> None:
