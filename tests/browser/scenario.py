@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib.identity.curp import curp_check_digit, is_curp
 from tests.support.client import Api, User, wait_for, wait_for_status
+from tests.support.forms import CONSTRUCTION_FORM
 
 PDF = b"%PDF-1.4\n% documento de prueba de Ventanilla\n%%EOF\n"
 FORM = {
@@ -48,6 +49,16 @@ def draft(citizen: User, data: dict[str, Any] | None = None) -> Case:
     created = citizen.post("/applications", {"procedure": "licencia-conducir", "data": FORM if data is None else data})
     assert created.status_code == 201, created.text
     return Case(citizen, created.json()["id"], created.json())
+
+
+def permit_ready_to_sign(citizen: User) -> Case:
+    """A construction permit (filed with e.firma) with its form and documents complete."""
+    created = citizen.post("/applications", {"procedure": "licencia-construccion", "data": CONSTRUCTION_FORM})
+    assert created.status_code == 201, created.text
+    case = Case(citizen, created.json()["id"], created.json())
+    for requirement in ("planos", "escritura"):
+        citizen.upload(case.application_id, requirement, PDF + requirement.encode(), filename=f"{requirement}.pdf")
+    return case
 
 
 def in_review(citizen: User) -> Case:
@@ -99,6 +110,7 @@ class Scene:
     review: Case
     payment: Case
     issued: Case
+    permit: Case  # a draft of a procedure filed with e.firma, ready to sign
 
     @property
     def document_id(self) -> str:
@@ -116,4 +128,5 @@ def build_scene(api: Api) -> Scene:
         review=in_review(citizen),
         payment=awaiting_payment(citizen, official),
         issued=issued(api, citizen, official),
+        permit=permit_ready_to_sign(citizen),
     )

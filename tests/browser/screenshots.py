@@ -29,11 +29,13 @@ def shots(scene_ids: dict[str, str]) -> list[tuple[str, str | None, str, str | N
     return [
         ("01-catalogo", None, "/", None),
         ("02-tramite", None, "/tramites/licencia-conducir", None),
+        ("02b-tramite-efirma", None, "/tramites/licencia-construccion", None),
         ("03-entrar", None, "/entrar", None),
         ("04-registro", None, "/registro", None),
         ("05-solicitud", "citizen", "/tramites/licencia-conducir/solicitar", None),
         ("06-solicitud-errores", "citizen", "/tramites/licencia-conducir/solicitar", "submit"),
         ("07-documentos", "citizen", f"/solicitudes/{scene_ids['draft']}/documentos", None),
+        ("07b-firma-solicitud", "citizen", f"/solicitudes/{scene_ids['permit']}/documentos", "sign"),
         ("08-seguimiento", "citizen", f"/solicitudes/{scene_ids['review']}", None),
         ("09-linea-de-captura", "citizen", f"/solicitudes/{scene_ids['payment']}/pago", None),
         ("10-expediente", "citizen", "/mi-expediente", None),
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             "review": scene.review.application_id,
             "payment": scene.payment.application_id,
             "document": scene.document_id,
+            "permit": scene.permit.application_id,
         }
         tokens = {None: None, "citizen": scene.citizen.token, "official": scene.official.token}
         with sync_playwright() as playwright:
@@ -84,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
                     if action == "submit":
                         page.get_by_role("button", name="Guardar y continuar").click()
                         page.wait_for_selector(".error-summary:not([hidden])")
+                    elif action == "sign":
+                        page.get_by_role("button", name="Continuar para firmar").click()
+                        page.wait_for_selector("section[data-signing=filing]:not([hidden])")
                     elif action == "english":
                         page.get_by_role("button", name="English", exact=True).click()
                         page.wait_for_selector("html[lang='en']")

@@ -25,6 +25,7 @@ def pages(scene: Scene) -> dict[str, list[str]]:
         "public": [
             "/",
             "/tramites/licencia-conducir",
+            "/tramites/licencia-construccion",
             "/entrar",
             "/registro",
             "/entrar/personal",
@@ -36,7 +37,9 @@ def pages(scene: Scene) -> dict[str, list[str]]:
         ],
         "citizen": [
             "/tramites/licencia-conducir/solicitar",
+            "/tramites/licencia-construccion/solicitar",
             f"/solicitudes/{scene.draft.application_id}/documentos",
+            f"/solicitudes/{scene.permit.application_id}/documentos",
             f"/solicitudes/{scene.review.application_id}",
             f"/solicitudes/{scene.payment.application_id}/pago",
             f"/solicitudes/{scene.issued.application_id}",
@@ -82,6 +85,13 @@ def test_main_pages_have_no_serious_accessibility_violations(
             page.goto("/#/tramites/licencia-conducir/solicitar")
             page.get_by_role("button", name="Guardar y continuar").click()
             expect(page.locator(".error-summary")).to_be_visible()
+            problems += check(page, viewport["width"])
+            # Filing with e.firma: the cadena original shown and the signing panel, in its error state.
+            page.goto(f"/#/solicitudes/{scene.permit.application_id}/documentos")
+            page.get_by_role("button", name="Continuar para firmar").click()
+            expect(page.locator("#filing-cadena-text")).to_contain_text("|ACUSE|licencia-construccion|")
+            page.get_by_role("button", name="Firmar y enviar solicitud").click()
+            expect(page.locator("#filing-efirma-cer-error")).to_be_visible()
             problems += check(page, viewport["width"])
     assert not problems, "\n".join(problems)
 

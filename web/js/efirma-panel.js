@@ -7,7 +7,8 @@
 //     text: the text to sign, or an async function giving it (called once the key has
 //           opened, so a challenge is not spent on a mistyped password);
 //     onSigned({ certificate, signature, text, holder }): sends them; an ApiError it throws
-//           is shown in the panel (on the certificate field when the API names that field).
+//           is shown in the panel (on the certificate field when the API names that field);
+//           false means the page took the person elsewhere to fix something (not signed).
 
 import { ApiError } from "./api.js";
 import { h } from "./dom.js";
@@ -162,8 +163,7 @@ export function efirmaPanel({ id = "efirma", text, onSigned, submitLabel = null 
     }
     passwordInput.value = "";
     try {
-      await onSigned(signed);
-      announce(t("efirma.signed"));
+      if ((await onSigned(signed)) !== false) announce(t("efirma.signed"));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // "certificate", or "efirma.certificate" where the signature is part of a larger body

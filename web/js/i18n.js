@@ -94,6 +94,13 @@ export function formatDateTime(iso) {
   return new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
+// To the second and with its time zone: when something was signed or sealed.
+export function formatInstant(iso) {
+  const date = parseDate(iso);
+  if (!date) return "—";
+  return new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: "medium", timeStyle: "long" }).format(date);
+}
+
 export function formatDate(iso) {
   const date = parseDate(iso);
   if (!date) return "—";

@@ -117,6 +117,10 @@ export async function render(view, ctx) {
     application ? h("p", {}, `${t("application.folio")}: `, h("strong", { class: "mono" }, application.id)) : null,
     onBehalfOf ? notice("info", h("p", {}, t("centre.filingFor", { curp: onBehalfOf }))) : null,
     application?.status === "changes_requested" ? notice("warning", h("p", {}, t("apply.corrections"))) : null,
+    // A first filing is signed with the holder's e.firma (an answer to corrections is not).
+    detail.identity === "efirma" && application?.status !== "changes_requested"
+      ? notice("info", h("p", { dataset: { identity: "efirma" } }, t("apply.efirmaNotice"), " ", h("a", { href: `#/tramites/${encodeURIComponent(detail.code)}` }, t("apply.efirmaHow"))))
+      : null,
     formError,
     element,
     h("p", { class: "muted" }, t("apply.draftNote")),

@@ -6,6 +6,7 @@ import { append, h } from "../dom.js";
 import { formatMoney, pick, t, tn } from "../i18n.js";
 import { agencyName, allSteps, field, fieldTitle, fileTypesText, formatAnswer, reviewSteps, silenceDetail, silenceSummary, sizeText } from "../procedures.js";
 import { breadcrumbs, facts, linkButton, notice, pageHeading, section, setTitle, twoColumns } from "../ui.js";
+import { efirmaHowTo } from "../signing.js";
 import { feeText } from "./home.js";
 
 export function conditionText(definition, condition) {
@@ -64,6 +65,8 @@ export async function render(view, ctx) {
   const issue = [...allSteps(definition).values()].find((step) => step.type === "issue");
   const fee = definition.fee || {};
   const steps = [...allSteps(definition)].filter(([, step]) => step.type !== "choice" && step.type !== "parallel");
+  // Filing is signed with the holder's e.firma: say so, and how to get one, before they start.
+  const efirma = detail.identity === "efirma";
 
   const deadlines = reviews.map(([id, step]) =>
     h("li", { dataset: { step: id } }, h("strong", {}, pick(step.name)), ` — ${agencyName(definition, step.agency)}: `, tn("days.business", step.deadline_days), h("br"), silenceDetail(step)),
@@ -88,9 +91,11 @@ export async function render(view, ctx) {
             [t("procedure.legalDeadline"), reviews.length ? h("ul", { class: "plain" }, deadlines) : t("procedure.noReview")],
             [t("procedure.silence"), h("strong", { class: "silence" }, silenceSummary(definition))],
             issue ? [t("procedure.document"), `${pick(issue.document.title)} — ${t("procedure.validity", { period: validityText(issue.document.valid_days) })}`] : [null, null],
+            [t("procedure.identity"), efirma ? h("strong", { dataset: { identity: "efirma" } }, t("procedure.identityEfirma")) : t("procedure.identityPassword")],
             [t("procedure.legalBasis"), pick(definition.legal_basis)],
           ]),
         ),
+        efirma ? section("efirma", t("procedure.efirmaTitle"), { class: "panel", dataset: { identity: "efirma" } }, h("p", {}, h("strong", {}, t("procedure.efirmaBody"))), h("h3", {}, t("efirmaHelp.title")), ...efirmaHowTo()) : null,
         section(
           "requirements",
           t("procedure.requirements"),
@@ -108,6 +113,7 @@ export async function render(view, ctx) {
           t("procedure.startTitle"),
           { class: "panel panel-accent" },
           h("p", {}, t("procedure.startBody")),
+          efirma ? h("p", { dataset: { identity: "efirma" } }, h("strong", {}, t("procedure.startEfirma"))) : null,
           h("p", { class: "muted" }, t("procedure.total", { amount: fee.amount !== undefined ? formatMoney(fee.amount) : feeText(fee) })),
           linkButton(t("procedure.start"), `#/tramites/${encodeURIComponent(detail.code)}/solicitar`),
         ),
