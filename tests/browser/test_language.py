@@ -84,6 +84,16 @@ DYNAMIC = {
     "sms.state": ("implicit", "confirmed", "pending", "opted_out", "cancelled"),
     "sms.status": ("queued", "sending", "sent", "failed", "opted_out_skipped", "rate_limited", "unknown"),
     "sms.phoneError": ("empty", "chars", "length", "zero", "invalid"),
+    "verify.what": ("acuse", "resolution"),
+    "verify.signer": ("holder", "platform"),
+    "verify.problem": (
+        "signature_invalid",
+        "certificate_untrusted",
+        "certificate_expired",
+        "certificate_revoked",
+        "ocsp_invalid",
+        "seal_invalid",
+    ),
     "efirma.label": ("certificate", "key"),
     "efirma.hint": ("certificate", "key"),
     "efirma.error": (

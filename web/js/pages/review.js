@@ -1,20 +1,25 @@
 // An official reviews one application: the answers, the documents, the history, and a
 // decision (approve, request corrections, reject) that always carries a reason, and a
-// second one when it is taken before applications that come first in the queue.
+// second one when it is taken before applications that come first in the queue. Unless the
+// step takes the platform's seal alone (`"signature": "seal"`), the decision is signed: the
+// page prepares the decision's cadena original, shows it, the official signs it in the
+// e.firma panel with their own files, and the decision is sent with the signature.
 
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
+import { efirmaPanel } from "../efirma-panel.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t, tn } from "../i18n.js";
 import { allSteps, fieldTitle, formatAnswer, silenceDetail, sizeText, stepName } from "../procedures.js";
 import { flash, navigate } from "../router.js";
+import { STALE_CADENA, cadenaBlock, preparedCadena } from "../signing.js";
 import { timeline } from "../timeline.js";
 import { breadcrumbs, button, facts, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
 const DECISIONS = ["approve", "request_changes", "reject"];
 
-function decisionForm(review) {
+function decisionForm(review, sealOnly) {
   const message = h("div", { "aria-live": "assertive" });
   const choiceError = h("p", { class: "field-error", id: "decision-error", hidden: true });
   const radios = DECISIONS.map((decision) => {
@@ -31,39 +36,76 @@ function decisionForm(review) {
   const turnHint = h("p", { class: "hint", id: "turn-hint" }, review.out_of_turn ? tn("decision.outOfTurnHint", review.earlier_open) : t("decision.outOfTurnLate"));
   const turnField = h("div", { class: "field", hidden: !review.out_of_turn, dataset: { outOfTurn: "true" } }, h("label", { class: "label", for: "reason-out-of-order" }, t("decision.outOfTurnReason")), turnHint, turnError, turnReason);
   const setTurnError = fieldError(turnField, turnError, turnReason);
-  const submit = button(t("decision.submit"), { type: "submit" });
+  const submit = button(t(sealOnly ? "decision.submit" : "decision.toSign"), { type: "submit" });
   const idempotencyKey = newIdempotencyKey();
+  const reviewPath = `/reviews/${encodeURIComponent(review.review_id)}`;
+  let chosen = null;
+  let text = "";
+  let why = "";
+
+  // Sends the decision; problems with the decision itself (not with the signature) go back
+  // to the fields above, and the signing step closes.
+  const send = async (efirma) => {
+    try {
+      await post(`${reviewPath}/decision`, { decision: chosen.value, reason: text, ...(turnField.hidden ? {} : { reason_out_of_order: why }), ...(efirma ? { efirma } : {}) }, { idempotencyKey });
+      flash(t("decision.recorded", { id: review.application_id }));
+      navigate("/oficina");
+      return true;
+    } catch (error) {
+      const decisionProblem = error instanceof ApiError && error.details.some((detail) => detail.field === "reason_out_of_order" || detail.field === "reason");
+      if (efirma && !decisionProblem) throw error;
+      signing.close();
+      if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason_out_of_order")) {
+        // The queue changed since the page was drawn: others now come first.
+        turnField.hidden = false;
+        setTurnError(t("decision.outOfTurnError"));
+        turnReason.focus();
+        return false;
+      }
+      if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason")) {
+        setReasonError(t("decision.reasonError"));
+        reason.focus();
+        return false;
+      }
+      message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+      return false;
+    }
+  };
+  // While the official signs, the decision's fields are read-only: the text stands for them.
+  const lock = (locked) => {
+    for (const radio of decisionSet.querySelectorAll("input[name=decision]")) radio.disabled = locked && !radio.checked;
+    for (const control of [reason, turnReason]) {
+      if (locked) control.setAttribute("readonly", "");
+      else control.removeAttribute("readonly");
+    }
+    submit.hidden = locked;
+    if (!locked) (chosen || reason).focus();
+  };
+  const signing = signingStep(reviewPath, () => ({ decision: chosen.value, reason: text }), send, lock);
+
   const form = checkedForm(
     {},
     async () => {
       message.replaceChildren();
-      const chosen = form.querySelector("input[name=decision]:checked");
-      const text = reason.value.trim();
+      chosen = form.querySelector("input[name=decision]:checked");
+      text = reason.value.trim();
       setChoiceError(chosen ? null : t("decision.chooseError"));
       setReasonError(text.length >= 3 ? null : t("decision.reasonError"));
-      const why = turnReason.value.trim();
+      why = turnReason.value.trim();
       setTurnError(turnField.hidden || why.length >= 3 ? null : t("decision.outOfTurnError"));
       if (!chosen) return form.querySelector("input[name=decision]").focus();
       if (text.length < 3) return reason.focus();
       if (!turnField.hidden && why.length < 3) return turnReason.focus();
       await whileBusy(submit, async () => {
+        if (sealOnly) {
+          await send(null);
+          return;
+        }
         try {
-          await post(`/reviews/${encodeURIComponent(review.review_id)}/decision`, { decision: chosen.value, reason: text, ...(turnField.hidden ? {} : { reason_out_of_order: why }) }, { idempotencyKey });
-          flash(t("decision.recorded", { id: review.application_id }));
-          navigate("/oficina");
+          // The API says whether this step takes the official's e.firma: sign if it does.
+          if (!(await signing.open(t(`decision.${chosen.value}`), text))) await send(null);
         } catch (error) {
-          if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason_out_of_order")) {
-            // The queue changed since the page was drawn: others now come first.
-            turnField.hidden = false;
-            setTurnError(t("decision.outOfTurnError"));
-            turnReason.focus();
-            return;
-          }
-          if (error instanceof ApiError && error.details.some((detail) => detail.field === "reason")) {
-            setReasonError(t("decision.reasonError"));
-            reason.focus();
-            return;
-          }
+          if (!(error instanceof ApiError)) throw error;
           message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
         }
       });
@@ -74,7 +116,58 @@ function decisionForm(review) {
     message,
     h("div", { class: "actions" }, submit),
   );
-  return form;
+  return h("div", {}, sealOnly ? null : h("p", { class: "hint", dataset: { signature: "efirma" } }, t("decision.efirmaNote")), form, signing.element);
+}
+
+// The signing step, under the decision: what is decided, the decision's cadena original as
+// the API prepared it, and the e.firma panel. While it is open the decision's fields are
+// read-only (the text stands for them); "Change the decision" opens them again.
+function signingStep(reviewPath, draft, send, lock) {
+  const cadena = cadenaBlock("decision-cadena");
+  const prepared = preparedCadena(() => post(`${reviewPath}/cadena-original`, draft()), (text) => cadena.show(text));
+  const panel = efirmaPanel({
+    id: "decision-efirma",
+    submitLabel: t("decision.signAndSubmit"),
+    text: () => prepared.current(),
+    onSigned: async ({ certificate, signature, text }) => {
+      try {
+        return await send({ certificate, cadena_original: text, signature });
+      } catch (error) {
+        if (error instanceof ApiError && STALE_CADENA.has(error.code)) prepared.forget();
+        throw error;
+      }
+    },
+  });
+  const summary = h("div");
+  const heading = h("h3", { id: "decision-sign-heading", tabindex: "-1" }, t("decision.signTitle"));
+  const change = button(t("decision.change"), { kind: "secondary" });
+  const element = h("section", { class: "signing", "aria-labelledby": "decision-sign-heading", hidden: true, dataset: { signing: "decision" } }, heading, summary, cadena.element, panel.element, h("p", {}, change));
+  const step = {
+    element,
+    // Prepares the text; false when the step takes the seal alone after all.
+    async open(decision, reason) {
+      const answer = await prepared.first();
+      if (!answer.efirma_required) return false;
+      summary.replaceChildren(
+        facts([
+          [t("decision.question"), h("strong", {}, decision)],
+          [t("decision.reason"), reason],
+        ]),
+      );
+      lock(true);
+      element.hidden = false;
+      heading.focus();
+      return true;
+    },
+    close() {
+      if (element.hidden) return;
+      element.hidden = true;
+      prepared.forget();
+      lock(false);
+    },
+  };
+  change.addEventListener("click", () => step.close());
+  return step;
 }
 
 export async function render(view, ctx) {
@@ -141,7 +234,7 @@ export async function render(view, ctx) {
         ),
         section("history", t("application.history"), {}, timeline(audit.events || [], definition, ctx.session)),
       ],
-      h("aside", {}, section("decision", t("decision.title"), { class: "panel panel-accent" }, review ? decisionForm(review) : notice("info", h("p", {}, t("review.noOpenReview"))))),
+      h("aside", {}, section("decision", t("decision.title"), { class: "panel panel-accent" }, review ? decisionForm(review, step?.signature === "seal") : notice("info", h("p", {}, t("review.noOpenReview"))))),
     ),
   );
 }

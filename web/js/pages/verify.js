@@ -1,12 +1,15 @@
 // Public verification: what a QR code on a licence or permit opens. No sign-in; shows
-// only what a checker needs (type, holder's initials, validity, issuing agency).
+// only what a checker needs (type, holder's initials, validity, issuing agency), and every
+// signature behind the document — the applicant's e.firma on the filing (never their
+// name), each official's on their resolution, the platform's seals — as the API checked
+// them again.
 
-import { ApiError, get } from "../api.js";
+import { ApiError, catalogue, get, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { checkedForm } from "../fields.js";
-import { formatDay, pick, t } from "../i18n.js";
+import { formatDay, formatInstant, pick, t } from "../i18n.js";
 import { navigate } from "../router.js";
-import { button, facts, notice, pageHeading, setTitle } from "../ui.js";
+import { button, facts, notice, pageHeading, section, setTitle } from "../ui.js";
 
 function lookupForm(value = "") {
   const input = h("input", { type: "text", id: "document-id", class: "input-code", spellcheck: "false", autocomplete: "off", "aria-describedby": "document-id-hint document-id-error" });
@@ -36,6 +39,70 @@ function verdict(valid, heading, body) {
   );
 }
 
+// Agency names for the officials who signed: the verdict names the issuing agency; the
+// others are in the definitions of that agency's procedures (the catalogue is public).
+async function agencyNames(result) {
+  const names = new Map([[result.agency, pick(result.agency_name)]]);
+  const wanted = (result.signatures || []).map((item) => item.agency).filter((code) => code && !names.has(code));
+  if (!wanted.length) return names;
+  try {
+    const procedures = (await catalogue()).filter((item) => item.agency === result.agency);
+    for (const item of procedures) {
+      const definition = (await procedure(item.code)).definition;
+      for (const [code, name] of Object.entries(definition.agencies || {})) if (!names.has(code)) names.set(code, pick(name));
+      if (wanted.every((code) => names.has(code))) break;
+    }
+  } catch {
+    /* the codes stand in for the names */
+  }
+  return names;
+}
+
+function signerCell(item, agencies) {
+  if (item.signer === "holder") return h("span", {}, h("strong", {}, t("verify.signer.holder")), h("br"), h("span", { class: "muted" }, t("verify.signer.holderNote")));
+  if (item.signer === "official")
+    return h(
+      "span",
+      {},
+      h("strong", { dataset: { name: "true" } }, item.name),
+      item.position ? [h("br"), pick(item.position)] : null,
+      item.agency ? [h("br"), h("span", { dataset: { agency: item.agency } }, agencies.get(item.agency) || item.agency)] : null,
+    );
+  return h("span", {}, h("strong", {}, t("verify.signer.platform")), h("br"), h("span", { class: "muted" }, t("verify.signer.platformNote")));
+}
+
+function resultCell(item) {
+  const mark = h("strong", { class: `tag ${item.valid ? "tag-success" : "tag-danger"}` }, h("span", { "aria-hidden": "true" }, item.valid ? "✓ " : "✕ "), t(item.valid ? "verify.signatureOk" : "verify.signatureBad"));
+  const problems = (item.problems || []).map((code) => h("li", {}, t(`verify.problem.${code}`)));
+  return h("span", {}, mark, problems.length ? h("ul", { class: "plain" }, problems) : null);
+}
+
+function signaturesSection(signatures, agencies) {
+  const columns = ["verify.col.what", "verify.col.signer", "efirma.serial", "verify.col.when", "verify.col.result"];
+  const rows = signatures.map((item) =>
+    h(
+      "tr",
+      { dataset: { signer: item.signer, what: item.what, valid: String(item.valid), ...(item.agency ? { agency: item.agency } : {}) } },
+      h("td", { "data-label": t("verify.col.what") }, t(`verify.what.${item.what}`)),
+      h("td", { "data-label": t("verify.col.signer") }, signerCell(item, agencies)),
+      h("td", { "data-label": t("efirma.serial") }, item.serial ? h("span", { class: "mono" }, item.serial) : h("span", { class: "muted" }, t("verify.noCertificate"))),
+      h("td", { "data-label": t("verify.col.when") }, formatInstant(item.at)),
+      h("td", { "data-label": t("verify.col.result") }, resultCell(item)),
+    ),
+  );
+  return section(
+    "verify-signatures",
+    t("verify.signaturesTitle"),
+    { class: "panel" },
+    h("p", {}, t("verify.signaturesLead")),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h("table", { class: "responsive signatures" }, h("caption", {}, t("verify.signaturesCaption")), h("thead", {}, h("tr", {}, columns.map((key) => h("th", { scope: "col" }, t(key))))), h("tbody", {}, rows)),
+    ),
+  );
+}
+
 export async function render(view, ctx) {
   setTitle(t("verify.title"));
   const id = ctx.params.id;
@@ -59,6 +126,9 @@ export async function render(view, ctx) {
   else if (result.expired) block = verdict(false, t("verify.expired"), t("verify.expiredBody", { date: formatDay(result.valid_until) }));
   else block = verdict(false, t("verify.notCurrent"), t("verify.notCurrentBody", { date: formatDay(result.valid_from) }));
 
+  const signatures = result.signature === "valid" ? result.signatures || [] : [];
+  const agencies = signatures.length ? await agencyNames(result) : null;
+
   append(view, 
     ...pageHeading(t("verify.title")),
     block,
@@ -79,6 +149,7 @@ export async function render(view, ctx) {
           h("p", { class: "muted" }, t("verify.privacy")),
         )
       : null,
+    signatures.length ? signaturesSection(signatures, agencies) : null,
     notice("info", h("p", {}, t("verify.howTo"))),
   );
 }
