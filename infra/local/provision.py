@@ -163,6 +163,7 @@ class Provisioner:
             UserPoolId=self.resolve(properties["UserPoolId"]),
             ClientName=properties["ClientName"],
             ExplicitAuthFlows=properties["ExplicitAuthFlows"],
+            ReadAttributes=properties["ReadAttributes"],
             GenerateSecret=False,
         )
         self.refs[logical_id] = created["UserPoolClient"]["ClientId"]

@@ -215,14 +215,7 @@ def test_a_signed_construction_permit_from_filing_to_verification(
     # (the documents went to the storage's own address: only the secrets are searched here)
     assert_no_secret_sent(recorder, mine.key.read_bytes())
 
-    # The application page's acuse panel (web/js/acuse.js), drawn from the application as the API gives it.
-    page.evaluate(
-        """async (id) => {
-            const [{ acuseSection }, { get }] = await Promise.all([import("/js/acuse.js"), import("/js/api.js")]);
-            document.querySelector("main").append(acuseSection(await get(`/applications/${id}`)));
-        }""",
-        folio,
-    )
+    # The application page shows the acuse.
     acuse = page.locator("section[aria-labelledby=acuse-heading]")
     expect(acuse.get_by_role("heading", level=2)).to_have_text("Acuse de recibo")
     expect(acuse).to_have_attribute("data-acuse", "signed")

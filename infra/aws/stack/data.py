@@ -161,6 +161,8 @@ def resources(stage: str) -> dict[str, Any]:
                 "ClientName": resource_name(stage, "web"),
                 "UserPoolId": {"Ref": "UserPool"},
                 "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                # what the ID token carries: the name signs resolutions, the locale picks the language
+                "ReadAttributes": ["name", "phone_number", "phone_number_verified", "locale"],
                 "GenerateSecret": False,
                 "IdTokenValidity": 60,
                 "TokenValidityUnits": {"IdToken": "minutes"},

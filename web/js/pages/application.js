@@ -10,6 +10,7 @@ import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
 import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
 import { refresh } from "../router.js";
 import { timeline } from "../timeline.js";
+import { acuseSection } from "../acuse.js";
 import { smsPanel } from "../sms-panel.js";
 import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
@@ -202,6 +203,7 @@ export async function render(view, ctx) {
             [t("application.agency"), agencyName(definition, application.agency)],
           ]),
         ),
+        acuseSection(application),
         section("history", t("application.history"), {}, integrity, timeline(events, definition, ctx.session)),
         ctx.session?.isCitizen ? smsPanel(application) : null,
       ],
