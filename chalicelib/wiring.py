@@ -19,6 +19,7 @@ from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.settings import Settings, load_settings
+from chalicelib.credentials import offline
 from chalicelib.credentials.service import Credentials
 from chalicelib.efirma.notary import Notary
 from chalicelib.efirma.verification import UNAVAILABLE, Trust
@@ -36,6 +37,7 @@ from chalicelib.notifications.ratelimit import HOUR, RateLimiter
 from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
+from chalicelib.printing.documents import SignedDocuments
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
@@ -195,6 +197,15 @@ class Container:
     @cached_property
     def credentials(self) -> Credentials:
         return Credentials(self.store, self.transitions, self.profiles, self.signer, self.public_api_url)
+
+    @cached_property
+    def platform_keys(self) -> list[dict[str, str]]:
+        """The platform's public signing keys as JWKs: one KMS GetPublicKey per container."""
+        return [offline.jwk(self.signer.key_id, self.signer.public_key_der())]
+
+    @cached_property
+    def signed_documents(self) -> SignedDocuments:
+        return SignedDocuments(self.applications, self.credentials, offline.keys_url(self.public_api_url))
 
     @cached_property
     def deadline_watch(self) -> DeadlineWatch:
