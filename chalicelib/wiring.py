@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
@@ -37,7 +38,6 @@ from chalicelib.notifications.ratelimit import HOUR, RateLimiter
 from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
-from chalicelib.printing.documents import SignedDocuments
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
@@ -48,6 +48,9 @@ from chalicelib.store import catalogue as catalogue_store
 from chalicelib.store.models import bind_models
 from chalicelib.store.repositories import Repositories
 from chalicelib.workflow.steps import Steps
+
+if TYPE_CHECKING:
+    from chalicelib.printing.documents import SignedDocuments
 
 CODES_PER_PHONE_PER_HOUR = 3
 COMMANDS_PER_PHONE_PER_HOUR = 10  # ESTADO/AYUDA answers: enough for a person, useless to a guesser
@@ -205,6 +208,9 @@ class Container:
 
     @cached_property
     def signed_documents(self) -> SignedDocuments:
+        """The PDFs people keep; loaded by the routes that draw one, not by every cold start (~5 ms)."""
+        from chalicelib.printing.documents import SignedDocuments
+
         return SignedDocuments(self.applications, self.credentials, offline.keys_url(self.public_api_url))
 
     @cached_property

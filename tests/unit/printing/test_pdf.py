@@ -273,6 +273,15 @@ def test_a_cold_start_does_not_load_the_pdf_writer() -> None:
     )
     loaded = {name.split(".")[0] for name in done.stdout.split()}
     assert "chalicelib" in loaded and not loaded & {"pydyf", "segno"}
+    app_alone = subprocess.run(
+        [sys.executable, "-c", "import app, sys; print(' '.join(sys.modules))"],
+        cwd=root,
+        env=bytecode.lambda_environment(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "chalicelib.printing" not in app_alone.stdout.split(), "the documents load with the routes that draw one"
 
 
 @pytest.mark.parametrize("digests", range(40, 110, 5))
