@@ -37,6 +37,8 @@ app.register_middleware(
     ConvertToMiddleware(logger.inject_lambda_context(correlation_id_path="pathParameters.id", clear_state=True)), "http"
 )
 app.register_middleware(authenticate, "http")
+# API Gateway hands these over as bytes (to a request whose Accept names them), not as base64 text
+app.api.binary_types.append("application/pdf")
 for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance, efirma):
     app.register_blueprint(blueprint)
 

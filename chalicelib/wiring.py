@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
@@ -19,6 +20,7 @@ from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.settings import Settings, load_settings
+from chalicelib.credentials import offline
 from chalicelib.credentials.service import Credentials
 from chalicelib.efirma.notary import Notary
 from chalicelib.efirma.verification import UNAVAILABLE, Trust
@@ -46,6 +48,9 @@ from chalicelib.store import catalogue as catalogue_store
 from chalicelib.store.models import bind_models
 from chalicelib.store.repositories import Repositories
 from chalicelib.workflow.steps import Steps
+
+if TYPE_CHECKING:
+    from chalicelib.printing.documents import SignedDocuments
 
 CODES_PER_PHONE_PER_HOUR = 3
 COMMANDS_PER_PHONE_PER_HOUR = 10  # ESTADO/AYUDA answers: enough for a person, useless to a guesser
@@ -195,6 +200,18 @@ class Container:
     @cached_property
     def credentials(self) -> Credentials:
         return Credentials(self.store, self.transitions, self.profiles, self.signer, self.public_api_url)
+
+    @cached_property
+    def platform_keys(self) -> list[dict[str, str]]:
+        """The platform's public signing keys as JWKs: one KMS GetPublicKey per container."""
+        return [offline.jwk(self.signer.key_id, self.signer.public_key_der())]
+
+    @cached_property
+    def signed_documents(self) -> SignedDocuments:
+        """The PDFs people keep; loaded by the routes that draw one, not by every cold start (~5 ms)."""
+        from chalicelib.printing.documents import SignedDocuments
+
+        return SignedDocuments(self.applications, self.credentials, offline.keys_url(self.public_api_url))
 
     @cached_property
     def deadline_watch(self) -> DeadlineWatch:

@@ -9,7 +9,15 @@ from msgspec import to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import IDEMPOTENCY_HEADER, MAX_BODY_BYTES, idempotent, principal_of
+from chalicelib.api.http import (
+    IDEMPOTENCY_HEADER,
+    MAX_BODY_BYTES,
+    PDF,
+    idempotent,
+    pdf_response,
+    principal_of,
+    wants_pdf,
+)
 from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID, path
 from chalicelib.api.policy import CITIZENS, FOR_THE_HOLDER, OWNER_OR_AGENCY
 from chalicelib.api.procedures import UNKNOWN_PROCEDURE
@@ -501,3 +509,117 @@ def my_document(document_id: str) -> Response:
     genuine, payload = services.credentials.check(credential)
     url = services.credentials.verify_url(credential.id)
     return answer(credential_views.issued_document(credential, genuine, payload, url))
+
+
+PDF_HEADERS = {
+    "Content-Disposition": '`attachment; filename="<name>.pdf"`: a file to save.',
+    "Cache-Control": "`private, no-store`",
+}
+
+
+@citizens.operation(
+    "GET",
+    "/applications/{id}/acuse/pdf",
+    operation_id="getAcusePdf",
+    summary="Download the acuse de recibo as PDF: cadena original, signatures, seal and QR code",
+    description=(
+        "The filing's acuse de recibo, printable: the cadena original, the holder's e.firma (if they signed), the "
+        "platform's seal and a QR code that carries the cadena and the seal for an offline check against the keys "
+        "at `GET /.well-known/ventanilla-keys.json` (docs/efirma.md, *Checking offline*). Send `Accept: "
+        "application/pdf`. Readable by whoever may read the application."
+    ),
+    roles=OWNER_OR_AGENCY,
+    note="as the application",
+    tags=("agencies",),
+    params=APPLICATION_ID,
+    answers=Answer(200, "The acuse, A4 PDF.", media_type=PDF, headers=PDF_HEADERS),
+    problems=(
+        Problem(
+            404,
+            "No such application (or the caller may not see it), or it has not been filed yet.",
+            ("unknown_application", "no_acuse"),
+            error_body("no_acuse", "the application has no acuse de recibo yet: it is issued when it is filed"),
+        ),
+        problems.NOT_ACCEPTABLE,
+    ),
+)
+def acuse_pdf(id: str) -> Response:
+    request = citizens.current_request
+    wants_pdf(request)
+    pdf = container().signed_documents.acuse(principal_of(request), id)
+    return pdf_response(pdf.filename, pdf.content)
+
+
+@citizens.operation(
+    "GET",
+    "/applications/{id}/resolutions/{review_id}/pdf",
+    operation_id="getResolutionPdf",
+    summary="Download an official's resolution as PDF: decision, cadena original, e.firma, seal and QR code",
+    description=(
+        "One resolution of the application (`resolutions[].review_id` in `GET /applications/{id}`), printable: the "
+        "decision and its reason, the cadena original, the official's e.firma (name, position, agency, certificate "
+        "number, time) unless the step takes the platform's seal alone, the platform's seal, and a QR code for an "
+        "offline check. Send `Accept: application/pdf`. Readable by whoever may read the application."
+    ),
+    roles=OWNER_OR_AGENCY,
+    note="as the application",
+    tags=("agencies",),
+    params={
+        **APPLICATION_ID,
+        **path("review_id", "The review the resolution decided.", "9f50c94a8bee970b", maxLength=40),
+    },
+    answers=Answer(200, "The resolution, A4 PDF.", media_type=PDF, headers=PDF_HEADERS),
+    problems=(
+        Problem(
+            404,
+            "No such application (or the caller may not see it), or no resolution of that review on it.",
+            ("unknown_application", "unknown_resolution"),
+            error_body("unknown_resolution", "no resolution of that review on this application"),
+        ),
+        problems.NOT_ACCEPTABLE,
+    ),
+)
+def resolution_pdf(id: str, review_id: str) -> Response:
+    request = citizens.current_request
+    wants_pdf(request)
+    pdf = container().signed_documents.resolution(principal_of(request), id, review_id)
+    return pdf_response(pdf.filename, pdf.content)
+
+
+@citizens.operation(
+    "GET",
+    "/documents/{document_id}/pdf",
+    operation_id="getMyDocumentPdf",
+    summary="Download an issued document as PDF: its signed content, who approved it, the seal and QR code",
+    description=(
+        "The issued licence, permit or constancia, printable: title, holder, validity and the signed answers; the "
+        "signed content itself (canonical JSON) as its cadena original; who approved it (name, position, agency, "
+        "certificate number, time); the platform's seal; and a QR code that opens `GET /verify/{document_id}` and "
+        "carries the signed content and the seal for an offline check. Send `Accept: application/pdf`. For the "
+        "holder, or their assistant if the citizen allowed the assistant to receive the documents."
+    ),
+    roles=FOR_THE_HOLDER,
+    note="as `GET /documents/{document_id}`",
+    params=DOCUMENT_ID,
+    answers=Answer(200, "The document, A4 PDF.", media_type=PDF, headers=PDF_HEADERS),
+    problems=(
+        Problem(
+            404,
+            "No such document, or it belongs to another citizen.",
+            ("unknown_document", "unknown_application"),
+            error_body("unknown_document", "no such document"),
+        ),
+        problems.NOT_ACCEPTABLE,
+        Problem(
+            409,
+            "What is stored no longer matches the document's seal: it is not printed.",
+            ("seal_invalid",),
+            error_body("seal_invalid", "this document's content does not match its seal: it cannot be printed"),
+        ),
+    ),
+)
+def my_document_pdf(document_id: str) -> Response:
+    request = citizens.current_request
+    wants_pdf(request)
+    pdf = container().signed_documents.credential(principal_of(request), document_id)
+    return pdf_response(pdf.filename, pdf.content)

@@ -16,6 +16,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.NotAuthenticated: 401,
     errors.Forbidden: 403,
     errors.NotFound: 404,
+    errors.NotAcceptable: 406,
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
     errors.Gone: 410,

@@ -16,7 +16,7 @@ from chalice import Response
 from chalice.app import Request
 
 from chalicelib.api.errors import error_response
-from chalicelib.core.errors import PayloadTooLarge, ValidationFailed
+from chalicelib.core.errors import NotAcceptable, PayloadTooLarge, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.identity.principal import Principal
 from chalicelib.wiring import container
@@ -145,4 +145,32 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
         body=json.dumps(body, ensure_ascii=False, default=str),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+PDF = "application/pdf"
+
+
+def wants_pdf(request: Request) -> None:
+    """Refuse (406) a request whose Accept header does not name ``application/pdf``: API
+    Gateway hands a binary answer over as bytes only to such a request (to any other, as
+    base64 text), and Chalice refuses to answer it at all."""
+    accepted = {part.strip().lower() for part in re.split("[,;]", request.headers.get("accept", ""))}
+    if PDF not in accepted:
+        raise NotAcceptable(
+            f"this answer is a PDF: send Accept: {PDF}",
+            details=[{"field": "Accept", "message": f"must name {PDF}"}],
+        )
+
+
+def pdf_response(filename: str, content: bytes) -> Response:
+    """A PDF to save (never kept by a shared browser's cache: it names a person)."""
+    return Response(
+        body=content,
+        status_code=200,
+        headers={
+            "Content-Type": PDF,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
     )

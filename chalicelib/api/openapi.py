@@ -34,6 +34,7 @@ MATRIX = ROOT / "docs" / "authorisation.md"
 MATRIX_START, MATRIX_END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 REF = "#/components/schemas/{name}"
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+JSON = "application/json"
 
 TAGS = (
     ("procedures", "The catalogue of procedures and their publishing by admins."),
@@ -299,6 +300,8 @@ def _answer(answer: Answer, refs: Mapping[Any, Any]) -> dict[str, Any]:
         if answer.example is not None:
             content["example"] = answer.example
         out["content"] = {answer.media_type: content}
+    elif answer.media_type != JSON:
+        out["content"] = {answer.media_type: {}}  # a file: its bytes, as OpenAPI 3.1 describes binary content
     if answer.headers:
         out["headers"] = {
             name: {"description": text, "schema": {"type": "string"}} for name, text in answer.headers.items()

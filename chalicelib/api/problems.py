@@ -136,6 +136,16 @@ TOO_MANY_REQUESTS = Problem(
     ("rate_limited",),
     error_body("rate_limited", "too many codes were sent to this phone in the last hour; try again later"),
 )
+NOT_ACCEPTABLE = Problem(
+    406,
+    "The request's `Accept` header does not name `application/pdf`, the only form this answer comes in.",
+    ("not_acceptable",),
+    error_body(
+        "not_acceptable",
+        "this answer is a PDF: send Accept: application/pdf",
+        [{"field": "Accept", "message": "must name application/pdf"}],
+    ),
+)
 
 SHARED: dict[str, Problem] = {
     "Unauthorized": UNAUTHORIZED,
@@ -149,4 +159,5 @@ SHARED: dict[str, Problem] = {
     "UnsupportedMediaType": UNSUPPORTED_MEDIA_TYPE,
     "Unavailable": UNAVAILABLE,
     "TooManyRequests": TOO_MANY_REQUESTS,
+    "NotAcceptable": NOT_ACCEPTABLE,
 }

@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Annotated, Any
 
 from chalice import Response
-from msgspec import Meta
+from msgspec import Meta, convert
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
@@ -27,6 +27,8 @@ from chalicelib.api.routes import (
 )
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
+from chalicelib.api.views import signatures as signature_views
+from chalicelib.credentials.offline import KEYS_PATH
 from chalicelib.payments import signature
 from chalicelib.payments.requests import BankWebhook, decode
 from chalicelib.wiring import container
@@ -71,6 +73,28 @@ def verify_document(document_id: str) -> Response:
             body="", status_code=302, headers={"Location": f"{services.public_web_url}/#/verify/{document_id}"}
         )
     return answer(credential_views.verification(services.credentials.verify(document_id)))
+
+
+@public.operation(
+    "GET",
+    KEYS_PATH,
+    operation_id="getPlatformKeys",
+    summary="The platform's public sealing keys (a JWK set): what checks a seal offline",
+    description=(
+        "The public half of every key the platform seals with (KMS, ECDSA on P-256), as JSON Web Keys for ES256, "
+        "`kid` being the key id a seal and a QR code name. A seal is the DER-encoded ECDSA signature over the "
+        "SHA-256 of the sealed text's UTF-8 bytes (docs/efirma.md, *Checking offline*). Anyone may read it, and "
+        "keep it for an hour."
+    ),
+    roles=EVERYONE,
+    note="public keys only",
+    answers=Answer(200, "The keys.", signature_views.KeySet, headers=documented(CACHED_AN_HOUR)),
+)
+def platform_keys() -> Response:
+    return answer(
+        signature_views.KeySet(keys=convert(container().platform_keys, list[signature_views.PublicKey])),
+        headers=CACHED_AN_HOUR,
+    )
 
 
 @bank.operation(

@@ -41,7 +41,8 @@ class Problem(Struct, frozen=True):
 
 
 class Answer(Struct, frozen=True):
-    """A success answer: status, what it means, and the type of its body (None: no body)."""
+    """A success answer: status, what it means, and the type of its body (None: no body,
+    or a file when ``media_type`` is not JSON)."""
 
     status: int
     description: str

@@ -73,6 +73,12 @@ class Gone(DomainError):
     code = "gone"
 
 
+class NotAcceptable(DomainError):
+    """The caller does not accept the only form the answer comes in (a PDF, say)."""
+
+    code = "not_acceptable"
+
+
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 

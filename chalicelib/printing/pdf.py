@@ -63,15 +63,20 @@ from msgspec import Struct
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.printing import metrics
 
+VERIFICATION_NOTE = (
+    "Escanee el código o abra la dirección de abajo para comprobar las firmas y el sello de este documento."
+)
+
 
 class SignatureBlock(Struct, frozen=True, kw_only=True):
     """One signature as the document prints it.  Empty optional fields are left out: an
-    e.firma has a certificate number, the platform's seal a key id and an algorithm."""
+    e.firma has a certificate number, the platform's seal a key id and an algorithm.  A
+    block without a sello names a signature kept elsewhere (an approval on its resolution)."""
 
     role: str  # "Firma del solicitante", "Firma del servidor público", "Sello de la plataforma"
     signer: str  # the signer's name as the certificate gives it, or the platform's
     signed_at: datetime  # printed in Mexico City time with its UTC offset (naive means UTC)
-    seal: str  # the signature (sello), base64
+    seal: str = ""  # the signature (sello), base64
     position: str = ""  # cargo
     agency: str = ""  # dependencia
     certificate_serial: str = ""  # the 20-digit número de certificado
@@ -91,6 +96,7 @@ class Printable(Struct, frozen=True, kw_only=True):
     subtitle: str = ""
     fields: Sequence[tuple[str, str]] = ()  # (label, value) rows, in order
     footer: str = ""  # printed at the bottom of every page
+    verification_note: str = VERIFICATION_NOTE  # beside the QR code: what it and the address below do
 
 
 # A4 in points; 20 mm margins.
@@ -130,7 +136,7 @@ def render(document: Printable) -> bytes:
     _fields(pages, document.fields)
     _cadena_original(pages, document.cadena_original)
     _signatures(pages, document.signatures)
-    _verification(pages, document.qr_payload, document.verify_url)
+    _verification(pages, document.qr_payload, document.verify_url, document.verification_note)
     pages.finish()
 
     pdf = pydyf.PDF()
@@ -383,7 +389,8 @@ def _signatures(pages: _Layout, signatures: Sequence[SignatureBlock]) -> None:
             pages.line([(MARGIN, BOLD, 9.5, line, INK)])
         for label, value in rows:
             _text_row(pages, label, value)
-        _row(pages, "Sello digital", _wrap_mono(signature.seal, MONO_SIZE, VALUE_WIDTH), MONO, MONO_SIZE)
+        if signature.seal:
+            _row(pages, "Sello digital", _wrap_mono(signature.seal, MONO_SIZE, VALUE_WIDTH), MONO, MONO_SIZE)
 
 
 def _signer_rows(signature: SignatureBlock) -> list[tuple[str, str]]:
@@ -394,7 +401,7 @@ def _signer_rows(signature: SignatureBlock) -> list[tuple[str, str]]:
         ("Número de certificado", signature.certificate_serial),
         ("Llave", signature.key_id),
         ("Algoritmo", signature.algorithm),
-        ("Fecha y hora de firma", _when(signature.signed_at)),
+        ("Fecha y hora de firma", printed_time(signature.signed_at)),
     ]
     return [(label, value) for label, value in rows if value]
 
@@ -404,14 +411,15 @@ def _head_height(rows: list[tuple[str, str]]) -> float:
     return (len(rows) + 3) * VALUE_SIZE * LEADING + 8
 
 
-def _when(moment: datetime) -> str:
-    # a naive time is the platform's UTC, never the host's local time
+def printed_time(moment: datetime) -> str:
+    """A moment as the documents print it: Mexico City time with its UTC offset (a naive
+    time is the platform's UTC, never the host's local time)."""
     local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(MEXICO_CITY)
     offset = local.strftime("%z")
     return f"{local:%d/%m/%Y %H:%M:%S} (Ciudad de México, UTC{offset[:3]}:{offset[3:]})"
 
 
-def _verification(pages: _Layout, payload: str, url: str) -> None:
+def _verification(pages: _Layout, payload: str, url: str, text: str) -> None:
     import segno
 
     matrix = segno.make_qr(payload, error="m").matrix
@@ -421,7 +429,7 @@ def _verification(pages: _Layout, payload: str, url: str) -> None:
     side = module * modules
     quiet = max(QR_QUIET_ZONE * module, 12.0)
     note = _wrap(
-        "Escanee el código o abra la dirección de abajo para comprobar las firmas y el sello de este documento.",
+        text,
         REGULAR,
         VALUE_SIZE,
         WIDTH - side - 2 * quiet,

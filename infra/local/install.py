@@ -36,13 +36,15 @@ class Installed:
 
 
 def patch_moto() -> None:
-    """Run Lambda handlers in this process, make DynamoDB atomic, make moto fast.
+    """Run Lambda handlers in this process, make DynamoDB atomic, make KMS sign digests as
+    KMS does, make moto fast.
 
     Each patch is idempotent and replaces what moto looks up when it handles a request,
     so patching a moto server that is already listening (before any request) is enough.
     """
     lambda_adapter.install()
     fidelity.serialize_dynamodb_writes()
+    fidelity.kms_signs_digests()
     speed.install()
 
 

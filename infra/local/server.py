@@ -14,6 +14,7 @@ process's app one of each per thread.
 
 from __future__ import annotations
 
+import base64
 import json
 import mimetypes
 import threading
@@ -73,7 +74,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(error.CODE, error.body or b"", dict(error.headers))
             return
         payload = response.get("body") or b""
-        if isinstance(payload, str):
+        if response.get("isBase64Encoded"):  # a binary answer (a PDF): bytes on the wire, as API Gateway sends it
+            payload = base64.b64decode(payload)
+        elif isinstance(payload, str):
             payload = payload.encode()
         out = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():

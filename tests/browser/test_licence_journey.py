@@ -1,10 +1,12 @@
 """A citizen gets a driver's licence through the web pages, start to finish, while an
-official approves it in another browser; the QR code's page then says it is valid."""
+official approves it in another browser; she downloads the acuse and the licence as
+PDF, and the QR code's page then says it is valid."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -12,6 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from infra.local.demo import DEMO_PASSWORD
 from tests.browser.chromium import PHONE
 from tests.browser.support import assert_clean, open_page
+from tests.support.pdf import read, text_of
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +24,14 @@ PDF = b"%PDF-1.4\n% comprobante de prueba\n%%EOF\n"
 
 def pdf(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF + name.encode()}
+
+
+def downloaded(page: Page, button: str) -> tuple[str, str]:
+    """Click a download button: the file's name and the text a person reads in it."""
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name=button).click()
+    download = downloading.value
+    return download.suggested_filename, text_of(read(Path(download.path()).read_bytes()))
 
 
 def sign_in_citizen(page: Page) -> None:
@@ -131,6 +142,11 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     page.reload()
     expect(status).to_have_text("Pago pendiente", timeout=30_000)
     expect(page.locator(".timeline")).to_contain_text("Identificación, domicilio y examen en regla.")
+    # She keeps the acuse de recibo and the resolution, signed and sealed, as PDF.
+    name, text = downloaded(page, "Descargar acuse de recibo (PDF)")
+    assert name == f"acuse-{folio}.pdf" and "|ACUSE|licencia-conducir|" in text and CITIZEN in text
+    name, text = downloaded(page, "Descargar resolución de Secretaría de Movilidad del Estado (PDF)")
+    assert name.startswith(f"resolucion-{folio}-") and "Identificación, domicilio y examen en regla." in text
     page.get_by_role("link", name="Obtener línea de captura").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pago de derechos")
     expect(page.locator(".slip .amount")).to_have_text("$1,016.00 MXN")
@@ -152,6 +168,8 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     verify_url = licence.locator("figcaption .mono").inner_text()
     assert "/api/verify/" in verify_url
+    name, text = downloaded(page, "Descargar documento (PDF)")
+    assert name.endswith(".pdf") and "Licencia de conducir tipo A" in text and verify_url in text
     assert_clean(page)
 
     # What a phone camera opens: the API link redirects to the public page, which says valid.

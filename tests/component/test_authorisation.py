@@ -13,7 +13,7 @@ import base64
 import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -68,6 +68,7 @@ SIGNED_IN = (
 AGENCY_STAFF = (OFFICIAL, SUPERVISOR)
 # reviews of other modules may share the queue with an earlier deadline
 OUT_OF_TURN = "Prueba de la matriz de autorización."
+PDF_FILE = {"Accept": "application/pdf"}
 DECISION = {"decision": "approve", "reason": "Documentos en regla.", "reason_out_of_order": OUT_OF_TURN}
 
 
@@ -81,6 +82,7 @@ class Call:
     succeeds: Mapping[str, int]
     body: Any = None  # or a function that makes it when it is sent (a challenge signed then, fresh)
     raw: bytes | None = None  # sent as is, signed as the bank signs
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def each(roles: tuple[str, ...], status: int = 200) -> dict[str, int]:
@@ -134,7 +136,8 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     approved(official, citizen, issued_id, AGENCY, reason_out_of_order=OUT_OF_TURN)
     slip = citizen.post(f"/applications/{issued_id}/payment").body
     assert bank_pays(aws, slip["reference"], slip["amount"], f"matriz-{issued_id}").status_code == 200
-    document = wait_status(citizen, issued_id, "issued")["issued"][0]["id"]
+    issued = wait_status(citizen, issued_id, "issued")
+    document, resolution = issued["issued"][0]["id"], issued["resolutions"][0]["review_id"]
 
     # the citizen's own: a draft, one ready to submit, one in review, three waiting for payment
     draft_id = draft(citizen)
@@ -197,6 +200,12 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             f"/applications/{draft_id}/cadena-original", {CITIZEN: 200}
         ),
         ("PATCH", "/applications/{id}"): Call(f"/applications/{draft_id}", {CITIZEN: 200}, {"data": LICENCE_FORM}),
+        ("GET", "/applications/{id}/acuse/pdf"): Call(
+            f"/applications/{issued_id}/acuse/pdf", readers, headers=PDF_FILE
+        ),
+        ("GET", "/applications/{id}/resolutions/{review_id}/pdf"): Call(
+            f"/applications/{issued_id}/resolutions/{resolution}/pdf", readers, headers=PDF_FILE
+        ),
         ("GET", "/applications/{id}/audit"): Call(f"/applications/{issued_id}/audit", readers),
         ("GET", "/applications/{id}/audit/verify"): Call(f"/applications/{issued_id}/audit/verify", readers),
         ("POST", "/applications/{id}/documents"): Call(f"/applications/{draft_id}/documents", {CITIZEN: 201}, declared),
@@ -225,6 +234,8 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             {"code": aws.texted_code(texted.phone or "", CENTRE)},
         ),
         ("GET", "/documents/{document_id}"): Call(f"/documents/{document}", {CITIZEN: 200}),
+        ("GET", "/documents/{document_id}/pdf"): Call(f"/documents/{document}/pdf", {CITIZEN: 200}, headers=PDF_FILE),
+        ("GET", "/.well-known/ventanilla-keys.json"): Call("/.well-known/ventanilla-keys.json", everyone),
         ("GET", "/me"): Call("/me", {CITIZEN: 200}),
         ("POST", "/me/efirma"): Call(
             "/me/efirma", {CITIZEN: 200}, lambda: signed_challenge(citizen, citizens_efirma, "/me/efirma/challenge")
@@ -300,7 +311,7 @@ def call(user: HttpUser, method: str, made: Call) -> Any:
         return user.request(method, made.path, raw=made.raw, headers=signed)
     body = made.body() if callable(made.body) else made.body
     body = body if body is not None else ({} if method in {"POST", "PUT", "PATCH"} else None)
-    return user.request(method, made.path, body)
+    return user.request(method, made.path, body, headers=dict(made.headers))
 
 
 @pytest.mark.usefixtures("bank_reaches_the_app")

@@ -106,6 +106,23 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
         "GET", "/applications/{id}/audit/verify", lambda: citizen.get(f"/applications/{application_id}/audit/verify")
     )
     routes.call("GET", "/documents/{document_id}", lambda: citizen.get(f"/documents/{document_id}"))
+    pdf = {"Accept": "application/pdf"}
+    review_id = citizen.get(f"/applications/{application_id}").body["resolutions"][0]["review_id"]
+    for _ in range(2):
+        routes.call(
+            "GET",
+            "/applications/{id}/acuse/pdf",
+            lambda: citizen.get(f"/applications/{application_id}/acuse/pdf", headers=pdf),
+        )
+        routes.call(
+            "GET",
+            "/applications/{id}/resolutions/{review_id}/pdf",
+            lambda: official.get(f"/applications/{application_id}/resolutions/{review_id}/pdf", headers=pdf),
+        )
+        routes.call(
+            "GET", "/documents/{document_id}/pdf", lambda: citizen.get(f"/documents/{document_id}/pdf", headers=pdf)
+        )
+        routes.call("GET", "/.well-known/ventanilla-keys.json", lambda: anyone.get("/.well-known/ventanilla-keys.json"))
     routes.call("GET", "/verify/{document_id}", lambda: anyone.get(f"/verify/{document_id}"))
     routes.call("GET", "/me", lambda: citizen.get("/me"))
     routes.call(
@@ -173,6 +190,13 @@ def test_the_steady_read_routes_read_one_item_or_one_partition_once(walked: tupl
     assert routes.seen[("GET", "/applications/{id}/audit/verify")][-1] == ["GetItem", "Query"]
     assert routes.seen[("GET", "/procedures")][-1] == ["Query"]
     assert routes.seen[("GET", "/openapi.json")][-1] == []
+    assert routes.seen[("GET", "/applications/{id}/acuse/pdf")][-1] == ["GetItem"]
+    assert routes.seen[("GET", "/applications/{id}/resolutions/{review_id}/pdf")][-1] == ["GetItem"]
+    assert routes.seen[("GET", "/documents/{document_id}/pdf")][-1] == [
+        "GetItem",
+        "GetItem",
+    ]  # the document, its application
+    assert routes.seen[("GET", "/.well-known/ventanilla-keys.json")][-1] == []
     assert routes.seen[("GET", "/agencies/{agency}/ratings")][-1] == ["Query"]
     for open_data in ("/stats/procedures", "/stats/procedures.csv", "/stats/agencies.csv", "/stats/centres.csv"):
         assert routes.seen[("GET", open_data)][-1] == ["Query", "Query"], (
@@ -230,3 +254,14 @@ def test_the_counter_sees_every_aws_service_the_app_calls(aws: Aws, calls: AwsCa
     assert tally.count("stepfunctions")["StartExecution"] == 1
     assert tally.count("sns")["Publish"] == 1
     assert "TransactWriteItems" in tally.dynamodb()
+
+
+def test_the_published_keys_cost_one_kms_read_per_container(aws: Aws, calls: AwsCalls) -> None:
+    composition.reset()  # a cold container: it has not read the keys yet
+    anyone = aws.anonymous()
+    tallies = []
+    for _ in range(3):
+        with calls.tally("keys") as tally:
+            assert anyone.get("/.well-known/ventanilla-keys.json").status_code == 200
+        tallies.append(tally.count("kms")["GetPublicKey"])
+    assert tallies == [1, 0, 0]

@@ -42,6 +42,8 @@ RULES = [
     (API, "kms:Sign", "SigningKey", False),
     *[(step, "kms:Sign", "SigningKey", False) for step in STEPS if step != stack.handler_logical_id("issue")],
     (API, "kms:Verify", "SigningKey", True),
+    (API, "kms:GetPublicKey", "SigningKey", True),
+    (API, "kms:GetPublicKey", "DocumentsKey", False),
     (API, "dynamodb:Query", "Table/index/by_owner", True),
     (API, "dynamodb:DeleteItem", "Table", True),  # Powertools Idempotency drops the record of a failed command
     (API, "dynamodb:Scan", "Table", False),

@@ -1,4 +1,5 @@
-"""The local HTTP front door serves concurrent requests each with its own request object."""
+"""The local HTTP front door serves concurrent requests each with its own request object,
+and a binary answer as its bytes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from chalice import Chalice
+from chalice import Chalice, Response
 
 from infra.local.server import LocalServer
 
@@ -32,3 +33,28 @@ def test_concurrent_requests_each_see_their_own_request() -> None:
         server.shutdown()
         server.server_close()
     assert all(answer["seen_before"] == answer["seen_after"] == answer["path"] for answer in answers), answers
+
+
+def test_a_binary_answer_arrives_as_its_bytes() -> None:
+    """Chalice hands a binary answer over base64-encoded, for API Gateway to decode; the
+    local server decodes it too, so a PDF downloads as it does on AWS."""
+    app = Chalice(app_name="binary-probe")
+    app.api.binary_types.append("application/pdf")
+    content = bytes(range(256)) * 4
+
+    @app.route("/file")
+    def file() -> Response:
+        return Response(body=content, headers={"Content-Type": "application/pdf"})
+
+    server = LocalServer(("127.0.0.1", 0), app, {"api": "http://127.0.0.1/api"})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        reply = requests.get(
+            f"http://127.0.0.1:{server.server_address[1]}/api/file", headers={"Accept": "application/pdf"}, timeout=10
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert reply.status_code == 200 and reply.headers["Content-Type"] == "application/pdf"
+    assert reply.content == content

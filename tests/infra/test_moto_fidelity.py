@@ -5,6 +5,7 @@ without moto's whole-table copy per write."""
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -175,3 +176,28 @@ def test_each_write_and_walk_holds_the_lock_however_moto_reaches_it(
     held = lock_held_in(monkeypatch, DynamoDBBackend, "get_table")
     BACKEND_CALLS[operation](backend)
     assert held and all(held), held
+
+
+@pytest.mark.parametrize("message_type", ["DIGEST", "RAW"])
+def test_a_kms_seal_checks_with_the_public_key_as_the_real_kms_seal_does(
+    moto_environment: None, message_type: str
+) -> None:
+    """KMS signs a ``DIGEST`` as the digest it is (ECDSA over SHA-256 of the text: ES256),
+    a ``RAW`` message by hashing it; either way anyone checks the seal over the text with
+    the key's public half, and KMS ``Verify`` agrees."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.hashes import SHA256
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    text = b"||1.0|ACUSE|licencia-conducir|1|8Q9FQ5PXS4||"
+    message = hashlib.sha256(text).digest() if message_type == "DIGEST" else text
+    with mock_aws():
+        moto_fidelity.kms_signs_digests()
+        kms = boto3.client("kms", region_name=REGION)
+        key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+        asked = {"KeyId": key, "Message": message, "MessageType": message_type, "SigningAlgorithm": "ECDSA_SHA_256"}
+        seal = kms.sign(**asked)["Signature"]
+        public = load_der_public_key(kms.get_public_key(KeyId=key)["PublicKey"])
+        assert isinstance(public, ec.EllipticCurvePublicKey)
+        public.verify(seal, text, ec.ECDSA(SHA256()))
+        assert kms.verify(**asked, Signature=seal)["SignatureValid"] is True

@@ -113,6 +113,8 @@ class HttpUser:
             sent["Authorization"] = f"Bearer {self.token}"
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = self.client.http.request(method, path, headers=sent, body=payload)
+        if response.headers.get("Content-Type") == "application/pdf":  # a file: its bytes
+            return Reply(response.status_code, response.body, dict(response.headers))
         text = response.body.decode() if response.body else ""
         return Reply(
             response.status_code, json.loads(text) if text.startswith(("{", "[")) else text, dict(response.headers)

@@ -5,6 +5,7 @@ the front."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -47,6 +48,8 @@ class ChaliceWsgi:
             start_response(f"{error.CODE} {_reason(error.CODE)}", list(error.headers.items()))
             return [error.body or b""]
         payload = response.get("body") or b""
+        if response.get("isBase64Encoded"):
+            payload = base64.b64decode(payload)
         out = [(name, str(value)) for name, value in (response.get("headers") or {}).items()]
         out += [(name, ", ".join(values)) for name, values in (response.get("multiValueHeaders") or {}).items()]
         start_response(f"{response['statusCode']} {_reason(response['statusCode'])}", out)

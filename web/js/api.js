@@ -34,22 +34,47 @@ export async function api(method, path, { body, idempotencyKey, signal, anonymou
     throw new ApiError(0, "network", "network error");
   }
   const text = await response.text();
-  let payload = null;
-  if (text) {
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      payload = null;
-    }
-  }
+  const payload = parsed(text);
   if (response.ok) return payload ?? {};
+  throw failure(response, payload);
+}
+
+function parsed(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function failure(response, payload) {
   const error = payload?.error;
-  if (error && typeof error.code === "string") throw new ApiError(response.status, error.code, error.message, error.details);
+  if (error && typeof error.code === "string") return new ApiError(response.status, error.code, error.message, error.details);
   // Our API always answers with the envelope; a 403 or 404 without one comes from the
   // gateway in front of it: no such route is deployed ("Missing Authentication Token",
   // or "Authorization header requires 'Credential' parameter" when a Bearer token is sent).
-  if (response.status === 403 || response.status === 404) throw new ApiError(response.status, "route_missing", payload?.message || response.statusText);
-  throw new ApiError(response.status, `http_${response.status}`, payload?.message || response.statusText);
+  if (response.status === 403 || response.status === 404) return new ApiError(response.status, "route_missing", payload?.message || response.statusText);
+  return new ApiError(response.status, `http_${response.status}`, payload?.message || response.statusText);
+}
+
+// A file the API answers (a signed document's PDF), fetched with the session's token, which
+// a plain link would not send: {blob, filename}, the name the server gave it if it can be
+// read (null otherwise). The Accept header must name the file's type: API Gateway hands
+// the bytes over only then.
+export async function file(path, type = "application/pdf") {
+  const headers = { Accept: type };
+  const user = session();
+  if (user) headers.Authorization = `Bearer ${user.token}`;
+  let response;
+  try {
+    response = await fetch(`${config().api}${path}`, { headers, cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  if (!response.ok) throw failure(response, parsed(await response.text()));
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), filename: named ? named[1] : null };
 }
 
 export const get = (path, options) => api("GET", path, options);

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta
 
@@ -26,7 +26,9 @@ class EfirmaSignature(Struct, kw_only=True):
 
 class PlatformSeal(Struct, kw_only=True):
     sealed_at: Instant
-    key_id: Annotated[str, Meta(description="The platform's signing key (its public key: `GET /.well-known/...`).")]
+    key_id: Annotated[
+        str, Meta(description="The platform's signing key (its public key: `GET /.well-known/ventanilla-keys.json`).")
+    ]
     algorithm: Annotated[str, Meta(examples=["ECDSA_SHA_256"])]
     seal: Annotated[str, Meta(description="The platform's signature over the cadena original, base64.")]
 
@@ -77,3 +79,21 @@ class Resolution(Struct, kw_only=True):
         EfirmaSignature | None, Meta(description="The official's e.firma; null where the step takes the seal alone.")
     ]
     sello: PlatformSeal
+
+
+class PublicKey(Struct, kw_only=True):
+    """One of the platform's sealing keys, as a JSON Web Key (RFC 7517) for ES256."""
+
+    kty: Literal["EC"]
+    crv: Literal["P-256"]
+    x: Annotated[str, Meta(description="The point's x coordinate, 32 bytes, base64url.")]
+    y: Annotated[str, Meta(description="The point's y coordinate, 32 bytes, base64url.")]
+    kid: Annotated[str, Meta(description="The key's id, as a seal's `key_id` and a QR code's `k` name it.")]
+    alg: Literal["ES256"]
+    use: Literal["sig"]
+
+
+class KeySet(Struct, kw_only=True):
+    """The platform's public keys (a JWK set): what checks a seal offline (docs/efirma.md)."""
+
+    keys: list[PublicKey]

@@ -116,6 +116,8 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
             _allow("Documents", ["s3:PutObject", "s3:GetObject"], [documents]),
             _allow("DocumentsKey", ["kms:GenerateDataKey", "kms:Decrypt"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
             _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
+            # the public half, published for offline checks (GET /.well-known/ventanilla-keys.json)
+            _allow("PublishSigningKey", ["kms:GetPublicKey"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
             _allow("StartApplications", ["states:StartExecution"], [state_machines_arn(stage)]),
             _allow(
                 "PublishProcedures",

@@ -1,5 +1,5 @@
-"""Make the embedded DynamoDB as atomic as the real one, and as cheap per write
-(local stack and tests only).
+"""Make the embedded DynamoDB as atomic as the real one, and as cheap per write, and the
+embedded KMS sign a digest as the real one (local stack and tests only).
 
 DynamoDB evaluates a condition and applies the write atomically per item (and per
 transaction).  moto checks the condition, then writes, with nothing in between held:
@@ -19,6 +19,12 @@ change took longer than the request it served.  Since writes
 are serialised here anyway, the backup only needs the items the transaction touches:
 ``cheap_transaction_backups`` keeps those and restores them (and trims the stream
 records) when the transaction is cancelled, exactly what moto's rollback achieved.
+
+KMS ``Sign`` and ``Verify`` with ``MessageType=DIGEST`` take the message as the SHA-256
+digest already made, as KMS does: the seal is then ES256 over the text, which anyone
+checks with the published public key.  moto hashes the digest again (it does not
+implement ``DIGEST``), so a seal it made checked with KMS alone; ``kms_signs_digests``
+makes its ECDSA keys sign and verify such a digest as it is.
 
 Like the Lambda adapter, this wraps moto internals; the pinned moto version and
 ``tests/infra/test_moto_fidelity.py`` guard it.
@@ -131,3 +137,38 @@ def cheap_transaction_backups() -> None:
 
     transact_write_items._item_backups = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]  # the patch
+
+
+_digest = threading.local()
+
+
+def kms_signs_digests() -> None:
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+    from moto.kms.responses import KmsResponse
+    from moto.kms.utils import ECDSAPrivateKey
+
+    private = "_ECDSAPrivateKey__hash_algorithm"  # what moto's ECDSA key signs and verifies with
+    hash_of = getattr(ECDSAPrivateKey, private)
+    if getattr(hash_of, "_digests", False):
+        return
+
+    def answered(original: Any) -> Any:
+        @functools.wraps(original)
+        def answer(self: Any) -> Any:
+            _digest.given = self._get_param("MessageType") == "DIGEST"
+            try:
+                return original(self)
+            finally:
+                _digest.given = False
+
+        return answer
+
+    @functools.wraps(hash_of)
+    def hash_algorithm(self: Any, signing_algorithm: str) -> Any:
+        algorithm = hash_of(self, signing_algorithm)
+        return Prehashed(algorithm) if getattr(_digest, "given", False) else algorithm
+
+    hash_algorithm._digests = True  # type: ignore[attr-defined]
+    KmsResponse.sign = answered(KmsResponse.sign)  # type: ignore[method-assign]
+    KmsResponse.verify = answered(KmsResponse.verify)  # type: ignore[method-assign]
+    setattr(ECDSAPrivateKey, private, hash_algorithm)

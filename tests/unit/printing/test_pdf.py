@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import re
 import subprocess
 import sys
@@ -16,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
-import pypdf
 import pytest
 import segno
 from cryptography import x509
@@ -30,6 +28,7 @@ from chalicelib.efirma.keys import open_key, sign
 from chalicelib.printing.pdf import Printable, SignatureBlock, render
 from infra.aws import bytecode
 from infra.local.efirma import Authority
+from tests.support.pdf import qr_modules, read, text_of
 
 PASSWORD = "12345678a"
 CITIZEN = "GOMC800101MDFMRR00"  # Carla Gómez Martínez
@@ -118,15 +117,6 @@ def acuse(signers: Signers, text: str) -> Printable:
         verify_url=VERIFY_URL,
         footer=FOOTER,
     )
-
-
-def read(pdf: bytes) -> pypdf.PdfReader:
-    assert pdf.startswith(b"%PDF-1.7")
-    return pypdf.PdfReader(io.BytesIO(pdf))
-
-
-def text_of(reader: pypdf.PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def assert_in_order(text: str, expected: list[str]) -> None:
@@ -240,28 +230,6 @@ def test_a_long_document_flows_onto_more_pages_each_with_its_footer(signers: Sig
     assert "Cadena original" in pages[0] and "Verificación" in pages[-1]
 
 
-def qr_modules(page: pypdf.PageObject) -> tuple[set[tuple[int, int]], float]:
-    """The QR code's dark modules as (row, column), rebuilt from the rectangles the page
-    fills (the document draws no other rectangles), and the y of its lower edge."""
-    contents = page.get_contents()
-    assert contents is not None
-    rectangles = [
-        tuple(float(value) for value in operands)
-        for operands, operator in pypdf.generic.ContentStream(contents, page.pdf).operations
-        if operator == b"re"
-    ]
-    assert rectangles, "the page draws the QR code"
-    module = min(height for _, _, _, height in rectangles)
-    left = min(x for x, _, _, _ in rectangles)
-    top = max(y + height for _, y, _, height in rectangles)
-    dark: set[tuple[int, int]] = set()
-    for x, y, width, height in rectangles:
-        row, column = round((top - y - height) / module), round((x - left) / module)
-        dark.update((row, column + step) for step in range(round(width / module)))
-    bottom = min(y for _, y, _, _ in rectangles)
-    return dark, bottom
-
-
 def test_the_qr_code_carries_the_payload_and_the_verify_url_is_printed_under_it(signers: Signers) -> None:
     document = acuse(signers, cadena(4))
     reader = read(render(document))
@@ -305,6 +273,15 @@ def test_a_cold_start_does_not_load_the_pdf_writer() -> None:
     )
     loaded = {name.split(".")[0] for name in done.stdout.split()}
     assert "chalicelib" in loaded and not loaded & {"pydyf", "segno"}
+    app_alone = subprocess.run(
+        [sys.executable, "-c", "import app, sys; print(' '.join(sys.modules))"],
+        cwd=root,
+        env=bytecode.lambda_environment(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "chalicelib.printing" not in app_alone.stdout.split(), "the documents load with the routes that draw one"
 
 
 @pytest.mark.parametrize("digests", range(40, 110, 5))
@@ -314,3 +291,22 @@ def test_no_page_ends_with_a_heading_whatever_the_length(signers: Signers, diges
         body = [line for line in page.extract_text().splitlines() if line != FOOTER and not line.startswith("Página ")]
         assert body[-1] not in {"Cadena original", "Firmas electrónicas", "Verificación"}
         assert body[-1] not in ROLES
+
+
+def test_a_signature_kept_elsewhere_prints_who_signed_without_a_sello(signers: Signers) -> None:
+    """An issued permit names who approved it; their sellos are on their resolutions."""
+    document = acuse(signers, cadena(1))
+    approval = SignatureBlock(
+        role="Aprobó con e.firma",
+        signer=signers.official.name,
+        certificate_serial=signers.official.serial,
+        signed_at=datetime(2026, 12, 4, 16, 0, tzinfo=UTC),
+    )
+    platform = document.signatures[-1]
+    note = "El código lleva el texto firmado y el sello de la plataforma."
+    text = text_of(
+        read(render(msgspec.structs.replace(document, signatures=[approval, platform], verification_note=note)))
+    )
+    assert_in_order(text, ["Aprobó con e.firma", signers.official.serial, "Sello de la plataforma", "Sello digital"])
+    assert text.count("Sello digital") == 1
+    assert note in text and "Escanee" not in text

@@ -1,9 +1,11 @@
 // One application, as its citizen follows it: status, current step, who holds it, the
 // legal deadline, the timeline of audit events, what to do next, who gets its SMS and
-// what was sent (sms-panel.js), and — once the API has it — rating a finished one.
+// what was sent (sms-panel.js), the signed documents to download (the acuse, each
+// resolution), and — once the API has it — rating a finished one.
 
 import { get, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
+import { downloadButton } from "../download.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
@@ -107,6 +109,27 @@ function deadlineLabel(status) {
   if (status === "awaiting_payment") return t("application.payBy");
   if (status === "changes_requested") return t("application.fixBy");
   return t("application.deadline");
+}
+
+// The acuse de recibo and each resolution as PDF: what was signed, the signatures, the
+// platform's seal and a QR code to check them.
+function signedDocuments(application, definition) {
+  if (!application.acuse) return null;
+  const id = encodeURIComponent(application.id);
+  return section(
+    "signed",
+    t("signed.title"),
+    { class: "panel", dataset: { feature: "signed-documents" } },
+    h("p", { class: "muted" }, t("signed.lead")),
+    downloadButton(t("signed.acuse"), `/applications/${id}/acuse/pdf`, `acuse-${application.id}.pdf`),
+    (application.resolutions || []).map((resolution) =>
+      downloadButton(
+        t("signed.resolution", { agency: agencyName(definition, resolution.agency) }),
+        `/applications/${id}/resolutions/${encodeURIComponent(resolution.review_id)}/pdf`,
+        `resolucion-${application.id}.pdf`,
+      ),
+    ),
+  );
 }
 
 // After a final status the citizen rates the procedure once (1-5 and a comment); the
@@ -222,6 +245,7 @@ export async function render(view, ctx) {
               ),
             )
           : null,
+        signedDocuments(application, definition),
         FINAL.has(application.status) && ctx.session?.isCitizen ? ratingPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),

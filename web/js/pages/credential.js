@@ -1,8 +1,9 @@
 // The issued licence or permit, printable, with the QR code that opens its public
-// verification.
+// verification, and its signed PDF to download.
 
 import { get, procedure } from "../api.js";
 import { append, h } from "../dom.js";
+import { downloadButton } from "../download.js";
 import { formatDateTime, formatDay, pick, t } from "../i18n.js";
 import { fieldTitle, formatAnswer } from "../procedures.js";
 import { breadcrumbs, facts, linkButton, notice, pageHeading, printButton, setTitle } from "../ui.js";
@@ -74,6 +75,12 @@ export async function render(view, ctx) {
       ),
       h("p", { class: "muted small" }, t("credential.signed", { algorithm: credential.algorithm || "" })),
     ),
-    h("div", { class: "actions no-print" }, printButton(), linkButton(t("credential.verifyNow"), `#/verificar/${encodeURIComponent(credential.id)}`, "secondary")),
+    h(
+      "div",
+      { class: "actions no-print" },
+      printButton(),
+      downloadButton(t("credential.download"), `/documents/${encodeURIComponent(credential.id)}/pdf`, `${credential.id}.pdf`),
+      linkButton(t("credential.verifyNow"), `#/verificar/${encodeURIComponent(credential.id)}`, "secondary"),
+    ),
   );
 }
