@@ -88,7 +88,13 @@ class Container:
 
     @cached_property
     def signer(self) -> aws.KmsSigner:
-        return aws.KmsSigner(self.settings)
+        """Signs issued licences and permits (only the issue step may sign with it)."""
+        return aws.KmsSigner(self.settings, self.settings.signing_key_id)
+
+    @cached_property
+    def sealer(self) -> aws.KmsSigner:
+        """Seals acuses de recibo and resolutions (the API's own key)."""
+        return aws.KmsSigner(self.settings, self.settings.sealing_key_id)
 
     @cached_property
     def tokens(self) -> TokenVerifier:
@@ -199,12 +205,12 @@ class Container:
 
     @cached_property
     def credentials(self) -> Credentials:
-        return Credentials(self.store, self.transitions, self.profiles, self.signer, self.public_api_url)
+        return Credentials(self.store, self.transitions, self.profiles, self.signer, self.sealer, self.public_api_url)
 
     @cached_property
     def platform_keys(self) -> list[dict[str, str]]:
         """The platform's public signing keys as JWKs: one KMS GetPublicKey per container."""
-        return [offline.jwk(self.signer.key_id, self.signer.public_key_der())]
+        return [offline.jwk(key.key_id, key.public_key_der()) for key in (self.signer, self.sealer)]
 
     @cached_property
     def signed_documents(self) -> SignedDocuments:
@@ -231,7 +237,7 @@ class Container:
 
     @cached_property
     def notary(self) -> Notary:
-        return Notary(self.signer, lambda: self.efirma)
+        return Notary(self.sealer, lambda: self.efirma)
 
     @cached_property
     def efirma(self) -> Trust:

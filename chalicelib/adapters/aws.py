@@ -183,9 +183,9 @@ class SnsSms:
 class KmsSigner:
     algorithm = "ECDSA_SHA_256"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, key_id: str) -> None:
         self._kms = client("kms", settings)
-        self.key_id = settings.signing_key_id
+        self.key_id = key_id
 
     def sign(self, message: bytes) -> bytes:
         digest = hashlib.sha256(message).digest()

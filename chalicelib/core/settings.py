@@ -28,6 +28,7 @@ class Settings(Struct, frozen=True):
     table_name: str
     documents_bucket: str
     signing_key_id: str
+    sealing_key_id: str
     user_pool_id: str
     user_pool_client_id: str
     sms_topic_arn: str
@@ -66,6 +67,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         table_name=env["TABLE_NAME"],
         documents_bucket=env["DOCUMENTS_BUCKET"],
         signing_key_id=env["SIGNING_KEY_ID"],
+        sealing_key_id=env["SEALING_KEY_ID"],
         user_pool_id=env["USER_POOL_ID"],
         user_pool_client_id=env["USER_POOL_CLIENT_ID"],
         sms_topic_arn=env["SMS_TOPIC_ARN"],

@@ -79,7 +79,8 @@ class Credentials(Struct, frozen=True):
     store: Repositories
     transitions: Transitions
     profiles: Profiles
-    signer: Signer
+    signer: Signer  # signs what is issued
+    sealer: Signer  # sealed the acuse and the resolutions behind it
     public_api_url: str
 
     def verify_url(self, document_id: str) -> str:
@@ -221,7 +222,7 @@ class Credentials(Struct, frozen=True):
                     )
                 )
             seal = sealed["sello"]
-            sealed_ok = self.signer.verify(text.encode(), base64.b64decode(seal["seal"]))
+            sealed_ok = self.sealer.verify(text.encode(), base64.b64decode(seal["seal"]))
             checks.append(
                 SignatureCheck(
                     what=what,

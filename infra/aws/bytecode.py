@@ -47,6 +47,7 @@ LAMBDA_ENVIRONMENT = {
     "TABLE_NAME": resource_name(STAGE),
     "DOCUMENTS_BUCKET": resource_name(STAGE, "documents"),
     "SIGNING_KEY_ID": "00000000-0000-0000-0000-000000000000",
+    "SEALING_KEY_ID": "00000000-0000-0000-0000-000000000001",
     "USER_POOL_ID": f"{REGION}_example",
     "USER_POOL_CLIENT_ID": "example",
     "SMS_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{resource_name(STAGE, 'sms-inbound')}",

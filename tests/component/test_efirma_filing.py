@@ -83,8 +83,8 @@ def test_a_signed_permit_gets_its_acuse_and_the_clock_starts_from_it(aws: Aws) -
     assert acuse["firma"]["serial"] == sandbox.certificate_number_of(files[0])
     assert reply.body["submitted_at"] == acuse["sello"]["sealed_at"]
     seal = base64.b64decode(acuse["sello"]["seal"])
-    assert container().signer.verify(text.encode(), seal)
-    assert not container().signer.verify((text + " ").encode(), seal)
+    assert container().sealer.verify(text.encode(), seal)
+    assert not container().sealer.verify((text + " ").encode(), seal)
 
 
 def test_a_licence_needs_no_efirma_and_still_gets_a_sealed_acuse(aws: Aws) -> None:
@@ -96,7 +96,7 @@ def test_a_licence_needs_no_efirma_and_still_gets_a_sealed_acuse(aws: Aws) -> No
     assert reply.status_code == 202, reply.body
     acuse = reply.body["acuse"]
     assert acuse["firma"] is None and acuse["cadena_original"].startswith("||1.0|ACUSE|licencia-conducir|")
-    assert container().signer.verify(acuse["cadena_original"].encode(), base64.b64decode(acuse["sello"]["seal"]))
+    assert container().sealer.verify(acuse["cadena_original"].encode(), base64.b64decode(acuse["sello"]["seal"]))
 
 
 def test_a_cadena_prepared_before_a_change_is_refused(aws: Aws) -> None:

@@ -73,7 +73,7 @@ def test_a_signed_approval_is_kept_as_the_officials_resolution(aws: Aws) -> None
     assert resolution["official"]["username"] == official.username
     assert resolution["official"]["position"]["es"]
     assert resolution["firma"]["serial"] == sandbox.certificate_number_of(files[0])
-    assert container().signer.verify(text.encode(), base64.b64decode(resolution["sello"]["seal"]))
+    assert container().sealer.verify(text.encode(), base64.b64decode(resolution["sello"]["seal"]))
     events = official.get(f"/applications/{application_id}/audit").body["events"]
     approved = next(event for event in events if event["action"] == "review.approved")
     assert approved["details"]["efirma_serial"] == resolution["firma"]["serial"]
@@ -114,7 +114,7 @@ def test_a_step_that_takes_the_seal_alone_keeps_a_sealed_resolution(aws: Aws) ->
     wait_status(citizen, application_id, "awaiting_payment")
     resolution = citizen.get(f"/applications/{application_id}").body["resolutions"][-1]
     assert resolution["firma"] is None and resolution["official"]["agency"] == "SEMOVI"
-    assert container().signer.verify(
+    assert container().sealer.verify(
         resolution["cadena_original"].encode(), base64.b64decode(resolution["sello"]["seal"])
     )
 

@@ -188,13 +188,14 @@ def test_the_permit_prints_its_signed_content_its_signatories_and_opens_the_veri
     assert document["verify_url"] == f"http://testserver/api/verify/{permit.document_id}"
 
 
-def test_the_published_key_is_the_one_that_seals(aws: Aws, keys: list[dict[str, str]]) -> None:
+def test_the_published_keys_are_the_ones_that_sign_and_seal(aws: Aws, keys: list[dict[str, str]]) -> None:
     from chalicelib.wiring import container
 
-    signer = container().signer
-    assert [item["kid"] for item in keys] == [signer.key_id]
-    seal = base64.b64encode(signer.sign(b"||1.0|PRUEBA||")).decode()
-    assert checked_offline(offline.qr_payload(KEYS_URL, "||1.0|PRUEBA||", signer.key_id, seal), keys)[1]
+    signer, sealer = container().signer, container().sealer
+    assert [item["kid"] for item in keys] == [signer.key_id, sealer.key_id] and signer.key_id != sealer.key_id
+    for key in (signer, sealer):
+        seal = base64.b64encode(key.sign(b"||1.0|PRUEBA||")).decode()
+        assert checked_offline(offline.qr_payload(KEYS_URL, "||1.0|PRUEBA||", key.key_id, seal), keys)[1]
 
 
 def test_the_agencies_officials_may_download_the_acuse_and_resolutions(permit: Permit) -> None:

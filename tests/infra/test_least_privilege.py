@@ -43,6 +43,9 @@ RULES = [
     *[(step, "kms:Sign", "SigningKey", False) for step in STEPS if step != stack.handler_logical_id("issue")],
     (API, "kms:Verify", "SigningKey", True),
     (API, "kms:GetPublicKey", "SigningKey", True),
+    (API, "kms:Sign", "SealingKey", True),
+    (API, "kms:Verify", "SealingKey", True),
+    *[(step, "kms:Sign", "SealingKey", False) for step in STEPS],
     (API, "kms:GetPublicKey", "DocumentsKey", False),
     (API, "dynamodb:Query", "Table/index/by_owner", True),
     (API, "dynamodb:DeleteItem", "Table", True),  # Powertools Idempotency drops the record of a failed command

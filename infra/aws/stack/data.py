@@ -100,6 +100,17 @@ def resources(stage: str) -> dict[str, Any]:
                 "KeyPolicy": key_policy(),
             },
         },
+        "SealingKey": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": f"Ventanilla {stage}: seals acuses de recibo and officials' resolutions",
+                "KeySpec": "ECC_NIST_P256",
+                "KeyUsage": "SIGN_VERIFY",
+                "KeyPolicy": key_policy(),
+            },
+        },
         "SmsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": resource_name(stage, "sms-inbound")}},
         "BankWebhookSecret": {
             "Type": "AWS::SecretsManager::Secret",

@@ -118,6 +118,13 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
             _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
             # the public half, published for offline checks (GET /.well-known/ventanilla-keys.json)
             _allow("PublishSigningKey", ["kms:GetPublicKey"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
+            # filings and decisions are made here: their seals use a key of their own, so the API
+            # never holds the key that signs licences and permits
+            _allow(
+                "SealFilingsAndResolutions",
+                ["kms:Sign", "kms:Verify", "kms:GetPublicKey"],
+                [{"Fn::GetAtt": ["SealingKey", "Arn"]}],
+            ),
             _allow("StartApplications", ["states:StartExecution"], [state_machines_arn(stage)]),
             _allow(
                 "PublishProcedures",
