@@ -79,7 +79,7 @@ def decide(
         return [review for review in reviews if review["application_id"] == application_id]
 
     review = wait_for(open_review, f"the review of {application_id} in SEMOVI's queue")[0]
-    decided = official.post(f"/reviews/{review['review_id']}/decision", {"decision": decision, "reason": reason})
+    decided = official.decide(review["review_id"], decision, reason)
     assert decided.status_code == 200, decided.text
 
 

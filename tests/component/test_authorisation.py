@@ -36,6 +36,7 @@ from tests.support.flows import (
     licence_without_payment,
     open_review,
     ready_licence,
+    signed_decision,
     submit,
     submitted_licence,
     upload_documents,
@@ -182,6 +183,14 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             "signature": signature,
         }
 
+    decided: dict[str, Any] = {}
+
+    def decision() -> dict[str, Any]:
+        # signed for the official, who goes first; the other roles send the same body
+        if not decided:
+            decided.update(signed_decision(official, review, **DECISION))
+        return decided
+
     def claim() -> dict[str, str]:
         proof = signed_challenge(people[ANONYMOUS], claimed_efirma, "/efirma/challenge")
         return {**proof, "password": "Matriz-Clave-2026", "phone": new_phone()}
@@ -256,7 +265,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("POST", "/reviews/{review_id}/cadena-original"): Call(
             f"/reviews/{review}/cadena-original", {OFFICIAL: 200}, DECISION
         ),
-        ("POST", "/reviews/{review_id}/decision"): Call(f"/reviews/{review}/decision", {OFFICIAL: 200}, DECISION),
+        ("POST", "/reviews/{review_id}/decision"): Call(f"/reviews/{review}/decision", {OFFICIAL: 200}, decision),
         ("POST", "/sandbox/bank/pay"): Call("/sandbox/bank/pay", {ANONYMOUS: 200}, {"reference": bank_reference}),
         ("POST", "/sandbox/efirma/certificates"): Call(
             "/sandbox/efirma/certificates", each(ROLES, 201), {"subject": "GOMC800101MDFMRR00", "password": "12345678a"}

@@ -17,6 +17,7 @@ import pytest
 from bench.calls import READS, AwsCalls
 from chalicelib import wiring as composition
 from chalicelib.api import policy
+from tests.support import efirma
 from tests.support.flows import PDF, bank_pays, open_review, submitted_licence, upload, wait_status
 from tests.support.inprocess import REGION, Aws, Reply
 
@@ -85,12 +86,17 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     routes.call("GET", "/agencies/{agency}/reviews", lambda: official.get("/agencies/SEMOVI/reviews"))
     routes.call("GET", "/agencies/{agency}/reviews", lambda: supervisor.get("/agencies/SEMOVI/reviews"))
     routes.call("GET", "/applications/{id}", lambda: official.get(f"/applications/{application_id}"))
+    asked = {"decision": "approve", "reason": "Documentos en regla"}
+    prepared = routes.call(
+        "POST",
+        "/reviews/{review_id}/cadena-original",
+        lambda: official.post(f"/reviews/{review['review_id']}/cadena-original", asked),
+    ).body
+    signed = {**asked, **efirma.filing(prepared, lambda: efirma.files_for(official.username))}
     routes.call(
         "POST",
         "/reviews/{review_id}/decision",
-        lambda: official.post(
-            f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "Documentos en regla"}
-        ),
+        lambda: official.post(f"/reviews/{review['review_id']}/decision", signed),
     )
     wait_status(citizen, application_id, "awaiting_payment")
     slip = routes.call(

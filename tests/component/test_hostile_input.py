@@ -22,7 +22,16 @@ from chalicelib.payments import signature
 from chalicelib.payments.reference import new_reference
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.wiring import container
-from tests.support.flows import DECLARED, draft, open_review, ready_licence, status_of, submitted_licence, wait_status
+from tests.support.flows import (
+    DECLARED,
+    decide,
+    draft,
+    open_review,
+    ready_licence,
+    status_of,
+    submitted_licence,
+    wait_status,
+)
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser, Reply
 
 LICENCE = json.loads(Path("workflows/licencia-conducir.json").read_text("utf-8"))
@@ -103,8 +112,9 @@ def test_a_requirement_that_is_not_text_is_a_422_and_writes_nothing(aws: Aws) ->
 
 
 def rejecting(aws: Aws, username: str, reason: str) -> tuple[HttpUser, dict[str, Any], Reply]:
-    """An official (named ``username``) rejects a new licence with ``reason``: the official,
-    the review and the answer."""
+    """An official (named ``username``) rejects a new licence with ``reason``, unsigned (a
+    reason is refused before the signature is asked for): the official, the review and the
+    answer."""
     official = aws.official(username)
     review = open_review(official, submitted_licence(aws.user()))
     reply = official.post(f"/reviews/{review['review_id']}/decision", {"decision": "reject", "reason": reason})
@@ -112,7 +122,9 @@ def rejecting(aws: Aws, username: str, reason: str) -> tuple[HttpUser, dict[str,
 
 
 def test_a_decision_answers_with_the_applications_status_as_documented(aws: Aws) -> None:
-    _, review, reply = rejecting(aws, "oficial.estatus", "Documentos ilegibles")
+    official = aws.official("oficial.estatus")
+    review = open_review(official, submitted_licence(aws.user()))
+    reply = decide(official, review["application_id"], "reject", "Documentos ilegibles")
     assert reply.status_code == 200, reply.body
     assert reply.body == {
         "review_id": review["review_id"],

@@ -7,7 +7,16 @@ import json
 import pytest
 
 from chalicelib.payments import signature
-from tests.support.flows import approved, bank_pays, open_review, status_of, submitted_licence, table, wait_status
+from tests.support.flows import (
+    approved,
+    bank_pays,
+    open_review,
+    signed_decision,
+    status_of,
+    submitted_licence,
+    table,
+    wait_status,
+)
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 
 
@@ -157,7 +166,7 @@ def test_a_retried_decision_with_the_same_key_is_answered_the_same(aws: Aws) -> 
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
     headers = {"Idempotency-Key": "decision-42"}
-    body = {"decision": "approve", "reason": "Todo en orden"}
+    body = signed_decision(official, review["review_id"], "approve", "Todo en orden")
     first = official.post(f"/reviews/{review['review_id']}/decision", body, headers=headers)
     again = official.post(f"/reviews/{review['review_id']}/decision", body, headers=headers)
     assert first.status_code == again.status_code == 200 and first.body == again.body

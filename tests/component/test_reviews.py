@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.flows import decide, open_review, submitted_licence, wait_status
+from tests.support.flows import decide, open_review, signed_decision, submitted_licence, wait_status
 from tests.support.inprocess import Aws
 
 
@@ -52,12 +52,10 @@ def test_two_officials_at_once_one_wins_the_other_gets_409(aws: Aws) -> None:
     application_id = submitted_licence(citizen)
     review = open_review(first, application_id)
     path = f"/reviews/{review['review_id']}/decision"
+    # each signs their own decision first; then both send at once
+    bodies = [signed_decision(user, review["review_id"], "approve", "Expediente completo") for user in (first, second)]
     with ThreadPoolExecutor(2) as pool:
-        replies = list(
-            pool.map(
-                lambda user: user.post(path, {"decision": "approve", "reason": "Expediente completo"}), (first, second)
-            )
-        )
+        replies = list(pool.map(lambda user, body: user.post(path, body), (first, second), bodies))
     assert sorted(reply.status_code for reply in replies) == [200, 409]
     assert next(r for r in replies if r.status_code == 409).body["error"]["code"] == "review_closed"
     wait_status(citizen, application_id, "awaiting_payment")

@@ -12,6 +12,7 @@ import boto3
 import requests
 
 from infra.local.demo import DEMO_PASSWORD
+from tests.support import efirma
 from tests.support.people import register, sign_in
 
 
@@ -33,6 +34,7 @@ class Api:
     base_url: str
     session: requests.Session = field(default_factory=requests.Session)
     config: dict[str, Any] = field(default_factory=dict)
+    issued: dict[str, efirma.Files] = field(default_factory=dict)  # e.firma files by subject
 
     def __post_init__(self) -> None:
         self.config = self.session.get(f"{self.base_url}/config.json", timeout=10).json()
@@ -70,6 +72,14 @@ class Api:
         params = {"phone": phone} if phone else {}
         return list(self.session.get(f"{self.api}/sandbox/sms", params=params, timeout=10).json()["messages"])
 
+    def efirma_files(self, subject: str) -> efirma.Files:
+        """``subject``'s e.firma from the stack's sandbox authority, issued once per subject."""
+        if subject not in self.issued:
+            self.issued[subject] = efirma.files_over_http(
+                lambda path, body: self.anonymous().post(path, body).json(), subject
+            )
+        return self.issued[subject]
+
 
 @dataclass
 class User:
@@ -88,6 +98,16 @@ class User:
 
     def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, json=body if body is not None else {}, **kwargs)
+
+    def decide(self, review_id: str, decision: str, reason: str, **more: Any) -> requests.Response:
+        """This official's decision on a review, as the review page sends it: the decision's
+        cadena original prepared and, when the step requires it, signed with the official's
+        e.firma (files from the stack's sandbox authority). ``more`` goes into the body as is."""
+        asked = {"decision": decision, "reason": reason}
+        prepared = self.post(f"/reviews/{review_id}/cadena-original", asked)
+        assert prepared.status_code == 200, prepared.text
+        signed = efirma.filing(prepared.json(), lambda: self.stack.efirma_files(self.username))
+        return self.post(f"/reviews/{review_id}/decision", {**asked, **signed, **more})
 
     def upload(
         self,

@@ -132,11 +132,19 @@ def decide(
 ) -> Reply:
     """The official's decision on the application, once its review is in the agency's queue."""
     review = open_review(official, application_id, agency)
+    body = signed_decision(official, review["review_id"], decision, reason, **more)
+    return official.post(f"/reviews/{review['review_id']}/decision", body)
+
+
+def signed_decision(
+    official: HttpUser, review_id: str, decision: str = "approve", reason: str = "En regla", **more: str
+) -> dict[str, Any]:
+    """The body the review page sends for a decision: the decision and its reason and, when
+    the step requires it, the official's e.firma over the cadena original the API prepared."""
     asked = {"decision": decision, "reason": reason}
-    prepared = official.post(f"/reviews/{review['review_id']}/cadena-original", asked)
+    prepared = official.post(f"/reviews/{review_id}/cadena-original", asked)
     assert prepared.status_code == 200, prepared.body
-    signed = efirma.filing(prepared.body, lambda: efirma.files_for(official.username))
-    return official.post(f"/reviews/{review['review_id']}/decision", {**asked, **signed, **more})
+    return {**asked, **efirma.filing(prepared.body, lambda: efirma.files_for(official.username)), **more}
 
 
 def approved(

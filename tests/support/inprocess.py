@@ -141,6 +141,8 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
         from chalicelib import wiring as composition
+        from chalicelib.core import clock
+        from infra.local import efirma
         from infra.local.install import install
         from infra.local.server import per_thread_request
 
@@ -153,6 +155,10 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
             legal_day_seconds=legal_day_seconds,
             efirma_directory=Path(tempfile.mkdtemp(prefix="ventanilla-efirma-")),
         ).environment
+        # Tests move the platform's clock (deadlines that pass, the quiet hours of SMS): the
+        # authority's OCSP answers are dated on that clock too, or a signature made at a moved
+        # time would be checked against an answer from another day and refused as out of date.
+        efirma.current().authority.clock = clock.utcnow
         per_thread_request(application.app)  # the tests call the app from several threads at once
         with pytest.MonkeyPatch.context() as patch, Client(application.app) as client:
             # moto's mock answers the Cognito JWKS to requests (it patches them), not to the

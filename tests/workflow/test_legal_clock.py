@@ -12,7 +12,7 @@ from chalicelib.core import clock
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import add_business_days, business_days_between, legal_date
 from tests.support.client import wait_for
-from tests.support.flows import open_review, submitted_licence, upload, wait_status
+from tests.support.flows import decide, open_review, submitted_licence, upload, wait_status
 from tests.support.inprocess import Aws
 
 
@@ -33,10 +33,7 @@ def test_prevencion_pauses_the_clock_and_the_deadline_moves_by_the_paused_busine
 
     clock.shift(timedelta(days=2))  # the official takes two days to ask for corrections
     paused_on = legal_date(clock.utcnow())
-    official.post(
-        f"/reviews/{first['review_id']}/decision",
-        {"decision": "request_changes", "reason": "Falta la firma en el comprobante."},
-    )
+    assert decide(official, application_id, "request_changes", "Falta la firma en el comprobante.").status_code == 200
     wait_status(citizen, application_id, "changes_requested")
 
     clock.shift(timedelta(days=9))  # the citizen answers nine calendar days later

@@ -16,6 +16,7 @@ from chalicelib.credentials.service import Credentials
 from tests.support.client import wait_for
 from tests.support.flows import (
     approved,
+    decide,
     open_review,
     paid,
     ready_licence,
@@ -85,13 +86,12 @@ def test_supervisors_see_escalated_reviews(aws: Aws, monkeypatch: pytest.MonkeyP
         review["application_id"] != application_id
         for review in official.get("/agencies/SEMOVI/reviews").body["reviews"]
     )
+    # refused before any signature is asked for: the review is no longer the official's
     refused = official.post(
         f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Yo lo apruebo"}
     )
     assert refused.status_code == 403
-    decided = supervisor.post(
-        f"/reviews/{escalated['review_id']}/decision", {"decision": "approve", "reason": "Revisado por supervisión"}
-    )
+    decided = decide(supervisor, application_id, "approve", "Revisado por supervisión")
     assert decided.status_code == 200, decided.body
     assert wait_status(citizen, application_id, "awaiting_payment")["status"] == "awaiting_payment"
 
@@ -101,11 +101,8 @@ def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None
     official = aws.official("oficial.prevencion")
     application_id = submitted_licence(citizen)
     review = open_review(official, application_id)
-    asked = official.post(
-        f"/reviews/{review['review_id']}/decision",
-        {"decision": "request_changes", "reason": "El comprobante de domicilio es ilegible."},
-    )
-    assert asked.status_code == 200
+    asked = decide(official, application_id, "request_changes", "El comprobante de domicilio es ilegible.")
+    assert asked.status_code == 200, asked.body
     waiting = wait_status(citizen, application_id, "changes_requested")
     assert waiting["deadline"]
     assert aws.wait_sms(citizen.phone or "", "requiere correcciones")
@@ -122,9 +119,8 @@ def test_unpaid_reference_expires_and_closes_the_application(aws: Aws) -> None:
     citizen = aws.user()
     official = aws.official("oficial.vencimiento")
     application_id = submitted_licence(citizen)
-    review = open_review(official, application_id)
     with changed_settings(**FAST_LEGAL_DAYS):
-        official.post(f"/reviews/{review['review_id']}/decision", {"decision": "approve", "reason": "En regla"})
+        assert decide(official, application_id, "approve", "En regla").status_code == 200
         closed = wait_status(citizen, application_id, "withdrawn", timeout=60)
     assert closed["status"] == "withdrawn"
     assert (
@@ -174,7 +170,6 @@ def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(
     citizen = aws.user()
     official = aws.official("oficial.carrera")
     application_id = submitted_licence(citizen)
-    review = open_review(official, application_id)
     resubmitted = threading.Event()
     original = Reviews.attach_token
 
@@ -184,9 +179,7 @@ def test_a_citizen_who_answers_before_the_workflow_waits_is_not_turned_away(
         original(self, application, step_id, kind, token)
 
     monkeypatch.setattr(Reviews, "attach_token", late)
-    official.post(
-        f"/reviews/{review['review_id']}/decision", {"decision": "request_changes", "reason": "Falta la firma."}
-    )
+    assert decide(official, application_id, "request_changes", "Falta la firma.").status_code == 200
     wait_status(citizen, application_id, "changes_requested")
     answered = citizen.post(f"/applications/{application_id}/submit")
     resubmitted.set()
