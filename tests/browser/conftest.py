@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SESSION_KEY
+from tests.browser.efirma_files import Efirma, issue
 from tests.browser.scenario import Scene, build_scene
 from tests.support.client import Api
 from tests.support.stack import running_stack
@@ -42,6 +43,20 @@ def stack_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def api(stack_url: str) -> Api:
     return Api(stack_url)
+
+
+@pytest.fixture(scope="session")
+def efirma_of(api: Api, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Efirma]:
+    """A person's e.firma files from the stack's sandbox authority, issued once a session:
+    what an official picks to sign decisions in the review page."""
+    issued: dict[str, Efirma] = {}
+
+    def files(subject: str) -> Efirma:
+        if subject not in issued:
+            issued[subject] = issue(api, subject, tmp_path_factory.mktemp("efirma"))
+        return issued[subject]
+
+    return files
 
 
 @pytest.fixture(scope="session")

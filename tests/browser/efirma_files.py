@@ -1,6 +1,7 @@
 """e.firma files as a person keeps them, for the browser tests that sign: issued by the
-stack's sandbox authority and written to disk, a signature checked against them, and a
-recorder of every request a browser context makes, searched for the key and the password."""
+stack's sandbox authority and written to disk, picked in a signing panel (an official's
+decision signed in the review page), a signature checked against them, and a recorder of
+every request a browser context makes, searched for the key and the password."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.hashes import SHA256
-from playwright.sync_api import BrowserContext, Request
+from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.support.client import Api
 
@@ -50,6 +51,22 @@ def issue(api: Api, subject: str, folder: Path, password: str = PASSWORD) -> Efi
     certificate.write_bytes(base64.b64decode(issued.json()["certificate"]))
     key.write_bytes(base64.b64decode(issued.json()["key"]))
     return Efirma(certificate, key)
+
+
+def choose_files(page: Page, panel: str, efirma: Efirma, password: str = PASSWORD) -> None:
+    """The .cer and the .key picked in a signing panel's file inputs, and the password typed."""
+    page.locator(f"#{panel}-cer").set_input_files(efirma.certificate)
+    page.locator(f"#{panel}-key").set_input_files(efirma.key)
+    page.locator(f"#{panel}-password").fill(password)
+
+
+def sign_the_decision(page: Page, efirma: Efirma) -> None:
+    """On the review page, the decision and its reason filled in: on to the signing step,
+    the official's files picked, signed; the page then sends the decision with the signature."""
+    page.get_by_role("button", name="Continuar para firmar").click()
+    expect(page.locator("section[data-signing=decision]")).to_be_visible()
+    choose_files(page, "decision-efirma", efirma)
+    page.get_by_role("button", name="Firmar y registrar resolución").click()
 
 
 def verifies(efirma: Efirma, signature_b64: str, text: str) -> bool:

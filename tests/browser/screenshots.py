@@ -43,6 +43,7 @@ def shots(scene_ids: dict[str, str]) -> list[tuple[str, str | None, str, str | N
         ("12-verificacion", None, f"/verify/{scene_ids['document']}", None),
         ("13-bandeja", "official", "/oficina", None),
         ("14-revision", "official", f"/oficina/solicitudes/{scene_ids['review']}", None),
+        ("14b-firma-resolucion", "official", f"/oficina/solicitudes/{scene_ids['review']}", "sign-decision"),
         ("15-catalogo-en", None, "/", "english"),
         ("16-estadisticas", None, "/estadisticas", None),
     ]
@@ -90,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
                     elif action == "sign":
                         page.get_by_role("button", name="Continuar para firmar").click()
                         page.wait_for_selector("section[data-signing=filing]:not([hidden])")
+                    elif action == "sign-decision":
+                        # the signing step only: the cadena original shown, nothing decided
+                        page.get_by_label("Aprobar").check()
+                        page.get_by_label("Motivo", exact=True).fill("Documentos y examen en regla.")
+                        page.get_by_role("button", name="Continuar para firmar").click()
+                        page.wait_for_selector("section[data-signing=decision]:not([hidden])")
                     elif action == "english":
                         page.get_by_role("button", name="English", exact=True).click()
                         page.wait_for_selector("html[lang='en']")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
+from tests.browser.efirma_files import Efirma, sign_the_decision
 from tests.browser.scenario import PDF, in_review, new_citizen
 from tests.browser.support import assert_clean, open_page
 from tests.support.client import Api
@@ -18,7 +19,7 @@ REASON = "El comprobante de domicilio tiene más de 3 meses; suba uno reciente."
 
 
 def test_official_asks_for_corrections_and_the_citizen_resubmits(
-    contexts: Callable[..., BrowserContext], api: Api
+    contexts: Callable[..., BrowserContext], api: Api, efirma_of: Callable[[str], Efirma]
 ) -> None:
     citizen = new_citizen(api, name="Lucía Fernanda Soto Pérez", letters="SOPL")
     case = in_review(citizen)
@@ -27,7 +28,7 @@ def test_official_asks_for_corrections_and_the_citizen_resubmits(
     desk = open_page(contexts(token=official.token), f"/oficina/solicitudes/{case.application_id}")
     desk.get_by_label("Pedir correcciones").check()
     desk.get_by_label("Motivo").fill(REASON)
-    desk.get_by_role("button", name="Registrar resolución").click()
+    sign_the_decision(desk, efirma_of(official.username))
     expect(desk.get_by_role("heading", level=1)).to_have_text("Bandeja de revisión · SEMOVI")
     expect(desk.locator(f"tr[data-application='{case.application_id}']")).to_have_count(0)
 

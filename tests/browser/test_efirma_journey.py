@@ -28,6 +28,7 @@ from tests.browser.efirma_files import (
     Recorder,
     assert_no_secret_sent,
     assert_nothing_secret_left,
+    choose_files,
     issue,
     verifies,
 )
@@ -54,12 +55,6 @@ def accessible(page: Page) -> None:
     problems = [violation for violation in axe_violations(page) if violation["impact"] in SERIOUS]
     assert not problems, problems
     assert_clean(page)
-
-
-def choose_files(page: Page, panel: str, efirma: Efirma, password: str = PASSWORD) -> None:
-    page.locator(f"#{panel}-cer").set_input_files(efirma.certificate)
-    page.locator(f"#{panel}-key").set_input_files(efirma.key)
-    page.locator(f"#{panel}-password").fill(password)
 
 
 def sent_bodies(recorder: Recorder, path_end: str) -> list[dict[str, Any]]:

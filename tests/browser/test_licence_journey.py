@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from infra.local.demo import DEMO_PASSWORD
 from tests.browser.chromium import PHONE
+from tests.browser.efirma_files import Efirma, sign_the_decision
 from tests.browser.support import assert_clean, open_page
 from tests.support.pdf import read, text_of
 
@@ -46,7 +47,9 @@ def sign_in_citizen(page: Page) -> None:
     page.get_by_role("button", name="Entrar").click()
 
 
-def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[..., BrowserContext]) -> None:
+def test_citizen_gets_a_licence_that_an_official_approves(
+    contexts: Callable[..., BrowserContext], efirma_of: Callable[[str], Efirma]
+) -> None:
     citizen = contexts()
     page = open_page(citizen, "/")
 
@@ -112,7 +115,8 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     expect(page.locator("[data-audit]")).to_have_attribute("data-audit", "intact")
     assert_clean(page)
 
-    # An official, in another browser, finds it in the queue and approves it with a reason.
+    # An official, in another browser, finds it in the queue and approves it with a reason,
+    # signed with their e.firma.
     official = open_page(contexts(), "/entrar/personal")
     official.get_by_label("Usuario").fill("oficial.semovi")
     official.get_by_label("Contraseña", exact=True).fill(DEMO_PASSWORD)
@@ -126,13 +130,14 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
         "href", re.compile(r"^http://127\.0\.0\.1:\d+/")
     )
     expect(official.locator(".timeline")).to_contain_text("Documento entregado")
-    official.get_by_role("button", name="Registrar resolución").click()
+    expect(official.locator("[data-signature=efirma]")).to_have_text("Esta resolución se firma con su e.firma.")
+    official.get_by_role("button", name="Continuar para firmar").click()
     expect(official.locator("#decision-error")).to_have_text("Elija qué resuelve.")
     official.get_by_label("Aprobar").check()
-    official.get_by_role("button", name="Registrar resolución").click()
+    official.get_by_role("button", name="Continuar para firmar").click()
     expect(official.locator("#reason-error")).to_have_text("Escriba el motivo de su decisión (al menos 3 caracteres).")
     official.get_by_label("Motivo").fill("Identificación, domicilio y examen en regla.")
-    official.get_by_role("button", name="Registrar resolución").click()
+    sign_the_decision(official, efirma_of("oficial.semovi"))
     expect(official.locator(".notice-success").first).to_contain_text(
         f"Registramos su resolución de la solicitud {folio}"
     )
@@ -147,6 +152,7 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     assert name == f"acuse-{folio}.pdf" and "|ACUSE|licencia-conducir|" in text and CITIZEN in text
     name, text = downloaded(page, "Descargar resolución de Secretaría de Movilidad del Estado (PDF)")
     assert name.startswith(f"resolucion-{folio}-") and "Identificación, domicilio y examen en regla." in text
+    assert efirma_of("oficial.semovi").serial in text  # signed with the official's e.firma
     page.get_by_role("link", name="Obtener línea de captura").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pago de derechos")
     expect(page.locator(".slip .amount")).to_have_text("$1,016.00 MXN")
@@ -179,6 +185,9 @@ def test_citizen_gets_a_licence_that_an_official_approves(contexts: Callable[...
     expect(phone.locator(".verdict")).to_have_attribute("data-valid", "true")
     expect(phone.locator(".verdict")).to_contain_text("Documento válido")
     expect(phone.locator("section[aria-labelledby=verify-facts]")).to_contain_text("G.M.C.")
+    approval = phone.locator("tr[data-signer=official][data-agency=SEMOVI]")
+    expect(approval).to_have_attribute("data-valid", "true")
+    expect(approval).to_contain_text(efirma_of("oficial.semovi").serial)
     assert "#/verify/" in phone.url
     assert_clean(phone)
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Route, expect
 
+from tests.browser.efirma_files import Efirma, sign_the_decision
 from tests.browser.scenario import FORM, PDF, REQUIREMENTS, Scene, new_citizen
 from tests.browser.support import assert_clean, open_page
 from tests.support.client import Api, User, wait_for, wait_for_status
@@ -104,7 +105,7 @@ def submitted(citizen: User, code: str) -> str:
 
 
 def test_a_review_taken_out_of_turn_asks_why_and_sends_the_reason(
-    contexts: Callable[..., BrowserContext], api: Api
+    contexts: Callable[..., BrowserContext], api: Api, efirma_of: Callable[[str], Efirma]
 ) -> None:
     """Two real reviews in one agency's queue (an agency of the test's own, so the other
     tests' queues keep their order): deciding the one due later asks why, and the reason
@@ -147,13 +148,14 @@ def test_a_review_taken_out_of_turn_asks_why_and_sends_the_reason(
         "1 solicitud de esta bandeja tiene un plazo legal que vence antes. Si decide esta primero, "
         "explique por qué: quedará en el historial y en las estadísticas públicas."
     )
-    page.get_by_role("button", name="Registrar resolución").click()
+    page.get_by_role("button", name="Continuar para firmar").click()
     expect(page.locator("#turn-error")).to_have_text(
         "Escriba por qué decide esta solicitud fuera de turno (de 3 a 500 caracteres)."
     )
     expect(field).to_be_focused()
+    expect(page.locator("section[data-signing=decision]")).to_be_hidden()
     field.fill("Urgencia médica acreditada.")
-    page.get_by_role("button", name="Registrar resolución").click()
+    sign_the_decision(page, efirma_of(official.username))
     page.wait_for_url("**/#/oficina")
     assert_clean(page)
 

@@ -9,7 +9,18 @@ from typing import Any
 from chalicelib.wiring import container
 from infra.local import efirma as sandbox
 from tests.support import efirma
-from tests.support.flows import draft, open_review, ready_licence, submit, upload_documents, wait_status
+from tests.support.flows import (
+    SEALED_AGENCY,
+    decide,
+    draft,
+    open_review,
+    ready_licence,
+    sealed_licence,
+    submit,
+    submitted_licence,
+    upload_documents,
+    wait_status,
+)
 from tests.support.forms import CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser
 
@@ -103,17 +114,29 @@ def test_another_agency_cannot_prepare_a_decision(aws: Aws) -> None:
     assert (reply.status_code, reply.body["error"]["code"]) == (403, "other_agency")
 
 
+def test_the_shipped_licence_review_needs_the_officials_efirma(aws: Aws) -> None:
+    citizen, official = aws.user(), aws.official("oficial.licencia.firmada")
+    review = open_review(official, submitted_licence(citizen))
+    assert prepared(official, review["review_id"])["efirma_required"] is True
+    unsigned = official.post(f"/reviews/{review['review_id']}/decision", APPROVE)
+    assert (unsigned.status_code, unsigned.body["error"]["code"]) == (422, "efirma_required")
+    assert decide(official, review["application_id"], **APPROVE).status_code == 200
+    resolution = citizen.get(f"/applications/{review['application_id']}").body["resolutions"][-1]
+    assert resolution["firma"]["serial"] and resolution["official"]["username"] == official.username
+
+
 def test_a_step_that_takes_the_seal_alone_keeps_a_sealed_resolution(aws: Aws) -> None:
-    citizen, official = aws.user(), aws.official()
-    application_id = ready_licence(citizen)
+    """A published procedure may still let its review take the platform's seal alone."""
+    citizen, official = aws.user(), aws.official("oficial.sello", SEALED_AGENCY)
+    application_id = ready_licence(citizen, procedure=sealed_licence(aws))
     submit(citizen, application_id)
-    review = open_review(official, application_id)
+    review = open_review(official, application_id, SEALED_AGENCY)
     assert prepared(official, review["review_id"])["efirma_required"] is False
     decided = official.post(f"/reviews/{review['review_id']}/decision", APPROVE)
     assert decided.status_code == 200, decided.body
-    wait_status(citizen, application_id, "awaiting_payment")
+    wait_status(citizen, application_id, "issued")
     resolution = citizen.get(f"/applications/{application_id}").body["resolutions"][-1]
-    assert resolution["firma"] is None and resolution["official"]["agency"] == "SEMOVI"
+    assert resolution["firma"] is None and resolution["official"]["agency"] == SEALED_AGENCY
     assert container().sealer.verify(
         resolution["cadena_original"].encode(), base64.b64decode(resolution["sello"]["seal"])
     )

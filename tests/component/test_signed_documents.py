@@ -242,11 +242,13 @@ def test_a_request_that_does_not_accept_a_pdf_is_told_so(permit: Permit) -> None
 
 
 def test_a_decision_sealed_alone_prints_who_decided_without_a_certificate(aws: Aws) -> None:
-    from tests.support.flows import approved, submitted_licence
+    from tests.support.flows import SEALED_AGENCY, ready_licence, sealed_licence
 
-    citizen, official = aws.user(), aws.official("oficial.semovi.sello")
-    application_id = submitted_licence(citizen)
-    approved(official, citizen, application_id)
+    citizen, official = aws.user(), aws.official("oficial.documentos.sello", SEALED_AGENCY)
+    application_id = ready_licence(citizen, procedure=sealed_licence(aws))
+    submit(citizen, application_id)
+    assert decide(official, application_id, agency=SEALED_AGENCY).status_code == 200
+    wait_status(citizen, application_id, "issued")
     resolution = citizen.get(f"/applications/{application_id}").body["resolutions"][-1]
     assert resolution["firma"] is None
     _, text = downloaded(citizen, f"/applications/{application_id}/resolutions/{resolution['review_id']}/pdf")

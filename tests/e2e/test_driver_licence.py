@@ -49,9 +49,7 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
         ],
         "the review in SEMOVI's queue",
     )
-    decided = official.post(
-        f"/reviews/{queue[0]['review_id']}/decision", {"decision": "approve", "reason": "Documentos y examen en regla."}
-    )
+    decided = official.decide(queue[0]["review_id"], "approve", "Documentos y examen en regla.")
     assert decided.status_code == 200, decided.text
 
     awaiting = wait_for_status(citizen, app_id, "awaiting_payment")
@@ -108,6 +106,10 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     assert any("fue emitido" in text for text in texts)
 
     final = citizen.get(f"/applications/{app_id}").json()
+    # the approval is the official's resolution, signed with their e.firma
+    [resolution] = final["resolutions"]
+    assert (resolution["decision"], resolution["official"]["username"]) == ("approve", "oficial.semovi")
+    assert resolution["firma"]["serial"]
     record = citizen.get("/me").json()
     assert any(item["id"] == app_id and item["status"] == "issued" for item in record["applications"])
     assert any(item["id"] == document["id"] for item in record["documents"])

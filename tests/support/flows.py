@@ -48,6 +48,25 @@ def licence_without_payment(
     }
 
 
+SEALED_LICENCE, SEALED_AGENCY = "licencia-sellada", "SELLO"
+
+
+def sealed_licence(aws: Aws) -> str:
+    """Publish the licence (without the payment) under an agency of its own whose review
+    takes the platform's seal alone, as a published procedure may (no shipped one does);
+    returns its code. Published again, it is a new version of the same procedure."""
+    definition = licence_without_payment(
+        SEALED_LICENCE,
+        SEALED_AGENCY,
+        {"es": "Licencia resuelta con el sello", "en": "Licence decided with the seal"},
+        {"es": "Dependencia del sello", "en": "Seal agency"},
+        review={"signature": "seal"},
+    )
+    published = aws.user(groups=("admin",)).put(f"/procedures/{SEALED_LICENCE}", definition)
+    assert published.status_code in (200, 201), published.body
+    return SEALED_LICENCE
+
+
 def upload(
     user: HttpUser, application_id: str, requirement: str, content: bytes = PDF, content_type: str = "application/pdf"
 ) -> None:
