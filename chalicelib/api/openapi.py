@@ -302,6 +302,8 @@ def _answer(answer: Answer, refs: Mapping[Any, Any]) -> dict[str, Any]:
         out["content"] = {answer.media_type: content}
     elif answer.media_type != JSON:
         out["content"] = {answer.media_type: {}}  # a file: its bytes, as OpenAPI 3.1 describes binary content
+    for media_type, text in answer.alternatives.items():
+        out.setdefault("content", {})[media_type] = {"schema": {"type": "string", "description": text}}
     if answer.headers:
         out["headers"] = {
             name: {"description": text, "schema": {"type": "string"}} for name, text in answer.headers.items()

@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Annotated, Any
 
 from chalice import Response
-from msgspec import Meta, convert
+from msgspec import Meta, convert, to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
@@ -28,6 +28,7 @@ from chalicelib.api.routes import (
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
 from chalicelib.api.views import signatures as signature_views
+from chalicelib.credentials import machine
 from chalicelib.credentials.offline import KEYS_PATH
 from chalicelib.payments import signature
 from chalicelib.payments.requests import BankWebhook, decode
@@ -49,13 +50,21 @@ OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 doc
         "Anyone may call it. The answer carries only what a checker needs (type, holder's initials, validity, "
         "issuing agency), never the holder's name or CURP. Each call is recorded as an audit event on the "
         "application. A browser that asks for `text/html` and not `application/json` (its `Accept` header) is "
-        "redirected to the human verification page."
+        "redirected to the human verification page. A machine that asks for `application/jwt` gets the same verdict "
+        "signed as a compact JWS (ES256, the platform's sealing key from `GET /.well-known/ventanilla-keys.json`; "
+        "claims `iss`, `sub` = the document id, `iat`, `verification`), so another agency's system can accept the "
+        "document as evidence without a person."
     ),
     roles=EVERYONE,
     note="public check; answers only what a checker needs",
     params=DOCUMENT_ID,
     answers=(
-        Answer(200, "The verdict.", credential_views.DocumentVerification),
+        Answer(
+            200,
+            "The verdict.",
+            credential_views.DocumentVerification,
+            alternatives={machine.MEDIA_TYPE: "The verdict as a compact JWS (ES256), for `Accept: application/jwt`."},
+        ),
         Answer(
             302,
             "Redirect to the web page `<web>/#/verify/{document_id}` (empty body).",
@@ -72,7 +81,11 @@ def verify_document(document_id: str) -> Response:
         return Response(
             body="", status_code=302, headers={"Location": f"{services.public_web_url}/#/verify/{document_id}"}
         )
-    return answer(credential_views.verification(services.credentials.verify(document_id)))
+    verdict = credential_views.verification(services.credentials.verify(document_id))
+    if machine.MEDIA_TYPE in accept:
+        token = machine.signed_verdict(to_builtins(verdict), document_id, services.public_api_url, services.sealer)
+        return Response(body=token, status_code=200, headers={"Content-Type": machine.MEDIA_TYPE})
+    return answer(verdict)
 
 
 @public.operation(

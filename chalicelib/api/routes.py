@@ -50,6 +50,8 @@ class Answer(Struct, frozen=True):
     media_type: str = "application/json"
     example: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # other media types the same answer comes in (by the request's Accept), as text: media type → what it is
+    alternatives: Mapping[str, str] = field(default_factory=dict)
 
 
 class Param(Struct, frozen=True):

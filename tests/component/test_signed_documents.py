@@ -259,3 +259,31 @@ def test_a_decision_sealed_alone_prints_who_decided_without_a_certificate(aws: A
     _, text = downloaded(citizen, f"/applications/{application_id}/acuse/pdf")
     assert acuse["firma"] is None and "Firma del solicitante" not in text
     assert printed_cadena(text) == acuse["cadena_original"]
+
+
+def test_another_agencys_system_accepts_the_verdict_signed_as_a_jws(
+    aws: Aws, permit: Permit, keys: list[dict[str, str]]
+) -> None:
+    """Content negotiation: `Accept: application/jwt` answers the verdict as an ES256 JWS that
+    checks with the published sealing key; the JSON answer stays as it was."""
+    import jwt
+
+    path = f"/verify/{permit.document_id}"
+    token = aws.anonymous().get(path, headers={"Accept": "application/jwt"})
+    assert token.status_code == 200 and token.headers["Content-Type"] == "application/jwt"
+    header = jwt.get_unverified_header(token.body)
+    published = next(key for key in keys if key["kid"] == header["kid"])
+    claims = jwt.decode(
+        token.body,
+        key=jwt.PyJWK(published).key,
+        algorithms=["ES256"],
+        issuer="http://testserver/api",
+        options={"require": ["iss", "sub", "iat"]},
+    )
+    assert claims["sub"] == permit.document_id
+    assert claims["verification"] == aws.anonymous().get(path).body
+    assert claims["verification"]["valid"] is True
+
+    forged = token.body[:-4] + ("AAAA" if not token.body.endswith("AAAA") else "BBBB")
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(forged, key=jwt.PyJWK(published).key, algorithms=["ES256"], issuer="http://testserver/api")
