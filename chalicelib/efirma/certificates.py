@@ -38,10 +38,8 @@ class Holder(Struct, frozen=True, kw_only=True):
 
 
 class Certificate(Struct, frozen=True, kw_only=True):
-    der: bytes
     serial: str  # the 20-digit número de certificado printed on Mexican documents
     holder: Holder
-    issuer: str
     not_before: datetime
     not_after: datetime
 
@@ -78,10 +76,8 @@ def load(der: bytes, field: str = "certificate") -> x509.Certificate:
 def read(der: bytes, field: str = "certificate") -> tuple[x509.Certificate, Certificate]:
     cert = load(der, field)
     return cert, Certificate(
-        der=der,
         serial=certificate_number(cert.serial_number),
         holder=holder(cert, field),
-        issuer=cert.issuer.rfc4514_string(),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
     )
