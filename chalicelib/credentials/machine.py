@@ -11,20 +11,16 @@ ECDSA signature DER-encoded; a JWS carries it as raw ``r || s`` (RFC 7518 §3.4)
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.adapters.ports import Signer
+from chalicelib.credentials.offline import b64url
 
 MEDIA_TYPE = "application/jwt"
 COORDINATE_BYTES = 32  # P-256
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def signed_verdict(verdict: Mapping[str, Any], document_id: str, issuer: str, key: Signer) -> str:
@@ -33,8 +29,8 @@ def signed_verdict(verdict: Mapping[str, Any], document_id: str, issuer: str, ke
     header = {"alg": "ES256", "kid": key.key_id, "typ": "JWT"}
     claims = {"iss": issuer, "sub": document_id, "iat": int(time.time()), "verification": verdict}
     signing_input = ".".join(
-        _b64url(json.dumps(part, separators=(",", ":"), ensure_ascii=False).encode()) for part in (header, claims)
+        b64url(json.dumps(part, separators=(",", ":"), ensure_ascii=False).encode()) for part in (header, claims)
     )
     r, s = decode_dss_signature(key.sign(signing_input.encode()))
     raw = r.to_bytes(COORDINATE_BYTES, "big") + s.to_bytes(COORDINATE_BYTES, "big")
-    return f"{signing_input}.{_b64url(raw)}"
+    return f"{signing_input}.{b64url(raw)}"

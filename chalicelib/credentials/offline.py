@@ -42,8 +42,8 @@ def jwk(key_id: str, public_key_der: bytes) -> dict[str, str]:
     return {
         "kty": "EC",
         "crv": "P-256",
-        "x": _b64url(numbers.x.to_bytes(32, "big")),
-        "y": _b64url(numbers.y.to_bytes(32, "big")),
+        "x": b64url(numbers.x.to_bytes(32, "big")),
+        "y": b64url(numbers.y.to_bytes(32, "big")),
         "kid": key_id,
         "alg": "ES256",
         "use": "sig",
@@ -61,13 +61,14 @@ def qr_payload(address: str, text: str, key_id: str, seal: str) -> str:
     text too long for a QR code a phone reads off paper travels as ``h=<SHA-256 of the
     text, base64url>`` instead: the seal still checks offline against a text the
     verifier holds."""
-    head = f"{address}#v={FORMAT}&k={quote(key_id, safe='')}&s={_b64url(base64.b64decode(seal))}"
+    head = f"{address}#v={FORMAT}&k={quote(key_id, safe='')}&s={b64url(base64.b64decode(seal))}"
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    whole = f"{head}&z={_b64url(packer.compress(text.encode()) + packer.flush())}"
+    whole = f"{head}&z={b64url(packer.compress(text.encode()) + packer.flush())}"
     if len(whole) <= MAX_QR_CHARACTERS:
         return whole
-    return f"{head}&h={_b64url(hashlib.sha256(text.encode()).digest())}"
+    return f"{head}&h={b64url(hashlib.sha256(text.encode()).digest())}"
 
 
-def _b64url(data: bytes) -> str:
+def b64url(data: bytes) -> str:
+    """base64url without padding, as JOSE and the QR code write bytes."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
