@@ -151,12 +151,16 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 PDF = "application/pdf"
 
 
+def accepted(request: Request) -> set[str]:
+    """The media types the request's Accept header names (parameters such as ``q`` left out)."""
+    return {part.strip().lower() for part in re.split("[,;]", request.headers.get("accept", ""))}
+
+
 def wants_pdf(request: Request) -> None:
     """Refuse (406) a request whose Accept header does not name ``application/pdf``: API
     Gateway hands a binary answer over as bytes only to such a request (to any other, as
     base64 text), and Chalice refuses to answer it at all."""
-    accepted = {part.strip().lower() for part in re.split("[,;]", request.headers.get("accept", ""))}
-    if PDF not in accepted:
+    if PDF not in accepted(request):
         raise NotAcceptable(
             f"this answer is a PDF: send Accept: {PDF}",
             details=[{"field": "Accept", "message": f"must name {PDF}"}],

@@ -13,7 +13,7 @@ from msgspec import Meta, convert, to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import IDEMPOTENCY_HEADER, raw_body
+from chalicelib.api.http import IDEMPOTENCY_HEADER, accepted, raw_body
 from chalicelib.api.params import DOCUMENT_ID
 from chalicelib.api.policy import EVERYONE, SIGNED_BY_BANK
 from chalicelib.api.routes import (
@@ -75,7 +75,7 @@ OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 doc
 )
 def verify_document(document_id: str) -> Response:
     services = container()
-    accept = public.current_request.headers.get("accept", "")
+    accept = accepted(public.current_request)
     if "text/html" in accept and "application/json" not in accept:
         # A phone camera opened the QR code: show the human page, which asks again as JSON.
         return Response(
