@@ -3,8 +3,10 @@
 Agencies describe *what* happens; the compiler adds *how*: every Task gets the one
 retry policy below, every top-level state a Catch that lands the application in
 ``error`` (audited and notified by the fail handler), every wait for a person a
-timeout.  Handlers are referenced by ``${Placeholders}`` only; ``infra`` substitutes
-them for AWS and for the local stack alike.
+timeout.  When requirements name evidence, the machine first fetches it from the
+registries (in parallel, falling back to an upload when a registry stays down) and waits
+for the citizen to approve what was fetched.  Handlers are referenced by
+``${Placeholders}`` only; ``infra`` substitutes them for AWS and for the local stack alike.
 
 Output is deterministic: same definition, byte-identical ASL (``render``).
 """
@@ -25,6 +27,7 @@ HANDLERS = {
     "issue": "StepIssueArn",
     "close": "StepCloseArn",
     "fail": "StepFailArn",
+    "lookup": "StepLookupArn",
 }
 
 TRANSIENT_ERRORS = [
@@ -44,6 +47,15 @@ RETRY = [
         "JitterStrategy": "FULL",
     }
 ]
+# A registry that stays down after the adapter's own retries: tried again briefly here, then
+# the requirement falls back to an upload rather than failing the application.
+REGISTRY_UNAVAILABLE = "RegistryUnavailable"
+REGISTRY_RETRY = {"ErrorEquals": [REGISTRY_UNAVAILABLE], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 2.0}
+# The states that fetch evidence and have the citizen approve it, before the definition's start:
+# ``evidence`` (a branch per requirement, ``evidence.<code>``), then the top-level
+# ``evidence.<name>`` below (``failed`` records a failure): names no requirement code may take.
+EVIDENCE = "evidence"
+EVIDENCE_STATES = ("review", "wait", "lapsed", "failed")
 REJECTED_ERROR = "Ventanilla.Rejected"
 WITHDRAWN_ERROR = "Ventanilla.Withdrawn"
 WAIT_RESOURCE = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -208,6 +220,38 @@ class _Flow:
         }
         self.states[step_id] = self._guarded(state, step_id) if self.top_level else state
 
+    def emit_evidence(self, requirements: list[Mapping[str, Any]], then: str) -> None:
+        """Fetch every requirement's evidence at once, then wait for the citizen's approval.
+
+        Every lookup carries ``step`` "evidence" and its ``requirement``: parallel branches
+        may enter at the same instant, so a handler's idempotency key must include the
+        requirement."""
+        branches = []
+        for requirement in requirements:
+            code = requirement["code"]
+            name, fallback = f"{EVIDENCE}.{code}", f"{EVIDENCE}.{code}.fallback"
+            branch = _Flow({}, top_level=False)
+            lookup = branch._task("lookup", EVIDENCE, {"End": True}, requirement=code)
+            lookup["Retry"] = [REGISTRY_RETRY, *RETRY]
+            lookup["Catch"] = [{"ErrorEquals": [REGISTRY_UNAVAILABLE], "ResultPath": "$.error", "Next": fallback}]
+            branches.append(
+                {
+                    "StartAt": name,
+                    "States": {
+                        name: lookup,
+                        fallback: branch._task(
+                            "lookup", EVIDENCE, {"End": True}, requirement=code, fallback=True, **{"error.$": "$.error"}
+                        ),
+                    },
+                }
+            )
+        review, wait, lapsed = f"{EVIDENCE}.review", f"{EVIDENCE}.wait", f"{EVIDENCE}.lapsed"
+        parallel = {"Type": "Parallel", "Branches": branches, "ResultPath": None, "Next": review}
+        self.states[EVIDENCE] = self._guarded(parallel, EVIDENCE)
+        self.states[review] = self._task("open", EVIDENCE, {"Next": wait}, kind=EVIDENCE)
+        self.states[wait] = self._wait(EVIDENCE, EVIDENCE, lapsed, {"Next": then})
+        self.states[lapsed] = self._task("close", EVIDENCE, {"Next": self.withdrawn}, reason="evidence_lapsed")
+
     def _done(self) -> str:
         name = "Done" if self.top_level else f"{next(iter(self.steps))}.done"
         self.states[name] = {"Type": "Succeed"}
@@ -225,18 +269,21 @@ def compile_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     """ASL for a valid definition (validate first: the compiler trusts its input)."""
     flow = _Flow(definition["steps"], top_level=True)
     states = flow.emit()
+    beginning, resumable = definition["start"], list(definition["steps"])
+    with_evidence = [requirement for requirement in definition["requirements"] if "evidence" in requirement]
+    if with_evidence:
+        flow.emit_evidence(with_evidence, then=definition["start"])
+        beginning, resumable = EVIDENCE, [EVIDENCE, *resumable]
     states["Start"] = {
         "Type": "Choice",
         "Comment": "A new execution starts at the beginning, or where an operator retries it (input resume_at).",
         "Choices": [{"Variable": "$.resume_at", "IsPresent": True, "Next": "Resume"}],
-        "Default": definition["start"],
+        "Default": beginning,
     }
     states["Resume"] = {
         "Type": "Choice",
-        "Choices": [
-            {"Variable": "$.resume_at", "StringEquals": step_id, "Next": step_id} for step_id in definition["steps"]
-        ],
-        "Default": definition["start"],
+        "Choices": [{"Variable": "$.resume_at", "StringEquals": step_id, "Next": step_id} for step_id in resumable],
+        "Default": beginning,
     }
     states["Rejected"] = {
         "Type": "Succeed",
@@ -244,7 +291,10 @@ def compile_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     }
     states["Withdrawn"] = {
         "Type": "Succeed",
-        "Comment": "The application ended without a decision (lapsed corrections or payment).",
+        "Comment": (
+            f"The application ended without a decision (lapsed {'evidence approval, ' if with_evidence else ''}"
+            "corrections or payment)."
+        ),
     }
     states["Failed"] = {
         "Type": "Task",

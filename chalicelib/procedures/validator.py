@@ -18,11 +18,35 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.notifications import templates
 from chalicelib.procedures import rules
+from chalicelib.procedures.compiler import EVIDENCE, EVIDENCE_STATES
 from chalicelib.procedures.fees import FormulaError, formula_names
+from chalicelib.registries.catalogue import REGISTRIES, Kind, Operation
 
 Problem = dict[str, str]
 NUMERIC = ("integer", "number")
 REFERENCE_KEYWORDS = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
+DEPENDENCY = re.compile(r"'(.*)' is a dependency of '(.*)'")  # jsonschema's dependentRequired message
+# The one fact of the citizen's record a registry is sent or compared with: the others
+# (age, sex, birth state) are derived from it, and a registry answers them itself.
+EXCHANGED_CITIZEN_FACTS = ("curp",)
+FORM_REGISTRY, FORM_OPERATION = "population", "person"  # the one registry authoritative for form fields
+# What an issued credential's payload holds (chalicelib/credentials/service.py), and so what
+# evidence from a credential may take; number and registry only on registration credentials.
+CREDENTIAL_FIELDS = (
+    "id",
+    "type",
+    "title",
+    "number",
+    "registry",
+    "holder_name",
+    "procedure",
+    "agency",
+    "agency_name",
+    "valid_from",
+    "valid_until",
+    "issued_at",
+)
+FOLIO = "folio"  # the number of a registration no registry assigns: Ventanilla's own
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import SchemaError
@@ -122,11 +146,19 @@ def _schema_problem(error: Any) -> Problem:
         if len(deepest.absolute_path) > len(error.absolute_path):
             error = deepest
     message = error.message
+    path = list(error.absolute_path)
     if error.validator == "enum" and error.path and error.path[0] == "steps" and error.path[-1] == "type":
         message = f"unknown step type {error.instance!r}; use one of {', '.join(error.validator_value)}"
     elif error.validator == "required":
         message = message.replace("is a required property", "is required here")
-    return {"path": _json_path(error.absolute_path), "message": message}
+    elif error.validator == "not" and error.validator_value == {} and path:
+        # the schema's way of saying "never here" (a false schema's error would not name the key)
+        message = f"{path[-1]!r} is not allowed here"
+        if len(path) > 1 and path[-2] == "evidence":
+            message = f"{path[-1]!r} is not allowed beside 'credential': a credential is its own source"
+    elif error.validator == "dependentRequired" and (found := DEPENDENCY.fullmatch(message)):
+        message = f"{found[1]!r} is required here when {found[2]!r} is given"
+    return {"path": _json_path(path), "message": message}
 
 
 def _all_steps(steps: Mapping[str, Any], path: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -163,6 +195,8 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         english = field.get("x-i18n", {}).get("en")
         if not isinstance(english, dict) or "title" not in english:
             yield {"path": f"$.form.properties.{name}.x-i18n.en.title", "message": "every field needs an English title"}
+        if "x-registry" in field:
+            yield from _prefilled_problems(field, f"$.form.properties.{name}")
 
     if definition["agency"] not in agencies:
         yield {"path": "$.agency", "message": f"agency {definition['agency']!r} is not listed in $.agencies"}
@@ -177,6 +211,9 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         seen_codes.add(requirement["code"])
         if "required_when" in requirement:
             yield from _fact_problems(requirement["required_when"], fields, f"$.requirements[{index}].required_when")
+        if "evidence" in requirement:
+            yield from _evidence_problems(requirement, fields, f"$.requirements[{index}]")
+    with_evidence = any("evidence" in requirement for requirement in definition["requirements"])
 
     yield from _fee_problems(definition["fee"], fields)
 
@@ -188,6 +225,15 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
                 "message": f"step id {step_id!r} is already used at {seen_ids[step_id]}; step ids must be unique",
             }
         seen_ids[step_id] = path
+        if step_id == EVIDENCE and with_evidence:
+            yield {
+                "path": path,
+                "message": (
+                    f"{EVIDENCE!r} names the registry lookups the platform runs before the first step; rename this step"
+                ),
+            }
+        if step["type"] == "issue" and "registrations" in step:
+            yield from _registration_problems(step, fields, path)
         if step["type"] == "review" and step["agency"] not in agencies:
             yield {"path": f"{path}.agency", "message": f"agency {step['agency']!r} is not listed in $.agencies"}
         if step["type"] == "review" and step["on_deadline"] == "escalate" and "escalation_days" not in step:
@@ -237,6 +283,179 @@ def _fact_problems(condition: Mapping[str, Any], fields: Mapping[str, Any], path
                 "path": path,
                 "message": f"reads {fact!r}; citizen facts are {', '.join(sorted(rules.CITIZEN_FACTS))}",
             }
+
+
+def _prefilled_problems(field: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    source = field["x-registry"]
+    person = REGISTRIES[FORM_REGISTRY].operations[FORM_OPERATION]
+    if source["registry"] != FORM_REGISTRY:
+        yield {
+            "path": f"{path}.x-registry.registry",
+            "message": f"only the {FORM_REGISTRY!r} registry fills form fields, not {source['registry']!r}",
+        }
+    elif source["field"] not in person.fields:
+        yield {
+            "path": f"{path}.x-registry.field",
+            "message": _not_answered(source["field"], f"{FORM_REGISTRY}/{FORM_OPERATION}", person),
+        }
+    if field["type"] != "string":
+        yield {
+            "path": f"{path}.x-registry",
+            "message": f"a field filled from a registry must be of type 'string', not {field['type']!r}",
+        }
+
+
+def _evidence_problems(requirement: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    evidence = requirement["evidence"]
+    at = f"{path}.evidence"
+    if requirement["code"] in EVIDENCE_STATES:
+        yield {
+            "path": f"{path}.code",
+            "message": (
+                f"{requirement['code']!r} cannot name a requirement with evidence: the state machine's own state "
+                f"{EVIDENCE}.{requirement['code']} has that name"
+            ),
+        }
+    if "credential" in evidence:
+        for index, name in enumerate(evidence.get("take", ())):
+            if name not in CREDENTIAL_FIELDS:
+                yield {
+                    "path": f"{at}.take[{index}]",
+                    "message": f"{name!r} is not part of an issued credential; it holds {', '.join(CREDENTIAL_FIELDS)}",
+                }
+        return
+    operation, problems = _operation(evidence, "lookup", at)
+    yield from problems
+    if operation is None:
+        return
+    name = f"{evidence['registry']}/{evidence['operation']}"
+    yield from _query_problems(evidence["query"], operation, name, fields, at, earlier=None)
+    for index, taken in enumerate(evidence["take"]):
+        if taken not in operation.fields:
+            yield {"path": f"{at}.take[{index}]", "message": _not_answered(taken, name, operation)}
+    for answered, fact in evidence.get("match", {}).items():
+        if answered not in operation.fields:
+            yield {"path": f"{at}.match.{answered}", "message": _not_answered(answered, name, operation)}
+        yield from _exchanged_fact_problems(fact, fields, f"{at}.match.{answered}", earlier=None)
+
+
+def _registration_problems(step: Mapping[str, Any], fields: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    """Each registration in order: a later one may send the number of an earlier one."""
+    issued = {step["document"]["type"]: f"{path}.document.type"}
+    earlier: list[str] = []
+    for index, registration in enumerate(step["registrations"]):
+        at = f"{path}.registrations[{index}]"
+        kind = registration["document"]["type"]
+        if kind in issued:
+            yield {
+                "path": f"{at}.document.type",
+                "message": f"document type {kind!r} is already issued at {issued[kind]}; each credential needs its own",
+            }
+        issued.setdefault(kind, f"{at}.document.type")
+        if "when" in registration:
+            yield from _fact_problems(registration["when"], fields, f"{at}.when")
+        if "registry" not in registration:
+            if registration["number"] != FOLIO:
+                yield {
+                    "path": f"{at}.number",
+                    "message": (
+                        f"with no registry the number is Ventanilla's own: write {FOLIO!r}, "
+                        f"not {registration['number']!r}"
+                    ),
+                }
+        else:
+            operation, problems = _operation(registration, "registration", at)
+            yield from problems
+            if operation is not None:
+                name = f"{registration['registry']}/{registration['operation']}"
+                yield from _query_problems(registration["query"], operation, name, fields, at, earlier=earlier)
+                if registration["number"] not in operation.fields:
+                    yield {"path": f"{at}.number", "message": _not_answered(registration["number"], name, operation)}
+        earlier.append(kind)
+
+
+def _operation(source: Mapping[str, Any], kind: Kind, path: str) -> tuple[Operation | None, list[Problem]]:
+    """The catalogue's operation a source names, if it exists and is of the kind wanted."""
+    registry = REGISTRIES.get(source["registry"])
+    if registry is None:
+        return None, [
+            {
+                "path": f"{path}.registry",
+                "message": f"unknown registry {source['registry']!r}; registries are {', '.join(sorted(REGISTRIES))}",
+            }
+        ]
+    operation = registry.operations.get(source["operation"])
+    if operation is None:
+        return None, [
+            {
+                "path": f"{path}.operation",
+                "message": (
+                    f"registry {source['registry']!r} has no operation {source['operation']!r}; "
+                    f"its operations are {', '.join(sorted(registry.operations))}"
+                ),
+            }
+        ]
+    if operation.kind != kind:
+        wanted = "evidence needs a lookup" if kind == "lookup" else "a registration needs a registration"
+        return None, [
+            {
+                "path": f"{path}.operation",
+                "message": f"{source['registry']}/{source['operation']} is a {operation.kind}; {wanted}",
+            }
+        ]
+    return operation, []
+
+
+def _query_problems(
+    query: Mapping[str, str],
+    operation: Operation,
+    name: str,
+    fields: Mapping[str, Any],
+    path: str,
+    earlier: list[str] | None,
+) -> Iterator[Problem]:
+    """A query gives exactly the operation's parameters, each from a fact a registry may be sent."""
+    for param in operation.query:
+        if param not in query:
+            yield {
+                "path": f"{path}.query",
+                "message": f"{name} needs {param!r}; give each of its parameters: {', '.join(operation.query)}",
+            }
+    for param, fact in query.items():
+        if param not in operation.query:
+            yield {
+                "path": f"{path}.query.{param}",
+                "message": f"{param!r} is not a parameter of {name}; it takes {', '.join(operation.query)}",
+            }
+        yield from _exchanged_fact_problems(fact, fields, f"{path}.query.{param}", earlier)
+
+
+def _exchanged_fact_problems(
+    fact: str, fields: Mapping[str, Any], path: str, earlier: list[str] | None
+) -> Iterator[Problem]:
+    """A fact sent to a registry or compared with its answer: ``citizen.curp``, ``form.<field>``
+    and, in registrations (``earlier`` given), ``registration.<an earlier registration's type>``."""
+    scope, _, name = fact.partition(".")
+    if scope == "citizen" and name in EXCHANGED_CITIZEN_FACTS:
+        return
+    if scope == "form":
+        if name not in fields:
+            yield {"path": path, "message": f"reads {fact!r}, but the form has no field {name!r}"}
+        return
+    if scope == "registration" and earlier is not None:
+        if name not in earlier:
+            before = f" (before it: {', '.join(earlier)})" if earlier else ""
+            yield {
+                "path": path,
+                "message": f"reads {fact!r}, but no earlier registration of this step issues {name!r}{before}",
+            }
+        return
+    facts = ["citizen.curp", "form.<field>"] + (["registration.<document type>"] if earlier is not None else [])
+    yield {"path": path, "message": f"reads {fact!r}; a registry can be given {', '.join(facts)}"}
+
+
+def _not_answered(field: str, name: str, operation: Operation) -> str:
+    return f"{field!r} is not in {name}'s answer; it answers {', '.join(operation.fields)}"
 
 
 def _fee_problems(fee: Mapping[str, Any], fields: Mapping[str, Any]) -> Iterator[Problem]:

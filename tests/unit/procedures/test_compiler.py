@@ -45,7 +45,7 @@ def steps_of(steps: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from steps_of(branch["steps"])
 
 
-@pytest.fixture(params=["licence", "multi_agency"])
+@pytest.fixture(params=["licence", "multi_agency", "with_evidence"])
 def definition(request: pytest.FixtureRequest) -> dict[str, Any]:
     value: dict[str, Any] = request.getfixturevalue(request.param)
     assert validate_definition(value) == []
@@ -116,13 +116,16 @@ def test_every_wait_for_a_person_has_a_timeout_that_is_handled(definition: dict[
             assert len(timeout) == 1 and timeout[0]["Next"] in states, f"{where}.{name}"
             assert state["Parameters"]["Payload"]["token.$"] == "$$.Task.Token"
     kinds = [step["type"] for step in steps_of(definition["steps"])]
-    assert waits == 2 * kinds.count("review") + kinds.count("payment")  # a decision and corrections; a payment
+    approval = any("evidence" in requirement for requirement in definition["requirements"])
+    # a decision and corrections; a payment; the citizen's approval of the evidence
+    assert waits == 2 * kinds.count("review") + kinds.count("payment") + approval
 
 
 def test_every_top_level_task_retries_and_then_lands_in_failed(definition: dict[str, Any]) -> None:
     states = compile_definition(definition)["States"]
     guarded = [name for name, state in states.items() if state["Type"] in ("Task", "Parallel") and name != "Failed"]
-    assert states["Start"]["Type"] == "Choice" and states["Start"]["Default"] == definition["start"]
+    beginning = "evidence" if "evidence" in states else definition["start"]
+    assert states["Start"]["Type"] == "Choice" and states["Start"]["Default"] == beginning
     assert len(guarded) >= 6
     for name in guarded:
         state = states[name]
@@ -161,7 +164,8 @@ def test_a_failed_step_is_recorded_by_the_fail_handler_then_the_execution_fails(
 
 def test_the_only_placeholders_are_the_step_handlers(definition: dict[str, Any]) -> None:
     text = render(compile_definition(definition))
-    assert placeholders_in(text) == set(compiler.HANDLERS.values())
+    lookups = any("evidence" in requirement for requirement in definition["requirements"])
+    assert placeholders_in(text) == set(compiler.HANDLERS.values()) - (set() if lookups else {"StepLookupArn"})
     for _, name, state in every_state(compile_definition(definition)):
         if state["Type"] == "Task":
             resource = state["Resource"]
@@ -236,3 +240,120 @@ def test_a_choice_step_asks_the_check_handler_and_routes_on_its_answer(multi_age
     assert route["Type"] == "Choice"
     assert route["Choices"] == [{"Variable": "$.step.route", "StringEquals": "revisiones", "Next": "revisiones"}]
     assert route["Default"] == "pago"
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+def test_evidence_is_fetched_in_parallel_one_branch_per_requirement(with_evidence: dict[str, Any]) -> None:
+    states = compile_definition(with_evidence)["States"]
+
+    evidence = states["evidence"]
+    assert evidence["Type"] == "Parallel"
+    assert evidence["ResultPath"] is None  # the lookups record what they fetched; the input goes on
+    assert evidence["Next"] == "evidence.review"
+    assert evidence["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "evidence.failed"}]
+    assert states["evidence.failed"] == {
+        "Type": "Pass",
+        "Result": "evidence",
+        "ResultPath": "$.failed_step",
+        "Next": "Failed",
+    }
+    assert [branch["StartAt"] for branch in evidence["Branches"]] == [
+        "evidence.identificacion",
+        "evidence.comprobante_domicilio",
+    ]
+    for branch, code in zip(evidence["Branches"], ("identificacion", "comprobante_domicilio"), strict=True):
+        assert set(branch["States"]) == {f"evidence.{code}", f"evidence.{code}.fallback"}
+        lookup = branch["States"][f"evidence.{code}"]
+        assert lookup["Type"] == "Task"
+        assert lookup["Resource"] == "${StepLookupArn}"
+        assert lookup["Parameters"] == {
+            "application_id.$": "$.application_id",
+            "step": "evidence",
+            "requirement": code,
+            "execution.$": "$$.Execution.Name",
+            "entered.$": "$$.State.EnteredTime",
+        }
+        assert lookup["End"] is True
+
+
+def test_a_registry_that_stays_down_is_tried_twice_more_then_the_citizen_uploads(
+    with_evidence: dict[str, Any],
+) -> None:
+    for branch in compile_definition(with_evidence)["States"]["evidence"]["Branches"]:
+        name = branch["StartAt"]
+        code = name.removeprefix("evidence.")
+        lookup = branch["States"][name]
+        assert lookup["Retry"] == [
+            {"ErrorEquals": ["RegistryUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 2.0},
+            *compiler.RETRY,
+        ]
+        assert lookup["Catch"] == [
+            {"ErrorEquals": ["RegistryUnavailable"], "ResultPath": "$.error", "Next": f"{name}.fallback"}
+        ]
+        fallback = branch["States"][f"{name}.fallback"]
+        assert fallback["Resource"] == "${StepLookupArn}"
+        assert fallback["Parameters"]["requirement"] == code
+        assert fallback["Parameters"]["fallback"] is True
+        assert fallback["Parameters"]["error.$"] == "$.error"  # why: a registry down, or not configured
+        assert fallback["Retry"] == compiler.RETRY
+        assert "Catch" not in fallback  # the Parallel state catches what is left
+        assert fallback["End"] is True
+
+
+def test_after_the_lookups_the_citizen_approves_then_the_definition_starts(with_evidence: dict[str, Any]) -> None:
+    states = compile_definition(with_evidence)["States"]
+
+    review = states["evidence.review"]
+    assert (review["Resource"], review["Parameters"]["step"], review["Parameters"]["kind"]) == (
+        "${StepOpenArn}",
+        "evidence",
+        "evidence",
+    )
+    assert review["Next"] == "evidence.wait"
+    wait = states["evidence.wait"]
+    assert wait["Resource"] == compiler.WAIT_RESOURCE
+    assert wait["Parameters"]["Payload"]["kind"] == "evidence"
+    assert wait["Next"] == with_evidence["start"] == "verificacion"
+    assert wait["Catch"][0] == {"ErrorEquals": ["States.Timeout"], "ResultPath": "$.timeout", "Next": "evidence.lapsed"}
+    lapsed = states["evidence.lapsed"]
+    assert (lapsed["Resource"], lapsed["Parameters"]["reason"], lapsed["Next"]) == (
+        "${StepCloseArn}",
+        "evidence_lapsed",
+        "Withdrawn",
+    )
+    for name in ("evidence.review", "evidence.wait", "evidence.lapsed"):
+        assert states[name]["Catch"][-1]["Next"] == "evidence.failed", name
+
+
+def test_a_new_execution_fetches_the_evidence_first_and_an_operator_may_resume_there(
+    with_evidence: dict[str, Any],
+) -> None:
+    states = compile_definition(with_evidence)["States"]
+    assert states["Start"]["Default"] == "evidence"
+    assert states["Resume"]["Choices"][0] == {"Variable": "$.resume_at", "StringEquals": "evidence", "Next": "evidence"}
+    assert [choice["Next"] for choice in states["Resume"]["Choices"][1:]] == list(with_evidence["steps"])
+    assert states["Resume"]["Default"] == "evidence"
+
+
+def test_one_requirement_with_evidence_is_still_a_parallel_state(licence: dict[str, Any]) -> None:
+    licence["requirements"][2]["evidence"] = {
+        "credential": "examen-manejo",
+        "take": ["number", "valid_until"],
+        "purpose": {"es": "Comprobar su examen", "en": "To confirm your exam"},
+    }
+    assert validate_definition(licence) == []
+    evidence = compile_definition(licence)["States"]["evidence"]
+    assert [branch["StartAt"] for branch in evidence["Branches"]] == ["evidence.constancia_examen"]
+
+
+def test_a_definition_without_evidence_has_no_lookups(licence: dict[str, Any]) -> None:
+    text = render(compile_definition(licence))
+    assert "evidence" not in text and "StepLookupArn" not in text
+
+
+def test_evidence_renders_identically_twice(with_evidence: dict[str, Any]) -> None:
+    assert render(compile_definition(with_evidence)) == render(
+        compile_definition(json.loads(json.dumps(with_evidence)))
+    )

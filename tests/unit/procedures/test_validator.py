@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from chalicelib.procedures.validator import DefinitionInvalid, ensure_valid, validate_definition
-from tests.unit.procedures.conftest import review
+from tests.unit.procedures.conftest import add_evidence, add_registrations, review, text
 
 Definition = dict[str, Any]
 AREA_FIELD = {"type": "number", "minimum": 1, "title": "Superficie (m²)", "x-i18n": {"en": {"title": "Area (m²)"}}}
@@ -285,6 +285,323 @@ def unknown_top_level_property(d: Definition) -> None:
     d["tarifa"] = {"amount": "1016.00"}
 
 
+# --- evidence: a requirement satisfied by a registry lookup or a credential ---------------
+
+
+def evidence(d: Definition, index: int = 1) -> dict[str, Any]:
+    """The definition with evidence (``add_evidence``); requirement 0 asks the population
+    registry, requirement 1 the cadastre.  Returns requirement ``index``'s evidence."""
+    add_evidence(d)
+    found: dict[str, Any] = d["requirements"][index]["evidence"]
+    return found
+
+
+def credential_evidence(d: Definition) -> dict[str, Any]:
+    add_evidence(d)
+    d["requirements"][2]["evidence"] = {
+        "credential": "examen-manejo",
+        "take": ["number", "valid_until"],
+        "purpose": text("Comprobar su examen", "To confirm your exam"),
+    }
+    found: dict[str, Any] = d["requirements"][2]["evidence"]
+    return found
+
+
+@reported(
+    "$.requirements[1].evidence.registry",
+    "unknown registry 'catastro'; registries are cadastre, population, social_security, tax",
+)
+def evidence_from_an_unknown_registry(d: Definition) -> None:
+    evidence(d)["registry"] = "catastro"
+
+
+@reported(
+    "$.requirements[1].evidence.operation", "registry 'cadastre' has no operation 'owner'; its operations are property"
+)
+def evidence_from_an_unknown_operation(d: Definition) -> None:
+    evidence(d)["operation"] = "owner"
+
+
+@reported("$.requirements[1].evidence.operation", "tax/register_company is a registration; evidence needs a lookup")
+def evidence_from_a_registration(d: Definition) -> None:
+    evidence(d).update(registry="tax", operation="register_company")
+
+
+@reported("$.requirements[1].evidence.query", "cadastre/property needs 'account'; give each of its parameters: account")
+def evidence_query_without_a_parameter(d: Definition) -> None:
+    evidence(d)["query"] = {}
+
+
+@reported(
+    "$.requirements[1].evidence.query.folio_real",
+    "'folio_real' is not a parameter of cadastre/property; it takes account",
+)
+def evidence_query_with_an_extra_parameter(d: Definition) -> None:
+    evidence(d)["query"]["folio_real"] = "form.cuenta_predial"
+
+
+@reported(
+    "$.requirements[1].evidence.query.account",
+    "reads 'form.cuenta_catastral', but the form has no field 'cuenta_catastral'",
+)
+def evidence_query_from_a_missing_field(d: Definition) -> None:
+    evidence(d)["query"]["account"] = "form.cuenta_catastral"
+
+
+@reported(
+    "$.requirements[0].evidence.query.curp", "reads 'citizen.age'; a registry can be given citizen.curp, form.<field>"
+)
+def evidence_query_from_a_citizen_fact_a_registry_is_not_given(d: Definition) -> None:
+    evidence(d, 0)["query"]["curp"] = "citizen.age"
+
+
+@reported(
+    "$.requirements[0].evidence.query.curp",
+    "reads 'registration.inscripcion-rfc'; a registry can be given citizen.curp, form.<field>",
+)
+def evidence_query_from_a_registration(d: Definition) -> None:
+    evidence(d, 0)["query"]["curp"] = "registration.inscripcion-rfc"
+
+
+@reported(
+    "$.requirements[1].evidence.take[1]",
+    "'superficie' is not in cadastre/property's answer; it answers account, owner_name, owner_curp, address, area_m2, "
+    "land_use",
+)
+def evidence_taking_a_field_the_registry_does_not_answer(d: Definition) -> None:
+    evidence(d)["take"][1] = "superficie"
+
+
+@reported("$.requirements[1].evidence.take", "has non-unique elements")
+def evidence_taking_a_field_twice(d: Definition) -> None:
+    evidence(d)["take"].append("owner_name")
+
+
+@reported("$.requirements[1].evidence.match.owner_rfc", "'owner_rfc' is not in cadastre/property's answer")
+def evidence_matching_a_field_the_registry_does_not_answer(d: Definition) -> None:
+    evidence(d)["match"] = {"owner_rfc": "citizen.curp"}
+
+
+@reported("$.requirements[1].evidence.match.owner_curp", "reads 'form.curp', but the form has no field 'curp'")
+def evidence_matching_a_missing_field(d: Definition) -> None:
+    evidence(d)["match"]["owner_curp"] = "form.curp"
+
+
+@reported("$.requirements[1].evidence", "'purpose' is required here")
+def evidence_without_a_purpose(d: Definition) -> None:
+    del evidence(d)["purpose"]
+
+
+@reported("$.requirements[1].evidence.purpose", "'en' is required here")
+def evidence_whose_purpose_has_no_english(d: Definition) -> None:
+    del evidence(d)["purpose"]["en"]
+
+
+@reported("$.requirements[1].evidence", "'registry' is required here")
+def evidence_from_no_source(d: Definition) -> None:
+    del evidence(d)["registry"]
+
+
+@reported("$.requirements[1].evidence", "'take' is required here")
+def evidence_from_a_registry_taking_nothing(d: Definition) -> None:
+    del evidence(d)["take"]
+
+
+@reported("$.requirements[2].evidence.credential", "'Licencia Funcionamiento' does not match")
+def evidence_from_a_credential_type_that_is_not_a_slug(d: Definition) -> None:
+    credential_evidence(d)["credential"] = "Licencia Funcionamiento"
+
+
+@reported(
+    "$.requirements[2].evidence.registry",
+    "'registry' is not allowed beside 'credential': a credential is its own source",
+)
+def evidence_from_a_credential_and_a_registry(d: Definition) -> None:
+    credential_evidence(d)["registry"] = "tax"
+
+
+@reported("$.requirements[2].evidence.take[0]", "'rfc' is not part of an issued credential; it holds id, type, title")
+def evidence_taking_what_a_credential_does_not_hold(d: Definition) -> None:
+    credential_evidence(d)["take"][0] = "rfc"
+
+
+@reported(
+    "$.requirements[1].code",
+    "'review' cannot name a requirement with evidence: the state machine's own state evidence.review has that name",
+)
+def evidence_for_a_requirement_named_like_a_platform_state(d: Definition) -> None:
+    evidence(d)
+    d["requirements"][1]["code"] = "review"
+
+
+@reported("$.steps.evidence", "'evidence' names the registry lookups the platform runs before the first step")
+def a_step_named_evidence_beside_evidence(d: Definition) -> None:
+    evidence(d)
+    d["steps"]["evidence"] = d["steps"].pop("verificacion")
+    d["start"] = "evidence"
+
+
+# --- x-registry: a form field filled from the population registry -----------------------
+
+
+@reported("$.form.properties.nombre.x-registry.registry", "only the 'population' registry fills form fields, not 'tax'")
+def form_field_filled_from_another_registry(d: Definition) -> None:
+    add_evidence(d)
+    d["form"]["properties"]["nombre"]["x-registry"]["registry"] = "tax"
+
+
+@reported(
+    "$.form.properties.nombre.x-registry.field",
+    "'nombre_completo' is not in population/person's answer; it answers curp, given_names",
+)
+def form_field_filled_from_a_field_the_registry_does_not_answer(d: Definition) -> None:
+    add_evidence(d)
+    d["form"]["properties"]["nombre"]["x-registry"]["field"] = "nombre_completo"
+
+
+@reported(
+    "$.form.properties.donador_organos.x-registry",
+    "a field filled from a registry must be of type 'string', not 'boolean'",
+)
+def form_field_filled_from_a_registry_that_is_not_text(d: Definition) -> None:
+    d["form"]["properties"]["donador_organos"]["x-registry"] = {"registry": "population", "field": "deceased"}
+
+
+@reported("$.form.properties.nombre.x-registry", "'field' is required here")
+def form_field_filled_from_a_registry_without_naming_the_field(d: Definition) -> None:
+    add_evidence(d)
+    del d["form"]["properties"]["nombre"]["x-registry"]["field"]
+
+
+# --- registrations: credentials an issue step registers and issues -------------------------
+
+
+def registrations(d: Definition) -> list[dict[str, Any]]:
+    """The issue step's registrations (``add_registrations``): tax, then social security
+    (sent the RFC the first assigned), then a licence with Ventanilla's folio."""
+    add_registrations(d)
+    found: list[dict[str, Any]] = d["steps"]["emision"]["registrations"]
+    return found
+
+
+@reported("$.steps.emision.registrations[0].registry", "unknown registry 'sat'; registries are cadastre")
+def registration_with_an_unknown_registry(d: Definition) -> None:
+    registrations(d)[0]["registry"] = "sat"
+
+
+@reported("$.steps.emision.registrations[1].operation", "registry 'social_security' has no operation 'register'")
+def registration_with_an_unknown_operation(d: Definition) -> None:
+    registrations(d)[1]["operation"] = "register"
+
+
+@reported("$.steps.emision.registrations[0].operation", "tax/taxpayer is a lookup; a registration needs a registration")
+def registration_by_a_lookup(d: Definition) -> None:
+    registrations(d)[0].update(operation="taxpayer", query={"rfc": "form.rfc_representante"})
+
+
+@reported("$.steps.emision.registrations[0]", "'operation' is required here when 'registry' is given")
+def registration_with_a_registry_but_no_operation(d: Definition) -> None:
+    del registrations(d)[0]["operation"]
+
+
+@reported("$.steps.emision.registrations[2]", "'registry' is required here when 'query' is given")
+def registration_with_a_query_but_no_registry(d: Definition) -> None:
+    registrations(d)[2]["query"] = {"name": "form.denominacion"}
+
+
+@reported(
+    "$.steps.emision.registrations[1].query",
+    "social_security/register_employer needs 'employees'; give each of its parameters: rfc, name, employees",
+)
+def registration_query_without_a_parameter(d: Definition) -> None:
+    del registrations(d)[1]["query"]["employees"]
+
+
+@reported(
+    "$.steps.emision.registrations[0].query.capital",
+    "'capital' is not a parameter of tax/register_company; it takes name, company_type",
+)
+def registration_query_with_an_extra_parameter(d: Definition) -> None:
+    registrations(d)[0]["query"]["capital"] = "form.empleados"
+
+
+@reported(
+    "$.steps.emision.registrations[0].query.name",
+    "reads 'citizen.sex'; a registry can be given citizen.curp, form.<field>, registration.<document type>",
+)
+def registration_query_from_a_citizen_fact_a_registry_is_not_given(d: Definition) -> None:
+    registrations(d)[0]["query"]["name"] = "citizen.sex"
+
+
+@reported(
+    "$.steps.emision.registrations[1].query.name",
+    "reads 'form.razon_social', but the form has no field 'razon_social'",
+)
+def registration_query_from_a_missing_field(d: Definition) -> None:
+    registrations(d)[1]["query"]["name"] = "form.razon_social"
+
+
+@reported(
+    "$.steps.emision.registrations[0].query.representative_rfc",
+    "reads 'registration.registro-patronal', but no earlier registration of this step issues 'registro-patronal'",
+)
+def registration_query_from_a_later_registration(d: Definition) -> None:
+    registrations(d)[0]["query"]["representative_rfc"] = "registration.registro-patronal"
+
+
+@reported(
+    "$.steps.emision.registrations[1].query.rfc",
+    "reads 'registration.registro-rfc', but no earlier registration of this step issues 'registro-rfc' "
+    "(before it: inscripcion-rfc)",
+)
+def registration_query_from_an_unknown_registration(d: Definition) -> None:
+    registrations(d)[1]["query"]["rfc"] = "registration.registro-rfc"
+
+
+@reported(
+    "$.steps.emision.registrations[0].number",
+    "'folio' is not in tax/register_company's answer; it answers rfc, name, registered_at",
+)
+def registration_numbered_by_a_field_the_registry_does_not_answer(d: Definition) -> None:
+    registrations(d)[0]["number"] = "folio"
+
+
+@reported(
+    "$.steps.emision.registrations[2].number",
+    "with no registry the number is Ventanilla's own: write 'folio', not 'rfc'",
+)
+def registration_without_a_registry_numbered_by_a_registry_field(d: Definition) -> None:
+    registrations(d)[2]["number"] = "rfc"
+
+
+@reported(
+    "$.steps.emision.registrations[1].when", "reads 'form.trabajadores', but the form has no field 'trabajadores'"
+)
+def registration_when_over_a_missing_field(d: Definition) -> None:
+    registrations(d)[1]["when"] = {"fact": "form.trabajadores", "op": ">", "value": 0}
+
+
+@reported(
+    "$.steps.emision.registrations[2].document.type",
+    "document type 'inscripcion-rfc' is already issued at $.steps.emision.registrations[0].document.type",
+)
+def two_registrations_issuing_the_same_type(d: Definition) -> None:
+    registrations(d)[2]["document"]["type"] = "inscripcion-rfc"
+
+
+@reported(
+    "$.steps.emision.registrations[2].document.type",
+    "document type 'licencia-conducir-a' is already issued at $.steps.emision.document.type",
+)
+def registration_issuing_the_steps_own_document_type(d: Definition) -> None:
+    registrations(d)[2]["document"]["type"] = "licencia-conducir-a"
+
+
+@reported("$.steps.emision.registrations[2]", "'number' is required here")
+def registration_without_a_number(d: Definition) -> None:
+    del registrations(d)[2]["number"]
+
+
 @pytest.mark.parametrize(
     ("mutate", "path", "fragment", "count"), [pytest.param(*case, id=case[0].__name__) for case in CASES]
 )
@@ -363,3 +680,13 @@ def test_ensure_valid_raises_with_every_problem_and_names_the_first(licence: Def
     assert caught.value.message == "$.agency: agency 'SSPC' is not listed in $.agencies (and 2 more)"
     assert caught.value.details == validate_definition(licence)
     assert len(caught.value.details) == 3
+
+
+def test_a_definition_with_evidence_and_a_pre_filled_field_is_valid(with_evidence: Definition) -> None:
+    assert validate_definition(with_evidence) == []
+    credential_evidence(with_evidence)
+    assert validate_definition(with_evidence) == []
+
+
+def test_a_definition_with_registrations_is_valid(with_registrations: Definition) -> None:
+    assert validate_definition(with_registrations) == []
