@@ -25,6 +25,7 @@ HANDLERS = {
     "issue": "StepIssueArn",
     "close": "StepCloseArn",
     "fail": "StepFailArn",
+    "lookup": "StepLookupArn",
 }
 
 TRANSIENT_ERRORS = [

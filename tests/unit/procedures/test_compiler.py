@@ -161,7 +161,8 @@ def test_a_failed_step_is_recorded_by_the_fail_handler_then_the_execution_fails(
 
 def test_the_only_placeholders_are_the_step_handlers(definition: dict[str, Any]) -> None:
     text = render(compile_definition(definition))
-    assert placeholders_in(text) == set(compiler.HANDLERS.values())
+    # a definition that asks no registry for evidence has no lookup
+    assert placeholders_in(text) == set(compiler.HANDLERS.values()) - {compiler.HANDLERS["lookup"]}
     for _, name, state in every_state(compile_definition(definition)):
         if state["Type"] == "Task":
             resource = state["Resource"]
