@@ -29,6 +29,7 @@ class Settings(Struct, frozen=True):
     documents_bucket: str
     signing_key_id: str
     sealing_key_id: str
+    exchange_key_id: str
     user_pool_id: str
     user_pool_client_id: str
     sms_topic_arn: str
@@ -68,6 +69,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         documents_bucket=env["DOCUMENTS_BUCKET"],
         signing_key_id=env["SIGNING_KEY_ID"],
         sealing_key_id=env["SEALING_KEY_ID"],
+        exchange_key_id=env["EXCHANGE_KEY_ID"],
         user_pool_id=env["USER_POOL_ID"],
         user_pool_client_id=env["USER_POOL_CLIENT_ID"],
         sms_topic_arn=env["SMS_TOPIC_ARN"],
