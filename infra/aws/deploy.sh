@@ -58,7 +58,7 @@ elif [ "$action" = destroy ]; then
   run aws s3 rm "s3://$web_bucket/" --recursive
   run aws cloudformation delete-stack --stack-name "$stack"
   run aws cloudformation wait stack-delete-complete --stack-name "$stack"
-  echo "Kept (DeletionPolicy Retain, they hold citizens' records): the table ventanilla-$stage, the documents bucket, both KMS keys, the user pool. README: Deploy to AWS > Destroy." >&2
+  echo "Kept (DeletionPolicy Retain, they hold citizens' records): the table ventanilla-$stage, the documents bucket, the KMS keys, the user pool. README: Deploy to AWS > Destroy." >&2
 else
   echo "unknown action $action" >&2
   exit 2

@@ -1,5 +1,6 @@
 """The e.firma Lambda layer: ``cryptography``, and ``cffi`` whose ``_cffi_backend`` its
-Rust bindings load, for the functions that verify e.firma signatures.
+Rust bindings load, for the functions that verify signatures: e.firma's, and the
+registries' signed answers (``LAYER_FUNCTIONS`` in ``infra/aws/stack/naming.py``).
 
 The function package has a 5 MB budget (zipped) and cryptography's manylinux wheel alone
 is ~4.7 MB, so it ships as a layer: Lambda unpacks a layer into ``/opt`` and its Python

@@ -274,8 +274,9 @@ def efirma_layer(stage: str) -> dict[str, Any]:
 def extras(stage: str, efirma: Efirma | None = None) -> dict[str, Any]:
     """What we merge into Chalice's template: every resource of ``infra/aws/stack`` and, for
     each Chalice function, its fixed name, its own role, its log group and environment; the
-    e.firma layer, and for the functions that verify signatures the layer and the e.firma
-    settings (when given)."""
+    cryptography layer for the functions that load it (``LAYER_FUNCTIONS``: e.firma, the
+    registries' signed answers), and the e.firma settings (when given) for the functions
+    that verify e.firma signatures."""
     env = stack.environment(stage, stack.aws_refs(stage))
     efirma_env = {"EFIRMA_CA_BUNDLE": CA_BUNDLE, "EFIRMA_OCSP_URL": efirma.ocsp_url} if efirma else {}
     resources: dict[str, Any] = stack.resources(stage)
@@ -287,7 +288,7 @@ def extras(stage: str, efirma: Efirma | None = None) -> dict[str, Any]:
             "Role": {"Fn::GetAtt": [stack.role_logical_id(name), "Arn"]},
             "Environment": {"Variables": {**env, **efirma_env} if verifies else env},
         }
-        if verifies:
+        if name in stack.LAYER_FUNCTIONS:
             properties["Layers"] = [{"Ref": LAYER_LOGICAL_ID}]
         resources[stack.function_logical_id(name)] = {
             "DependsOn": [f"{stack.function_logical_id(name)}Logs"],

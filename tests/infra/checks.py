@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.procedures.compiler import placeholders_in
-from infra.aws.stack import EFIRMA_FUNCTIONS, WILDCARD_REASONS, function_logical_id
+from infra.aws.stack import EFIRMA_FUNCTIONS, REGISTRY_FUNCTIONS, WILDCARD_REASONS, function_logical_id
 from infra.aws.template import CA_BUNDLE
 
 SETTINGS = Path(__file__).resolve().parents[2] / "chalicelib" / "core" / "settings.py"
@@ -75,28 +75,42 @@ def environment_problems(template: dict[str, Any]) -> list[str]:
     return problems
 
 
-def efirma_problems(template: dict[str, Any]) -> list[str]:
-    """The functions that verify e.firma signatures carry the cryptography layer; a function
-    with e.firma settings has both, the layer, and the bundle path the package ships."""
+def has_layer(template: dict[str, Any], function_logical_id: str) -> bool:
     layers = {
         logical_id
         for logical_id, resource in template["Resources"].items()
         if resource["Type"] in ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
     }
+    attached = functions(template)[function_logical_id]["Properties"].get("Layers", [])
+    return any(isinstance(item, dict) and item.get("Ref") in layers for item in attached)
+
+
+def efirma_problems(template: dict[str, Any]) -> list[str]:
+    """The functions that verify e.firma signatures carry the cryptography layer; a function
+    with e.firma settings has both, the layer, and the bundle path the package ships."""
     problems = []
     for logical_id, resource in functions(template).items():
-        properties = resource["Properties"]
-        variables = properties.get("Environment", {}).get("Variables", {})
-        has_layer = any(isinstance(item, dict) and item.get("Ref") in layers for item in properties.get("Layers", []))
+        variables = resource["Properties"].get("Environment", {}).get("Variables", {})
         settings = {name for name in ("EFIRMA_CA_BUNDLE", "EFIRMA_OCSP_URL") if name in variables}
-        if logical_id in {function_logical_id(name) for name in EFIRMA_FUNCTIONS} and not has_layer:
+        layered = has_layer(template, logical_id)
+        if logical_id in {function_logical_id(name) for name in EFIRMA_FUNCTIONS} and not layered:
             problems.append(f"{logical_id} verifies e.firma signatures without the cryptography layer")
         if settings and len(settings) < 2:
             problems.append(f"{logical_id} sets {sorted(settings)} alone: e.firma needs both settings")
-        if settings and not has_layer:
+        if settings and not layered:
             problems.append(f"{logical_id} has e.firma settings but not the cryptography layer")
         if "EFIRMA_CA_BUNDLE" in variables and variables["EFIRMA_CA_BUNDLE"] != CA_BUNDLE:
             problems.append(f"{logical_id}: EFIRMA_CA_BUNDLE is not {CA_BUNDLE}, where the package holds the bundle")
+    return problems
+
+
+def registry_problems(template: dict[str, Any]) -> list[str]:
+    """The functions that ask other registries carry the cryptography layer: they check the
+    registries' signed answers."""
+    problems = []
+    for logical_id in sorted(function_logical_id(name) for name in REGISTRY_FUNCTIONS):
+        if not has_layer(template, logical_id):
+            problems.append(f"{logical_id} asks registries without the cryptography layer")
     return problems
 
 

@@ -11,7 +11,11 @@ from tests.infra import checks
 from tests.infra.conftest import Built, mutated
 
 API = stack.function_logical_id(stack.API_HANDLER)
-STEPS = [stack.handler_logical_id(role) for role in ("check", "open", "await", "deadline", "issue", "close", "fail")]
+STEPS = [
+    stack.handler_logical_id(role)
+    for role in ("check", "open", "await", "deadline", "issue", "close", "fail", "lookup")
+]
+LOOKUP = stack.handler_logical_id("lookup")
 WATCH = stack.function_logical_id(stack.DEADLINE_WATCH)
 RETENTION = stack.function_logical_id(stack.RETENTION)
 STATE_MACHINES = "arn:aws:states:us-east-1:123456789012:stateMachine:ventanilla-prod-licencia-conducir-v1"
@@ -84,6 +88,10 @@ RULES = [
     *[(step, "dynamodb:UpdateItem", "Table", True) for step in STEPS],
     *[(step, "ssm:GetParameter", PARAMETER, True) for step in STEPS],
     (stack.handler_logical_id("check"), "sns:Publish", "*", True),
+    (LOOKUP, "sns:Publish", "*", False),
+    (LOOKUP, "dynamodb:Query", "Table/index/by_owner", True),  # evidence from a credential: the holder's record
+    (LOOKUP, "dynamodb:Query", "Table/index/by_queue", False),
+    (stack.handler_logical_id("open"), "dynamodb:Query", "Table/index/by_owner", False),
     (stack.handler_logical_id("await"), "sns:Publish", "*", False),
     (stack.handler_logical_id("await"), "dynamodb:PutItem", "Table", False),
     (WATCH, "dynamodb:Query", "Table/index/by_queue", True),
@@ -110,6 +118,47 @@ def test_each_function_may_do_exactly_its_job(
     assert checks.allows(built.template, function, action, resource) is allowed
 
 
+# --- the exchange key: who signs requests to other registries, who publishes its public half --
+EXCHANGE_KEY_ACTIONS = ("kms:Sign", "kms:Verify", "kms:GetPublicKey", "kms:Decrypt", "kms:ScheduleKeyDeletion")
+
+
+def test_only_the_functions_that_ask_registries_sign_with_the_exchange_key(built: Built) -> None:
+    allowed = {
+        (function, action)
+        for function in checks.functions(built.template)
+        for action in EXCHANGE_KEY_ACTIONS
+        if checks.allows(built.template, function, action, "ExchangeKey")
+    }
+    assert allowed == {
+        (API, "kms:Sign"),  # forms pre-filled from the population registry
+        (API, "kms:GetPublicKey"),  # published at /.well-known/ventanilla-keys.json, for the registries
+        (stack.handler_logical_id("issue"), "kms:Sign"),  # registers companies with tax and social security
+        (LOOKUP, "kms:Sign"),  # fetches evidence
+    }
+    assert {stack.function_logical_id(name) for name in stack.REGISTRY_FUNCTIONS} == {
+        function for function, _ in allowed
+    }
+
+
+def test_the_lookup_changes_its_application_as_the_open_step_does_and_sends_nothing(built: Built) -> None:
+    def by_sid(function: str) -> dict[str, dict[str, Any]]:
+        role = checks.role_of(built.template, function)
+        return {statement["Sid"]: statement for statement in checks.statements(built.template, role)}
+
+    lookup, opening = by_sid(LOOKUP), by_sid(stack.handler_logical_id("open"))
+    assert lookup["Applications"] == opening["Applications"]
+    assert lookup["ReadPublicUrl"] == opening["ReadPublicUrl"]  # read by the composition root
+    assert set(lookup) == {
+        "OwnLogs",
+        "XRayHasNoResourceLevelPermissions",
+        "Applications",
+        "HoldersCredentials",
+        "AskRegistries",
+        "ReadPublicUrl",
+    }
+    assert lookup["AskRegistries"]["Action"] == ["kms:Sign"]
+
+
 def _drop(role: str, action: str) -> Any:
     def mutation(template: dict[str, Any]) -> None:
         for statement in checks.statements(template, role):
@@ -123,6 +172,8 @@ def _drop(role: str, action: str) -> Any:
     ("function", "action", "resource"),
     [
         (stack.handler_logical_id("issue"), "kms:Sign", "SigningKey"),
+        (LOOKUP, "kms:Sign", "ExchangeKey"),
+        (API, "kms:GetPublicKey", "ExchangeKey"),
         (API, "states:StartExecution", STATE_MACHINES),
         (WATCH, "dynamodb:Query", "Table/index/by_queue"),
     ],
@@ -134,7 +185,12 @@ def test_removing_a_permission_is_noticed(built: Built, function: str, action: s
 
 def test_a_new_wildcard_without_a_reason_is_noticed(built: Built) -> None:
     def widen(template: dict[str, Any]) -> None:
-        checks.statements(template, stack.role_logical_id("step_issue"))[-1]["Resource"] = "*"
+        (signing,) = (
+            statement
+            for statement in checks.statements(template, stack.role_logical_id("step_issue"))
+            if statement["Sid"] == "SignCredentials"
+        )
+        signing["Resource"] = "*"
 
     assert checks.wildcard_problems(mutated(built, widen)) == [
         "StepIssueRole: statement SignCredentials has Resource '*' without a reason in WILDCARD_REASONS"

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from cfnlint.api import ManualArgs, lint
 
+from chalicelib.core.names import function_name
 from infra.aws import layer, stack
 from infra.aws import template as packaging
 from tests.infra import checks
@@ -54,6 +55,19 @@ def test_every_variable_the_settings_read_is_set_for_every_function(built: Built
     assert checks.environment_problems(built.template) == []
 
 
+def test_requests_to_other_registries_are_signed_with_a_key_of_their_own(built: Built) -> None:
+    key = built.template["Resources"]["ExchangeKey"]
+    assert key["Properties"]["KeySpec"] == "ECC_NIST_P256" and key["Properties"]["KeyUsage"] == "SIGN_VERIFY"
+    assert key["Properties"]["Description"] == f"Ventanilla {STAGE}: signs Ventanilla's requests to other registries"
+    assert key["DeletionPolicy"] == "Retain"
+    assert built.template["Outputs"]["ExchangeKeyId"] == {"Value": {"Ref": "ExchangeKey"}}
+    assert {
+        name: resource["Properties"]["Environment"]["Variables"]["EXCHANGE_KEY_ID"]
+        for name, resource in checks.functions(built.template).items()
+    } == {stack.function_logical_id(name): {"Ref": "ExchangeKey"} for name in stack.FUNCTIONS}
+    assert checks.registry_problems(built.template) == []
+
+
 def test_the_efirma_settings_reach_the_functions_that_verify_signatures(built: Built) -> None:
     resources = built.template["Resources"]
     api = resources[stack.function_logical_id(stack.API_HANDLER)]["Properties"]
@@ -66,10 +80,16 @@ def test_the_efirma_settings_reach_the_functions_that_verify_signatures(built: B
         if logical_id != stack.function_logical_id(stack.API_HANDLER)
     }
     assert others and all(
-        "Layers" not in properties
-        and not any(name.startswith("EFIRMA_") for name in properties["Environment"]["Variables"])
+        not any(name.startswith("EFIRMA_") for name in properties["Environment"]["Variables"])
         for properties in others.values()
-    )  # without the layer, cryptography cannot load: they answer 503 efirma_unavailable
+    )  # they answer 503 efirma_unavailable
+    # the functions that ask registries check their signed answers with cryptography too
+    layered = {
+        logical_id for logical_id in checks.functions(built.template) if checks.has_layer(built.template, logical_id)
+    }
+    assert layered == {"APIHandler", "StepLookup", "StepIssue"}
+    assert layered == {stack.function_logical_id(name) for name in stack.LAYER_FUNCTIONS}
+    assert all("Layers" not in others[logical_id] for logical_id in set(others) - layered)
     with zipfile.ZipFile(built.package) as archive:
         assert archive.read("efirma/ca-bundle.pem") == built.efirma.ca_bundle.read_bytes()
     assert checks.efirma_problems(built.template) == []
@@ -146,9 +166,13 @@ def _drop_the_ocsp_url(template: dict[str, Any]) -> None:
     del template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]["EFIRMA_OCSP_URL"]
 
 
+def _drop_the_lookup_layer(template: dict[str, Any]) -> None:
+    del template["Resources"]["StepLookup"]["Properties"]["Layers"]
+
+
 def _give_a_step_the_settings_without_the_layer(template: dict[str, Any]) -> None:
     api = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
-    step = template["Resources"]["StepIssue"]["Properties"]["Environment"]["Variables"]
+    step = template["Resources"]["StepOpen"]["Properties"]["Environment"]["Variables"]
     step.update({name: api[name] for name in ("EFIRMA_CA_BUNDLE", "EFIRMA_OCSP_URL")})
 
 
@@ -161,7 +185,8 @@ def _give_a_step_the_settings_without_the_layer(template: dict[str, Any]) -> Non
         (_drop_variable, checks.environment_problems, "StepOpen does not set SIGNING_KEY_ID"),
         (_drop_the_api_layer, checks.efirma_problems, "APIHandler verifies e.firma signatures without the"),
         (_drop_the_ocsp_url, checks.efirma_problems, "APIHandler sets ['EFIRMA_CA_BUNDLE'] alone"),
-        (_give_a_step_the_settings_without_the_layer, checks.efirma_problems, "StepIssue has e.firma settings but not"),
+        (_give_a_step_the_settings_without_the_layer, checks.efirma_problems, "StepOpen has e.firma settings but not"),
+        (_drop_the_lookup_layer, checks.registry_problems, "StepLookup asks registries without the cryptography"),
     ],
 )
 def test_the_checks_catch_a_removed_placeholder_function_or_variable(
@@ -281,6 +306,8 @@ def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed
         "DocumentsBucket",
         "DocumentsKey",
         "SigningKey",
+        "SealingKey",
+        "ExchangeKey",
         "SmsTopic",
         "WorkflowRole",
         "PublicUrlParameter",
@@ -319,6 +346,22 @@ def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed
         f"ventanilla-{STAGE}-{d['code']}-v{d['version']}" for d in stack.shipped_definitions()
     )
     boto3.client("s3", region_name=REGION).head_bucket(Bucket=f"ventanilla-{STAGE}-documents-123456789012")
+
+
+def test_every_function_knows_the_exchange_key(deployed: Any) -> None:
+    physical = {
+        summary["LogicalResourceId"]: summary["PhysicalResourceId"]
+        for summary in deployed.list_stack_resources(StackName=f"ventanilla-{STAGE}")["StackResourceSummaries"]
+    }
+    # moto's CloudFormation makes every key symmetric: the KeySpec is checked on the template
+    key = boto3.client("kms", region_name=REGION).describe_key(KeyId=physical["ExchangeKey"])["KeyMetadata"]
+    assert key["Description"] == f"Ventanilla {STAGE}: signs Ventanilla's requests to other registries"
+    lambdas = boto3.client("lambda", region_name=REGION)
+    for name in stack.FUNCTIONS:
+        variables = lambdas.get_function(FunctionName=function_name(STAGE, name))["Configuration"]["Environment"][
+            "Variables"
+        ]
+        assert variables["EXCHANGE_KEY_ID"] == physical["ExchangeKey"] == key["KeyId"], name
 
 
 def test_sam_attaches_the_layer_to_the_api(built: Built) -> None:

@@ -8,7 +8,7 @@ groups and environment are decided in this package (``FUNCTIONS``, ``grants``,
 ``environment``) and nowhere else.
 
 By concern: ``naming`` (logical ids, dependency-free ARNs, the shipped procedures),
-``iam`` (who may do what), ``data`` (records, documents, SMS, users, state machines),
+``iam`` (who may do what), ``data`` (records, documents, keys, SMS, users, state machines),
 ``web`` (CloudFront and the pages' bucket) and ``monitoring`` (alarms, dashboard, logs).
 
 ``Metadata.Local`` tells the provisioner what differs on the local stack: ``"skip"``
@@ -31,7 +31,9 @@ from infra.aws.stack.naming import (
     DEADLINE_WATCH,
     EFIRMA_FUNCTIONS,
     FUNCTIONS,
+    LAYER_FUNCTIONS,
     LOCAL_ONLY,
+    REGISTRY_FUNCTIONS,
     RETENTION,
     ROOT,
     SMS_INBOUND,
@@ -57,7 +59,9 @@ __all__ = [
     "DEADLINE_WATCH",
     "EFIRMA_FUNCTIONS",
     "FUNCTIONS",
+    "LAYER_FUNCTIONS",
     "LOCAL_ONLY",
+    "REGISTRY_FUNCTIONS",
     "RETENTION",
     "ROOT",
     "SMS_INBOUND",
@@ -111,6 +115,8 @@ def outputs(stage: str) -> dict[str, Any]:
         "TableName": {"Value": {"Ref": "Table"}},
         "UserPoolId": {"Value": {"Ref": "UserPool"}},
         "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
+        # the key registries must trust (its public half: GET /.well-known/ventanilla-keys.json)
+        "ExchangeKeyId": {"Value": {"Ref": "ExchangeKey"}},
         "BankWebhookSecretArn": {"Value": {"Ref": "BankWebhookSecret"}},
         "AlertsTopicArn": {"Value": {"Ref": "AlertsTopic"}},
         "ApiFunctionName": {"Value": function_name(stage, API_HANDLER)},
@@ -127,6 +133,7 @@ def aws_refs(stage: str) -> dict[str, Any]:
         "DocumentsBucket": {"Ref": "DocumentsBucket"},
         "SigningKey": {"Ref": "SigningKey"},
         "SealingKey": {"Ref": "SealingKey"},
+        "ExchangeKey": {"Ref": "ExchangeKey"},
         "UserPool": {"Ref": "UserPool"},
         "UserPoolClient": {"Ref": "UserPoolClient"},
         "SmsTopic": {"Ref": "SmsTopic"},
@@ -150,6 +157,7 @@ def environment(stage: str, refs: dict[str, Any]) -> dict[str, Any]:
         "DOCUMENTS_BUCKET": refs["DocumentsBucket"],
         "SIGNING_KEY_ID": refs["SigningKey"],
         "SEALING_KEY_ID": refs["SealingKey"],
+        "EXCHANGE_KEY_ID": refs["ExchangeKey"],
         "USER_POOL_ID": refs["UserPool"],
         "USER_POOL_CLIENT_ID": refs["UserPoolClient"],
         "SMS_TOPIC_ARN": refs["SmsTopic"],

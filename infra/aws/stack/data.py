@@ -1,6 +1,7 @@
 """What holds the citizens' records and runs their procedures: the table, the documents'
-bucket and keys, the SMS topic, the bank's secret, the public URL parameter, the user
-pool and its groups, and one state machine per shipped procedure version.
+bucket and keys, the signing, sealing and exchange keys, the SMS topic, the bank's secret,
+the public URL parameter, the user pool and its groups, and one state machine per shipped
+procedure version.
 
 The records' resources are retained when the stack is deleted (``DeletionPolicy:
 Retain``): they hold citizens' data, which outlives any one deployment.
@@ -106,6 +107,18 @@ def resources(stage: str) -> dict[str, Any]:
             "UpdateReplacePolicy": "Retain",
             "Properties": {
                 "Description": f"Ventanilla {stage}: seals acuses de recibo and officials' resolutions",
+                "KeySpec": "ECC_NIST_P256",
+                "KeyUsage": "SIGN_VERIFY",
+                "KeyPolicy": key_policy(),
+            },
+        },
+        # the registries Ventanilla asks trust this key's public half (docs/deploy.md, "Connecting registries")
+        "ExchangeKey": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": f"Ventanilla {stage}: signs Ventanilla's requests to other registries",
                 "KeySpec": "ECC_NIST_P256",
                 "KeyUsage": "SIGN_VERIFY",
                 "KeyPolicy": key_policy(),

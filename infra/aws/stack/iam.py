@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, step_function_name, workflow_role_name
 from chalicelib.procedures.compiler import HANDLERS
+from chalicelib.store.models import OWNER_INDEX
 from infra.aws.stack.naming import (
     DEADLINE_WATCH,
     RETENTION,
@@ -83,15 +84,31 @@ def _step(stage: str, *extra: dict[str, Any]) -> list[dict[str, Any]]:
     return [_allow("Applications", _STEP_WRITES, _TABLE), _sms(), _public_url(stage), *extra]
 
 
+def _ask_registries(*actions: str) -> dict[str, Any]:
+    """Requests to other registries are signed with the exchange key."""
+    return _allow("AskRegistries", ["kms:Sign", *actions], [{"Fn::GetAtt": ["ExchangeKey", "Arn"]}])
+
+
 def _step_grants(stage: str, role: str) -> list[dict[str, Any]]:
     """A step handler, by the role it plays (``compiler.HANDLERS``): every role reads and
-    changes its application and sends its SMS, but the wait, which only keeps a task token;
-    the deadline also warns the agency's officials, issuing also signs."""
+    changes its application and sends its SMS, but the wait, which only keeps a task token,
+    and the lookup, which asks registries and sends nothing; the deadline also warns the
+    agency's officials, issuing also signs and registers with the registries."""
     if role == "await":
         return [_allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE), _public_url(stage)]
+    if role == "lookup":
+        # evidence from a credential: the holder's credentials are found in their record
+        # (the by_owner index); the public URL, because the composition root reads it
+        # when it builds the application services
+        return [
+            _allow("Applications", _STEP_WRITES, _TABLE),
+            _allow("HoldersCredentials", ["dynamodb:Query"], [sub(f"${{Table.Arn}}/index/{OWNER_INDEX}")]),
+            _ask_registries(),
+            _public_url(stage),
+        ]
     extra = {
         "deadline": [_allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])],
-        "issue": [_allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}])],
+        "issue": [_allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]), _ask_registries()],
     }
     return _step(stage, *extra.get(role, []))
 
@@ -125,6 +142,9 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 ["kms:Sign", "kms:Verify", "kms:GetPublicKey"],
                 [{"Fn::GetAtt": ["SealingKey", "Arn"]}],
             ),
+            # forms are pre-filled from the population registry; the exchange key's public half is
+            # published beside the others, for the registries to trust
+            _ask_registries("kms:GetPublicKey"),
             _allow("StartApplications", ["states:StartExecution"], [state_machines_arn(stage)]),
             _allow(
                 "PublishProcedures",

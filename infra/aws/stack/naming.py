@@ -44,9 +44,15 @@ FUNCTIONS = (
     SMS_INBOUND,
     SMS_SEND_QUEUED,
 )
-# The functions that verify e.firma signatures: only they get the cryptography layer
-# (infra/aws/layer.py) and the e.firma settings; the others answer 503 efirma_unavailable.
+# The functions that verify e.firma signatures: only they get the e.firma settings; the
+# others answer 503 efirma_unavailable.
 EFIRMA_FUNCTIONS = (API_HANDLER,)
+# The functions that ask other registries: the API pre-fills forms from the population
+# registry, ``lookup`` fetches evidence, ``issue`` registers companies.  They sign requests
+# with the exchange key and check the registries' signed answers with ``cryptography``.
+REGISTRY_FUNCTIONS = (API_HANDLER, step_function_name("lookup"), step_function_name("issue"))
+# The functions that load ``cryptography``: they get its layer (infra/aws/layer.py).
+LAYER_FUNCTIONS = tuple(name for name in FUNCTIONS if name in EFIRMA_FUNCTIONS or name in REGISTRY_FUNCTIONS)
 
 
 def shipped_definitions() -> list[dict[str, Any]]:
