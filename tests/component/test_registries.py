@@ -35,7 +35,9 @@ def context(holder: str, **extra: object) -> Context:
 
 @pytest.fixture
 def registries(aws: Aws) -> Iterator[Registries]:
-    """The app's registries, quick to give up (so a failing registry costs a test little)."""
+    """The app's registries, quick to give up (so a failing registry costs a test little), all
+    answering normally (other tests, the API fuzzer among them, switch them)."""
+    sandbox.current().reset()
     yield msgspec.structs.replace(container().registries, backoff_seconds=0.01, timeout_seconds=1.0)
     sandbox.current().reset()
 
