@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.adapters.ocsp import HttpOcsp
+from chalicelib.adapters.registries import HttpTransport
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
 from chalicelib.assistance.service import Assistance
@@ -39,6 +40,7 @@ from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.registries.port import Registries
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
 from chalicelib.stats.opendata import OpenData
@@ -95,6 +97,22 @@ class Container:
     def sealer(self) -> aws.KmsSigner:
         """Seals acuses de recibo and resolutions (the API's own key)."""
         return aws.KmsSigner(self.settings, self.settings.sealing_key_id)
+
+    @cached_property
+    def exchange_key(self) -> aws.KmsSigner:
+        """Signs Ventanilla's requests to other registries (they trust its public half)."""
+        return aws.KmsSigner(self.settings, self.settings.exchange_key_id)
+
+    @cached_property
+    def registries(self) -> Registries:
+        """The registries this deployment is connected to (``REGISTRY_ENDPOINTS``, ``REGISTRY_KEYS``)."""
+        return Registries(
+            endpoints=self.settings.registry_endpoints,
+            keys=self.settings.registry_keys,
+            signer=lambda: self.exchange_key,
+            log=self.store.exchanges,
+            transport=HttpTransport(),
+        )
 
     @cached_property
     def tokens(self) -> TokenVerifier:
@@ -209,8 +227,9 @@ class Container:
 
     @cached_property
     def platform_keys(self) -> list[dict[str, str]]:
-        """The platform's public signing keys as JWKs: one KMS GetPublicKey per container."""
-        return [offline.jwk(key.key_id, key.public_key_der()) for key in (self.signer, self.sealer)]
+        """The platform's public signing keys as JWKs (documents, seals, requests to registries):
+        one KMS GetPublicKey each per container."""
+        return [offline.jwk(key.key_id, key.public_key_der()) for key in (self.signer, self.sealer, self.exchange_key)]
 
     @cached_property
     def signed_documents(self) -> SignedDocuments:

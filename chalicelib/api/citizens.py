@@ -25,6 +25,7 @@ from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import applications as views
 from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
+from chalicelib.api.views import registries as registry_views
 from chalicelib.api.views import signatures as signature_views
 from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication, Submission
 from chalicelib.applications.service import MAX_FORM_BYTES
@@ -478,6 +479,25 @@ def my_record() -> Response:
     services = container()
     record = services.applications.record(principal_of(citizens.current_request))
     return answer(views.citizen_record(record, services.public_api_url))
+
+
+@citizens.operation(
+    "GET",
+    "/me/data-use",
+    operation_id="getMyDataUse",
+    summary="Who used my data: every time Ventanilla asked a registry about the signed-in citizen",
+    description=(
+        "Each exchange with a registry (population, tax, social security, cadastre) about the caller: when, which "
+        "registry, for which agency and application, with what purpose and legal basis, and what came of it. The "
+        "registry's answer is not repeated here (its SHA-256 is); what an application used is on that application."
+    ),
+    roles=CITIZENS,
+    note="one's own exchanges only",
+    answers=Answer(200, "The data-exchange log of the caller, newest first.", registry_views.DataUseList),
+)
+def my_data_use() -> Response:
+    entries = container().applications.data_use(principal_of(citizens.current_request))
+    return answer(registry_views.data_use(entries))
 
 
 @citizens.operation(

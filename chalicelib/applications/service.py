@@ -344,6 +344,14 @@ class Applications(Struct, frozen=True):
         sessions.check(principal, profile.signed_in_after)
         return CitizenRecord(profile, applications, documents, subscriptions, delegations)
 
+    def data_use(self, principal: Principal) -> list[dict[str, Any]]:
+        """Every exchange with a registry about the signed-in citizen, newest first."""
+        curp = _citizen(principal)
+        profile = self.profiles.get(curp)
+        if profile is not None:
+            sessions.check(principal, profile.signed_in_after)
+        return self.store.exchanges.of_holder(curp)
+
     # --- commands ------------------------------------------------------------------
     def create_draft(self, principal: Principal, request: NewApplication) -> Application:
         """A new draft: the citizen's own, or — for an assistant — the citizen's named in

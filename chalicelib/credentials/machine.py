@@ -11,26 +11,16 @@ ECDSA signature DER-encoded; a JWS carries it as raw ``r || s`` (RFC 7518 §3.4)
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.adapters.ports import Signer
-from chalicelib.credentials.offline import b64url
+from chalicelib.core import jws
 
 MEDIA_TYPE = "application/jwt"
-COORDINATE_BYTES = 32  # P-256
 
 
 def signed_verdict(verdict: Mapping[str, Any], document_id: str, issuer: str, key: Signer) -> str:
-    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-
-    header = {"alg": "ES256", "kid": key.key_id, "typ": "JWT"}
     claims = {"iss": issuer, "sub": document_id, "iat": int(time.time()), "verification": verdict}
-    signing_input = ".".join(
-        b64url(json.dumps(part, separators=(",", ":"), ensure_ascii=False).encode()) for part in (header, claims)
-    )
-    r, s = decode_dss_signature(key.sign(signing_input.encode()))
-    raw = r.to_bytes(COORDINATE_BYTES, "big") + s.to_bytes(COORDINATE_BYTES, "big")
-    return f"{signing_input}.{b64url(raw)}"
+    return jws.sign(claims, key, "JWT")

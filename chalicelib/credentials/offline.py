@@ -16,6 +16,8 @@ import hashlib
 import zlib
 from urllib.parse import quote
 
+from chalicelib.core.jws import b64url
+
 KEYS_PATH = "/.well-known/ventanilla-keys.json"
 FORMAT = "1"
 # Beyond this many characters the QR code would pass version 32 (145 modules, 73 mm at the
@@ -67,8 +69,3 @@ def qr_payload(address: str, text: str, key_id: str, seal: str) -> str:
     if len(whole) <= MAX_QR_CHARACTERS:
         return whole
     return f"{head}&h={b64url(hashlib.sha256(text.encode()).digest())}"
-
-
-def b64url(data: bytes) -> str:
-    """base64url without padding, as JOSE and the QR code write bytes."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

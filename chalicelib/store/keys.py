@@ -34,6 +34,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | an e.firma challenge (spent by UpdateItem) | GetItem pk = efirma_challenge(c), sk = CHALLENGE |
 | the e.firma a staff member signs with     | GetItem pk = signer(username), sk = SIGNER       |
 | what proved a citizen's e.firma, each time| Query pk = citizen(curp), sk begins_with EFIRMA# |
+| the data-exchange log of a holder, newest | Query pk = citizen(curp), sk begins_with DATAUSE#, backwards |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -58,6 +59,9 @@ e.firma is summarised on the profile; what proved it (certificate, OCSP answer, 
 signed challenge) is kept beside the profile in the citizen's partition, outside the
 record's index, so ``GET /me`` does not read it.  A staff member's e.firma is one item
 keyed by their username.
+The data-exchange log (every question Ventanilla asked a registry about a holder) is
+one item per exchange in the holder's partition, outside the record's index, created
+once and never changed.
 """
 
 from __future__ import annotations
@@ -268,3 +272,11 @@ def efirma_proof(verified_at: str, serial: str) -> str:
 def signer(username: str) -> str:
     """Partition of the e.firma a staff member (official, supervisor, assistant, admin) signs with."""
     return f"SIGNER#{username}"
+
+
+DATA_USE_PREFIX = "DATAUSE#"
+
+
+def data_use(at: str, exchange_id: str) -> str:
+    """A data exchange, in the order it happened."""
+    return f"{DATA_USE_PREFIX}{at}#{exchange_id}"

@@ -383,6 +383,16 @@ class EfirmaProof(Entity, discriminator="efirma_proof"):
     proof = JSONAttribute()
 
 
+class DataExchange(Entity, discriminator="data_exchange"):
+    """One question Ventanilla asked a registry about a holder, and a hash of the answer
+    (``registries.port.Exchange``): written once, never changed."""
+
+    exchange_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    holder = UnicodeAttribute()
+    entry = JSONAttribute()
+
+
 class Signer(Entity, discriminator="efirma_signer"):
     """The e.firma a staff member signs with.  The first link binds its CURP; a later link
     (a renewed certificate) must carry the same CURP."""

@@ -9,6 +9,7 @@ from chalicelib.store.catalogue import CatalogueStore
 from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.delegations import DelegationStore
 from chalicelib.store.efirma import EfirmaStore
+from chalicelib.store.exchanges import ExchangeStore
 from chalicelib.store.payments import PaymentStore
 from chalicelib.store.phones import PhoneStore
 from chalicelib.store.profiles import ProfileStore
@@ -25,6 +26,7 @@ class Repositories(Struct, frozen=True):
     credentials: CredentialStore = field(default_factory=CredentialStore)
     delegations: DelegationStore = field(default_factory=DelegationStore)
     efirma: EfirmaStore = field(default_factory=EfirmaStore)
+    exchanges: ExchangeStore = field(default_factory=ExchangeStore)
     payments: PaymentStore = field(default_factory=PaymentStore)
     phones: PhoneStore = field(default_factory=PhoneStore)
     profiles: ProfileStore = field(default_factory=ProfileStore)

@@ -5,7 +5,8 @@ and workflow tests (``tests/support/inprocess.py``: moto in-process under ``mock
 both call ``install`` once moto answers, so that the tests exercise the stack people
 run: the moto patches, the resources of ``infra/aws/stack`` built by the provisioner,
 the environment they imply, a composition root rebuilt on it, the sandbox routes and
-the shipped procedures, and the sandbox certificate authority with its OCSP responder.
+the shipped procedures, the sandbox certificate authority with its OCSP responder, and
+the sandbox registries.
 
 What differs stays with the callers: credentials and endpoint, how moto runs, quiet
 logging, ``SANDBOX_ENABLED`` and the demo accounts (``make run`` only), per-thread
@@ -14,6 +15,7 @@ requests for the tests' client.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from chalice.app import Chalice
 
 from chalicelib import wiring
 from infra.aws.deploy import publish_procedures
-from infra.local import efirma
+from infra.local import efirma, registries
 from infra.local.moto import fidelity, lambda_adapter, speed
 from infra.local.provision import Provisioner
 from infra.local.sandbox import register_sandbox
@@ -33,6 +35,7 @@ class Installed:
     environment: dict[str, str]  # what the app and its functions run with (also set in os.environ)
     provisioner: Provisioner  # clients on the embedded AWS, for what the caller adds (the demo accounts)
     efirma: efirma.Sandbox  # the sandbox certificate authority and its OCSP responder
+    registries: registries.Sandbox  # the sandbox population, tax, social-security and cadastre registries
 
 
 def patch_moto() -> None:
@@ -73,8 +76,14 @@ def install(
     )
     sandbox = efirma.start(efirma_directory)
     environment.update(EFIRMA_CA_BUNDLE=str(sandbox.authority.bundle), EFIRMA_OCSP_URL=sandbox.responder.url)
+    registry_sandbox = registries.start()
+    environment.update(
+        REGISTRY_ENDPOINTS=json.dumps(registry_sandbox.endpoints()),
+        REGISTRY_KEYS=json.dumps(registry_sandbox.public_keys()),
+    )
     os.environ.update(environment)
     wiring.reset()
+    registry_sandbox.trust(wiring.container().exchange_key.public_key_der())
     register_sandbox(app)
     publish_procedures()
-    return Installed(environment, provisioner, sandbox)
+    return Installed(environment, provisioner, sandbox, registry_sandbox)

@@ -1,6 +1,7 @@
 """Local-stack-only routes: a sandbox bank, a window on the SMS the embedded SNS got,
 an SMS reply (as the SMS topic would deliver it), a run of the quiet-hours sender and a
-sandbox certificate authority that issues and revokes e.firma.
+sandbox certificate authority that issues and revokes e.firma, and the switches and
+records of the sandbox registries (population, tax, social security, cadastre).
 
 Registered by the local stack's ``install`` (``make run`` and the tests), never by ``app.py``: they do not
 exist on AWS.
@@ -20,19 +21,25 @@ from msgspec import Meta, field
 
 from chalicelib.api.errors import error_body
 from chalicelib.api.policy import EVERYONE
-from chalicelib.api.problems import no_such
+from chalicelib.api.problems import invalid, no_such
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
-from chalicelib.core.errors import NotFound, TransientFailure
+from chalicelib.core.errors import NotFound, TransientFailure, ValidationFailed
 from chalicelib.core.fields import UNSET, Money, Phone, Struct, UnsetType
+from chalicelib.identity.curp import is_curp
 from chalicelib.payments import signature
 from chalicelib.wiring import container
-from infra.local import efirma
+from infra.local import efirma, registries
 
 # how long the sandbox bank waits for the webhook's answer: less than the 60 s its callers
 # (the web page, the tests, the load test) wait for the bank, more than a webhook takes
 # even when the one-process local stack is saturated by the 200-citizen load test
 WEBHOOK_TIMEOUT_SECONDS = 50
 LOCAL_ONLY = "local stack only, never deployed"
+INVALID_CURP = invalid(
+    "The CURP is not one (shape, date, state or check digit).",
+    ("invalid_curp",),
+    error_body("invalid_curp", "curp: is not a valid CURP", [{"field": "curp", "message": "is not a valid CURP"}]),
+)
 
 
 # --- what the sandbox reads ---------------------------------------------------------------------
@@ -120,6 +127,61 @@ class EfirmaSerial(Struct, kw_only=True):
 
 class OcspSwitch(Struct, kw_only=True):
     available: Annotated[bool, Meta(description="False: the responder drops every question (503) until switched on.")]
+
+
+Registry = Literal["population", "tax", "social_security", "cadastre"]
+
+
+class RegistrySwitch(Struct, kw_only=True):
+    """How a sandbox registry behaves from now on."""
+
+    registry: Annotated[Registry, Meta(description="Which sandbox registry.")]
+    mode: Annotated[
+        Literal["normal", "slow", "failing"],
+        Meta(
+            description=(
+                "`normal`; `slow`: answers after `delay_seconds` (past the platform's timeout, it is retried and then "
+                "given up); `failing`: answers 503 to everything."
+            )
+        ),
+    ]
+    delay_seconds: Annotated[float, Meta(ge=0, le=30, description="How long a slow registry takes.")] | UnsetType = (
+        UNSET
+    )
+
+
+class RegistryPerson(Struct, kw_only=True):
+    """A person the sandbox population registry will answer for."""
+
+    curp: Annotated[
+        str, Meta(pattern=r"^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HM][A-Z]{5}[A-Z0-9][0-9]$", examples=["GOMC800101MDFMRR00"])
+    ]
+    given_names: Annotated[str, Meta(min_length=1, max_length=80, examples=["Carla"])]
+    first_surname: Annotated[str, Meta(min_length=1, max_length=80, examples=["Gómez"])]
+    second_surname: Annotated[str, Meta(max_length=80, examples=["Martínez"])] = ""
+    deceased: bool = False
+
+
+class RegistryProperty(Struct, kw_only=True):
+    """A property the sandbox cadastre will answer for."""
+
+    account: Annotated[str, Meta(pattern=r"^[0-9]{3}-[0-9]{3}-[0-9]{2}-[0-9]{3}-[0-9]$", examples=["012-345-67-890-1"])]
+    owner_curp: Annotated[str, Meta(min_length=18, max_length=18, examples=["GOMC800101MDFMRR00"])]
+    address: Annotated[str, Meta(min_length=1, max_length=200, examples=["Calle Reforma 120, Col. Centro"])]
+    area_m2: Annotated[float, Meta(gt=0, le=1000000, examples=[240])]
+    land_use: Annotated[str, Meta(min_length=1, max_length=40, examples=["habitacional"])]
+
+
+class SandboxRegistry(Struct, kw_only=True):
+    registry: str
+    mode: str
+    delay_seconds: float
+    requests: Annotated[int, Meta(description="Signed requests it accepted so far.")]
+    url: str
+
+
+class SandboxRegistries(Struct, kw_only=True):
+    registries: list[SandboxRegistry]
 
 
 # --- what it answers ----------------------------------------------------------------------------
@@ -316,6 +378,56 @@ def sandbox_blueprint() -> ApiBlueprint:
         body_example={"available": False},
         answers=Answer(200, "The responder's state.", OcspState),
     )(sandbox_switch_ocsp)
+    sandbox.operation(
+        "GET",
+        "/sandbox/registries",
+        operation_id="sandboxRegistries",
+        summary="The sandbox registries: how each behaves and how many signed requests it accepted (local stack only)",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        answers=Answer(200, "Each registry's state.", SandboxRegistries),
+    )(sandbox_registries)
+    sandbox.operation(
+        "POST",
+        "/sandbox/registries/mode",
+        operation_id="sandboxSwitchRegistry",
+        summary="Make a sandbox registry slow, failing or normal, to see the retries and the fallback to an upload",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=RegistrySwitch,
+        body_example={"registry": "cadastre", "mode": "failing"},
+        answers=Answer(200, "Each registry's state.", SandboxRegistries),
+    )(sandbox_switch_registry)
+    sandbox.operation(
+        "POST",
+        "/sandbox/registries/people",
+        operation_id="sandboxRegisterPerson",
+        summary="Add (or replace) a person in the sandbox population registry (local stack only)",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=RegistryPerson,
+        body_example={"curp": "GOMC800101MDFMRR00", "given_names": "Carla", "first_surname": "Gómez"},
+        answers=Answer(201, "The record the registry will answer with.", dict[str, Any]),
+        problems=(INVALID_CURP,),
+    )(sandbox_register_person)
+    sandbox.operation(
+        "POST",
+        "/sandbox/registries/properties",
+        operation_id="sandboxRegisterProperty",
+        summary="Add (or replace) a property in the sandbox cadastre (local stack only)",
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=RegistryProperty,
+        body_example={
+            "account": "012-345-67-890-1",
+            "owner_curp": "GOMC800101MDFMRR00",
+            "address": "Calle Reforma 120, Col. Centro",
+            "area_m2": 240,
+            "land_use": "habitacional",
+        },
+        answers=Answer(201, "The record the cadastre will answer with.", dict[str, Any]),
+        problems=(INVALID_CURP,),
+    )(sandbox_register_property)
     return sandbox
 
 
@@ -342,6 +454,52 @@ def sandbox_switch_ocsp(body: OcspSwitch) -> Response:
     responder = efirma.current().responder
     responder.available = body.available
     return answer(OcspState(available=responder.available, url=responder.url))
+
+
+def _registries_state() -> SandboxRegistries:
+    running = registries.current()
+    return SandboxRegistries(
+        registries=[
+            SandboxRegistry(
+                registry=name,
+                mode=registry.mode.mode,
+                delay_seconds=registry.mode.delay_seconds,
+                requests=len(registry.received),
+                url=f"{running.url}/{name}",
+            )
+            for name, registry in running.registries.items()
+        ]
+    )
+
+
+def sandbox_registries() -> Response:
+    return answer(_registries_state())
+
+
+def sandbox_switch_registry(body: RegistrySwitch) -> Response:
+    delay = None if isinstance(body.delay_seconds, UnsetType) else body.delay_seconds
+    registries.current().set_mode(body.registry, body.mode, delay)
+    return answer(_registries_state())
+
+
+def _curp(value: str, field_name: str) -> str:
+    if not is_curp(value):
+        raise ValidationFailed.field(field_name, "is not a valid CURP", code="invalid_curp")
+    return value
+
+
+def sandbox_register_person(body: RegistryPerson) -> Response:
+    person = registries.current().records.add_person(
+        _curp(body.curp, "curp"), body.given_names, body.first_surname, body.second_surname, body.deceased
+    )
+    return answer(person, status=201)
+
+
+def sandbox_register_property(body: RegistryProperty) -> Response:
+    record = registries.current().records.add_property(
+        body.account, _curp(body.owner_curp, "owner_curp"), body.address, body.area_m2, body.land_use
+    )
+    return answer(record, status=201)
 
 
 def sandbox_pay(body: BankPayment) -> Response:

@@ -30,7 +30,7 @@ from chalicelib.api.policy import POLICY
 from chalicelib.api.routes import ROUTES, Route, parse
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.identity.principal import ADMIN, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
-from infra.local import efirma
+from infra.local import efirma, registries
 from tests.support.flows import draft, open_review, submitted_licence
 from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
@@ -164,6 +164,7 @@ def fuzz(aws: Aws) -> Iterator[Fuzz]:
     yield SIGNED_IN[0]
     SIGNED_IN.clear()
     efirma.current().responder.available = True  # the fuzzed sandbox route may have switched it off
+    registries.current().reset()  # and a sandbox registry may have been made slow or failing
 
 
 @schema.parametrize()

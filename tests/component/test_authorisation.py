@@ -246,6 +246,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/documents/{document_id}/pdf"): Call(f"/documents/{document}/pdf", {CITIZEN: 200}, headers=PDF_FILE),
         ("GET", "/.well-known/ventanilla-keys.json"): Call("/.well-known/ventanilla-keys.json", everyone),
         ("GET", "/me"): Call("/me", {CITIZEN: 200}),
+        ("GET", "/me/data-use"): Call("/me/data-use", {CITIZEN: 200}),
         ("POST", "/me/efirma"): Call(
             "/me/efirma", {CITIZEN: 200}, lambda: signed_challenge(citizen, citizens_efirma, "/me/efirma/challenge")
         ),
@@ -272,6 +273,31 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ),
         ("POST", "/sandbox/efirma/ocsp"): Call("/sandbox/efirma/ocsp", everyone, {"available": True}),
         ("POST", "/sandbox/efirma/revoke"): Call("/sandbox/efirma/revoke", everyone, {"serial": serial}),
+        ("GET", "/sandbox/registries"): Call("/sandbox/registries", everyone),
+        ("POST", "/sandbox/registries/mode"): Call(
+            "/sandbox/registries/mode", everyone, {"registry": "tax", "mode": "normal"}
+        ),
+        ("POST", "/sandbox/registries/people"): Call(
+            "/sandbox/registries/people",
+            each(ROLES, 201),
+            {
+                "curp": "GOMC800101MDFMRR00",
+                "given_names": "Carla",
+                "first_surname": "Gómez",
+                "second_surname": "Martínez",
+            },
+        ),
+        ("POST", "/sandbox/registries/properties"): Call(
+            "/sandbox/registries/properties",
+            each(ROLES, 201),
+            {
+                "account": "012-345-67-890-1",
+                "owner_curp": "GOMC800101MDFMRR00",
+                "address": "Calle Reforma 120, Col. Centro, Oaxaca de Juárez",
+                "area_m2": 240,
+                "land_use": "habitacional",
+            },
+        ),
         ("GET", "/sandbox/sms"): Call(f"/sandbox/sms?phone={relative.replace('+', '%2B')}", everyone),
         ("POST", "/sandbox/sms/inbound"): Call("/sandbox/sms/inbound", everyone, {"from": new_phone(), "text": "hola"}),
         ("POST", "/sandbox/sms/send-queued"): Call("/sandbox/sms/send-queued", everyone, {}),

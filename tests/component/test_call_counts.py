@@ -270,4 +270,4 @@ def test_the_published_keys_cost_one_kms_read_per_key_per_container(aws: Aws, ca
         with calls.tally("keys") as tally:
             assert anyone.get("/.well-known/ventanilla-keys.json").status_code == 200
         tallies.append(tally.count("kms")["GetPublicKey"])
-    assert tallies == [2, 0, 0]  # the signing key and the sealing key, once
+    assert tallies == [3, 0, 0]  # the signing, sealing and exchange keys, once each

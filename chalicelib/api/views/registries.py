@@ -1,0 +1,65 @@
+"""The data-exchange log as a citizen reads it: every time a registry was asked about them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta
+
+from chalicelib.api.views.common import shown
+from chalicelib.core.fields import UNSET, AgencyCode, Instant, Struct, Text, UnsetType
+
+
+class Requester(Struct, kw_only=True):
+    kind: Annotated[
+        Literal["workflow", "official", "citizen"],
+        Meta(
+            description=(
+                "`workflow`: the procedure's own automatic step, on behalf of `agency`; `official`: a named official "
+                "checking a fact at its source; `citizen`: filling the citizen's own form."
+            )
+        ),
+    ]
+    name: str | UnsetType = UNSET
+    username: str | UnsetType = UNSET
+
+
+class DataUse(Struct, kw_only=True):
+    """One exchange with a registry about the caller: who asked, why, and what came of it."""
+
+    exchange_id: str
+    at: Instant
+    registry: Annotated[str, Meta(examples=["cadastre"])]
+    registry_name: Text
+    operation: Annotated[str, Meta(examples=["property"])]
+    purpose: Text
+    legal_basis: Text
+    agency: AgencyCode
+    agency_name: Text | None = None
+    requester: Requester
+    application_id: str | None = None
+    procedure: str | None = None
+    outcome: Annotated[
+        Literal["found", "not_found", "registered", "unavailable", "refused", "invalid"],
+        Meta(
+            description=(
+                "`found`/`not_found`: the registry answered; `registered`: it registered what was asked (an RFC, an "
+                "employer registration); `unavailable`, `refused`, `invalid`: no usable answer came (nothing was "
+                "taken)."
+            )
+        ),
+    ]
+    attempts: Annotated[int, Meta(description="How many times the request was sent (retries after no answer).")]
+    request_sha256: Annotated[str, Meta(description="SHA-256 of the signed request (a compact JWS).")]
+    result_sha256: Annotated[
+        str | UnsetType, Meta(description="SHA-256 of what the registry returned (canonical JSON).")
+    ] = UNSET
+
+
+class DataUseList(Struct, kw_only=True):
+    exchanges: Annotated[list[DataUse], Meta(description="Newest first.")]
+
+
+def data_use(entries: Sequence[Mapping[str, Any]]) -> DataUseList:
+    return DataUseList(exchanges=[shown(DataUse, entry) for entry in entries])
