@@ -12,6 +12,12 @@ the bank's webhook secret lives in Secrets Manager (never in an environment vari
 
 e.firma's two settings are optional: without them the deployment accepts no e.firma
 (its routes answer 503 ``efirma_unavailable``) and procedures that require one cannot be filed.
+
+The registries Ventanilla may ask (``REGISTRY_ENDPOINTS``, ``REGISTRY_KEYS``: JSON objects
+keyed by registry) default to none: a registry is reachable only once an agency has
+configured both its address and the public key its answers are signed with.  A value
+that is not such an object stops the function at start-up, naming the variable, rather
+than leaving a registry silently unreachable.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
+import msgspec
 from msgspec import Struct
 
 
@@ -46,6 +53,9 @@ class Settings(Struct, frozen=True):
     # e.firma: the PEM bundle of trusted authorities (a path; relative to the package) and the OCSP responder
     efirma_ca_bundle: str | None = None
     efirma_ocsp_url: str | None = None
+    # other registries: registry -> base URL, and registry -> PEM public key that signs its answers
+    registry_endpoints: dict[str, str] = {}
+    registry_keys: dict[str, str] = {}
 
     @property
     def jwks_url(self) -> str:
@@ -58,6 +68,18 @@ class Settings(Struct, frozen=True):
     def token_issuer(self) -> str:
         """Cognito's issuer claim: always the AWS address, even on the embedded stack."""
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+REGISTRY_SETTINGS = {"REGISTRY_ENDPOINTS": "base URL", "REGISTRY_KEYS": "PEM public key"}
+
+
+def registry_map(name: str, text: str | None) -> dict[str, str]:
+    """A registry setting (``REGISTRY_SETTINGS``): a JSON object of registry -> text; unset
+    or empty means no registry."""
+    try:
+        return msgspec.json.decode(text or "{}", type=dict[str, str])
+    except msgspec.DecodeError as error:
+        raise ValueError(f"{name} must be a JSON object of registry -> {REGISTRY_SETTINGS[name]}: {error}") from None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -85,4 +107,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sms_per_phone_per_hour=int(env.get("SMS_PER_PHONE_PER_HOUR", "20")),
         efirma_ca_bundle=env.get("EFIRMA_CA_BUNDLE") or None,
         efirma_ocsp_url=env.get("EFIRMA_OCSP_URL") or None,
+        registry_endpoints=registry_map("REGISTRY_ENDPOINTS", env.get("REGISTRY_ENDPOINTS")),
+        registry_keys=registry_map("REGISTRY_KEYS", env.get("REGISTRY_KEYS")),
     )
