@@ -26,6 +26,7 @@ from chalicelib.credentials.service import Credentials
 from chalicelib.identity.curp import is_curp
 from chalicelib.identity.principal import Principal
 from chalicelib.printing.pdf import Printable, SignatureBlock, printed_time, render
+from chalicelib.registries.catalogue import REGISTRIES
 from chalicelib.store.models import Application, Credential
 
 PLATFORM = "Ventanilla"
@@ -196,6 +197,7 @@ def issued(
     valid = f"del {_day(payload['valid_from'])} al {_day(payload['valid_until'])}"
     rows = [
         ("Número de documento", credential.id),
+        *_registration(payload),
         ("Titular", payload.get("holder_name") or payload.get("holder_initials") or ""),
         ("Vigencia", valid),
         ("Expedido", printed_time(parse_iso(payload["issued_at"]))),
@@ -230,6 +232,18 @@ def issued(
         verify_url=verify_url,
         footer=CREDENTIAL_FOOTER,
     )
+
+
+def _registration(payload: Mapping[str, Any]) -> Sequence[tuple[str, str]]:
+    """A registration's number and who assigned it (an RFC by the SAT, a registro patronal by
+    the IMSS, a folio by Ventanilla itself)."""
+    if not payload.get("number"):
+        return []
+    registry = REGISTRIES.get(str(payload.get("registry")))
+    return [
+        ("Número de registro", str(payload["number"])),
+        ("Asignado por", registry.name["es"] if registry else "Ventanilla"),
+    ]
 
 
 def _platform(key_id: str, algorithm: str, at: str, seal: str) -> SignatureBlock:
