@@ -13,16 +13,18 @@ from chalicelib.core.fields import UNSET, AgencyCode, Instant, Struct, Text, Uns
 
 class Requester(Struct, kw_only=True):
     kind: Annotated[
-        Literal["workflow", "official", "citizen"],
+        Literal["workflow", "official", "citizen", "assistant"],
         Meta(
             description=(
                 "`workflow`: the procedure's own automatic step, on behalf of `agency`; `official`: a named official "
-                "checking a fact at its source; `citizen`: filling the citizen's own form."
+                "checking a fact at its source; `citizen`: filling the citizen's own form; `assistant`: a community "
+                "centre's assistant filling it for them, under their consent."
             )
         ),
     ]
     name: str | UnsetType = UNSET
     username: str | UnsetType = UNSET
+    centre: Annotated[str | UnsetType, Meta(description="The assistant's community centre.")] = UNSET
 
 
 class DataUse(Struct, kw_only=True):
