@@ -655,14 +655,17 @@ class Applications(Struct, frozen=True):
             applies = frozenset(requirement["code"] for requirement in required_documents(definition, application))
             problems = evidence_rules.check_use(application, definition, decision.use, applies)
             declared = application.documents or {}
-            uploads = {
-                code: declared[code]
+            uploading = [
+                code
                 for code in sorted(set(evidence_rules.evidence_requirements(definition)) & applies)
                 if decision.use.get(code) == evidence_rules.USE_UPLOAD
-            }
-            for code in sorted(set(evidence_rules.evidence_requirements(definition)) & applies):
-                if decision.use.get(code) == evidence_rules.USE_UPLOAD and code not in declared:
-                    problems.append({"field": f"use.{code}", "message": "upload the document first"})
+            ]
+            uploads = {code: declared[code] for code in uploading if code in declared}
+            problems.extend(
+                {"field": f"use.{code}", "message": "upload the document first"}
+                for code in uploading
+                if code not in declared
+            )
             problems.extend(
                 {"field": f"use.{problem['field'].removeprefix('documents.')}", "message": problem["message"]}
                 for problem in self._uploaded_problems(uploads)

@@ -144,3 +144,22 @@ def test_with_the_cadastre_down_the_title_deed_falls_back_to_an_upload_and_the_t
         if entry["application_id"] == application_id
     }
     assert ("cadastre", "unavailable") in outcomes and ("population", "found") in outcomes
+
+
+def test_evidence_not_confirmed_in_time_closes_the_application(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.applications import evidence as evidence_module
+
+    monkeypatch.setattr(evidence_module, "timer_seconds", lambda *args, **kwargs: 1)  # the wait lapses at once
+    citizen = aws.user()
+    application_id = draft(citizen, CONSTRUCTION_FORM, procedure=PERMIT)
+    upload(citizen, application_id, "planos")
+    submit(citizen, application_id)
+
+    closed = wait_status(citizen, application_id, "withdrawn")
+    assert closed["status"] == "withdrawn"
+    events = citizen.get(f"/applications/{application_id}/audit").body["events"]
+    assert events[-1]["action"] == "application.closed"
+    assert events[-1]["reason"] == "No confirmó los datos a tiempo."
+    assert events[-1]["details"]["cause"] == "evidence_lapsed"
+    late = citizen.post(f"/applications/{application_id}/evidence", {"use": {"identificacion": "registry"}})
+    assert (late.status_code, late.body["error"]["code"]) == (409, "not_waiting")
