@@ -22,7 +22,7 @@ from tests.support.flows import (
     upload,
     wait_status,
 )
-from tests.support.forms import CONSTRUCTION_FORM
+from tests.support.forms import CONSTRUCTION_FORM, FOOD_NOTICE_FORM
 from tests.support.inprocess import Aws
 
 PERMIT = "licencia-construccion"
@@ -163,3 +163,78 @@ def test_evidence_not_confirmed_in_time_closes_the_application(aws: Aws, monkeyp
     assert events[-1]["details"]["cause"] == "evidence_lapsed"
     late = citizen.post(f"/applications/{application_id}/evidence", {"use": {"identificacion": "registry"}})
     assert (late.status_code, late.body["error"]["code"]) == (409, "not_waiting")
+
+
+def test_a_notice_takes_the_operating_licence_the_citizen_already_holds(aws: Aws) -> None:
+    """Evidence by credential: a current licence Ventanilla issued to the same holder."""
+    from tests.support.flows import decide, licence_without_payment, ready_licence
+
+    code, agency = "licencia-funcionamiento-prueba", "MUNLIC"
+    definition = licence_without_payment(
+        code,
+        agency,
+        {"es": "Licencia de funcionamiento (prueba)", "en": "Operating licence (test)"},
+        {"es": "Licencias municipales", "en": "Municipal licences"},
+    )
+    definition["steps"]["emision"]["document"] = {
+        **definition["steps"]["emision"]["document"],
+        "type": "licencia-funcionamiento",
+        "title": {"es": "Licencia municipal de funcionamiento", "en": "Municipal operating licence"},
+    }
+    published = aws.user(groups=("admin",)).put(f"/procedures/{code}", definition)
+    assert published.status_code in (200, 201), published.body
+    citizen = aws.user()
+    licence_id = ready_licence(citizen, procedure=code)
+    submit(citizen, licence_id)
+    assert decide(aws.official(agency=agency), licence_id, agency=agency).status_code == 200
+    licence = wait_status(citizen, licence_id, "issued")["issued"][0]
+
+    notice_id = draft(citizen, FOOD_NOTICE_FORM, procedure="aviso-funcionamiento")
+    submit(citizen, notice_id)
+    waiting = wait_status(citizen, notice_id, "evidence_review")
+    evidence = waiting["evidence"]["licencia_funcionamiento"]
+    assert (evidence["source"], evidence["state"], evidence["credential_id"]) == (
+        "credential",
+        "fetched",
+        licence["id"],
+    )
+    assert set(evidence["values"]) == {"number", "valid_until"} and evidence["values"]["valid_until"]
+    approved = confirm_evidence(citizen, notice_id)
+    assert approved["evidence"]["licencia_funcionamiento"]["state"] == "approved"
+    [event] = [
+        event
+        for event in citizen.get(f"/applications/{notice_id}/audit").body["events"]
+        if event["action"] == "evidence.approved"
+    ]
+    assert event["details"]["licencia_funcionamiento"]["credential_id"] == licence["id"]
+    assert [
+        entry for entry in citizen.get("/me/data-use").body["exchanges"] if entry["application_id"] == notice_id
+    ] == []
+
+
+def test_an_approval_given_before_the_workflow_waits_for_it_still_resumes_it(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.applications.evidence import Evidence
+
+    citizen = aws.user()
+    account = new_account()
+    register_property(aws, citizen.username, account)
+    application_id = draft(citizen, {**CONSTRUCTION_FORM, "cuenta_predial": account}, procedure=PERMIT)
+    upload(citizen, application_id, "planos")
+    original = Evidence.attach_token
+    answered: list[int] = []
+
+    def citizen_first(evidence: Evidence, application: object, token: str) -> None:
+        # the citizen answers between the review opening and the wait attaching its token
+        reply = citizen.post(
+            f"/applications/{application_id}/evidence", {"use": {"identificacion": "registry", "escritura": "registry"}}
+        )
+        answered.append(reply.status_code)
+        original(evidence, application, token)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Evidence, "attach_token", citizen_first)
+    submit(citizen, application_id)
+
+    assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"
+    assert answered == [200]
