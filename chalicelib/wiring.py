@@ -15,6 +15,7 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.adapters.ocsp import HttpOcsp
 from chalicelib.adapters.registries import HttpTransport
+from chalicelib.applications.evidence import Evidence
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
 from chalicelib.assistance.service import Assistance
@@ -184,6 +185,8 @@ class Container:
             aws.S3Documents(self.settings),
             self.engine,
             self.notary,
+            self.registries,
+            lambda: self.evidence,
         )
 
     @cached_property
@@ -295,7 +298,18 @@ class Container:
 
     @cached_property
     def steps(self) -> Steps:
-        return Steps(self.applications, self.transitions, self.reviews, self.payments, self.credentials)
+        return Steps(self.applications, self.transitions, self.reviews, self.payments, self.credentials, self.evidence)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        return Evidence(
+            self.store,
+            self.transitions,
+            self.registries,
+            self.credentials,
+            self.engine,
+            self.settings.legal_day_seconds,
+        )
 
 
 _container: Container | None = None

@@ -27,7 +27,13 @@ from chalicelib.api.views import credentials as credential_views
 from chalicelib.api.views import payments as payment_views
 from chalicelib.api.views import registries as registry_views
 from chalicelib.api.views import signatures as signature_views
-from chalicelib.applications.requests import ApplicationUpdate, DocumentDeclaration, NewApplication, Submission
+from chalicelib.applications.requests import (
+    ApplicationUpdate,
+    DocumentDeclaration,
+    EvidenceDecision,
+    NewApplication,
+    Submission,
+)
 from chalicelib.applications.service import MAX_FORM_BYTES
 from chalicelib.wiring import container
 
@@ -169,8 +175,9 @@ def get_application(id: str) -> Response:
         NOT_EDITABLE,
         FORM_TOO_LARGE,
         problems.invalid(
-            "The body or `data` is not an object, or an answer breaks the form.",
-            ("invalid_form",),
+            "The body or `data` is not an object, an answer breaks the form, or it changes a field filled from a "
+            "registry (read-only: `field_from_registry` naming `data.<field>`).",
+            ("invalid_form", "field_from_registry"),
             field_error_body("invalid_form", "data.codigo_postal", "'0310' does not match '^[0-9]{5}$'"),
         ),
         problems.UNAVAILABLE,
@@ -352,6 +359,56 @@ def submit_application(id: str, body: Submission) -> Response:
         return result
 
     return answer(idempotent(request, "submit", submit), status=202)
+
+
+@citizens.operation(
+    "POST",
+    "/applications/{id}/evidence",
+    operation_id="decideEvidence",
+    summary="Approve the evidence fetched from the registries, or upload the documents instead (owner)",
+    description=(
+        "While the application is `evidence_review`, `evidence` on the application shows, for each requirement met "
+        "by evidence, what a registry (or an earlier Ventanilla document) answered: exactly the values that would be "
+        "used, and from where. The citizen answers every requirement that applies: `registry` to use the fetched "
+        "values (only when its state is `fetched`), or `upload` to use a document declared and uploaded meanwhile "
+        "(`POST /applications/{id}/documents` accepts these requirements during the review); evidence that was not "
+        "found, did not match or whose registry did not answer must be uploaded. The answer is recorded in the audit "
+        "trail (`evidence.approved`, with hashes of what is used) and the workflow goes on (`submitted`). Once "
+        "answered, a repeat is refused with 409 `not_waiting`."
+    ),
+    roles=FOR_THE_HOLDER,
+    note="owner, or its assistant; only while `evidence_review`",
+    params=APPLICATION_ID,
+    body=EvidenceDecision,
+    body_example={"use": {"identificacion": "registry", "escritura": "upload"}},
+    answers=Answer(200, "The application, submitted again to its workflow.", views.Application),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        Problem(
+            409,
+            "The application is not waiting for the evidence to be approved (never was, or it was already answered), "
+            "or it kept changing meanwhile.",
+            ("not_waiting", "concurrent_change", "invalid_transition"),
+            error_body(
+                "not_waiting", "the application is submitted; it is not waiting for the evidence to be approved"
+            ),
+        ),
+        problems.invalid(
+            "A requirement met by evidence was not answered, `registry` was chosen for evidence that was not fetched, "
+            "or `upload` for a document not declared, not uploaded or not matching (each `use.<code>`).",
+            ("invalid_evidence_use",),
+            field_error_body(
+                "invalid_evidence_use", "use.escritura", "the evidence is unavailable: upload the document instead"
+            ),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def decide_evidence(id: str, body: EvidenceDecision) -> Response:
+    services = container()
+    principal = principal_of(citizens.current_request)
+    application = services.applications.decide_evidence(principal, id, body)
+    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
 
 
 @citizens.operation(

@@ -134,3 +134,20 @@ class Submission(Struct, kw_only=True):
     """What a filing may carry: the citizen's e.firma (required by procedures whose `identity` is `efirma`)."""
 
     efirma: SignedCadena | UnsetType = UNSET
+
+
+class EvidenceDecision(Struct, kw_only=True):
+    """The citizen's answer to the evidence preview: for each requirement met by evidence,
+    use what the registry answered (`registry`) or the document they uploaded (`upload`)."""
+
+    use: Annotated[
+        dict[str, str],
+        Meta(
+            description=(
+                "Requirement code -> `registry` (only for evidence that was fetched) or `upload` (the document must "
+                "be declared and uploaded first). Every requirement met by evidence that applies must be answered."
+            ),
+            examples=[{"identificacion": "registry", "escritura": "upload"}],
+            extra={"code": "invalid_evidence_use", "message": "must be an object of requirement -> registry|upload"},
+        ),
+    ]

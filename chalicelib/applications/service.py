@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -14,12 +14,15 @@ from aws_lambda_powertools import Logger
 from msgspec import Struct
 
 from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
+from chalicelib.applications import evidence as evidence_rules
 from chalicelib.applications import filing
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
+from chalicelib.applications.evidence import Evidence
 from chalicelib.applications.requests import (
     ApplicationUpdate,
     DocumentDeclaration,
+    EvidenceDecision,
     NewApplication,
     Submission,
 )
@@ -50,6 +53,7 @@ from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
 from chalicelib.procedures.validator import schema_validator_class
+from chalicelib.registries.port import Registries
 from chalicelib.store.models import (
     Application,
     AuditEvent,
@@ -105,6 +109,16 @@ def required_documents(definition: Mapping[str, Any], application: Application) 
         for requirement in definition["requirements"]
         if not requirement.get("optional")
         and ("required_when" not in requirement or rules.evaluate(requirement["required_when"], facts))
+    ]
+
+
+def documents_due(definition: Mapping[str, Any], application: Application) -> list[dict[str, Any]]:
+    """Requirements whose document the citizen must upload: those that apply, less those met
+    by evidence (until the evidence could not be used, or the citizen chose to upload)."""
+    return [
+        requirement
+        for requirement in required_documents(definition, application)
+        if evidence_rules.needs_upload(requirement, application)
     ]
 
 
@@ -224,6 +238,8 @@ class Applications(Struct, frozen=True):
     documents: DocumentStore
     engine: WorkflowEngine
     notary: Notary
+    registries: Registries
+    evidence: Callable[[], Evidence]  # built when first needed (only the workflow and the approval use it)
 
     # --- reads ---------------------------------------------------------------------
     def load(self, application_id: str, *, consistent: bool = False) -> Application:
@@ -288,7 +304,7 @@ class Applications(Struct, frozen=True):
         """The application as the caller sees it: an assistant sees the issued documents
         only if the citizen allowed it."""
         definition = self.definition(application)
-        required = frozenset(requirement["code"] for requirement in required_documents(definition, application))
+        required = frozenset(requirement["code"] for requirement in documents_due(definition, application))
         withheld = False
         if principal is not None and not principal.holder and principal.assistant_at:
             delegation = self.assistance.acting(principal, application)
@@ -372,6 +388,15 @@ class Applications(Struct, frozen=True):
         sessions.check(principal, profile.signed_in_after)
         now = iso(utcnow())
         application_id = new_application_id()
+        requester = (
+            {"kind": "citizen", "username": principal.username}
+            if delegation is None
+            else {"kind": "assistant", "username": principal.username, "centre": delegation.centre}
+        )
+        filled, provenance, prefill = evidence_rules.prefill(
+            self.registries, definition, curp, application_id, requester
+        )
+        data = {**data, **filled}
         application = self.store.applications.new(
             application_id,
             curp,
@@ -385,8 +410,18 @@ class Applications(Struct, frozen=True):
             status=status.DRAFT,
             data=data,
             documents={},
+            provenance=provenance,
+            prefill=prefill,
         )
-        created = Change("application.created", details={"procedure": procedure.code, "version": procedure.version})
+        details: dict[str, Any] = {"procedure": procedure.code, "version": procedure.version}
+        if prefill is not None:
+            details["prefill"] = {
+                "state": prefill["state"],
+                "registry": prefill["registry"],
+                "fields": sorted(provenance),
+                "exchange_id": prefill.get("exchange_id"),
+            }
+        created = Change("application.created", details=details)
         if delegation is None:
             self.transitions.create(application, principal.describe(), created)
             return application
@@ -403,7 +438,17 @@ class Applications(Struct, frozen=True):
 
     def update_data(self, principal: Principal, application_id: str, update: ApplicationUpdate) -> Application:
         application = self._editable(principal, application_id)
-        merged = {**(application.data or {}), **update.data}
+        current = application.data or {}
+        frozen = [
+            {"field": f"data.{name}", "message": "comes from a registry and cannot be changed"}
+            for name in sorted(update.data)
+            if f"data.{name}" in (application.provenance or {}) and update.data[name] != current.get(name)
+        ]
+        if frozen:
+            raise ValidationFailed(
+                f"{frozen[0]['field']}: {frozen[0]['message']}", details=frozen, code="field_from_registry"
+            )
+        merged = {**current, **update.data}
         _raise_problems(form_problems(self.definition(application)["form"], merged, complete=False))
         _bounded(merged)
         self.transitions.record(
@@ -416,11 +461,16 @@ class Applications(Struct, frozen=True):
 
     def declare_document(self, principal: Principal, application_id: str, declared: DocumentDeclaration) -> Upload:
         """Record a document the citizen is about to upload; the upload URL S3 will only
-        accept for exactly that type, size and checksum."""
-        application = self._editable(principal, application_id)
-        requirements = {
-            requirement["code"]: requirement for requirement in self.definition(application)["requirements"]
-        }
+        accept for exactly that type, size and checksum.  While the citizen reviews the
+        evidence, only the documents of requirements met by evidence may be declared (to
+        upload instead of using the registry's answer)."""
+        application = self.owned(principal, application_id)
+        if application.status != status.EVIDENCE_REVIEW:
+            application = self._editable(principal, application_id)
+        definition = self.definition(application)
+        requirements = {requirement["code"]: requirement for requirement in definition["requirements"]}
+        if application.status == status.EVIDENCE_REVIEW:
+            requirements = evidence_rules.evidence_requirements(definition)
         code = declared.requirement
         if code not in requirements:
             raise ValidationFailed.field(
@@ -590,6 +640,49 @@ class Applications(Struct, frozen=True):
                 resume_quietly(self.engine, review.corrections_token, {"resubmitted": True})
         return application
 
+    def decide_evidence(self, principal: Principal, application_id: str, decision: EvidenceDecision) -> Application:
+        """The citizen's answer to the evidence preview: for each requirement met by
+        evidence, use what the registry answered or the document they uploaded.  Then the
+        workflow goes on.  A concurrent change (the workflow attaching its wait) is retried."""
+        for attempt in range(3):
+            application = self.owned(principal, application_id)
+            if application.status != status.EVIDENCE_REVIEW:
+                raise Conflict(
+                    f"the application is {application.status}; it is not waiting for the evidence to be approved",
+                    code="not_waiting",
+                )
+            definition = self.definition(application)
+            applies = frozenset(requirement["code"] for requirement in required_documents(definition, application))
+            problems = evidence_rules.check_use(application, definition, decision.use, applies)
+            declared = application.documents or {}
+            uploading = [
+                code
+                for code in sorted(set(evidence_rules.evidence_requirements(definition)) & applies)
+                if decision.use.get(code) == evidence_rules.USE_UPLOAD
+            ]
+            uploads = {code: declared[code] for code in uploading if code in declared}
+            problems.extend(
+                {"field": f"use.{code}", "message": "upload the document first"}
+                for code in uploading
+                if code not in declared
+            )
+            problems.extend(
+                {"field": f"use.{problem['field'].removeprefix('documents.')}", "message": problem["message"]}
+                for problem in self._uploaded_problems(uploads)
+            )
+            if problems:
+                raise ValidationFailed(
+                    f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="invalid_evidence_use"
+                )
+            try:
+                return self.evidence().approve(
+                    application, definition, self.actor(principal, application), decision.use, applies
+                )
+            except Conflict as error:
+                if error.code != "concurrent_change" or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     def _editable(self, principal: Principal, application_id: str) -> Application:
         application = self.owned(principal, application_id)
         if application.status not in EDITABLE:
@@ -605,10 +698,19 @@ class Applications(Struct, frozen=True):
     def _check_documents(self, definition: Mapping[str, Any], application: Application) -> None:
         problems = []
         declared = application.documents or {}
-        for requirement in required_documents(definition, application):
+        for requirement in documents_due(definition, application):
             code = requirement["code"]
             if code not in declared:
                 problems.append({"field": f"documents.{code}", "message": "is required and was not uploaded"})
+        problems.extend(self._uploaded_problems(declared))
+        if problems:
+            raise ValidationFailed(
+                f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="documents_incomplete"
+            )
+
+    def _uploaded_problems(self, declared: Mapping[str, Mapping[str, Any]]) -> list[dict[str, str]]:
+        """Declared documents that were never uploaded, or whose upload does not match."""
+        problems = []
         for code, record in sorted(declared.items()):
             stored = self.documents.describe(record["key"])
             if stored is None:
@@ -624,10 +726,7 @@ class Applications(Struct, frozen=True):
                         "message": "the uploaded file does not match its declared size, type or SHA-256",
                     }
                 )
-        if problems:
-            raise ValidationFailed(
-                f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="documents_incomplete"
-            )
+        return problems
 
 
 def _citizen(principal: Principal) -> str:

@@ -28,6 +28,7 @@ from chalicelib.store.writes import Write
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
+EVIDENCE_REVIEW = "evidence_review"
 IN_REVIEW = "in_review"
 CHANGES_REQUESTED = "changes_requested"
 AWAITING_PAYMENT = "awaiting_payment"
@@ -40,7 +41,11 @@ ERROR = "error"
 FINAL = frozenset({ISSUED, REJECTED, WITHDRAWN})
 ALLOWED: dict[str, frozenset[str]] = {
     DRAFT: frozenset({SUBMITTED, WITHDRAWN}),
-    SUBMITTED: frozenset({IN_REVIEW, AWAITING_PAYMENT, REJECTED, ISSUED, DEEMED_APPROVED, WITHDRAWN, ERROR}),
+    SUBMITTED: frozenset(
+        {EVIDENCE_REVIEW, IN_REVIEW, AWAITING_PAYMENT, REJECTED, ISSUED, DEEMED_APPROVED, WITHDRAWN, ERROR}
+    ),
+    # the citizen approves what the registries answered (or uploads instead), then the workflow goes on
+    EVIDENCE_REVIEW: frozenset({SUBMITTED, WITHDRAWN, ERROR}),
     # parallel steps move one application through review several times at once
     IN_REVIEW: frozenset(
         {IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, REJECTED, DEEMED_APPROVED, ISSUED, WITHDRAWN, ERROR}
@@ -52,7 +57,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         {DEEMED_APPROVED, IN_REVIEW, CHANGES_REQUESTED, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}
     ),
     AWAITING_PAYMENT: frozenset({ISSUED, WITHDRAWN, ERROR, IN_REVIEW}),
-    ERROR: frozenset({SUBMITTED, IN_REVIEW, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
+    ERROR: frozenset({SUBMITTED, EVIDENCE_REVIEW, IN_REVIEW, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
     ISSUED: frozenset(),
     REJECTED: frozenset(),
     WITHDRAWN: frozenset(),

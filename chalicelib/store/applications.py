@@ -102,6 +102,10 @@ class ApplicationStore:
             actions=[Application.gsi2pk.remove(), Application.gsi2sk.remove()], add_version_condition=False
         )
 
+    def await_evidence(self, application: Application, token: str) -> None:
+        """The workflow waits for the citizen's approval of the evidence with this task token."""
+        application.update(actions=[Application.evidence_token.set(token)], add_version_condition=False)
+
     def create(self, application: Application, event: AuditEvent, also: Sequence[Write] = ()) -> None:
         """Save a new application with its first audit event (and ``also``, e.g. the
         delegation it was filed under)."""

@@ -122,6 +122,14 @@ class Application(Entity, discriminator="application"):
     centre = UnicodeAttribute(null=True)
     # its holder's sign-ins before this moment (seconds since the epoch) were ended by a takeover
     signed_in_after = NumberAttribute(null=True)
+    # evidence fetched for its requirements: code -> {source, registry, operation, state, values, ...}
+    evidence = JSONAttribute(default=dict)
+    # the task token of the workflow's wait for the citizen to approve that evidence
+    evidence_token = UnicodeAttribute(null=True)
+    # form fields filled from a registry: "data.<field>" -> {registry, field, at, exchange_id}
+    provenance = JSONAttribute(default=dict)
+    # how the pre-fill went: {state: "filled"|"unavailable", registry, at, reason?}; null when none was due
+    prefill = JSONAttribute(null=True)
     version = VersionAttribute()
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from msgspec import Struct
 
 from chalicelib.applications import transitions as status
+from chalicelib.applications.evidence import Evidence
 from chalicelib.applications.service import Applications, facts_for
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.errors import Conflict, TransientFailure
@@ -31,6 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 CLOSE_REASONS = {
     "corrections_lapsed": "El plazo para presentar las correcciones venció sin respuesta.",
     "payment_expired": "La línea de captura venció sin pago.",
+    "evidence_lapsed": "No confirmó los datos a tiempo.",
 }
 
 
@@ -66,6 +68,7 @@ class Steps(Struct, frozen=True):
     reviews: Reviews
     payments: Payments
     credentials: Credentials
+    evidence: Evidence
 
     def run(self, role: str, event: Event) -> dict[str, Any]:
         """Run the step of a handler role (``compiler.HANDLERS``): the method of that name
@@ -108,8 +111,22 @@ class Steps(Struct, frozen=True):
         )
         return {"passed": not failed}
 
+    def lookup(self, event: Event) -> dict[str, Any]:
+        """Fetch one requirement's evidence (``fallback``: its registry stayed down).  Not
+        retried here on a concurrent change: ``Evidence`` merges its record itself, so that a
+        registry is not asked twice for one conflict."""
+        application = self.applications.load(event["application_id"], consistent=True)
+        definition = self.applications.definition(application)
+        code = event["requirement"]
+        fallback = bool(event.get("fallback"))
+        key = step_key(event, f"lookup/{code}{'/fallback' if fallback else ''}")
+        return self.evidence.lookup(application, definition, code, event["execution"], key, fallback=fallback)
+
     @_conflicts_are_transient
     def open(self, event: Event) -> dict[str, Any]:
+        if event["kind"] == "evidence":
+            application = self.applications.load(event["application_id"], consistent=True)
+            return self.evidence.open(application, step_key(event, "open"))
         application, _, step = self._load(event)
         if event["kind"] == "payment":
             return self.payments.open(application, event["step"], step, step_key(event, "open"))
@@ -121,6 +138,8 @@ class Steps(Struct, frozen=True):
         application = self.applications.load(event["application_id"], consistent=True)
         if event["kind"] == "payment":
             self.payments.attach_token(application, event["token"])
+        elif event["kind"] == "evidence":
+            self.evidence.attach_token(application, event["token"])
         else:
             self.reviews.attach_token(application, event["step"], event["kind"], event["token"])
         return {}

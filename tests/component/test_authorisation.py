@@ -42,7 +42,7 @@ from tests.support.flows import (
     upload_documents,
     wait_status,
 )
-from tests.support.forms import LICENCE_FORM
+from tests.support.forms import CONSTRUCTION_FORM, LICENCE_FORM
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser
 from tests.support.openapi import committed
 from tests.support.people import new_curp, new_phone
@@ -149,6 +149,11 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     for application_id in (slip_id, webhook_id, bank_id):
         approved(official, citizen, application_id, AGENCY, reason_out_of_order=OUT_OF_TURN)
     bank_reference = citizen.post(f"/applications/{bank_id}/payment").body["reference"]
+    # a building permit waiting for the citizen to approve what the registries answered
+    evidence_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
+    upload_documents(citizen, evidence_id, ("planos", "escritura"))
+    submit(citizen, evidence_id)
+    wait_status(citizen, evidence_id, "evidence_review")
     due = citizen.post(f"/applications/{webhook_id}/payment").body
     notification = json.dumps(
         {"event_id": f"matriz-{webhook_id}", "reference": due["reference"], "amount": due["amount"]}
@@ -223,6 +228,11 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ),
         ("GET", "/applications/{id}/messages"): Call(
             f"/applications/{issued_id}/messages", each((CITIZEN, *AGENCY_STAFF))
+        ),
+        ("POST", "/applications/{id}/evidence"): Call(
+            f"/applications/{evidence_id}/evidence",
+            {CITIZEN: 200},
+            {"use": {"identificacion": "registry", "escritura": "upload"}},
         ),
         ("POST", "/applications/{id}/payment"): Call(f"/applications/{slip_id}/payment", {CITIZEN: 200}),
         ("POST", "/applications/{id}/rating"): Call(

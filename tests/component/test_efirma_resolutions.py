@@ -11,6 +11,7 @@ from infra.local import efirma as sandbox
 from tests.support import efirma
 from tests.support.flows import (
     SEALED_AGENCY,
+    confirm_evidence,
     decide,
     draft,
     open_review,
@@ -32,6 +33,7 @@ def permit_in_review(aws: Aws) -> tuple[HttpUser, str, dict[str, Any]]:
     application_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
     upload_documents(citizen, application_id, ("planos", "escritura"))
     submit(citizen, application_id)
+    confirm_evidence(citizen, application_id)
     official = aws.official(agency="DUMUN")
     return official, application_id, open_review(official, application_id, "DUMUN")
 
@@ -172,4 +174,5 @@ def permit_in_review_for(aws: Aws, official: HttpUser) -> tuple[HttpUser, str, d
     application_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
     upload_documents(citizen, application_id, ("planos", "escritura"))
     submit(citizen, application_id)
+    confirm_evidence(citizen, application_id)
     return official, application_id, open_review(official, application_id, "DUMUN")

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from chalicelib.credentials import offline
 from infra.local import efirma as sandbox
 from tests.support import efirma
-from tests.support.flows import decide, draft, paid, submit, upload_documents, wait_status
+from tests.support.flows import confirm_evidence, decide, draft, paid, submit, upload_documents, wait_status
 from tests.support.forms import CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser, Reply
 from tests.support.pdf import qr_modules, read, text_of
@@ -46,6 +46,7 @@ def permit(aws: Aws) -> Permit:
     application_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
     upload_documents(citizen, application_id, ("planos", "escritura"))
     submit(citizen, application_id)
+    confirm_evidence(citizen, application_id)
     for agency, official in officials.items():
         assert decide(official, application_id, reason=f"Conforme ({agency}).", agency=agency).status_code == 200
     wait_status(citizen, application_id, "awaiting_payment")

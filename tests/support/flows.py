@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,48 @@ def submitted_licence(user: HttpUser, data: dict[str, Any] | None = None) -> str
     application_id = ready_licence(user, data)
     submit(user, application_id)
     return application_id
+
+
+def confirm_evidence(
+    user: HttpUser, application_id: str, use: Mapping[str, str] | None = None, timeout: float = 30
+) -> dict[str, Any]:
+    """Once the workflow shows what the registries answered (``evidence_review``), answer
+    it: ``use`` if given, otherwise the registry's answer where it was fetched and an
+    uploaded document (uploaded here if it was not) where it was not.  Returns the
+    application as the approval left it."""
+    waiting = wait_status(user, application_id, "evidence_review", timeout=timeout)
+    answers = dict(use or {})
+    for code, entry in waiting["evidence"].items():
+        answers.setdefault(code, "registry" if entry["state"] == "fetched" else "upload")
+    declared = {document["requirement"] for document in waiting["documents"]}
+    for code, choice in answers.items():
+        if choice == "upload" and code not in declared:
+            upload(user, application_id, code)
+    approved = user.post(f"/applications/{application_id}/evidence", {"use": answers})
+    assert approved.status_code == 200, approved.body
+    body: dict[str, Any] = approved.body
+    return body
+
+
+def new_account() -> str:
+    """A property tax account no other test uses."""
+    digits = f"{secrets.randbelow(10**13):013d}"
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:11]}-{digits[11]}"
+
+
+def register_property(aws: Aws, owner: str, account: str, area_m2: float = 300, land_use: str = "habitacional") -> None:
+    """A property of ``owner`` (a CURP) in the sandbox cadastre, under ``account``."""
+    registered = aws.anonymous().post(
+        "/sandbox/registries/properties",
+        {
+            "account": account,
+            "owner_curp": owner,
+            "address": "Calle Juárez 210, Col. Centro, Querétaro",
+            "area_m2": area_m2,
+            "land_use": land_use,
+        },
+    )
+    assert registered.status_code == 201, registered.body
 
 
 def status_of(user: HttpUser, application_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.core import clock
-from tests.support.flows import decide, draft, paid, submit, upload_documents, wait_status
+from tests.support.flows import confirm_evidence, decide, draft, paid, submit, upload_documents, wait_status
 from tests.support.forms import CONSTRUCTION_FORM
 from tests.support.inprocess import Aws
 
@@ -18,6 +18,7 @@ def test_the_verify_check_shows_every_signer_of_a_signed_permit(aws: Aws) -> Non
     application_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
     upload_documents(citizen, application_id, ("planos", "escritura"))
     submit(citizen, application_id)  # signed with the citizen's e.firma
+    confirm_evidence(citizen, application_id)  # the ID from RENAPO; the title deed uploaded (the site is not theirs)
     for official, agency in ((urban, "DUMUN"), (civil, "PCMUN")):
         assert decide(official, application_id, reason=f"Conforme ({agency}).", agency=agency).status_code == 200
     wait_status(citizen, application_id, "awaiting_payment")

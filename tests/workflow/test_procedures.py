@@ -8,7 +8,17 @@ import pytest
 
 from chalicelib.reviews import service as reviews_module
 from tests.support.client import wait_for
-from tests.support.flows import decide, draft, open_review, paid, status_of, submit, upload_documents, wait_status
+from tests.support.flows import (
+    confirm_evidence,
+    decide,
+    draft,
+    open_review,
+    paid,
+    status_of,
+    submit,
+    upload_documents,
+    wait_status,
+)
 from tests.support.forms import COMPANY_FORM, CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser
 
@@ -17,6 +27,8 @@ def submitted(user: HttpUser, procedure: str, data: dict[str, Any], documents: t
     application_id = draft(user, data, procedure=procedure)
     upload_documents(user, application_id, documents)
     submit(user, application_id)
+    if procedure == "licencia-construccion":  # the registries answer for the ID and the site first
+        confirm_evidence(user, application_id)
     return application_id
 
 

@@ -89,6 +89,56 @@ class AssistedBy(Struct, kw_only=True):
     delegation_id: str | None
 
 
+class EvidenceEntry(Struct, kw_only=True):
+    """What a registry (or an earlier Ventanilla document) answered for one requirement:
+    exactly the values that would be used, and from where."""
+
+    source: Annotated[str, choices("registry", "credential")]
+    registry: Annotated[str, Meta(description="A registry code, or `ventanilla` for an issued document.")]
+    registry_name: Text | None
+    operation: Annotated[str | None, Meta(description="The registry's operation, or the document type.")]
+    purpose: Annotated[Text, Meta(description="Why it was asked, as the procedure states it.")]
+    state: Annotated[
+        str,
+        choices(
+            "fetched",
+            "not_found",
+            "mismatch",
+            "unavailable",
+            "approved",
+            "upload",
+            description=(
+                "`fetched`: may be used; `not_found`, `mismatch`, `unavailable`: the document must be uploaded; "
+                "`approved`/`upload`: what the citizen chose."
+            ),
+        ),
+    ]
+    values: Annotated[dict[str, Any], Meta(description="Only the fields the procedure takes.")]
+    fetched_at: NullableInstant
+    exchange_id: Annotated[str | None, Meta(description="The data-exchange log entry (`GET /me/data-use`).")]
+    reason: Annotated[Text | None, Meta(description="Why it cannot be used as it is.")] = None
+    credential_id: Annotated[str | None, Meta(description="The issued document used as evidence.")] = None
+    use: Annotated[str | None, Meta(description="The citizen's choice once made: `registry` or `upload`.")] = None
+
+
+class Provenance(Struct, kw_only=True):
+    """Where a form answer came from."""
+
+    registry: str
+    field: Annotated[str, Meta(description="The registry's field.")]
+    at: Instant
+    exchange_id: str
+
+
+class Prefill(Struct, kw_only=True):
+    """How filling the form from the population registry went."""
+
+    state: Annotated[str, choices("filled", "unavailable", "not_found")]
+    registry: str
+    at: Instant
+    reason: Annotated[Text | None, Meta(description="Why the fields were not filled (the citizen fills them).")] = None
+
+
 class Application(Struct, kw_only=True):
     id: Annotated[str, Meta(description="10 characters of Crockford base32.", examples=["8Q9FQ5PXS4"])]
     reference: Annotated[str, Meta(description="The folio shown to the citizen (currently the id).")]
@@ -129,6 +179,17 @@ class Application(Struct, kw_only=True):
         ApplicationRating | None, Meta(description="The citizen's rating, once given (after a final status).")
     ]
     assisted_by: Annotated[AssistedBy | None, Meta(description="Null unless filed with assistance.")]
+    evidence: Annotated[
+        dict[str, EvidenceEntry],
+        Meta(description="Requirement code -> what was fetched for it (once the workflow asked; empty before)."),
+    ]
+    provenance: Annotated[
+        dict[str, Provenance],
+        Meta(description="`data.<field>` -> the registry it was filled from (read-only fields)."),
+    ]
+    prefill: Annotated[
+        Prefill | None, Meta(description="Whether the form could be filled from the registry; null when none was due.")
+    ]
     issued_withheld: Annotated[
         bool | UnsetType,
         Meta(
@@ -166,6 +227,9 @@ def application(detail: Detail, api_url: str) -> Application:
         assisted_by=_assisted(record),
         acuse=convert(record.acuse, Acuse) if record.acuse else None,
         resolutions=convert(record.resolutions or [], list[Resolution]),
+        evidence=convert(record.evidence or {}, dict[str, EvidenceEntry]),
+        provenance=convert(record.provenance or {}, dict[str, Provenance]),
+        prefill=convert(record.prefill, Prefill) if record.prefill else None,
         issued_withheld=bool(record.issued) if detail.withheld else UNSET,
     )
 
