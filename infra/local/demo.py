@@ -34,6 +34,7 @@ DEMO_USERS = (
     DemoUser("oficial.sat", "Iván Ortega (SAT)", "+525500000006", ("official-SAT",)),
     DemoUser("oficial.imss", "Paola Núñez (IMSS)", "+525500000007", ("official-IMSS",)),
     DemoUser("oficial.municipio", "Tomás Reyes (Municipio)", "+525500000008", ("official-MUNICIPIO",)),
+    DemoUser("oficial.cofepris", "Beatriz Campos (COFEPRIS)", "+525500000011", ("official-COFEPRIS",)),
     DemoUser("admin", "Administración Ventanilla", "+525500000009", ("admin",)),
     DemoUser("asesora.oaxaca", "Elena Cruz (CDC Oaxaca)", "+525500000010", ("assistant-CDC-OAXACA",)),
 )

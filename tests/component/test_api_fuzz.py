@@ -81,7 +81,7 @@ CHECKS = [
     response_schema_conformance,
     refused_only_for_stated_reasons,
 ]
-SHIPPED = ("licencia-conducir", "licencia-construccion", "apertura-empresa")
+SHIPPED = ("licencia-conducir", "licencia-construccion", "apertura-empresa", "aviso-funcionamiento")
 CODE = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
 TRACE_MARKERS = ("Traceback (most recent call last)", "InternalServerError", "An internal server error occurred")
 

@@ -23,7 +23,12 @@ def state_machines() -> set[str]:
 
 def test_catalogue_and_definitions_are_public(aws: Aws) -> None:
     listing = aws.anonymous().get("/procedures").body["procedures"]
-    assert {item["code"] for item in listing} >= {"licencia-conducir", "licencia-construccion", "apertura-empresa"}
+    assert {item["code"] for item in listing} >= {
+        "licencia-conducir",
+        "licencia-construccion",
+        "apertura-empresa",
+        "aviso-funcionamiento",
+    }
     licence = aws.anonymous().get("/procedures/licencia-conducir").body
     review = licence["definition"]["steps"]["revision"]
     assert (review["deadline_days"], review["on_deadline"]) == (5, "escalate")

@@ -28,8 +28,14 @@ COMPANY_FORM = {
     "empleados": 3,
     "capital_social": 50000,
 }
+FOOD_NOTICE_FORM = {
+    "nombre_establecimiento": "Tortillería La Esperanza",
+    "actividad_scian": "311830",
+    "domicilio": "Av. Hidalgo 45, Col. Centro, Oaxaca",
+}
 FORMS: dict[str, dict[str, Any]] = {
     "licencia-conducir": LICENCE_FORM,
     "licencia-construccion": CONSTRUCTION_FORM,
     "apertura-empresa": COMPANY_FORM,
+    "aviso-funcionamiento": FOOD_NOTICE_FORM,
 }

@@ -25,7 +25,7 @@ FUZZ = settings(
 WORKFLOWS = Path(__file__).resolve().parents[3] / "workflows"
 SHIPPED = [
     json.loads((WORKFLOWS / f"{code}.json").read_text("utf-8"))
-    for code in ("licencia-conducir", "licencia-construccion", "apertura-empresa")
+    for code in ("licencia-conducir", "licencia-construccion", "apertura-empresa", "aviso-funcionamiento")
 ]
 AWS_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")  # state machine names (and what we build them from)
 ASL_STATE = re.compile(r"[^\x00-\x1f\x7f]{1,80}")
