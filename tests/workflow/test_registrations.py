@@ -14,9 +14,10 @@ import pytest
 from chalicelib.credentials import offline
 from chalicelib.identity.curp import parse_rfc
 from chalicelib.wiring import container
+from chalicelib.workflow.steps import Steps
 from infra.local import registries as sandbox
 from tests.support.flows import decide, draft, paid, submit, upload_documents, wait_status
-from tests.support.forms import COMPANY_FORM
+from tests.support.forms import COMPANY_FORM, FOOD_NOTICE_FORM
 from tests.support.inprocess import Aws, HttpUser
 from tests.support.people import new_curp
 
@@ -89,6 +90,8 @@ def test_the_start_up_ends_with_an_rfc_an_employer_registration_and_a_licence_fo
     assert "number" not in documents["constancia-apertura"]
     assert {payload["application_id"] for payload in documents.values()} == {application_id}
     assert licence["valid_until"] < documents["inscripcion-rfc"]["valid_until"]  # a year, not ten
+    printed = citizen.get(f"/documents/{issued[1]['id']}/pdf", headers={"Accept": "application/pdf"})
+    assert printed.status_code == 200 and printed.headers["Content-Type"] == "application/pdf"
     # the employer registration was asked for with the RFC just assigned
     [imss] = requests_to("social_security", application_id)
     assert imss["query"] == {"rfc": rfc, "name": data["denominacion"], "employees": 3}
@@ -167,3 +170,31 @@ def test_a_registry_down_puts_the_start_up_in_error_and_the_operators_retry_regi
     logged = [entry for entry in exchanges(citizen, application_id) if entry["registry"] == down]
     assert sorted(entry["outcome"] for entry in logged) == ["registered", "unavailable"]
     assert len({entry["exchange_id"] for entry in logged}) == 1
+
+
+@pytest.mark.skipif(not hasattr(Steps, "lookup"), reason="needs the lookup step handler (evidence from a credential)")
+def test_the_licence_from_the_start_up_is_accepted_as_evidence_by_the_food_business_notice(aws: Aws) -> None:
+    citizen = aws.user()
+    start_up = approved_and_paid(aws, citizen, company())
+    issued = wait_status(citizen, start_up, "issued")["issued"]
+    licence = documents_of(citizen, issued)["licencia-funcionamiento"]
+
+    notice = draft(citizen, FOOD_NOTICE_FORM, procedure="aviso-funcionamiento")
+    submit(citizen, notice)  # nothing uploaded: the licence is the evidence
+    waiting = wait_status(citizen, notice, "evidence_review")
+    evidence = waiting["evidence"]["licencia_funcionamiento"]
+    assert (evidence["source"], evidence["state"], evidence["credential_id"]) == (
+        "credential",
+        "fetched",
+        licence["id"],
+    )
+    assert evidence["values"] == {"number": licence["number"], "valid_until": licence["valid_until"]}
+    approved = citizen.post(f"/applications/{notice}/evidence", {"use": {"licencia_funcionamiento": "registry"}})
+    assert approved.status_code == 200, approved.body
+
+    official = aws.official(agency="COFEPRIS")
+    decided = decide(official, notice, reason="Aviso conforme", agency="COFEPRIS")
+    assert decided.status_code == 200, decided.body
+    done = wait_status(citizen, notice, "issued")
+    assert [item["type"] for item in done["issued"]] == ["acuse-aviso-funcionamiento"]
+    assert done["documents"] == []
