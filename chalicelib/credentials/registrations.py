@@ -21,7 +21,6 @@ from typing import Any
 
 from msgspec import Struct
 
-from chalicelib.applications.service import facts_for
 from chalicelib.core.clock import parse_iso
 from chalicelib.core.errors import DomainError
 from chalicelib.identity.curp import is_curp
@@ -94,12 +93,13 @@ def register(
     definition: Mapping[str, Any],
     step_id: str,
     step: Mapping[str, Any],
+    facts: Mapping[str, Mapping[str, Any]],
 ) -> list[Registered]:
-    """Make the step's registrations in order, skipping those whose ``when`` is false.
+    """Make the step's registrations in order, skipping those whose ``when`` is false on
+    ``facts`` (the application's, as the rules read them).
 
     ``RegistryUnavailable`` propagates: nothing is issued, and the step is tried again
     (the registries answer the registrations already made with the same numbers)."""
-    facts = facts_for(application)
     numbers: dict[str, str] = {}
     made: list[Registered] = []
     for registration in step.get("registrations") or ():

@@ -88,13 +88,20 @@ class Credentials(Struct, frozen=True):
         return verify_url(self.public_api_url, document_id)
 
     def issue(
-        self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str
+        self,
+        application: Application,
+        definition: Mapping[str, Any],
+        step_id: str,
+        step: Mapping[str, Any],
+        key: str,
+        facts: Mapping[str, Mapping[str, Any]],
     ) -> dict[str, Any]:
-        """Issue the step's document and make its registrations, each a credential of its
-        own: all written with one status change, so a retried step issues nothing twice."""
+        """Issue the step's document and make its registrations (those whose ``when`` holds
+        on ``facts``), each a credential of its own: all written with one status change, so
+        a retried step issues nothing twice."""
         if key in (application.applied_keys or []):
             return self._already_issued(application, step)
-        registered = registrations.register(self.registries, application, definition, step_id, step)
+        registered = registrations.register(self.registries, application, definition, step_id, step, facts)
         now = utcnow()
         today = legal_date(now)
         profile = self.profiles.get(application.owner)
