@@ -226,7 +226,9 @@ class Container:
 
     @cached_property
     def credentials(self) -> Credentials:
-        return Credentials(self.store, self.transitions, self.profiles, self.signer, self.sealer, self.public_api_url)
+        return Credentials(
+            self.store, self.transitions, self.profiles, self.signer, self.sealer, self.public_api_url, self.registries
+        )
 
     @cached_property
     def platform_keys(self) -> list[dict[str, str]]:

@@ -8,11 +8,11 @@ what a checker needs: type, holder's initials, validity and issuing agency.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -23,24 +23,24 @@ from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.credentials import registrations
+from chalicelib.credentials.payload import signed_payload
 from chalicelib.efirma.verification import Signature, recheck
-from chalicelib.identity.curp import is_curp, parse_curp
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
+from chalicelib.registries.port import Registries
 from chalicelib.store.models import Application, Credential
 from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import create
 
 
-def holder_initials(holder: str) -> str:
-    """What a checker sees of the holder: a person's initials from the CURP, or a
-    company's three-letter RFC prefix."""
-    return parse_curp(holder).initials if is_curp(holder) else ".".join(holder[:3]) + "."
-
-
 def verify_url(api_url: str, document_id: str) -> str:
     """Where anyone checks an issued document (what its QR code opens)."""
     return f"{api_url}/verify/{document_id}"
+
+
+def new_document_id() -> str:
+    return secrets.token_urlsafe(16)
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
@@ -82,73 +82,53 @@ class Credentials(Struct, frozen=True):
     signer: Signer  # signs what is issued
     sealer: Signer  # sealed the acuse and the resolutions behind it
     public_api_url: str
+    registries: Registries  # where the issue step's registrations are made
 
     def verify_url(self, document_id: str) -> str:
         return verify_url(self.public_api_url, document_id)
 
     def issue(
-        self, application: Application, definition: Mapping[str, Any], step_id: str, step: Mapping[str, Any], key: str
+        self,
+        application: Application,
+        definition: Mapping[str, Any],
+        step_id: str,
+        step: Mapping[str, Any],
+        key: str,
+        facts: Mapping[str, Mapping[str, Any]],
     ) -> dict[str, Any]:
+        """Issue the step's document and make its registrations (those whose ``when`` holds
+        on ``facts``), each a credential of its own: all written with one status change, so
+        a retried step issues nothing twice."""
         if key in (application.applied_keys or []):
-            return {"document_id": application.issued[-1]["id"] if application.issued else None}
-        document = step["document"]
+            return self._already_issued(application, step)
+        registered = registrations.register(self.registries, application, definition, step_id, step, facts)
         now = utcnow()
         today = legal_date(now)
-        document_id = secrets.token_urlsafe(16)
         profile = self.profiles.get(application.owner)
+        holder_name = profile.name if profile else None
         deemed = bool(application.deemed_approved)
+        document = step["document"]
         title = document["title"]
         if deemed:
             title = {
                 "es": f"Constancia de afirmativa ficta: {title['es']}",
                 "en": f"Certificate of deemed approval: {title['en']}",
             }
-        payload = {
-            "id": document_id,
-            "type": document["type"],
-            "title": title,
-            "procedure": application.procedure_code,
-            "application_id": application.id,
-            "holder_name": profile.name if profile else None,
-            "holder_initials": holder_initials(application.owner),
-            "holder_sha256": hashlib.sha256(application.owner.encode()).hexdigest(),
-            "agency": definition["agency"],
-            "agency_name": definition["agencies"][definition["agency"]],
-            "valid_from": today.isoformat(),
-            "valid_until": (today + timedelta(days=document["valid_days"])).isoformat(),
-            "issued_at": iso(now),
-            "deemed_approved": deemed,
-            # who approved it, as they signed (name, position, agency, e.firma número and time)
-            "signatories": [
-                {
-                    "name": item["official"]["name"],
-                    "position": item["official"]["position"],
-                    "agency": item["agency"],
-                    "serial": (item.get("firma") or {}).get("serial"),
-                    "signed_at": (item.get("firma") or {}).get("signed_at") or item["sello"]["sealed_at"],
-                }
-                for item in application.resolutions or []
-                if item["decision"] == "approve"
-            ],
-            "data": {
-                name: value
-                for name, value in (application.data or {}).items()
-                if isinstance(value, str | int | float | bool)
-            },
-        }
-        signature = self.signer.sign(canonical(payload))
-        credential = self.store.credentials.new(
-            document_id,
-            application.owner,
-            iso(now),
-            application_id=application.id,
-            type=document["type"],
-            payload=canonical(payload).decode(),
-            signature=base64.b64encode(signature).decode(),
-            key_id=self.signer.key_id,
-            algorithm=self.signer.algorithm,
-        )
-        issued = [*(application.issued or []), {"id": document_id, "type": document["type"]}]
+        signed = partial(signed_payload, application, definition, holder_name=holder_name, today=today, now=now)
+        payloads = [signed(document, document_id=new_document_id(), title=title)]
+        payloads += [
+            signed(
+                made.document,
+                document_id=new_document_id(),
+                title=made.document["title"],
+                number=made.number,
+                registry=made.registry,
+            )
+            for made in registered
+        ]
+        credentials = [self._credential(application, payload, now) for payload in payloads]
+        own = payloads[0]
+        issued = [*(application.issued or []), *({"id": item["id"], "type": item["type"]} for item in payloads)]
         self.transitions.record(
             application,
             SYSTEM,
@@ -157,20 +137,57 @@ class Credentials(Struct, frozen=True):
                 to_status=status.ISSUED,
                 reason="Emitido por afirmativa ficta: la autoridad no resolvió en el plazo legal." if deemed else None,
                 details={
-                    "document_id": document_id,
-                    "type": document["type"],
-                    "valid_until": payload["valid_until"],
+                    "document_id": own["id"],
+                    "type": own["type"],
+                    "valid_until": own["valid_until"],
                     "key_id": self.signer.key_id,
                     "step": step_id,
+                    **(
+                        {
+                            "registrations": [
+                                {
+                                    "document_id": payload["id"],
+                                    "type": payload["type"],
+                                    "number": payload["number"],
+                                    "registry": payload["registry"],
+                                    "exchange_id": made.exchange_id,
+                                }
+                                for payload, made in zip(payloads[1:], registered, strict=True)
+                            ]
+                        }
+                        if registered
+                        else {}
+                    ),
                 },
                 notify="issued",
-                notify_values={"url": self.verify_url(document_id)},
+                notify_values={"url": self.verify_url(own["id"])},
             ),
             fields={"issued": issued, "current_step": None, "current_agency": None, "deadline": None},
-            also=[create(credential)],
+            also=[create(credential) for credential in credentials],
             key=key,
         )
-        return {"document_id": document_id}
+        return {"document_id": own["id"], "documents": [payload["id"] for payload in payloads]}
+
+    def _credential(self, application: Application, payload: Mapping[str, Any], now: datetime) -> Credential:
+        text = canonical(payload)
+        return self.store.credentials.new(
+            payload["id"],
+            application.owner,
+            iso(now),
+            application_id=application.id,
+            type=payload["type"],
+            payload=text.decode(),
+            signature=base64.b64encode(self.signer.sign(text)).decode(),
+            key_id=self.signer.key_id,
+            algorithm=self.signer.algorithm,
+        )
+
+    @staticmethod
+    def _already_issued(application: Application, step: Mapping[str, Any]) -> dict[str, Any]:
+        """What a step that already ran issued (its document, then its registrations)."""
+        types = {step["document"]["type"], *(item["document"]["type"] for item in step.get("registrations") or ())}
+        ids = [item["id"] for item in application.issued or [] if item["type"] in types]
+        return {"document_id": ids[0] if ids else None, "documents": ids}
 
     def get(self, document_id: str) -> Credential:
         if not isinstance(document_id, str) or not 10 <= len(document_id) <= 64:

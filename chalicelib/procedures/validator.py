@@ -16,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.credentials.payload import CREDENTIAL_FIELDS
 from chalicelib.notifications import templates
 from chalicelib.procedures import rules
 from chalicelib.procedures.compiler import EVIDENCE, EVIDENCE_STATES
@@ -30,22 +31,6 @@ DEPENDENCY = re.compile(r"'(.*)' is a dependency of '(.*)'")  # jsonschema's dep
 # (age, sex, birth state) are derived from it, and a registry answers them itself.
 EXCHANGED_CITIZEN_FACTS = ("curp",)
 FORM_REGISTRY, FORM_OPERATION = "population", "person"  # the one registry authoritative for form fields
-# What an issued credential's payload holds (chalicelib/credentials/service.py), and so what
-# evidence from a credential may take; number and registry only on registration credentials.
-CREDENTIAL_FIELDS = (
-    "id",
-    "type",
-    "title",
-    "number",
-    "registry",
-    "holder_name",
-    "procedure",
-    "agency",
-    "agency_name",
-    "valid_from",
-    "valid_until",
-    "issued_at",
-)
 FOLIO = "folio"  # the number of a registration no registry assigns: Ventanilla's own
 
 if TYPE_CHECKING:

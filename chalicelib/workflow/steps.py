@@ -152,7 +152,8 @@ class Steps(Struct, frozen=True):
     @_conflicts_are_transient
     def issue(self, event: Event) -> dict[str, Any]:
         application, definition, step = self._load(event)
-        return self.credentials.issue(application, definition, event["step"], step, step_key(event, "issue"))
+        key = step_key(event, "issue")
+        return self.credentials.issue(application, definition, event["step"], step, key, facts_for(application))
 
     @_conflicts_are_transient
     def close(self, event: Event) -> dict[str, Any]:

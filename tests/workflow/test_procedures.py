@@ -114,7 +114,7 @@ def test_one_agency_rejecting_ends_the_permit_and_clears_the_other_queue(aws: Aw
     )
 
 
-def test_company_start_up_runs_four_agencies_and_issues_one_certificate(aws: Aws) -> None:
+def test_company_start_up_runs_four_agencies_and_issues_the_certificate_and_registrations(aws: Aws) -> None:
     citizen = aws.user()
     officials = {
         agency: aws.official(f"oficial.{agency.lower()}", agency) for agency in ("SE", "SAT", "MUNICIPIO", "IMSS")
@@ -129,7 +129,12 @@ def test_company_start_up_runs_four_agencies_and_issues_one_certificate(aws: Aws
     assert awaiting["fee"]["amount"] == "1350.00"
     paid(aws, citizen, application_id)
     issued = wait_status(citizen, application_id, "issued")
-    assert [document["type"] for document in issued["issued"]] == ["constancia-apertura"]
+    assert [document["type"] for document in issued["issued"]] == [
+        "constancia-apertura",
+        "inscripcion-rfc",
+        "registro-patronal",
+        "licencia-funcionamiento",
+    ]
     approvals = [
         e["details"]["agency"]
         for e in citizen.get(f"/applications/{application_id}/audit").body["events"]

@@ -14,6 +14,20 @@ from chalicelib.credentials.service import Verification
 from chalicelib.store.models import Credential
 
 QR_COLOUR = "#0b2d4f"
+NUMBER = Meta(
+    description=(
+        "Registration credentials only: the number the registry assigned (an RFC, an IMSS employer registration) "
+        "or Ventanilla's folio."
+    ),
+    examples=["TLE2612035K7", "LF-2026-7K3M9Q2XBD"],
+)
+REGISTRY = Meta(
+    description=(
+        "Registration credentials only: who assigned the number, a registry (`tax`, `social_security`) or "
+        "`ventanilla` for a folio."
+    ),
+    examples=["tax"],
+)
 
 
 class SignedContent(Struct, kw_only=True):
@@ -39,6 +53,8 @@ class SignedContent(Struct, kw_only=True):
     valid_until: LegalDate | UnsetType = UNSET
     issued_at: Instant | UnsetType = UNSET
     deemed_approved: bool | UnsetType = UNSET
+    number: Annotated[str | UnsetType, NUMBER] = UNSET
+    registry: Annotated[str | UnsetType, REGISTRY] = UNSET
     data: Annotated[dict[str, Any] | UnsetType, Meta(description="Scalar form answers.")] = UNSET
 
 
@@ -97,6 +113,8 @@ class DocumentVerification(Struct, kw_only=True):
     agency: AgencyCode | UnsetType = UNSET
     agency_name: Text | UnsetType = UNSET
     deemed_approved: Annotated[bool | UnsetType, Meta(description="Issued by afirmativa ficta.")] = UNSET
+    number: Annotated[str | UnsetType, NUMBER] = UNSET
+    registry: Annotated[str | UnsetType, REGISTRY] = UNSET
     expired: bool | UnsetType = UNSET
     signatures: Annotated[
         list[CheckedSignature] | UnsetType,
@@ -137,6 +155,9 @@ def verification(checked: Verification) -> DocumentVerification:
         answer.agency = payload["agency"]
         answer.agency_name = convert(payload["agency_name"], Text)
         answer.deemed_approved = payload.get("deemed_approved", False)
+        if "number" in payload:
+            answer.number = payload["number"]
+            answer.registry = payload["registry"]
         answer.expired = checked.expired
         answer.signatures = [
             convert(
