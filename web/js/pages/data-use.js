@@ -21,6 +21,8 @@ function requesterText(entry) {
       return t("dataUse.byOfficial", { name: requester.name || requester.username || t("dataUse.anOfficial"), agency });
     case "citizen":
       return t("dataUse.byYou");
+    case "assistant":
+      return t("dataUse.byAssistant", { centre: requester.centre || "" });
     default:
       return t("dataUse.byWorkflow", { agency });
   }
