@@ -6,7 +6,6 @@ own only — on a 360-px phone and a 1280-px desk."""
 from __future__ import annotations
 
 import base64
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from chalicelib.efirma.keys import sign_with_files
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.efirma_files import PASSWORD, Efirma, choose_files, issue
-from tests.browser.scenario import PDF, new_citizen
+from tests.browser.scenario import PDF, PERMIT, PERMIT_EVIDENCE, new_citizen, own_property
 from tests.browser.support import assert_clean, axe_violations, open_page
 from tests.support.client import Api, User, wait_for, wait_for_status
 from tests.support.forms import CONSTRUCTION_FORM
@@ -25,14 +24,13 @@ from tests.support.forms import CONSTRUCTION_FORM
 pytestmark = pytest.mark.browser
 
 SERIOUS = ("serious", "critical")
-PERMIT = "licencia-construccion"
 POPULATION = "Registro Nacional de Población (RENAPO)"
 CADASTRE = "Catastro municipal"
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
 # The construction permit asks the registries once its shipped definition names evidence
 # (the evidence workflow); until then there is nothing to preview.
 WITH_EVIDENCE = pytest.mark.skipif(
-    '"evidence"' not in (Path(__file__).resolve().parents[2] / "workflows" / f"{PERMIT}.json").read_text("utf-8"),
+    not PERMIT_EVIDENCE,
     reason="the shipped construction permit takes no evidence from the registries yet",
 )
 
@@ -48,29 +46,6 @@ def fits(page: Page) -> None:
 
 def pdf(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF + name.encode()}
-
-
-def new_account() -> str:
-    """A property tax account no other test uses."""
-    digits = f"{secrets.randbelow(10**13):013d}"
-    return f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:11]}-{digits[11]}"
-
-
-def own_property(api: Api, citizen: User, area_m2: float = 350) -> str:
-    """A site of the citizen's in the sandbox cadastre; its account."""
-    account = new_account()
-    registered = api.anonymous().post(
-        "/sandbox/registries/properties",
-        {
-            "account": account,
-            "owner_curp": citizen.username,
-            "address": CONSTRUCTION_FORM["ubicacion"],
-            "area_m2": area_m2,
-            "land_use": "habitacional",
-        },
-    )
-    assert registered.status_code == 201, registered.text
-    return account
 
 
 @pytest.fixture
