@@ -12,6 +12,12 @@ the bank's webhook secret lives in Secrets Manager (never in an environment vari
 
 e.firma's two settings are optional: without them the deployment accepts no e.firma
 (its routes answer 503 ``efirma_unavailable``) and procedures that require one cannot be filed.
+
+The registries Ventanilla may ask (``REGISTRY_ENDPOINTS``, ``REGISTRY_KEYS``: JSON objects
+keyed by registry) default to none: a registry is reachable only once an agency has
+configured both its address and the public key its answers are signed with.  A value
+that is not such an object stops the function at start-up, naming the variable, rather
+than leaving a registry silently unreachable.
 """
 
 from __future__ import annotations

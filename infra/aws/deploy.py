@@ -2,8 +2,12 @@
 
     python -m infra.aws.deploy config --stage prod > build/prod/config.json   # web/'s settings
     python -m infra.aws.deploy seed --stage prod                              # publish workflows/
+    python -m infra.aws.deploy registries --stage prod                        # check REGISTRY_* first
 
-Both read the stack's outputs with the operator's credentials.  ``seed`` publishes the
+The first two read the stack's outputs with the operator's credentials.  ``registries``
+runs before anything is built: it checks the registry settings the operator gives
+(``REGISTRY_ENDPOINTS`` and ``REGISTRY_KEYS`` in the environment, both or neither) so that
+a mistake stops the deployment instead of every function at its start.  ``seed`` publishes the
 shipped procedures through the app's own catalogue (run with the API function's
 environment), which reuses the state machines the template created: same name, same
 definition, same role.
@@ -60,15 +64,35 @@ def seed(stage: str) -> list[str]:
     return publish_procedures()
 
 
+def registry_problems(environ: dict[str, str]) -> list[str]:
+    """What is wrong with the registry settings given for a deployment (none given: nothing)."""
+    from infra.aws.stack import registries
+
+    endpoints, keys = environ.get("REGISTRY_ENDPOINTS", ""), environ.get("REGISTRY_KEYS", "")
+    if not endpoints and not keys:
+        return []
+    if not endpoints or not keys:
+        return [
+            "REGISTRY_ENDPOINTS and REGISTRY_KEYS go together: give both (they replace the stack's) "
+            "or neither (the stack keeps its own)"
+        ]
+    return registries.problems(endpoints, keys)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Post-deploy steps of make deploy")
-    parser.add_argument("step", choices=("config", "seed", "outputs"))
+    parser.add_argument("step", choices=("config", "seed", "outputs", "registries"))
     parser.add_argument("--stage", required=True)
     args = parser.parse_args(argv)
     if args.step == "config":
         json.dump(web_config(args.stage), sys.stdout, indent=2)
     elif args.step == "outputs":
         json.dump(outputs(args.stage), sys.stdout, indent=2)
+    elif args.step == "registries":
+        problems = registry_problems(dict(os.environ))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2 if problems else 0
     else:
         for published in seed(args.stage):
             print(f"published {published}", file=sys.stderr)

@@ -4,6 +4,8 @@
 #   infra/aws/deploy.sh destroy STAGE
 #   DRY_RUN=1 infra/aws/deploy.sh deploy STAGE   prints the AWS commands instead of running them
 #   EFIRMA_CA_BUNDLE=sat.pem EFIRMA_OCSP_URL=https://... infra/aws/deploy.sh deploy STAGE   accepts e.firma
+#   REGISTRY_ENDPOINTS='{...}' REGISTRY_KEYS='{...}' infra/aws/deploy.sh deploy STAGE   sets the registries asked
+#     (both or neither; without them the stack keeps the registries it had, none at first)
 # Needs: the AWS CLI v2 with credentials for the target account and region (AWS_PROFILE /
 # AWS_REGION as usual), and the project's .venv (make creates it).
 set -euo pipefail
@@ -19,6 +21,11 @@ run() { echo "+ $*" >&2; if [ -z "${DRY_RUN:-}" ]; then "$@"; fi; }
 efirma=()  # both or neither; infra/aws/template.py checks them
 if [ -n "${EFIRMA_CA_BUNDLE:-}" ]; then efirma+=(--efirma-ca-bundle "$EFIRMA_CA_BUNDLE"); fi
 if [ -n "${EFIRMA_OCSP_URL:-}" ]; then efirma+=(--efirma-ocsp-url "$EFIRMA_OCSP_URL"); fi
+registries=()
+if [ -n "${REGISTRY_ENDPOINTS:-}${REGISTRY_KEYS:-}" ] && [ "$action" = deploy ]; then
+  $python -m infra.aws.deploy registries --stage "$stage"  # refuses a mistake before anything is built
+  registries+=("RegistryEndpoints=$REGISTRY_ENDPOINTS" "RegistryKeys=$REGISTRY_KEYS")
+fi
 output() { aws cloudformation describe-stacks --stack-name "$stack" --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text; }
 
 if [ "$action" = deploy ]; then
@@ -37,7 +44,7 @@ if [ "$action" = deploy ]; then
   run aws cloudformation package --template-file "$out/sam.json" --s3-bucket "$artefacts" --output-template-file "$out/packaged.json" --use-json
   run aws cloudformation deploy --template-file "$out/packaged.json" --stack-name "$stack" \
     --capabilities CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
-    --parameter-overrides "AlertEmail=$alert_email"
+    --parameter-overrides "AlertEmail=$alert_email" ${registries[@]+"${registries[@]}"}
   if [ -n "${DRY_RUN:-}" ]; then
     echo "+ $python -m infra.aws.deploy config --stage $stage > $out/config.json" >&2
     echo "+ aws s3 sync web/ s3://<WebBucket>/ --delete --exclude config.json" >&2

@@ -70,17 +70,20 @@ def install(
     """
     patch_moto()
     provisioner = Provisioner(stage, region)
+    registry_sandbox = registries.start()
     environment = provisioner.provision(
         app,
-        {"PublicUrl": public_url, "BankWebhookSecretValue": webhook_secret, "LegalDaySeconds": legal_day_seconds},
+        {
+            "PublicUrl": public_url,
+            "BankWebhookSecretValue": webhook_secret,
+            "LegalDaySeconds": legal_day_seconds,
+            # the template's registry parameters, connecting the sandbox registries
+            "RegistryEndpoints": json.dumps(registry_sandbox.endpoints()),
+            "RegistryKeys": json.dumps(registry_sandbox.public_keys()),
+        },
     )
     sandbox = efirma.start(efirma_directory)
     environment.update(EFIRMA_CA_BUNDLE=str(sandbox.authority.bundle), EFIRMA_OCSP_URL=sandbox.responder.url)
-    registry_sandbox = registries.start()
-    environment.update(
-        REGISTRY_ENDPOINTS=json.dumps(registry_sandbox.endpoints()),
-        REGISTRY_KEYS=json.dumps(registry_sandbox.public_keys()),
-    )
     os.environ.update(environment)
     wiring.reset()
     registry_sandbox.trust(wiring.container().exchange_key.public_key_der())

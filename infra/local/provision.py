@@ -8,6 +8,8 @@ equivalent API call per resource type.  Used by ``make run`` and by the tests' f
 Resources marked ``Metadata: {"Local": "skip"}`` exist on AWS only; a resource whose
 ``Metadata.Local`` has ``FromSetting`` takes those properties from ``settings`` locally
 (``PublicUrl``, ``BankWebhookSecretValue``; ``LegalDaySeconds`` goes to the environment).
+The AWS template's registry parameters (``RegistryEndpoints``, ``RegistryKeys``) come from
+``settings`` too, ``{}`` (no registry) when not given.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from chalice.utils import to_cfn_resource_name
 
 from chalicelib.core.names import function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS, substitute
-from infra.aws.stack import FUNCTIONS, environment, handler_logical_id, resources, role_logical_id
+from infra.aws.stack import FUNCTIONS, environment, handler_logical_id, registries, resources, role_logical_id
 
 ACCOUNT_ID = "123456789012"
 LAMBDA_RUNTIME = "python3.11"
@@ -71,6 +73,7 @@ class Provisioner:
     def provision(self, app: Any, settings: dict[str, str]) -> dict[str, str]:
         """Create everything; returns the environment the app and its functions run with."""
         description = resources(self.stage)
+        self.refs.update({parameter: registries.NONE for parameter in registries.PARAMETERS})
         self.refs.update(settings)
         self.refs["PublicUrlParameter"] = public_url_parameter(self.stage)
         creators: dict[str, Callable[[str, dict[str, Any]], None]] = {

@@ -188,12 +188,15 @@ def test_the_permit_prints_its_signed_content_its_signatories_and_opens_the_veri
     assert document["verify_url"] == f"http://testserver/api/verify/{permit.document_id}"
 
 
-def test_the_published_keys_are_the_ones_that_sign_and_seal(aws: Aws, keys: list[dict[str, str]]) -> None:
+def test_the_published_keys_are_the_ones_that_sign_seal_and_ask_registries(
+    aws: Aws, keys: list[dict[str, str]]
+) -> None:
     from chalicelib.wiring import container
 
-    signer, sealer = container().signer, container().sealer
-    assert [item["kid"] for item in keys] == [signer.key_id, sealer.key_id] and signer.key_id != sealer.key_id
-    for key in (signer, sealer):
+    signer, sealer, exchange = container().signer, container().sealer, container().exchange_key
+    assert [item["kid"] for item in keys] == [signer.key_id, sealer.key_id, exchange.key_id]
+    assert len({signer.key_id, sealer.key_id, exchange.key_id}) == 3
+    for key in (signer, sealer, exchange):
         seal = base64.b64encode(key.sign(b"||1.0|PRUEBA||")).decode()
         assert checked_offline(offline.qr_payload(KEYS_URL, "||1.0|PRUEBA||", key.key_id, seal), keys)[1]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.procedures.compiler import placeholders_in
-from infra.aws.stack import EFIRMA_FUNCTIONS, REGISTRY_FUNCTIONS, WILDCARD_REASONS, function_logical_id
+from infra.aws.stack import EFIRMA_FUNCTIONS, REGISTRY_FUNCTIONS, WILDCARD_REASONS, function_logical_id, registries
 from infra.aws.template import CA_BUNDLE
 
 SETTINGS = Path(__file__).resolve().parents[2] / "chalicelib" / "core" / "settings.py"
@@ -105,12 +105,21 @@ def efirma_problems(template: dict[str, Any]) -> list[str]:
 
 
 def registry_problems(template: dict[str, Any]) -> list[str]:
-    """The functions that ask other registries carry the cryptography layer: they check the
-    registries' signed answers."""
+    """The functions that ask other registries carry the cryptography layer (they check the
+    registries' signed answers) and the registry settings, taken from the stack's parameters,
+    which name no registry until an operator configures one."""
     problems = []
+    for parameter in registries.PARAMETERS:
+        default = template.get("Parameters", {}).get(parameter, {}).get("Default")
+        if default != registries.NONE:
+            problems.append(f"parameter {parameter} defaults to {default!r}, not {registries.NONE} (no registry)")
     for logical_id in sorted(function_logical_id(name) for name in REGISTRY_FUNCTIONS):
+        variables = functions(template)[logical_id]["Properties"].get("Environment", {}).get("Variables", {})
         if not has_layer(template, logical_id):
             problems.append(f"{logical_id} asks registries without the cryptography layer")
+        for parameter, variable in registries.PARAMETERS.items():
+            if variables.get(variable) != {"Ref": parameter}:
+                problems.append(f"{logical_id}: {variable} is not the stack parameter {parameter}")
     return problems
 
 

@@ -28,6 +28,15 @@ class Sandbox:
 
 
 @dataclass(frozen=True)
+class Registries:
+    """A configuration of every registry Ventanilla knows, as an operator gives it:
+    ``REGISTRY_ENDPOINTS`` and ``REGISTRY_KEYS`` (each registry's own P-256 key)."""
+
+    endpoints: str
+    keys: str
+
+
+@dataclass(frozen=True)
 class Built:
     """The output of ``python -m infra.aws.template --offline`` with e.firma settings: what
     ``make deploy EFIRMA_CA_BUNDLE=… EFIRMA_OCSP_URL=…`` ships, with the dependencies copied
@@ -68,6 +77,24 @@ def built(tmp_path_factory: pytest.TempPathFactory, sandbox: Sandbox) -> Built:
     assert efirma is not None
     template = packaging.build(STAGE, directory, offline=True, efirma=efirma)
     return Built(directory, template, efirma)
+
+
+@pytest.fixture(scope="session")
+def every_registry() -> Registries:
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from chalicelib.registries.catalogue import REGISTRIES
+
+    def public_pem() -> str:
+        key = ec.generate_private_key(ec.SECP256R1()).public_key()
+        return key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+
+    names = sorted(REGISTRIES)
+    endpoints = {
+        name: f"https://interoperabilidad.{name.replace('_', '-')}.example.gob.mx/ventanilla" for name in names
+    }
+    return Registries(json.dumps(endpoints), json.dumps({name: public_pem() for name in names}))
 
 
 Mutation = Callable[[dict[str, Any]], None]

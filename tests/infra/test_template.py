@@ -15,10 +15,12 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 
 from chalicelib.core.names import function_name
+from chalicelib.registries.catalogue import REGISTRIES
 from infra.aws import layer, stack
 from infra.aws import template as packaging
+from infra.aws.stack import registries
 from tests.infra import checks
-from tests.infra.conftest import STAGE, Built, Mutation, Sandbox, mutated
+from tests.infra.conftest import STAGE, Built, Mutation, Registries, Sandbox, mutated
 
 REGION = "us-east-1"
 # Where an operator may deploy: Mexico (Central) and the region with every service.
@@ -66,6 +68,17 @@ def test_requests_to_other_registries_are_signed_with_a_key_of_their_own(built: 
         for name, resource in checks.functions(built.template).items()
     } == {stack.function_logical_id(name): {"Ref": "ExchangeKey"} for name in stack.FUNCTIONS}
     assert checks.registry_problems(built.template) == []
+
+
+def test_the_registries_asked_are_stack_parameters_that_name_none_until_configured(built: Built) -> None:
+    assert {name: built.template["Parameters"][name]["Default"] for name in registries.PARAMETERS} == {
+        "RegistryEndpoints": "{}",
+        "RegistryKeys": "{}",
+    }
+    for resource in checks.functions(built.template).values():
+        variables = resource["Properties"]["Environment"]["Variables"]
+        assert variables["REGISTRY_ENDPOINTS"] == {"Ref": "RegistryEndpoints"}
+        assert variables["REGISTRY_KEYS"] == {"Ref": "RegistryKeys"}
 
 
 def test_the_efirma_settings_reach_the_functions_that_verify_signatures(built: Built) -> None:
@@ -170,6 +183,14 @@ def _drop_the_lookup_layer(template: dict[str, Any]) -> None:
     del template["Resources"]["StepLookup"]["Properties"]["Layers"]
 
 
+def _fix_the_registries_of_the_issue_step(template: dict[str, Any]) -> None:
+    template["Resources"]["StepIssue"]["Properties"]["Environment"]["Variables"]["REGISTRY_KEYS"] = "{}"
+
+
+def _configure_a_registry_by_default(template: dict[str, Any]) -> None:
+    template["Parameters"]["RegistryEndpoints"]["Default"] = '{"tax": "https://sat.example.gob.mx"}'
+
+
 def _give_a_step_the_settings_without_the_layer(template: dict[str, Any]) -> None:
     api = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     step = template["Resources"]["StepOpen"]["Properties"]["Environment"]["Variables"]
@@ -187,6 +208,8 @@ def _give_a_step_the_settings_without_the_layer(template: dict[str, Any]) -> Non
         (_drop_the_ocsp_url, checks.efirma_problems, "APIHandler sets ['EFIRMA_CA_BUNDLE'] alone"),
         (_give_a_step_the_settings_without_the_layer, checks.efirma_problems, "StepOpen has e.firma settings but not"),
         (_drop_the_lookup_layer, checks.registry_problems, "StepLookup asks registries without the cryptography"),
+        (_fix_the_registries_of_the_issue_step, checks.registry_problems, "StepIssue: REGISTRY_KEYS is not the stack"),
+        (_configure_a_registry_by_default, checks.registry_problems, "parameter RegistryEndpoints defaults to"),
     ],
 )
 def test_the_checks_catch_a_removed_placeholder_function_or_variable(
@@ -271,7 +294,7 @@ def deployable_in_moto(sam: dict[str, Any], code_uri: str, layer_uri: str) -> tu
 
 
 @pytest.fixture(scope="module")
-def deployed(built: Built, aws_credentials: None) -> Any:
+def deployed(built: Built, every_registry: Registries, aws_credentials: None) -> Any:
     from moto import mock_aws
 
     with mock_aws():
@@ -290,6 +313,10 @@ def deployed(built: Built, aws_credentials: None) -> Any:
                 StackName=f"ventanilla-{STAGE}",
                 TemplateBody=json.dumps(cfn),
                 Capabilities=["CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+                Parameters=[  # as make deploy passes them: every registry configured
+                    {"ParameterKey": "RegistryEndpoints", "ParameterValue": every_registry.endpoints},
+                    {"ParameterKey": "RegistryKeys", "ParameterValue": every_registry.keys},
+                ],
             )
         yield cloudformation
 
@@ -348,7 +375,9 @@ def test_the_template_deploys_into_moto_with_the_resources_it_describes(deployed
     boto3.client("s3", region_name=REGION).head_bucket(Bucket=f"ventanilla-{STAGE}-documents-123456789012")
 
 
-def test_every_function_knows_the_exchange_key(deployed: Any) -> None:
+def test_every_function_may_ask_the_registries_the_operator_configured(
+    deployed: Any, every_registry: Registries
+) -> None:
     physical = {
         summary["LogicalResourceId"]: summary["PhysicalResourceId"]
         for summary in deployed.list_stack_resources(StackName=f"ventanilla-{STAGE}")["StackResourceSummaries"]
@@ -362,6 +391,30 @@ def test_every_function_knows_the_exchange_key(deployed: Any) -> None:
             "Variables"
         ]
         assert variables["EXCHANGE_KEY_ID"] == physical["ExchangeKey"] == key["KeyId"], name
+        assert variables["REGISTRY_ENDPOINTS"] == every_registry.endpoints, name
+        assert variables["REGISTRY_KEYS"] == every_registry.keys, name
+
+
+def test_the_registries_fit_in_the_largest_environment_with_room_to_spare(
+    deployed: Any, every_registry: Registries
+) -> None:
+    """Lambda allows 4 KB of variables per function; the registries may take their budget
+    of it beside everything else the largest environment (the API's) sets."""
+    lambdas = boto3.client("lambda", region_name=REGION)
+    api = lambdas.get_function(FunctionName=f"ventanilla-{STAGE}-api")["Configuration"]["Environment"]["Variables"]
+    rest = sum(
+        len(name.encode()) + len(value.encode())
+        for name, value in api.items()
+        if name not in registries.PARAMETERS.values()
+    )
+    # every other region's name is at most 5 characters longer, in each of the ARNs
+    rest += 5 * sum(value.count(REGION) for value in api.values())
+    names = sum(len(name.encode()) for name in registries.PARAMETERS.values())
+    assert rest + names + registries.REGISTRY_BUDGET <= registries.ENVIRONMENT_LIMIT
+    every = len(every_registry.endpoints.encode()) + len(every_registry.keys.encode())
+    per_registry = every / len(REGISTRIES)  # ~280 bytes: an address and a P-256 key
+    assert every + 3 * per_registry <= registries.REGISTRY_BUDGET  # the catalogue's four and three more
+    assert registries.problems(every_registry.endpoints, every_registry.keys) == []
 
 
 def test_sam_attaches_the_layer_to_the_api(built: Built) -> None:

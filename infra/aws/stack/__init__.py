@@ -9,7 +9,8 @@ groups and environment are decided in this package (``FUNCTIONS``, ``grants``,
 
 By concern: ``naming`` (logical ids, dependency-free ARNs, the shipped procedures),
 ``iam`` (who may do what), ``data`` (records, documents, keys, SMS, users, state machines),
-``web`` (CloudFront and the pages' bucket) and ``monitoring`` (alarms, dashboard, logs).
+``registries`` (which other registries may be asked), ``web`` (CloudFront and the pages'
+bucket) and ``monitoring`` (alarms, dashboard, logs).
 
 ``Metadata.Local`` tells the provisioner what differs on the local stack: ``"skip"``
 (AWS only: CloudFront, alarms, the dashboard, ...), or ``{"FromSetting": {property:
@@ -22,10 +23,10 @@ from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS
-from infra.aws.stack import data, iam, monitoring, web
+from infra.aws.stack import data, iam, monitoring, registries, web
 from infra.aws.stack.data import COMMUNITY_CENTRES, agency_groups
 from infra.aws.stack.iam import WILDCARD_REASONS, grants
-from infra.aws.stack.monitoring import conditions, dashboard, parameters
+from infra.aws.stack.monitoring import conditions, dashboard
 from infra.aws.stack.naming import (
     AWS_ONLY,
     DEADLINE_WATCH,
@@ -104,6 +105,11 @@ def resources(stage: str) -> dict[str, Any]:
     return out
 
 
+def parameters() -> dict[str, Any]:
+    """Stack parameters of the AWS template (the local stack takes its settings from ``infra/local``)."""
+    return {**monitoring.parameters(), **registries.parameters()}
+
+
 def outputs(stage: str) -> dict[str, Any]:
     """What ``make deploy`` and the operator need after a deployment."""
     return {
@@ -142,6 +148,7 @@ def aws_refs(stage: str) -> dict[str, Any]:
         "PublicUrlParameter": public_url_parameter(stage),
         "BankWebhookSecret": {"Ref": "BankWebhookSecret"},
         "LegalDaySeconds": "86400",
+        **{parameter: {"Ref": parameter} for parameter in registries.PARAMETERS},
     }
 
 
@@ -166,4 +173,5 @@ def environment(stage: str, refs: dict[str, Any]) -> dict[str, Any]:
         "PUBLIC_URL_PARAMETER": refs["PublicUrlParameter"],
         "BANK_WEBHOOK_SECRET_ARN": refs["BankWebhookSecret"],
         "LEGAL_DAY_SECONDS": refs["LegalDaySeconds"],
+        **{variable: refs[parameter] for parameter, variable in registries.PARAMETERS.items()},
     }
