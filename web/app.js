@@ -18,6 +18,7 @@ route("/entrar/personal", page("sign-in"));
 route("/registro", page("sign-up"));
 route("/mi-expediente", page("record"), { auth: "citizen" });
 route("/mi-expediente/efirma", page("efirma-link"), { auth: "citizen" });
+route("/mi-expediente/datos", page("data-use"), { auth: "citizen" });
 route("/solicitudes/:id", page("application"), { auth: "holder" });
 route("/applications/:id", page("application"), { auth: "citizen" }); // the link in status SMS
 route("/solicitudes/:id/editar", page("apply"), { auth: "holder" });

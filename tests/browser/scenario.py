@@ -6,8 +6,11 @@ checks and the screenshots only need data to look at, so they build it here quic
 
 from __future__ import annotations
 
+import json
 import random
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chalicelib.identity.curp import curp_check_digit, is_curp
@@ -22,6 +25,13 @@ FORM = {
     "primera_vez": True,
 }
 REQUIREMENTS = ("identificacion", "comprobante_domicilio", "constancia_examen")
+PERMIT = "licencia-construccion"
+_PERMIT_DEFINITION = json.loads(
+    (Path(__file__).resolve().parents[2] / "workflows" / f"{PERMIT}.json").read_text("utf-8")
+)
+# Requirements of the construction permit the registries provide (previewed and approved, not uploaded).
+PERMIT_EVIDENCE = tuple(item["code"] for item in _PERMIT_DEFINITION["requirements"] if "evidence" in item)
+PERMIT_UPLOADS = tuple(code for code in ("planos", "escritura") if code not in PERMIT_EVIDENCE)
 _CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
 
 
@@ -36,6 +46,37 @@ def new_curp(letters: str = "VALR", born: str = "900315", sex: str = "M", state:
 def new_citizen(api: Api, name: str = "Rosa Elena Vázquez Luna", letters: str = "VALR") -> User:
     phone = f"+5255{random.randrange(10**7, 10**8)}"
     return api.sign_up(new_curp(letters), phone, name=name)
+
+
+def new_account() -> str:
+    """A property tax account no other test uses."""
+    digits = f"{secrets.randbelow(10**13):013d}"
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:11]}-{digits[11]}"
+
+
+def own_property(api: Api, citizen: User, area_m2: float = 350) -> str:
+    """A site of the citizen's in the sandbox cadastre; its account."""
+    account = new_account()
+    registered = api.anonymous().post(
+        "/sandbox/registries/properties",
+        {
+            "account": account,
+            "owner_curp": citizen.username,
+            "address": CONSTRUCTION_FORM["ubicacion"],
+            "area_m2": area_m2,
+            "land_use": "habitacional",
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    return account
+
+
+def use_the_registries(citizen: User, application_id: str) -> None:
+    """Once the registries answered (evidence_review), approve every answer over the API."""
+    waiting = wait_for_status(citizen, application_id, "evidence_review")
+    use = {code: "registry" for code in waiting["evidence"]}
+    approved = citizen.post(f"/applications/{application_id}/evidence", {"use": use})
+    assert approved.status_code == 200, approved.text
 
 
 @dataclass

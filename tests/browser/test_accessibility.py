@@ -45,6 +45,7 @@ def pages(scene: Scene) -> dict[str, list[str]]:
             f"/solicitudes/{scene.issued.application_id}",
             "/mi-expediente",
             "/mi-expediente/efirma",
+            "/mi-expediente/datos",
             f"/documentos/{scene.document_id}",
             "/solicitudes/NOEXISTE00",
         ],

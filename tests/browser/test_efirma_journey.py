@@ -32,7 +32,16 @@ from tests.browser.efirma_files import (
     issue,
     verifies,
 )
-from tests.browser.scenario import PDF, REQUIREMENTS, draft, new_citizen
+from tests.browser.scenario import (
+    PDF,
+    PERMIT_EVIDENCE,
+    PERMIT_UPLOADS,
+    REQUIREMENTS,
+    draft,
+    new_citizen,
+    own_property,
+    use_the_registries,
+)
 from tests.browser.support import assert_clean, axe_violations, open_page
 from tests.support.client import Api, User, wait_for, wait_for_status
 from tests.support.forms import CONSTRUCTION_FORM
@@ -89,7 +98,7 @@ def link_from_files(contexts: Callable[..., BrowserContext], citizen: User, efir
     assert_nothing_secret_left(recorder, efirma.key.read_bytes(), stack_url)
 
 
-def file_the_permit(page: Page, efirma: Efirma) -> str:
+def file_the_permit(page: Page, efirma: Efirma, account: str) -> str:
     """From the procedure's page to the signed filing; returns the folio."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Licencia de construcción (obra nueva hasta 5,000 m²)")
     # Before starting: the procedure says it takes an e.firma, and how to get one.
@@ -105,7 +114,7 @@ def file_the_permit(page: Page, efirma: Efirma) -> str:
     page.get_by_role("link", name="Iniciar trámite").click()
     expect(page.locator("[data-identity=efirma]")).to_contain_text("se envía firmado con su e.firma")
     page.get_by_label("Ubicación del predio").fill(CONSTRUCTION_FORM["ubicacion"])
-    page.get_by_label("Cuenta predial").fill(CONSTRUCTION_FORM["cuenta_predial"])
+    page.get_by_label("Cuenta predial").fill(account)
     page.get_by_label("Uso de la obra").select_option(CONSTRUCTION_FORM["uso"])
     page.get_by_label("Superficie de construcción (m²)").fill(str(CONSTRUCTION_FORM["superficie_m2"]))
     page.get_by_label("Número de niveles").fill(str(CONSTRUCTION_FORM["niveles"]))
@@ -114,7 +123,7 @@ def file_the_permit(page: Page, efirma: Efirma) -> str:
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Documentos y envío")
     folio = page.locator("strong.mono").first.inner_text()
-    for requirement in ("planos", "escritura"):
+    for requirement in PERMIT_UPLOADS:
         block = page.locator(f"[data-requirement={requirement}]")
         block.locator("input[type=file]").set_input_files(pdf(f"{requirement}.pdf"))
         expect(block.locator(".upload-status")).to_contain_text("Cargado")
@@ -158,12 +167,14 @@ def approve_signing(page: Page, folio: str, efirma: Efirma, agency: str) -> None
     expect(page.locator(".notice-success").first).to_contain_text(f"Registramos su resolución de la solicitud {folio}")
 
 
-def signed_filing_in_review(citizen: User, efirma: Efirma) -> str:
+def signed_filing_in_review(citizen: User, efirma: Efirma, account: str) -> str:
     """Another permit, filed over the API with the citizen's e.firma (signed here, in Python)."""
-    created = citizen.post("/applications", {"procedure": PERMIT, "data": CONSTRUCTION_FORM})
+    created = citizen.post(
+        "/applications", {"procedure": PERMIT, "data": {**CONSTRUCTION_FORM, "cuenta_predial": account}}
+    )
     assert created.status_code == 201, created.text
     application_id = created.json()["id"]
-    for requirement in ("planos", "escritura"):
+    for requirement in PERMIT_UPLOADS:
         citizen.upload(application_id, requirement, PDF + requirement.encode(), filename=f"{requirement}.pdf")
     text = citizen.get(f"/applications/{application_id}/cadena-original").json()["cadena_original"]
     signature = sign_with_files(efirma.certificate.read_bytes(), efirma.key.read_bytes(), PASSWORD, text)
@@ -173,6 +184,8 @@ def signed_filing_in_review(citizen: User, efirma: Efirma) -> str:
         {"efirma": {"certificate": certificate, "cadena_original": text, "signature": signature}},
     )
     assert submitted.status_code == 202, submitted.text
+    if PERMIT_EVIDENCE:
+        use_the_registries(citizen, application_id)
     wait_for_status(citizen, application_id, "in_review")
     return application_id
 
@@ -192,7 +205,9 @@ def test_a_signed_construction_permit_from_filing_to_verification(
     context = contexts(token=citizen.token)
     recorder = Recorder(context)
     page = open_page(context, f"/tramites/{PERMIT}")
-    folio = file_the_permit(page, mine)
+    # Her site is in the cadastre under her CURP, so the registries can vouch for it.
+    account = own_property(api, citizen) if PERMIT_EVIDENCE else CONSTRUCTION_FORM["cuenta_predial"]
+    folio = file_the_permit(page, mine, account)
     expect(page.get_by_role("heading", level=1)).to_have_text("Licencia de construcción (obra nueva hasta 5,000 m²)")
     confirmation = page.locator(".notice-success[role=status]").first
     expect(confirmation).to_contain_text(f"Enviamos su solicitud con el folio {folio}")
@@ -206,6 +221,13 @@ def test_a_signed_construction_permit_from_filing_to_verification(
     application = citizen.get(f"/applications/{folio}").json()
     assert application["acuse"]["firma"]["serial"] == mine.serial
     assert application["acuse"]["cadena_original"] == filed["efirma"]["cadena_original"]
+    if PERMIT_EVIDENCE:
+        # She approves what the registries answered, in the page.
+        review = page.locator("[data-feature=evidence-review]")
+        expect(review.get_by_role("heading", level=2)).to_have_text("Revise los datos que tomaremos", timeout=30_000)
+        for code in PERMIT_EVIDENCE:
+            review.locator(f"[data-evidence={code}]").get_by_label("Usar estos datos").check()
+        review.get_by_role("button", name="Confirmar").click()
     expect(page.locator(".application-status [data-status]")).to_have_text("En revisión", timeout=30_000)
     # (the documents went to the storage's own address: only the secrets are searched here)
     assert_no_secret_sent(recorder, mine.key.read_bytes())
@@ -297,7 +319,7 @@ def test_a_signed_construction_permit_from_filing_to_verification(
     # DUMUN's official's certificate is revoked: their next signature is refused in the page.
     revoked = api.anonymous().post("/sandbox/efirma/revoke", {"serial": theirs["DUMUN"].serial})
     assert revoked.status_code == 200, revoked.text
-    second = signed_filing_in_review(citizen, mine)
+    second = signed_filing_in_review(citizen, mine, account)
     open_review(officials["DUMUN"], "DUMUN", second)
     desk = open_page(contexts(token=officials["DUMUN"].token), f"/oficina/solicitudes/{second}")
     decide(desk, "Proyecto conforme a las normas.")

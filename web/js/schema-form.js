@@ -6,11 +6,12 @@ import { Validator } from "../vendor/json-schema/index.js";
 import { h, uid } from "./dom.js";
 import { fieldMessage } from "./errors.js";
 import { fieldError } from "./fields.js";
-import { t } from "./i18n.js";
+import { registryName } from "./evidence.js";
+import { formatDateTime, pick, t } from "./i18n.js";
 import { fieldDescription, fieldTitle } from "./procedures.js";
 
 const AUTOCOMPLETE = { codigo_postal: "postal-code", domicilio: "street-address", telefono: "tel", correo: "email", email: "email", nombre: "name" };
-const SCHEMA_ONLY = new Set(["title", "description", "x-i18n", "default", "examples"]);
+const SCHEMA_ONLY = new Set(["title", "description", "x-i18n", "x-registry", "default", "examples"]);
 
 function keywordsOnly(schema) {
   return Object.fromEntries(Object.entries(schema).filter(([name]) => !SCHEMA_ONLY.has(name)));
@@ -51,14 +52,17 @@ export function problemOf(schema, value) {
   return messageFor(error.keyword, schema);
 }
 
-export function schemaForm(form, values = {}) {
+// registry: for fields a registry fills (`x-registry`), {provenance, prefill, saved}: a field
+// with provenance is read-only with its source; before the draft exists it says it will be
+// filled; when the registry could not be asked it is the citizen's to write.
+export function schemaForm(form, values = {}, registry = {}) {
   const properties = form.properties || {};
   const required = new Set(form.required || []);
   const fields = new Map();
   const summary = h("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
 
   for (const [name, schema] of Object.entries(properties)) {
-    fields.set(name, buildField(name, schema, required.has(name), values[name]));
+    fields.set(name, schema["x-registry"] ? registryField(name, schema, required.has(name), values[name], registry) : buildField(name, schema, required.has(name), values[name]));
   }
 
   const element = h("div", { class: "schema-form" }, summary, [...fields.values()].map((item) => item.element));
@@ -142,6 +146,31 @@ export function schemaForm(form, values = {}) {
   }
 
   return { element, collect, validate, showServerErrors };
+}
+
+function registryField(name, schema, isRequired, typed, { provenance = {}, prefill = null, saved = false, data = {} }) {
+  const source = provenance?.[`data.${name}`];
+  const value = source ? data?.[name] : typed;
+  const registry = registryName(source?.registry || schema["x-registry"].registry);
+  if (!source && saved) {
+    // The registry could not be asked (or does not know the person): the citizen writes it.
+    const item = buildField(name, schema, isRequired, value);
+    item.element.append(h("p", { class: "hint registry-note", dataset: { registryNote: "unavailable" } }, prefill?.reason ? pick(prefill.reason) : t("form.registryUnavailable", { registry })));
+    return item;
+  }
+  const id = uid(`f-${name}`);
+  const noteId = `${id}-source`;
+  const description = fieldDescription(schema);
+  const control = h("input", { id, type: "text", readonly: true, class: "input-readonly", "aria-describedby": noteId });
+  control.value = source ? String(value ?? "") : "";
+  const note = h(
+    "p",
+    { class: "hint registry-note", id: noteId, dataset: { registryNote: source ? "filled" : "pending" } },
+    source ? t("form.registryFilled", { registry, date: formatDateTime(source.at) }) : t("form.registryPending", { registry }),
+    description ? ` ${description}` : "",
+  );
+  const element = h("div", { class: "field field-registry", dataset: { field: name, registry: schema["x-registry"].registry } }, h("label", { class: "label", for: id }, fieldTitle(schema, name)), note, control);
+  return { element, schema, read: () => undefined, focus: () => control.focus(), setError: () => {}, controlId: id };
 }
 
 function buildField(name, schema, isRequired, value) {

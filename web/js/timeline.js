@@ -44,6 +44,8 @@ function detailText(event, definition) {
       return t(details.valid ? "event.detail.verifiedValid" : "event.detail.verifiedInvalid");
     case "checks.failed":
       return (details.failed || []).map((message) => pick(message)).join(" ");
+    case "evidence.unavailable":
+      return details.reason ? pick(details.reason) : "";
     case "rating.submitted":
       return t("event.detail.rating", { score: details.score }) + (details.comment ? ` «${details.comment}»` : "");
     default:

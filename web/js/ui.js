@@ -35,6 +35,7 @@ export function loading(text) {
 const TONES = {
   draft: "neutral",
   submitted: "info",
+  evidence_review: "warning",
   in_review: "info",
   changes_requested: "warning",
   awaiting_payment: "warning",

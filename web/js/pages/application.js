@@ -7,10 +7,11 @@ import { get, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { downloadButton } from "../download.js";
 import { errorMessage } from "../errors.js";
+import { evidenceReview, provenanceSection } from "../evidence.js";
 import { checkedForm } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
 import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
-import { refresh } from "../router.js";
+import { flash, refresh } from "../router.js";
 import { timeline } from "../timeline.js";
 import { acuseSection } from "../acuse.js";
 import { smsPanel } from "../sms-panel.js";
@@ -24,6 +25,7 @@ export function holderText(application, definition) {
     case "draft":
     case "changes_requested":
     case "awaiting_payment":
+    case "evidence_review":
       return t("holder.you");
     case "in_review":
       return application.current_agency ? agencyName(definition, application.current_agency) : t("holder.agency");
@@ -52,6 +54,12 @@ function nextStep(application, definition, events) {
       );
     case "submitted":
       return notice("info", h("p", {}, t("next.submitted")));
+    case "evidence_review":
+      return notice(
+        "warning",
+        h("p", {}, h("strong", {}, t("next.evidence_review"))),
+        application.deadline ? h("p", {}, t("next.evidenceBefore", { date: formatDateTime(application.deadline) })) : null,
+      );
     case "in_review":
       return notice("info", h("p", {}, t("next.in_review", { agency: holderText(application, definition) })));
     case "changes_requested": {
@@ -212,6 +220,14 @@ export async function render(view, ctx) {
     twoColumns(
       [
         nextStep(application, definition, events),
+        application.status === "evidence_review" && !ctx.session?.isOfficial
+          ? evidenceReview(application, definition, {
+              onConfirmed: () => {
+                flash(t("evidence.confirmed"));
+                refresh();
+              },
+            })
+          : null,
         section(
           "state",
           t("application.state"),
@@ -227,6 +243,7 @@ export async function render(view, ctx) {
           ]),
         ),
         acuseSection(application),
+        application.status !== "evidence_review" ? provenanceSection(application, definition) : null,
         section("history", t("application.history"), {}, integrity, timeline(events, definition, ctx.session)),
         ctx.session?.isCitizen ? smsPanel(application) : null,
       ],

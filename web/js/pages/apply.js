@@ -61,7 +61,7 @@ export async function render(view, ctx) {
   }
 
   const values = ctx.state.values || application?.data || {};
-  const form = schemaForm(definition.form, values);
+  const form = schemaForm(definition.form, values, { provenance: application?.provenance, prefill: application?.prefill, saved: Boolean(application), data: application?.data });
   ctx.onLeave(() => {
     ctx.state.values = form.collect();
   });

@@ -7,92 +7,22 @@
 
 import { acuseFacts } from "../acuse.js";
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
-import { append, h, uid } from "../dom.js";
+import { append, h } from "../dom.js";
 import { efirmaPanel } from "../efirma-panel.js";
+import { evidenceNote } from "../evidence.js";
 import { errorMessage, fieldMessage } from "../errors.js";
-import { checkedForm, fieldError } from "../fields.js";
+import { checkedForm } from "../fields.js";
 import { formatMoney, pick, t } from "../i18n.js";
-import { fieldTitle, fileTypesText, formatAnswer, sizeText } from "../procedures.js";
+import { fieldTitle, formatAnswer } from "../procedures.js";
 import { flash, navigate } from "../router.js";
 import { STALE_CADENA, cadenaBlock, preparedCadena } from "../signing.js";
-import { contentTypeOf, fileProblem, uploadDocument } from "../upload.js";
-import { announce, breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, whileBusy } from "../ui.js";
+import { uploadBlock } from "../upload-block.js";
+import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, whileBusy } from "../ui.js";
 import { EDITABLE, stepper } from "./apply.js";
 import { feeText } from "./home.js";
 
 // Refusals of a signed filing that are about the application, not the signature.
 const APPLICATION_PROBLEMS = new Set(["documents_incomplete", "invalid_form", "fee_not_computable", "not_editable", "invalid_transition"]);
-
-function uploadBlock(application, requirement, existing, required, onUploaded) {
-  const id = uid(`doc-${requirement.code}`);
-  const input = h("input", {
-    type: "file",
-    id,
-    class: "file-input",
-    name: requirement.code,
-    accept: requirement.content_types.join(","),
-    "aria-describedby": `${id}-hint ${id}-error ${id}-status`,
-  });
-  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
-  const status = h("p", { class: "upload-status", id: `${id}-status`, role: "status" });
-  const progress = h("progress", { max: "100", value: "0", hidden: true, "aria-label": t("documents.progressLabel", { name: pick(requirement.name) }) });
-  let uploaded = Boolean(existing);
-  const block = h(
-    "section",
-    { class: "upload", dataset: { requirement: requirement.code } },
-    h("h3", {}, pick(requirement.name), required ? null : h("span", { class: "optional" }, ` ${t("form.optional")}`)),
-    requirement.help ? h("p", {}, pick(requirement.help)) : null,
-    h("p", { class: "hint", id: `${id}-hint` }, t("requirements.format", { types: fileTypesText(requirement.content_types), size: sizeText(requirement.max_bytes) })),
-    error,
-    input,
-    h("label", { class: "button button-secondary file-label", for: id }, existing ? t("documents.replace") : t("documents.choose"), h("span", { class: "visually-hidden" }, `: ${pick(requirement.name)}`)),
-    progress,
-    status,
-  );
-  const setError = fieldError(block, error, input);
-  const showUploaded = (name, size) => {
-    status.replaceChildren(h("span", { class: "field-ok" }, `✓ ${t("documents.uploaded")}: `), h("span", { class: "mono" }, name), ` (${sizeText(size)})`);
-  };
-  if (existing) showUploaded(existing.filename, existing.size);
-
-  input.addEventListener("change", async () => {
-    const file = input.files?.[0];
-    if (!file) return;
-    setError(null);
-    const problem = fileProblem(file, requirement);
-    if (problem) {
-      setError(t(`documents.error.${problem}`, { types: fileTypesText(requirement.content_types), size: sizeText(requirement.max_bytes), type: contentTypeOf(file) || file.name }));
-      input.value = "";
-      return;
-    }
-    progress.hidden = false;
-    progress.value = 0;
-    try {
-      await uploadDocument(application.id, requirement, file, {
-        phase: (name) => {
-          if (name !== "done") status.textContent = t(`documents.phase.${name}`);
-        },
-        progress: (fraction) => {
-          progress.value = Math.round(fraction * 100);
-          status.textContent = t("documents.phase.uploadingPercent", { percent: Math.round(fraction * 100) });
-        },
-      });
-      uploaded = true;
-      onUploaded();
-      showUploaded(file.name, file.size);
-      announce(t("documents.uploadedAnnounce", { name: pick(requirement.name) }));
-    } catch (failure) {
-      progress.hidden = true;
-      status.textContent = "";
-      if (failure instanceof ApiError && failure.details.length) setError(fieldMessage(failure.details[0]));
-      else setError(failure instanceof ApiError ? errorMessage(failure) : t("documents.error.upload"));
-    } finally {
-      input.value = "";
-    }
-  });
-
-  return { requirement, block, setError, isUploaded: () => uploaded, required, focus: () => input.focus() };
-}
 
 export async function render(view, ctx) {
   const application = await get(`/applications/${encodeURIComponent(ctx.params.id)}`);
@@ -118,9 +48,12 @@ export async function render(view, ctx) {
   const requiredCodes = new Set([...(application.missing_documents || []), ...(application.documents || []).filter((doc) => doc.required).map((doc) => doc.requirement)]);
   const blocks = [];
   const notNeeded = [];
+  // Requirements met by a registry or a credential are fetched after filing, not uploaded.
+  const fetched = [];
   for (const requirement of definition.requirements) {
     const required = requiredCodes.has(requirement.code);
     if (required || requirement.optional || declared[requirement.code]) blocks.push(uploadBlock(application, requirement, declared[requirement.code], required, () => signing.close()));
+    else if (requirement.evidence) fetched.push(evidenceNote(requirement));
     else notNeeded.push(pick(requirement.name));
   }
 
@@ -221,6 +154,7 @@ export async function render(view, ctx) {
     ...pageHeading(t("documents.title"), t("documents.lead")),
     h("p", {}, `${t("application.folio")}: `, h("strong", { class: "mono" }, application.id)),
     blocks.map((item) => item.block),
+    fetched,
     notNeeded.length ? h("p", { class: "muted" }, t("documents.notNeeded", { names: notNeeded.join("; ") })) : null,
     form,
     signing.element,

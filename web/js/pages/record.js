@@ -82,6 +82,13 @@ export async function render(view) {
         ],
       ]),
     ),
+    section(
+      "data-use",
+      t("record.dataUse"),
+      { class: "panel", dataset: { feature: "data-use" } },
+      h("p", {}, t("record.dataUseLead")),
+      h("p", {}, h("a", { href: "#/mi-expediente/datos" }, t("record.dataUseLink"))),
+    ),
     h("h2", { id: "applications-heading" }, t("record.applications")),
     applications.length
       ? h(

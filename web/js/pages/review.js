@@ -8,6 +8,7 @@
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
 import { efirmaPanel } from "../efirma-panel.js";
+import { provenanceSection } from "../evidence.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t, tn } from "../i18n.js";
@@ -211,6 +212,7 @@ export async function render(view, ctx) {
           ]),
         ),
         section("answers", t("review.answers"), {}, facts(answers)),
+        provenanceSection(application, definition),
         section(
           "docs",
           t("review.documents"),
