@@ -150,6 +150,10 @@ def walk(api: Any, calls: Any, reader: Reader, procedure: str, seed: int, offici
         state = item["status"]["S"]
         if state in flows.FINAL:
             break
+        if state == "evidence_review":
+            s3_puts += flows.confirm_evidence(user, application_id)
+            time.sleep(0.02)
+            continue
         if state == "awaiting_payment" and not paid:
             flows.pay(api, user, application_id)
             paid = True

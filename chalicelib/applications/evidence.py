@@ -363,6 +363,7 @@ class Evidence(Struct, frozen=True):
                             for code, entry in sorted(evidence.items())
                         },
                     },
+                    notify="evidence_review",
                 ),
                 fields={"current_step": "evidence", "current_agency": None, "deadline": iso(deadline)},
                 key=key,

@@ -36,6 +36,7 @@ PERSONAL = frozenset({"curp", "rfc", "name", "nombre", "phone", "telefono", "ema
 # Application events (what ``Transitions`` passes as ``notify``) and what each offers.
 EVENTS: dict[str, frozenset[str]] = {
     "submitted": COMMON,
+    "evidence_review": COMMON,
     "in_review": COMMON,
     "review_near_deadline": COMMON,
     "changes_requested": COMMON,
@@ -115,6 +116,11 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
             "Ventanilla: we received your application {ref} ({procedure}). We will text you each change. Reply STOP "
             "to opt out."
         ),
+    ),
+    "evidence_review": _platform(
+        1,
+        "Ventanilla: confirme los datos que tomaremos de los registros para su trámite {ref} antes del {deadline}.",
+        "Ventanilla: confirm the registry data we will use for your application {ref} by {deadline}.",
     ),
     "in_review": _platform(
         2,

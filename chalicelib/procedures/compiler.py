@@ -190,7 +190,11 @@ class _Flow:
         )
 
     def _emit_issue(self, step_id: str, step: Mapping[str, Any]) -> None:
-        self.states[step_id] = self._task("issue", step_id, self._then(step))
+        state = self._task("issue", step_id, self._then(step))
+        if any("registry" in registration for registration in step.get("registrations", [])):
+            # a registry that stays down is asked again, later, before the application goes to error
+            state["Retry"] = [REGISTRY_RETRY, *RETRY]
+        self.states[step_id] = state
 
     def _emit_choice(self, step_id: str, step: Mapping[str, Any]) -> None:
         self.states[step_id] = self._task("check", step_id, {"Next": f"{step_id}.route"}, kind="choice")

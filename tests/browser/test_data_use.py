@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from chalicelib.efirma.keys import sign_with_files
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.efirma_files import PASSWORD, Efirma, choose_files, issue
-from tests.browser.scenario import PDF, PERMIT, PERMIT_EVIDENCE, new_citizen, own_property
+from tests.browser.scenario import PDF, PERMIT, new_citizen, own_property
 from tests.browser.support import assert_clean, axe_violations, open_page
 from tests.support.client import Api, User, wait_for, wait_for_status
 from tests.support.forms import CONSTRUCTION_FORM
@@ -27,12 +27,6 @@ SERIOUS = ("serious", "critical")
 POPULATION = "Registro Nacional de Población (RENAPO)"
 CADASTRE = "Catastro municipal"
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
-# The construction permit asks the registries once its shipped definition names evidence
-# (the evidence workflow); until then there is nothing to preview.
-WITH_EVIDENCE = pytest.mark.skipif(
-    not PERMIT_EVIDENCE,
-    reason="the shipped construction permit takes no evidence from the registries yet",
-)
 
 
 def fits(page: Page) -> None:
@@ -105,7 +99,6 @@ def test_who_used_my_data_says_so_when_no_registry_was_asked(
     assert_clean(page)
 
 
-@WITH_EVIDENCE
 @VIEWPORTS
 def test_a_permit_filled_from_the_registries_is_previewed_approved_and_its_lookups_listed(
     contexts: Callable[..., BrowserContext], api: Api, tmp_path: Path, viewport: dict[str, int]
@@ -205,7 +198,6 @@ def test_a_permit_filled_from_the_registries_is_previewed_approved_and_its_looku
     assert folio not in theirs.inner_text("main")
 
 
-@WITH_EVIDENCE
 def test_with_the_cadastre_down_the_preview_says_why_and_the_citizen_uploads_the_deed(
     contexts: Callable[..., BrowserContext], api: Api, tmp_path: Path, cadastre_down: None
 ) -> None:

@@ -184,8 +184,7 @@ def signed_filing_in_review(citizen: User, efirma: Efirma, account: str) -> str:
         {"efirma": {"certificate": certificate, "cadena_original": text, "signature": signature}},
     )
     assert submitted.status_code == 202, submitted.text
-    if PERMIT_EVIDENCE:
-        use_the_registries(citizen, application_id)
+    use_the_registries(citizen, application_id)
     wait_for_status(citizen, application_id, "in_review")
     return application_id
 
@@ -206,7 +205,7 @@ def test_a_signed_construction_permit_from_filing_to_verification(
     recorder = Recorder(context)
     page = open_page(context, f"/tramites/{PERMIT}")
     # Her site is in the cadastre under her CURP, so the registries can vouch for it.
-    account = own_property(api, citizen) if PERMIT_EVIDENCE else CONSTRUCTION_FORM["cuenta_predial"]
+    account = own_property(api, citizen)
     folio = file_the_permit(page, mine, account)
     expect(page.get_by_role("heading", level=1)).to_have_text("Licencia de construcción (obra nueva hasta 5,000 m²)")
     confirmation = page.locator(".notice-success[role=status]").first
@@ -221,13 +220,12 @@ def test_a_signed_construction_permit_from_filing_to_verification(
     application = citizen.get(f"/applications/{folio}").json()
     assert application["acuse"]["firma"]["serial"] == mine.serial
     assert application["acuse"]["cadena_original"] == filed["efirma"]["cadena_original"]
-    if PERMIT_EVIDENCE:
-        # She approves what the registries answered, in the page.
-        review = page.locator("[data-feature=evidence-review]")
-        expect(review.get_by_role("heading", level=2)).to_have_text("Revise los datos que tomaremos", timeout=30_000)
-        for code in PERMIT_EVIDENCE:
-            review.locator(f"[data-evidence={code}]").get_by_label("Usar estos datos").check()
-        review.get_by_role("button", name="Confirmar").click()
+    # She approves what the registries answered, in the page.
+    review = page.locator("[data-feature=evidence-review]")
+    expect(review.get_by_role("heading", level=2)).to_have_text("Revise los datos que tomaremos", timeout=30_000)
+    for code in PERMIT_EVIDENCE:
+        review.locator(f"[data-evidence={code}]").get_by_label("Usar estos datos").check()
+    review.get_by_role("button", name="Confirmar").click()
     expect(page.locator(".application-status [data-status]")).to_have_text("En revisión", timeout=30_000)
     # (the documents went to the storage's own address: only the secrets are searched here)
     assert_no_secret_sent(recorder, mine.key.read_bytes())

@@ -71,6 +71,7 @@ def test_a_permit_filed_with_no_identity_or_property_document_uses_the_registrie
     assert set(evidence["identificacion"]["values"]) == {"full_name", "birth_date", "birth_state"}
     assert evidence["identificacion"]["registry_name"]["es"].startswith("Registro Nacional de Población")
     assert waiting["missing_documents"] == []
+    assert "confirme los datos que tomaremos de los registros" in aws.wait_sms(citizen.phone, "confirme los datos")
 
     approved = confirm_evidence(citizen, application_id, {"identificacion": "registry", "escritura": "registry"})
     assert {code: entry["state"] for code, entry in approved["evidence"].items()} == {

@@ -357,3 +357,12 @@ def test_evidence_renders_identically_twice(with_evidence: dict[str, Any]) -> No
     assert render(compile_definition(with_evidence)) == render(
         compile_definition(json.loads(json.dumps(with_evidence)))
     )
+
+
+def test_an_issue_step_that_registers_with_a_registry_asks_again_later_before_failing(
+    with_registrations: dict[str, Any],
+) -> None:
+    registering = compile_definition(with_registrations)["States"]["emision"]
+    assert registering["Retry"] == [compiler.REGISTRY_RETRY, *compiler.RETRY]
+    with_registrations["steps"]["emision"].pop("registrations")
+    assert compile_definition(with_registrations)["States"]["emision"]["Retry"] == compiler.RETRY
