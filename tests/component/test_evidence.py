@@ -11,7 +11,16 @@ from typing import Any
 import pytest
 
 from infra.local import registries as sandbox
-from tests.support.flows import confirm_evidence, draft, status_of, submit, upload, wait_status
+from tests.support.flows import (
+    confirm_evidence,
+    draft,
+    new_account,
+    register_property,
+    status_of,
+    submit,
+    upload,
+    wait_status,
+)
 from tests.support.forms import CONSTRUCTION_FORM, FOOD_NOTICE_FORM
 from tests.support.inprocess import Aws, HttpUser
 
@@ -189,3 +198,55 @@ def test_a_notice_without_the_licence_it_asks_for_must_upload_it(aws: Aws) -> No
     approved = confirm_evidence(citizen, application_id)
     assert approved["evidence"]["licencia_funcionamiento"]["state"] == "upload"
     assert citizen.get("/me/data-use").body["exchanges"] == []  # no registry was asked
+
+
+def test_the_log_the_citizen_reads_and_the_registries_agree_entry_by_entry(aws: Aws) -> None:
+    """Three views of the same questions: what each registry received (its own record of the
+    signed requests), the data-exchange log Ventanilla keeps, and ``GET /me/data-use``."""
+    from chalicelib.wiring import container
+
+    citizen, stranger = aws.user(), aws.user()
+    account = new_account()
+    register_property(aws, citizen.username, account)
+    application_id = draft(citizen, {**CONSTRUCTION_FORM, "cuenta_predial": account}, procedure=PERMIT)
+    upload(citizen, application_id, "planos")
+    submit(citizen, application_id)
+    confirm_evidence(citizen, application_id)
+    wait_status(citizen, application_id, "in_review")
+
+    def row(exchange_id: str, registry: str, operation: str, purpose: str, basis: str) -> tuple[str, ...]:
+        return (exchange_id, registry, operation, purpose, basis)
+
+    received = sorted(
+        row(claims["jti"], name, claims["operation"], claims["purpose"]["es"], claims["legal_basis"]["es"])
+        for name, registry in sandbox.current().registries.items()
+        for claims in registry.received
+        if claims.get("application_id") == application_id
+    )
+    logged = sorted(
+        row(
+            entry["exchange_id"],
+            entry["registry"],
+            entry["operation"],
+            entry["purpose"]["es"],
+            entry["legal_basis"]["es"],
+        )
+        for entry in container().store.exchanges.of_holder(citizen.username)
+        if entry["application_id"] == application_id
+    )
+    shown = sorted(
+        row(
+            entry["exchange_id"],
+            entry["registry"],
+            entry["operation"],
+            entry["purpose"]["es"],
+            entry["legal_basis"]["es"],
+        )
+        for entry in citizen.get("/me/data-use").body["exchanges"]
+        if entry["application_id"] == application_id
+    )
+    # the pre-fill, the identity and the title deed: three questions, each logged and shown once
+    assert len(received) == 3 and received == logged == shown
+    assert {registry for _, registry, *_ in received} == {"population", "cadastre"}
+    assert stranger.get("/me/data-use").body == {"exchanges": []}
+    assert stranger.get(f"/applications/{application_id}").status_code == 404
