@@ -204,3 +204,39 @@ def decide_review(review_id: str, body: ReviewDecision) -> Response:
         return result
 
     return answer(idempotent(request, "decision", decide))
+
+
+@agencies.operation(
+    "POST",
+    "/reviews/{review_id}/evidence/{requirement}/check",
+    operation_id="checkEvidenceAtSource",
+    summary="Ask the registry again, in the official's name, for a fact the application took from it",
+    description=(
+        "The registry named by the requirement's evidence is asked now (a signed request, logged in the citizen's "
+        "data-exchange log with the official's name) and its answer compared with what the application used. "
+        "Nothing on the application changes; the check is in its audit trail (`evidence.checked`)."
+    ),
+    roles=OFFICIALS,
+    note="officials of the review's agency (and its supervisors)",
+    params={**REVIEW_ID, **path("requirement", "A requirement whose evidence comes from a registry.", "escritura")},
+    answers=Answer(200, "What the registry says now, and whether it is what the application used.", views.Checked),
+    problems=(
+        NOT_YOUR_REVIEW,
+        Problem(
+            404,
+            "No such review, or no requirement of the procedure with that code comes from a registry.",
+            ("unknown_review", "unknown_evidence"),
+            error_body("unknown_evidence", "no requirement 'planos' of this procedure comes from a registry"),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def check_evidence_at_source(review_id: str, requirement: str) -> Response:
+    services = container()
+    checked = services.evidence.check_at_source(
+        principal_of(agencies.current_request),
+        services.reviews.get(review_id),
+        requirement,
+        services.applications.definition,
+    )
+    return answer(views.checked(checked))

@@ -12,7 +12,8 @@ each requirement, whether the registry's answer or an uploaded document is to be
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import secrets
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,14 +25,15 @@ from chalicelib.adapters.ports import WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
-from chalicelib.core.errors import Conflict, TransientFailure
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, TransientFailure
 from chalicelib.credentials.service import Credentials
 from chalicelib.identity.curp import is_curp, parse_curp
+from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import end_of_day, legal_date
 from chalicelib.legal.clock import timer_seconds
 from chalicelib.registries.catalogue import REGISTRIES
 from chalicelib.registries.port import Answer, Context, Registries, canonical, sha256
-from chalicelib.store.models import Application, Credential
+from chalicelib.store.models import Application, Credential, Review
 from chalicelib.store.repositories import Repositories
 
 logger = Logger(child=True)
@@ -43,6 +45,10 @@ CREDENTIAL = "ventanilla"  # the pseudo-registry of a credential Ventanilla issu
 # How long the citizen has to approve what was fetched before the application closes.
 REVIEW_DAYS = 10
 POPULATION = "population"
+CHECK_PURPOSE = {
+    "es": "Comprobar en la fuente un dato de su solicitud, a petición del servidor público que la revisa",
+    "en": "To check a fact of your application at its source, at the request of the official reviewing it",
+}
 PREFILL_PURPOSE = {
     "es": "Llenar su solicitud con sus datos del RENAPO",
     "en": "To fill in your application with your details from RENAPO",
@@ -134,7 +140,9 @@ class Evidence(Struct, frozen=True):
         elif "credential" in source:
             entry = self._credential(application, source, now)
         else:
-            entry = self._registry(application, definition, requirement, exchange_id, execution)
+            entry = self._registry(
+                application, definition, requirement, exchange_id, {"kind": "workflow", "execution": execution}
+            )
         self._record(application, code, entry, key)
         return {"state": entry["state"]}
 
@@ -144,7 +152,8 @@ class Evidence(Struct, frozen=True):
         definition: Mapping[str, Any],
         requirement: Mapping[str, Any],
         exchange_id: str,
-        execution: str,
+        requester: Mapping[str, Any],
+        purpose: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         source = requirement["evidence"]
         registry, operation = source["registry"], source["operation"]
@@ -155,7 +164,7 @@ class Evidence(Struct, frozen=True):
             "registry": registry,
             "registry_name": REGISTRIES[registry].name,
             "operation": operation,
-            "purpose": source["purpose"],
+            "purpose": purpose or source["purpose"],
             "take": list(source["take"]),
             "exchange_id": exchange_id,
         }
@@ -178,11 +187,11 @@ class Evidence(Struct, frozen=True):
             query,
             Context(
                 holder=application.owner,
-                purpose=source["purpose"],
+                purpose=purpose or source["purpose"],
                 legal_basis=source.get("legal_basis") or definition["legal_basis"],
-                agency=definition["agency"],
-                agency_name=definition["agencies"].get(definition["agency"]),
-                requester={"kind": "workflow", "execution": execution},
+                agency=str(requester.get("agency") or definition["agency"]),
+                agency_name=definition["agencies"].get(str(requester.get("agency") or definition["agency"])),
+                requester=dict(requester),
                 application_id=application.id,
                 procedure=application.procedure_code,
                 exchange_id=exchange_id,
@@ -301,6 +310,47 @@ class Evidence(Struct, frozen=True):
                 "en": f"You hold no current «{wanted}» document issued by Ventanilla; upload it.",
             },
         }
+
+    # --- the official's side ------------------------------------------------------------
+    def check_at_source(
+        self,
+        principal: Principal,
+        review: Review,
+        code: str,
+        definition_of: Callable[[Application], Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        """An official of the review's agency asks the registry again, in their own name: what
+        it says now, and whether that is what the application used.  Logged like any lookup
+        (the citizen sees the official by name) and audited; nothing on the application changes."""
+        if review.agency not in principal.official_of:
+            raise Forbidden(f"this review belongs to {review.agency}; you cannot check its facts", code="other_agency")
+        application = self.store.applications.get(review.application_id, consistent=True)
+        definition = definition_of(application)
+        requirement = evidence_requirements(definition).get(code)
+        if requirement is None or "registry" not in requirement["evidence"]:
+            raise NotFound(f"no requirement {code!r} of this procedure comes from a registry", code="unknown_evidence")
+        requester = {"kind": "official", "username": principal.username, "agency": review.agency}
+        if principal.name:
+            requester["name"] = principal.name
+        entry = self._registry(application, definition, requirement, secrets.token_hex(12), requester, CHECK_PURPOSE)
+        used = (application.evidence or {}).get(code)
+        same = used is not None and used.get("values") == entry["values"]
+        self.transitions.record(
+            application,
+            principal.describe(),
+            Change(
+                "evidence.checked",
+                details={
+                    "requirement": code,
+                    "registry": entry["registry"],
+                    "exchange_id": entry["exchange_id"],
+                    "state": entry["state"],
+                    "values_sha256": values_sha256(entry["values"]),
+                    "same_as_used": same,
+                },
+            ),
+        )
+        return {**entry, "same_as_used": same}
 
     def _record(self, application: Application, code: str, entry: dict[str, Any], key: str) -> None:
         """Record one requirement's outcome.  Parallel lookups write the same application:

@@ -250,4 +250,12 @@ def test_with_the_cadastre_down_the_preview_says_why_and_the_citizen_uploads_the
     )
     expect(provenance.locator("[data-provenance='data.solicitante']")).to_contain_text(f"Del {POPULATION}")
     expect(desk.locator("[data-requirement=escritura]")).to_contain_text("escritura.pdf")
+    # ... and may ask the population registry again, in her own name: it still says the same.
+    identity = provenance.locator("[data-evidence=identificacion]")
+    identity.get_by_role("button", name="Comprobar en la fuente").click()
+    expect(identity.locator("[data-checked=identificacion]")).to_contain_text("dice lo mismo que se usó")
+    asked = [
+        entry for entry in citizen.get("/me/data-use").json()["exchanges"] if entry["requester"]["kind"] == "official"
+    ]
+    assert [(entry["requester"]["username"], entry["application_id"]) for entry in asked] == [("oficial.dumun", folio)]
     fits(desk)

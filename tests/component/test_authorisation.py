@@ -32,6 +32,7 @@ from tests.support.flows import (
     PDF,
     approved,
     bank_pays,
+    confirm_evidence,
     draft,
     licence_without_payment,
     open_review,
@@ -95,7 +96,8 @@ def people(aws: Aws) -> dict[str, HttpUser]:
     return {
         ANONYMOUS: aws.anonymous(),
         CITIZEN: aws.user(),
-        OFFICIAL: aws.official("matriz.oficial", AGENCY),
+        # an official of the licence's agency, and of the building permit's (for the registry checks)
+        OFFICIAL: aws.user(username="matriz.oficial", groups=(f"official-{AGENCY}", "official-DUMUN")),
         SUPERVISOR: aws.user(username="matriz.supervisora", groups=(f"supervisor-{AGENCY}",)),
         ASSISTANT: aws.user(username="matriz.asesor", groups=(f"assistant-{CENTRE}",)),
         ADMIN: aws.user(username="matriz.admin", groups=("admin",)),
@@ -154,6 +156,12 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     upload_documents(citizen, evidence_id, ("planos", "escritura"))
     submit(citizen, evidence_id)
     wait_status(citizen, evidence_id, "evidence_review")
+    # one whose evidence the citizen approved, in the building permit agency's queue
+    checked_id = draft(citizen, CONSTRUCTION_FORM, procedure="licencia-construccion")
+    upload_documents(citizen, checked_id, ("planos",))
+    submit(citizen, checked_id)
+    confirm_evidence(citizen, checked_id)
+    permit_review = open_review(official, checked_id, "DUMUN")["review_id"]
     due = citizen.post(f"/applications/{webhook_id}/payment").body
     notification = json.dumps(
         {"event_id": f"matriz-{webhook_id}", "reference": due["reference"], "amount": due["amount"]}
@@ -277,6 +285,9 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             f"/reviews/{review}/cadena-original", {OFFICIAL: 200}, DECISION
         ),
         ("POST", "/reviews/{review_id}/decision"): Call(f"/reviews/{review}/decision", {OFFICIAL: 200}, decision),
+        ("POST", "/reviews/{review_id}/evidence/{requirement}/check"): Call(
+            f"/reviews/{permit_review}/evidence/identificacion/check", {OFFICIAL: 200}
+        ),
         ("POST", "/sandbox/bank/pay"): Call("/sandbox/bank/pay", {ANONYMOUS: 200}, {"reference": bank_reference}),
         ("POST", "/sandbox/efirma/certificates"): Call(
             "/sandbox/efirma/certificates", each(ROLES, 201), {"subject": "GOMC800101MDFMRR00", "password": "12345678a"}

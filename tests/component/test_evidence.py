@@ -15,6 +15,7 @@ from tests.support.flows import (
     confirm_evidence,
     draft,
     new_account,
+    open_review,
     register_property,
     status_of,
     submit,
@@ -250,3 +251,48 @@ def test_the_log_the_citizen_reads_and_the_registries_agree_entry_by_entry(aws: 
     assert {registry for _, registry, *_ in received} == {"population", "cadastre"}
     assert stranger.get("/me/data-use").body == {"exchanges": []}
     assert stranger.get(f"/applications/{application_id}").status_code == 404
+
+
+def test_an_official_checks_a_fact_at_its_source_in_their_own_name(aws: Aws) -> None:
+    citizen, stranger = aws.user(), aws.user()
+    account = new_account()
+    register_property(aws, citizen.username, account)
+    application_id = draft(citizen, {**CONSTRUCTION_FORM, "cuenta_predial": account}, procedure=PERMIT)
+    upload(citizen, application_id, "planos")
+    submit(citizen, application_id)
+    confirm_evidence(citizen, application_id)
+    urban = aws.official(agency="DUMUN")
+    review_id = open_review(urban, application_id, "DUMUN")["review_id"]
+    check = f"/reviews/{review_id}/evidence/escritura/check"
+
+    same = urban.post(check)
+    assert same.status_code == 200, same.body
+    assert (same.body["state"], same.body["registry"], same.body["same_as_used"]) == ("fetched", "cadastre", True)
+
+    # the cadastre now lists someone else as the owner: the official sees it does not hold any more
+    register_property(aws, stranger.username, account)
+    changed = urban.post(check).body
+    assert (changed["state"], changed["same_as_used"]) == ("mismatch", False)
+    assert changed["reason"]["es"].startswith("El Catastro municipal registra a otra persona")
+
+    asked = [
+        entry
+        for entry in citizen.get("/me/data-use").body["exchanges"]
+        if entry["requester"]["kind"] == "official" and entry["application_id"] == application_id
+    ]
+    assert [entry["exchange_id"] for entry in asked] == [changed["exchange_id"], same.body["exchange_id"]]
+    assert {entry["requester"]["username"] for entry in asked} == {urban.username}
+    assert all(
+        entry["agency"] == "DUMUN" and entry["purpose"]["es"].startswith("Comprobar en la fuente") for entry in asked
+    )
+    audit = citizen.get(f"/applications/{application_id}/audit").body["events"]
+    assert [event["details"]["same_as_used"] for event in audit if event["action"] == "evidence.checked"] == [
+        True,
+        False,
+    ]
+    assert status_of(citizen, application_id)["evidence"]["escritura"]["values"]["owner_name"] != ""
+
+    assert problem(aws.official(agency="SEMOVI").post(check))[:2] == (403, "other_agency")
+    assert problem(urban.post(f"/reviews/{review_id}/evidence/planos/check"))[:2] == (404, "unknown_evidence")
+    aws.anonymous().post("/sandbox/registries/mode", {"registry": "cadastre", "mode": "failing"})
+    assert problem(urban.post(check))[:2] == (503, "registry_unavailable")

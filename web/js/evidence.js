@@ -197,10 +197,35 @@ function stateText(entry) {
   return has(key) ? t(key) : t("evidence.state.other");
 }
 
+// What a registry says now, asked by the official in their own name (POST
+// /reviews/{id}/evidence/{code}/check): whether it still matches what the application used.
+function checkAtSource(reviewId, code) {
+  const result = h("div", { "aria-live": "polite", dataset: { checked: code } });
+  const check = button(t("provenance.check"), { kind: "secondary" });
+  check.onclick = () =>
+    whileBusy(check, async () => {
+      try {
+        const now = await post(`/reviews/${encodeURIComponent(reviewId)}/evidence/${encodeURIComponent(code)}/check`, {});
+        result.replaceChildren(
+          notice(
+            now.same_as_used ? "success" : "warning",
+            h("p", {}, t(now.same_as_used ? "provenance.checkSame" : "provenance.checkDiffers", { date: formatDateTime(now.fetched_at) })),
+            now.reason ? h("p", {}, pick(now.reason)) : null,
+            valuesList(now.values),
+          ),
+        );
+      } catch (error) {
+        result.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+      }
+    });
+  return h("div", { class: "actions" }, check, result);
+}
+
 // Where each fact came from: every evidence item (registry, when, values, exchange id, and
 // whether the citizen approved it or uploaded the document instead) and each form field
-// filled from a registry. The official's review page and the citizen's application show it.
-export function provenanceSection(application, definition) {
+// filled from a registry. The official's review page (with ``reviewId``: each registry fact
+// can be checked again at its source) and the citizen's application show it.
+export function provenanceSection(application, definition, { reviewId } = {}) {
   const evidence = application.evidence || {};
   const provenance = application.provenance || {};
   const requirements = new Map((definition.requirements || []).map((requirement) => [requirement.code, requirement]));
@@ -228,6 +253,7 @@ export function provenanceSection(application, definition) {
               entry.reason ? h("p", { class: "event-reason" }, pick(entry.reason)) : null,
               USABLE.has(entry.state) || entry.state === "mismatch" ? valuesList(entry.values) : null,
               entry.exchange_id ? h("p", { class: "muted" }, `${t("provenance.exchange")}: `, h("span", { class: "mono", dataset: { exchange: entry.exchange_id } }, entry.exchange_id)) : null,
+              reviewId && entry.source === "registry" ? checkAtSource(reviewId, code) : null,
             );
           }),
         )

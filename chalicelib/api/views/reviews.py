@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from msgspec import Meta, convert
 
+from chalicelib.api.views.applications import EvidenceEntry
 from chalicelib.api.views.common import Status, shown
 from chalicelib.core.fields import AgencyCode, Instant, Struct
 from chalicelib.reviews.intermediaries import Report
@@ -122,3 +124,15 @@ def decision(decided: Decided, status: str) -> ReviewDecisionResult:
 
 def intermediaries(report: Report) -> IntermediariesReport:
     return convert(report, IntermediariesReport, from_attributes=True)
+
+
+class Checked(EvidenceEntry, kw_only=True):
+    """What a registry says now about a fact the application took from it."""
+
+    same_as_used: Annotated[
+        bool, Meta(description="Whether the registry's answer equals the values the application used (or fetched).")
+    ]
+
+
+def checked(entry: Mapping[str, Any]) -> Checked:
+    return shown(Checked, entry)

@@ -212,7 +212,7 @@ export async function render(view, ctx) {
           ]),
         ),
         section("answers", t("review.answers"), {}, facts(answers)),
-        provenanceSection(application, definition),
+        provenanceSection(application, definition, { reviewId: review?.review_id }),
         section(
           "docs",
           t("review.documents"),
