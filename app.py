@@ -16,6 +16,7 @@ from typing import Any
 from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api.agencies import agencies
+from chalicelib.api.appeals import appeals
 from chalicelib.api.assistance import assistance
 from chalicelib.api.citizens import citizens
 from chalicelib.api.efirma import efirma
@@ -41,6 +42,7 @@ app.register_middleware(authenticate, "http")
 app.api.binary_types.append("application/pdf")
 for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance, efirma):
     app.register_blueprint(blueprint)
+app.register_blueprint(appeals)
 
 Event = dict[str, Any]
 

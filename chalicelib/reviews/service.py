@@ -123,7 +123,9 @@ class Reviews(Struct, frozen=True):
         deadline = iso(clock.deadline())
         warn_days = min(step.get("warn_days", 0), step["deadline_days"] - clock.used)
         warn_at = iso(clock.deadline(days_before=warn_days)) if warn_days else None
-        review = self._new_review(application, step_id, step["agency"], deadline, warn_at=warn_at)
+        review = self._new_review(
+            application, step_id, step["agency"], deadline, warn_at=warn_at, excluded=_excluded(application, step_id)
+        )
         self.transitions.record(
             application,
             SYSTEM,
@@ -362,6 +364,14 @@ class Reviews(Struct, frozen=True):
             )
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
+        if review.appeal:
+            raise Conflict(
+                "this is an appeal: resolve it at POST /applications/{id}/appeal/decision", code="appeal_review"
+            )
+        if review.excluded and review.excluded == principal.username:
+            raise Forbidden(
+                "you decided what was appealed; another official decides this new review", code="original_decider"
+            )
         return review
 
     def _apply_decision(
@@ -458,6 +468,7 @@ class Reviews(Struct, frozen=True):
         deadline: str,
         escalated: int = 0,
         warn_at: str | None = None,
+        excluded: str | None = None,
     ) -> Review:
         review_id = secrets.token_hex(8)
         return self.store.reviews.new(
@@ -471,6 +482,7 @@ class Reviews(Struct, frozen=True):
             deadline=deadline,
             warn_at=warn_at,
             escalated=escalated,
+            excluded=excluded,
         )
 
     def _decision_record(self, application: Application, review: Review, decision: str, at: datetime) -> Decision:
@@ -582,6 +594,16 @@ class Reviews(Struct, frozen=True):
         if not deadline:
             return 1
         return timer_seconds(parse_iso(deadline), utcnow(), self.legal_day_seconds)
+
+
+def _excluded(application: Application, step_id: str) -> str | None:
+    """The official who may not decide a new review of ``step_id`` ordered on appeal: who
+    decided what was appealed."""
+    appeal = application.appeal or {}
+    if appeal.get("state") == "new_review" and appeal.get("step") == step_id:
+        excluded = appeal.get("excluded")
+        return excluded if isinstance(excluded, str) else None
+    return None
 
 
 def _turn_order(review: Review) -> tuple[str, str, str]:
