@@ -13,7 +13,7 @@ import pytest
 from chalicelib.core import clock
 from tests.support.client import wait_for
 from tests.support.flows import decide, open_review, paid, status_of, submitted_licence, wait_status
-from tests.support.inprocess import Aws, HttpUser
+from tests.support.inprocess import Aws, HttpUser, changed_settings
 
 ARGUMENTS = "El comprobante de domicilio sí está a mi nombre: es la página dos del documento."
 
@@ -138,3 +138,21 @@ def test_an_appeal_after_its_period_is_refused(aws: Aws, time_travel: None) -> N
     assert (late.status_code, late.body["error"]["code"]) == (409, "appeal_window_closed")
     assert "appeal.filed" not in actions(citizen, application_id)
     assert status_of(citizen, application_id)["appeal"] is None
+
+
+def test_a_negativa_ficta_can_be_appealed_and_revoked(aws: Aws) -> None:
+    boss = supervisor(aws, "supervisora.recurso.ficta")
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    with changed_settings(LEGAL_DAY_SECONDS="0.001"):  # the review and its escalation time out at once
+        wait_status(citizen, application_id, "rejected", timeout=60)
+    assert "review.deemed_denied" in actions(citizen, application_id)
+
+    filed = appealed(citizen, application_id)
+    assert filed["appeal"]["deemed"] is True and filed["appeal"]["agency"] == "SEMOVI"
+    revoked = boss.post(
+        f"/applications/{application_id}/appeal/decision",
+        {"outcome": "revoke", "reason": "SEMOVI debió resolver en plazo; los documentos están en regla."},
+    )
+    assert revoked.status_code == 200, revoked.body
+    assert wait_status(citizen, application_id, "awaiting_payment")["appeal"]["state"] == "revoked"
