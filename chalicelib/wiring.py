@@ -32,6 +32,7 @@ from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.jobs.deadlines import DeadlineWatch
 from chalicelib.jobs.recovery import Recovery
 from chalicelib.jobs.retention import Retention
+from chalicelib.legal.calendars import Calendars
 from chalicelib.notifications.agency import AgencyAlerts
 from chalicelib.notifications.consent import Consent
 from chalicelib.notifications.phones import PhoneRules
@@ -212,6 +213,10 @@ class Container:
             self.notary,
             self.signers,
         )
+
+    @cached_property
+    def calendars(self) -> Calendars:
+        return Calendars(self.store, self.reviews)
 
     @cached_property
     def payments(self) -> Payments:

@@ -131,6 +131,23 @@ class ReviewStore:
         return change(review, actions, Review.status == OPEN)
 
     @staticmethod
-    def warning(review: Review) -> Write:
-        """The agency is warned of the deadline, once."""
-        return change(review, [Review.warned.set(1)], Review.warned == 0)
+    def warning(review: Review, timer: dict[str, Any] | None = None) -> Write:
+        """The agency is warned of the deadline, once (and the workflow's timer is armed for the deadline)."""
+        actions = [Review.warned.set(1), *([Review.timer.set(timer)] if timer else [])]
+        return change(review, actions, Review.warned == 0)
+
+    @staticmethod
+    def moving(review: Review, deadline: str, warn_at: str | None) -> Write:
+        """A later legal deadline (the agency published non-working days while the clock ran),
+        kept in the queue's deadline order; refused if the review closed or moved meanwhile."""
+        actions = [
+            Review.deadline.set(deadline),
+            Review.warn_at.set(warn_at) if warn_at else Review.warn_at.remove(),
+        ]
+        if review.status == OPEN:
+            actions.append(Review.gsi2sk.set(keys.queue_order(deadline, review.id)))
+        return change(review, actions, (Review.status == review.status) & (Review.deadline == review.deadline))
+
+    def arm(self, review: Review, timer: dict[str, Any]) -> None:
+        """Record the timer the workflow waits on now (``Review.timer``)."""
+        review.update(actions=[Review.timer.set(timer)], add_version_condition=False)

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -59,6 +60,8 @@ GATE_DENIALS = {(401, "not_authenticated"), (403, "forbidden"), (403, "invalid_c
 CENTRE = "CCD001"
 AGENCY = "SEMOVI"
 PUBLISHED = "matriz-licencia"
+# far beyond every deadline the module's reviews run to: publishing it moves none of them
+NON_WORKING_DAY = date(date.today().year + 1, 8, 3).isoformat()
 HOLDERS = (CITIZEN, ASSISTANT)
 SIGNED_IN = (
     CITIZEN,
@@ -209,9 +212,15 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         return {**proof, "password": "Matriz-Clave-2026", "phone": new_phone()}
 
     return {
+        ("GET", "/agencies/{agency}/calendar"): Call(f"/agencies/{AGENCY}/calendar?year=2027", everyone),
         ("GET", "/agencies/{agency}/intermediaries"): Call(f"/agencies/{AGENCY}/intermediaries", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/ratings"): Call(f"/agencies/{AGENCY}/ratings", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/reviews"): Call(f"/agencies/{AGENCY}/reviews", each(AGENCY_STAFF)),
+        ("POST", "/agencies/{agency}/non-working-days"): Call(
+            f"/agencies/{AGENCY}/non-working-days",
+            each((SUPERVISOR, ADMIN), 201),
+            {"days": [NON_WORKING_DAY], "reference": {"es": "Acuerdo de la matriz", "en": "Matrix decree"}},
+        ),
         ("POST", "/applications"): Call(
             "/applications",
             each(HOLDERS, 201),
