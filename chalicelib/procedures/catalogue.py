@@ -51,9 +51,7 @@ class Catalogue:
         state's, and its municipalities' (or, for a municipality, its own)."""
         state, municipality = jurisdictions.place(state, municipality)
         return [
-            version
-            for version in self._store.latest()
-            if jurisdictions.applies_in(version.definition, state, municipality)
+            version for version in self.latest() if jurisdictions.applies_in(version.definition, state, municipality)
         ]
 
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
