@@ -130,6 +130,8 @@ class StepFunctionsEngine:
             if _error_code(error) == "ExecutionDoesNotExist":
                 return
             transient_or_raise(error)
+            if self.status(execution_arn) != "RUNNING":  # it ended meanwhile, or had failed already
+                return
             raise
         except BotoCoreError as error:
             raise TransientFailure(f"Step Functions unreachable ({error.__class__.__name__})") from error

@@ -11,7 +11,9 @@ import pytest
 
 from chalicelib import wiring as composition
 from chalicelib.adapters.ports import TaskGone
+from chalicelib.core.errors import Conflict
 from chalicelib.store.models import Application
+from chalicelib.workflow.steps import Steps
 from tests.support.client import wait_for
 from tests.support.flows import (
     approved,
@@ -19,6 +21,8 @@ from tests.support.flows import (
     decide,
     draft,
     open_review,
+    ready_licence,
+    submit,
     submitted_licence,
     wait_status,
 )
@@ -144,3 +148,28 @@ def test_withdrawing_while_awaiting_payment_cancels_the_reference(aws: Aws) -> N
     refused = bank_pays(aws, slip["reference"], slip["amount"], f"evt-late-{application_id}")
     assert (refused.status_code, refused.body["error"]["code"]) == (409, "reference_cancelled")
     assert stored(application_id).status == "withdrawn"
+
+
+def test_an_application_in_error_may_be_withdrawn_and_is_no_longer_retried(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    original = Steps.check
+
+    def broken(steps: Steps, event: dict[str, Any]) -> Any:
+        if event.get("application_id") == application_id:
+            raise RuntimeError("a bug in the checks")
+        return original(steps, event)
+
+    monkeypatch.setattr(Steps, "check", broken)
+    submit(citizen, application_id)
+    wait_status(citizen, application_id, "error")
+    monkeypatch.undo()
+    withdrawn(citizen, application_id)
+    assert wait_for(lambda: execution_status(stored(application_id)) == "FAILED", "the failed execution to stay so")
+    event = last_event(citizen, application_id)
+    assert (event["action"], event["from_status"]) == ("application.withdrawn", "error")
+    with pytest.raises(Conflict) as refused:
+        composition.container().recovery.retry(application_id, "operadora")
+    assert refused.value.code == "not_in_error"
