@@ -58,7 +58,9 @@ class Withdrawal(Struct, frozen=True):
     def withdraw(self, principal: Principal, application_id: str, request: WithdrawalRequest) -> Application:
         reason = _reason(request.reason)
         for attempt in range(ATTEMPTS):
-            application = self.applications.owned(principal, application_id)
+            self.applications.owned(principal, application_id)
+            # read again, strongly: a repeat must see the withdrawal it repeats, and a retry the change it lost to
+            application = self.applications.load(application_id, consistent=True)
             if application.status == status.WITHDRAWN:
                 self._stop(application)
                 return application
