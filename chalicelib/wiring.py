@@ -18,6 +18,7 @@ from chalicelib.adapters.registries import HttpTransport
 from chalicelib.applications.evidence import Evidence
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
+from chalicelib.applications.withdrawal import Withdrawal
 from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
@@ -317,6 +318,10 @@ class Container:
             self.engine,
             self.settings.legal_day_seconds,
         )
+
+    @cached_property
+    def withdrawal(self) -> Withdrawal:
+        return Withdrawal(self.applications, self.store, self.transitions, self.payments, self.engine)
 
 
 _container: Container | None = None

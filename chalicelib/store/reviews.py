@@ -6,7 +6,7 @@ an agency's queue is one Query, oldest legal deadline first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -98,6 +98,22 @@ class ReviewStore:
                 Review(keys.review(review_id), keys.REVIEW_SK).update(
                     actions=[Review.status.set(CANCELLED), Review.gsi2pk.remove(), Review.gsi2sk.remove()],
                     condition=Review.status.is_in(*LIVE),
+                    add_version_condition=False,
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+
+    def abandon(self, review_ids: Sequence[str]) -> None:
+        """The application was withdrawn: its live reviews leave every queue, and no review
+        keeps a task token that could resume the workflow (a decided one waiting for
+        corrections included)."""
+        self.cancel(review_ids)
+        for review_id in review_ids:
+            try:
+                Review(keys.review(review_id), keys.REVIEW_SK).update(
+                    actions=[Review.task_token.remove(), Review.corrections_token.remove()],
+                    condition=Review.pk.exists(),
                     add_version_condition=False,
                 )
             except UpdateError as error:

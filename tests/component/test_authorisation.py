@@ -177,6 +177,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     submit(citizen, checked_id)
     confirm_evidence(citizen, checked_id)
     permit_review = open_review(official, checked_id, "DUMUN")["review_id"]
+    withdrawable_id = draft(citizen)
     due = citizen.post(f"/applications/{webhook_id}/payment").body
     notification = json.dumps(
         {"event_id": f"matriz-{webhook_id}", "reference": due["reference"], "amount": due["amount"]}
@@ -268,6 +269,9 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             f"/applications/{issued_id}/rating", {CITIZEN: 201}, {"score": 4, "comment": "Rápido y claro."}
         ),
         ("POST", "/applications/{id}/submit"): Call(f"/applications/{ready_id}/submit", {CITIZEN: 202}),
+        ("POST", "/applications/{id}/withdraw"): Call(
+            f"/applications/{withdrawable_id}/withdraw", {CITIZEN: 200}, {"reason": "Ya no lo necesito."}
+        ),
         ("POST", "/delegations"): Call(
             "/delegations", {ASSISTANT: 201}, {"curp": newcomer.username, "code": newcomer_code}
         ),
