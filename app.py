@@ -18,6 +18,7 @@ from chalice import Chalice, ConvertToMiddleware, Rate
 from chalicelib.api.agencies import agencies
 from chalicelib.api.appeals import appeals
 from chalicelib.api.assistance import assistance
+from chalicelib.api.calendars import calendars
 from chalicelib.api.citizens import citizens
 from chalicelib.api.efirma import efirma
 from chalicelib.api.gate import authenticate
@@ -40,7 +41,18 @@ app.register_middleware(
 app.register_middleware(authenticate, "http")
 # API Gateway hands these over as bytes (to a request whose Accept names them), not as base64 text
 app.api.binary_types.append("application/pdf")
-for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance, efirma):
+for blueprint in (
+    procedures,
+    citizens,
+    agencies,
+    public,
+    bank,
+    notifications,
+    transparency,
+    assistance,
+    efirma,
+    calendars,
+):
     app.register_blueprint(blueprint)
 app.register_blueprint(appeals)
 

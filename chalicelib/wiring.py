@@ -19,6 +19,7 @@ from chalicelib.applications.appeals import Appeals
 from chalicelib.applications.evidence import Evidence
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
+from chalicelib.applications.withdrawal import Withdrawal
 from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
 from chalicelib.core.errors import TransientFailure
@@ -33,6 +34,7 @@ from chalicelib.identity.tokens import TokenVerifier
 from chalicelib.jobs.deadlines import DeadlineWatch
 from chalicelib.jobs.recovery import Recovery
 from chalicelib.jobs.retention import Retention
+from chalicelib.legal.calendars import Calendars
 from chalicelib.notifications.agency import AgencyAlerts
 from chalicelib.notifications.consent import Consent
 from chalicelib.notifications.phones import PhoneRules
@@ -215,6 +217,10 @@ class Container:
         )
 
     @cached_property
+    def calendars(self) -> Calendars:
+        return Calendars(self.store, self.reviews)
+
+    @cached_property
     def payments(self) -> Payments:
         return Payments(
             self.store,
@@ -317,6 +323,10 @@ class Container:
             self.engine,
             self.settings.legal_day_seconds,
         )
+
+    @cached_property
+    def withdrawal(self) -> Withdrawal:
+        return Withdrawal(self.applications, self.store, self.transitions, self.payments, self.engine)
 
 
 _container: Container | None = None

@@ -122,6 +122,20 @@ class StepFunctionsEngine:
     def status(self, execution_arn: str) -> str:
         return str(self._sfn.describe_execution(executionArn=execution_arn)["status"])
 
+    def stop(self, execution_arn: str, cause: str) -> None:
+        try:
+            self._sfn.stop_execution(executionArn=execution_arn, error="Ventanilla.Withdrawn", cause=cause[:32768])
+        except ClientError as error:
+            # never started (a submission whose start is still pending) or already gone: nothing runs
+            if _error_code(error) == "ExecutionDoesNotExist":
+                return
+            transient_or_raise(error)
+            if self.status(execution_arn) != "RUNNING":  # it ended meanwhile, or had failed already
+                return
+            raise
+        except BotoCoreError as error:
+            raise TransientFailure(f"Step Functions unreachable ({error.__class__.__name__})") from error
+
     def resume(self, token: str, output: dict[str, Any]) -> None:
         try:
             self._sfn.send_task_success(taskToken=token, output=json.dumps(output))

@@ -33,6 +33,11 @@ class WorkflowEngine(Protocol):
 
     def failed_executions(self, name_prefix: str) -> list[tuple[str, str]]: ...
 
+    def stop(self, execution_arn: str, cause: str) -> None:
+        """Abort a running execution (its waits and timers with it); a finished or unknown
+        one is left as it is."""
+        ...
+
 
 def resume_quietly(engine: WorkflowEngine, token: str, output: dict[str, Any]) -> bool:
     """Resume a wait another actor may already have resumed; False if it was (a no-op)."""

@@ -33,6 +33,7 @@ from chalicelib.applications.requests import (
     EvidenceDecision,
     NewApplication,
     Submission,
+    WithdrawalRequest,
 )
 from chalicelib.applications.service import MAX_FORM_BYTES
 from chalicelib.wiring import container
@@ -701,3 +702,51 @@ def my_document_pdf(document_id: str) -> Response:
     wants_pdf(request)
     pdf = container().signed_documents.credential(principal_of(request), document_id)
     return pdf_response(pdf.filename, pdf.content)
+
+
+@citizens.operation(
+    "POST",
+    "/applications/{id}/withdraw",
+    operation_id="withdrawApplication",
+    summary="Withdraw an application before it is resolved: desistimiento (owner)",
+    description=(
+        "The holder (or their assistant, under the holder's consent) ends the application at any point before a "
+        "final resolution: `draft`, `submitted`, `evidence_review`, `in_review`, `changes_requested`, "
+        "`awaiting_payment` or `error`. The application becomes `withdrawn` with the audit event "
+        "`application.withdrawn` (the reason given, and who withdrew it); its workflow is stopped, its reviews leave "
+        "the agencies' queues, a pending payment reference is cancelled (the bank is refused a payment of it, "
+        "`reference_cancelled`) and the holder is texted (a draft is only marked withdrawn, with no SMS). Withdrawn "
+        "applications count in the statistics (filed ones) and may be rated like any that ended. A repeat answers the "
+        "withdrawn application again. An application already issued, rejected or deemed approved is refused with "
+        "`already_resolved`; one awaiting a payment the bank already made with `already_paid`."
+    ),
+    roles=FOR_THE_HOLDER,
+    note="owner, or its assistant; before a final resolution",
+    params=APPLICATION_ID,
+    body=WithdrawalRequest,
+    body_example={"reason": "Ya no necesito el trámite."},
+    answers=Answer(200, "The application, withdrawn (now, or by an earlier request).", views.Application),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        Problem(
+            409,
+            "The application was already resolved (issued, rejected, deemed approved), the fee was already paid, or "
+            "it kept changing meanwhile.",
+            ("already_resolved", "already_paid", "concurrent_change", "invalid_transition"),
+            error_body(
+                "already_resolved", "the application is issued: it was already resolved and cannot be withdrawn"
+            ),
+        ),
+        problems.invalid(
+            "The reason is not text, or is longer than allowed.",
+            ("invalid_reason",),
+            field_error_body("invalid_reason", "reason", "must be text of at most 500 characters"),
+        ),
+        problems.UNAVAILABLE,
+    ),
+)
+def withdraw_application(id: str, body: WithdrawalRequest) -> Response:
+    services = container()
+    principal = principal_of(citizens.current_request)
+    application = services.withdrawal.withdraw(principal, id, body)
+    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))

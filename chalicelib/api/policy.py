@@ -12,18 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from chalicelib.api import routes
-from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, SUPERVISOR
+from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, PUBLISHER, SUPERVISOR
 
-EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
-SIGNED_BY_BANK = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
+EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER})
+SIGNED_BY_BANK = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER})
 CITIZENS = frozenset({CITIZEN})
-SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN})
+SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER})
 ASSISTANTS = frozenset({ASSISTANT})
 # the holder, or an assistant acting under the holder's consent (object-level: Assistance.acting)
 FOR_THE_HOLDER = frozenset({CITIZEN, ASSISTANT})
 OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT})
 AGENCY = frozenset({OFFICIAL, SUPERVISOR})
 ADMINS = frozenset({ADMIN})
+# the national administrators, and a jurisdiction's publishers (object-level: the procedure's
+# jurisdiction must be theirs, chalicelib/procedures/jurisdictions.py)
+PUBLISHERS = frozenset({ADMIN, PUBLISHER})
 
 
 class _Policy(Mapping[tuple[str, str], frozenset[str]]):

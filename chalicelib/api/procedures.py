@@ -8,13 +8,15 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api import problems
-from chalicelib.api.errors import error_body
+from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import json_response, principal_of
 from chalicelib.api.params import path
-from chalicelib.api.policy import ADMINS, EVERYONE
+from chalicelib.api.policy import EVERYONE, PUBLISHERS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import procedures as views
 from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.fields import UnsetType
+from chalicelib.procedures.requests import CatalogueQuery
 from chalicelib.procedures.validator import definition_schema, validate_definition
 from chalicelib.wiring import container
 
@@ -37,16 +39,38 @@ UNKNOWN_PROCEDURE = Problem(
     "/procedures",
     operation_id="listProcedures",
     summary="List the catalogue: the latest version of every published procedure",
+    description=(
+        "Each procedure names who answers for it (its `jurisdiction`: federal, a state or a municipality, by INEGI "
+        "code) and its `homoclave`. With `state` or `municipality`, only what a citizen of that place can file: "
+        "the federal procedures, the state's, and its municipalities' (or, for a municipality, its own)."
+    ),
     roles=EVERYONE,
+    query=CatalogueQuery,
     answers=Answer(
         200,
-        "Every procedure's latest version, sorted by code.",
+        "Every procedure's latest version (of that place, if one is given), sorted by code.",
         views.Catalogue,
         headers=documented(CACHED_A_MINUTE),
     ),
+    problems=(
+        problems.invalid(
+            "`state` or `municipality` is not an INEGI code, or the municipality is not in the state.",
+            ("invalid_state", "invalid_municipality", "municipality_outside_state"),
+            field_error_body(
+                "municipality_outside_state",
+                "municipality",
+                "'20067' is not a municipality of state '09' (its code would start with '09')",
+            ),
+        ),
+    ),
 )
-def list_procedures() -> Response:
-    return answer(views.catalogue(container().catalogue.latest()), headers=CACHED_A_MINUTE)
+def list_procedures(query: CatalogueQuery) -> Response:
+    found = container().catalogue.available_in(_given(query.state), _given(query.municipality))
+    return answer(views.catalogue(found), headers=CACHED_A_MINUTE)
+
+
+def _given(value: str | UnsetType) -> str | None:
+    return None if isinstance(value, UnsetType) else value
 
 
 @procedures.operation(
@@ -128,8 +152,8 @@ def get_definition_schema() -> Response:
         "problem with the JSON path of the offending value. Any JSON value is accepted (a non-object is itself "
         "reported as a problem)."
     ),
-    roles=ADMINS,
-    note="group `admin`",
+    roles=PUBLISHERS,
+    note="group `admin`, or a jurisdiction's publishers (`admin-<jurisdiction>`): checking publishes nothing",
     body=views.AnyDefinition,
     answers=Answer(
         200,
@@ -154,10 +178,13 @@ def validate_procedure(body: Any) -> Response:
         "Validates the definition (JSON Schema, then meaning), compiles it to a Step Functions state machine and "
         "stores it as the next version. Publishing a definition identical to the latest version is a no-op that "
         "answers 200 with that version. Running applications keep the version they started with. The body's "
-        "`code` must equal the `{code}` in the URL; `version` is assigned by the platform."
+        "`code` must equal the `{code}` in the URL; `version` is assigned by the platform. The national "
+        "administrators (group `admin`) publish any procedure; a jurisdiction's publishers (group "
+        "`admin-<jurisdiction>`, the INEGI code of a state, e.g. `admin-20`, or of a municipality, e.g. "
+        "`admin-20067`) only one whose `jurisdiction` is theirs, in the version published now and in the new one."
     ),
-    roles=ADMINS,
-    note="group `admin`",
+    roles=PUBLISHERS,
+    note="group `admin` (any procedure), or `admin-<jurisdiction>` (object-level: its own jurisdiction's only)",
     params=CODE,
     body=views.Definition,
     answers=(
@@ -169,6 +196,16 @@ def validate_procedure(body: Any) -> Response:
         ),
     ),
     problems=(
+        Problem(
+            403,
+            "A jurisdiction's publisher sent a procedure that answers, or answers now, to another jurisdiction.",
+            ("forbidden", "outside_jurisdiction"),
+            error_body(
+                "outside_jurisdiction",
+                "licencia-construccion answers to jurisdiction 20067 (Municipio de Oaxaca de Juárez); you publish "
+                "for jurisdiction 20 only",
+            ),
+        ),
         Problem(
             409,
             "Someone else published this procedure at the same time; retry.",
@@ -194,5 +231,5 @@ def publish_procedure(code: str, body: dict[str, Any]) -> Response:
             details=[{"field": "code", "message": "must match the URL"}],
             code="code_mismatch",
         )
-    published, created = container().catalogue.publish(body, principal_of(procedures.current_request).username)
+    published, created = container().catalogue.publish_as(principal_of(procedures.current_request), body)
     return answer(views.detail(published), status=201 if created else 200)

@@ -150,9 +150,16 @@ def platform_keys() -> Response:
         problems.no_such("payment reference", "unknown_reference"),
         Problem(
             409,
-            "The reference expired (the bank must refuse the payment), the application kept changing, or the same "
-            "`event_id` is still being processed or came with a different reference or amount.",
-            ("reference_expired", "concurrent_change", "request_in_progress", "idempotency_key_reused"),
+            "The reference expired or was cancelled because its application was withdrawn (the bank must refuse the "
+            "payment), the application kept changing, or the same `event_id` is still being processed or came with a "
+            "different reference or amount.",
+            (
+                "reference_expired",
+                "reference_cancelled",
+                "concurrent_change",
+                "request_in_progress",
+                "idempotency_key_reused",
+            ),
             error_body("reference_expired", "this payment reference has expired; the bank must refuse it"),
         ),
         Problem(

@@ -3,7 +3,9 @@
 A rejection (an official's, the automatic checks', or a negativa ficta at a review's
 deadline) may be appealed by the holder, or their assistant with consent, within the
 procedure's ``appeal.days`` business days (default 15) counted from the day of the
-rejection's audit event: the moment Ventanilla notified it.  The appeal is one review
+rejection's audit event: the moment Ventanilla notified it.  Both that period and the
+supervisors' deadline skip the deciding agency's own published non-working days as
+they stand when counted (a later publication does not move them).  The appeal is one review
 item in the supervisors' queue of the agency that decided (the queue escalations
 already use), with its own legal deadline (``appeal.decision_days``, default 10).  No
 workflow waits on it: the application stays ``rejected`` until a supervisor resolves.
@@ -19,8 +21,8 @@ the new review (nor the appeal itself).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -50,9 +52,10 @@ STATES = {"confirm": CONFIRMED, "revoke": REVOKED, "new_review": NEW_REVIEW}
 DECIDERS = ("official", "supervisor")
 
 
-def window_ends(rejected_at: str, days: int) -> datetime:
-    """The end of the last business day to appeal a rejection notified at ``rejected_at``."""
-    return end_of_day(add_business_days(legal_date(parse_iso(rejected_at)), days))
+def window_ends(rejected_at: str, days: int, days_off: Iterable[date] = ()) -> datetime:
+    """The end of the last business day to appeal a rejection notified at ``rejected_at``
+    (``days_off``: the deciding agency's own non-working days)."""
+    return end_of_day(add_business_days(legal_date(parse_iso(rejected_at)), days, days_off))
 
 
 def top_level_step(steps: Mapping[str, Any], step_id: str) -> str | None:
@@ -104,7 +107,8 @@ class Appeals(Struct, frozen=True):
         definition = self.applications.definition(application)
         settings = definition.get("appeal", {})
         now = utcnow()
-        ends = window_ends(rejection.at, int(settings.get("days", DEFAULT_DAYS)))
+        agency = _deciding_agency(application, rejection)
+        ends = self._window_ends(agency, rejection.at, int(settings.get("days", DEFAULT_DAYS)))
         if now > ends:
             raise Conflict(
                 f"the period to appeal ended on {local_date(iso(ends))} ({settings.get('days', DEFAULT_DAYS)} business "
@@ -113,11 +117,12 @@ class Appeals(Struct, frozen=True):
             )
         documents = self._documents(application, request.documents)
         details = rejection.details or {}
-        agency = str(details.get("agency") or application.agency)
         step = str(details.get("step") or application.current_step or "")
         decider = rejection.actor.get("id") if rejection.actor.get("kind") in DECIDERS else None
+        today = legal_date(now)
+        decision_days = int(settings.get("decision_days", DEFAULT_DECISION_DAYS))
         deadline = iso(
-            end_of_day(add_business_days(legal_date(now), int(settings.get("decision_days", DEFAULT_DECISION_DAYS))))
+            end_of_day(add_business_days(today, decision_days, self.store.calendars.days_off(agency, today)))
         )
         review = self.store.reviews.new_appeal(
             secrets.token_hex(8),
@@ -263,7 +268,11 @@ class Appeals(Struct, frozen=True):
         if not rejected:
             return None
         days = int(self.applications.definition(application).get("appeal", {}).get("days", DEFAULT_DAYS))
-        return iso(window_ends(rejected[-1].at, days))
+        return iso(self._window_ends(_deciding_agency(application, rejected[-1]), rejected[-1].at, days))
+
+    def _window_ends(self, agency: str, rejected_at: str, days: int) -> datetime:
+        days_off = self.store.calendars.days_off(agency, legal_date(parse_iso(rejected_at)))
+        return window_ends(rejected_at, days, days_off)
 
     def _record(
         self, application: Application, actor: dict[str, Any], change: Change, fields: dict[str, Any], close: Any
@@ -296,3 +305,9 @@ class Appeals(Struct, frozen=True):
             if code not in chosen:
                 chosen.append(code)
         return chosen
+
+
+def _deciding_agency(application: Application, rejection: AuditEvent) -> str:
+    """The agency whose review ended in the rejection (the procedure's own agency when the
+    automatic checks rejected it)."""
+    return str((rejection.details or {}).get("agency") or application.agency)

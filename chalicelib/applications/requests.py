@@ -151,3 +151,26 @@ class EvidenceDecision(Struct, kw_only=True):
             extra={"code": "invalid_evidence_use", "message": "must be an object of requirement -> registry|upload"},
         ),
     ]
+
+
+MAX_WITHDRAWAL_REASON = 500
+
+
+class WithdrawalRequest(Struct, kw_only=True):
+    """The holder's desistimiento: optionally, why (kept in the audit trail)."""
+
+    reason: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "Optional; recorded as the reason of the audit event `application.withdrawn` and shown in the "
+                f"timeline. Trimmed; a blank reason is none. At most {MAX_WITHDRAWAL_REASON} characters once trimmed."
+            ),
+            examples=["Ya no necesito el trámite."],
+            extra={
+                "code": "invalid_reason",
+                "message": f"must be text of at most {MAX_WITHDRAWAL_REASON} characters",
+            },
+            extra_json_schema={"maxLength": MAX_WITHDRAWAL_REASON},
+        ),
+    ] = None

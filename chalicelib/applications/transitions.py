@@ -179,8 +179,10 @@ class Transitions:
         return event, changed
 
     def _filed_for_purge(self, application: Application) -> dict[str, Any]:
-        """An application that ends is filed under its documents' purge date (see retention)."""
+        """An application that ends is filed under its documents' purge date (see retention);
+        one without documents leaves every index (a submission withdrawn before its execution
+        started must not be started by the repair job)."""
         if not application.documents:
-            return {}
+            return self._store.unfiled()
         purge_on = legal_date(utcnow()) + timedelta(days=application.retention_days or DEFAULT_RETENTION_DAYS)
         return self._store.filed_for_purge(application.id, purge_on)

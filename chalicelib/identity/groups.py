@@ -1,5 +1,6 @@
 """Cognito groups, by prefix: ``official-<agency>``, ``supervisor-<agency>``,
-``assistant-<centre>`` and ``admin`` (DESIGN.md).  Who is in which group is decided
+``assistant-<centre>``, ``admin`` (national) and ``admin-<jurisdiction>`` (a state's or a
+municipality's INEGI code: its publishers; DESIGN.md).  Who is in which group is decided
 in the user pool; what a group allows is decided by ``principal`` and the routes."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ OFFICIAL = "official-"
 SUPERVISOR = "supervisor-"
 ASSISTANT = "assistant-"
 ADMIN = "admin"
+PUBLISHER = "admin-"
 
 
 def official(agency: str) -> str:
@@ -22,6 +24,10 @@ def supervisor(agency: str) -> str:
 
 def assistant(centre: str) -> str:
     return f"{ASSISTANT}{centre}"
+
+
+def publisher(jurisdiction: str) -> str:
+    return f"{PUBLISHER}{jurisdiction}"
 
 
 def suffixes(groups: Iterable[str], prefix: str) -> frozenset[str]:

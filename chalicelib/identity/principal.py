@@ -1,7 +1,8 @@
 """Who is calling: the verified identity and the roles its groups grant.
 
 Group names follow DESIGN.md: ``official-<agency>``, ``supervisor-<agency>``,
-``assistant-<centre>``, ``admin``.  A user with none of them whose username is a valid
+``assistant-<centre>``, ``admin`` and ``admin-<jurisdiction>`` (the publisher role: the
+procedures of one state or municipality).  A user with none of them whose username is a valid
 CURP (a person) or a company's RFC (a business) holds a record: the citizen role.
 """
 
@@ -18,7 +19,8 @@ OFFICIAL = "official"
 SUPERVISOR = "supervisor"
 ASSISTANT = "assistant"
 ADMIN = "admin"
-ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN)
+PUBLISHER = "publisher"
+ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER)
 
 
 class Principal(Struct, frozen=True):
@@ -46,8 +48,13 @@ class Principal(Struct, frozen=True):
         return group_names.ADMIN in self.groups
 
     @property
+    def publisher_for(self) -> frozenset[str]:
+        """The jurisdictions (INEGI codes) whose procedures this person publishes."""
+        return self._suffixes(group_names.PUBLISHER)
+
+    @property
     def is_staff(self) -> bool:
-        return bool(self.official_of or self.assistant_at or self.is_admin)
+        return bool(self.official_of or self.assistant_at or self.is_admin or self.publisher_for)
 
     @property
     def holder(self) -> str | None:
@@ -70,6 +77,8 @@ class Principal(Struct, frozen=True):
             roles.add(ASSISTANT)
         if self.is_admin:
             roles.add(ADMIN)
+        if self.publisher_for:
+            roles.add(PUBLISHER)
         return frozenset(roles)
 
     def _suffixes(self, prefix: str) -> frozenset[str]:
@@ -87,6 +96,8 @@ class Principal(Struct, frozen=True):
             else OFFICIAL
             if self.official_of
             else ASSISTANT
+            if self.assistant_at
+            else PUBLISHER
         )
         actor = {"kind": kind, "id": self.username}
         agencies = sorted(self.official_of)
@@ -95,4 +106,6 @@ class Principal(Struct, frozen=True):
         if kind == ASSISTANT:
             actor["name"] = self.name or self.username
             actor["centre"] = ",".join(sorted(self.assistant_at))
+        if kind == PUBLISHER:
+            actor["jurisdiction"] = ",".join(sorted(self.publisher_for))
         return actor

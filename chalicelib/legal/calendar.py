@@ -5,8 +5,9 @@ art. 28) excludes Saturdays, Sundays and these days: 1 January, the first Monday
 February, the third Monday of March, 1 and 5 May, 16 September, the third Monday of
 November, 25 December, and the day power passes to a new federal executive (1 October
 every six years since 2024; 1 December every six years before).  Further days an
-authority declares non-working in the Diario Oficial (e.g. Holy Week) are passed in as
-``extra`` by the deployment or the procedure.
+authority declares non-working in its official gazette (Holy Week, year-end vacations)
+are published as that agency's calendar (``chalicelib.legal.calendars``) and passed in
+as ``extra`` to the clocks of its reviews.
 
 Time is legal time in America/Mexico_City; a deadline falls at the end of its last
 business day.
@@ -28,27 +29,41 @@ def _nth_monday(year: int, month: int, n: int) -> date:
     return first + timedelta(days=offset + 7 * (n - 1))
 
 
+FEDERAL_REFERENCE = {
+    "es": "Ley Federal de Procedimiento Administrativo, art. 28; Ley Federal del Trabajo, art. 74",
+    "en": "Federal Administrative Procedure Act, art. 28; Federal Labour Act, art. 74",
+}
+
+
+@lru_cache(maxsize=64)
+def federal_holiday_names(year: int) -> dict[date, tuple[str, str]]:
+    """Each federal non-working day of ``year`` with its name, in Spanish and English."""
+    days = {
+        date(year, 1, 1): ("Año Nuevo", "New Year's Day"),
+        _nth_monday(year, 2, 1): ("Día de la Constitución", "Constitution Day"),
+        _nth_monday(year, 3, 3): ("Natalicio de Benito Juárez", "Benito Juárez's birthday"),
+        date(year, 5, 1): ("Día del Trabajo", "Labour Day"),
+        date(year, 5, 5): ("Batalla de Puebla", "Battle of Puebla"),
+        date(year, 9, 16): ("Día de la Independencia", "Independence Day"),
+        _nth_monday(year, 11, 3): ("Día de la Revolución", "Revolution Day"),
+        date(year, 12, 25): ("Navidad", "Christmas Day"),
+    }
+    handover = ("Transmisión del Poder Ejecutivo Federal", "Transfer of federal executive power")
+    if year >= 2024 and (year - 2024) % 6 == 0:
+        days[date(year, 10, 1)] = handover
+    elif year < 2024 and (year - 2018) % 6 == 0:
+        days[date(year, 12, 1)] = handover
+    return days
+
+
 @lru_cache(maxsize=64)
 def federal_holidays(year: int) -> frozenset[date]:
-    days = {
-        date(year, 1, 1),
-        _nth_monday(year, 2, 1),
-        _nth_monday(year, 3, 3),
-        date(year, 5, 1),
-        date(year, 5, 5),
-        date(year, 9, 16),
-        _nth_monday(year, 11, 3),
-        date(year, 12, 25),
-    }
-    if year >= 2024 and (year - 2024) % 6 == 0:
-        days.add(date(year, 10, 1))
-    elif year < 2024 and (year - 2018) % 6 == 0:
-        days.add(date(year, 12, 1))
-    return frozenset(days)
+    return frozenset(federal_holiday_names(year))
 
 
 def is_business_day(day: date, extra: Iterable[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in federal_holidays(day.year) and day not in set(extra)
+    skip = extra if isinstance(extra, (set, frozenset)) else set(extra)
+    return day.weekday() < 5 and day not in federal_holidays(day.year) and day not in skip
 
 
 def legal_date(moment: datetime) -> date:

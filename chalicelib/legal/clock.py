@@ -3,12 +3,15 @@
 It starts when the filing is complete, pauses while the citizen has been asked for
 corrections (prevención) and resumes on resubmission, counting business days only.
 Its state is plain data stored on the review item, so the citizen, the official and
-the workflow all read the same deadline.
+the workflow all read the same deadline.  Besides the federal calendar it skips the
+non-working days of the reviewing agency (``extra``), read afresh each time a deadline
+is computed: a day the agency publishes while the clock runs moves the deadline.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,18 +37,24 @@ class LegalClock:
     def paused(self) -> bool:
         return self.running_since is None
 
-    def deadline(self, days_before: int = 0) -> datetime:
-        """End of the last business day (or of the one ``days_before`` business days earlier);
-        while paused, as if it resumed the day it paused."""
+    @property
+    def base(self) -> date:
+        """The day the clock counts from: it started or resumed (or, paused, the day it paused)."""
         base = self.running_since or self.paused_since
         assert base is not None
-        return end_of_day(add_business_days(base, max(0, self.business_days - self.used - days_before)))
+        return base
 
-    def pause(self, now: datetime) -> None:
+    def deadline(self, days_before: int = 0, extra: Iterable[date] = ()) -> datetime:
+        """End of the last business day (or of the one ``days_before`` business days earlier);
+        while paused, as if it resumed the day it paused."""
+        return end_of_day(add_business_days(self.base, max(0, self.business_days - self.used - days_before), extra))
+
+    def pause(self, now: datetime, extra: Iterable[date] = ()) -> None:
         if self.running_since is None:
             return
         today = legal_date(now)
-        self.used = min(self.business_days, self.used + business_days_between(self.running_since, today))
+        used = business_days_between(self.running_since, today, extra)
+        self.used = min(self.business_days, self.used + used)
         self.running_since = None
         self.paused_since = today
 

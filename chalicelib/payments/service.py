@@ -27,10 +27,11 @@ from chalicelib.payments.reference import is_valid_reference, new_reference
 from chalicelib.payments.requests import BankWebhook
 from chalicelib.store.models import Application, Payment
 from chalicelib.store.repositories import Repositories
-from chalicelib.store.writes import create
+from chalicelib.store.writes import Write, create
 
 logger = Logger(child=True)
 PENDING, PAID = "pending", "paid"
+CANCELLED = "cancelled"  # its application was withdrawn before it was paid
 Once = Callable[[str, str, Any, Callable[[], Any]], Any]
 DEFAULT_EXPIRY_DAYS = 30
 
@@ -105,6 +106,23 @@ class Payments(Struct, frozen=True):
             )
         return self.get(application.payment_reference)
 
+    def withdrawing(self, application: Application) -> list[Write]:
+        """What withdrawing the application does to its payment, written with the change: a
+        pending reference is cancelled (if the bank pays it meanwhile, the change fails as a
+        whole).  Refused while the application awaits a payment the bank already made: its
+        document is being issued."""
+        if not application.payment_reference:
+            return []
+        payment = self.get(application.payment_reference)
+        if payment.status == PENDING:
+            return [self.store.payments.cancelling(payment, PENDING, CANCELLED)]
+        if payment.status == PAID and application.status == status.AWAITING_PAYMENT:
+            raise Conflict(
+                "the fee was already paid; the document is being issued and the application can no longer be withdrawn",
+                code="already_paid",
+            )
+        return []
+
     # --- the bank's side -----------------------------------------------------------
     def authenticate(self, raw_body: bytes, signature_header: str | None) -> None:
         """Refuse a notification the bank did not sign: checked over the raw bytes, before
@@ -124,6 +142,11 @@ class Payments(Struct, frozen=True):
 
     def _confirm(self, event_id: str, reference: str, amount: Decimal) -> dict[str, Any]:
         payment = self.get(reference)
+        if payment.status == CANCELLED:
+            raise Conflict(
+                "this payment reference was cancelled (its application was withdrawn); the bank must refuse it",
+                code="reference_cancelled",
+            )
         if Decimal(payment.amount) != amount:
             raise ValidationFailed.field(
                 "amount", f"does not match the amount due for this reference ({payment.amount})", code="amount_mismatch"

@@ -18,6 +18,8 @@ from chalicelib.adapters.ports import WorkflowEngine
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import NotFound
 from chalicelib.core.names import state_machine_name
+from chalicelib.identity.principal import Principal
+from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.compiler import compile_definition, render, substitute
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store.catalogue import CatalogueStore
@@ -44,6 +46,14 @@ class Catalogue:
     def latest(self) -> list[ProcedureVersion]:
         return self._store.latest()
 
+    def available_in(self, state: str | None = None, municipality: str | None = None) -> list[ProcedureVersion]:
+        """The latest versions a citizen of that place can file: the federal procedures, the
+        state's, and its municipalities' (or, for a municipality, its own)."""
+        state, municipality = jurisdictions.place(state, municipality)
+        return [
+            version for version in self.latest() if jurisdictions.applies_in(version.definition, state, municipality)
+        ]
+
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
         if not isinstance(code, str) or not CODE.fullmatch(code):
             # no such code can be published; and an unbounded one would overflow the table's sort key
@@ -64,6 +74,21 @@ class Catalogue:
         if found is None:
             raise NotFound(f"procedure {code} v{version} has no step {step_id!r}", code="unknown_step")
         return found
+
+    def publish_as(self, principal: Principal, definition: dict[str, Any]) -> tuple[ProcedureVersion, bool]:
+        """Publish for a person: a national administrator anything, a jurisdiction's
+        publisher only a procedure that answers to that jurisdiction, now and after (no
+        taking over another's procedure, no handing one's own to another)."""
+        if not principal.is_admin:
+            try:
+                current: ProcedureVersion | None = self.get(definition["code"])
+            except NotFound:
+                current = None
+            if current is not None:
+                jurisdictions.ensure_may_publish(current.definition, principal.publisher_for)
+            ensure_valid(definition)
+            jurisdictions.ensure_may_publish(definition, principal.publisher_for)
+        return self.publish(definition, principal.username)
 
     def publish(self, definition: dict[str, Any], published_by: str) -> tuple[ProcedureVersion, bool]:
         """Publish a definition as the next version; returns (version, created).

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.credentials.payload import CREDENTIAL_FIELDS
 from chalicelib.notifications import templates
-from chalicelib.procedures import rules
+from chalicelib.procedures import jurisdictions, rules
 from chalicelib.procedures.compiler import EVIDENCE, EVIDENCE_STATES
 from chalicelib.procedures.fees import FormulaError, formula_names
 from chalicelib.registries.catalogue import REGISTRIES, Kind, Operation
@@ -185,6 +185,17 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
 
     if definition["agency"] not in agencies:
         yield {"path": "$.agency", "message": f"agency {definition['agency']!r} is not listed in $.agencies"}
+    yield from jurisdictions.problems(definition["jurisdiction"], "$.jurisdiction")
+    for agency, jurisdiction in definition.get("agency_jurisdictions", {}).items():
+        path = f"$.agency_jurisdictions.{agency}"
+        if agency not in agencies:
+            yield {"path": path, "message": f"agency {agency!r} is not listed in $.agencies"}
+        elif agency == definition["agency"]:
+            yield {
+                "path": path,
+                "message": f"{agency!r} owns the procedure: its jurisdiction is $.jurisdiction, give it there",
+            }
+        yield from jurisdictions.problems(jurisdiction, path)
 
     seen_codes: set[str] = set()
     for index, requirement in enumerate(definition["requirements"]):

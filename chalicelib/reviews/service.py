@@ -7,6 +7,12 @@ escalation to the agency's supervisors.  Before the deadline, the agency is warn
 (``warn_days`` business days ahead): the same timer that keeps the deadline fires first
 at the warning, and the workflow goes back to waiting.
 
+Deadlines skip the federal calendar and the reviewing agency's published non-working
+days.  A day the agency publishes while a review runs moves that review's deadline
+(``deadline.moved`` in the application's audit); the workflow's timer, armed for the old
+deadline, fires early and is armed again for the rest (the review records what its timer
+waits for, ``Review.timer``), so a moved deadline holds.
+
 Parallel steps review at the same time: the application keeps one entry per step in
 ``reviews`` (review id, agency, deadline, state), from which its current holder and
 nearest deadline are derived.
@@ -18,7 +24,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +50,7 @@ from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews import resolution
 from chalicelib.reviews.intermediaries import decision_fields
 from chalicelib.reviews.requests import DecisionDraft, DecisionKind, ReviewDecision
-from chalicelib.reviews.states import DECIDED, OPEN, PENDING
+from chalicelib.reviews.states import DECIDED, LIVE, OPEN, PENDING
 from chalicelib.store.models import Application, Decision, Review
 from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import Write, create
@@ -54,6 +60,7 @@ logger = Logger(child=True)
 DEFAULT_CORRECTIONS_DAYS = 10
 OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a decision jumps the queue
 AgencyAlert = Callable[[str, Application, Review], None]
+MOVED = "deadline.moved"
 
 
 class Queued(Struct, frozen=True):
@@ -120,12 +127,11 @@ class Reviews(Struct, frozen=True):
         resumed = clock.paused
         clock.resume(now)
         clocks[step_id] = clock.to_dict()
-        deadline = iso(clock.deadline())
-        warn_days = min(step.get("warn_days", 0), step["deadline_days"] - clock.used)
-        warn_at = iso(clock.deadline(days_before=warn_days)) if warn_days else None
+        deadline, warn_at = _running_deadline(clock, step, self.store.calendars.days_off(step["agency"], clock.base))
         review = self._new_review(
             application, step_id, step["agency"], deadline, warn_at=warn_at, excluded=_excluded(application, step_id)
         )
+        review.timer = {"from": iso(now), "at": _next_target(review, now), "key": key}
         self.transitions.record(
             application,
             SYSTEM,
@@ -169,18 +175,32 @@ class Reviews(Struct, frozen=True):
             self.engine.resume(token, self._outcome_of(application, review))
 
     def deadline(self, application: Application, step_id: str, step: Mapping[str, Any], key: str) -> dict[str, Any]:
-        """A timer fired: warn the agency, or apply the decision taken, or the law's default."""
+        """A timer fired: warn the agency, or wait again (the deadline moved), or apply the
+        decision taken, or the law's default.
+
+        The legal moment the timer fired is the one it was armed for (``Review.timer``):
+        where legal days are compressed (``LEGAL_DAY_SECONDS``) the wall clock lags it."""
         review = self.of_step(application, step_id)
-        if key in (application.applied_keys or []):
-            return self._outcome_of(application, review)
         if review.status == DECIDED:
             return self._outcome_of(application, review)
-        if review.warn_at and not review.warned and utcnow() < parse_iso(review.deadline):
-            return self._warn(application, step_id, review, key)
+        timer = review.timer or {}
+        if timer.get("key") == key and review.status in LIVE:  # this firing already armed the next timer
+            return self._waiting(review, timer)
+        if key in (application.applied_keys or []):
+            return self._outcome_of(application, review)
+        fired = max(utcnow(), parse_iso(timer["at"])) if timer.get("at") else utcnow()
+        if review.status in LIVE and self._move(review.id, SYSTEM, None):
+            # a day published that the publication's pass did not reach (the review was not yet queued)
+            application = self.store.applications.get(application.id, consistent=True)
+            review = self.get(review.id, consistent=True)
+        if review.status in LIVE and fired < parse_iso(review.deadline):
+            if review.warn_at and not review.warned and fired >= parse_iso(review.warn_at):
+                return self._warn(application, step_id, review, key, fired)
+            return self._rearm(review, fired, key)
         expire = self.store.reviews.expiring(review, iso(utcnow()))
         outcome = step["on_deadline"]
         if outcome == "escalate" and not review.escalated:
-            return self._escalate(application, step_id, step, review, expire, key)
+            return self._escalate(application, step_id, step, review, expire, key, fired)
         if outcome == "escalate":
             outcome = step.get("after_escalation", "negativa_ficta")
         days = step["escalation_days"] if review.escalated else step["deadline_days"]
@@ -190,6 +210,7 @@ class Reviews(Struct, frozen=True):
             "agency": review.agency,
             "deadline": review.deadline,
             "business_days": days,
+            "expired_at": iso(fired),  # the legal moment the timer found the deadline passed
         }
         if outcome == "afirmativa_ficta":
             reason = (
@@ -238,8 +259,84 @@ class Reviews(Struct, frozen=True):
         earlier = _earlier_open(items)
         return [_queued(review, now, earlier[review.id]) for review in items]
 
-    def get(self, review_id: str) -> Review:
-        return self.store.reviews.get(review_id)
+    def get(self, review_id: str, *, consistent: bool = False) -> Review:
+        return self.store.reviews.get(review_id, consistent=consistent)
+
+    # --- the agency's calendar -------------------------------------------------------
+    def move_deadlines(self, agency: str, actor: dict[str, Any], publication: Mapping[str, Any]) -> list[str]:
+        """The agency published non-working days: move the deadlines of its open reviews
+        (its officials' and its supervisors' queues) that they fall within; returns the
+        applications whose deadline moved.  Running it again moves nothing more."""
+        moved = []
+        for name in (agency, supervisors_queue(agency)):
+            for review in self.store.reviews.queue(name):
+                if self._move(review.id, actor, publication):
+                    moved.append(review.application_id)
+        return moved
+
+    def _move(self, review_id: str, actor: dict[str, Any], publication: Mapping[str, Any] | None) -> bool:
+        """Recompute an open review's deadline with its agency's calendar as published now;
+        record ``deadline.moved`` (old and new deadline, the legal reference) if it is later."""
+        for _ in range(5):
+            review = self.get(review_id, consistent=True)
+            if review.status not in LIVE:
+                return False
+            application = self.store.applications.get(review.application_id, consistent=True)
+            if (application.reviews or {}).get(review.step, {}).get("review_id") != review.id:
+                return False
+            step = self.catalogue.step(application.procedure_code, int(application.procedure_version), review.step)
+            since = self._counted_from(application, review)
+            published = self.store.calendars.between(review.agency, since)
+            days_off = frozenset(date.fromisoformat(item.day) for item in published)
+            deadline, warn_at = self._expected(application, review, step, days_off)
+            if parse_iso(deadline) <= parse_iso(review.deadline):
+                return False
+            counted = [
+                {"day": item.day, "reference": item.reference}
+                for item in published
+                if item.day <= legal_date(parse_iso(deadline)).isoformat()
+            ]
+            first = publication or (published[0].to_simple_dict() if published else {})
+            details = {
+                "review_id": review.id,
+                "step": review.step,
+                "agency": review.agency,
+                "old_deadline": review.deadline,
+                "new_deadline": deadline,
+                "reference": first.get("reference"),
+                **({"gazette_url": first["gazette_url"]} if first.get("gazette_url") else {}),
+                "days": counted,
+            }
+            try:
+                self.transitions.record(
+                    application,
+                    actor,
+                    Change(MOVED, details=details),
+                    fields=with_review(application, review.step, deadline=deadline),
+                    also=[self.store.reviews.moving(review, deadline, warn_at)],
+                )
+                return True
+            except Conflict as error:
+                if error.code not in ("concurrent_change", "precondition_failed"):
+                    raise
+                time.sleep(random.uniform(0.01, 0.1))
+        raise Conflict("the application kept changing; publish again to move its deadline", code="concurrent_change")
+
+    @staticmethod
+    def _counted_from(application: Application, review: Review) -> date:
+        """The day the review's deadline is counted from."""
+        if review.escalated or review.step not in (application.clocks or {}):
+            return legal_date(parse_iso(review.opened_at))
+        return LegalClock.from_dict(application.clocks[review.step]).base
+
+    def _expected(
+        self, application: Application, review: Review, step: Mapping[str, Any], days_off: frozenset[date]
+    ) -> tuple[str, str | None]:
+        """An open review's deadline and warning time, with the calendar as it is now."""
+        if review.escalated or review.step not in (application.clocks or {}):
+            start = legal_date(parse_iso(review.opened_at))
+            return iso(end_of_day(add_business_days(start, step["escalation_days"], days_off))), None
+        return _running_deadline(LegalClock.from_dict(application.clocks[review.step]), step, days_off)
 
     def decide(self, principal: Principal, review_id: str, request: ReviewDecision) -> Decided:
         review = self._decidable(principal, review_id)
@@ -489,16 +586,31 @@ class Reviews(Struct, frozen=True):
         fields = decision_fields(application, review, decision, at)
         return self.store.reviews.new_decision(review.agency, review.id, iso(at), **fields)
 
-    def _warn(self, application: Application, step_id: str, review: Review, key: str) -> dict[str, Any]:
+    def _warn(
+        self, application: Application, step_id: str, review: Review, key: str, fired: datetime
+    ) -> dict[str, Any]:
+        timer = {"from": iso(fired), "at": review.deadline, "key": key}
         change = Change(
             "review.deadline_warning",
             details={"review_id": review.id, "step": step_id, "agency": review.agency, "deadline": review.deadline},
             notify="review_near_deadline",
             notify_values={"agency": review.agency, "deadline": local_date(review.deadline)},
         )
-        if self.transitions.record(application, SYSTEM, change, also=[self.store.reviews.warning(review)], key=key):
+        warning = self.store.reviews.warning(review, timer)
+        if self.transitions.record(application, SYSTEM, change, also=[warning], key=key):
             self.alert_agency(review.agency, application, review)
-        return {"decision": "waiting", "timeout_seconds": self._timer(review.deadline)}
+        return self._waiting(review, timer)
+
+    def _rearm(self, review: Review, fired: datetime, key: str) -> dict[str, Any]:
+        """The timer fired before the review's (moved) deadline: wait again for the rest."""
+        timer = {"from": iso(fired), "at": _next_target(review, fired), "key": key}
+        self.store.reviews.arm(review, timer)
+        logger.info("the deadline moved; the workflow waits again", extra={"review_id": review.id})
+        return self._waiting(review, timer)
+
+    def _waiting(self, review: Review, timer: Mapping[str, str]) -> dict[str, Any]:
+        seconds = timer_seconds(parse_iso(timer["at"]), parse_iso(timer["from"]), self.legal_day_seconds)
+        return {"decision": "escalated" if review.escalated else "waiting", "timeout_seconds": seconds}
 
     def _request_changes(
         self,
@@ -515,10 +627,12 @@ class Reviews(Struct, frozen=True):
         clocks = dict(application.clocks or {})
         if review.step in clocks:
             clock = LegalClock.from_dict(clocks[review.step])
-            clock.pause(now)
+            clock.pause(now, self.store.calendars.days_off(review.agency, clock.base))
             clocks[review.step] = clock.to_dict()
+        today = legal_date(now)
+        days = step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)
         corrections_deadline = iso(
-            end_of_day(add_business_days(legal_date(now), step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)))
+            end_of_day(add_business_days(today, days, self.store.calendars.days_off(review.agency, today)))
         )
         self.transitions.record(
             application,
@@ -540,10 +654,21 @@ class Reviews(Struct, frozen=True):
         return self._timer(corrections_deadline)
 
     def _escalate(
-        self, application: Application, step_id: str, step: Mapping[str, Any], expired: Review, expire: Write, key: str
+        self,
+        application: Application,
+        step_id: str,
+        step: Mapping[str, Any],
+        expired: Review,
+        expire: Write,
+        key: str,
+        fired: datetime,
     ) -> dict[str, Any]:
-        deadline = iso(end_of_day(add_business_days(legal_date(utcnow()), step["escalation_days"])))
+        now = utcnow()
+        today = legal_date(now)
+        days_off = self.store.calendars.days_off(expired.agency, today)
+        deadline = iso(end_of_day(add_business_days(today, step["escalation_days"], days_off)))
         review = self._new_review(application, step_id, expired.agency, deadline, escalated=1)
+        review.timer = {"from": iso(now), "at": deadline, "key": key}
         reason = (
             f"{expired.agency} no resolvió dentro del plazo legal (vencido {expired.deadline}); pasa a supervisión."
         )
@@ -560,6 +685,7 @@ class Reviews(Struct, frozen=True):
                     "step": step_id,
                     "agency": expired.agency,
                     "deadline": deadline,
+                    "expired_at": iso(fired),
                 },
             ),
             fields=with_review(application, step_id, review_id=review.id, deadline=deadline, state="open"),
@@ -586,14 +712,28 @@ class Reviews(Struct, frozen=True):
 
     def _next_timer(self, review: Review) -> int:
         """Seconds until the warning if one is due first, else until the deadline."""
-        if review.warn_at and not review.warned and parse_iso(review.warn_at) > utcnow():
-            return self._timer(review.warn_at)
-        return self._timer(review.deadline)
+        return self._timer(_next_target(review, utcnow()))
 
     def _timer(self, deadline: str | None) -> int:
         if not deadline:
             return 1
         return timer_seconds(parse_iso(deadline), utcnow(), self.legal_day_seconds)
+
+
+def _next_target(review: Review, at: datetime) -> str:
+    """What a review's timer waits for next, seen from the legal moment ``at``: the
+    warning if one is still due, else the deadline."""
+    if review.warn_at and not review.warned and parse_iso(review.warn_at) > at:
+        return review.warn_at
+    return review.deadline
+
+
+def _running_deadline(clock: LegalClock, step: Mapping[str, Any], days_off: frozenset[date]) -> tuple[str, str | None]:
+    """A running clock's deadline and the time the agency is warned (``warn_days`` business
+    days before, if the step asks for it and they have not been used)."""
+    warn_days = min(step.get("warn_days", 0), step["deadline_days"] - clock.used)
+    warn_at = iso(clock.deadline(days_before=warn_days, extra=days_off)) if warn_days else None
+    return iso(clock.deadline(extra=days_off)), warn_at
 
 
 def _excluded(application: Application, step_id: str) -> str | None:

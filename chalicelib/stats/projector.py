@@ -20,7 +20,7 @@ What is counted, in the (Mexico City) month of the event:
   ``appeals_filed``, ``appeals_confirmed``, ``appeals_revoked``, ``appeals_new_review``;
 - ``rating.submitted`` → ``ratings``, ``rating_sum``, ``rating_low`` (score ≤ 2);
 - a final status → the application's ``Resolution`` (``figures.resolution``, read from
-  its whole audit trail): ``issued``/``rejected``/``withdrawn``, ``deemed_approved``,
+  its whole audit trail): ``issued``/``rejected``/``withdrawn`` (not a draft withdrawn), ``deemed_approved``,
   ``deemed_denied``, and for issued or rejected ones ``resolved``, ``within_deadline``,
   ``corrections``, ``days_<n>`` (a histogram of business days to resolution) and
   ``step_days_<step>``/``step_n_<step>`` (business days per step);
@@ -123,7 +123,8 @@ def counts(
         add(procedure, ratings=1, rating_sum=score, rating_low=1 if score <= 2 else 0)
     if event.get("to_status") in figures.FINAL and history is not None:
         ended = figures.resolution(history)
-        if ended is not None:
+        # a draft withdrawn was never filed: it is no withdrawal of an application (it stays in ``started``)
+        if ended is not None and not (ended.outcome == "withdrawn" and ended.days is None):
             add(
                 procedure,
                 **{ended.outcome: 1},

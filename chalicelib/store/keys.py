@@ -35,6 +35,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | the e.firma a staff member signs with     | GetItem pk = signer(username), sk = SIGNER       |
 | what proved a citizen's e.firma, each time| Query pk = citizen(curp), sk begins_with EFIRMA# |
 | the data-exchange log of a holder, newest | Query pk = citizen(curp), sk begins_with DATAUSE#, backwards |
+| an agency's non-working days from a date  | Query pk = calendar(agency), sk >= DAY#<date>    |
+| an agency's non-working days of a year    | Query pk = calendar(agency), sk between DAY#<y>-01-01 and DAY#<y>-12-31 |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -62,6 +64,9 @@ keyed by their username.
 The data-exchange log (every question Ventanilla asked a registry about a holder) is
 one item per exchange in the holder's partition, outside the record's index, created
 once and never changed.
+An agency's calendar is one partition, ``CALENDAR#<agency>``, one item per published
+non-working day (``DAY#<YYYY-MM-DD>``), created once: a clock reads the days from the
+day it started in one Query.
 """
 
 from __future__ import annotations
@@ -280,3 +285,16 @@ DATA_USE_PREFIX = "DATAUSE#"
 def data_use(at: str, exchange_id: str) -> str:
     """A data exchange, in the order it happened."""
     return f"{DATA_USE_PREFIX}{at}#{exchange_id}"
+
+
+NON_WORKING_DAY_PREFIX = "DAY#"
+
+
+def calendar(agency: str) -> str:
+    """Partition of the non-working days an agency published."""
+    return f"CALENDAR#{agency}"
+
+
+def non_working_day(day: str) -> str:
+    """Sort key of one non-working day (``YYYY-MM-DD``) in its agency's calendar."""
+    return f"{NON_WORKING_DAY_PREFIX}{day}"

@@ -167,6 +167,10 @@ class Review(Entity, discriminator="review"):
     reason = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)
+    # the workflow's running timer: the legal moment it was armed ``from`` and fires ``at``,
+    # and the handler invocation (``key``) that armed it; a deadline moved later than ``at``
+    # re-arms the timer when it fires
+    timer = JSONAttribute(null=True)
     appeal = NumberAttribute(default=0)  # 1: an appeal of a rejection, for the agency's supervisors
     excluded = UnicodeAttribute(null=True)  # an official who may not decide it (who decided what was appealed)
     version = VersionAttribute()
@@ -420,6 +424,18 @@ class Signer(Entity, discriminator="efirma_signer"):
     proof = JSONAttribute()
 
 
+class NonWorkingDay(Entity, discriminator="non_working_day"):
+    """A day an agency declared non-working in its gazette, with the legal reference:
+    published once, never changed (the clocks of running reviews moved on it)."""
+
+    agency = UnicodeAttribute()
+    day = UnicodeAttribute()  # YYYY-MM-DD, legal date in America/Mexico_City
+    reference = JSONAttribute()  # {"es": ..., "en": ...}
+    gazette_url = UnicodeAttribute(null=True)
+    published_at = UnicodeAttribute()
+    published_by = UnicodeAttribute()
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Entity,
     Profile,
@@ -443,6 +459,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     EfirmaChallenge,
     EfirmaProof,
     Signer,
+    NonWorkingDay,
 )
 
 

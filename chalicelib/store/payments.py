@@ -10,6 +10,7 @@ from chalicelib.core.errors import NotFound
 from chalicelib.store import keys
 from chalicelib.store.models import Payment
 from chalicelib.store.reads import get
+from chalicelib.store.writes import Write, change
 
 
 class PaymentStore:
@@ -37,3 +38,16 @@ class PaymentStore:
                 return False
             raise
         return True
+
+    @staticmethod
+    def cancelling(payment: Payment, pending: str, cancelled: str) -> Write:
+        """A reference still ``pending`` is cancelled (its application was withdrawn): the
+        bank is refused a payment of it, and the workflow's token is dropped.  Part of the
+        application's change: if the bank paid it first, nothing is written."""
+        return change(payment, [Payment.status.set(cancelled), Payment.task_token.remove()], Payment.status == pending)
+
+    def forget_token(self, reference: str) -> None:
+        """Drop the workflow's token (a wait attached just as its application was withdrawn)."""
+        Payment(keys.payment(reference), keys.PAYMENT_SK).update(
+            actions=[Payment.task_token.remove()], condition=Payment.pk.exists()
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from msgspec import Struct, field
 
 from chalicelib.store.applications import ApplicationStore
+from chalicelib.store.calendars import CalendarStore
 from chalicelib.store.catalogue import CatalogueStore
 from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.delegations import DelegationStore
@@ -35,3 +36,4 @@ class Repositories(Struct, frozen=True):
     sms_log: SmsLogStore = field(default_factory=SmsLogStore)
     statistics: StatisticsStore = field(default_factory=StatisticsStore)
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
+    calendars: CalendarStore = field(default_factory=CalendarStore)

@@ -6,7 +6,7 @@ an agency's queue is one Query, oldest legal deadline first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -117,6 +117,22 @@ class ReviewStore:
                 if error.cause_response_code != "ConditionalCheckFailedException":
                     raise
 
+    def abandon(self, review_ids: Sequence[str]) -> None:
+        """The application was withdrawn: its live reviews leave every queue, and no review
+        keeps a task token that could resume the workflow (a decided one waiting for
+        corrections included)."""
+        self.cancel(review_ids)
+        for review_id in review_ids:
+            try:
+                Review(keys.review(review_id), keys.REVIEW_SK).update(
+                    actions=[Review.task_token.remove(), Review.corrections_token.remove()],
+                    condition=Review.pk.exists(),
+                    add_version_condition=False,
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+
     # --- parts of an application's change (``Transitions.record(also=...)``) -----------
     @staticmethod
     def expiring(review: Review, at: str) -> Write:
@@ -144,6 +160,23 @@ class ReviewStore:
         return change(review, actions, Review.status == OPEN)
 
     @staticmethod
-    def warning(review: Review) -> Write:
-        """The agency is warned of the deadline, once."""
-        return change(review, [Review.warned.set(1)], Review.warned == 0)
+    def warning(review: Review, timer: dict[str, Any] | None = None) -> Write:
+        """The agency is warned of the deadline, once (and the workflow's timer is armed for the deadline)."""
+        actions = [Review.warned.set(1), *([Review.timer.set(timer)] if timer else [])]
+        return change(review, actions, Review.warned == 0)
+
+    @staticmethod
+    def moving(review: Review, deadline: str, warn_at: str | None) -> Write:
+        """A later legal deadline (the agency published non-working days while the clock ran),
+        kept in the queue's deadline order; refused if the review closed or moved meanwhile."""
+        actions = [
+            Review.deadline.set(deadline),
+            Review.warn_at.set(warn_at) if warn_at else Review.warn_at.remove(),
+        ]
+        if review.status == OPEN:
+            actions.append(Review.gsi2sk.set(keys.queue_order(deadline, review.id)))
+        return change(review, actions, (Review.status == review.status) & (Review.deadline == review.deadline))
+
+    def arm(self, review: Review, timer: dict[str, Any]) -> None:
+        """Record the timer the workflow waits on now (``Review.timer``)."""
+        review.update(actions=[Review.timer.set(timer)], add_version_condition=False)

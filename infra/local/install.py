@@ -40,7 +40,7 @@ class Installed:
 
 def patch_moto() -> None:
     """Run Lambda handlers in this process, make DynamoDB atomic, make KMS sign digests as
-    KMS does, make moto fast.
+    KMS does, end an execution's waits when it is stopped, make moto fast.
 
     Each patch is idempotent and replaces what moto looks up when it handles a request,
     so patching a moto server that is already listening (before any request) is enough.
@@ -48,6 +48,7 @@ def patch_moto() -> None:
     lambda_adapter.install()
     fidelity.serialize_dynamodb_writes()
     fidelity.kms_signs_digests()
+    fidelity.stopping_ends_waits()
     speed.install()
 
 

@@ -69,6 +69,7 @@ DYNAMIC = {
     "actor": ("you", "citizen", "system", "public", "official", "supervisor", "staff"),
     "apply.step": ("data", "documents", "send"),
     "rating.scale": ("1", "2", "3", "4", "5"),
+    "catalogue.level": ("federal", "state", "municipal"),
     "language": ("es", "en"),
     "how": (
         "choose.title",

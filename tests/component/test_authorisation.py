@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,7 +25,16 @@ import requests
 
 from chalicelib.api.policy import POLICY
 from chalicelib.efirma.keys import sign_with_files
-from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, ROLES, SUPERVISOR
+from chalicelib.identity.principal import (
+    ADMIN,
+    ANONYMOUS,
+    ASSISTANT,
+    CITIZEN,
+    OFFICIAL,
+    PUBLISHER,
+    ROLES,
+    SUPERVISOR,
+)
 from chalicelib.payments import signature
 from infra.local import efirma, sandbox
 from tests.support.client import declaration
@@ -60,6 +70,8 @@ GATE_DENIALS = {(401, "not_authenticated"), (403, "forbidden"), (403, "invalid_c
 CENTRE = "CCD001"
 AGENCY = "SEMOVI"
 PUBLISHED = "matriz-licencia"
+# far beyond every deadline the module's reviews run to: publishing it moves none of them
+NON_WORKING_DAY = date(date.today().year + 1, 8, 3).isoformat()
 HOLDERS = (CITIZEN, ASSISTANT)
 SIGNED_IN = (
     CITIZEN,
@@ -67,6 +79,7 @@ SIGNED_IN = (
     SUPERVISOR,
     ASSISTANT,
     ADMIN,
+    PUBLISHER,
 )  # the holder, and the assistant who filed under the holder's consent
 AGENCY_STAFF = (OFFICIAL, SUPERVISOR)
 # reviews of other modules may share the queue with an earlier deadline
@@ -102,6 +115,8 @@ def people(aws: Aws) -> dict[str, HttpUser]:
         SUPERVISOR: aws.user(username="matriz.supervisora", groups=(f"supervisor-{AGENCY}",)),
         ASSISTANT: aws.user(username="matriz.asesor", groups=(f"assistant-{CENTRE}",)),
         ADMIN: aws.user(username="matriz.admin", groups=("admin",)),
+        # Mexico City's publisher: the matrix's procedure, the licence's copy, answers to state 09
+        PUBLISHER: aws.user(username="matriz.publicadora", groups=("admin-09",)),
     }
 
 
@@ -163,6 +178,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     submit(citizen, checked_id)
     confirm_evidence(citizen, checked_id)
     permit_review = open_review(official, checked_id, "DUMUN")["review_id"]
+    withdrawable_id = draft(citizen)
     # two the official rejected: one to appeal, one appealed for the supervisors to resolve
     rejected_id, appealed_id = submitted_licence(citizen), submitted_licence(citizen)
     for application_id in (rejected_id, appealed_id):
@@ -218,9 +234,15 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         return {**proof, "password": "Matriz-Clave-2026", "phone": new_phone()}
 
     return {
+        ("GET", "/agencies/{agency}/calendar"): Call(f"/agencies/{AGENCY}/calendar?year=2027", everyone),
         ("GET", "/agencies/{agency}/intermediaries"): Call(f"/agencies/{AGENCY}/intermediaries", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/ratings"): Call(f"/agencies/{AGENCY}/ratings", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/reviews"): Call(f"/agencies/{AGENCY}/reviews", each(AGENCY_STAFF)),
+        ("POST", "/agencies/{agency}/non-working-days"): Call(
+            f"/agencies/{AGENCY}/non-working-days",
+            each((SUPERVISOR, ADMIN), 201),
+            {"days": [NON_WORKING_DAY], "reference": {"es": "Acuerdo de la matriz", "en": "Matrix decree"}},
+        ),
         ("POST", "/applications"): Call(
             "/applications",
             each(HOLDERS, 201),
@@ -262,6 +284,9 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             f"/applications/{issued_id}/rating", {CITIZEN: 201}, {"score": 4, "comment": "Rápido y claro."}
         ),
         ("POST", "/applications/{id}/submit"): Call(f"/applications/{ready_id}/submit", {CITIZEN: 202}),
+        ("POST", "/applications/{id}/withdraw"): Call(
+            f"/applications/{withdrawable_id}/withdraw", {CITIZEN: 200}, {"reason": "Ya no lo necesito."}
+        ),
         ("POST", "/delegations"): Call(
             "/delegations", {ASSISTANT: 201}, {"curp": newcomer.username, "code": newcomer_code}
         ),
@@ -292,9 +317,10 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("POST", "/payments/webhook"): Call("/payments/webhook", {ANONYMOUS: 200}, raw=notification),
         ("GET", "/procedure-schema"): Call("/procedure-schema", everyone),
         ("GET", "/procedures"): Call("/procedures", everyone),
-        ("POST", "/procedures/validate"): Call("/procedures/validate", {ADMIN: 200}, definition),
+        ("POST", "/procedures/validate"): Call("/procedures/validate", {ADMIN: 200, PUBLISHER: 200}, definition),
         ("GET", "/procedures/{code}"): Call("/procedures/licencia-conducir", everyone),
-        ("PUT", "/procedures/{code}"): Call(f"/procedures/{PUBLISHED}", {ADMIN: 201}, definition),
+        # the admin publishes first; the same definition from the publisher is then identical (200)
+        ("PUT", "/procedures/{code}"): Call(f"/procedures/{PUBLISHED}", {ADMIN: 201, PUBLISHER: 200}, definition),
         ("GET", "/procedures/{code}/versions/{version}"): Call("/procedures/licencia-conducir/versions/1", everyone),
         ("POST", "/reviews/{review_id}/cadena-original"): Call(
             f"/reviews/{review}/cadena-original", {OFFICIAL: 200}, DECISION
@@ -428,3 +454,65 @@ def matrix_markdown() -> str:
     for (method, path), roles in sorted(POLICY.items(), key=lambda item: (item[0][1], item[0][0])):
         rows.append(f"| `{method} {path}` | " + " | ".join("✓" if role in roles else "·" for role in ROLES) + " | |")
     return "\n".join(rows)
+
+
+STATE_OF_OAXACA = {"level": "state", "state": "20", "name": {"es": "Gobierno del Estado de Oaxaca", "en": "Oaxaca"}}
+
+
+def local_procedure(code: str, jurisdiction: Mapping[str, Any]) -> dict[str, Any]:
+    definition = licence_without_payment(
+        code,
+        "SEVITRA",
+        {"es": "Licencia de Oaxaca", "en": "Oaxaca licence"},
+        {"es": "Secretaría de Movilidad de Oaxaca", "en": "Oaxaca Mobility Department"},
+    )
+    return {**definition, "homoclave": "SEVITRA-01-001", "jurisdiction": dict(jurisdiction)}
+
+
+def test_a_jurisdictions_publisher_publishes_its_own_procedures_only(aws: Aws) -> None:
+    oaxaca = aws.user(username="publica.oaxaca", groups=("admin-20",))
+    own = local_procedure("licencia-oaxaca", STATE_OF_OAXACA)
+    assert oaxaca.post("/procedures/validate", own).body == {"valid": True, "problems": []}
+    published = oaxaca.put("/procedures/licencia-oaxaca", own)
+    assert published.status_code == 201 and published.body["jurisdiction"]["state"] == "20", published.body
+    changed = {**own, "expected_days": 9}
+    assert oaxaca.put("/procedures/licencia-oaxaca", changed).body["version"] == 2
+
+    def refused(user: HttpUser, code: str, definition: dict[str, Any], answers_to: str) -> None:
+        reply = user.put(f"/procedures/{code}", definition)
+        assert reply.status_code == 403, reply.body
+        error = reply.body["error"]
+        assert error["code"] == "outside_jurisdiction" and f"answers to {answers_to}" in error["message"], error
+
+    # another state's procedure, a municipality's in its own state, and a federal one
+    mexico_city = aws.anonymous().get("/procedures/licencia-conducir").body["definition"]
+    refused(oaxaca, "licencia-conducir", mexico_city, "jurisdiction 09")
+    permit = aws.anonymous().get("/procedures/licencia-construccion").body["definition"]
+    refused(oaxaca, "licencia-construccion", permit, "jurisdiction 20067")
+    refused(
+        oaxaca,
+        "aviso-funcionamiento",
+        aws.anonymous().get("/procedures/aviso-funcionamiento").body["definition"],
+        "the federation",
+    )
+    # nor may it take another's procedure over by naming itself, nor hand its own to another
+    refused(oaxaca, "licencia-conducir", {**mexico_city, "jurisdiction": STATE_OF_OAXACA}, "jurisdiction 09")
+    elsewhere = {**changed, "jurisdiction": {**STATE_OF_OAXACA, "state": "09"}}
+    refused(oaxaca, "licencia-oaxaca", elsewhere, "jurisdiction 09")
+    # a new procedure for another jurisdiction is refused too, and nothing was published
+    refused(
+        oaxaca,
+        "licencia-jalisco",
+        local_procedure("licencia-jalisco", {**STATE_OF_OAXACA, "state": "14"}),
+        "jurisdiction 14",
+    )
+    assert aws.anonymous().get("/procedures/licencia-jalisco").status_code == 404
+    assert aws.anonymous().get("/procedures/licencia-conducir").body["version"] == 1
+
+    # the municipality's publisher publishes its permit; the national admin publishes anything
+    municipal = aws.user(username="publica.oaxaca-de-juarez", groups=("admin-20067",))
+    assert municipal.put("/procedures/licencia-construccion", permit).status_code == 200  # identical: a no-op
+    admin = aws.user(username="admin.nacional", groups=("admin",))
+    assert admin.put("/procedures/licencia-oaxaca", changed).status_code == 200
+    # and a publisher calls no other admin route
+    assert oaxaca.get("/messages?application_id=X").body["error"]["code"] == "forbidden"

@@ -19,6 +19,7 @@ LOOKUP = stack.handler_logical_id("lookup")
 WATCH = stack.function_logical_id(stack.DEADLINE_WATCH)
 RETENTION = stack.function_logical_id(stack.RETENTION)
 STATE_MACHINES = "arn:aws:states:us-east-1:123456789012:stateMachine:ventanilla-prod-licencia-conducir-v1"
+EXECUTIONS = "arn:aws:states:us-east-1:123456789012:execution:ventanilla-prod-licencia-conducir-v1:8Q9FQ5PXS4-1"
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/ventanilla/prod/public-url"
 
 
@@ -67,6 +68,9 @@ RULES = [
     (API, "states:StartExecution", STATE_MACHINES, True),
     (API, "states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:other-app", False),
     (API, "states:CreateStateMachine", STATE_MACHINES, True),
+    (API, "states:StopExecution", EXECUTIONS, True),
+    (API, "states:StopExecution", "arn:aws:states:us-east-1:123456789012:execution:other-app:X-1", False),
+    *[(step, "states:StopExecution", EXECUTIONS, False) for step in STEPS],
     (API, "secretsmanager:GetSecretValue", "BankWebhookSecret", True),
     (API, "cognito-idp:AdminGetUser", "UserPool", True),
     *[
@@ -175,6 +179,7 @@ def _drop(role: str, action: str) -> Any:
         (LOOKUP, "kms:Sign", "ExchangeKey"),
         (API, "kms:GetPublicKey", "ExchangeKey"),
         (API, "states:StartExecution", STATE_MACHINES),
+        (API, "states:StopExecution", EXECUTIONS),
         (WATCH, "dynamodb:Query", "Table/index/by_queue"),
     ],
 )

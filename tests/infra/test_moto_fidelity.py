@@ -1,6 +1,6 @@
 """The embedded DynamoDB's patches (infra/local/moto/fidelity.py): every write, walk and
 answer holds one lock, and a cancelled transaction leaves the table exactly as it was,
-without moto's whole-table copy per write."""
+without moto's whole-table copy per write; and a stopped execution ends as on AWS."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from infra.local.moto import fidelity as moto_fidelity
+from tests.support.client import wait_for
 
 REGION = "us-east-1"
 
@@ -201,3 +202,42 @@ def test_a_kms_seal_checks_with_the_public_key_as_the_real_kms_seal_does(
         assert isinstance(public, ec.EllipticCurvePublicKey)
         public.verify(seal, text, ec.ECDSA(SHA256()))
         assert kms.verify(**asked, Signature=seal)["SignatureValid"] is True
+
+
+def test_a_stopped_execution_ends_its_wait_for_a_task_token_and_is_aborted(moto_environment: None) -> None:
+    import json
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        moto_fidelity.stopping_ends_waits()
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue = sqs.create_queue(QueueName="waits")["QueueUrl"]
+        definition = {
+            "StartAt": "Wait",
+            "States": {
+                "Wait": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": queue, "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "TimeoutSeconds": 3600,
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+                    "End": True,
+                },
+                "Caught": {"Type": "Pass", "End": True},
+            },
+        }
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        machine = sfn.create_state_machine(
+            name="waits", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/sfn"
+        )["stateMachineArn"]
+        execution = sfn.start_execution(stateMachineArn=machine, name="one")["executionArn"]
+        # the Task sends its token a moment after the execution starts
+        message = wait_for(lambda: sqs.receive_message(QueueUrl=queue).get("Messages"), "the Task's token")
+        token = json.loads(message[0]["Body"])["token"]
+        sfn.stop_execution(executionArn=execution, error="Withdrawn", cause="test")
+        ended = wait_for(
+            lambda: (status := sfn.describe_execution(executionArn=execution)["status"]) != "RUNNING" and status,
+            "the execution to end",
+        )
+        assert ended == "ABORTED"
+        with pytest.raises(ClientError):
+            sfn.send_task_success(taskToken=token, output="{}")

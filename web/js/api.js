@@ -101,6 +101,14 @@ export async function catalogue() {
   }
 }
 
+// The procedures a citizen of a place can file (a state, or a municipality of it).
+export function catalogueIn({ state, municipality }) {
+  const query = new URLSearchParams();
+  if (state) query.set("state", state);
+  if (municipality) query.set("municipality", municipality);
+  return get(`/procedures?${query}`, { anonymous: true }).then((body) => body.procedures || []);
+}
+
 export async function procedure(code, version) {
   const key = version ? `${code}@${version}` : code;
   if (!procedureCache.has(key)) {

@@ -334,7 +334,18 @@ class Actor(Struct, kw_only=True):
 
     kind: Annotated[
         str,
-        choices("citizen", "official", "supervisor", "assistant", "admin", "system", "bank", "anonymous", "operator"),
+        choices(
+            "citizen",
+            "official",
+            "supervisor",
+            "assistant",
+            "admin",
+            "publisher",
+            "system",
+            "bank",
+            "anonymous",
+            "operator",
+        ),
     ]
     id: Annotated[
         str,

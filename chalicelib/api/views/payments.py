@@ -27,7 +27,7 @@ class PaymentSlip(Struct, kw_only=True):
     amount: Money
     currency: Annotated[str, choices("MXN")]
     expires_at: Instant
-    status: Annotated[str, choices("pending", "paid")]
+    status: Annotated[str, choices("pending", "paid", "cancelled")]
     paid_at: NullableInstant
     application_id: str
     notice: Annotated[Text, Meta(description="That the procedure has no other charge (against middlemen).")]

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, convert
 
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Money, Struct, Text, UnsetType
+from chalicelib.procedures import jurisdictions
+from chalicelib.procedures.requests import MunicipalityCode, StateCode
 from chalicelib.store.models import ProcedureVersion
 
 DEFINITION = "ProcedureDefinition"  # the published JSON Schema, a component of the OpenAPI document
@@ -39,10 +41,33 @@ class Fee(Struct, kw_only=True):
     concept: Text | UnsetType = UNSET
 
 
+class Jurisdiction(Struct, kw_only=True):
+    """Who answers for the procedure: the federation, a state or a municipality."""
+
+    level: Literal["federal", "state", "municipal"]
+    state: StateCode | UnsetType = UNSET
+    municipality: MunicipalityCode | UnsetType = UNSET
+    name: Annotated[Text, Meta(description="As citizens know it, e.g. “Municipio de Oaxaca de Juárez”.")]
+
+
 class ProcedureSummary(Struct, kw_only=True):
     code: Annotated[str, Meta(examples=["licencia-conducir"])]
     version: Annotated[int, Meta(ge=1)]
     name: Text
+    homoclave: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "The procedure's key in the national registry of procedures; null only for a version published "
+                "before definitions carried it."
+            ),
+            examples=["SEMOVI-01-001"],
+        ),
+    ]
+    jurisdiction: Annotated[
+        Jurisdiction,
+        Meta(description="Who answers for the procedure (a version published before definitions named it: federal)."),
+    ]
     description: Text
     agency: AgencyCode
     agency_name: Text
@@ -98,6 +123,8 @@ def _summary_fields(procedure: ProcedureVersion) -> dict[str, Any]:
         "code": procedure.code,
         "version": int(procedure.version),
         "name": convert(definition["name"], Text),
+        "homoclave": definition.get("homoclave"),
+        "jurisdiction": convert(jurisdictions.of(definition), Jurisdiction),
         "description": convert(definition["description"], Text),
         "agency": definition["agency"],
         "agency_name": convert(definition["agencies"][definition["agency"]], Text),

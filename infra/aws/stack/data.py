@@ -15,6 +15,7 @@ from chalice.utils import to_cfn_resource_name
 
 from chalicelib.core.names import PRODUCT, public_url_parameter, resource_name, state_machine_name
 from chalicelib.identity import groups, passwords
+from chalicelib.procedures import jurisdictions
 from chalicelib.store.models import table_schema
 from infra.aws.stack.iam import key_policy, private_bucket, tls_only
 from infra.aws.stack.naming import AWS_ONLY, SMS_INBOUND, asl_path, function_logical_id, state_machine_logical_id, sub
@@ -22,12 +23,27 @@ from infra.aws.stack.naming import AWS_ONLY, SMS_INBOUND, asl_path, function_log
 # Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
 # operator adds a centre here (and redeploys) or creates its group in the user pool.
 COMMUNITY_CENTRES = ("CDC-OAXACA",)
+# States and municipalities (INEGI codes) whose publishers (group ``admin-<code>``) exist
+# beyond those the shipped procedures answer to: Oaxaca's state publishes its own from scratch.
+PUBLISHING_JURISDICTIONS = ("20",)
 
 
 def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
     agencies = sorted({code for definition in definitions for code in definition["agencies"]})
     staff = [group(agency) for agency in agencies for group in (groups.official, groups.supervisor)]
-    return [groups.ADMIN, *staff, *(groups.assistant(centre) for centre in COMMUNITY_CENTRES)]
+    publishers = [groups.publisher(code) for code in publishing_jurisdictions(definitions)]
+    return [groups.ADMIN, *staff, *(groups.assistant(centre) for centre in COMMUNITY_CENTRES), *publishers]
+
+
+def publishing_jurisdictions(definitions: list[dict[str, Any]]) -> list[str]:
+    """Every state or municipality a shipped procedure (or one of its agencies) answers to."""
+    found = {jurisdictions.code(jurisdictions.of(definition)) for definition in definitions}
+    found |= {
+        jurisdictions.code(jurisdiction)
+        for definition in definitions
+        for jurisdiction in definition.get("agency_jurisdictions", {}).values()
+    }
+    return sorted({code for code in found if code} | set(PUBLISHING_JURISDICTIONS))
 
 
 def resources(stage: str) -> dict[str, Any]:

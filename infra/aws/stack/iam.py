@@ -152,6 +152,8 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 [state_machines_arn(stage)],
             ),
             _allow("ExecutionStatus", ["states:DescribeExecution"], [executions_arn(stage)]),
+            # a citizen who withdraws an application stops its execution (waits and timers with it)
+            _allow("WithdrawApplications", ["states:StopExecution"], [executions_arn(stage)]),
             # WILDCARD: task tokens have no ARN (see WILDCARD_REASONS).
             _allow("TaskTokensHaveNoResource", ["states:SendTaskSuccess"], "*"),
             {

@@ -26,6 +26,12 @@ checks with the published public key.  moto hashes the digest again (it does not
 implement ``DIGEST``), so a seal it made checked with KMS alone; ``kms_signs_digests``
 makes its ECDSA keys sign and verify such a digest as it is.
 
+Step Functions' ``StopExecution`` ends an execution at once, a ``.waitForTaskToken`` wait
+included.  moto's interpreter marks the execution stopped but leaves a Task waiting for
+its token until the Task's own timeout (days, for a review), so a withdrawn application's
+execution stayed ``RUNNING``; ``stopping_ends_waits`` wakes the execution's waits when it
+is stopped, and it ends ``ABORTED`` as on AWS.
+
 Like the Lambda adapter, this wraps moto internals; the pinned moto version and
 ``tests/infra/test_moto_fidelity.py`` guard it.
 """
@@ -172,3 +178,35 @@ def kms_signs_digests() -> None:
     KmsResponse.sign = answered(KmsResponse.sign)  # type: ignore[method-assign]
     KmsResponse.verify = answered(KmsResponse.verify)  # type: ignore[method-assign]
     setattr(ECDSAPrivateKey, private, hash_algorithm)
+
+
+def stopping_ends_waits() -> None:
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+    from moto.stepfunctions.parser.backend.execution import Execution
+
+    stop = Execution.stop
+    if getattr(stop, "_ends_waits", False):
+        return
+
+    @functools.wraps(stop)
+    def stopped(self: Any, *args: Any, **kwargs: Any) -> None:
+        stop(self, *args, **kwargs)
+        worker = self.exec_worker
+        if worker is not None:
+            # the waits of this execution only (each execution has its own pool of callbacks)
+            for endpoint in list(worker.env.callback_pool_manager._pool.values()):
+                endpoint.interrupt_all()
+
+    set_error = Environment.set_error
+
+    @functools.wraps(set_error)
+    def failed(self: Any, *args: Any, **kwargs: Any) -> None:
+        # the woken wait unwinds with an error; the execution was stopped, and stays ABORTED
+        if isinstance(self._program_state, ProgramStopped):
+            return
+        set_error(self, *args, **kwargs)
+
+    stopped._ends_waits = True  # type: ignore[attr-defined]
+    Execution.stop = stopped  # type: ignore[method-assign]
+    Environment.set_error = failed  # type: ignore[method-assign]

@@ -602,6 +602,69 @@ def registration_without_a_number(d: Definition) -> None:
     del registrations(d)[2]["number"]
 
 
+OAXACA_DE_JUAREZ = {
+    "level": "municipal",
+    "state": "20",
+    "municipality": "20067",
+    "name": {"es": "Municipio de Oaxaca de Juárez", "en": "Municipality of Oaxaca de Juárez"},
+}
+
+
+@reported("$", "'homoclave' is required here")
+def without_a_homoclave(d: Definition) -> None:
+    del d["homoclave"]
+
+
+@reported("$.homoclave", "'SEMOVI-1-001' does not match")
+def homoclave_of_the_wrong_shape(d: Definition) -> None:
+    d["homoclave"] = "SEMOVI-1-001"
+
+
+@reported("$", "'jurisdiction' is required here")
+def without_a_jurisdiction(d: Definition) -> None:
+    del d["jurisdiction"]
+
+
+@reported("$.jurisdiction.level", "'county' is not one of ['federal', 'state', 'municipal']")
+def jurisdiction_of_an_unknown_level(d: Definition) -> None:
+    d["jurisdiction"]["level"] = "county"
+
+
+@reported("$.jurisdiction", "'state' is required here")
+def state_jurisdiction_without_its_state(d: Definition) -> None:
+    del d["jurisdiction"]["state"]
+
+
+@reported("$.jurisdiction.state", "'state' is not allowed here")
+def federal_jurisdiction_naming_a_state(d: Definition) -> None:
+    d["jurisdiction"]["level"] = "federal"
+
+
+@reported("$.jurisdiction.state", "'33' does not match")
+def state_outside_the_federation(d: Definition) -> None:
+    d["jurisdiction"]["state"] = "33"
+
+
+@reported("$.jurisdiction", "'municipality' is required here")
+def municipal_jurisdiction_without_its_municipality(d: Definition) -> None:
+    d["jurisdiction"]["level"] = "municipal"
+
+
+@reported("$.jurisdiction.municipality", "municipality '20067' is not in state '09'")
+def municipality_of_another_state(d: Definition) -> None:
+    d["jurisdiction"] = {**OAXACA_DE_JUAREZ, "state": "09"}
+
+
+@reported("$.agency_jurisdictions.SALUD", "agency 'SALUD' is not listed in $.agencies")
+def jurisdiction_of_an_unlisted_agency(d: Definition) -> None:
+    d["agency_jurisdictions"] = {"SALUD": OAXACA_DE_JUAREZ}
+
+
+@reported("$.agency_jurisdictions.SEMOVI", "'SEMOVI' owns the procedure: its jurisdiction is $.jurisdiction")
+def owning_agency_given_another_jurisdiction(d: Definition) -> None:
+    d["agency_jurisdictions"] = {"SEMOVI": OAXACA_DE_JUAREZ}
+
+
 @pytest.mark.parametrize(
     ("mutate", "path", "fragment", "count"), [pytest.param(*case, id=case[0].__name__) for case in CASES]
 )
@@ -633,6 +696,11 @@ def test_the_shipped_definition_is_valid(licence: Definition) -> None:
 
 
 def test_a_definition_with_parallel_reviews_and_a_choice_is_valid(multi_agency: Definition) -> None:
+    assert validate_definition(multi_agency) == []
+
+
+def test_an_agency_of_another_jurisdiction_is_valid(multi_agency: Definition) -> None:
+    multi_agency["agency_jurisdictions"] = {"SALUD": OAXACA_DE_JUAREZ}
     assert validate_definition(multi_agency) == []
 
 

@@ -1,7 +1,7 @@
 // One application, as its citizen follows it: status, current step, who holds it, the
 // legal deadline, the timeline of audit events, what to do next, who gets its SMS and
 // what was sent (sms-panel.js), the signed documents to download (the acuse, each
-// resolution), and — once the API has it — rating a finished one.
+// resolution), withdrawing one not yet resolved (desistimiento), and rating a finished one.
 
 import { get, post, procedure } from "../api.js";
 import { append, h } from "../dom.js";
@@ -20,6 +20,8 @@ import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, s
 
 const FINAL = new Set(["issued", "rejected", "withdrawn"]);
 const BUSY = new Set(["submitted", "deemed_approved"]);
+// before a final resolution the holder (or their assistant) may withdraw: POST /applications/{id}/withdraw
+const WITHDRAWABLE = new Set(["draft", "submitted", "evidence_review", "in_review", "changes_requested", "awaiting_payment", "error"]);
 
 export function holderText(application, definition) {
   switch (application.status) {
@@ -97,8 +99,10 @@ function nextStep(application, definition, events) {
       const reason = event?.action === "checks.failed" ? (event.details?.failed || []).map(pick).join(" ") : event?.reason;
       return notice("error", h("p", {}, h("strong", {}, t("next.rejected"))), reason ? h("p", { class: "event-reason" }, reason) : null, h("p", {}, t("next.rejectedRights")));
     }
-    case "withdrawn":
-      return notice("info", h("p", {}, t("next.withdrawn")));
+    case "withdrawn": {
+      const event = lastEvent(events, "application.withdrawn") || lastEvent(events, "application.closed");
+      return notice("info", h("p", {}, t("next.withdrawn")), event?.reason ? h("p", { class: "event-reason" }, event.reason) : null);
+    }
     case "error":
       return notice("error", h("p", {}, t("next.error")));
     default:
@@ -192,6 +196,55 @@ function ratingPanel(application) {
   return append(panel, form);
 }
 
+// Desistimiento: a button that opens a confirmation (what it ends, an optional reason),
+// and only the confirmation withdraws.
+function withdrawPanel(application) {
+  const panel = h("section", { class: "panel", "aria-labelledby": "withdraw-heading", dataset: { feature: "withdraw" } }, h("h2", { id: "withdraw-heading" }, t("withdraw.title")));
+  const message = h("div", { "aria-live": "polite" });
+  const reason = h("textarea", { id: "withdraw-reason", maxlength: "500", rows: "3", "aria-describedby": "withdraw-reason-hint" });
+  const confirm = button(t("withdraw.confirm"), { type: "submit", kind: "danger" });
+  // drawn only while the confirmation is open: the page's own warning (corrections, payment) stays the only one
+  const question = h("div", {});
+  const ask = () => notice("warning", h("p", {}, h("strong", {}, t("withdraw.question"))), h("p", {}, t(application.status === "awaiting_payment" ? "withdraw.consequencesPayment" : "withdraw.consequences")));
+  const form = checkedForm(
+    {},
+    async () => {
+      await whileBusy(confirm, async () => {
+        try {
+          await post(`/applications/${encodeURIComponent(application.id)}/withdraw`, reason.value.trim() ? { reason: reason.value.trim() } : {});
+          flash(t("withdraw.done"));
+          refresh();
+        } catch (error) {
+          message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+        }
+      });
+    },
+    question,
+    h(
+      "div",
+      { class: "field" },
+      h("label", { class: "label", for: "withdraw-reason" }, t("withdraw.reason"), h("span", { class: "optional" }, ` ${t("form.optional")}`)),
+      h("p", { class: "hint", id: "withdraw-reason-hint" }, t("withdraw.reasonHint")),
+      reason,
+    ),
+    message,
+    h("div", { class: "actions" }, confirm, button(t("withdraw.keep"), { kind: "secondary", onclick: () => {
+      form.hidden = true;
+      question.replaceChildren();
+      open.hidden = false;
+      open.focus();
+    } })),
+  );
+  form.hidden = true;
+  const open = button(t("withdraw.button"), { kind: "secondary", onclick: () => {
+    open.hidden = true;
+    question.replaceChildren(ask());
+    form.hidden = false;
+    reason.focus();
+  } });
+  return append(panel, h("p", { class: "muted" }, t("withdraw.lead")), open, form);
+}
+
 export async function render(view, ctx) {
   const id = ctx.params.id;
   const [application, audit] = await Promise.all([get(`/applications/${encodeURIComponent(id)}`), get(`/applications/${encodeURIComponent(id)}/audit`)]);
@@ -266,6 +319,7 @@ export async function render(view, ctx) {
           : null,
         signedDocuments(application, definition),
         FINAL.has(application.status) && ctx.session?.isCitizen ? ratingPanel(application) : null,
+        WITHDRAWABLE.has(application.status) && (ctx.session?.isCitizen || ctx.session?.isAssistant) ? withdrawPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),
     ),
