@@ -16,6 +16,7 @@ from typing import Any
 from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api.agencies import agencies
+from chalicelib.api.appeals import appeals
 from chalicelib.api.assistance import assistance
 from chalicelib.api.calendars import calendars
 from chalicelib.api.citizens import citizens
@@ -53,6 +54,7 @@ for blueprint in (
     calendars,
 ):
     app.register_blueprint(blueprint)
+app.register_blueprint(appeals)
 
 Event = dict[str, Any]
 

@@ -15,6 +15,7 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.idempotency import Idempotency
 from chalicelib.adapters.ocsp import HttpOcsp
 from chalicelib.adapters.registries import HttpTransport
+from chalicelib.applications.appeals import Appeals
 from chalicelib.applications.evidence import Evidence
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
@@ -256,6 +257,10 @@ class Container:
     @cached_property
     def retention(self) -> Retention:
         return Retention(aws.S3Documents(self.settings), self.transitions, self.store.applications)
+
+    @cached_property
+    def appeals(self) -> Appeals:
+        return Appeals(self.store, self.applications, self.transitions, self.notary)
 
     @cached_property
     def recovery(self) -> Recovery:

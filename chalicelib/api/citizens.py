@@ -156,7 +156,8 @@ def get_application(id: str) -> Response:
     services = container()
     principal = principal_of(citizens.current_request)
     application = services.applications.readable(principal, id)
-    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
+    detail = services.applications.detail(application, principal)
+    return answer(views.application(detail, services.public_api_url, services.appeals.window(application)))
 
 
 @citizens.operation(

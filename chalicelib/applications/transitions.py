@@ -59,7 +59,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     AWAITING_PAYMENT: frozenset({ISSUED, WITHDRAWN, ERROR, IN_REVIEW}),
     ERROR: frozenset({SUBMITTED, EVIDENCE_REVIEW, IN_REVIEW, AWAITING_PAYMENT, ISSUED, REJECTED, WITHDRAWN, ERROR}),
     ISSUED: frozenset(),
-    REJECTED: frozenset(),
+    # only an appeal that revokes the rejection, or orders a new review, reopens it
+    REJECTED: frozenset({SUBMITTED}),
     WITHDRAWN: frozenset(),
 }
 STATUSES = tuple(ALLOWED)

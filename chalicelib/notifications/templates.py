@@ -48,6 +48,11 @@ EVENTS: dict[str, frozenset[str]] = {
     "issued": COMMON,
     "withdrawn": COMMON,
     "error": COMMON,
+    # the appeal of a rejection (recurso de revisión) and its three resolutions
+    "appeal_filed": COMMON,
+    "appeal_confirmed": COMMON,
+    "appeal_revoked": COMMON,
+    "appeal_new_review": COMMON,
 }
 # Messages about the subscription itself: platform-only, and urgent (they answer
 # something the person just did, so quiet hours do not hold them back).
@@ -179,6 +184,38 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
         2,
         "Ventanilla: hubo un problema técnico con su trámite {ref}. Lo estamos atendiendo; no necesita hacer nada.",
         "Ventanilla: there was a technical problem with application {ref}. We are on it; you need not do anything.",
+    ),
+    "appeal_filed": _platform(
+        1,
+        (
+            "Ventanilla: recibimos su recurso contra el rechazo del trámite {ref}. {agency} debe resolverlo antes "
+            "del {deadline}."
+        ),
+        (
+            "Ventanilla: we received your appeal against the rejection of application {ref}. {agency} must decide "
+            "by {deadline}."
+        ),
+    ),
+    "appeal_confirmed": _platform(
+        1,
+        "Ventanilla: su recurso del trámite {ref} se resolvió: el rechazo se confirma. Vea el motivo en Ventanilla.",
+        (
+            "Ventanilla: your appeal on application {ref} was decided: the rejection stands. See the reason in "
+            "Ventanilla."
+        ),
+    ),
+    "appeal_revoked": _platform(
+        1,
+        "Ventanilla: su recurso del trámite {ref} procede: el rechazo se revoca y su trámite continúa.",
+        (
+            "Ventanilla: your appeal on application {ref} succeeded: the rejection is revoked and your application "
+            "goes on."
+        ),
+    ),
+    "appeal_new_review": _platform(
+        1,
+        "Ventanilla: por su recurso, otro servidor público revisará de nuevo su trámite {ref}.",
+        "Ventanilla: following your appeal, another official will review application {ref} again.",
     ),
     "subscription_code": _platform(
         1,

@@ -253,6 +253,13 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
         if step["type"] == "payment" and Decimal(definition["fee"].get("amount", "1")) == 0:
             yield {"path": path, "message": "a payment step needs a fee above 0.00"}
 
+    resume_at = definition.get("appeal", {}).get("resume_at")
+    if resume_at is not None and resume_at not in definition["steps"]:
+        yield {
+            "path": "$.appeal.resume_at",
+            "message": f"{resume_at!r} is not a top-level step: a revoked rejection resumes at one of "
+            f"{', '.join(definition['steps'])}",
+        }
     yield from _flow_problems(definition["start"], definition["steps"], "$")
     yield from templates.definition_problems(definition)
 

@@ -128,7 +128,9 @@ class Reviews(Struct, frozen=True):
         clock.resume(now)
         clocks[step_id] = clock.to_dict()
         deadline, warn_at = _running_deadline(clock, step, self.store.calendars.days_off(step["agency"], clock.base))
-        review = self._new_review(application, step_id, step["agency"], deadline, warn_at=warn_at)
+        review = self._new_review(
+            application, step_id, step["agency"], deadline, warn_at=warn_at, excluded=_excluded(application, step_id)
+        )
         review.timer = {"from": iso(now), "at": _next_target(review, now), "key": key}
         self.transitions.record(
             application,
@@ -459,6 +461,14 @@ class Reviews(Struct, frozen=True):
             )
         if review.status != OPEN:
             raise Conflict(f"this review is already closed ({review.status}); no second decision", code="review_closed")
+        if review.appeal:
+            raise Conflict(
+                "this is an appeal: resolve it at POST /applications/{id}/appeal/decision", code="appeal_review"
+            )
+        if review.excluded and review.excluded == principal.username:
+            raise Forbidden(
+                "you decided what was appealed; another official decides this new review", code="original_decider"
+            )
         return review
 
     def _apply_decision(
@@ -555,6 +565,7 @@ class Reviews(Struct, frozen=True):
         deadline: str,
         escalated: int = 0,
         warn_at: str | None = None,
+        excluded: str | None = None,
     ) -> Review:
         review_id = secrets.token_hex(8)
         return self.store.reviews.new(
@@ -568,6 +579,7 @@ class Reviews(Struct, frozen=True):
             deadline=deadline,
             warn_at=warn_at,
             escalated=escalated,
+            excluded=excluded,
         )
 
     def _decision_record(self, application: Application, review: Review, decision: str, at: datetime) -> Decision:
@@ -722,6 +734,16 @@ def _running_deadline(clock: LegalClock, step: Mapping[str, Any], days_off: froz
     warn_days = min(step.get("warn_days", 0), step["deadline_days"] - clock.used)
     warn_at = iso(clock.deadline(days_before=warn_days, extra=days_off)) if warn_days else None
     return iso(clock.deadline(extra=days_off)), warn_at
+
+
+def _excluded(application: Application, step_id: str) -> str | None:
+    """The official who may not decide a new review of ``step_id`` ordered on appeal: who
+    decided what was appealed."""
+    appeal = application.appeal or {}
+    if appeal.get("state") == "new_review" and appeal.get("step") == step_id:
+        excluded = appeal.get("excluded")
+        return excluded if isinstance(excluded, str) else None
+    return None
 
 
 def _turn_order(review: Review) -> tuple[str, str, str]:

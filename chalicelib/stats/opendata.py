@@ -84,7 +84,19 @@ PROCEDURE_DERIVED = (
     "assisted_share",
 )
 CENTRE_COLUMNS = ("procedure", "month", "centre", "submitted", "share")
-AGENCY_COUNTS = ("decisions", "out_of_order", "reviews_on_time", "reviews_late", "ratings", "low_ratings")
+AGENCY_COUNTS = (
+    "decisions",
+    "out_of_order",
+    "reviews_on_time",
+    "reviews_late",
+    "ratings",
+    "low_ratings",
+    # appeals of its rejections, and how its supervisors resolved them
+    "appeals_filed",
+    "appeals_confirmed",
+    "appeals_revoked",
+    "appeals_new_review",
+)
 AGENCY_DERIVED = ("within_deadline_share", "out_of_order_share", "rating_average")
 # Published name → counter in the items (where they differ).
 STORED = {"low_ratings": "rating_low", "reviews_on_time": "on_time", "reviews_late": "late"}
@@ -270,6 +282,8 @@ def agency_figures(counter: Mapping[str, int], ratings: Mapping[str, int], **fix
         _stored(counter, "decisions"),
     )
     for name in ("decisions", "out_of_order", "reviews_on_time", "reviews_late"):
+        row.count(name, _stored(counter, name))
+    for name in ("appeals_filed", "appeals_confirmed", "appeals_revoked", "appeals_new_review"):
         row.count(name, _stored(counter, name))
     row.count("ratings", ratings["ratings"])
     row.count("low_ratings", ratings["rating_low"])

@@ -16,6 +16,8 @@ What is counted, in the (Mexico City) month of the event:
 - an official's decision → the procedure's and the agency's ``decisions`` and
   ``out_of_order``, and the agency's ``on_time`` or ``late`` (by the review's deadline);
 - a review's deadline passing (deemed approved/denied, escalated) → the agency's ``late``;
+- an appeal filed or resolved (``appeal.*``) → the deciding agency's and the procedure's
+  ``appeals_filed``, ``appeals_confirmed``, ``appeals_revoked``, ``appeals_new_review``;
 - ``rating.submitted`` → ``ratings``, ``rating_sum``, ``rating_low`` (score ≤ 2);
 - a final status → the application's ``Resolution`` (``figures.resolution``, read from
   its whole audit trail): ``issued``/``rejected``/``withdrawn`` (not a draft withdrawn), ``deemed_approved``,
@@ -55,8 +57,22 @@ NOT_COUNTED = (StoreFailure, TransientFailure)
 
 OFFICIALS = ("official", "supervisor", "admin")
 ASSISTED_AT = "assisted:"  # + a centre's code: the applications it filed (submitted)
+# an appeal of a rejection and its resolutions → the deciding agency's (and the procedure's) counter
+APPEALS = {
+    "appeal.filed": "appeals_filed",
+    "appeal.confirmed": "appeals_confirmed",
+    "appeal.revoked": "appeals_revoked",
+    "appeal.new_review": "appeals_new_review",
+}
 COUNTED_ACTIONS = frozenset(
-    {"application.created", "application.submitted", "rating.submitted", *figures.DECISIONS, *figures.EXPIRIES}
+    {
+        "application.created",
+        "application.submitted",
+        "rating.submitted",
+        *figures.DECISIONS,
+        *figures.EXPIRIES,
+        *APPEALS,
+    }
 )
 
 
@@ -99,6 +115,9 @@ def counts(
         add(agency, decisions=1, out_of_order=out_of_order, on_time=0 if late else 1, late=1 if late else 0)
     elif action in figures.EXPIRIES:
         add((AGENCY, details.get("agency") or application.agency), late=1)
+    elif action in APPEALS:
+        add(procedure, **{APPEALS[action]: 1})
+        add((AGENCY, details.get("agency") or application.agency), **{APPEALS[action]: 1})
     elif action == "rating.submitted":
         score = int(details.get("score", 0))
         add(procedure, ratings=1, rating_sum=score, rating_low=1 if score <= 2 else 0)

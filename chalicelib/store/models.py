@@ -130,6 +130,8 @@ class Application(Entity, discriminator="application"):
     provenance = JSONAttribute(default=dict)
     # how the pre-fill went: {state: "filled"|"unavailable", registry, at, reason?}; null when none was due
     prefill = JSONAttribute(null=True)
+    # the holder's appeal (recurso de revisión) of its rejection: {state, review_id, agency, step, deadline, ...}
+    appeal = JSONAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -169,6 +171,8 @@ class Review(Entity, discriminator="review"):
     # and the handler invocation (``key``) that armed it; a deadline moved later than ``at``
     # re-arms the timer when it fires
     timer = JSONAttribute(null=True)
+    appeal = NumberAttribute(default=0)  # 1: an appeal of a rejection, for the agency's supervisors
+    excluded = UnicodeAttribute(null=True)  # an official who may not decide it (who decided what was appealed)
     version = VersionAttribute()
 
 

@@ -51,6 +51,19 @@ class ReviewStore:
     def new(self, review_id: str, **fields: Any) -> Review:
         return Review(keys.review(review_id), keys.REVIEW_SK, id=review_id, **fields)
 
+    def new_appeal(self, review_id: str, queue: str, **fields: Any) -> Review:
+        """An appeal, open in ``queue`` from the start: no workflow waits on it."""
+        return Review(
+            keys.review(review_id),
+            keys.REVIEW_SK,
+            id=review_id,
+            appeal=1,
+            status=OPEN,
+            gsi2pk=keys.queue(queue),
+            gsi2sk=keys.queue_order(fields["deadline"], review_id),
+            **fields,
+        )
+
     def new_decision(self, agency: str, review_id: str, decided_at: str, **fields: Any) -> Decision:
         return Decision(
             keys.decisions(agency),

@@ -43,6 +43,7 @@ from tests.support.flows import (
     approved,
     bank_pays,
     confirm_evidence,
+    decide,
     draft,
     licence_without_payment,
     open_review,
@@ -178,6 +179,14 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     confirm_evidence(citizen, checked_id)
     permit_review = open_review(official, checked_id, "DUMUN")["review_id"]
     withdrawable_id = draft(citizen)
+    # two the official rejected: one to appeal, one appealed for the supervisors to resolve
+    rejected_id, appealed_id = submitted_licence(citizen), submitted_licence(citizen)
+    for application_id in (rejected_id, appealed_id):
+        refused = decide(official, application_id, "reject", "Documentos ilegibles.", reason_out_of_order=OUT_OF_TURN)
+        assert refused.status_code == 200, refused.body
+        wait_status(citizen, application_id, "rejected")
+    appeal = {"arguments": "Los documentos sí son legibles; pido que se revise de nuevo."}
+    assert citizen.post(f"/applications/{appealed_id}/appeal", appeal).status_code == 201
     due = citizen.post(f"/applications/{webhook_id}/payment").body
     notification = json.dumps(
         {"event_id": f"matriz-{webhook_id}", "reference": due["reference"], "amount": due["amount"]}
@@ -252,6 +261,12 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ),
         ("GET", "/applications/{id}/audit"): Call(f"/applications/{issued_id}/audit", readers),
         ("GET", "/applications/{id}/audit/verify"): Call(f"/applications/{issued_id}/audit/verify", readers),
+        ("POST", "/applications/{id}/appeal"): Call(f"/applications/{rejected_id}/appeal", {CITIZEN: 201}, appeal),
+        ("POST", "/applications/{id}/appeal/decision"): Call(
+            f"/applications/{appealed_id}/appeal/decision",
+            {SUPERVISOR: 200},
+            {"outcome": "confirm", "reason": "Se confirma el rechazo."},
+        ),
         ("POST", "/applications/{id}/documents"): Call(f"/applications/{draft_id}/documents", {CITIZEN: 201}, declared),
         ("GET", "/applications/{id}/documents/{requirement}"): Call(
             f"/applications/{issued_id}/documents/identificacion", readers

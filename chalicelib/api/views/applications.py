@@ -139,6 +139,30 @@ class Prefill(Struct, kw_only=True):
     reason: Annotated[Text | None, Meta(description="Why the fields were not filled (the citizen fills them).")] = None
 
 
+class AppealResolution(Struct, kw_only=True):
+    """A supervisor's resolution of an appeal, sealed by the platform."""
+
+    cadena_original: str
+    sello: dict[str, Any]
+
+
+class Appeal(Struct, kw_only=True):
+    """The holder's appeal (recurso de revisión) of the rejection, and how it ended."""
+
+    state: Annotated[str, choices("filed", "confirmed", "revoked", "new_review")]
+    agency: Annotated[str, Meta(description="The agency whose supervisors decide it (the one that rejected).")]
+    step: Annotated[str, Meta(description="The step whose outcome is appealed.")]
+    filed_at: Instant
+    deadline: Annotated[str, Meta(description="The supervisors' legal deadline, UTC ISO-8601.")]
+    arguments: str
+    documents: Annotated[list[str], Meta(description="Requirement codes of the documents that support it.")]
+    deemed: Annotated[bool, Meta(description="What is appealed is a negativa ficta (no decision in time).")]
+    decided_at: NullableInstant = None
+    reason: Annotated[str | None, Meta(description="The supervisor's reason, once resolved.")] = None
+    resume_at: Annotated[str | None, Meta(description="Where the application resumed (revoke, new review).")] = None
+    resolution: AppealResolution | None = None
+
+
 class Application(Struct, kw_only=True):
     id: Annotated[str, Meta(description="10 characters of Crockford base32.", examples=["8Q9FQ5PXS4"])]
     reference: Annotated[str, Meta(description="The folio shown to the citizen (currently the id).")]
@@ -190,6 +214,17 @@ class Application(Struct, kw_only=True):
     prefill: Annotated[
         Prefill | None, Meta(description="Whether the form could be filled from the registry; null when none was due.")
     ]
+    appeal: Annotated[Appeal | None, Meta(description="The appeal of its rejection, once filed.")] = None
+    appeal_until: Annotated[
+        str | UnsetType | None,
+        Meta(
+            description=(
+                "On `GET`, while the application is rejected and not appealed: the end of the period to appeal "
+                "(UTC ISO-8601), past or not."
+            ),
+            extra_json_schema={"format": "date-time"},
+        ),
+    ] = UNSET
     issued_withheld: Annotated[
         bool | UnsetType,
         Meta(
@@ -200,7 +235,7 @@ class Application(Struct, kw_only=True):
     ] = UNSET
 
 
-def application(detail: Detail, api_url: str) -> Application:
+def application(detail: Detail, api_url: str, appeal_until: str | UnsetType | None = UNSET) -> Application:
     """The application as ``Applications.detail`` says its caller may see it."""
     record, definition = detail.application, detail.definition
     reviews = sorted((record.reviews or {}).items(), key=lambda item: item[1]["deadline"])
@@ -231,6 +266,8 @@ def application(detail: Detail, api_url: str) -> Application:
         provenance=convert(record.provenance or {}, dict[str, Provenance]),
         prefill=convert(record.prefill, Prefill) if record.prefill else None,
         issued_withheld=bool(record.issued) if detail.withheld else UNSET,
+        appeal=convert(record.appeal, Appeal) if record.appeal else None,
+        appeal_until=appeal_until,
     )
 
 

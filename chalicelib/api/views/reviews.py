@@ -22,6 +22,10 @@ class ReviewQueueItem(Struct, kw_only=True):
     step: str
     agency: AgencyCode
     escalated: Annotated[bool, Meta(description="Escalated to the agency's supervisors after a missed deadline.")]
+    appeal: Annotated[
+        bool,
+        Meta(description="An appeal of a rejection, for the supervisors: `POST /applications/{id}/appeal/decision`."),
+    ] = False
     opened_at: Instant
     deadline: Annotated[
         str,
@@ -111,6 +115,7 @@ def _queued(item: Queued) -> ReviewQueueItem:
         review_id=review.id,
         procedure=review.procedure_code,
         escalated=bool(review.escalated),
+        appeal=bool(review.appeal),
         near_deadline=item.near_deadline,
         overdue=item.overdue,
         earlier_open=item.earlier_open,

@@ -206,6 +206,12 @@ class AgencyFigures(Struct, kw_only=True):
     ]
     ratings: Annotated[Count | None, withheld("Ratings of the procedures it owns.")]
     low_ratings: Annotated[Count | None, withheld("Of those, ratings of 1 or 2.")]
+    appeals_filed: Annotated[Count | None, withheld("Appeals (recursos de revisión) filed against its rejections.")]
+    appeals_confirmed: Annotated[Count | None, withheld("Appeals its supervisors resolved confirming the rejection.")]
+    appeals_revoked: Annotated[Count | None, withheld("Appeals its supervisors resolved revoking the rejection.")]
+    appeals_new_review: Annotated[
+        Count | None, withheld("Appeals its supervisors resolved ordering a new review by another official.")
+    ]
     within_deadline_share: Annotated[
         Share | None,
         proportion("Reviews on time over reviews on time plus late: the league table's order."),

@@ -110,3 +110,20 @@ def test_catching_up_counts_only_what_was_not_counted(metrics: list[str]) -> Non
     statistics = Statistics()
     assert project(statistics, Applications()).catch_up(APPLICATION) == {"counted": 1, "already": 0}
     assert [seq for seq, _, _ in statistics.counted] == [2]
+
+
+@pytest.mark.parametrize(
+    ("action", "counter"),
+    [
+        ("appeal.filed", "appeals_filed"),
+        ("appeal.confirmed", "appeals_confirmed"),
+        ("appeal.revoked", "appeals_revoked"),
+        ("appeal.new_review", "appeals_new_review"),
+    ],
+)
+def test_an_appeal_and_its_resolution_count_for_the_agency_that_rejected(action: str, counter: str) -> None:
+    from chalicelib.stats.projector import counts
+    from chalicelib.store.statistics import AGENCY, PROCEDURE
+
+    appealed = {"seq": 5, "at": "2026-01-09T16:00:00Z", "action": action, "details": {"agency": "SEMOVI"}}
+    assert counts(APPLICATION, appealed) == {(PROCEDURE, "licencia"): {counter: 1}, (AGENCY, "SEMOVI"): {counter: 1}}

@@ -14,6 +14,7 @@ import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js"
 import { flash, refresh } from "../router.js";
 import { timeline } from "../timeline.js";
 import { acuseSection } from "../acuse.js";
+import { appealPanel } from "../appeal.js";
 import { smsPanel } from "../sms-panel.js";
 import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
@@ -273,6 +274,7 @@ export async function render(view, ctx) {
     twoColumns(
       [
         nextStep(application, definition, events),
+        appealPanel(application, definition, ctx.session),
         application.status === "evidence_review" && !ctx.session?.isOfficial
           ? evidenceReview(application, definition, {
               onConfirmed: () => {

@@ -60,7 +60,7 @@ export async function render(view, ctx) {
       ),
       h("td", { "data-label": t("application.folio") }, h("a", { href, class: "mono" }, review.application_id)),
       h("td", { "data-label": t("record.procedure") }, definition ? pick(definition.name) : review.procedure),
-      h("td", { "data-label": t("office.step") }, step ? pick(step.name) : review.step, review.escalated ? [h("br"), h("strong", { class: "tag tag-warning" }, t("office.escalated"))] : null),
+      h("td", { "data-label": t("office.step") }, step ? pick(step.name) : review.step, review.escalated ? [h("br"), h("strong", { class: "tag tag-warning" }, t(review.appeal ? "office.appeal" : "office.escalated"))] : null),
       h("td", { "data-label": t("office.opened") }, formatDateTime(review.opened_at)),
       h("td", { "data-label": t("record.action") }, h("a", { href, class: "button button-green", "aria-label": `${t("office.review")} ${review.application_id}` }, t("office.review"))),
     );
