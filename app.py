@@ -20,6 +20,7 @@ from chalicelib.api.assistance import assistance
 from chalicelib.api.citizens import citizens
 from chalicelib.api.efirma import efirma
 from chalicelib.api.gate import authenticate
+from chalicelib.api.lifecycle import lifecycle
 from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import bank, public
@@ -39,7 +40,18 @@ app.register_middleware(
 app.register_middleware(authenticate, "http")
 # API Gateway hands these over as bytes (to a request whose Accept names them), not as base64 text
 app.api.binary_types.append("application/pdf")
-for blueprint in (procedures, citizens, agencies, public, bank, notifications, transparency, assistance, efirma):
+for blueprint in (
+    procedures,
+    citizens,
+    agencies,
+    public,
+    bank,
+    notifications,
+    transparency,
+    assistance,
+    efirma,
+    lifecycle,
+):
     app.register_blueprint(blueprint)
 
 Event = dict[str, Any]
