@@ -13,7 +13,7 @@ from chalicelib.core.fields import Struct, trimmed_text
 
 # what the schema's pattern calls white space (ECMA-262 ``\s``): str.strip() also takes control
 # characters such as U+001C, which the pattern counts as text
-SPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SPACE = " \t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
 MAX_COMMENT = 4000
 MAX_ANSWER = 4000
 MAX_REASON = 1000
