@@ -30,7 +30,7 @@ from chalicelib.wiring import container
 lifecycle = ApiBlueprint(__name__, tag="procedures")
 CACHED_A_MINUTE = public_cache(60)
 NUMBER = path("number", "Draft number (1, 2, … per procedure).", "2", pattern="^[0-9]{1,6}$")
-COMMENT = path("comment", "Comment id.", "2026-12-03T16:20:00.000Z-1a2b3c4d", maxLength=60)
+COMMENT = path("comment", "Comment id.", "20261203T162000125000-1a2b3c4d", maxLength=60, pattern="^[0-9A-Za-z-]{1,60}$")
 DRAFT_PARAMS = {**CODE, **NUMBER}
 ANSWERERS = frozenset({ADMIN, SUPERVISOR})
 UNKNOWN_DRAFT = Problem(
@@ -206,7 +206,7 @@ def comment_draft(code: str, number: str, body: CommentRequest) -> Response:
             409,
             "The comment is answered already.",
             ("already_answered",),
-            error_body("already_answered", "comment 2026-12-03T16:20:00.000Z-1a2b3c4d is already answered"),
+            error_body("already_answered", "comment 20261203T162000125000-1a2b3c4d is already answered"),
         ),
         problems.invalid(
             "The answer is missing, too short or too long.",

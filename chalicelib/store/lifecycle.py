@@ -41,8 +41,9 @@ class DraftRecord:
 
 
 def new_id() -> str:
-    """Time-ordered, so a partition's comments and events read back in the order they came."""
-    return f"{iso(utcnow())}-{secrets.token_hex(4)}"
+    """Time-ordered, so a partition's comments read back in the order they came; letters and
+    digits only, so it travels in a URL as it is."""
+    return f"{utcnow().strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(4)}"
 
 
 def event(code: str, name: str, by: str, number: int | None = None, **detail: Any) -> ProcedureEvent:
