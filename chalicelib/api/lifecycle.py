@@ -246,10 +246,12 @@ def answer_comment(code: str, number: str, comment: str, body: AnswerRequest) ->
         UNKNOWN_DRAFT,
         Problem(
             409,
-            "The draft is approved already, its consultation is still open, a comment awaits its answer, the "
-            "procedure is retired, a version waits to take effect, or someone published meanwhile.",
+            "The draft is approved already, its consultation is still open, a comment awaits its answer, another "
+            "version was published after it was written, the procedure is retired, a version waits to take effect, "
+            "or someone published meanwhile.",
             (
                 *ALREADY_APPROVED,
+                "draft_outdated",
                 "consultation_open",
                 "unanswered_comments",
                 "procedure_retired",

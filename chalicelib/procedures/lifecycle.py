@@ -177,7 +177,16 @@ class Lifecycle:
         now = iso(utcnow())
         draft.status, draft.approved_by, draft.approved_at = APPROVED, principal.username, now
         newest = self._catalogue.newest(code)
-        draft.published_version = int(newest.version) + 1 if newest is not None else 1
+        newest_version = int(newest.version) if newest is not None else None
+        base_version = int(draft.base_version) if draft.base_version is not None else None
+        if newest_version != base_version:
+            # approving it would silently undo what that version changed
+            raise Conflict(
+                f"version {newest_version} of {code} was published after draft {number} was written; "
+                "draft again from it",
+                code="draft_outdated",
+            )
+        draft.published_version = (newest_version or 0) + 1
         draft.effective_from = effective_from if effective_from and effective_from > now else now
         happened = event(
             code,

@@ -211,3 +211,13 @@ def test_drafts_refuse_what_cannot_be_published(aws: Aws) -> None:
     assert error(admin.get(f"/procedures/{code}/drafts/x9")) == (404, "unknown_draft")
     assert error(admin.get("/procedures/no-existe/drafts/1")) == (404, "unknown_procedure")
     assert aws.user().post(f"/procedures/{code}/drafts", longer_review(definition)).status_code == 403
+
+
+def test_a_draft_overtaken_by_another_publication_is_not_approved(aws: Aws) -> None:
+    author, approver = aws.user(groups=("admin",)), aws.user(groups=("admin",))
+    code, definition = published(aws, author)
+    number = author.post(f"/procedures/{code}/drafts", longer_review(definition)).body["number"]
+    assert author.put(f"/procedures/{code}", longer_review(definition, 6)).status_code == 201  # from git, meanwhile
+    refused = approver.post(f"/procedures/{code}/drafts/{number}/approve", {})
+    assert error(refused) == (409, "draft_outdated")
+    assert aws.anonymous().get(f"/procedures/{code}").body["definition"]["steps"]["revision"]["deadline_days"] == 6
