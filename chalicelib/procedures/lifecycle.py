@@ -22,7 +22,6 @@ from chalicelib.legal.calendar import MEXICO_CITY, legal_date
 from chalicelib.procedures import diff
 from chalicelib.procedures.catalogue import Catalogue, digest_of, ensure_open
 from chalicelib.procedures.validator import ensure_valid
-from chalicelib.store import keys
 from chalicelib.store.lifecycle import DraftRecord, LifecycleStore, event
 from chalicelib.store.models import DraftComment, ProcedureDraft, ProcedureVersion
 
@@ -113,7 +112,6 @@ class Lifecycle:
         draft.status = CONSULTATION
         draft.consultation_opened_at = now
         draft.consultation_closes_on = closes_on.isoformat() if closes_on else None
-        draft.gsi2pk, draft.gsi2sk = keys.CONSULTATIONS, keys.consultation_order(now, code, number)
         happened = event(
             code, "consultation_opened", principal.username, number, closes_on=draft.consultation_closes_on
         )

@@ -108,7 +108,11 @@ class LifecycleStore:
         )
 
     def change(self, draft: ProcedureDraft, expected: tuple[str, ...], happened: ProcedureEvent, *also: Write) -> None:
-        """Save ``draft`` (already changed) with its event, if its stored status is still one of ``expected``."""
+        """Save ``draft`` (already changed) with its event, if its stored status is still one of ``expected``;
+        a draft opened to consultation joins the list of consultations, for good."""
+        if draft.consultation_opened_at is not None:
+            draft.gsi2pk = keys.CONSULTATIONS
+            draft.gsi2sk = keys.consultation_order(draft.consultation_opened_at, draft.code, int(draft.number))
         try:
             with transaction() as write:
                 write.save(draft, condition=ProcedureDraft.status.is_in(*expected))
