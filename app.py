@@ -22,6 +22,7 @@ from chalicelib.api.calendars import calendars
 from chalicelib.api.citizens import citizens
 from chalicelib.api.efirma import efirma
 from chalicelib.api.gate import authenticate
+from chalicelib.api.lifecycle import lifecycle
 from chalicelib.api.notifications import notifications
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import bank, public
@@ -52,6 +53,7 @@ for blueprint in (
     assistance,
     efirma,
     calendars,
+    lifecycle,
 ):
     app.register_blueprint(blueprint)
 app.register_blueprint(appeals)

@@ -44,6 +44,7 @@ from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
 from chalicelib.procedures.catalogue import Catalogue
+from chalicelib.procedures.lifecycle import Lifecycle
 from chalicelib.registries.port import Registries
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
@@ -51,6 +52,7 @@ from chalicelib.stats.opendata import OpenData
 from chalicelib.stats.projector import Projector
 from chalicelib.stats.ratings import Ratings
 from chalicelib.store import catalogue as catalogue_store
+from chalicelib.store.lifecycle import LifecycleStore
 from chalicelib.store.models import bind_models
 from chalicelib.store.repositories import Repositories
 from chalicelib.workflow.steps import Steps
@@ -127,6 +129,10 @@ class Container:
         return Catalogue(
             self.engine, self.settings.stage, json.loads(self.settings.step_handler_arns), self.store.catalogue
         )
+
+    @cached_property
+    def lifecycle(self) -> Lifecycle:
+        return Lifecycle(self.catalogue, LifecycleStore())
 
     @cached_property
     def profiles(self) -> Profiles:

@@ -28,6 +28,8 @@ route("/centro", page("centre"), { auth: "assistant" });
 route("/documentos/:id", page("credential"), { auth: "citizen" });
 route("/estadisticas", page("stats"));
 route("/verificar", page("verify"));
+route("/consultas", page("consultation"));
+route("/consultas/:code/:number", page("consultation"));
 route("/verificar/:id", page("verify"));
 route("/verify/:id", page("verify")); // what the QR code's API link redirects to
 route("/oficina", page("office"), { auth: "official" });
@@ -121,6 +123,7 @@ function footer() {
       h("li", {}, h("a", { href: "#/entrar/personal" }, t("footer.staff"))),
       h("li", {}, h("a", { href: "#/" }, t("footer.catalogue"))),
       h("li", {}, h("a", { href: "#/estadisticas" }, t("footer.stats"))),
+      h("li", {}, h("a", { href: "#/consultas" }, t("footer.consultations"))),
     ),
     h("p", { class: "footer-small" }, t("footer.about")),
   );

@@ -380,6 +380,11 @@ class Applications(Struct, frozen=True):
             curp = parse_curp(citizen, field="citizen").curp
             delegation = self.assistance.active_for(principal, curp)
         procedure: ProcedureVersion = self.catalogue.get(request.procedure)
+        if procedure.retired_at is not None:
+            raise Conflict(
+                f"{procedure.code} was retired on {procedure.retired_at[:10]}: it takes no new applications",
+                code="procedure_retired",
+            )
         definition = procedure.definition
         data = request.data
         _raise_problems(form_problems(definition["form"], data, complete=False))

@@ -16,13 +16,14 @@ from typing import Any
 
 from chalicelib.adapters.ports import WorkflowEngine
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.names import state_machine_name
 from chalicelib.identity.principal import Principal
 from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.compiler import compile_definition, render, substitute
 from chalicelib.procedures.validator import ensure_valid
-from chalicelib.store.catalogue import CatalogueStore
+from chalicelib.store.catalogue import CatalogueStore, Write
+from chalicelib.store.lifecycle import event
 from chalicelib.store.models import ProcedureVersion
 
 CODE = re.compile(r"[a-z][a-z0-9-]{2,40}")  # as procedure.schema.json's code
@@ -90,35 +91,66 @@ class Catalogue:
             jurisdictions.ensure_may_publish(definition, principal.publisher_for)
         return self.publish(definition, principal.username)
 
-    def publish(self, definition: dict[str, Any], published_by: str) -> tuple[ProcedureVersion, bool]:
+    def publish(
+        self,
+        definition: dict[str, Any],
+        published_by: str,
+        *also: Write,
+        effective_from: str | None = None,
+    ) -> tuple[ProcedureVersion, bool]:
         """Publish a definition as the next version; returns (version, created).
 
-        Publishing a definition identical to the latest version is a no-op, so seeding
-        the shipped procedures at every start is safe.
+        Publishing a definition identical to the newest version is a no-op, so seeding
+        the shipped procedures at every start is safe.  With ``effective_from`` (an
+        instant), the catalogue serves the version from then on; ``also`` adds writes to
+        the publication's transaction.
         """
         ensure_valid(definition)
         digest = digest_of(definition)
-        try:
-            current: ProcedureVersion | None = self.get(definition["code"])
-        except NotFound:
-            current = None
+        current = self.newest(definition["code"])
         if current is not None and current.digest == digest:
             return current, False
+        if current is not None:
+            ensure_open(current)
         version = int(current.version) + 1 if current else 1
         definition = {**definition, "version": version}
         text = substitute(render(compile_definition(definition)), self._substitutions)
         arn = self._engine.ensure_state_machine(state_machine_name(self._stage, definition["code"], version), text)
+        now = iso(utcnow())
         stored = self._store.publish(
             definition["code"],
             version,
             int(current.version) if current else None,
+            *also,
+            lambda write: write.save(event(definition["code"], "published", published_by, version=version)),
             definition=definition,
             digest=digest,
             state_machine_arn=arn,
-            published_at=iso(utcnow()),
+            published_at=now,
             published_by=published_by,
+            effective_from=effective_from if effective_from is not None and effective_from > now else None,
         )
         return stored, True
+
+    def newest(self, code: str) -> ProcedureVersion | None:
+        """The newest version published, whether in effect already or scheduled."""
+        return self._store.find_newest(code) if isinstance(code, str) and CODE.fullmatch(code) else None
+
+
+def ensure_open(newest: ProcedureVersion) -> None:
+    """A new version may follow ``newest`` only if the procedure is not retired and no
+    version waits to take effect (versions take effect in the order they were published)."""
+    if newest.retired_at is not None:
+        raise Conflict(
+            f"{newest.code} was retired on {newest.retired_at[:10]}: it takes no new versions",
+            code="procedure_retired",
+        )
+    if newest.effective_from is not None and newest.effective_from > iso(utcnow()):
+        raise Conflict(
+            f"version {int(newest.version)} of {newest.code} takes effect on {newest.effective_from}; "
+            "publish the next one after that",
+            code="publication_scheduled",
+        )
 
 
 def find_step(steps: Mapping[str, Any], step_id: str) -> dict[str, Any] | None:

@@ -37,6 +37,10 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | the data-exchange log of a holder, newest | Query pk = citizen(curp), sk begins_with DATAUSE#, backwards |
 | an agency's non-working days from a date  | Query pk = calendar(agency), sk >= DAY#<date>    |
 | an agency's non-working days of a year    | Query pk = calendar(agency), sk between DAY#<y>-01-01 and DAY#<y>-12-31 |
+| a procedure draft, its comments and events| Query pk = procedure(code), sk begins_with draft(n) |
+| a procedure's last draft number           | Query pk = procedure(code), sk begins_with DRAFT#, backwards, limit 1 |
+| consultations, newest first               | Query ``by_queue`` where gsi2pk = CONSULTATIONS, backwards |
+| a procedure's own events (retirement)     | Query pk = procedure(code), sk begins_with LOG# |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -61,6 +65,10 @@ e.firma is summarised on the profile; what proved it (certificate, OCSP answer, 
 signed challenge) is kept beside the profile in the citizen's partition, outside the
 record's index, so ``GET /me`` does not read it.  A staff member's e.firma is one item
 keyed by their username.
+A procedure's drafts live in its partition (``DRAFT#<n>``) with their public comments
+(``DRAFT#<n>#C#<id>``) and audited steps (``DRAFT#<n>#EV#<at>#<id>``) beside them, so a
+consultation page is one Query; a draft opened to consultation carries
+``gsi2pk = CONSULTATIONS`` for good (the page stays after publication).
 The data-exchange log (every question Ventanilla asked a registry about a holder) is
 one item per exchange in the holder's partition, outside the record's index, created
 once and never changed.
@@ -298,3 +306,29 @@ def calendar(agency: str) -> str:
 def non_working_day(day: str) -> str:
     """Sort key of one non-working day (``YYYY-MM-DD``) in its agency's calendar."""
     return f"{NON_WORKING_DAY_PREFIX}{day}"
+
+
+DRAFT_PREFIX = "DRAFT#"
+CONSULTATIONS = "CONSULTATIONS"
+PROCEDURE_LOG_PREFIX = "LOG#"
+
+
+def draft(number: int) -> str:
+    """Sort key, in the procedure's partition, of draft ``number``: its comments and events follow it."""
+    return f"{DRAFT_PREFIX}{number:06d}"
+
+
+def draft_comment(number: int, comment_id: str) -> str:
+    return f"{draft(number)}#C#{comment_id}"
+
+
+def draft_event(number: int, at: str, event_id: str) -> str:
+    return f"{draft(number)}#EV#{at}#{event_id}"
+
+
+def procedure_event(at: str, event_id: str) -> str:
+    return f"{PROCEDURE_LOG_PREFIX}{at}#{event_id}"
+
+
+def consultation_order(opened_at: str, code: str, number: int) -> str:
+    return f"{opened_at}#{code}#{number:06d}"

@@ -260,6 +260,12 @@ class ProcedureVersion(Entity, discriminator="procedure"):
     state_machine_arn = UnicodeAttribute()
     published_at = UnicodeAttribute()
     published_by = UnicodeAttribute()
+    # a version approved to take effect later: the catalogue serves ``previous_version`` until then
+    effective_from = UnicodeAttribute(null=True)
+    previous_version = NumberAttribute(null=True)
+    # set on the catalogue's item only: no new applications from then on
+    retired_at = UnicodeAttribute(null=True)
+    retired_by = UnicodeAttribute(null=True)
 
 
 class StatsRow(Entity, discriminator="stats"):
@@ -436,6 +442,52 @@ class NonWorkingDay(Entity, discriminator="non_working_day"):
     published_by = UnicodeAttribute()
 
 
+class ProcedureDraft(Entity, discriminator="procedure_draft"):
+    """A proposed next version of a procedure, on its way to publication (``procedures.lifecycle``)."""
+
+    code = UnicodeAttribute()
+    number = NumberAttribute()
+    definition = JSONAttribute()
+    digest = UnicodeAttribute()
+    base_version = NumberAttribute(null=True)  # the published version it changes (its diff's left side)
+    status = UnicodeAttribute()  # draft, consultation, approved
+    author = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    consultation_opened_at = UnicodeAttribute(null=True)
+    consultation_closes_on = UnicodeAttribute(null=True)  # a legal date; None: open until approval
+    approved_by = UnicodeAttribute(null=True)
+    approved_at = UnicodeAttribute(null=True)
+    published_version = NumberAttribute(null=True)
+    effective_from = UnicodeAttribute(null=True)
+
+
+class DraftComment(Entity, discriminator="draft_comment"):
+    """A public comment on a draft in consultation, and the agency's public answer."""
+
+    comment_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    number = NumberAttribute()
+    author = UnicodeAttribute()  # the username: kept for the audit, never shown
+    shown_as = UnicodeAttribute(null=True)  # the name shown; None: anonymous
+    text = UnicodeAttribute()
+    at = UnicodeAttribute()
+    answer = UnicodeAttribute(null=True)
+    answered_by = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+
+
+class ProcedureEvent(Entity, discriminator="procedure_event"):
+    """One audited step of a procedure's life: who did what, when."""
+
+    code = UnicodeAttribute()
+    event = UnicodeAttribute()
+    by = UnicodeAttribute()
+    at = UnicodeAttribute()
+    number = NumberAttribute(null=True)  # the draft, if the step concerned one
+    version = NumberAttribute(null=True)
+    detail = JSONAttribute(null=True)
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Entity,
     Profile,
@@ -460,6 +512,9 @@ ENTITIES: tuple[type[Entity], ...] = (
     EfirmaProof,
     Signer,
     NonWorkingDay,
+    ProcedureDraft,
+    DraftComment,
+    ProcedureEvent,
 )
 
 

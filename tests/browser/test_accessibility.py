@@ -34,6 +34,7 @@ def pages(scene: Scene) -> dict[str, list[str]]:
             "/verificar/no-existe-este-folio",
             "/no-existe",
             "/estadisticas",
+            "/consultas",
         ],
         "citizen": [
             "/tramites/licencia-conducir/solicitar",

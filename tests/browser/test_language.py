@@ -44,6 +44,8 @@ DYNAMIC = {
     ),
     "filetype": ("application/pdf", "image/jpeg", "image/png"),
     "decision": ("approve", "request_changes", "reject"),
+    "consultation.status": ("draft", "consultation", "scheduled", "published"),
+    "consultation.kind": ("added", "removed", "changed"),
     "stats.figure": (
         "started",
         "submitted",

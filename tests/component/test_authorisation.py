@@ -72,6 +72,7 @@ AGENCY = "SEMOVI"
 PUBLISHED = "matriz-licencia"
 # far beyond every deadline the module's reviews run to: publishing it moves none of them
 NON_WORKING_DAY = date(date.today().year + 1, 8, 3).isoformat()
+CYCLE, RETIRED = "matriz-ciclo", "matriz-retiro"  # the agency's: its supervisor answers the public
 HOLDERS = (CITIZEN, ASSISTANT)
 SIGNED_IN = (
     CITIZEN,
@@ -206,6 +207,17 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         {"es": "Agencia de la matriz", "en": "Matrix agency"},
     )
     declared = declaration("comprobante_domicilio", PDF, "comprobante.pdf")
+
+    # a procedure of the agency with its next versions drafted by another publisher: one to read, one to put to
+    # consultation, one in consultation with a comment to answer, one to approve; and one procedure to retire
+    cycle = lifecycle_procedure(aws, CYCLE)
+    author = aws.user(username="matriz.autora", groups=("admin",))
+    drafts = [author.post(f"/procedures/{CYCLE}/drafts", reviewed_in(cycle, 8)).body["number"] for _ in range(4)]
+    read_draft, to_consult, consulted, to_approve = drafts
+    assert author.post(f"/procedures/{CYCLE}/drafts/{consulted}/consultation", {}).status_code == 200
+    said = citizen.post(f"/procedures/{CYCLE}/drafts/{consulted}/comments", {"text": "¿Cambia el plazo?"})
+    assert said.status_code == 201, said.body
+    lifecycle_procedure(aws, RETIRED)
     readers = each((*HOLDERS, *AGENCY_STAFF))
     everyone = each(ROLES)
     serial = efirma.current().authority.issue("GOMC800101MDFMRR00", "12345678a").serial
@@ -318,6 +330,27 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/procedure-schema"): Call("/procedure-schema", everyone),
         ("GET", "/procedures"): Call("/procedures", everyone),
         ("POST", "/procedures/validate"): Call("/procedures/validate", {ADMIN: 200, PUBLISHER: 200}, definition),
+        ("POST", "/procedures/{code}/drafts"): Call(f"/procedures/{CYCLE}/drafts", {ADMIN: 201}, reviewed_in(cycle, 9)),
+        ("GET", "/procedures/{code}/drafts/{number}"): Call(f"/procedures/{CYCLE}/drafts/{read_draft}", {ADMIN: 200}),
+        ("POST", "/procedures/{code}/drafts/{number}/consultation"): Call(
+            f"/procedures/{CYCLE}/drafts/{to_consult}/consultation", {ADMIN: 200}, {}
+        ),
+        ("POST", "/procedures/{code}/drafts/{number}/comments"): Call(
+            f"/procedures/{CYCLE}/drafts/{consulted}/comments", each(SIGNED_IN, 201), {"text": "Me parece bien."}
+        ),
+        ("POST", "/procedures/{code}/drafts/{number}/comments/{comment}/answer"): Call(
+            f"/procedures/{CYCLE}/drafts/{consulted}/comments/{said.body['id']}/answer",
+            {SUPERVISOR: 200},
+            {"text": "Sí: ocho días hábiles."},
+        ),
+        ("POST", "/procedures/{code}/drafts/{number}/approve"): Call(
+            f"/procedures/{CYCLE}/drafts/{to_approve}/approve", {ADMIN: 200}, {}
+        ),
+        ("POST", "/procedures/{code}/retire"): Call(
+            f"/procedures/{RETIRED}/retire", {ADMIN: 200}, {"reason": "Prueba de la matriz."}
+        ),
+        ("GET", "/consultations"): Call("/consultations", everyone),
+        ("GET", "/consultations/{code}/{number}"): Call(f"/consultations/{CYCLE}/{consulted}", everyone),
         ("GET", "/procedures/{code}"): Call("/procedures/licencia-conducir", everyone),
         # the admin publishes first; the same definition from the publisher is then identical (200)
         ("PUT", "/procedures/{code}"): Call(f"/procedures/{PUBLISHED}", {ADMIN: 201, PUBLISHER: 200}, definition),
@@ -376,6 +409,33 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ),
         ("GET", "/verify/{document_id}"): Call(f"/verify/{document}", everyone),
     }
+
+
+def lifecycle_procedure(aws: Aws, code: str) -> dict[str, Any]:
+    definition = licence_without_payment(
+        code, AGENCY, {"es": "Licencia del ciclo", "en": "Lifecycle licence"}, {"es": "Movilidad", "en": "Mobility"}
+    )
+    published = aws.user(groups=("admin",)).put(f"/procedures/{code}", definition)
+    assert published.status_code in (200, 201), published.body
+    return definition
+
+
+def reviewed_in(definition: dict[str, Any], days: int) -> dict[str, Any]:
+    steps = definition["steps"]
+    return {**definition, "steps": {**steps, "revision": {**steps["revision"], "deadline_days": days}}}
+
+
+def test_the_author_of_a_draft_cannot_approve_it(aws: Aws) -> None:
+    author = aws.user(username="cuatro.ojos.autora", groups=("admin",))
+    definition = lifecycle_procedure(aws, "cuatro-ojos")
+    number = author.post("/procedures/cuatro-ojos/drafts", reviewed_in(definition, 7)).body["number"]
+    refused = author.post(f"/procedures/cuatro-ojos/drafts/{number}/approve", {})
+    assert (refused.status_code, refused.body["error"]["code"]) == (403, "four_eyes")
+    assert aws.anonymous().get("/procedures/cuatro-ojos").body["version"] == 1
+    second = aws.user(username="cuatro.ojos.revisora", groups=("admin",))
+    approved = second.post(f"/procedures/cuatro-ojos/drafts/{number}/approve", {})
+    assert approved.status_code == 200 and approved.body["approved_by"] == second.username, approved.body
+    assert aws.anonymous().get("/procedures/cuatro-ojos").body["version"] == 2
 
 
 @pytest.fixture

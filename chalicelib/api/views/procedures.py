@@ -83,6 +83,10 @@ class ProcedureSummary(Struct, kw_only=True):
 class ProcedureDetail(ProcedureSummary, kw_only=True):
     published_at: Instant
     definition: Definition
+    retired_at: Annotated[
+        Instant | UnsetType,
+        Meta(description="Set once the procedure is retired: no new applications; running ones finish."),
+    ] = UNSET
 
 
 class Catalogue(Struct, kw_only=True):
@@ -105,12 +109,16 @@ def summary(procedure: ProcedureVersion) -> ProcedureSummary:
 
 def detail(procedure: ProcedureVersion) -> ProcedureDetail:
     return ProcedureDetail(
-        **_summary_fields(procedure), published_at=procedure.published_at, definition=procedure.definition
+        **_summary_fields(procedure),
+        published_at=procedure.published_at,
+        definition=procedure.definition,
+        retired_at=procedure.retired_at or UNSET,
     )
 
 
 def catalogue(procedures: list[ProcedureVersion]) -> Catalogue:
-    return Catalogue(procedures=sorted((summary(item) for item in procedures), key=lambda item: item.code))
+    listed = (summary(item) for item in procedures if item.retired_at is None)  # a retired one takes no applications
+    return Catalogue(procedures=sorted(listed, key=lambda item: item.code))
 
 
 def report(problems: list[dict[str, str]]) -> ValidationReport:
