@@ -167,8 +167,10 @@ def test_a_registry_down_puts_the_start_up_in_error_and_the_operators_retry_regi
     rfc = documents_of(citizen, issued)["inscripcion-rfc"]["number"]
     assert all(claims["query"]["rfc"] == rfc for claims in requests_to("social_security", application_id))
     logged = [entry for entry in exchanges(citizen, application_id) if entry["registry"] == down]
-    # the step asked three times (its first try and the state machine's two later tries), then the retry once
-    assert sorted(entry["outcome"] for entry in logged) == ["registered", *["unavailable"] * 3]
+    # asked while down (the step and the state machine's later tries), then again after the operator's retry: every
+    # question under the one id, so the registry registered once whatever the number of questions
+    outcomes = [entry["outcome"] for entry in logged]
+    assert set(outcomes) == {"unavailable", "registered"} and outcomes.count("unavailable") >= 3, outcomes
     assert len({entry["exchange_id"] for entry in logged}) == 1
 
 
