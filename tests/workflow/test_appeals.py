@@ -143,8 +143,11 @@ def test_an_appeal_after_its_period_is_refused(aws: Aws, time_travel: None) -> N
 def test_a_negativa_ficta_can_be_appealed_and_revoked(aws: Aws) -> None:
     boss = supervisor(aws, "supervisora.recurso.ficta")
     citizen = aws.user()
-    application_id = submitted_licence(citizen)
-    with changed_settings(LEGAL_DAY_SECONDS="0.001"):  # the review and its escalation time out at once
+    # submitted on the short legal day, so that the review's timer is armed on it (the workflow
+    # may open the review before the test gets to change the day): the review and its
+    # escalation time out at once
+    with changed_settings(LEGAL_DAY_SECONDS="0.001"):
+        application_id = submitted_licence(citizen)
         wait_status(citizen, application_id, "rejected", timeout=60)
     assert "review.deemed_denied" in actions(citizen, application_id)
 
