@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import Struct, trimmed_text
+from chalicelib.core.fields import Struct, trimmed, trimmed_text
 
 OUTCOMES = ("confirm", "revoke", "new_review")
 AppealOutcome = Literal["confirm", "revoke", "new_review"]
@@ -44,10 +43,9 @@ class AppealFiling(Struct, kw_only=True):
     ] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
-        arguments = self.arguments.strip()
-        if not 10 <= len(arguments) <= 5000:
-            raise ValidationFailed.field("arguments", ARGUMENTS_RULE, code="arguments_required")
-        self.arguments = arguments
+        self.arguments = trimmed(
+            self.arguments, 10, 5000, field="arguments", message=ARGUMENTS_RULE, code="arguments_required"
+        )
 
 
 class AppealDecision(Struct, kw_only=True):
@@ -74,7 +72,4 @@ class AppealDecision(Struct, kw_only=True):
     ]
 
     def __post_init__(self) -> None:
-        reason = self.reason.strip()
-        if not 3 <= len(reason) <= 1000:
-            raise ValidationFailed.field("reason", REASON_RULE, code="reason_required")
-        self.reason = reason
+        self.reason = trimmed(self.reason, 3, 1000, field="reason", message=REASON_RULE, code="reason_required")

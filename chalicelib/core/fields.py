@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from chalicelib.core.errors import ValidationFailed
+
 __all__ = ["UNSET", "Struct", "UnsetType"]
 
 Instant = Annotated[
@@ -84,6 +86,20 @@ def trimmed_text(minimum: int, maximum: int) -> dict[str, Any]:
     states the bounds on the untrimmed text, and a pattern asks for ``minimum``
     characters between the first and last that are not white space."""
     return {"minLength": minimum, "maxLength": maximum, "pattern": rf"^\s*\S[\s\S]{{{minimum - 2},}}\S\s*$"}
+
+
+# what ``trimmed_text``'s pattern calls white space (ECMA-262 ``\s``): str.strip() also takes
+# control characters such as U+001C, which the pattern counts as text
+SPACE = " \t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+
+
+def trimmed(value: str, minimum: int, maximum: int, *, field: str, message: str, code: str) -> str:
+    """``value`` without the white space around it (as ``trimmed_text``'s pattern sees it),
+    if that leaves ``minimum`` to ``maximum`` characters; otherwise a 422 naming ``field``."""
+    kept = value.strip(SPACE)
+    if not minimum <= len(kept) <= maximum:
+        raise ValidationFailed.field(field, message, code=code)
+    return kept
 
 
 class Text(Struct, kw_only=True):

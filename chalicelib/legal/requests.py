@@ -9,7 +9,7 @@ from typing import Annotated
 from msgspec import Meta
 
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import UNSET, Struct, UnsetType, trimmed_text
+from chalicelib.core.fields import UNSET, Struct, UnsetType, trimmed, trimmed_text
 
 MAX_DAYS = 60
 MAX_REFERENCE = 500
@@ -50,9 +50,14 @@ class Reference(Struct, kw_only=True):
 
     def __post_init__(self) -> None:
         for language in ("es", "en"):
-            text = getattr(self, language).strip()
-            if not 3 <= len(text) <= MAX_REFERENCE:
-                raise ValidationFailed.field(f"reference.{language}", REFERENCE_RULE, code="reference_required")
+            text = trimmed(
+                getattr(self, language),
+                3,
+                MAX_REFERENCE,
+                field=f"reference.{language}",
+                message=REFERENCE_RULE,
+                code="reference_required",
+            )
             setattr(self, language, text)
 
 

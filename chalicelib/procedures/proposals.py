@@ -8,12 +8,8 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import Struct, trimmed_text
+from chalicelib.core.fields import Struct, trimmed, trimmed_text
 
-# what the schema's pattern calls white space (ECMA-262 ``\s``): str.strip() also takes control
-# characters such as U+001C, which the pattern counts as text
-SPACE = " \t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
 MAX_COMMENT = 4000
 MAX_ANSWER = 4000
 MAX_REASON = 1000
@@ -49,10 +45,8 @@ ReasonText = Annotated[
 
 
 def _trimmed(value: str, minimum: int, maximum: int, field: str, code: str) -> str:
-    trimmed = value.strip(SPACE)
-    if not minimum <= len(trimmed) <= maximum:
-        raise ValidationFailed.field(field, f"is required: {minimum} to {maximum:,} characters", code=code)
-    return trimmed
+    message = f"is required: {minimum} to {maximum:,} characters"
+    return trimmed(value, minimum, maximum, field=field, message=message, code=code)
 
 
 class ConsultationRequest(Struct, kw_only=True):

@@ -11,8 +11,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import UNSET, Struct, UnsetType, trimmed_text
+from chalicelib.core.fields import UNSET, Struct, UnsetType, trimmed, trimmed_text
 from chalicelib.efirma.requests import SignedCadena
 from chalicelib.reviews.intermediaries import DEFAULT_DAYS, MAX_DAYS, MAX_MIN_APPLICATIONS, MIN_APPLICATIONS
 
@@ -40,10 +39,7 @@ class DecisionDraft(Struct, kw_only=True):
     ]
 
     def __post_init__(self) -> None:
-        reason = self.reason.strip()
-        if not 3 <= len(reason) <= 1000:
-            raise ValidationFailed.field("reason", REASON_RULE, code="reason_required")
-        self.reason = reason
+        self.reason = trimmed(self.reason, 3, 1000, field="reason", message=REASON_RULE, code="reason_required")
 
 
 class ReviewDecision(DecisionDraft, kw_only=True):
