@@ -12,6 +12,8 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 AXE = WEB / "vendor" / "axe.min.js"
 # Words that must never reach a person: leaked JavaScript values and server internals.
 LEAKS = ("undefined", "NaN", "[object Object]", "Traceback", "null")
+# The accessibility violations a page may not have (axe's impact levels).
+SERIOUS = ("serious", "critical")
 
 
 def open_page(context: BrowserContext, path: str) -> Page:
@@ -46,3 +48,12 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         "        }"
     )
     return result
+
+
+def fits(page: Page) -> None:
+    """No serious accessibility violation, no sideways scrolling, nothing leaked or untranslated."""
+    problems = [violation for violation in axe_violations(page) if violation["impact"] in SERIOUS]
+    assert not problems, problems
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+    assert_clean(page)

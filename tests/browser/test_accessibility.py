@@ -12,11 +12,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 from infra.local.demo import DEMO_PASSWORD
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.scenario import Scene
-from tests.browser.support import assert_clean, axe_violations, open_page
+from tests.browser.support import SERIOUS, assert_clean, axe_violations, open_page
 
 pytestmark = pytest.mark.browser
-
-SERIOUS = ("serious", "critical")
 
 
 def pages(scene: Scene) -> dict[str, list[str]]:

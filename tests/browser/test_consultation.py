@@ -12,18 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.scenario import new_citizen
-from tests.browser.support import assert_clean, axe_violations, open_page
+from tests.browser.support import fits, open_page
 from tests.support.client import Api, User
 from tests.support.flows import licence_without_payment
 
 pytestmark = pytest.mark.browser
 
 AGENCY = "CONSULTA"
-SERIOUS = ("serious", "critical")
 QUESTION = "¿Por qué la revisión tardará ocho días y no cinco?"
 ANSWER = "Se revisará además el comprobante de domicilio; ocho días hábiles bastan para hacerlo bien."
 LANGUAGES = {
@@ -75,14 +74,6 @@ def consultation(api: Api) -> Consultation:
     )
     ok(supervisor.post(f"/procedures/{code}/drafts/{number}/comments/{said['id']}/answer", {"text": ANSWER}))
     return Consultation(code, int(number), supervisor)
-
-
-def fits(page: Page) -> None:
-    problems = [violation for violation in axe_violations(page) if violation["impact"] in SERIOUS]
-    assert not problems, problems
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert_clean(page)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

@@ -17,25 +17,15 @@ from chalicelib.efirma.keys import sign_with_files
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.efirma_files import PASSWORD, Efirma, choose_files, issue
 from tests.browser.scenario import PDF, PERMIT, new_citizen, own_property
-from tests.browser.support import assert_clean, axe_violations, open_page
+from tests.browser.support import assert_clean, fits, open_page
 from tests.support.client import Api, User, wait_for, wait_for_status
 from tests.support.forms import CONSTRUCTION_FORM
 
 pytestmark = pytest.mark.browser
 
-SERIOUS = ("serious", "critical")
 POPULATION = "Registro Nacional de Población (RENAPO)"
 CADASTRE = "Catastro municipal"
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
-
-
-def fits(page: Page) -> None:
-    """No serious accessibility violation, no sideways scrolling, nothing leaked or untranslated."""
-    problems = [violation for violation in axe_violations(page) if violation["impact"] in SERIOUS]
-    assert not problems, problems
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert_clean(page)
 
 
 def pdf(name: str) -> dict[str, object]:

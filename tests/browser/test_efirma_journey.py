@@ -42,7 +42,7 @@ from tests.browser.scenario import (
     own_property,
     use_the_registries,
 )
-from tests.browser.support import assert_clean, axe_violations, open_page
+from tests.browser.support import SERIOUS, assert_clean, axe_violations, open_page
 from tests.support.client import Api, User, wait_for, wait_for_status
 from tests.support.forms import CONSTRUCTION_FORM
 
@@ -53,7 +53,6 @@ OFFICIALS = {
     "DUMUN": ("oficial.dumun", "Dirección de Desarrollo Urbano Municipal"),
     "PCMUN": ("oficial.pcmun", "Coordinación Municipal de Protección Civil"),
 }
-SERIOUS = ("serious", "critical")
 
 
 def pdf(name: str) -> dict[str, object]:

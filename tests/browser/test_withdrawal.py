@@ -7,16 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.scenario import in_review, new_citizen
-from tests.browser.support import assert_clean, axe_violations, open_page
+from tests.browser.support import fits, open_page
 from tests.support.client import Api
 
 pytestmark = pytest.mark.browser
 
-SERIOUS = ("serious", "critical")
 WORDS = {
     "es": {
         "open": "Desistir del trámite",
@@ -41,15 +40,6 @@ WORDS = {
         "said": "I am moving to another city.",
     },
 }
-
-
-def fits(page: Page) -> None:
-    """No serious accessibility violation, no sideways scrolling, nothing leaked or untranslated."""
-    problems = [violation for violation in axe_violations(page) if violation["impact"] in SERIOUS]
-    assert not problems, problems
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert_clean(page)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
