@@ -32,6 +32,7 @@ from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import end_of_day, legal_date
 from chalicelib.legal.clock import timer_seconds
 from chalicelib.registries.catalogue import REGISTRIES
+from chalicelib.registries.facts import fact, facts_of
 from chalicelib.registries.port import Answer, Context, Registries, canonical, sha256
 from chalicelib.store.models import Application, Credential, Review
 from chalicelib.store.repositories import Repositories
@@ -57,17 +58,6 @@ PREFILL_BASIS = {
     "es": "Ley General de Población, arts. 85 a 91 (Clave Única de Registro de Población)",
     "en": "General Population Law, arts. 85 to 91 (Unique Population Registry Code)",
 }
-
-
-def facts_of(application: Application) -> dict[str, Mapping[str, Any]]:
-    """What a query, a ``match`` or a registration may name: ``citizen.curp`` (the holder)
-    and ``form.<field>`` (the answers)."""
-    return {"citizen": {"curp": application.owner}, "form": application.data or {}}
-
-
-def fact(facts: Mapping[str, Mapping[str, Any]], path: str) -> Any:
-    scope, _, name = path.partition(".")
-    return (facts.get(scope) or {}).get(name)
 
 
 def evidence_requirements(definition: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -23,11 +23,11 @@ from msgspec import Struct
 
 from chalicelib.core.clock import parse_iso
 from chalicelib.core.errors import DomainError
-from chalicelib.identity.curp import is_curp
 from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures import rules
 from chalicelib.procedures.validator import FOLIO
 from chalicelib.registries.catalogue import REGISTRIES
+from chalicelib.registries.facts import fact, facts_of
 from chalicelib.registries.port import PLATFORM, Context, Registries
 from chalicelib.store.models import Application
 
@@ -76,17 +76,6 @@ def purpose(definition: Mapping[str, Any], document: Mapping[str, Any]) -> dict[
     }
 
 
-def _fact(path: str, application: Application, numbers: Mapping[str, str]) -> Any:
-    scope, name = path.split(".", 1)
-    if scope == "form":
-        return (application.data or {}).get(name)
-    if scope == "registration":
-        return numbers.get(name)
-    if scope == "citizen" and name == "curp":
-        return application.owner if is_curp(application.owner) else None
-    raise ValueError(f"{path!r} is not a fact a registry may be sent")  # the validator refused it already
-
-
 def register(
     registries: Registries,
     application: Application,
@@ -126,7 +115,8 @@ def _ask(
 ) -> Registered:
     document = registration["document"]
     registry, operation = registration["registry"], registration["operation"]
-    query = {param: _fact(path, application, numbers) for param, path in registration["query"].items()}
+    facts = facts_of(application, numbers)
+    query = {param: fact(facts, path) for param, path in registration["query"].items()}
     context = Context(
         holder=application.owner,
         purpose=registration.get("purpose") or purpose(definition, document),
