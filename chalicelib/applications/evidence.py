@@ -23,6 +23,7 @@ from msgspec import Struct
 
 from chalicelib.adapters.ports import WorkflowEngine, resume_quietly
 from chalicelib.applications import transitions as status
+from chalicelib.applications.audit import canonical_json
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TransientFailure
@@ -33,7 +34,7 @@ from chalicelib.legal.calendar import end_of_day, legal_date
 from chalicelib.legal.clock import timer_seconds
 from chalicelib.registries.catalogue import REGISTRIES
 from chalicelib.registries.facts import fact, facts_of
-from chalicelib.registries.port import Answer, Context, Registries, canonical, sha256
+from chalicelib.registries.port import Answer, Context, Registries, sha256
 from chalicelib.store.models import Application, Credential, Review
 from chalicelib.store.repositories import Repositories
 
@@ -75,7 +76,7 @@ def needs_upload(requirement: Mapping[str, Any], application: Application) -> bo
 
 
 def values_sha256(values: Mapping[str, Any]) -> str:
-    return sha256(canonical(dict(values)))
+    return sha256(canonical_json(dict(values)))
 
 
 def _article(name: str) -> str:

@@ -17,7 +17,6 @@ with hashes of what was sent and returned, never the returned data itself.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import secrets
 import time
@@ -27,6 +26,7 @@ from typing import Any, Literal, Protocol
 from msgspec import Struct, field
 
 from chalicelib.adapters.ports import Signer
+from chalicelib.applications.audit import canonical_json
 from chalicelib.core import jws
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import TransientFailure
@@ -81,10 +81,6 @@ class Transport(Protocol):
 
 def sha256(text: str | bytes) -> str:
     return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
-
-
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class _Attempt(Exception):
@@ -175,7 +171,7 @@ class Registries(Struct, frozen=True, kw_only=True):
                 status=claims["status"],
                 result=result,
                 at=at,
-                result_sha256=sha256(canonical(result)),
+                result_sha256=sha256(canonical_json(result)),
             )
             self.log.append(
                 context.holder,

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import msgspec
 import pytest
 
+from chalicelib.applications.audit import canonical_json
 from chalicelib.core import jws
-from chalicelib.registries.port import Context, Registries, RegistryUnavailable, canonical, sha256
+from chalicelib.registries.port import Context, Registries, RegistryUnavailable, sha256
 from chalicelib.wiring import container
 from infra.local import registries as sandbox
 from tests.support.inprocess import Aws
@@ -179,4 +180,4 @@ def test_the_log_keeps_hashes_not_the_answer(aws: Aws, registries: Registries) -
     answer = registries.exchange("population", "person", {"curp": citizen.username}, context(citizen.username))
     [stored] = container().store.exchanges.of_holder(citizen.username)
     assert answer.result["full_name"] not in repr(stored)
-    assert stored["result_sha256"] == sha256(canonical(answer.result))
+    assert stored["result_sha256"] == sha256(canonical_json(answer.result))
