@@ -259,10 +259,11 @@ class Applications(Struct, frozen=True):
             return application
         raise NotFound("no such application", code="unknown_application")
 
-    def owned(self, principal: Principal, application_id: str) -> Application:
+    def owned(self, principal: Principal, application_id: str, *, consistent: bool = False) -> Application:
         """The application if the caller acts for its holder: the holder, or the assistant
-        who started it under a consent that still holds; otherwise 404."""
-        application = self.load(application_id)
+        who started it under a consent that still holds; otherwise 404.  ``consistent``:
+        read strongly (a retry after a concurrent change must see that change)."""
+        application = self.load(application_id, consistent=consistent)
         if principal.holder and application.owner == principal.holder:
             sessions.check(principal, application.signed_in_after)
             return application
@@ -650,7 +651,7 @@ class Applications(Struct, frozen=True):
         evidence, use what the registry answered or the document they uploaded.  Then the
         workflow goes on.  A concurrent change (the workflow attaching its wait) is retried."""
         for attempt in range(3):
-            application = self.owned(principal, application_id)
+            application = self.owned(principal, application_id, consistent=attempt > 0)
             if application.status != status.EVIDENCE_REVIEW:
                 raise Conflict(
                     f"the application is {application.status}; it is not waiting for the evidence to be approved",

@@ -25,7 +25,8 @@ from chalicelib.applications import transitions as status
 from chalicelib.applications.requests import MAX_WITHDRAWAL_REASON, WithdrawalRequest
 from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Change, Transitions
-from chalicelib.core.errors import Conflict, TransientFailure, ValidationFailed
+from chalicelib.core.errors import Conflict, TransientFailure
+from chalicelib.core.fields import trimmed
 from chalicelib.identity.principal import Principal
 from chalicelib.payments.service import Payments
 from chalicelib.store.models import Application
@@ -58,9 +59,8 @@ class Withdrawal(Struct, frozen=True):
     def withdraw(self, principal: Principal, application_id: str, request: WithdrawalRequest) -> Application:
         reason = _reason(request.reason)
         for attempt in range(ATTEMPTS):
-            self.applications.owned(principal, application_id)
-            # read again, strongly: a repeat must see the withdrawal it repeats, and a retry the change it lost to
-            application = self.applications.load(application_id, consistent=True)
+            # read strongly: a repeat must see the withdrawal it repeats, and a retry the change it lost to
+            application = self.applications.owned(principal, application_id, consistent=True)
             if application.status == status.WITHDRAWN:
                 self._stop(application)
                 return application
@@ -130,9 +130,7 @@ class Withdrawal(Struct, frozen=True):
 
 
 def _reason(given: str | None) -> str | None:
-    reason = (given or "").strip()
-    if len(reason) > MAX_WITHDRAWAL_REASON:
-        raise ValidationFailed.field(
-            "reason", f"must be text of at most {MAX_WITHDRAWAL_REASON} characters", code="invalid_reason"
-        )
-    return reason or None
+    message = f"must be text of at most {MAX_WITHDRAWAL_REASON} characters"
+    return (
+        trimmed(given or "", 0, MAX_WITHDRAWAL_REASON, field="reason", message=message, code="invalid_reason") or None
+    )
