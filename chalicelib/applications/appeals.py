@@ -37,7 +37,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.efirma import cadena as cadenas
 from chalicelib.efirma.notary import Notary
 from chalicelib.identity.principal import Principal
-from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
+from chalicelib.legal.calendar import deadline_after, legal_date
 from chalicelib.notifications.service import local_date
 from chalicelib.reviews.service import supervisors_queue
 from chalicelib.store.models import Application, AuditEvent
@@ -55,7 +55,7 @@ DECIDERS = ("official", "supervisor")
 def window_ends(rejected_at: str, days: int, days_off: Iterable[date] = ()) -> datetime:
     """The end of the last business day to appeal a rejection notified at ``rejected_at``
     (``days_off``: the deciding agency's own non-working days)."""
-    return end_of_day(add_business_days(legal_date(parse_iso(rejected_at)), days, days_off))
+    return deadline_after(legal_date(parse_iso(rejected_at)), days, days_off)
 
 
 def top_level_step(steps: Mapping[str, Any], step_id: str) -> str | None:
@@ -121,9 +121,7 @@ class Appeals(Struct, frozen=True):
         decider = rejection.actor.get("id") if rejection.actor.get("kind") in DECIDERS else None
         today = legal_date(now)
         decision_days = int(settings.get("decision_days", DEFAULT_DECISION_DAYS))
-        deadline = iso(
-            end_of_day(add_business_days(today, decision_days, self.store.calendars.days_off(agency, today)))
-        )
+        deadline = iso(deadline_after(today, decision_days, self.store.calendars.days_off(agency, today)))
         review = self.store.reviews.new_appeal(
             secrets.token_hex(8),
             supervisors_queue(agency),

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
+from chalicelib.legal.calendar import deadline_after, legal_date
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews.service import supervisors_queue
 from chalicelib.store.reviews import ReviewStore
@@ -26,7 +26,7 @@ class DeadlineWatch:
 
     def near_deadline(self, now: datetime | None = None, business_days: int = 1) -> dict[str, int]:
         """Open reviews per agency due by the end of ``business_days`` from ``now``."""
-        horizon = iso(end_of_day(add_business_days(legal_date(now or utcnow()), business_days)))
+        horizon = iso(deadline_after(legal_date(now or utcnow()), business_days))
         agencies = sorted({agency for version in self._catalogue.latest() for agency in version.definition["agencies"]})
         return {
             agency: sum(self._reviews.count_due(queue, horizon) for queue in (agency, supervisors_queue(agency)))

@@ -84,6 +84,11 @@ def add_business_days(start: date, days: int, extra: Iterable[date] = ()) -> dat
     return current
 
 
+def deadline_after(start: date, days: int, extra: Iterable[date] = ()) -> datetime:
+    """A legal deadline: the end of the ``days``-th business day after ``start``."""
+    return end_of_day(add_business_days(start, days, extra))
+
+
 def business_days_between(start: date, end: date, extra: Iterable[date] = ()) -> int:
     """Business days in (start, end]: how many a clock running from start to end used."""
     skip = frozenset(extra)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.legal.calendar import add_business_days, business_days_between, end_of_day, legal_date
+from chalicelib.legal.calendar import business_days_between, deadline_after, legal_date
 
 SECONDS_PER_DAY = 86400
 
@@ -47,7 +47,7 @@ class LegalClock:
     def deadline(self, days_before: int = 0, extra: Iterable[date] = ()) -> datetime:
         """End of the last business day (or of the one ``days_before`` business days earlier);
         while paused, as if it resumed the day it paused."""
-        return end_of_day(add_business_days(self.base, max(0, self.business_days - self.used - days_before), extra))
+        return deadline_after(self.base, max(0, self.business_days - self.used - days_before), extra)
 
     def pause(self, now: datetime, extra: Iterable[date] = ()) -> None:
         if self.running_since is None:

@@ -43,7 +43,7 @@ from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.notary import Notary
 from chalicelib.identity.efirma import Signers
 from chalicelib.identity.principal import Principal
-from chalicelib.legal.calendar import add_business_days, end_of_day, legal_date
+from chalicelib.legal.calendar import deadline_after, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.notifications.service import local_date
 from chalicelib.procedures.catalogue import Catalogue
@@ -335,7 +335,7 @@ class Reviews(Struct, frozen=True):
         """An open review's deadline and warning time, with the calendar as it is now."""
         if review.escalated or review.step not in (application.clocks or {}):
             start = legal_date(parse_iso(review.opened_at))
-            return iso(end_of_day(add_business_days(start, step["escalation_days"], days_off))), None
+            return iso(deadline_after(start, step["escalation_days"], days_off)), None
         return _running_deadline(LegalClock.from_dict(application.clocks[review.step]), step, days_off)
 
     def decide(self, principal: Principal, review_id: str, request: ReviewDecision) -> Decided:
@@ -631,9 +631,7 @@ class Reviews(Struct, frozen=True):
             clocks[review.step] = clock.to_dict()
         today = legal_date(now)
         days = step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)
-        corrections_deadline = iso(
-            end_of_day(add_business_days(today, days, self.store.calendars.days_off(review.agency, today)))
-        )
+        corrections_deadline = iso(deadline_after(today, days, self.store.calendars.days_off(review.agency, today)))
         self.transitions.record(
             application,
             actor,
@@ -666,7 +664,7 @@ class Reviews(Struct, frozen=True):
         now = utcnow()
         today = legal_date(now)
         days_off = self.store.calendars.days_off(expired.agency, today)
-        deadline = iso(end_of_day(add_business_days(today, step["escalation_days"], days_off)))
+        deadline = iso(deadline_after(today, step["escalation_days"], days_off))
         review = self._new_review(application, step_id, expired.agency, deadline, escalated=1)
         review.timer = {"from": iso(now), "at": deadline, "key": key}
         reason = (
