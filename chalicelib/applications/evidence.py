@@ -28,13 +28,13 @@ from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TransientFailure
 from chalicelib.credentials.service import Credentials
-from chalicelib.identity.curp import is_curp, parse_curp
+from chalicelib.identity.curp import is_curp
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import end_of_day, legal_date
 from chalicelib.legal.clock import timer_seconds
 from chalicelib.registries.catalogue import REGISTRIES
 from chalicelib.registries.facts import fact, facts_of
-from chalicelib.registries.port import Answer, Context, Registries, sha256
+from chalicelib.registries.port import Answer, Context, Registries, RegistryUnavailable, sha256
 from chalicelib.store.models import Application, Credential, Review
 from chalicelib.store.repositories import Repositories
 
@@ -513,15 +513,12 @@ def prefill(
     """The answers the registry gives for the form's ``x-registry`` fields, their provenance,
     and how the pre-fill went (None when the form has no such field).  A registry that
     does not answer leaves the fields to the citizen."""
-    from chalicelib.registries.port import RegistryUnavailable
-
     fields = prefilled_fields(definition["form"])
     if not fields:
         return {}, {}, None
     now = iso(utcnow())
     if not is_curp(holder):
         return {}, {}, {"state": UNAVAILABLE, "registry": POPULATION, "at": now, "reason": _no_person()}
-    parse_curp(holder)
     try:
         answer = registries.exchange(
             POPULATION,
