@@ -11,13 +11,13 @@ from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
 from chalicelib.api.params import path
-from chalicelib.api.policy import ADMINS, EVERYONE, SIGNED_IN
-from chalicelib.api.procedures import CODE, UNKNOWN_PROCEDURE
+from chalicelib.api.policy import EVERYONE, PUBLISHERS, SIGNED_IN
+from chalicelib.api.procedures import CODE, OUTSIDE_JURISDICTION, UNKNOWN_PROCEDURE
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import lifecycle as views
 from chalicelib.api.views import procedures as procedure_views
 from chalicelib.core.errors import NotFound, ValidationFailed
-from chalicelib.identity.principal import ADMIN, SUPERVISOR
+from chalicelib.identity.principal import ADMIN, PUBLISHER, SUPERVISOR
 from chalicelib.procedures.proposals import (
     AnswerRequest,
     ApprovalRequest,
@@ -32,7 +32,8 @@ CACHED_A_MINUTE = public_cache(60)
 NUMBER = path("number", "Draft number (1, 2, … per procedure).", "2", pattern="^[0-9]{1,6}$")
 COMMENT = path("comment", "Comment id.", "20261203T162000125000-1a2b3c4d", maxLength=60, pattern="^[0-9A-Za-z-]{1,60}$")
 DRAFT_PARAMS = {**CODE, **NUMBER}
-ANSWERERS = frozenset({ADMIN, SUPERVISOR})
+PUBLISHER_SCOPE = "group `admin`, or `admin-<jurisdiction>` for its own jurisdiction's procedures (object-level)"
+ANSWERERS = frozenset({ADMIN, PUBLISHER, SUPERVISOR})
 UNKNOWN_DRAFT = Problem(
     404,
     "There is no such procedure, or no such draft of it.",
@@ -68,12 +69,13 @@ def _me() -> Any:
         "version it changes. Nothing is published: a second publisher approves it (`…/approve`), optionally after a "
         "public consultation (`…/consultation`). A new procedure may be drafted too."
     ),
-    roles=ADMINS,
-    note="group `admin`; the author may not approve it",
+    roles=PUBLISHERS,
+    note=f"{PUBLISHER_SCOPE}; the author may not approve it",
     params=CODE,
     body=procedure_views.Definition,
     answers=Answer(201, "The draft, with what it changes.", views.Draft),
     problems=(
+        OUTSIDE_JURISDICTION,
         CLOSED_TO_NEW_VERSIONS,
         problems.invalid(
             "The body's code differs from the URL's, the definition is invalid, or it changes nothing.",
@@ -100,14 +102,14 @@ def create_draft(code: str, body: dict[str, Any]) -> Response:
     "/procedures/{code}/drafts/{number}",
     operation_id="getProcedureDraft",
     summary="Get a draft: its definition, what it changes, its comments and every audited step (admins)",
-    roles=ADMINS,
-    note="group `admin`",
+    roles=PUBLISHERS,
+    note=PUBLISHER_SCOPE,
     params=DRAFT_PARAMS,
     answers=Answer(200, "The draft.", views.Draft),
-    problems=(UNKNOWN_DRAFT,),
+    problems=(OUTSIDE_JURISDICTION, UNKNOWN_DRAFT),
 )
 def get_draft(code: str, number: str) -> Response:
-    return answer(views.draft(container().lifecycle.proposal(code, _number(number))))
+    return answer(views.draft(container().lifecycle.proposal(code, _number(number), reader=_me())))
 
 
 @lifecycle.operation(
@@ -120,12 +122,13 @@ def get_draft(code: str, number: str) -> Response:
         "against the published version, and the comments anyone signed in makes, each with the agency's answer. "
         "With `closes_on`, comments are taken until the end of that day and the draft is approved after it."
     ),
-    roles=ADMINS,
-    note="group `admin`",
+    roles=PUBLISHERS,
+    note=PUBLISHER_SCOPE,
     params=DRAFT_PARAMS,
     body=ConsultationRequest,
     answers=Answer(200, "The draft, now in consultation.", views.Draft),
     problems=(
+        OUTSIDE_JURISDICTION,
         UNKNOWN_DRAFT,
         Problem(
             409,
@@ -188,7 +191,7 @@ def comment_draft(code: str, number: str, body: CommentRequest) -> Response:
     summary="Answer a comment in public, for the agency (its supervisors, or admins)",
     description="Each comment is answered once; the answer is published under it and kept after publication.",
     roles=ANSWERERS,
-    note="group `admin`, or a supervisor of the procedure's agency (object-level)",
+    note="group `admin`, the procedure's jurisdiction's publishers, or a supervisor of its agency (object-level)",
     params={**DRAFT_PARAMS, **COMMENT},
     body=AnswerRequest,
     answers=Answer(200, "The comment with its answer.", views.Comment),
@@ -231,8 +234,8 @@ def answer_comment(code: str, number: str, comment: str, body: AnswerRequest) ->
         "the same transaction; with `effective_on` the catalogue serves it from that day (America/Mexico_City "
         "midnight) and the version before it until then. Running applications keep the version they started on."
     ),
-    roles=ADMINS,
-    note="group `admin`, not the draft's author (object-level: `four_eyes`)",
+    roles=PUBLISHERS,
+    note=f"{PUBLISHER_SCOPE}, never the draft's author (`four_eyes`)",
     params=DRAFT_PARAMS,
     body=ApprovalRequest,
     answers=Answer(200, "The draft, `scheduled` or `published`, with its version.", views.Draft),
@@ -243,6 +246,7 @@ def answer_comment(code: str, number: str, comment: str, body: AnswerRequest) ->
             ("forbidden", "four_eyes"),
             error_body("four_eyes", "you wrote draft 2 of licencia-conducir: another publisher must approve it"),
         ),
+        OUTSIDE_JURISDICTION,
         UNKNOWN_DRAFT,
         Problem(
             409,
@@ -282,12 +286,13 @@ def approve_draft(code: str, number: str, body: ApprovalRequest) -> Response:
         "`procedure_retired`; its versions stay readable, and applications already started run to their end. "
         "Audited with the reason."
     ),
-    roles=ADMINS,
-    note="group `admin`",
+    roles=PUBLISHERS,
+    note=PUBLISHER_SCOPE,
     params=CODE,
     body=RetirementRequest,
     answers=Answer(200, "The procedure, with `retired_at`.", procedure_views.ProcedureDetail),
     problems=(
+        OUTSIDE_JURISDICTION,
         UNKNOWN_PROCEDURE,
         CLOSED_TO_NEW_VERSIONS,
         problems.invalid(

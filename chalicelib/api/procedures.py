@@ -33,6 +33,17 @@ UNKNOWN_PROCEDURE = Problem(
     error_body("unknown_procedure", "there is no procedure 'nope'"),
 )
 
+OUTSIDE_JURISDICTION = Problem(
+    403,
+    "A jurisdiction's publisher acted on a procedure that answers, or would answer, to another jurisdiction.",
+    ("forbidden", "outside_jurisdiction"),
+    error_body(
+        "outside_jurisdiction",
+        "licencia-construccion answers to jurisdiction 20067 (Municipio de Oaxaca de Juárez); you publish "
+        "for jurisdiction 20 only",
+    ),
+)
+
 
 @procedures.operation(
     "GET",
@@ -196,16 +207,7 @@ def validate_procedure(body: Any) -> Response:
         ),
     ),
     problems=(
-        Problem(
-            403,
-            "A jurisdiction's publisher sent a procedure that answers, or answers now, to another jurisdiction.",
-            ("forbidden", "outside_jurisdiction"),
-            error_body(
-                "outside_jurisdiction",
-                "licencia-construccion answers to jurisdiction 20067 (Municipio de Oaxaca de Juárez); you publish "
-                "for jurisdiction 20 only",
-            ),
-        ),
+        OUTSIDE_JURISDICTION,
         Problem(
             409,
             "Someone else published this procedure at the same time; retry.",

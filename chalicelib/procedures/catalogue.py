@@ -78,18 +78,21 @@ class Catalogue:
 
     def publish_as(self, principal: Principal, definition: dict[str, Any]) -> tuple[ProcedureVersion, bool]:
         """Publish for a person: a national administrator anything, a jurisdiction's
-        publisher only a procedure that answers to that jurisdiction, now and after (no
-        taking over another's procedure, no handing one's own to another)."""
-        if not principal.is_admin:
-            try:
-                current: ProcedureVersion | None = self.get(definition["code"])
-            except NotFound:
-                current = None
-            if current is not None:
-                jurisdictions.ensure_may_publish(current.definition, principal.publisher_for)
-            ensure_valid(definition)
-            jurisdictions.ensure_may_publish(definition, principal.publisher_for)
-        return self.publish(definition, principal.username)
+        publisher only a procedure that answers to that jurisdiction (``ensure_may_publish``)."""
+        return self.publish(definition, principal.username, publisher=principal)
+
+    def ensure_may_publish(
+        self, principal: Principal, definition: Mapping[str, Any], newest: ProcedureVersion | None = None
+    ) -> None:
+        """A national administrator publishes anything; a jurisdiction's publisher only a
+        procedure that answers to that jurisdiction, now and after: no taking over another's
+        procedure (``newest``, its newest version), no handing one's own to another
+        (``definition``, already valid)."""
+        if principal.is_admin:
+            return
+        if newest is not None:
+            jurisdictions.ensure_may_publish(newest.definition, principal.publisher_for)
+        jurisdictions.ensure_may_publish(definition, principal.publisher_for)
 
     def publish(
         self,
@@ -97,17 +100,21 @@ class Catalogue:
         published_by: str,
         *also: Write,
         effective_from: str | None = None,
+        publisher: Principal | None = None,
     ) -> tuple[ProcedureVersion, bool]:
         """Publish a definition as the next version; returns (version, created).
 
         Publishing a definition identical to the newest version is a no-op, so seeding
         the shipped procedures at every start is safe.  With ``effective_from`` (an
         instant), the catalogue serves the version from then on; ``also`` adds writes to
-        the publication's transaction.
+        the publication's transaction; with ``publisher``, the person must be allowed to
+        publish it (``ensure_may_publish``).
         """
         ensure_valid(definition)
         digest = digest_of(definition)
         current = self.newest(definition["code"])
+        if publisher is not None:
+            self.ensure_may_publish(publisher, definition, current)
         if current is not None and current.digest == digest:
             return current, False
         if current is not None:

@@ -50,10 +50,13 @@ class Lifecycle:
         self._store = store
 
     # --- reading ---------------------------------------------------------------------
-    def proposal(self, code: str, number: int) -> Proposal:
+    def proposal(self, code: str, number: int, reader: Principal | None = None) -> Proposal:
+        """A draft with what it changes; with ``reader``, only if they may publish it."""
         self._catalogue.get(code)  # unknown_procedure before unknown_draft
         record = self._store.record(code, number)
         draft = record.draft
+        if reader is not None:
+            self._catalogue.ensure_may_publish(reader, draft.definition, self._catalogue.newest(code))
         base = self._catalogue.get(code, int(draft.base_version)) if draft.base_version is not None else None
         before = base.definition if base is not None else None
         left = f"{code} v{int(base.version)}" if base is not None else f"{code} (new)"
@@ -80,6 +83,7 @@ class Lifecycle:
         ensure_valid(definition)
         code = definition["code"]
         newest = self._catalogue.newest(code)
+        self._catalogue.ensure_may_publish(principal, definition, newest)
         if newest is not None:
             ensure_open(newest)
             if newest.digest == digest_of(definition):
@@ -100,7 +104,7 @@ class Lifecycle:
         return draft
 
     def open_consultation(self, principal: Principal, code: str, number: int, closes_on: date | None) -> ProcedureDraft:
-        draft = self._open_draft(code, number)
+        draft = self._open_draft(principal, code, number)
         if draft.status != DRAFT:
             raise Conflict(f"draft {number} of {code} is already in consultation", code="already_in_consultation")
         today = legal_date(utcnow())
@@ -131,9 +135,10 @@ class Lifecycle:
 
     def answer(self, principal: Principal, code: str, number: int, comment_id: str, text: str) -> DraftComment:
         record = self._store.record(code, number)
-        if not principal.is_admin and record.draft.definition["agency"] not in principal.supervisor_of:
+        definition = record.draft.definition
+        if definition["agency"] not in principal.supervisor_of and not self._publishes(principal, definition):
             raise Forbidden(
-                f"{code} belongs to {record.draft.definition['agency']}: its supervisors or an administrator answer",
+                f"{code} belongs to {definition['agency']}: its supervisors or its publishers answer",
                 code="other_agency",
             )
         found = next((item for item in record.comments if item.comment_id == comment_id), None)
@@ -151,6 +156,7 @@ class Lifecycle:
         draft = record.draft
         if draft.status not in OPEN:
             raise Conflict(f"draft {number} of {code} is already approved", code="already_approved")
+        self._catalogue.ensure_may_publish(principal, draft.definition, self._catalogue.newest(code))
         if draft.author == principal.username:
             raise Forbidden(f"you wrote draft {number} of {code}: another publisher must approve it", code="four_eyes")
         if draft.status == CONSULTATION and draft.consultation_closes_on and not _closed(draft):
@@ -208,14 +214,23 @@ class Lifecycle:
         newest = self._catalogue.newest(code)
         if newest is None:
             raise NotFound(f"there is no procedure {code!r}", code="unknown_procedure")
+        self._catalogue.ensure_may_publish(principal, newest.definition)
         ensure_open(newest)
         return self._store.retire(code, principal.username, reason)
 
-    def _open_draft(self, code: str, number: int) -> ProcedureDraft:
+    def _open_draft(self, principal: Principal, code: str, number: int) -> ProcedureDraft:
         draft = self._store.record(code, number).draft
         if draft.status not in OPEN:
             raise Conflict(f"draft {number} of {code} is already approved", code="already_approved")
+        self._catalogue.ensure_may_publish(principal, draft.definition, self._catalogue.newest(code))
         return draft
+
+    def _publishes(self, principal: Principal, definition: dict[str, Any]) -> bool:
+        try:
+            self._catalogue.ensure_may_publish(principal, definition)
+        except Forbidden:
+            return False
+        return True
 
 
 def status_of(draft: ProcedureDraft) -> str:

@@ -576,3 +576,44 @@ def test_a_jurisdictions_publisher_publishes_its_own_procedures_only(aws: Aws) -
     assert admin.put("/procedures/licencia-oaxaca", changed).status_code == 200
     # and a publisher calls no other admin route
     assert oaxaca.get("/messages?application_id=X").body["error"]["code"] == "forbidden"
+
+
+def test_a_jurisdictions_publishers_take_their_own_procedures_through_their_life(aws: Aws) -> None:
+    author = aws.user(username="redacta.oaxaca", groups=("admin-20",))
+    second = aws.user(username="aprueba.oaxaca", groups=("admin-20",))
+    mexico_city = aws.user(username="publica.cdmx", groups=("admin-09",))
+    own = local_procedure("ciclo-oaxaca", STATE_OF_OAXACA)
+    assert author.put("/procedures/ciclo-oaxaca", own).status_code == 201
+    drafted = author.post("/procedures/ciclo-oaxaca/drafts", reviewed_in(own, 8))
+    assert drafted.status_code == 201, drafted.body
+    number = drafted.body["number"]
+    draft = f"/procedures/ciclo-oaxaca/drafts/{number}"
+
+    def outside(reply: Any) -> None:
+        assert (reply.status_code, reply.body["error"]["code"]) == (403, "outside_jurisdiction"), reply.body
+
+    # another jurisdiction's publisher neither reads, consults, approves nor retires it, nor drafts it over
+    outside(mexico_city.get(draft))
+    outside(mexico_city.post(f"{draft}/consultation", {}))
+    outside(mexico_city.post(f"{draft}/approve", {}))
+    outside(mexico_city.post("/procedures/ciclo-oaxaca/retire", {"reason": "No es nuestro."}))
+    outside(mexico_city.post("/procedures/ciclo-oaxaca/drafts", reviewed_in(own, 9)))
+    # nor drafts Oaxaca's procedure to hand it to Mexico City
+    handed = {**reviewed_in(own, 9), "jurisdiction": {**STATE_OF_OAXACA, "state": "09"}}
+    outside(author.post("/procedures/ciclo-oaxaca/drafts", handed))
+
+    # its own publishers: one consults, answers the public and approves what the other wrote
+    assert second.get(draft).body["status"] == "draft"
+    assert second.post(f"{draft}/consultation", {}).status_code == 200
+    said = aws.user().post(f"{draft}/comments", {"text": "¿Cuántos días serán?"})
+    assert said.status_code == 201, said.body
+    answer = {"text": "Ocho días hábiles."}
+    refused = mexico_city.post(f"{draft}/comments/{said.body['id']}/answer", answer)
+    assert (refused.status_code, refused.body["error"]["code"]) == (403, "other_agency"), refused.body
+    assert second.post(f"{draft}/comments/{said.body['id']}/answer", answer).status_code == 200
+    assert author.post(f"{draft}/approve", {}).body["error"]["code"] == "four_eyes"
+    approved = second.post(f"{draft}/approve", {})
+    assert approved.status_code == 200 and approved.body["published_version"] == 2, approved.body
+    assert aws.anonymous().get("/procedures/ciclo-oaxaca").body["version"] == 2
+    retired = author.post("/procedures/ciclo-oaxaca/retire", {"reason": "Lo sustituye otro trámite."})
+    assert retired.status_code == 200 and retired.body["retired_at"], retired.body

@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, convert
 
+from chalicelib.api.views.procedures import Jurisdiction
 from chalicelib.core.fields import UNSET, Instant, LegalDate, Struct, Text, UnsetType
+from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.lifecycle import Proposal, status_of
 from chalicelib.store.models import DraftComment, ProcedureDraft, ProcedureEvent
 
@@ -63,6 +65,7 @@ class Consultation(Struct, kw_only=True, omit_defaults=True):
     name: Text
     agency: str
     agency_name: Text
+    jurisdiction: Annotated[Jurisdiction, Meta(description="Who answers for the procedure; its publishers answer too.")]
     status: Status
     base_version: Annotated[int | None, Meta(description="The published version the change is shown against.")]
     opened_at: Instant | UnsetType = UNSET
@@ -147,6 +150,7 @@ def _public(found: Proposal) -> dict[str, Any]:
         "name": convert(definition["name"], Text),
         "agency": definition["agency"],
         "agency_name": convert(definition["agencies"][definition["agency"]], Text),
+        "jurisdiction": convert(jurisdictions.of(definition), Jurisdiction),
         "status": found.status,
         "base_version": int(item.base_version) if item.base_version is not None else None,
         "opened_at": item.consultation_opened_at or UNSET,

@@ -7,7 +7,7 @@
 // agency, agency_name, status, base_version, opened_at, closes_on?, published_version?,
 // effective_from?, changes: [{path, kind, before?, after?}], diff: [lines], comments: [{id,
 // author|null, text, at, answer: {text, at}|null}]}; POST /procedures/{code}/drafts/{n}/comments
-// {text, anonymous}; POST …/comments/{id}/answer {text} (the agency's supervisors, admins).
+// {text, anonymous}; POST …/comments/{id}/answer {text} (the agency's supervisors, its publishers, admins).
 
 import { get, post } from "../api.js";
 import { append, h } from "../dom.js";
@@ -68,7 +68,10 @@ function diffBlock(lines) {
 }
 
 function mayAnswer(session, page) {
-  return Boolean(session && (session.groups.includes("admin") || session.groups.includes(`supervisor-${page.agency}`)));
+  // the agency's supervisors, the national admins and the procedure's jurisdiction's publishers
+  const jurisdiction = page.jurisdiction.municipality || page.jurisdiction.state;
+  const groups = ["admin", `supervisor-${page.agency}`, ...(jurisdiction ? [`admin-${jurisdiction}`] : [])];
+  return Boolean(session && groups.some((group) => session.groups.includes(group)));
 }
 
 function answerForm(page, comment) {
