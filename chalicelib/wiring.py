@@ -224,7 +224,7 @@ class Container:
 
     @cached_property
     def calendars(self) -> Calendars:
-        return Calendars(self.store, self.reviews)
+        return Calendars(self.store, self.reviews, self.catalogue)
 
     @cached_property
     def payments(self) -> Payments:

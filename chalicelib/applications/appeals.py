@@ -39,6 +39,7 @@ from chalicelib.efirma.notary import Notary
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import deadline_after, legal_date
 from chalicelib.notifications.service import local_date
+from chalicelib.procedures import jurisdictions
 from chalicelib.reviews.service import supervisors_queue
 from chalicelib.store.models import Application, AuditEvent
 from chalicelib.store.repositories import Repositories
@@ -108,7 +109,7 @@ class Appeals(Struct, frozen=True):
         settings = definition.get("appeal", {})
         now = utcnow()
         agency = _deciding_agency(application, rejection)
-        ends = self._window_ends(agency, rejection.at, int(settings.get("days", DEFAULT_DAYS)))
+        ends = self._window_ends(application, agency, rejection.at, int(settings.get("days", DEFAULT_DAYS)))
         if now > ends:
             raise Conflict(
                 f"the period to appeal ended on {local_date(iso(ends))} ({settings.get('days', DEFAULT_DAYS)} business "
@@ -121,7 +122,7 @@ class Appeals(Struct, frozen=True):
         decider = rejection.actor.get("id") if rejection.actor.get("kind") in DECIDERS else None
         today = legal_date(now)
         decision_days = int(settings.get("decision_days", DEFAULT_DECISION_DAYS))
-        deadline = iso(deadline_after(today, decision_days, self.store.calendars.days_off(agency, today)))
+        deadline = iso(deadline_after(today, decision_days, self._days_off(application, agency, today)))
         review = self.store.reviews.new_appeal(
             secrets.token_hex(8),
             supervisors_queue(agency),
@@ -266,11 +267,15 @@ class Appeals(Struct, frozen=True):
         if not rejected:
             return None
         days = int(self.applications.definition(application).get("appeal", {}).get("days", DEFAULT_DAYS))
-        return iso(self._window_ends(_deciding_agency(application, rejected[-1]), rejected[-1].at, days))
+        return iso(self._window_ends(application, _deciding_agency(application, rejected[-1]), rejected[-1].at, days))
 
-    def _window_ends(self, agency: str, rejected_at: str, days: int) -> datetime:
-        days_off = self.store.calendars.days_off(agency, legal_date(parse_iso(rejected_at)))
-        return window_ends(rejected_at, days, days_off)
+    def _window_ends(self, application: Application, agency: str, rejected_at: str, days: int) -> datetime:
+        return window_ends(rejected_at, days, self._days_off(application, agency, legal_date(parse_iso(rejected_at))))
+
+    def _days_off(self, application: Application, agency: str, since: date) -> frozenset[date]:
+        """The deciding agency's published days and its jurisdiction's."""
+        owners = jurisdictions.calendars_of(self.applications.definition(application), agency)
+        return self.store.calendars.days_off(owners, since)
 
     def _record(
         self, application: Application, actor: dict[str, Any], change: Change, fields: dict[str, Any], close: Any

@@ -55,6 +55,23 @@ class Catalogue:
             version for version in self.latest() if jurisdictions.applies_in(version.definition, state, municipality)
         ]
 
+    def jurisdiction_of(self, agency: str) -> str | None:
+        """The code of the state or municipality an agency answers to, as the procedures in
+        effect say (None: federal, or an agency no procedure names)."""
+        for version in self.latest():
+            if agency in version.definition.get("agencies", {}):
+                return jurisdictions.code(jurisdictions.of_agency(version.definition, agency))
+        return None
+
+    def agencies_of(self, jurisdiction: str) -> set[str]:
+        """The agencies that answer to a state or a municipality, as the procedures in effect say."""
+        return {
+            agency
+            for version in self.latest()
+            for agency in version.definition.get("agencies", {})
+            if jurisdictions.code(jurisdictions.of_agency(version.definition, agency)) == jurisdiction
+        }
+
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
         if not isinstance(code, str) or not CODE.fullmatch(code):
             # no such code can be published; and an unbounded one would overflow the table's sort key

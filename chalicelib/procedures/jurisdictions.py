@@ -50,6 +50,14 @@ def of_agency(definition: Mapping[str, Any], agency: str) -> dict[str, Any]:
     return dict((definition.get("agency_jurisdictions") or {}).get(agency) or of(definition))
 
 
+def calendars_of(definition: Mapping[str, Any], agency: str) -> tuple[str, ...]:
+    """The calendars an agency's legal clocks skip besides the federal one: its own, and its
+    jurisdiction's (a state's or a municipality's; a municipality's clocks do not follow its
+    state's, municipalities being autonomous)."""
+    key = code(of_agency(definition, agency))
+    return (agency, key) if key else (agency,)
+
+
 def code(jurisdiction: Mapping[str, Any]) -> str | None:
     """The key of a state (``"20"``) or a municipality (``"20067"``); None for the federation."""
     if jurisdiction["level"] == MUNICIPAL:

@@ -46,6 +46,7 @@ from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import deadline_after, legal_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.notifications.service import local_date
+from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews import resolution
 from chalicelib.reviews.intermediaries import decision_fields
@@ -127,7 +128,7 @@ class Reviews(Struct, frozen=True):
         resumed = clock.paused
         clock.resume(now)
         clocks[step_id] = clock.to_dict()
-        deadline, warn_at = _running_deadline(clock, step, self.store.calendars.days_off(step["agency"], clock.base))
+        deadline, warn_at = _running_deadline(clock, step, self._days_off(application, step["agency"], clock.base))
         review = self._new_review(
             application, step_id, step["agency"], deadline, warn_at=warn_at, excluded=_excluded(application, step_id)
         )
@@ -286,7 +287,7 @@ class Reviews(Struct, frozen=True):
                 return False
             step = self.catalogue.step(application.procedure_code, int(application.procedure_version), review.step)
             since = self._counted_from(application, review)
-            published = self.store.calendars.between(review.agency, since)
+            published = self.store.calendars.between(self._calendars(application, review.agency), since)
             days_off = frozenset(date.fromisoformat(item.day) for item in published)
             deadline, warn_at = self._expected(application, review, step, days_off)
             if parse_iso(deadline) <= parse_iso(review.deadline):
@@ -321,6 +322,14 @@ class Reviews(Struct, frozen=True):
                     raise
                 time.sleep(random.uniform(0.01, 0.1))
         raise Conflict("the application kept changing; publish again to move its deadline", code="concurrent_change")
+
+    def _calendars(self, application: Application, agency: str) -> tuple[str, ...]:
+        """Whose published days the agency's clocks skip, as the application's version says."""
+        version = self.catalogue.get(application.procedure_code, int(application.procedure_version))
+        return jurisdictions.calendars_of(version.definition, agency)
+
+    def _days_off(self, application: Application, agency: str, since: date) -> frozenset[date]:
+        return self.store.calendars.days_off(self._calendars(application, agency), since)
 
     @staticmethod
     def _counted_from(application: Application, review: Review) -> date:
@@ -627,11 +636,11 @@ class Reviews(Struct, frozen=True):
         clocks = dict(application.clocks or {})
         if review.step in clocks:
             clock = LegalClock.from_dict(clocks[review.step])
-            clock.pause(now, self.store.calendars.days_off(review.agency, clock.base))
+            clock.pause(now, self._days_off(application, review.agency, clock.base))
             clocks[review.step] = clock.to_dict()
         today = legal_date(now)
         days = step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)
-        corrections_deadline = iso(deadline_after(today, days, self.store.calendars.days_off(review.agency, today)))
+        corrections_deadline = iso(deadline_after(today, days, self._days_off(application, review.agency, today)))
         self.transitions.record(
             application,
             actor,
@@ -663,7 +672,7 @@ class Reviews(Struct, frozen=True):
     ) -> dict[str, Any]:
         now = utcnow()
         today = legal_date(now)
-        days_off = self.store.calendars.days_off(expired.agency, today)
+        days_off = self._days_off(application, expired.agency, today)
         deadline = iso(deadline_after(today, step["escalation_days"], days_off))
         review = self._new_review(application, step_id, expired.agency, deadline, escalated=1)
         review.timer = {"from": iso(now), "at": deadline, "key": key}

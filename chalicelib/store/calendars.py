@@ -1,8 +1,11 @@
-"""Agencies' calendars: the non-working days each published, one item per day in the
-agency's partition, created once (a conditional put) and never changed."""
+"""Calendars: the non-working days an agency or a jurisdiction published, one item per
+day in the publisher's partition (an agency's code, or a state's or a municipality's INEGI
+code: agency codes start with a letter, so the two never meet), created once (a
+conditional put) and never changed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from pynamodb.exceptions import PutError
@@ -12,19 +15,22 @@ from chalicelib.store.models import NonWorkingDay
 
 
 class CalendarStore:
-    def between(self, agency: str, first: date, last: date | None = None) -> list[NonWorkingDay]:
-        """The agency's published days from ``first`` (to ``last``, both included), in date order."""
+    def between(self, owners: Iterable[str], first: date, last: date | None = None) -> list[NonWorkingDay]:
+        """The days the calendars' owners published from ``first`` (to ``last``, both
+        included), in date order."""
         since = keys.non_working_day(first.isoformat())
         condition = (
             NonWorkingDay.sk.between(since, keys.non_working_day(last.isoformat()))
             if last
             else NonWorkingDay.sk >= since
         )
-        return list(NonWorkingDay.query(keys.calendar(agency), condition))
+        found = [item for owner in owners for item in NonWorkingDay.query(keys.calendar(owner), condition)]
+        return sorted(found, key=lambda item: (item.day, item.agency))
 
-    def days_off(self, agency: str, since: date) -> frozenset[date]:
-        """The agency's own non-working days from ``since`` on: what a clock started that day skips."""
-        return frozenset(date.fromisoformat(item.day) for item in self.between(agency, since))
+    def days_off(self, owners: Iterable[str], since: date) -> frozenset[date]:
+        """The days the owners published from ``since`` on: what a clock started that day skips
+        besides the federal ones."""
+        return frozenset(date.fromisoformat(item.day) for item in self.between(owners, since))
 
     def new(
         self,
@@ -47,7 +53,7 @@ class CalendarStore:
         )
 
     def add(self, item: NonWorkingDay) -> bool:
-        """Publish a day; False when the agency had already published it (the first publication stays)."""
+        """Publish a day; False when its owner had already published it (the first publication stays)."""
         try:
             item.save(condition=NonWorkingDay.pk.does_not_exist())
         except PutError as error:

@@ -298,9 +298,9 @@ def data_use(at: str, exchange_id: str) -> str:
 NON_WORKING_DAY_PREFIX = "DAY#"
 
 
-def calendar(agency: str) -> str:
-    """Partition of the non-working days an agency published."""
-    return f"CALENDAR#{agency}"
+def calendar(owner: str) -> str:
+    """Partition of the non-working days an agency (or a jurisdiction) published."""
+    return f"CALENDAR#{owner}"
 
 
 def non_working_day(day: str) -> str:

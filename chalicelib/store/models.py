@@ -431,10 +431,10 @@ class Signer(Entity, discriminator="efirma_signer"):
 
 
 class NonWorkingDay(Entity, discriminator="non_working_day"):
-    """A day an agency declared non-working in its gazette, with the legal reference:
-    published once, never changed (the clocks of running reviews moved on it)."""
+    """A day an agency or a jurisdiction declared non-working in its gazette, with the legal
+    reference: published once, never changed (the clocks of running reviews moved on it)."""
 
-    agency = UnicodeAttribute()
+    agency = UnicodeAttribute()  # who published it: an agency's code, or a jurisdiction's INEGI code
     day = UnicodeAttribute()  # YYYY-MM-DD, legal date in America/Mexico_City
     reference = JSONAttribute()  # {"es": ..., "en": ...}
     gazette_url = UnicodeAttribute(null=True)

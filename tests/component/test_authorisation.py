@@ -255,6 +255,13 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             each((SUPERVISOR, ADMIN), 201),
             {"days": [NON_WORKING_DAY], "reference": {"es": "Acuerdo de la matriz", "en": "Matrix decree"}},
         ),
+        # Mexico City's: the publisher's own jurisdiction; the day is next year's, after every running clock
+        ("POST", "/jurisdictions/{jurisdiction}/non-working-days"): Call(
+            "/jurisdictions/09/non-working-days",
+            each((ADMIN, PUBLISHER), 201),
+            {"days": [NON_WORKING_DAY], "reference": {"es": "Acuerdo de la matriz", "en": "Matrix decree"}},
+        ),
+        ("GET", "/jurisdictions/{jurisdiction}/calendar"): Call("/jurisdictions/09/calendar?year=2027", everyone),
         ("POST", "/applications"): Call(
             "/applications",
             each(HOLDERS, 201),

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.core.clock import utcnow
 from chalicelib.legal.calendar import legal_date
+from tests.support.flows import licence_without_payment
 from tests.support.inprocess import Aws, HttpUser
 
 REFERENCE = {
@@ -114,3 +115,66 @@ def test_a_bad_year_or_agency_is_refused_naming_it(aws: Aws) -> None:
         assert refusal(reply) == (422, "invalid_year", "year"), reply.body
     reply = aws.anonymous().get("/agencies/semovi/calendar")
     assert refusal(reply) == (422, "invalid_agency", "agency"), reply.body
+
+
+def municipal_procedure(aws: Aws, agency: str) -> str:
+    """A procedure of a municipality of its own (a random one of Zacatecas, so that its
+    calendar is this test's alone), reviewed by ``agency``; returns the municipality's code."""
+    municipality = f"32{secrets.randbelow(1000):03d}"
+    code = f"calendario-{municipality}-{agency.lower()}"
+    definition = licence_without_payment(
+        code, agency, {"es": "Permiso municipal", "en": "Municipal permit"}, {"es": "Tesorería", "en": "Treasury"}
+    )
+    name = {"es": "Municipio", "en": "Municipality"}
+    jurisdiction = {"level": "municipal", "state": "32", "municipality": municipality, "name": name}
+    published = aws.user(groups=("admin",)).put(f"/procedures/{code}", {**definition, "jurisdiction": jurisdiction})
+    assert published.status_code == 201, published.body
+    return municipality
+
+
+def test_a_jurisdictions_publishers_publish_days_its_agencies_calendars_then_show(aws: Aws) -> None:
+    municipality = municipal_procedure(aws, "CALMUN")
+    body = {"days": [f"{NEXT_YEAR}-10-04"], "reference": {"es": "Fiesta patronal", "en": "Patron saint's day"}}
+    publisher = aws.user(groups=(f"admin-{municipality}",))
+    published = publisher.post(f"/jurisdictions/{municipality}/non-working-days", body)
+    assert published.status_code == 201, published.body
+    assert published.body["jurisdiction"] == municipality and published.body["added"] == body["days"]
+
+    own = aws.anonymous().get(f"/jurisdictions/{municipality}/calendar?year={NEXT_YEAR}").body
+    assert own["jurisdiction"] == municipality
+    assert [(day["date"], day["kind"]) for day in own["days"] if day["kind"] != "federal"] == [
+        (f"{NEXT_YEAR}-10-04", "jurisdiction")
+    ]
+    # the agency's calendar shows its jurisdiction's days beside its own
+    agency = aws.anonymous().get(f"/agencies/CALMUN/calendar?year={NEXT_YEAR}").body
+    assert agency["jurisdiction"] == municipality
+    shown = {day["date"]: day for day in agency["days"]}
+    assert shown[f"{NEXT_YEAR}-10-04"]["kind"] == "jurisdiction"
+    assert shown[f"{NEXT_YEAR}-10-04"]["reference"] == body["reference"]
+    assert aws.anonymous().get(f"/agencies/CALOTRA/calendar?year={NEXT_YEAR}").body["jurisdiction"] is None
+
+
+def test_only_a_jurisdictions_publishers_or_a_national_admin_publish_its_days(aws: Aws) -> None:
+    municipality = municipal_procedure(aws, "CALJUR")
+    body = {"days": [f"{NEXT_YEAR}-10-05"], "reference": REFERENCE}
+    path = f"/jurisdictions/{municipality}/non-working-days"
+    assert aws.anonymous().post(path, body).status_code == 401
+    assert refusal(supervisor(aws, "CALJUR").post(path, body))[:2] == (403, "forbidden")
+    # neither another state's publishers, nor its own state's: municipalities are autonomous
+    for group in ("admin-09", "admin-32", f"admin-{municipality[:2]}{(int(municipality[2:]) + 1) % 1000:03d}"):
+        assert refusal(aws.user(groups=(group,)).post(path, body))[:2] == (403, "outside_jurisdiction"), group
+    shown = aws.anonymous().get(f"/jurisdictions/{municipality}/calendar?year={NEXT_YEAR}").body["days"]
+    assert {day["kind"] for day in shown} == {"federal"}
+    assert aws.user(groups=("admin",)).post(path, body).status_code == 201
+
+
+def test_a_bad_jurisdiction_is_refused_naming_it(aws: Aws) -> None:
+    body = {"days": [f"{NEXT_YEAR}-10-05"], "reference": REFERENCE}
+    admin = aws.user(groups=("admin",))
+    for code in ("33", "00", "2", "200670", "2006A"):
+        reply = admin.post(f"/jurisdictions/{code}/non-working-days", body)
+        assert refusal(reply) == (422, "invalid_jurisdiction", "jurisdiction"), (code, reply.body)
+        reply = aws.anonymous().get(f"/jurisdictions/{code}/calendar")
+        assert refusal(reply) == (422, "invalid_jurisdiction", "jurisdiction"), (code, reply.body)
+    reply = admin.post("/jurisdictions/20/non-working-days", {**body, "days": ["mañana"]})
+    assert refusal(reply) == (422, "invalid_date", "days[0]"), reply.body

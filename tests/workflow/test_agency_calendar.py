@@ -136,3 +136,37 @@ def test_a_moved_deadline_holds_when_the_old_timer_fires(aws: Aws) -> None:
     assert parse_iso(denied["details"]["expired_at"]) >= parse_iso(moved)  # not at the first deadline
     actions = [event["action"] for event in citizen.get(f"/applications/{application_id}/audit").body["events"]]
     assert actions.index("review.opened") < actions.index("deadline.moved") < actions.index("review.deemed_denied")
+
+
+def test_a_municipalitys_days_move_its_agencies_clocks_and_not_its_states(aws: Aws) -> None:
+    """A municipality (a random one of Zacatecas: its calendar is this test's alone)
+    publishes a day while its agency's review runs: the deadline moves by that business day,
+    with the audit event; the state's own publication moves nothing there."""
+    agency, code = own_agency_procedure(aws, "MUNI")
+    municipality = f"32{secrets.randbelow(1000):03d}"
+    admin = aws.user(groups=("admin",))
+    definition = admin.get(f"/procedures/{code}").body["definition"]
+    name = {"es": "Municipio de prueba", "en": "Test municipality"}
+    local = {
+        **definition,
+        "jurisdiction": {"level": "municipal", "state": "32", "municipality": municipality, "name": name},
+    }
+    assert admin.put(f"/procedures/{code}", local).status_code == 201
+    citizen, application_id, review = in_review(aws, code, agency)
+    original = legal_date(parse_iso(review["deadline"]))
+    day = next_business_days(legal_date(utcnow()), 1)
+    body = {"days": [day[0].isoformat()], "reference": HOLY_WEEK, "gazette_url": GAZETTE}
+
+    state = aws.user(groups=("admin-32",)).post("/jurisdictions/32/non-working-days", body)
+    assert state.status_code == 201 and application_id not in state.body["moved"], state.body
+    published = aws.user(groups=(f"admin-{municipality}",)).post(
+        f"/jurisdictions/{municipality}/non-working-days", body
+    )
+
+    assert published.status_code == 201 and published.body["moved"] == [application_id], published.body
+    queued = open_review(aws.official(agency=agency), application_id, agency)
+    assert legal_date(parse_iso(queued["deadline"])) == add_business_days(original, 1)
+    (moved,) = events(citizen, application_id, "deadline.moved")
+    assert moved["details"]["old_deadline"] == review["deadline"]
+    assert moved["details"]["days"] == [{"day": day[0].isoformat(), "reference": HOLY_WEEK}]
+    assert moved["actor"]["kind"] == "publisher"
