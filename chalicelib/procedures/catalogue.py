@@ -27,6 +27,7 @@ from chalicelib.store.lifecycle import event
 from chalicelib.store.models import ProcedureVersion
 
 CODE = re.compile(r"[a-z][a-z0-9-]{2,40}")  # as procedure.schema.json's code
+SEED = "seed"  # who publishes the procedures shipped in git (``make deploy``, ``make run``)
 
 
 def digest_of(definition: Mapping[str, Any]) -> str:
@@ -155,6 +156,25 @@ class Catalogue:
             effective_from=effective_from if effective_from is not None and effective_from > now else None,
         )
         return stored, True
+
+    def seed(self, definition: dict[str, Any]) -> tuple[ProcedureVersion, str | None]:
+        """Publish a procedure shipped in git, unless its life is now the application's:
+        returns the version in the catalogue, and why it was kept instead (None: published, or
+        identical).
+
+        The seed never undoes what people published (a draft approved, a ``PUT`` by a person),
+        never revives a retired procedure, and never jumps a version waiting to take effect.
+        """
+        newest = self.newest(definition["code"])
+        if newest is not None and newest.digest != digest_of(definition):
+            if newest.retired_at is not None:
+                return newest, f"retired on {newest.retired_at[:10]}"
+            if newest.effective_from is not None and newest.effective_from > iso(utcnow()):
+                return newest, f"version {int(newest.version)} takes effect on {newest.effective_from}"
+            if newest.published_by != SEED:
+                return newest, f"version {int(newest.version)} was published by {newest.published_by}, not from git"
+        version, _ = self.publish(definition, SEED)
+        return version, None
 
     def newest(self, code: str) -> ProcedureVersion | None:
         """The newest version published, whether in effect already or scheduled."""

@@ -44,17 +44,20 @@ def web_config(stage: str) -> dict[str, Any]:
     }
 
 
-def publish_procedures() -> list[str]:
-    """Publish ``workflows/`` through the app's catalogue, configured by this process's
-    environment (the local stack publishes the same way, into the embedded AWS)."""
+def publish_procedures(definitions: list[dict[str, Any]] | None = None) -> list[str]:
+    """Publish ``workflows/`` (or ``definitions``) through the app's catalogue, configured
+    by this process's environment (the local stack publishes the same way, into the
+    embedded AWS); a procedure whose life is now the application's is kept as it is
+    (``Catalogue.seed``).  Returns a line per procedure."""
     from chalicelib.wiring import container  # after the caller has set the environment
     from infra.aws.stack import shipped_definitions
 
-    published = []
-    for definition in shipped_definitions():
-        version, _ = container().catalogue.publish(definition, "seed")
-        published.append(f"{version.code} v{version.version}")
-    return published
+    lines = []
+    for definition in shipped_definitions() if definitions is None else definitions:
+        version, kept = container().catalogue.seed(definition)
+        shown = f"{version.code} v{int(version.version)}"
+        lines.append(f"kept {shown}: {kept}" if kept else f"published {shown}")
+    return lines
 
 
 def seed(stage: str) -> list[str]:
@@ -94,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 2 if problems else 0
     else:
-        for published in seed(args.stage):
-            print(f"published {published}", file=sys.stderr)
+        for line in seed(args.stage):
+            print(line, file=sys.stderr)
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.core import clock
 from chalicelib.legal.calendar import legal_date
+from infra.aws.deploy import publish_procedures
 from tests.support.flows import LICENCE_FORM, licence_without_payment
 from tests.support.inprocess import Aws, HttpUser
 
@@ -221,3 +222,37 @@ def test_a_draft_overtaken_by_another_publication_is_not_approved(aws: Aws) -> N
     refused = approver.post(f"/procedures/{code}/drafts/{number}/approve", {})
     assert error(refused) == (409, "draft_outdated")
     assert aws.anonymous().get(f"/procedures/{code}").body["definition"]["steps"]["revision"]["deadline_days"] == 6
+
+
+def test_the_deploys_seed_never_undoes_what_people_published(aws: Aws) -> None:
+    """``make deploy`` publishes the procedures shipped in git; once a procedure's newest
+    version came from people (an approved draft), is scheduled or is retired, it is kept."""
+    author = aws.user(username="semilla.autora", groups=("admin",))
+    approver = aws.user(username="semilla.aprobadora", groups=("admin",))
+    in_git = [
+        licence_without_payment(
+            f"semilla-{name}-{secrets.token_hex(2)}", AGENCY, {"es": name, "en": name}, {"es": "A", "en": "A"}
+        )
+        for name in ("aprobada", "programada", "retirada", "de-git")
+    ]
+    assert publish_procedures(in_git) == [f"published {item['code']} v1" for item in in_git]
+    approved, scheduled, retired, from_git = (item["code"] for item in in_git)
+
+    number = author.post(f"/procedures/{approved}/drafts", longer_review(in_git[0])).body["number"]
+    assert approver.post(f"/procedures/{approved}/drafts/{number}/approve", {}).status_code == 200
+    number = author.post(f"/procedures/{scheduled}/drafts", longer_review(in_git[1])).body["number"]
+    later = (legal_date(clock.utcnow()) + timedelta(days=30)).isoformat()
+    assert approver.post(f"/procedures/{scheduled}/drafts/{number}/approve", {"effective_on": later}).status_code == 200
+    retirement = author.post(f"/procedures/{retired}/retire", {"reason": "Lo sustituye otro trámite."})
+    assert retirement.status_code == 200, retirement.body
+
+    changed_in_git = [longer_review(item, 9) for item in in_git]
+    assert publish_procedures(changed_in_git) == [
+        f"kept {approved} v2: version 2 was published by {approver.username}, not from git",
+        f"kept {scheduled} v2: version 2 takes effect on {later}T06:00:00.000Z",
+        f"kept {retired} v1: retired on {retirement.body['retired_at'][:10]}",
+        f"published {from_git} v2",
+    ]
+    assert aws.anonymous().get(f"/procedures/{approved}").body["definition"]["steps"]["revision"]["deadline_days"] == 8
+    # what git and the catalogue agree on is not a change
+    assert publish_procedures(changed_in_git[3:]) == [f"published {from_git} v2"]
