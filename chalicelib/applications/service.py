@@ -67,6 +67,7 @@ from chalicelib.store.repositories import Repositories
 
 logger = Logger(child=True)
 UPLOAD_URL_SECONDS = 900
+DECLARE_ATTEMPTS = 3
 DOWNLOAD_URL_SECONDS = 300
 MAX_FORM_BYTES = 64 * 1024
 EDITABLE = frozenset({status.DRAFT, status.CHANGES_REQUESTED})
@@ -469,10 +470,21 @@ class Applications(Struct, frozen=True):
         """Record a document the citizen is about to upload; the upload URL S3 will only
         accept for exactly that type, size and checksum.  While the citizen reviews the
         evidence, only the documents of requirements met by evidence may be declared (to
-        upload instead of using the registry's answer)."""
-        application = self.owned(principal, application_id)
+        upload instead of using the registry's answer).  Declaring touches nothing else of
+        the application, so a change recorded meanwhile (the workflow's, while the evidence
+        arrives) is read again rather than refused."""
+        for _ in range(DECLARE_ATTEMPTS):
+            try:
+                return self._declare(principal, application_id, declared)
+            except Conflict as error:
+                if error.code != "concurrent_change":
+                    raise
+        raise Conflict("the application kept changing; declare the document again", code="concurrent_change")
+
+    def _declare(self, principal: Principal, application_id: str, declared: DocumentDeclaration) -> Upload:
+        application = self.owned(principal, application_id, consistent=True)
         if application.status != status.EVIDENCE_REVIEW:
-            application = self._editable(principal, application_id)
+            ensure_editable(application)
         definition = self.definition(application)
         requirements = {requirement["code"]: requirement for requirement in definition["requirements"]}
         if application.status == status.EVIDENCE_REVIEW:
@@ -691,14 +703,7 @@ class Applications(Struct, frozen=True):
 
     def _editable(self, principal: Principal, application_id: str) -> Application:
         application = self.owned(principal, application_id)
-        if application.status not in EDITABLE:
-            raise Conflict(
-                (
-                    f"the application is {application.status}; only drafts and applications awaiting corrections can "
-                    f"change"
-                ),
-                code="not_editable",
-            )
+        ensure_editable(application)
         return application
 
     def _check_documents(self, definition: Mapping[str, Any], application: Application) -> None:
@@ -739,3 +744,11 @@ def _citizen(principal: Principal) -> str:
     if not principal.holder:
         raise Forbidden("only citizens have a record here", code="citizens_only")
     return principal.holder
+
+
+def ensure_editable(application: Application) -> None:
+    if application.status not in EDITABLE:
+        raise Conflict(
+            f"the application is {application.status}; only drafts and applications awaiting corrections can change",
+            code="not_editable",
+        )
