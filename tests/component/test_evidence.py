@@ -5,7 +5,6 @@ answered refuses every answer that does not hold, naming the requirement.  Only 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,11 +27,7 @@ from tests.support.inprocess import Aws, HttpUser
 PERMIT = "licencia-construccion"
 
 
-@pytest.fixture(autouse=True)
-def registries_answering(aws: Aws) -> Iterator[None]:
-    sandbox.current().reset()
-    yield
-    sandbox.current().reset()
+pytestmark = pytest.mark.usefixtures("aws", "registries_answering")
 
 
 def problem(reply: Any) -> tuple[int, str, list[str]]:

@@ -5,8 +5,6 @@ title deed falls back to an upload, and the timeline says why."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from infra.local import registries as sandbox
@@ -28,11 +26,7 @@ from tests.support.inprocess import Aws
 PERMIT = "licencia-construccion"
 
 
-@pytest.fixture(autouse=True)
-def registries_answering(aws: Aws) -> Iterator[None]:
-    sandbox.current().reset()
-    yield
-    sandbox.current().reset()
+pytestmark = pytest.mark.usefixtures("aws", "registries_answering")
 
 
 def _approve_reviews_and_pay(aws: Aws, citizen_id: str, application_id: str, citizen: object) -> dict[str, object]:

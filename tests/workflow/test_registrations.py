@@ -5,7 +5,6 @@ is a credential of its own, issued with the start-up certificate in one step."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import jwt
@@ -24,12 +23,7 @@ DOCUMENTS = ("identificacion", "estatutos", "comprobante_domicilio")
 REGISTRATIONS = ["inscripcion-rfc", "registro-patronal", "licencia-funcionamiento"]
 
 
-@pytest.fixture(autouse=True)
-def registries_answering() -> Iterator[None]:
-    """Every sandbox registry answering normally before and after (a test switches one off)."""
-    sandbox.current().reset()
-    yield
-    sandbox.current().reset()
+pytestmark = pytest.mark.usefixtures("aws", "registries_answering")
 
 
 def company(**answers: Any) -> dict[str, Any]:
