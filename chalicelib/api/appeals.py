@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.api import problems
+from chalicelib.api.citizens import shown_application
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
 from chalicelib.api.params import APPLICATION_ID
@@ -69,7 +70,7 @@ def file_appeal(id: str, body: AppealFiling) -> Response:
     services = container()
     principal = principal_of(appeals.current_request)
     application = services.appeals.file(principal, id, body)
-    shown = views.application(services.applications.detail(application, principal), services.public_api_url)
+    shown = shown_application(application, principal)
     return answer(shown, status=201)
 
 
@@ -122,4 +123,4 @@ def decide_appeal(id: str, body: AppealDecision) -> Response:
     services = container()
     principal = principal_of(appeals.current_request)
     application = services.appeals.decide(principal, id, body)
-    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
+    return answer(shown_application(application, principal))

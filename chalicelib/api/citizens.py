@@ -36,6 +36,8 @@ from chalicelib.applications.requests import (
     WithdrawalRequest,
 )
 from chalicelib.applications.service import MAX_FORM_BYTES
+from chalicelib.identity.principal import Principal
+from chalicelib.store.models import Application
 from chalicelib.wiring import container
 
 citizens = ApiBlueprint(__name__, tag="citizens")
@@ -125,7 +127,7 @@ def create_application(body: NewApplication) -> Response:
     principal = principal_of(citizens.current_request)
     application = services.applications.create_draft(principal, body)
     return answer(
-        views.application(services.applications.detail(application, principal), services.public_api_url),
+        shown_application(application, principal),
         status=201,
         headers={"Location": f"/applications/{application.id}"},
     )
@@ -155,9 +157,7 @@ def create_application(body: NewApplication) -> Response:
 def get_application(id: str) -> Response:
     services = container()
     principal = principal_of(citizens.current_request)
-    application = services.applications.readable(principal, id)
-    detail = services.applications.detail(application, principal)
-    return answer(views.application(detail, services.public_api_url, services.appeals.window(application)))
+    return answer(shown_application(services.applications.readable(principal, id), principal))
 
 
 @citizens.operation(
@@ -189,7 +189,7 @@ def update_application(id: str, body: ApplicationUpdate) -> Response:
     services = container()
     principal = principal_of(citizens.current_request)
     application = services.applications.update_data(principal, id, body)
-    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
+    return answer(shown_application(application, principal))
 
 
 @citizens.operation(
@@ -356,7 +356,7 @@ def submit_application(id: str, body: Submission) -> Response:
     def submit() -> dict[str, Any]:
         principal = principal_of(request)
         submitted = services.applications.submit(principal, id, body)
-        shown = views.application(services.applications.detail(submitted, principal), services.public_api_url)
+        shown = shown_application(submitted, principal)
         result: dict[str, Any] = to_builtins(shown)  # kept as JSON, to answer a retry with the same key
         return result
 
@@ -410,7 +410,7 @@ def decide_evidence(id: str, body: EvidenceDecision) -> Response:
     services = container()
     principal = principal_of(citizens.current_request)
     application = services.applications.decide_evidence(principal, id, body)
-    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
+    return answer(shown_application(application, principal))
 
 
 @citizens.operation(
@@ -749,4 +749,12 @@ def withdraw_application(id: str, body: WithdrawalRequest) -> Response:
     services = container()
     principal = principal_of(citizens.current_request)
     application = services.withdrawal.withdraw(principal, id, body)
-    return answer(views.application(services.applications.detail(application, principal), services.public_api_url))
+    return answer(shown_application(application, principal))
+
+
+def shown_application(application: Application, principal: Principal) -> views.Application:
+    """An application as every route that answers with one shows it to ``principal``: its
+    detail, and until when it may be appealed."""
+    services = container()
+    detail = services.applications.detail(application, principal)
+    return views.application(detail, services.public_api_url, services.appeals.window(application))
