@@ -25,7 +25,7 @@ from chalice.app import Chalice
 from chalicelib import wiring
 from infra.aws.deploy import publish_procedures
 from infra.local import efirma, registries
-from infra.local.moto import fidelity, lambda_adapter, speed
+from infra.local.moto import fidelity, lambda_adapter, speed, stream_endpoints
 from infra.local.provision import Provisioner
 from infra.local.sandbox import register_sandbox
 
@@ -40,7 +40,8 @@ class Installed:
 
 def patch_moto() -> None:
     """Run Lambda handlers in this process, make DynamoDB atomic, make KMS sign digests as
-    KMS does, end an execution's waits when it is stopped, make moto fast.
+    KMS does, end an execution's waits when it is stopped, answer the DynamoDB Streams API
+    in-process as over the server, make moto fast.
 
     Each patch is idempotent and replaces what moto looks up when it handles a request,
     so patching a moto server that is already listening (before any request) is enough.
@@ -49,6 +50,7 @@ def patch_moto() -> None:
     fidelity.serialize_dynamodb_writes()
     fidelity.kms_signs_digests()
     fidelity.stopping_ends_waits()
+    stream_endpoints.install()
     speed.install()
 
 
