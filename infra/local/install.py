@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chalice.app import Chalice
@@ -28,6 +29,7 @@ from infra.local import efirma, registries
 from infra.local.moto import fidelity, lambda_adapter, speed, stream_endpoints
 from infra.local.provision import Provisioner
 from infra.local.sandbox import register_sandbox
+from infra.local.streams import EventSourceMapping, StreamPoller, stream_arn
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Installed:
     provisioner: Provisioner  # clients on the embedded AWS, for what the caller adds (the demo accounts)
     efirma: efirma.Sandbox  # the sandbox certificate authority and its OCSP responder
     registries: registries.Sandbox  # the sandbox population, tax, social-security and cadastre registries
+    # one poller per stream consumer asked for, not started: the caller starts them (make run) or drains them (tests)
+    streams: list[StreamPoller] = field(default_factory=list)
 
 
 def patch_moto() -> None:
@@ -63,6 +67,7 @@ def install(
     webhook_secret: str,
     legal_day_seconds: str,
     efirma_directory: Path,
+    stream_consumers: Sequence[EventSourceMapping] = (),
 ) -> Installed:
     """Make the embedded AWS that is answering now Ventanilla's, and point the app at it.
 
@@ -92,4 +97,6 @@ def install(
     registry_sandbox.trust(wiring.container().exchange_key.public_key_der())
     register_sandbox(app)
     publish_procedures()
-    return Installed(environment, provisioner, sandbox, registry_sandbox)
+    table_stream = stream_arn(environment["TABLE_NAME"], provisioner.session, region) if stream_consumers else ""
+    pollers = [StreamPoller(table_stream, mapping, session=provisioner.session) for mapping in stream_consumers]
+    return Installed(environment, provisioner, sandbox, registry_sandbox, pollers)

@@ -5,6 +5,7 @@ a transaction."""
 
 from __future__ import annotations
 
+import base64
 import socket
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from moto import mock_aws
 
 from infra.local.moto import fidelity, stream_endpoints
 from infra.local.moto.server import MotoServer
+from infra.local.streams import EventSourceMapping, StreamPoller
 
 REGION = "us-east-1"
 KEYS = {
@@ -136,6 +138,18 @@ def test_the_stream_reads_in_process(
 
 def test_the_stream_reads_over_the_server(over_the_server: boto3.session.Session) -> None:
     assert summary(write_and_read(over_the_server)) == EXPECTED
+
+
+def test_the_poller_drains_over_the_server_too(over_the_server: boto3.session.Session) -> None:
+    table, arn = streamed_table(over_the_server)
+    ddb = over_the_server.client("dynamodb", region_name=REGION)
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "blob": {"B": b"\x00\xff"}})
+    batches: list[list[dict[str, Any]]] = []
+    poller = StreamPoller(arn, EventSourceMapping("consumer", lambda event, _: batches.append(event["Records"])))
+    assert poller.drain() == 1
+    ((record,),) = batches
+    assert record["eventSourceARN"] == arn
+    assert base64.b64decode(record["dynamodb"]["NewImage"]["blob"]["B"]) == b"\x00\xff"
 
 
 def test_a_stream_is_read_under_the_write_lock(
