@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chalice.app import Chalice
@@ -25,9 +26,10 @@ from chalice.app import Chalice
 from chalicelib import wiring
 from infra.aws.deploy import publish_procedures
 from infra.local import efirma, registries
-from infra.local.moto import fidelity, lambda_adapter, speed
+from infra.local.moto import fidelity, lambda_adapter, speed, stream_endpoints
 from infra.local.provision import Provisioner
 from infra.local.sandbox import register_sandbox
+from infra.local.streams import EventSourceMapping, StreamPoller, stream_arn
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,14 @@ class Installed:
     provisioner: Provisioner  # clients on the embedded AWS, for what the caller adds (the demo accounts)
     efirma: efirma.Sandbox  # the sandbox certificate authority and its OCSP responder
     registries: registries.Sandbox  # the sandbox population, tax, social-security and cadastre registries
+    # one poller per stream consumer asked for, not started: the caller starts them (make run) or drains them (tests)
+    streams: list[StreamPoller] = field(default_factory=list)
 
 
 def patch_moto() -> None:
     """Run Lambda handlers in this process, make DynamoDB atomic, make KMS sign digests as
-    KMS does, end an execution's waits when it is stopped, make moto fast.
+    KMS does, end an execution's waits when it is stopped, answer the DynamoDB Streams API
+    in-process as over the server, make moto fast.
 
     Each patch is idempotent and replaces what moto looks up when it handles a request,
     so patching a moto server that is already listening (before any request) is enough.
@@ -49,6 +54,7 @@ def patch_moto() -> None:
     fidelity.serialize_dynamodb_writes()
     fidelity.kms_signs_digests()
     fidelity.stopping_ends_waits()
+    stream_endpoints.install()
     speed.install()
 
 
@@ -61,6 +67,7 @@ def install(
     webhook_secret: str,
     legal_day_seconds: str,
     efirma_directory: Path,
+    stream_consumers: Sequence[EventSourceMapping] = (),
 ) -> Installed:
     """Make the embedded AWS that is answering now Ventanilla's, and point the app at it.
 
@@ -90,4 +97,6 @@ def install(
     registry_sandbox.trust(wiring.container().exchange_key.public_key_der())
     register_sandbox(app)
     publish_procedures()
-    return Installed(environment, provisioner, sandbox, registry_sandbox)
+    table_stream = stream_arn(environment["TABLE_NAME"], provisioner.session, region) if stream_consumers else ""
+    pollers = [StreamPoller(table_stream, mapping, session=provisioner.session) for mapping in stream_consumers]
+    return Installed(environment, provisioner, sandbox, registry_sandbox, pollers)

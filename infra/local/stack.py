@@ -10,10 +10,13 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from infra.local.streams import EventSourceMapping
 
 REGION = "us-east-1"
 STAGE = "local"
@@ -60,8 +63,10 @@ def start(
     legal_day_seconds: str = "60",
     verbose: bool = False,
     efirma_directory: Path = DEFAULT_EFIRMA_DIRECTORY,
+    stream_consumers: Sequence[EventSourceMapping] = (),
 ) -> Stack:
-    """Start moto, provision, seed and serve; returns once the URL answers."""
+    """Start moto, provision, seed and serve; returns once the URL answers.  Each of
+    ``stream_consumers`` is fed the table's stream by a poller thread (none by default)."""
     port = port or free_port()
     moto_port = moto_port or free_port()
     moto_url = f"http://127.0.0.1:{moto_port}"
@@ -100,6 +105,7 @@ def start(
         webhook_secret=secrets.token_hex(32),
         legal_day_seconds=str(legal_day_seconds),
         efirma_directory=efirma_directory,
+        stream_consumers=stream_consumers,
     )
     env = installed.environment
     connect_models()
@@ -123,8 +129,12 @@ def start(
     gc.set_threshold(700, 10, 100)
     thread = threading.Thread(target=server.serve_forever, name="ventanilla-http", daemon=True)
     thread.start()
+    for poller in installed.streams:
+        poller.start()
 
     def stop() -> None:
+        for poller in installed.streams:
+            poller.stop()
         server.shutdown()
         server.server_close()
         moto.stop()

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,7 @@ class Aws:
     env: dict[str, str]
     client: Client
     tokens: dict[str, str] = field(default_factory=dict)
+    streams: list[Any] = field(default_factory=list)  # infra.local.streams.StreamPoller, for drain()
 
     @property
     def idp(self) -> Any:
@@ -134,7 +135,9 @@ class HttpUser:
 
 
 @contextmanager
-def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
+def embedded_aws(legal_day_seconds: str = "60", stream_consumers: Sequence[Any] = ()) -> Iterator[Aws]:
+    """The embedded AWS; each of ``stream_consumers`` (``infra.local.streams.EventSourceMapping``) gets a
+    poller of the table's stream, never started: tests deliver with ``drain()``."""
     use_moto(os.environ)
     # Messages go out at once whatever the hour the suite runs; the quiet-hours tests turn them on.
     os.environ["SMS_QUIET_HOURS"] = "off"
@@ -146,7 +149,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
         from infra.local.install import install
         from infra.local.server import per_thread_request
 
-        env = install(
+        installed = install(
             application.app,
             "test",
             REGION,
@@ -154,7 +157,8 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
             webhook_secret=WEBHOOK_SECRET,
             legal_day_seconds=legal_day_seconds,
             efirma_directory=Path(tempfile.mkdtemp(prefix="ventanilla-efirma-")),
-        ).environment
+            stream_consumers=stream_consumers,
+        )
         # Tests move the platform's clock (deadlines that pass, the quiet hours of SMS): the
         # authority's OCSP answers are dated on that clock too, or a signature made at a moved
         # time would be checked against an answer from another day and refused as out of date.
@@ -164,7 +168,7 @@ def embedded_aws(legal_day_seconds: str = "60") -> Iterator[Aws]:
             # moto's mock answers the Cognito JWKS to requests (it patches them), not to the
             # standard library's client the app uses over a real network
             patch.setattr(tokens, "fetch_json", _fetch_through_the_mock)
-            yield Aws(env=env, client=client)
+            yield Aws(env=installed.environment, client=client, streams=installed.streams)
         composition.reset()
 
 
