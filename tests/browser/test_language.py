@@ -114,6 +114,9 @@ DYNAMIC = {
         "password_missing",
         "key_password_wrong",
     ),
+    "appealDecision": ("confirm", "revoke", "new_review"),
+    "appealDecision.recorded": ("confirm", "revoke", "new_review"),
+    "appealReview.state": ("confirmed", "revoked", "new_review"),
 }
 
 

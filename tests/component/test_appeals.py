@@ -53,6 +53,12 @@ def test_only_a_supervisor_of_the_deciding_agency_resolves_and_never_who_decided
     assert error(aws.official("supervisor.sin.recurso").post(path, body)) == (404, "unknown_appeal")
     filed = citizen.post(f"/applications/{application_id}/appeal", {"arguments": ARGUMENTS})
     assert filed.status_code == 201, filed.body
+    # what is appealed, as the supervisor reads it: the rejection's event in the audit trail
+    events = aws.official("oficial.lee.recurso").get(f"/applications/{application_id}/audit").body["events"]
+    rejection = [event for event in events if event["at"] == filed.body["appeal"]["rejected_at"]]
+    assert [(event["to_status"], event["reason"]) for event in rejection] == [
+        ("rejected", "El examen no fue aprobado.")
+    ]
 
     assert error(aws.official("oficial.no.supervisa").post(path, body)) == (403, "other_agency")
     other = aws.user(username="supervisor.de.otra", groups=("official-SAT", "supervisor-SAT"))

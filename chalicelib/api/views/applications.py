@@ -161,6 +161,16 @@ class Appeal(Struct, kw_only=True):
     reason: Annotated[str | None, Meta(description="The supervisor's reason, once resolved.")] = None
     resume_at: Annotated[str | None, Meta(description="Where the application resumed (revoke, new review).")] = None
     resolution: AppealResolution | None = None
+    rejected_at: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "When the appealed rejection was notified: the `at` of its audit event (the one whose `to_status` is "
+                "`rejected`), which says what was decided, by whom and why."
+            ),
+            extra_json_schema={"format": "date-time"},
+        ),
+    ] = None
 
 
 class Application(Struct, kw_only=True):

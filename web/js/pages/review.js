@@ -4,8 +4,11 @@
 // step takes the platform's seal alone (`"signature": "seal"`), the decision is signed: the
 // page prepares the decision's cadena original, shows it, the official signs it in the
 // e.firma panel with their own files, and the decision is sent with the signature.
+// An appeal of a rejection (in the supervisors' queue) shows what is appealed and takes
+// the appeal's own resolution instead (appeal-decision.js).
 
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
+import { appealDecisionForm, appealSection } from "../appeal-decision.js";
 import { append, h } from "../dom.js";
 import { efirmaPanel } from "../efirma-panel.js";
 import { provenanceSection } from "../evidence.js";
@@ -190,6 +193,12 @@ export async function render(view, ctx) {
   setTitle(t("review.title", { id }));
   const step = allSteps(definition).get(application.current_step);
   const answers = Object.entries(definition.form.properties || {}).map(([field, schema]) => [fieldTitle(schema, field), formatAnswer(schema, application.data?.[field])]);
+  // An appeal is resolved as an appeal (confirm, revoke, new review), never with the ordinary decision.
+  const appeal = application.appeal;
+  const appealOpen = Boolean(review?.appeal && appeal?.state === "filed");
+  const decisionPanel = appealOpen
+    ? section("decision", t("appealDecision.title"), { class: "panel panel-accent" }, appealDecisionForm(application, audit.events, definition, ctx.session))
+    : section("decision", t("decision.title"), { class: "panel panel-accent" }, review && !review.appeal ? decisionForm(review, step?.signature === "seal") : notice("info", h("p", {}, t("review.noOpenReview"))));
 
   append(view, 
     breadcrumbs([
@@ -197,9 +206,10 @@ export async function render(view, ctx) {
       [t("review.title", { id }), null],
     ]),
     ...pageHeading(t("review.title", { id }), name),
-    h("p", {}, statusTag(application.status)),
+    h("p", {}, statusTag(application.status), appealOpen ? [" ", h("strong", { class: "tag tag-warning" }, t("office.appeal"))] : null),
     twoColumns(
       [
+        appeal ? appealSection(application, audit.events, definition, links, ctx.session) : null,
         section(
           "case",
           t("review.case"),
@@ -236,7 +246,7 @@ export async function render(view, ctx) {
         ),
         section("history", t("application.history"), {}, timeline(audit.events || [], definition, ctx.session)),
       ],
-      h("aside", {}, section("decision", t("decision.title"), { class: "panel panel-accent" }, review ? decisionForm(review, step?.signature === "seal") : notice("info", h("p", {}, t("review.noOpenReview"))))),
+      h("aside", {}, decisionPanel),
     ),
   );
 }
