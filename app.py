@@ -3,7 +3,7 @@
 Routes live in Blueprints under ``chalicelib/api``; the Step Functions step handlers are
 built below, one per role of the compiler's ``HANDLERS``, onto ``chalicelib.workflow.steps``;
 the SMS handlers (replies from the SMS topic, the quiet-hours sender) onto
-``chalicelib.notifications``.
+``chalicelib.notifications``; the table's stream onto ``chalicelib.events``.
 Every handler is traced (X-Ray, on Lambda) and logs JSON with the application id as
 correlation id.
 """
@@ -74,6 +74,14 @@ def _step_handler(role: str) -> Callable[[Event, Any], dict[str, Any]]:
 
 for _role in HANDLERS:
     globals()[step_function_name(_role)] = _step_handler(_role)
+
+
+@app.lambda_function(name="table_events")
+@logger.inject_lambda_context(clear_state=True)
+def table_events(event: Event, context: Any) -> dict[str, Any]:
+    """Batches of the table's stream (its event source mapping): what follows each change."""
+    container().idempotency.register_lambda_context(context)
+    return container().table_events.handle(event, context)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="retention")

@@ -28,6 +28,9 @@ from chalicelib.credentials import offline
 from chalicelib.credentials.service import Credentials
 from chalicelib.efirma.notary import Notary
 from chalicelib.efirma.verification import UNAVAILABLE, Trust
+from chalicelib.events import consumers
+from chalicelib.events.replay import Replay
+from chalicelib.events.stream import TableEvents
 from chalicelib.identity.efirma import Challenges, EfirmaAccounts, EfirmaLinks, Signers
 from chalicelib.identity.profiles import Profiles
 from chalicelib.identity.tokens import TokenVerifier
@@ -140,7 +143,7 @@ class Container:
 
     @cached_property
     def notifier(self) -> Notifications:
-        """The SMS service: ``Transitions`` calls it after each change commits."""
+        """The SMS service: the stream's messages consumer sends what each change asks for."""
         return Notifications(
             store=self.store,
             profiles=self.profiles,
@@ -168,12 +171,32 @@ class Container:
 
     @cached_property
     def stats_projector(self) -> Projector:
-        """Counts each committed audit event (and each SMS sent) in the statistics."""
+        """Counts each audit event (from the stream) and each SMS sent in the statistics."""
         return Projector(self.store.statistics, self.store.applications)
 
     @cached_property
     def transitions(self) -> Transitions:
-        return Transitions(self.store.applications, self.notifier, self.stats_projector)
+        return Transitions(self.store.applications)
+
+    @cached_property
+    def table_events(self) -> TableEvents:
+        """What follows each change, from the table's stream: the statistics, then the SMS."""
+        return TableEvents(
+            {
+                "statistics": consumers.Statistics(self.stats_projector),
+                "messages": consumers.Messages(self.store.applications, self.notifier),
+            }
+        )
+
+    @cached_property
+    def replay(self) -> Replay:
+        """The operator's replay of the batches the stream gave up on (``ops events-replay``)."""
+        return Replay(
+            aws.client("sqs", self.settings),
+            aws.client("dynamodbstreams", self.settings),
+            self.settings.failed_events_queue_url,
+            self.table_events.handle,
+        )
 
     @cached_property
     def open_data(self) -> OpenData:

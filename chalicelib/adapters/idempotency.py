@@ -34,6 +34,7 @@ class Idempotency:
         self._settings = settings
         self._layers: dict[str, DynamoDBPersistenceLayer] = {}
         self._lock = threading.Lock()
+        self._configs: list[IdempotencyConfig] = []
 
     def _layer(self, command: str) -> DynamoDBPersistenceLayer:
         with self._lock:
@@ -80,7 +81,16 @@ class Idempotency:
         config = IdempotencyConfig(
             event_key_jmespath="key", raise_on_no_idempotency_key=True, expires_after_seconds=expires_after_seconds
         )
+        self._configs.append(config)
         wrapper: Wrapper = idempotent_function(
             data_keyword_argument="delivery", persistence_store=self._layer(command), config=config, key_prefix=command
         )
         return wrapper
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Bound the claims of this invocation's wrapped functions by its remaining time: a
+        claim left by an invocation that died (in progress, never completed) lapses when
+        that invocation's time would have run out, instead of blocking its key until the
+        record expires."""
+        for config in self._configs:
+            config.register_lambda_context(context)

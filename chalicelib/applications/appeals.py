@@ -37,8 +37,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.efirma import cadena as cadenas
 from chalicelib.efirma.notary import Notary
 from chalicelib.identity.principal import Principal
-from chalicelib.legal.calendar import deadline_after, legal_date
-from chalicelib.notifications.service import local_date
+from chalicelib.legal.calendar import deadline_after, legal_date, local_date
 from chalicelib.procedures import jurisdictions
 from chalicelib.reviews.service import supervisors_queue
 from chalicelib.store.models import Application, AuditEvent

@@ -1,19 +1,19 @@
-"""The one place an application changes: status, audit event and notification together.
+"""The one place an application changes: status, audit event and what to tell, together.
 
 ``Transitions.record`` writes, in one DynamoDB transaction, the application update
 (guarded by its version: optimistic locking), the next audit event (hash-chained to the
-previous one, guarded against a concurrent append) and any extra items the change
-creates; only after that commits does it count the event in the statistics
-(``chalicelib.stats.projector``) and send the SMS for a status change.  A ``key`` makes
-a workflow step's change idempotent: replaying the same step changes nothing (it only
-lets the statistics catch up, should the first run have stopped right after its commit).
+previous one, guarded against a concurrent append; carrying the SMS to send, if any) and
+any extra items the change creates, and returns.  What follows — the SMS, the statistics —
+is done from the table's stream (``chalicelib.events``), so nothing is lost between the
+commit and the send.  A ``key`` makes a workflow step's change idempotent: replaying the
+same step changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from msgspec import Struct
 
@@ -21,7 +21,7 @@ from chalicelib.applications.audit import GENESIS, event_hash
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict
-from chalicelib.legal.calendar import legal_date
+from chalicelib.legal.calendar import legal_date, local_date
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, AuditEvent
 from chalicelib.store.writes import Write
@@ -67,15 +67,6 @@ STATUSES = tuple(ALLOWED)
 
 SYSTEM = {"kind": "system", "id": "workflow"}
 DEFAULT_RETENTION_DAYS = 365
-Notify = Callable[[Application, str, dict[str, Any]], None]
-
-
-class Projection(Protocol):
-    """Counts committed audit events in the statistics; never raises into the command."""
-
-    def __call__(self, application: Application, event: AuditEvent) -> None: ...
-
-    def catch_up_quietly(self, application: Application) -> None: ...
 
 
 class Change(Struct, frozen=True):
@@ -88,10 +79,8 @@ class Change(Struct, frozen=True):
 
 
 class Transitions:
-    def __init__(self, store: ApplicationStore, notify: Notify, project: Projection | None = None) -> None:
+    def __init__(self, store: ApplicationStore) -> None:
         self._store = store
-        self._notify = notify
-        self._project = project
 
     def create(
         self, application: Application, actor: dict[str, Any], change: Change, also: Sequence[Write] = ()
@@ -102,8 +91,6 @@ class Transitions:
         for name, value in changed.items():
             setattr(application, name, value)
         self._store.create(application, event, also)
-        if self._project:
-            self._project(application, event)
 
     def record(
         self,
@@ -122,8 +109,6 @@ class Transitions:
         ``Conflict(code="precondition_failed")`` is raised.
         """
         if key and key in (application.applied_keys or []):
-            if self._project:
-                self._project.catch_up_quietly(application)
             return False
         if change.to_status and change.to_status not in ALLOWED[application.status]:
             raise Conflict(
@@ -136,16 +121,14 @@ class Transitions:
         changed.update(fields or {})
         if key:
             changed["applied_keys"] = [*(application.applied_keys or [])[-19:], key]
+        if change.notify:
+            event.notify = _telling(application, changed, change)
         previous = application.status
         self._store.change(application, event, changed, also)
         if change.to_status:
             observability.status_changed(application.procedure_code, previous, change.to_status)
         for name, value in changed.items():
             setattr(application, name, value)
-        if self._project:
-            self._project(application, event)
-        if change.notify:
-            self._notify(application, change.notify, dict(change.notify_values or {}, reason=change.reason or ""))
         return True
 
     def _next_event(
@@ -186,3 +169,19 @@ class Transitions:
             return self._store.unfiled()
         purge_on = legal_date(utcnow()) + timedelta(days=application.retention_days or DEFAULT_RETENTION_DAYS)
         return self._store.filed_for_purge(application.id, purge_on)
+
+
+def _telling(application: Application, changed: Mapping[str, Any], change: Change) -> dict[str, Any]:
+    """The SMS the event asks for, with the placeholders as they are after the change (the
+    stream's consumer sends it later, when they may have moved on)."""
+
+    def after(name: str) -> Any:
+        return changed[name] if name in changed else getattr(application, name, None)
+
+    values = {
+        "agency": after("current_agency") or application.agency,
+        "deadline": local_date(after("deadline")),
+        **(change.notify_values or {}),
+        "reason": change.reason or "",
+    }
+    return {"event": change.notify, "values": values}

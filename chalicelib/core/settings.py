@@ -45,6 +45,8 @@ class Settings(Struct, frozen=True):
     workflow_role_arn: str
     step_handler_arns: str
     endpoint_url: str | None = None
+    # where the table's stream describes the batches it gave up on (``ops events-replay``)
+    failed_events_queue_url: str | None = None
     legal_day_seconds: Decimal = Decimal(86400)
     sandbox_enabled: bool = False
     sms_quiet_hours: str = "21:00-08:00"
@@ -100,6 +102,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         workflow_role_arn=env["WORKFLOW_ROLE_ARN"],
         step_handler_arns=env["STEP_HANDLER_ARNS"],
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        failed_events_queue_url=env.get("FAILED_EVENTS_QUEUE_URL") or None,
         legal_day_seconds=Decimal(env.get("LEGAL_DAY_SECONDS", "86400")),
         sandbox_enabled=env.get("SANDBOX_ENABLED", "false").lower() == "true",
         sms_quiet_hours=env.get("SMS_QUIET_HOURS", "21:00-08:00"),

@@ -20,6 +20,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from chalicelib.core.clock import parse_iso
+
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 
@@ -104,3 +106,10 @@ def business_days_between(start: date, end: date, extra: Iterable[date] = ()) ->
 def end_of_day(day: date) -> datetime:
     """The last instant of a legal day, as an aware datetime in Mexico City."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=MEXICO_CITY)
+
+
+def local_date(value: str | None) -> str:
+    """An ISO instant shown as the date people read, in Mexico City (``DD/MM/YYYY``)."""
+    if not value:
+        return ""
+    return parse_iso(value).astimezone(MEXICO_CITY).strftime("%d/%m/%Y")

@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.adapters.ports import DeliveryFailed, Directory, SmsSender
 from chalicelib.identity import groups
-from chalicelib.notifications.service import local_date
+from chalicelib.legal.calendar import local_date
 from chalicelib.store.models import Application, Review
 
 logger = Logger(child=True)

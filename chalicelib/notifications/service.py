@@ -1,11 +1,16 @@
 """The SMS service: status messages to each confirmed subscriber, exactly once.
 
-``Notifications`` is the ``notify(application, event, values)`` that ``Transitions``
-calls after a change commits.  For each confirmed subscriber of the application (the
-owner's phone on record is one, implicitly) it delivers one message, in that
-subscriber's language, through ``deliver`` — which Powertools Idempotency wraps (see
-the composition root), keyed by application, event, audit sequence and phone, so a
-retried workflow step, a redelivered event or a duplicated webhook sends nothing twice.
+``Notifications.tell`` sends what an audit event asks for (its ``notify``, written with
+the change); the stream's messages consumer (``chalicelib.events``) calls it for each
+new audit event.  For each confirmed subscriber of the application (the owner's phone on
+record is one, implicitly) it delivers one message, in that subscriber's language,
+through ``deliver`` — which Powertools Idempotency wraps (see the composition root),
+keyed by application, event, audit sequence and phone, so a redelivered batch or a
+retried workflow step sends nothing twice.  The idempotency record is the claim: written
+(in progress) before the carrier is asked, completed after the delivery log says what
+happened.  A delivery that stopped between the two is sent again only once its claim
+expires (``SMS_IDEMPOTENCY_SECONDS``): the one window in which a message may go twice
+(docs/events.md).
 
 Delivering checks, in order: consent (our per-agency opt-outs; skipped messages are
 logged ``opted_out_skipped``), quiet hours (a non-urgent message is logged ``queued``
@@ -21,6 +26,7 @@ at most ``command`` (a rate-limit bucket) times an hour per phone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
@@ -36,9 +42,9 @@ from msgspec import Struct
 from chalicelib.adapters.ports import DeliveryFailed, SmsSender
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.ids import new_id
+from chalicelib.core.ids import ALPHABET, new_id
 from chalicelib.identity.profiles import Profiles
-from chalicelib.legal.calendar import MEXICO_CITY
+from chalicelib.legal.calendar import local_date
 from chalicelib.notifications import commands, segments, templates
 from chalicelib.notifications.consent import Consent, parse_reply
 from chalicelib.notifications.log import due_days, queue_day
@@ -56,7 +62,7 @@ from chalicelib.notifications.states import (
 )
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.store.errors import StoreFailure
-from chalicelib.store.models import Application, SmsMessage, Subscription
+from chalicelib.store.models import Application, AuditEvent, SmsMessage, Subscription
 from chalicelib.store.repositories import Repositories
 from chalicelib.store.sms_log import SmsLogStore
 
@@ -85,15 +91,11 @@ class Recipient(Struct, frozen=True):
         return cls(subscription.id, subscription.phone, subscription.language, subscription.confirmed_at)
 
 
-def local_date(value: str | None) -> str:
-    """An ISO instant shown as the date people read, in Mexico City."""
-    if not value:
-        return ""
-    return parse_iso(value).astimezone(MEXICO_CITY).strftime("%d/%m/%Y")
-
-
-def new_message_id() -> str:
-    return new_id(16)
+def message_id_for(key: Mapping[str, Any]) -> str:
+    """The delivery log's id of the one message a delivery key stands for (16 characters of
+    Crockford's base32): a delivery run again after a crash finds what the first one logged."""
+    digest = int.from_bytes(hashlib.sha256(json.dumps(key, sort_keys=True).encode()).digest()[:10], "big")
+    return "".join(ALPHABET[(digest >> (5 * place)) & 31] for place in range(16))
 
 
 def _no_idempotency(function: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
@@ -123,9 +125,12 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         return self.once(self.deliver)
 
     # --- status messages ----------------------------------------------------------------
-    def __call__(self, application: Application, event: str, values: dict[str, Any]) -> None:
+    def tell(self, application: Application, event: AuditEvent) -> None:
+        """Send what ``event`` asks its application's subscribers to be told; raises what
+        kept a message from being delivered, for the stream to deliver the event again."""
+        telling = event.notify or {}
         definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
-        template = templates.template_for(event, definition)
+        template = templates.template_for(telling["event"], definition)
         if template is None:
             return
         for subscription in self.recipients(application):
@@ -133,10 +138,8 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
             context = {
                 "ref": application.id,
                 "procedure": definition["name"][language],
-                "agency": application.current_agency or application.agency,
-                "deadline": local_date(application.deadline),
                 "url": f"{self.web_url}/#/applications/{application.id}",
-                **values,
+                **telling["values"],
             }
             self.submit(
                 application.id,
@@ -146,11 +149,12 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
                 context,
                 key={
                     "application": application.id,
-                    "event": event,
-                    "seq": int(application.audit_seq or 0),
+                    "event": telling["event"],
+                    "seq": int(event.seq),
                     "phone": subscription.phone,
                 },
                 procedure=application.procedure_code,
+                quietly=False,
             )
 
     def submit(
@@ -162,8 +166,12 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         values: Mapping[str, Any],
         key: dict[str, Any],
         procedure: str | None = None,
+        *,
+        quietly: bool = True,
     ) -> dict[str, Any]:
-        """Deliver one message to one subscriber, at most once per ``key``."""
+        """Deliver one message to one subscriber, at most once per ``key``.  ``quietly``: a
+        delivery that could not be decided is logged and answered ``not_delivered`` (the
+        change that asked for it stands) rather than raised."""
         language = recipient.language if recipient.language in templates.LANGUAGES else "es"
         masked = {**values, **{name: "*" * len(str(values[name])) for name in SECRET_PLACEHOLDERS if name in values}}
         delivery = {
@@ -184,6 +192,8 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         try:
             return self._deliver_once(delivery=delivery)
         except _NOT_DELIVERED:
+            if not quietly:
+                raise
             logger.exception("SMS not delivered", extra={"application_id": application_id, "event": template.event})
             return {"status": "not_delivered"}
 
@@ -191,7 +201,15 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         """Decide and log the fate of one message (wrapped by the idempotency layer)."""
         now = utcnow()
         count = segments.count(delivery["text"])
-        message_id = new_message_id()
+        message_id = message_id_for(delivery["key"])
+        earlier = self._logged(delivery["application_id"], message_id)
+        if earlier is not None:
+            # a delivery that stopped before its claim completed (the process died): what it
+            # decided stands; one that stopped between logging the message and the carrier's
+            # answer is sent now — it may have gone already (docs/events.md: the one window)
+            if earlier.status == QUEUED and earlier.send_after is None:
+                return {"message_id": earlier.id, "status": self._send(earlier, delivery["text"])}
+            return {"message_id": earlier.id, "status": earlier.status, "send_after": earlier.send_after}
 
         def entry(status: str, **fields: Any) -> SmsMessage:
             return self.log.new(
@@ -230,6 +248,13 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         message = entry(QUEUED)
         self.log.add(message)
         return {"message_id": message.id, "status": self._send(message, delivery["text"])}
+
+    def _logged(self, application_id: str, message_id: str) -> SmsMessage | None:
+        """The message already logged under this id (answers about no application are
+        never delivered again: their partition holds every phone's)."""
+        if application_id == NO_APPLICATION:
+            return None
+        return next((item for item in self.log.for_application(application_id) if item.id == message_id), None)
 
     def _send(self, message: SmsMessage, text: str) -> str:
         now = utcnow()

@@ -19,9 +19,8 @@ from chalicelib.applications import transitions as status
 from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.legal.calendar import end_of_day, legal_date
+from chalicelib.legal.calendar import end_of_day, legal_date, local_date
 from chalicelib.legal.clock import timer_seconds
-from chalicelib.notifications.service import local_date
 from chalicelib.payments import signature
 from chalicelib.payments.reference import is_valid_reference, new_reference
 from chalicelib.payments.requests import BankWebhook

@@ -43,9 +43,8 @@ from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.notary import Notary
 from chalicelib.identity.efirma import Signers
 from chalicelib.identity.principal import Principal
-from chalicelib.legal.calendar import deadline_after, legal_date
+from chalicelib.legal.calendar import deadline_after, legal_date, local_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
-from chalicelib.notifications.service import local_date
 from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.reviews import resolution

@@ -1,8 +1,8 @@
 """Statistics kept up to date as applications move: a projection of the audit events.
 
-``Transitions`` calls the projector after each change commits (beside the SMS), with
-the audit event it has just written; the SMS service calls it for each message the
-carrier accepted.  Counting is one DynamoDB transaction (``chalicelib.store.statistics``):
+The table's stream hands the projector each new audit event (``chalicelib.events``); the
+SMS service calls it for each message the carrier accepted.  Counting is one DynamoDB
+transaction (``chalicelib.store.statistics``):
 a marker item for the event (``APP#<id>`` / ``STATS#<seq>``, written only if absent) and
 atomic ``ADD``s on the month's items of the procedure (``STATS`` / ``M#<month>#P#<code>``)
 and, for a review, of the reviewing agency (``M#<month>#A#<agency>``).  A replayed event
@@ -26,10 +26,9 @@ What is counted, in the (Mexico City) month of the event:
   ``step_days_<step>``/``step_n_<step>`` (business days per step);
 - an SMS sent → ``sms_sent`` and ``sms_segments`` (the delivery-log entry is the marker).
 
-A projection that fails after the commit is logged and counted in the metric
-``StatsProjectionFailed``, never raised into the command (its change stands); the
-application's events are counted later by ``catch_up`` (when the step is retried) or by
-the operator's ``python -m infra.aws.ops stats-replay <application_id>``.
+A projection that fails is raised to the stream, which delivers the event again (the
+marker keeps it from being counted twice); the operator's ``python -m infra.aws.ops
+stats-replay <application_id>`` recounts an application's events (``catch_up``).
 """
 
 from __future__ import annotations
@@ -152,20 +151,17 @@ class Projector:
         self._applications = applications
 
     # --- audit events ----------------------------------------------------------------
-    def __call__(self, application: Application, event: AuditEvent) -> None:
-        """After a commit: count the event.  Never raises: the change it counts stands."""
+    def count(self, event: AuditEvent) -> bool:
+        """Count one audit event (raises what kept it from being counted); False if it was
+        counted before, or counts nothing."""
         view = event_view(event)
         if not counted(view):
-            return
-        try:
-            history = self._history(application) if view.get("to_status") in figures.FINAL else None
-            self.project(application, view, history)
-        except NOT_COUNTED:
-            logger.exception(
-                "statistics not updated; the event is counted on replay",
-                extra={"application_id": application.id, "seq": view["seq"]},
-            )
-            observability.emit("StatsProjectionFailed")
+            return False
+        application = self._applications.get(event.application_id, consistent=True)
+        history = None
+        if view.get("to_status") in figures.FINAL:
+            history = [past for past in self._history(application) if int(past["seq"]) <= int(view["seq"])]
+        return self.project(application, view, history)
 
     def project(
         self, application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None = None
@@ -196,13 +192,6 @@ class Projector:
             changed = self.project(application, event, events[: index + 1])
             result["counted" if changed else "already"] += 1
         return result
-
-    def catch_up_quietly(self, application: Application) -> None:
-        try:
-            self.catch_up(application)
-        except NOT_COUNTED:
-            logger.exception("statistics catch-up failed", extra={"application_id": application.id})
-            observability.emit("StatsProjectionFailed")
 
     # --- SMS ---------------------------------------------------------------------------
     def sms(self, message: SmsMessage) -> None:

@@ -147,6 +147,10 @@ class AuditEvent(Entity, discriminator="audit"):
     details = JSONAttribute(default=dict)
     prev_hash = UnicodeAttribute()
     hash = UnicodeAttribute()
+    # what to tell the application's subscribers, read by the stream's messages consumer:
+    # {"event": template event, "values": placeholders as they were at the change}; not
+    # part of the hash (the chain is of what happened, not of how it was told)
+    notify = JSONAttribute(null=True)
 
 
 class Review(Entity, discriminator="review"):

@@ -4,15 +4,18 @@
     python -m infra.aws.ops repair [--older-than-seconds 120]
     python -m infra.aws.ops reconcile
     python -m infra.aws.ops stats-replay <application_id> [<application_id> ...]
+    python -m infra.aws.ops events-replay [--limit 100] [--application <application_id> ...]
 
 ``reconcile`` marks ``error`` the applications whose execution failed without the fail
 handler recording it.  ``retry`` restarts an application that is in ``error`` from the step that failed (or
 ``--from`` another top-level step), on the version it started with; ``repair`` starts
 the executions of submissions that never got one.  Both leave audit events.
 ``stats-replay`` counts in the statistics whatever audit event of those applications is
-not counted yet (a projection that failed after its commit: the log line
-"statistics not updated" and the metric ``StatsProjectionFailed`` name them); events
-already counted are skipped, so replaying is always safe.
+not counted yet; events already counted are skipped, so replaying is always safe.
+``events-replay`` delivers again the batches of the table's stream that ran out of
+retries (the failed-events queue; its alarm names them), or with ``--application`` every
+audit event of those applications (past the stream's 24 hours): the SMS not sent and the
+statistics not counted follow, and nothing is sent or counted twice.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import argparse
 import getpass
 import json
 import sys
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
 from chalicelib.core.errors import DomainError
+from chalicelib.events.replay import of as replay_of
 from chalicelib.wiring import container
 
 
@@ -42,12 +47,24 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("reconcile", help="mark error the applications whose execution failed silently")
     replay = commands.add_parser("stats-replay", help="count the applications' events the statistics missed")
     replay.add_argument("application_ids", nargs="+")
+    events = commands.add_parser("events-replay", help="deliver again what the table's stream gave up on")
+    events.add_argument("--limit", type=int, default=100, help="batches read from the failed-events queue")
+    events.add_argument("--application", dest="applications", action="append", default=[])
     args = parser.parse_args(argv)
     services = container()
     recovery = services.recovery
     result: dict[str, Any]
     try:
-        if args.command == "stats-replay":
+        if args.command == "events-replay" and args.applications:
+            result = {
+                application_id: {
+                    "events": replay_of(application_id, services.store.applications, services.table_events)
+                }
+                for application_id in args.applications
+            }
+        elif args.command == "events-replay":
+            result = asdict(services.replay.failed(args.limit))
+        elif args.command == "stats-replay":
             result = {
                 application_id: services.stats_projector.catch_up(services.applications.load(application_id))
                 for application_id in args.application_ids

@@ -15,16 +15,19 @@ requests for the tests' client.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from chalice.app import Chalice
 
 from chalicelib import wiring
 from infra.aws.deploy import publish_procedures
+from infra.aws.stack.naming import function_logical_id
 from infra.local import efirma, registries
 from infra.local.moto import fidelity, lambda_adapter, speed, stream_endpoints
 from infra.local.provision import Provisioner
@@ -38,7 +41,8 @@ class Installed:
     provisioner: Provisioner  # clients on the embedded AWS, for what the caller adds (the demo accounts)
     efirma: efirma.Sandbox  # the sandbox certificate authority and its OCSP responder
     registries: registries.Sandbox  # the sandbox population, tax, social-security and cadastre registries
-    # one poller per stream consumer asked for, not started: the caller starts them (make run) or drains them (tests)
+    # one poller per event source mapping on the table's stream (the stack's, then any asked for), not started:
+    # the caller starts them (make run, tests) and tests drain them
     streams: list[StreamPoller] = field(default_factory=list)
 
 
@@ -97,6 +101,37 @@ def install(
     registry_sandbox.trust(wiring.container().exchange_key.public_key_der())
     register_sandbox(app)
     publish_procedures()
-    table_stream = stream_arn(environment["TABLE_NAME"], provisioner.session, region) if stream_consumers else ""
-    pollers = [StreamPoller(table_stream, mapping, session=provisioner.session) for mapping in stream_consumers]
+    mappings = [*stack_mappings(app, provisioner), *stream_consumers]
+    table_stream = stream_arn(environment["TABLE_NAME"], provisioner.session, region)
+    pollers = [StreamPoller(table_stream, mapping, session=provisioner.session) for mapping in mappings]
     return Installed(environment, provisioner, sandbox, registry_sandbox, pollers)
+
+
+def handler_of(handler_string: str) -> Callable[[Any, Any], Any]:
+    """The function Lambda would run for ``module.attribute`` (the app's, with its middleware)."""
+    module, _, attribute = handler_string.rpartition(".")
+    handler: Callable[[Any, Any], Any] = getattr(importlib.import_module(module), attribute)
+    return handler
+
+
+def stack_mappings(app: Chalice, provisioner: Provisioner) -> list[EventSourceMapping]:
+    """The stack's event source mappings on the table's stream, with the settings it gives
+    them on AWS, each calling its function of ``app`` in this process."""
+    functions = {function_logical_id(function.name): function for function in app.pure_lambda_functions}
+    mappings = []
+    for properties in provisioner.mappings.values():
+        function = functions[properties["FunctionName"]["Ref"]]
+        destination = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        mappings.append(
+            EventSourceMapping(
+                function.name,
+                handler_of(function.handler_string),
+                batch_size=properties["BatchSize"],
+                maximum_batching_window_seconds=properties["MaximumBatchingWindowInSeconds"],
+                maximum_retry_attempts=properties["MaximumRetryAttempts"],
+                report_batch_item_failures="ReportBatchItemFailures" in properties["FunctionResponseTypes"],
+                starting_position=properties["StartingPosition"],
+                on_failure=provisioner.resolve(destination) if destination else None,
+            )
+        )
+    return mappings

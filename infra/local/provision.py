@@ -48,6 +48,7 @@ class Provisioner:
         self.region = region
         self.session = session or boto3.session.Session()
         self.refs: dict[str, Any] = {}
+        self.mappings: dict[str, dict[str, Any]] = {}  # the stream mappings the local pollers take
 
     def client(self, service: str) -> Any:
         return self.session.client(service, region_name=self.region)
@@ -87,11 +88,15 @@ class Provisioner:
             "AWS::IAM::Role": self._role,
             "AWS::SecretsManager::Secret": self._secret,
             "AWS::SSM::Parameter": self._parameter,
+            "AWS::SQS::Queue": self._queue,
         }
         machines = {}
         for logical_id, resource in description.items():
             local = resource.get("Metadata", {}).get("Local")
             if local == "skip":
+                continue
+            if local == "poller":  # fed by infra/local/streams.py, with these properties (install.py)
+                self.mappings[logical_id] = resource["Properties"]
                 continue
             if resource["Type"] == "AWS::StepFunctions::StateMachine":
                 machines[logical_id] = resource
@@ -112,8 +117,9 @@ class Provisioner:
             "StreamEnabled": True,
             "StreamViewType": properties["StreamSpecification"]["StreamViewType"],
         }
-        self.client("dynamodb").create_table(**spec)
+        created = self.client("dynamodb").create_table(**spec)
         self.refs[logical_id] = properties["TableName"]
+        self.refs[f"{logical_id}.StreamArn"] = created["TableDescription"]["LatestStreamArn"]
 
     def _bucket(self, logical_id: str, properties: dict[str, Any]) -> None:
         name = self.resolve(properties["BucketName"])
@@ -146,6 +152,17 @@ class Provisioner:
         key = self.client("kms").create_key(Description=properties["Description"], **spec)
         self.refs[logical_id] = key["KeyMetadata"]["KeyId"]
         self.refs[f"{logical_id}.Arn"] = key["KeyMetadata"]["Arn"]
+
+    def _queue(self, logical_id: str, properties: dict[str, Any]) -> None:
+        sqs = self.client("sqs")
+        url = sqs.create_queue(
+            QueueName=properties["QueueName"],
+            Attributes={"MessageRetentionPeriod": str(properties["MessageRetentionPeriod"])},
+        )["QueueUrl"]
+        self.refs[logical_id] = url
+        self.refs[f"{logical_id}.Arn"] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
 
     def _topic(self, logical_id: str, properties: dict[str, Any]) -> None:
         self.refs[logical_id] = self.client("sns").create_topic(Name=properties["TopicName"])["TopicArn"]

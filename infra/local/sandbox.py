@@ -28,7 +28,7 @@ from chalicelib.core.fields import UNSET, Money, Phone, Struct, UnsetType
 from chalicelib.identity.curp import is_curp
 from chalicelib.payments import signature
 from chalicelib.wiring import container
-from infra.local import efirma, registries
+from infra.local import efirma, registries, streams
 
 # how long the sandbox bank waits for the webhook's answer: less than the 60 s its callers
 # (the web page, the tests, the load test) wait for the bank, more than a webhook takes
@@ -237,6 +237,10 @@ class SmsReplyResults(Struct, kw_only=True):
     results: list[SmsReplyResult]
 
 
+class DeliveredEvents(Struct, kw_only=True):
+    delivered: Annotated[int, Meta(description="Stream records delivered (or set aside after their retries).")]
+
+
 class QueuedSmsSent(Struct, kw_only=True):
     sent: Annotated[dict[str, int], Meta(description="How many due messages ended in each status.")]
 
@@ -337,6 +341,20 @@ def sandbox_blueprint() -> ApiBlueprint:
         note=LOCAL_ONLY,
         answers=Answer(200, "How many due messages ended in each status.", QueuedSmsSent),
     )(sandbox_send_queued)
+    sandbox.operation(
+        "POST",
+        "/sandbox/events/deliver",
+        operation_id="sandboxDeliverEvents",
+        summary="Deliver the table's stream now: what follows every change made so far is done when it answers",
+        description=(
+            "Only on the local stack. The stream's poller delivers batches every quarter second (and waits up to "
+            "the mapping's batching window); this delivers everything written so far at once, with whatever the "
+            "deliveries write, and answers how many records left the stream. Tests call it instead of waiting."
+        ),
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        answers=Answer(200, "How many stream records were delivered.", DeliveredEvents),
+    )(sandbox_deliver_events)
     sandbox.operation(
         "POST",
         "/sandbox/efirma/certificates",
@@ -579,6 +597,11 @@ def sandbox_sms_inbound(body: SmsReply) -> Response:
     }
     results = msgspec.convert(container().notifier.inbound_records(event), list[SmsReplyResult])
     return answer(SmsReplyResults(results=results))
+
+
+def sandbox_deliver_events() -> Response:
+    """Every record of the table's stream so far, to its consumers, now."""
+    return answer(DeliveredEvents(delivered=streams.deliver_all()))
 
 
 def sandbox_send_queued() -> Response:

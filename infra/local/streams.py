@@ -43,7 +43,6 @@ ordering of a parent shard before its children (moto never splits its one shard)
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import threading
@@ -56,6 +55,7 @@ from typing import Any, Literal
 
 import boto3
 
+from chalicelib.events.stream import lambda_record
 from infra.local.moto.lambda_adapter import LambdaContext
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -64,6 +64,7 @@ StartingPosition = Literal["TRIM_HORIZON", "LATEST"]
 POLL_SECONDS = 0.25  # Lambda polls each shard of a DynamoDB stream four times a second
 GET_RECORDS_LIMIT = 1000  # the most GetRecords returns at once
 DRAIN_TIMEOUT_SECONDS = 60.0
+RUNNING: list[StreamPoller] = []  # started in this process (the local stack), for deliver_all()
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,11 @@ def stream_arn(table_name: str, session: boto3.session.Session | None = None, re
     return arn
 
 
+def deliver_all() -> int:
+    """Drain every poller running in this process (the sandbox's "deliver now")."""
+    return sum(poller.drain() for poller in list(RUNNING))
+
+
 class StreamPoller:
     """One event source mapping: the stream ``arn`` read for ``mapping.handler``."""
 
@@ -149,6 +155,7 @@ class StreamPoller:
         """Poll in a thread until ``stop()``, as the mapping polls on AWS."""
         if self._thread is not None:
             return
+        RUNNING.append(self)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name=f"stream-{self.mapping.function_name}", daemon=True)
         self._thread.start()
@@ -159,6 +166,8 @@ class StreamPoller:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if self in RUNNING:
+            RUNNING.remove(self)
 
     def drain(self, timeout: float = DRAIN_TIMEOUT_SECONDS) -> int:
         """Deliver everything written so far (and whatever the deliveries write), ignoring
@@ -331,27 +340,6 @@ class StreamPoller:
                 "streamArn": self.arn,
             },
         }
-
-
-def lambda_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
-    """A record as ``GetRecords`` returned it through boto3, as Lambda puts it in the event:
-    with the stream's ARN, the creation time in epoch seconds (DynamoDB keeps whole seconds)
-    and binary values in base64, as in the JSON Lambda sends."""
-    wire: dict[str, Any] = _wire(record)
-    wire["eventSourceARN"] = arn
-    return wire
-
-
-def _wire(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _wire(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_wire(item) for item in value]
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, datetime):
-        return float(int(value.timestamp()))
-    return value
 
 
 def _sequence(record: dict[str, Any]) -> str:

@@ -403,6 +403,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/sandbox/sms"): Call(f"/sandbox/sms?phone={relative.replace('+', '%2B')}", everyone),
         ("POST", "/sandbox/sms/inbound"): Call("/sandbox/sms/inbound", everyone, {"from": new_phone(), "text": "hola"}),
         ("POST", "/sandbox/sms/send-queued"): Call("/sandbox/sms/send-queued", everyone, {}),
+        ("POST", "/sandbox/events/deliver"): Call("/sandbox/events/deliver", everyone, {}),
         ("GET", "/stats/agencies.csv"): Call("/stats/agencies.csv", everyone),
         ("GET", "/stats/centres.csv"): Call("/stats/centres.csv", everyone),
         ("GET", "/stats/procedures"): Call("/stats/procedures", everyone),

@@ -63,7 +63,7 @@ def claim(aws: Aws, issued: Issued, password: str = NEW_PASSWORD, phone: str | N
 
 def as_signed_in(aws: Aws, username: str, password: str) -> HttpUser:
     token = sign_in(aws.idp, aws.env["USER_POOL_CLIENT_ID"], username, password)
-    return HttpUser(aws.client, username, token, None)
+    return HttpUser(aws.client, username, token, None, aws.settle)
 
 
 @pytest.fixture(autouse=True)

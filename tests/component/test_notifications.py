@@ -18,6 +18,7 @@ from chalicelib import wiring as composition
 from chalicelib.adapters.aws import SnsSms
 from chalicelib.adapters.ports import DeliveryFailed
 from chalicelib.core import clock
+from chalicelib.events.stream import INSERT, ItemChange
 from chalicelib.legal.calendar import MEXICO_CITY
 from chalicelib.notifications.segments import count
 from chalicelib.store import keys
@@ -187,10 +188,12 @@ def test_a_duplicated_event_a_retried_step_or_a_duplicated_webhook_sends_nothing
     before_sms, before_log = aws.sms(citizen.phone or ""), log(citizen, application_id)
     assert [message["event"] for message in before_log] == ["submitted", "in_review"]
 
-    # the same event delivered twice more (a redelivered record): keyed by application, event, audit seq and phone
+    # the same event delivered twice more (a redelivered batch): keyed by application, event, audit seq and phone
     stored = Application.get(keys.application(application_id), keys.APPLICATION_SK)
-    composition.container().notifier(stored, "in_review", {})
-    composition.container().notifier(stored, "in_review", {})
+    services = composition.container()
+    (opened,) = [event for event in services.store.applications.audit(application_id) if event.to_status == "in_review"]
+    for _ in range(2):
+        services.table_events.consume(ItemChange(INSERT, "redelivered", opened, None))
 
     # the step that opened the review, retried by Step Functions with the same input
     execution, step, entered, _ = next(key for key in stored.applied_keys if key.endswith("/open")).split("/")

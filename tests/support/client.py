@@ -68,7 +68,14 @@ class Api:
     def anonymous(self) -> User:
         return User(self, "", None)
 
+    def settle(self) -> None:
+        """What followed the changes made so far (their SMS, the statistics) is done once
+        this returns: the stack delivers its table's stream at once."""
+        delivered = self.session.post(f"{self.api}/sandbox/events/deliver", timeout=60)
+        assert delivered.status_code == 200, delivered.text
+
     def sms(self, phone: str | None = None) -> list[dict[str, Any]]:
+        self.settle()
         params = {"phone": phone} if phone else {}
         return list(self.session.get(f"{self.api}/sandbox/sms", params=params, timeout=10).json()["messages"])
 
@@ -91,7 +98,9 @@ class User:
         headers = dict(kwargs.pop("headers", {}))
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        return self.stack.session.request(method, f"{self.stack.api}{path}", headers=headers, timeout=30, **kwargs)
+        reply = self.stack.session.request(method, f"{self.stack.api}{path}", headers=headers, timeout=30, **kwargs)
+        self.stack.settle()
+        return reply
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -12,7 +12,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,16 @@ class Aws:
     env: dict[str, str]
     client: Client
     tokens: dict[str, str] = field(default_factory=dict)
-    streams: list[Any] = field(default_factory=list)  # infra.local.streams.StreamPoller, for drain()
+    # the pollers of the table's stream (infra.local.streams.StreamPoller): running, and drained after each request
+    streams: list[Any] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Deliver everything written so far to the stream's consumers (the SMS, the
+        statistics): what follows a change is done once this returns.  On a thread of its
+        own, as the consumers run apart from any request (their calls are none of its)."""
+        for poller in self.streams:
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(poller.drain).result()
 
     @property
     def idp(self) -> Any:
@@ -55,25 +65,26 @@ class Aws:
         token = register(
             self.idp, self.env["USER_POOL_ID"], self.env["USER_POOL_CLIENT_ID"], username, phone, name, groups
         )
-        return HttpUser(self.client, username, token, phone)
+        return HttpUser(self.client, username, token, phone, self.settle)
 
     def official(self, username: str | None = None, agency: str = "SEMOVI") -> HttpUser:
         return self.user(username=username, groups=(f"official-{agency}",))
 
     def anonymous(self) -> HttpUser:
-        return HttpUser(self.client, "", None, None)
+        return HttpUser(self.client, "", None, None, self.settle)
 
     def sms(self, phone: str) -> list[str]:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.sns.models import sns_backends
 
+        self.settle()
         # a copy first: the workflow's threads add messages while a test reads them
         sent = dict(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages)
         return [text for number, text in sent.values() if number == phone]
 
     def wait_sms(self, phone: str, containing: str) -> str:
-        """The first SMS to the phone containing the words, once sent (SMS go out just after
-        the change commits, so a reader can see the new status a moment before the SMS)."""
+        """The first SMS to the phone containing the words, once sent (SMS go out from the
+        table's stream after the change commits: a reader can see the new status first)."""
         found: str = wait_for(
             lambda: next((text for text in self.sms(phone) if containing in text), None),
             f"an SMS to {phone} with {containing!r}",
@@ -105,6 +116,7 @@ class HttpUser:
     username: str
     token: str | None
     phone: str | None
+    settle: Callable[[], None] | None = None  # after each request: what follows the change is done
 
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
@@ -114,6 +126,8 @@ class HttpUser:
             sent["Authorization"] = f"Bearer {self.token}"
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = self.client.http.request(method, path, headers=sent, body=payload)
+        if self.settle is not None:
+            self.settle()
         if response.headers.get("Content-Type") == "application/pdf":  # a file: its bytes
             return Reply(response.status_code, response.body, dict(response.headers))
         text = response.body.decode() if response.body else ""
@@ -136,8 +150,9 @@ class HttpUser:
 
 @contextmanager
 def embedded_aws(legal_day_seconds: str = "60", stream_consumers: Sequence[Any] = ()) -> Iterator[Aws]:
-    """The embedded AWS; each of ``stream_consumers`` (``infra.local.streams.EventSourceMapping``) gets a
-    poller of the table's stream, never started: tests deliver with ``drain()``."""
+    """The embedded AWS, its table's stream polled for the app's ``table_events`` (and for
+    each of ``stream_consumers``, ``infra.local.streams.EventSourceMapping``) as on AWS; each
+    request of a test's user returns once what followed it was delivered (``Aws.settle``)."""
     use_moto(os.environ)
     # Messages go out at once whatever the hour the suite runs; the quiet-hours tests turn them on.
     os.environ["SMS_QUIET_HOURS"] = "off"
@@ -168,7 +183,13 @@ def embedded_aws(legal_day_seconds: str = "60", stream_consumers: Sequence[Any] 
             # moto's mock answers the Cognito JWKS to requests (it patches them), not to the
             # standard library's client the app uses over a real network
             patch.setattr(tokens, "fetch_json", _fetch_through_the_mock)
-            yield Aws(env=installed.environment, client=client, streams=installed.streams)
+            for poller in installed.streams:
+                poller.start()
+            try:
+                yield Aws(env=installed.environment, client=client, streams=installed.streams)
+            finally:
+                for poller in installed.streams:
+                    poller.stop()
         composition.reset()
 
 

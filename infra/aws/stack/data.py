@@ -18,7 +18,16 @@ from chalicelib.identity import groups, passwords
 from chalicelib.procedures import jurisdictions
 from chalicelib.store.models import table_schema
 from infra.aws.stack.iam import key_policy, private_bucket, tls_only
-from infra.aws.stack.naming import AWS_ONLY, SMS_INBOUND, asl_path, function_logical_id, state_machine_logical_id, sub
+from infra.aws.stack.naming import (
+    AWS_ONLY,
+    SMS_INBOUND,
+    STREAM_POLLER,
+    TABLE_EVENTS,
+    asl_path,
+    function_logical_id,
+    state_machine_logical_id,
+    sub,
+)
 
 # Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
 # operator adds a centre here (and redeploys) or creates its group in the user pool.
@@ -182,6 +191,31 @@ def resources(stage: str) -> dict[str, Any]:
                 "FunctionName": {"Ref": function_logical_id(SMS_INBOUND)},
                 "Principal": "sns.amazonaws.com",
                 "SourceArn": {"Ref": "SmsTopic"},
+            },
+        },
+        # The table's stream drives everything that follows a change (chalicelib/events): a
+        # batch whose retries run out is described in this queue, for ``ops events-replay``.
+        "FailedEvents": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": resource_name(stage, "failed-events"),
+                "MessageRetentionPeriod": 14 * 24 * 3600,
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        # Locally, infra/local/streams.py polls the stream with these very settings.
+        "TableEventsMapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Metadata": STREAM_POLLER,
+            "Properties": {
+                "EventSourceArn": {"Fn::GetAtt": ["Table", "StreamArn"]},
+                "FunctionName": {"Ref": function_logical_id(TABLE_EVENTS)},
+                "StartingPosition": "TRIM_HORIZON",
+                "BatchSize": 100,
+                "MaximumBatchingWindowInSeconds": 1,
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                "MaximumRetryAttempts": 10,
+                "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["FailedEvents", "Arn"]}}},
             },
         },
         "UserPool": {

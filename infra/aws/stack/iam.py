@@ -19,6 +19,7 @@ from infra.aws.stack.naming import (
     RETENTION,
     SMS_INBOUND,
     SMS_SEND_QUEUED,
+    TABLE_EVENTS,
     executions_arn,
     log_group_arn,
     parameter_arn,
@@ -184,6 +185,19 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
         DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
         SMS_INBOUND: [_allow("Consent", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
         SMS_SEND_QUEUED: [_allow("HeldMessages", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
+        # what follows each change: statistics (a transaction per event) and SMS, from the stream
+        TABLE_EVENTS: [
+            _allow("Records", [*_STEP_WRITES, "dynamodb:ConditionCheckItem"], _TABLE_AND_INDEXES),
+            _allow(
+                "TableStream",
+                ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                [{"Fn::GetAtt": ["Table", "StreamArn"]}],
+            ),
+            _allow("StreamsToList", ["dynamodb:ListStreams"], [sub("${Table.Arn}/stream/*")]),
+            _allow("FailedBatches", ["sqs:SendMessage"], [{"Fn::GetAtt": ["FailedEvents", "Arn"]}]),
+            _sms(),
+            _public_url(stage),
+        ],
         RETENTION: [
             _allow(
                 "DueApplications",

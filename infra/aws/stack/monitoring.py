@@ -135,6 +135,15 @@ def resources(stage: str) -> dict[str, Any]:
             1,
             namespace="AWS/Events",
         ),
+        "FailedEventsWaiting": _alarm(
+            stage,
+            "failed-events-waiting",
+            "The table's stream gave up on a batch (its SMS or statistics did not follow): it is described in the "
+            "failed-events queue. Fix the cause, then run `python -m infra.aws.ops events-replay` (docs/events.md).",
+            _metric("ApproximateNumberOfMessagesVisible", "Maximum", QueueName=resource_name(stage, "failed-events")),
+            1,
+            namespace="AWS/SQS",
+        ),
         "NearDeadlineAlarm": _alarm(
             stage,
             "reviews-near-deadline",

@@ -30,10 +30,14 @@ WORKFLOWS = ROOT / "workflows"
 # ``Metadata.Local`` of a resource: what the local provisioner does with it
 LOCAL_ONLY = {"Local": "only"}
 AWS_ONLY = {"Local": "skip"}
+# an event source mapping on the table's stream: locally a poller (infra/local/streams.py)
+# with the same settings, since moto's own mapping invokes inside the write
+STREAM_POLLER = {"Local": "poller"}
 DEADLINE_WATCH = "deadline_watch"
 RETENTION = "retention"
 SMS_INBOUND = "sms_inbound"
 SMS_SEND_QUEUED = "sms_send_queued"
+TABLE_EVENTS = "table_events"
 
 # Every function of app.py: each gets its fixed name, its own role and its log group.
 FUNCTIONS = (
@@ -43,6 +47,7 @@ FUNCTIONS = (
     RETENTION,
     SMS_INBOUND,
     SMS_SEND_QUEUED,
+    TABLE_EVENTS,
 )
 # The functions that verify e.firma signatures: only they get the e.firma settings; the
 # others answer 503 efirma_unavailable.

@@ -1,5 +1,6 @@
-"""The projector counts after a change has committed: a failure to count is logged and
-left to the replay, never raised into the change (which stands)."""
+"""The projector counts each audit event the table's stream delivers: a failure to count
+is raised, for the stream to deliver the event again (its marker keeps it from counting
+twice)."""
 
 from __future__ import annotations
 
@@ -66,13 +67,17 @@ class Statistics:
 
 
 class Applications:
-    def __init__(self, failure: Exception | None = None) -> None:
+    def __init__(self, failure: Exception | None = None, trail: list[AuditEvent] = TRAIL) -> None:
         self.failure = failure
+        self.trail = trail
+
+    def get(self, application_id: str, *, consistent: bool = False) -> Application:
+        return APPLICATION
 
     def audit(self, application_id: str) -> list[AuditEvent]:
         if self.failure:
             raise self.failure
-        return TRAIL
+        return self.trail
 
 
 @pytest.fixture
@@ -88,22 +93,26 @@ def project(statistics: Statistics, applications: Applications) -> Projector:
 
 def test_an_event_is_counted_in_its_month(metrics: list[str]) -> None:
     statistics = Statistics()
-    project(statistics, Applications())(APPLICATION, TRAIL[1])
+    assert project(statistics, Applications()).count(TRAIL[1])
     assert statistics.counted == [(2, "2026-01", {("procedure", "licencia"): {"submitted": 1}})]
     assert metrics == []
 
 
 @pytest.mark.parametrize("failure", [TransientFailure("busy"), QueryError("the database failed")])
-def test_a_failure_to_count_is_not_raised_into_the_change(metrics: list[str], failure: Exception) -> None:
-    project(Statistics(failure), Applications())(APPLICATION, TRAIL[1])
-    project(Statistics(), Applications(failure))(APPLICATION, event(3, "application.issued", "issued"))
-    project(Statistics(failure), Applications()).catch_up_quietly(APPLICATION)
-    assert metrics == ["StatsProjectionFailed"] * 3
+def test_a_failure_to_count_is_raised_for_the_stream_to_deliver_the_event_again(failure: Exception) -> None:
+    with pytest.raises(type(failure)):
+        project(Statistics(failure), Applications()).count(TRAIL[1])
+    with pytest.raises(type(failure)):
+        project(Statistics(), Applications(failure)).count(event(3, "application.issued", "issued"))
 
 
-def test_a_bug_is_not_taken_for_a_failure_to_count(metrics: list[str]) -> None:
-    with pytest.raises(KeyError):
-        project(Statistics(KeyError("seq")), Applications())(APPLICATION, TRAIL[1])
+def test_a_resolution_delivered_late_counts_the_history_up_to_it_only() -> None:
+    issued = event(3, "application.issued", "issued")
+    later = [*TRAIL, issued, event(4, "rating.submitted")]
+    statistics = Statistics()
+    assert project(statistics, Applications(trail=later)).count(issued)
+    ((seq, _, changes),) = statistics.counted
+    assert seq == 3 and changes[("procedure", "licencia")]["issued"] == 1
 
 
 def test_catching_up_counts_only_what_was_not_counted(metrics: list[str]) -> None:

@@ -1,0 +1,244 @@
+"""What follows a change, from the table's stream (``chalicelib.events``): a consumer that
+fails is delivered the event again from the failed record, and nothing is lost or done
+twice; the crash points of an SMS delivery; what the stream gives up on, the operator
+replays."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib import wiring as composition
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.events.replay import of as replay_of
+from chalicelib.stats import figures
+from chalicelib.store.models import AuditEvent
+from infra.local.moto.lambda_adapter import LambdaContext
+from infra.local.streams import EventSourceMapping, StreamPoller
+from tests.support.client import wait_for
+from tests.support.flows import decide, ready_licence, submit, wait_status
+from tests.support.inprocess import Aws, HttpUser
+
+CHANGES = "Falta la página 2 de la identificación"
+
+
+class Crash(BaseException):
+    """The process dies here: nothing of Python's (nor Powertools') cleans up after it."""
+
+
+@pytest.fixture
+def poller(aws: Aws) -> Iterator[StreamPoller]:
+    """The stack's own mapping on the table's stream, its thread stopped: deliveries happen
+    only when the test drains it (its requests are made by users that do not settle)."""
+    (stack,) = aws.streams
+    stack.stop()
+    try:
+        yield stack
+    finally:
+        stack.start()
+        aws.settle()
+
+
+def quiet(user: HttpUser) -> HttpUser:
+    """The same person, whose requests return without delivering the stream."""
+    return dataclasses.replace(user, settle=None)
+
+
+def in_review(aws: Aws) -> tuple[HttpUser, str]:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    submit(citizen, application_id)
+    wait_status(citizen, application_id, "in_review")
+    return citizen, application_id
+
+
+def texts(aws: Aws, user: HttpUser, words: str) -> list[str]:
+    return [text for text in aws.sms(user.phone or "") if words in text]
+
+
+def decisions_counted(aws: Aws) -> int:
+    """The licence's decisions counted this month (the raw counter: the public figures
+    round small numbers away)."""
+    aws.settle()
+    month = figures.month_of(iso(utcnow()))
+    rows = composition.container().store.statistics.rows(month, month)
+    return sum(int(row.get("decisions", 0)) for row in rows if row["sk"].endswith("#P#licencia-conducir"))
+
+
+def changes_requested(aws: Aws, application_id: str) -> AuditEvent:
+    trail = composition.container().store.applications.audit(application_id)
+    return next(event for event in trail if event.action == "review.changes_requested")
+
+
+def delivered(event: AuditEvent, sequence: str) -> dict[str, Any]:
+    """The event's INSERT, as the mapping hands it to ``table_events``."""
+    image = event.serialize()
+    keys = {"pk": image["pk"], "sk": image["sk"]}
+    record = {"eventName": "INSERT", "eventSource": "aws:dynamodb", "awsRegion": "us-east-1"}
+    return {"Records": [{**record, "dynamodb": {"Keys": keys, "NewImage": image, "SequenceNumber": sequence}}]}
+
+
+def test_a_consumer_failing_mid_batch_gets_the_batch_again_from_the_failed_record(
+    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, failing = in_review(aws), in_review(aws)
+    before = decisions_counted(aws)
+    official = quiet(aws.official())
+    for _, application_id in (first, failing):
+        assert decide(official, application_id, "request_changes", CHANGES).status_code == 200
+
+    # the carrier's client fails once for the second application's phone: a transient fault
+    services = composition.container()
+    send = services.notifier.sms.send
+    faults = [failing[0].phone]
+
+    def flaky(phone: str, text: str) -> str:
+        if phone in faults:
+            faults.remove(phone)
+            raise ConnectionResetError("the connection to the carrier dropped")
+        return send(phone, text)
+
+    monkeypatch.setattr(services.notifier.sms, "send", flaky)
+    batches: list[list[str]] = []
+    handle = services.table_events.handle
+
+    def watched(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        batches.append([record["dynamodb"]["SequenceNumber"] for record in event["Records"]])
+        return handle(event, context)
+
+    monkeypatch.setattr(services.table_events, "handle", watched)
+    poller.drain()
+
+    # the retried batch starts at the record that failed: the records before it are done
+    failed_at = batches[0].index(batches[1][0])
+    assert batches[1] == batches[0][failed_at:] and failed_at > 0
+    # each phone got its message once, and each decision was counted once
+    assert len(texts(aws, first[0], "requiere correcciones")) == 1
+    assert len(texts(aws, failing[0], "requiere correcciones")) == 1
+    assert decisions_counted(aws) == before + 2
+
+
+def test_a_crash_after_the_claim_lapses_and_the_message_goes_once(
+    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citizen, application_id = in_review(aws)
+    assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
+    event = delivered(changes_requested(aws, application_id), "1")
+    services = composition.container()
+    send = services.notifier.sms.send
+
+    def dies(phone: str, text: str) -> str:
+        raise Crash
+
+    monkeypatch.setattr(services.notifier.sms, "send", dies)
+    context = LambdaContext("table_events", 256, "arn:aws:lambda:us-east-1:123456789012:function:table_events", 1)
+    services.idempotency.register_lambda_context(context)
+    with pytest.raises(Crash):  # claimed, then the process died before the carrier was asked
+        services.table_events.handle(event, context)
+    monkeypatch.setattr(services.notifier.sms, "send", send)
+
+    # while the dead invocation's claim holds, the event is reported failed, not sent
+    assert services.table_events.handle(event, context)["batchItemFailures"]
+    assert texts(aws, citizen, "requiere correcciones") == []
+    # once the claim lapses (with the dead invocation's time), the delivery goes through once
+    wait_for(lambda: not services.table_events.handle(event, context)["batchItemFailures"], "the claim to lapse")
+    poller.drain()  # and the stream's own delivery of the same event changes nothing
+    assert len(texts(aws, citizen, "requiere correcciones")) == 1
+    (logged,) = [
+        item for item in services.notifier.log.for_application(application_id) if item.event == "changes_requested"
+    ]
+    assert logged.status == "sent"
+
+
+def test_a_crash_after_the_message_was_logged_sent_sends_nothing_more(
+    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citizen, application_id = in_review(aws)
+    assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
+    event = delivered(changes_requested(aws, application_id), "1")
+    services = composition.container()
+    finish = services.notifier.log.finish
+
+    def logged_then_dies(*args: Any, **kwargs: Any) -> None:
+        finish(*args, **kwargs)
+        raise Crash  # the log says sent; the claim never completed
+
+    monkeypatch.setattr(services.notifier.log, "finish", logged_then_dies)
+    context = LambdaContext("table_events", 256, "arn:aws:lambda:us-east-1:123456789012:function:table_events", 1)
+    services.idempotency.register_lambda_context(context)
+    with pytest.raises(Crash):
+        services.table_events.handle(event, context)
+    monkeypatch.setattr(services.notifier.log, "finish", finish)
+
+    wait_for(lambda: not services.table_events.handle(event, context)["batchItemFailures"], "the claim to lapse")
+    poller.drain()
+    assert len(texts(aws, citizen, "requiere correcciones")) == 1  # the log's word stands: not sent again
+
+
+def test_a_crash_between_the_carriers_answer_and_the_log_may_send_twice(
+    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one window left (docs/events.md): the carrier took the message, and the process
+    died before the delivery log said so. Sent again, rather than risk it never going."""
+    citizen, application_id = in_review(aws)
+    assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
+    event = delivered(changes_requested(aws, application_id), "1")
+    services = composition.container()
+    send = services.notifier.sms.send
+
+    def sent_then_dies(phone: str, text: str) -> str:
+        send(phone, text)
+        raise Crash
+
+    monkeypatch.setattr(services.notifier.sms, "send", sent_then_dies)
+    context = LambdaContext("table_events", 256, "arn:aws:lambda:us-east-1:123456789012:function:table_events", 1)
+    services.idempotency.register_lambda_context(context)
+    with pytest.raises(Crash):
+        services.table_events.handle(event, context)
+    monkeypatch.setattr(services.notifier.sms, "send", send)
+
+    wait_for(lambda: not services.table_events.handle(event, context)["batchItemFailures"], "the claim to lapse")
+    poller.drain()
+    assert len(texts(aws, citizen, "requiere correcciones")) == 2
+
+
+def test_a_batch_out_of_retries_goes_to_the_failed_events_queue_and_the_operator_replays_it(
+    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citizen, application_id = in_review(aws)
+    assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
+    services = composition.container()
+    send = services.notifier.sms.send
+
+    def down(phone: str, text: str) -> str:
+        raise ConnectionRefusedError("the carrier is down")
+
+    monkeypatch.setattr(services.notifier.sms, "send", down)
+    # the stack's mapping with no retries left to give: the batch is described in the queue
+    impatient = StreamPoller(poller.arn, dataclasses.replace(poller.mapping, maximum_retry_attempts=0), session=None)
+    impatient._shards = poller._shards
+    impatient.drain()
+    assert texts(aws, citizen, "requiere correcciones") == []
+    queue = aws.env["FAILED_EVENTS_QUEUE_URL"]
+    waiting = services.replay._sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+    assert int(waiting["Attributes"]["ApproximateNumberOfMessages"]) >= 1
+
+    monkeypatch.setattr(services.notifier.sms, "send", send)  # the carrier is back
+    replayed = services.replay.failed()
+    assert replayed.delivered == replayed.batches >= 1 and replayed.failed == []
+    assert len(texts(aws, citizen, "requiere correcciones")) == 1
+    # replaying the whole application again (past the stream's 24 hours) sends nothing more
+    assert replay_of(application_id, services.store.applications, services.table_events) > 0
+    assert len(texts(aws, citizen, "requiere correcciones")) == 1
+
+
+def test_the_stack_maps_the_stream_as_the_template_does(aws: Aws) -> None:
+    (stack,) = aws.streams
+    mapping: EventSourceMapping = stack.mapping
+    assert (mapping.function_name, mapping.batch_size, mapping.maximum_retry_attempts) == ("table_events", 100, 10)
+    assert mapping.report_batch_item_failures and mapping.on_failure and mapping.on_failure.endswith("failed-events")
+    assert json.dumps(mapping.starting_position) == '"TRIM_HORIZON"'
