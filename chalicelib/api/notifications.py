@@ -14,7 +14,13 @@ from chalicelib.api.views import notifications as views
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.identity.principal import CITIZEN, OFFICIAL, SUPERVISOR
 from chalicelib.notifications.phones import any_e164
-from chalicelib.notifications.requests import ConfirmSubscription, CreateSubscription, MessagesQuery
+from chalicelib.notifications.requests import (
+    ConfirmSubscription,
+    CreateSubscription,
+    MessagesQuery,
+    SmsEvents,
+    SmsEventsChoice,
+)
 from chalicelib.wiring import container
 
 notifications = ApiBlueprint(__name__, tag="notifications")
@@ -162,3 +168,56 @@ def operator_messages(query: MessagesQuery) -> Response:
     else:
         raise ValidationFailed.field("phone", MISSING_FILTER, code="missing_filter")
     return answer(views.phone_messages(messages))
+
+
+@notifications.operation(
+    "GET",
+    "/applications/{id}/sms-events",
+    operation_id="getSmsEvents",
+    summary="What the application's phones are texted about: the default events, the legally due, the chosen",
+    description=(
+        "Every application texts what needs its holder to act or changes their rights (`default`: the registries' "
+        "data to confirm, corrections, the payment reference, the resolution, an appeal's outcome, an error), what "
+        "its procedure makes legally due (`required`), and what the holder chose besides (`chosen`, from "
+        "`on_request`)."
+    ),
+    roles=CITIZENS,
+    note="owner of the application",
+    tags=("citizens",),
+    params=APPLICATION_ID,
+    answers=Answer(200, "The events.", SmsEvents),
+    problems=(problems.APPLICATION_NOT_FOUND,),
+)
+def get_sms_events(id: str) -> Response:
+    return answer(container().subscriptions.events(principal_of(notifications.current_request), id))
+
+
+@notifications.operation(
+    "PUT",
+    "/applications/{id}/sms-events",
+    operation_id="chooseSmsEvents",
+    summary="Choose events to be texted about besides the default ones (audited)",
+    description=(
+        "Replaces the choice: an empty list leaves the default and the legally due events only. Each event must be "
+        "one of `on_request` (the others are sent anyway)."
+    ),
+    roles=CITIZENS,
+    note="owner of the application",
+    tags=("citizens",),
+    params=APPLICATION_ID,
+    body=SmsEventsChoice,
+    body_example={"events": ["in_review", "payment_received"]},
+    answers=Answer(200, "The events, with the new choice.", SmsEvents),
+    problems=(
+        problems.APPLICATION_NOT_FOUND,
+        problems.CONFLICT,
+        problems.invalid(
+            "`events` is not a list, or names an event that is not one of `on_request` (the field names it).",
+            ("invalid_sms_events", "unknown_sms_event"),
+            field_error_body("unknown_sms_event", "events[0]", "must be one of appeal_filed, approved, in_review, …"),
+        ),
+    ),
+)
+def choose_sms_events(id: str, body: SmsEventsChoice) -> Response:
+    principal = principal_of(notifications.current_request)
+    return answer(container().subscriptions.choose_events(principal, id, body))

@@ -76,3 +76,27 @@ class MessagesQuery(Struct, kw_only=True):
     application_id: Annotated[str | UnsetType, Meta(description="An application id.", extra_json_schema=AT_MOST_40)] = (
         UNSET
     )
+
+
+class SmsEventsChoice(Struct, kw_only=True):
+    events: Annotated[
+        list[str],
+        Meta(
+            max_length=len(templates.ON_REQUEST),
+            description=(
+                "The events to be texted about besides the default ones, each of "
+                + ", ".join(sorted(templates.ON_REQUEST))
+                + "; an empty list: the default ones only."
+            ),
+            extra={"code": "invalid_sms_events", "message": "must be a list of events"},
+        ),
+    ]
+
+
+class SmsEvents(Struct, kw_only=True):
+    """What an application's subscribers are texted about."""
+
+    default: list[str]
+    required: list[str]
+    chosen: list[str]
+    on_request: list[str]

@@ -130,6 +130,10 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         kept a message from being delivered, for the stream to deliver the event again."""
         telling = event.notify or {}
         definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
+        if telling["event"] not in templates.sent_for(
+            definition, [str(event) for event in application.sms_events or []]
+        ):
+            return
         template = templates.template_for(telling["event"], definition)
         if template is None:
             return

@@ -13,16 +13,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.applications import transitions as status
+from chalicelib.applications.transitions import Change
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.core.fields import UNSET
 from chalicelib.identity.principal import Principal
 from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, code_hash, new_code, redeem
-from chalicelib.notifications.requests import LANGUAGE_CHOICES, ConfirmSubscription, CreateSubscription
+from chalicelib.notifications.requests import (
+    LANGUAGE_CHOICES,
+    ConfirmSubscription,
+    CreateSubscription,
+    SmsEvents,
+    SmsEventsChoice,
+)
 from chalicelib.notifications.service import Notifications, Recipient
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED
-from chalicelib.store.models import Subscription
+from chalicelib.store.models import Application, Subscription
 from chalicelib.store.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
@@ -108,6 +115,40 @@ class Subscriptions:
                 "too many messages were sent to this phone in the last hour; try again later", code="rate_limited"
             )
         return subscription, True
+
+    # --- what the subscribers are texted about ---------------------------------------------
+    def events(self, principal: Principal, application_id: str) -> SmsEvents:
+        return self._events(self._applications.owned(principal, application_id))
+
+    def choose_events(self, principal: Principal, application_id: str, request: SmsEventsChoice) -> SmsEvents:
+        """The holder's choice of events besides the default ones (audited)."""
+        for index, event in enumerate(request.events):
+            if event not in templates.ON_REQUEST:
+                raise ValidationFailed.field(
+                    f"events[{index}]",
+                    f"must be one of {', '.join(sorted(templates.ON_REQUEST))}"
+                    + (" (it is sent anyway)" if event in templates.BY_DEFAULT else ""),
+                    code="unknown_sms_event",
+                )
+        chosen = sorted(set(request.events))
+        application = self._applications.owned(principal, application_id, consistent=True)
+        if chosen != sorted(str(event) for event in application.sms_events or []):
+            self._applications.transitions.record(
+                application,
+                self._applications.actor(principal, application),
+                Change("sms.events_chosen", details={"events": chosen}),
+                fields={"sms_events": chosen},
+            )
+        return self._events(application)
+
+    def _events(self, application: Application) -> SmsEvents:
+        definition = self._applications.definition(application)
+        return SmsEvents(
+            default=sorted(templates.BY_DEFAULT),
+            required=sorted(definition.get("sms_required") or []),
+            chosen=sorted(str(event) for event in application.sms_events or []),
+            on_request=sorted(templates.ON_REQUEST),
+        )
 
     def confirm(self, principal: Principal, subscription_id: str, request: ConfirmSubscription) -> Subscription:
         """Confirm a pending subscription with the code sent to its phone (a confirmed one

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import string
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,27 @@ EVENTS: dict[str, frozenset[str]] = {
     "appeal_revoked": COMMON,
     "appeal_new_review": COMMON,
 }
+# What a citizen is texted about unless they choose more: what needs them to act (confirm
+# the registries' data, corrections, the payment reference), what changes their rights (a
+# resolution, issued, rejected or deemed; an appeal's outcome) and an error.  Nothing for
+# what they just did on screen (filed, paid, withdrew, appealed) or mere progress.
+BY_DEFAULT = frozenset(
+    {
+        "evidence_review",
+        "changes_requested",
+        "awaiting_payment",
+        "issued",
+        "rejected",
+        "deemed_approved",
+        "error",
+        "appeal_confirmed",
+        "appeal_revoked",
+        "appeal_new_review",
+    }
+)
+# What a citizen may ask for besides, per application, and an agency may make legally due
+# for its procedure (``sms_required``).
+ON_REQUEST = frozenset(EVENTS) - BY_DEFAULT
 # Messages about the subscription itself: platform-only, and urgent (they answer
 # something the person just did, so quiet hours do not hold them back).
 SYSTEM: dict[str, frozenset[str]] = {
@@ -369,6 +390,12 @@ def template_problems(
                 f"longest values of its placeholders); at most {MAX_SEGMENTS} ({segments.GSM7_PART * MAX_SEGMENTS} "
                 "characters) are allowed",
             }
+
+
+def sent_for(definition: Mapping[str, Any], chosen: Iterable[str] | None) -> frozenset[str]:
+    """The events an application's subscribers are texted about: the default ones, those
+    its procedure makes legally due, and those its holder chose."""
+    return BY_DEFAULT | frozenset(definition.get("sms_required") or ()) | frozenset(chosen or ())
 
 
 def definition_problems(definition: Mapping[str, Any]) -> Iterator[dict[str, str]]:

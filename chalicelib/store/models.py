@@ -132,6 +132,8 @@ class Application(Entity, discriminator="application"):
     prefill = JSONAttribute(null=True)
     # the holder's appeal (recurso de revisión) of its rejection: {state, review_id, agency, step, deadline, ...}
     appeal = JSONAttribute(null=True)
+    # the events its holder chose to be texted about besides the default ones (templates.BY_DEFAULT)
+    sms_events = ListAttribute(of=UnicodeAttribute, null=True)
     version = VersionAttribute()
 
 

@@ -279,6 +279,10 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
             f"/applications/{issued_id}/resolutions/{resolution}/pdf", readers, headers=PDF_FILE
         ),
         ("GET", "/applications/{id}/audit"): Call(f"/applications/{issued_id}/audit", readers),
+        ("GET", "/applications/{id}/sms-events"): Call(f"/applications/{draft_id}/sms-events", {CITIZEN: 200}),
+        ("PUT", "/applications/{id}/sms-events"): Call(
+            f"/applications/{draft_id}/sms-events", {CITIZEN: 200}, {"events": ["in_review"]}
+        ),
         ("GET", "/applications/{id}/audit/verify"): Call(f"/applications/{issued_id}/audit/verify", readers),
         ("POST", "/applications/{id}/appeal"): Call(f"/applications/{rejected_id}/appeal", {CITIZEN: 201}, appeal),
         ("POST", "/applications/{id}/appeal/decision"): Call(

@@ -91,8 +91,21 @@ def reply(aws: Aws, phone: str, text: str) -> dict[str, Any]:
     return result
 
 
-def in_review(aws: Aws, citizen: HttpUser, procedure: str = "licencia-conducir") -> str:
+# the progress messages a citizen may ask for (the default ones go out anyway): these tests
+# follow the SMS machinery through every status change, so their citizens ask for them
+PROGRESS = ("submitted", "in_review", "payment_received")
+
+
+def ready(citizen: HttpUser, procedure: str = "licencia-conducir", events: tuple[str, ...] = PROGRESS) -> str:
+    """A licence ready to submit whose holder asked to be texted ``events`` besides the default ones."""
     application_id = ready_licence(citizen, procedure=procedure)
+    chosen = citizen.put(f"/applications/{application_id}/sms-events", {"events": list(events)})
+    assert chosen.status_code == 200 and chosen.body["chosen"] == sorted(events), chosen.body
+    return application_id
+
+
+def in_review(aws: Aws, citizen: HttpUser, procedure: str = "licencia-conducir") -> str:
+    application_id = ready(citizen, procedure=procedure)
     submit(citizen, application_id)
     wait_status(citizen, application_id, "in_review")
     wait_logged(citizen, application_id, "in_review", status="sent")
@@ -124,7 +137,7 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
     citizen = aws.user()
     relative = new_phone()
     stranger = new_phone()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     subscription = subscribe_relative(aws, citizen, application_id, relative, "en")
     assert subscription["phone"] == f"+52 {relative[3:5]} **** **{relative[-2:]}"
     third = citizen.post("/subscriptions", {"application_id": application_id, "phone": stranger})
@@ -163,7 +176,7 @@ def test_each_status_change_sends_one_sms_to_each_confirmed_subscriber_in_their_
 
 def test_the_citizens_record_lists_the_subscriptions(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     relative = new_phone()
     pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
     own = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone, "language": "en"})
@@ -251,7 +264,7 @@ def test_stop_todo_silences_every_agency(aws: Aws, second_agency: str) -> None:
     assert "ya no recibira mensajes nuestros" in aws.sms(citizen.phone or "")[-1]
     sent_before = len(aws.sms(citizen.phone or ""))
 
-    transito = ready_licence(citizen, procedure=second_agency)
+    transito = ready(citizen, procedure=second_agency)
     submit(citizen, transito)
     wait_status(citizen, transito, "in_review")
     wait_logged(citizen, transito, "in_review", status="opted_out_skipped")
@@ -291,7 +304,7 @@ def test_resubscribing_after_stop_needs_a_fresh_code(aws: Aws) -> None:
 
 def test_a_cancelled_subscription_gets_nothing(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     relative = new_phone()
     subscription = subscribe_relative(aws, citizen, application_id, relative)
     cancelled = citizen.request("DELETE", f"/subscriptions/{subscription['id']}")
@@ -310,7 +323,7 @@ def test_a_cancelled_subscription_gets_nothing(aws: Aws) -> None:
 
 def test_subscriptions_refuse_bad_phones_and_other_peoples_applications(aws: Aws) -> None:
     citizen, other = aws.user(), aws.user()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     cases = {
         "55 1234 567": "invalid_phone",
         "+1 415 555 0100": "phone_country_not_allowed",
@@ -339,7 +352,7 @@ def test_subscriptions_refuse_bad_phones_and_other_peoples_applications(aws: Aws
 
 def test_five_wrong_codes_lock_the_subscription_until_a_new_code(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     relative = new_phone()
     pending = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative}).body
     right = code_sent_to(aws, relative)
@@ -353,7 +366,7 @@ def test_five_wrong_codes_lock_the_subscription_until_a_new_code(aws: Aws) -> No
 
 def test_codes_to_one_phone_are_rate_limited(aws: Aws) -> None:
     citizen = aws.user()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     relative = new_phone()
     for _ in range(3):
         assert citizen.post("/subscriptions", {"application_id": application_id, "phone": relative}).status_code == 201
@@ -367,7 +380,7 @@ def test_a_message_the_carrier_refuses_is_logged_failed(aws: Aws, monkeypatch: p
         raise DeliveryFailed("InvalidParameter")
 
     citizen = aws.user()
-    application_id = ready_licence(citizen)
+    application_id = ready(citizen)
     monkeypatch.setattr(SnsSms, "send", refuse)
     submit(citizen, application_id)
     failed = wait_logged(citizen, application_id, "submitted", status="failed")[0]
@@ -377,7 +390,7 @@ def test_a_message_the_carrier_refuses_is_logged_failed(aws: Aws, monkeypatch: p
 def test_one_phone_gets_at_most_its_hourly_budget(aws: Aws) -> None:
     with changed_settings(SMS_PER_PHONE_PER_HOUR="1"):
         citizen = aws.user()
-        application_id = ready_licence(citizen)
+        application_id = ready(citizen)
         submit(citizen, application_id)
         wait_status(citizen, application_id, "in_review")
         limited = wait_logged(citizen, application_id, "in_review", status="rate_limited")[0]
@@ -445,7 +458,7 @@ def test_quiet_hours_hold_status_messages_until_the_scheduled_sender_runs_at_eig
     relative = new_phone()
     tonight = mexico_city(datetime.now(MEXICO_CITY) + timedelta(days=7), 22, 30)
     with clock.travel(tonight):
-        application_id = ready_licence(citizen)
+        application_id = ready(citizen)
         subscription = citizen.post("/subscriptions", {"application_id": application_id, "phone": relative})
         assert len(aws.sms(relative)) == 1  # the code is urgent: it goes at night
         citizen.post(f"/subscriptions/{subscription.body['id']}/confirm", {"code": code_sent_to(aws, relative)})
@@ -500,7 +513,7 @@ def test_the_sandbox_runs_the_scheduled_sender(aws: Aws, quiet_hours: None) -> N
     phone = citizen.phone or ""
     tonight = mexico_city(datetime.now(MEXICO_CITY) + timedelta(days=21), 23)
     with clock.travel(tonight):
-        application_id = ready_licence(citizen)
+        application_id = ready(citizen)
         submit(citizen, application_id)
         wait_status(citizen, application_id, "in_review")
         wait_logged(citizen, application_id, "in_review", status="queued")
@@ -528,3 +541,38 @@ def test_the_sandbox_runs_the_scheduled_sender(aws: Aws, quiet_hours: None) -> N
     texts = aws.sms(phone)
     assert texts == [message["text"] for message in sent]
     assert "recibimos su tramite" in texts[0] and "en revision" in texts[1]
+
+
+def test_by_default_a_citizen_is_texted_only_what_needs_them_or_changes_their_rights(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    shown = citizen.get(f"/applications/{application_id}/sms-events").body
+    assert shown["chosen"] == [] and "awaiting_payment" in shown["default"] and "submitted" in shown["on_request"]
+    submit(citizen, application_id)
+    approved(official_for(aws, application_id), citizen, application_id)
+    wait_logged(citizen, application_id, "awaiting_payment")
+    slip = citizen.post(f"/applications/{application_id}/payment").body
+    assert bank_pays(aws, slip["reference"], slip["amount"], f"evt-default-{application_id}").status_code == 200
+    wait_status(citizen, application_id, "issued")
+    wait_logged(citizen, application_id, "issued")
+    # nothing for filing or paying (done on screen) nor for the review starting: the payment reference and the licence
+    assert [message["event"] for message in log(citizen, application_id)] == ["awaiting_payment", "issued"]
+    assert sum(message["segments"] for message in log(citizen, application_id)) <= 2
+
+
+def test_choosing_events_is_audited_and_refuses_what_is_not_on_request(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    path = f"/applications/{application_id}/sms-events"
+    refused = citizen.put(path, {"events": ["in_review", "issued"]})
+    assert refused.status_code == 422, refused.body
+    error = refused.body["error"]
+    assert (error["code"], error["details"][0]["field"]) == ("unknown_sms_event", "events[1]")
+    assert "sent anyway" in error["details"][0]["message"]
+    assert citizen.put(path, {"events": "in_review"}).body["error"]["code"] == "invalid_sms_events"
+    assert aws.user().put(path, {"events": []}).status_code == 404  # not theirs
+    assert citizen.put(path, {"events": ["in_review", "in_review"]}).body["chosen"] == ["in_review"]
+    audit = citizen.get(f"/applications/{application_id}/audit").body["events"]
+    assert [event["details"] for event in audit if event["action"] == "sms.events_chosen"] == [
+        {"events": ["in_review"]}
+    ]

@@ -449,7 +449,13 @@ def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> N
     }
     assert alarms == {
         f"ventanilla-{STAGE}-{name}"
-        for name in ("failed-executions", "reviews-near-deadline", "api-5xx-rate", "sms-failures")
+        for name in (
+            "failed-executions",
+            "reviews-near-deadline",
+            "api-5xx-rate",
+            "sms-failures",
+            "failed-events-waiting",
+        )
     }
     groups = {
         resource["Properties"]["GroupName"]
