@@ -199,8 +199,7 @@ def decide_review(review_id: str, body: ReviewDecision) -> Response:
     def decide() -> dict[str, Any]:
         decided = services.reviews.decide(principal_of(request), review_id, body)
         # the documented answer carries the application's status once the decision is recorded
-        status = services.applications.load(decided.application_id).status
-        result: dict[str, Any] = to_builtins(views.decision(decided, status))  # kept as JSON for a retry
+        result: dict[str, Any] = to_builtins(views.decision(decided))  # kept as JSON for a retry
         return result
 
     return answer(idempotent(request, "decision", decide))

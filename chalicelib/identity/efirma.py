@@ -301,22 +301,26 @@ class Signers(Struct, frozen=True):
         signer = self.store.efirma.signer(username)
         return _signer_binding(signer) if signer else None
 
-    def check(self, username: str, signature: Signature) -> Binding:
-        """The staff member's binding, if ``signature`` was made with an e.firma of theirs
-        (the linked one, or a renewal carrying the same CURP); refused otherwise.  A staff
-        member who linked none is bound by this first signature, as linking would have
-        bound them: both prove the key is theirs by signing with it."""
+    def check(self, username: str, signature: Signature) -> Write | None:
+        """Whether ``signature`` was made with an e.firma of ``username``'s (the linked one,
+        or a renewal carrying the same CURP); refused otherwise.  A staff member who linked
+        none is bound by this first signature, as linking would have bound them (both prove
+        the key is theirs by signing with it): the write that binds them is returned, to be
+        committed with what they signed (it fails if they were bound meanwhile)."""
         bound = self.bound(username)
         if bound is None:
-            curp = _person(signature.holder)
-            binding = _binding(signature, signature.signed_at)
-            write = signing(self.store, username, curp, binding, signature)
-            if self.store.efirma.link([write]) is not None:  # bound meanwhile, to another CURP
-                raise _other_signer(username, None, curp)
-            return binding
+            return signing(
+                self.store, username, _person(signature.holder), _binding(signature, signature.signed_at), signature
+            )
         if signature.holder.curp != bound.curp:
             raise _other_signer(username, bound.curp, signature.holder.curp or signature.holder.rfc)
-        return bound
+        return None
+
+    def bound_meanwhile(self, username: str, signature: Signature) -> None:
+        """A first signature's binding failed: refuse it if another e.firma bound them."""
+        bound = self.bound(username)
+        if bound is not None and signature.holder.curp != bound.curp:
+            raise _other_signer(username, bound.curp, _person(signature.holder))
 
 
 class EfirmaAccounts(Struct, frozen=True):

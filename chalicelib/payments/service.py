@@ -154,9 +154,8 @@ class Payments(Struct, frozen=True):
             return {"status": "already_recorded", "reference": payment.reference, "event_id": payment.bank_event_id}
         if parse_iso(payment.expires_at) < utcnow():
             raise Conflict("this payment reference has expired; the bank must refuse it", code="reference_expired")
-        if not self.store.payments.mark_paid(payment, PENDING, PAID, event_id, iso(utcnow())):
+        if not self._record_received(payment, event_id):
             return {"status": "already_recorded", "reference": payment.reference}
-        self._record_received(payment, event_id)
         self._resume(payment)
         return {"status": "recorded", "reference": payment.reference, "event_id": event_id}
 
@@ -165,11 +164,14 @@ class Payments(Struct, frozen=True):
             raise NotFound("no such payment reference", code="unknown_reference")
         return self.store.payments.get(reference)
 
-    def _record_received(self, payment: Payment, event_id: str) -> None:
+    def _record_received(self, payment: Payment, event_id: str) -> bool:
+        """Mark the reference paid and record it in the application's audit, in one
+        transaction; False if another notification recorded it first."""
+        paying = self.store.payments.paying(payment, PENDING, PAID, event_id, iso(utcnow()))
         for _ in range(3):
             application = self.store.applications.get(payment.application_id, consistent=True)
             try:
-                self.transitions.record(
+                return self.transitions.record(
                     application,
                     {"kind": "bank", "id": "webhook"},
                     Change(
@@ -179,13 +181,15 @@ class Payments(Struct, frozen=True):
                         notify_values={"amount": payment.amount},
                     ),
                     key=f"payment/{payment.reference}",
+                    also=[paying],
                 )
-                return
-            except Conflict:
-                continue
+            except Conflict as error:
+                if error.code == "precondition_failed":
+                    return False
+                if error.code != "concurrent_change":
+                    raise
         raise Conflict(
-            "the application kept changing; the payment is recorded and its audit event will be retried",
-            code="concurrent_change",
+            "the application kept changing; the bank may send the notification again", code="concurrent_change"
         )
 
     def _resume(self, payment: Payment) -> None:

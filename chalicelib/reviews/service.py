@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -41,6 +41,7 @@ from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.core.fields import UnsetType
 from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.notary import Notary
+from chalicelib.efirma.verification import Signature
 from chalicelib.identity.efirma import Signers
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import deadline_after, legal_date, local_date
@@ -78,6 +79,7 @@ class Decided(Struct, frozen=True):
     review_id: str
     decision: DecisionKind
     application_id: str
+    status: str  # the application's, once the decision was recorded
 
 
 def supervisors_queue(agency: str) -> str:
@@ -351,9 +353,27 @@ class Reviews(Struct, frozen=True):
         decision, reason = request.decision, request.reason
         turn = self._turn(review, request.reason_out_of_order)
         now = utcnow()
-        resolution = self._resolution(principal, review, request, now)
+        application = self.store.applications.get(review.application_id, consistent=True)
+        resolution, firma = self._resolution(principal, review, request, now, application)
+        binding = self.signers.check(principal.username, firma) if firma is not None else None
         close = self.store.reviews.deciding(review, decision, reason, principal.username, iso(now))
-        output = self._apply_decision(principal.describe(), review, close, decision, reason, turn, resolution)
+
+        def bound_meanwhile() -> None:
+            if firma is not None:
+                self.signers.bound_meanwhile(principal.username, firma)
+
+        output, after = self._apply_decision(
+            principal.describe(),
+            review,
+            close,
+            decision,
+            reason,
+            turn,
+            resolution,
+            application,
+            binding,
+            bound_meanwhile,
+        )
         observability.review_decided(review.procedure_code, (now - parse_iso(review.opened_at)).total_seconds())
         try:
             self.engine.resume(review.task_token or "", output)
@@ -362,7 +382,7 @@ class Reviews(Struct, frozen=True):
                 "the workflow was not waiting when the decision arrived; it picks the decision up on its next step",
                 extra={"review_id": review.id},
             )
-        return Decided(review.id, decision, review.application_id)
+        return Decided(review.id, decision, review.application_id, after)
 
     def _turn(self, review: Review, why: str | UnsetType | None) -> dict[str, Any]:
         """Queue fairness: the queue's order is the legal deadline.  Deciding a review while
@@ -409,11 +429,11 @@ class Reviews(Struct, frozen=True):
         return str(step.get("signature", resolution.EFIRMA))
 
     def _resolution(
-        self, principal: Principal, review: Review, request: ReviewDecision, now: datetime
-    ) -> dict[str, Any]:
+        self, principal: Principal, review: Review, request: ReviewDecision, now: datetime, application: Application
+    ) -> tuple[dict[str, Any], Signature | None]:
         """The signed and sealed resolution: the official's e.firma over the decision's
-        cadena original (where the step requires it) and the platform's seal."""
-        application = self.store.applications.get(review.application_id)
+        cadena original (where the step requires it) and the platform's seal; and the
+        official's signature, if they signed."""
         signed = request.efirma
         official = {
             "username": principal.username,
@@ -432,6 +452,7 @@ class Reviews(Struct, frozen=True):
                 application, review, request.decision, request.reason, principal.username, iso(now)
             )
             sealed = self.notary.seal(text, None, now)
+            firma = None
         else:
             prepared = resolution.prepared_at(signed.cadena_original, now)
             expected = resolution.cadena(
@@ -444,7 +465,6 @@ class Reviews(Struct, frozen=True):
                     code="cadena_mismatch",
                 )
             firma = self.notary.signed(signed.certificate, signed.cadena_original, signed.signature, now)
-            self.signers.check(principal.username, firma)  # the official's own e.firma
             sealed = self.notary.seal(signed.cadena_original, firma, now)
         return {
             "review_id": review.id,
@@ -454,7 +474,7 @@ class Reviews(Struct, frozen=True):
             "reason": request.reason,
             "official": official,
             **msgspec.to_builtins(sealed),
-        }
+        }, firma
 
     def _decidable(self, principal: Principal, review_id: str) -> Review:
         review = self.get(review_id)
@@ -488,11 +508,18 @@ class Reviews(Struct, frozen=True):
         reason: str,
         turn: Mapping[str, Any],
         signed: dict[str, Any],
-    ) -> dict[str, Any]:
+        read: Application,
+        binding: Write | None = None,
+        bound_meanwhile: Callable[[], None] = lambda: None,
+    ) -> tuple[dict[str, Any], str]:
         """Record a decision and its resolution on the review and the application at once
-        (retrying if a parallel step changed the application meanwhile)."""
-        for _ in range(5):
-            application = self.store.applications.get(review.application_id, consistent=True)
+        (retrying, read again, if a parallel step changed the application meanwhile since
+        ``read``), with ``binding``, the official's first signature binding their e.firma;
+        returns the workflow's output and the application's status after it."""
+        application = read
+        for attempt in range(5):
+            if attempt:
+                application = self.store.applications.get(review.application_id, consistent=True)
             resolutions = {"resolutions": [*(application.resolutions or []), signed]}
             details = {
                 "review_id": review.id,
@@ -507,16 +534,16 @@ class Reviews(Struct, frozen=True):
                 [create(self._decision_record(application, review, decision, utcnow()))]
                 if decision in ("approve", "reject")
                 else []
-            )
+            ) + ([binding] if binding is not None else [])
             try:
                 if decision not in ("approve", "reject"):
                     step = self.catalogue.step(
                         application.procedure_code, int(application.procedure_version), review.step
                     )
                     timeout = self._request_changes(
-                        application, actor, review, close, step, reason, details, resolutions
+                        application, actor, review, [close, *kept], step, reason, details, resolutions
                     )
-                    return {"decision": decision, "timeout_seconds": timeout}
+                    return {"decision": decision, "timeout_seconds": timeout}, str(application.status)
                 if decision == "approve":
                     # One agency's approval is news when others still review (parallel steps);
                     # the last approval is told by the next step's own message (payment, issue).
@@ -542,8 +569,12 @@ class Reviews(Struct, frozen=True):
                 )
                 if decision == "reject":
                     self.cancel_open(application)
-                return {"decision": decision}
+                return {"decision": decision}, str(application.status)
             except Conflict as error:
+                if error.code == "precondition_failed" and binding is not None:
+                    bound_meanwhile()  # another e.firma bound the official meanwhile: refused
+                    binding = None  # theirs, by another of their signatures: decide without binding
+                    continue
                 if error.code == "precondition_failed":
                     raise Conflict("another decision on this review was recorded first", code="review_closed") from None
                 if error.code != "concurrent_change":
@@ -625,7 +656,7 @@ class Reviews(Struct, frozen=True):
         application: Application,
         actor: dict[str, Any],
         review: Review,
-        close: Write,
+        also: Sequence[Write],
         step: Mapping[str, Any],
         reason: str,
         details: dict[str, Any],
@@ -655,7 +686,7 @@ class Reviews(Struct, frozen=True):
                 **with_review(application, review.step, state="changes", deadline=corrections_deadline),
                 **resolutions,
             },
-            also=[close],
+            also=also,
         )
         return self._timer(corrections_deadline)
 

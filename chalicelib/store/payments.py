@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.core.errors import NotFound
 from chalicelib.store import keys
 from chalicelib.store.models import Payment
@@ -25,19 +23,13 @@ class PaymentStore:
         """Keep the task token of the workflow's wait for this payment."""
         payment.update(actions=[Payment.task_token.set(token)])
 
-    def mark_paid(self, payment: Payment, pending: str, paid: str, event_id: str, at: str) -> bool:
-        """Mark a ``pending`` reference ``paid`` by the bank's event; False if it was not
-        pending any more (another notification recorded it first)."""
-        try:
-            payment.update(
-                actions=[Payment.status.set(paid), Payment.paid_at.set(at), Payment.bank_event_id.set(event_id)],
-                condition=Payment.status == pending,
-            )
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+    @staticmethod
+    def paying(payment: Payment, pending: str, paid: str, event_id: str, at: str) -> Write:
+        """A ``pending`` reference becomes ``paid`` by the bank's event: part of the
+        application's change (its audit event), so that both are written or neither; if
+        another notification recorded it first, nothing is written."""
+        actions = [Payment.status.set(paid), Payment.paid_at.set(at), Payment.bank_event_id.set(event_id)]
+        return change(payment, actions, Payment.status == pending)
 
     @staticmethod
     def cancelling(payment: Payment, pending: str, cancelled: str) -> Write:

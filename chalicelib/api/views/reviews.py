@@ -123,8 +123,8 @@ def _queued(item: Queued) -> ReviewQueueItem:
     )
 
 
-def decision(decided: Decided, status: str) -> ReviewDecisionResult:
-    return shown(ReviewDecisionResult, decided, status=status)
+def decision(decided: Decided) -> ReviewDecisionResult:
+    return shown(ReviewDecisionResult, decided)
 
 
 def intermediaries(report: Report) -> IntermediariesReport:
