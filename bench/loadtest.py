@@ -375,6 +375,8 @@ def verify(stack: Api, code: str, journeys: list[Journey], recorder: Recorder) -
     n = len(journeys)
     ids = {journey.application_id for journey in journeys if journey.application_id}
     checks = [Check("journeys finished without error", n, sum(1 for journey in journeys if not journey.error))]
+    # what follows each change comes from the table's stream: deliver what is still in it
+    assert requests.post(f"{stack.api}/sandbox/events/deliver", timeout=120).status_code == 200
 
     dynamodb = stack.aws("dynamodb")
     [table] = [name for name in dynamodb.list_tables()["TableNames"] if "ventanilla" in name]
@@ -387,6 +389,26 @@ def verify(stack: Api, code: str, journeys: list[Journey], recorder: Recorder) -
         and item.get("procedure_code", {}).get("S") == code
     ]
     checks.append(Check("applications created", n, len(applications)))
+    # the statistics, counted from the stream, against a recount of the audit events
+    counted: Counter[str] = Counter()
+    for item in items:
+        if item["pk"]["S"] == "STATS" and item["sk"]["S"].endswith(f"#P#{code}"):
+            counted.update({name: int(value["N"]) for name, value in item.items() if "N" in value})
+    audit = Counter(
+        item["action"]["S"]
+        for item in items
+        if item["pk"]["S"].startswith("APP#")
+        and item["sk"]["S"].startswith("EV#")
+        and item.get("application_id", {}).get("S") in ids
+    )
+    decisions = sum(audit[action] for action in ("review.approved", "review.rejected", "review.changes_requested"))
+    for name, recount in (
+        ("started", audit["application.created"]),
+        ("submitted", audit["application.submitted"]),
+        ("issued", sum(1 for item in applications if item["status"]["S"] == "issued")),
+        ("decisions", decisions),
+    ):
+        checks.append(Check(f"statistics: {name} equals the audit's recount", recount, counted[name]))
     checks.append(Check("applications issued", n, sum(1 for item in applications if item["status"]["S"] == "issued")))
     payments = [
         item for item in items if item["pk"]["S"].startswith("PAY#") and item.get("application_id", {}).get("S") in ids
@@ -437,8 +459,6 @@ def verify(stack: Api, code: str, journeys: list[Journey], recorder: Recorder) -
     checks.append(Check("audit chains intact", n, sum(intact for intact, _ in audits)))
     checks.append(Check("audit milestones recorded exactly once", n, sum(once for _, once in audits)))
 
-    # what follows each change comes from the table's stream: deliver what is still in it
-    assert requests.post(f"{stack.api}/sandbox/events/deliver", timeout=120).status_code == 200
     sms = requests.get(f"{stack.api}/sandbox/sms", timeout=60).json()["messages"]
     by_phone: dict[str, list[str]] = defaultdict(list)
     for message in sms:
