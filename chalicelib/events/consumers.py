@@ -4,6 +4,7 @@ idempotent per (event, consumer), so a batch delivered again changes nothing."""
 from __future__ import annotations
 
 from chalicelib.events.stream import INSERT, ItemChange
+from chalicelib.notifications import templates
 from chalicelib.notifications.service import Notifications
 from chalicelib.stats.projector import Projector
 from chalicelib.store.applications import ApplicationStore
@@ -23,7 +24,9 @@ class Statistics:
 
 class Messages:
     """Sends the SMS a new audit event asks for (once per phone: under the delivery's
-    idempotency record)."""
+    idempotency record).  News of progress (an event a citizen asks for, not one that needs
+    them or changes their rights) followed in the same batch by another message of the same
+    application is folded into that message: the later one tells where the application is."""
 
     def __init__(self, applications: ApplicationStore, notifier: Notifications) -> None:
         self._applications = applications
@@ -32,4 +35,6 @@ class Messages:
     def __call__(self, change: ItemChange) -> None:
         event = change.new
         if change.name == INSERT and isinstance(event, AuditEvent) and event.notify:
+            if change.told_later and event.notify["event"] in templates.ON_REQUEST:
+                return
             self._notifier.tell(self._applications.get(event.application_id, consistent=True), event)

@@ -22,6 +22,7 @@ resolution's SMS never before the request for corrections that preceded it).
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,9 @@ class ItemChange:
     sequence: str
     new: Entity | None  # None: removed, or a kind no consumer reads
     old: Entity | None
+    # a later record of the same batch is an audit event of the same application that also
+    # asks to tell its subscribers something: news of progress this one carried is in it
+    told_later: bool = False
 
 
 Consumer = Callable[[ItemChange], None]
@@ -67,6 +71,8 @@ class TableEvents:
 
         def handle_record(record: DynamoDBRecord) -> None:
             change = decode(record.raw_event)
+            if change.sequence in told_later:
+                change = dataclasses.replace(change, told_later=True)
             application = _application_of(change)
             if application is not None and application in failed:
                 raise OutOfOrder(f"an earlier event of {application} failed in this batch")
@@ -78,6 +84,7 @@ class TableEvents:
                 raise
 
         # a batch that fails whole is answered like any other (every record named), not raised
+        told_later = _told_later(event.get("Records") or [])
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
         answer = process_partial_response(
             event=dict(event), record_handler=handle_record, processor=processor, context=context
@@ -127,6 +134,20 @@ def decode(record: Mapping[str, Any]) -> ItemChange:
         new=_entity(body.get("NewImage")),
         old=_entity(body.get("OldImage")),
     )
+
+
+def _told_later(records: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The sequence numbers of the batch's audit events that ask to tell something and are
+    followed, in the batch, by another such event of the same application."""
+    telling = [
+        (image["application_id"]["S"], record["dynamodb"]["SequenceNumber"])
+        for record in records
+        if record.get("eventName") == INSERT
+        and (image := record["dynamodb"].get("NewImage") or {}).get("kind", {}).get("S") == "audit"
+        and "S" in image.get("notify", {})  # a JSON attribute: a string, or NULL when nothing is told
+    ]
+    last = {application: sequence for application, sequence in telling}
+    return {sequence for application, sequence in telling if last[application] != sequence}
 
 
 def _entity(image: Mapping[str, Any] | None) -> Entity | None:

@@ -242,3 +242,17 @@ def test_the_stack_maps_the_stream_as_the_template_does(aws: Aws) -> None:
     assert (mapping.function_name, mapping.batch_size, mapping.maximum_retry_attempts) == ("table_events", 100, 10)
     assert mapping.report_batch_item_failures and mapping.on_failure and mapping.on_failure.endswith("failed-events")
     assert json.dumps(mapping.starting_position) == '"TRIM_HORIZON"'
+
+
+def test_progress_news_a_moment_apart_makes_one_message(aws: Aws, poller: StreamPoller) -> None:
+    """Filed and in review within one batch: the later message tells both."""
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    chosen = citizen.put(f"/applications/{application_id}/sms-events", {"events": ["submitted", "in_review"]})
+    assert chosen.status_code == 200, chosen.body
+    quietly = quiet(citizen)
+    submit(quietly, application_id)
+    wait_status(quietly, application_id, "in_review")
+    poller.drain()
+    mine = [text for text in aws.sms(citizen.phone or "") if application_id in text]
+    assert len(mine) == 1 and "en revision" in mine[0], mine
