@@ -180,11 +180,20 @@ class Container:
 
     @cached_property
     def table_events(self) -> TableEvents:
-        """What follows each change, from the table's stream: the statistics, then the SMS."""
+        """What follows each change, from the table's stream: the statistics, the SMS, the
+        agencies' deadline warnings."""
         return TableEvents(
             {
                 "statistics": consumers.Statistics(self.stats_projector),
                 "messages": consumers.Messages(self.store.applications, self.notifier),
+                "agency_alerts": consumers.AgencyWarnings(
+                    self.store,
+                    AgencyAlerts(
+                        aws.CognitoDirectory(self.settings),
+                        aws.SnsSms(self.settings),
+                        self.idempotency.decorator("agency-alert", SMS_IDEMPOTENCY_SECONDS),
+                    ),
+                ),
             }
         )
 
@@ -233,13 +242,11 @@ class Container:
 
     @cached_property
     def reviews(self) -> Reviews:
-        alerts = AgencyAlerts(aws.CognitoDirectory(self.settings), aws.SnsSms(self.settings))
         return Reviews(
             self.store,
             self.transitions,
             self.catalogue,
             self.engine,
-            alerts,
             self.settings.legal_day_seconds,
             self.notary,
             self.signers,

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from chalicelib.events.stream import INSERT, ItemChange
 from chalicelib.notifications import templates
+from chalicelib.notifications.agency import AgencyAlerts
 from chalicelib.notifications.service import Notifications
 from chalicelib.stats.projector import Projector
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import AuditEvent
+from chalicelib.store.repositories import Repositories
+
+WARNING = "review.deadline_warning"
 
 
 class Statistics:
@@ -38,3 +42,19 @@ class Messages:
             if change.told_later and event.notify["event"] in templates.ON_REQUEST:
                 return
             self._notifier.tell(self._applications.get(event.application_id, consistent=True), event)
+
+
+class AgencyWarnings:
+    """Warns an agency's officials (or, escalated, its supervisors) that a review's legal
+    deadline is near, for each ``review.deadline_warning`` event (once per phone)."""
+
+    def __init__(self, store: Repositories, alerts: AgencyAlerts) -> None:
+        self._store = store
+        self._alerts = alerts
+
+    def __call__(self, change: ItemChange) -> None:
+        event = change.new
+        if change.name == INSERT and isinstance(event, AuditEvent) and event.action == WARNING:
+            review = self._store.reviews.get(event.details["review_id"])
+            application = self._store.applications.get(event.application_id)
+            self._alerts(review.agency, application, review, int(event.seq))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,16 +139,20 @@ def decode(record: Mapping[str, Any]) -> ItemChange:
 
 def _told_later(records: Sequence[Mapping[str, Any]]) -> set[str]:
     """The sequence numbers of the batch's audit events that ask to tell something and are
-    followed, in the batch, by another such event of the same application."""
+    followed, in the batch, by an event of the same application that tells something else
+    (two warnings of two agencies are two pieces of news; filed, then in review, is one)."""
     telling = [
-        (image["application_id"]["S"], record["dynamodb"]["SequenceNumber"])
+        (image["application_id"]["S"], record["dynamodb"]["SequenceNumber"], json.loads(image["notify"]["S"])["event"])
         for record in records
         if record.get("eventName") == INSERT
         and (image := record["dynamodb"].get("NewImage") or {}).get("kind", {}).get("S") == "audit"
         and "S" in image.get("notify", {})  # a JSON attribute: a string, or NULL when nothing is told
     ]
-    last = {application: sequence for application, sequence in telling}
-    return {sequence for application, sequence in telling if last[application] != sequence}
+    later: set[str] = set()
+    for index, (application, sequence, told) in enumerate(telling):
+        if any(other == application and event != told for other, _, event in telling[index + 1 :]):
+            later.add(sequence)
+    return later
 
 
 def _entity(image: Mapping[str, Any] | None) -> Entity | None:

@@ -60,7 +60,6 @@ logger = Logger(child=True)
 
 DEFAULT_CORRECTIONS_DAYS = 10
 OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a decision jumps the queue
-AgencyAlert = Callable[[str, Application, Review], None]
 MOVED = "deadline.moved"
 
 
@@ -108,7 +107,6 @@ class Reviews(Struct, frozen=True):
     transitions: Transitions
     catalogue: Catalogue
     engine: WorkflowEngine
-    alert_agency: AgencyAlert
     legal_day_seconds: Decimal
     notary: Notary
     signers: Signers
@@ -636,8 +634,8 @@ class Reviews(Struct, frozen=True):
             notify_values={"agency": review.agency, "deadline": local_date(review.deadline)},
         )
         warning = self.store.reviews.warning(review, timer)
-        if self.transitions.record(application, SYSTEM, change, also=[warning], key=key):
-            self.alert_agency(review.agency, application, review)
+        # the agency's officials are warned from the table's stream (chalicelib.events)
+        self.transitions.record(application, SYSTEM, change, also=[warning], key=key)
         return self._waiting(review, timer)
 
     def _rearm(self, review: Review, fired: datetime, key: str) -> dict[str, Any]:

@@ -23,8 +23,12 @@ from tests.support.forms import COMPANY_FORM, CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser
 
 
-def submitted(user: HttpUser, procedure: str, data: dict[str, Any], documents: tuple[str, ...]) -> str:
+def submitted(
+    user: HttpUser, procedure: str, data: dict[str, Any], documents: tuple[str, ...], sms: tuple[str, ...] = ()
+) -> str:
     application_id = draft(user, data, procedure=procedure)
+    if sms:  # texts besides the default ones
+        assert user.put(f"/applications/{application_id}/sms-events", {"events": list(sms)}).status_code == 200
     upload_documents(user, application_id, documents)
     submit(user, application_id)
     if procedure == "licencia-construccion":  # the registries answer for the ID and the site first
@@ -49,7 +53,9 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(
 ) -> None:
     monkeypatch.setattr(reviews_module, "timer_seconds", lambda *args, **kwargs: 1)  # review timers fire at once
     citizen = aws.user()
-    application_id = submitted(citizen, "licencia-construccion", CONSTRUCTION_FORM, ("planos", "escritura"))
+    application_id = submitted(
+        citizen, "licencia-construccion", CONSTRUCTION_FORM, ("planos", "escritura"), sms=("review_near_deadline",)
+    )
     deemed = wait_status(citizen, application_id, "awaiting_payment", timeout=60)
     assert deemed["fee"] == {"amount": "3916.25", "currency": "MXN"}  # 120.5 m² x $32.50
     events = citizen.get(f"/applications/{application_id}/audit").body["events"]
@@ -62,7 +68,7 @@ def test_building_permit_is_deemed_approved_when_both_agencies_stay_silent(
     assert sorted(agency for text in warnings for agency in ("DUMUN", "PCMUN") if agency in text) == [
         "DUMUN",
         "PCMUN",
-    ]  # the citizen hears it too
+    ]  # the citizen, who asked for it, hears it too
     paid(aws, citizen, application_id)
     issued = wait_status(citizen, application_id, "issued")
     document = aws.anonymous().get(f"/verify/{issued['issued'][0]['id']}").body
@@ -79,6 +85,7 @@ def test_building_permit_with_both_reviews_decided_in_parallel(aws: Aws) -> None
         "licencia-construccion",
         {**CONSTRUCTION_FORM, "niveles": 3},
         ("planos", "escritura", "memoria_calculo"),
+        sms=("approved",),  # one agency's approval, while the other reviews: news the citizen asked for
     )
     open_review(urban, application_id, "DUMUN")
     open_review(civil, application_id, "PCMUN")

@@ -92,9 +92,8 @@ def _ask_registries(*actions: str) -> dict[str, Any]:
 
 def _step_grants(stage: str, role: str) -> list[dict[str, Any]]:
     """A step handler, by the role it plays (``compiler.HANDLERS``): every role reads and
-    changes its application and sends its SMS, but the wait, which only keeps a task token,
-    and the lookup, which asks registries and sends nothing; the deadline also warns the
-    agency's officials, issuing also signs and registers with the registries."""
+    changes its application, but the wait, which only keeps a task token, and the lookup,
+    which asks registries; issuing also signs and registers with the registries."""
     if role == "await":
         return [_allow("Applications", ["dynamodb:GetItem", "dynamodb:UpdateItem"], _TABLE), _public_url(stage)]
     if role == "lookup":
@@ -108,7 +107,6 @@ def _step_grants(stage: str, role: str) -> list[dict[str, Any]]:
             _public_url(stage),
         ]
     extra = {
-        "deadline": [_allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}])],
         "issue": [_allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]), _ask_registries()],
     }
     return _step(stage, *extra.get(role, []))
@@ -195,6 +193,8 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
             ),
             _allow("StreamsToList", ["dynamodb:ListStreams"], [sub("${Table.Arn}/stream/*")]),
             _allow("FailedBatches", ["sqs:SendMessage"], [{"Fn::GetAtt": ["FailedEvents", "Arn"]}]),
+            # a review's deadline warning texts the agency's officials (their phones are in the user pool)
+            _allow("WarnOfficials", ["cognito-idp:ListUsersInGroup"], [{"Fn::GetAtt": ["UserPool", "Arn"]}]),
             _sms(),
             _public_url(stage),
         ],
