@@ -185,7 +185,7 @@ class Container:
         return TableEvents(
             {
                 "statistics": consumers.Statistics(self.stats_projector),
-                "messages": consumers.Messages(self.store.applications, self.notifier),
+                "messages": consumers.Messages(self.store.applications, self.notifier, self.settings.sms_fold_progress),
                 "agency_alerts": consumers.AgencyWarnings(
                     self.store,
                     AgencyAlerts(

@@ -50,6 +50,8 @@ class Settings(Struct, frozen=True):
     legal_day_seconds: Decimal = Decimal(86400)
     sandbox_enabled: bool = False
     sms_quiet_hours: str = "21:00-08:00"
+    # progress news followed in the same stream batch by other news of the application folds into it
+    sms_fold_progress: bool = True
     sms_allowed_countries: str = "MX"
     sms_per_phone_per_hour: int = 20
     # e.firma: the PEM bundle of trusted authorities (a path; relative to the package) and the OCSP responder
@@ -106,6 +108,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         legal_day_seconds=Decimal(env.get("LEGAL_DAY_SECONDS", "86400")),
         sandbox_enabled=env.get("SANDBOX_ENABLED", "false").lower() == "true",
         sms_quiet_hours=env.get("SMS_QUIET_HOURS", "21:00-08:00"),
+        sms_fold_progress=env.get("SMS_FOLD_PROGRESS", "on").lower() != "off",
         sms_allowed_countries=env.get("SMS_ALLOWED_COUNTRIES", "MX"),
         sms_per_phone_per_hour=int(env.get("SMS_PER_PHONE_PER_HOUR", "20")),
         efirma_ca_bundle=env.get("EFIRMA_CA_BUNDLE") or None,

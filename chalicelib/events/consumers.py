@@ -32,14 +32,15 @@ class Messages:
     them or changes their rights) followed in the same batch by another message of the same
     application is folded into that message: the later one tells where the application is."""
 
-    def __init__(self, applications: ApplicationStore, notifier: Notifications) -> None:
+    def __init__(self, applications: ApplicationStore, notifier: Notifications, fold: bool = True) -> None:
         self._applications = applications
         self._notifier = notifier
+        self._fold = fold
 
     def __call__(self, change: ItemChange) -> None:
         event = change.new
         if change.name == INSERT and isinstance(event, AuditEvent) and event.notify:
-            if change.told_later and event.notify["event"] in templates.ON_REQUEST:
+            if self._fold and change.told_later and event.notify["event"] in templates.ON_REQUEST:
                 return
             self._notifier.tell(self._applications.get(event.application_id, consistent=True), event)
 

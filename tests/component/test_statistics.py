@@ -256,7 +256,8 @@ def test_the_sms_figures_equal_the_delivery_logs(aws: Aws, script: dict[str, Any
 
     # the last status messages may still be leaving when the workflow reports the status
     wait_for(lambda: by_hand() == published(), "the SMS statistics to match the delivery logs")
-    assert published()[0] >= 20  # several messages per application: none withheld
+    # by default the payment reference and the resolution: at least one message per ended application
+    assert published()[0] >= len(script["ended"])
 
 
 def test_small_counts_are_withheld_and_say_so(aws: Aws, script: dict[str, Any]) -> None:

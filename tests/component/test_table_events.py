@@ -21,7 +21,7 @@ from infra.local.moto.lambda_adapter import LambdaContext
 from infra.local.streams import EventSourceMapping, StreamPoller
 from tests.support.client import wait_for
 from tests.support.flows import decide, ready_licence, submit, wait_status
-from tests.support.inprocess import Aws, HttpUser
+from tests.support.inprocess import Aws, HttpUser, changed_settings
 
 CHANGES = "Falta la página 2 de la identificación"
 
@@ -246,6 +246,11 @@ def test_the_stack_maps_the_stream_as_the_template_does(aws: Aws) -> None:
 
 def test_progress_news_a_moment_apart_makes_one_message(aws: Aws, poller: StreamPoller) -> None:
     """Filed and in review within one batch: the later message tells both."""
+    with changed_settings(SMS_FOLD_PROGRESS="on"):
+        told_once(aws, poller)
+
+
+def told_once(aws: Aws, poller: StreamPoller) -> None:
     citizen = aws.user()
     application_id = ready_licence(citizen)
     chosen = citizen.put(f"/applications/{application_id}/sms-events", {"events": ["submitted", "in_review"]})

@@ -156,6 +156,8 @@ def embedded_aws(legal_day_seconds: str = "60", stream_consumers: Sequence[Any] 
     use_moto(os.environ)
     # Messages go out at once whatever the hour the suite runs; the quiet-hours tests turn them on.
     os.environ["SMS_QUIET_HOURS"] = "off"
+    # Every message a test asked for goes out on its own, however the stream batches it; the folding test turns it on.
+    os.environ["SMS_FOLD_PROGRESS"] = "off"
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import app as application
         from chalicelib import wiring as composition

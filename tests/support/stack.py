@@ -21,6 +21,7 @@ def running_stack(legal_day_seconds: str = "60") -> Iterator[str]:
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "SMS_QUIET_HOURS": "off",
+        "SMS_FOLD_PROGRESS": "off",
         "EFIRMA_DIR": tempfile.mkdtemp(prefix="ventanilla-efirma-"),
     }
     for name in ("AWS_ENDPOINT_URL", "MOTO_PORT", "PORT"):
