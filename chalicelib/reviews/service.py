@@ -661,14 +661,16 @@ class Reviews(Struct, frozen=True):
         resolutions: dict[str, Any],
     ) -> int:
         now = utcnow()
-        clocks = dict(application.clocks or {})
-        if review.step in clocks:
-            clock = LegalClock.from_dict(clocks[review.step])
-            clock.pause(now, self._days_off(application, review.agency, clock.base))
-            clocks[review.step] = clock.to_dict()
         today = legal_date(now)
+        clocks = dict(application.clocks or {})
+        running = LegalClock.from_dict(clocks[review.step]) if review.step in clocks else None
+        # one read of the calendars, from the earlier of the clock's start and today
+        days_off = self._days_off(application, review.agency, min(running.base, today) if running else today)
+        if running is not None:
+            running.pause(now, days_off)
+            clocks[review.step] = running.to_dict()
         days = step.get("corrections_days", DEFAULT_CORRECTIONS_DAYS)
-        corrections_deadline = iso(deadline_after(today, days, self._days_off(application, review.agency, today)))
+        corrections_deadline = iso(deadline_after(today, days, days_off))
         self.transitions.record(
             application,
             actor,
