@@ -100,10 +100,6 @@ class TableEvents:
                 logger.exception("stream consumer failed", extra={"consumer": name, "sequence": change.sequence})
                 raise
 
-    @property
-    def consumers(self) -> Sequence[str]:
-        return list(self._consumers)
-
 
 def lambda_record(record: Mapping[str, Any], arn: str) -> dict[str, Any]:
     """A record as ``GetRecords`` returns it through botocore, as Lambda puts it in the
