@@ -4,7 +4,6 @@ idempotent per (event, consumer), so a batch delivered again changes nothing."""
 from __future__ import annotations
 
 from chalicelib.events.stream import INSERT, ItemChange
-from chalicelib.notifications import templates
 from chalicelib.notifications.agency import AgencyAlerts
 from chalicelib.notifications.service import Notifications
 from chalicelib.stats.projector import Projector
@@ -40,9 +39,8 @@ class Messages:
     def __call__(self, change: ItemChange) -> None:
         event = change.new
         if change.name == INSERT and isinstance(event, AuditEvent) and event.notify:
-            if self._fold and change.told_later and event.notify["event"] in templates.ON_REQUEST:
-                return
-            self._notifier.tell(self._applications.get(event.application_id, consistent=True), event)
+            application = self._applications.get(event.application_id, consistent=True)
+            self._notifier.tell(application, event, folded=self._fold and change.told_later)
 
 
 class AgencyWarnings:

@@ -125,14 +125,18 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         return self.once(self.deliver)
 
     # --- status messages ----------------------------------------------------------------
-    def tell(self, application: Application, event: AuditEvent) -> None:
+    def tell(self, application: Application, event: AuditEvent, *, folded: bool = False) -> None:
         """Send what ``event`` asks its application's subscribers to be told; raises what
-        kept a message from being delivered, for the stream to deliver the event again."""
+        kept a message from being delivered, for the stream to deliver the event again.
+        ``folded``: a later message of the application tells where it is now, so news the
+        holder merely asked for is left to it (never what needs them, changes their rights
+        or is legally due)."""
         telling = event.notify or {}
         definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
-        if telling["event"] not in templates.sent_for(
-            definition, [str(event) for event in application.sms_events or []]
-        ):
+        chosen = [str(item) for item in application.sms_events or []]
+        if telling["event"] not in templates.sent_for(definition, chosen):
+            return
+        if folded and telling["event"] not in templates.sent_for(definition, ()):
             return
         template = templates.template_for(telling["event"], definition)
         if template is None:
