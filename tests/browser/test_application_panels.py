@@ -1,7 +1,8 @@
 """The application page's panels that came after the first web issue, against the real API.
 
-SMS: a citizen adds a relative's phone, reads the code the embedded SNS got, confirms
-it, sees the phone listed and the delivery log, sees a STOP reply show, and removes it.
+SMS: a citizen chooses which texts to get besides the default ones, adds a relative's
+phone, reads the code the embedded SNS got, confirms it, sees the phone listed and the
+delivery log, sees a STOP reply show, and removes it.
 
 Rating (``POST /applications/{id}/rating``): once the application has ended, the
 citizen rates it 1-5 with a comment, once; the agency's queue view shows the comment,
@@ -17,8 +18,9 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.scenario import Scene, in_review, issued, new_citizen
-from tests.browser.support import assert_clean, open_page
+from tests.browser.chromium import DESKTOP, PHONE
+from tests.browser.scenario import Scene, draft, in_review, issued, new_citizen, ready_to_submit, submit_for_review
+from tests.browser.support import assert_clean, fits, open_page
 from tests.support.client import Api, wait_for
 
 pytestmark = pytest.mark.browser
@@ -40,21 +42,33 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(
     contexts: Callable[..., BrowserContext], api: Api
 ) -> None:
     citizen = new_citizen(api, name="Lucía Paredes Olvera", letters="PAOL")
-    application_id = in_review(citizen).application_id
+    case = ready_to_submit(citizen)
+    application_id = case.application_id
     own = citizen.get("/me").json()["profile"]["phone"]
     # a relative whose number ends like the citizen's: the masks (+52 55 **** **NN) look alike
     relative = next(
         phone for phone in (f"+5255{random.randrange(10**5, 10**6)}{own[-2:]}" for _ in range(10)) if phone != own
     )
 
+    # Before filing, the citizen asks to be told of the filing and of the review too: by
+    # default neither is texted (the citizen just did the one, the other needs nothing of them).
     page = open_page(contexts(token=citizen.token), f"/solicitudes/{application_id}")
     sms = page.locator("[data-feature=sms]")
+    choice = sms.locator("[data-sms-choice=ready]")
+    choice.get_by_label("Solicitud recibida").check()
+    choice.get_by_label("En revisión").check()
+    choice.get_by_role("button", name="Guardar avisos").click()
+    expect(choice).to_contain_text("Listo: guardamos los avisos que eligió.")
+    submit_for_review(case)
+
+    page.reload()
+    page.wait_for_selector("main:not([aria-busy='true']) h1")
     expect(sms.get_by_role("heading", name="Avisos por SMS")).to_be_visible()
     # The phone on the account gets the alerts without subscribing.
     mine = sms.locator("[data-own=true]")
     expect(mine).to_contain_text(spaced(own))
     expect(mine).to_contain_text("Es el celular de su cuenta: recibe los avisos sin que tenga que hacer nada")
-    # The log already holds what the submission and the review sent to it.
+    # The log already holds what the submission and the review sent to it, as chosen.
     log = sms.locator("table.sms-log")
     expect(log.locator("tr", has_text="Solicitud recibida")).to_contain_text(masked(own))
     expect(log.locator("tr", has_text="En revisión")).to_contain_text("Enviado")
@@ -141,6 +155,67 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(
     assert_clean(page)
 
 
+WORDS = {
+    "es": {
+        "title": "Qué avisos recibe",
+        "always": "La línea de captura para pagar",
+        "appeal": "El resultado de su recurso de revisión",
+        "review": "En revisión",
+        "received": "Solicitud recibida",
+        "payment": "Línea de captura",
+        "save": "Guardar avisos",
+        "saved": "Listo: guardamos los avisos que eligió.",
+        "event": "Avisos por SMS elegidos",
+    },
+    "en": {
+        "title": "Which texts you get",
+        "always": "The payment reference (línea de captura) to pay",
+        "appeal": "The outcome of your appeal",
+        "review": "Under review",
+        "received": "Application received",
+        "payment": "Payment reference",
+        "save": "Save alerts",
+        "saved": "Done: we saved the texts you chose.",
+        "event": "SMS alerts chosen",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
+def test_the_holder_chooses_which_texts_to_get_and_the_choice_is_kept(
+    contexts: Callable[..., BrowserContext], api: Api, viewport: dict[str, int], lang: str
+) -> None:
+    words = WORDS[lang]
+    citizen = new_citizen(api, name="Marta Olvera Quiroz", letters="OEQM")
+    application_id = draft(citizen).application_id
+    page = open_page(contexts(viewport=viewport, token=citizen.token, lang=lang), f"/solicitudes/{application_id}")
+    choice = page.locator("[data-feature=sms] [data-sms-choice=ready]")
+    expect(page.get_by_role("heading", name=words["title"])).to_be_visible()
+    # What is always sent is said in plain words, once each (three appeal outcomes, one line).
+    always = choice.locator("[data-sms-events=default]")
+    expect(always).to_contain_text(words["always"])
+    expect(always.locator("li", has_text=words["appeal"])).to_have_count(1)
+    # Only what is not sent anyway is offered, nothing ticked yet.
+    expect(choice.get_by_label(words["payment"], exact=True)).to_have_count(0)
+    expect(choice.locator("input[name=sms-event]:checked")).to_have_count(0)
+    fits(page)
+
+    choice.get_by_label(words["review"], exact=True).check()
+    choice.get_by_role("button", name=words["save"]).click()
+    expect(choice.locator(".notice")).to_have_text(words["saved"])
+    expect(choice.locator(".notice")).to_be_focused()
+    fits(page)
+    assert citizen.get(f"/applications/{application_id}/sms-events").json()["chosen"] == ["in_review"]
+
+    page.reload()
+    page.wait_for_selector("main:not([aria-busy='true']) h1")
+    expect(choice.get_by_label(words["review"], exact=True)).to_be_checked()
+    expect(choice.get_by_label(words["received"], exact=True)).not_to_be_checked()
+    expect(page.locator(".timeline li[data-action='sms.events_chosen']")).to_contain_text(words["event"])
+    assert_clean(page)
+
+
 def test_a_finished_application_shows_what_was_texted_and_no_phone_form(
     contexts: Callable[..., BrowserContext], scene: Scene
 ) -> None:
@@ -150,6 +225,7 @@ def test_a_finished_application_shows_what_was_texted_and_no_phone_form(
     expect(sms).to_contain_text("Este trámite terminó: ya no enviamos avisos.")
     expect(sms.locator("table.sms-log tr", has_text="Documento emitido")).to_contain_text("Enviado")
     expect(sms.get_by_label("Número de celular")).to_have_count(0)
+    expect(sms.locator("[data-sms-choice]")).to_have_count(0)
     assert_clean(page)
 
 

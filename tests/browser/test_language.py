@@ -179,6 +179,10 @@ def test_every_sms_event_and_delivery_status_has_a_label() -> None:
     assert not [status for status in DELIVERY_STATUSES if f"sms.status.{status}" not in ES], (
         "delivery statuses without a label"
     )
+    # the SMS panel says in plain words what each event it lists or offers tells
+    assert not [event for event in templates.EVENTS if f"sms.about.{event}" not in ES], (
+        "SMS events the panel could not describe"
+    )
 
 
 @pytest.mark.browser

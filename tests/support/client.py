@@ -108,6 +108,9 @@ class User:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, json=body if body is not None else {}, **kwargs)
 
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, json=body if body is not None else {}, **kwargs)
+
     def decide(self, review_id: str, decision: str, reason: str, **more: Any) -> requests.Response:
         """This official's decision on a review, as the review page sends it: the decision's
         cadena original prepared and, when the step requires it, signed with the official's

@@ -8,9 +8,12 @@
 // phone on the citizen's record gets the messages without subscribing (the API creates
 // its subscription, origin "profile", with the first message). Opt-outs are not listed
 // by the API: a STOP shows in the log, as the "opted_out" answer or a skipped message.
+// GET /applications/{id}/sms-events says what the phones are texted about: `default`
+// (always), `required` (legally due for this procedure), `chosen` by the holder from
+// `on_request`; PUT with {events} replaces the choice.
 
-import { del, get, post } from "./api.js";
-import { append, h } from "./dom.js";
+import { del, get, post, put } from "./api.js";
+import { append, clear, h } from "./dom.js";
 import { errorMessage } from "./errors.js";
 import { checkedForm, labelledField } from "./fields.js";
 import { formatDateTime, formatNumber, has, lang, t, tn } from "./i18n.js";
@@ -43,6 +46,99 @@ function optedOut(subscription, messages) {
 }
 
 const errorPrefixed = (message) => `${t("form.errorPrefix")} ${message}`;
+
+// The events in the order an application meets them (the API sorts them by name).
+const LIFECYCLE = [
+  "submitted",
+  "evidence_review",
+  "in_review",
+  "review_near_deadline",
+  "changes_requested",
+  "approved",
+  "awaiting_payment",
+  "payment_received",
+  "issued",
+  "rejected",
+  "deemed_approved",
+  "withdrawn",
+  "appeal_filed",
+  "appeal_confirmed",
+  "appeal_revoked",
+  "appeal_new_review",
+  "error",
+];
+const inLifecycle = (events) => [...events].sort((a, b) => (LIFECYCLE.indexOf(a) >>> 0) - (LIFECYCLE.indexOf(b) >>> 0));
+
+// What an event tells, in plain words; several events may tell the same (an appeal's
+// three outcomes), and a list says it once.
+function aboutList(events, name) {
+  const said = [...new Set(inLifecycle(events).map((event) => (has(`sms.about.${event}`) ? t(`sms.about.${event}`) : t(`sms.event.${event}`))))];
+  return h("ul", { class: "sms-always", dataset: { smsEvents: name } }, said.map((text) => h("li", {}, text)));
+}
+
+// Which texts this application's phones get: the default and the legally due ones as
+// facts, the ones on request as checkboxes the holder saves.
+function eventsChoice(application) {
+  const area = h("div", { class: "sms-events", dataset: { smsChoice: "loading" }, "aria-busy": "true" }, h("p", { class: "muted" }, t("common.loading")));
+  const path = `/applications/${encodeURIComponent(application.id)}/sms-events`;
+  const draw = (events) => {
+    const required = new Set(events.required || []);
+    const optional = inLifecycle((events.on_request || []).filter((event) => !required.has(event)));
+    const chosen = new Set(events.chosen || []);
+    const message = h("div", { class: "sms-events-status", "aria-live": "polite" });
+    const boxes = optional.map((event) => {
+      const id = `sms-event-${event}`;
+      return h(
+        "div",
+        { class: "choice" },
+        h("input", { type: "checkbox", id, name: "sms-event", value: event, checked: chosen.has(event), "aria-describedby": `${id}-about` }),
+        h("div", {}, h("label", { for: id }, t(`sms.event.${event}`)), h("p", { class: "hint", id: `${id}-about` }, t(`sms.about.${event}`))),
+      );
+    });
+    const submit = button(t("sms.eventsSave"), { type: "submit", kind: "green" });
+    const form = checkedForm(
+      { class: "sms-events-form", "aria-labelledby": "sms-events-heading" },
+      async () => {
+        message.replaceChildren();
+        const picked = [...form.querySelectorAll("input[name=sms-event]:checked")].map((input) => input.value);
+        // a chosen event the law has since made due is sent anyway: keep it, the form does not show it
+        const kept = [...chosen].filter((event) => required.has(event));
+        await whileBusy(submit, async () => {
+          try {
+            const saved = await put(path, { events: [...picked, ...kept] });
+            draw(saved);
+            const done = area.querySelector(".sms-events-status");
+            done.replaceChildren(notice("success", h("p", {}, t("sms.eventsSaved"))));
+            done.querySelector(".notice")?.setAttribute("tabindex", "-1");
+            done.querySelector(".notice")?.focus();
+          } catch (error) {
+            message.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+          }
+        });
+      },
+      optional.length ? h("fieldset", { class: "field" }, h("legend", { class: "label" }, t("sms.eventsChoose")), h("div", { class: "choices" }, boxes)) : null,
+      message,
+      optional.length ? h("div", { class: "actions" }, submit) : null,
+    );
+    area.dataset.smsChoice = "ready";
+    clear(area);
+    append(
+      area,
+      h("p", {}, t("sms.eventsAlways")),
+      aboutList(events.default || [], "default"),
+      required.size ? [h("p", {}, t("sms.eventsRequired")), aboutList(required, "required")] : null,
+      form,
+    );
+  };
+  get(path)
+    .then(draw)
+    .catch((error) => {
+      area.dataset.smsChoice = "failed";
+      area.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+    })
+    .finally(() => area.removeAttribute("aria-busy"));
+  return append(h("div", {}, h("h3", { id: "sms-events-heading", class: "sms-events-heading" }, t("sms.eventsTitle"))), area);
+}
 
 // A phone input that says as people type whether the number reads as a Mexican mobile.
 function phoneField(id) {
@@ -326,7 +422,7 @@ export function smsPanel(application) {
     panel,
     h("h2", { id: "sms-heading" }, t("sms.title")),
     h("p", {}, closed ? t("sms.leadClosed") : t("sms.lead")),
-    closed ? null : [h("h3", { id: "sms-phones-heading", class: "visually-hidden" }, t("sms.phonesTitle")), phonesList, status, addArea],
+    closed ? null : [h("h3", { id: "sms-phones-heading", class: "visually-hidden" }, t("sms.phonesTitle")), phonesList, status, addArea, eventsChoice(application)],
     h("h3", { id: "sms-log-heading", class: "sms-log-heading" }, t("sms.logTitle")),
     h("p", { class: "muted" }, t("sms.logLead")),
     logArea,
