@@ -4,22 +4,21 @@ phone), however often the event is delivered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.adapters.idempotency import Wrapper
 from chalicelib.adapters.ports import DeliveryFailed, Directory, SmsSender
 from chalicelib.identity import groups
 from chalicelib.legal.calendar import local_date
 from chalicelib.store.models import Application, Review
 
 logger = Logger(child=True)
-Once = Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]
 
 
 class AgencyAlerts:
-    def __init__(self, directory: Directory, sms: SmsSender, once: Once) -> None:
+    def __init__(self, directory: Directory, sms: SmsSender, once: Wrapper) -> None:
         self._directory = directory
         self._sms = sms
         self._send_once = once(self._send)
