@@ -22,12 +22,17 @@ import json
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.core.errors import NotAuthenticated
 from chalicelib.identity.principal import Principal
 
 JWKS_TTL_SECONDS = 3600
+# A token naming a key id the pool does not publish makes the key set be fetched again (the
+# pool may have rotated its keys), but at most once a minute: else anyone could make every
+# request download it.
+JWKS_REFRESH_SECONDS = 60
 VERIFIED_KEPT = 4096
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "token_use", "cognito:username"]
@@ -102,23 +107,24 @@ def _signed_in_at(claims: dict[str, Any]) -> int | None:
 
 
 class TokenVerifier:
-    def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
+    def __init__(self, jwks_url: str, issuer: str, audience: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._jwks_url = jwks_url
         self._issuer = issuer
         self._audience = audience
         self._keys: dict[str, Any] = {}
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None  # never yet
         self._lock = threading.Lock()
         self._checker: Any = None
         self._verified: dict[str, tuple[Principal, float]] = {}  # token -> (principal, exp)
 
     def _key(self, kid: str) -> Any:
         with self._lock:
-            stale = time.monotonic() - self._fetched_at > JWKS_TTL_SECONDS
-            if stale or kid not in self._keys:
+            age = self._clock() - self._fetched_at if self._fetched_at is not None else None
+            if age is None or age > JWKS_TTL_SECONDS or (kid not in self._keys and age > JWKS_REFRESH_SECONDS):
                 published = fetch_json(self._jwks_url)
                 self._keys = {jwk["kid"]: public_key_from_jwk(jwk) for jwk in published["keys"]}
-                self._fetched_at = time.monotonic()
+                self._fetched_at = self._clock()
             if kid not in self._keys:
                 raise NotAuthenticated("the token was signed by an unknown key")
             if self._checker is None:
