@@ -156,7 +156,8 @@ class Lifecycle:
         draft = record.draft
         if draft.status not in OPEN:
             raise Conflict(f"draft {number} of {code} is already approved", code="already_approved")
-        self._catalogue.ensure_may_publish(principal, draft.definition, self._catalogue.newest(code))
+        newest = self._catalogue.newest(code)
+        self._catalogue.ensure_may_publish(principal, draft.definition, newest)
         if draft.author == principal.username:
             raise Forbidden(f"you wrote draft {number} of {code}: another publisher must approve it", code="four_eyes")
         if draft.status == CONSULTATION and draft.consultation_closes_on and not _closed(draft):
@@ -180,7 +181,6 @@ class Lifecycle:
         expected = (draft.status,)
         now = iso(utcnow())
         draft.status, draft.approved_by, draft.approved_at = APPROVED, principal.username, now
-        newest = self._catalogue.newest(code)
         newest_version = int(newest.version) if newest is not None else None
         base_version = int(draft.base_version) if draft.base_version is not None else None
         if newest_version != base_version:
