@@ -102,9 +102,10 @@ class Calendars(Struct, frozen=True):
                 f"days; you publish for {', '.join(sorted(principal.publisher_for)) or 'none'}"
             )
         added, already = self._add(principal, jurisdiction, request)
+        actor, publication = principal.describe(), _publication(request)
         moved: list[str] = []
         for agency in sorted(self.catalogue.agencies_of(jurisdiction)):
-            moved += self.reviews.move_deadlines(agency, principal.describe(), _publication(request))
+            moved += self.reviews.move_deadlines(agency, actor, publication)
         return Published(agency=None, jurisdiction=jurisdiction, added=added, already_published=already, moved=moved)
 
     def _year(
@@ -151,8 +152,8 @@ class Calendars(Struct, frozen=True):
                 f"{far[0].isoformat()} is after {last.isoformat()}: publish it nearer the time",
                 code="day_too_far",
             )
-        reference = {"es": request.reference.es, "en": request.reference.en}
-        url = request.gazette_url if isinstance(request.gazette_url, str) else None
+        publication = _publication(request)
+        reference, url = publication["reference"], publication.get("gazette_url")
         now = iso(utcnow())
         added: list[str] = []
         already: list[str] = []
