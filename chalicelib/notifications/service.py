@@ -40,6 +40,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from msgspec import Struct
 
 from chalicelib.adapters.ports import DeliveryFailed, SmsSender
+from chalicelib.applications.audit import canonical_json
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ids import ALPHABET, new_id
@@ -94,7 +95,7 @@ class Recipient(Struct, frozen=True):
 def message_id_for(key: Mapping[str, Any]) -> str:
     """The delivery log's id of the one message a delivery key stands for (16 characters of
     Crockford's base32): a delivery run again after a crash finds what the first one logged."""
-    digest = int.from_bytes(hashlib.sha256(json.dumps(key, sort_keys=True).encode()).digest()[:10], "big")
+    digest = int.from_bytes(hashlib.sha256(canonical_json(key).encode()).digest()[:10], "big")
     return "".join(ALPHABET[(digest >> (5 * place)) & 31] for place in range(16))
 
 
