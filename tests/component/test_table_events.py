@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -122,61 +122,79 @@ def test_a_consumer_failing_mid_batch_gets_the_batch_again_from_the_failed_recor
     assert decisions_counted(aws) == before + 2
 
 
-def test_a_crash_after_the_claim_lapses_and_the_message_goes_once(
-    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@dataclasses.dataclass
+class Crashed:
+    """A request for corrections whose SMS delivery died once (``Crash``), and how to deliver it again."""
+
+    citizen: HttpUser
+    application_id: str
+    event: dict[str, Any]
+    context: LambdaContext
+
+    def delivered_again(self) -> dict[str, Any]:
+        return composition.container().table_events.handle(self.event, self.context)
+
+    def once_the_claim_lapses(self, poller: StreamPoller) -> None:
+        """Deliver again until the dead invocation's claim lapses (with its time), then let the
+        stream deliver its own copy of the event."""
+        wait_for(lambda: not self.delivered_again()["batchItemFailures"], "the claim to lapse")
+        poller.drain()
+
+
+def crashed_delivery(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, part: Callable[[Any], Any], name: str, dying: Callable[..., Any]
+) -> Crashed:
+    """Corrections requested, and their SMS's first delivery dies in ``part(services).name``,
+    replaced by ``dying`` (given the real one); the real one is put back afterwards."""
     citizen, application_id = in_review(aws)
     assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
     event = delivered(changes_requested(aws, application_id), "1")
     services = composition.container()
-    send = services.notifier.sms.send
-
-    def dies(phone: str, text: str) -> str:
-        raise Crash
-
-    monkeypatch.setattr(services.notifier.sms, "send", dies)
+    real = getattr(part(services), name)
+    monkeypatch.setattr(part(services), name, dying(real))
     context = LambdaContext("table_events", 256, "arn:aws:lambda:us-east-1:123456789012:function:table_events", 1)
     services.idempotency.register_lambda_context(context)
-    with pytest.raises(Crash):  # claimed, then the process died before the carrier was asked
+    with pytest.raises(Crash):
         services.table_events.handle(event, context)
-    monkeypatch.setattr(services.notifier.sms, "send", send)
+    monkeypatch.setattr(part(services), name, real)
+    return Crashed(citizen, application_id, event, context)
+
+
+def test_a_crash_after_the_claim_lapses_and_the_message_goes_once(
+    aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dies(send: Callable[[str, str], str]) -> Callable[[str, str], str]:
+        def dying(phone: str, text: str) -> str:
+            raise Crash  # claimed, then the process died before the carrier was asked
+
+        return dying
+
+    crashed = crashed_delivery(aws, monkeypatch, lambda services: services.notifier.sms, "send", dies)
 
     # while the dead invocation's claim holds, the event is reported failed, not sent
-    assert services.table_events.handle(event, context)["batchItemFailures"]
-    assert texts(aws, citizen, "requiere correcciones") == []
-    # once the claim lapses (with the dead invocation's time), the delivery goes through once
-    wait_for(lambda: not services.table_events.handle(event, context)["batchItemFailures"], "the claim to lapse")
-    poller.drain()  # and the stream's own delivery of the same event changes nothing
-    assert len(texts(aws, citizen, "requiere correcciones")) == 1
-    (logged,) = [
-        item for item in services.notifier.log.for_application(application_id) if item.event == "changes_requested"
-    ]
+    assert crashed.delivered_again()["batchItemFailures"]
+    assert texts(aws, crashed.citizen, "requiere correcciones") == []
+    # once the claim lapses, the delivery goes through once; the stream's own copy changes nothing
+    crashed.once_the_claim_lapses(poller)
+    assert len(texts(aws, crashed.citizen, "requiere correcciones")) == 1
+    log = composition.container().notifier.log.for_application(crashed.application_id)
+    (logged,) = [item for item in log if item.event == "changes_requested"]
     assert logged.status == "sent"
 
 
 def test_a_crash_after_the_message_was_logged_sent_sends_nothing_more(
     aws: Aws, poller: StreamPoller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    citizen, application_id = in_review(aws)
-    assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
-    event = delivered(changes_requested(aws, application_id), "1")
-    services = composition.container()
-    finish = services.notifier.log.finish
+    def logged_then_dies(finish: Callable[..., None]) -> Callable[..., None]:
+        def dying(*args: Any, **kwargs: Any) -> None:
+            finish(*args, **kwargs)
+            raise Crash  # the log says sent; the claim never completed
 
-    def logged_then_dies(*args: Any, **kwargs: Any) -> None:
-        finish(*args, **kwargs)
-        raise Crash  # the log says sent; the claim never completed
+        return dying
 
-    monkeypatch.setattr(services.notifier.log, "finish", logged_then_dies)
-    context = LambdaContext("table_events", 256, "arn:aws:lambda:us-east-1:123456789012:function:table_events", 1)
-    services.idempotency.register_lambda_context(context)
-    with pytest.raises(Crash):
-        services.table_events.handle(event, context)
-    monkeypatch.setattr(services.notifier.log, "finish", finish)
-
-    wait_for(lambda: not services.table_events.handle(event, context)["batchItemFailures"], "the claim to lapse")
-    poller.drain()
-    assert len(texts(aws, citizen, "requiere correcciones")) == 1  # the log's word stands: not sent again
+    crashed = crashed_delivery(aws, monkeypatch, lambda services: services.notifier.log, "finish", logged_then_dies)
+    crashed.once_the_claim_lapses(poller)
+    assert len(texts(aws, crashed.citizen, "requiere correcciones")) == 1  # the log's word stands: not sent again
 
 
 def test_a_crash_between_the_carriers_answer_and_the_log_may_send_twice(
@@ -184,26 +202,17 @@ def test_a_crash_between_the_carriers_answer_and_the_log_may_send_twice(
 ) -> None:
     """The one window left (docs/events.md): the carrier took the message, and the process
     died before the delivery log said so. Sent again, rather than risk it never going."""
-    citizen, application_id = in_review(aws)
-    assert decide(quiet(aws.official()), application_id, "request_changes", CHANGES).status_code == 200
-    event = delivered(changes_requested(aws, application_id), "1")
-    services = composition.container()
-    send = services.notifier.sms.send
 
-    def sent_then_dies(phone: str, text: str) -> str:
-        send(phone, text)
-        raise Crash
+    def sent_then_dies(send: Callable[[str, str], str]) -> Callable[[str, str], str]:
+        def dying(phone: str, text: str) -> str:
+            send(phone, text)
+            raise Crash
 
-    monkeypatch.setattr(services.notifier.sms, "send", sent_then_dies)
-    context = LambdaContext("table_events", 256, "arn:aws:lambda:us-east-1:123456789012:function:table_events", 1)
-    services.idempotency.register_lambda_context(context)
-    with pytest.raises(Crash):
-        services.table_events.handle(event, context)
-    monkeypatch.setattr(services.notifier.sms, "send", send)
+        return dying
 
-    wait_for(lambda: not services.table_events.handle(event, context)["batchItemFailures"], "the claim to lapse")
-    poller.drain()
-    assert len(texts(aws, citizen, "requiere correcciones")) == 2
+    crashed = crashed_delivery(aws, monkeypatch, lambda services: services.notifier.sms, "send", sent_then_dies)
+    crashed.once_the_claim_lapses(poller)
+    assert len(texts(aws, crashed.citizen, "requiere correcciones")) == 2
 
 
 def test_a_batch_out_of_retries_goes_to_the_failed_events_queue_and_the_operator_replays_it(
