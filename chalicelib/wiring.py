@@ -22,6 +22,7 @@ from chalicelib.applications.transitions import Transitions
 from chalicelib.applications.withdrawal import Withdrawal
 from chalicelib.assistance.service import Assistance
 from chalicelib.core import observability
+from chalicelib.core.cursors import Cursors
 from chalicelib.core.errors import TransientFailure
 from chalicelib.core.settings import Settings, load_settings
 from chalicelib.credentials import offline
@@ -92,6 +93,15 @@ class Container:
     def webhook_secret(self) -> str:
         """The bank's HMAC key, read from Secrets Manager the first time a webhook arrives."""
         return aws.read_secret(self.settings, self.settings.bank_webhook_secret_arn)
+
+    @cached_property
+    def cursors(self) -> Cursors:
+        """Seals the cursors of paged lists with a key read from Secrets Manager the first time one pages."""
+        return Cursors(lambda: self._cursor_secret)
+
+    @cached_property
+    def _cursor_secret(self) -> bytes:
+        return aws.read_secret(self.settings, self.settings.cursor_secret_arn).encode()
 
     @cached_property
     def engine(self) -> aws.StepFunctionsEngine:

@@ -42,6 +42,7 @@ class Settings(Struct, frozen=True):
     sms_topic_arn: str
     public_url_parameter: str
     bank_webhook_secret_arn: str
+    cursor_secret_arn: str
     workflow_role_arn: str
     step_handler_arns: str
     endpoint_url: str | None = None
@@ -101,6 +102,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sms_topic_arn=env["SMS_TOPIC_ARN"],
         public_url_parameter=env["PUBLIC_URL_PARAMETER"],
         bank_webhook_secret_arn=env["BANK_WEBHOOK_SECRET_ARN"],
+        cursor_secret_arn=env["CURSOR_SECRET_ARN"],
         workflow_role_arn=env["WORKFLOW_ROLE_ARN"],
         step_handler_arns=env["STEP_HANDLER_ARNS"],
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,

@@ -56,6 +56,7 @@ LAMBDA_ENVIRONMENT = {
     "BANK_WEBHOOK_SECRET_ARN": (
         f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:{PRODUCT}/{STAGE}/bank-webhook-AbCdEf"
     ),
+    "CURSOR_SECRET_ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:{PRODUCT}/{STAGE}/cursors-AbCdEf",
     "WORKFLOW_ROLE_ARN": f"arn:aws:iam::{ACCOUNT_ID}:role/{workflow_role_name(STAGE)}",
     "STEP_HANDLER_ARNS": "{}",
 }

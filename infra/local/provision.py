@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -202,8 +203,12 @@ class Provisioner:
         self.refs[f"{logical_id}.Arn"] = role["Role"]["Arn"]
 
     def _secret(self, logical_id: str, properties: dict[str, Any]) -> None:
+        # a secret the template has generated is generated here too: random, never the same twice
+        value = properties.get("SecretString") or secrets.token_hex(
+            properties["GenerateSecretString"]["PasswordLength"] // 2
+        )
         created = self.client("secretsmanager").create_secret(
-            Name=properties["Name"], Description=properties["Description"], SecretString=properties["SecretString"]
+            Name=properties["Name"], Description=properties["Description"], SecretString=value
         )
         self.refs[logical_id] = created["ARN"]
 

@@ -75,6 +75,7 @@ RULES = [
     (API, "states:StopExecution", "arn:aws:states:us-east-1:123456789012:execution:other-app:X-1", False),
     *[(step, "states:StopExecution", EXECUTIONS, False) for step in STEPS],
     (API, "secretsmanager:GetSecretValue", "BankWebhookSecret", True),
+    (API, "secretsmanager:GetSecretValue", "CursorSecret", True),
     (API, "cognito-idp:AdminGetUser", "UserPool", True),
     *[
         (API, f"cognito-idp:{action}", "UserPool", True)
@@ -89,6 +90,7 @@ RULES = [
     (API, "cognito-idp:AdminAddUserToGroup", "UserPool", False),
     (API, "ssm:GetParameter", PARAMETER, True),
     *[(step, "secretsmanager:GetSecretValue", "BankWebhookSecret", False) for step in STEPS],
+    *[(step, "secretsmanager:GetSecretValue", "CursorSecret", False) for step in STEPS],
     *[(step, "states:CreateStateMachine", STATE_MACHINES, False) for step in STEPS],
     *[(step, "s3:GetObject", "DocumentsBucket/applications/X/ine.pdf", False) for step in STEPS],
     *[(step, "cognito-idp:AdminGetUser", "UserPool", False) for step in STEPS],

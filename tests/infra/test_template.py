@@ -51,6 +51,7 @@ def test_every_variable_the_settings_read_is_set_for_every_function(built: Built
         "TABLE_NAME",
         "PUBLIC_URL_PARAMETER",
         "BANK_WEBHOOK_SECRET_ARN",
+        "CURSOR_SECRET_ARN",
         "STEP_HANDLER_ARNS",
     } <= required  # the parser sees settings.py
     assert set(checks.functions(built.template)) == {stack.function_logical_id(name) for name in stack.FUNCTIONS}

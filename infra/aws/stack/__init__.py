@@ -150,6 +150,7 @@ def aws_refs(stage: str) -> dict[str, Any]:
         "StepHandlerArns": sub(json.dumps(arns, sort_keys=True)),
         "PublicUrlParameter": public_url_parameter(stage),
         "BankWebhookSecret": {"Ref": "BankWebhookSecret"},
+        "CursorSecret": {"Ref": "CursorSecret"},
         "LegalDaySeconds": "86400",
         **{parameter: {"Ref": parameter} for parameter in registries.PARAMETERS},
     }
@@ -176,6 +177,7 @@ def environment(stage: str, refs: dict[str, Any]) -> dict[str, Any]:
         "STEP_HANDLER_ARNS": refs["StepHandlerArns"],
         "PUBLIC_URL_PARAMETER": refs["PublicUrlParameter"],
         "BANK_WEBHOOK_SECRET_ARN": refs["BankWebhookSecret"],
+        "CURSOR_SECRET_ARN": refs["CursorSecret"],
         "LEGAL_DAY_SECONDS": refs["LegalDaySeconds"],
         **{variable: refs[parameter] for parameter, variable in registries.PARAMETERS.items()},
     }

@@ -161,6 +161,14 @@ def resources(stage: str) -> dict[str, Any]:
                 "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
             },
         },
+        "CursorSecret": {
+            "Type": "AWS::SecretsManager::Secret",
+            "Properties": {
+                "Name": f"{PRODUCT}/{stage}/cursors",
+                "Description": "HMAC key that seals the cursors of paged lists (changing it only restarts open lists)",
+                "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+            },
+        },
         "PublicUrlParameter": {
             "Type": "AWS::SSM::Parameter",
             "Metadata": {"Local": {"FromSetting": {"Value": "PublicUrl"}}},

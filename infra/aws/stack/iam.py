@@ -176,6 +176,7 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 [{"Fn::GetAtt": ["UserPool", "Arn"]}],
             ),
             _allow("BankWebhookSecret", ["secretsmanager:GetSecretValue"], [{"Ref": "BankWebhookSecret"}]),
+            _allow("CursorSecret", ["secretsmanager:GetSecretValue"], [{"Ref": "CursorSecret"}]),
             _sms(),
             _public_url(stage),
         ],

@@ -24,6 +24,7 @@ ENVIRONMENT = {
     "SMS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:sms",
     "PUBLIC_URL_PARAMETER": "/ventanilla/test/public-url",
     "BANK_WEBHOOK_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:bank",
+    "CURSOR_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:cursors",
     "WORKFLOW_ROLE_ARN": "arn:aws:iam::123456789012:role/workflows",
     "STEP_HANDLER_ARNS": "{}",
 }
