@@ -10,6 +10,7 @@ from msgspec import to_builtins
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import IDEMPOTENCY_HEADER, idempotent, principal_of
+from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import AGENCY, path
 from chalicelib.api.policy import AGENCY as OFFICIALS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
@@ -39,16 +40,19 @@ REVIEW_ID = path("review_id", "The review's id (from the queue).", "9f50c94a8bee
     roles=OFFICIALS,
     note="only one's own agency; supervisors also see escalated reviews",
     params=AGENCY,
-    answers=Answer(200, "The queue.", views.ReviewQueue),
+    query=Paging,
+    answers=Answer(200, "A page of the queue.", views.ReviewQueue),
     problems=(
         problems.other_agency(
             "Not an official (or supervisor) of this agency.", "only officials of OTHER see its queue"
         ),
+        problems.PAGE,
     ),
 )
-def review_queue(agency: str) -> Response:
-    reviews = container().reviews.queue(principal_of(agencies.current_request), agency)
-    return answer(views.queue(agency, reviews))
+def review_queue(agency: str, query: Paging) -> Response:
+    request = agencies.current_request
+    found = container().reviews.queue(principal_of(request), agency, page_of(request, query))
+    return answer(views.queue(agency, found.items, next_cursor(request, found.after)))
 
 
 @agencies.operation(

@@ -18,6 +18,7 @@ from chalicelib.api.http import (
     principal_of,
     wants_pdf,
 )
+from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import APPLICATION_ID, DOCUMENT_ID, path
 from chalicelib.api.policy import CITIZENS, FOR_THE_HOLDER, OWNER_OR_AGENCY
 from chalicelib.api.procedures import UNKNOWN_PROCEDURE
@@ -529,15 +530,22 @@ def payment_slip(id: str) -> Response:
     "GET",
     "/me",
     operation_id="getMyRecord",
-    summary="Get the signed-in citizen's whole record: profile, applications and issued documents",
+    summary="Get the signed-in citizen's record, a page at a time: profile, applications and issued documents",
+    description=(
+        "Every page has the profile; the page's items are the rest of the record newest first within each kind "
+        "(subscriptions, documents, delegations, then applications), so the first page shows the newest."
+    ),
     roles=CITIZENS,
     note="one's own record",
-    answers=Answer(200, "The citizen record (one query on the citizen's key).", views.CitizenRecord),
+    query=Paging,
+    answers=Answer(200, "A page of the citizen record (one query on the citizen's key).", views.CitizenRecord),
+    problems=(problems.PAGE,),
 )
-def my_record() -> Response:
+def my_record(query: Paging) -> Response:
     services = container()
-    record = services.applications.record(principal_of(citizens.current_request))
-    return answer(views.citizen_record(record, services.public_api_url))
+    request = citizens.current_request
+    record = services.applications.record(principal_of(request), page_of(request, query))
+    return answer(views.citizen_record(record, services.public_api_url, next_cursor(request, record.after)))
 
 
 @citizens.operation(

@@ -63,6 +63,7 @@ from chalicelib.store.models import (
     Profile,
     Subscription,
 )
+from chalicelib.store.pages import PageRequest
 from chalicelib.store.repositories import Repositories
 
 logger = Logger(child=True)
@@ -221,13 +222,14 @@ class Download(Struct, frozen=True):
 
 
 class CitizenRecord(Struct, frozen=True):
-    """Everything the citizen's key holds: read in one Query."""
+    """A page of what the citizen's key holds, and the profile."""
 
     profile: Profile
     applications: list[Application]
     documents: list[Credential]
     subscriptions: list[Subscription]
     delegations: list[Delegation]
+    after: dict[str, str] | None = None  # where the next page starts
 
 
 class Applications(Struct, frozen=True):
@@ -338,15 +340,17 @@ class Applications(Struct, frozen=True):
         ]
         return verify_chain(events, int(application.audit_seq), application.audit_hash)
 
-    def record(self, principal: Principal) -> CitizenRecord:
-        """The citizen's whole record: one Query on the ``by_owner`` index."""
+    def record(self, principal: Principal, request: PageRequest) -> CitizenRecord:
+        """A page of the citizen's record, with the profile: one Query on the ``by_owner``
+        index, and a GetItem of the profile when the page does not hold it."""
         curp = _citizen(principal)
         profile: Profile | None = None
         applications: list[Application] = []
         documents: list[Credential] = []
         subscriptions: list[Subscription] = []
         delegations: list[Delegation] = []
-        for item in self.store.applications.record_of(curp):
+        page = self.store.applications.record_page(curp, request)
+        for item in page.items:
             if isinstance(item, Profile):
                 profile = item
             elif isinstance(item, Application):
@@ -357,10 +361,12 @@ class Applications(Struct, frozen=True):
                 subscriptions.append(item)
             elif isinstance(item, Delegation):
                 delegations.append(item)
-        if profile is None:  # first visit: the Query just showed there is none to read
+        if profile is None and (request.after is not None or page.after is not None):
+            profile = self.store.profiles.get(curp)  # on a page the Query did not reach
+        if profile is None:  # first visit: there is none to read
             profile = self.profiles.create(curp)
         sessions.check(principal, profile.signed_in_after)
-        return CitizenRecord(profile, applications, documents, subscriptions, delegations)
+        return CitizenRecord(profile, applications, documents, subscriptions, delegations, page.after)
 
     def data_use(self, principal: Principal) -> list[dict[str, Any]]:
         """Every exchange with a registry about the signed-in citizen, newest first."""

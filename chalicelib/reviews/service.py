@@ -48,11 +48,13 @@ from chalicelib.legal.calendar import deadline_after, legal_date, local_date
 from chalicelib.legal.clock import LegalClock, timer_seconds
 from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.catalogue import Catalogue
-from chalicelib.reviews import resolution
+from chalicelib.reviews import queue, resolution
 from chalicelib.reviews.intermediaries import decision_fields
+from chalicelib.reviews.queue import QueuePage
 from chalicelib.reviews.requests import DecisionDraft, DecisionKind, ReviewDecision
 from chalicelib.reviews.states import DECIDED, LIVE, OPEN, PENDING
 from chalicelib.store.models import Application, Decision, Review
+from chalicelib.store.pages import PageRequest
 from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import Write, create
 
@@ -61,17 +63,6 @@ logger = Logger(child=True)
 DEFAULT_CORRECTIONS_DAYS = 10
 OLDER_SHOWN = 50  # earlier-deadline reviews read to decide (and say) that a decision jumps the queue
 MOVED = "deadline.moved"
-
-
-class Queued(Struct, frozen=True):
-    """A review in an agency's queue, with where it stands: ``earlier_open`` reviews of
-    the same queue (another application's) have an earlier legal deadline, so deciding
-    it now needs ``reason_out_of_order``."""
-
-    review: Review
-    earlier_open: int
-    near_deadline: bool
-    overdue: bool
 
 
 class Decided(Struct, frozen=True):
@@ -250,14 +241,12 @@ class Reviews(Struct, frozen=True):
         )
 
     # --- the agency's side ---------------------------------------------------------
-    def queue(self, principal: Principal, agency: str) -> list[Queued]:
+    def queue(self, principal: Principal, agency: str, request: PageRequest) -> QueuePage:
+        """A page of the agency's queue (and its supervisors', for them): one Query of each."""
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} see its queue", code="other_agency")
         queues = [agency] + ([supervisors_queue(agency)] if agency in principal.supervisor_of else [])
-        items = sorted((review for name in queues for review in self.store.reviews.queue(name)), key=_turn_order)
-        now = utcnow()
-        earlier = _earlier_open(items)
-        return [_queued(review, now, earlier[review.id]) for review in items]
+        return queue.page(queues, self.store.reviews.queue, request, utcnow())
 
     def get(self, review_id: str, *, consistent: bool = False) -> Review:
         return self.store.reviews.get(review_id, consistent=consistent)
@@ -781,29 +770,3 @@ def _excluded(application: Application, step_id: str) -> str | None:
         excluded = appeal.get("excluded")
         return excluded if isinstance(excluded, str) else None
     return None
-
-
-def _turn_order(review: Review) -> tuple[str, str, str]:
-    """How the queue is shown: legal deadline first, then first come, first served."""
-    return (review.deadline, review.opened_at or "", review.id)
-
-
-def _earlier_open(queue: list[Review]) -> dict[str, int]:
-    """For each review (the queue sorted by deadline), how many reviews of the same queue
-    and another application have an earlier deadline: what deciding it now would jump
-    (the decision then needs ``reason_out_of_order``)."""
-    out: dict[str, int] = {}
-    for escalated in {review.escalated for review in queue}:
-        same_queue = [review for review in queue if review.escalated == escalated]
-        for review in same_queue:
-            out[review.id] = sum(
-                1
-                for other in same_queue
-                if other.deadline < review.deadline and other.application_id != review.application_id
-            )
-    return out
-
-
-def _queued(review: Review, now: datetime, earlier_open: int) -> Queued:
-    near = bool(review.warned) or bool(review.warn_at and parse_iso(review.warn_at) <= now)
-    return Queued(review, earlier_open, near_deadline=near, overdue=parse_iso(review.deadline) < now)

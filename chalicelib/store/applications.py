@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.core.errors import Conflict, NotFound, TransientFailure
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Entity
+from chalicelib.store.pages import OWNER_KEYS, Page, PageRequest, paged
 from chalicelib.store.reads import find
 from chalicelib.store.writes import Cancelled, Write, commit, create
 
@@ -48,6 +49,17 @@ class ApplicationStore:
         """A citizen's whole record (profile, applications, credentials, subscriptions,
         delegations): one Query on the ``by_owner`` index."""
         return list(Entity.by_owner.query(keys.owner(holder)))
+
+    def record_page(self, holder: str, page: PageRequest) -> Page[Entity]:
+        """A page of a citizen's record, newest first within each kind (subscriptions, the
+        profile, documents, delegations, then applications): one Query on ``by_owner``."""
+        partition = keys.owner(holder)
+        return paged(
+            lambda **more: Entity.by_owner.query(partition, scan_index_forward=False, **more),
+            page,
+            {"gsi1pk": partition},
+            OWNER_KEYS,
+        )
 
     def awaiting_start_before(self, cutoff: str) -> Iterator[Application]:
         """Submitted applications whose execution had not started by ``cutoff``."""

@@ -121,8 +121,9 @@ def queue(agency: str) -> str:
     return f"QUEUE#{agency}"
 
 
-def queue_order(deadline_iso: str, review_id: str) -> str:
-    return f"{deadline_iso}#{review_id}"
+def queue_order(deadline_iso: str, opened_at: str | None, review_id: str) -> str:
+    """The queue's turn: legal deadline first, then first come, first served."""
+    return f"{deadline_iso}#{opened_at or ''}#{review_id}"
 
 
 def payment(reference: str) -> str:

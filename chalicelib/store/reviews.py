@@ -29,15 +29,17 @@ class ReviewStore:
             raise missing
         return get(Review, keys.review(review_id), keys.REVIEW_SK, missing, consistent=consistent)
 
-    def queue(self, name: str) -> list[Review]:
-        """Every open review of a queue (an agency's, or its supervisors')."""
-        return [item for item in Entity.by_queue.query(keys.queue(name)) if isinstance(item, Review)]
+    def queue(self, name: str, after: str | None = None, limit: int | None = None) -> list[Review]:
+        """Open reviews of a queue (an agency's, or its supervisors') in turn order: every one,
+        or at most ``limit`` after the turn ``after`` (one Query)."""
+        found = Entity.by_queue.query(
+            keys.queue(name), Entity.gsi2sk > after if after else None, limit=limit, page_size=limit
+        )
+        return [item for item in found if isinstance(item, Review)]
 
     def earlier_in_queue(self, name: str, deadline: str, limit: int) -> list[Review]:
         """Open reviews of a queue whose legal deadline is earlier than ``deadline``."""
-        earlier = Entity.by_queue.query(
-            keys.queue(name), Entity.gsi2sk < keys.queue_order(deadline, ""), limit=limit, page_size=limit
-        )
+        earlier = Entity.by_queue.query(keys.queue(name), Entity.gsi2sk < f"{deadline}#", limit=limit, page_size=limit)
         return [item for item in earlier if isinstance(item, Review)]
 
     def count_due(self, name: str, horizon: str) -> int:
@@ -60,7 +62,7 @@ class ReviewStore:
             appeal=1,
             status=OPEN,
             gsi2pk=keys.queue(queue),
-            gsi2sk=keys.queue_order(fields["deadline"], review_id),
+            gsi2sk=keys.queue_order(fields["deadline"], fields.get("opened_at"), review_id),
             **fields,
         )
 
@@ -84,7 +86,7 @@ class ReviewStore:
                     Review.task_token.set(token),
                     Review.status.set(OPEN),
                     Review.gsi2pk.set(keys.queue(queue)),
-                    Review.gsi2sk.set(keys.queue_order(review.deadline, review.id)),
+                    Review.gsi2sk.set(keys.queue_order(review.deadline, review.opened_at, review.id)),
                 ],
                 condition=Review.status.is_in(*LIVE),
                 add_version_condition=False,
@@ -174,7 +176,7 @@ class ReviewStore:
             Review.warn_at.set(warn_at) if warn_at else Review.warn_at.remove(),
         ]
         if review.status == OPEN:
-            actions.append(Review.gsi2sk.set(keys.queue_order(deadline, review.id)))
+            actions.append(Review.gsi2sk.set(keys.queue_order(deadline, review.opened_at, review.id)))
         return change(review, actions, (Review.status == review.status) & (Review.deadline == review.deadline))
 
     def arm(self, review: Review, timer: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from tests.support import efirma
 from tests.support.client import declaration, wait_for
 from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser, Reply
+from tests.support.paging import pages
 
 PDF = b"%PDF-1.4 documento de prueba\n%%EOF\n"
 LICENCE_SOURCE = Path(__file__).resolve().parents[2] / "workflows" / "licencia-conducir.json"
@@ -175,9 +176,14 @@ def wait_status(user: HttpUser, application_id: str, *statuses: str, timeout: fl
     return result
 
 
+def queued(body: dict[str, Any]) -> list[dict[str, Any]]:
+    reviews: list[dict[str, Any]] = body["reviews"]
+    return reviews
+
+
 def open_review(official: HttpUser, application_id: str, agency: str = "SEMOVI") -> dict[str, Any]:
     def probe() -> dict[str, Any] | None:
-        reviews = official.get(f"/agencies/{agency}/reviews").body["reviews"]
+        reviews = [review for page in pages(official, f"/agencies/{agency}/reviews", 200, queued) for review in page]
         return next((review for review in reviews if review["application_id"] == application_id), None)
 
     review: dict[str, Any] = wait_for(probe, f"a review of {application_id} in {agency}'s queue")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from msgspec import Meta, convert, field
 
 from chalicelib.api.views import assistance, efirma, notifications
-from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices, shown
+from chalicelib.api.views.common import LanguageCode, NextCursor, NullableInstant, Status, choices, shown
 from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
@@ -484,9 +484,10 @@ class CitizenRecord(Struct, kw_only=True):
     delegations: Annotated[
         list[assistance.Delegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
     ]
+    next_cursor: NextCursor
 
 
-def citizen_record(record: Record, api_url: str) -> CitizenRecord:
+def citizen_record(record: Record, api_url: str, next_cursor: str | None) -> CitizenRecord:
     profile = record.profile
     proven = binding_of(profile)
     person = is_curp(profile.holder)
@@ -505,6 +506,7 @@ def citizen_record(record: Record, api_url: str) -> CitizenRecord:
         ],
         subscriptions=[notifications.subscription(item) for item in record.subscriptions],
         delegations=[assistance.delegation(item, for_citizen=True) for item in record.delegations],
+        next_cursor=next_cursor,
     )
 
 

@@ -15,6 +15,12 @@ from chalicelib.applications.transitions import STATUSES
 
 View = TypeVar("View", bound=msgspec.Struct)
 
+# every paged list answers where its next page starts
+NextCursor = Annotated[
+    str | None,
+    Meta(description="Pass it as `cursor` to get the next page, as it came; null: this is the last page."),
+]
+
 
 def shown(kind: type[View], source: object, **computed: Any) -> View:
     """``kind`` filled from ``source`` (a stored record, a domain result, or a mapping):

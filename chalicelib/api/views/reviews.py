@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from msgspec import Meta, convert
 
 from chalicelib.api.views.applications import EvidenceEntry
-from chalicelib.api.views.common import Status, shown
+from chalicelib.api.views.common import NextCursor, Status, shown
 from chalicelib.core.fields import AgencyCode, Instant, Struct
 from chalicelib.reviews.intermediaries import Report
+from chalicelib.reviews.queue import Queued
 from chalicelib.reviews.requests import DecisionKind
-from chalicelib.reviews.service import Decided, Queued
+from chalicelib.reviews.service import Decided
 
 
 class ReviewQueueItem(Struct, kw_only=True):
@@ -53,6 +54,7 @@ class ReviewQueueItem(Struct, kw_only=True):
 class ReviewQueue(Struct, kw_only=True):
     agency: AgencyCode
     reviews: Annotated[list[ReviewQueueItem], Meta(description="Legal deadline first, then first come, first served.")]
+    next_cursor: NextCursor
 
 
 class ReviewDecisionResult(Struct, kw_only=True):
@@ -103,8 +105,8 @@ class IntermediariesReport(Struct, kw_only=True):
     centres: Annotated[list[CentreComparison], Meta(description="Per community centre and procedure, unusual first.")]
 
 
-def queue(agency: str, items: list[Queued]) -> ReviewQueue:
-    return ReviewQueue(agency=agency, reviews=[_queued(item) for item in items])
+def queue(agency: str, items: list[Queued], next_cursor: str | None) -> ReviewQueue:
+    return ReviewQueue(agency=agency, reviews=[_queued(item) for item in items], next_cursor=next_cursor)
 
 
 def _queued(item: Queued) -> ReviewQueueItem:
