@@ -18,8 +18,9 @@ from bench.calls import READS, AwsCalls
 from chalicelib import wiring as composition
 from chalicelib.api import policy
 from tests.support import efirma
-from tests.support.flows import PDF, bank_pays, open_review, ready_licence, upload, wait_status
+from tests.support.flows import PDF, bank_pays, open_review, ready_licence, submitted_licence, upload, wait_status
 from tests.support.inprocess import REGION, Aws, Reply
+from tests.support.paging import with_page
 
 MAX_READ_CALLS = 2
 MAX_LICENCE_TRANSITIONS = 25
@@ -88,6 +89,16 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     review = open_review(official, application_id)
     routes.call("GET", "/agencies/{agency}/reviews", lambda: official.get("/agencies/SEMOVI/reviews"))
     routes.call("GET", "/agencies/{agency}/reviews", lambda: supervisor.get("/agencies/SEMOVI/reviews"))
+    # a later page costs what the first does (the cursor's key is read once per process, from Secrets Manager)
+    open_review(official, submitted_licence(aws.user()))
+    for user, route, path in (
+        (official, "/agencies/{agency}/reviews", "/agencies/SEMOVI/reviews"),
+        (supervisor, "/agencies/{agency}/reviews", "/agencies/SEMOVI/reviews"),
+        (citizen, "/me", "/me"),
+    ):
+        cursor = user.get(with_page(path, 1)).body["next_cursor"]
+        assert cursor, path
+        routes.call("GET", route, lambda user=user, path=path, cursor=cursor: user.get(with_page(path, 1, cursor)))
     routes.call("GET", "/applications/{id}", lambda: official.get(f"/applications/{application_id}"))
     asked = {"decision": "approve", "reason": "Documentos en regla"}
     prepared = routes.call(
