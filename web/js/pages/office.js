@@ -3,8 +3,9 @@
 // marked too (deciding them first needs a reason); and the citizens' ratings, low ones flagged.
 
 import { get, procedure } from "../api.js";
-import { append, h } from "../dom.js";
+import { append, clear, h } from "../dom.js";
 import { formatDateTime, formatNumber, pick, t, tn } from "../i18n.js";
+import { moreButton } from "../more.js";
 import { allSteps } from "../procedures.js";
 import { navigate, refresh } from "../router.js";
 import { button, notice, pageHeading, section, setTitle } from "../ui.js";
@@ -25,11 +26,13 @@ export function businessDaysLeft(deadline, now = new Date()) {
   return days;
 }
 
-export async function render(view, ctx) {
+// `shown`: the pages of the queue already loaded, and the ratings ("More" draws the page again with the next one)
+export async function render(view, ctx, shown = null) {
   const agencies = ctx.session.agencies;
   const agency = agencies.includes(ctx.query.dependencia) ? ctx.query.dependencia : agencies[0];
   setTitle(t("office.title", { agency }));
-  const [queue, ratings] = await Promise.all([get(`/agencies/${encodeURIComponent(agency)}/reviews`), get(`/agencies/${encodeURIComponent(agency)}/ratings`).catch(() => null)]);
+  const path = `/agencies/${encodeURIComponent(agency)}/reviews`;
+  const [queue, ratings] = shown ? [shown.queue, shown.ratings] : await Promise.all([get(path), get(`/agencies/${encodeURIComponent(agency)}/ratings`).catch(() => null)]);
   // In turn: legal deadline first, then first come (the API's order; kept if another answers).
   const reviews = [...(queue.reviews || [])].sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)) || String(a.opened_at).localeCompare(String(b.opened_at)));
   const codes = [...new Set([...reviews.map((review) => review.procedure), ...(ratings?.ratings || []).map((item) => item.procedure)])];
@@ -112,6 +115,12 @@ export async function render(view, ctx) {
           ),
         )
       : notice("success", h("p", {}, t("office.emptyBody"))),
+    moreButton(path, queue.next_cursor, async (page) => {
+      clear(view);
+      await render(view, ctx, { queue: { ...page, reviews: [...queue.reviews, ...page.reviews] }, ratings });
+      const first = page.reviews[0];
+      if (first) view.querySelector(`tr[data-review="${CSS.escape(first.review_id)}"] a`)?.focus();
+    }),
     h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
     ratingsPanel(ratings, definitions),
   );

@@ -1,10 +1,11 @@
 // "My record": the citizen's profile, every application and every issued document,
-// from one GET /me.
+// from GET /me, a page at a time ("More" adds the next).
 
 import { catalogue, get, procedure } from "../api.js";
 import { delegationsSection } from "../delegations.js";
-import { append, h } from "../dom.js";
+import { append, clear, h } from "../dom.js";
 import { formatDate, formatDateTime, pick, t } from "../i18n.js";
+import { moreButton } from "../more.js";
 import { allSteps } from "../procedures.js";
 import { facts, formatPhone, linkButton, notice, pageHeading, section, setTitle, statusTag } from "../ui.js";
 
@@ -16,9 +17,10 @@ function documentTitles(definitions) {
   return titles;
 }
 
-export async function render(view) {
+// `shown`: the pages of the record already loaded ("More" draws the page again with the next one)
+export async function render(view, ctx, shown = null) {
   setTitle(t("record.title"));
-  const [record, procedures] = await Promise.all([get("/me"), catalogue()]);
+  const [record, procedures] = shown ? [shown.record, shown.procedures] : await Promise.all([get("/me"), catalogue()]);
   const names = new Map(procedures.map((item) => [item.code, item.name]));
   const applications = [...(record.applications || [])].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   const codes = [...new Set(applications.map((item) => item.procedure))];
@@ -110,6 +112,14 @@ export async function render(view) {
           ),
         )
       : notice("info", h("p", {}, t("record.noApplications"), " ", h("a", { href: "#/" }, t("record.browse")))),
+    moreButton("/me", record.next_cursor, async (page) => {
+      const merged = { ...page };
+      for (const kind of ["applications", "documents", "subscriptions", "delegations"]) merged[kind] = [...(record[kind] || []), ...(page[kind] || [])];
+      clear(view);
+      await render(view, ctx, { record: merged, procedures });
+      const first = page.applications?.[0];
+      if (first) view.querySelector(`tr[data-application="${CSS.escape(first.id)}"] a`)?.focus();
+    }),
     h("h2", { id: "documents-heading" }, t("record.documents")),
     documents.length ? h("ul", { class: "cards", "aria-labelledby": "documents-heading" }, documents) : h("p", { class: "muted" }, t("record.noDocuments")),
     delegationsSection(record.delegations),
