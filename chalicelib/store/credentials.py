@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from msgspec import Struct
-from pynamodb.constants import ATTRIBUTES, ALL_OLD
+from pynamodb.constants import ALL_OLD, ATTRIBUTES
 
 from chalicelib.core.errors import NotFound
 from chalicelib.store import keys
