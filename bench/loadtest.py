@@ -39,6 +39,7 @@ from typing import Any
 
 import requests
 
+from infra import limits
 from tests.support.client import Api, declaration
 from tests.support.people import new_curp
 
@@ -141,6 +142,8 @@ class Flaky:
     def __init__(self, api: str, token: str | None, recorder: Recorder, rng: random.Random, retry_share: float) -> None:
         self.api = api
         self.session = requests.Session()
+        # a simulated person has an address of their own, as the stack's per-address limits expect
+        self.session.headers[limits.FORWARDED_HEADER] = limits.simulated_client()
         self.token = token
         self.recorder = recorder
         self.rng = rng

@@ -48,8 +48,9 @@ OpenApiDocument = Annotated[dict[str, Any], Meta(description="An OpenAPI 3.1 doc
     summary="Verify an issued document's KMS signature and validity (what its QR code opens)",
     description=(
         "Anyone may call it. The answer carries only what a checker needs (type, holder's initials, validity, "
-        "issuing agency), never the holder's name or CURP. Each call is recorded as an audit event on the "
-        "application. A browser that asks for `text/html` and not `application/json` (its `Accept` header) is "
+        "issuing agency), never the holder's name or CURP. Each call is counted beside the document, and the first "
+        "call of each hour (UTC) is recorded as an audit event on the application, carrying the running count. A "
+        "browser that asks for `text/html` and not `application/json` (its `Accept` header) is "
         "redirected to the human verification page. A machine that asks for `application/jwt` gets the same verdict "
         "signed as a compact JWS (ES256, the platform's sealing key from `GET /.well-known/ventanilla-keys.json`; "
         "claims `iss`, `sub` = the document id, `iat`, `verification`), so another agency's system can accept the "

@@ -205,13 +205,24 @@ class Credentials(Struct, frozen=True):
         return valid, payload
 
     def verify(self, document_id: str) -> Verification:
-        """The public check a QR code opens; each call is an audit event on the application."""
+        """The public check a QR code opens.  Every call is counted beside the document; the
+        first of each hour (per document) is also an audit event on the application, so an
+        anonymous caller's writes are one small counter, never the audit chain at will."""
         credential = self.get(document_id)
         genuine, payload = self.check(credential)
-        today = legal_date(utcnow()).isoformat()
+        now = utcnow()
+        today = legal_date(now).isoformat()
         current = genuine and payload.get("valid_from", "") <= today <= payload.get("valid_until", "")
         expired = genuine and today > payload["valid_until"]
-        application = self._audit_verification(credential.application_id, document_id, bool(current))
+        hour = verification_hour(now)
+        counted = self.store.credentials.count_verification(document_id, hour)
+        if counted.first_of_hour:
+            details = {"document_id": document_id, "valid": bool(current), "hour": hour}
+            application = self._audit_verification(
+                credential.application_id, details | {"verifications": counted.verifications}
+            )
+        else:
+            application = self.store.applications.get(credential.application_id)
         signatures = self.signatures(application) if genuine else ()
         return Verification(document_id, genuine, bool(current), expired, payload, signatures)
 
@@ -252,16 +263,20 @@ class Credentials(Struct, frozen=True):
             )
         return tuple(checks)
 
-    def _audit_verification(self, application_id: str, document_id: str, valid: bool) -> Application:
+    def _audit_verification(self, application_id: str, details: dict[str, Any]) -> Application:
         for _ in range(3):
             application = self.store.applications.get(application_id, consistent=True)
             try:
                 self.transitions.record(
-                    application,
-                    {"kind": "anonymous", "id": "verify"},
-                    Change("document.verified", details={"document_id": document_id, "valid": valid}),
+                    application, {"kind": "anonymous", "id": "verify"}, Change("document.verified", details=details)
                 )
                 return application
             except Conflict:
                 continue
         return application
+
+
+def verification_hour(moment: datetime) -> str:
+    """The hour a public check is counted in: UTC, ``YYYY-MM-DDTHH``.  (Mexico City keeps
+    UTC-6 all year, so its hours begin at the same instants.)"""
+    return iso(moment)[:13]

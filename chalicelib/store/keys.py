@@ -11,6 +11,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | an agency's open reviews, oldest deadline | Query ``by_queue`` where gsi2pk = queue(agency)  |
 | a payment by its reference                | GetItem pk = payment(ref), sk = PAYMENT          |
 | an issued credential (public verify)      | GetItem pk = credential(id), sk = CREDENTIAL     |
+| count a public check of a credential      | UpdateItem pk = credential(id), sk = VERIFICATIONS |
 | the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
 | submitted, execution not yet started      | Query ``by_queue`` where gsi2pk = STARTING       |
@@ -59,6 +60,9 @@ agency and month (``M#<YYYY-MM>#P#<code>``, ``M#<YYYY-MM>#A#<agency>``), so that
 open data is one Query for any range of months; each application keeps a marker per
 audit event already counted (``STATS#<seq>``), which makes counting idempotent.
 Ratings carry ``gsi2pk = ratings(agency)`` so that an agency reads its own.
+A credential's public checks are counted in one small item beside it (``VERIFICATIONS``:
+a total and the last hour that had a check), so an anonymous caller's write never touches
+the signed credential, the holder's record or the audit chain, except once an hour.
 An e.firma challenge is one item in its own partition, spent once by a conditional update
 and removed by DynamoDB's TTL (``expiration``) a day after it expired.  A citizen's
 e.firma is summarised on the profile; what proved it (certificate, OCSP answer, the
@@ -86,6 +90,7 @@ PROFILE_SK = "PROFILE"
 REVIEW_SK = "REVIEW"
 PAYMENT_SK = "PAYMENT"
 CREDENTIAL_SK = "CREDENTIAL"
+VERIFICATIONS_SK = "VERIFICATIONS"
 CATALOG_PK = "CATALOG"
 AUDIT_PREFIX = "EV#"
 AUDIT_SEQUENCE_WIDTH = 6

@@ -206,6 +206,14 @@ class Credential(Entity, discriminator="credential"):
     issued_at = UnicodeAttribute()
 
 
+class VerificationCounter(Entity, discriminator="verifications"):
+    """How often a document was verified, beside it in its partition: the public check
+    adds one here, and writes an audit event only for the first check of each hour."""
+
+    verifications = NumberAttribute(default=0)
+    hour = UnicodeAttribute(null=True)  # the last (UTC) hour that had a check, ``YYYY-MM-DDTHH``
+
+
 class Delegation(Entity, discriminator="delegation"):
     """A citizen's consent that one assistant of a community centre files for them.
 
@@ -502,6 +510,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     Review,
     Payment,
     Credential,
+    VerificationCounter,
     ProcedureVersion,
     Delegation,
     DelegationCode,

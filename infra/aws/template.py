@@ -73,6 +73,7 @@ from packaging.utils import canonicalize_name
 
 from chalicelib.core.names import function_name, resource_name
 from infra.aws import bytecode, layer, stack
+from infra.aws.stack import edge
 
 ROOT = stack.ROOT
 TEMPLATE = "sam.json"
@@ -294,7 +295,7 @@ def extras(stage: str, efirma: Efirma | None = None) -> dict[str, Any]:
             "DependsOn": [f"{stack.function_logical_id(name)}Logs"],
             "Properties": properties,
         }
-    resources["RestAPI"] = {"Properties": {"Name": resource_name(stage)}}
+    resources["RestAPI"] = {"Properties": {"Name": resource_name(stage), "MethodSettings": edge.method_settings()}}
     return {
         "Description": f"Ventanilla ({stage}): single window for government procedures",
         "Parameters": stack.parameters(),

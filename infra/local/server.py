@@ -10,14 +10,24 @@ Chalice keeps the request being handled in ``app.current_request`` (and the cont
 at a time per process, wrong under a thread per connection, where a view could read
 another request (a browser sends several at once).  ``per_thread_request`` gives this
 process's app one of each per thread.
+
+The per-client limits of ``infra/limits.py`` (the WAF's rate-based rules on AWS) are
+enforced here too, in the same fixed five-minute windows: a client is its address, or,
+when the connection comes from this machine, the first address of its
+``X-Forwarded-For`` (as the WAF reads a forwarded address), which is how the load
+generator and the test clients stand for many people at once.
 """
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
+import math
 import mimetypes
 import threading
+import time
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +35,9 @@ from urllib.parse import urlsplit
 
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
+
+from infra import limits
+from infra.limits import RateRule
 
 API_PREFIX = "/api"
 WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
@@ -63,10 +76,21 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
 
+    def _client(self) -> str:
+        peer = self.client_address[0]
+        forwarded = self.headers.get(limits.FORWARDED_HEADER)
+        if forwarded and ipaddress.ip_address(peer).is_loopback:
+            return forwarded.split(",")[0].strip()
+        return peer
+
     def _api(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         path = self.path[len(API_PREFIX) :] or "/"
+        wait = self.server.limiter.admit(self._client(), urlsplit(path).path)
+        if wait:
+            self._send(429, limits.error_body(), {"Content-Type": "application/json", "Retry-After": str(wait)})
+            return
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
             response = self.server.gateway.handle_request(self.command, path, headers, body)
@@ -126,6 +150,38 @@ def per_thread_request(app: Any) -> None:
     )
 
 
+class Limiter:
+    """Requests per client address in fixed windows, per rule (as the WAF counts them)."""
+
+    def __init__(
+        self,
+        rules: Sequence[RateRule] = limits.PER_CLIENT,
+        window: int = limits.WINDOW_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.rules = tuple(rules)
+        self.window = window
+        self._clock = clock
+        self._counts: dict[tuple[str, str], int] = {}
+        self._current = -1
+        self._lock = threading.Lock()
+
+    def admit(self, client: str, route_path: str) -> int:
+        """0 when the request may go on (and it is counted); else the seconds until its window ends."""
+        now = self._clock()
+        window = math.floor(now / self.window)
+        with self._lock:
+            if window != self._current:  # a new window: every count starts again
+                self._counts.clear()
+                self._current = window
+            applying = [rule for rule in self.rules if rule.applies(route_path)]
+            if any(self._counts.get((rule.name, client), 0) >= rule.limit for rule in applying):
+                return max(1, math.ceil((window + 1) * self.window - now))
+            for rule in applying:
+                self._counts[(rule.name, client)] = self._counts.get((rule.name, client), 0) + 1
+            return 0
+
+
 # connections waiting to be accepted, for both local servers (this one and moto's); the
 # kernel caps it at net.core.somaxconn (4096 on current Linux)
 LISTEN_BACKLOG = 4096
@@ -135,8 +191,16 @@ class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG  # socketserver's 5 reset connections when a few hundred clients arrive at once
 
-    def __init__(self, address: tuple[str, int], app: Any, config: dict[str, Any], verbose: bool = False) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: Any,
+        config: dict[str, Any],
+        verbose: bool = False,
+        limiter: Limiter | None = None,
+    ) -> None:
         super().__init__(address, Handler)
+        self.limiter = limiter or Limiter()
         per_thread_request(app)
         self.gateway = LocalGateway(
             app, Config.create(chalice_stage="local", function_name="api_handler", lambda_timeout=60)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from infra import limits
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SESSION_KEY
 from tests.browser.efirma_files import Efirma, issue
 from tests.browser.scenario import Scene, build_scene
@@ -101,7 +102,12 @@ def contexts(browser: Browser, stack_url: str) -> Iterator[Callable[..., Browser
         viewport: dict[str, int] | None = None, token: str | None = None, lang: str | None = None
     ) -> BrowserContext:
         context = browser.new_context(
-            viewport=viewport or DESKTOP, locale="es-MX", timezone_id="America/Mexico_City", base_url=stack_url
+            viewport=viewport or DESKTOP,
+            locale="es-MX",
+            timezone_id="America/Mexico_City",
+            base_url=stack_url,
+            # a person of their own address, as the stack's per-address limits expect (infra/limits.py)
+            extra_http_headers={limits.FORWARDED_HEADER: limits.simulated_client()},
         )
         if token or lang:
             # Sign in without the form, as the sign-in page would: the ID token in sessionStorage.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
+from chalicelib.core import clock
 from chalicelib.payments import signature
 from tests.support.flows import (
     approved,
     bank_pays,
+    next_hour,
     open_review,
     signed_decision,
     status_of,
@@ -102,7 +105,9 @@ def test_tampered_credential_verifies_false(aws: Aws) -> None:
     bank_pays(aws, slip["reference"], "1016.00", f"evt-{application_id}")
     document_id = wait_status(citizen, application_id, "issued")["issued"][0]["id"]
     anyone = aws.anonymous()
-    genuine = anyone.get(f"/verify/{document_id}").body
+    hour = next_hour()
+    with clock.travel(hour):
+        genuine = anyone.get(f"/verify/{document_id}").body
     assert genuine["valid"] is True and genuine["signature"] == "valid"
     assert set(genuine) >= {"type", "holder_initials", "valid_from", "valid_until", "agency"}
     assert "Rosa" not in json.dumps(genuine) and citizen.username not in json.dumps(genuine)
@@ -115,14 +120,25 @@ def test_tampered_credential_verifies_false(aws: Aws) -> None:
         UpdateExpression="SET payload = :p",
         ExpressionAttributeValues={":p": json.dumps(payload, sort_keys=True, separators=(",", ":"))},
     )
-    tampered = anyone.get(f"/verify/{document_id}").body
+    with clock.travel(hour):  # the same hour: counted, not audited again
+        tampered = anyone.get(f"/verify/{document_id}").body
     assert tampered == {"valid": False, "document_id": document_id, "signature": "invalid"}
+    with clock.travel(hour + timedelta(hours=1)):  # the next hour's first check is audited
+        assert anyone.get(f"/verify/{document_id}").body == tampered
     verifications = [
-        e
+        e["details"]
         for e in citizen.get(f"/applications/{application_id}/audit").body["events"]
         if e["action"] == "document.verified"
     ]
-    assert [e["details"]["valid"] for e in verifications] == [True, False]
+    assert verifications == [
+        {"document_id": document_id, "valid": True, "hour": clock.iso(hour)[:13], "verifications": 1},
+        {
+            "document_id": document_id,
+            "valid": False,
+            "hour": clock.iso(hour + timedelta(hours=1))[:13],
+            "verifications": 3,
+        },
+    ]
     assert anyone.get("/verify/no-such-document-id").status_code == 404
 
 

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from chalice import Chalice, Response
 
-from infra.local.server import LocalServer
+from infra import limits
+from infra.local.server import Limiter, LocalServer
 
 
 def test_concurrent_requests_each_see_their_own_request() -> None:
@@ -58,3 +59,56 @@ def test_a_binary_answer_arrives_as_its_bytes() -> None:
         server.server_close()
     assert reply.status_code == 200 and reply.headers["Content-Type"] == "application/pdf"
     assert reply.content == content
+
+
+def test_the_check_of_documents_is_limited_per_client_address_as_the_waf_limits_it() -> None:
+    """Over the verify rule's limit in one window a client gets 429 with the API's error
+    shape and when to come back; another address (the first of ``X-Forwarded-For`` when
+    the connection comes from this machine) and other routes go on."""
+    app = Chalice(app_name="limits-probe")
+
+    @app.route("/verify/{document_id}")
+    def verify(document_id: str) -> dict[str, str]:
+        return {"document_id": document_id}
+
+    @app.route("/procedures")
+    def procedures() -> dict[str, list[str]]:
+        return {"procedures": []}
+
+    start = 1_800_000_000.0  # the start of a window, and the clock stands still in it
+    limiter = Limiter(clock=lambda: start + 10)
+    server = LocalServer(("127.0.0.1", 0), app, {"api": "http://127.0.0.1/api"}, limiter=limiter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/api"
+    session = requests.Session()
+
+    def get(path: str, address: str) -> requests.Response:
+        return session.get(f"{base}{path}", headers={limits.FORWARDED_HEADER: f"{address}, 10.0.0.1"}, timeout=10)
+
+    scraper, checker = limits.client_address(1), limits.client_address(2)
+    try:
+        answered = [get(f"/verify/doc-{n:06d}", scraper).status_code for n in range(limits.VERIFY.limit)]
+        limited = get("/verify/doc-one-more", scraper)
+        other_route = get("/procedures", scraper)
+        other_client = get("/verify/doc-000001", checker)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answered == [200] * limits.VERIFY.limit
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "too_many_requests"
+    assert limited.headers["Content-Type"] == "application/json"
+    assert limited.headers["Retry-After"] == str(limits.WINDOW_SECONDS - 10)
+    assert other_route.status_code == 200  # within the whole API's larger limit
+    assert other_client.status_code == 200 and other_client.json() == {"document_id": "doc-000001"}
+
+
+def test_the_whole_api_limit_counts_every_route_of_a_client() -> None:
+    limiter = Limiter(clock=lambda: 1_800_000_000.0)
+    client = limits.client_address(3)
+    admitted = [limiter.admit(client, f"/procedures/p{n}") for n in range(limits.WHOLE_API.limit)]
+    assert admitted == [0] * limits.WHOLE_API.limit
+    assert limiter.admit(client, "/me") == limits.WINDOW_SECONDS
+    assert limiter.admit(client, "/verify/doc-000001") > 0  # refused by the whole API's rule too
+    assert limiter.admit(limits.client_address(4), "/me") == 0

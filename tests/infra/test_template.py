@@ -235,6 +235,9 @@ STOOD_IN = {
     "AWS::S3::BucketPolicy",
     "AWS::SNS::Subscription",
     "AWS::SecretsManager::Secret",
+    "AWS::ApiGateway::GatewayResponse",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
 }
 
 

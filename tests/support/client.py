@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import requests
 
+from infra import limits
 from infra.local.demo import DEMO_PASSWORD
 from tests.support import efirma
 from tests.support.people import register, sign_in
@@ -93,9 +94,12 @@ class User:
     stack: Api
     username: str
     token: str | None
+    # each person calls from an address of their own, as people do: the stack's per-address
+    # limits (infra/limits.py) then see people, not one client sending everyone's requests
+    address: str = field(default_factory=limits.simulated_client)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        headers = dict(kwargs.pop("headers", {}))
+        headers = {limits.FORWARDED_HEADER: self.address, **kwargs.pop("headers", {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         reply = self.stack.session.request(method, f"{self.stack.api}{path}", headers=headers, timeout=30, **kwargs)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import requests
 
+from chalicelib.core import clock
 from tests.support import efirma
 from tests.support.client import declaration, wait_for
 from tests.support.forms import LICENCE_FORM
@@ -256,3 +258,9 @@ def paid(aws: Aws, payer: HttpUser, application_id: str) -> dict[str, Any]:
 
 def table(aws: Aws) -> Any:
     return boto3.resource("dynamodb", region_name="us-east-1").Table(aws.env["TABLE_NAME"])
+
+
+def next_hour() -> datetime:
+    """One minute into the next hour (UTC): what is done from there on, in a ``clock.travel``
+    to it, shares an hour whenever the test runs."""
+    return clock.utcnow().replace(minute=1, second=0, microsecond=0) + timedelta(hours=1)

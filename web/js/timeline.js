@@ -41,7 +41,10 @@ function detailText(event, definition) {
     case "document.issued":
       return details.valid_until ? t("event.detail.validUntil", { date: formatDay(details.valid_until) }) : "";
     case "document.verified":
-      return t(details.valid ? "event.detail.verifiedValid" : "event.detail.verifiedInvalid");
+      return [
+        t(details.valid ? "event.detail.verifiedValid" : "event.detail.verifiedInvalid"),
+        details.verifications ? t("event.detail.verifications", { n: details.verifications }) : "",
+      ].filter(Boolean).join(" · ");
     case "checks.failed":
       return (details.failed || []).map((message) => pick(message)).join(" ");
     case "evidence.unavailable":

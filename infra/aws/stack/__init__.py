@@ -10,7 +10,7 @@ groups and environment are decided in this package (``FUNCTIONS``, ``grants``,
 By concern: ``naming`` (logical ids, dependency-free ARNs, the shipped procedures),
 ``iam`` (who may do what), ``data`` (records, documents, keys, SMS, users, state machines),
 ``registries`` (which other registries may be asked), ``web`` (CloudFront and the pages'
-bucket) and ``monitoring`` (alarms, dashboard, logs).
+bucket), ``edge`` (the API's throttles and its WAF) and ``monitoring`` (alarms, dashboard, logs).
 
 ``Metadata.Local`` tells the provisioner what differs on the local stack: ``"skip"``
 (AWS only: CloudFront, alarms, the dashboard, ...), or ``{"FromSetting": {property:
@@ -23,7 +23,7 @@ from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS
-from infra.aws.stack import data, iam, monitoring, registries, web
+from infra.aws.stack import data, edge, iam, monitoring, registries, web
 from infra.aws.stack.data import COMMUNITY_CENTRES, agency_groups
 from infra.aws.stack.iam import WILDCARD_REASONS, grants
 from infra.aws.stack.monitoring import conditions, dashboard
@@ -103,6 +103,7 @@ def resources(stage: str) -> dict[str, Any]:
     out.update(data.user_pool_groups(definitions))
     out.update(data.state_machines(stage, definitions, arns))
     out.update(web.resources(stage))
+    out.update(edge.resources(stage))
     out.update(monitoring.resources(stage))
     return out
 
