@@ -7,7 +7,9 @@ Phases (all loopback, each bounded in time):
    every AWS call counted by botocore events (bench/calls.py): calls per route, state
    transitions, and the usage that prices an application (bench/cost.py);
 2. API overhead — GET /applications/{id}, GET /me, POST /applications against the bare
-   DynamoDB calls each needs, from a client process (bench/load.py);
+   DynamoDB calls each needs, from a client process (bench/load.py); then the production
+   path: the read routes invoked in-process with API Gateway proxy events, as Lambda runs
+   them, against the same DynamoDB requests replayed bare (bench/inprocess.py);
 3. end to end — driver's licences with automatic approval, 1, 4 and 16 clients;
 4. where the time goes — a CPU profile of every thread during a 4-client run;
 5. cold start — ``import app`` in a fresh interpreter, the Lambda package's and the
@@ -34,6 +36,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 LEAN_ROUTES = ("POST /applications/{id}/submit", "POST /reviews/{review_id}/decision", "POST /payments/webhook")
 BUDGETS = {
     "read_ratio": 1.5,
+    "inprocess_read_ratio": 1.25,
     "read_calls": 2,
     # the routes a filing, a decision and a payment go through: their change, nothing that follows it
     "lean_calls": 5,
@@ -360,6 +363,20 @@ def run(quick: bool) -> dict[str, Any]:
         )
         calls.clear()
 
+        log("phase 2b: the production path (the app invoked in-process with API Gateway events)")
+        results["inprocess"] = client(
+            "inprocess",
+            {
+                "url": stack.url,
+                "moto_url": stack.moto_url,
+                "environment": stack.environment,
+                "seed": 21,
+                "rounds": 100 if quick else 200,
+            },
+            timeout=240,
+        )
+        calls.clear()
+
         results["throughput"] = []
         for n, clients in enumerate((1, 4, 16), start=3):
             seconds = (6 if quick else 10) + (clients > 1) * 2
@@ -423,6 +440,27 @@ def render(results: dict[str, Any]) -> str:
         out.append(
             f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} "
             f"| {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |"
+        )
+    out.append("")
+    out.append(
+        "The production path (the Chalice app object invoked in-process with API Gateway REST proxy events and a "
+        "real Cognito token, as Lambda runs it; its bare side replays with boto3 the very DynamoDB requests the "
+        "route made, against the same embedded server; interleaved)"
+    )
+    out.append("")
+    out.append(
+        "| request | in-process median | p95 | bare DynamoDB calls | bare median | ratio | HTTP ratio | budget |"
+    )
+    out.append("|---|---|---|---|---|---|---|---|")
+    budget = BUDGETS["inprocess_read_ratio"]
+    for route, row in results["inprocess"].items():
+        verdict = ("met" if row["ratio"] <= budget else "**missed**") + f" (≤ {budget}×)"
+        http = results["latency"].get(route)
+        http_ratio = f"{http['ratio']:.2f}×" if http else "—"
+        out.append(
+            f"| `{route}` | {row['api']['median_ms']:.2f} ms | {row['api']['p95_ms']:.2f} ms | {row['bare_calls']} "
+            f"| {row['bare']['median_ms']:.2f} ms | {row['ratio']:.2f}× | "
+            f"{http_ratio} | {verdict} |"
         )
     out.append("")
     out.append(
