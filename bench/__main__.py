@@ -7,7 +7,9 @@ Phases (all loopback, each bounded in time):
    every AWS call counted by botocore events (bench/calls.py): calls per route, state
    transitions, and the usage that prices an application (bench/cost.py);
 2. API overhead — GET /applications/{id}, GET /me, POST /applications against the bare
-   DynamoDB calls each needs, from a client process (bench/load.py);
+   DynamoDB calls each needs, from a client process (bench/load.py); then the production
+   path: the read routes invoked in-process with API Gateway proxy events, as Lambda runs
+   them, against the same DynamoDB requests replayed bare (bench/inprocess.py);
 3. end to end — driver's licences with automatic approval, 1, 4 and 16 clients;
 4. where the time goes — a CPU profile of every thread during a 4-client run;
 5. cold start — ``import app`` in a fresh interpreter, the Lambda package's and the
@@ -34,6 +36,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 LEAN_ROUTES = ("POST /applications/{id}/submit", "POST /reviews/{review_id}/decision", "POST /payments/webhook")
 BUDGETS = {
     "read_ratio": 1.5,
+    "inprocess_read_ratio": 1.25,
     "read_calls": 2,
     # the routes a filing, a decision and a payment go through: their change, nothing that follows it
     "lean_calls": 5,
@@ -336,6 +339,9 @@ def run(quick: bool) -> dict[str, Any]:
             agency: flows.official(api, agency, f"oficial.bench.{agency.lower()}")
             for agency in ("SEMOVI", "DUMUN", "PCMUN", "SE", "SAT", "IMSS", "MUNICIPIO")
         }
+        from bench.hotkeys import StreamTap, Writes
+
+        tap, writes = StreamTap(stack.moto_url, stack.environment["TABLE_NAME"]), Writes()
         log("phase 1: one application of each procedure, every call counted")
         walks = []
         all_tallies: list[Any] = []
@@ -344,6 +350,7 @@ def run(quick: bool) -> dict[str, Any]:
         ):
             walks.append(walk(api, calls, reader, procedure, seed, officials))
             all_tallies += calls.tallies
+        tap.count(writes)  # the walks' writes count; the tour's and the latency phases' do not
         calls.clear()
         tour(api, officials, seed=9)
         all_tallies += calls.tallies
@@ -360,6 +367,21 @@ def run(quick: bool) -> dict[str, Any]:
         )
         calls.clear()
 
+        log("phase 2b: the production path (the app invoked in-process with API Gateway events)")
+        results["inprocess"] = client(
+            "inprocess",
+            {
+                "url": stack.url,
+                "moto_url": stack.moto_url,
+                "environment": stack.environment,
+                "seed": 21,
+                "rounds": 100 if quick else 200,
+            },
+            timeout=240,
+        )
+        calls.clear()
+
+        tap.read()
         results["throughput"] = []
         for n, clients in enumerate((1, 4, 16), start=3):
             seconds = (6 if quick else 10) + (clients > 1) * 2
@@ -380,6 +402,7 @@ def run(quick: bool) -> dict[str, Any]:
             )
         results["profile"] = {**asdict(profile[0]), "completed": profiled_run["completed"]}
         calls.clear()
+        results["writes_per_key"] = tap.count(writes).table()
     finally:
         stack.stop()
         calls.uninstall()
@@ -423,6 +446,27 @@ def render(results: dict[str, Any]) -> str:
         out.append(
             f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} "
             f"| {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |"
+        )
+    out.append("")
+    out.append(
+        "The production path (the Chalice app object invoked in-process with API Gateway REST proxy events and a "
+        "real Cognito token, as Lambda runs it; its bare side replays with boto3 the very DynamoDB requests the "
+        "route made, against the same embedded server; interleaved)"
+    )
+    out.append("")
+    out.append(
+        "| request | in-process median | p95 | bare DynamoDB calls | bare median | ratio | HTTP ratio | budget |"
+    )
+    out.append("|---|---|---|---|---|---|---|---|")
+    budget = BUDGETS["inprocess_read_ratio"]
+    for route, row in results["inprocess"].items():
+        verdict = ("met" if row["ratio"] <= budget else "**missed**") + f" (≤ {budget}×)"
+        http = results["latency"].get(route)
+        http_ratio = f"{http['ratio']:.2f}×" if http else "—"
+        out.append(
+            f"| `{route}` | {row['api']['median_ms']:.2f} ms | {row['api']['p95_ms']:.2f} ms | {row['bare_calls']} "
+            f"| {row['bare']['median_ms']:.2f} ms | {row['ratio']:.2f}× | "
+            f"{http_ratio} | {verdict} |"
         )
     out.append("")
     out.append(
@@ -483,6 +527,7 @@ def render(results: dict[str, Any]) -> str:
         "Hottest functions (own CPU time): "
         + "; ".join(f"`{name}` {seconds:.1f} s" for name, seconds in profile["top"][:5])
     )
+    out += render_writes(results["writes_per_key"])
     imports, package, efirma = results["import"], results["package"], results.get("efirma")
     out.append("")
     out.append("Cold start proxies")
@@ -583,6 +628,53 @@ def render(results: dict[str, Any]) -> str:
         + " |"
     )
     return "\n".join(out)
+
+
+def render_writes(found: dict[str, Any]) -> list[str]:
+    from bench import hotkeys
+
+    out = [
+        "",
+        f"Writes per partition key ({found['records']} items written by {found['submitted']} submitted applications: "
+        "the four walks of phase 1 and the end-to-end runs of phases 3 and 4, read from the table's stream; "
+        "keys of one application, citizen or phone grouped as `KIND#*`). Projected at the capacity model's peak, "
+        f"{hotkeys.PEAK_SUBMITS_PER_SECOND} submitted applications/s, against DynamoDB's "
+        f"{hotkeys.PARTITION_WRITE_UNITS:,} write units/s per partition (table or index); a key's share is "
+        f"≤ {hotkeys.SHARE:.0%} of it",
+        "",
+        "| index | key | values seen | writes | per application | most on one value | at the peak | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in found["rows"]:
+        if row["peak_per_second"] is None:
+            peak, verdict = "its own application's only", "spread"
+        else:
+            peak = f"{row['peak_per_second']:.0f}/s ({row['share_of_limit']:.0%})"
+            verdict = "**hot**" if row["hot"] else "within share"
+        out.append(
+            f"| {row['index']} | `{row['key']}` | {row['values']} | {row['writes']} | {row['per_application']:.2f} "
+            f"| {row['most_on_one_value']} | {peak} | {verdict} |"
+        )
+    out.append("")
+    out.append(
+        "Items written by many applications (shared partitions), at the peak, against "
+        f"{hotkeys.ITEM_WRITES_PER_SECOND:.0f} writes/s on one item (a transaction holds its items for ~10-25 ms: "
+        "above that, concurrent counts conflict and retry)"
+    )
+    out.append("")
+    out.append("| pk | sk | writes | per application | at the peak | verdict |")
+    out.append("|---|---|---|---|---|---|")
+    for item in found["items"]:
+        out.append(
+            f"| `{item['pk']}` | `{item['sk']}` | {item['writes']} | {item['per_application']:.2f} "
+            f"| {item['peak_per_second']:.1f}/s | {'**hot**' if item['hot'] else 'within'} |"
+        )
+    out.append("")
+    out.append(
+        "Top individual keys: "
+        + "; ".join(f"{row['index']} `{row['key']}` {row['per_application']:.2f}/application" for row in found["top"])
+    )
+    return out
 
 
 def jsonable(results: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ browser or a load generator would be):
 
     python -m bench.load latency    '{"url": ..., "table": ..., "seed": ...}'
     python -m bench.load throughput '{"url": ..., "clients": 4, "seconds": 15, "seed": ...}'
+    python -m bench.load inprocess  '{"url": ..., "moto_url": ..., "environment": {...}, "seed": ...}'
 
 prints one JSON object on stdout.
 """
@@ -167,7 +168,9 @@ def throughput(options: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     command, options = argv[0], json.loads(argv[1])
-    result = {"latency": latency, "throughput": throughput}[command](options)
+    from bench import inprocess
+
+    result = {"latency": latency, "throughput": throughput, "inprocess": inprocess.measure}[command](options)
     sys.stdout.write(json.dumps(result) + "\n")
     return 0
 

@@ -2,7 +2,10 @@
 what has been counted.
 
 All rows live in one partition, ``STATS``: ``M#<month>#P#<code>`` for a procedure,
-``M#<month>#A#<agency>`` for an agency, so that any window of months is one Query.
+``M#<month>#A#<agency>`` for an agency, so that any window of months is one Query.  Each
+row is split into up to ``keys.STATS_SHARDS`` items (the shard chosen from the counted
+application's id) and summed on read: at the peak every submission counts on the same
+month's rows, and transactions on one item conflict.
 Counting is one transaction: the mark of what is counted (an audit event's
 ``STATS#<seq>`` in its application's partition, or the SMS's own delivery-log entry),
 written only if absent, and atomic ``ADD``s on the month's rows, created if new.  A mark
@@ -53,14 +56,17 @@ class StatisticsStore:
             seq=seq,
             at=counted_at,
         )
-        return _count([create(marker), *(_row(row, month, owner, counter) for row, counter in sorted(changes.items()))])
+        shard = keys.stats_shard(application_id)
+        rows = (_row(row, month, owner, counter, shard) for row, counter in sorted(changes.items()))
+        return _count([create(marker), *rows])
 
     def count_sms(self, message: SmsMessage, procedure: str, month: str, counters: Mapping[str, int]) -> bool:
         """Add ``counters`` to the ``month``'s row of ``procedure`` (the message's) and mark
         the message counted (its delivery-log entry carries the mark), in one transaction;
         False if it was counted before."""
         mark = change(message, [SmsMessage.counted.set(True)], SmsMessage.counted.does_not_exist())
-        return _count([mark, _row((PROCEDURE, procedure), month, message.agency, counters)])
+        shard = keys.stats_shard(message.application_id)
+        return _count([mark, _row((PROCEDURE, procedure), month, message.agency, counters, shard)])
 
     def counted_markers(self, application_id: str) -> set[int]:
         """The sequence numbers of the application's audit events already counted: one Query."""
@@ -76,8 +82,9 @@ class StatisticsStore:
     # --- reading -----------------------------------------------------------------------
     def rows(self, first_month: str, last_month: str) -> list[dict[str, Any]]:
         """Every row of the months from ``first_month`` to ``last_month`` (``YYYY-MM``),
-        attributes as plain values: one Query (more pages if it is large).  The counters'
-        names depend on the data, so they are read raw, not through a model."""
+        attributes as plain values, its shards summed (``sk`` is the row's, without the
+        shard): one Query (more pages if it is large).  The counters' names depend on the
+        data, so they are read raw, not through a model."""
         lower, upper = keys.stats_range(first_month, last_month)
         connection = Entity._get_connection()
         rows: list[dict[str, Any]] = []
@@ -89,13 +96,32 @@ class StatisticsStore:
             rows += [{name: _plain(value) for name, value in item.items()} for item in page.get("Items", [])]
             start = page.get("LastEvaluatedKey")
             if not start:
-                return rows
+                return _summed(rows)
 
 
-def _row(row: Row, month: str, owner: str | None, counter: Mapping[str, int]) -> Write:
-    """The atomic ADDs of ``counter`` on the row of ``month`` (created if new)."""
+def _summed(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per scope, code and month: the counters of its shards added up."""
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for shard in shards:
+        scope, code, month = str(shard.get("scope")), str(shard.get("code")), str(shard.get("month"))
+        row = rows.get((scope, code, month))
+        if row is None:
+            sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
+            rows[(scope, code, month)] = {**shard, "sk": sk}
+            continue
+        for name, value in shard.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                row[name] = row.get(name, 0) + value
+            else:
+                row.setdefault(name, value)
+    return list(rows.values())
+
+
+def _row(row: Row, month: str, owner: str | None, counter: Mapping[str, int], shard: int) -> Write:
+    """The atomic ADDs of ``counter`` on ``shard`` of the row of ``month`` (created if new)."""
     scope, code = row
     sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
+    sk = keys.stats_sharded(sk, shard)
     actions: list[Action] = [
         Path(["kind"]).set("stats"),
         StatsRow.scope.set(scope),

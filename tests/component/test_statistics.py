@@ -20,10 +20,13 @@ from typing import Any
 
 import pytest
 
+from chalicelib import wiring as composition
+from chalicelib.adapters.aws import client as aws_client
 from chalicelib.core import clock
 from chalicelib.core.clock import iso
 from chalicelib.reviews import service as reviews_module
 from chalicelib.stats import figures
+from chalicelib.store import keys
 from tests.support.client import wait_for
 from tests.support.flows import decide, draft, licence_without_payment, open_review, ready_licence, submit, wait_status
 from tests.support.forms import LICENCE_FORM
@@ -356,3 +359,31 @@ def test_the_out_of_order_decision_and_its_reason_are_in_the_audit(aws: Aws, scr
     assert event["details"]["earlier_open"] == 8
     in_turn = [event for event in run.audit(script["rejected"][0]) if event["action"] == "review.rejected"]
     assert "out_of_order" not in in_turn[0]["details"]
+
+
+def test_a_month_row_counted_by_many_applications_is_spread_over_items_and_read_as_one(
+    aws: Aws, script: dict[str, Any]
+) -> None:
+    """Concurrent counts would all meet on the month's row: the eleven applications' counts
+    land on several items of it, and the report reads one row with their sum."""
+    month = figures.month_of(iso(datetime.now(UTC)))
+    statistics = composition.container().store.statistics
+    raw = statistics_items(month)
+    row_sk = keys.stats_procedure(month, CODE)
+    shards = [item for item in raw if item["sk"]["S"].startswith(f"{row_sk}#")]
+    assert len(shards) > 1
+    [row] = [row for row in statistics.rows(month, month) if row["sk"] == row_sk]
+    assert row["started"] == sum(int(item["started"]["N"]) for item in shards if "started" in item) > 1
+    assert (row["scope"], row["code"], row["agency"]) == ("procedure", CODE, AGENCY)
+
+
+def statistics_items(month: str) -> list[dict[str, Any]]:
+    settings = composition.container().settings
+    lower, upper = keys.stats_range(month, month)
+    found = aws_client("dynamodb", settings).query(
+        TableName=settings.table_name,
+        KeyConditionExpression="pk = :pk AND sk BETWEEN :lower AND :upper",
+        ExpressionAttributeValues={":pk": {"S": keys.STATS_PK}, ":lower": {"S": lower}, ":upper": {"S": upper}},
+    )
+    items: list[dict[str, Any]] = found["Items"]
+    return items
