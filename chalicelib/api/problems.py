@@ -161,3 +161,9 @@ SHARED: dict[str, Problem] = {
     "TooManyRequests": TOO_MANY_REQUESTS,
     "NotAcceptable": NOT_ACCEPTABLE,
 }
+PAGING = invalid(
+    "`limit` is not a whole number from 1 to 200, or `cursor` is not one this list gave this caller (altered, of "
+    "another list or of another caller): start again without it.",
+    ("invalid_limit", "invalid_cursor"),
+    field_error_body("invalid_limit", "limit", "must be a whole number from 1 to 200"),
+)

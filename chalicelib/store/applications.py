@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.core.errors import Conflict, NotFound, TransientFailure
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Entity
+from chalicelib.store.pages import Page, PageRequest, paged
 from chalicelib.store.reads import find
 from chalicelib.store.writes import Cancelled, Write, commit, create
 
@@ -42,6 +43,15 @@ class ApplicationStore:
             AuditEvent.query(
                 keys.application(application_id), AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True
             )
+        )
+
+    def audit_page(self, application_id: str, page: PageRequest) -> Page[AuditEvent]:
+        """One page of the application's timeline, oldest first: one Query of its partition."""
+        pk = keys.application(application_id)
+        return paged(
+            lambda **kw: AuditEvent.query(pk, AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True, **kw),
+            page,
+            {"pk": pk},
         )
 
     def record_of(self, holder: str) -> list[Entity]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from msgspec import Meta, convert, field
 
 from chalicelib.api.views import assistance, efirma, notifications
-from chalicelib.api.views.common import LanguageCode, NullableInstant, Status, choices, shown
+from chalicelib.api.views.common import LanguageCode, NextCursor, NullableInstant, Status, choices, shown
 from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
@@ -393,7 +393,8 @@ class AuditEvent(Struct, kw_only=True):
 
 class AuditTrail(Struct, kw_only=True):
     application_id: str
-    events: Annotated[list[AuditEvent], Meta(description="Every event, oldest first.")]
+    events: Annotated[list[AuditEvent], Meta(description="A page of the events, oldest first.")]
+    next_cursor: NextCursor
 
 
 class BrokenEvent(Struct, kw_only=True):
@@ -414,9 +415,11 @@ class AuditVerification(Struct, kw_only=True):
     ] = UNSET
 
 
-def audit_trail(application_id: str, events: Iterable[EventRecord]) -> AuditTrail:
+def audit_trail(application_id: str, events: Iterable[EventRecord], next_cursor: str | None) -> AuditTrail:
     return AuditTrail(
-        application_id=application_id, events=[shown(AuditEvent, event, seq=int(event.seq)) for event in events]
+        application_id=application_id,
+        events=[shown(AuditEvent, event, seq=int(event.seq)) for event in events],
+        next_cursor=next_cursor,
     )
 
 

@@ -72,3 +72,12 @@ NullableInstant = Annotated[
         extra_json_schema={"format": "date-time"},
     ),
 ]
+NextCursor = Annotated[
+    str | None,
+    Meta(
+        description=(
+            "Give it as `cursor` for the next page (opaque; only for this list and this caller); null: this was the "
+            "last page."
+        ),
+    ),
+]
