@@ -46,7 +46,7 @@ REVIEW_ID = path("review_id", "The review's id (from the queue).", "9f50c94a8bee
         problems.other_agency(
             "Not an official (or supervisor) of this agency.", "only officials of OTHER see its queue"
         ),
-        problems.PAGE,
+        problems.PAGING,
     ),
 )
 def review_queue(agency: str, query: Paging) -> Response:

@@ -7,6 +7,7 @@ from chalice import Response
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
+from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import path
 from chalicelib.api.policy import ASSISTANTS, CITIZENS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
@@ -70,10 +71,18 @@ def request_delegation(body: CreateDelegation) -> Response:
     summary="The assistant's delegations and the applications started under each",
     roles=ASSISTANTS,
     note="assistant: their delegations and the applications started under each",
-    answers=Answer(200, "Newest last.", views.Delegations),
+    description=(
+        "A page at a time, by citizen (CURP) and then oldest first. Each delegation lists the applications started "
+        "under it, so a page is one read."
+    ),
+    query=Paging,
+    answers=Answer(200, "A page of the delegations.", views.Delegations),
+    problems=(problems.PAGING,),
 )
-def my_delegations() -> Response:
-    return answer(views.delegations(container().assistance.of_assistant(principal_of(assistance.current_request))))
+def my_delegations(query: Paging) -> Response:
+    request = assistance.current_request
+    page = container().assistance.delegations(principal_of(request), page_of(request, query))
+    return answer(views.delegations(page.items, next_cursor(request, page.after)))
 
 
 @assistance.operation(

@@ -441,22 +441,26 @@ def filing_cadena_original(id: str) -> Response:
     "GET",
     "/applications/{id}/audit",
     operation_id="getApplicationAudit",
-    summary="Get the application's timeline: every audit event, oldest first",
+    summary="Get the application's timeline: its audit events, oldest first, a page at a time",
     description=(
         "The same timeline for the citizen and the official. Readable by the owner and officials of the agencies "
-        "involved."
+        "involved. `GET /applications/{id}/audit/verify` checks the whole chain."
     ),
     roles=OWNER_OR_AGENCY,
     note="as the application",
     tags=("agencies",),
     params=APPLICATION_ID,
-    answers=Answer(200, "The audit trail.", views.AuditTrail),
-    problems=(problems.APPLICATION_NOT_FOUND,),
+    query=Paging,
+    answers=Answer(200, "A page of the audit trail.", views.AuditTrail),
+    problems=(problems.APPLICATION_NOT_FOUND, problems.PAGING),
 )
-def application_audit(id: str) -> Response:
+def application_audit(id: str, query: Paging) -> Response:
     services = container()
-    application = services.applications.readable(principal_of(citizens.current_request), id)
-    return answer(views.audit_trail(application.id, services.applications.audit(application)))
+    request = citizens.current_request
+    asked = page_of(request, query)  # a cursor not sealed for this list is refused before anything is read
+    application = services.applications.readable(principal_of(request), id)
+    page = services.applications.audit_page(application, asked)
+    return answer(views.audit_trail(application.id, page.items, next_cursor(request, page.after)))
 
 
 @citizens.operation(
@@ -539,7 +543,7 @@ def payment_slip(id: str) -> Response:
     note="one's own record",
     query=Paging,
     answers=Answer(200, "A page of the citizen record (one query on the citizen's key).", views.CitizenRecord),
-    problems=(problems.PAGE,),
+    problems=(problems.PAGING,),
 )
 def my_record(query: Paging) -> Response:
     services = container()
@@ -552,7 +556,7 @@ def my_record(query: Paging) -> Response:
     "GET",
     "/me/data-use",
     operation_id="getMyDataUse",
-    summary="Who used my data: every time Ventanilla asked a registry about the signed-in citizen",
+    summary="Who used my data: every time Ventanilla asked a registry about the signed-in citizen, a page at a time",
     description=(
         "Each exchange with a registry (population, tax, social security, cadastre) about the caller: when, which "
         "registry, for which agency and application, with what purpose and legal basis, and what came of it. The "
@@ -560,11 +564,14 @@ def my_record(query: Paging) -> Response:
     ),
     roles=CITIZENS,
     note="one's own exchanges only",
-    answers=Answer(200, "The data-exchange log of the caller, newest first.", registry_views.DataUseList),
+    query=Paging,
+    answers=Answer(200, "A page of the caller's data-exchange log, newest first.", registry_views.DataUseList),
+    problems=(problems.PAGING,),
 )
-def my_data_use() -> Response:
-    entries = container().applications.data_use(principal_of(citizens.current_request))
-    return answer(registry_views.data_use(entries))
+def my_data_use(query: Paging) -> Response:
+    request = citizens.current_request
+    page = container().applications.data_use(principal_of(request), page_of(request, query))
+    return answer(registry_views.data_use(page.items, next_cursor(request, page.after)))
 
 
 @citizens.operation(

@@ -10,6 +10,7 @@ from chalice import Response
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
+from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import path
 from chalicelib.api.policy import EVERYONE, PUBLISHERS, SIGNED_IN
 from chalicelib.api.procedures import CODE, OUTSIDE_JURISDICTION, UNKNOWN_PROCEDURE
@@ -310,17 +311,25 @@ def retire_procedure(code: str, body: RetirementRequest) -> Response:
     "GET",
     "/consultations",
     operation_id="listConsultations",
-    summary="List the public consultations on procedures, newest first",
+    summary="List the public consultations on procedures, newest first, a page at a time",
+    description=(
+        "The cursor of an anonymous caller's page is the same for everyone, so a cached page's `next_cursor` serves "
+        "whoever reads it."
+    ),
     roles=EVERYONE,
+    query=Paging,
     answers=Answer(
         200,
-        "Every draft put to consultation (open, closed or published).",
+        "A page of the drafts put to consultation (open, closed or published).",
         views.Consultations,
         headers=documented(CACHED_A_MINUTE),
     ),
+    problems=(problems.PAGING,),
 )
-def list_consultations() -> Response:
-    return answer(views.consultations(container().lifecycle.consultations()), headers=CACHED_A_MINUTE)
+def list_consultations(query: Paging) -> Response:
+    request = lifecycle.current_request
+    page = container().lifecycle.consultations(page_of(request, query))
+    return answer(views.consultations(page.items, next_cursor(request, page.after)), headers=CACHED_A_MINUTE)
 
 
 @lifecycle.operation(

@@ -7,17 +7,20 @@ from chalice import Response
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
+from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import APPLICATION_ID, path
 from chalicelib.api.policy import ADMINS, CITIZENS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer
 from chalicelib.api.views import notifications as views
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.fields import UNSET
 from chalicelib.identity.principal import CITIZEN, OFFICIAL, SUPERVISOR
 from chalicelib.notifications.phones import any_e164
 from chalicelib.notifications.requests import (
+    ApplicationFilter,
     ConfirmSubscription,
     CreateSubscription,
-    MessagesQuery,
+    PhoneFilter,
     SmsEvents,
     SmsEventsChoice,
 )
@@ -29,6 +32,13 @@ OWNER_OR_ITS_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR})
 MISSING_FILTER = "give ?phone=+52… or ?application_id=…"
 SUBSCRIPTION_ID = path("id", "Subscription id (`<application id>-<6 characters>`).", "8Q9FQ5PXS4-K3M9QZ", maxLength=60)
 UNKNOWN_SUBSCRIPTION = problems.no_such("subscription", description="No such subscription, or not the caller's.")
+
+
+class MessagesQuery(Paging, kw_only=True):
+    """Operators look a delivery log up by phone (which wins when both are given) or by application."""
+
+    phone: PhoneFilter = UNSET
+    application_id: ApplicationFilter = UNSET
 
 
 @notifications.operation(
@@ -131,29 +141,33 @@ def cancel_subscription(id: str) -> Response:
     note="owner and its agency (not assistants): its SMS delivery log",
     tags=("citizens",),
     params=APPLICATION_ID,
-    answers=Answer(200, "The delivery log, oldest first.", views.ApplicationMessages),
-    problems=(problems.APPLICATION_NOT_FOUND,),
+    query=Paging,
+    answers=Answer(200, "A page of the delivery log, oldest first.", views.ApplicationMessages),
+    problems=(problems.APPLICATION_NOT_FOUND, problems.PAGING),
 )
-def application_messages(id: str) -> Response:
+def application_messages(id: str, query: Paging) -> Response:
     services = container()
-    application = services.applications.readable(principal_of(notifications.current_request), id)
-    return answer(views.application_messages(application.id, services.notifier.log.for_application(application.id)))
+    request = notifications.current_request
+    asked = page_of(request, query)
+    application = services.applications.readable(principal_of(request), id)
+    page = services.notifier.log.page_for_application(application.id, asked)
+    return answer(views.application_messages(application.id, page.items, next_cursor(request, page.after)))
 
 
 @notifications.operation(
     "GET",
     "/messages",
     operation_id="listMessages",
-    summary="Operators: the SMS delivery log of a phone (newest first, latest 100) or of an application",
+    summary="Operators: the SMS delivery log of a phone (newest first) or of an application, a page at a time",
     roles=ADMINS,
     note="operators (`admin`): delivery log by phone or application",
     query=MessagesQuery,
-    answers=Answer(200, "The messages.", views.PhoneMessages),
+    answers=Answer(200, "A page of the messages.", views.PhoneMessages),
     problems=(
         problems.APPLICATION_NOT_FOUND,
         problems.invalid(
-            "Neither filter given, or a bad phone.",
-            ("missing_filter", "invalid_phone"),
+            "Neither filter given, a bad phone, or a bad `limit` or `cursor`.",
+            ("missing_filter", "invalid_phone", "invalid_limit", "invalid_cursor"),
             field_error_body("missing_filter", "phone", MISSING_FILTER),
         ),
     ),
@@ -161,13 +175,16 @@ def application_messages(id: str) -> Response:
 def operator_messages(query: MessagesQuery) -> Response:
     """Operators: the delivery log of one phone (newest first) or of one application."""
     services = container()
+    request = notifications.current_request
+    asked = page_of(request, query)
     if isinstance(query.phone, str) and query.phone:
-        messages = services.notifier.log.to_phone(any_e164(query.phone))
+        page = services.notifier.log.page_to_phone(any_e164(query.phone), asked)
     elif isinstance(query.application_id, str) and query.application_id:
-        messages = services.notifier.log.for_application(services.applications.load(query.application_id).id)
+        application = services.applications.load(query.application_id)
+        page = services.notifier.log.page_for_application(application.id, asked)
     else:
         raise ValidationFailed.field("phone", MISSING_FILTER, code="missing_filter")
-    return answer(views.phone_messages(messages))
+    return answer(views.phone_messages(page.items, next_cursor(request, page.after)))
 
 
 @notifications.operation(

@@ -162,10 +162,9 @@ SHARED: dict[str, Problem] = {
     "NotAcceptable": NOT_ACCEPTABLE,
 }
 
-PAGE_CODES = ("invalid_limit", "invalid_cursor")
-PAGE_REFUSED = "`limit` is not a whole number from 1 to 200, or `cursor` is not one this list gave the caller."
-PAGE_EXAMPLE = field_error_body(
-    "invalid_cursor", "cursor", "is not a cursor this list gave you; start again without it"
+PAGING = invalid(
+    "`limit` is not a whole number from 1 to 200, or `cursor` is not one this list gave this caller (altered, of "
+    "another list or of another caller): start again without it.",
+    ("invalid_limit", "invalid_cursor"),
+    field_error_body("invalid_limit", "limit", "must be a whole number from 1 to 200"),
 )
-# a paged list's refusals (chalicelib/api/paging.py); a route with refusals of its own adds PAGE_CODES to them
-PAGE = invalid(PAGE_REFUSED, PAGE_CODES, PAGE_EXAMPLE)

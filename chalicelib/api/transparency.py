@@ -7,13 +7,22 @@ from chalice.app import Response
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import principal_of
+from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import AGENCY, APPLICATION_ID
 from chalicelib.api.policy import AGENCY as OFFICIALS
 from chalicelib.api.policy import CITIZENS, EVERYONE
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import transparency as views
-from chalicelib.stats.requests import CentresQuery, RatingRequest, RatingsQuery, StatisticsQuery
+from chalicelib.stats.requests import DEFAULT_DAYS, CentresQuery, LowOnly, RatingDays, RatingRequest, StatisticsQuery
 from chalicelib.wiring import container
+
+
+class RatingsQuery(Paging, kw_only=True):
+    """Which of an agency's ratings to list, and the page."""
+
+    days: RatingDays = DEFAULT_DAYS
+    low: LowOnly = False
+
 
 transparency = ApiBlueprint(__name__, tag="transparency")
 PUBLIC_CACHE = public_cache(300)
@@ -185,10 +194,12 @@ def rate_application(id: str, body: RatingRequest) -> Response:
     "GET",
     "/agencies/{agency}/ratings",
     operation_id="listAgencyRatings",
-    summary="The ratings of the agency's procedures, newest first, low ones flagged (its officials)",
+    summary="The ratings of the agency's procedures, newest first, low ones flagged, a page at a time (its officials)",
     description=(
-        "Ratings of the last `days` days (default 90, at most 366, at most 200 of them), with comments. `low=true` "
-        "keeps the scores of 1 and 2: the office page shows them above the queue."
+        "Ratings of the last `days` days (default 90, at most 366), with comments. `low=true` keeps the scores of 1 "
+        "and 2: the office page shows them above the queue; a page then may hold fewer than `limit` and still have "
+        "a `next_cursor`. `summary` counts the ratings on this page only; the window's totals by month are in the "
+        "open statistics (`GET /stats/procedures`)."
     ),
     roles=OFFICIALS,
     note="only one's own agency: its procedures' ratings with comments, low ones flagged",
@@ -202,15 +213,19 @@ def rate_application(id: str, body: RatingRequest) -> Response:
         ),
         Problem(
             422,
-            "`days` is not a whole number from 1 to 366, or `low` is neither `true` nor `false`.",
-            ("invalid_days", "validation_failed"),
+            "`days` is not a whole number from 1 to 366, `low` is neither `true` nor `false`, or a bad `limit` or "
+            "`cursor`.",
+            ("invalid_days", "validation_failed", "invalid_limit", "invalid_cursor"),
             field_error_body("invalid_days", "days", "must be a whole number of days from 1 to 366"),
         ),
     ),
 )
 def agency_ratings(agency: str, query: RatingsQuery) -> Response:
-    found = container().ratings.for_agency(principal_of(transparency.current_request), agency, query)
-    return answer(views.agency_ratings(found))
+    request = transparency.current_request
+    found = container().ratings.for_agency(
+        principal_of(request), agency, query.days, query.low, page_of(request, query)
+    )
+    return answer(views.agency_ratings(found, next_cursor(request, found.after)))
 
 
 def _csv(text: str, filename: str) -> Response:

@@ -58,12 +58,13 @@ from chalicelib.store.models import (
     Application,
     AuditEvent,
     Credential,
+    DataExchange,
     Delegation,
     ProcedureVersion,
     Profile,
     Subscription,
 )
-from chalicelib.store.pages import PageRequest
+from chalicelib.store.pages import Page, PageRequest
 from chalicelib.store.repositories import Repositories
 
 logger = Logger(child=True)
@@ -316,7 +317,12 @@ class Applications(Struct, frozen=True):
         return Detail(application, definition, required, withheld)
 
     def audit(self, application: Application) -> list[AuditEvent]:
+        """The whole timeline (what verifies, replays or counts it needs every event)."""
         return self.store.applications.audit(application.id)
+
+    def audit_page(self, application: Application, page: PageRequest) -> Page[AuditEvent]:
+        """One page of the timeline, oldest first (what people read)."""
+        return self.store.applications.audit_page(application.id, page)
 
     def verify_audit(self, application: Application) -> dict[str, Any]:
         events = [
@@ -368,13 +374,13 @@ class Applications(Struct, frozen=True):
         sessions.check(principal, profile.signed_in_after)
         return CitizenRecord(profile, applications, documents, subscriptions, delegations, page.after)
 
-    def data_use(self, principal: Principal) -> list[dict[str, Any]]:
-        """Every exchange with a registry about the signed-in citizen, newest first."""
+    def data_use(self, principal: Principal, page: PageRequest) -> Page[DataExchange]:
+        """One page of the exchanges with a registry about the signed-in citizen, newest first."""
         curp = _citizen(principal)
         profile = self.profiles.get(curp)
         if profile is not None:
             sessions.check(principal, profile.signed_in_after)
-        return self.store.exchanges.of_holder(curp)
+        return self.store.exchanges.page_of_holder(curp, page)
 
     # --- commands ------------------------------------------------------------------
     def create_draft(self, principal: Principal, request: NewApplication) -> Application:

@@ -45,6 +45,7 @@ from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, ne
 from chalicelib.notifications.service import NO_APPLICATION, Notifications, Recipient
 from chalicelib.notifications.states import RATE_LIMITED
 from chalicelib.store.models import Application, Delegation
+from chalicelib.store.pages import Page, PageRequest
 from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import Write
 
@@ -211,6 +212,11 @@ class Assistance(Struct, frozen=True):
     def of_assistant(self, principal: Principal, holder: str | None = None) -> list[Delegation]:
         """The assistant's delegations (of one citizen): one Query on ``by_queue``."""
         return self.store.delegations.of_assistant(principal.username, holder)
+
+    def delegations(self, principal: Principal, page: PageRequest) -> Page[Delegation]:
+        """One page of the assistant's delegations, each with the applications started under
+        it: one Query on ``by_queue``."""
+        return self.store.delegations.page_of_assistant(principal.username, page)
 
     def active_for(self, principal: Principal, holder: str) -> Delegation:
         """The assistant's active delegation for the citizen, to start an application."""

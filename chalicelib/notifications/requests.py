@@ -66,16 +66,13 @@ class ConfirmSubscription(Struct, kw_only=True):
     ]
 
 
-class MessagesQuery(Struct, kw_only=True):
-    """Operators look a delivery log up by phone (which wins when both are given) or by application."""
-
-    phone: Annotated[
-        str | UnsetType,
-        Meta(description="A phone, in any form `POST /subscriptions` accepts.", extra_json_schema=AT_MOST_40),
-    ] = UNSET
-    application_id: Annotated[str | UnsetType, Meta(description="An application id.", extra_json_schema=AT_MOST_40)] = (
-        UNSET
-    )
+# Operators look a delivery log up by phone (which wins when both are given) or by
+# application; the route's query type (which also pages) is the API's.
+PhoneFilter = Annotated[
+    str | UnsetType,
+    Meta(description="A phone, in any form `POST /subscriptions` accepts.", extra_json_schema=AT_MOST_40),
+]
+ApplicationFilter = Annotated[str | UnsetType, Meta(description="An application id.", extra_json_schema=AT_MOST_40)]
 
 
 class SmsEventsChoice(Struct, kw_only=True):

@@ -24,6 +24,7 @@ from chalicelib.procedures.catalogue import Catalogue, digest_of, ensure_open
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store.lifecycle import DraftRecord, LifecycleStore, event
 from chalicelib.store.models import DraftComment, ProcedureDraft, ProcedureVersion
+from chalicelib.store.pages import Page, PageRequest
 
 DRAFT, CONSULTATION, APPROVED = "draft", "consultation", "approved"
 OPEN = (DRAFT, CONSULTATION)
@@ -74,8 +75,8 @@ class Lifecycle:
             raise NotFound(f"draft {number} of {code} was not put to consultation", code="unknown_consultation")
         return found
 
-    def consultations(self) -> list[ProcedureDraft]:
-        return self._store.consultations()
+    def consultations(self, page: PageRequest) -> Page[ProcedureDraft]:
+        return self._store.consultations(page)
 
     # --- commands --------------------------------------------------------------------
     def draft(self, principal: Principal, definition: dict[str, Any]) -> ProcedureDraft:

@@ -19,10 +19,10 @@ from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.identity.principal import Principal
-from chalicelib.stats.requests import LOW, MAX_COMMENT, RatingRequest, RatingsQuery
+from chalicelib.stats.requests import LOW, MAX_COMMENT, RatingRequest
+from chalicelib.store.pages import PageRequest
 from chalicelib.store.ratings import RatingStore
 
-PAGE = 200
 ATTEMPTS = 3
 
 
@@ -45,12 +45,14 @@ class GivenRating(Struct, frozen=True):
 
 
 class RatingsFound(Struct, frozen=True):
-    """An agency's ratings from ``since`` on, newest first (only the low ones if ``low_only``)."""
+    """A page of an agency's ratings from ``since`` on, newest first (only the low ones if
+    ``low_only``), and where the next page starts (None: none follows)."""
 
     agency: str
     since: str
     low_only: bool
     ratings: list[GivenRating]
+    after: dict[str, str] | None = None
 
 
 class Ratings:
@@ -102,18 +104,18 @@ class Ratings:
             return GivenRating(application.id, application.procedure_code, score, comment, now)
         raise Conflict("the application kept changing; send the rating again", code="concurrent_change")
 
-    def for_agency(self, principal: Principal, agency: str, query: RatingsQuery) -> RatingsFound:
-        """The agency's ratings of the last ``query.days``, newest first; ``query.low`` keeps
+    def for_agency(self, principal: Principal, agency: str, days: int, low: bool, page: PageRequest) -> RatingsFound:
+        """A page of the agency's ratings of the last ``days``, newest first; ``low`` keeps
         the low ones.  One Query on the ``by_queue`` index."""
         if agency not in principal.official_of:
             raise Forbidden(f"only officials of {agency} read its ratings", code="other_agency")
-        since = iso(utcnow() - timedelta(days=query.days))
-        found = self._store.of_agency(agency, since, PAGE, max_score=LOW if query.low else None)
+        since = iso(utcnow() - timedelta(days=days))
+        found = self._store.of_agency(agency, since, page, max_score=LOW if low else None)
         ratings = [
             GivenRating(item.application_id, item.procedure_code, int(item.score), item.comment, item.rated_at)
-            for item in found
+            for item in found.items
         ]
-        return RatingsFound(agency, since, query.low, ratings)
+        return RatingsFound(agency, since, low, ratings, found.after)
 
 
 def _comment(comment: str | None) -> str | None:

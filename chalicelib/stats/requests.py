@@ -72,19 +72,17 @@ class CentresQuery(StatisticsQuery, kw_only=True):
     ] = UNSET
 
 
-class RatingsQuery(Struct, kw_only=True):
-    """Which of an agency's ratings to list."""
-
-    days: Annotated[
-        int,
-        Meta(
-            ge=1,
-            le=MAX_DAYS,
-            description=f"How far back, in days (1 to {MAX_DAYS}; default {DEFAULT_DAYS}).",
-            extra={"code": "invalid_days", "message": f"must be a whole number of days from 1 to {MAX_DAYS}"},
-        ),
-    ] = DEFAULT_DAYS
-    low: Annotated[bool, Meta(description="`true`: only scores of 1 and 2.")] = False
+# Which of an agency's ratings to list; the route's query type (which also pages) is the API's.
+RatingDays = Annotated[
+    int,
+    Meta(
+        ge=1,
+        le=MAX_DAYS,
+        description=f"How far back, in days (1 to {MAX_DAYS}; default {DEFAULT_DAYS}).",
+        extra={"code": "invalid_days", "message": f"must be a whole number of days from 1 to {MAX_DAYS}"},
+    ),
+]
+LowOnly = Annotated[bool, Meta(description="`true`: only scores of 1 and 2.")]
 
 
 class RatingRequest(Struct, kw_only=True):

@@ -45,6 +45,15 @@ class ApplicationStore:
             )
         )
 
+    def audit_page(self, application_id: str, page: PageRequest) -> Page[AuditEvent]:
+        """One page of the application's timeline, oldest first: one Query of its partition."""
+        pk = keys.application(application_id)
+        return paged(
+            lambda **kw: AuditEvent.query(pk, AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True, **kw),
+            page,
+            {"pk": pk},
+        )
+
     def record_of(self, holder: str) -> list[Entity]:
         """A citizen's whole record (profile, applications, credentials, subscriptions,
         delegations): one Query on the ``by_owner`` index."""

@@ -15,6 +15,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
 from chalicelib.store import codes, keys
 from chalicelib.store.models import Delegation, DelegationCode, Entity
+from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
 from chalicelib.store.reads import find
 from chalicelib.store.writes import Write, change
 
@@ -37,6 +38,19 @@ class DelegationStore:
         return [
             item for item in Entity.by_queue.query(keys.assistant(username), condition) if isinstance(item, Delegation)
         ]
+
+    def page_of_assistant(self, username: str, page: PageRequest) -> Page[Delegation]:
+        """One page of an assistant's delegations, by citizen: one Query on ``by_queue``.  The
+        applications started under each are listed on the delegation itself, so the page
+        needs no other read."""
+        partition = keys.assistant(username)
+        return paged(
+            lambda **kw: Entity.by_queue.query(partition, **kw),
+            page,
+            {"gsi2pk": partition},
+            QUEUE_KEYS,
+            keep=lambda item: isinstance(item, Delegation),
+        )
 
     # --- new items -------------------------------------------------------------------
     def new(self, delegation_id: str, holder: str, assistant: str, at: str, **fields: Any) -> Delegation:

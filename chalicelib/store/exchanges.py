@@ -10,6 +10,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.store import keys
 from chalicelib.store.models import DataExchange
+from chalicelib.store.pages import Page, PageRequest, paged
 
 
 class ExchangeStore:
@@ -28,6 +29,17 @@ class ExchangeStore:
         except PutError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise
+
+    def page_of_holder(self, holder: str, page: PageRequest) -> Page[DataExchange]:
+        """One page of the holder's exchanges, newest first: one Query of the holder's partition."""
+        pk = keys.citizen(holder)
+        return paged(
+            lambda **kw: DataExchange.query(
+                pk, DataExchange.sk.startswith(keys.DATA_USE_PREFIX), scan_index_forward=False, **kw
+            ),
+            page,
+            {"pk": pk},
+        )
 
     def of_holder(self, holder: str, limit: int = 500) -> list[dict[str, Any]]:
         """The holder's exchanges, newest first."""

@@ -26,9 +26,8 @@ from chalicelib.store.models import (
     ProcedureVersion,
     transaction,
 )
+from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
 from chalicelib.store.reads import find
-
-CONSULTATIONS_SHOWN = 100
 
 
 class DraftRecord:
@@ -171,12 +170,15 @@ class LifecycleStore:
         comment.answer, comment.answered_by, comment.answered_at = answer, by, at
         return comment
 
-    def consultations(self) -> list[ProcedureDraft]:
-        return [
-            item
-            for item in Entity.by_queue.query(keys.CONSULTATIONS, scan_index_forward=False, limit=CONSULTATIONS_SHOWN)
-            if isinstance(item, ProcedureDraft)
-        ]
+    def consultations(self, page: PageRequest) -> Page[ProcedureDraft]:
+        """One page of the drafts put to consultation, newest first: one Query on ``by_queue``."""
+        return paged(
+            lambda **kw: Entity.by_queue.query(keys.CONSULTATIONS, scan_index_forward=False, **kw),
+            page,
+            {"gsi2pk": keys.CONSULTATIONS},
+            QUEUE_KEYS,
+            keep=lambda item: isinstance(item, ProcedureDraft),
+        )
 
     def retire(self, code: str, by: str, reason: str) -> ProcedureVersion:
         """Mark the catalogue's item retired (once), with the event."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.store import keys
 from chalicelib.store.models import Rating
+from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
 from chalicelib.store.writes import Write, create
 
 
@@ -27,16 +28,16 @@ class RatingStore:
             )
         )
 
-    def of_agency(self, agency: str, since: str, limit: int, max_score: int | None = None) -> list[Rating]:
-        """The agency's ratings from ``since`` on, newest first, at most ``limit`` of them;
-        with ``max_score``, only those that low: one Query on the ``by_queue`` index."""
-        condition = Rating.score <= max_score if max_score is not None else None
-        found = Rating.by_queue.query(
-            keys.ratings(agency),
-            Rating.gsi2sk >= since,
-            filter_condition=condition,
-            scan_index_forward=False,
-            limit=limit,
-            page_size=limit,
+    def of_agency(self, agency: str, since: str, page: PageRequest, max_score: int | None = None) -> Page[Rating]:
+        """One page of the agency's ratings from ``since`` on, newest first: one Query on the
+        ``by_queue`` index.  With ``max_score``, only those that low are shown; the others
+        are dropped here rather than by a filter, which would make DynamoDB read on until it
+        found a page of low ones (many calls on a well-rated agency)."""
+        partition = keys.ratings(agency)
+        return paged(
+            lambda **kw: Rating.by_queue.query(partition, Rating.gsi2sk >= since, scan_index_forward=False, **kw),
+            page,
+            {"gsi2pk": partition},
+            QUEUE_KEYS,
+            keep=lambda item: isinstance(item, Rating) and (max_score is None or int(item.score) <= max_score),
         )
-        return [item for item in found if isinstance(item, Rating)]

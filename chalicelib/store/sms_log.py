@@ -17,6 +17,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.notifications.states import QUEUED, SENDING
 from chalicelib.store import keys
 from chalicelib.store.models import Entity, QueuedSms, SmsMessage, transaction
+from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
 
 PAGE = 100
 
@@ -28,6 +29,26 @@ class SmsLogStore:
             SmsMessage.query(
                 keys.application(application_id), SmsMessage.sk.startswith(keys.SMS_PREFIX), consistent_read=True
             )
+        )
+
+    def page_for_application(self, application_id: str, page: PageRequest) -> Page[SmsMessage]:
+        """One page of an application's messages, oldest first: one Query of its partition."""
+        pk = keys.application(application_id)
+        return paged(
+            lambda **kw: SmsMessage.query(pk, SmsMessage.sk.startswith(keys.SMS_PREFIX), consistent_read=True, **kw),
+            page,
+            {"pk": pk},
+        )
+
+    def page_to_phone(self, phone: str, page: PageRequest) -> Page[SmsMessage]:
+        """One page of the messages to a phone, newest first: one Query on ``by_queue``."""
+        partition = keys.sms_to(phone)
+        return paged(
+            lambda **kw: Entity.by_queue.query(partition, scan_index_forward=False, **kw),
+            page,
+            {"gsi2pk": partition},
+            QUEUE_KEYS,
+            keep=lambda item: isinstance(item, SmsMessage),
         )
 
     def to_phone(self, phone: str, limit: int = PAGE) -> list[SmsMessage]:

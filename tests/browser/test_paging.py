@@ -33,7 +33,7 @@ def test_the_record_shows_more_applications_on_request(contexts: Callable[..., B
     assert 0 < first_page < DRAFTS
     assert made[-1] in {rows.nth(index).get_attribute("data-application") for index in range(first_page)}
 
-    more = page.get_by_role("button", name="Ver más")
+    more = page.get_by_role("button", name="Más")
     more.click()
     expect(rows).to_have_count(DRAFTS)
     expect(more).to_have_count(0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -22,6 +23,7 @@ from tests.support import efirma
 from tests.support.flows import (
     PDF,
     bank_pays,
+    delegated,
     next_hour,
     open_review,
     ready_licence,
@@ -29,7 +31,8 @@ from tests.support.flows import (
     upload,
     wait_status,
 )
-from tests.support.inprocess import REGION, Aws, Reply
+from tests.support.inprocess import REGION, Aws, HttpUser, Reply
+from tests.support.lists import exchanged, log_sms, rated
 from tests.support.paging import with_page
 
 MAX_READ_CALLS = 2
@@ -65,6 +68,14 @@ class Routes:
         assert reply.status_code == expect, (method, route, reply.body)
         self.seen.setdefault((method, route), []).append(tally.dynamodb())
         return reply
+
+
+def paged(routes: Routes, route: str, user: HttpUser, path: str) -> None:
+    """A list route's first page of one item, and the page after it by its cursor."""
+    first = routes.call("GET", route, lambda: user.get(with_page(path, 1)))
+    cursor = first.body["next_cursor"]
+    assert cursor, (route, first.body)
+    routes.call("GET", route, lambda: user.get(with_page(path, 1, cursor)))
 
 
 def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
@@ -176,6 +187,24 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     routes.call("GET", "/agencies/{agency}/intermediaries", lambda: official.get("/agencies/SEMOVI/intermediaries"))
     assistant = aws.user(groups=("assistant-CDC-OAXACA",), username=f"asesor.{citizen.username.lower()}")
     routes.call("GET", "/delegations", lambda: assistant.get("/delegations"))
+
+    # the lists again, a page at a time: a page after the first costs what the first does
+    paged(routes, "/applications/{id}/audit", citizen, f"/applications/{application_id}/audit")
+    paged(routes, "/applications/{id}/audit", official, f"/applications/{application_id}/audit")
+    log_sms(application_id, citizen.phone or "", 2)
+    paged(routes, "/applications/{id}/messages", citizen, f"/applications/{application_id}/messages")
+    paged(routes, "/messages", admin, f"/messages?application_id={application_id}")
+    paged(routes, "/messages", admin, f"/messages?phone={quote(citizen.phone or '')}")
+    for _ in range(2):
+        delegated(aws, assistant, aws.user(), "CDC-OAXACA")
+    paged(routes, "/delegations", assistant, "/delegations")
+    exchanged(citizen.username, 2)
+    paged(routes, "/me/data-use", citizen, "/me/data-use")
+    routes.call("GET", "/consultations", lambda: anyone.get("/consultations"))
+    routes.call("GET", "/consultations", lambda: anyone.get(with_page("/consultations", 1)))
+    rated("SEMOVI", (4, 2))
+    paged(routes, "/agencies/{agency}/ratings", official, "/agencies/SEMOVI/ratings")
+    paged(routes, "/agencies/{agency}/ratings", official, "/agencies/SEMOVI/ratings?low=true")
 
     second = routes.call(
         "POST",

@@ -62,7 +62,7 @@ def test_a_lookup_is_signed_both_ways_logged_and_shown_to_its_citizen_only(aws: 
     assert (entry["purpose"], entry["legal_basis"], entry["agency"]) == (PURPOSE, BASIS, "DUMUN")
     assert entry["registry_name"]["es"].startswith("Registro Nacional de Población")
     assert entry["result_sha256"] == answer.result_sha256
-    assert aws.user().get("/me/data-use").body == {"exchanges": []}
+    assert aws.user().get("/me/data-use").body == {"exchanges": [], "next_cursor": None}
     assert aws.official(agency="DUMUN").get("/me/data-use").status_code == 403
 
 

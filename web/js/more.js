@@ -1,37 +1,48 @@
-// Paged lists: every list answer has `next_cursor` (null on the last page); "More" asks
-// for the page after it and hands it to the page that shows the list.
-
-import { get } from "./api.js";
+// "More": the next page of a list, appended to what is shown when the person asks for it.
+// Every list route answers `next_cursor` (null on the last page); the next page is the same
+// path with `?cursor=<next_cursor>`. The button is a real <button>; after a page is added,
+// focus moves to its first item (so a keyboard or screen-reader user reads on from there)
+// and a polite live region says how many came.
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { button } from "./ui.js";
+import { errorMessage } from "./errors.js";
 
-export function nextPage(path, cursor) {
-  return get(`${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}`);
+// `path` with the cursor of the page to read (none: the first page).
+export function paged(path, cursor) {
+  if (!cursor) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}`;
 }
 
-// A "More" button while `cursor` says another page follows; `onPage(page)` shows it.
-// It stays where it is, disabled while the page loads, and goes once the last page is in.
-export function moreButton(path, cursor, onPage, label = t("list.more")) {
+// The "More" control for `container`, or null when `cursor` says there is no next page.
+// `loadNext(cursor)` reads the next page and answers `{ nodes, cursor }`: the elements to
+// append to `container` and the page's `next_cursor`.
+export function moreButton(container, loadNext, cursor) {
   if (!cursor) return null;
   let next = cursor;
-  const holder = h("p", { class: "list-more" });
-  const control = button(label, {
-    kind: "secondary",
-    onclick: async () => {
-      control.disabled = true;
-      control.setAttribute("aria-busy", "true");
-      try {
-        const page = await nextPage(path, next);
-        next = page.next_cursor;
-        await onPage(page);
-      } finally {
-        control.disabled = false;
-        control.removeAttribute("aria-busy");
-        if (!next) holder.remove();
+  const status = h("p", { class: "muted more-status", role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "button secondary more", dataset: { more: "" } }, t("common.more"));
+  const wrapper = h("div", { class: "more-wrap" }, button, status);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    status.textContent = t("common.loading");
+    try {
+      const page = await loadNext(next);
+      const nodes = page.nodes || [];
+      container.append(...nodes);
+      next = page.cursor || null;
+      status.textContent = next ? t("common.moreLoaded", { count: nodes.length }) : t("common.noMore");
+      if (nodes[0]) {
+        if (!nodes[0].hasAttribute("tabindex")) nodes[0].setAttribute("tabindex", "-1");
+        nodes[0].focus();
       }
-    },
+      if (!next) button.remove();
+    } catch (error) {
+      status.textContent = errorMessage(error);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
   });
-  holder.append(control);
-  return holder;
+  return wrapper;
 }

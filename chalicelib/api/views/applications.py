@@ -393,7 +393,8 @@ class AuditEvent(Struct, kw_only=True):
 
 class AuditTrail(Struct, kw_only=True):
     application_id: str
-    events: Annotated[list[AuditEvent], Meta(description="Every event, oldest first.")]
+    events: Annotated[list[AuditEvent], Meta(description="A page of the events, oldest first.")]
+    next_cursor: NextCursor
 
 
 class BrokenEvent(Struct, kw_only=True):
@@ -414,9 +415,11 @@ class AuditVerification(Struct, kw_only=True):
     ] = UNSET
 
 
-def audit_trail(application_id: str, events: Iterable[EventRecord]) -> AuditTrail:
+def audit_trail(application_id: str, events: Iterable[EventRecord], next_cursor: str | None) -> AuditTrail:
     return AuditTrail(
-        application_id=application_id, events=[shown(AuditEvent, event, seq=int(event.seq)) for event in events]
+        application_id=application_id,
+        events=[shown(AuditEvent, event, seq=int(event.seq)) for event in events],
+        next_cursor=next_cursor,
     )
 
 

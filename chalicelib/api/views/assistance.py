@@ -8,7 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.api.views.common import NullableInstant, choices, shown
+from chalicelib.api.views.common import NextCursor, NullableInstant, choices, shown
 from chalicelib.assistance.service import CitizenCode, is_active
 from chalicelib.assistance.states import ACTIVE, EXPIRED, PENDING, REVOKED
 from chalicelib.core.fields import CURP_PATTERN, UNSET, Instant, Struct, UnsetType
@@ -64,8 +64,10 @@ class Delegation(Struct, kw_only=True):
 
 class Delegations(Struct, kw_only=True):
     delegations: Annotated[
-        list[Delegation], Meta(description="The assistant's delegations, each with the applications started under it.")
+        list[Delegation],
+        Meta(description="A page of the assistant's delegations, each with the applications started under it."),
     ]
+    next_cursor: NextCursor
 
 
 class DelegationCode(Struct, kw_only=True):
@@ -90,8 +92,8 @@ def delegation(item: models.Delegation, for_citizen: bool = False, texted_to: st
     )
 
 
-def delegations(items: Iterable[models.Delegation]) -> Delegations:
-    return Delegations(delegations=[delegation(item) for item in items])
+def delegations(items: Iterable[models.Delegation], next_cursor: str | None) -> Delegations:
+    return Delegations(delegations=[delegation(item) for item in items], next_cursor=next_cursor)
 
 
 def code(generated: CitizenCode) -> DelegationCode:

@@ -15,12 +15,6 @@ from chalicelib.applications.transitions import STATUSES
 
 View = TypeVar("View", bound=msgspec.Struct)
 
-# every paged list answers where its next page starts
-NextCursor = Annotated[
-    str | None,
-    Meta(description="Pass it as `cursor` to get the next page, as it came; null: this is the last page."),
-]
-
 
 def shown(kind: type[View], source: object, **computed: Any) -> View:
     """``kind`` filled from ``source`` (a stored record, a domain result, or a mapping):
@@ -76,5 +70,14 @@ NullableInstant = Annotated[
     Meta(
         description="UTC, ISO-8601 with milliseconds and `Z`; null when not (yet) applicable.",
         extra_json_schema={"format": "date-time"},
+    ),
+]
+NextCursor = Annotated[
+    str | None,
+    Meta(
+        description=(
+            "Give it as `cursor` for the next page (opaque; only for this list and this caller); null: this was the "
+            "last page."
+        ),
     ),
 ]

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, convert
 
+from chalicelib.api.views.common import NextCursor
 from chalicelib.api.views.procedures import Jurisdiction
 from chalicelib.core.fields import UNSET, Instant, LegalDate, Struct, Text, UnsetType
 from chalicelib.procedures import jurisdictions
@@ -100,7 +101,8 @@ class ConsultationSummary(Struct, kw_only=True, omit_defaults=True):
 
 
 class Consultations(Struct, kw_only=True):
-    consultations: Annotated[list[ConsultationSummary], Meta(description="Newest first (at most 100).")]
+    consultations: Annotated[list[ConsultationSummary], Meta(description="A page of them, newest first.")]
+    next_cursor: NextCursor
 
 
 def consultation(found: Proposal) -> Consultation:
@@ -124,7 +126,7 @@ def comment(item: DraftComment) -> Comment:
     return Comment(id=item.comment_id, author=item.shown_as, text=item.text, at=item.at, answer=answered)
 
 
-def consultations(drafts: list[ProcedureDraft]) -> Consultations:
+def consultations(drafts: list[ProcedureDraft], next_cursor: str | None) -> Consultations:
     return Consultations(
         consultations=[
             ConsultationSummary(
@@ -137,7 +139,8 @@ def consultations(drafts: list[ProcedureDraft]) -> Consultations:
                 closes_on=item.consultation_closes_on or UNSET,
             )
             for item in drafts
-        ]
+        ],
+        next_cursor=next_cursor,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.api.views.common import LanguageCode, NullableInstant, choices, shown
+from chalicelib.api.views.common import LanguageCode, NextCursor, NullableInstant, choices, shown
 from chalicelib.core.fields import UNSET, Instant, MaskedPhone, Struct, UnsetType
 from chalicelib.notifications.phones import mask
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, DELIVERY_STATUSES, PENDING
@@ -91,14 +91,18 @@ class SmsMessage(Struct, kw_only=True):
 
 class ApplicationMessages(Struct, kw_only=True):
     application_id: str
-    messages: Annotated[list[SmsMessage], Meta(description="Every message about the application, oldest first.")]
+    messages: Annotated[
+        list[SmsMessage], Meta(description="A page of the messages about the application, oldest first.")
+    ]
+    next_cursor: NextCursor
 
 
 class PhoneMessages(Struct, kw_only=True):
     messages: Annotated[
         list[SmsMessage],
-        Meta(description="A phone's latest messages, newest first; or an application's, oldest first."),
+        Meta(description="A page of a phone's messages, newest first; or of an application's, oldest first."),
     ]
+    next_cursor: NextCursor
 
 
 def subscription(item: models.Subscription) -> Subscription:
@@ -117,9 +121,13 @@ def message(item: models.SmsMessage, operator: bool = False) -> SmsMessage:
     return shown(SmsMessage, item, phone=mask(item.phone), segments=int(item.segments), **hidden)
 
 
-def application_messages(application_id: str, items: Iterable[models.SmsMessage]) -> ApplicationMessages:
-    return ApplicationMessages(application_id=application_id, messages=[message(item) for item in items])
+def application_messages(
+    application_id: str, items: Iterable[models.SmsMessage], next_cursor: str | None
+) -> ApplicationMessages:
+    return ApplicationMessages(
+        application_id=application_id, messages=[message(item) for item in items], next_cursor=next_cursor
+    )
 
 
-def phone_messages(items: Iterable[models.SmsMessage]) -> PhoneMessages:
-    return PhoneMessages(messages=[message(item, operator=True) for item in items])
+def phone_messages(items: Iterable[models.SmsMessage], next_cursor: str | None) -> PhoneMessages:
+    return PhoneMessages(messages=[message(item, operator=True) for item in items], next_cursor=next_cursor)

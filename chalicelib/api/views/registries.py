@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable
+from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from chalicelib.api.views.common import shown
+from chalicelib.api.views.common import NextCursor, shown
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Struct, Text, UnsetType
+from chalicelib.store.models import DataExchange
 
 
 class Requester(Struct, kw_only=True):
@@ -60,8 +61,9 @@ class DataUse(Struct, kw_only=True):
 
 
 class DataUseList(Struct, kw_only=True):
-    exchanges: Annotated[list[DataUse], Meta(description="Newest first.")]
+    exchanges: Annotated[list[DataUse], Meta(description="A page of them, newest first.")]
+    next_cursor: NextCursor
 
 
-def data_use(entries: Sequence[Mapping[str, Any]]) -> DataUseList:
-    return DataUseList(exchanges=[shown(DataUse, entry) for entry in entries])
+def data_use(entries: Iterable[DataExchange], next_cursor: str | None) -> DataUseList:
+    return DataUseList(exchanges=[shown(DataUse, dict(entry.entry)) for entry in entries], next_cursor=next_cursor)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, convert, field
 
-from chalicelib.api.views.common import shown
+from chalicelib.api.views.common import NextCursor, shown
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Struct, Text, UnsetType
 from chalicelib.stats.ratings import GivenRating, RatingsFound
 
@@ -259,7 +259,7 @@ class Rating(Struct, kw_only=True):
 
 
 class RatingSummary(Struct, kw_only=True):
-    count: Annotated[int, Meta(ge=0, description="Ratings listed.")]
+    count: Annotated[int, Meta(ge=0, description="Ratings on this page.")]
     low: Annotated[int, Meta(ge=0, description="Of those, scores of 1 or 2.")]
     average: Annotated[float | None, Meta(description="Their mean score (two decimals); null without any.")]
 
@@ -268,8 +268,12 @@ class AgencyRatings(Struct, kw_only=True):
     agency: AgencyCode
     since: Annotated[Instant, Meta(description="The oldest a listed rating can be.")]
     low_only: Annotated[bool, Meta(description="Only the low ones were asked for (`low=true`).")]
-    ratings: Annotated[list[Rating], Meta(description="Newest first, at most 200.")]
-    summary: RatingSummary
+    ratings: Annotated[list[Rating], Meta(description="A page of them, newest first.")]
+    summary: Annotated[
+        RatingSummary,
+        Meta(description="Of the ratings on this page; the window's totals are in the open statistics (`/stats`)."),
+    ]
+    next_cursor: NextCursor
 
 
 def statistics(report: Mapping[str, Any]) -> OpenStatistics:
@@ -282,8 +286,8 @@ def rating(given: GivenRating) -> Rating:
     return shown(Rating, given, procedure=UNSET)
 
 
-def agency_ratings(found: RatingsFound) -> AgencyRatings:
-    """An agency's ratings, each with its procedure, and their summary."""
+def agency_ratings(found: RatingsFound, next_cursor: str | None) -> AgencyRatings:
+    """A page of an agency's ratings, each with its procedure, and their summary."""
     scores = [given.score for given in found.ratings]
     return shown(
         AgencyRatings,
@@ -294,4 +298,5 @@ def agency_ratings(found: RatingsFound) -> AgencyRatings:
             low=sum(1 for given in found.ratings if given.low),
             average=round(sum(scores) / len(scores), 2) if scores else None,
         ),
+        next_cursor=next_cursor,
     )

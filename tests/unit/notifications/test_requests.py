@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from chalicelib.api.notifications import MessagesQuery
 from chalicelib.api.routes import parse
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.fields import UNSET
 from chalicelib.notifications.phones import REQUIRED, normalise
-from chalicelib.notifications.requests import ConfirmSubscription, CreateSubscription, MessagesQuery
+from chalicelib.notifications.requests import ConfirmSubscription, CreateSubscription
 from tests.support.parsing import refusal
 
 SUBSCRIBE = {"application_id": "8Q9FQ5PXS4", "phone": "044 55 8765 4321"}

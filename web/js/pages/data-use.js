@@ -11,6 +11,7 @@
 import { catalogue, get } from "../api.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, has, pick, t, tn } from "../i18n.js";
+import { moreButton, paged } from "../more.js";
 import { breadcrumbs, facts, notice, pageHeading, section, setTitle } from "../ui.js";
 
 function requesterText(entry) {
@@ -77,6 +78,15 @@ export async function render(view) {
   const [log, procedures] = await Promise.all([get("/me/data-use"), catalogue().catch(() => [])]);
   const names = new Map(procedures.map((item) => [item.code, item.name]));
   const exchanges = log.exchanges || [];
+  const list = h("ul", { class: "cards", "aria-labelledby": "exchanges-heading" }, exchanges.map((entry) => exchangeCard(entry, names)));
+  const more = moreButton(
+    list,
+    async (cursor) => {
+      const next = await get(paged("/me/data-use", cursor));
+      return { nodes: (next.exchanges || []).map((entry) => exchangeCard(entry, names)), cursor: next.next_cursor };
+    },
+    log.next_cursor,
+  );
   append(
     view,
     breadcrumbs([
@@ -89,7 +99,7 @@ export async function render(view) {
       t("dataUse.listTitle"),
       { dataset: { count: String(exchanges.length) } },
       exchanges.length
-        ? [h("p", { class: "muted" }, tn("dataUse.count", exchanges.length)), h("ul", { class: "cards", "aria-labelledby": "exchanges-heading" }, exchanges.map((entry) => exchangeCard(entry, names)))]
+        ? [h("p", { class: "muted" }, tn(log.next_cursor ? "dataUse.countFirst" : "dataUse.count", exchanges.length)), list, more]
         : notice("info", h("p", { dataset: { empty: "data-use" } }, t("dataUse.empty"))),
     ),
     h("p", { class: "muted" }, t("dataUse.onlyYours")),

@@ -3,9 +3,9 @@
 // marked too (deciding them first needs a reason); and the citizens' ratings, low ones flagged.
 
 import { get, procedure } from "../api.js";
-import { append, clear, h } from "../dom.js";
+import { append, h } from "../dom.js";
 import { formatDateTime, formatNumber, pick, t, tn } from "../i18n.js";
-import { moreButton } from "../more.js";
+import { moreButton, paged } from "../more.js";
 import { allSteps } from "../procedures.js";
 import { navigate, refresh } from "../router.js";
 import { button, notice, pageHeading, section, setTitle } from "../ui.js";
@@ -26,48 +26,45 @@ export function businessDaysLeft(deadline, now = new Date()) {
   return days;
 }
 
-// `shown`: the pages of the queue already loaded, and the ratings ("More" draws the page again with the next one)
-export async function render(view, ctx, shown = null) {
+export async function render(view, ctx) {
   const agencies = ctx.session.agencies;
   const agency = agencies.includes(ctx.query.dependencia) ? ctx.query.dependencia : agencies[0];
   setTitle(t("office.title", { agency }));
   const path = `/agencies/${encodeURIComponent(agency)}/reviews`;
-  const [queue, ratings] = shown ? [shown.queue, shown.ratings] : await Promise.all([get(path), get(`/agencies/${encodeURIComponent(agency)}/ratings`).catch(() => null)]);
+  const [queue, ratings] = await Promise.all([get(path), get(`/agencies/${encodeURIComponent(agency)}/ratings`).catch(() => null)]);
   // In turn: legal deadline first, then first come (the API's order; kept if another answers).
   const reviews = [...(queue.reviews || [])].sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)) || String(a.opened_at).localeCompare(String(b.opened_at)));
-  const codes = [...new Set([...reviews.map((review) => review.procedure), ...(ratings?.ratings || []).map((item) => item.procedure)])];
-  const definitions = new Map((await Promise.all(codes.map((code) => procedure(code).catch(() => null)))).filter(Boolean).map((detail) => [detail.code, detail.definition]));
+  const definitions = new Map();
+  await defineAll(definitions, [...reviews.map((review) => review.procedure), ...(ratings?.ratings || []).map((item) => item.procedure)]);
 
-  let near = 0;
-  let overdue = 0;
-  const rows = reviews.map((review) => {
-    const definition = definitions.get(review.procedure);
-    const step = definition ? allSteps(definition).get(review.step) : null;
-    const left = businessDaysLeft(review.deadline);
-    const isOverdue = review.overdue || new Date(review.deadline) <= new Date();
-    const isNear = !isOverdue && left <= Math.max(step?.warn_days ?? 1, 1);
-    if (isOverdue) overdue += 1;
-    if (isNear) near += 1;
-    const flag = isOverdue ? h("strong", { class: "tag tag-danger" }, t("office.overdue")) : isNear ? h("strong", { class: "tag tag-warning" }, t("office.near")) : Number.isFinite(left) ? h("span", { class: "muted" }, tn("office.daysLeft", left)) : null;
-    const href = `#/oficina/solicitudes/${encodeURIComponent(review.application_id)}`;
-    return h(
-      "tr",
-      { class: isOverdue ? "is-overdue" : isNear ? "is-near" : null, dataset: { application: review.application_id, review: review.review_id } },
-      h(
-        "td",
-        { "data-label": t("office.deadline") },
-        h("strong", {}, formatDateTime(review.deadline)),
-        h("br"),
-        flag,
-        review.out_of_turn ? [h("br"), h("span", { class: "muted", dataset: { earlierOpen: String(review.earlier_open) } }, tn("office.ahead", review.earlier_open))] : null,
-      ),
-      h("td", { "data-label": t("application.folio") }, h("a", { href, class: "mono" }, review.application_id)),
-      h("td", { "data-label": t("record.procedure") }, definition ? pick(definition.name) : review.procedure),
-      h("td", { "data-label": t("office.step") }, step ? pick(step.name) : review.step, review.escalated ? [h("br"), h("strong", { class: "tag tag-warning" }, t(review.appeal ? "office.appeal" : "office.escalated"))] : null),
-      h("td", { "data-label": t("office.opened") }, formatDateTime(review.opened_at)),
-      h("td", { "data-label": t("record.action") }, h("a", { href, class: "button button-green", "aria-label": `${t("office.review")} ${review.application_id}` }, t("office.review"))),
-    );
-  });
+  const counts = { shown: 0, near: 0, overdue: 0 };
+  const summary = h("p", { class: "queue-summary", role: "status" });
+  const rowsOf = (page) =>
+    page.map((review) => {
+      const { row, near, overdue } = queueRow(review, definitions);
+      counts.shown += 1;
+      counts.near += near;
+      counts.overdue += overdue;
+      return row;
+    });
+  const summarise = () => {
+    summary.textContent = [counts.shown ? tn("office.count", counts.shown) : t("office.empty"), counts.near ? tn("office.nearCount", counts.near) : "", counts.overdue ? tn("office.overdueCount", counts.overdue) : ""].filter(Boolean).join(" ");
+  };
+  const rows = rowsOf(reviews);
+  summarise();
+  const body = h("tbody", {}, rows);
+  // the next page of the queue, after what is shown (the API's turn order goes on where the last page ended)
+  const more = moreButton(
+    body,
+    async (cursor) => {
+      const page = await get(paged(path, cursor));
+      await defineAll(definitions, page.reviews.map((review) => review.procedure));
+      const nodes = rowsOf(page.reviews);
+      summarise();
+      return { nodes, cursor: page.next_cursor };
+    },
+    queue.next_cursor,
+  );
 
   const picker =
     agencies.length > 1
@@ -87,13 +84,7 @@ export async function render(view, ctx, shown = null) {
     ...pageHeading(t("office.title", { agency }), t("office.lead")),
     h("p", {}, h("a", { href: "#/oficina/efirma" }, t("office.efirmaLink"))),
     picker,
-    h(
-      "p",
-      { class: "queue-summary", role: "status" },
-      reviews.length ? tn("office.count", reviews.length) : t("office.empty"),
-      near ? ` ${tn("office.nearCount", near)}` : "",
-      overdue ? ` ${tn("office.overdueCount", overdue)}` : "",
-    ),
+    summary,
     reviews.length
       ? h(
           "div",
@@ -111,19 +102,48 @@ export async function render(view, ctx, shown = null) {
                 ["office.deadline", "application.folio", "record.procedure", "office.step", "office.opened", "record.action"].map((key) => h("th", { scope: "col" }, t(key))),
               ),
             ),
-            h("tbody", {}, rows),
+            body,
           ),
         )
       : notice("success", h("p", {}, t("office.emptyBody"))),
-    moreButton(path, queue.next_cursor, async (page) => {
-      clear(view);
-      await render(view, ctx, { queue: { ...page, reviews: [...queue.reviews, ...page.reviews] }, ratings });
-      const first = page.reviews[0];
-      if (first) view.querySelector(`tr[data-review="${CSS.escape(first.review_id)}"] a`)?.focus();
-    }),
+    more,
     h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
     ratingsPanel(ratings, definitions),
   );
+}
+
+async function defineAll(definitions, codes) {
+  const missing = [...new Set(codes)].filter((code) => !definitions.has(code));
+  for (const detail of await Promise.all(missing.map((code) => procedure(code).catch(() => null)))) if (detail) definitions.set(detail.code, detail.definition);
+}
+
+// One review of the queue as a row, and whether it is near its deadline or past it.
+function queueRow(review, definitions) {
+  const definition = definitions.get(review.procedure);
+  const step = definition ? allSteps(definition).get(review.step) : null;
+  const left = businessDaysLeft(review.deadline);
+  const isOverdue = review.overdue || new Date(review.deadline) <= new Date();
+  const isNear = !isOverdue && left <= Math.max(step?.warn_days ?? 1, 1);
+  const flag = isOverdue ? h("strong", { class: "tag tag-danger" }, t("office.overdue")) : isNear ? h("strong", { class: "tag tag-warning" }, t("office.near")) : Number.isFinite(left) ? h("span", { class: "muted" }, tn("office.daysLeft", left)) : null;
+  const href = `#/oficina/solicitudes/${encodeURIComponent(review.application_id)}`;
+  const row = h(
+    "tr",
+    { class: isOverdue ? "is-overdue" : isNear ? "is-near" : null, dataset: { application: review.application_id, review: review.review_id } },
+    h(
+      "td",
+      { "data-label": t("office.deadline") },
+      h("strong", {}, formatDateTime(review.deadline)),
+      h("br"),
+      flag,
+      review.out_of_turn ? [h("br"), h("span", { class: "muted", dataset: { earlierOpen: String(review.earlier_open) } }, tn("office.ahead", review.earlier_open))] : null,
+    ),
+    h("td", { "data-label": t("application.folio") }, h("a", { href, class: "mono" }, review.application_id)),
+    h("td", { "data-label": t("record.procedure") }, definition ? pick(definition.name) : review.procedure),
+    h("td", { "data-label": t("office.step") }, step ? pick(step.name) : review.step, review.escalated ? [h("br"), h("strong", { class: "tag tag-warning" }, t(review.appeal ? "office.appeal" : "office.escalated"))] : null),
+    h("td", { "data-label": t("office.opened") }, formatDateTime(review.opened_at)),
+    h("td", { "data-label": t("record.action") }, h("a", { href, class: "button button-green", "aria-label": `${t("office.review")} ${review.application_id}` }, t("office.review"))),
+  );
+  return { row, near: isNear ? 1 : 0, overdue: isOverdue ? 1 : 0 };
 }
 
 function ratingsPanel(ratings, definitions) {

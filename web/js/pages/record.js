@@ -3,9 +3,9 @@
 
 import { catalogue, get, procedure } from "../api.js";
 import { delegationsSection } from "../delegations.js";
-import { append, clear, h } from "../dom.js";
+import { append, h } from "../dom.js";
 import { formatDate, formatDateTime, pick, t } from "../i18n.js";
-import { moreButton } from "../more.js";
+import { moreButton, paged } from "../more.js";
 import { allSteps } from "../procedures.js";
 import { facts, formatPhone, linkButton, notice, pageHeading, section, setTitle, statusTag } from "../ui.js";
 
@@ -17,10 +17,9 @@ function documentTitles(definitions) {
   return titles;
 }
 
-// `shown`: the pages of the record already loaded ("More" draws the page again with the next one)
-export async function render(view, ctx, shown = null) {
+export async function render(view) {
   setTitle(t("record.title"));
-  const [record, procedures] = shown ? [shown.record, shown.procedures] : await Promise.all([get("/me"), catalogue()]);
+  const [record, procedures] = await Promise.all([get("/me"), catalogue()]);
   const names = new Map(procedures.map((item) => [item.code, item.name]));
   const applications = [...(record.applications || [])].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   const codes = [...new Set(applications.map((item) => item.procedure))];
@@ -29,41 +28,24 @@ export async function render(view, ctx, shown = null) {
   const profile = record.profile || {};
   const byApplication = new Map(applications.map((item) => [item.id, item]));
 
-  const rows = applications.map((item) => {
-    const editable = item.status === "draft" || item.status === "changes_requested";
-    const href = item.status === "draft" ? `#/solicitudes/${item.id}/documentos` : `#/solicitudes/${item.id}`;
-    return h(
-      "tr",
-      { dataset: { application: item.id, status: item.status } },
-      h(
-        "td",
-        { "data-label": t("record.procedure") },
-        h("a", { href }, pick(names.get(item.procedure)) || item.procedure),
-        item.assisted_by ? h("span", { class: "muted assisted-by" }, h("br"), t("record.assisted", { name: item.assisted_by.name || item.assisted_by.assistant, centre: item.assisted_by.centre })) : null,
-      ),
-      h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.id)),
-      h("td", { "data-label": t("application.status") }, statusTag(item.status)),
-      h("td", { "data-label": t("record.updated") }, formatDateTime(item.updated_at)),
-      h(
-        "td",
-        { "data-label": t("record.action") },
-        h("a", { href, "aria-label": `${t(editable ? "record.continue" : "record.view")} ${item.id}` }, t(editable ? "record.continue" : "record.view")),
-      ),
-    );
-  });
+  const row = (item) => applicationRow(item, names);
+  const rows = applications.map(row);
+  const body = h("tbody", {}, rows);
 
-  const documents = (record.documents || []).map((doc) => {
-    const title = pick(titles.get(doc.type)) || t("record.documentFallback");
-    const source = byApplication.get(doc.application_id);
-    return h(
-      "li",
-      { class: "card", dataset: { document: doc.id } },
-      h("h3", {}, title),
-      h("p", { class: "muted" }, t("record.issuedAt", { date: formatDateTime(doc.issued_at) })),
-      source ? h("p", {}, `${t("application.folio")}: `, h("span", { class: "mono" }, source.id)) : null,
-      h("div", { class: "actions" }, linkButton(t("record.openDocument"), `#/documentos/${encodeURIComponent(doc.id)}`), h("a", { href: `#/verificar/${encodeURIComponent(doc.id)}` }, t("record.verify"))),
-    );
-  });
+  const card = (doc) => documentCard(doc, titles, byApplication);
+  const documents = (record.documents || []).map(card);
+  const documentList = h("ul", { class: "cards", "aria-labelledby": "documents-heading" }, documents);
+  // the next page of the record: its applications join the table (a record's documents come before its applications)
+  const more = moreButton(
+    body,
+    async (cursor) => {
+      const page = await get(paged("/me", cursor));
+      for (const item of page.applications || []) byApplication.set(item.id, item);
+      documentList.append(...(page.documents || []).map(card));
+      return { nodes: (page.applications || []).map(row), cursor: page.next_cursor };
+    },
+    record.next_cursor,
+  );
 
   append(view, 
     ...pageHeading(t("record.title"), t("record.lead")),
@@ -92,7 +74,7 @@ export async function render(view, ctx, shown = null) {
       h("p", {}, h("a", { href: "#/mi-expediente/datos" }, t("record.dataUseLink"))),
     ),
     h("h2", { id: "applications-heading" }, t("record.applications")),
-    applications.length
+    applications.length || record.next_cursor
       ? h(
           "div",
           { class: "table-wrap" },
@@ -108,20 +90,49 @@ export async function render(view, ctx, shown = null) {
                 ["record.procedure", "application.folio", "application.status", "record.updated", "record.action"].map((key) => h("th", { scope: "col" }, t(key))),
               ),
             ),
-            h("tbody", {}, rows),
+            body,
           ),
         )
       : notice("info", h("p", {}, t("record.noApplications"), " ", h("a", { href: "#/" }, t("record.browse")))),
-    moreButton("/me", record.next_cursor, async (page) => {
-      const merged = { ...page };
-      for (const kind of ["applications", "documents", "subscriptions", "delegations"]) merged[kind] = [...(record[kind] || []), ...(page[kind] || [])];
-      clear(view);
-      await render(view, ctx, { record: merged, procedures });
-      const first = page.applications?.[0];
-      if (first) view.querySelector(`tr[data-application="${CSS.escape(first.id)}"] a`)?.focus();
-    }),
+    more,
     h("h2", { id: "documents-heading" }, t("record.documents")),
-    documents.length ? h("ul", { class: "cards", "aria-labelledby": "documents-heading" }, documents) : h("p", { class: "muted" }, t("record.noDocuments")),
+    documents.length || record.next_cursor ? documentList : h("p", { class: "muted" }, t("record.noDocuments")),
     delegationsSection(record.delegations),
+  );
+}
+
+function applicationRow(item, names) {
+  const editable = item.status === "draft" || item.status === "changes_requested";
+  const href = item.status === "draft" ? `#/solicitudes/${item.id}/documentos` : `#/solicitudes/${item.id}`;
+  return h(
+    "tr",
+    { dataset: { application: item.id, status: item.status } },
+    h(
+      "td",
+      { "data-label": t("record.procedure") },
+      h("a", { href }, pick(names.get(item.procedure)) || item.procedure),
+      item.assisted_by ? h("span", { class: "muted assisted-by" }, h("br"), t("record.assisted", { name: item.assisted_by.name || item.assisted_by.assistant, centre: item.assisted_by.centre })) : null,
+    ),
+    h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.id)),
+    h("td", { "data-label": t("application.status") }, statusTag(item.status)),
+    h("td", { "data-label": t("record.updated") }, formatDateTime(item.updated_at)),
+    h(
+      "td",
+      { "data-label": t("record.action") },
+      h("a", { href, "aria-label": `${t(editable ? "record.continue" : "record.view")} ${item.id}` }, t(editable ? "record.continue" : "record.view")),
+    ),
+  );
+}
+
+function documentCard(doc, titles, byApplication) {
+  const title = pick(titles.get(doc.type)) || t("record.documentFallback");
+  const source = byApplication.get(doc.application_id);
+  return h(
+    "li",
+    { class: "card", dataset: { document: doc.id } },
+    h("h3", {}, title),
+    h("p", { class: "muted" }, t("record.issuedAt", { date: formatDateTime(doc.issued_at) })),
+    source ? h("p", {}, `${t("application.folio")}: `, h("span", { class: "mono" }, source.id)) : null,
+    h("div", { class: "actions" }, linkButton(t("record.openDocument"), `#/documentos/${encodeURIComponent(doc.id)}`), h("a", { href: `#/verificar/${encodeURIComponent(doc.id)}` }, t("record.verify"))),
   );
 }
