@@ -536,8 +536,9 @@ def payment_slip(id: str) -> Response:
     operation_id="getMyRecord",
     summary="Get the signed-in citizen's record, a page at a time: profile, applications and issued documents",
     description=(
-        "Every page has the profile; the page's items are the rest of the record newest first within each kind "
-        "(subscriptions, documents, delegations, then applications), so the first page shows the newest."
+        "Every page has the profile; the pages hold the record's documents, delegations and applications, newest "
+        "first within each kind. The phones subscribed to an application are at "
+        "`GET /applications/{id}/subscriptions`."
     ),
     roles=CITIZENS,
     note="one's own record",

@@ -133,6 +133,29 @@ def cancel_subscription(id: str) -> Response:
 
 @notifications.operation(
     "GET",
+    "/applications/{id}/subscriptions",
+    operation_id="getApplicationSubscriptions",
+    summary="The phones subscribed to one's own application's SMS: pending, confirmed or cancelled",
+    roles=CITIZENS,
+    note="owner of the application",
+    tags=("citizens",),
+    params=APPLICATION_ID,
+    query=Paging,
+    answers=Answer(200, "A page of the application's subscriptions, by phone.", views.ApplicationSubscriptions),
+    problems=(problems.APPLICATION_NOT_FOUND, problems.PAGING),
+)
+def application_subscriptions(id: str, query: Paging) -> Response:
+    request = notifications.current_request
+    page = container().subscriptions.of_application(principal_of(request), id, page_of(request, query))
+    return answer(
+        views.application_subscriptions(
+            id, [views.subscription(item) for item in page.items], next_cursor(request, page.after)
+        )
+    )
+
+
+@notifications.operation(
+    "GET",
     "/applications/{id}/messages",
     operation_id="getApplicationMessages",
     summary="Get the SMS delivery log of an application: every message, its status, segments and template",

@@ -62,7 +62,6 @@ from chalicelib.store.models import (
     Delegation,
     ProcedureVersion,
     Profile,
-    Subscription,
 )
 from chalicelib.store.pages import Page, PageRequest
 from chalicelib.store.repositories import Repositories
@@ -228,7 +227,6 @@ class CitizenRecord(Struct, frozen=True):
     profile: Profile
     applications: list[Application]
     documents: list[Credential]
-    subscriptions: list[Subscription]
     delegations: list[Delegation]
     after: dict[str, str] | None = None  # where the next page starts
 
@@ -353,7 +351,6 @@ class Applications(Struct, frozen=True):
         profile: Profile | None = None
         applications: list[Application] = []
         documents: list[Credential] = []
-        subscriptions: list[Subscription] = []
         delegations: list[Delegation] = []
         page = self.store.applications.record_page(curp, request)
         for item in page.items:
@@ -363,8 +360,6 @@ class Applications(Struct, frozen=True):
                 applications.append(item)
             elif isinstance(item, Credential):
                 documents.append(item)
-            elif isinstance(item, Subscription):
-                subscriptions.append(item)
             elif isinstance(item, Delegation):
                 delegations.append(item)
         if profile is None and (request.after is not None or page.after is not None):
@@ -372,7 +367,7 @@ class Applications(Struct, frozen=True):
         if profile is None:  # first visit: there is none to read
             profile = self.profiles.create(curp)
         sessions.check(principal, profile.signed_in_after)
-        return CitizenRecord(profile, applications, documents, subscriptions, delegations, page.after)
+        return CitizenRecord(profile, applications, documents, delegations, page.after)
 
     def data_use(self, principal: Principal, page: PageRequest) -> Page[DataExchange]:
         """One page of the exchanges with a registry about the signed-in citizen, newest first."""

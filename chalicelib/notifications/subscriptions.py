@@ -30,6 +30,7 @@ from chalicelib.notifications.requests import (
 from chalicelib.notifications.service import Notifications, Recipient
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING, RATE_LIMITED
 from chalicelib.store.models import Application, Subscription
+from chalicelib.store.pages import Page, PageRequest
 from chalicelib.store.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class Subscriptions:
         self._profiles = profiles
         self._notifications = notifications
         self._store = store
+
+    def of_application(self, principal: Principal, application_id: str, page: PageRequest) -> Page[Subscription]:
+        """A page of the phones subscribed to one's own application (pending, confirmed or cancelled)."""
+        application = self._applications.owned(principal, application_id)
+        return self._store.page_of_application(application.id, page)
 
     def subscribe(self, principal: Principal, request: CreateSubscription) -> tuple[Subscription, bool]:
         """Subscribe a phone to an application; returns (subscription, created)."""

@@ -60,11 +60,14 @@ class ApplicationStore:
         return list(Entity.by_owner.query(keys.owner(holder)))
 
     def record_page(self, holder: str, page: PageRequest) -> Page[Entity]:
-        """A page of a citizen's record, newest first within each kind (subscriptions, the
-        profile, documents, delegations, then applications): one Query on ``by_owner``."""
+        """A page of a citizen's record: the profile first, then documents, delegations and
+        applications, newest first within each kind: one Query on ``by_owner``.  The
+        subscriptions, filed there too, are each application's (``SubscriptionStore``)."""
         partition = keys.owner(holder)
         return paged(
-            lambda **more: Entity.by_owner.query(partition, scan_index_forward=False, **more),
+            lambda **more: Entity.by_owner.query(
+                partition, Entity.gsi1sk <= keys.PROFILE_SK, scan_index_forward=False, **more
+            ),
             page,
             {"gsi1pk": partition},
             OWNER_KEYS,

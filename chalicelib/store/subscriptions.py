@@ -10,6 +10,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING
 from chalicelib.store import codes, keys
 from chalicelib.store.models import Subscription
+from chalicelib.store.pages import Page, PageRequest, paged
 
 
 class SubscriptionStore:
@@ -22,6 +23,17 @@ class SubscriptionStore:
                 Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX),
                 consistent_read=True,
             )
+        )
+
+    def page_of_application(self, application_id: str, page: PageRequest) -> Page[Subscription]:
+        """A page of an application's subscriptions, by phone: one Query."""
+        partition = keys.application(application_id)
+        return paged(
+            lambda **more: Subscription.query(
+                partition, Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX), consistent_read=True, **more
+            ),
+            page,
+            {"pk": partition},
         )
 
     # --- new items -------------------------------------------------------------------

@@ -123,9 +123,7 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(
     expect(code_row).to_contain_text(masked(relative))
     expect(code_row).to_contain_text("Enviado")
     expect(code_row.locator("td").last).to_have_text("1")
-    subscriptions = [
-        item for item in citizen.get("/me").json()["subscriptions"] if item["application_id"] == application_id
-    ]
+    subscriptions = citizen.get(f"/applications/{application_id}/subscriptions").json()["subscriptions"]
     assert {(item["phone"], item["status"], item["origin"]) for item in subscriptions} == {
         (masked(own), "confirmed", "profile"),
         (masked(relative), "confirmed", "code"),
@@ -148,8 +146,7 @@ def test_a_citizen_adds_a_relatives_phone_confirms_its_sms_code_and_removes_it(
     expect(sms.get_by_label("Número de celular")).to_be_visible()
     statuses = {
         item["phone"]: item["status"]
-        for item in citizen.get("/me").json()["subscriptions"]
-        if item["application_id"] == application_id
+        for item in citizen.get(f"/applications/{application_id}/subscriptions").json()["subscriptions"]
     }
     assert statuses == {masked(own): "confirmed", masked(relative): "cancelled"}
     assert_clean(page)

@@ -294,6 +294,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/applications/{id}/documents/{requirement}"): Call(
             f"/applications/{issued_id}/documents/identificacion", readers
         ),
+        ("GET", "/applications/{id}/subscriptions"): Call(f"/applications/{issued_id}/subscriptions", {CITIZEN: 200}),
         ("GET", "/applications/{id}/messages"): Call(
             f"/applications/{issued_id}/messages", each((CITIZEN, *AGENCY_STAFF))
         ),

@@ -183,11 +183,12 @@ def test_the_citizens_record_lists_the_subscriptions(aws: Aws) -> None:
     assert own.status_code == 200, own.body  # subscribed already: the phone on record, implicitly
     assert (own.body["status"], own.body["origin"], own.body["language"]) == ("confirmed", "profile", "en")
     assert aws.sms(citizen.phone or "") == []  # verified at sign-up: no code
-    record = citizen.get("/me").body
-    assert {(item["id"], item["status"]) for item in record["subscriptions"]} == {
+    listed = citizen.get(f"/applications/{application_id}/subscriptions").body
+    assert {(item["id"], item["status"]) for item in listed["subscriptions"]} == {
         (pending.body["id"], "pending"),
         (own.body["id"], "confirmed"),
     }
+    assert aws.user().get(f"/applications/{application_id}/subscriptions").status_code == 404  # another's
     again = citizen.post("/subscriptions", {"application_id": application_id, "phone": citizen.phone, "language": "es"})
     assert again.status_code == 200 and again.body["language"] == "es"
 

@@ -77,8 +77,8 @@ def test_the_record_pages_newest_first_and_every_page_has_the_profile(aws: Aws) 
 
     def page_items(body: dict[str, Any]) -> list[Any]:
         assert body["profile"]["curp"]  # every page
-        return [("application", item["id"]) for item in body["applications"]] + [
-            ("subscription", item["id"]) for item in body["subscriptions"]
+        return [("document", item["id"]) for item in body["documents"]] + [
+            ("application", item["id"]) for item in body["applications"]
         ]
 
     whole = [item for page in pages(citizen, "/me", 200, page_items) for item in page]

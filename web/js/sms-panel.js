@@ -430,9 +430,9 @@ export function smsPanel(application) {
   );
 
   (async () => {
-    const record = await get("/me").catch(() => null);
+    const [record, listed] = await Promise.all([get("/me?limit=1").catch(() => null), get(`/applications/${encodeURIComponent(application.id)}/subscriptions?limit=200`).catch(() => null)]);
     ownPhone = readPhone(record?.profile?.phone).phone || null;
-    for (const item of record?.subscriptions || []) if (item.application_id === application.id) subscriptions.set(item.id, item);
+    for (const item of listed?.subscriptions || []) subscriptions.set(item.id, item);
     await loadLog();
     draw();
   })();

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, convert, field
 
-from chalicelib.api.views import assistance, efirma, notifications
+from chalicelib.api.views import assistance, efirma
 from chalicelib.api.views.common import LanguageCode, NextCursor, NullableInstant, Status, choices, shown
 from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
@@ -475,15 +475,6 @@ class CitizenRecord(Struct, kw_only=True):
     profile: RecordProfile
     applications: list[ApplicationSummary]
     documents: list[IssuedDocumentSummary]
-    subscriptions: Annotated[
-        list[notifications.Subscription],
-        Meta(
-            description=(
-                "Phones subscribed to the citizen's applications (the owner's own phone appears once the first "
-                "message is due)."
-            )
-        ),
-    ]
     delegations: Annotated[
         list[assistance.Delegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
     ]
@@ -507,7 +498,6 @@ def citizen_record(record: Record, api_url: str, next_cursor: str | None) -> Cit
         documents=[
             shown(IssuedDocumentSummary, item, verify_url=verify_url(api_url, item.id)) for item in record.documents
         ],
-        subscriptions=[notifications.subscription(item) for item in record.subscriptions],
         delegations=[assistance.delegation(item, for_citizen=True) for item in record.delegations],
         next_cursor=next_cursor,
     )

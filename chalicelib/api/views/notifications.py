@@ -105,6 +105,18 @@ class PhoneMessages(Struct, kw_only=True):
     next_cursor: NextCursor
 
 
+class ApplicationSubscriptions(Struct, kw_only=True):
+    application_id: str
+    subscriptions: list[Subscription]
+    next_cursor: NextCursor
+
+
+def application_subscriptions(
+    application_id: str, subscriptions: list[Subscription], next_cursor: str | None
+) -> ApplicationSubscriptions:
+    return ApplicationSubscriptions(application_id=application_id, subscriptions=subscriptions, next_cursor=next_cursor)
+
+
 def subscription(item: models.Subscription) -> Subscription:
     """A subscription as its owner sees it: the phone masked, the code's expiry while one is awaited."""
     return shown(
