@@ -4,7 +4,8 @@ A list route's query type is (or extends) ``Paging``; the view opens the cursor 
 ``page_of`` into a ``PageRequest`` for the domain, and seals the page's end with
 ``next_cursor``.  The scope a cursor is sealed for is the route's path as called (its
 agency or application), its other query parameters and the caller: another caller's
-cursor, or one of another list, is refused (``invalid_cursor``)."""
+cursor, or one of another list, is refused (``invalid_cursor``).  A list anyone may read
+(the catalogue, the consultations) is the same for every caller, so its cursors are too."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from chalice.app import Request
 from msgspec import Meta, Struct
 
 from chalicelib.api.http import principal_of
+from chalicelib.api.routes import ROUTES
 from chalicelib.core.cursors import MAX_CURSOR_LENGTH
+from chalicelib.identity.principal import ANONYMOUS
 from chalicelib.store.pages import PageRequest
 from chalicelib.wiring import container
 
@@ -66,4 +69,7 @@ def next_cursor(request: Request, after: Mapping[str, str] | None) -> str | None
 def _scope(request: Request) -> str:
     filters = sorted((name, value) for name, value in dict(request.query_params or {}).items() if name not in PAGING)
     place = sorted((request.uri_params or {}).items())
-    return f"{request.method} {request.path} {place} {filters} {principal_of(request).username}"
+    route = ROUTES.get((request.method, request.path))
+    # a list anyone may read is the same for everyone (and cached so): its cursor is too
+    caller = "" if route is not None and ANONYMOUS in route.roles else principal_of(request).username
+    return f"{request.method} {request.path} {place} {filters} {caller}"
