@@ -639,21 +639,26 @@ def render_writes(found: dict[str, Any]) -> list[str]:
         "the four walks of phase 1 and the end-to-end runs of phases 3 and 4, read from the table's stream; "
         "keys of one application, citizen or phone grouped as `KIND#*`). Projected at the capacity model's peak, "
         f"{hotkeys.PEAK_SUBMITS_PER_SECOND} submitted applications/s, against DynamoDB's "
-        f"{hotkeys.PARTITION_WRITE_UNITS:,} write units/s per partition (table or index); a key's share is "
+        f"{hotkeys.PARTITION_WRITE_UNITS:,} write units/s per partition (table or index; a write costs a unit per KB "
+        "of the item, and the whole item in an index that projects it); a key's share is "
         f"≤ {hotkeys.SHARE:.0%} of it",
         "",
-        "| index | key | values seen | writes | per application | most on one value | at the peak | verdict |",
-        "|---|---|---|---|---|---|---|---|",
+        "| index | key | values seen | writes | per application | write units per application "
+        "| most on one value | at the peak | verdict |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in found["rows"]:
         if row["peak_per_second"] is None:
             peak, verdict = "its own application's only", "spread"
         else:
-            peak = f"{row['peak_per_second']:.0f}/s ({row['share_of_limit']:.0%})"
+            peak = (
+                f"{row['peak_per_second']:.0f} writes/s, {row['peak_units_per_second']:.0f} units/s "
+                f"({row['share_of_limit']:.0%})"
+            )
             verdict = "**hot**" if row["hot"] else "within share"
         out.append(
             f"| {row['index']} | `{row['key']}` | {row['values']} | {row['writes']} | {row['per_application']:.2f} "
-            f"| {row['most_on_one_value']} | {peak} | {verdict} |"
+            f"| {row['units_per_application']:.2f} | {row['most_on_one_value']} | {peak} | {verdict} |"
         )
     out.append("")
     out.append(

@@ -17,6 +17,7 @@ submitted applications a second, each writing what one did in the run.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ class Writes:
     """Writes counted per (index, key value), and the applications submitted meanwhile."""
 
     per_key: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # write units: a write costs one unit per KB of the item (the larger of before and after)
+    # in the table, and the projected item (ALL: the whole item) in each index partition it
+    # enters or leaves; a transaction's write costs two (not seen in the stream: counted as one)
+    units_per_key: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_item: Counter[tuple[str, str]] = field(default_factory=Counter)  # shared partitions' items
     submitted: int = 0
     records: int = 0
@@ -71,6 +76,7 @@ class Writes:
         pk, sk = (keys.get("pk") or {}).get("S", ""), (keys.get("sk") or {}).get("S", "")
         if not kind(pk).endswith("#*"):
             self.per_item[(pk, sk)] += 1
+        old_units, new_units = _units(old), _units(new)
         for index, attribute in INDEXES:
             before = (old.get(attribute) or {}).get("S")
             after = (new.get(attribute) or keys.get(attribute) or {}).get("S")
@@ -78,6 +84,11 @@ class Writes:
                 before = after = (keys.get("pk") or {}).get("S")
             for value in {before, after} - {None}:
                 self.per_key[(index, str(value))] += 1
+                if index == "table" or before == after:
+                    units = max(old_units, new_units)
+                else:
+                    units = old_units if value == before else new_units
+                self.units_per_key[(index, str(value))] += units
         status_before, status_after = (old.get("status") or {}).get("S"), (new.get("status") or {}).get("S")
         if (old.get("sk") or {}).get("S") == "APPLICATION" and status_before == "draft" != status_after is not None:
             self.submitted += 1
@@ -86,19 +97,23 @@ class Writes:
         """Rows by kind (every key of a spread kind together) and the top individual keys."""
         applications = max(1, self.submitted)
         by_kind: Counter[tuple[str, str]] = Counter()
+        units_by_kind: Counter[tuple[str, str]] = Counter()
         values: dict[tuple[str, str], set[str]] = {}
         top_value: Counter[tuple[str, str]] = Counter()
         for (index, value), writes in self.per_key.items():
             group = (index, kind(value))
             by_kind[group] += writes
+            units_by_kind[group] += self.units_per_key[(index, value)]
             values.setdefault(group, set()).add(value)
             top_value[group] = max(top_value[group], writes)
         rows = []
         for (index, name), writes in by_kind.most_common():
             spread = name.endswith("#*")
             per_application = writes / applications
+            units_per_application = units_by_kind[(index, name)] / applications
             # a shared key takes every application's writes; a spread key only its own application's
             peak = None if spread else per_application * PEAK_SUBMITS_PER_SECOND
+            peak_units = None if spread else units_per_application * PEAK_SUBMITS_PER_SECOND
             rows.append(
                 {
                     "index": index,
@@ -107,9 +122,11 @@ class Writes:
                     "writes": writes,
                     "per_application": per_application,
                     "most_on_one_value": top_value[(index, name)],
+                    "units_per_application": units_per_application,
                     "peak_per_second": peak,
-                    "share_of_limit": None if peak is None else peak / PARTITION_WRITE_UNITS,
-                    "hot": peak is not None and peak > SHARE * PARTITION_WRITE_UNITS,
+                    "peak_units_per_second": peak_units,
+                    "share_of_limit": None if peak_units is None else peak_units / PARTITION_WRITE_UNITS,
+                    "hot": peak_units is not None and peak_units > SHARE * PARTITION_WRITE_UNITS,
                 }
             )
         top = [
@@ -131,6 +148,12 @@ class Writes:
             if writes >= applications / 2
         ][:8]
         return {"submitted": self.submitted, "records": self.records, "rows": rows, "top": top, "items": items}
+
+
+def _units(image: dict[str, Any]) -> int:
+    from bench.calls import item_size
+
+    return max(1, math.ceil(item_size(image) / 1024)) if image else 0
 
 
 class StreamTap:

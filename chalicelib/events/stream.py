@@ -86,11 +86,30 @@ class TableEvents:
 
         # a batch that fails whole is answered like any other (every record named), not raised
         told_later = _told_later(event.get("Records") or [])
+        self.prepare(event.get("Records") or [])
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
         answer = process_partial_response(
             event=dict(event), record_handler=handle_record, processor=processor, context=context
         )
         return dict(answer)
+
+    def prepare(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Let the consumers that can handle the batch's records together first
+        (``prepare``); what they did not is left to each record's turn, so a failure here
+        only costs the saving."""
+        preparing = [(name, consumer) for name, consumer in self._consumers.items() if hasattr(consumer, "prepare")]
+        if not preparing:
+            return
+        try:
+            changes = [decode(record) for record in records]
+        except Exception:
+            logger.exception("stream batch not decoded for its consumers' preparation")
+            return
+        for name, consumer in preparing:
+            try:
+                consumer.prepare(changes)
+            except Exception:
+                logger.exception("stream consumer's preparation failed", extra={"consumer": name})
 
     def consume(self, change: ItemChange) -> None:
         for name, consumer in self._consumers.items():

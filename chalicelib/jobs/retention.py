@@ -2,8 +2,8 @@
 application ends its documents are kept (``retention_days``, default 365); then a daily
 job deletes every stored version and leaves an audit event.
 
-When an application reaches a final status it is filed under ``gsi2pk = RETENTION`` with
-its purge date, so the job reads only what is due (one Query, no Scan).  The audit keeps
+When an application reaches a final status it is filed under ``gsi2pk = RETENTION#<n>`` with
+its purge date, so the job reads only what is due (a Query per shard, no Scan).  The audit keeps
 what was purged (requirement, file name, size, SHA-256), never the content.
 """
 

@@ -75,15 +75,17 @@ class ApplicationStore:
 
     def awaiting_start_before(self, cutoff: str) -> Iterator[Application]:
         """Submitted applications whose execution had not started by ``cutoff``."""
-        for item in Entity.by_queue.query(keys.STARTING, Entity.gsi2sk < cutoff):
-            if isinstance(item, Application):
-                yield item
+        for shard in keys.all_shards(keys.STARTING):
+            for item in Entity.by_queue.query(shard, Entity.gsi2sk < cutoff):
+                if isinstance(item, Application):
+                    yield item
 
     def due_for_purge(self, day: date) -> Iterator[Application]:
         """Ended applications whose documents' retention ends by ``day``."""
-        for item in Entity.by_queue.query(keys.RETENTION, Entity.gsi2sk < f"{day.isoformat()}~"):
-            if isinstance(item, Application):
-                yield item
+        for shard in keys.all_shards(keys.RETENTION):
+            for item in Entity.by_queue.query(shard, Entity.gsi2sk < f"{day.isoformat()}~"):
+                if isinstance(item, Application):
+                    yield item
 
     # --- new items -------------------------------------------------------------------
     def new(self, application_id: str, owner: str, created_at: str, **fields: Any) -> Application:
@@ -108,12 +110,12 @@ class ApplicationStore:
     @staticmethod
     def awaiting_start(application_id: str, submitted_at: str) -> dict[str, Any]:
         """Fields that list a submission until its execution has started (repaired if not)."""
-        return keys.by_queue(keys.STARTING, f"{submitted_at}#{application_id}")
+        return keys.by_queue(keys.starting(application_id), f"{submitted_at}#{application_id}")
 
     @staticmethod
     def filed_for_purge(application_id: str, purge_on: date) -> dict[str, Any]:
         """Fields that file an ended application under its documents' purge date."""
-        return keys.by_queue(keys.RETENTION, f"{purge_on.isoformat()}#{application_id}")
+        return keys.by_queue(keys.retention(application_id), f"{purge_on.isoformat()}#{application_id}")
 
     @staticmethod
     def unfiled() -> dict[str, Any]:

@@ -14,8 +14,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | count a public check of a credential      | UpdateItem pk = credential(id), sk = VERIFICATIONS |
 | the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
-| submitted, execution not yet started      | Query ``by_queue`` where gsi2pk = STARTING       |
-| ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION, sk < date |
+| submitted, execution not yet started      | Query ``by_queue`` gsi2pk = STARTING#<n>, each n |
+| ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION#<n>, sk<date |
 | idempotency records (Powertools)          | pk = IDEMPOTENCY#<command>, sk = key hash        |
 | an application's SMS subscriptions        | Query pk = application(id), sk begins_with SUB#  |
 | an application's SMS delivery log         | Query pk = application(id), sk begins_with SMS#  |
@@ -47,9 +47,10 @@ Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
 audit events, reviews and payments do not, which keeps that record small.
 Open reviews carry ``gsi2pk = queue(agency)`` only while open (a sparse index); an
-application carries ``gsi2pk = STARTING`` from its submission until its execution has
+application carries ``gsi2pk = STARTING#<n>`` from its submission until its execution has
 started (a crash in between is found and repaired without a scan), and
-``gsi2pk = RETENTION`` once it has ended, until its documents are purged.  SMS
+``gsi2pk = RETENTION#<n>`` once it has ended, until its documents are purged (``n``: one of
+``WORK_SHARDS``, from the application's id).  SMS
 delivery-log entries overload that index with ``gsi2pk = sms_to(phone)``.
 Delegations are citizen-owned too (the citizen sees who may act for them) and carry
 ``gsi2pk = assistant(username)`` so that the assistant lists theirs.
@@ -122,6 +123,29 @@ def review(review_id: str) -> str:
 
 STARTING = "STARTING"
 RETENTION = "RETENTION"
+# Every submission enters and leaves STARTING, every ended application enters RETENTION, each
+# with the whole application projected (kilobytes): spread over partitions so that none takes
+# more than its share at the national peak (docs/scale.md, "Hot keys").
+WORK_SHARDS = 10
+
+
+def starting(application_id: str) -> str:
+    """Partition of ``by_queue``: submissions whose execution has not started yet (a shard of them)."""
+    return f"{STARTING}#{work_shard(application_id)}"
+
+
+def retention(application_id: str) -> str:
+    """Partition of ``by_queue``: ended applications by the date their documents are purged (a shard)."""
+    return f"{RETENTION}#{work_shard(application_id)}"
+
+
+def all_shards(name: str) -> list[str]:
+    """Every shard of ``STARTING`` or ``RETENTION``, and the unsharded name items filed before."""
+    return [name, *(f"{name}#{shard}" for shard in range(WORK_SHARDS))]
+
+
+def work_shard(application_id: str) -> int:
+    return zlib.crc32(application_id.encode()) % WORK_SHARDS
 
 
 def queue(agency: str) -> str:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from msgspec import Struct
 from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
@@ -29,8 +31,20 @@ from chalicelib.store.writes import Cancelled, Write, change, commit, create
 
 PROCEDURE, AGENCY = "procedure", "agency"  # a row's scope
 ATTEMPTS = 4
+TOGETHER = 100  # items in one transaction (DynamoDB's limit)
 
 Row = tuple[str, str]  # (scope, code)
+
+
+class Counted(Struct, frozen=True):
+    """What one audit event adds to which rows, for counting several at once."""
+
+    application_id: str
+    seq: int
+    counted_at: str
+    month: str
+    owner: str | None
+    changes: Mapping[Row, Mapping[str, int]]
 
 
 class StatisticsStore:
@@ -59,6 +73,44 @@ class StatisticsStore:
         shard = keys.stats_shard(application_id)
         rows = (_row(row, month, owner, counter, shard) for row, counter in sorted(changes.items()))
         return _count([create(marker), *rows])
+
+    def count_together(self, counts: Sequence[Counted]) -> bool:
+        """Add several events' counts to the rows at once, and mark each event counted, in
+        one transaction (the rows' sums on one shard); False if it did not commit (an event
+        counted before, or another count on the rows meanwhile): nothing was written then,
+        and each event is counted on its own.  At most ``TOGETHER`` items."""
+        if not counts:
+            return True
+        rows: dict[tuple[Row, str], Counter[str]] = {}
+        owners: dict[tuple[Row, str], str | None] = {}
+        markers: list[Write] = []
+        for counted in counts:
+            markers.append(
+                create(
+                    CountedEvent(
+                        keys.application(counted.application_id),
+                        keys.stats_marker(counted.seq),
+                        application_id=counted.application_id,
+                        seq=counted.seq,
+                        at=counted.counted_at,
+                    )
+                )
+            )
+            for row, counter in counted.changes.items():
+                rows.setdefault((row, counted.month), Counter()).update(counter)
+                owners.setdefault((row, counted.month), counted.owner)
+        shard = keys.stats_shard(counts[0].application_id)
+        writes = [
+            *markers,
+            *(_row(row, month, owners[(row, month)], rows[(row, month)], shard) for row, month in sorted(rows)),
+        ]
+        if len(writes) > TOGETHER:
+            raise ValueError(f"{len(writes)} items do not fit one transaction")
+        try:
+            commit(writes)
+        except Cancelled:
+            return False
+        return True
 
     def count_sms(self, message: SmsMessage, procedure: str, month: str, counters: Mapping[str, int]) -> bool:
         """Add ``counters`` to the ``month``'s row of ``procedure`` (the message's) and mark

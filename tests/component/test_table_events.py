@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from chalicelib import wiring as composition
+from chalicelib.adapters.aws import client as aws_client
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.events.replay import of as replay_of
 from chalicelib.stats import figures
+from chalicelib.store import keys
 from chalicelib.store.models import AuditEvent
 from infra.local.moto.lambda_adapter import LambdaContext
 from infra.local.streams import EventSourceMapping, StreamPoller
@@ -270,3 +272,51 @@ def told_once(aws: Aws, poller: StreamPoller) -> None:
     poller.drain()
     mine = [text for text in aws.sms(citizen.phone or "") if application_id in text]
     assert len(mine) == 1 and "en revision" in mine[0], mine
+
+
+def submitted_counted(aws: Aws) -> int:
+    aws.settle()
+    month = figures.month_of(iso(utcnow()))
+    rows = composition.container().store.statistics.rows(month, month)
+    return sum(int(row.get("submitted", 0)) for row in rows if row["sk"].endswith("#P#licencia-conducir"))
+
+
+def test_a_batchs_submissions_are_counted_together_and_once(aws: Aws, poller: StreamPoller) -> None:
+    """Four filings in one batch: their counts reach the month's row in one write (the
+    row's shard of the first), each event marked counted; the batch again changes nothing."""
+    drafts = []
+    for _ in range(4):
+        citizen = aws.user()
+        drafts.append((quiet(citizen), ready_licence(citizen)))
+    poller.drain()
+    before = submitted_counted(aws)
+    month = figures.month_of(iso(utcnow()))
+    row = keys.stats_procedure(month, "licencia-conducir")
+    shards_before = {item["sk"]["S"]: int(item.get("submitted", {}).get("N", 0)) for item in row_items(row)}
+    for user, application_id in drafts:
+        assert user.post(f"/applications/{application_id}/submit", {}).status_code == 202
+    poller.drain()
+    assert submitted_counted(aws) == before + 4
+    grew = {
+        sk: int(item.get("submitted", {}).get("N", 0)) - shards_before.get(sk, 0)
+        for item in row_items(row)
+        for sk in [item["sk"]["S"]]
+    }
+    assert sorted(change for change in grew.values() if change) == [4]  # one item took the batch's four
+    store = composition.container().store.statistics
+    for _, application_id in drafts:
+        assert store.counted_markers(application_id)  # each event marked counted
+    poller.drain()  # nothing more to deliver, nothing more counted
+    assert submitted_counted(aws) == before + 4
+
+
+def row_items(row_sk: str) -> list[dict[str, Any]]:
+    settings = composition.container().settings
+    found = aws_client("dynamodb", settings).query(
+        TableName=settings.table_name,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :row)",
+        ExpressionAttributeValues={":pk": {"S": keys.STATS_PK}, ":row": {"S": f"{row_sk}#"}},
+        ConsistentRead=True,
+    )
+    items: list[dict[str, Any]] = found["Items"]
+    return items
