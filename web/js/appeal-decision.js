@@ -23,6 +23,12 @@ export function appealedRejection(appeal, events) {
   return rejections.find((event) => event.at === appeal.rejected_at) || rejections[rejections.length - 1] || null;
 }
 
+// Whether `events`, the trail read so far (oldest first), holds the rejection the appeal is
+// about: the one at its moment, or the trail has gone past the filing (nothing later can be it).
+export function rejectionRead(appeal) {
+  return (events) => events.some((event) => (event.to_status === "rejected" && event.at === appeal.rejected_at) || event.at > appeal.filed_at);
+}
+
 // The top-level step that is, or holds in its parallel branches, `stepId`.
 function topLevelStep(steps, stepId) {
   for (const [id, step] of Object.entries(steps || {})) {

@@ -3,6 +3,7 @@
 // path with `?cursor=<next_cursor>`. The button is a real <button>; after a page is added,
 // focus moves to its first item (so a keyboard or screen-reader user reads on from there)
 // and a polite live region says how many came.
+import { get } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { errorMessage } from "./errors.js";
@@ -11,6 +12,20 @@ import { errorMessage } from "./errors.js";
 export function paged(path, cursor) {
   if (!cursor) return path;
   return `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}`;
+}
+
+// Reads the list at `path` a page at a time (say `limit` in `path`), gathering each page's
+// `key` items, until `enough(items)` holds or the list ends. Answers the items and the
+// cursor of the rest (null: the whole list was read).
+export async function readPages(path, key, enough = () => false) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(paged(path, cursor));
+    items.push(...(page[key] || []));
+    cursor = page.next_cursor || null;
+  } while (cursor && !enough(items));
+  return { items, cursor };
 }
 
 // The "More" control for `container`, or null when `cursor` says there is no next page.

@@ -17,11 +17,14 @@ import { append, clear, h } from "./dom.js";
 import { errorMessage } from "./errors.js";
 import { checkedForm, labelledField } from "./fields.js";
 import { formatDateTime, formatNumber, has, lang, t, tn } from "./i18n.js";
+import { moreButton, readPages } from "./more.js";
 import { readPhone } from "./phone.js";
 import { announce, button, formatPhone, notice, whileBusy } from "./ui.js";
 
 const FINAL = new Set(["issued", "rejected", "withdrawn"]);
 const MAX_PHONES = 2;
+// Rows of the delivery log shown at first, and added by each "More".
+const LOG_SHOWN = 50;
 const STATUS_TONES = { queued: "info", sending: "info", sent: "success", failed: "danger", opted_out_skipped: "warning", rate_limited: "warning" };
 const PHONE_FIELD_CODES = new Set(["invalid_phone", "phone_country_not_allowed"]);
 const CODE_FIELD_CODES = new Set(["invalid_code", "wrong_code"]);
@@ -207,31 +210,50 @@ function codeForm(subscription, { onConfirm, onResend, onCancel }) {
   return { form, input };
 }
 
+function logRow(message) {
+  const when = message.status === "queued" && message.send_after ? t("sms.logQueuedUntil", { date: formatDateTime(message.send_after) }) : formatDateTime(message.sent_at || message.created_at);
+  const status = STATUS_TONES[message.status] ? message.status : "unknown";
+  return h(
+    "tr",
+    { dataset: { message: message.id, status: message.status } },
+    h("td", { "data-label": t("sms.logWhen") }, when),
+    h("td", { "data-label": t("sms.logEvent") }, t(has(`sms.event.${message.event}`) ? `sms.event.${message.event}` : "sms.event.other")),
+    h("td", { "data-label": t("sms.logPhone") }, h("span", { class: "mono nowrap" }, message.phone)),
+    h("td", { "data-label": t("sms.logStatus") }, h("span", { class: `tag tag-${STATUS_TONES[message.status] || "neutral"}` }, t(`sms.status.${status}`))),
+    h("td", { "data-label": t("sms.logSegments"), class: "numeric" }, formatNumber(message.segments ?? 0)),
+  );
+}
+
+// Newest first, LOG_SHOWN rows at a time: the whole log is already read (see loadLog), so
+// "More" shows the older rows from it.
 function deliveryLog(messages) {
   if (!messages.length) return h("p", { class: "muted", dataset: { smsLog: "empty" } }, t("sms.logEmpty"));
-  const rows = [...messages].reverse().map((message) => {
-    const when = message.status === "queued" && message.send_after ? t("sms.logQueuedUntil", { date: formatDateTime(message.send_after) }) : formatDateTime(message.sent_at || message.created_at);
-    const status = STATUS_TONES[message.status] ? message.status : "unknown";
-    return h(
-      "tr",
-      { dataset: { message: message.id, status: message.status } },
-      h("td", { "data-label": t("sms.logWhen") }, when),
-      h("td", { "data-label": t("sms.logEvent") }, t(has(`sms.event.${message.event}`) ? `sms.event.${message.event}` : "sms.event.other")),
-      h("td", { "data-label": t("sms.logPhone") }, h("span", { class: "mono nowrap" }, message.phone)),
-      h("td", { "data-label": t("sms.logStatus") }, h("span", { class: `tag tag-${STATUS_TONES[message.status] || "neutral"}` }, t(`sms.status.${status}`))),
-      h("td", { "data-label": t("sms.logSegments"), class: "numeric" }, formatNumber(message.segments ?? 0)),
-    );
-  });
+  const newest = [...messages].reverse();
+  const rows = (from) => newest.slice(from, from + LOG_SHOWN).map(logRow);
+  const body = h("tbody", {}, rows(0));
+  const more = moreButton(
+    body,
+    async (from) => {
+      const start = Number(from);
+      return { nodes: rows(start), cursor: start + LOG_SHOWN < newest.length ? String(start + LOG_SHOWN) : null };
+    },
+    newest.length > LOG_SHOWN ? String(LOG_SHOWN) : null,
+  );
   return h(
     "div",
-    { class: "table-wrap" },
+    {},
     h(
-      "table",
-      { class: "responsive sms-log", dataset: { smsLog: "table" } },
-      h("caption", { class: "visually-hidden" }, t("sms.logCaption")),
-      h("thead", {}, h("tr", {}, ["sms.logWhen", "sms.logEvent", "sms.logPhone", "sms.logStatus", "sms.logSegments"].map((key) => h("th", { scope: "col", class: key === "sms.logSegments" ? "numeric" : null }, t(key))))),
-      h("tbody", {}, rows),
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "responsive sms-log", dataset: { smsLog: "table" } },
+        h("caption", { class: "visually-hidden" }, t("sms.logCaption")),
+        h("thead", {}, h("tr", {}, ["sms.logWhen", "sms.logEvent", "sms.logPhone", "sms.logStatus", "sms.logSegments"].map((key) => h("th", { scope: "col", class: key === "sms.logSegments" ? "numeric" : null }, t(key))))),
+        body,
+      ),
     ),
+    more,
   );
 }
 
@@ -257,8 +279,9 @@ export function smsPanel(application) {
 
   const loadLog = async () => {
     try {
-      const log = await get(`/applications/${encodeURIComponent(application.id)}/messages`);
-      messages = log.messages || [];
+      // Read to its end, a page of 200 at a time: a phone's STOP shows in its last message,
+      // and the API gives the log oldest first.
+      messages = (await readPages(`/applications/${encodeURIComponent(application.id)}/messages?limit=200`, "messages")).items;
       logArea.replaceChildren(deliveryLog(messages));
     } catch (error) {
       logArea.replaceChildren(notice("error", h("p", {}, errorMessage(error))));

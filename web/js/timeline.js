@@ -1,10 +1,16 @@
 // The audit trail as people read it: what happened, who did it, when, and why.
 // Citizens and officials see the same events.
 
+import { get } from "./api.js";
 import { h } from "./dom.js";
 import { formatDateTime, formatDay, formatMoney, has, pick, t, tn } from "./i18n.js";
 import { agencyName, stepName } from "./procedures.js";
+import { moreButton, paged, readPages } from "./more.js";
 import { statusLabel } from "./ui.js";
+
+// Events per read of the trail: the most a page may hold, so most applications' whole story
+// comes in one read.
+const TRAIL_PAGE = 200;
 
 export function actorText(actor, definition, viewer) {
   if (!actor) return "";
@@ -61,26 +67,49 @@ export function eventTitle(action) {
   return has(key) ? t(key) : t("event.other");
 }
 
-export function timeline(events, definition, viewer) {
-  const ordered = [...events].sort((a, b) => b.seq - a.seq);
+function eventItem(event, definition, viewer) {
+  const reason = event.action === "workflow.failed" ? t("event.workflowFailedBody") : event.action === "checks.failed" ? null : event.reason;
+  const detail = detailText(event, definition);
   return h(
-    "ol",
-    { class: "timeline", reversed: true },
-    ordered.map((event) => {
-      const reason = event.action === "workflow.failed" ? t("event.workflowFailedBody") : event.action === "checks.failed" ? null : event.reason;
-      const detail = detailText(event, definition);
-      return h(
-        "li",
-        { dataset: { action: event.action, statusChange: event.to_status ? "true" : "false" } },
-        h("time", { datetime: event.at }, formatDateTime(event.at)),
-        h("p", { class: "event-title" }, eventTitle(event.action), event.to_status ? h("span", { class: "muted" }, ` → ${statusLabel(event.to_status)}`) : null),
-        h("p", { class: "event-actor" }, actorText(event.actor, definition, viewer)),
-        detail ? h("p", { class: "event-actor muted" }, detail) : null,
-        event.details?.out_of_order
-          ? h("p", { class: "event-turn", dataset: { outOfOrder: "true" } }, h("strong", { class: "tag tag-warning" }, t("event.outOfOrder")), " ", tn("event.outOfOrderDetail", event.details.earlier_open || 0, { reason: event.details.reason_out_of_order || "" }))
-          : null,
-        reason ? h("p", { class: "event-reason" }, h("span", { class: "visually-hidden" }, `${t("event.reason")}: `), reason) : null,
-      );
-    }),
+    "li",
+    { dataset: { action: event.action, statusChange: event.to_status ? "true" : "false", seq: String(event.seq) } },
+    h("time", { datetime: event.at }, formatDateTime(event.at)),
+    h("p", { class: "event-title" }, eventTitle(event.action), event.to_status ? h("span", { class: "muted" }, ` → ${statusLabel(event.to_status)}`) : null),
+    h("p", { class: "event-actor" }, actorText(event.actor, definition, viewer)),
+    detail ? h("p", { class: "event-actor muted" }, detail) : null,
+    event.details?.out_of_order
+      ? h("p", { class: "event-turn", dataset: { outOfOrder: "true" } }, h("strong", { class: "tag tag-warning" }, t("event.outOfOrder")), " ", tn("event.outOfOrderDetail", event.details.earlier_open || 0, { reason: event.details.reason_out_of_order || "" }))
+      : null,
+    reason ? h("p", { class: "event-reason" }, h("span", { class: "visually-hidden" }, `${t("event.reason")}: `), reason) : null,
   );
+}
+
+const auditPath = (id) => `/applications/${encodeURIComponent(id)}/audit?limit=${TRAIL_PAGE}`;
+
+// The audit trail of application `id`, oldest first (the chain's order, as the API pages it):
+// pages of TRAIL_PAGE events are read until `enough(events)` holds or the trail ends.
+// Answers the events read and the cursor of the rest (null: the whole trail was read).
+export async function readTrail(id, enough = () => true) {
+  const { items, cursor } = await readPages(auditPath(id), "events", enough);
+  return { events: items, cursor };
+}
+
+// The story in the order it happened, oldest first; when `trail.cursor` says there is more,
+// a "More" button appends the later events below, where the story goes on.
+export function timeline(id, trail, definition, viewer) {
+  const ordered = [...trail.events].sort((a, b) => a.seq - b.seq);
+  const list = h(
+    "ol",
+    { class: "timeline" },
+    ordered.map((event) => eventItem(event, definition, viewer)),
+  );
+  const more = moreButton(
+    list,
+    async (cursor) => {
+      const page = await get(paged(auditPath(id), cursor));
+      return { nodes: (page.events || []).map((event) => eventItem(event, definition, viewer)), cursor: page.next_cursor };
+    },
+    trail.cursor,
+  );
+  return more ? [h("p", { class: "muted", dataset: { trail: "partial" } }, tn("application.historyFirst", ordered.length)), list, more] : list;
 }

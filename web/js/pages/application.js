@@ -12,7 +12,7 @@ import { checkedForm } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t } from "../i18n.js";
 import { agencyName, allSteps, silenceDetail, stepName } from "../procedures.js";
 import { flash, refresh } from "../router.js";
-import { timeline } from "../timeline.js";
+import { readTrail, timeline } from "../timeline.js";
 import { acuseSection } from "../acuse.js";
 import { appealPanel } from "../appeal.js";
 import { smsPanel } from "../sms-panel.js";
@@ -41,6 +41,9 @@ export function holderText(application, definition) {
       return t("holder.none");
   }
 }
+
+// The statuses whose next-step note quotes the reason of the event that led to them.
+const LATEST_REASON = new Set(["changes_requested", "rejected", "withdrawn"]);
 
 function lastEvent(events, action) {
   return [...events].reverse().find((event) => event.action === action);
@@ -247,12 +250,14 @@ function withdrawPanel(application) {
 
 export async function render(view, ctx) {
   const id = ctx.params.id;
-  const [application, audit] = await Promise.all([get(`/applications/${encodeURIComponent(id)}`), get(`/applications/${encodeURIComponent(id)}/audit`)]);
-  const detail = await procedure(application.procedure.code, application.procedure.version);
+  const application = await get(`/applications/${encodeURIComponent(id)}`);
+  // The next-step note quotes the reason of the latest status change: in those statuses the
+  // whole trail is read (it ends there); otherwise its first page is enough.
+  const [audit, detail] = await Promise.all([readTrail(id, () => !LATEST_REASON.has(application.status)), procedure(application.procedure.code, application.procedure.version)]);
   const definition = detail.definition;
   const name = pick(definition.name);
   setTitle(`${name} · ${application.id}`);
-  const events = audit.events || [];
+  const events = audit.events;
 
   const integrity = h("p", { class: "muted", dataset: { audit: "pending" } }, t("audit.checking"));
   get(`/applications/${encodeURIComponent(id)}/audit/verify`)
@@ -299,7 +304,7 @@ export async function render(view, ctx) {
         ),
         acuseSection(application),
         application.status !== "evidence_review" ? provenanceSection(application, definition) : null,
-        section("history", t("application.history"), {}, integrity, timeline(events, definition, ctx.session)),
+        section("history", t("application.history"), {}, integrity, timeline(id, audit, definition, ctx.session)),
         ctx.session?.isCitizen ? smsPanel(application) : null,
       ],
       h(

@@ -9,6 +9,7 @@ import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm } from "../fields.js";
 import { formatDateTime, pick, t } from "../i18n.js";
+import { moreButton, paged } from "../more.js";
 import { navigate, refresh } from "../router.js";
 import { announce, button, facts, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
 
@@ -31,6 +32,7 @@ function requestForm() {
         try {
           const body = code.input.value.trim() ? { curp: curp.value(), code: code.input.value.trim() } : { curp: curp.value() };
           const delegation = await post("/delegations", body);
+          lastTouched = delegation;
           announce(t(delegation.status === "active" ? "centre.granted" : "centre.codeSent", { phone: delegation.phone || "" }));
           await refresh();
         } catch (error) {
@@ -57,7 +59,7 @@ function confirmForm(delegation) {
       whileBusy(submit, async () => {
         problem.replaceChildren();
         try {
-          await post(`/delegations/${encodeURIComponent(delegation.id)}/confirm`, { code: code.input.value.trim() });
+          lastTouched = await post(`/delegations/${encodeURIComponent(delegation.id)}/confirm`, { code: code.input.value.trim() });
           announce(t("centre.granted"));
           await refresh();
         } catch (error) {
@@ -112,19 +114,52 @@ function card(delegation, procedures) {
   );
 }
 
+// The delegation this page last asked for or confirmed: the list is ordered by CURP, so it
+// may sit on a later page, and the assistant's next step (the code, a procedure) is on its card.
+let lastTouched = null;
+
+const isLive = (delegation) => delegation.status === "active" || delegation.status === "pending";
+
 export async function render(view, ctx) {
   setTitle(t("centre.title"));
   const [mine, procedures] = await Promise.all([get("/delegations"), catalogue()]);
-  const delegations = [...(mine.delegations || [])].reverse();
-  const live = delegations.filter((item) => item.status === "active" || item.status === "pending");
-  const past = delegations.filter((item) => !(item.status === "active" || item.status === "pending"));
+  const shown = new Set();
+  const fresh = (items) => items.filter((item) => !shown.has(item.id) && shown.add(item.id));
+  const listed = [...(mine.delegations || [])].reverse();
+  const touched = lastTouched && !listed.some((item) => item.id === lastTouched.id) ? [lastTouched] : [];
+  const first = fresh([...touched, ...listed]);
+  const liveList = h("ul", { class: "cards", "aria-labelledby": "people-heading" });
+  const pastList = h("ul", { class: "cards" });
+  const pastSummary = h("summary", {});
+  const past = h("details", {}, pastSummary, pastList);
+  const nobody = h("p", { class: "muted" }, t("centre.nobody"));
+  const place = (items) => {
+    pastList.append(...items.filter((item) => !isLive(item)).map((item) => card(item, procedures)));
+    pastSummary.textContent = t("centre.past", { n: pastList.children.length });
+    past.hidden = !pastList.children.length;
+    const live = items.filter(isLive).map((item) => card(item, procedures));
+    nobody.hidden = Boolean(liveList.children.length || live.length);
+    return live;
+  };
+  liveList.append(...place(first));
+  // Later pages: the ended ones join the list under "past", the others are added here.
+  const more = moreButton(
+    liveList,
+    async (cursor) => {
+      const page = await get(paged("/delegations", cursor));
+      return { nodes: place(fresh(page.delegations || [])), cursor: page.next_cursor };
+    },
+    mine.next_cursor,
+  );
   append(
     view,
     ...pageHeading(t("centre.title"), t("centre.lead", { centre: (ctx.session?.centres || []).join(", ") })),
     notice("info", h("p", {}, t("centre.free"))),
     requestForm(),
     h("h2", { id: "people-heading" }, t("centre.people")),
-    live.length ? h("ul", { class: "cards", "aria-labelledby": "people-heading" }, live.map((item) => card(item, procedures))) : h("p", { class: "muted" }, t("centre.nobody")),
-    past.length ? h("details", {}, h("summary", {}, t("centre.past", { n: past.length })), h("ul", { class: "cards" }, past.map((item) => card(item, procedures)))) : null,
+    nobody,
+    liveList,
+    more,
+    past,
   );
 }

@@ -14,6 +14,7 @@ import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm } from "../fields.js";
 import { formatDateTime, formatDay, pick, t, tn } from "../i18n.js";
+import { moreButton, paged } from "../more.js";
 import { refresh } from "../router.js";
 import { breadcrumbs, button, facts, notice, pageHeading, section, setTitle } from "../ui.js";
 
@@ -148,28 +149,33 @@ function commentForm(page, session) {
   );
 }
 
+function consultationItem(item) {
+  return h(
+    "li",
+    { class: "card", dataset: { code: item.code, number: String(item.number) } },
+    h("h2", {}, h("a", { href: `#/consultas/${encodeURIComponent(item.code)}/${item.number}` }, pick(item.name))),
+    h("p", {}, pick(item.agency_name), " · ", statusTag(item.status)),
+    item.closes_on ? h("p", { class: "muted" }, t("consultation.closesOn", { day: formatDay(item.closes_on) })) : null,
+  );
+}
+
 async function renderList(view) {
   setTitle(t("consultation.listTitle"));
-  const { consultations } = await get("/consultations", { anonymous: true });
+  const first = await get("/consultations", { anonymous: true });
+  const list = h("ul", { class: "plain consultations" }, first.consultations.map(consultationItem));
+  const more = moreButton(
+    list,
+    async (cursor) => {
+      const page = await get(paged("/consultations", cursor), { anonymous: true });
+      return { nodes: page.consultations.map(consultationItem), cursor: page.next_cursor };
+    },
+    first.next_cursor,
+  );
   append(
     view,
     breadcrumbs([[t("nav.catalogue"), "#/"], [t("consultation.listTitle")]]),
     pageHeading(t("consultation.listTitle"), t("consultation.listLead")),
-    consultations.length
-      ? h(
-          "ul",
-          { class: "plain consultations" },
-          consultations.map((item) =>
-            h(
-              "li",
-              { class: "card", dataset: { code: item.code, number: String(item.number) } },
-              h("h2", {}, h("a", { href: `#/consultas/${encodeURIComponent(item.code)}/${item.number}` }, pick(item.name))),
-              h("p", {}, pick(item.agency_name), " · ", statusTag(item.status)),
-              item.closes_on ? h("p", { class: "muted" }, t("consultation.closesOn", { day: formatDay(item.closes_on) })) : null,
-            ),
-          ),
-        )
-      : notice("info", h("p", {}, t("consultation.none"))),
+    first.consultations.length ? [list, more] : notice("info", h("p", {}, t("consultation.none"))),
   );
 }
 

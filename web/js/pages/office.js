@@ -31,7 +31,8 @@ export async function render(view, ctx) {
   const agency = agencies.includes(ctx.query.dependencia) ? ctx.query.dependencia : agencies[0];
   setTitle(t("office.title", { agency }));
   const path = `/agencies/${encodeURIComponent(agency)}/reviews`;
-  const [queue, ratings] = await Promise.all([get(path), get(`/agencies/${encodeURIComponent(agency)}/ratings`).catch(() => null)]);
+  const ratingsPath = `/agencies/${encodeURIComponent(agency)}/ratings`;
+  const [queue, ratings] = await Promise.all([get(path), get(ratingsPath).catch(() => null)]);
   // In turn: legal deadline first, then first come (the API's order; kept if another answers).
   const reviews = [...(queue.reviews || [])].sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)) || String(a.opened_at).localeCompare(String(b.opened_at)));
   const definitions = new Map();
@@ -108,7 +109,7 @@ export async function render(view, ctx) {
       : notice("success", h("p", {}, t("office.emptyBody"))),
     more,
     h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
-    ratingsPanel(ratings, definitions),
+    ratingsPanel(ratings, definitions, ratingsPath),
   );
 }
 
@@ -146,31 +147,54 @@ function queueRow(review, definitions) {
   return { row, near: isNear ? 1 : 0, overdue: isOverdue ? 1 : 0 };
 }
 
-function ratingsPanel(ratings, definitions) {
+function ratingRow(item, definitions) {
+  return h(
+    "tr",
+    { class: item.low ? "is-low" : null, dataset: { application: item.application_id, low: String(item.low) } },
+    h("td", { "data-label": t("office.ratedAt") }, formatDateTime(item.rated_at)),
+    h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.application_id)),
+    h("td", { "data-label": t("record.procedure") }, definitions.get(item.procedure) ? pick(definitions.get(item.procedure).name) : item.procedure),
+    h("td", { "data-label": t("office.score") }, h("strong", {}, `${item.score}/5`), item.low ? [" ", h("strong", { class: "tag tag-danger" }, t("office.lowRating"))] : null),
+    h("td", { "data-label": t("rating.comment") }, item.comment || h("span", { class: "muted" }, t("office.noComment"))),
+  );
+}
+
+// The newest ratings, a page at a time. Each page's summary counts that page only, so the
+// panel adds up the pages shown and says that its figures are those of the ratings shown.
+function ratingsPanel(ratings, definitions, path) {
   if (!ratings) return null;
-  const { summary } = ratings;
-  const rows = ratings.ratings.slice(0, 30).map((item) =>
-    h(
-      "tr",
-      { class: item.low ? "is-low" : null, dataset: { application: item.application_id, low: String(item.low) } },
-      h("td", { "data-label": t("office.ratedAt") }, formatDateTime(item.rated_at)),
-      h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.application_id)),
-      h("td", { "data-label": t("record.procedure") }, definitions.get(item.procedure) ? pick(definitions.get(item.procedure).name) : item.procedure),
-      h("td", { "data-label": t("office.score") }, h("strong", {}, `${item.score}/5`), item.low ? [" ", h("strong", { class: "tag tag-danger" }, t("office.lowRating"))] : null),
-      h("td", { "data-label": t("rating.comment") }, item.comment || h("span", { class: "muted" }, t("office.noComment"))),
-    ),
+  const shown = { count: 0, sum: 0, low: 0 };
+  const summary = h("p", { role: "status" });
+  const add = (page) => {
+    shown.count += page.summary.count;
+    shown.sum += page.summary.count ? page.summary.average * page.summary.count : 0;
+    shown.low += page.summary.low;
+  };
+  const summarise = (more) => {
+    summary.textContent = shown.count
+      ? [tn(more ? "office.ratingsShownSummary" : "office.ratingsSummary", shown.count, { average: formatNumber(shown.sum / shown.count) }), shown.low ? tn("office.lowCount", shown.low) : ""].filter(Boolean).join(" ")
+      : t("office.ratingsNone");
+  };
+  add(ratings);
+  summarise(Boolean(ratings.next_cursor));
+  const body = h("tbody", {}, ratings.ratings.map((item) => ratingRow(item, definitions)));
+  const more = moreButton(
+    body,
+    async (cursor) => {
+      const page = await get(paged(path, cursor));
+      await defineAll(definitions, page.ratings.map((item) => item.procedure));
+      add(page);
+      summarise(Boolean(page.next_cursor));
+      return { nodes: page.ratings.map((item) => ratingRow(item, definitions)), cursor: page.next_cursor };
+    },
+    ratings.next_cursor,
   );
   return section(
     "ratings",
     t("office.ratingsTitle"),
     { class: "panel", dataset: { ratings: "true" } },
-    h(
-      "p",
-      { role: "status" },
-      summary.count ? tn("office.ratingsSummary", summary.count, { average: formatNumber(summary.average) }) : t("office.ratingsNone"),
-      summary.low ? ` ${tn("office.lowCount", summary.low)}` : "",
-    ),
-    rows.length
+    summary,
+    ratings.ratings.length
       ? h(
           "div",
           { class: "table-wrap" },
@@ -179,9 +203,10 @@ function ratingsPanel(ratings, definitions) {
             { class: "responsive ratings" },
             h("caption", {}, t("office.ratingsCaption")),
             h("thead", {}, h("tr", {}, ["office.ratedAt", "application.folio", "record.procedure", "office.score", "rating.comment"].map((key) => h("th", { scope: "col" }, t(key))))),
-            h("tbody", {}, rows),
+            body,
           ),
         )
       : null,
+    more,
   );
 }

@@ -8,7 +8,7 @@
 // the appeal's own resolution instead (appeal-decision.js).
 
 import { ApiError, get, newIdempotencyKey, post, procedure } from "../api.js";
-import { appealDecisionForm, appealSection } from "../appeal-decision.js";
+import { appealDecisionForm, appealSection, rejectionRead } from "../appeal-decision.js";
 import { append, h } from "../dom.js";
 import { efirmaPanel } from "../efirma-panel.js";
 import { provenanceSection } from "../evidence.js";
@@ -18,7 +18,7 @@ import { formatDateTime, formatMoney, pick, t, tn } from "../i18n.js";
 import { allSteps, fieldTitle, formatAnswer, silenceDetail, sizeText, stepName } from "../procedures.js";
 import { flash, navigate } from "../router.js";
 import { STALE_CADENA, cadenaBlock, preparedCadena } from "../signing.js";
-import { timeline } from "../timeline.js";
+import { readTrail, timeline } from "../timeline.js";
 import { breadcrumbs, button, facts, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
 const DECISIONS = ["approve", "request_changes", "reject"];
@@ -176,8 +176,10 @@ function signingStep(reviewPath, draft, send, lock) {
 
 export async function render(view, ctx) {
   const id = ctx.params.id;
-  const [application, audit] = await Promise.all([get(`/applications/${encodeURIComponent(id)}`), get(`/applications/${encodeURIComponent(id)}/audit`)]);
-  const detail = await procedure(application.procedure.code, application.procedure.version);
+  const application = await get(`/applications/${encodeURIComponent(id)}`);
+  // An appeal is about a rejection somewhere in the trail: read on until it is found.
+  const enough = application.appeal ? rejectionRead(application.appeal) : undefined;
+  const [audit, detail] = await Promise.all([readTrail(id, enough), procedure(application.procedure.code, application.procedure.version)]);
   const definition = detail.definition;
   const agencies = ctx.session.agencies;
   const queues = await Promise.all(agencies.map((agency) => get(`/agencies/${encodeURIComponent(agency)}/reviews`).catch(() => ({ reviews: [] }))));
@@ -244,7 +246,7 @@ export async function render(view, ctx) {
               )
             : h("p", { class: "muted" }, t("review.noDocuments")),
         ),
-        section("history", t("application.history"), {}, timeline(audit.events || [], definition, ctx.session)),
+        section("history", t("application.history"), {}, timeline(id, audit, definition, ctx.session)),
       ],
       h("aside", {}, decisionPanel),
     ),
