@@ -13,6 +13,7 @@ import { append, h } from "../dom.js";
 import { efirmaPanel } from "../efirma-panel.js";
 import { provenanceSection } from "../evidence.js";
 import { errorMessage } from "../errors.js";
+import { readPages } from "../more.js";
 import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { formatDateTime, formatMoney, pick, t, tn } from "../i18n.js";
 import { allSteps, fieldTitle, formatAnswer, silenceDetail, sizeText, stepName } from "../procedures.js";
@@ -182,8 +183,10 @@ export async function render(view, ctx) {
   const [audit, detail] = await Promise.all([readTrail(id, enough), procedure(application.procedure.code, application.procedure.version)]);
   const definition = detail.definition;
   const agencies = ctx.session.agencies;
-  const queues = await Promise.all(agencies.map((agency) => get(`/agencies/${encodeURIComponent(agency)}/reviews`).catch(() => ({ reviews: [] }))));
-  const review = queues.flatMap((queue) => queue.reviews || []).find((item) => item.application_id === id);
+  // this application's open review, wherever it is in the agency's queue: read on until it is found
+  const mine = (items) => items.some((item) => item.application_id === id);
+  const queues = await Promise.all(agencies.map((agency) => readPages(`/agencies/${encodeURIComponent(agency)}/reviews?limit=200`, "reviews", mine).catch(() => ({ items: [] }))));
+  const review = queues.flatMap((queue) => queue.items).find((item) => item.application_id === id);
   const links = await Promise.all(
     (application.documents || []).map((doc) =>
       get(`/applications/${encodeURIComponent(id)}/documents/${encodeURIComponent(doc.requirement)}`)
