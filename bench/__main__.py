@@ -35,7 +35,6 @@ PERFORMANCE_GUIDE = ROOT / "docs" / "performance.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 LEAN_ROUTES = ("POST /applications/{id}/submit", "POST /reviews/{review_id}/decision", "POST /payments/webhook")
 BUDGETS = {
-    "read_ratio": 1.5,
     "inprocess_read_ratio": 1.25,
     "read_calls": 2,
     # the routes a filing, a decision and a payment go through: their change, nothing that follows it
@@ -431,18 +430,14 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
     out.append(
         "API overhead (HTTP on 127.0.0.1, one client, requests interleaved with their bare DynamoDB calls "
-        "made with boto3 against the same embedded server)"
+        "made with boto3 against the same embedded server). The local HTTP server, which production does not "
+        "run, is most of it: the budget is the production path's, in the next table"
     )
     out.append("")
     out.append("| request | API median | API p95 | bare DynamoDB calls | bare median | ratio | budget |")
     out.append("|---|---|---|---|---|---|---|")
     for route, row in results["latency"].items():
-        read = route.startswith("GET")
-        verdict = (
-            ("met" if row["ratio"] <= BUDGETS["read_ratio"] else "**missed**") + f" (≤ {BUDGETS['read_ratio']}×)"
-            if read
-            else "— (write)"
-        )
+        verdict = "— (the in-process row is the read budget's)" if route.startswith("GET") else "— (write)"
         out.append(
             f"| `{route}` | {row['api']['median_ms']:.1f} ms | {row['api']['p95_ms']:.1f} ms | {row['bare_calls']} "
             f"| {row['bare']['median_ms']:.1f} ms | {row['ratio']:.2f}× | {verdict} |"
