@@ -244,7 +244,7 @@ def test_the_log_the_citizen_reads_and_the_registries_agree_entry_by_entry(aws: 
     # the pre-fill, the identity and the title deed: three questions, each logged and shown once
     assert len(received) == 3 and received == logged == shown
     assert {registry for _, registry, *_ in received} == {"population", "cadastre"}
-    assert stranger.get("/me/data-use").body == {"exchanges": []}
+    assert stranger.get("/me/data-use").body == {"exchanges": [], "next_cursor": None}
     assert stranger.get(f"/applications/{application_id}").status_code == 404
 
 
