@@ -12,6 +12,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a payment by its reference                | GetItem pk = payment(ref), sk = PAYMENT          |
 | an issued credential (public verify)      | GetItem pk = credential(id), sk = CREDENTIAL     |
 | the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
+| the catalogue's summaries (its index)     | Query pk = CATALOG#INDEX                         |
+| the catalogue's generation (index current?)| GetItem CATALOG#GENERATION/GENERATION           |
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
 | submitted, execution not yet started      | Query ``by_queue`` where gsi2pk = STARTING       |
 | ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION, sk < date |
@@ -87,6 +89,9 @@ REVIEW_SK = "REVIEW"
 PAYMENT_SK = "PAYMENT"
 CREDENTIAL_SK = "CREDENTIAL"
 CATALOG_PK = "CATALOG"
+CATALOG_INDEX_PK = "CATALOG#INDEX"  # one small summary per procedure, sk = procedure(code)
+CATALOG_GENERATION_PK = "CATALOG#GENERATION"
+GENERATION_SK = "GENERATION"
 AUDIT_PREFIX = "EV#"
 AUDIT_SEQUENCE_WIDTH = 6
 
