@@ -21,7 +21,7 @@ from chalicelib.core.names import state_machine_name
 from chalicelib.identity.principal import Principal
 from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.compiler import compile_definition, render, substitute
-from chalicelib.procedures.summaries import CatalogueIndex, Entry, Found, facets, summary_of
+from chalicelib.procedures.summaries import CatalogueIndex, Entry, Found, summary_of
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store.catalogue import CatalogueStore, Write
 from chalicelib.store.lifecycle import event
@@ -97,7 +97,7 @@ class Catalogue:
             after=after,
             limit=limit,
         )
-        return found, facets(index.in_place(now, state, municipality))
+        return found, index.facets(now, state, municipality)
 
     def jurisdiction_of(self, agency: str) -> str | None:
         """The code of the state or municipality an agency answers to, as the procedures in

@@ -106,6 +106,10 @@ class CatalogueIndex:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._entries = sorted(entries, key=lambda entry: str(entry.summary["code"]))
         self._texts: dict[int, str] = {}
+        # what a place sees changes only when a scheduled version takes effect: until the
+        # next ``effective_from``, a place's procedures and facets are computed once
+        self._changes = sorted({entry.effective_from for entry in self._entries if entry.effective_from})
+        self._places: dict[tuple[str | None, str | None, str], tuple[list[Mapping[str, Any]], dict[str, Any]]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -142,7 +146,25 @@ class CatalogueIndex:
         return Found(items=page, more=start + limit < len(matched), total=len(matched))
 
     def in_place(self, now: str, state: str | None, municipality: str | None) -> list[Mapping[str, Any]]:
-        return [summary for summary in self.in_effect(now) if jurisdictions.applies_in(summary, state, municipality)]
+        return self._place(now, state, municipality)[0]
+
+    def facets(self, now: str, state: str | None, municipality: str | None) -> dict[str, Any]:
+        """What the filters offer for a place (``facets``)."""
+        return self._place(now, state, municipality)[1]
+
+    def _place(
+        self, now: str, state: str | None, municipality: str | None
+    ) -> tuple[list[Mapping[str, Any]], dict[str, Any]]:
+        position = bisect.bisect_right(self._changes, now)
+        until = self._changes[position] if position < len(self._changes) else ""  # "": nothing else is scheduled
+        key = (state, municipality, until)
+        held = self._places.get(key)
+        if held is None:
+            found = [
+                summary for summary in self.in_effect(now) if jurisdictions.applies_in(summary, state, municipality)
+            ]
+            held = self._places[key] = (found, facets(found))
+        return held
 
     def known(self, now: str) -> list[Mapping[str, Any]]:
         """The summary in effect of every procedure, retired ones included."""
