@@ -8,7 +8,7 @@
 // first. The API answers the caller's own log only: the page takes no parameter, so no
 // address shows another person's.
 
-import { catalogue, get } from "../api.js";
+import { get, procedureNames } from "../api.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, has, pick, t, tn } from "../i18n.js";
 import { breadcrumbs, facts, notice, pageHeading, section, setTitle } from "../ui.js";
@@ -74,9 +74,9 @@ function exchangeCard(entry, names) {
 
 export async function render(view) {
   setTitle(t("dataUse.title"));
-  const [log, procedures] = await Promise.all([get("/me/data-use"), catalogue().catch(() => [])]);
-  const names = new Map(procedures.map((item) => [item.code, item.name]));
+  const log = await get("/me/data-use");
   const exchanges = log.exchanges || [];
+  const names = await procedureNames(exchanges.map((entry) => entry.procedure)).catch(() => new Map());
   append(
     view,
     breadcrumbs([
