@@ -84,3 +84,22 @@ def test_procedures_published_before_summaries_existed_are_summarised_once(aws: 
     assert container().catalogue.backfill() == ["licencia-conducir"]
     assert container().catalogue.backfill() == []
     assert "licencia-conducir" in codes(aws, "q=conducir")
+
+
+def test_a_synthetic_procedure_of_the_scale_catalogue_is_found_filed_and_reviewed(aws: Aws) -> None:
+    from infra.local.scale import definitions, fill
+    from tests.support.flows import ready_licence, submit, wait_status
+
+    before = aws.anonymous().get("/procedures?limit=1").body["total"]
+    filled = fill(12, 7)
+    assert (filled.procedures, filled.state_machines) == (12, 2)
+    assert aws.anonymous().get("/procedures?limit=1").body["total"] == before + 12
+    licence = next(item for item in definitions(12, 7) if "pago" in item["steps"])  # a driver's licence's shape
+    assert codes(aws, f"q={quote(licence['name']['es'])}") == [licence["code"]]
+
+    citizen = aws.user()
+    application_id = ready_licence(citizen, procedure=licence["code"])
+    submit(citizen, application_id)
+    wait_status(citizen, application_id, "in_review")
+    queue = aws.official(agency=licence["agency"]).get(f"/agencies/{licence['agency']}/reviews").body
+    assert application_id in str(queue)

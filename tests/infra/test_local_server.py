@@ -58,3 +58,38 @@ def test_a_binary_answer_arrives_as_its_bytes() -> None:
         server.server_close()
     assert reply.status_code == 200 and reply.headers["Content-Type"] == "application/pdf"
     assert reply.content == content
+
+
+def test_a_large_text_answer_travels_gzipped_to_whoever_accepts_it() -> None:
+    """As API Gateway (minimum_compression_size) and CloudFront send it: over 1 KB, gzipped
+    when the client accepts gzip, as it was otherwise; a small answer and a PDF as they are."""
+    app = Chalice(app_name="gzip-probe")
+    app.api.binary_types.append("application/pdf")
+
+    def json_answer(text: str) -> Response:
+        return Response(body={"text": text}, headers={"Content-Type": "application/json"})
+
+    @app.route("/large")
+    def large() -> Response:
+        return json_answer("trámite " * 500)
+
+    @app.route("/small")
+    def small() -> Response:
+        return json_answer("hola")
+
+    server = LocalServer(("127.0.0.1", 0), app, {"api": "http://127.0.0.1/api"})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        zipped = requests.get(f"{base}/api/large", headers={"Accept-Encoding": "gzip"}, timeout=10)
+        plain = requests.get(f"{base}/api/large", headers={"Accept-Encoding": "identity"}, timeout=10)
+        little = requests.get(f"{base}/api/small", headers={"Accept-Encoding": "gzip"}, timeout=10)
+        page = requests.get(f"{base}/js/api.js", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.json() == plain.json()
+    assert int(zipped.headers["Content-Length"]) < int(plain.headers["Content-Length"]) / 10
+    assert "Content-Encoding" not in plain.headers and "Content-Encoding" not in little.headers
+    assert page.headers["Content-Encoding"] == "gzip" and "export" in page.text
