@@ -82,6 +82,7 @@ OUTSIDE_JURISDICTION = Problem(
                 "invalid_topic",
                 "invalid_limit",
                 "invalid_cursor",
+                "invalid_flag",
             ),
             field_error_body(
                 "municipality_outside_state",
@@ -108,7 +109,7 @@ def list_procedures(query: CatalogueQuery) -> Response:
     )
     last = {"after": str(found.items[-1]["code"])} if found.more and found.items else None
     return answer(
-        views.catalogue(found, next_cursor(request, last), choices if page.after is None else None),
+        views.catalogue(found, next_cursor(request, last), choices if page.after is None and query.facets else None),
         headers=CACHED_A_MINUTE,
     )
 

@@ -100,3 +100,13 @@ class CatalogueQuery(Paging, kw_only=True):
         Annotated[Topic, Meta(description="Only the procedures on this topic.")] | UnsetType,
         Meta(extra={"code": "invalid_topic", "message": "must be one of " + ", ".join(TOPICS)}),
     ] = UNSET
+    facets: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Whether the first page gives the filters' choices for the place (`facets`): a client that has "
+                "them for this place already asks without (`false`), and its answers are 40 KB lighter."
+            ),
+            extra={"code": "invalid_flag", "message": "must be true or false"},
+        ),
+    ] = True

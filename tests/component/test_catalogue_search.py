@@ -103,3 +103,15 @@ def test_a_synthetic_procedure_of_the_scale_catalogue_is_found_filed_and_reviewe
     wait_status(citizen, application_id, "in_review")
     queue = aws.official(agency=licence["agency"]).get(f"/agencies/{licence['agency']}/reviews").body
     assert application_id in str(queue)
+
+
+def test_a_client_that_has_the_filters_choices_asks_without_them(aws: Aws) -> None:
+    anyone = aws.anonymous()
+    full = anyone.get("/procedures?q=licencia&limit=1").body
+    lighter = anyone.get("/procedures?q=licencia&facets=false&limit=1").body
+    assert full["facets"] is not None and lighter["facets"] is None
+    assert (lighter["total"], lighter["procedures"]) == (full["total"], full["procedures"]) and full["total"] >= 2
+    walked = pages(anyone, "/procedures?q=licencia&facets=false", 1, lambda body: body["procedures"])
+    assert [page[0]["code"] for page in walked] == codes(aws, "q=licencia")
+    refused = anyone.get("/procedures?facets=quizas")
+    assert (refused.status_code, refused.body["error"]["code"]) == (422, "invalid_flag")

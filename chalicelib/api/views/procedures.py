@@ -120,7 +120,12 @@ class Catalogue(Struct, kw_only=True):
     total: Annotated[int, Meta(description="How many procedures match, on every page together.")]
     facets: Annotated[
         Facets | None,
-        Meta(description="The filters' choices for the place: on the first page only (null on the pages after)."),
+        Meta(
+            description=(
+                "The filters' choices for the place: on the first page only (null on the pages after, and when "
+                "asked with `facets=false`)."
+            )
+        ),
     ]
 
 

@@ -74,6 +74,7 @@ export async function render(view, ctx) {
 
   let facets = { agencies: [], topics: [], municipalities: [] };
   let facetsPlace = null;
+  let pageParams = {};
   let cursor = null;
   let asking = 0; // the newest search: an older answer arriving late is dropped
   let controller = null;
@@ -116,7 +117,13 @@ export async function render(view, ctx) {
     more.disabled = true;
     let page;
     try {
-      page = await searchCatalogue({ ...filters, limit: PAGE }, next ? cursor : null, { signal: controller.signal });
+      if (!next) {
+        // the same words on every page of one list (its cursor is sealed for them); the
+        // filters' choices depend on the place alone, so they are asked for once a place
+        pageParams = { ...filters, limit: PAGE };
+        if (`${filters.state}/${filters.municipality}` === facetsPlace) pageParams.facets = "false";
+      }
+      page = await searchCatalogue(pageParams, next ? cursor : null, { signal: controller.signal });
     } catch (error) {
       if (ticket !== asking || error?.name === "AbortError") return;
       problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
