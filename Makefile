@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # both or neither (docs/deploy.md, "e.firma for operators")
 EFIRMA := $(if $(EFIRMA_CA_BUNDLE),--efirma-ca-bundle "$(EFIRMA_CA_BUNDLE)") $(if $(EFIRMA_OCSP_URL),--efirma-ocsp-url "$(EFIRMA_OCSP_URL)")
 
-.PHONY: run test lint typecheck openapi workflows validate bench load screenshots clean template deploy deploy-plan destroy
+.PHONY: run seed-scale test lint typecheck openapi workflows validate bench load screenshots clean template deploy deploy-plan destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)  ## start the whole local stack on 127.0.0.1 and print its URL
 	$(BIN)/python -m infra.local
+
+seed-scale: $(STAMP)  ## make seed-scale PROCEDURES=5000 [SEED=19]: the local stack with a national-scale synthetic catalogue (docs/scale.md)
+	$(BIN)/python -m infra.local.scale --procedures $(or $(PROCEDURES),5000) --seed $(or $(SEED),19)
 
 test: $(STAMP) lint typecheck  ## lint, type-check, then every test tier
 	$(BIN)/python -m chalicelib.procedures.cli check workflows

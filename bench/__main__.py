@@ -12,6 +12,8 @@ Phases (all loopback, each bounded in time):
    them, against the same DynamoDB requests replayed bare (bench/inprocess.py);
 3. end to end — driver's licences with automatic approval, 1, 4 and 16 clients;
 4. where the time goes — a CPU profile of every thread during a 4-client run;
+   then the catalogue at 5,000 synthetic procedures: the first view's weight and a search's
+   time on a phone, for both designs weighed (bench/catalogue.py);
 5. cold start — ``import app`` in a fresh interpreter, the Lambda package's and the
    e.firma layer's sizes, and the first e.firma verification of a cold start.
 """
@@ -402,6 +404,12 @@ def run(quick: bool) -> dict[str, Any]:
         results["profile"] = {**asdict(profile[0]), "completed": profiled_run["completed"]}
         calls.clear()
         results["writes_per_key"] = tap.count(writes).table()
+
+        log("phase 4b: the catalogue at 5,000 synthetic procedures, on a phone (bench/catalogue.py)")
+        from bench import catalogue
+
+        results["catalogue"] = {"filled": catalogue.fill(), **catalogue.measure(stack.url)}
+        calls.clear()
     finally:
         stack.stop()
         calls.uninstall()
@@ -622,6 +630,10 @@ def render(results: dict[str, Any]) -> str:
         )
         + " |"
     )
+    if results.get("catalogue"):
+        from bench import catalogue
+
+        out += ["", *catalogue.render(results["catalogue"])]
     return "\n".join(out)
 
 

@@ -10,10 +10,12 @@ from chalice import Response
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import json_response, principal_of
+from chalicelib.api.paging import next_cursor, page_of
 from chalicelib.api.params import path
 from chalicelib.api.policy import EVERYONE, PUBLISHERS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import procedures as views
+from chalicelib.core.cursors import invalid as invalid_cursor
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.fields import UnsetType
 from chalicelib.procedures.requests import CatalogueQuery
@@ -49,24 +51,39 @@ OUTSIDE_JURISDICTION = Problem(
     "GET",
     "/procedures",
     operation_id="listProcedures",
-    summary="List the catalogue: the latest version of every published procedure",
+    summary="Search the catalogue: a page of summaries of the procedures in effect",
     description=(
-        "Each procedure names who answers for it (its `jurisdiction`: federal, a state or a municipality, by INEGI "
-        "code) and its `homoclave`. With `state` or `municipality`, only what a citizen of that place can file: "
-        "the federal procedures, the state's, and its municipalities' (or, for a municipality, its own)."
+        "Summaries only (`GET /procedures/{code}` gives a definition). Each procedure names who answers for it (its "
+        "`jurisdiction`: federal, a state or a municipality, by INEGI code) and its `homoclave`. With `state` or "
+        "`municipality`, only what a citizen of that place can file: the federal procedures, the state's, and its "
+        "municipalities' (or, for a municipality, its own). `q` searches names, agencies, jurisdictions, codes "
+        "and keywords in Spanish and English, ignoring accents and case; `agency` and `topic` narrow further. "
+        "Sorted by code, paged with `limit` and `cursor`; the first page also gives the filters' choices for the "
+        "place (`facets`)."
     ),
     roles=EVERYONE,
     query=CatalogueQuery,
     answers=Answer(
         200,
-        "Every procedure's latest version (of that place, if one is given), sorted by code.",
+        "One page of the procedures found, by code.",
         views.Catalogue,
         headers=documented(CACHED_A_MINUTE),
     ),
     problems=(
         problems.invalid(
-            "`state` or `municipality` is not an INEGI code, or the municipality is not in the state.",
-            ("invalid_state", "invalid_municipality", "municipality_outside_state"),
+            "`state` or `municipality` is not an INEGI code, or the municipality is not in the state; `q`, `agency`, "
+            "`topic`, `limit` or `cursor` is not valid.",
+            (
+                "invalid_state",
+                "invalid_municipality",
+                "municipality_outside_state",
+                "invalid_query",
+                "invalid_agency",
+                "invalid_topic",
+                "invalid_limit",
+                "invalid_cursor",
+                "invalid_flag",
+            ),
             field_error_body(
                 "municipality_outside_state",
                 "municipality",
@@ -76,8 +93,25 @@ OUTSIDE_JURISDICTION = Problem(
     ),
 )
 def list_procedures(query: CatalogueQuery) -> Response:
-    found = container().catalogue.available_in(_given(query.state), _given(query.municipality))
-    return answer(views.catalogue(found), headers=CACHED_A_MINUTE)
+    request = procedures.current_request
+    page = page_of(request, query)
+    after = page.after["after"] if page.after is not None and "after" in page.after else None
+    if page.after is not None and after is None:
+        raise invalid_cursor()
+    found, choices = container().catalogue.search(
+        state=_given(query.state),
+        municipality=_given(query.municipality),
+        query=_given(query.q) or "",
+        agency=_given(query.agency),
+        topic=_given(query.topic),
+        after=after,
+        limit=page.limit,
+    )
+    last = {"after": str(found.items[-1]["code"])} if found.more and found.items else None
+    return answer(
+        views.catalogue(found, next_cursor(request, last), choices if page.after is None and query.facets else None),
+        headers=CACHED_A_MINUTE,
+    )
 
 
 def _given(value: str | UnsetType) -> str | None:

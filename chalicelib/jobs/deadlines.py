@@ -27,7 +27,7 @@ class DeadlineWatch:
     def near_deadline(self, now: datetime | None = None, business_days: int = 1) -> dict[str, int]:
         """Open reviews per agency due by the end of ``business_days`` from ``now``."""
         horizon = iso(deadline_after(legal_date(now or utcnow()), business_days))
-        agencies = sorted({agency for version in self._catalogue.latest() for agency in version.definition["agencies"]})
+        agencies = sorted(self._catalogue.agencies())
         return {
             agency: sum(self._reviews.count_due(queue, horizon) for queue in (agency, supervisors_queue(agency)))
             for agency in agencies

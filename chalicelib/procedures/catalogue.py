@@ -21,6 +21,7 @@ from chalicelib.core.names import state_machine_name
 from chalicelib.identity.principal import Principal
 from chalicelib.procedures import jurisdictions
 from chalicelib.procedures.compiler import compile_definition, render, substitute
+from chalicelib.procedures.summaries import CatalogueIndex, Entry, Found, summary_of
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store.catalogue import CatalogueStore, Write
 from chalicelib.store.lifecycle import event
@@ -44,34 +45,76 @@ class Catalogue:
         self._engine = engine
         self._stage = stage
         self._substitutions = substitutions
+        self._index: tuple[int, CatalogueIndex] | None = None
 
     def latest(self) -> list[ProcedureVersion]:
+        """Every procedure's version in effect, with its definition: a read of the whole
+        catalogue, for jobs and open data; the catalogue's routes read ``index``."""
         return self._store.latest()
 
-    def available_in(self, state: str | None = None, municipality: str | None = None) -> list[ProcedureVersion]:
-        """The latest versions a citizen of that place can file: the federal procedures, the
-        state's, and its municipalities' (or, for a municipality, its own)."""
+    def index(self) -> CatalogueIndex:
+        """Every procedure's summary, searchable: kept in memory for the life of the
+        process and reloaded only when the catalogue's generation moved (one small read)."""
+        generation = self._store.generation()
+        held = self._index
+        if held is not None and held[0] == generation:
+            return held[1]
+        index = CatalogueIndex(
+            Entry(
+                summary=item.summary,
+                effective_from=item.effective_from,
+                before=item.before,
+                retired=item.retired_at is not None,
+            )
+            for item in self._store.entries()
+        )
+        self._index = (generation, index)
+        return index
+
+    def search(
+        self,
+        *,
+        state: str | None = None,
+        municipality: str | None = None,
+        query: str = "",
+        agency: str | None = None,
+        topic: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> tuple[Found, dict[str, Any]]:
+        """One page of the procedures a citizen of that place can file (the federal ones,
+        the state's, and its municipalities', or for a municipality its own) that match the
+        query, agency and topic; and the filters' choices for that place (``facets``)."""
         state, municipality = jurisdictions.place(state, municipality)
-        return [
-            version for version in self.latest() if jurisdictions.applies_in(version.definition, state, municipality)
-        ]
+        index, now = self.index(), iso(utcnow())
+        found = index.search(
+            now,
+            state=state,
+            municipality=municipality,
+            query=query,
+            agency=agency,
+            topic=topic,
+            after=after,
+            limit=limit,
+        )
+        return found, index.facets(now, state, municipality)
 
     def jurisdiction_of(self, agency: str) -> str | None:
         """The code of the state or municipality an agency answers to, as the procedures in
         effect say (None: federal, or an agency no procedure names)."""
-        for version in self.latest():
-            if agency in version.definition.get("agencies", {}):
-                return jurisdictions.code(jurisdictions.of_agency(version.definition, agency))
-        return None
+        return self.index().jurisdiction_of(agency, iso(utcnow()))
 
     def agencies_of(self, jurisdiction: str) -> set[str]:
         """The agencies that answer to a state or a municipality, as the procedures in effect say."""
-        return {
-            agency
-            for version in self.latest()
-            for agency in version.definition.get("agencies", {})
-            if jurisdictions.code(jurisdictions.of_agency(version.definition, agency)) == jurisdiction
-        }
+        return self.index().agencies_of(jurisdiction, iso(utcnow()))
+
+    def agencies(self) -> set[str]:
+        """Every agency some procedure in effect involves."""
+        return self.index().agencies(iso(utcnow()))
+
+    def backfill(self) -> list[str]:
+        """Summarise the procedures published before the catalogue kept summaries (deploy)."""
+        return self._store.backfill(summary_of)
 
     def get(self, code: str, version: int | None = None) -> ProcedureVersion:
         if not isinstance(code, str) or not CODE.fullmatch(code):
@@ -142,6 +185,7 @@ class Catalogue:
         text = substitute(render(compile_definition(definition)), self._substitutions)
         arn = self._engine.ensure_state_machine(state_machine_name(self._stage, definition["code"], version), text)
         now = iso(utcnow())
+        scheduled = effective_from if effective_from is not None and effective_from > now else None
         stored = self._store.publish(
             definition["code"],
             version,
@@ -153,7 +197,9 @@ class Catalogue:
             state_machine_arn=arn,
             published_at=now,
             published_by=published_by,
-            effective_from=effective_from if effective_from is not None and effective_from > now else None,
+            effective_from=scheduled,
+            summary=summary_of(definition),
+            before=summary_of(current.definition) if scheduled is not None and current is not None else None,
         )
         return stored, True
 

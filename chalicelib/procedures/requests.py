@@ -1,4 +1,5 @@
-"""What the catalogue's routes read, typed: the place to list the procedures of.
+"""What the catalogue's routes read, typed: the place to list the procedures of, the
+words to search for, the agency and topic, and the page.
 
 A query field that may be absent is ``X | UnsetType`` (a query string has no null); its
 code and message sit on the outer ``Annotated`` so that the parser finds them.
@@ -10,7 +11,8 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from chalicelib.core.fields import UNSET, Struct, UnsetType
+from chalicelib.api.paging import Paging
+from chalicelib.core.fields import UNSET, AgencyCode, UnsetType
 from chalicelib.procedures.jurisdictions import MUNICIPALITY_CODE, MUNICIPALITY_ERROR, STATE_CODE, STATE_ERROR
 
 StateCode = Annotated[
@@ -31,8 +33,27 @@ MunicipalityCode = Annotated[
 ]
 
 
-class CatalogueQuery(Struct, kw_only=True):
-    """A place: the procedures a citizen there can file (federal ones included)."""
+TOPICS = (
+    "identidad",
+    "vehiculos",
+    "construccion",
+    "empresas",
+    "salud",
+    "educacion",
+    "trabajo",
+    "impuestos",
+    "vivienda",
+    "medio-ambiente",
+    "seguridad",
+    "social",
+)  # as procedure.schema.json's topic
+Topic = Annotated[str, Meta(pattern="^(" + "|".join(TOPICS) + ")$", examples=["vehiculos"])]
+MAX_QUERY = 100
+
+
+class CatalogueQuery(Paging, kw_only=True):
+    """A place (the procedures a citizen there can file, federal ones included), words to
+    search for, an agency, a topic, and the page."""
 
     state: Annotated[
         Annotated[
@@ -55,3 +76,37 @@ class CatalogueQuery(Struct, kw_only=True):
         | UnsetType,
         Meta(extra=MUNICIPALITY_ERROR),
     ] = UNSET
+    q: Annotated[
+        Annotated[
+            str,
+            Meta(
+                max_length=MAX_QUERY,
+                description=(
+                    "Words to search for, in Spanish or English, with or without accents and in any case: every word "
+                    "must appear (whole or as part of a word) in the procedure's name, its agency's name, its "
+                    "jurisdiction's name, its code, homoclave or keywords."
+                ),
+                examples=["licencia conducir"],
+            ),
+        ]
+        | UnsetType,
+        Meta(extra={"code": "invalid_query", "message": f"must be at most {MAX_QUERY} characters"}),
+    ] = UNSET
+    agency: Annotated[
+        Annotated[AgencyCode, Meta(description="Only the procedures of this agency (its code).")] | UnsetType,
+        Meta(extra={"code": "invalid_agency", "message": "must be an agency code: capitals and digits"}),
+    ] = UNSET
+    topic: Annotated[
+        Annotated[Topic, Meta(description="Only the procedures on this topic.")] | UnsetType,
+        Meta(extra={"code": "invalid_topic", "message": "must be one of " + ", ".join(TOPICS)}),
+    ] = UNSET
+    facets: Annotated[
+        bool,
+        Meta(
+            description=(
+                "Whether the first page gives the filters' choices for the place (`facets`): a client that has "
+                "them for this place already asks without (`false`), and its answers are 40 KB lighter."
+            ),
+            extra={"code": "invalid_flag", "message": "must be true or false"},
+        ),
+    ] = True

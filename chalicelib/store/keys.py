@@ -13,6 +13,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | an issued credential (public verify)      | GetItem pk = credential(id), sk = CREDENTIAL     |
 | count a public check of a credential      | UpdateItem pk = credential(id), sk = VERIFICATIONS |
 | the catalogue (latest of each procedure)  | Query pk = CATALOG                               |
+| the catalogue's summaries (its index)     | Query pk = CATALOG#INDEX                         |
+| the catalogue's generation (index current?)| GetItem CATALOG#GENERATION/GENERATION           |
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
 | submitted, execution not yet started      | Query ``by_queue`` gsi2pk = STARTING#<n>, each n |
 | ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION#<n>, sk<date |
@@ -96,6 +98,9 @@ PAYMENT_SK = "PAYMENT"
 CREDENTIAL_SK = "CREDENTIAL"
 VERIFICATIONS_SK = "VERIFICATIONS"
 CATALOG_PK = "CATALOG"
+CATALOG_INDEX_PK = "CATALOG#INDEX"  # one small summary per procedure, sk = procedure(code)
+CATALOG_GENERATION_PK = "CATALOG#GENERATION"
+GENERATION_SK = "GENERATION"
 AUDIT_PREFIX = "EV#"
 AUDIT_SEQUENCE_WIDTH = 6
 

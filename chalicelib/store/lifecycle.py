@@ -17,7 +17,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.store import keys
-from chalicelib.store.catalogue import Write
+from chalicelib.store.catalogue import Write, retirement
 from chalicelib.store.models import (
     DraftComment,
     Entity,
@@ -195,6 +195,7 @@ class LifecycleStore:
                     & (ProcedureVersion.version == int(latest.version)),
                 )
                 write.save(event(code, "retired", by, reason=reason, version=int(latest.version)))
+                retirement(code, at)(write)
         except (TransactWriteError, UpdateError) as error:
             raise Conflict(
                 f"{code} is already retired, or was published meanwhile", code="procedure_retired"

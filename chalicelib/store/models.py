@@ -282,6 +282,23 @@ class ProcedureVersion(Entity, discriminator="procedure"):
     retired_by = UnicodeAttribute(null=True)
 
 
+class CatalogueEntry(Entity, discriminator="catalogue_entry"):
+    """A procedure's summary in the catalogue's index (``procedures.summaries``): the newest
+    version's, and the one in effect until a scheduled version's ``effective_from``."""
+
+    code = UnicodeAttribute()
+    summary = JSONAttribute()
+    effective_from = UnicodeAttribute(null=True)
+    before = JSONAttribute(null=True)
+    retired_at = UnicodeAttribute(null=True)
+
+
+class CatalogueGeneration(Entity, discriminator="catalogue_generation"):
+    """Counts the catalogue's changes: a reader's index is current while this has not moved."""
+
+    generation = NumberAttribute(default=0)
+
+
 class StatsRow(Entity, discriminator="stats"):
     """One procedure's (or agency's) figures for one month.
 

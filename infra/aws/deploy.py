@@ -57,6 +57,7 @@ def publish_procedures(definitions: list[dict[str, Any]] | None = None) -> list[
         version, kept = container().catalogue.seed(definition)
         shown = f"{version.code} v{int(version.version)}"
         lines.append(f"kept {shown}: {kept}" if kept else f"published {shown}")
+    lines.extend(f"summarised {code} for the catalogue's index" for code in container().catalogue.backfill())
     return lines
 
 

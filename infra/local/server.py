@@ -21,6 +21,7 @@ generator and the test clients stand for many people at once.
 from __future__ import annotations
 
 import base64
+import gzip
 import ipaddress
 import json
 import math
@@ -41,6 +42,7 @@ from infra.limits import RateRule
 
 API_PREFIX = "/api"
 WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
+MINIMUM_COMPRESSION_SIZE = 1024  # as .chalice/config.json's minimum_compression_size
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -53,6 +55,10 @@ class Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        if _compressible(headers, body) and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            # as CloudFront sends the pages and API Gateway (minimum_compression_size) the API's answers
+            body = gzip.compress(body, 6)
+            headers = {**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -124,6 +130,13 @@ class Handler(BaseHTTPRequestHandler):
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         self._send(200, target.read_bytes(), {"Content-Type": content_type, "Cache-Control": "no-cache"})
+
+
+def _compressible(headers: dict[str, str], body: bytes) -> bool:
+    kind = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
+    textual = kind.startswith("text/") or any(name in kind for name in ("json", "javascript", "svg"))
+    encoded = any(name.lower() == "content-encoding" for name in headers)
+    return textual and not encoded and len(body) >= MINIMUM_COMPRESSION_SIZE
 
 
 class _PerThread:

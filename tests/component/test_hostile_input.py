@@ -71,7 +71,7 @@ def test_an_unexpected_failure_in_a_view_is_a_logged_500_in_our_envelope(
     def boom(self: Catalogue) -> None:
         raise RuntimeError("table exploded while reading GOMC800101MDFMRR00")
 
-    monkeypatch.setattr(Catalogue, "latest", boom)
+    monkeypatch.setattr(Catalogue, "index", boom)
     reply = aws.anonymous().get("/procedures")
     error = error_of(reply, 500)
     assert error["code"] == "internal_error" and error["details"] is None

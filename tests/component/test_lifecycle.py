@@ -169,6 +169,8 @@ def test_a_scheduled_version_is_served_from_its_effective_date(aws: Aws) -> None
     )
     with clock.travel(datetime.combine(on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=7)):
         assert aws.anonymous().get(f"/procedures/{code}").body["version"] == 2
+        listed = aws.anonymous().get(f"/procedures?q={code}").body["procedures"]
+        assert [(item["code"], item["version"]) for item in listed] == [(code, 2)]
         assert aws.anonymous().get(f"/consultations/{code}/{number}").status_code == 404  # never put to consultation
         assert author.get(f"/procedures/{code}/drafts/{number}").body["status"] == "published"
         after = aws.user().post("/applications", {"procedure": code, "data": LICENCE_FORM})

@@ -112,3 +112,38 @@ def test_the_whole_api_limit_counts_every_route_of_a_client() -> None:
     assert limiter.admit(client, "/me") == limits.WINDOW_SECONDS
     assert limiter.admit(client, "/verify/doc-000001") > 0  # refused by the whole API's rule too
     assert limiter.admit(limits.client_address(4), "/me") == 0
+
+
+def test_a_large_text_answer_travels_gzipped_to_whoever_accepts_it() -> None:
+    """As API Gateway (minimum_compression_size) and CloudFront send it: over 1 KB, gzipped
+    when the client accepts gzip, as it was otherwise; a small answer and a PDF as they are."""
+    app = Chalice(app_name="gzip-probe")
+    app.api.binary_types.append("application/pdf")
+
+    def json_answer(text: str) -> Response:
+        return Response(body={"text": text}, headers={"Content-Type": "application/json"})
+
+    @app.route("/large")
+    def large() -> Response:
+        return json_answer("trámite " * 500)
+
+    @app.route("/small")
+    def small() -> Response:
+        return json_answer("hola")
+
+    server = LocalServer(("127.0.0.1", 0), app, {"api": "http://127.0.0.1/api"})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        zipped = requests.get(f"{base}/api/large", headers={"Accept-Encoding": "gzip"}, timeout=10)
+        plain = requests.get(f"{base}/api/large", headers={"Accept-Encoding": "identity"}, timeout=10)
+        little = requests.get(f"{base}/api/small", headers={"Accept-Encoding": "gzip"}, timeout=10)
+        page = requests.get(f"{base}/js/api.js", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.json() == plain.json()
+    assert int(zipped.headers["Content-Length"]) < int(plain.headers["Content-Length"]) / 10
+    assert "Content-Encoding" not in plain.headers and "Content-Encoding" not in little.headers
+    assert page.headers["Content-Encoding"] == "gzip" and "export" in page.text

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def running_stack(legal_day_seconds: str = "60") -> Iterator[str]:
+def running_stack(legal_day_seconds: str = "60", module: str = "infra.local", *options: str) -> Iterator[str]:
+    """The stack ``module`` starts (``infra.local``: as ``make run``; ``infra.local.scale``: as
+    ``make seed-scale``, with ``options``), until the block ends."""
     # SMS go out at once whatever the hour (quiet hours have their own tests in-process).
     env = {
         **os.environ,
@@ -27,7 +29,7 @@ def running_stack(legal_day_seconds: str = "60") -> Iterator[str]:
     for name in ("AWS_ENDPOINT_URL", "MOTO_PORT", "PORT"):
         env.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local", "--port", "0", "--legal-day-seconds", legal_day_seconds],
+        [sys.executable, "-m", module, "--port", "0", "--legal-day-seconds", legal_day_seconds, *options],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

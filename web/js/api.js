@@ -92,8 +92,30 @@ export function newIdempotencyKey() {
 const procedureCache = new Map();
 let catalogueCache = null;
 
+// One page of the catalogue's search: {procedures, next_cursor, total, facets}.
+// `filters`: {q, state, municipality, agency, topic, limit}; `cursor`: the previous page's next_cursor.
+export function searchCatalogue(filters = {}, cursor = null, { signal } = {}) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value) query.set(name, String(value));
+  if (cursor) query.set("cursor", cursor);
+  return get(`/procedures${query.size ? `?${query}` : ""}`, { anonymous: true, signal });
+}
+
+// Every procedure in the catalogue, page after page (thousands: only where a person must
+// choose among all of them, e.g. a community centre's assistant).
 export async function catalogue() {
-  if (!catalogueCache) catalogueCache = get("/procedures", { anonymous: true }).then((body) => body.procedures || []);
+  if (!catalogueCache) {
+    catalogueCache = (async () => {
+      const all = [];
+      let cursor = null;
+      do {
+        const page = await searchCatalogue({ limit: 200 }, cursor);
+        all.push(...(page.procedures || []));
+        cursor = page.next_cursor;
+      } while (cursor);
+      return all;
+    })();
+  }
   try {
     return await catalogueCache;
   } catch (error) {
@@ -102,12 +124,10 @@ export async function catalogue() {
   }
 }
 
-// The procedures a citizen of a place can file (a state, or a municipality of it).
-export function catalogueIn({ state, municipality }) {
-  const query = new URLSearchParams();
-  if (state) query.set("state", state);
-  if (municipality) query.set("municipality", municipality);
-  return get(`/procedures?${query}`, { anonymous: true }).then((body) => body.procedures || []);
+// The names of some procedures, by code: {code → {es, en}} (one cached read each).
+export async function procedureNames(codes) {
+  const found = await Promise.all([...new Set(codes)].filter(Boolean).map((code) => procedure(code).catch(() => null)));
+  return new Map(found.filter(Boolean).map((item) => [item.code, item.name]));
 }
 
 export async function procedure(code, version) {

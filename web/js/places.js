@@ -44,12 +44,8 @@ export function states(language) {
 export const isState = (code) => STATES.some(([known]) => known === code);
 export const isMunicipality = (code) => /^\d{5}$/.test(code || "") && isState(code.slice(0, 2));
 
-// The municipalities the catalogue has procedures of, in one state: [{code, name}].
-export function municipalities(items, state) {
-  const found = new Map();
-  for (const item of items) {
-    const where = item.jurisdiction;
-    if (where?.level === "municipal" && where.state === state) found.set(where.municipality, where.name);
-  }
-  return [...found].map(([code, name]) => ({ code, name }));
+// The municipalities the catalogue has procedures of, in one state: [{code, name}], from
+// the facets of GET /procedures ({code, name} each).
+export function municipalities(known, state) {
+  return (known || []).filter((item) => item.code.startsWith(state));
 }

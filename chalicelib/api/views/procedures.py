@@ -3,13 +3,15 @@ definition's check."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from msgspec import Meta, convert
 
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Money, Struct, Text, UnsetType
 from chalicelib.procedures import jurisdictions
-from chalicelib.procedures.requests import MunicipalityCode, StateCode
+from chalicelib.procedures.requests import MunicipalityCode, StateCode, Topic
+from chalicelib.procedures.summaries import Found
 from chalicelib.store.models import ProcedureVersion
 
 DEFINITION = "ProcedureDefinition"  # the published JSON Schema, a component of the OpenAPI document
@@ -74,6 +76,9 @@ class ProcedureSummary(Struct, kw_only=True):
     expected_days: Annotated[int, Meta(description="Expected total time in business days.")]
     fee: Fee
     keywords: list[str]
+    topic: Annotated[
+        Topic | None, Meta(description="What the procedure is about (null: the definition names no topic).")
+    ] = None
     identity: Annotated[
         Literal["password_sms", "efirma"],
         Meta(description="What proves who files: password and SMS code, or the holder's e.firma."),
@@ -89,8 +94,39 @@ class ProcedureDetail(ProcedureSummary, kw_only=True):
     ] = UNSET
 
 
+class Named(Struct, kw_only=True):
+    code: str
+    name: Text
+
+
+class Facets(Struct, kw_only=True):
+    """What the filters can choose from for the place asked (whatever the other filters)."""
+
+    agencies: Annotated[list[Named], Meta(description="The agencies with procedures there, by code.")]
+    topics: Annotated[list[Topic], Meta(description="The topics of the procedures there.")]
+    municipalities: Annotated[
+        list[Named], Meta(description="The municipalities with procedures of their own there, by code.")
+    ]
+
+
 class Catalogue(Struct, kw_only=True):
-    procedures: Annotated[list[ProcedureSummary], Meta(description="Every procedure's latest version, by code.")]
+    procedures: Annotated[
+        list[ProcedureSummary],
+        Meta(description="One page of the procedures found, by code: summaries, no definitions."),
+    ]
+    next_cursor: Annotated[
+        str | None, Meta(description="Pass as `cursor` for the next page; null when this is the last.")
+    ]
+    total: Annotated[int, Meta(description="How many procedures match, on every page together.")]
+    facets: Annotated[
+        Facets | None,
+        Meta(
+            description=(
+                "The filters' choices for the place: on the first page only (null on the pages after, and when "
+                "asked with `facets=false`)."
+            )
+        ),
+    ]
 
 
 class PathProblem(Struct, kw_only=True):
@@ -107,6 +143,12 @@ def summary(procedure: ProcedureVersion) -> ProcedureSummary:
     return ProcedureSummary(**_summary_fields(procedure))
 
 
+def indexed(summary: Mapping[str, Any]) -> ProcedureSummary:
+    """A summary from the catalogue's index (``procedures.summaries.summary_of``)."""
+    shown = {name: value for name, value in summary.items() if name != "agencies"}
+    return convert(shown, ProcedureSummary)
+
+
 def detail(procedure: ProcedureVersion) -> ProcedureDetail:
     return ProcedureDetail(
         **_summary_fields(procedure),
@@ -116,9 +158,13 @@ def detail(procedure: ProcedureVersion) -> ProcedureDetail:
     )
 
 
-def catalogue(procedures: list[ProcedureVersion]) -> Catalogue:
-    listed = (summary(item) for item in procedures if item.retired_at is None)  # a retired one takes no applications
-    return Catalogue(procedures=sorted(listed, key=lambda item: item.code))
+def catalogue(found: Found, next_cursor: str | None, choices: Mapping[str, Any] | None) -> Catalogue:
+    return Catalogue(
+        procedures=[indexed(item) for item in found.items],
+        next_cursor=next_cursor,
+        total=found.total,
+        facets=convert(choices, Facets) if choices is not None else None,
+    )
 
 
 def report(problems: list[dict[str, str]]) -> ValidationReport:
@@ -139,5 +185,6 @@ def _summary_fields(procedure: ProcedureVersion) -> dict[str, Any]:
         "expected_days": definition["expected_days"],
         "fee": convert(definition["fee"], Fee),
         "keywords": definition.get("keywords", []),
+        "topic": definition.get("topic"),
         "identity": definition.get("identity", "password_sms"),
     }

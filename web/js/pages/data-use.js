@@ -8,7 +8,7 @@
 // first. The API answers the caller's own log only: the page takes no parameter, so no
 // address shows another person's.
 
-import { catalogue, get } from "../api.js";
+import { get, procedureNames } from "../api.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, has, pick, t, tn } from "../i18n.js";
 import { moreButton, paged } from "../more.js";
@@ -75,15 +75,17 @@ function exchangeCard(entry, names) {
 
 export async function render(view) {
   setTitle(t("dataUse.title"));
-  const [log, procedures] = await Promise.all([get("/me/data-use"), catalogue().catch(() => [])]);
-  const names = new Map(procedures.map((item) => [item.code, item.name]));
+  const log = await get("/me/data-use");
   const exchanges = log.exchanges || [];
+  const names = await procedureNames(exchanges.map((entry) => entry.procedure)).catch(() => new Map());
   const list = h("ul", { class: "cards", "aria-labelledby": "exchanges-heading" }, exchanges.map((entry) => exchangeCard(entry, names)));
   const more = moreButton(
     list,
     async (cursor) => {
       const next = await get(paged("/me/data-use", cursor));
-      return { nodes: (next.exchanges || []).map((entry) => exchangeCard(entry, names)), cursor: next.next_cursor };
+      const found = next.exchanges || [];
+      for (const [code, name] of await procedureNames(found.map((entry) => entry.procedure)).catch(() => new Map())) names.set(code, name);
+      return { nodes: found.map((entry) => exchangeCard(entry, names)), cursor: next.next_cursor };
     },
     log.next_cursor,
   );

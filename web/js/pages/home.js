@@ -1,29 +1,21 @@
-// The catalogue: every published procedure, searchable as you type, and narrowed to the
-// procedures of a place (a state, a municipality): the federal ones and that place's own.
+// The catalogue: the procedures in effect, searched as you type (the API searches, without
+// accents or case, in Spanish and English), narrowed to a place (a state, a municipality:
+// the federal procedures and that place's own), an agency and a topic, a page at a time.
 
-import { catalogue, catalogueIn } from "../api.js";
+import { searchCatalogue } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { formatMoney, lang, pick, t, tn } from "../i18n.js";
 import { isMunicipality, isState, municipalities, states } from "../places.js";
 import { announce, notice, section, setTitle } from "../ui.js";
 
-function fold(text) {
-  return String(text || "")
-    .normalize("NFD")
-    .replace(/\p{Diacritic}/gu, "")
-    .toLowerCase();
-}
+const PAGE = 20; // cards per page: the first view stays small on a phone
+const TYPING_PAUSE_MS = 250;
 
 export function feeText(fee) {
   if (!fee) return "—";
   if (fee.amount !== undefined) return Number(fee.amount) === 0 ? t("fee.free") : formatMoney(fee.amount);
   return fee.minimum ? t("fee.formulaFrom", { amount: formatMoney(fee.minimum) }) : t("fee.formula");
-}
-
-function searchable(item) {
-  const texts = [item.name?.es, item.name?.en, item.description?.es, item.description?.en, item.agency, item.agency_name?.es, item.agency_name?.en, item.jurisdiction?.name?.es, item.jurisdiction?.name?.en, item.homoclave, ...(item.keywords || [])];
-  return fold(texts.join(" "));
 }
 
 function card(item) {
@@ -54,83 +46,158 @@ function card(item) {
 
 export async function render(view, ctx) {
   setTitle(null);
-  const all = await catalogue();
-  const asked = ctx.query.estado || ctx.state.state || "";
-  const place = { state: isState(asked) ? asked : "", municipality: "" };
-  const askedMunicipality = ctx.query.municipio || ctx.state.municipality || "";
-  if (place.state && isMunicipality(askedMunicipality) && askedMunicipality.startsWith(place.state)) place.municipality = askedMunicipality;
-  let items = place.state ? await catalogueIn(place) : all;
+  const asked = { ...ctx.state, ...pickQuery(ctx.query) };
+  const filters = {
+    q: asked.q || "",
+    state: isState(asked.state) ? asked.state : "",
+    municipality: "",
+    agency: /^[A-Z][A-Z0-9]{1,15}$/.test(asked.agency || "") ? asked.agency : "",
+    topic: /^[a-z-]{3,20}$/.test(asked.topic || "") ? asked.topic : "",
+  };
+  if (filters.state && isMunicipality(asked.municipality) && asked.municipality.startsWith(filters.state)) filters.municipality = asked.municipality;
+
   const searchId = "catalogue-search";
-  const input = h("input", { type: "search", id: searchId, name: "q", autocomplete: "off", "aria-describedby": `${searchId}-hint`, value: ctx.query.q || ctx.state.q || "" });
+  const input = h("input", { type: "search", id: searchId, name: "q", autocomplete: "off", "aria-describedby": `${searchId}-hint`, value: filters.q });
   const list = h("ul", { class: "cards", "aria-labelledby": "catalogue-heading" });
   const count = h("p", { class: "muted", id: "catalogue-count" });
-
-  const apply = (announceCount) => {
-    const words = fold(input.value).split(/\s+/).filter(Boolean);
-    ctx.state.q = input.value;
-    const shown = items.filter((item) => words.every((word) => searchable(item).includes(word))).sort((a, b) => pick(a.name).localeCompare(pick(b.name), lang()));
-    list.replaceChildren(...shown.map(card));
-    const message = shown.length === 0 ? t("catalogue.none") : tn("catalogue.count", shown.length);
-    count.textContent = message;
-    if (announceCount) announce(message);
-  };
-  let timer = null;
-  input.addEventListener("input", () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => apply(true), 250);
-  });
-  ctx.onLeave(() => window.clearTimeout(timer));
-
   const problem = h("div", { id: "catalogue-place-problem" });
+  const more = h("button", { type: "button", class: "button button-secondary", id: "catalogue-more", hidden: true }, t("catalogue.more"));
   const stateSelect = h(
     "select",
     { id: "catalogue-state", name: "estado" },
     h("option", { value: "" }, t("catalogue.allStates")),
-    states(lang()).map((state) => h("option", { value: state.code, selected: state.code === place.state }, state.name)),
+    states(lang()).map((state) => h("option", { value: state.code, selected: state.code === filters.state }, state.name)),
   );
   const municipalitySelect = h("select", { id: "catalogue-municipality", name: "municipio" });
-  const fillMunicipalities = () => {
-    const known = place.state ? municipalities(all, place.state) : [];
+  const agencySelect = h("select", { id: "catalogue-agency", name: "dependencia" });
+  const topicSelect = h("select", { id: "catalogue-topic", name: "tema" });
+
+  let facets = { agencies: [], topics: [], municipalities: [] };
+  let facetsPlace = null;
+  let pageParams = {};
+  let cursor = null;
+  let asking = 0; // the newest search: an older answer arriving late is dropped
+  let controller = null;
+
+  const fillFilters = () => {
+    const known = filters.state ? municipalities(facets.municipalities, filters.state) : [];
     municipalitySelect.replaceChildren(
-      h("option", { value: "" }, place.state ? t("catalogue.wholeState") : t("catalogue.chooseStateFirst")),
-      ...known.map((municipality) => h("option", { value: municipality.code, selected: municipality.code === place.municipality }, pick(municipality.name))),
+      h("option", { value: "" }, filters.state ? t("catalogue.wholeState") : t("catalogue.chooseStateFirst")),
+      ...known.map((item) => h("option", { value: item.code, selected: item.code === filters.municipality }, pick(item.name))),
     );
     municipalitySelect.disabled = known.length === 0;
+    const agencies = [...facets.agencies].sort((a, b) => pick(a.name).localeCompare(pick(b.name), lang()));
+    if (filters.agency && !agencies.some((item) => item.code === filters.agency)) agencies.unshift({ code: filters.agency, name: { es: filters.agency, en: filters.agency } });
+    agencySelect.replaceChildren(
+      h("option", { value: "" }, t("catalogue.allAgencies")),
+      ...agencies.map((item) => h("option", { value: item.code, selected: item.code === filters.agency }, pick(item.name))),
+    );
+    const topics = [...new Set([...facets.topics, ...(filters.topic ? [filters.topic] : [])])];
+    topicSelect.replaceChildren(
+      h("option", { value: "" }, t("catalogue.allTopics")),
+      ...topics
+        .map((code) => ({ code, name: t(`topic.${code}`) }))
+        .sort((a, b) => a.name.localeCompare(b.name, lang()))
+        .map((item) => h("option", { value: item.code, selected: item.code === filters.topic }, item.name)),
+    );
   };
-  const load = async () => {
-    ctx.state.state = place.state;
-    ctx.state.municipality = place.municipality;
+
+  const remember = () => {
+    Object.assign(ctx.state, filters);
     const query = new URLSearchParams();
-    if (place.state) query.set("estado", place.state);
-    if (place.municipality) query.set("municipio", place.municipality);
+    for (const [name, key] of [["q", "q"], ["estado", "state"], ["municipio", "municipality"], ["dependencia", "agency"], ["tema", "topic"]]) if (filters[key]) query.set(name, filters[key]);
     window.history.replaceState(null, "", query.size ? `#/?${query}` : "#/");
+  };
+
+  // A new search (announce: say the count to screen readers), or the next page (`next`).
+  const load = async ({ next = false, announceCount = true } = {}) => {
+    const ticket = ++asking;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    more.disabled = true;
+    let page;
     try {
-      items = place.state ? await catalogueIn(place) : all;
-      problem.replaceChildren();
+      if (!next) {
+        // the same words on every page of one list (its cursor is sealed for them); the
+        // filters' choices depend on the place alone, so they are asked for once a place
+        pageParams = { ...filters, limit: PAGE };
+        if (`${filters.state}/${filters.municipality}` === facetsPlace) pageParams.facets = "false";
+      }
+      page = await searchCatalogue(pageParams, next ? cursor : null, { signal: controller.signal });
     } catch (error) {
+      if (ticket !== asking || error?.name === "AbortError") return;
       problem.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
+      more.disabled = false;
       return;
     }
-    apply(true);
+    if (ticket !== asking) return;
+    problem.replaceChildren();
+    const place = `${filters.state}/${filters.municipality}`;
+    if (page.facets && place !== facetsPlace) {
+      // the choices depend on the place only: typing leaves the selects as they are
+      facets = page.facets;
+      facetsPlace = place;
+      fillFilters();
+    }
+    const cards = (page.procedures || []).map(card);
+    if (next) list.append(...cards);
+    else list.replaceChildren(...cards);
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    more.disabled = false;
+    const shown = list.children.length;
+    const message = page.total === 0 ? t("catalogue.none") : cursor ? tn("catalogue.countShown", page.total, { shown }) : tn("catalogue.count", page.total);
+    count.textContent = message;
+    view.dataset.catalogueReady = String(asking);
+    if (announceCount) announce(message);
   };
-  stateSelect.addEventListener("change", () => {
-    place.state = stateSelect.value;
-    place.municipality = "";
-    fillMunicipalities();
-    load();
+
+  let timer = null;
+  input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      filters.q = input.value.trim();
+      remember();
+      load();
+    }, TYPING_PAUSE_MS);
   });
-  municipalitySelect.addEventListener("change", () => {
-    place.municipality = municipalitySelect.value;
-    load();
+  ctx.onLeave(() => {
+    window.clearTimeout(timer);
+    if (controller) controller.abort();
   });
-  fillMunicipalities();
+  const changed = (apply) => () => {
+    apply();
+    remember();
+    load();
+  };
+  stateSelect.addEventListener(
+    "change",
+    changed(() => {
+      filters.state = stateSelect.value;
+      filters.municipality = "";
+    }),
+  );
+  municipalitySelect.addEventListener("change", changed(() => (filters.municipality = municipalitySelect.value)));
+  agencySelect.addEventListener("change", changed(() => (filters.agency = agencySelect.value)));
+  topicSelect.addEventListener("change", changed(() => (filters.topic = topicSelect.value)));
+  more.addEventListener("click", () => load({ next: true }));
+  fillFilters();
+
+  const field = (id, label, control) => h("div", { class: "field" }, h("label", { class: "label", for: id }, label), control);
   const placeFilter = h(
     "fieldset",
     { class: "place-filter" },
     h("legend", {}, t("catalogue.placeLegend")),
     h("p", { class: "hint" }, t("catalogue.placeHint")),
-    h("div", { class: "field" }, h("label", { class: "label", for: "catalogue-state" }, t("catalogue.state")), stateSelect),
-    h("div", { class: "field" }, h("label", { class: "label", for: "catalogue-municipality" }, t("catalogue.municipality")), municipalitySelect),
+    field("catalogue-state", t("catalogue.state"), stateSelect),
+    field("catalogue-municipality", t("catalogue.municipality"), municipalitySelect),
+  );
+  const otherFilters = h(
+    "fieldset",
+    { class: "place-filter" },
+    h("legend", {}, t("catalogue.filtersLegend")),
+    field("catalogue-agency", t("catalogue.agency"), agencySelect),
+    field("catalogue-topic", t("catalogue.topic"), topicSelect),
   );
 
   const form = h(
@@ -140,7 +207,10 @@ export async function render(view, ctx) {
       role: "search",
       onsubmit: (event) => {
         event.preventDefault();
-        apply(true);
+        window.clearTimeout(timer);
+        filters.q = input.value.trim();
+        remember();
+        load();
       },
     },
     h(
@@ -154,13 +224,15 @@ export async function render(view, ctx) {
   );
 
   const user = ctx.session;
-  append(view, 
-    h("section", { class: "hero" }, h("h1", { tabindex: "-1" }, t("catalogue.title")), h("p", { class: "lead" }, t("catalogue.lead")), form, placeFilter, problem),
+  append(
+    view,
+    h("section", { class: "hero" }, h("h1", { tabindex: "-1" }, t("catalogue.title")), h("p", { class: "lead" }, t("catalogue.lead")), form, placeFilter, otherFilters, problem),
     user?.isCitizen ? notice("info", h("p", {}, t("catalogue.signedIn"), " ", h("a", { href: "#/mi-expediente" }, t("catalogue.goRecord")))) : null,
     user?.isOfficial ? notice("info", h("p", {}, t("catalogue.official"), " ", h("a", { href: "#/oficina" }, t("catalogue.goOffice")))) : null,
     h("h2", { id: "catalogue-heading" }, t("catalogue.listTitle")),
     count,
     list,
+    h("div", { class: "actions" }, more),
     section(
       "how",
       t("how.title"),
@@ -172,5 +244,12 @@ export async function render(view, ctx) {
       ),
     ),
   );
-  apply(false);
+  await load({ announceCount: false });
+}
+
+// The address's words for the filters (#/?q=…&estado=…&municipio=…&dependencia=…&tema=…).
+function pickQuery(query) {
+  const out = {};
+  for (const [name, key] of [["q", "q"], ["estado", "state"], ["municipio", "municipality"], ["dependencia", "agency"], ["tema", "topic"]]) if (query[name]) out[key] = query[name];
+  return out;
 }

@@ -1,7 +1,7 @@
 // "My record": the citizen's profile, every application and every issued document,
 // from GET /me, a page at a time ("More" adds the next).
 
-import { catalogue, get, procedure } from "../api.js";
+import { get, procedure } from "../api.js";
 import { delegationsSection } from "../delegations.js";
 import { append, h } from "../dom.js";
 import { formatDate, formatDateTime, pick, t } from "../i18n.js";
@@ -19,11 +19,12 @@ function documentTitles(definitions) {
 
 export async function render(view) {
   setTitle(t("record.title"));
-  const [record, procedures] = await Promise.all([get("/me"), catalogue()]);
-  const names = new Map(procedures.map((item) => [item.code, item.name]));
+  const record = await get("/me");
   const applications = [...(record.applications || [])].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   const codes = [...new Set(applications.map((item) => item.procedure))];
-  const definitions = (await Promise.all(codes.map((code) => procedure(code).catch(() => null)))).filter(Boolean).map((item) => item.definition);
+  const procedures = (await Promise.all(codes.map((code) => procedure(code).catch(() => null)))).filter(Boolean);
+  const names = new Map(procedures.map((item) => [item.code, item.name]));
+  const definitions = procedures.map((item) => item.definition);
   const titles = documentTitles(definitions);
   const profile = record.profile || {};
   const byApplication = new Map(applications.map((item) => [item.id, item]));

@@ -4,7 +4,7 @@
 // name), each official's on their resolution, the platform's seals — as the API checked
 // them again.
 
-import { ApiError, catalogue, get, procedure } from "../api.js";
+import { ApiError, get, procedure, searchCatalogue } from "../api.js";
 import { append, h } from "../dom.js";
 import { checkedForm } from "../fields.js";
 import { formatDay, formatInstant, pick, t } from "../i18n.js";
@@ -46,7 +46,7 @@ async function agencyNames(result) {
   const wanted = (result.signatures || []).map((item) => item.agency).filter((code) => code && !names.has(code));
   if (!wanted.length) return names;
   try {
-    const procedures = (await catalogue()).filter((item) => item.agency === result.agency);
+    const procedures = (await searchCatalogue({ agency: result.agency })).procedures || [];
     for (const item of procedures) {
       const definition = (await procedure(item.code)).definition;
       for (const [code, name] of Object.entries(definition.agencies || {})) if (!names.has(code)) names.set(code, pick(name));
