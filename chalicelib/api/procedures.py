@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.api import problems
+from chalicelib.api.catalogue_query import CatalogueQuery
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import json_response, principal_of
 from chalicelib.api.paging import next_cursor, page_of
@@ -18,7 +19,6 @@ from chalicelib.api.views import procedures as views
 from chalicelib.core.cursors import invalid as invalid_cursor
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.fields import UnsetType
-from chalicelib.procedures.requests import CatalogueQuery
 from chalicelib.procedures.validator import definition_schema, validate_definition
 from chalicelib.wiring import container
 

@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, convert
 
+from chalicelib.api.catalogue_query import MunicipalityCode, StateCode, Topic
 from chalicelib.core.fields import UNSET, AgencyCode, Instant, Money, Struct, Text, UnsetType
 from chalicelib.procedures import jurisdictions
-from chalicelib.procedures.requests import MunicipalityCode, StateCode, Topic
 from chalicelib.procedures.summaries import Found
 from chalicelib.store.models import ProcedureVersion
 

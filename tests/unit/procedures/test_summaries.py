@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from chalicelib.procedures.requests import TOPICS
+from chalicelib.api.catalogue_query import TOPICS
 from chalicelib.procedures.summaries import CatalogueIndex, Entry, facets, fold, summary_of, words
 
 PERMIT = json.loads(Path("workflows/licencia-construccion.json").read_text("utf-8"))
