@@ -18,8 +18,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)  ## start the whole local stack on 127.0.0.1 and print its URL
 	$(BIN)/python -m infra.local
 
-seed-scale: $(STAMP)  ## make seed-scale PROCEDURES=5000 [SEED=19]: the local stack with a national-scale synthetic catalogue (docs/scale.md)
-	$(BIN)/python -m infra.local.scale --procedures $(or $(PROCEDURES),5000) --seed $(or $(SEED),19)
+seed-scale: $(STAMP)  ## make seed-scale PROCEDURES=5000 [APPLICATIONS=100000] [SEED=19]: the local stack with a national-scale synthetic catalogue and records (docs/scale.md)
+	$(BIN)/python -m infra.local.scale --procedures $(or $(PROCEDURES),5000) --applications $(or $(APPLICATIONS),0) --seed $(or $(SEED),19)
 
 test: $(STAMP) lint typecheck  ## lint, type-check, then every test tier
 	$(BIN)/python -m chalicelib.procedures.cli check workflows

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
-from infra.local.stack import start
+from infra.local.stack import serve, start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,14 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     stack = start(args.port, args.moto_port, args.legal_day_seconds, args.verbose, efirma_directory=args.efirma_dir)
-    print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
-    print(f"READY {stack.url}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: done.set())
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    done.wait()
-    print("Stopping Ventanilla…", flush=True)
-    stack.stop()
+    serve(stack)
     return 0
 
 

@@ -29,12 +29,10 @@ import hashlib
 import json
 import random
 import re
-import signal
 import sys
-import threading
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -357,11 +355,14 @@ class Filled:
     procedures: int
     state_machines: int
     seconds: float
+    applications: int = 0
+    citizens: int = 0
 
 
-def fill(count: int, seed: int, *, validate: bool = True) -> Filled:
+def fill(count: int, seed: int, *, validate: bool = True, applications: int = 0) -> Filled:
     """Write ``count`` synthetic procedures into the running stack's table (this process's
-    environment and models point at it) and move the catalogue's generation once."""
+    environment and models point at it) and move the catalogue's generation once; then
+    ``applications`` synthetic applications of them (``fill_applications``)."""
     from chalicelib.core.clock import iso, utcnow
     from chalicelib.core.names import state_machine_name
     from chalicelib.procedures.catalogue import digest_of
@@ -376,6 +377,7 @@ def fill(count: int, seed: int, *, validate: bool = True) -> Filled:
     engine, settings = container().engine, container().settings
     substitutions = json.loads(settings.step_handler_arns)
     machines: dict[str, str] = {}
+    arns: dict[str, str] = {}  # procedure code -> its (shared) state machine
     now = iso(utcnow())
     with ProcedureVersion.batch_write() as versions, CatalogueEntry.batch_write() as entries:
         for definition in made:
@@ -402,37 +404,136 @@ def fill(count: int, seed: int, *, validate: bool = True) -> Filled:
             entries.save(
                 CatalogueEntry(keys.CATALOG_INDEX_PK, keys.procedure(code), code=code, summary=summary_of(definition))
             )
+            arns[code] = machines[digest]
     CatalogueGeneration(keys.CATALOG_GENERATION_PK, keys.GENERATION_SK).update(
         actions=[CatalogueGeneration.generation.add(1)]
     )
-    return Filled(len(made), len(machines), time.perf_counter() - started)
+    citizens = fill_applications(applications, seed, made, arns) if applications else 0
+    return Filled(len(made), len(machines), time.perf_counter() - started, applications, citizens)
+
+
+APPLICATIONS_PER_CITIZEN = 5
+WITHDRAWN_SHARE = 0.3
+
+
+def fill_applications(count: int, seed: int, procedures: list[dict[str, Any]], arns: dict[str, str]) -> int:
+    """Write ``count`` synthetic applications of ``procedures``, five to a synthetic citizen
+    (a profile with a valid CURP): drafts, and drafts withdrawn, each with its audit trail
+    hash-chained as the API chains it (``GET /applications/{id}/audit/verify`` says intact).
+    Nothing of them waits on a workflow: an application under review needs its execution's
+    task token, which only filing it through the API gives.  Answers how many citizens."""
+    from datetime import timedelta
+
+    from chalicelib.applications.audit import GENESIS, event_hash
+    from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.core.ids import ALPHABET
+    from chalicelib.identity.curp import curp_check_digit
+    from chalicelib.store import keys
+    from chalicelib.store.applications import ApplicationStore
+    from chalicelib.store.models import Application, AuditEvent, Profile
+
+    rng = random.Random(seed * 1_000_003 + count)
+    store = ApplicationStore()
+    start = utcnow() - timedelta(days=365)
+    citizens = 0
+    with Profile.batch_write() as profiles, Application.batch_write() as saved, AuditEvent.batch_write() as trail:
+        for number in range(count):
+            if number % APPLICATIONS_PER_CITIZEN == 0:
+                holder = _curp(number // APPLICATIONS_PER_CITIZEN, seed, curp_check_digit)
+                joined = iso(start + timedelta(minutes=rng.randrange(60 * 24 * 30)))
+                profiles.save(
+                    Profile(
+                        keys.citizen(holder),
+                        keys.PROFILE_SK,
+                        **keys.by_owner(holder, keys.PROFILE_SK),
+                        holder=holder,
+                        name=f"Persona sintética {number // APPLICATIONS_PER_CITIZEN}",
+                        language=rng.choice(("es", "es", "es", "en")),
+                        created_at=joined,
+                    )
+                )
+                citizens += 1
+            definition = rng.choice(procedures)
+            application_id = "".join(rng.choice(ALPHABET) for _ in range(10))
+            created = start + timedelta(minutes=rng.randrange(60 * 24 * 364))
+            actor = {"kind": "citizen", "id": holder}
+            steps: list[tuple[str, str | None, str | None, str | None, dict[str, Any]]] = [
+                ("application.created", None, None, None, {"procedure": definition["code"], "version": 1})
+            ]
+            if rng.random() < WITHDRAWN_SHARE:
+                steps.append(("application.withdrawn", "draft", "withdrawn", "Ya no lo necesito.", {}))
+            head, events = GENESIS, []
+            for seq, (action, before, after, reason, details) in enumerate(steps, start=1):
+                fields = {
+                    "application_id": application_id,
+                    "seq": seq,
+                    "at": iso(created + timedelta(hours=seq - 1)),
+                    "actor": actor,
+                    "action": action,
+                    "from_status": before,
+                    "to_status": after,
+                    "reason": reason,
+                    "details": details,
+                }
+                digest = event_hash(head, fields)
+                rest = {name: value for name, value in fields.items() if name not in ("application_id", "seq")}
+                events.append(store.new_event(application_id, seq, **rest, prev_hash=head, hash=digest))
+                head = digest
+            application = store.new(
+                application_id,
+                holder,
+                iso(created),
+                procedure_code=definition["code"],
+                procedure_version=1,
+                state_machine_arn=arns[definition["code"]],
+                agency=definition["agency"],
+                agencies=sorted(definition["agencies"]),
+                retention_days=definition.get("retention_days", DEFAULT_RETENTION_DAYS),
+                status=steps[-1][2] or "draft",
+                data={},
+                documents={},
+                audit_seq=len(events),
+                audit_hash=head,
+            )
+            application.updated_at = events[-1].at
+            saved.save(application)
+            for event in events:
+                trail.save(event)
+    return citizens
+
+
+def _curp(number: int, seed: int, check_digit: Callable[[str], str]) -> str:
+    """A valid CURP for synthetic citizen ``number`` (the same for the same seed)."""
+    rng = random.Random(seed * 7919 + number)
+    letters, consonants = "ABCDEFGHJKLMNPRSTUVWXYZ", "BCDFGHJKLMNPQRSTVWXZ"
+    born = f"{rng.randrange(40, 99):02d}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+    name = rng.choice(letters) + rng.choice("AEIOU") + letters[number % 23] + letters[(number // 23) % 23]
+    inner = consonants[number % 20] + consonants[(number // 20) % 20] + consonants[(number // 400) % 20]
+    body = f"{name}{born}{rng.choice('HM')}{rng.choice(('DF', 'OC', 'JC', 'NL', 'PL'))}{inner}{(number // 8000) % 10}"
+    return body + check_digit(body)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The local stack with a national-scale catalogue")
     parser.add_argument("--procedures", type=int, default=5000)
+    parser.add_argument("--applications", type=int, default=0, help="synthetic applications, five to a citizen")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--legal-day-seconds", default="60")
     parser.add_argument("--no-validate", action="store_true", help="skip the validator (it takes most of the time)")
     args = parser.parse_args(argv)
 
-    from infra.local.stack import start
+    from infra.local.stack import serve, start
 
     stack = start(args.port, 0, args.legal_day_seconds)
-    filled = fill(args.procedures, args.seed, validate=not args.no_validate)
+    filled = fill(args.procedures, args.seed, validate=not args.no_validate, applications=args.applications)
     print(
         f"Seeded {filled.procedures} synthetic procedures (seed {args.seed}) on {filled.state_machines} shared state "
-        f"machines in {filled.seconds:.1f} s",
+        f"machines, and {filled.applications} applications of {filled.citizens} citizens, in {filled.seconds:.1f} s",
         flush=True,
     )
-    print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
-    print(f"READY {stack.url}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: done.set())
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    done.wait()
-    stack.stop()
+    serve(stack)
     return 0
 
 

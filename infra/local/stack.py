@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import secrets
+import signal
 import socket
 import threading
 from collections.abc import MutableMapping, Sequence
@@ -140,3 +141,16 @@ def start(
         moto.stop()
 
     return Stack(url=url, moto_url=moto_url, environment=env, stop=stop)
+
+
+def serve(stack: Stack) -> None:
+    """Print where the running stack is (and ``READY <url>`` for scripts), and keep it up
+    until Ctrl-C or SIGTERM."""
+    print(f"Ventanilla is running at {stack.url}  (embedded AWS at {stack.moto_url}; Ctrl-C stops)", flush=True)
+    print(f"READY {stack.url}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    done.wait()
+    print("Stopping Ventanilla…", flush=True)
+    stack.stop()
