@@ -13,6 +13,11 @@ from tests.support.paging import pages, refused_to
 SHIPPED = {"apertura-empresa", "aviso-funcionamiento", "licencia-conducir", "licencia-construccion"}
 
 
+def shipped(aws: Aws, query: str) -> list[str]:
+    """The shipped procedures found: other tests of the session publish procedures too."""
+    return [code for code in codes(aws, f"{query}&limit=200") if code in SHIPPED]
+
+
 def codes(aws: Aws, query: str) -> list[str]:
     reply = aws.anonymous().get(f"/procedures?{query}")
     assert reply.status_code == 200, reply.body
@@ -20,7 +25,7 @@ def codes(aws: Aws, query: str) -> list[str]:
 
 
 def test_the_list_gives_summaries_not_definitions(aws: Aws) -> None:
-    body = aws.anonymous().get("/procedures").body
+    body = aws.anonymous().get("/procedures?limit=200").body
     assert {item["code"] for item in body["procedures"]} >= SHIPPED
     licence = next(item for item in body["procedures"] if item["code"] == "licencia-conducir")
     assert "definition" not in licence and "agencies" not in licence
@@ -28,24 +33,24 @@ def test_the_list_gives_summaries_not_definitions(aws: Aws) -> None:
     assert body["next_cursor"] is None and body["total"] == len(body["procedures"])
     assert {"SEMOVI", "COFEPRIS"} <= {agency["code"] for agency in body["facets"]["agencies"]}
     assert "vehiculos" in body["facets"]["topics"]
-    assert [place["code"] for place in body["facets"]["municipalities"]] == ["20067"]
+    assert "20067" in [place["code"] for place in body["facets"]["municipalities"]]
 
 
 def test_search_ignores_accents_and_case_in_spanish_and_english(aws: Aws) -> None:
-    assert codes(aws, "q=construccion") == codes(aws, f"q={quote('CONSTRUCCIÓN')}") == ["licencia-construccion"]
-    assert codes(aws, "q=building%20permit") == ["licencia-construccion"]
-    assert codes(aws, "q=driver") == ["licencia-conducir"]  # an English keyword
-    assert codes(aws, f"q={quote('comision federal')}") == ["aviso-funcionamiento"]  # the agency's name
-    assert codes(aws, "q=oaxaca") == ["licencia-construccion"]  # the jurisdiction's name
+    assert shipped(aws, "q=construccion") == shipped(aws, f"q={quote('CONSTRUCCIÓN')}") == ["licencia-construccion"]
+    assert shipped(aws, "q=building%20permit") == ["licencia-construccion"]
+    assert shipped(aws, "q=driver") == ["licencia-conducir"]  # an English keyword
+    assert shipped(aws, f"q={quote('comision federal')}") == ["aviso-funcionamiento"]  # the agency's name
+    assert shipped(aws, "q=oaxaca") == ["licencia-construccion"]  # the jurisdiction's name
     assert codes(aws, "q=licencia%20submarino") == []
 
 
 def test_filters_by_place_agency_and_topic(aws: Aws) -> None:
-    assert codes(aws, "agency=COFEPRIS") == ["aviso-funcionamiento"]
-    assert codes(aws, "topic=vehiculos") == ["licencia-conducir"]
+    assert shipped(aws, "agency=COFEPRIS") == ["aviso-funcionamiento"]
+    assert shipped(aws, "topic=vehiculos") == ["licencia-conducir"]
     in_oaxaca = codes(aws, "state=20")
     assert "licencia-construccion" in in_oaxaca and "licencia-conducir" not in in_oaxaca
-    assert codes(aws, "state=20&topic=construccion&q=licencia") == ["licencia-construccion"]
+    assert shipped(aws, "state=20&topic=construccion&q=licencia") == ["licencia-construccion"]
 
 
 def test_bad_filters_are_refused_naming_the_field(aws: Aws) -> None:
@@ -120,8 +125,8 @@ def test_a_client_that_has_the_filters_choices_asks_without_them(aws: Aws) -> No
 
 def test_synthetic_applications_are_valid_records_with_intact_audit_trails(aws: Aws) -> None:
     from chalicelib.identity.curp import curp_check_digit, is_curp
-    from chalicelib.wiring import container
     from chalicelib.store.models import Application, Profile
+    from chalicelib.wiring import container
     from infra.local.scale import APPLICATIONS_PER_CITIZEN, _curp, fill
 
     filled = fill(3, 8, applications=2 * APPLICATIONS_PER_CITIZEN)

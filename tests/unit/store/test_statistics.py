@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from chalicelib.core.errors import TransientFailure
-from chalicelib.store import statistics
+from chalicelib.store import keys, statistics
 from chalicelib.store.statistics import AGENCY, ATTEMPTS, PROCEDURE, StatisticsStore
 from chalicelib.store.writes import CONDITION_FAILED, CONFLICT, Cancelled, Write
 
@@ -40,10 +40,11 @@ def test_an_event_is_counted_with_its_mark_first_and_each_row_once(monkeypatch: 
     answers = Answers(monkeypatch, None)
     assert count(StatisticsStore()) is True
     [writes] = answers.sent
+    shard = f"{keys.stats_shard('a1'):02d}"  # the application's shard of each row
     assert [(write.item.pk, write.item.sk) for write in writes] == [
         ("APP#a1", "STATS#000004"),
-        ("STATS", "M#2026-01#A#sedeco"),
-        ("STATS", "M#2026-01#P#licencia"),
+        ("STATS", f"M#2026-01#A#sedeco#{shard}"),
+        ("STATS", f"M#2026-01#P#licencia#{shard}"),
     ]
     assert writes[0].actions is None and writes[0].condition is not None  # the mark: only if absent
     assert all(write.condition is None and not write.versioned for write in writes[1:])
