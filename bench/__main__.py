@@ -676,6 +676,8 @@ def render_writes(found: dict[str, Any]) -> list[str]:
     out.append("")
     out.append("| pk | sk | writes | per application | at the peak | verdict |")
     out.append("|---|---|---|---|---|---|")
+    if not found["items"]:
+        out.append("| — | — | — | — | — | none: no item was written by half the applications or more |")
     for item in found["items"]:
         out.append(
             f"| `{item['pk']}` | `{item['sk']}` | {item['writes']} | {item['per_application']:.2f} "
