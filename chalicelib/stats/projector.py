@@ -171,14 +171,8 @@ class Projector:
     def count(self, event: AuditEvent) -> bool:
         """Count one audit event (raises what kept it from being counted); False if it was
         counted before, or counts nothing."""
-        view = event_view(event)
-        if not counted(view):
-            return False
-        application = self._applications.get(event.application_id, consistent=True)
-        history = None
-        if view.get("to_status") in figures.FINAL:
-            history = [past for past in self._history(application) if int(past["seq"]) <= int(view["seq"])]
-        return self.project(application, view, history)
+        counting = self._counting(event)
+        return counting is not None and self._count(counting)
 
     def count_together(self, events: Sequence[AuditEvent]) -> set[tuple[str, int]]:
         """Count the events of one stream batch in as few transactions as fit (the rows they
@@ -186,28 +180,7 @@ class Projector:
         application's events, and one write per batch instead of one per event keeps counts
         from meeting on it.  Answers the events counted (application id, seq); any other is
         left to ``count``, one at a time (a chunk that did not commit wrote nothing)."""
-        now = iso(utcnow())
-        pending: list[Counted] = []
-        for event in events:
-            view = event_view(event)
-            if not counted(view):
-                continue
-            application = self._applications.get(event.application_id, consistent=True)
-            history = None
-            if view.get("to_status") in figures.FINAL:
-                history = [past for past in self._history(application) if int(past["seq"]) <= int(view["seq"])]
-            changes = counts(application, view, history)
-            if changes:
-                pending.append(
-                    Counted(
-                        application.id,
-                        int(view["seq"]),
-                        now,
-                        figures.month_of(view["at"]),
-                        application.agency,
-                        changes,
-                    )
-                )
+        pending = [counting for event in events if (counting := self._counting(event)) is not None]
         done: set[tuple[str, int]] = set()
         for chunk in _chunks(pending):
             if self._statistics.count_together(chunk):
@@ -218,16 +191,40 @@ class Projector:
         self, application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None = None
     ) -> bool:
         """Count one audit event; False if it was counted before (or counts nothing)."""
+        counting = self._prepared(application, event, history)
+        return counting is not None and self._count(counting)
+
+    def _counting(self, event: AuditEvent) -> Counted | None:
+        """What one audit event adds, read with its application (and, for a final status,
+        the trail up to it); None if it counts nothing."""
+        view = event_view(event)
+        if not counted(view):
+            return None
+        application = self._applications.get(event.application_id, consistent=True)
+        history = None
+        if view.get("to_status") in figures.FINAL:
+            history = [past for past in self._history(application) if int(past["seq"]) <= int(view["seq"])]
+        return self._prepared(application, view, history)
+
+    @staticmethod
+    def _prepared(
+        application: Application, event: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None
+    ) -> Counted | None:
         changes = counts(application, event, history)
         if not changes:
-            return False
+            return None
+        return Counted(
+            application.id, int(event["seq"]), iso(utcnow()), figures.month_of(event["at"]), application.agency, changes
+        )
+
+    def _count(self, counting: Counted) -> bool:
         return self._statistics.count_event(
-            application.id,
-            int(event["seq"]),
-            iso(utcnow()),
-            figures.month_of(event["at"]),
-            application.agency,
-            changes,
+            counting.application_id,
+            counting.seq,
+            counting.counted_at,
+            counting.month,
+            counting.owner,
+            counting.changes,
         )
 
     def catch_up(self, application: Application) -> dict[str, int]:

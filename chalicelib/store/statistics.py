@@ -63,16 +63,9 @@ class StatisticsStore:
 
         ``owner`` is the agency that owns the procedure (kept on the procedure's rows).
         ``TransientFailure`` when the table was busy or the rows kept changing."""
-        marker = CountedEvent(
-            keys.application(application_id),
-            keys.stats_marker(seq),
-            application_id=application_id,
-            seq=seq,
-            at=counted_at,
-        )
         shard = keys.stats_shard(application_id)
         rows = (_row(row, month, owner, counter, shard) for row, counter in sorted(changes.items()))
-        return _count([create(marker), *rows])
+        return _count([_marker(application_id, seq, counted_at), *rows])
 
     def count_together(self, counts: Sequence[Counted]) -> bool:
         """Add several events' counts to the rows at once, and mark each event counted, in
@@ -85,17 +78,7 @@ class StatisticsStore:
         owners: dict[tuple[Row, str], str | None] = {}
         markers: list[Write] = []
         for counted in counts:
-            markers.append(
-                create(
-                    CountedEvent(
-                        keys.application(counted.application_id),
-                        keys.stats_marker(counted.seq),
-                        application_id=counted.application_id,
-                        seq=counted.seq,
-                        at=counted.counted_at,
-                    )
-                )
-            )
+            markers.append(_marker(counted.application_id, counted.seq, counted.counted_at))
             for row, counter in counted.changes.items():
                 rows.setdefault((row, counted.month), Counter()).update(counter)
                 owners.setdefault((row, counted.month), counted.owner)
@@ -167,6 +150,19 @@ def _summed(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
             else:
                 row.setdefault(name, value)
     return list(rows.values())
+
+
+def _marker(application_id: str, seq: int, counted_at: str) -> Write:
+    """The mark that the application's audit event ``seq`` is counted: written only if absent."""
+    return create(
+        CountedEvent(
+            keys.application(application_id),
+            keys.stats_marker(seq),
+            application_id=application_id,
+            seq=seq,
+            at=counted_at,
+        )
+    )
 
 
 def _row(row: Row, month: str, owner: str | None, counter: Mapping[str, int], shard: int) -> Write:
