@@ -16,7 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.core.errors import Conflict, NotFound, TransientFailure
 from chalicelib.store import keys
 from chalicelib.store.models import Application, AuditEvent, Entity
-from chalicelib.store.pages import OWNER_KEYS, Page, PageRequest, paged
+from chalicelib.store.pages import OWNER_KEYS, Page, PageRequest, paged, paged_prefix
 from chalicelib.store.reads import find
 from chalicelib.store.writes import Cancelled, Write, commit, create
 
@@ -47,12 +47,7 @@ class ApplicationStore:
 
     def audit_page(self, application_id: str, page: PageRequest) -> Page[AuditEvent]:
         """One page of the application's timeline, oldest first: one Query of its partition."""
-        pk = keys.application(application_id)
-        return paged(
-            lambda **kw: AuditEvent.query(pk, AuditEvent.sk.startswith(keys.AUDIT_PREFIX), consistent_read=True, **kw),
-            page,
-            {"pk": pk},
-        )
+        return paged_prefix(AuditEvent, keys.application(application_id), keys.AUDIT_PREFIX, page, consistent=True)
 
     def record_of(self, holder: str) -> list[Entity]:
         """A citizen's whole record (profile, applications, credentials, subscriptions,

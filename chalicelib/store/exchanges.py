@@ -10,7 +10,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.store import keys
 from chalicelib.store.models import DataExchange
-from chalicelib.store.pages import Page, PageRequest, paged
+from chalicelib.store.pages import Page, PageRequest, paged_prefix
 
 
 class ExchangeStore:
@@ -32,14 +32,7 @@ class ExchangeStore:
 
     def page_of_holder(self, holder: str, page: PageRequest) -> Page[DataExchange]:
         """One page of the holder's exchanges, newest first: one Query of the holder's partition."""
-        pk = keys.citizen(holder)
-        return paged(
-            lambda **kw: DataExchange.query(
-                pk, DataExchange.sk.startswith(keys.DATA_USE_PREFIX), scan_index_forward=False, **kw
-            ),
-            page,
-            {"pk": pk},
-        )
+        return paged_prefix(DataExchange, keys.citizen(holder), keys.DATA_USE_PREFIX, page, newest_first=True)
 
     def of_holder(self, holder: str, limit: int = 500) -> list[dict[str, Any]]:
         """The holder's exchanges, newest first."""

@@ -56,6 +56,20 @@ def paged(
     return Page(shown, {name: str(getattr(last, name)) for name in keys})
 
 
+def paged_prefix(
+    model: type[E], pk: str, prefix: str, page: PageRequest, *, newest_first: bool = False, consistent: bool = False
+) -> Page[E]:
+    """One page of the items of ``model`` in the partition ``pk`` whose sort key begins
+    with ``prefix``, in sort-key order (or newest first): one Query."""
+    return paged(
+        lambda **more: model.query(
+            pk, model.sk.startswith(prefix), scan_index_forward=not newest_first, consistent_read=consistent, **more
+        ),
+        page,
+        {"pk": pk},
+    )
+
+
 def _start(page: PageRequest, partition: Mapping[str, str], keys: Sequence[str]) -> Any:
     after = page.after
     if after is None:

@@ -17,7 +17,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.notifications.states import QUEUED, SENDING
 from chalicelib.store import keys
 from chalicelib.store.models import Entity, QueuedSms, SmsMessage, transaction
-from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
+from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged, paged_prefix
 
 PAGE = 100
 
@@ -33,12 +33,7 @@ class SmsLogStore:
 
     def page_for_application(self, application_id: str, page: PageRequest) -> Page[SmsMessage]:
         """One page of an application's messages, oldest first: one Query of its partition."""
-        pk = keys.application(application_id)
-        return paged(
-            lambda **kw: SmsMessage.query(pk, SmsMessage.sk.startswith(keys.SMS_PREFIX), consistent_read=True, **kw),
-            page,
-            {"pk": pk},
-        )
+        return paged_prefix(SmsMessage, keys.application(application_id), keys.SMS_PREFIX, page, consistent=True)
 
     def page_to_phone(self, phone: str, page: PageRequest) -> Page[SmsMessage]:
         """One page of the messages to a phone, newest first: one Query on ``by_queue``."""

@@ -10,7 +10,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.notifications.states import CANCELLED, CONFIRMED, PENDING
 from chalicelib.store import codes, keys
 from chalicelib.store.models import Subscription
-from chalicelib.store.pages import Page, PageRequest, paged
+from chalicelib.store.pages import Page, PageRequest, paged_prefix
 
 
 class SubscriptionStore:
@@ -27,14 +27,8 @@ class SubscriptionStore:
 
     def page_of_application(self, application_id: str, page: PageRequest) -> Page[Subscription]:
         """A page of an application's subscriptions, by phone: one Query."""
-        partition = keys.application(application_id)
-        return paged(
-            lambda **more: Subscription.query(
-                partition, Subscription.sk.startswith(keys.SUBSCRIPTION_PREFIX), consistent_read=True, **more
-            ),
-            page,
-            {"pk": partition},
-        )
+        pk = keys.application(application_id)
+        return paged_prefix(Subscription, pk, keys.SUBSCRIPTION_PREFIX, page, consistent=True)
 
     # --- new items -------------------------------------------------------------------
     def new(
