@@ -71,7 +71,8 @@ class TableEvents:
         failed: set[str] = set()
 
         def handle_record(record: DynamoDBRecord) -> None:
-            change = decode(record.raw_event)
+            # decoded once with the batch; a record that did not decode then fails here, on its own
+            change = decoded.get(record.raw_event["dynamodb"]["SequenceNumber"]) or decode(record.raw_event)
             if change.sequence in told_later:
                 change = dataclasses.replace(change, told_later=True)
             application = _application_of(change)
@@ -85,27 +86,23 @@ class TableEvents:
                 raise
 
         # a batch that fails whole is answered like any other (every record named), not raised
-        told_later = _told_later(event.get("Records") or [])
-        self.prepare(event.get("Records") or [])
+        records = event.get("Records") or []
+        told_later = _told_later(records)
+        decoded = _decoded(records)
+        self.prepare(list(decoded.values()))
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
         answer = process_partial_response(
             event=dict(event), record_handler=handle_record, processor=processor, context=context
         )
         return dict(answer)
 
-    def prepare(self, records: Sequence[Mapping[str, Any]]) -> None:
-        """Let the consumers that can handle the batch's records together first
+    def prepare(self, changes: Sequence[ItemChange]) -> None:
+        """Let the consumers that can handle the batch's changes together first
         (``prepare``); what they did not is left to each record's turn, so a failure here
         only costs the saving."""
-        preparing = [(name, consumer) for name, consumer in self._consumers.items() if hasattr(consumer, "prepare")]
-        if not preparing:
-            return
-        try:
-            changes = [decode(record) for record in records]
-        except Exception:
-            logger.exception("stream batch not decoded for its consumers' preparation")
-            return
-        for name, consumer in preparing:
+        for name, consumer in self._consumers.items():
+            if not hasattr(consumer, "prepare"):
+                continue
             try:
                 consumer.prepare(changes)
             except Exception:
@@ -150,6 +147,19 @@ def decode(record: Mapping[str, Any]) -> ItemChange:
         new=_entity(body.get("NewImage")),
         old=_entity(body.get("OldImage")),
     )
+
+
+def _decoded(records: Sequence[Mapping[str, Any]]) -> dict[str, ItemChange]:
+    """The batch's records that decode, by sequence number."""
+    changes = {}
+    for record in records:
+        try:
+            change = decode(record)
+        except Exception:
+            logger.exception("stream record not decoded", extra={"record": record.get("eventID")})
+            continue
+        changes[change.sequence] = change
+    return changes
 
 
 def _told_later(records: Sequence[Mapping[str, Any]]) -> set[str]:
