@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.calls import item_size
+
 PEAK_SUBMITS_PER_SECOND = 50
 PARTITION_WRITE_UNITS = 1000  # per second, per partition (table or index)
 PARTITION_READ_UNITS = 3000
@@ -151,8 +153,6 @@ class Writes:
 
 
 def _units(image: dict[str, Any]) -> int:
-    from bench.calls import item_size
-
     return max(1, math.ceil(item_size(image) / 1024)) if image else 0
 
 
