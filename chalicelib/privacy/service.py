@@ -68,6 +68,7 @@ class Privacy:
         transitions: Transitions,
         definition: Callable[[Application], Mapping[str, Any]],
         purge: Callable[[str], None],
+        tell: Callable[[str, str, int], None] = lambda holder, request_id, event: None,
     ) -> None:
         self.store = store
         self.privacy = privacy
@@ -75,6 +76,7 @@ class Privacy:
         self.transitions = transitions
         self.definition = definition
         self.purge = purge
+        self.tell = tell
 
     # --- the privacy notice --------------------------------------------------------------
     def accept_notice(self, principal: Principal, body: NoticeAcceptance) -> NoticeStatus:
@@ -184,10 +186,10 @@ class Privacy:
             fields = {"status": DENIED, "outcome": DENIED, "answered_at": at}
         else:
             self._effect_allowed(request)
-            return self._granted(principal, request, body.outcome, body.reason, at, from_registry=False)
+            return self._told(self._granted(principal, request, body.outcome, body.reason, at, from_registry=False))
         fields["events"] = [*request.events, _event(at, principal, body.outcome, body.reason, details)]
         self.privacy.change(request, fields, closed=closed)
-        return request
+        return self._told(request)
 
     def _granted(
         self, principal: Principal, request: PrivacyRequest, outcome: str, reason: str, at: str, *, from_registry: bool
@@ -224,7 +226,7 @@ class Privacy:
         at = iso(utcnow())
         if body.answer == "corrected":
             self._effect_allowed(request, from_registry=True)
-            return self._granted(principal, request, GRANTED, body.reason, at, from_registry=True)
+            return self._told(self._granted(principal, request, GRANTED, body.reason, at, from_registry=True))
         details = {"registry": request.registry, "answer": body.answer}
         fields = {
             "status": DENIED,
@@ -233,6 +235,11 @@ class Privacy:
             "events": [*request.events, _event(at, principal, "registry_answer", body.reason, details)],
         }
         self.privacy.change(request, fields, closed=True)
+        return self._told(request)
+
+    def _told(self, request: PrivacyRequest) -> PrivacyRequest:
+        """The holder is texted that their request moved (once per event of its trail)."""
+        self.tell(request.holder, request.id, len(request.events or []))
         return request
 
     # --- what a grant changes ------------------------------------------------------------------

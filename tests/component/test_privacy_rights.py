@@ -140,6 +140,7 @@ def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_e
         "privacy_request",
         "privacy_log",
     }
+    assert any(item.get("kind") == "sms" and item["application_id"] == "-" for item in held)  # the delegation code
     # a phone that is not the holder's is masked, in the key that names it too
     named = [f"{item['pk']}/{item['sk']}".replace(relative, export.mask(relative)) for item in held]
     missing = [key for key in named if key not in keys]
@@ -165,13 +166,14 @@ def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_e
 def holdings(aws: Aws, holder: str) -> list[dict[str, Any]]:
     """What the table holds keyed to ``holder`` (a test may scan): their partition, their
     record, their applications' partitions and payments, their documents, their phone's
-    opt-outs, their privacy requests."""
+    opt-outs and what was texted to it about no application, their privacy requests."""
     items = scan(aws)
     record = [item for item in items if item.get("gsi1pk") == f"OWNER#{holder}"]
     applications = {f"APP#{item['id']}" for item in record if item["kind"] == "application"}
     payments = {f"PAY#{item['payment_reference']}" for item in record if item.get("payment_reference")}
     documents = {f"CRED#{item['id']}" for item in record if item["kind"] == "credential"}
     phones = {f"PHONE#{item['phone']}" for item in record if item["kind"] == "profile" and item.get("phone")}
+    texted = {f"SMSTO#{item['phone']}" for item in record if item["kind"] == "profile" and item.get("phone")}
     partitions = {f"CITIZEN#{holder}", *applications, *payments, *documents}
     return [
         item
@@ -181,6 +183,7 @@ def holdings(aws: Aws, holder: str) -> list[dict[str, Any]]:
             item["pk"] in partitions
             or item.get("gsi1pk") in {f"OWNER#{holder}", f"PRIVACY_OF#{holder}"}
             or (item["pk"] in phones and str(item["sk"]).startswith("OPTOUT#"))
+            or (item.get("gsi2pk") in texted and item.get("application_id") == "-")
         )
     ]
 
@@ -213,6 +216,8 @@ def test_a_rectification_of_the_name_is_answered_on_the_legal_clock_and_takes_ef
     assert (granted["status"], granted["outcome"]) == ("granted", "granted")
     assert legal_day(granted["effective_by"]) == add_business_days(legal_date(datetime.now(MEXICO_CITY)), 15)
     assert citizen.get("/me").body["profile"]["name"] == "Persona De Prueba"
+    [told] = [text for text in aws.sms(citizen.phone or "") if filed["id"] in text]  # no name, no value
+    assert told.startswith(f"Ventanilla: su solicitud de derechos ARCO {filed['id']} tiene respuesta")
     assert "Persona De Prueva" not in json.dumps(granted)  # the old value only as its hash
     assert granted["effects"]["old_sha256"]
 
