@@ -4,14 +4,14 @@ data-protection officer's queue (docs/privacy.md)."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from chalice import Response
-from msgspec import Meta
+from msgspec import Meta, to_builtins
 
 from chalicelib.api import problems
 from chalicelib.api.errors import error_body, field_error_body
-from chalicelib.api.http import PDF, pdf_response, principal_of, wants_pdf
+from chalicelib.api.http import IDEMPOTENCY_HEADER, PDF, idempotent, pdf_response, principal_of, wants_pdf
 from chalicelib.api.paging import Paging, next_cursor, page_of
 from chalicelib.api.params import path
 from chalicelib.api.policy import CITIZENS, EVERYONE, HOLDER_OR_PRIVACY_OFFICER, PRIVACY_OFFICERS
@@ -169,10 +169,12 @@ def export_my_data_pdf() -> Response:
         "`applications/<id>/form.<field>`), `correction` and `reason`; a fact that came from a registry shows that "
         "`registry` and is referred to it. `cancellation` names `scope`: what the law lets go (`drafts`, "
         "`subscriptions`) and what it obliges keeping (refused with the reason, in `details.assessment`). "
-        "`opposition` names a non-essential `processing` of the notice."
+        "`opposition` names a non-essential `processing` of the notice. With `Idempotency-Key`, a retry gets the "
+        "same request rather than a second one."
     ),
     roles=CITIZENS,
-    note="one's own",
+    note="one's own; `Idempotency-Key`",
+    headers=(IDEMPOTENCY_HEADER,),
     body=PrivacyRequestFiling,
     body_example={
         "kind": "rectification",
@@ -198,9 +200,15 @@ def export_my_data_pdf() -> Response:
     ),
 )
 def file_privacy_request(body: PrivacyRequestFiling) -> Response:
-    principal = principal_of(privacy.current_request)
-    filed = container().privacy.file(principal, body)
-    return answer(views.request(filed, principal), status=201, headers={"Location": f"/privacy-requests/{filed.id}"})
+    request = privacy.current_request
+    principal = principal_of(request)
+
+    def filed() -> dict[str, Any]:
+        shown: dict[str, Any] = to_builtins(views.request(container().privacy.file(principal, body), principal))
+        return shown  # kept as JSON for a retry
+
+    shown = idempotent(request, "privacy-request", filed)
+    return answer(shown, status=201, headers={"Location": f"/privacy-requests/{shown['id']}"})
 
 
 @privacy.operation(

@@ -424,3 +424,13 @@ def test_a_correction_takes_the_fields_type_and_must_fit_it(aws: Aws, officer: H
     filed = file(citizen, {"kind": "rectification", "target": target, "correction": "3", "reason": REASON})
     decide(officer, filed["id"], "granted")
     assert status_of(citizen, application_id)["data"]["niveles"] == 3
+
+
+def test_a_retried_filing_with_its_key_files_one_request(aws: Aws) -> None:
+    citizen = aws.user()
+    key = {"Idempotency-Key": "arco-retry-1"}
+    first = citizen.post("/me/privacy-requests", {"kind": "access"}, headers=key)
+    again = citizen.post("/me/privacy-requests", {"kind": "access"}, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.body["id"] == again.body["id"]
+    assert [item["id"] for item in citizen.get("/me/privacy-requests").body["requests"]] == [first.body["id"]]
