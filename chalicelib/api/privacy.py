@@ -184,9 +184,17 @@ def export_my_data_pdf() -> Response:
     },
     answers=Answer(201, "The request, received.", views.PrivacyRequestShown),
     problems=(
+        Problem(
+            409,
+            "The Idempotency-Key is in use: by this request, still running, or by another request.",
+            ("request_in_progress", "idempotency_key_reused"),
+            error_body("idempotency_key_reused", "this Idempotency-Key was already used for a different request"),
+        ),
         problems.invalid(
-            "`kind` is unknown, or a field its kind needs is missing or wrong (`details` names it).",
+            "`kind` is unknown, or a field its kind needs is missing or wrong (`details` names it), or the "
+            "Idempotency-Key is malformed.",
             (
+                "invalid_idempotency_key",
                 "invalid_kind",
                 "invalid_target",
                 "correction_required",
