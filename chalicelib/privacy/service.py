@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.applications.service import form_problems
 from chalicelib.applications.transitions import DRAFT, FINAL, Change, Transitions
-from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.identity import sessions
@@ -164,7 +164,7 @@ class Privacy:
                 raise Conflict(
                     "the answer's period was extended once already; the law allows once", code="already_extended"
                 )
-            deadline = add_business_days(legal_date(_parse(request.deadline)), EXTENSION_DAYS)
+            deadline = add_business_days(legal_date(parse_iso(request.deadline)), EXTENSION_DAYS)
             fields = {"status": EXTENDED, "extended": True, "deadline": iso(deadline_after(deadline, 0))}
             closed = False
             details = {"deadline": fields["deadline"]}
@@ -204,7 +204,7 @@ class Privacy:
             "status": outcome,
             "outcome": outcome,
             "answered_at": at,
-            "effective_by": iso(deadline_after(legal_date(_parse(at)), EFFECT_DAYS)),
+            "effective_by": iso(deadline_after(legal_date(parse_iso(at)), EFFECT_DAYS)),
             "events": [*request.events, _event(at, principal, action, reason, details)],
         }
         self.privacy.change(request, answered, closed=True)
@@ -473,9 +473,3 @@ def _event(
 
 def _sha256(value: Any) -> str | None:
     return None if value is None else hashlib.sha256(str(value).encode()).hexdigest()
-
-
-def _parse(value: str) -> Any:
-    from chalicelib.core.clock import parse_iso
-
-    return parse_iso(value)

@@ -5,11 +5,12 @@ trail, answered from the privacy officer's queue; a fact from a registry is refe
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from chalicelib.core import clock
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import MEXICO_CITY, add_business_days, legal_date
 from chalicelib.privacy import export, notice
@@ -325,7 +326,11 @@ def test_the_answer_is_extended_once_by_ten_business_days(aws: Aws, officer: Htt
     assert legal_day(extended["deadline"]) == add_business_days(legal_day(filed["deadline"]), 10)
     again = officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "extended", "reason": REASON})
     assert problem(again)[:2] == (409, "already_extended")
+    assert extended["overdue"] is False
+    with clock.travel(parse_iso(extended["deadline"]) + timedelta(days=1)):
+        assert citizen.get(f"/privacy-requests/{filed['id']}").body["overdue"] is True
     granted = decide(officer, filed["id"], "granted")
+    assert granted["overdue"] is False
     assert granted["effects"]["export_sha256"]
     assert granted["effects"]["items"]["privacy_requests"] == 1
 

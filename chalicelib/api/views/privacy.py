@@ -8,11 +8,13 @@ from typing import Annotated, Any
 from msgspec import Meta, Struct
 
 from chalicelib.api.views.common import NextCursor, NullableInstant, choices
+from chalicelib.core.clock import parse_iso, utcnow
 from chalicelib.core.fields import Instant, JsonObject
 from chalicelib.identity.principal import Principal
 from chalicelib.privacy import export, notice
 from chalicelib.privacy.notice import NoticeStatus
 from chalicelib.privacy.requests import KINDS, STATUSES
+from chalicelib.privacy.service import OPEN
 from chalicelib.store.models import PrivacyRequest
 
 
@@ -76,6 +78,7 @@ class PrivacyRequestShown(Struct, kw_only=True):
         ),
     ]
     extended: bool
+    overdue: Annotated[bool, Meta(description="Still awaiting an answer after its legal deadline.")]
     registry: Annotated[str | None, Meta(description="The registry a rectification concerns or was referred to.")]
     outcome: Annotated[str | None, Meta(description="The answer, once given.")]
     answered_at: NullableInstant
@@ -124,6 +127,7 @@ def request(item: PrivacyRequest, viewer: Principal) -> PrivacyRequestShown:
         opened_at=item.opened_at,
         deadline=item.deadline,
         extended=bool(item.extended),
+        overdue=item.status in OPEN and parse_iso(item.deadline) < utcnow(),
         registry=item.registry,
         outcome=item.outcome,
         answered_at=item.answered_at,
