@@ -80,7 +80,8 @@ HIDDEN = frozenset(
         "expiration",
     }
 )
-STAFF = frozenset({"official", "supervisor", "assistant", "admin", "publisher", "privacy_officer", "system"})
+# what an audit event's details say of the staff member behind it (their account, their name)
+STAFF_DETAILS = frozenset({"assistant", "assistant_name", "username"})
 
 
 def build(holder: str, items: Iterable[Entity], generated_at: str) -> dict[str, Any]:
@@ -125,6 +126,8 @@ def _entry(item: Entity, holder: str, own_phones: set[str]) -> dict[str, Any]:
     for name in ("actor", "requester"):
         if isinstance(values.get(name), dict):
             values[name] = person_or_role(values[name], holder)
+    if isinstance(item, AuditEvent) and isinstance(values.get("details"), dict):
+        values["details"] = {name: value for name, value in values["details"].items() if name not in STAFF_DETAILS}
     if isinstance(item, Application):
         if isinstance(values.get("assisted_by"), dict):
             values["assisted_by"] = {"centre": values["assisted_by"].get("centre")}

@@ -26,7 +26,7 @@ from tests.support.flows import (
     table,
     wait_status,
 )
-from tests.support.forms import CONSTRUCTION_FORM
+from tests.support.forms import CONSTRUCTION_FORM, LICENCE_FORM
 from tests.support.inprocess import Aws, HttpUser
 from tests.support.people import new_phone
 
@@ -109,7 +109,12 @@ def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_e
     followed = submitted_licence(citizen)
     subscribed = citizen.post("/subscriptions", {"application_id": followed, "phone": relative})
     assert subscribed.status_code == 201, subscribed.body
-    delegated(aws, helper, citizen, "CCDPRIV")
+    delegation = delegated(aws, helper, citizen, "CCDPRIV")
+    assisted = helper.post(
+        "/applications", {"procedure": "licencia-conducir", "citizen": citizen.username, "data": LICENCE_FORM}
+    )
+    assert assisted.status_code == 201, assisted.body
+    assert citizen.request("DELETE", f"/delegations/{delegation['id']}").status_code == 200
     aws.anonymous().post("/sandbox/sms/inbound", {"from": citizen.phone, "text": "BAJA"})
 
     exported = citizen.get("/me/export")
