@@ -421,6 +421,7 @@ class Applications(Struct, frozen=True):
             agency=definition["agency"],
             agencies=sorted(definition["agencies"]),
             retention_days=definition.get("retention_days", DEFAULT_RETENTION_DAYS),
+            form_retention_days=definition.get("form_retention_days"),
             status=status.DRAFT,
             data=data,
             documents={},
