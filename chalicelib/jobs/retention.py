@@ -220,8 +220,8 @@ class Retention:
 
     def _purge_unlinked_sms(self, day: date) -> int:
         """SMS answers about no application, older than their period: nobody's record, no event."""
-        before = (day - timedelta(days=days_of("sms_unlinked"))).isoformat()
-        messages = self._purges.unlinked_sms_before(before, self._budget)
+        until = (day - timedelta(days=days_of("sms_unlinked"))).isoformat()
+        messages = self._purges.unlinked_sms_until(until, self._budget)
         self._purges.delete(messages)
         if messages:
             logger.info("retention purged SMS answers about no application", extra={"messages": len(messages)})

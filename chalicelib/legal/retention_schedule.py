@@ -38,7 +38,7 @@ class Kind(Struct, frozen=True, kw_only=True):
     kind: str
     data: str
     days: int | None  # None: no fixed period (set per procedure, or by another rule)
-    per_procedure: str | None = None  # the procedure definition's field that sets the period
+    per_procedure: str | None = None  # what sets the period when it is not fixed (a procedure's field...)
     starts: str
     removes: str
     leaves: str
@@ -143,7 +143,8 @@ SCHEDULE: tuple[Kind, ...] = (
     Kind(
         kind="idempotency",
         data="Idempotency records (a retried command's answer)",
-        days=1,
+        days=None,
+        per_procedure="1 day (API commands); 30 days (SMS deliveries, longer than any redelivery)",
         starts="the command",
         removes="the stored answer",
         leaves="nothing",

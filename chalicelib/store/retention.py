@@ -32,11 +32,12 @@ class RetentionStore:
         )
         return list(query)
 
-    def unlinked_sms_before(self, before: str, limit: int) -> list[SmsMessage]:
-        """Up to ``limit`` logged answers about no application, sent before ``before``, oldest first."""
+    def unlinked_sms_until(self, day: str, limit: int) -> list[SmsMessage]:
+        """Up to ``limit`` logged answers about no application sent by the end of ``day``
+        (UTC, as they are stamped), oldest first."""
         query = SmsMessage.query(
             keys.application(UNLINKED),
-            SmsMessage.sk.between(keys.SMS_PREFIX, f"{keys.SMS_PREFIX}{before}"),
+            SmsMessage.sk.between(keys.SMS_PREFIX, f"{keys.SMS_PREFIX}{day}~"),
             consistent_read=True,
             limit=limit,
         )
