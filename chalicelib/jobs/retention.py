@@ -26,10 +26,11 @@ from msgspec import Struct
 
 from chalicelib.adapters.ports import DocumentStore
 from chalicelib.applications import transitions as status
-from chalicelib.applications.audit import canonical_json, masked_phone
+from chalicelib.applications.audit import masked_phone
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.observability import logger
+from chalicelib.efirma import cadena as cadenas
 from chalicelib.legal.calendar import legal_date
 from chalicelib.legal.retention_schedule import DRAFT_DAYS, PAGE_BUDGET, days_of
 from chalicelib.store.applications import ApplicationStore
@@ -259,9 +260,10 @@ def _kept_documents(application: Application, now: str) -> dict[str, Any]:
 
 
 def _data_summary(application: Application) -> dict[str, Any]:
-    """What the audit keeps of the form data: the fields' names and a SHA-256 of the whole."""
+    """What the audit keeps of the form data: the fields' names and a SHA-256 of the whole,
+    the same digest the acuse's cadena original carries (``efirma.cadena.digest``)."""
     data = application.data or {}
-    return {"fields": sorted(data), "data_sha256": hashlib.sha256(canonical_json(data).encode()).hexdigest()}
+    return {"fields": sorted(data), "data_sha256": cadenas.digest(data)}
 
 
 def _has_values(application: Application) -> bool:

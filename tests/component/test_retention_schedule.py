@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.conditions import Key
 
+import app
 from chalicelib.core import clock
 from chalicelib.core.clock import utcnow
 from chalicelib.jobs.retention import Report, Retention
@@ -19,6 +20,7 @@ from chalicelib.legal.calendar import legal_date
 from chalicelib.legal.retention_schedule import BY_KIND, PRIVACY, SCHEDULE, rendered
 from chalicelib.store import keys
 from chalicelib.wiring import container
+from infra.local.schedules import scheduled_event
 from tests.support.flows import decide, draft, ready_licence, submit, upload, wait_status
 from tests.support.forms import CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser
@@ -228,3 +230,9 @@ def test_a_procedure_sets_how_long_its_form_data_is_kept_within_bounds(aws: Aws)
     report = admin.post("/procedures/validate", {**licence, "form_retention_days": 7}).body
     assert report["valid"] is False
     assert "$.form_retention_days" in {problem["path"] for problem in report["problems"]}
+
+
+def test_the_scheduled_function_runs_a_pass_and_reports_it(aws: Aws) -> None:
+    """What EventBridge (or the local stack's scheduler) invokes daily."""
+    result = app.retention(scheduled_event("retention"), None)
+    assert set(result) == {"purged", "data_use", "sms_unlinked"}
