@@ -29,6 +29,7 @@ from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import masked_phone
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
+from chalicelib.core.errors import Conflict
 from chalicelib.core.observability import logger
 from chalicelib.efirma import cadena as cadenas
 from chalicelib.legal.calendar import legal_date
@@ -82,8 +83,13 @@ class Retention:
         purged = []
         for filed in islice(self._store.due_for_purge(day), self._budget):
             application = self._store.find(filed.id, consistent=True)
-            if application is not None and self._purge(application, day):
-                purged.append(application.id)
+            if application is None or not self._store.is_filed_for_purge(application):
+                continue
+            try:
+                if self._purge(application, day):
+                    purged.append(application.id)
+            except Conflict as error:  # changed meanwhile (its holder came back to a draft): due again next pass
+                logger.info("retention skipped an application that changed", extra={"code": error.code})
         return purged
 
     # --- applications ----------------------------------------------------------------

@@ -116,6 +116,11 @@ class ApplicationStore:
     def unfiled() -> dict[str, Any]:
         return {"gsi2pk": None, "gsi2sk": None}
 
+    @staticmethod
+    def is_filed_for_purge(application: Application) -> bool:
+        """Still in a ``RETENTION`` partition (the index may lag: a draft just submitted is under ``STARTING``)."""
+        return (application.gsi2pk or "").split("#")[0] == keys.RETENTION
+
     def refile(self, application: Application, plan: Mapping[str, str]) -> None:
         """What is left of ``application``'s retention ``plan`` (kind -> legal date): filed by
         its earliest date, or out of the index once nothing is left.  Bookkeeping only (the
