@@ -171,7 +171,7 @@ SCHEDULE: tuple[Kind, ...] = (
         removes="the log entry: requester, purpose, hashes of the request and answer",
         leaves="a count of purged entries and the date they go up to, on the citizen's profile",
         by="job",
-        record="`purged.data_use` on the citizen's profile (part of their record and export)",
+        record='`purged` in the citizen\'s `GET /me/data-use` ("Who used my data"), kept on their profile',
         basis=f"{LGPDPPSO}; two years lets the person see and contest each use of their data.",
     ),
     Kind(
