@@ -303,7 +303,11 @@ class Container:
     @cached_property
     def retention(self) -> Retention:
         return Retention(
-            aws.S3Documents(self.settings), self.transitions, self.store.applications, exchanges=self.store.exchanges
+            aws.S3Documents(self.settings),
+            self.transitions,
+            self.store.applications,
+            self.store.retention,
+            self.store.exchanges,
         )
 
     @cached_property

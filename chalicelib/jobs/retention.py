@@ -58,15 +58,15 @@ class Retention:
         documents: DocumentStore,
         transitions: Transitions,
         store: ApplicationStore,
-        purges: RetentionStore | None = None,
-        exchanges: ExchangeStore | None = None,
+        purges: RetentionStore,
+        exchanges: ExchangeStore,
         budget: int = PAGE_BUDGET,
     ) -> None:
         self._store = store
         self._documents = documents
         self._transitions = transitions
-        self._purges = purges or RetentionStore()
-        self._exchanges = exchanges or ExchangeStore()
+        self._purges = purges
+        self._exchanges = exchanges
         self._budget = budget
 
     def run(self, today: date | None = None) -> Report:

@@ -14,6 +14,7 @@ import boto3
 from boto3.dynamodb.conditions import Key
 
 import app
+from chalicelib.adapters.aws import S3Documents
 from chalicelib.core import clock
 from chalicelib.core.clock import utcnow
 from chalicelib.jobs.retention import Report, Retention
@@ -185,7 +186,14 @@ def test_a_pass_takes_at_most_its_budget_and_the_next_one_the_rest(aws: Aws) -> 
     citizen = aws.user()
     drafts = [draft(citizen) for _ in range(3)]
     built = container()
-    one_at_a_time = Retention(built.retention._documents, built.transitions, built.store.applications, budget=1)
+    one_at_a_time = Retention(
+        S3Documents(built.settings),
+        built.transitions,
+        built.store.applications,
+        built.store.retention,
+        built.store.exchanges,
+        budget=1,
+    )
     day = legal_date(utcnow()) + timedelta(days=90)  # the day they have been untouched for 90 days
     passes(day - timedelta(days=1))  # whatever other tests left due earlier
     seen: list[str] = []
