@@ -129,7 +129,19 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 ],
                 _TABLE_AND_INDEXES,
             ),
-            _allow("Documents", ["s3:PutObject", "s3:GetObject"], [documents]),
+            # the versions and the malware scan's tags: submit checks and records one version,
+            # and the links it signs afterwards name that version
+            _allow(
+                "Documents",
+                [
+                    "s3:PutObject",
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:GetObjectTagging",
+                    "s3:GetObjectVersionTagging",
+                ],
+                [documents],
+            ),
             _allow("DocumentsKey", ["kms:GenerateDataKey", "kms:Decrypt"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
             _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
             # the public half, published for offline checks (GET /.well-known/ventanilla-keys.json)
