@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from chalicelib.adapters.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core import observability
 from chalicelib.core.errors import THROTTLING_CODES, TransientFailure, ValidationFailed
 from chalicelib.core.settings import Settings
+from chalicelib.credentials.archive import LOCK_MODE
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
 
@@ -324,6 +326,33 @@ class S3Documents:
         if version_id:
             request["VersionId"] = version_id
         return request
+
+
+class S3LockedDocuments:
+    """The issued documents' bucket: each key written once, under object lock."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._s3 = client("s3", settings)
+        self._bucket = settings.issued_bucket
+
+    def keep(self, key: str, content: bytes, retain_until: datetime) -> bool:
+        try:
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=content,
+                ContentType="application/pdf",
+                ChecksumAlgorithm="SHA256",
+                ObjectLockMode=LOCK_MODE,
+                ObjectLockRetainUntilDate=retain_until,
+                IfNoneMatch="*",
+            )
+        except ClientError as error:
+            if _error_code(error) == "PreconditionFailed":
+                return False
+            transient_or_raise(error)
+            raise
+        return True
 
 
 class CognitoDirectory:

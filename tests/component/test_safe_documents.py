@@ -9,19 +9,33 @@ application stays a draft.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 import boto3
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import SCAN_TAG
+from chalicelib.core import clock
+from chalicelib.credentials import archive
 from chalicelib.wiring import container
 from infra.local.stack import REGION
 from tests.support import documents
 from tests.support.client import declaration
-from tests.support.flows import draft, status_of, submit, upload
+from tests.support.flows import (
+    approved,
+    draft,
+    paid,
+    status_of,
+    submit,
+    submitted_licence,
+    upload,
+    wait_status,
+)
 from tests.support.inprocess import Aws, HttpUser
+from tests.support.pdf import read, text_of
 
 
 def s3() -> Any:
@@ -181,3 +195,34 @@ def test_declaring_again_after_a_failed_upload_gives_a_fresh_link(aws: Aws) -> N
     assert stored_key(application_id, "identificacion") not in first.body["upload"]["url"]
     upload(citizen, application_id, "comprobante_domicilio")
     submit(citizen, application_id)
+
+
+# --- issued documents, kept under object lock ---------------------------------------------
+
+
+def test_an_issued_document_is_kept_under_object_lock_and_cannot_be_deleted(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    approved(aws.official(f"oficial.{citizen.username.lower()}"), citizen, application_id)
+    paid(aws, citizen, application_id)
+    issued = wait_status(citizen, application_id, "issued")["issued"][0]
+    bucket, key = aws.env["ISSUED_BUCKET"], archive.key_of(issued["id"])
+
+    kept = s3().get_object(Bucket=bucket, Key=key)
+    reader = read(kept["Body"].read())
+    assert issued["id"] in text_of(reader)  # the document as its holder downloads it
+    assert kept["ObjectLockMode"] == "GOVERNANCE"
+    assert kept["ObjectLockRetainUntilDate"].date() > clock.utcnow().date() + timedelta(days=365)
+
+    with pytest.raises(ClientError) as refused:
+        s3().delete_object(Bucket=bucket, Key=key, VersionId=kept["VersionId"])
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    assert s3().get_object(Bucket=bucket, Key=key, VersionId=kept["VersionId"])["Body"].read()
+
+
+def test_the_uploads_bucket_holds_no_lock_so_their_purge_still_works(aws: Aws) -> None:
+    lock = s3().get_object_lock_configuration  # the issued documents' bucket has one; the uploads' none
+    assert lock(Bucket=aws.env["ISSUED_BUCKET"])["ObjectLockConfiguration"]["ObjectLockEnabled"] == "Enabled"
+    with pytest.raises(ClientError) as missing:
+        lock(Bucket=aws.env["DOCUMENTS_BUCKET"])
+    assert missing.value.response["Error"]["Code"] == "ObjectLockConfigurationNotFoundError"

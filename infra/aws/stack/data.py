@@ -14,6 +14,7 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 
 from chalicelib.core.names import PRODUCT, UPLOADS_PREFIX, public_url_parameter, resource_name, state_machine_name
+from chalicelib.credentials import archive
 from chalicelib.identity import groups, passwords
 from chalicelib.procedures import jurisdictions
 from chalicelib.store.models import table_schema
@@ -131,6 +132,43 @@ def resources(stage: str) -> dict[str, Any]:
             "Type": "AWS::S3::BucketPolicy",
             "Metadata": AWS_ONLY,
             "Properties": {"Bucket": {"Ref": "DocumentsBucket"}, "PolicyDocument": documents_policy()},
+        },
+        # its own bucket: object lock is set when a bucket is created (turning it on for the
+        # documents' bucket in the template would replace that bucket), and the uploads'
+        # purge at the end of their retention must never meet a locked version
+        "IssuedDocumentsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": sub(resource_name(stage, "issued", "${AWS::AccountId}")),
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "ObjectLockEnabled": True,
+                "ObjectLockConfiguration": {
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": archive.LOCK_MODE, "Days": archive.DEFAULT_LOCK_DAYS}},
+                },
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Fn::GetAtt": ["DocumentsKey", "Arn"]},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+                **private_bucket(),
+            },
+        },
+        "IssuedDocumentsBucketTlsOnly": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "Bucket": {"Ref": "IssuedDocumentsBucket"},
+                "PolicyDocument": tls_only("IssuedDocumentsBucket"),
+            },
         },
         "SigningKey": {
             "Type": "AWS::KMS::Key",

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, step_function_name, workflow_role_name
+from chalicelib.credentials import archive
 from chalicelib.procedures.compiler import HANDLERS
 from chalicelib.store.models import OWNER_INDEX
 from infra.aws.stack.naming import (
@@ -107,7 +108,18 @@ def _step_grants(stage: str, role: str) -> list[dict[str, Any]]:
             _public_url(stage),
         ]
     extra = {
-        "issue": [_allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]), _ask_registries()],
+        "issue": [
+            _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
+            _ask_registries(),
+            # the issued PDFs, written once under object lock (never deleted: no DeleteObject*,
+            # no BypassGovernanceRetention anywhere in the stack)
+            _allow(
+                "KeepIssuedDocuments",
+                ["s3:PutObject", "s3:PutObjectRetention"],
+                [sub(f"${{IssuedDocumentsBucket.Arn}}/{archive.PREFIX}*")],
+            ),
+            _allow("IssuedDocumentsKey", ["kms:GenerateDataKey"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
+        ],
     }
     return _step(stage, *extra.get(role, []))
 
