@@ -478,3 +478,5 @@ def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> N
         table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         and table["DeletionProtectionEnabled"] is True
     )
+    # sign-out revokes the refresh token (RevokeToken), which the client must allow
+    assert resources["UserPoolClient"]["Properties"]["EnableTokenRevocation"] is True
