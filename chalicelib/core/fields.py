@@ -7,6 +7,7 @@ OpenAPI document, generated from the same types, states them.
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -25,14 +26,30 @@ Instant = Annotated[
 ]
 LegalDate = Annotated[str, Meta(description="A date in America/Mexico_City.", extra_json_schema={"format": "date"})]
 Url = Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+# The largest amount of money Ventanilla takes or shows, in MXN: a hundred times the
+# largest bound a shipped fee has (150,000.00), far below what a Decimal or a DynamoDB
+# number would lose, and what a bank's single payment of a government fee never reaches.
+MAX_AMOUNT = Decimal("10000000.00")
+_WHOLE_DIGITS = len(str(int(MAX_AMOUNT))) - 1  # below the bound (a power of ten): at most this many digits
+# An amount with two decimals, from 0.00 to MAX_AMOUNT: a schema cannot compare a decimal
+# string with a number, so the bound is in the pattern
+MONEY_PATTERN = rf"^(?:[0-9]{{1,{_WHOLE_DIGITS}}}\.[0-9]{{2}}|{int(MAX_AMOUNT)}\.00)$"
+MONEY_RULE = f"an amount in MXN with two decimals, at most {MAX_AMOUNT}"
 Money = Annotated[
     str,
     Meta(
-        pattern=r"^[0-9]{1,9}\.[0-9]{2}$",
-        description="An amount in MXN as a decimal string with two decimals.",
+        pattern=MONEY_PATTERN,
+        description=f"An amount in MXN as a decimal string with two decimals, at most {MAX_AMOUNT}.",
         examples=["1016.00"],
     ),
 ]
+
+
+def money_schema() -> dict[str, Any]:
+    """The JSON Schema of ``Money`` (for the procedure definitions' schema)."""
+    return {"type": "string", "pattern": MONEY_PATTERN, "description": MONEY_RULE}
+
+
 Currency = Literal["MXN"]
 AgencyCode = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9]{1,15}$", examples=["SEMOVI"])]
 CURP_PATTERN = r"^[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]$"

@@ -389,6 +389,8 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
         ({"event_id": "evt-\u0000-1"}, "event_id"),
         ({"event_id": "evt-\u202e1"}, "event_id"),
         ({"reference": "２６０１３０４０７２１５９３８６６１２３"}, "reference"),
+        ({"amount": "10000000.01"}, "amount"),
+        ({"amount": "99999999999"}, "amount"),
     ],
     ids=[
         "full-width amount",
@@ -400,6 +402,8 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
         "NUL id",
         "RTL id",
         "full-width reference",
+        "a centavo over the largest amount",
+        "eleven digits",
     ],
 )
 def test_a_signed_webhook_with_hostile_fields_is_a_422(aws: Aws, change: dict[str, Any], field: str) -> None:
