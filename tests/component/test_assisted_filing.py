@@ -4,6 +4,7 @@ centre) in every audit event, and is stopped at once when the citizen revokes.""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -105,6 +106,21 @@ def test_wrong_tries_at_a_citizens_code_count_per_assistant(aws: Aws) -> None:
         careless.post("/applications", {"procedure": "licencia-conducir", "citizen": citizen.username}).status_code
         == 403
     )
+
+
+def test_wrong_tries_sent_at_once_are_bounded_all_the_same(aws: Aws) -> None:
+    """A try is counted before the code is compared: twelve wrong codes sent together by
+    one assistant cost five tries, and the rest are refused without being compared."""
+    citizen, hasty = aws.user(), assistant(aws)
+    right = citizen.post("/me/delegation-code").body["code"]
+    wrong = "000000" if right != "000000" else "111111"
+    with ThreadPoolExecutor(6) as pool:
+        replies = list(
+            pool.map(lambda _: hasty.post("/delegations", {"curp": citizen.username, "code": wrong}), range(12))
+        )
+    codes = sorted(reply.body["error"]["code"] for reply in replies)
+    assert codes == ["too_many_attempts"] * 7 + ["wrong_code"] * 5, codes
+    assert assistant(aws).post("/delegations", {"curp": citizen.username, "code": right}).status_code == 201
 
 
 def test_every_assistant_together_may_try_a_citizens_code_only_so_often(aws: Aws) -> None:
