@@ -38,7 +38,7 @@ from chalicelib.core.errors import (
     TransientFailure,
     ValidationFailed,
 )
-from chalicelib.core.fields import UnsetType
+from chalicelib.core.fields import UnsetType, blank_answers
 from chalicelib.core.ids import APPLICATION_ID_LENGTH, new_id
 from chalicelib.core.names import UPLOADS_PREFIX
 from chalicelib.efirma.cadena import SIGNING_WINDOW
@@ -170,6 +170,9 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
             field = ".".join(["data", *(str(part) for part in error.absolute_path)])
             cause = error.cause.details[0]["message"] if isinstance(error.cause, ValidationFailed) else None
             problems.append({"field": field, "message": cause or error.message})
+    blank = blank_answers(data, form.get("required", ()), "data")  # said instead of what else they break
+    named = {problem["field"] for problem in blank}
+    problems = [problem for problem in problems if problem["field"] not in named] + blank
     return sorted(
         {problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"]
     )

@@ -189,6 +189,7 @@ class Provisioner:
             ExplicitAuthFlows=properties["ExplicitAuthFlows"],
             ReadAttributes=properties["ReadAttributes"],
             GenerateSecret=False,
+            EnableTokenRevocation=properties["EnableTokenRevocation"],
         )
         self.refs[logical_id] = created["UserPoolClient"]["ClientId"]
 

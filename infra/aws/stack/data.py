@@ -303,6 +303,8 @@ def resources(stage: str) -> dict[str, Any]:
                 "GenerateSecret": False,
                 "IdTokenValidity": 60,
                 "TokenValidityUnits": {"IdToken": "minutes"},
+                # signing out (a shared kiosk above all) revokes the refresh token in Cognito
+                "EnableTokenRevocation": True,
             },
         },
     }
