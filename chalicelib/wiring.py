@@ -279,8 +279,18 @@ class Container:
 
     @cached_property
     def credentials(self) -> Credentials:
+        from chalicelib.printing.archive import IssuedPdfs
+
+        archive = IssuedPdfs(aws.S3LockedDocuments(self.settings), self.public_api_url)
         return Credentials(
-            self.store, self.transitions, self.profiles, self.signer, self.sealer, self.public_api_url, self.registries
+            self.store,
+            self.transitions,
+            self.profiles,
+            self.signer,
+            self.sealer,
+            self.public_api_url,
+            self.registries,
+            archive,
         )
 
     @cached_property

@@ -143,15 +143,37 @@ class DelegationStore:
             code_hash=code_hash,
             expires_at=expires_at,
             attempts=0,
+            tries={},
             expiration=int(parse_iso(expires_at).timestamp()) + CODE_KEPT_SECONDS,
         ).save()
 
     def shown_code(self, holder: str) -> DelegationCode | None:
         return find(DelegationCode, keys.citizen(holder), keys.DELEGATION_CODE_SK, consistent=True)
 
-    def spend_code_attempt(self, shown: DelegationCode) -> None:
-        """A wrong code was given for the citizen's code (``attempts`` is reloaded)."""
-        shown.update(actions=[DelegationCode.attempts.add(1)])
+    def spend_code_attempt(self, shown: DelegationCode, assistant: str, each: int, in_all: int) -> bool:
+        """Count one try at the citizen's code by ``assistant``, before the code is compared,
+        so that requests racing each other cannot try more than the bounds allow: at most
+        ``each`` per assistant and ``in_all`` by every assistant together.  False (nothing
+        written) when a bound is reached or the code was replaced or used meanwhile."""
+        tries = DelegationCode.tries[assistant]
+        condition = (
+            (DelegationCode.code_hash == shown.code_hash)
+            & DelegationCode.tries.exists()
+            & ((DelegationCode.attempts < in_all) | DelegationCode.attempts.does_not_exist())
+            & (tries.does_not_exist() | (tries < each))
+        )
+        try:
+            shown.update(actions=[DelegationCode.attempts.add(1), tries.set((tries | 0) + 1)], condition=condition)
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    @staticmethod
+    def tries_of(shown: DelegationCode, assistant: str) -> int:
+        """How many times ``assistant`` tried the citizen's code (as last read)."""
+        return int(shown.tries.attribute_values.get(assistant, 0)) if shown.tries is not None else 0
 
     def use_code(self, shown: DelegationCode) -> bool:
         """The citizen's code is used once: whoever deletes it first holds it (False: it

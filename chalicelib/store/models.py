@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
@@ -254,7 +255,8 @@ class DelegationCode(Entity, discriminator="delegation_code"):
 
     code_hash = UnicodeAttribute()
     expires_at = UnicodeAttribute()
-    attempts = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)  # tries by every assistant together
+    tries: MapAttribute[str, Any] = MapAttribute(default=dict)  # assistant's username -> their tries
     expiration = NumberAttribute(null=True)  # DynamoDB's TTL removes it a day after it expired
 
 
