@@ -312,7 +312,13 @@ class Container:
 
     @cached_property
     def retention(self) -> Retention:
-        return Retention(aws.S3Documents(self.settings), self.transitions, self.store.applications)
+        return Retention(
+            aws.S3Documents(self.settings),
+            self.transitions,
+            self.store.applications,
+            self.store.retention,
+            self.store.exchanges,
+        )
 
     @cached_property
     def appeals(self) -> Appeals:

@@ -582,8 +582,8 @@ def my_record(query: Paging) -> Response:
 )
 def my_data_use(query: Paging) -> Response:
     request = citizens.current_request
-    page = container().applications.data_use(principal_of(request), page_of(request, query))
-    return answer(registry_views.data_use(page.items, next_cursor(request, page.after)))
+    page, purged = container().applications.data_use(principal_of(request), page_of(request, query))
+    return answer(registry_views.data_use(page.items, next_cursor(request, page.after), purged))
 
 
 @citizens.operation(

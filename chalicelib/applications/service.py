@@ -373,13 +373,15 @@ class Applications(Struct, frozen=True):
         sessions.check(principal, profile.signed_in_after)
         return CitizenRecord(profile, applications, documents, delegations, page.after)
 
-    def data_use(self, principal: Principal, page: PageRequest) -> Page[DataExchange]:
-        """One page of the exchanges with a registry about the signed-in citizen, newest first."""
+    def data_use(self, principal: Principal, page: PageRequest) -> tuple[Page[DataExchange], dict[str, Any] | None]:
+        """One page of the exchanges with a registry about the signed-in citizen, newest
+        first, and what the retention schedule purged of them (``None``: nothing yet)."""
         curp = _citizen(principal)
         profile = self.profiles.get(curp)
         if profile is not None:
             sessions.check(principal, profile.signed_in_after)
-        return self.store.exchanges.page_of_holder(curp, page)
+        purged = ((profile.purged or {}).get("data_use") if profile is not None else None) or None
+        return self.store.exchanges.page_of_holder(curp, page), purged
 
     # --- commands ------------------------------------------------------------------
     def create_draft(self, principal: Principal, request: NewApplication) -> Application:
@@ -425,6 +427,7 @@ class Applications(Struct, frozen=True):
             agency=definition["agency"],
             agencies=sorted(definition["agencies"]),
             retention_days=definition.get("retention_days", DEFAULT_RETENTION_DAYS),
+            form_retention_days=definition.get("form_retention_days"),
             status=status.DRAFT,
             data=data,
             documents={},

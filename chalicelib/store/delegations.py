@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
+from chalicelib.core.clock import parse_iso
 from chalicelib.store import codes, keys
 from chalicelib.store.models import Delegation, DelegationCode, Entity
 from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
@@ -20,6 +21,10 @@ from chalicelib.store.reads import find
 from chalicelib.store.writes import Write, change
 
 MAX_ID_LENGTH = 40
+
+
+# an expired code is kept a day (a late attempt is told it expired), then DynamoDB's TTL removes it
+CODE_KEPT_SECONDS = 24 * 3600
 
 
 class DelegationStore:
@@ -139,6 +144,7 @@ class DelegationStore:
             expires_at=expires_at,
             attempts=0,
             tries={},
+            expiration=int(parse_iso(expires_at).timestamp()) + CODE_KEPT_SECONDS,
         ).save()
 
     def shown_code(self, holder: str) -> DelegationCode | None:

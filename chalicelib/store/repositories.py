@@ -15,6 +15,7 @@ from chalicelib.store.payments import PaymentStore
 from chalicelib.store.phones import PhoneStore
 from chalicelib.store.profiles import ProfileStore
 from chalicelib.store.ratings import RatingStore
+from chalicelib.store.retention import RetentionStore
 from chalicelib.store.reviews import ReviewStore
 from chalicelib.store.sms_log import SmsLogStore
 from chalicelib.store.statistics import StatisticsStore
@@ -37,3 +38,4 @@ class Repositories(Struct, frozen=True):
     statistics: StatisticsStore = field(default_factory=StatisticsStore)
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
     calendars: CalendarStore = field(default_factory=CalendarStore)
+    retention: RetentionStore = field(default_factory=RetentionStore)
