@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib.api.agencies import agencies
@@ -87,9 +88,9 @@ def table_events(event: Event, context: Any) -> dict[str, Any]:
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="retention")
-def retention(event: Any) -> dict[str, list[str]]:
-    """Daily: purge the documents whose procedure's retention period has passed."""
-    return {"purged": container().retention.apply()}
+def retention(event: Any) -> dict[str, Any]:
+    """Daily: purge what the retention schedule says is due (``legal.retention_schedule``)."""
+    return msgspec.structs.asdict(container().retention.run())
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="deadline_watch")

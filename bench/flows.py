@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.support import efirma, forms
+from tests.support import documents, efirma, forms
 from tests.support.client import Api, User
 from tests.support.people import new_curp, new_phone
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTO_LICENCE = "licencia-conducir-auto"
-PDF = b"%PDF-1.4 documento de prueba para el benchmark\n%%EOF\n"
+PDF = documents.pdf("documento de prueba para el benchmark")
 # the auto-approved variant takes the licence's answers
 FORMS = {**forms.FORMS, AUTO_LICENCE: forms.LICENCE_FORM}
 FINAL = {"issued", "rejected", "withdrawn", "error"}

@@ -40,11 +40,12 @@ from typing import Any
 import requests
 
 from infra import limits
+from tests.support import documents
 from tests.support.client import Api, declaration
 from tests.support.people import new_curp
 
 AGENCY = "CARGA"
-DOCUMENT = b"%PDF-1.4 comprobante de prueba de carga\n%%EOF\n"
+DOCUMENT = documents.pdf("comprobante de prueba de carga")
 FEE = "250.00"
 MAX_POLL_SECONDS = 8.0
 # the status SMS of one application on the happy path: by default only what needs the

@@ -280,8 +280,18 @@ class Container:
 
     @cached_property
     def credentials(self) -> Credentials:
+        from chalicelib.printing.archive import IssuedPdfs
+
+        archive = IssuedPdfs(aws.S3LockedDocuments(self.settings), self.public_api_url)
         return Credentials(
-            self.store, self.transitions, self.profiles, self.signer, self.sealer, self.public_api_url, self.registries
+            self.store,
+            self.transitions,
+            self.profiles,
+            self.signer,
+            self.sealer,
+            self.public_api_url,
+            self.registries,
+            archive,
         )
 
     @cached_property
@@ -303,7 +313,13 @@ class Container:
 
     @cached_property
     def retention(self) -> Retention:
-        return Retention(aws.S3Documents(self.settings), self.transitions, self.store.applications)
+        return Retention(
+            aws.S3Documents(self.settings),
+            self.transitions,
+            self.store.applications,
+            self.store.retention,
+            self.store.exchanges,
+        )
 
     @cached_property
     def appeals(self) -> Appeals:

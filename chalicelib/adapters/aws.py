@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from chalicelib.adapters.ports import DeliveryFailed, StoredObject, TaskGone
 from chalicelib.core import observability
 from chalicelib.core.errors import THROTTLING_CODES, TransientFailure, ValidationFailed
 from chalicelib.core.settings import Settings
+from chalicelib.credentials.archive import LOCK_MODE
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=20)
 
@@ -228,14 +230,23 @@ class KmsSigner:
         return bytes(self._kms.get_public_key(KeyId=self.key_id)["PublicKey"])
 
 
+# GuardDuty Malware Protection for S3 tags each object it scanned with its verdict
+SCAN_TAG = "GuardDutyMalwareScanStatus"
+# SigV4 presigning signs every header the request names (SigV2 leaves If-None-Match and
+# Content-Length out), so a link is refused unless the upload sends exactly those headers.
+_S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4"))
+
+
 class S3Documents:
     def __init__(self, settings: Settings) -> None:
-        self._s3 = client("s3", settings)
+        self._s3 = client("s3", settings, _S3_CONFIG)
         self._bucket = settings.documents_bucket
 
     def upload_url(
         self, key: str, content_type: str, size: int, sha256_hex: str, expires_seconds: int
     ) -> dict[str, Any]:
+        """A presigned PUT of exactly this type, size and checksum that can create the object
+        once and never replace it (``If-None-Match: *``: S3 answers 412 to a second PUT)."""
         checksum = base64.b64encode(binascii.unhexlify(sha256_hex)).decode()
         params = {
             "Bucket": self._bucket,
@@ -243,17 +254,22 @@ class S3Documents:
             "ContentType": content_type,
             "ContentLength": size,
             "ChecksumSHA256": checksum,
+            "IfNoneMatch": "*",
         }
         url = self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_seconds)
         return {
             "method": "PUT",
             "url": url,
-            "headers": {"Content-Type": content_type, "x-amz-checksum-sha256": checksum},
+            "headers": {"Content-Type": content_type, "x-amz-checksum-sha256": checksum, "If-None-Match": "*"},
         }
 
-    def download_url(self, key: str, filename: str, expires_seconds: int) -> str:
+    def download_url(self, key: str, filename: str, expires_seconds: int, version_id: str = "") -> str:
+        """A presigned GET; naming the version serves the bytes checked at submit even if the
+        key was written again since."""
         disposition = f"inline; filename*=UTF-8''{quote(filename)}"
         params = {"Bucket": self._bucket, "Key": key, "ResponseContentDisposition": disposition}
+        if version_id:
+            params["VersionId"] = version_id
         return str(self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_seconds))
 
     def purge(self, key: str) -> None:
@@ -268,26 +284,75 @@ class S3Documents:
                 self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": versions, "Quiet": True})
 
     def describe(self, key: str) -> StoredObject | None:
+        """The current version of the object: its size, type, SHA-256, version id and the
+        malware scan's verdict (if a scan tagged it)."""
         try:
             head = self._s3.head_object(Bucket=self._bucket, Key=key, ChecksumMode="ENABLED")
         except ClientError as error:
             if _error_code(error) in {"404", "NoSuchKey", "NotFound"}:
                 return None
             raise
+        version = str(head.get("VersionId") or "")
         checksum = head.get("ChecksumSHA256")
         if checksum and "-" not in checksum:
             sha = binascii.hexlify(base64.b64decode(checksum)).decode()
         else:
             # S3 verified the checksum on upload when the client sent it; objects stored
             # without one (or by a store that keeps none) are hashed here instead.
-            body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"]
+            body = self._s3.get_object(**self._version(key, version))["Body"]
             hasher = hashlib.sha256()
             for chunk in iter(lambda: body.read(1 << 20), b""):
                 hasher.update(chunk)
             sha = hasher.hexdigest()
+        tags = self._s3.get_object_tagging(**self._version(key, version)).get("TagSet", [])
+        scan = next((str(tag["Value"]) for tag in tags if tag["Key"] == SCAN_TAG), "")
         return StoredObject(
-            size=int(head["ContentLength"]), content_type=str(head.get("ContentType", "")), sha256_hex=sha
+            size=int(head["ContentLength"]),
+            content_type=str(head.get("ContentType", "")),
+            sha256_hex=sha,
+            version_id=version,
+            scan=scan,
         )
+
+    def read(self, key: str, version_id: str, length: int | None = None) -> bytes:
+        """That version's bytes: a ranged GET of the first ``length``, or the whole object."""
+        request = self._version(key, version_id)
+        if length is not None:
+            request["Range"] = f"bytes=0-{length - 1}"
+        return bytes(self._s3.get_object(**request)["Body"].read())
+
+    def _version(self, key: str, version_id: str) -> dict[str, Any]:
+        request: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
+        if version_id:
+            request["VersionId"] = version_id
+        return request
+
+
+class S3LockedDocuments:
+    """The issued documents' bucket: each key written once, under object lock."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._s3 = client("s3", settings)
+        self._bucket = settings.issued_bucket
+
+    def keep(self, key: str, content: bytes, retain_until: datetime) -> bool:
+        try:
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=content,
+                ContentType="application/pdf",
+                ChecksumAlgorithm="SHA256",
+                ObjectLockMode=LOCK_MODE,
+                ObjectLockRetainUntilDate=retain_until,
+                IfNoneMatch="*",
+            )
+        except ClientError as error:
+            if _error_code(error) == "PreconditionFailed":
+                return False
+            transient_or_raise(error)
+            raise
+        return True
 
 
 class CognitoDirectory:

@@ -62,9 +62,14 @@ class Signer(Protocol):
 
 
 class StoredObject(Struct, frozen=True):
+    """One version of an uploaded file as the store holds it.  ``scan``: the verdict of the
+    store's malware scan when one ran (GuardDuty's ``GuardDutyMalwareScanStatus`` tag)."""
+
     size: int
     content_type: str
     sha256_hex: str
+    version_id: str = ""
+    scan: str = ""
 
 
 class DocumentStore(Protocol):
@@ -74,7 +79,11 @@ class DocumentStore(Protocol):
 
     def describe(self, key: str) -> StoredObject | None: ...
 
-    def download_url(self, key: str, filename: str, expires_seconds: int) -> str: ...
+    def read(self, key: str, version_id: str, length: int | None = None) -> bytes:
+        """That version's bytes: the first ``length`` of them, or all."""
+        ...
+
+    def download_url(self, key: str, filename: str, expires_seconds: int, version_id: str = "") -> str: ...
 
     def purge(self, key: str) -> None: ...
 

@@ -42,8 +42,9 @@ UNKNOWN_DELEGATION = problems.no_such("delegation", description="No such delegat
     problems=(
         Problem(
             409,
-            "No phone on record, or the citizen's code expired or was used.",
-            ("no_phone_on_record", "code_expired", "code_replaced"),
+            "No phone on record, or the citizen's code expired or was used, or tried too often (by this assistant, "
+            "or by all together).",
+            ("no_phone_on_record", "code_expired", "code_replaced", "too_many_attempts"),
             error_body(
                 "no_phone_on_record",
                 "no phone on record for this CURP: ask the citizen to generate a code in their account and send it "

@@ -200,8 +200,11 @@ def update_application(id: str, body: ApplicationUpdate) -> Response:
     summary="Declare a requirement document and get a presigned S3 upload (owner)",
     description=(
         "Declares the file (requirement, name, type, size, SHA-256) and answers with a presigned `PUT` that S3 only "
-        "accepts for exactly that content type, size and checksum. Declaring the same requirement again replaces "
-        "the earlier declaration. Submitting checks that every declared file was uploaded and matches."
+        "accepts for exactly that content type, size and checksum, sent with every header in `upload.headers` "
+        "(`If-None-Match: *` among them: the link creates its object once and can never replace it). Declaring the "
+        "same requirement again replaces the earlier declaration with a new key and link. Submitting checks that "
+        "every declared file was uploaded and matches, that its first bytes are those of its type and that a PDF "
+        "parses and holds no JavaScript nor embedded files, and records the S3 version it checked."
     ),
     roles=FOR_THE_HOLDER,
     note="owner, or its assistant; presigned PUT scoped to one key, type, size and SHA-256, 15 min",
@@ -253,7 +256,9 @@ def declare_document(id: str, body: DocumentDeclaration) -> Response:
     operation_id="readDocument",
     summary="A short-lived link to read one uploaded document (owner, or an official of its agency once submitted)",
     description=(
-        "Answers with a presigned S3 `GET` URL valid for five minutes; the file opens inline under its declared name."
+        "Answers with a presigned S3 `GET` URL valid for five minutes; the file opens inline under its declared name. "
+        "Once the application is submitted the URL names the S3 version checked at submit, so bytes written to the "
+        "key afterwards are never served."
     ),
     roles=OWNER_OR_AGENCY,
     note="as the application; presigned GET, 5 min",
@@ -334,12 +339,18 @@ def read_document(id: str, requirement: str) -> Response:
         ),
         Problem(
             422,
-            "The form is incomplete or invalid, a required document is missing or does not match, the fee cannot be "
-            "computed, the procedure requires e.firma and none was given, the e.firma does not hold (each refusal "
-            "its own code), or the request itself is wrong (a malformed Idempotency-Key).",
+            "The form is incomplete or invalid, a required document is missing or does not match, a document's "
+            "content is not its declared type, is an unreadable or unsafe PDF (JavaScript, embedded files) or was "
+            "found infected by the malware scan, the fee cannot be computed, the procedure requires e.firma and none "
+            "was given, the e.firma does not hold (each refusal its own code), or the request itself is wrong (a "
+            "malformed Idempotency-Key).",
             (
                 "invalid_form",
                 "documents_incomplete",
+                "document_type_mismatch",
+                "document_unreadable",
+                "document_unsafe",
+                "document_infected",
                 "fee_not_computable",
                 "invalid_idempotency_key",
                 *problems.EFIRMA_REFUSALS,
@@ -571,8 +582,8 @@ def my_record(query: Paging) -> Response:
 )
 def my_data_use(query: Paging) -> Response:
     request = citizens.current_request
-    page = container().applications.data_use(principal_of(request), page_of(request, query))
-    return answer(registry_views.data_use(page.items, next_cursor(request, page.after)))
+    page, purged = container().applications.data_use(principal_of(request), page_of(request, query))
+    return answer(registry_views.data_use(page.items, next_cursor(request, page.after), purged))
 
 
 @citizens.operation(

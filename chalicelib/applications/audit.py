@@ -20,6 +20,40 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+# Details that would keep personal data in the chain after a purge removed it elsewhere: each is
+# kept as a SHA-256 of its text (a reference a holder of the original can check), or masked.
+HASHED_DETAILS = ("filename", "comment")
+MASKED_DETAILS = ("phone",)
+
+
+def without_personal_data(details: Mapping[str, Any]) -> dict[str, Any]:
+    """``details`` as the audit chain keeps them: file names and comments as their SHA-256
+    (``filename_sha256``...), phone numbers masked to their last four digits; the rest as is."""
+    kept: dict[str, Any] = {}
+    for name, value in details.items():
+        if name in HASHED_DETAILS and isinstance(value, str):
+            kept[f"{name}_sha256"] = hashlib.sha256(value.encode()).hexdigest()
+        elif name in MASKED_DETAILS and isinstance(value, str):
+            kept[name] = masked_phone(value)
+        else:
+            kept[name] = _without_personal_data(value)
+    return kept
+
+
+def _without_personal_data(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return without_personal_data(value)
+    if isinstance(value, list):
+        return [_without_personal_data(item) for item in value]
+    return value
+
+
+def masked_phone(phone: str) -> str:
+    """A phone as the audit keeps it: its country code for +52 and its last four digits (``+52 ••• ••• 1234``)."""
+    country = "+52 " if phone.startswith("+52") else ""
+    return f"{country}••• ••• {phone[-4:]}"
+
+
 def event_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
     body = canonical_json({name: fields.get(name) for name in HASHED_FIELDS})
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()

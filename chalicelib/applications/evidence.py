@@ -428,10 +428,12 @@ class Evidence(Struct, frozen=True):
         actor: dict[str, Any],
         use: Mapping[str, str],
         applies: frozenset[str],
+        checked: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Application:
         """Record the citizen's choice for every evidence requirement that applies and resume
         the workflow.  ``applies``: the requirement codes this application's answers call for
-        (the caller has checked that every one marked ``upload`` was uploaded)."""
+        (the caller has checked that every one marked ``upload`` was uploaded); ``checked``:
+        those uploads' records naming the S3 version checked, kept so their links serve it."""
         evidence = dict(application.evidence or {})
         chosen: dict[str, dict[str, Any]] = {}
         for code in sorted(evidence):
@@ -448,12 +450,18 @@ class Evidence(Struct, frozen=True):
                 **({"credential_id": entry["credential_id"]} if entry.get("credential_id") else {}),
                 "values_sha256": values_sha256(entry.get("values") or {}) if choice == USE_REGISTRY else None,
                 **({"document_sha256": (application.documents or {})[code]["sha256"]} if choice == USE_UPLOAD else {}),
+                **({"document_version": checked[code]["version_id"]} if checked and code in checked else {}),
             }
         self.transitions.record(
             application,
             actor,
             Change("evidence.approved", to_status=status.SUBMITTED, details=chosen, notify=None),
-            fields={"evidence": evidence, "deadline": None, "current_step": None},
+            fields={
+                "evidence": evidence,
+                "deadline": None,
+                "current_step": None,
+                **({"documents": {**(application.documents or {}), **checked}} if checked else {}),
+            },
         )
         fresh = self.store.applications.get(application.id, consistent=True)
         if fresh.evidence_token:

@@ -13,9 +13,9 @@ import msgspec
 from aws_lambda_powertools import Logger
 from msgspec import Struct
 
-from chalicelib.adapters.ports import DocumentStore, WorkflowEngine, resume_quietly
+from chalicelib.adapters.ports import DocumentStore, StoredObject, WorkflowEngine, resume_quietly
+from chalicelib.applications import content, filing
 from chalicelib.applications import evidence as evidence_rules
-from chalicelib.applications import filing
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import verify_chain
 from chalicelib.applications.evidence import Evidence
@@ -38,8 +38,9 @@ from chalicelib.core.errors import (
     TransientFailure,
     ValidationFailed,
 )
-from chalicelib.core.fields import UnsetType
+from chalicelib.core.fields import UnsetType, blank_answers
 from chalicelib.core.ids import APPLICATION_ID_LENGTH, new_id
+from chalicelib.core.names import UPLOADS_PREFIX
 from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.certificates import Holder
 from chalicelib.efirma.notary import Notary, Sealed
@@ -170,6 +171,9 @@ def form_problems(form: Mapping[str, Any], data: Any, *, complete: bool) -> list
             field = ".".join(["data", *(str(part) for part in error.absolute_path)])
             cause = error.cause.details[0]["message"] if isinstance(error.cause, ValidationFailed) else None
             problems.append({"field": field, "message": cause or error.message})
+    blank = blank_answers(data, form.get("required", ()), "data")  # said instead of what else they break
+    named = {problem["field"] for problem in blank}
+    problems = [problem for problem in problems if problem["field"] not in named] + blank
     return sorted(
         {problem["field"] + problem["message"]: problem for problem in problems}.values(), key=lambda p: p["field"]
     )
@@ -370,13 +374,15 @@ class Applications(Struct, frozen=True):
         sessions.check(principal, profile.signed_in_after)
         return CitizenRecord(profile, applications, documents, delegations, page.after)
 
-    def data_use(self, principal: Principal, page: PageRequest) -> Page[DataExchange]:
-        """One page of the exchanges with a registry about the signed-in citizen, newest first."""
+    def data_use(self, principal: Principal, page: PageRequest) -> tuple[Page[DataExchange], dict[str, Any] | None]:
+        """One page of the exchanges with a registry about the signed-in citizen, newest
+        first, and what the retention schedule purged of them (``None``: nothing yet)."""
         curp = _citizen(principal)
         profile = self.profiles.get(curp)
         if profile is not None:
             sessions.check(principal, profile.signed_in_after)
-        return self.store.exchanges.page_of_holder(curp, page)
+        purged = ((profile.purged or {}).get("data_use") if profile is not None else None) or None
+        return self.store.exchanges.page_of_holder(curp, page), purged
 
     # --- commands ------------------------------------------------------------------
     def create_draft(self, principal: Principal, request: NewApplication) -> Application:
@@ -424,6 +430,7 @@ class Applications(Struct, frozen=True):
             agency=definition["agency"],
             agencies=sorted(definition["agencies"]),
             retention_days=definition.get("retention_days", DEFAULT_RETENTION_DAYS),
+            form_retention_days=definition.get("form_retention_days"),
             status=status.DRAFT,
             data=data,
             documents={},
@@ -519,7 +526,8 @@ class Applications(Struct, frozen=True):
                 code="document_too_large",
             )
         sha256 = declared.sha256.lower()
-        key = f"applications/{application.id}/{code}/{secrets.token_hex(8)}"
+        # a fresh key per declaration: the earlier link (and its object) can never be reused for it
+        key = f"{UPLOADS_PREFIX}{application.id}/{code}/{secrets.token_hex(8)}"
         now = iso(utcnow())
         record = {
             "requirement": code,
@@ -554,7 +562,10 @@ class Applications(Struct, frozen=True):
                 f"{requirement} was deleted on {record.get('purged_at')}, at the end of its retention period",
                 code="document_purged",
             )
-        url = self.documents.download_url(record["key"], record["filename"], DOWNLOAD_URL_SECONDS)
+        # the version checked at submit; a draft's document (not yet checked) is read as it is now
+        url = self.documents.download_url(
+            record["key"], record["filename"], DOWNLOAD_URL_SECONDS, record.get("version_id", "")
+        )
         return Download(requirement, record["filename"], record["content_type"], url, DOWNLOAD_URL_SECONDS)
 
     def submit(self, principal: Principal, application_id: str, submission: Submission | None = None) -> Application:
@@ -567,23 +578,29 @@ class Applications(Struct, frozen=True):
         application = self._editable(principal, application_id)
         definition = self.definition(application)
         _raise_problems(form_problems(definition["form"], application.data or {}, complete=True))
-        self._check_documents(definition, application)
+        documents = self._check_documents(definition, application)
         try:
             fee = compute_fee(definition["fee"], application.data or {})
         except FormulaError as error:
             raise ValidationFailed.field("data", str(error), code="fee_not_computable") from None
         actor = self.actor(principal, application)
         if application.status == status.CHANGES_REQUESTED:
-            return self._resubmit(application, actor, str(fee))
+            return self._resubmit(application, actor, str(fee), documents)
         now = utcnow()
         acuse = self._acuse(definition, application, (submission or Submission()).efirma, now)
         submitted_at = acuse.sello.sealed_at
         self.transitions.record(
             application,
             actor,
-            Change("application.submitted", to_status=status.SUBMITTED, details={"fee": str(fee)}, notify="submitted"),
+            Change(
+                "application.submitted",
+                to_status=status.SUBMITTED,
+                details={"fee": str(fee), "document_versions": _versions(documents)},
+                notify="submitted",
+            ),
             fields={
                 "fee": str(fee),
+                "documents": documents,
                 "submitted_at": submitted_at,
                 "acuse": msgspec.to_builtins(acuse),
                 "execution_name": f"{application.id}-1",
@@ -644,7 +661,9 @@ class Applications(Struct, frozen=True):
         self.store.applications.started(application)
         return arn
 
-    def _resubmit(self, application: Application, actor: dict[str, Any], fee: str) -> Application:
+    def _resubmit(
+        self, application: Application, actor: dict[str, Any], fee: str, documents: dict[str, dict[str, Any]]
+    ) -> Application:
         """Answer a request for corrections.  The workflow may not be waiting yet (its
         corrections wait attaches a moment after the request): both sides write, then
         read the other's write, so whichever comes second resumes it."""
@@ -658,10 +677,11 @@ class Applications(Struct, frozen=True):
         change = Change(
             "application.resubmitted",
             to_status=status.SUBMITTED,
-            details={"fee": fee, "steps": waiting},
+            details={"fee": fee, "steps": waiting, "document_versions": _versions(documents)},
             notify="submitted",
         )
-        self.transitions.record(application, actor, change, fields={"fee": fee, "reviews": reviews})
+        fields = {"fee": fee, "reviews": reviews, "documents": documents}
+        self.transitions.record(application, actor, change, fields=fields)
         for step in waiting:
             review = self.store.reviews.get(reviews[step]["review_id"], consistent=True)
             if review.corrections_token:
@@ -694,9 +714,10 @@ class Applications(Struct, frozen=True):
                 for code in uploading
                 if code not in declared
             )
+            upload_problems, checked = self._checked_uploads(uploads)
             problems.extend(
                 {"field": f"use.{problem['field'].removeprefix('documents.')}", "message": problem["message"]}
-                for problem in self._uploaded_problems(uploads)
+                for problem in upload_problems
             )
             if problems:
                 raise ValidationFailed(
@@ -704,7 +725,7 @@ class Applications(Struct, frozen=True):
                 )
             try:
                 return self.evidence().approve(
-                    application, definition, self.actor(principal, application), decision.use, applies
+                    application, definition, self.actor(principal, application), decision.use, applies, checked
                 )
             except Conflict as error:
                 if error.code != "concurrent_change" or attempt == 2:
@@ -716,38 +737,70 @@ class Applications(Struct, frozen=True):
         ensure_editable(application)
         return application
 
-    def _check_documents(self, definition: Mapping[str, Any], application: Application) -> None:
+    def _check_documents(self, definition: Mapping[str, Any], application: Application) -> dict[str, dict[str, Any]]:
+        """Every due document declared, uploaded as declared and safe to open; answers the
+        declared records, each with the S3 version that was checked (``version_id``)."""
         problems = []
         declared = application.documents or {}
         for requirement in documents_due(definition, application):
             code = requirement["code"]
             if code not in declared:
                 problems.append({"field": f"documents.{code}", "message": "is required and was not uploaded"})
-        problems.extend(self._uploaded_problems(declared))
+        uploaded_problems, checked = self._checked_uploads(declared)
+        problems.extend(uploaded_problems)
         if problems:
             raise ValidationFailed(
-                f"{problems[0]['field']}: {problems[0]['message']}", details=problems, code="documents_incomplete"
+                f"{problems[0]['field']}: {problems[0]['message']}",
+                details=[{"field": problem["field"], "message": problem["message"]} for problem in problems],
+                code=problems[0].get("code", "documents_incomplete"),
             )
+        return {**declared, **checked}
 
-    def _uploaded_problems(self, declared: Mapping[str, Mapping[str, Any]]) -> list[dict[str, str]]:
-        """Declared documents that were never uploaded, or whose upload does not match."""
-        problems = []
+    def _checked_uploads(
+        self, declared: Mapping[str, Mapping[str, Any]]
+    ) -> tuple[list[dict[str, str]], dict[str, dict[str, Any]]]:
+        """Declared documents that were never uploaded, whose upload does not match, or whose
+        content is not what was declared (a problem each, a content problem with its own
+        ``code``); and the records of those that passed, naming the version checked.  Only
+        the checked version is read, so bytes written to the key meanwhile are not the ones
+        recorded."""
+        problems: list[dict[str, str]] = []
+        checked: dict[str, dict[str, Any]] = {}
         for code, record in sorted(declared.items()):
+            field = f"documents.{code}"
             stored = self.documents.describe(record["key"])
             if stored is None:
-                problems.append({"field": f"documents.{code}", "message": "was declared but never uploaded"})
-            elif (stored.size, stored.content_type, stored.sha256_hex) != (
+                problems.append({"field": field, "message": "was declared but never uploaded"})
+                continue
+            if (stored.size, stored.content_type, stored.sha256_hex) != (
                 record["size"],
                 record["content_type"],
                 record["sha256"],
             ):
                 problems.append(
-                    {
-                        "field": f"documents.{code}",
-                        "message": "the uploaded file does not match its declared size, type or SHA-256",
-                    }
+                    {"field": field, "message": "the uploaded file does not match its declared size, type or SHA-256"}
                 )
-        return problems
+                continue
+            finding = self._content_problem(record, stored)
+            if finding is not None:
+                problems.append({"field": field, "message": finding.message, "code": finding.code})
+                continue
+            checked[code] = {**record, "version_id": stored.version_id}
+        return problems, checked
+
+    def _content_problem(self, record: Mapping[str, Any], stored: StoredObject) -> content.Finding | None:
+        if stored.scan == content.THREATS_FOUND:
+            return content.Finding(content.INFECTED, "the malware scan found a threat in it; upload a clean copy")
+        head = self.documents.read(record["key"], stored.version_id, content.MAGIC_BYTES)
+        finding = content.magic_problem(record["content_type"], head)
+        if finding is None and record["content_type"] == "application/pdf":
+            finding = content.pdf_problem(self.documents.read(record["key"], stored.version_id))
+        return finding
+
+
+def _versions(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Each document's checked S3 version: references for the audit, never content."""
+    return {code: record["version_id"] for code, record in sorted(documents.items()) if record.get("version_id")}
 
 
 def _citizen(principal: Principal) -> str:

@@ -12,16 +12,17 @@ same step changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from msgspec import Struct
 
-from chalicelib.applications.audit import GENESIS, event_hash
+from chalicelib.applications.audit import GENESIS, event_hash, without_personal_data
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.legal.calendar import legal_date, local_date
+from chalicelib.legal.retention_schedule import DRAFT_DAYS, days_of
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.models import Application, AuditEvent
 from chalicelib.store.writes import Write
@@ -88,6 +89,10 @@ class Transitions:
         """Save a new application together with its first audit event (and ``also``
         written in the same transaction, e.g. the delegation it was filed under)."""
         event, changed = self._next_event(application, actor, change)
+        if application.status == DRAFT:  # purged if left untouched (``jobs.retention`` checks the last change)
+            changed.update(
+                self._store.filed_for_purge(application.id, legal_date(utcnow()) + timedelta(days=DRAFT_DAYS))
+            )
         for name, value in changed.items():
             setattr(application, name, value)
         self._store.create(application, event, also)
@@ -145,7 +150,7 @@ class Transitions:
             "from_status": application.status if change.to_status else None,
             "to_status": change.to_status,
             "reason": change.reason,
-            "details": dict(change.details or {}),
+            "details": without_personal_data(change.details or {}),
         }
         prev_hash = application.audit_hash or GENESIS
         digest = event_hash(prev_hash, fields)
@@ -162,13 +167,26 @@ class Transitions:
         return event, changed
 
     def _filed_for_purge(self, application: Application) -> dict[str, Any]:
-        """An application that ends is filed under its documents' purge date (see retention);
-        one without documents leaves every index (a submission withdrawn before its execution
-        started must not be started by the repair job)."""
-        if not application.documents:
-            return self._store.unfiled()
-        purge_on = legal_date(utcnow()) + timedelta(days=application.retention_days or DEFAULT_RETENTION_DAYS)
-        return self._store.filed_for_purge(application.id, purge_on)
+        """An application that ends gets its retention plan (``legal.retention_schedule``:
+        when its documents, form data, phones and SMS log are purged) and is filed by the
+        earliest of those dates, which also takes it out of the list of submissions waiting
+        to start (one withdrawn before its execution started must not be started)."""
+        plan = retention_plan(application, legal_date(utcnow()))
+        filed = self._store.filed_for_purge(application.id, date.fromisoformat(min(plan.values())))
+        return {**filed, "purge_plan": plan}
+
+
+def retention_plan(application: Application, ended_on: date) -> dict[str, str]:
+    """Kind of data -> the legal date it is purged, for an application that ended on ``ended_on``."""
+    documents = int(application.retention_days or DEFAULT_RETENTION_DAYS)
+    form_data = int(application.form_retention_days or documents)
+    periods = {
+        "documents": documents,
+        "form_data": form_data,
+        "phones": days_of("phones"),
+        "sms_log": days_of("sms_log"),
+    }
+    return {kind: (ended_on + timedelta(days=days)).isoformat() for kind, days in periods.items()}
 
 
 def _telling(application: Application, changed: Mapping[str, Any], change: Change) -> dict[str, Any]:

@@ -15,7 +15,10 @@ only if the citizen allowed it.  Every assisted action is an audit event whose a
 names the assistant, their centre and the delegation.
 
 Codes are six digits, stored hashed, valid for 15 minutes, five attempts; the texted
-ones share the per-phone code limit of subscriptions.  A delegation lasts
+ones share the per-phone code limit of subscriptions.  A texted code belongs to one
+assistant's delegation; the code a citizen shows in their account may be typed by any
+assistant, so its tries are counted per assistant (five each: one cannot burn it for
+another) and in all (``SHARED_ATTEMPTS``, which still stops guessing).  A delegation lasts
 ``DELEGATION_DAYS`` after its confirmation.
 """
 
@@ -41,7 +44,7 @@ from chalicelib.identity.curp import parse_curp
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.notifications import templates
-from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, code_hash, new_code, redeem
+from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, SHARED_ATTEMPTS, code_hash, new_code, redeem
 from chalicelib.notifications.service import NO_APPLICATION, Notifications, Recipient
 from chalicelib.notifications.states import RATE_LIMITED
 from chalicelib.store.models import Application, Delegation
@@ -269,12 +272,29 @@ class Assistance(Struct, frozen=True):
     def _with_account_code(
         self, principal: Principal, holder: str, centre: str, code: str, existing: Delegation | None
     ) -> Delegation:
+        expired = Conflict("no valid code: ask the citizen to generate a new one in their account", code="code_expired")
         shown = self.store.delegations.shown_code(holder)
-        if shown is None or parse_iso(shown.expires_at) < utcnow() or (shown.attempts or 0) >= MAX_ATTEMPTS:
-            raise Conflict("no valid code: ask the citizen to generate a new one in their account", code="code_expired")
+        if shown is None or parse_iso(shown.expires_at) < utcnow():
+            raise expired
+        assistant = principal.username
+        if not self.store.delegations.spend_code_attempt(shown, assistant, MAX_ATTEMPTS, SHARED_ATTEMPTS):
+            again = self.store.delegations.shown_code(holder)
+            if again is None or again.code_hash != shown.code_hash or again.tries is None:
+                raise expired
+            if int(again.attempts or 0) >= SHARED_ATTEMPTS:  # guessed at too often: spent for everyone
+                raise Conflict(
+                    "too many wrong codes were typed for this code; ask the citizen to generate a new one",
+                    code="too_many_attempts",
+                )
+            raise Conflict(
+                "you typed too many wrong codes for this citizen; another assistant may still use their code",
+                code="too_many_attempts",
+            )
         if not hmac.compare_digest(code_hash(holder, code), shown.code_hash):
-            self.store.delegations.spend_code_attempt(shown)
-            raise ValidationFailed.field("code", "does not match the code the citizen generated", code="wrong_code")
+            left = MAX_ATTEMPTS - self.store.delegations.tries_of(shown, assistant)
+            raise ValidationFailed.field(
+                "code", f"does not match the code the citizen generated ({left} attempts left)", code="wrong_code"
+            )
         if not self.store.delegations.use_code(shown):  # one use: whoever deletes it first holds it
             raise Conflict("this code was used already; ask the citizen for a new one", code="code_replaced")
         delegation = existing or self._new(principal, holder, centre, "account")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 PRODUCT = "ventanilla"
 API_HANDLER = "api_handler"
+# where citizens' uploads live in the documents bucket (the bucket's policy lets them be
+# created only, never overwritten)
+UPLOADS_PREFIX = "applications/"
 
 
 def resource_name(stage: str, *parts: str) -> str:

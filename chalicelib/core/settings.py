@@ -34,6 +34,7 @@ class Settings(Struct, frozen=True):
     region: str
     table_name: str
     documents_bucket: str
+    issued_bucket: str  # issued documents' PDFs, under object lock
     signing_key_id: str
     sealing_key_id: str
     exchange_key_id: str
@@ -94,6 +95,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         region=env.get("AWS_REGION") or env["AWS_DEFAULT_REGION"],
         table_name=env["TABLE_NAME"],
         documents_bucket=env["DOCUMENTS_BUCKET"],
+        issued_bucket=env["ISSUED_BUCKET"],
         signing_key_id=env["SIGNING_KEY_ID"],
         sealing_key_id=env["SEALING_KEY_ID"],
         exchange_key_id=env["EXCHANGE_KEY_ID"],

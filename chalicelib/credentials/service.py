@@ -24,6 +24,7 @@ from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.credentials import registrations
+from chalicelib.credentials.archive import IssuedArchive
 from chalicelib.credentials.payload import signed_payload
 from chalicelib.efirma.verification import Signature, recheck
 from chalicelib.identity.profiles import Profiles
@@ -83,6 +84,7 @@ class Credentials(Struct, frozen=True):
     sealer: Signer  # sealed the acuse and the resolutions behind it
     public_api_url: str
     registries: Registries  # where the issue step's registrations are made
+    archive: IssuedArchive | None = None  # where issued PDFs are kept under object lock
 
     def verify_url(self, document_id: str) -> str:
         return verify_url(self.public_api_url, document_id)
@@ -100,7 +102,10 @@ class Credentials(Struct, frozen=True):
         on ``facts``), each a credential of its own: all written with one status change, so
         a retried step issues nothing twice."""
         if key in (application.applied_keys or []):
-            return self._already_issued(application, step)
+            done = self._already_issued(application, step)
+            # a retry after the status change: the PDFs it had not kept yet are kept now
+            self._keep([self.store.credentials.get(document_id) for document_id in done["documents"]], definition)
+            return done
         registered = registrations.register(self.registries, application, definition, step_id, step, facts)
         now = utcnow()
         today = legal_date(now)
@@ -166,6 +171,7 @@ class Credentials(Struct, frozen=True):
             also=[create(credential) for credential in credentials],
             key=key,
         )
+        self._keep(credentials, definition)
         return {"document_id": own["id"], "documents": [payload["id"] for payload in payloads]}
 
     def _credential(self, application: Application, payload: Mapping[str, Any], now: datetime) -> Credential:
@@ -181,6 +187,14 @@ class Credentials(Struct, frozen=True):
             key_id=self.signer.key_id,
             algorithm=self.signer.algorithm,
         )
+
+    def _keep(self, credentials: list[Credential], definition: Mapping[str, Any]) -> None:
+        """Each issued document's PDF, kept once under object lock (after the status change,
+        so a document that was never issued is never kept)."""
+        if self.archive is None:
+            return
+        for credential in credentials:
+            self.archive.keep(credential, json.loads(credential.payload), definition)
 
     @staticmethod
     def _already_issued(application: Application, step: Mapping[str, Any]) -> dict[str, Any]:

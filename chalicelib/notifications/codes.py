@@ -24,6 +24,10 @@ from chalicelib.store.models import Delegation, Subscription
 
 CODE_TTL = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
+# A code every assistant may try (the one a citizen shows in their account): each has
+# MAX_ATTEMPTS of their own, so one cannot burn it for another, and all together at most
+# this many, which keeps guessing out of reach (15 in 1,000,000 per code).
+SHARED_ATTEMPTS = 3 * MAX_ATTEMPTS
 # Six ASCII digits, as JSON Schema reads the pattern; the length bound keeps a trailing
 # newline out too (Python's ``$``, which checks the pattern here, also matches before one)
 CODE_PATTERN = r"^[0-9]{6}$"

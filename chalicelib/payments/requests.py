@@ -16,14 +16,16 @@ from typing import Annotated, Any
 from msgspec import Meta
 
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.fields import UNSET, Currency, PaymentReference, Struct, UnsetType
+from chalicelib.core.fields import MAX_AMOUNT, UNSET, Currency, PaymentReference, Struct, UnsetType
 from chalicelib.payments.reference import is_valid_reference
 
-# ASCII digits only: Decimal() would also read "１０１６.００", " 1016.00 " or "1_016.00"
-_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
+# ASCII digits only: Decimal() would also read "１０１６.００", " 1016.00 " or "1_016.00";
+# at most MAX_AMOUNT (the bank may leave out the decimals, or one of them)
+_AMOUNT_PATTERN = rf"^(?:[0-9]{{1,{len(str(int(MAX_AMOUNT))) - 1}}}(?:\.[0-9]{{1,2}})?|{int(MAX_AMOUNT)}(?:\.00?)?)$"
+_AMOUNT = re.compile(_AMOUNT_PATTERN.strip("^$"))
 EVENT_ID_RULE = "is required: the bank's unique id of this notification (1 to 100 printable ASCII characters)"
 REFERENCE_RULE = "must be a 20-digit línea de captura with valid check digits"
-AMOUNT_RULE = 'must be a decimal string such as "1016.00"'
+AMOUNT_RULE = f'must be a decimal string such as "1016.00", at most {MAX_AMOUNT}'
 
 
 def decode(raw_body: bytes) -> Any:
@@ -55,10 +57,10 @@ class BankWebhook(Struct, kw_only=True):
     amount: Annotated[
         str,
         Meta(
-            pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$",
+            pattern=_AMOUNT_PATTERN,
             description=(
                 "Amount paid in MXN as a decimal string of ASCII digits with up to two decimals; must equal the "
-                "amount due."
+                f"amount due (at most {MAX_AMOUNT})."
             ),
             examples=["1016.00"],
             extra={"code": "validation_failed", "message": AMOUNT_RULE},

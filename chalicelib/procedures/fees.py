@@ -3,7 +3,8 @@
 Formulas are arithmetic only (``+ - * / ( )``, numbers, form field names and the
 functions ``min``, ``max``, ``ceil``, ``floor``), evaluated with simpleeval over
 ``Decimal`` values: no Python ``eval``, no attribute access, no other names.  The result
-is bounded by the optional minimum/maximum and rounded half-up to centavos.
+is bounded by the optional minimum/maximum and rounded half-up to centavos; one over
+``MAX_AMOUNT`` (the bound of every amount) is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from simpleeval import SimpleEval
+
+from chalicelib.core.fields import MAX_AMOUNT
 
 CENT = Decimal("0.01")
 FUNCTIONS = {"min": min, "max": max, "ceil": lambda x: Decimal(math.ceil(x)), "floor": lambda x: Decimal(math.floor(x))}
@@ -82,6 +85,8 @@ def compute_fee(fee: Mapping[str, Any], form: Mapping[str, Any]) -> Decimal:
         result = min(result, Decimal(fee["maximum"]))
     if result < 0:
         raise FormulaError("the fee came out negative")
+    if result > MAX_AMOUNT:
+        raise FormulaError(f"the fee is too large: it came out over {MAX_AMOUNT}, the largest amount accepted")
     try:
         return money(result)
     except InvalidOperation:

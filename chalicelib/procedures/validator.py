@@ -16,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.fields import MONEY_PATTERN, MONEY_RULE, money_schema
 from chalicelib.credentials.payload import CREDENTIAL_FIELDS
 from chalicelib.notifications import templates
 from chalicelib.procedures import jurisdictions, rules
@@ -50,6 +51,7 @@ class DefinitionInvalid(ValidationFailed):
 def definition_schema() -> dict[str, Any]:
     text = resources.files("chalicelib.procedures").joinpath("procedure.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
+    schema["$defs"]["money"] = money_schema()  # the bound of every amount, declared once
     return schema
 
 
@@ -141,6 +143,8 @@ def _schema_problem(error: Any) -> Problem:
         message = f"{path[-1]!r} is not allowed here"
         if len(path) > 1 and path[-2] == "evidence":
             message = f"{path[-1]!r} is not allowed beside 'credential': a credential is its own source"
+    elif error.validator == "pattern" and error.validator_value == MONEY_PATTERN:
+        message = f"{error.instance!r} is not {MONEY_RULE}"
     elif error.validator == "dependentRequired" and (found := DEPENDENCY.fullmatch(message)):
         message = f"{found[1]!r} is required here when {found[2]!r} is given"
     return {"path": _json_path(path), "message": message}

@@ -38,7 +38,7 @@ from chalicelib.applications.transitions import SYSTEM, Change, Transitions
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
-from chalicelib.core.fields import UnsetType
+from chalicelib.core.fields import UnsetType, stripped
 from chalicelib.efirma.cadena import SIGNING_WINDOW
 from chalicelib.efirma.notary import Notary
 from chalicelib.efirma.verification import Signature
@@ -388,7 +388,7 @@ class Reviews(Struct, frozen=True):
         ]
         if not earlier:
             return {}
-        if not isinstance(why, str) or not 3 <= len(why.strip()) <= 500:
+        if not isinstance(why, str) or not 3 <= len(stripped(why)) <= 500:
             problem = (
                 f"is required: {len(earlier)}{'+' if len(earlier) == OLDER_SHOWN else ''} review(s) of this queue "
                 f"have an earlier legal deadline (the first on {earlier[0].deadline}); say in 3 to 500 characters why "
@@ -397,7 +397,7 @@ class Reviews(Struct, frozen=True):
             raise ValidationFailed.field("reason_out_of_order", problem, code="reason_out_of_order_required")
         return {
             "out_of_order": True,
-            "reason_out_of_order": why.strip(),
+            "reason_out_of_order": stripped(why),
             "earlier_open": len(earlier),
             "earliest_deadline": earlier[0].deadline,
         }

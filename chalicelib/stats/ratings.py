@@ -18,6 +18,7 @@ from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Change, Transitions
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, ValidationFailed
+from chalicelib.core.fields import stripped
 from chalicelib.identity.principal import Principal
 from chalicelib.stats.requests import LOW, MAX_COMMENT, RatingRequest
 from chalicelib.store.pages import PageRequest
@@ -119,11 +120,12 @@ class Ratings:
 
 
 def _comment(comment: str | None) -> str | None:
-    """The comment trimmed; a blank one is none."""
-    if comment is None or not comment.strip():
+    """The comment trimmed; a blank one (white space or zero-width characters only) is none."""
+    kept = stripped(comment or "")
+    if not kept:
         return None
-    if len(comment.strip()) > MAX_COMMENT:
+    if len(kept) > MAX_COMMENT:
         raise ValidationFailed.field(
             "comment", f"must be text of at most {MAX_COMMENT} characters", code="invalid_comment"
         )
-    return comment.strip()
+    return kept

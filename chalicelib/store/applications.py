@@ -116,6 +116,26 @@ class ApplicationStore:
     def unfiled() -> dict[str, Any]:
         return {"gsi2pk": None, "gsi2sk": None}
 
+    @staticmethod
+    def is_filed_for_purge(application: Application) -> bool:
+        """Still in a ``RETENTION`` partition (the index may lag: a draft just submitted is under ``STARTING``)."""
+        return (application.gsi2pk or "").split("#")[0] == keys.RETENTION
+
+    def refile(self, application: Application, plan: Mapping[str, str]) -> None:
+        """What is left of ``application``'s retention ``plan`` (kind -> legal date): filed by
+        its earliest date, or out of the index once nothing is left.  Bookkeeping only (the
+        purges themselves are audited), so no event and no version check."""
+        if plan:
+            filed = self.filed_for_purge(application.id, date.fromisoformat(min(plan.values())))
+            actions: list[Action] = [
+                Application.purge_plan.set(dict(plan)),
+                Application.gsi2pk.set(filed["gsi2pk"]),
+                Application.gsi2sk.set(filed["gsi2sk"]),
+            ]
+        else:
+            actions = [Application.purge_plan.remove(), Application.gsi2pk.remove(), Application.gsi2sk.remove()]
+        application.update(actions=actions, add_version_condition=False)
+
     # --- writes ----------------------------------------------------------------------
     def started(self, application: Application) -> None:
         """The execution started: the submission leaves the list of those waiting to start."""

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.assistance.states import ACTIVE, PENDING, REVOKED
+from chalicelib.core.clock import parse_iso
 from chalicelib.store import codes, keys
 from chalicelib.store.models import Delegation, DelegationCode, Entity
 from chalicelib.store.pages import QUEUE_KEYS, Page, PageRequest, paged
@@ -20,6 +21,10 @@ from chalicelib.store.reads import find
 from chalicelib.store.writes import Write, change
 
 MAX_ID_LENGTH = 40
+
+
+# an expired code is kept a day (a late attempt is told it expired), then DynamoDB's TTL removes it
+CODE_KEPT_SECONDS = 24 * 3600
 
 
 class DelegationStore:
@@ -133,15 +138,42 @@ class DelegationStore:
     def issue_code(self, holder: str, code_hash: str, expires_at: str) -> None:
         """The citizen's code to show an assistant; it replaces any earlier one."""
         DelegationCode(
-            keys.citizen(holder), keys.DELEGATION_CODE_SK, code_hash=code_hash, expires_at=expires_at, attempts=0
+            keys.citizen(holder),
+            keys.DELEGATION_CODE_SK,
+            code_hash=code_hash,
+            expires_at=expires_at,
+            attempts=0,
+            tries={},
+            expiration=int(parse_iso(expires_at).timestamp()) + CODE_KEPT_SECONDS,
         ).save()
 
     def shown_code(self, holder: str) -> DelegationCode | None:
         return find(DelegationCode, keys.citizen(holder), keys.DELEGATION_CODE_SK, consistent=True)
 
-    def spend_code_attempt(self, shown: DelegationCode) -> None:
-        """A wrong code was given for the citizen's code (``attempts`` is reloaded)."""
-        shown.update(actions=[DelegationCode.attempts.add(1)])
+    def spend_code_attempt(self, shown: DelegationCode, assistant: str, each: int, in_all: int) -> bool:
+        """Count one try at the citizen's code by ``assistant``, before the code is compared,
+        so that requests racing each other cannot try more than the bounds allow: at most
+        ``each`` per assistant and ``in_all`` by every assistant together.  False (nothing
+        written) when a bound is reached or the code was replaced or used meanwhile."""
+        tries = DelegationCode.tries[assistant]
+        condition = (
+            (DelegationCode.code_hash == shown.code_hash)
+            & DelegationCode.tries.exists()
+            & ((DelegationCode.attempts < in_all) | DelegationCode.attempts.does_not_exist())
+            & (tries.does_not_exist() | (tries < each))
+        )
+        try:
+            shown.update(actions=[DelegationCode.attempts.add(1), tries.set((tries | 0) + 1)], condition=condition)
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    @staticmethod
+    def tries_of(shown: DelegationCode, assistant: str) -> int:
+        """How many times ``assistant`` tried the citizen's code (as last read)."""
+        return int(shown.tries.attribute_values.get(assistant, 0)) if shown.tries is not None else 0
 
     def use_code(self, shown: DelegationCode) -> bool:
         """The citizen's code is used once: whoever deletes it first holds it (False: it

@@ -1,16 +1,27 @@
 """The data-exchange log: one item per exchange with a registry, in the holder's
-partition, written once (a conditional put) and never updated or deleted here."""
+partition, written once (a conditional put) and never updated; filed under its purge date
+(``by_queue``, ``DUE#DATAUSE#<n>``) for the retention job, which deletes it then."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
+from chalicelib.core.clock import parse_iso
+from chalicelib.legal.calendar import legal_date
+from chalicelib.legal.retention_schedule import DATA_USE_DAYS
 from chalicelib.store import keys
-from chalicelib.store.models import DataExchange
+from chalicelib.store.models import DataExchange, Entity, Profile, transaction
 from chalicelib.store.pages import Page, PageRequest, paged_prefix
+from chalicelib.store.reads import find
+
+
+def purge_on(at: str) -> str:
+    """The legal date an exchange made at ``at`` leaves the log (``legal.retention_schedule``)."""
+    return (legal_date(parse_iso(at)) + timedelta(days=DATA_USE_DAYS)).isoformat()
 
 
 class ExchangeStore:
@@ -23,6 +34,7 @@ class ExchangeStore:
             at=at,
             holder=holder,
             entry=dict(entry),
+            **keys.by_queue(keys.due(keys.DATA_USE_DUE, holder), f"{purge_on(at)}#{holder}#{at}#{exchange_id}"),
         )
         try:
             item.save(condition=DataExchange.pk.does_not_exist())
@@ -43,3 +55,27 @@ class ExchangeStore:
             limit=limit,
         )
         return [dict(item.entry) for item in query]
+
+    def due(self, day: date) -> Iterator[DataExchange]:
+        """Entries whose retention ends by ``day``, oldest due first within each shard: a Query per shard."""
+        for shard in keys.due_shards(keys.DATA_USE_DUE):
+            for item in Entity.by_queue.query(shard, Entity.gsi2sk < f"{day.isoformat()}~"):
+                if isinstance(item, DataExchange):
+                    yield item
+
+    def purge(self, entries: list[DataExchange], holder: str, up_to: str, at: str) -> None:
+        """Delete ``entries`` (all of ``holder``) and count them on the holder's profile (if
+        there is one), in one transaction: a purge run again finds them gone and counts
+        nothing twice."""
+        profile = find(Profile, keys.citizen(holder), keys.PROFILE_SK, consistent=True)
+        with transaction() as write:
+            for entry in entries:
+                write.delete(entry)
+            if profile is not None:
+                earlier = int(((profile.purged or {}).get("data_use") or {}).get("entries", 0))
+                summary = {"entries": earlier + len(entries), "up_to": up_to, "at": at}
+                write.update(
+                    profile,
+                    actions=[Profile.purged.set({**(profile.purged or {}), "data_use": summary})],
+                    condition=Profile.pk.exists(),
+                )

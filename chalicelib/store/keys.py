@@ -18,6 +18,9 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | one procedure, latest or a given version  | GetItem CATALOG/PROC#code or PROC#code/V#n       |
 | submitted, execution not yet started      | Query ``by_queue`` gsi2pk = STARTING#<n>, each n |
 | ended, documents due for purge by a date  | Query ``by_queue`` gsi2pk = RETENTION#<n>, sk<date |
+| drafts untouched, due for purge by a date | Query ``by_queue`` gsi2pk = RETENTION#<n>, sk<date |
+| data-exchange entries due for purge       | Query ``by_queue`` gsi2pk = DUE#DATAUSE#<n>, sk<date |
+| SMS answers about no application, by date | Query pk = application("-"), sk between SMS# and SMS#<date> |
 | idempotency records (Powertools)          | pk = IDEMPOTENCY#<command>, sk = key hash        |
 | an application's SMS subscriptions        | Query pk = application(id), sk begins_with SUB#  |
 | an application's SMS delivery log         | Query pk = application(id), sk begins_with SMS#  |
@@ -55,8 +58,11 @@ audit events, reviews and payments do not, which keeps that record small.
 Open reviews carry ``gsi2pk = queue(agency)`` only while open (a sparse index); an
 application carries ``gsi2pk = STARTING#<n>`` from its submission until its execution has
 started (a crash in between is found and repaired without a scan), and
-``gsi2pk = RETENTION#<n>`` once it has ended, until its documents are purged (``n``: one of
-``WORK_SHARDS``, from the application's id).  SMS
+``gsi2pk = RETENTION#<n>`` while a draft (by the day it falls due if untouched) and once it has
+ended, by the next day one of its kinds of data falls due (documents, form data, phones, SMS
+log: ``legal.retention_schedule``), until all are purged (``n``: one of ``WORK_SHARDS``, from
+the application's id).  A data-exchange entry carries ``gsi2pk = DUE#DATAUSE#<n>`` (``n`` from
+the holder) by the day it falls due.  SMS
 delivery-log entries overload that index with ``gsi2pk = sms_to(phone)``.
 Delegations are citizen-owned too (the citizen sees who may act for them) and carry
 ``gsi2pk = assistant(username)`` so that the assistant lists theirs.
@@ -152,6 +158,19 @@ def starting(application_id: str) -> str:
 def retention(application_id: str) -> str:
     """Partition of ``by_queue``: ended applications by the date their documents are purged (a shard)."""
     return f"{RETENTION}#{work_shard(application_id)}"
+
+
+DUE = "DUE"
+DATA_USE_DUE = "DATAUSE"
+
+
+def due(kind: str, owner_id: str) -> str:
+    """Partition of ``by_queue``: items of ``kind`` by the day the retention schedule purges them (a shard)."""
+    return f"{DUE}#{kind}#{work_shard(owner_id)}"
+
+
+def due_shards(kind: str) -> list[str]:
+    return [f"{DUE}#{kind}#{shard}" for shard in range(WORK_SHARDS)]
 
 
 def all_shards(name: str) -> list[str]:

@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
@@ -80,6 +81,8 @@ class Profile(Entity, discriminator="profile"):
     efirma = JSONAttribute(null=True)
     # sign-ins before this moment (seconds since the epoch) were ended by a takeover (``identity.sessions``)
     signed_in_after = NumberAttribute(null=True)
+    # what the retention schedule purged of the holder's citizen-level data: {"data_use": {entries, up_to, at}}
+    purged = JSONAttribute(null=True)
     # the privacy notice accepted last: {version, accepted_at}; None: never accepted
     privacy_notice = JSONAttribute(null=True)
     # the non-essential processing the holder opposed (``privacy.notice.PROCESSING``) and won
@@ -104,6 +107,11 @@ class Application(Entity, discriminator="application"):
     failed_step = UnicodeAttribute(null=True)
     executions = NumberAttribute(default=1)
     retention_days = NumberAttribute(null=True)
+    form_retention_days = NumberAttribute(null=True)
+    # kind of data -> the legal date it is purged (``legal.retention_schedule``), set when it ends
+    purge_plan = JSONAttribute(null=True)
+    # kind of data -> when the retention job purged it
+    purged = JSONAttribute(null=True)
     issued = JSONAttribute(default=list)
     agencies = ListAttribute(of=UnicodeAttribute, default=list)
     reviews = JSONAttribute(default=dict)
@@ -251,7 +259,9 @@ class DelegationCode(Entity, discriminator="delegation_code"):
 
     code_hash = UnicodeAttribute()
     expires_at = UnicodeAttribute()
-    attempts = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)  # tries by every assistant together
+    tries: MapAttribute[str, Any] = MapAttribute(default=dict)  # assistant's username -> their tries
+    expiration = NumberAttribute(null=True)  # DynamoDB's TTL removes it a day after it expired
 
 
 class Decision(Entity, discriminator="decision"):

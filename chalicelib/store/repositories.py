@@ -16,6 +16,7 @@ from chalicelib.store.phones import PhoneStore
 from chalicelib.store.privacy import PrivacyStore
 from chalicelib.store.profiles import ProfileStore
 from chalicelib.store.ratings import RatingStore
+from chalicelib.store.retention import RetentionStore
 from chalicelib.store.reviews import ReviewStore
 from chalicelib.store.sms_log import SmsLogStore
 from chalicelib.store.statistics import StatisticsStore
@@ -39,3 +40,4 @@ class Repositories(Struct, frozen=True):
     statistics: StatisticsStore = field(default_factory=StatisticsStore)
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
     calendars: CalendarStore = field(default_factory=CalendarStore)
+    retention: RetentionStore = field(default_factory=RetentionStore)

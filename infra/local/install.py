@@ -29,7 +29,7 @@ from chalicelib import wiring
 from infra.aws.deploy import publish_procedures
 from infra.aws.stack.naming import function_logical_id
 from infra.local import efirma, registries
-from infra.local.moto import fidelity, lambda_adapter, speed, stream_endpoints
+from infra.local.moto import cognito, fidelity, lambda_adapter, speed, stream_endpoints
 from infra.local.provision import Provisioner
 from infra.local.sandbox import register_sandbox
 from infra.local.streams import EventSourceMapping, StreamPoller, stream_arn
@@ -49,7 +49,7 @@ class Installed:
 def patch_moto() -> None:
     """Run Lambda handlers in this process, make DynamoDB atomic, make KMS sign digests as
     KMS does, end an execution's waits when it is stopped, answer the DynamoDB Streams API
-    in-process as over the server, make moto fast.
+    in-process as over the server, let Cognito revoke a refresh token, make moto fast.
 
     Each patch is idempotent and replaces what moto looks up when it handles a request,
     so patching a moto server that is already listening (before any request) is enough.
@@ -58,6 +58,7 @@ def patch_moto() -> None:
     fidelity.serialize_dynamodb_writes()
     fidelity.kms_signs_digests()
     fidelity.stopping_ends_waits()
+    cognito.revoke_token()
     stream_endpoints.install()
     speed.install()
 

@@ -125,8 +125,10 @@ class Provisioner:
     def _bucket(self, logical_id: str, properties: dict[str, Any]) -> None:
         name = self.resolve(properties["BucketName"])
         s3 = self.client("s3")
-        s3.create_bucket(Bucket=name)
+        s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=bool(properties.get("ObjectLockEnabled")))
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=properties["VersioningConfiguration"])
+        if "ObjectLockConfiguration" in properties:
+            s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration=properties["ObjectLockConfiguration"])
         encryption = [
             {
                 "ApplyServerSideEncryptionByDefault": self.resolve(rule["ServerSideEncryptionByDefault"]),
@@ -140,9 +142,10 @@ class Provisioner:
         )
         rules = [
             {**{k: v for k, v in rule.items() if k != "MaxAge"}, "MaxAgeSeconds": rule["MaxAge"]}
-            for rule in properties["CorsConfiguration"]["CorsRules"]
+            for rule in properties.get("CorsConfiguration", {}).get("CorsRules", [])
         ]
-        s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
+        if rules:
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
         self.refs[logical_id] = name
 
     def _key(self, logical_id: str, properties: dict[str, Any]) -> None:
@@ -186,6 +189,7 @@ class Provisioner:
             ExplicitAuthFlows=properties["ExplicitAuthFlows"],
             ReadAttributes=properties["ReadAttributes"],
             GenerateSecret=False,
+            EnableTokenRevocation=properties["EnableTokenRevocation"],
         )
         self.refs[logical_id] = created["UserPoolClient"]["ClientId"]
 

@@ -65,9 +65,12 @@ def start(
     verbose: bool = False,
     efirma_directory: Path = DEFAULT_EFIRMA_DIRECTORY,
     stream_consumers: Sequence[EventSourceMapping] = (),
+    schedules: bool = True,
 ) -> Stack:
     """Start moto, provision, seed and serve; returns once the URL answers.  Each of
-    ``stream_consumers`` is fed the table's stream by a poller thread (none by default)."""
+    ``stream_consumers`` is fed the table's stream by a poller thread (none by default);
+    with ``schedules``, the scheduled functions run on their cadence, scaled to
+    ``legal_day_seconds`` (``infra.local.schedules``)."""
     port = port or free_port()
     moto_port = moto_port or free_port()
     moto_url = f"http://127.0.0.1:{moto_port}"
@@ -94,6 +97,7 @@ def start(
     from infra.local.demo import DEMO_EFIRMA_PASSWORD, DEMO_USERS
     from infra.local.efirma import issue_demo_files
     from infra.local.install import install
+    from infra.local.schedules import Scheduler, scheduled
     from infra.local.seed import create_users
     from infra.local.server import LocalServer
 
@@ -132,8 +136,11 @@ def start(
     thread.start()
     for poller in installed.streams:
         poller.start()
+    scheduler = Scheduler(scheduled(application.app, application, legal_day_seconds) if schedules else [])
+    scheduler.start()
 
     def stop() -> None:
+        scheduler.stop()
         for poller in installed.streams:
             poller.stop()
         server.shutdown()

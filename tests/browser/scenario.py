@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.identity.curp import curp_check_digit, is_curp
+from tests.support import documents
 from tests.support.client import Api, User, wait_for, wait_for_status
 from tests.support.forms import CONSTRUCTION_FORM
 
-PDF = b"%PDF-1.4\n% documento de prueba de Ventanilla\n%%EOF\n"
+PDF = documents.pdf("documento de prueba de Ventanilla")
 FORM = {
     "domicilio": "Av. Insurgentes Sur 1235, Col. del Valle, Benito Juárez",
     "codigo_postal": "03100",

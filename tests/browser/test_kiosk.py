@@ -1,6 +1,7 @@
 """Kiosk mode (``?kiosk=1``), for shared screens at community centres: large touch
 targets, and nothing left in the browser after signing out or after the inactivity
-timeout (driven by the page's clock, not by waiting)."""
+timeout (driven by the page's clock, not by waiting), the refresh token revoked in
+Cognito included."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import BrowserContext, Page, expect
 
 from infra.local.demo import DEMO_PASSWORD
@@ -48,6 +50,36 @@ def storage(page: Page) -> dict[str, Any]:
     return found
 
 
+def refresh_token(page: Page) -> str:
+    """The refresh token Cognito gave this screen at sign-in (what sign-out must revoke)."""
+    token: str = page.evaluate("() => sessionStorage.getItem('ventanilla.refresh')")
+    assert token
+    return token
+
+
+def refreshed(stack_url: str, token: str) -> requests.Response:
+    """Cognito asked for new tokens with ``token``, as anyone who copied it could."""
+    config = requests.get(f"{stack_url}/config.json", timeout=10).json()
+    return requests.post(
+        config["aws"]["endpoint"],
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+        },
+        json={
+            "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "ClientId": config["cognito"]["clientId"],
+            "AuthParameters": {"REFRESH_TOKEN": token},
+        },
+        timeout=10,
+    )
+
+
+def assert_revoked(stack_url: str, token: str) -> None:
+    refused = refreshed(stack_url, token)
+    assert refused.status_code == 400 and "NotAuthorizedException" in refused.json()["__type"], refused.text
+
+
 def sign_in_at_the_kiosk(context: BrowserContext, scene: Scene, clock: bool = False) -> Page:
     page = context.new_page()
     if clock:
@@ -85,19 +117,25 @@ def test_kiosk_mode_has_large_touch_targets(contexts: Callable[..., BrowserConte
         assert box is not None and box["height"] >= 56, box
 
 
-def test_signing_out_at_the_kiosk_leaves_no_data(contexts: Callable[..., BrowserContext], scene: Scene) -> None:
+def test_signing_out_at_the_kiosk_leaves_no_data(
+    contexts: Callable[..., BrowserContext], scene: Scene, stack_url: str
+) -> None:
     page = sign_in_at_the_kiosk(contexts(), scene)
+    token = refresh_token(page)
+    assert refreshed(stack_url, token).status_code == 200  # a live session until sign-out
     page.get_by_role("button", name="Salir").click()
     expect(page.locator(".notice")).to_contain_text("No quedó ningún dato suyo en este equipo")
     expect(page.get_by_role("link", name="Entrar")).to_be_visible()
     assert storage(page) == EMPTY
     assert "kiosk=1" in page.url  # still a kiosk for the next person
+    assert_revoked(stack_url, token)  # a copy of the token taken from the screen is worthless
 
 
 def test_the_kiosk_signs_out_after_inactivity_and_leaves_no_data(
-    contexts: Callable[..., BrowserContext], scene: Scene
+    contexts: Callable[..., BrowserContext], scene: Scene, stack_url: str
 ) -> None:
     page = sign_in_at_the_kiosk(contexts(), scene, clock=True)
+    token = refresh_token(page)
     page.clock.run_for((IDLE_SECONDS - 30) * 1000)
     page.mouse.click(5, 300)  # a touch: the countdown starts again
     page.clock.run_for((IDLE_SECONDS - 30) * 1000)
@@ -107,3 +145,4 @@ def test_the_kiosk_signs_out_after_inactivity_and_leaves_no_data(
     expect(page.locator(".notice")).to_contain_text("La sesión se cerró por inactividad")
     expect(page.get_by_role("link", name="Entrar")).to_be_visible()
     assert storage(page) == EMPTY
+    assert_revoked(stack_url, token)

@@ -15,12 +15,13 @@ from infra.local.demo import DEMO_PASSWORD
 from tests.browser.chromium import PHONE
 from tests.browser.efirma_files import Efirma, sign_the_decision
 from tests.browser.support import assert_clean, open_page
+from tests.support import documents
 from tests.support.pdf import read, text_of
 
 pytestmark = pytest.mark.browser
 
 CITIZEN = "GOMC800101MDFMRR00"
-PDF = b"%PDF-1.4\n% comprobante de prueba\n%%EOF\n"
+PDF = documents.pdf("comprobante de prueba")
 
 
 def pdf(name: str) -> dict[str, object]:

@@ -4,6 +4,7 @@ centre) in every audit event, and is stopped at once when the citizen revokes.""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -85,6 +86,57 @@ def test_a_code_the_citizen_generated_gives_access_once(aws: Aws) -> None:
     again = assistant(aws).post("/delegations", {"curp": citizen.username, "code": shown.body["code"]})
     assert again.status_code == 409 and again.body["error"]["code"] == "code_expired"
     assert helper.post("/delegations", {"curp": citizen.username}).status_code == 200  # already active
+
+
+def test_wrong_tries_at_a_citizens_code_count_per_assistant(aws: Aws) -> None:
+    """One assistant typing wrong codes locks only themself out of the code the citizen
+    shows; another assistant's right code still works."""
+    citizen, careless, careful = aws.user(), assistant(aws), assistant(aws, "Otra Asesora")
+    right = citizen.post("/me/delegation-code").body["code"]
+    wrong = "000000" if right != "000000" else "111111"
+    for left in range(4, -1, -1):
+        bad = careless.post("/delegations", {"curp": citizen.username, "code": wrong})
+        assert bad.status_code == 422 and bad.body["error"]["code"] == "wrong_code", bad.body
+        assert f"({left} attempts left)" in bad.body["error"]["details"][0]["message"]
+    locked = careless.post("/delegations", {"curp": citizen.username, "code": right})
+    assert locked.status_code == 409 and locked.body["error"]["code"] == "too_many_attempts"
+    granted = careful.post("/delegations", {"curp": citizen.username, "code": right})
+    assert granted.status_code == 201 and granted.body["status"] == "active", granted.body
+    assert (
+        careless.post("/applications", {"procedure": "licencia-conducir", "citizen": citizen.username}).status_code
+        == 403
+    )
+
+
+def test_wrong_tries_sent_at_once_are_bounded_all_the_same(aws: Aws) -> None:
+    """A try is counted before the code is compared: twelve wrong codes sent together by
+    one assistant cost five tries, and the rest are refused without being compared."""
+    citizen, hasty = aws.user(), assistant(aws)
+    right = citizen.post("/me/delegation-code").body["code"]
+    wrong = "000000" if right != "000000" else "111111"
+    with ThreadPoolExecutor(6) as pool:
+        replies = list(
+            pool.map(lambda _: hasty.post("/delegations", {"curp": citizen.username, "code": wrong}), range(12))
+        )
+    codes = sorted(reply.body["error"]["code"] for reply in replies)
+    assert codes == ["too_many_attempts"] * 7 + ["wrong_code"] * 5, codes
+    assert assistant(aws).post("/delegations", {"curp": citizen.username, "code": right}).status_code == 201
+
+
+def test_every_assistant_together_may_try_a_citizens_code_only_so_often(aws: Aws) -> None:
+    """Many assistants guessing at one code spend it for everyone (15 tries in all)."""
+    citizen = aws.user()
+    right = citizen.post("/me/delegation-code").body["code"]
+    wrong = "000000" if right != "000000" else "111111"
+    guessers = [assistant(aws, f"Asesor {n}") for n in range(3)]
+    for guesser in guessers:
+        for _ in range(5):
+            assert guesser.post("/delegations", {"curp": citizen.username, "code": wrong}).status_code == 422
+    spent = assistant(aws, "Asesora nueva").post("/delegations", {"curp": citizen.username, "code": right})
+    assert spent.status_code == 409 and spent.body["error"]["code"] == "too_many_attempts"
+    assert "generate a new one" in spent.body["error"]["message"]
+    fresh = citizen.post("/me/delegation-code").body["code"]
+    assert guessers[0].post("/delegations", {"curp": citizen.username, "code": fresh}).status_code == 201
 
 
 def test_an_assistant_cannot_read_another_citizens_record(aws: Aws) -> None:

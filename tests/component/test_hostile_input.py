@@ -389,6 +389,8 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
         ({"event_id": "evt-\u0000-1"}, "event_id"),
         ({"event_id": "evt-\u202e1"}, "event_id"),
         ({"reference": "２６０１３０４０７２１５９３８６６１２３"}, "reference"),
+        ({"amount": "10000000.01"}, "amount"),
+        ({"amount": "99999999999"}, "amount"),
     ],
     ids=[
         "full-width amount",
@@ -400,6 +402,8 @@ def test_answers_too_big_for_the_record_are_a_413_not_a_retry(aws: Aws) -> None:
         "NUL id",
         "RTL id",
         "full-width reference",
+        "a centavo over the largest amount",
+        "eleven digits",
     ],
 )
 def test_a_signed_webhook_with_hostile_fields_is_a_422(aws: Aws, change: dict[str, Any], field: str) -> None:
@@ -434,3 +438,53 @@ def test_a_submit_that_died_before_its_workflow_started_is_healed_by_the_clients
     again = citizen.post(f"/applications/{application_id}/submit")
     assert error_of(again, 409)["code"] == "not_editable"  # as documented for a second attempt...
     assert wait_status(citizen, application_id, "in_review")["status"] == "in_review"  # ...which started the workflow
+
+
+# --- blank text: white space and zero-width characters alone are no text -----------------
+
+ZERO_WIDTH_ONLY = "\u200b\u200c\u200d\u2060\ufeff" * 3
+BLANK = " \u200b\t\u00a0\u2060 \u3000\ufeff\u200d "
+
+
+@pytest.mark.parametrize("text", [ZERO_WIDTH_ONLY, BLANK], ids=["zero-width only", "white space and zero-width"])
+def test_a_blank_text_is_refused_naming_the_field_on_every_route_that_takes_one(aws: Aws, text: str) -> None:
+    citizen, admin = aws.user(), aws.user(groups=("admin",))
+    application_id = draft(citizen)
+    before = citizen.get(f"/applications/{application_id}").body
+    asked = [
+        (citizen, "POST", "/applications", {"procedure": "licencia-conducir", "data": {"domicilio": text}}),
+        (citizen, "PATCH", f"/applications/{application_id}", {"data": {"domicilio": text}}),
+        (citizen, "POST", f"/applications/{application_id}/appeal", {"arguments": text * 4}),
+        (citizen, "POST", "/procedures/licencia-conducir/drafts/1/comments", {"text": text * 2}),
+        (
+            admin,
+            "POST",
+            "/agencies/SEMOVI/non-working-days",
+            {"days": ["2099-04-02"], "reference": {"es": text, "en": "Decree of 1 April"}},
+        ),
+    ]
+    refused = [
+        (path, error_of(user.request(method, path, body=body), 422)["details"][0]["field"])
+        for user, method, path, body in asked
+    ]
+    assert [field for _, field in refused] == ["data.domicilio", "data.domicilio", "arguments", "text", "reference.es"]
+    assert citizen.get(f"/applications/{application_id}").body == before  # nothing written
+    assert [item["id"] for item in citizen.get("/me").body["applications"]] == [application_id]
+
+
+def test_a_blank_reason_of_a_decision_is_refused_and_the_review_stays_open(aws: Aws) -> None:
+    official, review, reply = rejecting(aws, "oficial.blanco", ZERO_WIDTH_ONLY)
+    assert (error_of(reply, 422)["details"][0]["field"], error_of(reply, 422)["code"]) == ("reason", "reason_required")
+    assert review["review_id"] in {
+        open_one["review_id"] for open_one in official.get("/agencies/SEMOVI/reviews").body["reviews"]
+    }
+
+
+def test_a_blank_answer_is_a_missing_one_said_once_per_field(aws: Aws) -> None:
+    citizen = aws.user()
+    data = {"domicilio": BLANK, "codigo_postal": ZERO_WIDTH_ONLY}  # the postal code's pattern is not repeated
+    reply = citizen.post("/applications", {"procedure": "licencia-conducir", "data": data})
+    assert error_of(reply, 422)["details"] == [
+        {"field": "data.codigo_postal", "message": "is required (a blank answer is none)"},
+        {"field": "data.domicilio", "message": "is required (a blank answer is none)"},
+    ]

@@ -79,3 +79,17 @@ def test_the_command_line_validator(tmp_path: Path, capsys: object) -> None:
     assert cli.main(["validate", str(path)]) == 1
     assert cli.main(["validate", "workflows/licencia-conducir.json"]) == 0
     assert cli.main(["check", "workflows"]) == 0
+
+
+def test_an_amount_over_the_largest_is_refused_at_its_path_and_the_published_schema_says_so(aws: Aws) -> None:
+    admin = aws.user(username="admin.montos", groups=("admin",))
+    before = state_machines()
+    broken = copy.deepcopy(LICENCE)
+    broken["code"] = "licencia-cara"
+    broken["fee"] = {"amount": "10000000.01"}
+    reply = admin.put("/procedures/licencia-cara", broken)
+    assert reply.status_code == 422, reply.body
+    assert {detail["path"] for detail in reply.body["error"]["details"]} == {"$.fee.amount"}
+    assert state_machines() == before
+    money = aws.anonymous().get("/procedure-schema").body["$defs"]["money"]
+    assert "10000000.00" in money["description"] and money["pattern"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.privacy import notice
+from tests.support import documents
 from tests.support.client import Api, wait_for, wait_for_status
 
 CITIZEN = "GOMC800101MDFMRR00"
@@ -14,7 +15,7 @@ FORM = {
     "tipo_sangre": "O+",
     "primera_vez": True,
 }
-PDF = b"%PDF-1.4 identificacion oficial de prueba\n%%EOF\n"
+PDF = documents.pdf("identificacion oficial de prueba")
 
 
 def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:

@@ -67,6 +67,17 @@ RULES = [
     (stack.handler_logical_id("deadline"), "cognito-idp:ListUsersInGroup", "UserPool", False),
     (stack.handler_logical_id("check"), "cognito-idp:ListUsersInGroup", "UserPool", False),
     (API, "s3:PutObject", "DocumentsBucket/applications/X/ine.pdf", True),
+    (API, "s3:GetObjectVersion", "DocumentsBucket/applications/X/ine.pdf", True),
+    (API, "s3:GetObjectVersionTagging", "DocumentsBucket/applications/X/ine.pdf", True),
+    (API, "s3:PutObjectTagging", "DocumentsBucket/applications/X/ine.pdf", False),
+    (stack.handler_logical_id("issue"), "s3:PutObject", "IssuedDocumentsBucket/issued/X.pdf", True),
+    (stack.handler_logical_id("issue"), "s3:PutObjectRetention", "IssuedDocumentsBucket/issued/X.pdf", True),
+    *[
+        (function, action, "IssuedDocumentsBucket/issued/X.pdf", False)
+        for function in (API, RETENTION, *STEPS)
+        for action in ("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention")
+    ],
+    (API, "s3:PutObject", "IssuedDocumentsBucket/issued/X.pdf", False),
     (API, "kms:GenerateDataKey", "DocumentsKey", True),
     (API, "states:StartExecution", STATE_MACHINES, True),
     (API, "states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:other-app", False),

@@ -482,3 +482,13 @@ def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> N
         table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         and table["DeletionProtectionEnabled"] is True
     )
+    # sign-out revokes the refresh token (RevokeToken), which the client must allow
+    assert resources["UserPoolClient"]["Properties"]["EnableTokenRevocation"] is True
+    # the metric lines keep the dimensions the alarms watch (tests/component/test_metrics.py):
+    # Powertools would add a `service` dimension, or change the namespace, from these
+    variables = {
+        name
+        for function in checks.functions(built.template).values()
+        for name in function["Properties"].get("Environment", {}).get("Variables", {})
+    }
+    assert not {name for name in variables if name.startswith("POWERTOOLS_")}, variables

@@ -13,13 +13,13 @@ import boto3
 import requests
 
 from chalicelib.core import clock
-from tests.support import efirma
+from tests.support import documents, efirma
 from tests.support.client import declaration, wait_for
 from tests.support.forms import LICENCE_FORM
 from tests.support.inprocess import WEBHOOK_SECRET, Aws, HttpUser, Reply
 from tests.support.paging import pages
 
-PDF = b"%PDF-1.4 documento de prueba\n%%EOF\n"
+PDF = documents.pdf("documento de prueba")
 LICENCE_SOURCE = Path(__file__).resolve().parents[2] / "workflows" / "licencia-conducir.json"
 LICENCE_DOCUMENTS = ("identificacion", "comprobante_domicilio")
 # A declaration every check of its shape accepts (nothing is uploaded for it): tests change one field.

@@ -11,6 +11,7 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import add_business_days, business_days_between, legal_date
+from tests.support import documents
 from tests.support.client import wait_for
 from tests.support.flows import decide, open_review, submitted_licence, upload, wait_status
 from tests.support.inprocess import Aws
@@ -38,7 +39,7 @@ def test_prevencion_pauses_the_clock_and_the_deadline_moves_by_the_paused_busine
 
     clock.shift(timedelta(days=9))  # the citizen answers nine calendar days later
     resumed_on = legal_date(clock.utcnow())
-    upload(citizen, application_id, "comprobante_domicilio", b"%PDF-1.4 comprobante firmado\n%%EOF\n")
+    upload(citizen, application_id, "comprobante_domicilio", documents.pdf("comprobante firmado"))
     assert citizen.post(f"/applications/{application_id}/submit").status_code == 202
     reopened = wait_for(
         lambda: (r := open_review(official, application_id))["review_id"] != first["review_id"] and r,

@@ -13,6 +13,7 @@ import pytest
 from chalicelib import wiring as composition
 from chalicelib.core.errors import TransientFailure
 from chalicelib.credentials.service import Credentials
+from tests.support import documents
 from tests.support.client import wait_for
 from tests.support.flows import (
     approved,
@@ -106,7 +107,7 @@ def test_corrections_pause_and_resubmission_reopens_the_review(aws: Aws) -> None
     waiting = wait_status(citizen, application_id, "changes_requested")
     assert waiting["deadline"]
     assert aws.wait_sms(citizen.phone or "", "requiere correcciones")
-    upload(citizen, application_id, "comprobante_domicilio", b"%PDF-1.4 comprobante legible\n%%EOF\n")
+    upload(citizen, application_id, "comprobante_domicilio", documents.pdf("comprobante legible"))
     submit(citizen, application_id)
     again = wait_status(citizen, application_id, "in_review")
     assert again["deadline"] == review["deadline"]  # paused and resumed the same day: no business day used

@@ -1,9 +1,11 @@
 // Sign-in with Amazon Cognito's JSON API, called directly with fetch (no SDK, no build).
-// The ID token lives in sessionStorage: it goes when the tab closes.
+// The ID token lives in sessionStorage: it goes when the tab closes. The refresh token is
+// kept beside it only so that signing out can revoke it in Cognito (the app never refreshes).
 
 import { config } from "./config.js";
 
 const STORAGE_KEY = "ventanilla.session";
+const REFRESH_KEY = "ventanilla.refresh";
 const listeners = new Set();
 
 export class CognitoError extends Error {
@@ -45,6 +47,8 @@ export async function signIn(username, password) {
   });
   const token = result.AuthenticationResult?.IdToken;
   if (!token) throw new CognitoError(result.ChallengeName || "UnsupportedChallenge");
+  const refresh = result.AuthenticationResult.RefreshToken;
+  if (refresh) sessionStorage.setItem(REFRESH_KEY, refresh);
   store(token);
   return session();
 }
@@ -82,10 +86,24 @@ function store(token) {
   for (const listener of listeners) listener();
 }
 
-export function signOut() {
+// Ends the session in this tab at once, then in Cognito: the refresh token is revoked, so a
+// copy of it (left on a shared screen, read from this tab) cannot mint new tokens. Resolves
+// when Cognito has answered; the session here has ended either way.
+export async function signOut() {
   const had = sessionStorage.getItem(STORAGE_KEY) !== null;
+  const refresh = sessionStorage.getItem(REFRESH_KEY);
   sessionStorage.removeItem(STORAGE_KEY);
+  sessionStorage.removeItem(REFRESH_KEY);
   if (had) for (const listener of listeners) listener();
+  if (refresh) await revoke(refresh);
+}
+
+async function revoke(token) {
+  try {
+    await cognito("RevokeToken", { ClientId: config().clientId, Token: token });
+  } catch {
+    // offline or refused: the token has left this browser, and expires on its own
+  }
 }
 
 export function onSessionChange(listener) {

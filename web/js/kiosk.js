@@ -4,11 +4,12 @@
 // "https://…/?kiosk=1"), or for every page when /config.json says {"kiosk": {"enabled": true}}.
 // Then: large touch targets (the "kiosk" class on <html>), a banner that says the screen is
 // shared, automatic sign-out after config.kiosk.idleSeconds without a touch or a key
-// (120 by default), and a sign-out that leaves nothing behind: localStorage,
+// (120 by default), and a sign-out that leaves nothing behind: the refresh token is
+// revoked in Cognito (so a copy taken from the screen is worthless), then localStorage,
 // sessionStorage, cookies, Cache Storage and IndexedDB are emptied, then the page is
 // reloaded so that nothing stays in memory either.
 
-import { session } from "./auth.js";
+import { session, signOut } from "./auth.js";
 import { config } from "./config.js";
 
 const ACTIVITY = ["pointerdown", "keydown", "touchstart", "input", "wheel"];
@@ -52,6 +53,7 @@ let ending = false;
 export async function endKioskSession(reason = "salida") {
   if (ending) return;
   ending = true;
+  await signOut();
   await wipe();
   window.location.replace(`${window.location.pathname}${window.location.search}#/?${ENDED}=${reason}`);
   window.location.reload();

@@ -12,6 +12,13 @@ import { fieldDescription, fieldTitle } from "./procedures.js";
 
 const AUTOCOMPLETE = { codigo_postal: "postal-code", domicilio: "street-address", telefono: "tel", correo: "email", email: "email", nombre: "name" };
 const SCHEMA_ONLY = new Set(["title", "description", "x-i18n", "x-registry", "default", "examples"]);
+// White space and the zero-width characters around an answer (as the API trims them:
+// chalicelib/core/fields.py BLANK): an answer of these alone is no answer.
+const BLANK_AROUND = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/g;
+
+export function stripped(text) {
+  return text.replace(BLANK_AROUND, "");
+}
 
 function keywordsOnly(schema) {
   return Object.fromEntries(Object.entries(schema).filter(([name]) => !SCHEMA_ONLY.has(name)));
@@ -247,7 +254,7 @@ function buildField(name, schema, isRequired, value) {
     controls = [control];
     element = h("div", { class: "field", dataset: { field: name } }, h("label", { class: "label", for: id }, title, optional), hint, error, control);
     read = () => {
-      const raw = control.value.trim();
+      const raw = stripped(control.value);
       if (raw === "") return undefined;
       if (schema.type === "integer") return /^-?\d+$/.test(raw) ? Number(raw) : raw;
       if (schema.type === "number") {

@@ -31,11 +31,21 @@ export function actorText(actor, definition, viewer) {
   }
 }
 
+function requirementName(definition, code) {
+  const requirement = (definition?.requirements || []).find((item) => item.code === code);
+  return requirement ? pick(requirement.name) : code;
+}
+
 function detailText(event, definition) {
   const details = event.details || {};
   switch (event.action) {
     case "document.declared":
-      return details.filename ? t("event.detail.file", { name: details.filename }) : "";
+      if (details.filename) return t("event.detail.file", { name: details.filename });
+      return details.requirement ? t("event.detail.requirement", { name: requirementName(definition, details.requirement) }) : "";
+    case "phones.purged":
+      return (details.phones || []).join(", ");
+    case "sms_log.purged":
+      return details.messages ? t("event.detail.messages", { n: details.messages }) : "";
     case "review.opened":
     case "review.resumed":
     case "review.escalated":

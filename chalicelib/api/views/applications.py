@@ -68,6 +68,10 @@ class DeclaredDocument(Struct, kw_only=True):
     sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
     declared_at: Instant
     required: Annotated[bool, Meta(description="Whether the requirement applies to this application's answers.")]
+    version_id: Annotated[
+        str | None,
+        Meta(description="The S3 version of the file checked at submit (its links serve that version); null before."),
+    ] = None
 
 
 class IssuedDocumentRef(Struct, kw_only=True):
@@ -306,6 +310,9 @@ def _assisted(record: ApplicationRecord) -> AssistedBy | None:
 class UploadHeaders(Struct, kw_only=True):
     content_type: str = field(name="Content-Type")
     checksum: Annotated[str, Meta(description="Base64 SHA-256.")] = field(name="x-amz-checksum-sha256")
+    if_none_match: Annotated[
+        str, choices("*"), Meta(description="Create only: the URL cannot replace an object once written.")
+    ] = field(name="If-None-Match")
 
 
 class PresignedUpload(Struct, kw_only=True):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Annotated, Literal
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
 
+import msgspec
 from msgspec import Meta
 
 from chalicelib.api.views.common import NextCursor, shown
@@ -60,10 +61,28 @@ class DataUse(Struct, kw_only=True):
     ] = UNSET
 
 
+class DataUsePurged(Struct, kw_only=True):
+    """Entries the retention schedule deleted once they were two years old."""
+
+    entries: Annotated[int, Meta(description="How many entries were deleted, in all.")]
+    up_to: Annotated[Instant, Meta(description="The newest of the exchanges deleted.")]
+    at: Annotated[Instant, Meta(description="When the last of them were deleted.")]
+
+
 class DataUseList(Struct, kw_only=True):
     exchanges: Annotated[list[DataUse], Meta(description="A page of them, newest first.")]
     next_cursor: NextCursor
+    purged: Annotated[
+        DataUsePurged | UnsetType,
+        Meta(description="What the retention schedule deleted of the log (absent: nothing yet)."),
+    ] = UNSET
 
 
-def data_use(entries: Iterable[DataExchange], next_cursor: str | None) -> DataUseList:
-    return DataUseList(exchanges=[shown(DataUse, dict(entry.entry)) for entry in entries], next_cursor=next_cursor)
+def data_use(
+    entries: Iterable[DataExchange], next_cursor: str | None, purged: Mapping[str, Any] | None = None
+) -> DataUseList:
+    return DataUseList(
+        exchanges=[shown(DataUse, dict(entry.entry)) for entry in entries],
+        next_cursor=next_cursor,
+        purged=msgspec.convert(dict(purged), DataUsePurged) if purged else UNSET,
+    )

@@ -140,6 +140,7 @@ def aws_refs(stage: str) -> dict[str, Any]:
     return {
         "Table": {"Ref": "Table"},
         "DocumentsBucket": {"Ref": "DocumentsBucket"},
+        "IssuedDocumentsBucket": {"Ref": "IssuedDocumentsBucket"},
         "SigningKey": {"Ref": "SigningKey"},
         "SealingKey": {"Ref": "SealingKey"},
         "ExchangeKey": {"Ref": "ExchangeKey"},
@@ -167,6 +168,7 @@ def environment(stage: str, refs: dict[str, Any]) -> dict[str, Any]:
         "STAGE": stage,
         "TABLE_NAME": refs["Table"],
         "DOCUMENTS_BUCKET": refs["DocumentsBucket"],
+        "ISSUED_BUCKET": refs["IssuedDocumentsBucket"],
         "SIGNING_KEY_ID": refs["SigningKey"],
         "SEALING_KEY_ID": refs["SealingKey"],
         "EXCHANGE_KEY_ID": refs["ExchangeKey"],

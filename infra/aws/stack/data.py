@@ -13,7 +13,8 @@ from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 
-from chalicelib.core.names import PRODUCT, public_url_parameter, resource_name, state_machine_name
+from chalicelib.core.names import PRODUCT, UPLOADS_PREFIX, public_url_parameter, resource_name, state_machine_name
+from chalicelib.credentials import archive
 from chalicelib.identity import groups, passwords
 from chalicelib.procedures import jurisdictions
 from chalicelib.store.models import table_schema
@@ -59,6 +60,23 @@ def publishing_jurisdictions(definitions: list[dict[str, Any]]) -> list[str]:
         for jurisdiction in definition.get("agency_jurisdictions", {}).values()
     }
     return sorted({code for code in found if code} | set(PUBLISHING_JURISDICTIONS))
+
+
+def documents_policy() -> dict[str, Any]:
+    """The documents bucket's one policy: TLS only, and uploads created, never replaced.  A
+    PUT under the uploads prefix without ``If-None-Match`` is refused for everyone, so a
+    presigned link (which signs ``If-None-Match: *``) writes its key once and no credential
+    overwrites a citizen's file afterwards; submit records the version it checked as well."""
+    policy = tls_only("DocumentsBucket")
+    create_only = {
+        "Sid": "UploadsCreateOnly",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Resource": sub(f"${{DocumentsBucket.Arn}}/{UPLOADS_PREFIX}*"),
+        "Condition": {"Null": {"s3:if-none-match": "true"}},
+    }
+    return {**policy, "Statement": [*policy["Statement"], create_only]}
 
 
 def resources(stage: str) -> dict[str, Any]:
@@ -119,7 +137,44 @@ def resources(stage: str) -> dict[str, Any]:
         "DocumentsBucketTlsOnly": {
             "Type": "AWS::S3::BucketPolicy",
             "Metadata": AWS_ONLY,
-            "Properties": {"Bucket": {"Ref": "DocumentsBucket"}, "PolicyDocument": tls_only("DocumentsBucket")},
+            "Properties": {"Bucket": {"Ref": "DocumentsBucket"}, "PolicyDocument": documents_policy()},
+        },
+        # its own bucket: object lock is set when a bucket is created (turning it on for the
+        # documents' bucket in the template would replace that bucket), and the uploads'
+        # purge at the end of their retention must never meet a locked version
+        "IssuedDocumentsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": sub(resource_name(stage, "issued", "${AWS::AccountId}")),
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "ObjectLockEnabled": True,
+                "ObjectLockConfiguration": {
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": archive.LOCK_MODE, "Days": archive.DEFAULT_LOCK_DAYS}},
+                },
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {
+                            "ServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": {"Fn::GetAtt": ["DocumentsKey", "Arn"]},
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+                **private_bucket(),
+            },
+        },
+        "IssuedDocumentsBucketTlsOnly": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Metadata": AWS_ONLY,
+            "Properties": {
+                "Bucket": {"Ref": "IssuedDocumentsBucket"},
+                "PolicyDocument": tls_only("IssuedDocumentsBucket"),
+            },
         },
         "SigningKey": {
             "Type": "AWS::KMS::Key",
@@ -254,6 +309,8 @@ def resources(stage: str) -> dict[str, Any]:
                 "GenerateSecret": False,
                 "IdTokenValidity": 60,
                 "TokenValidityUnits": {"IdToken": "minutes"},
+                # signing out (a shared kiosk above all) revokes the refresh token in Cognito
+                "EnableTokenRevocation": True,
             },
         },
     }

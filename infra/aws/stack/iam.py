@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, step_function_name, workflow_role_name
+from chalicelib.credentials import archive
 from chalicelib.procedures.compiler import HANDLERS
 from chalicelib.store.models import OWNER_INDEX
 from infra.aws.stack.naming import (
@@ -107,7 +108,18 @@ def _step_grants(stage: str, role: str) -> list[dict[str, Any]]:
             _public_url(stage),
         ]
     extra = {
-        "issue": [_allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]), _ask_registries()],
+        "issue": [
+            _allow("SignCredentials", ["kms:Sign"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
+            _ask_registries(),
+            # the issued PDFs, written once under object lock (never deleted: no DeleteObject*,
+            # no BypassGovernanceRetention anywhere in the stack)
+            _allow(
+                "KeepIssuedDocuments",
+                ["s3:PutObject", "s3:PutObjectRetention"],
+                [sub(f"${{IssuedDocumentsBucket.Arn}}/{archive.PREFIX}*")],
+            ),
+            _allow("IssuedDocumentsKey", ["kms:GenerateDataKey"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
+        ],
     }
     return _step(stage, *extra.get(role, []))
 
@@ -129,7 +141,19 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
                 ],
                 _TABLE_AND_INDEXES,
             ),
-            _allow("Documents", ["s3:PutObject", "s3:GetObject"], [documents]),
+            # the versions and the malware scan's tags: submit checks and records one version,
+            # and the links it signs afterwards name that version
+            _allow(
+                "Documents",
+                [
+                    "s3:PutObject",
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:GetObjectTagging",
+                    "s3:GetObjectVersionTagging",
+                ],
+                [documents],
+            ),
             _allow("DocumentsKey", ["kms:GenerateDataKey", "kms:Decrypt"], [{"Fn::GetAtt": ["DocumentsKey", "Arn"]}]),
             _allow("VerifyCredentials", ["kms:Verify"], [{"Fn::GetAtt": ["SigningKey", "Arn"]}]),
             # the public half, published for offline checks (GET /.well-known/ventanilla-keys.json)

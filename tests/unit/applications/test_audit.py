@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 
-from chalicelib.applications.audit import GENESIS, event_hash, verify_chain
+from chalicelib.applications.audit import GENESIS, event_hash, verify_chain, without_personal_data
 
 STEPS = [
     ("citizen:HEGG560427MVZRRL04", "created", None, "draft", None),
@@ -153,3 +154,24 @@ def test_an_extra_event_slipped_into_the_middle_is_reported() -> None:
     forged["hash"] = event_hash(forged["prev_hash"], forged)
     events.insert(2, forged)  # the forged event takes seq 3; the real third event now sits fourth
     assert_broken_at(verify(events, recorded), 4, "extra event")
+
+
+def test_the_chain_keeps_file_names_and_comments_as_hashes_and_phones_masked() -> None:
+    kept = without_personal_data(
+        {
+            "requirement": "identificacion",
+            "filename": "ine-juan-perez.pdf",
+            "score": 2,
+            "comment": "Tardó mucho.",
+            "phone": "+525512345678",
+            "documents": [{"requirement": "planos", "filename": "planos.pdf"}],
+        }
+    )
+    assert kept == {
+        "requirement": "identificacion",
+        "filename_sha256": hashlib.sha256(b"ine-juan-perez.pdf").hexdigest(),
+        "score": 2,
+        "comment_sha256": hashlib.sha256("Tardó mucho.".encode()).hexdigest(),
+        "phone": "+52 ••• ••• 5678",
+        "documents": [{"requirement": "planos", "filename_sha256": hashlib.sha256(b"planos.pdf").hexdigest()}],
+    }

@@ -16,6 +16,7 @@ ENVIRONMENT = {
     "AWS_REGION": "us-east-1",
     "TABLE_NAME": "ventanilla-test",
     "DOCUMENTS_BUCKET": "ventanilla-test-documents",
+    "ISSUED_BUCKET": "ventanilla-test-issued",
     "SIGNING_KEY_ID": "signing",
     "SEALING_KEY_ID": "sealing",
     "EXCHANGE_KEY_ID": "exchange",

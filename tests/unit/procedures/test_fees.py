@@ -75,6 +75,12 @@ def test_an_absurdly_large_fee_is_a_fee_error_not_a_crash() -> None:
         compute_fee({"formula": "x * 1000000000000000000000000000000"}, {"x": 1})
 
 
+def test_a_fee_over_the_largest_amount_is_refused_and_one_at_it_is_charged() -> None:
+    with pytest.raises(FormulaError, match=r"over 10000000\.00"):
+        compute_fee({"formula": "superficie_m2 * 1000"}, {"superficie_m2": 10_000.01})
+    assert compute_fee({"formula": "superficie_m2 * 1000"}, {"superficie_m2": 10_000}) == Decimal("10000000.00")
+
+
 def test_formula_names_lists_the_form_fields_a_formula_reads() -> None:
     assert formula_names("superficie_m2 * 45.50") == {"superficie_m2"}
     assert formula_names("max(superficie_m2, minimo) + ceil(niveles / 2) - floor(-sotanos)") == {

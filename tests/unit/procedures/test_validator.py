@@ -108,6 +108,17 @@ def fee_formula_over_a_missing_field(d: Definition) -> None:
     d["fee"] = {"formula": "superficie_m2 * 45.50"}
 
 
+@reported("$.fee.amount", "'10000000.01' is not an amount in MXN with two decimals, at most 10000000.00")
+def fee_over_the_largest_amount(d: Definition) -> None:
+    d["fee"] = {"amount": "10000000.01"}
+
+
+@reported("$.fee.maximum", "'250000000.00' is not an amount in MXN with two decimals, at most 10000000.00")
+def fee_bounded_over_the_largest_amount(d: Definition) -> None:
+    d["form"]["properties"]["superficie_m2"] = AREA_FIELD
+    d["fee"] = {"formula": "superficie_m2 * 45.50", "maximum": "250000000.00"}
+
+
 @reported("$.fee.formula", "uses 'domicilio', which is not a numeric field")
 def fee_formula_over_a_text_field(d: Definition) -> None:
     d["fee"] = {"formula": "domicilio * 45.50"}
@@ -137,7 +148,7 @@ def fee_minimum_above_maximum(d: Definition) -> None:
     d["fee"] = {"formula": "superficie_m2 * 45.50", "minimum": "5000.00", "maximum": "500.00"}
 
 
-@reported("$.fee.amount", "'1,016.00' does not match")
+@reported("$.fee.amount", "'1,016.00' is not an amount in MXN with two decimals")
 def bad_money_format(d: Definition) -> None:
     d["fee"]["amount"] = "1,016.00"
 

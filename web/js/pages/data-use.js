@@ -104,6 +104,7 @@ export async function render(view) {
         ? [h("p", { class: "muted" }, tn(log.next_cursor ? "dataUse.countFirst" : "dataUse.count", exchanges.length)), list, more]
         : notice("info", h("p", { dataset: { empty: "data-use" } }, t("dataUse.empty"))),
     ),
+    log.purged ? h("p", { class: "muted", dataset: { purged: String(log.purged.entries) } }, tn("dataUse.purged", log.purged.entries, { date: formatDateTime(log.purged.up_to) })) : null,
     h("p", { class: "muted" }, t("dataUse.onlyYours")),
   );
 }
