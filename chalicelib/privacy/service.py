@@ -15,13 +15,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalicelib.applications.service import form_problems
-from chalicelib.applications.transitions import DRAFT, FINAL, Change, Transitions
+from chalicelib.applications.transitions import DRAFT, FINAL, WITHDRAWN, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.identity import sessions
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
+
+# a cancelled draft keeps what the retention schedule's purge keeps of one: one record of it
+from chalicelib.jobs.retention import _data_summary, _documents_summary, _kept_documents, _kept_evidence
 from chalicelib.legal.calendar import add_business_days, deadline_after, legal_date
 from chalicelib.privacy import export, notice
 from chalicelib.privacy.notice import NoticeStatus
@@ -42,7 +45,8 @@ ANSWERABLE = frozenset({RECEIVED, EXTENDED})
 
 # What a cancellation may erase: nothing of it is a filing, a payment or an act of authority.
 ERASABLE: dict[str, str] = {
-    "drafts": "applications never filed (drafts), with their uploads and their events",
+    "drafts": "applications never filed (drafts): their answers and uploads; each stays as withdrawn, with names "
+    "and hashes only",
     "subscriptions": "the phones subscribed to applications that ended",
 }
 # What the law obliges the platform to keep, and why (the refusal the holder reads).
@@ -312,10 +316,7 @@ class Privacy:
         if "drafts" in scope:
             drafts = [item for item in items if isinstance(item, Application) and item.status == DRAFT]
             for draft in drafts:
-                for record in (draft.documents or {}).values():
-                    if isinstance(record, dict) and record.get("key"):
-                        self.purge(str(record["key"]))
-                self.privacy.erase_application(draft)
+                self._cancel_draft(principal, request, draft, at)
             erased["drafts"] = len(drafts)
         if "subscriptions" in scope:
             ended = {item.id: item for item in items if isinstance(item, Application) and item.status in FINAL}
@@ -337,6 +338,38 @@ class Privacy:
                     ),
                 )
         return {"erased": erased, "kept": {name: KEPT[name] for name in scope if name in KEPT}}
+
+    def _cancel_draft(self, principal: Principal, request: PrivacyRequest, draft: Application, at: str) -> None:
+        """A draft's documents and answers go and it becomes ``withdrawn``, as the retention
+        schedule leaves an untouched draft: the holder still sees it, its chain says why and
+        keeps what it held only as names, sizes and hashes, and its phones and SMS log go
+        with the next retention pass."""
+        for record in (draft.documents or {}).values():
+            if isinstance(record, dict) and record.get("key"):
+                self.purge(str(record["key"]))
+        today = legal_date(parse_iso(at)).isoformat()
+        self.transitions.record(
+            draft,
+            {"kind": "privacy_officer", "id": principal.username},
+            Change(
+                "draft.cancelled",
+                to_status=WITHDRAWN,
+                reason=f"Solicitud de cancelación {request.id}: sus datos y documentos se eliminaron.",
+                details={
+                    **_data_summary(draft),
+                    "documents": _documents_summary(draft),
+                    "privacy_request": request.id,
+                },
+            ),
+            fields={
+                "documents": _kept_documents(draft, at),
+                "data": {},
+                "evidence": _kept_evidence(draft),
+                "purged": {**(draft.purged or {}), "draft": at},
+                "purge_plan": {"phones": today, "sms_log": today},
+            },
+            key=f"privacy/{request.id}/{draft.id}",
+        )
 
     # --- checks ----------------------------------------------------------------------------------
     def _checked(self, holder: str, body: PrivacyRequestFiling) -> tuple[dict[str, Any], str | None]:

@@ -182,15 +182,6 @@ class PrivacyStore:
         yield from once(self.all_of_holder(holder))
 
     # --- erasure (a granted cancellation) ------------------------------------------------
-    def erase_application(self, application: Application) -> int:
-        """A draft and everything in its partition (its events, subscriptions): nothing of it
-        was filed, so nothing of it must be kept.  Returns how many items went."""
-        items = list(Entity.query(keys.application(application.id)))
-        with Entity.batch_write() as batch:
-            for item in items:
-                batch.delete(item)
-        return len(items)
-
     def erase(self, items: Sequence[Subscription | AuditEvent | Entity]) -> int:
         with Entity.batch_write() as batch:
             for item in items:

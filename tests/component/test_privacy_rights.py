@@ -306,8 +306,15 @@ def test_a_cancellation_erases_what_the_law_lets_go_and_keeps_the_rest_with_the_
     granted = decide(officer, filed["id"], "partially_granted")
     assert granted["effects"]["erased"] == {"drafts": 1}
     assert "applications" in granted["effects"]["kept"]
-    assert citizen.get(f"/applications/{erased_draft}").status_code == 404
-    assert citizen.get(f"/applications/{filed_one}").status_code == 200
+    cancelled = status_of(citizen, erased_draft)  # withdrawn, as the retention schedule leaves a draft
+    assert (cancelled["status"], cancelled["data"]) == ("withdrawn", {})
+    assert "Calle" not in json.dumps(cancelled["documents"])
+    events = citizen.get(f"/applications/{erased_draft}/audit").body["events"]
+    assert events[-1]["action"] == "draft.cancelled"
+    assert events[-1]["details"]["privacy_request"] == filed["id"]
+    assert sorted(events[-1]["details"]["fields"]) == sorted(LICENCE_FORM)
+    assert citizen.get(f"/applications/{erased_draft}/audit/verify").body["intact"] is True
+    assert status_of(citizen, filed_one)["status"] != "withdrawn"
 
 
 def test_an_opposition_stops_the_processing(aws: Aws, officer: HttpUser) -> None:
