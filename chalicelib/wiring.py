@@ -47,6 +47,7 @@ from chalicelib.notifications.ratelimit import HOUR, RateLimiter
 from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
+from chalicelib.privacy.service import Privacy
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.lifecycle import Lifecycle
 from chalicelib.registries.port import Registries
@@ -384,6 +385,21 @@ class Container:
             self.credentials,
             self.engine,
             self.settings.legal_day_seconds,
+        )
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        """The holders' ARCO requests, the privacy notice's acceptance and the export."""
+        return Privacy(
+            self.store,
+            self.store.privacy,
+            self.profiles,
+            self.transitions,
+            self.applications.definition,
+            aws.S3Documents(self.settings).purge,
+            lambda holder, request_id, event: self.notifier.tell_holder(
+                holder, "privacy_request", {"request": request_id}, {"privacy_request": request_id, "event": event}
+            ),
         )
 
     @cached_property

@@ -10,6 +10,7 @@ from msgspec import Meta, convert, field
 
 from chalicelib.api.views import assistance, efirma
 from chalicelib.api.views.common import LanguageCode, NextCursor, NullableInstant, Status, choices, shown
+from chalicelib.api.views.privacy import NoticeOnRecord, on_record
 from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
@@ -31,6 +32,7 @@ from chalicelib.core.fields import (
 from chalicelib.credentials.service import verify_url
 from chalicelib.identity.curp import is_curp
 from chalicelib.identity.efirma import binding_of
+from chalicelib.privacy.notice import notice_status
 from chalicelib.store.models import Application as ApplicationRecord
 from chalicelib.store.models import AuditEvent as EventRecord
 
@@ -448,6 +450,10 @@ class RecordProfile(Struct, kw_only=True):
         efirma.ProvenEfirma | None,
         Meta(description="The e.firma that proved this CURP (or RFC); null while only a password and SMS code did."),
     ]
+    privacy_notice: Annotated[
+        NoticeOnRecord,
+        Meta(description="The privacy notice in force and the version the holder accepted (null: never)."),
+    ]
 
 
 class ApplicationSummary(Struct, kw_only=True):
@@ -500,6 +506,7 @@ def citizen_record(record: Record, api_url: str, next_cursor: str | None) -> Cit
             curp=profile.holder if person else None,
             rfc=None if person else profile.holder,
             efirma=efirma.proven(proven),
+            privacy_notice=on_record(notice_status(profile)),
         ),
         applications=[_summary(item, proven.since if proven else None) for item in record.applications],
         documents=[
