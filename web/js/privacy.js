@@ -88,6 +88,11 @@ export function processingName(item) {
   return pick(item?.name || item?.title) || item?.id || "";
 }
 
+// The notice's words for what opposing a processing stops: {es, en} on the item or in `description`.
+export function processingDescription(item) {
+  return pick(item?.description || (item?.es || item?.en ? { es: item.es, en: item.en } : null));
+}
+
 export function kindLabel(kind) {
   return t(has(`privacy.kind.${kind}`) ? `privacy.kind.${kind}` : "privacy.kind.other");
 }
@@ -122,8 +127,8 @@ function actorLabel(actor, viewer) {
 }
 
 function eventText(event) {
-  const action = event.action || event.what || "";
-  return has(`event.${action}`) ? t(`event.${action}`) : has(`privacy.event.${action}`) ? t(`privacy.event.${action}`) : action;
+  const action = event.action || "";
+  return t(has(`privacy.event.${action}`) ? `privacy.event.${action}` : "privacy.event.other");
 }
 
 // The request's trail: who did what and when, oldest first.
@@ -138,15 +143,34 @@ export function trail(events, viewer) {
         { dataset: { action: event.action || "" } },
         h("p", {}, h("strong", {}, eventText(event))),
         h("p", { class: "muted" }, h("time", { datetime: event.at }, formatDateTime(event.at)), " · ", actorLabel(event.actor || event.who, viewer)),
-        event.reason || event.details?.reason ? h("p", {}, event.reason || event.details.reason) : null,
+        event.reason ? h("p", {}, event.reason) : null,
       ),
     ),
   );
 }
 
-// What a request asks, as facts.
+// What was asked (the API keeps it under `details`).
+export function asked(request) {
+  return { ...(request.details || {}), ...Object.fromEntries(["target", "correction", "scope", "processing", "reason"].filter((key) => request[key] !== undefined && request[key] !== null).map((key) => [key, request[key]])) };
+}
+
+// The last event of the trail with one of `actions`.
+function lastEvent(request, actions) {
+  return [...(request.events || [])].reverse().find((event) => actions.includes(event.action)) || null;
+}
+
+export function registryAnswerOf(request) {
+  const event = lastEvent(request, ["registry_answer"]);
+  return event ? event.details?.answer || event.answer || null : null;
+}
+
+// What a request asks, and what came of it, as facts.
 export function requestFacts(request, privacy) {
-  const processing = opposable(privacy).find((item) => item.id === request.processing);
+  const what = asked(request);
+  const processing = opposable(privacy).find((item) => item.id === what.processing);
+  const decision = request.outcome ? lastEvent(request, [request.outcome]) : null;
+  const registryEvent = lastEvent(request, ["registry_answer"]);
+  const registryAnswer = registryAnswerOf(request);
   return facts([
     [t("privacy.folio"), h("span", { class: "mono" }, request.id)],
     [t("privacy.kindLabel"), kindLabel(request.kind)],
@@ -154,15 +178,15 @@ export function requestFacts(request, privacy) {
     [t("privacy.openedAt"), formatDateTime(request.opened_at)],
     [t("privacy.deadline"), request.deadline ? when(request.deadline) : null],
     [t("privacy.effectiveBy"), request.effective_by ? when(request.effective_by) : null],
-    [t("privacy.target"), request.target ? h("span", { class: "mono" }, request.target) : null],
-    [t("privacy.correction"), request.correction || null],
-    [t("privacy.scope"), Array.isArray(request.scope) && request.scope.length ? request.scope.map(scopeLabel).join(", ") : null],
-    [t("privacy.processing"), request.processing ? (processing ? processingName(processing) : request.processing) : null],
-    [t("privacy.reason"), request.reason || null],
-    [t("privacy.registry"), request.registry ? pick(request.registry_name) || request.registry : null],
-    [t("privacy.outcome"), request.outcome ? t(`privacy.outcome.${request.outcome}`) : null],
-    [t("privacy.answer"), request.answer || request.decision?.reason || null],
-    [t("privacy.registryAnswer"), request.registry_answer ? t(`privacy.registryAnswer.${request.registry_answer.answer || request.registry_answer}`) : null],
+    [t("privacy.target"), what.target ? h("span", { class: "mono" }, what.target) : null],
+    [t("privacy.correction"), what.correction || null],
+    [t("privacy.scope"), Array.isArray(what.scope) && what.scope.length ? what.scope.map(scopeLabel).join(", ") : null],
+    [t("privacy.processing"), what.processing ? (processing ? processingName(processing) : what.processing) : null],
+    [t("privacy.reason"), what.reason || null],
+    [t("privacy.registry"), request.registry ? (has(`privacy.registryName.${request.registry}`) ? t(`privacy.registryName.${request.registry}`) : request.registry) : null],
+    [t("privacy.outcome"), request.outcome && has(`privacy.outcome.${request.outcome}`) ? t(`privacy.status.${request.outcome}`) : null],
+    [t("privacy.answer"), decision?.reason || null],
+    [t("privacy.registryAnswer"), registryAnswer ? [t(`privacy.registryAnswer.${registryAnswer}`), registryEvent?.reason ? `: ${registryEvent.reason}` : ""].join("") : null],
   ]);
 }
 
@@ -193,8 +217,9 @@ export async function privacyGate(view, ctx, user) {
     if (error instanceof ApiError && error.status === 401) throw error;
     return false; // the page itself will say what failed
   }
+  // a deployment whose API records no acceptance has nothing to ask
   if (!status || status.current === undefined || status.accepted === status.current) {
-    if (status) acceptedBy = user.username;
+    acceptedBy = user.username;
     return false;
   }
   const privacy = await privacyNotice({ fresh: true }).catch(() => null);

@@ -11,12 +11,12 @@ import { errorMessage } from "../errors.js";
 import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { formatAnswer, fieldTitle } from "../procedures.js";
 import { pick, t } from "../i18n.js";
-import { KINDS, opposable, privacyNotice, processingName, scopeLabel, when } from "../privacy.js";
+import { KINDS, opposable, privacyNotice, processingDescription, processingName, scopeLabel, when } from "../privacy.js";
 import { flash, navigate } from "../router.js";
 import { breadcrumbs, button, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
 
 // What a cancellation may ask to erase (the API refuses, with the legal reason, what must be kept).
-export const SCOPES = ["drafts", "subscriptions", "phones", "ratings"];
+export const SCOPES = ["drafts", "subscriptions", "privacy_log"];
 
 function radioGroup({ name, legend, options, hintOf }) {
   const error = h("p", { class: "field-error", id: `${name}-error`, hidden: true });
@@ -107,7 +107,7 @@ export async function render(view) {
 
   const processings = opposable(privacy);
   const processing = processings.length
-    ? radioGroup({ name: "processing", legend: t("privacyFile.processing"), options: processings.map((item) => [item.id, processingName(item)]), hintOf: (value) => pick(processings.find((item) => item.id === value)?.description) || null })
+    ? radioGroup({ name: "processing", legend: t("privacyFile.processing"), options: processings.map((item) => [item.id, processingName(item)]), hintOf: (value) => processingDescription(processings.find((item) => item.id === value)) || null })
     : null;
 
   const reason = textArea("reason", t("privacyFile.reason"), t("privacyFile.reasonHint"));

@@ -11,7 +11,7 @@ import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { t } from "../i18n.js";
-import { OPEN, OUTCOMES, REGISTRIES, kindLabel, privacyNotice, requestFacts, trail } from "../privacy.js";
+import { OPEN, OUTCOMES, REGISTRIES, kindLabel, privacyNotice, registryAnswerOf, requestFacts, trail } from "../privacy.js";
 import { flash, refresh } from "../router.js";
 import { breadcrumbs, button, facts, notice, pageHeading, section, setTitle, whileBusy } from "../ui.js";
 
@@ -58,7 +58,9 @@ async function send(control, path, body, fields, message, done) {
 
 function decisionForm(request) {
   const message = h("div", { "aria-live": "assertive" });
-  const outcome = radios("outcome", t("privacyDecision.question"), OUTCOMES, (value) => t(`privacy.outcome.${value}`));
+  // referring is for a registry's fact (a rectification); a deadline is extended once only
+  const outcomes = OUTCOMES.filter((value) => !(value === "referred" && request.kind !== "rectification") && !(value === "extended" && (request.extended || request.status === "extended")));
+  const outcome = radios("outcome", t("privacyDecision.question"), outcomes, (value) => t(`privacy.outcome.${value}`));
   const registrySelect = h("select", { id: "registry", name: "registry", "aria-describedby": "registry-hint registry-error" }, h("option", { value: "" }, t("privacyFile.choose")), REGISTRIES.map((code) => h("option", { value: code, selected: code === request.registry }, t(`privacy.registryName.${code}`))));
   const registry = labelledField({ id: "registry", label: t("privacyDecision.registry"), hint: t("privacyDecision.registryHint"), control: registrySelect, dataset: { field: "registry" } });
   registry.element.hidden = true;
@@ -129,7 +131,7 @@ export async function render(view, ctx) {
   const id = ctx.params.id;
   const [found, privacy] = await Promise.all([get(`/privacy-requests/${encodeURIComponent(id)}`), privacyNotice().catch(() => null)]);
   const request = found.request || found;
-  const events = found.events || request.events || [];
+  const events = request.events || found.events || [];
   const officer = ctx.session.isPrivacyOfficer;
   setTitle(t("privacyRequest.title", { kind: kindLabel(request.kind) }));
   const open = OPEN.has(request.status);
@@ -137,10 +139,10 @@ export async function render(view, ctx) {
     view,
     breadcrumbs(officer ? [[t("nav.privacyRequests"), "#/privacidad/solicitudes"], [request.id, null]] : [[t("nav.record"), "#/mi-expediente"], [t("privacyRequest.crumb"), null]]),
     ...pageHeading(t("privacyRequest.title", { kind: kindLabel(request.kind) }), t(officer ? "privacyRequest.leadOfficer" : "privacyRequest.lead")),
-    section("request", t("privacyRequest.details"), { class: "panel", dataset: { request: request.id, status: request.status } }, officer && request.curp ? facts([[t("curp.label"), h("span", { class: "mono" }, request.curp)]]) : null, requestFacts(request, privacy)),
+    section("request", t("privacyRequest.details"), { class: "panel", dataset: { request: request.id, status: request.status } }, officer && request.holder ? facts([[t("privacyRequest.holder"), h("span", { class: "mono" }, request.holder)]]) : null, requestFacts(request, privacy)),
     request.kind === "access" && !officer ? notice("info", h("p", {}, t("privacyRequest.accessNote"))) : null,
     section("trail", t("privacyRequest.trail"), {}, trail(events, ctx.session)),
     officer && open ? section("decision", t("privacyDecision.title"), { class: "panel" }, h("p", { class: "hint" }, t("privacyDecision.lead")), decisionForm(request)) : null,
-    officer && request.status === "referred" && !request.registry_answer ? section("registry-answer", t("privacyDecision.registryTitle"), { class: "panel" }, registryAnswerForm(request)) : null,
+    officer && request.status === "referred" && !registryAnswerOf(request) ? section("registry-answer", t("privacyDecision.registryTitle"), { class: "panel" }, registryAnswerForm(request)) : null,
   );
 }
