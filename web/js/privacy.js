@@ -11,7 +11,7 @@ import { ApiError, get, post } from "./api.js";
 import { h } from "./dom.js";
 import { errorMessage } from "./errors.js";
 import { formatDate, formatDateTime, formatDay, has, lang, pick, t } from "./i18n.js";
-import { refresh } from "./router.js";
+import { navigate, refresh } from "./router.js";
 import { button, facts, notice, pageHeading, setTitle, whileBusy } from "./ui.js";
 
 export const KINDS = ["access", "rectification", "cancellation", "opposition"];
@@ -224,11 +224,11 @@ export async function privacyGate(view, ctx, user) {
   }
   const privacy = await privacyNotice({ fresh: true }).catch(() => null);
   if (!privacy || !ctx.alive()) return false;
-  drawGate(view, privacy, status, user);
+  drawGate(view, privacy, status, user, ctx);
   return true;
 }
 
-function drawGate(view, privacy, status, user) {
+function drawGate(view, privacy, status, user, ctx) {
   const changed = status.accepted !== null && status.accepted !== undefined;
   setTitle(t(changed ? "privacyGate.changedTitle" : "privacyGate.title"));
   const message = h("div", { "aria-live": "assertive" });
@@ -240,7 +240,8 @@ function drawGate(view, privacy, status, user) {
         try {
           await post("/me/privacy-notice", { version: privacy.version });
           acceptedBy = user.username;
-          await refresh();
+          // on to the page that was asked for, read afresh and focused as any page is
+          navigate(ctx.path, { replace: true });
         } catch (error) {
           if (error instanceof ApiError && error.code === "privacy_notice_outdated") {
             await privacyNotice({ fresh: true }).catch(() => null);
