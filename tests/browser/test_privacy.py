@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,13 @@ from tests.support.client import Api, User
 
 pytestmark = pytest.mark.browser
 
-OFFICER = "privacidad"  # the demo data-protection officer (infra/local/demo.py)
+
+def new_officer(api: Api) -> User:
+    """A data-protection officer of their own (the Cognito group the API reads)."""
+    phone = f"+5255{random.randrange(10**7, 10**8)}"
+    return api.sign_up(
+        f"privacidad.{secrets.token_hex(3)}", phone, name="Oficial de privacidad", groups=("privacy-officer",)
+    )
 
 
 def notice_version(api: Api) -> int:
@@ -140,7 +147,7 @@ def test_a_citizen_downloads_their_data_and_has_their_name_corrected(
     expect(page.locator("section[aria-labelledby=trail-heading] li").first).to_be_visible()
     assert_clean(page)
 
-    officer = open_page(contexts(token=api.sign_in(OFFICER).token), "/privacidad/solicitudes")
+    officer = open_page(contexts(token=new_officer(api).token), "/privacidad/solicitudes")
     expect(officer.get_by_role("navigation", name="Menú principal")).to_contain_text("Solicitudes ARCO")
     decide_in_the_queue(officer, request_id, "Procedente", "Se verificó el acta de nacimiento: el apellido es Méndez.")
     expect(officer.locator("section[aria-labelledby=request-heading] [data-status]").first).to_have_attribute(
@@ -148,13 +155,14 @@ def test_a_citizen_downloads_their_data_and_has_their_name_corrected(
     )
     assert_clean(officer)
 
-    page.goto(f"/#/privacidad/solicitudes/{request_id}")
-    expect(details.locator("[data-status]").first).to_have_attribute("data-status", "granted")
-    expect(details).to_contain_text("Procedente")
-    expect(details).to_contain_text("Se verificó el acta de nacimiento")
     page.goto("/#/mi-expediente")
     expect(page.locator("section[aria-labelledby=profile-heading]")).to_contain_text("Graciela Ruiz Méndez")
     expect(page.locator(f"[data-request='{request_id}']")).to_have_attribute("data-status", "granted")
+    page.get_by_role("link", name=f"Ver seguimiento de la solicitud {request_id}").click()
+    expect(details.locator("[data-status]").first).to_have_attribute("data-status", "granted")
+    expect(details).to_contain_text("Procedente")
+    expect(details).to_contain_text("Se verificó el acta de nacimiento")
+    expect(page.locator("section[aria-labelledby=trail-heading]")).to_contain_text("Respuesta: procedente")
     assert_clean(page)
 
 
@@ -215,7 +223,7 @@ def test_privacy_pages_have_no_serious_accessibility_violations(
     expect(gate.locator("[data-feature=privacy-gate]")).to_be_visible()
     problems += axe_problems(gate, width)
 
-    officer = contexts(viewport=viewport, token=api.sign_in(OFFICER).token).new_page()
+    officer = contexts(viewport=viewport, token=new_officer(api).token).new_page()
     for path in (
         "/privacidad/solicitudes",
         "/privacidad/solicitudes?estado=received",
