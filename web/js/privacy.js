@@ -140,10 +140,11 @@ export function trail(events, viewer) {
     events.map((event) =>
       h(
         "li",
-        { dataset: { action: event.action || "" } },
-        h("p", {}, h("strong", {}, eventText(event))),
-        h("p", { class: "muted" }, h("time", { datetime: event.at }, formatDateTime(event.at)), " · ", actorLabel(event.actor || event.who, viewer)),
-        event.reason ? h("p", {}, event.reason) : null,
+        { dataset: { action: event.action || "", statusChange: event.action === "received" || event.action === "registry_answer" ? "false" : "true" } },
+        h("time", { datetime: event.at }, formatDateTime(event.at)),
+        h("p", { class: "event-title" }, eventText(event)),
+        h("p", { class: "event-actor" }, actorLabel(event.actor, viewer)),
+        event.reason ? h("p", { class: "event-reason" }, h("span", { class: "visually-hidden" }, `${t("event.reason")}: `), event.reason) : null,
       ),
     ),
   );
@@ -165,7 +166,7 @@ export function registryAnswerOf(request) {
 }
 
 // What a request asks, and what came of it, as facts.
-export function requestFacts(request, privacy) {
+export function requestFacts(request, privacy, { holder = false } = {}) {
   const what = asked(request);
   const processing = opposable(privacy).find((item) => item.id === what.processing);
   const decision = request.outcome ? lastEvent(request, [request.outcome]) : null;
@@ -173,12 +174,13 @@ export function requestFacts(request, privacy) {
   const registryAnswer = registryAnswerOf(request);
   return facts([
     [t("privacy.folio"), h("span", { class: "mono" }, request.id)],
+    [t("privacyRequest.holder"), holder && request.holder ? h("span", { class: "mono" }, request.holder) : null],
     [t("privacy.kindLabel"), kindLabel(request.kind)],
     [t("privacy.statusLabel"), requestStatus(request.status)],
     [t("privacy.openedAt"), formatDateTime(request.opened_at)],
     [t("privacy.deadline"), request.deadline ? when(request.deadline) : null],
     [t("privacy.effectiveBy"), request.effective_by ? when(request.effective_by) : null],
-    [t("privacy.target"), what.target ? h("span", { class: "mono" }, what.target) : null],
+    [t("privacy.target"), what.target ? targetLabel(what.target) : null],
     [t("privacy.correction"), what.correction || null],
     [t("privacy.scope"), Array.isArray(what.scope) && what.scope.length ? what.scope.map(scopeLabel).join(", ") : null],
     [t("privacy.processing"), what.processing ? (processing ? processingName(processing) : what.processing) : null],
@@ -188,6 +190,14 @@ export function requestFacts(request, privacy) {
     [t("privacy.answer"), decision?.reason || null],
     [t("privacy.registryAnswer"), registryAnswer ? [t(`privacy.registryAnswer.${registryAnswer}`), registryEvent?.reason ? `: ${registryEvent.reason}` : ""].join("") : null],
   ]);
+}
+
+// "profile.name" → "Nombre"; "applications/<id>/form.<field>" → "Solicitud <id>: <field>".
+export function targetLabel(target) {
+  if (target === "profile.name") return t("record.name");
+  const match = /^applications\/([^/]+)\/form\.(.+)$/.exec(String(target));
+  if (match) return h("span", {}, t("privacy.targetField", { id: match[1] }), " ", h("span", { class: "mono" }, match[2]));
+  return h("span", { class: "mono" }, target);
 }
 
 export function scopeLabel(scope) {

@@ -13,7 +13,7 @@ import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { t } from "../i18n.js";
 import { OPEN, OUTCOMES, REGISTRIES, kindLabel, privacyNotice, registryAnswerOf, requestFacts, trail } from "../privacy.js";
 import { flash, refresh } from "../router.js";
-import { breadcrumbs, button, facts, notice, pageHeading, section, setTitle, whileBusy } from "../ui.js";
+import { breadcrumbs, button, notice, pageHeading, section, setTitle, whileBusy } from "../ui.js";
 
 function radios(name, legend, values, labelOf) {
   const error = h("p", { class: "field-error", id: `${name}-error`, hidden: true });
@@ -139,7 +139,7 @@ export async function render(view, ctx) {
     view,
     breadcrumbs(officer ? [[t("nav.privacyRequests"), "#/privacidad/solicitudes"], [request.id, null]] : [[t("nav.record"), "#/mi-expediente"], [t("privacyRequest.crumb"), null]]),
     ...pageHeading(t("privacyRequest.title", { kind: kindLabel(request.kind) }), t(officer ? "privacyRequest.leadOfficer" : "privacyRequest.lead")),
-    section("request", t("privacyRequest.details"), { class: "panel", dataset: { request: request.id, status: request.status } }, officer && request.holder ? facts([[t("privacyRequest.holder"), h("span", { class: "mono" }, request.holder)]]) : null, requestFacts(request, privacy)),
+    section("request", t("privacyRequest.details"), { class: "panel", dataset: { request: request.id, status: request.status } }, requestFacts(request, privacy, { holder: officer })),
     request.kind === "access" && !officer ? notice("info", h("p", {}, t("privacyRequest.accessNote"))) : null,
     section("trail", t("privacyRequest.trail"), {}, trail(events, ctx.session)),
     officer && open ? section("decision", t("privacyDecision.title"), { class: "panel" }, h("p", { class: "hint" }, t("privacyDecision.lead")), decisionForm(request)) : null,
