@@ -24,6 +24,7 @@ from chalicelib.api.efirma import efirma
 from chalicelib.api.gate import authenticate
 from chalicelib.api.lifecycle import lifecycle
 from chalicelib.api.notifications import notifications
+from chalicelib.api.privacy import privacy
 from chalicelib.api.procedures import procedures
 from chalicelib.api.public import bank, public
 from chalicelib.api.transparency import transparency
@@ -57,6 +58,7 @@ for blueprint in (
 ):
     app.register_blueprint(blueprint)
 app.register_blueprint(appeals)
+app.register_blueprint(privacy)
 
 Event = dict[str, Any]
 

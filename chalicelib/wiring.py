@@ -47,6 +47,7 @@ from chalicelib.notifications.ratelimit import HOUR, RateLimiter
 from chalicelib.notifications.service import Notifications
 from chalicelib.notifications.subscriptions import Subscriptions
 from chalicelib.payments.service import Payments
+from chalicelib.privacy.service import Privacy
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.lifecycle import Lifecycle
 from chalicelib.registries.port import Registries
@@ -368,6 +369,18 @@ class Container:
             self.credentials,
             self.engine,
             self.settings.legal_day_seconds,
+        )
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        """The holders' ARCO requests, the privacy notice's acceptance and the export."""
+        return Privacy(
+            self.store,
+            self.store.privacy,
+            self.profiles,
+            self.transitions,
+            self.applications.definition,
+            aws.S3Documents(self.settings).purge,
         )
 
     @cached_property

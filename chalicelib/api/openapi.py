@@ -58,6 +58,11 @@ TAGS = (
         "CURP with it.",
     ),
     (
+        "privacy",
+        "The privacy notice and the ARCO rights (access, rectification, cancellation, opposition): the holder's "
+        "export and requests, and the data-protection officer's queue.",
+    ),
+    (
         "sandbox",
         "Local stack only: a sandbox bank, the SMS the embedded SNS accepted, SMS replies and the quiet-hours sender.",
     ),

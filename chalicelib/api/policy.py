@@ -12,12 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from chalicelib.api import routes
-from chalicelib.identity.principal import ADMIN, ANONYMOUS, ASSISTANT, CITIZEN, OFFICIAL, PUBLISHER, SUPERVISOR
+from chalicelib.identity.principal import (
+    ADMIN,
+    ANONYMOUS,
+    ASSISTANT,
+    CITIZEN,
+    OFFICIAL,
+    PRIVACY_OFFICER,
+    PUBLISHER,
+    SUPERVISOR,
+)
 
-EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER})
-SIGNED_BY_BANK = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER})
+EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER})
+SIGNED_BY_BANK = EVERYONE
 CITIZENS = frozenset({CITIZEN})
-SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER})
+SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER})
 ASSISTANTS = frozenset({ASSISTANT})
 # the holder, or an assistant acting under the holder's consent (object-level: Assistance.acting)
 FOR_THE_HOLDER = frozenset({CITIZEN, ASSISTANT})
@@ -27,6 +36,9 @@ ADMINS = frozenset({ADMIN})
 # the national administrators, and a jurisdiction's publishers (object-level: the procedure's
 # jurisdiction must be theirs, chalicelib/procedures/jurisdictions.py)
 PUBLISHERS = frozenset({ADMIN, PUBLISHER})
+PRIVACY_OFFICERS = frozenset({PRIVACY_OFFICER})
+# a privacy request: its holder, or a privacy officer (object-level: Privacy.get)
+HOLDER_OR_PRIVACY_OFFICER = frozenset({CITIZEN, PRIVACY_OFFICER})
 
 
 class _Policy(Mapping[tuple[str, str], frozenset[str]]):

@@ -49,6 +49,7 @@ from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
+from chalicelib.privacy.notice import REGISTRY_PREFILL
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
@@ -407,8 +408,10 @@ class Applications(Struct, frozen=True):
             if delegation is None
             else {"kind": "assistant", "username": principal.username, "centre": delegation.centre}
         )
-        filled, provenance, prefill = evidence_rules.prefill(
-            self.registries, definition, curp, application_id, requester
+        filled, provenance, prefill = (
+            ({}, {}, None)
+            if REGISTRY_PREFILL in (profile.opposed or [])
+            else evidence_rules.prefill(self.registries, definition, curp, application_id, requester)
         )
         data = {**data, **filled}
         application = self.store.applications.new(

@@ -1,6 +1,7 @@
 """Cognito groups, by prefix: ``official-<agency>``, ``supervisor-<agency>``,
 ``assistant-<centre>``, ``admin`` (national) and ``admin-<jurisdiction>`` (a state's or a
-municipality's INEGI code: its publishers; DESIGN.md).  Who is in which group is decided
+municipality's INEGI code: its publishers; DESIGN.md); and ``privacy-officer``, the
+data-protection officer who answers the holders' ARCO requests.  Who is in which group is decided
 in the user pool; what a group allows is decided by ``principal`` and the routes."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ SUPERVISOR = "supervisor-"
 ASSISTANT = "assistant-"
 ADMIN = "admin"
 PUBLISHER = "admin-"
+PRIVACY_OFFICER = "privacy-officer"
 
 
 def official(agency: str) -> str:

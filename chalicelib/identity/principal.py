@@ -2,7 +2,8 @@
 
 Group names follow DESIGN.md: ``official-<agency>``, ``supervisor-<agency>``,
 ``assistant-<centre>``, ``admin`` and ``admin-<jurisdiction>`` (the publisher role: the
-procedures of one state or municipality).  A user with none of them whose username is a valid
+procedures of one state or municipality), and ``privacy-officer`` (the data-protection
+officer: the queue of ARCO requests).  A user with none of them whose username is a valid
 CURP (a person) or a company's RFC (a business) holds a record: the citizen role.
 """
 
@@ -20,7 +21,8 @@ SUPERVISOR = "supervisor"
 ASSISTANT = "assistant"
 ADMIN = "admin"
 PUBLISHER = "publisher"
-ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER)
+PRIVACY_OFFICER = "privacy_officer"
+ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER)
 
 
 class Principal(Struct, frozen=True):
@@ -53,8 +55,14 @@ class Principal(Struct, frozen=True):
         return self._suffixes(group_names.PUBLISHER)
 
     @property
+    def is_privacy_officer(self) -> bool:
+        return group_names.PRIVACY_OFFICER in self.groups
+
+    @property
     def is_staff(self) -> bool:
-        return bool(self.official_of or self.assistant_at or self.is_admin or self.publisher_for)
+        return bool(
+            self.official_of or self.assistant_at or self.is_admin or self.publisher_for or self.is_privacy_officer
+        )
 
     @property
     def holder(self) -> str | None:
@@ -79,6 +87,8 @@ class Principal(Struct, frozen=True):
             roles.add(ADMIN)
         if self.publisher_for:
             roles.add(PUBLISHER)
+        if self.is_privacy_officer:
+            roles.add(PRIVACY_OFFICER)
         return frozenset(roles)
 
     def _suffixes(self, prefix: str) -> frozenset[str]:
@@ -98,6 +108,8 @@ class Principal(Struct, frozen=True):
             else ASSISTANT
             if self.assistant_at
             else PUBLISHER
+            if self.publisher_for
+            else PRIVACY_OFFICER
         )
         actor = {"kind": kind, "id": self.username}
         agencies = sorted(self.official_of)

@@ -61,6 +61,7 @@ from chalicelib.notifications.states import (
     RATE_LIMITED,
     SENT,
 )
+from chalicelib.privacy.notice import PROGRESS_SMS
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.store.errors import StoreFailure
 from chalicelib.store.models import Application, AuditEvent, SmsMessage, Subscription
@@ -135,6 +136,8 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         telling = event.notify or {}
         definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
         chosen = [str(item) for item in application.sms_events or []]
+        if chosen and self._opposed(application.owner, PROGRESS_SMS):
+            chosen = []  # the holder opposed the progress messages they had chosen (privacy notice)
         if telling["event"] not in templates.sent_for(definition, chosen):
             return
         if folded and telling["event"] not in templates.sent_for(definition, ()):
@@ -165,6 +168,10 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
                 procedure=application.procedure_code,
                 quietly=False,
             )
+
+    def _opposed(self, holder: str, processing: str) -> bool:
+        profile = self.profiles.get(holder)
+        return profile is not None and processing in (profile.opposed or [])
 
     def submit(
         self,

@@ -127,10 +127,6 @@ def render(document: Printable) -> bytes:
 
     A ``qr_payload`` longer than a QR code holds (about 2,300 bytes at this error
     correction level) raises segno's ``DataOverflowError``, a ``ValueError``."""
-    import io
-
-    import pydyf
-
     pages = _Layout(_footer_lines(document.footer))
     _header(pages, document)
     _fields(pages, document.fields)
@@ -138,6 +134,13 @@ def render(document: Printable) -> bytes:
     _signatures(pages, document.signatures)
     _verification(pages, document.qr_payload, document.verify_url, document.verification_note)
     pages.finish()
+    return _write(pages, document)
+
+
+def _write(pages: _Layout, document: Printable) -> bytes:
+    import io
+
+    import pydyf
 
     pdf = pydyf.PDF()
     fonts = pydyf.Dictionary()
@@ -467,3 +470,19 @@ def _qr(ops: list[bytes], matrix: Sequence[Sequence[int]], left: float, top: flo
             )
     path.append(b"f Q")
     ops.append(b"\n".join(path))
+
+
+def render_report(
+    title: str, issuer: str, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]], footer: str = ""
+) -> bytes:
+    """A plain report (no signatures, no QR code): a heading per section, label and value rows
+    under it, flowing onto as many pages as it takes."""
+
+    pages = _Layout(_footer_lines(footer))
+    document = Printable(title=title, issuer=issuer, cadena_original="", signatures=(), qr_payload="", verify_url="")
+    _header(pages, document)
+    for heading, fields in sections:
+        _heading(pages, heading, keep_with=VALUE_SIZE * LEADING)
+        _fields(pages, fields)
+    pages.finish()
+    return _write(pages, document)

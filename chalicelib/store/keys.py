@@ -44,6 +44,10 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a procedure's last draft number           | Query pk = procedure(code), sk begins_with DRAFT#, backwards, limit 1 |
 | consultations, newest first               | Query ``by_queue`` where gsi2pk = CONSULTATIONS, backwards |
 | a procedure's own events (retirement)     | Query pk = procedure(code), sk begins_with LOG# |
+| one privacy (ARCO) request and its trail  | GetItem pk = privacy_request(id), sk = PRIVACY_REQUEST |
+| a holder's privacy requests, newest first | Query ``by_owner`` gsi1pk = privacy_of(curp), backwards |
+| the privacy officer's queue, by deadline  | Query ``by_queue`` gsi2pk = PRIVACY#OPEN (or PRIVACY#CLOSED) |
+| a holder's privacy log (notice accepted)  | Query pk = citizen(curp), sk begins_with PRIVACY_LOG# |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -81,6 +85,12 @@ consultation page is one Query; a draft opened to consultation carries
 The data-exchange log (every question Ventanilla asked a registry about a holder) is
 one item per exchange in the holder's partition, outside the record's index, created
 once and never changed.
+A privacy (ARCO) request is one item with its trail inside it (a handful of events, written
+with each change of status under its version); it is listed under its holder in the
+``by_owner`` index in a partition of its own (``privacy_of(curp)``, outside the record that
+``GET /me`` reads) and in the privacy officer's queue (``by_queue``: ``PRIVACY#OPEN`` while
+it awaits an answer, ``PRIVACY#CLOSED`` afterwards), earliest legal deadline first.  What a
+holder did about the privacy notice is logged in their partition (``PRIVACY_LOG#``).
 An agency's calendar is one partition, ``CALENDAR#<agency>``, one item per published
 non-working day (``DAY#<YYYY-MM-DD>``), created once: a clock reads the days from the
 day it started in one Query.
@@ -385,3 +395,31 @@ def procedure_event(at: str, event_id: str) -> str:
 
 def consultation_order(opened_at: str, code: str, number: int) -> str:
     return f"{opened_at}#{code}#{number:06d}"
+
+
+PRIVACY_REQUEST_SK = "PRIVACY_REQUEST"
+PRIVACY_LOG_PREFIX = "PRIVACY_LOG#"
+PRIVACY_OPEN = "PRIVACY#OPEN"
+PRIVACY_CLOSED = "PRIVACY#CLOSED"
+
+
+def privacy_request(request_id: str) -> str:
+    return f"PRIVACY_REQUEST#{request_id}"
+
+
+def privacy_of(holder: str) -> str:
+    """Partition of the ``by_owner`` index: a holder's privacy requests (outside their record)."""
+    return f"PRIVACY_OF#{holder}"
+
+
+def privacy_order(opened_at: str, request_id: str) -> str:
+    return f"{opened_at}#{request_id}"
+
+
+def privacy_queue_order(deadline: str, opened_at: str, request_id: str) -> str:
+    """The privacy officer's turn: legal deadline first, then first come, first served."""
+    return f"{deadline}#{opened_at}#{request_id}"
+
+
+def privacy_log(at: str, entry_id: str) -> str:
+    return f"{PRIVACY_LOG_PREFIX}{at}#{entry_id}"

@@ -80,6 +80,10 @@ class Profile(Entity, discriminator="profile"):
     efirma = JSONAttribute(null=True)
     # sign-ins before this moment (seconds since the epoch) were ended by a takeover (``identity.sessions``)
     signed_in_after = NumberAttribute(null=True)
+    # the privacy notice accepted last: {version, accepted_at}; None: never accepted
+    privacy_notice = JSONAttribute(null=True)
+    # the non-essential processing the holder opposed (``privacy.notice.PROCESSING``) and won
+    opposed = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class Application(Entity, discriminator="application"):
@@ -519,6 +523,37 @@ class ProcedureEvent(Entity, discriminator="procedure_event"):
     detail = JSONAttribute(null=True)
 
 
+class PrivacyRequest(Entity, discriminator="privacy_request"):
+    """A holder's ARCO request (access, rectification, cancellation, opposition) with its
+    legal deadline, its answer and its trail (``events``: who, when, what)."""
+
+    id = UnicodeAttribute()
+    holder = UnicodeAttribute()
+    request_kind = UnicodeAttribute()  # access, rectification, cancellation, opposition
+    status = UnicodeAttribute()
+    opened_at = UnicodeAttribute()
+    deadline = UnicodeAttribute()
+    extended = BooleanAttribute(default=False)
+    # what was asked: target, correction, reason, scope, processing (by kind)
+    details = JSONAttribute(default=dict)
+    registry = UnicodeAttribute(null=True)  # the registry a rectification is referred to
+    outcome = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    effective_by = UnicodeAttribute(null=True)  # a granted request takes effect by then (15 business days)
+    effects = JSONAttribute(null=True)  # what the grant changed
+    events = JSONAttribute(default=list)
+    version = VersionAttribute()
+
+
+class PrivacyLog(Entity, discriminator="privacy_log"):
+    """One thing a holder did about their privacy outside a request (accepting a notice's version)."""
+
+    holder = UnicodeAttribute()
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()
+    details = JSONAttribute(default=dict)
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Entity,
     Profile,
@@ -547,6 +582,8 @@ ENTITIES: tuple[type[Entity], ...] = (
     ProcedureDraft,
     DraftComment,
     ProcedureEvent,
+    PrivacyRequest,
+    PrivacyLog,
 )
 
 

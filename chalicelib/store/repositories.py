@@ -13,6 +13,7 @@ from chalicelib.store.efirma import EfirmaStore
 from chalicelib.store.exchanges import ExchangeStore
 from chalicelib.store.payments import PaymentStore
 from chalicelib.store.phones import PhoneStore
+from chalicelib.store.privacy import PrivacyStore
 from chalicelib.store.profiles import ProfileStore
 from chalicelib.store.ratings import RatingStore
 from chalicelib.store.reviews import ReviewStore
@@ -30,6 +31,7 @@ class Repositories(Struct, frozen=True):
     exchanges: ExchangeStore = field(default_factory=ExchangeStore)
     payments: PaymentStore = field(default_factory=PaymentStore)
     phones: PhoneStore = field(default_factory=PhoneStore)
+    privacy: PrivacyStore = field(default_factory=PrivacyStore)
     profiles: ProfileStore = field(default_factory=ProfileStore)
     ratings: RatingStore = field(default_factory=RatingStore)
     reviews: ReviewStore = field(default_factory=ReviewStore)

@@ -31,6 +31,7 @@ from chalicelib.identity.principal import (
     ASSISTANT,
     CITIZEN,
     OFFICIAL,
+    PRIVACY_OFFICER,
     PUBLISHER,
     ROLES,
     SUPERVISOR,
@@ -81,6 +82,7 @@ SIGNED_IN = (
     ASSISTANT,
     ADMIN,
     PUBLISHER,
+    PRIVACY_OFFICER,
 )  # the holder, and the assistant who filed under the holder's consent
 AGENCY_STAFF = (OFFICIAL, SUPERVISOR)
 # reviews of other modules may share the queue with an earlier deadline
@@ -118,6 +120,7 @@ def people(aws: Aws) -> dict[str, HttpUser]:
         ADMIN: aws.user(username="matriz.admin", groups=("admin",)),
         # Mexico City's publisher: the matrix's procedure, the licence's copy, answers to state 09
         PUBLISHER: aws.user(username="matriz.publicadora", groups=("admin-09",)),
+        PRIVACY_OFFICER: aws.user(username="matriz.privacidad", groups=("privacy-officer",)),
     }
 
 
@@ -144,6 +147,18 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     assert pending_delegation.status_code == 201 and pending_delegation.body["status"] == "pending"
     newcomer = aws.user()
     newcomer_code = newcomer.post("/me/delegation-code").body["code"]
+
+    # the citizen's privacy requests: one to answer, one referred to a registry awaiting its answer
+    privacy_request = citizen.post("/me/privacy-requests", {"kind": "access"}).body["id"]
+    referable = citizen.post(
+        "/me/privacy-requests",
+        {"kind": "rectification", "target": "profile.name", "correction": "Persona De Prueba", "reason": OUT_OF_TURN},
+    ).body["id"]
+    referred = people[PRIVACY_OFFICER].post(
+        f"/privacy-requests/{referable}/decision",
+        {"outcome": "referred", "registry": "population", "reason": OUT_OF_TURN},
+    )
+    assert referred.status_code == 200, referred.body
 
     # an application the assistant filed for the citizen, reviewed, paid and issued
     filed = helper.post(
@@ -329,6 +344,26 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/.well-known/ventanilla-keys.json"): Call("/.well-known/ventanilla-keys.json", everyone),
         ("GET", "/me"): Call("/me", {CITIZEN: 200}),
         ("GET", "/me/data-use"): Call("/me/data-use", {CITIZEN: 200}),
+        ("GET", "/privacy-notice"): Call("/privacy-notice", everyone),
+        ("POST", "/me/privacy-notice"): Call("/me/privacy-notice", {CITIZEN: 200}, {"version": 1}),
+        ("GET", "/me/export"): Call("/me/export", {CITIZEN: 200}),
+        ("GET", "/me/export.pdf"): Call("/me/export.pdf", {CITIZEN: 200}, headers=PDF_FILE),
+        ("POST", "/me/privacy-requests"): Call("/me/privacy-requests", {CITIZEN: 201}, {"kind": "access"}),
+        ("GET", "/me/privacy-requests"): Call("/me/privacy-requests", {CITIZEN: 200}),
+        ("GET", "/privacy-requests"): Call("/privacy-requests", {PRIVACY_OFFICER: 200}),
+        ("GET", "/privacy-requests/{id}"): Call(
+            f"/privacy-requests/{privacy_request}", {CITIZEN: 200, PRIVACY_OFFICER: 200}
+        ),
+        ("POST", "/privacy-requests/{id}/decision"): Call(
+            f"/privacy-requests/{privacy_request}/decision",
+            {PRIVACY_OFFICER: 200},
+            {"outcome": "denied", "reason": OUT_OF_TURN},
+        ),
+        ("POST", "/privacy-requests/{id}/registry-answer"): Call(
+            f"/privacy-requests/{referable}/registry-answer",
+            {PRIVACY_OFFICER: 200},
+            {"answer": "refused", "reason": OUT_OF_TURN},
+        ),
         ("POST", "/me/efirma"): Call(
             "/me/efirma", {CITIZEN: 200}, lambda: signed_challenge(citizen, citizens_efirma, "/me/efirma/challenge")
         ),

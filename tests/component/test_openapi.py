@@ -41,6 +41,7 @@ TAGS = {
     "assistance",
     "efirma",
     "sandbox",
+    "privacy",
 }
 ERROR_STATUSES = ("401", "403", "404", "409", "413", "422")
 

@@ -10,6 +10,7 @@ from msgspec import Meta, convert, field
 
 from chalicelib.api.views import assistance, efirma
 from chalicelib.api.views.common import LanguageCode, NextCursor, NullableInstant, Status, choices, shown
+from chalicelib.api.views.privacy import NoticeOnRecord, on_record
 from chalicelib.api.views.signatures import Acuse, Resolution
 from chalicelib.api.views.stored import shown_as
 from chalicelib.applications.service import CitizenRecord as Record
@@ -31,6 +32,7 @@ from chalicelib.core.fields import (
 from chalicelib.credentials.service import verify_url
 from chalicelib.identity.curp import is_curp
 from chalicelib.identity.efirma import binding_of
+from chalicelib.privacy.notice import notice_status
 from chalicelib.store.models import Application as ApplicationRecord
 from chalicelib.store.models import AuditEvent as EventRecord
 
@@ -478,6 +480,10 @@ class CitizenRecord(Struct, kw_only=True):
     delegations: Annotated[
         list[assistance.Delegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
     ]
+    privacy_notice: Annotated[
+        NoticeOnRecord,
+        Meta(description="The privacy notice in force and the version the holder accepted (null: never)."),
+    ]
     next_cursor: NextCursor
 
 
@@ -499,6 +505,7 @@ def citizen_record(record: Record, api_url: str, next_cursor: str | None) -> Cit
             shown(IssuedDocumentSummary, item, verify_url=verify_url(api_url, item.id)) for item in record.documents
         ],
         delegations=[assistance.delegation(item, for_citizen=True) for item in record.delegations],
+        privacy_notice=on_record(notice_status(profile)),
         next_cursor=next_cursor,
     )
 

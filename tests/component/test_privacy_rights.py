@@ -1,0 +1,331 @@
+"""The holder's privacy rights: the notice and its acceptance, the export of everything held
+about them (and nothing of anyone else), and each ARCO request on its legal clock with its
+trail, answered from the privacy officer's queue; a fact from a registry is referred to it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from chalicelib.core.clock import parse_iso
+from chalicelib.legal.calendar import MEXICO_CITY, add_business_days, legal_date
+from chalicelib.privacy import notice
+from tests.support.flows import draft, status_of, submitted_licence, table
+from tests.support.forms import CONSTRUCTION_FORM
+from tests.support.inprocess import Aws, HttpUser
+
+pytestmark = pytest.mark.usefixtures("aws", "registries_answering")
+
+PERMIT = "licencia-construccion"
+REASON = "El dato está mal escrito."
+# items keyed to a holder that are not their data: the statistics' marks of what was counted
+NOT_PERSONAL = {"stats_counted"}
+
+
+def problem(reply: Any) -> tuple[int, str, list[str]]:
+    error = reply.body["error"]
+    return reply.status_code, error["code"], [item["field"] for item in error.get("details") or []]
+
+
+@pytest.fixture(scope="module")
+def officer(aws: Aws) -> HttpUser:
+    return aws.user(username="privacidad.oficial", groups=("privacy-officer",))
+
+
+def file(user: HttpUser, body: dict[str, Any]) -> dict[str, Any]:
+    filed = user.post("/me/privacy-requests", body)
+    assert filed.status_code == 201, filed.body
+    return dict(filed.body)
+
+
+def decide(officer: HttpUser, request_id: str, outcome: str, **more: Any) -> dict[str, Any]:
+    decided = officer.post(f"/privacy-requests/{request_id}/decision", {"outcome": outcome, "reason": REASON, **more})
+    assert decided.status_code == 200, decided.body
+    return dict(decided.body)
+
+
+def legal_day(instant: str) -> date:
+    return parse_iso(instant).astimezone(MEXICO_CITY).date()
+
+
+def test_the_notice_is_public_and_its_acceptance_is_recorded_with_version_and_time(aws: Aws) -> None:
+    published = aws.anonymous().get("/privacy-notice")
+    assert published.status_code == 200
+    assert published.body["version"] == notice.VERSION
+    assert published.body["es"]["sections"][0]["heading"] == "Responsable"
+    assert {item["id"] for item in published.body["processing"]} == set(notice.PROCESSING)
+    citizen = aws.user()
+    assert citizen.get("/me").body["privacy_notice"] == {
+        "current": notice.VERSION,
+        "accepted": None,
+        "accepted_at": None,
+    }
+
+    assert problem(citizen.post("/me/privacy-notice", {"version": notice.VERSION + 1})) == (
+        409,
+        "privacy_notice_outdated",
+        ["version"],
+    )
+    accepted = citizen.post("/me/privacy-notice", {"version": notice.VERSION})
+    assert accepted.status_code == 200, accepted.body
+    assert accepted.body["accepted"] == notice.VERSION
+    on_record = citizen.get("/me").body["privacy_notice"]
+    assert on_record == {"current": notice.VERSION, **accepted.body}
+    [logged] = citizen.get("/me/export").body["privacy_log"]
+    assert (logged["action"], logged["details"]["version"]) == ("privacy_notice.accepted", notice.VERSION)
+
+
+def test_the_notices_text_matches_the_version_it_was_published_under() -> None:
+    assert notice.digest() == notice.TEXT_SHA256, "the notice's text changed: bump VERSION and TEXT_SHA256"
+
+
+def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_else(aws: Aws) -> None:
+    citizen, other = aws.user(), aws.user()
+    for person in (citizen, other):
+        person.post("/me/privacy-notice", {"version": notice.VERSION})
+        submitted_licence(person)
+        draft(person, CONSTRUCTION_FORM, procedure=PERMIT)  # asks the population registry: the data-use log
+        file(person, {"kind": "access"})
+
+    exported = citizen.get("/me/export")
+    assert exported.status_code == 200, exported.body
+    assert exported.headers["Content-Disposition"] == f'attachment; filename="ventanilla-{citizen.username}.json"'
+    document = exported.body
+    keys = {
+        entry["key"]
+        for name, entries in document.items()
+        if isinstance(entries, list)
+        for entry in entries
+        if isinstance(entry, dict)
+    }
+    held = holdings(aws, citizen.username)
+    assert {item["kind"] for item in held} >= {
+        "profile",
+        "application",
+        "audit",
+        "data_exchange",
+        "privacy_request",
+        "privacy_log",
+    }
+    missing = [f"{item['pk']}/{item['sk']}" for item in held if f"{item['pk']}/{item['sk']}" not in keys]
+    assert missing == []
+    text = json.dumps(document)
+    assert other.username not in text
+    for application in other.get("/me").body["applications"]:
+        assert application["id"] not in text
+    assert "task_token" not in text and "code_hash" not in text
+
+    printed = citizen.get("/me/export.pdf", headers={"Accept": "application/pdf"})
+    assert printed.status_code == 200
+    assert printed.body.startswith(b"%PDF")
+
+
+def holdings(aws: Aws, holder: str) -> list[dict[str, Any]]:
+    """What the table holds keyed to ``holder`` (a test may scan): their partition, their
+    record, their applications' partitions and payments, their documents, their phone's
+    opt-outs, their privacy requests."""
+    items = scan(aws)
+    record = [item for item in items if item.get("gsi1pk") == f"OWNER#{holder}"]
+    applications = {f"APP#{item['id']}" for item in record if item["kind"] == "application"}
+    payments = {f"PAY#{item['payment_reference']}" for item in record if item.get("payment_reference")}
+    documents = {f"CRED#{item['id']}" for item in record if item["kind"] == "credential"}
+    phones = {f"PHONE#{item['phone']}" for item in record if item["kind"] == "profile" and item.get("phone")}
+    partitions = {f"CITIZEN#{holder}", *applications, *payments, *documents}
+    return [
+        item
+        for item in items
+        if item.get("kind") not in NOT_PERSONAL
+        and (
+            item["pk"] in partitions
+            or item.get("gsi1pk") in {f"OWNER#{holder}", f"PRIVACY_OF#{holder}"}
+            or (item["pk"] in phones and str(item["sk"]).startswith("OPTOUT#"))
+        )
+    ]
+
+
+def scan(aws: Aws) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    reading = table(aws)
+    page = reading.scan()
+    found += page["Items"]
+    while "LastEvaluatedKey" in page:
+        page = reading.scan(ExclusiveStartKey=page["LastEvaluatedKey"])
+        found += page["Items"]
+    return found
+
+
+def test_a_rectification_of_the_name_is_answered_on_the_legal_clock_and_takes_effect(
+    aws: Aws, officer: HttpUser
+) -> None:
+    citizen = aws.user(name="Persona De Prueva")
+    filed = file(
+        citizen,
+        {"kind": "rectification", "target": "profile.name", "correction": "Persona De Prueba", "reason": REASON},
+    )
+    assert filed["status"] == "received"
+    opened = legal_day(filed["opened_at"])
+    assert legal_day(filed["deadline"]) == add_business_days(opened, 20)
+    assert [event["action"] for event in filed["events"]] == ["received"]
+
+    granted = decide(officer, filed["id"], "granted")
+    assert (granted["status"], granted["outcome"]) == ("granted", "granted")
+    assert legal_day(granted["effective_by"]) == add_business_days(legal_date(datetime.now(MEXICO_CITY)), 15)
+    assert citizen.get("/me").body["profile"]["name"] == "Persona De Prueba"
+    assert "Persona De Prueva" not in json.dumps(granted)  # the old value only as its hash
+    assert granted["effects"]["old_sha256"]
+
+    seen = citizen.get(f"/privacy-requests/{filed['id']}").body
+    assert [(event["action"], event["actor"]["kind"]) for event in seen["events"]] == [
+        ("received", "citizen"),
+        ("granted", "privacy_officer"),
+    ]
+    assert "id" not in seen["events"][1]["actor"]  # the holder reads the officer by role
+    assert officer.get(f"/privacy-requests/{filed['id']}").body["events"][1]["actor"]["id"] == officer.username
+
+
+def test_a_form_answer_is_corrected_on_the_applications_audit_chain(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen)
+    target = f"applications/{application_id}/form.domicilio"
+    assert problem(
+        citizen.post(
+            "/me/privacy-requests",
+            {"kind": "rectification", "target": f"{target}x", "correction": "A", "reason": REASON},
+        )
+    ) == (422, "invalid_target", ["target"])
+    filed = file(
+        citizen, {"kind": "rectification", "target": target, "correction": "Calle Falsa 123", "reason": REASON}
+    )
+    assert filed["registry"] is None
+    decide(officer, filed["id"], "granted")
+    assert status_of(citizen, application_id)["data"]["domicilio"] == "Calle Falsa 123"
+    trail = citizen.get(f"/applications/{application_id}/audit").body
+    events = trail["events"] if isinstance(trail, dict) else trail
+    [rectified] = [event for event in events if event["action"] == "data.rectified"]
+    assert rectified["details"]["privacy_request"] == filed["id"]
+    verified = citizen.get(f"/applications/{application_id}/audit/verify")
+    assert verified.status_code == 200 and verified.body["intact"] is True, verified.body
+
+
+def test_a_fact_from_a_registry_is_referred_to_it_and_its_answer_tracked(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen, CONSTRUCTION_FORM, procedure=PERMIT)
+    target = f"applications/{application_id}/form.solicitante"
+    filed = file(
+        citizen, {"kind": "rectification", "target": target, "correction": "Nombre Correcto", "reason": REASON}
+    )
+    assert filed["registry"] == "population"
+
+    refused = officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "granted", "reason": REASON})
+    assert problem(refused)[:2] == (409, "registry_fact")
+    referred = decide(officer, filed["id"], "referred")
+    assert (referred["status"], referred["registry"]) == ("referred", "population")
+    assert problem(officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "denied", "reason": REASON}))[
+        :2
+    ] == (409, "privacy_request_answered")
+
+    answered = officer.post(
+        f"/privacy-requests/{filed['id']}/registry-answer", {"answer": "corrected", "reason": "RENAPO corrigió."}
+    )
+    assert answered.status_code == 200, answered.body
+    assert answered.body["status"] == "granted"
+    assert answered.body["events"][-1]["details"]["answer"] == "corrected"
+    assert status_of(citizen, application_id)["data"]["solicitante"] == "Nombre Correcto"
+    again = officer.post(f"/privacy-requests/{filed['id']}/registry-answer", {"answer": "refused", "reason": "No."})
+    assert problem(again)[:2] == (409, "privacy_request_not_referred")
+
+
+def test_a_cancellation_erases_what_the_law_lets_go_and_keeps_the_rest_with_the_reason(
+    aws: Aws, officer: HttpUser
+) -> None:
+    citizen = aws.user()
+    erased_draft = draft(citizen)
+    filed_one = submitted_licence(citizen)
+    assert problem(
+        citizen.post(
+            "/me/privacy-requests", {"kind": "cancellation", "scope": ["drafts", "everything"], "reason": REASON}
+        )
+    ) == (422, "invalid_scope", ["scope[1]"])
+    filed = file(citizen, {"kind": "cancellation", "scope": ["drafts", "applications"], "reason": REASON})
+    assessment = {item["scope"]: item for item in filed["details"]["assessment"]}
+    assert assessment["drafts"]["erasable"] is True
+    assert assessment["applications"]["erasable"] is False
+    assert "Ley General de Archivos" in assessment["applications"]["why"]
+
+    granted = decide(officer, filed["id"], "partially_granted")
+    assert granted["effects"]["erased"] == {"drafts": 1}
+    assert "applications" in granted["effects"]["kept"]
+    assert citizen.get(f"/applications/{erased_draft}").status_code == 404
+    assert citizen.get(f"/applications/{filed_one}").status_code == 200
+
+
+def test_an_opposition_stops_the_processing(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    assert problem(
+        citizen.post("/me/privacy-requests", {"kind": "opposition", "processing": "everything", "reason": REASON})
+    ) == (422, "invalid_processing", ["processing"])
+    filed = file(citizen, {"kind": "opposition", "processing": notice.REGISTRY_PREFILL, "reason": REASON})
+    decide(officer, filed["id"], "granted")
+    application_id = draft(citizen, CONSTRUCTION_FORM, procedure=PERMIT)
+    created = status_of(citizen, application_id)
+    assert (created["prefill"], created["provenance"]) == (None, {})
+    assert citizen.get("/me/data-use").body["exchanges"] == []
+
+
+def test_the_answer_is_extended_once_by_ten_business_days(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    filed = file(citizen, {"kind": "access"})
+    extended = decide(officer, filed["id"], "extended")
+    assert extended["status"] == "extended"
+    assert legal_day(extended["deadline"]) == add_business_days(legal_day(filed["deadline"]), 10)
+    again = officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "extended", "reason": REASON})
+    assert problem(again)[:2] == (409, "already_extended")
+    granted = decide(officer, filed["id"], "granted")
+    assert granted["effects"]["export_sha256"]
+    assert granted["effects"]["items"]["privacy_requests"] == 1
+
+
+def test_the_officers_queue_goes_by_deadline_and_status_and_holders_see_only_their_own(
+    aws: Aws, officer: HttpUser
+) -> None:
+    first, second = aws.user(), aws.user()
+    one = file(first, {"kind": "access"})
+    two = file(second, {"kind": "opposition", "processing": notice.PROGRESS_SMS, "reason": REASON})
+    queue = officer.get("/privacy-requests?limit=200").body["requests"]
+    deadlines = [item["deadline"] for item in queue]
+    assert deadlines == sorted(deadlines)
+    assert {one["id"], two["id"]} <= {item["id"] for item in queue}
+    decide(officer, two["id"], "denied")
+    denied = officer.get("/privacy-requests?status=denied&limit=200").body["requests"]
+    assert two["id"] in {item["id"] for item in denied}
+    assert two["id"] not in {item["id"] for item in officer.get("/privacy-requests?limit=200").body["requests"]}
+    assert problem(officer.get("/privacy-requests?status=lost"))[:2] == (422, "invalid_status")
+
+    assert [item["id"] for item in first.get("/me/privacy-requests").body["requests"]] == [one["id"]]
+    assert problem(first.get(f"/privacy-requests/{two['id']}"))[:2] == (404, "unknown_privacy_request")
+    assert first.get("/privacy-requests").status_code == 403
+
+
+def test_bad_requests_name_the_field(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    assert problem(citizen.post("/me/privacy-requests", {"kind": "forget"}))[:2] == (422, "invalid_kind")
+    assert problem(
+        citizen.post("/me/privacy-requests", {"kind": "rectification", "target": "profile.name", "reason": REASON})
+    ) == (422, "correction_required", ["correction"])
+    assert problem(
+        citizen.post("/me/privacy-requests", {"kind": "rectification", "target": "profile.name", "correction": "X"})
+    ) == (422, "reason_required", ["reason"])
+    filed = file(citizen, {"kind": "access"})
+    assert problem(
+        officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "referred", "reason": REASON})
+    ) == (
+        422,
+        "not_referable",
+        ["outcome"],
+    )
+    assert problem(officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "granted", "reason": " "}))[
+        :2
+    ] == (422, "reason_required")
