@@ -467,9 +467,13 @@ def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> N
         if resource["Type"] == "AWS::Cognito::UserPoolGroup"
     }
     agencies = {agency for definition in stack.shipped_definitions() for agency in definition["agencies"]}
-    assert groups == {"admin"} | {f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")} | {
-        f"assistant-{centre}" for centre in stack.COMMUNITY_CENTRES
-    } | {"admin-09", "admin-20", "admin-20067"}  # Mexico City's, Oaxaca's and Oaxaca de Juárez's publishers
+    assert groups == {"admin", "privacy-officer"} | {
+        f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")
+    } | {f"assistant-{centre}" for centre in stack.COMMUNITY_CENTRES} | {
+        "admin-09",
+        "admin-20",
+        "admin-20067",
+    }  # Mexico City's, Oaxaca's and Oaxaca de Juárez's publishers
     assert {resource["Properties"]["Tracing"] for resource in checks.functions(built.template).values()} == {
         "Active"
     }  # moto ignores it

@@ -41,7 +41,13 @@ def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
     agencies = sorted({code for definition in definitions for code in definition["agencies"]})
     staff = [group(agency) for agency in agencies for group in (groups.official, groups.supervisor)]
     publishers = [groups.publisher(code) for code in publishing_jurisdictions(definitions)]
-    return [groups.ADMIN, *staff, *(groups.assistant(centre) for centre in COMMUNITY_CENTRES), *publishers]
+    return [
+        groups.ADMIN,
+        *staff,
+        *(groups.assistant(centre) for centre in COMMUNITY_CENTRES),
+        *publishers,
+        groups.PRIVACY_OFFICER,
+    ]
 
 
 def publishing_jurisdictions(definitions: list[dict[str, Any]]) -> list[str]:
