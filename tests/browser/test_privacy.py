@@ -166,6 +166,35 @@ def test_a_citizen_downloads_their_data_and_has_their_name_corrected(
     assert_clean(page)
 
 
+def test_a_citizen_has_their_drafts_erased_and_is_told_what_the_law_keeps(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
+    citizen = new_citizen(api, name="Noemí Pardo Ríos", letters="PARN")
+    draft(citizen, {"domicilio": "Calle Juárez 3, Centro, Tlaxcala"})
+    page = open_page(contexts(token=citizen.token), "/mi-expediente/mis-datos/solicitar")
+    page.get_by_label("Cancelación").check()
+    page.get_by_role("button", name="Presentar solicitud").click()
+    expect(page.locator("#scope-error")).to_have_text("Elija al menos una opción.")
+    page.get_by_label("Mis borradores de solicitud sin presentar, con sus archivos").check()
+    page.get_by_label("Mis pagos (la ley obliga a conservarlos)").check()
+    page.get_by_label("Motivo").fill("Ya no haré ese trámite.")
+    page.get_by_role("button", name="Presentar solicitud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Solicitud de Cancelación")
+    details = page.locator("section[aria-labelledby=request-heading]")
+    expect(details).to_contain_text("Mis borradores de solicitud sin presentar, con sus archivos, Mis pagos")
+    request_id = details.get_attribute("data-request")
+
+    decided = new_officer(api).post(
+        f"/privacy-requests/{request_id}/decision",
+        {"outcome": "partially_granted", "reason": "Se borran los borradores; los pagos se conservan cinco años."},
+    )
+    assert decided.status_code == 200, decided.text
+    page.goto("/#/mi-expediente")
+    expect(page.locator("main")).to_contain_text("Aún no tiene trámites.")
+    expect(page.locator(f"[data-request='{request_id}']")).to_have_attribute("data-status", "partially_granted")
+    assert_clean(page)
+
+
 def axe_problems(page: Page, width: int) -> list[str]:
     problems = [
         f"{page.url} @{width}px: {violation['id']} ({violation['impact']}) {violation['help']}: {violation['nodes']}"

@@ -15,8 +15,9 @@ import { KINDS, opposable, privacyNotice, processingDescription, processingName,
 import { flash, navigate } from "../router.js";
 import { breadcrumbs, button, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
 
-// What a cancellation may ask to erase (the API refuses, with the legal reason, what must be kept).
-export const SCOPES = ["drafts", "subscriptions", "privacy_log"];
+// What a cancellation may name: the first two can be erased; the rest the law obliges keeping,
+// and asking for them gets the legal reason in the answer (chalicelib/privacy/service.py).
+export const SCOPES = ["drafts", "subscriptions", "applications", "documents", "payments", "audit", "data_use", "profile", "privacy_requests"];
 
 function radioGroup({ name, legend, options, hintOf }) {
   const error = h("p", { class: "field-error", id: `${name}-error`, hidden: true });
