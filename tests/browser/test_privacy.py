@@ -195,6 +195,48 @@ def test_a_citizen_has_their_drafts_erased_and_is_told_what_the_law_keeps(
     assert_clean(page)
 
 
+def test_the_officer_refers_a_correction_to_the_registry_and_records_its_answer(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
+    citizen = new_citizen(api, name="Julio Cesar Ortega", letters="OEJC")
+    filed = citizen.post(
+        "/me/privacy-requests",
+        {
+            "kind": "rectification",
+            "target": "profile.name",
+            "correction": "Julio César Ortega",
+            "reason": "Así aparece en mi acta de nacimiento.",
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()["id"]
+    page = open_page(contexts(token=new_officer(api).token), f"/privacidad/solicitudes/{request_id}")
+    page.get_by_label("Turnar al registro del que viene el dato").check()
+    page.get_by_label("Fundamento y motivo").fill("El nombre lo certifica RENAPO: se le turna la corrección.")
+    page.get_by_role("button", name="Registrar respuesta").click()
+    expect(page.locator("#registry-error")).to_have_text("Elija el registro.")
+    page.get_by_label("Registro al que se turna").select_option("population")
+    page.get_by_role("button", name="Registrar respuesta").click()
+    details = page.locator("section[aria-labelledby=request-heading]")
+    expect(details.locator("[data-status]").first).to_have_attribute("data-status", "referred")
+    expect(details).to_contain_text("Registro Nacional de Población (RENAPO)")
+
+    answer = page.locator("[data-feature=privacy-registry-answer]")
+    answer.get_by_label("El registro corrigió el dato").check()
+    answer.get_by_label("Lo que dijo el registro").fill("Oficio RENAPO/123/2026: nombre corregido.")
+    answer.get_by_role("button", name="Registrar respuesta del registro").click()
+    expect(page.locator(".notice-success")).to_contain_text(request_id)
+    expect(page.locator("[data-feature=privacy-registry-answer]")).to_have_count(0)
+    assert_clean(page)
+
+    mine = open_page(contexts(token=citizen.token), f"/privacidad/solicitudes/{request_id}")
+    facts = mine.locator("section[aria-labelledby=request-heading]")
+    expect(facts).to_contain_text("El registro corrigió el dato: Oficio RENAPO/123/2026")
+    expect(mine.locator("section[aria-labelledby=trail-heading]")).to_contain_text("Turnada al registro")
+    expect(mine.locator("section[aria-labelledby=trail-heading]")).to_contain_text("El registro respondió")
+    assert_clean(mine)
+
+
 def axe_problems(page: Page, width: int) -> list[str]:
     problems = [
         f"{page.url} @{width}px: {violation['id']} ({violation['impact']}) {violation['help']}: {violation['nodes']}"
