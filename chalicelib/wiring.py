@@ -381,6 +381,9 @@ class Container:
             self.transitions,
             self.applications.definition,
             aws.S3Documents(self.settings).purge,
+            lambda holder, request_id, event: self.notifier.tell_holder(
+                holder, "privacy_request", {"request": request_id}, {"privacy_request": request_id, "event": event}
+            ),
         )
 
     @cached_property

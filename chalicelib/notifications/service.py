@@ -169,6 +169,21 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
                 quietly=False,
             )
 
+    def tell_holder(self, holder: str, event: str, values: Mapping[str, Any], key: dict[str, Any]) -> None:
+        """Text the holder's phone on record about something of theirs that is no application
+        (a privacy request's answer), at most once per ``key``; a holder without a phone
+        this deployment texts is told nothing, and a message that cannot go is logged."""
+        profile = self.profiles.get(holder)
+        if profile is None or not profile.phone:
+            return
+        try:
+            phone = self.phones.normalise(profile.phone)
+        except ValidationFailed:
+            return
+        language = profile.language if profile.language in templates.LANGUAGES else "es"
+        recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
+        self.submit(NO_APPLICATION, "", recipient, templates.PLATFORM[event], values, key=key)
+
     def _opposed(self, holder: str, processing: str) -> bool:
         profile = self.profiles.get(holder)
         return profile is not None and processing in (profile.opposed or [])

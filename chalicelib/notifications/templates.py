@@ -87,6 +87,8 @@ SYSTEM: dict[str, frozenset[str]] = {
     "help": frozenset(),
     # the citizen's consent to an assistant of a community centre (assisted filing)
     "delegation_code": frozenset({"centre", "code"}),
+    # a privacy (ARCO) request of the holder's was answered or moved (no personal data in it)
+    "privacy_request": frozenset({"request"}),
 }
 URGENT = frozenset(SYSTEM)
 
@@ -105,6 +107,7 @@ LONGEST = {
     "step": "S" * commands.MAX_STEP,
     "next": commands.longest(commands.NEXT_ACTIONS),
     "centre": "C" * 20,
+    "request": "ARCO-ABCDEFGHJK",
 }
 
 
@@ -290,6 +293,11 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
             "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this "
             "code to the helper: {code}. Expires in 15 min. It is free."
         ),
+    ),
+    "privacy_request": _platform(
+        1,
+        "Ventanilla: su solicitud de derechos ARCO {request} tiene respuesta o cambió. Consúltela en Mis datos.",
+        "Ventanilla: your ARCO request {request} was answered or changed. See it in My data.",
     ),
 }
 PLATFORM: dict[str, Template] = {

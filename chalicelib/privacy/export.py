@@ -8,7 +8,8 @@ the index attributes and item versions.  Another person's data is left out too: 
 member who acted appears in the trails by role and agency (or centre), never by username
 or name; a phone the holder subscribed that is not their own is masked to its last two
 digits.  A signed resolution stays whole: it is the act notified to the holder, and its
-signer signed it as a public servant in office, not as a private person.
+signer signed it as a public servant in office, and the holder reads it as signed on the
+application already (the signature covers the signer's identity, so nothing of it can go).
 """
 
 from __future__ import annotations
@@ -139,9 +140,12 @@ def _entry(item: Entity, holder: str, own_phones: set[str]) -> dict[str, Any]:
         values.pop("revoked_by", None)
     if isinstance(item, PrivacyRequest):
         values["events"] = [{**event, "actor": person_or_role(event["actor"], holder)} for event in values["events"]]
-    if isinstance(item, (Subscription, SmsMessage, OptOut)) and str(values.get("phone")) not in own_phones:
-        values["phone"] = mask(str(values.get("phone", "")))
-    values["key"] = f"{item.pk}/{item.sk}"
+    key = f"{item.pk}/{item.sk}"
+    phone = str(values.get("phone", ""))
+    if isinstance(item, (Subscription, SmsMessage, OptOut)) and phone not in own_phones:
+        values["phone"] = mask(phone)
+        key = key.replace(phone, mask(phone)) if phone else key
+    values["key"] = key
     return values
 
 

@@ -68,6 +68,7 @@ class Privacy:
         transitions: Transitions,
         definition: Callable[[Application], Mapping[str, Any]],
         purge: Callable[[str], None],
+        tell: Callable[[str, str, int], None] = lambda holder, request_id, event: None,
     ) -> None:
         self.store = store
         self.privacy = privacy
@@ -75,6 +76,7 @@ class Privacy:
         self.transitions = transitions
         self.definition = definition
         self.purge = purge
+        self.tell = tell
 
     # --- the privacy notice --------------------------------------------------------------
     def accept_notice(self, principal: Principal, body: NoticeAcceptance) -> NoticeStatus:
@@ -183,17 +185,35 @@ class Privacy:
         elif body.outcome == DENIED:
             fields = {"status": DENIED, "outcome": DENIED, "answered_at": at}
         else:
-            effects = self._take_effect(principal, request, partial=body.outcome == PARTIALLY, at=at)
-            fields = {
-                "status": body.outcome,
-                "outcome": body.outcome,
-                "answered_at": at,
-                "effective_by": iso(deadline_after(legal_date(now), EFFECT_DAYS)),
-                "effects": effects,
-            }
-            details = {"effects": effects}
+            self._effect_allowed(request)
+            return self._told(self._granted(principal, request, body.outcome, body.reason, at, from_registry=False))
         fields["events"] = [*request.events, _event(at, principal, body.outcome, body.reason, details)]
         self.privacy.change(request, fields, closed=closed)
+        return self._told(request)
+
+    def _granted(
+        self, principal: Principal, request: PrivacyRequest, outcome: str, reason: str, at: str, *, from_registry: bool
+    ) -> PrivacyRequest:
+        """Answer the request first (its version lets one officer do it), then apply what it
+        grants, then record what that changed on its trail: a second officer answering at
+        the same moment is refused before anything changes twice."""
+        action = "registry_answer" if from_registry else outcome
+        details: dict[str, Any] = {"registry": request.registry, "answer": "corrected"} if from_registry else {}
+        answered = {
+            "status": outcome,
+            "outcome": outcome,
+            "answered_at": at,
+            "effective_by": iso(deadline_after(legal_date(_parse(at)), EFFECT_DAYS)),
+            "events": [*request.events, _event(at, principal, action, reason, details)],
+        }
+        self.privacy.change(request, answered, closed=True)
+        if from_registry:
+            effects = self._rectify(principal, request, at, from_registry=True)
+        else:
+            effects = self._take_effect(principal, request, at=at)
+        events = [dict(event) for event in request.events]
+        events[-1]["details"] = {**events[-1]["details"], "effects": effects}
+        self.privacy.change(request, {"effects": effects, "events": events})
         return request
 
     def registry_answered(self, principal: Principal, request_id: str, body: RegistryAnswer) -> PrivacyRequest:
@@ -204,24 +224,40 @@ class Privacy:
                 f"the request is {request.status}, not referred to a registry", code="privacy_request_not_referred"
             )
         at = iso(utcnow())
-        details: dict[str, Any] = {"registry": request.registry, "answer": body.answer}
         if body.answer == "corrected":
-            details["effects"] = self._rectify(principal, request, at, from_registry=True)
-            fields: dict[str, Any] = {
-                "status": GRANTED,
-                "outcome": GRANTED,
-                "effects": details["effects"],
-                "effective_by": iso(deadline_after(legal_date(utcnow()), EFFECT_DAYS)),
-            }
-        else:
-            fields = {"status": DENIED, "outcome": DENIED}
-        fields["answered_at"] = at
-        fields["events"] = [*request.events, _event(at, principal, "registry_answer", body.reason, details)]
+            self._effect_allowed(request, from_registry=True)
+            return self._told(self._granted(principal, request, GRANTED, body.reason, at, from_registry=True))
+        details = {"registry": request.registry, "answer": body.answer}
+        fields = {
+            "status": DENIED,
+            "outcome": DENIED,
+            "answered_at": at,
+            "events": [*request.events, _event(at, principal, "registry_answer", body.reason, details)],
+        }
         self.privacy.change(request, fields, closed=True)
+        return self._told(request)
+
+    def _told(self, request: PrivacyRequest) -> PrivacyRequest:
+        """The holder is texted that their request moved (once per event of its trail)."""
+        self.tell(request.holder, request.id, len(request.events or []))
         return request
 
     # --- what a grant changes ------------------------------------------------------------------
-    def _take_effect(self, principal: Principal, request: PrivacyRequest, *, partial: bool, at: str) -> dict[str, Any]:
+    def _effect_allowed(self, request: PrivacyRequest, *, from_registry: bool = False) -> None:
+        """Refuse, before anything is written, a grant that cannot take effect: a fact from a
+        registry is corrected there first, and the application to correct must still exist."""
+        if request.request_kind != "rectification" or request.details.get("target") == PROFILE_NAME:
+            return
+        application_id, field = _form_target(str(request.details["target"]))
+        application = self.store.applications.get(application_id, consistent=True)
+        if f"data.{field}" in (application.provenance or {}) and not from_registry:
+            raise Conflict(
+                f"{request.details['target']} came from the {request.registry} registry: refer the request to it "
+                "(outcome referred)",
+                code="registry_fact",
+            )
+
+    def _take_effect(self, principal: Principal, request: PrivacyRequest, *, at: str) -> dict[str, Any]:
         kind = request.request_kind
         if kind == "access":
             document = export.build(request.holder, self.privacy.holdings(request.holder), at)
@@ -251,11 +287,6 @@ class Privacy:
             return {"target": target, "old_sha256": _sha256(old)}
         application_id, field = _form_target(target)
         application = self.store.applications.get(application_id, consistent=True)
-        if f"data.{field}" in (application.provenance or {}) and not from_registry:
-            raise Conflict(
-                f"{target} came from the {request.registry} registry: refer the request to it (outcome referred)",
-                code="registry_fact",
-            )
         previous = (application.data or {}).get(field)
         self.transitions.record(
             application,
@@ -286,10 +317,24 @@ class Privacy:
                 self.privacy.erase_application(draft)
             erased["drafts"] = len(drafts)
         if "subscriptions" in scope:
-            ended = {item.id for item in items if isinstance(item, Application) and item.status in FINAL}
+            ended = {item.id: item for item in items if isinstance(item, Application) and item.status in FINAL}
             phones = [item for item in items if isinstance(item, Subscription) and item.application_id in ended]
             self.privacy.erase(phones)
             erased["subscriptions"] = len(phones)
+            for application_id in sorted({str(item.application_id) for item in phones}):
+                # the application's chain says its subscribers went, and why (no phone in it)
+                self.transitions.record(
+                    ended[application_id],
+                    {"kind": "privacy_officer", "id": principal.username},
+                    Change(
+                        "subscriptions.erased",
+                        reason=f"Solicitud de cancelación {request.id}",
+                        details={
+                            "subscriptions": sum(1 for item in phones if item.application_id == application_id),
+                            "privacy_request": request.id,
+                        },
+                    ),
+                )
         return {"erased": erased, "kept": {name: KEPT[name] for name in scope if name in KEPT}}
 
     # --- checks ----------------------------------------------------------------------------------

@@ -24,12 +24,14 @@ from chalicelib.store.models import (
     PrivacyLog,
     PrivacyRequest,
     Profile,
+    SmsMessage,
     Subscription,
 )
 from chalicelib.store.pages import OWNER_KEYS, QUEUE_KEYS, Page, PageRequest, paged
 from chalicelib.store.reads import find
 
 OPEN, CLOSED = keys.PRIVACY_OPEN, keys.PRIVACY_CLOSED
+NO_APPLICATION = "-"  # the delivery log's partition of messages about no application
 
 
 class PrivacyStore:
@@ -138,8 +140,9 @@ class PrivacyStore:
         """Every item keyed to ``holder``: their partition (profile, e.firma proofs, data-use
         log, privacy log, codes), their record (applications, documents, delegations,
         subscriptions), each application's partition (audit trail, subscriptions, SMS log,
-        rating), its payment, each document's check counter, the opt-outs of their phone,
-        and their privacy requests.  Each item once."""
+        rating), its payment, each document's check counter, the opt-outs of their phone and
+        the messages texted to it about no application, and their privacy requests.  Each
+        item once."""
         seen: set[tuple[str, str]] = set()
 
         def once(items: Iterable[Entity]) -> Iterator[Entity]:
@@ -169,6 +172,13 @@ class PrivacyStore:
             phones.add(profile.phone)
         for phone in sorted(phones):
             yield from once(OptOut.query(keys.phone(phone), OptOut.sk.startswith(keys.OPT_OUT_PREFIX)))
+            # what was texted to the phone about no application (codes, replies to commands):
+            # a message about an application is that application's, read with it above
+            yield from once(
+                item
+                for item in Entity.by_queue.query(keys.sms_to(phone))
+                if isinstance(item, SmsMessage) and item.application_id == NO_APPLICATION
+            )
         yield from once(self.all_of_holder(holder))
 
     # --- erasure (a granted cancellation) ------------------------------------------------

@@ -12,10 +12,20 @@ import pytest
 
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import MEXICO_CITY, add_business_days, legal_date
-from chalicelib.privacy import notice
-from tests.support.flows import draft, status_of, submitted_licence, table
+from chalicelib.privacy import export, notice
+from tests.support.flows import (
+    approved,
+    delegated,
+    draft,
+    paid,
+    status_of,
+    submitted_licence,
+    table,
+    wait_status,
+)
 from tests.support.forms import CONSTRUCTION_FORM
 from tests.support.inprocess import Aws, HttpUser
+from tests.support.people import new_phone
 
 pytestmark = pytest.mark.usefixtures("aws", "registries_answering")
 
@@ -84,11 +94,24 @@ def test_the_notices_text_matches_the_version_it_was_published_under() -> None:
 
 def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_else(aws: Aws) -> None:
     citizen, other = aws.user(), aws.user()
+    official, helper = aws.official(), aws.user(groups=("assistant-CCDPRIV",))
+    relative = new_phone()
     for person in (citizen, other):
         person.post("/me/privacy-notice", {"version": notice.VERSION})
         submitted_licence(person)
         draft(person, CONSTRUCTION_FORM, procedure=PERMIT)  # asks the population registry: the data-use log
         file(person, {"kind": "access"})
+    # an issued licence, paid and rated; a relative's phone on another; an assistant's delegation; a STOP
+    issued_id = submitted_licence(citizen)
+    approved(official, citizen, issued_id)
+    paid(aws, citizen, issued_id)
+    wait_status(citizen, issued_id, "issued")
+    assert citizen.post(f"/applications/{issued_id}/rating", {"score": 5}).status_code == 201
+    followed = submitted_licence(citizen)
+    subscribed = citizen.post("/subscriptions", {"application_id": followed, "phone": relative})
+    assert subscribed.status_code == 201, subscribed.body
+    delegated(aws, helper, citizen, "CCDPRIV")
+    aws.anonymous().post("/sandbox/sms/inbound", {"from": citizen.phone, "text": "BAJA"})
 
     exported = citizen.get("/me/export")
     assert exported.status_code == 200, exported.body
@@ -102,21 +125,38 @@ def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_e
         if isinstance(entry, dict)
     }
     held = holdings(aws, citizen.username)
-    assert {item["kind"] for item in held} >= {
+    assert {item.get("kind") for item in held} >= {
         "profile",
         "application",
         "audit",
+        "payment",
+        "credential",
+        "rating",
+        "subscription",
+        "sms",
+        "sms_opt_out",
+        "delegation",
         "data_exchange",
         "privacy_request",
         "privacy_log",
     }
-    missing = [f"{item['pk']}/{item['sk']}" for item in held if f"{item['pk']}/{item['sk']}" not in keys]
+    assert any(item.get("kind") == "sms" and item["application_id"] == "-" for item in held)  # the delegation code
+    # a phone that is not the holder's is masked, in the key that names it too
+    named = [f"{item['pk']}/{item['sk']}".replace(relative, export.mask(relative)) for item in held]
+    missing = [key for key in named if key not in keys]
     assert missing == []
     text = json.dumps(document)
     assert other.username not in text
     for application in other.get("/me").body["applications"]:
         assert application["id"] not in text
     assert "task_token" not in text and "code_hash" not in text
+    # staff by role everywhere but in the signed resolutions, notified to the holder as signed
+    unsigned = json.dumps(
+        {**document, "applications": [{**item, "resolutions": []} for item in document["applications"]]}
+    )
+    for name in (relative, helper.username, official.username):
+        at = unsigned.find(name)
+        assert at == -1, (name, unsigned[max(0, at - 300) : at + 40])
 
     printed = citizen.get("/me/export.pdf", headers={"Accept": "application/pdf"})
     assert printed.status_code == 200
@@ -126,13 +166,14 @@ def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_e
 def holdings(aws: Aws, holder: str) -> list[dict[str, Any]]:
     """What the table holds keyed to ``holder`` (a test may scan): their partition, their
     record, their applications' partitions and payments, their documents, their phone's
-    opt-outs, their privacy requests."""
+    opt-outs and what was texted to it about no application, their privacy requests."""
     items = scan(aws)
     record = [item for item in items if item.get("gsi1pk") == f"OWNER#{holder}"]
     applications = {f"APP#{item['id']}" for item in record if item["kind"] == "application"}
     payments = {f"PAY#{item['payment_reference']}" for item in record if item.get("payment_reference")}
     documents = {f"CRED#{item['id']}" for item in record if item["kind"] == "credential"}
     phones = {f"PHONE#{item['phone']}" for item in record if item["kind"] == "profile" and item.get("phone")}
+    texted = {f"SMSTO#{item['phone']}" for item in record if item["kind"] == "profile" and item.get("phone")}
     partitions = {f"CITIZEN#{holder}", *applications, *payments, *documents}
     return [
         item
@@ -142,6 +183,7 @@ def holdings(aws: Aws, holder: str) -> list[dict[str, Any]]:
             item["pk"] in partitions
             or item.get("gsi1pk") in {f"OWNER#{holder}", f"PRIVACY_OF#{holder}"}
             or (item["pk"] in phones and str(item["sk"]).startswith("OPTOUT#"))
+            or (item.get("gsi2pk") in texted and item.get("application_id") == "-")
         )
     ]
 
@@ -174,6 +216,8 @@ def test_a_rectification_of_the_name_is_answered_on_the_legal_clock_and_takes_ef
     assert (granted["status"], granted["outcome"]) == ("granted", "granted")
     assert legal_day(granted["effective_by"]) == add_business_days(legal_date(datetime.now(MEXICO_CITY)), 15)
     assert citizen.get("/me").body["profile"]["name"] == "Persona De Prueba"
+    [told] = [text for text in aws.sms(citizen.phone or "") if filed["id"] in text]  # no name, no value
+    assert told.startswith(f"Ventanilla: su solicitud de derechos ARCO {filed['id']} tiene respuesta")
     assert "Persona De Prueva" not in json.dumps(granted)  # the old value only as its hash
     assert granted["effects"]["old_sha256"]
 
@@ -329,3 +373,22 @@ def test_bad_requests_name_the_field(aws: Aws, officer: HttpUser) -> None:
     assert problem(officer.post(f"/privacy-requests/{filed['id']}/decision", {"outcome": "granted", "reason": " "}))[
         :2
     ] == (422, "reason_required")
+
+
+def test_the_phones_of_an_ended_application_are_erased_on_its_audit_chain(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    application_id = submitted_licence(citizen)
+    subscribed = citizen.post("/subscriptions", {"application_id": application_id, "phone": new_phone()})
+    assert subscribed.status_code == 201, subscribed.body
+    withdrawn = citizen.post(f"/applications/{application_id}/withdraw", {"reason": "Ya no lo necesito."})
+    assert withdrawn.status_code == 200, withdrawn.body
+    filed = file(citizen, {"kind": "cancellation", "scope": ["subscriptions"], "reason": REASON})
+
+    granted = decide(officer, filed["id"], "granted")
+    assert granted["effects"]["erased"]["subscriptions"] >= 1
+    assert granted["events"][-1]["details"]["effects"] == granted["effects"]
+    assert citizen.get(f"/applications/{application_id}/subscriptions").body["subscriptions"] == []
+    events = citizen.get(f"/applications/{application_id}/audit").body["events"]
+    [erased] = [event for event in events if event["action"] == "subscriptions.erased"]
+    assert erased["details"]["privacy_request"] == filed["id"]
+    assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
