@@ -192,6 +192,11 @@ def test_a_citizen_has_their_drafts_erased_and_is_told_what_the_law_keeps(
     page.goto("/#/mi-expediente")
     expect(page.locator("main")).to_contain_text("Aún no tiene trámites.")
     expect(page.locator(f"[data-request='{request_id}']")).to_have_attribute("data-status", "partially_granted")
+    page.get_by_role("link", name=f"Ver seguimiento de la solicitud {request_id}").click()
+    expect(details.locator("[data-effects]")).to_contain_text(
+        "Se borró: Mis borradores de solicitud sin presentar, con sus archivos (1)."
+    )
+    expect(details.locator("[data-effects]")).to_contain_text("Se conserva, como obliga la ley: Mis pagos")
     assert_clean(page)
 
 

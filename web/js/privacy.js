@@ -188,8 +188,25 @@ export function requestFacts(request, privacy, { holder = false } = {}) {
     [t("privacy.registry"), request.registry ? (has(`privacy.registryName.${request.registry}`) ? t(`privacy.registryName.${request.registry}`) : request.registry) : null],
     [t("privacy.outcome"), request.outcome && has(`privacy.outcome.${request.outcome}`) ? t(`privacy.status.${request.outcome}`) : null],
     [t("privacy.answer"), decision?.reason || null],
+    [t("privacy.effects"), effectsText(request.effects, privacy)],
     [t("privacy.registryAnswer"), registryAnswer ? [t(`privacy.registryAnswer.${registryAnswer}`), registryEvent?.reason ? `: ${registryEvent.reason}` : ""].join("") : null],
   ]);
+}
+
+// What a granted request changed, in words: erased (how many of each), kept by law, the
+// processing stopped, the fact corrected, the copy delivered.
+function effectsText(effects, privacy) {
+  if (!effects) return null;
+  const lines = [];
+  const erased = Object.entries(effects.erased || {});
+  if (erased.length) lines.push(t("privacy.effect.erased", { items: erased.map(([scope, n]) => `${scopeLabel(scope)} (${n})`).join("; ") }));
+  const kept = Object.keys(effects.kept || {});
+  if (kept.length) lines.push(t("privacy.effect.kept", { items: kept.map(scopeLabel).join("; ") }));
+  const stopped = effects.stopped || [];
+  if (stopped.length) lines.push(t("privacy.effect.stopped", { items: stopped.map((id) => processingName(opposable(privacy).find((item) => item.id === id) || { id })).join("; ") }));
+  if (effects.target) lines.push(t("privacy.effect.corrected"));
+  if (effects.export_sha256) lines.push(t("privacy.effect.access"));
+  return lines.length ? h("div", { dataset: { effects: "" } }, lines.map((line) => h("p", {}, line))) : null;
 }
 
 // "profile.name" → "Nombre"; "applications/<id>/form.<field>" → "Solicitud <id>: <field>".
