@@ -55,7 +55,7 @@ function checkGroup({ name, legend, hint, options }) {
 }
 
 function textArea(id, label, hint) {
-  return labelledField({ id, label, hint, control: h("textarea", { id, name: id, rows: "3", maxlength: "500", "aria-describedby": `${id}-hint ${id}-error` }), dataset: { field: id } });
+  return labelledField({ id, label, hint, control: h("textarea", { id, name: id, rows: "3", maxlength: "1000", "aria-describedby": `${id}-hint ${id}-error` }), dataset: { field: id } });
 }
 
 // The facts a citizen may ask to correct: their name, or an answer in one of their applications.
