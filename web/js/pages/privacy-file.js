@@ -102,7 +102,7 @@ export async function render(view) {
     groups.map(([label, fields]) => h("optgroup", { label }, fields.map(([value, text]) => h("option", { value }, text)))),
   );
   const target = labelledField({ id: "target", label: t("privacyFile.target"), hint: t("privacyFile.targetHint"), control: targetSelect, dataset: { field: "target" } });
-  const correction = labelledField({ id: "correction", label: t("privacyFile.correction"), hint: t("privacyFile.correctionHint"), control: h("input", { type: "text", id: "correction", name: "correction", maxlength: "500", "aria-describedby": "correction-hint correction-error" }), dataset: { field: "correction" } });
+  const correction = labelledField({ id: "correction", label: t("privacyFile.correction"), hint: t("privacyFile.correctionHint"), control: h("input", { type: "text", id: "correction", name: "correction", maxlength: "2000", "aria-describedby": "correction-hint correction-error" }), dataset: { field: "correction" } });
 
   const scope = checkGroup({ name: "scope", legend: t("privacyFile.scope"), hint: t("privacyFile.scopeHint"), options: SCOPES.map((value) => [value, scopeLabel(value)]) });
 
