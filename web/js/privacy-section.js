@@ -2,11 +2,12 @@
 // them (JSON and PDF), filing an ARCO request, and their requests with status and deadline.
 
 import { get } from "./api.js";
+import { session } from "./auth.js";
 import { h } from "./dom.js";
 import { downloadButton } from "./download.js";
 import { formatDateTime, t } from "./i18n.js";
 import { moreButton, paged } from "./more.js";
-import { kindLabel, requestStatus, requestsOf, when } from "./privacy.js";
+import { kindLabel, requestStatus, requestsOf, trail, when } from "./privacy.js";
 import { facts, linkButton, section } from "./ui.js";
 
 export function requestCard(request) {
@@ -20,6 +21,7 @@ export function requestCard(request) {
       [t("privacy.openedAt"), formatDateTime(request.opened_at)],
       [t("privacy.deadline"), request.deadline ? when(request.deadline) : null],
     ]),
+    request.events?.length ? h("details", { class: "privacy-card-trail" }, h("summary", {}, t("privacyRequest.trail")), trail(request.events, session())) : null,
     h("p", {}, h("a", { href: `#/privacidad/solicitudes/${encodeURIComponent(request.id)}`, "aria-label": t("privacy.followLabel", { id: request.id }) }, t("privacy.follow"))),
   );
 }
