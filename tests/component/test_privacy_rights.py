@@ -68,7 +68,7 @@ def test_the_notice_is_public_and_its_acceptance_is_recorded_with_version_and_ti
     assert published.body["es"]["sections"][0]["heading"] == "Responsable"
     assert {item["id"] for item in published.body["processing"]} == set(notice.PROCESSING)
     citizen = aws.user()
-    assert citizen.get("/me").body["privacy_notice"] == {
+    assert citizen.get("/me").body["profile"]["privacy_notice"] == {
         "current": notice.VERSION,
         "accepted": None,
         "accepted_at": None,
@@ -82,7 +82,7 @@ def test_the_notice_is_public_and_its_acceptance_is_recorded_with_version_and_ti
     accepted = citizen.post("/me/privacy-notice", {"version": notice.VERSION})
     assert accepted.status_code == 200, accepted.body
     assert accepted.body["accepted"] == notice.VERSION
-    on_record = citizen.get("/me").body["privacy_notice"]
+    on_record = citizen.get("/me").body["profile"]["privacy_notice"]
     assert on_record == {"current": notice.VERSION, **accepted.body}
     [logged] = citizen.get("/me/export").body["privacy_log"]
     assert (logged["action"], logged["details"]["version"]) == ("privacy_notice.accepted", notice.VERSION)

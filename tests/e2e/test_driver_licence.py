@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.privacy import notice
 from tests.support.client import Api, wait_for, wait_for_status
 
 CITIZEN = "GOMC800101MDFMRR00"
@@ -125,6 +126,7 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
         "phone": CITIZEN_PHONE,
         "language": "es",
         "efirma": None,  # no e.firma has proven this account
+        "privacy_notice": {"current": notice.VERSION, "accepted": None, "accepted_at": None},
     }
     listed = [item for item in record["applications"] if item["id"] == app_id]
     assert listed == [

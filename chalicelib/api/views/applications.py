@@ -443,6 +443,10 @@ class RecordProfile(Struct, kw_only=True):
         efirma.ProvenEfirma | None,
         Meta(description="The e.firma that proved this CURP (or RFC); null while only a password and SMS code did."),
     ]
+    privacy_notice: Annotated[
+        NoticeOnRecord,
+        Meta(description="The privacy notice in force and the version the holder accepted (null: never)."),
+    ]
 
 
 class ApplicationSummary(Struct, kw_only=True):
@@ -480,10 +484,6 @@ class CitizenRecord(Struct, kw_only=True):
     delegations: Annotated[
         list[assistance.Delegation], Meta(description="Who may act (or acted) for the citizen from a community centre.")
     ]
-    privacy_notice: Annotated[
-        NoticeOnRecord,
-        Meta(description="The privacy notice in force and the version the holder accepted (null: never)."),
-    ]
     next_cursor: NextCursor
 
 
@@ -499,13 +499,13 @@ def citizen_record(record: Record, api_url: str, next_cursor: str | None) -> Cit
             curp=profile.holder if person else None,
             rfc=None if person else profile.holder,
             efirma=efirma.proven(proven),
+            privacy_notice=on_record(notice_status(profile)),
         ),
         applications=[_summary(item, proven.since if proven else None) for item in record.applications],
         documents=[
             shown(IssuedDocumentSummary, item, verify_url=verify_url(api_url, item.id)) for item in record.documents
         ],
         delegations=[assistance.delegation(item, for_citizen=True) for item in record.delegations],
-        privacy_notice=on_record(notice_status(profile)),
         next_cursor=next_cursor,
     )
 

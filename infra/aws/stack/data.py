@@ -43,10 +43,10 @@ def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
     publishers = [groups.publisher(code) for code in publishing_jurisdictions(definitions)]
     return [
         groups.ADMIN,
+        groups.PRIVACY_OFFICER,
         *staff,
         *(groups.assistant(centre) for centre in COMMUNITY_CENTRES),
         *publishers,
-        groups.PRIVACY_OFFICER,
     ]
 
 
