@@ -37,7 +37,7 @@ def notice_version(api: Api) -> int:
 
 
 def accepted_version(citizen: User) -> object:
-    return citizen.get("/me").json()["privacy_notice"]["accepted"]
+    return citizen.get("/me").json()["profile"]["privacy_notice"]["accepted"]
 
 
 def test_sign_up_asks_to_accept_the_privacy_notice(contexts: Callable[..., BrowserContext], api: Api) -> None:
