@@ -186,15 +186,30 @@ def rows(document: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]
         "privacy_requests": "Solicitudes de derechos ARCO",
         "privacy_log": "Aviso de privacidad",
     }
-    printed = [
+    printed: list[tuple[str, list[tuple[str, str]]]] = [
         ("Titular", [("CURP / RFC", str(document["holder"])), ("Generado", str(document["generated_at"]))]),
     ]
     for name, title in titles.items():
         entries = document.get(name) or []
-        lines = [
-            (str(index), json.dumps({k: v for k, v in entry.items() if k != "key"}, ensure_ascii=False, default=str))
-            for index, entry in enumerate(entries, start=1)
-        ]
-        printed.append((f"{title} ({len(entries)})", lines or [("", "Ninguno")]))
+        if not entries:
+            printed.append((title, [("", "Ninguno")]))
+        for index, entry in enumerate(entries, start=1):
+            heading = f"{title} ({index} de {len(entries)})" if len(entries) > 1 else title
+            printed.append((heading, _flat(entry)))
     printed.append(("Huella del contenido", [("SHA-256", str(document["sha256"]))]))
     return printed
+
+
+def _flat(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """Rows of ``value``: a nested field by its dotted path, a list of plain values on one row."""
+    if isinstance(value, dict):
+        if not value:
+            return [(path, "—")] if path else []
+        return [row for name, item in value.items() for row in _flat(item, f"{path}.{name}" if path else str(name))]
+    if isinstance(value, list):
+        if all(not isinstance(item, (dict, list)) for item in value):
+            return [(path, ", ".join(str(item) for item in value) or "—")]
+        return [row for index, item in enumerate(value, start=1) for row in _flat(item, f"{path}[{index}]")]
+    if isinstance(value, bool):
+        return [(path, "sí" if value else "no")]
+    return [(path, "—" if value is None else str(value))]

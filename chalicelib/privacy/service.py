@@ -10,6 +10,7 @@ platform's, not an agency's, so no agency's non-working days apply.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -399,9 +400,11 @@ class Privacy:
         form = self.definition(application)["form"]
         if field not in (form.get("properties") or {}):
             raise ValidationFailed.field("target", f"{field} is not a field of this form", code="invalid_target")
-        problems = form_problems(form, {field: correction}, complete=False)
+        typed = _typed(correction, form["properties"][field])
+        problems = form_problems(form, {field: typed}, complete=False)
         if problems:
             raise ValidationFailed.field("correction", problems[0]["message"], code="invalid_correction")
+        details["correction"] = typed
         source = (application.provenance or {}).get(f"data.{field}")
         registry = source.get("registry") if isinstance(source, dict) else None
         return details, (str(registry) if registry else None)
@@ -427,6 +430,16 @@ def _required_reason(reason: str | None) -> str:
     if not 3 <= len(kept) <= 1000:
         raise ValidationFailed.field("reason", "is required: 3 to 1,000 characters", code="reason_required")
     return kept
+
+
+def _typed(correction: str, schema: Mapping[str, Any]) -> Any:
+    """The correction as the field's type: a number or a yes/no arrives as text."""
+    if schema.get("type") in ("integer", "number", "boolean"):
+        try:
+            return json.loads(correction)
+        except ValueError:
+            return correction  # the form's check names what is wrong with it
+    return correction
 
 
 def _form_target(target: str) -> tuple[str, str]:

@@ -18,7 +18,9 @@ from tests.support.flows import (
     delegated,
     draft,
     paid,
+    ready_licence,
     status_of,
+    submit,
     submitted_licence,
     table,
     wait_status,
@@ -392,3 +394,33 @@ def test_the_phones_of_an_ended_application_are_erased_on_its_audit_chain(aws: A
     [erased] = [event for event in events if event["action"] == "subscriptions.erased"]
     assert erased["details"]["privacy_request"] == filed["id"]
     assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
+
+
+def test_opposing_progress_messages_stops_the_ones_the_holder_had_chosen(aws: Aws, officer: HttpUser) -> None:
+    opposing, control = aws.user(), aws.user()
+    chosen = {}
+    for person in (opposing, control):
+        application_id = ready_licence(person)
+        picked = person.put(f"/applications/{application_id}/sms-events", {"events": ["submitted"]})
+        assert picked.status_code == 200, picked.body
+        chosen[person.username] = application_id
+    filed = file(opposing, {"kind": "opposition", "processing": notice.PROGRESS_SMS, "reason": REASON})
+    decide(officer, filed["id"], "granted")
+
+    for person in (opposing, control):
+        submit(person, chosen[person.username])
+    assert [text for text in aws.sms(control.phone or "") if chosen[control.username] in text]
+    assert [text for text in aws.sms(opposing.phone or "") if chosen[opposing.username] in text] == []
+
+
+def test_a_correction_takes_the_fields_type_and_must_fit_it(aws: Aws, officer: HttpUser) -> None:
+    citizen = aws.user()
+    application_id = draft(citizen, CONSTRUCTION_FORM, procedure=PERMIT)
+    target = f"applications/{application_id}/form.niveles"
+    wrong = citizen.post(
+        "/me/privacy-requests", {"kind": "rectification", "target": target, "correction": "tres", "reason": REASON}
+    )
+    assert problem(wrong) == (422, "invalid_correction", ["correction"])
+    filed = file(citizen, {"kind": "rectification", "target": target, "correction": "3", "reason": REASON})
+    decide(officer, filed["id"], "granted")
+    assert status_of(citizen, application_id)["data"]["niveles"] == 3
