@@ -6,7 +6,8 @@ import { config, loadConfig } from "./js/config.js";
 import { endKioskSession, endedBecause, kioskOn, startKiosk } from "./js/kiosk.js";
 import { h } from "./js/dom.js";
 import { lang, loadDictionaries, onLangChange, otherLang, setLang, t } from "./js/i18n.js";
-import { currentPath, flash, navigate, refresh, route, start } from "./js/router.js";
+import { privacyGate } from "./js/privacy.js";
+import { currentPath, flash, navigate, refresh, route, setGate, start } from "./js/router.js";
 
 const page = (name) => () => import(`./js/pages/${name}.js`);
 
@@ -35,6 +36,11 @@ route("/verify/:id", page("verify")); // what the QR code's API link redirects t
 route("/oficina", page("office"), { auth: "official" });
 route("/oficina/solicitudes/:id", page("review"), { auth: "official" });
 route("/oficina/efirma", page("efirma-link"), { auth: "official" });
+route("/privacidad", page("privacy-notice"));
+route("/privacidad/solicitudes", page("privacy-queue"), { auth: "privacy-officer" });
+route("/privacidad/solicitudes/:id", page("privacy-request"), { auth: "privacy-request" });
+route("/mi-expediente/mis-datos/solicitar", page("privacy-file"), { auth: "citizen" });
+setGate(privacyGate);
 
 function header() {
   const user = session();
@@ -42,6 +48,7 @@ function header() {
   if (user?.isCitizen) links.push([t("nav.record"), "#/mi-expediente"]);
   if (user?.isOfficial) links.push([t("nav.office"), "#/oficina"]);
   if (user?.isAssistant) links.push([t("nav.centre"), "#/centro"]);
+  if (user?.isPrivacyOfficer) links.push([t("nav.privacyRequests"), "#/privacidad/solicitudes"]);
   const path = currentPath();
   const isCurrent = (href) => {
     const target = href.slice(1);
@@ -124,6 +131,7 @@ function footer() {
       h("li", {}, h("a", { href: "#/" }, t("footer.catalogue"))),
       h("li", {}, h("a", { href: "#/estadisticas" }, t("footer.stats"))),
       h("li", {}, h("a", { href: "#/consultas" }, t("footer.consultations"))),
+      h("li", {}, h("a", { href: "#/privacidad" }, t("footer.privacy"))),
     ),
     h("p", { class: "footer-small" }, t("footer.about")),
   );

@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from chalicelib.identity.curp import is_curp
 from infra import limits
+from infra.local.demo import DEMO_USERS
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SESSION_KEY
 from tests.browser.efirma_files import Efirma, issue
-from tests.browser.scenario import Scene, build_scene
+from tests.browser.scenario import Scene, accept_privacy_notice, build_scene
 from tests.support.client import Api
 from tests.support.stack import running_stack
 
@@ -38,6 +40,12 @@ def launch(playwright: Any) -> Browser:
 @pytest.fixture(scope="session")
 def stack_url() -> Iterator[str]:
     with running_stack(legal_day_seconds="60") as url:
+        # The demo citizens accepted the privacy notice, as their first sign-in has them do;
+        # the tests of that question (test_privacy.py) ask it of citizens of their own.
+        stack = Api(url)
+        for user in DEMO_USERS:
+            if is_curp(user.username):
+                accept_privacy_notice(stack.sign_in(user.username))
         yield url
 
 

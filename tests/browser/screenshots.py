@@ -46,6 +46,8 @@ def shots(scene_ids: dict[str, str]) -> list[tuple[str, str | None, str, str | N
         ("14b-firma-resolucion", "official", f"/oficina/solicitudes/{scene_ids['review']}", "sign-decision"),
         ("15-catalogo-en", None, "/", "english"),
         ("16-estadisticas", None, "/estadisticas", None),
+        ("17-aviso-de-privacidad", None, "/privacidad", None),
+        ("18-solicitud-arco", "citizen", "/mi-expediente/mis-datos/solicitar", None),
     ]
 
 

@@ -42,6 +42,7 @@ def test_sign_up_with_the_curp_and_the_sms_code(contexts: Callable[..., BrowserC
     page.get_by_label("Cree una contraseña").fill("Guadalajara-2026")
     expect(page.locator("#password-rules .rule-ok")).to_have_count(4)
     page.get_by_label("Escriba de nuevo la contraseña").fill("Guadalajara-2026")
+    page.get_by_label("He leído y acepto el aviso de privacidad").check()
     page.get_by_role("button", name="Crear cuenta").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirme su celular")

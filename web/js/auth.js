@@ -128,7 +128,8 @@ export function session() {
   const groups = Array.isArray(claims["cognito:groups"]) ? claims["cognito:groups"] : [];
   const agencies = [...new Set(groups.flatMap((group) => group.match(/^(?:official|supervisor)-(.+)$/)?.slice(1) || []))].sort();
   const centres = [...new Set(groups.flatMap((group) => group.match(/^assistant-(.+)$/)?.slice(1) || []))].sort();
-  const staff = agencies.length > 0 || groups.includes("admin") || centres.length > 0;
+  const isPrivacyOfficer = groups.includes("privacy-officer");
+  const staff = agencies.length > 0 || groups.includes("admin") || centres.length > 0 || isPrivacyOfficer;
   return {
     token,
     username: claims["cognito:username"] || "",
@@ -137,6 +138,7 @@ export function session() {
     isOfficial: agencies.length > 0,
     centres,
     isAssistant: centres.length > 0,
+    isPrivacyOfficer,
     isCitizen: !staff,
     expiresAt: claims.exp ? new Date(claims.exp * 1000) : null,
   };

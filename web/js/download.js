@@ -1,4 +1,4 @@
-// Signed documents to keep (the acuse, a resolution, an issued document) as PDF: a button
+// Files to keep (the acuse, a resolution, an issued document, a copy of one's data): a button
 // that fetches the file with the session's token and saves it on the device.
 
 import { file } from "./api.js";
@@ -7,7 +7,7 @@ import { errorMessage } from "./errors.js";
 import { t } from "./i18n.js";
 import { announce, button, notice, whileBusy } from "./ui.js";
 
-export function downloadButton(label, path, fallbackName, kind = "secondary") {
+export function downloadButton(label, path, fallbackName, kind = "secondary", type = "application/pdf") {
   const message = h("div", { "aria-live": "polite" });
   const control = button(label, {
     kind,
@@ -17,7 +17,7 @@ export function downloadButton(label, path, fallbackName, kind = "secondary") {
       whileBusy(control, async () => {
         message.replaceChildren();
         try {
-          const saved = await file(path);
+          const saved = await file(path, type);
           const filename = saved.filename || fallbackName;
           save(saved.blob, filename);
           announce(t("signed.saved", { filename }));

@@ -13,6 +13,7 @@ let main = null;
 let current = null;
 let flashMessage = null;
 let firstRender = true;
+let gate = null;
 
 export function route(pattern, load, { auth = null } = {}) {
   const names = [];
@@ -23,6 +24,12 @@ export function route(pattern, load, { auth = null } = {}) {
     })}/?$`,
   );
   routes.push({ regex, names, load, auth });
+}
+
+// A check run before every signed-in page (the privacy notice's acceptance): gate(view, ctx,
+// user) draws in the view and answers true to stand in for the page.
+export function setGate(check) {
+  gate = check;
 }
 
 export function currentPath() {
@@ -106,6 +113,8 @@ async function render({ keepState, keepFocus = false }) {
     } else if (!authorised(matched, path)) {
       return;
     } else {
+      if (matched.auth && gate && (await gate(view, ctx, session()))) return;
+      if (!ctx.alive()) return;
       const page = await matched.load();
       if (!ctx.alive()) return;
       ctx.session = session();
@@ -139,17 +148,25 @@ function authorised(matched, path) {
   if (!matched.auth) return true;
   const user = session();
   if (!user) {
-    const signIn = matched.auth === "official" || matched.auth === "assistant" ? "/entrar/personal" : "/entrar";
+    const signIn = matched.auth === "official" || matched.auth === "assistant" || matched.auth === "privacy-officer" ? "/entrar/personal" : "/entrar";
     navigate(`${signIn}?volver=${encodeURIComponent(path)}`, { replace: true });
     return false;
   }
   // "holder": the citizen, or a community-centre assistant acting for them (the API
   // decides which applications; see README "Assisted filing").
-  const allowed = { official: user.isOfficial, citizen: user.isCitizen, assistant: user.isAssistant, holder: user.isCitizen || user.isAssistant }[matched.auth];
+  // "privacy-request": the citizen who filed it, or the data-protection officer (the API decides which).
+  const allowed = {
+    official: user.isOfficial,
+    citizen: user.isCitizen,
+    assistant: user.isAssistant,
+    holder: user.isCitizen || user.isAssistant,
+    "privacy-officer": user.isPrivacyOfficer,
+    "privacy-request": user.isCitizen || user.isPrivacyOfficer,
+  }[matched.auth];
   if (!allowed) {
     const view = main.querySelector(".view");
     setTitle(t("auth.wrongRole.title"));
-    const why = { official: "auth.wrongRole.official", assistant: "auth.wrongRole.assistant" }[matched.auth] || "auth.wrongRole.citizen";
+    const why = { official: "auth.wrongRole.official", assistant: "auth.wrongRole.assistant", "privacy-officer": "auth.wrongRole.privacyOfficer" }[matched.auth] || "auth.wrongRole.citizen";
     append(view, ...pageHeading(t("auth.wrongRole.title")), notice("warning", h("p", {}, t(why))));
     return false;
   }

@@ -6,6 +6,7 @@ import { delegationsSection } from "../delegations.js";
 import { append, h } from "../dom.js";
 import { formatDate, formatDateTime, pick, t } from "../i18n.js";
 import { moreButton, paged } from "../more.js";
+import { privacySection } from "../privacy-section.js";
 import { allSteps } from "../procedures.js";
 import { facts, formatPhone, linkButton, notice, pageHeading, section, setTitle, statusTag } from "../ui.js";
 
@@ -19,7 +20,7 @@ function documentTitles(definitions) {
 
 export async function render(view) {
   setTitle(t("record.title"));
-  const record = await get("/me");
+  const [record, requests] = await Promise.all([get("/me"), get("/me/privacy-requests").catch(() => null)]);
   const applications = [...(record.applications || [])].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   const codes = [...new Set(applications.map((item) => item.procedure))];
   const procedures = (await Promise.all(codes.map((code) => procedure(code).catch(() => null)))).filter(Boolean);
@@ -74,6 +75,7 @@ export async function render(view) {
       h("p", {}, t("record.dataUseLead")),
       h("p", {}, h("a", { href: "#/mi-expediente/datos" }, t("record.dataUseLink"))),
     ),
+    privacySection(requests),
     h("h2", { id: "applications-heading" }, t("record.applications")),
     applications.length || record.next_cursor
       ? h(

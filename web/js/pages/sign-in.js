@@ -29,7 +29,7 @@ export function passwordField({ id = "password", autocomplete = "current-passwor
 export function afterSignIn(user, query) {
   const back = safeReturn(query.volver);
   if (back) return navigate(back, { replace: true });
-  return navigate(user.isOfficial ? "/oficina" : user.isCitizen ? "/mi-expediente" : user.isAssistant ? "/centro" : "/", { replace: true });
+  return navigate(user.isOfficial ? "/oficina" : user.isCitizen ? "/mi-expediente" : user.isAssistant ? "/centro" : user.isPrivacyOfficer ? "/privacidad/solicitudes" : "/", { replace: true });
 }
 
 export async function render(view, ctx) {

@@ -1,14 +1,16 @@
 // Create an account with the CURP (Cognito SignUp), then confirm it with the code sent
 // by SMS (ConfirmSignUp) and sign in.
 
+import { post } from "../api.js";
 import { CognitoError, confirmSignUp, resendCode, signIn, signUp } from "../auth.js";
 import { config } from "../config.js";
 import { normaliseCurp } from "../curp.js";
 import { curpField } from "../curp-field.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
-import { checkedForm, labelledField } from "../fields.js";
+import { checkedForm, fieldError, labelledField } from "../fields.js";
 import { lang, t } from "../i18n.js";
+import { privacyNotice, rememberAccepted } from "../privacy.js";
 import { flash, navigate } from "../router.js";
 import { announce, button, notice, pageHeading, setTitle, twoColumns, whileBusy } from "../ui.js";
 import { afterSignIn, passwordField } from "./sign-in.js";
@@ -55,6 +57,8 @@ export async function render(view, ctx) {
   drawRules();
   password.element.append(rules);
   const submit = button(t("signUp.submit"), { type: "submit" });
+  const privacy = await privacyNotice().catch(() => null);
+  const consent = consentField(privacy);
 
   const form = checkedForm(
     {},
@@ -74,6 +78,9 @@ export async function render(view, ctx) {
       const same = confirm.input.value === password.input.value;
       confirm.setError(same ? null : t("signUp.passwordMismatch"));
       if (okPassword && !same) problems.push(confirm.input);
+      const accepted = consent.input.checked;
+      consent.setError(accepted ? null : t("signUp.acceptRequired"));
+      if (!accepted) problems.push(consent.input);
       if (problems.length) {
         announce(t("form.errorSummary"));
         problems[0].focus();
@@ -83,7 +90,7 @@ export async function render(view, ctx) {
         try {
           await signUp({ curp: curp.value(), password: password.input.value, phone: number, name: fullName, locale: lang() === "en" ? "en-US" : "es-MX" });
           view.replaceChildren();
-          renderConfirm(view, ctx, curp.value(), password.input.value, number);
+          renderConfirm(view, ctx, curp.value(), password.input.value, number, privacy?.version ?? null);
         } catch (error) {
           if (error instanceof CognitoError && error.type === "UsernameExistsException") {
             curp.setError(t("cognitoError.UsernameExistsException"));
@@ -107,6 +114,7 @@ export async function render(view, ctx) {
     password.element,
     confirm.element,
     h("p", { class: "muted" }, t("signUp.privacy")),
+    consent.element,
     h("div", { class: "actions" }, submit),
   );
   const back = ctx.query.volver ? `?volver=${encodeURIComponent(ctx.query.volver)}` : "";
@@ -116,7 +124,24 @@ export async function render(view, ctx) {
   );
 }
 
-function renderConfirm(view, ctx, username, password, phone) {
+// "I have read and accept the privacy notice (version N)": required; the notice opens in
+// another tab so that what was typed stays.
+function consentField(privacy) {
+  const id = "privacy-accept";
+  const input = h("input", { type: "checkbox", id, name: id, "aria-describedby": `${id}-hint ${id}-error` });
+  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+  const label = privacy ? t("signUp.acceptNotice", { version: privacy.version }) : t("signUp.acceptNoticeUnversioned");
+  const element = h(
+    "div",
+    { class: "field", dataset: { field: id } },
+    error,
+    h("div", { class: "choice" }, input, h("label", { for: id }, label)),
+    h("p", { class: "hint", id: `${id}-hint` }, h("a", { href: "#/privacidad", target: "_blank", rel: "noopener" }, t("signUp.readNotice"))),
+  );
+  return { element, input, setError: fieldError(element, error, input) };
+}
+
+function renderConfirm(view, ctx, username, password, phone, version = null) {
   setTitle(t("confirm.title"));
   const formError = h("div", { "aria-live": "assertive" });
   const code = textField({ id: "code", label: t("confirm.code"), hint: t("confirm.codeHint"), autocomplete: "one-time-code", inputmode: "numeric", className: "input-short input-code" });
@@ -144,6 +169,13 @@ function renderConfirm(view, ctx, username, password, phone) {
           await confirmSignUp(username, value);
           if (password) {
             const user = await signIn(username, password);
+            // the acceptance given in the form, recorded once there is a session; should it
+            // fail (the notice changed meanwhile), the notice is asked for again before any page
+            if (version !== null) {
+              await post("/me/privacy-notice", { version })
+                .then(() => rememberAccepted(user.username))
+                .catch(() => null);
+            }
             flash(t("confirm.welcome"));
             afterSignIn(user, ctx.query);
           } else {
