@@ -1,6 +1,8 @@
 """The e.firma Lambda layer: ``cryptography``, and ``cffi`` whose ``_cffi_backend`` its
 Rust bindings load, for the functions that verify signatures: e.firma's, and the
-registries' signed answers (``LAYER_FUNCTIONS`` in ``infra/aws/stack/naming.py``).
+registries' signed answers (``LAYER_FUNCTIONS`` in ``infra/aws/stack/naming.py``).  It also
+carries ``pypdf`` (0.4 MB zipped), which only the API loads, when submit looks inside an
+uploaded PDF: the API is one of those functions, and in the package it would break the budget.
 
 The function package has a 5 MB budget (zipped) and cryptography's manylinux wheel alone
 is ~4.7 MB, so it ships as a layer: Lambda unpacks a layer into ``/opt`` and its Python
@@ -31,7 +33,7 @@ from packaging.utils import canonicalize_name
 
 from infra.aws.bytecode import RUNTIME
 
-LAYER_REQUIREMENTS = frozenset({"cryptography", "cffi", "pycparser"})  # pycparser: cffi's dependency
+LAYER_REQUIREMENTS = frozenset({"cryptography", "cffi", "pycparser", "pypdf"})  # pycparser: cffi's dependency
 COMPILED = ("cryptography",)  # what the layer ships as bytecode: what e.firma imports from it
 LAYER_ROOT = "python"  # inside the zip; Lambda's Python runtime reads /opt/python
 OPT = "/opt"
