@@ -25,13 +25,13 @@ from typing import Any
 from msgspec import Struct
 
 from chalicelib.adapters.ports import DocumentStore
+from chalicelib.applications import erasure
 from chalicelib.applications import transitions as status
 from chalicelib.applications.audit import masked_phone
 from chalicelib.applications.transitions import DEFAULT_RETENTION_DAYS, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.core.observability import logger
-from chalicelib.efirma import cadena as cadenas
 from chalicelib.legal.calendar import legal_date
 from chalicelib.legal.retention_schedule import DRAFT_DAYS, PAGE_BUDGET, days_of
 from chalicelib.store.applications import ApplicationStore
@@ -120,30 +120,17 @@ class Retention:
         return touched
 
     def _purge_draft(self, application: Application, day: date) -> None:
-        """An untouched draft: its documents and form data go, and it becomes ``withdrawn``
-        (a tombstone the citizen still sees, with an event that says why); its phones and
-        SMS log follow in this same pass."""
-        for record in (application.documents or {}).values():
-            if "key" in record:
-                self._documents.purge(record["key"])
-        now = iso(utcnow())
-        change = Change(
-            "draft.purged",
-            to_status=status.WITHDRAWN,
-            reason=f"Borrador sin cambios durante {DRAFT_DAYS} días: sus datos y documentos se eliminaron.",
-            details={**_data_summary(application), "documents": _documents_summary(application)},
-        )
-        self._transitions.record(
+        """An untouched draft: erased into a tombstone (``applications.erasure``)."""
+        erasure.erase_draft(
             application,
+            self._documents.purge,
+            self._transitions,
             RETENTION_ACTOR,
-            change,
-            fields={
-                "documents": _kept_documents(application, now),
-                "data": {},
-                "evidence": _kept_evidence(application),
-                "purged": {**(application.purged or {}), "draft": now},
-                "purge_plan": {"phones": day.isoformat(), "sms_log": day.isoformat()},
-            },
+            action="draft.purged",
+            reason=f"Borrador sin cambios durante {DRAFT_DAYS} días: sus datos y documentos se eliminaron.",
+            details={},
+            at=iso(utcnow()),
+            day=day.isoformat(),
             key=f"retention/draft/{application.id}",
         )
 
@@ -157,9 +144,9 @@ class Retention:
         change = Change(
             "documents.purged",
             reason=f"Plazo de conservación de {application.retention_days or DEFAULT_RETENTION_DAYS} días cumplido.",
-            details={"documents": _documents_summary(application)},
+            details={"documents": erasure.documents_summary(application)},
         )
-        self._record(application, change, {"documents": _kept_documents(application, now)}, "documents", now)
+        self._record(application, change, {"documents": erasure.kept_documents(application, now)}, "documents", now)
         return True
 
     def _purge_form_data(self, application: Application) -> bool:
@@ -168,9 +155,11 @@ class Retention:
         now = iso(utcnow())
         days = application.form_retention_days or application.retention_days or DEFAULT_RETENTION_DAYS
         change = Change(
-            "data.purged", reason=f"Plazo de conservación de {days} días cumplido.", details=_data_summary(application)
+            "data.purged",
+            reason=f"Plazo de conservación de {days} días cumplido.",
+            details=erasure.data_summary(application),
         )
-        fields = {"data": {}, "evidence": _kept_evidence(application)}
+        fields = {"data": {}, "evidence": erasure.kept_evidence(application)}
         self._record(application, change, fields, "form_data", now)
         return True
 
@@ -241,47 +230,8 @@ def _legacy_plan(application: Application) -> dict[str, str]:
     return dict.fromkeys(KINDS, due)
 
 
-def _documents_summary(application: Application) -> list[dict[str, Any]]:
-    """What the audit keeps of each document: requirement code, size and SHA-256."""
-    return [
-        {"requirement": code, "size": record.get("size"), "sha256": record.get("sha256")}
-        for code, record in sorted((application.documents or {}).items())
-    ]
-
-
-def _kept_documents(application: Application, now: str) -> dict[str, Any]:
-    """The documents as the application keeps them once purged: no storage key, and the
-    file name (which may name a person) replaced by the requirement code with the same
-    extension, beside the original name's SHA-256."""
-    kept = {}
-    for code, record in (application.documents or {}).items():
-        entry = {name: value for name, value in record.items() if name != "key"}
-        if "filename_sha256" not in entry and isinstance(entry.get("filename"), str):
-            original = entry["filename"]
-            extension = original.rsplit(".", 1)[1].lower() if "." in original else ""
-            entry["filename_sha256"] = hashlib.sha256(original.encode()).hexdigest()
-            entry["filename"] = f"{code}.{extension}" if extension else code
-        kept[code] = entry | {"purged_at": record.get("purged_at", now)}
-    return kept
-
-
-def _data_summary(application: Application) -> dict[str, Any]:
-    """What the audit keeps of the form data: the fields' names and a SHA-256 of the whole,
-    the same digest the acuse's cadena original carries (``efirma.cadena.digest``)."""
-    data = application.data or {}
-    return {"fields": sorted(data), "data_sha256": cadenas.digest(data)}
-
-
 def _has_values(application: Application) -> bool:
     return any("values" in entry for entry in (application.evidence or {}).values())
-
-
-def _kept_evidence(application: Application) -> dict[str, Any]:
-    """Evidence from registries without the values it brought (its exchange and hashes stay)."""
-    return {
-        code: {name: value for name, value in entry.items() if name != "values"}
-        for code, entry in (application.evidence or {}).items()
-    }
 
 
 def _digest(parts: list[str]) -> str:

@@ -14,17 +14,15 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from chalicelib.applications import erasure
 from chalicelib.applications.service import form_problems
-from chalicelib.applications.transitions import DRAFT, FINAL, WITHDRAWN, Change, Transitions
+from chalicelib.applications.transitions import DRAFT, FINAL, Change, Transitions
 from chalicelib.core.clock import iso, parse_iso, utcnow
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.identity import sessions
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.profiles import Profiles
-
-# a cancelled draft keeps what the retention schedule's purge keeps of one: one record of it
-from chalicelib.jobs.retention import _data_summary, _documents_summary, _kept_documents, _kept_evidence
 from chalicelib.legal.calendar import add_business_days, deadline_after, legal_date
 from chalicelib.privacy import export, notice
 from chalicelib.privacy.notice import NoticeStatus
@@ -340,34 +338,17 @@ class Privacy:
         return {"erased": erased, "kept": {name: KEPT[name] for name in scope if name in KEPT}}
 
     def _cancel_draft(self, principal: Principal, request: PrivacyRequest, draft: Application, at: str) -> None:
-        """A draft's documents and answers go and it becomes ``withdrawn``, as the retention
-        schedule leaves an untouched draft: the holder still sees it, its chain says why and
-        keeps what it held only as names, sizes and hashes, and its phones and SMS log go
-        with the next retention pass."""
-        for record in (draft.documents or {}).values():
-            if isinstance(record, dict) and record.get("key"):
-                self.purge(str(record["key"]))
-        today = legal_date(parse_iso(at)).isoformat()
-        self.transitions.record(
+        """A draft erased into a tombstone, as the retention schedule erases an untouched one."""
+        erasure.erase_draft(
             draft,
+            self.purge,
+            self.transitions,
             {"kind": "privacy_officer", "id": principal.username},
-            Change(
-                "draft.cancelled",
-                to_status=WITHDRAWN,
-                reason=f"Solicitud de cancelación {request.id}: sus datos y documentos se eliminaron.",
-                details={
-                    **_data_summary(draft),
-                    "documents": _documents_summary(draft),
-                    "privacy_request": request.id,
-                },
-            ),
-            fields={
-                "documents": _kept_documents(draft, at),
-                "data": {},
-                "evidence": _kept_evidence(draft),
-                "purged": {**(draft.purged or {}), "draft": at},
-                "purge_plan": {"phones": today, "sms_log": today},
-            },
+            action="draft.cancelled",
+            reason=f"Solicitud de cancelación {request.id}: sus datos y documentos se eliminaron.",
+            details={"privacy_request": request.id},
+            at=at,
+            day=legal_date(parse_iso(at)).isoformat(),
             key=f"privacy/{request.id}/{draft.id}",
         )
 
