@@ -18,6 +18,7 @@ from chalice.app import Request
 from chalicelib.api import policy
 from chalicelib.api.errors import error_response, from_domain
 from chalicelib.api.http import ANONYMOUS_PRINCIPAL, BODY_METHODS, PRINCIPAL, unexpected_failure
+from chalicelib.api.security import API_HEADERS
 from chalicelib.core.errors import DomainError, NotAuthenticated, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.identity.curp import parse_curp
@@ -29,9 +30,17 @@ def authenticate(event: Request, get_response: Callable[[Request], Response]) ->
     """HTTP middleware: apply the authorisation matrix before any view runs; whatever
     answers, the error leaves in our envelope."""
     try:
-        return in_envelope(_authorise(event, get_response))
+        response = in_envelope(_authorise(event, get_response))
     except Exception:
-        return unexpected_failure()
+        response = unexpected_failure()
+    return _edge(response, event.headers.get("accept-language"))
+
+
+def _edge(response: Response, accept_language: str | None) -> Response:
+    """The security headers on every answer."""
+    for name, value in API_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 _CHALICE_CODES = {

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
-from infra import limits
+from infra import headers, limits
 from infra.limits import RateRule
 
 API_PREFIX = "/api"
@@ -60,6 +60,9 @@ class Handler(BaseHTTPRequestHandler):
             body = gzip.compress(body, 6)
             headers = {**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         self.send_response(status)
+        for name, value in self.server.edge_headers(self.path).items():
+            if not any(name.lower() == given.lower() for given in headers):
+                self.send_header(name, value)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
@@ -220,3 +223,12 @@ class LocalServer(ThreadingHTTPServer):
         )
         self.config = config
         self.verbose = verbose
+        aws = config.get("aws") or {}
+        self.page_headers = headers.page_headers(headers.page_connect(aws.get("region", ""), aws.get("endpoint")))
+        self.api_headers = headers.api_headers()
+
+    def edge_headers(self, path: str) -> dict[str, str]:
+        """The security headers CloudFront's response headers policies add (``infra/headers.py``):
+        the API's own under /api, the pages' elsewhere; a header the answer already has is kept."""
+        route = urlsplit(path).path
+        return self.api_headers if route == API_PREFIX or route.startswith(API_PREFIX + "/") else self.page_headers
