@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
-from infra import headers, limits
+from infra import gateway, headers, limits
 from infra.limits import RateRule
 
 API_PREFIX = "/api"
@@ -103,8 +103,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
             response = self.server.gateway.handle_request(self.command, path, headers, body)
-        except LocalGatewayException as error:
-            self._send(error.CODE, error.body or b"", dict(error.headers))
+        except LocalGatewayException as error:  # no route matches: API Gateway's own answer, in our envelope
+            self._send(*gateway.local_answer(error.CODE))
             return
         payload = response.get("body") or b""
         if response.get("isBase64Encoded"):  # a binary answer (a PDF): bytes on the wire, as API Gateway sends it

@@ -5,7 +5,9 @@ method it lacks. The local server sends the same headers and answers the same wa
 
 from __future__ import annotations
 
+import json
 import threading
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,13 +15,47 @@ import pytest
 import requests
 from chalice import Chalice
 
-from infra import headers
+from infra import gateway, headers
 from infra.local.server import LocalServer
 from tests.infra.conftest import Built
 
 
 def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {name: resource for name, resource in template["Resources"].items() if resource["Type"] == kind}
+
+
+def test_the_gateways_own_answers_are_our_envelope_and_never_the_raw_message(built: Built) -> None:
+    answers = of_type(built.template, "AWS::ApiGateway::GatewayResponse")
+    kinds = {answer["Properties"]["ResponseType"]: answer["Properties"] for answer in answers.values()}
+    for kind in (
+        "MISSING_AUTHENTICATION_TOKEN",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+        "UNAUTHORIZED",
+        "ACCESS_DENIED",
+        "THROTTLED",
+    ):
+        assert kind in kinds, sorted(kinds)
+    assert kinds["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    for kind, properties in kinds.items():
+        template = properties["ResponseTemplates"]["application/json"]
+        assert "$context.error" not in template and "$input" not in template and "$" not in template, kind
+        error = json.loads(template)["error"]
+        assert set(error) == {"code", "message", "details"} and error["code"], kind
+        assert properties["RestApiId"] == {"Ref": "RestAPI"}
+    assert (
+        json.loads(kinds["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])["error"]["code"]
+        == "route_not_found"
+    )
+
+
+def test_every_path_of_the_api_lets_the_app_answer_a_method_it_lacks(built: Built) -> None:
+    swagger = built.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    for path, methods in swagger["paths"].items():
+        anything = methods.get("x-amazon-apigateway-any-method")
+        assert anything, path
+        declared = next(value for key, value in methods.items() if key != "x-amazon-apigateway-any-method")
+        assert anything["x-amazon-apigateway-integration"] == declared["x-amazon-apigateway-integration"], path
 
 
 def test_cloudfront_sends_the_security_headers_on_the_pages_and_the_api(built: Built) -> None:
@@ -85,3 +121,21 @@ def test_the_local_server_sends_the_same_headers(local_server: str) -> None:
         assert {name: answer.headers.get(name) for name in expected} == expected
     assert "connect-src 'self' http://127.0.0.1:5999;" in page.headers["Content-Security-Policy"]
     assert {name: api.headers.get(name) for name in headers.api_headers()} == headers.api_headers()
+
+
+def test_the_local_server_answers_an_unknown_route_like_the_gateway_without_the_token(local_server: str) -> None:
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQifQ.c2lnbmF0dXJlLW9mLWEtdG9rZW4"
+    for method in ("GET", "POST", "DELETE"):
+        answer = requests.request(
+            method, f"{local_server}/api/nowhere", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert answer.status_code == 404
+        assert answer.json() == json.loads(gateway.body(gateway.ROUTE_NOT_FOUND))
+        assert answer.json()["error"]["code"] == "route_not_found"
+        assert token not in answer.text and all(token not in value for value in answer.headers.values())
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_package_ships_the_error_sentences(built: Built) -> None:
+    with zipfile.ZipFile(built.package) as package:
+        assert json.loads(package.read("chalicelib/api/messages.json"))["es"]["route_not_found"]
