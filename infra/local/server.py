@@ -58,7 +58,11 @@ class Handler(BaseHTTPRequestHandler):
         if _compressible(headers, body) and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             # as CloudFront sends the pages and API Gateway (minimum_compression_size) the API's answers
             body = gzip.compress(body, 6)
-            headers = {**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            vary = next((value for name, value in headers.items() if name.lower() == "vary"), "")
+            headers = {name: value for name, value in headers.items() if name.lower() != "vary"}
+            headers.update(
+                {"Content-Encoding": "gzip", "Vary": f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"}
+            )
         self.send_response(status)
         for name, value in self.server.edge_headers(self.path).items():
             if not any(name.lower() == given.lower() for given in headers):
@@ -80,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(
                 405,
                 b'{"error": {"code": "method_not_allowed", "message": "static files are read-only", "details": null}}',
-                {"Content-Type": "application/json"},
+                {"Content-Type": "application/json", "Allow": "GET, HEAD"},
             )
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
