@@ -72,6 +72,19 @@ _FIELD_RULES: tuple[tuple[re.Pattern[str], _Rule], ...] = tuple(
         (r"^is nested deeper than (\d+) levels$", lambda m: f"tiene más de {m[1]} niveles de anidación"),
         (r"^must be application/json$", lambda m: "debe ser application/json"),
         (r"^this operation takes no body \(or an empty object\)$", lambda m: "esta operación no lleva cuerpo"),
+        # a form's answers (chalicelib/applications: jsonschema's words, whose value is left out)
+        (r"^is not a field of this form$", lambda m: "no es un campo de este formulario"),
+        (r"^must be an object of form answers$", lambda m: "debe ser un objeto con las respuestas del formulario"),
+        (r"^.+ is too long$", lambda m: "es demasiado largo"),
+        (r"^.+ is too short$", lambda m: "es demasiado corto"),
+        (r"^.+ does not match '.+'$", lambda m: "no tiene el formato esperado"),
+        (r"^.+ is not a '([^']+)'$", lambda m: f"no es un valor válido de tipo {m[1]}"),
+        (r"^.+ is less than the minimum of (\S+)$", lambda m: f"debe ser {m[1]} o más"),
+        (r"^.+ is greater than the maximum of (\S+)$", lambda m: f"debe ser {m[1]} o menos"),
+        (r"^.+ is not of type '([a-z]+)'$", lambda m: f"no es del tipo esperado ({m[1]})"),
+        (r"^.+ is not one of \[.*\]$", lambda m: "no es una de las opciones permitidas"),
+        (r"^is required and was not uploaded$", lambda m: "es obligatorio y no se subió"),
+        (r"^was declared but never uploaded$", lambda m: "se declaró pero no se subió"),
     )
 )
 

@@ -126,3 +126,20 @@ def test_the_apis_sentences_are_the_webs() -> None:
     """messages.json is generated from web/i18n (apiError.*): one sentence per code for both."""
     assert messages.main(["--check"]) == 0, "run `python -m chalicelib.api.messages` (or `make openapi`) and commit"
     assert messages.catalogue() == messages.generate()
+
+
+def test_the_generic_rules_a_field_breaks_are_said_in_spanish_without_the_value() -> None:
+    said = {
+        "is required": "es obligatorio",
+        "must be a string of length <= 200": "debe tener como máximo 200 caracteres",
+        "must be a whole number >= 1": "debe ser un número entero de 1 o más",
+        "'Calle Morelos 45, Centro' is too long": "es demasiado largo",
+        "'ABC' does not match '^[0-9]{5}$'": "no tiene el formato esperado",
+        "'correo' is not a 'email'": "no es un valor válido de tipo email",
+        "15 is less than the minimum of 18": "debe ser 18 o más",
+        "is not a field of this form": "no es un campo de este formulario",
+    }
+    for english, spanish in said.items():
+        assert messages.field_message(english, "es") == spanish, english
+        assert messages.field_message(english, "en") == english
+    assert messages.field_message("does not match the code sent to the phone (4 attempts left)", "es") is None
