@@ -39,6 +39,7 @@ def main_pages(scene: Scene) -> dict[str, list[str]]:
             "/estadisticas",  # charts: the one library that styled elements itself
             f"/verificar/{scene.document_id}",
             "/verificar",
+            "/privacidad",
         ],
         "citizen": [
             "/mi-expediente",
@@ -47,6 +48,7 @@ def main_pages(scene: Scene) -> dict[str, list[str]]:
             f"/solicitudes/{scene.review.application_id}",
             f"/solicitudes/{scene.issued.application_id}",
             f"/documentos/{scene.document_id}",
+            "/mi-expediente/mis-datos/solicitar",
         ],
         "official": ["/oficina", f"/oficina/solicitudes/{scene.review.application_id}"],
     }
