@@ -32,8 +32,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)  ## mypy strict over app.py, chalicelib/ and infra/ (pyproject.toml)
 	$(BIN)/mypy
 
-openapi: $(STAMP)  ## regenerate chalicelib/api/openapi.json and the matrix in docs/authorisation.md from the route declarations
+openapi: $(STAMP)  ## regenerate chalicelib/api/openapi.json and the matrix in docs/authorisation.md from the route declarations, and the API's error sentences from web/i18n
 	$(BIN)/python -m chalicelib.api.openapi
+	$(BIN)/python -m chalicelib.api.messages
 
 workflows: $(STAMP)  ## recompile workflows/*.json into their committed .asl.json
 	$(BIN)/python -m chalicelib.procedures.cli build workflows

@@ -9,15 +9,17 @@ masking logger) and answered as a bare 500 in the same shape.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.api import policy
+from chalicelib.api import messages, policy, routes
 from chalicelib.api.errors import error_response, from_domain
 from chalicelib.api.http import ANONYMOUS_PRINCIPAL, BODY_METHODS, PRINCIPAL, unexpected_failure
+from chalicelib.api.security import API_HEADERS
 from chalicelib.core.errors import DomainError, NotAuthenticated, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.identity.curp import parse_curp
@@ -29,9 +31,35 @@ def authenticate(event: Request, get_response: Callable[[Request], Response]) ->
     """HTTP middleware: apply the authorisation matrix before any view runs; whatever
     answers, the error leaves in our envelope."""
     try:
-        return in_envelope(_authorise(event, get_response))
+        response = in_envelope(_authorise(event, get_response))
     except Exception:
-        return unexpected_failure()
+        response = unexpected_failure()
+    return _edge(response, event.headers.get("accept-language"))
+
+
+def _edge(response: Response, accept_language: str | None) -> Response:
+    """The security headers on every answer; an error's messages in the caller's language."""
+    for name, value in API_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.status_code < 400 or not str(response.headers.get("Content-Type", "")).startswith("application/json"):
+        return response
+    body = response.body if isinstance(response.body, dict) else _json(response.body)
+    if not isinstance(body, dict) or not isinstance(body.get("error"), dict):
+        return response
+    lang = messages.language(accept_language)
+    body = {**body, "error": messages.localised(body["error"], response.status_code, lang)}
+    response.body = json.dumps(body, ensure_ascii=False)
+    response.headers["Content-Language"] = lang
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+    return response
+
+
+def _json(body: object) -> object:
+    try:
+        return json.loads(body) if isinstance(body, (str, bytes)) else None
+    except ValueError:
+        return None
 
 
 _CHALICE_CODES = {
@@ -55,7 +83,10 @@ def _authorise(event: Request, get_response: Callable[[Request], Response]) -> R
     resource = event.context.get("resourcePath", "")
     roles = policy.allowed(event.method, resource)
     if roles is None:
-        return error_response(405, "method_not_allowed", f"{event.method} is not allowed on {resource}")
+        allow = sorted(method for method, path in routes.ROUTES if path == resource)
+        return error_response(
+            405, "method_not_allowed", f"{event.method} is not allowed on {resource}", None, {"Allow": ", ".join(allow)}
+        )
     if event.method in BODY_METHODS and _content_type(event) != "application/json":
         refused = ValidationFailed.field("Content-Type", "must be application/json", code="unsupported_media_type")
         return error_response(415, refused.code, refused.message, refused.details)

@@ -84,9 +84,12 @@ INFO = {
         'Errors are `{"error": {"code", "message", "details"}}` with a 4xx status (see the `Error` schema); each '
         "error answer lists its codes (`x-codes`). The same envelope carries the answers the framework gives by "
         "itself (a non-JSON Content-Type: 415 `unsupported_media_type`; a method a path does not have: 405 "
-        "`method_not_allowed`) and an unexpected failure (500 `internal_error`, logged, never a stack trace). The "
-        'one exception: a path the API does not have gets API Gateway\'s 403 `{"message": "Missing Authentication '
-        'Token"}`.\n\n'
+        "`method_not_allowed`, with `Allow`), an unexpected failure (500 `internal_error`, logged, never a stack "
+        "trace) and what the gateway answers by itself (a path the API does not have: 404 `route_not_found`; its "
+        "other refusals, `infra/gateway.py`).\n\n"
+        "Messages are in Spanish unless `Accept-Language` prefers English (`Content-Language` says which; codes and "
+        "fields never change): English gives the specific message, Spanish the code's sentence, or the field's rule "
+        "when it is a generic one (required, type, length).\n\n"
         'Money is MXN as decimal strings with two decimals (`"1016.00"`). Times are UTC ISO-8601 with milliseconds '
         "and `Z`; legal deadlines and dates follow America/Mexico_City business days. Operations marked "
         "`x-local-only` exist only on the local stack."

@@ -305,6 +305,20 @@ def extras(stage: str, efirma: Efirma | None = None) -> dict[str, Any]:
     }
 
 
+class EveryMethodReachesTheApp(CFNSwaggerGenerator):
+    """Chalice's Swagger with an ``ANY`` method on every path, to the same function: API
+    Gateway answers a method a path lacks as if the path did not exist (403 "Missing
+    Authentication Token"); through ``ANY`` the app answers it, 405 ``method_not_allowed``
+    with ``Allow``, as it does locally (``infra/gateway.py``)."""
+
+    def _add_route_paths(self, api: dict[str, Any], app: Any) -> None:
+        super()._add_route_paths(api, app)
+        for swagger_for_path in api["paths"].values():
+            declared = next(iter(swagger_for_path.values()))
+            method = {key: value for key, value in declared.items() if key not in ("summary", "description")}
+            swagger_for_path["x-amazon-apigateway-any-method"] = {**method, "consumes": [], "produces": []}
+
+
 def dependency_builder(config: Config, offline: bool) -> SitePackagesBuilder:
     """Where third-party code comes from: pip for the Lambda platform, or this virtualenv."""
     if offline:
@@ -333,7 +347,7 @@ def _packager(config: Config, merge_template: Path, offline: bool) -> AppPackage
         steps=[
             InjectDefaults(),
             DeploymentPackager(packager=lambda_packager),
-            SwaggerBuilder(swagger_generator=CFNSwaggerGenerator()),
+            SwaggerBuilder(swagger_generator=EveryMethodReachesTheApp()),
             LambdaEventSourcePolicyInjector(),
             WebsocketPolicyInjector(),
         ]

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
-from infra import limits
+from infra import gateway, headers, limits
 from infra.limits import RateRule
 
 API_PREFIX = "/api"
@@ -58,8 +58,15 @@ class Handler(BaseHTTPRequestHandler):
         if _compressible(headers, body) and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             # as CloudFront sends the pages and API Gateway (minimum_compression_size) the API's answers
             body = gzip.compress(body, 6)
-            headers = {**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            vary = next((value for name, value in headers.items() if name.lower() == "vary"), "")
+            headers = {name: value for name, value in headers.items() if name.lower() != "vary"}
+            headers.update(
+                {"Content-Encoding": "gzip", "Vary": f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"}
+            )
         self.send_response(status)
+        for name, value in self.server.edge_headers(self.path).items():
+            if not any(name.lower() == given.lower() for given in headers):
+                self.send_header(name, value)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
@@ -77,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(
                 405,
                 b'{"error": {"code": "method_not_allowed", "message": "static files are read-only", "details": null}}',
-                {"Content-Type": "application/json"},
+                {"Content-Type": "application/json", "Allow": "GET, HEAD"},
             )
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
@@ -100,8 +107,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {name.lower(): value for name, value in self.headers.items()}
         try:
             response = self.server.gateway.handle_request(self.command, path, headers, body)
-        except LocalGatewayException as error:
-            self._send(error.CODE, error.body or b"", dict(error.headers))
+        except LocalGatewayException as error:  # no route matches: API Gateway's own answer, in our envelope
+            self._send(*gateway.local_answer(error.CODE))
             return
         payload = response.get("body") or b""
         if response.get("isBase64Encoded"):  # a binary answer (a PDF): bytes on the wire, as API Gateway sends it
@@ -220,3 +227,12 @@ class LocalServer(ThreadingHTTPServer):
         )
         self.config = config
         self.verbose = verbose
+        aws = config.get("aws") or {}
+        self.page_headers = headers.page_headers(headers.page_connect(aws.get("region", ""), aws.get("endpoint")))
+        self.api_headers = headers.api_headers()
+
+    def edge_headers(self, path: str) -> dict[str, str]:
+        """The security headers CloudFront's response headers policies add (``infra/headers.py``):
+        the API's own under /api, the pages' elsewhere; a header the answer already has is kept."""
+        route = urlsplit(path).path
+        return self.api_headers if route == API_PREFIX or route.startswith(API_PREFIX + "/") else self.page_headers

@@ -95,7 +95,7 @@ def sign_with(page: Page, efirma: Efirma, password: str, key: Path | None = None
 
 
 def signed(page: Page) -> dict[str, Any]:
-    page.wait_for_function("window.__signed !== null")
+    page.wait_for_function("() => window.__signed !== null")  # a function: the policy refuses eval of a string
     result: dict[str, Any] = page.evaluate("window.__signed")
     return result
 

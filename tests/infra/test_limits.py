@@ -37,7 +37,11 @@ def test_the_stage_and_the_anonymous_routes_that_write_are_throttled(built: Buil
 
 
 def test_a_throttled_request_answers_the_apis_error_shape(built: Built) -> None:
-    (response,) = of_type(built.template, "AWS::ApiGateway::GatewayResponse").values()
+    (response,) = [
+        answer
+        for answer in of_type(built.template, "AWS::ApiGateway::GatewayResponse").values()
+        if answer["Properties"]["ResponseType"] == "THROTTLED"
+    ]
     properties = response["Properties"]
     assert properties["ResponseType"] == "THROTTLED" and properties["StatusCode"] == "429"
     body = json.loads(properties["ResponseTemplates"]["application/json"])

@@ -238,6 +238,7 @@ STOOD_IN = {
     "AWS::ApiGateway::GatewayResponse",
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
+    "AWS::CloudFront::ResponseHeadersPolicy",
 }
 
 

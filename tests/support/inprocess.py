@@ -121,7 +121,8 @@ class HttpUser:
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
     ) -> Reply:
-        sent = {"Content-Type": "application/json", **(headers or {})}
+        # the tests read the API's own English messages; the Spanish default has its tests (test_edge.py)
+        sent = {"Content-Type": "application/json", "Accept-Language": "en", **(headers or {})}
         if self.token:
             sent["Authorization"] = f"Bearer {self.token}"
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")

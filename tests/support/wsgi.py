@@ -14,6 +14,8 @@ from chalice import Chalice
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
+from infra import gateway
+
 API_PREFIX = "/api"
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -44,9 +46,10 @@ class ChaliceWsgi:
             response = self._gateway.handle_request(
                 environ["REQUEST_METHOD"], f"{path}?{query}" if query else path, headers, body
             )
-        except LocalGatewayException as error:
-            start_response(f"{error.CODE} {_reason(error.CODE)}", list(error.headers.items()))
-            return [error.body or b""]
+        except LocalGatewayException as error:  # no route matches: API Gateway's own answer, in our envelope
+            status, body, headers = gateway.local_answer(error.CODE)
+            start_response(f"{status} {_reason(status)}", list(headers.items()))
+            return [body]
         payload = response.get("body") or b""
         if response.get("isBase64Encoded"):
             payload = base64.b64decode(payload)

@@ -15,7 +15,7 @@ export class ApiError extends Error {
 
   // The route does not exist on this deployment (see api() below).
   get routeMissing() {
-    return this.code === "route_missing";
+    return this.code === "route_not_found" || this.code === "route_missing";
   }
 }
 
@@ -51,9 +51,8 @@ function parsed(text) {
 function failure(response, payload) {
   const error = payload?.error;
   if (error && typeof error.code === "string") return new ApiError(response.status, error.code, error.message, error.details);
-  // Our API always answers with the envelope; a 403 or 404 without one comes from the
-  // gateway in front of it: no such route is deployed ("Missing Authentication Token",
-  // or "Authorization header requires 'Credential' parameter" when a Bearer token is sent).
+  // The API and its gateway answer with the envelope (an unknown route: 404 route_not_found);
+  // a 403 or 404 without one comes from something older in front of it: no such route.
   if (response.status === 403 || response.status === 404) return new ApiError(response.status, "route_missing", payload?.message || response.statusText);
   return new ApiError(response.status, `http_${response.status}`, payload?.message || response.statusText);
 }

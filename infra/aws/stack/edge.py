@@ -4,6 +4,8 @@ itself), every number from ``infra/limits.py``.
 - API Gateway's throttles on the ``api`` stage: the stage as a whole, and tighter for the
   anonymous routes that write (``method_settings``, merged into Chalice's ``RestAPI``); a
   throttled request answers 429 with the API's error shape (``ApiThrottled``).
+- API Gateway's own answers (an unknown path, its default 4xx and 5xx, ...) in the same
+  envelope, never echoing the request (``gateway_responses``, from ``infra/gateway.py``).
 - An AWS WAF web ACL on the stage (REGIONAL): a rate-based rule per client address for the
   whole API and a tighter one for ``/verify/``, answering 429 with the same JSON body.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.names import resource_name
-from infra import limits
+from infra import gateway, limits
 from infra.aws.stack.naming import AWS_ONLY, sub
 
 STAGE_NAME = "api"  # .chalice/config.json's api_gateway_stage
@@ -91,11 +93,36 @@ def _rate_rule(rule: limits.RateRule, priority: int) -> dict[str, Any]:
     }
 
 
+def gateway_responses() -> dict[str, Any]:
+    """API Gateway's own answers in the API's envelope (``infra/gateway.py``): fixed bodies,
+    so none can echo the request (its Authorization header among it)."""
+    out = {}
+    for answer in gateway.ANSWERS:
+        properties: dict[str, Any] = {
+            "RestApiId": {"Ref": "RestAPI"},
+            "ResponseType": answer.response_type,
+            "ResponseParameters": {
+                f"gatewayresponse.header.{name}": f"'{value}'" for name, value in gateway.headers().items()
+            },
+            "ResponseTemplates": {"application/json": gateway.body(answer)},
+        }
+        if answer.status is not None:
+            properties["StatusCode"] = str(answer.status)
+        logical = "".join(part.capitalize() for part in answer.response_type.split("_"))
+        out[f"ApiGateway{logical}"] = {
+            "Type": "AWS::ApiGateway::GatewayResponse",
+            "Metadata": AWS_ONLY,
+            "Properties": properties,
+        }
+    return out
+
+
 def resources(stage: str) -> dict[str, Any]:
     # the tighter rule first: a flood of checks is named as such in the WAF's metrics
     rules = sorted(limits.PER_CLIENT, key=lambda rule: rule.limit)
     body = limits.error_body().decode()
     return {
+        **gateway_responses(),
         "ApiThrottled": {
             "Type": "AWS::ApiGateway::GatewayResponse",
             "Metadata": AWS_ONLY,

@@ -954,7 +954,10 @@ function createAnimation(element, attribute, animationDefinition) {
             if (attributes[key] === undefined) {
                 return;
             }
-            if (key.indexOf(":") !== -1) {
+            if (key === "style") {
+                // Ventanilla: through CSSOM, which a Content-Security-Policy without 'unsafe-inline' styles allows
+                this._node.style.cssText = String(attributes[key]);
+            } else if (key.indexOf(":") !== -1) {
                 const namespacedAttribute = key.split(":");
                 this._node.setAttributeNS(namespaces[namespacedAttribute[0]], key, String(attributes[key]));
             } else {
