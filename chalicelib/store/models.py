@@ -23,6 +23,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.core import ids
+
 OWNER_INDEX = "by_owner"
 QUEUE_INDEX = "by_queue"
 
@@ -147,6 +149,11 @@ class Application(Entity, discriminator="application"):
     # the events its holder chose to be texted about besides the default ones (templates.BY_DEFAULT)
     sms_events = ListAttribute(of=UnicodeAttribute, null=True)
     version = VersionAttribute()
+
+    @property
+    def phone_folio(self) -> str:
+        """The folio telefónico: derived from the id, never stored (``core.ids.phone_folio``)."""
+        return ids.phone_folio(self.id)
 
 
 class AuditEvent(Entity, discriminator="audit"):
