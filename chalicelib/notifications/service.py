@@ -439,13 +439,13 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
             template = templates.PLATFORM["help"]
         else:
             application = self._application(command.reference)
-            linked_language = self._linked_language(phone, application) if application is not None else None
+            linked_language = self.linked_language(phone, application) if application is not None else None
             if application is None or linked_language is None:
                 template, values = templates.PLATFORM["status_unknown"], {"ref": command.reference[:10] or "-"}
             else:
                 template, language = templates.PLATFORM["status_reply"], linked_language
                 application_id, agency = application.id, application.agency
-                values = self._status_values(application, language)
+                values = self.status_values(application, language)
         recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
         self.submit(application_id, agency, recipient, template, values, key={"inbound": inbound_id, "phone": phone})
         return {"action": template.event}
@@ -455,7 +455,7 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
             return None
         return self.store.applications.find(reference)
 
-    def _linked_language(self, phone: str, application: Application) -> str | None:
+    def linked_language(self, phone: str, application: Application) -> str | None:
         """The language to answer in when the phone is linked to the application, else None:
         a phone confirmed as a subscriber of it, or the owner's phone on record."""
         for subscription in self.subscriptions_of(application.id):
@@ -470,7 +470,7 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
                 return None
         return None
 
-    def _status_values(self, application: Application, language: str) -> dict[str, Any]:
+    def status_values(self, application: Application, language: str) -> dict[str, Any]:
         definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
         state = str(application.status)
         return {

@@ -1,0 +1,198 @@
+"""The telephone status line: Connect's functions with events shaped as Connect sends them,
+and whole calls through the contact flow (the local interpreter, ``POST /sandbox/voice/call``)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import app as application
+from chalicelib.core.ids import FOLIO_LENGTH, phone_folio
+from chalicelib.notifications import segments
+from chalicelib.store.models import bind_models
+from chalicelib.voice import speech
+from chalicelib.wiring import container
+from infra.local.moto.lambda_adapter import LambdaContext
+from infra.local.voice import spoken
+from tests.component.test_notifications import in_review, reply, subscribe_relative
+from tests.support.flows import ready_licence
+from tests.support.inprocess import Aws
+from tests.support.people import new_phone
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "connect"
+
+
+def event(name: str, caller: str, language: str = "es", **parameters: str) -> dict[str, Any]:
+    shaped: dict[str, Any] = copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text("utf-8")))
+    shaped["Details"]["ContactData"]["CustomerEndpoint"]["Address"] = caller
+    shaped["Details"]["ContactData"]["Attributes"] = {"language": language}
+    shaped["Details"]["Parameters"] = parameters
+    return shaped
+
+
+def invoke(name: str, shaped: dict[str, Any]) -> dict[str, str]:
+    context = LambdaContext(name, 256, f"arn:aws:lambda:us-east-1:123456789012:function:{name}", 8)
+    answer: dict[str, str] = getattr(application, name)(shaped, context)
+    assert all(isinstance(key, str) and isinstance(value, str) for key, value in answer.items())  # flat, for Connect
+    return answer
+
+
+def call(aws: Aws, caller: str, keys: list[str], lang: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"caller": caller, "keys": keys} | ({"lang": lang} if lang else {})
+    answer = aws.anonymous().post("/sandbox/voice/call", body)
+    assert answer.status_code == 200, answer.body
+    result: dict[str, Any] = answer.body
+    return result
+
+
+def tail(application_id: str) -> str:
+    return " ".join(phone_folio(application_id)[-4:])
+
+
+def test_every_application_shows_its_folio(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    shown = citizen.get(f"/applications/{application_id}").body["phone_folio"]
+    assert shown == phone_folio(application_id) and len(shown) == FOLIO_LENGTH and shown.isdigit()
+    record = citizen.get("/me").body["applications"]
+    assert [item["phone_folio"] for item in record if item["id"] == application_id] == [shown]
+
+
+def test_a_linked_caller_hears_their_applications_newest_first(aws: Aws) -> None:
+    citizen = aws.user()
+    older = in_review(aws, citizen)
+    newer = ready_licence(citizen)
+    answer = invoke("voice_status", event("voice_status", citizen.phone or ""))
+    assert answer["result"] == "found" and answer["count"] == "2"
+    said = spoken(answer["say"])
+    assert said.startswith("Tiene 2 trámites ligados a este teléfono.")
+    assert said.index(f"folio terminación {tail(newer)}: borrador") < said.index(f"folio terminación {tail(older)}")
+    assert f"folio terminación {tail(older)}: en revisión. Paso actual: Revisión de documentos y examen." in said
+    assert "Qué hacer: nada, espere la resolución." in said
+    assert citizen.username not in said and older not in said
+
+
+def test_a_caller_with_more_applications_hears_the_newest_and_the_count(aws: Aws) -> None:
+    citizen = aws.user()
+    made = [ready_licence(citizen) for _ in range(speech.MAX_SPOKEN + 1)]
+    said = spoken(invoke("voice_status", event("voice_status", citizen.phone or ""))["say"])
+    assert said.startswith(f"Tiene {len(made)} trámites ligados a este teléfono; le digo los {speech.MAX_SPOKEN}")
+    assert tail(made[0]) not in said and all(tail(item) in said for item in made[1:])
+
+
+def test_a_confirmed_relative_hears_the_application_in_english_when_they_chose_it(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    relative = new_phone()
+    subscribe_relative(aws, citizen, application_id, relative, "es")
+    answer = invoke("voice_status", event("voice_status", relative, "en"))
+    assert answer["count"] == "1"
+    assert spoken(answer["say"]) == (
+        "You have one application linked to this phone. Driver's licence, type A (car), folio ending in "
+        f"{tail(application_id)}: draft. Current step: -. Deadline: none. What to do: complete and submit it in "
+        "Ventanilla."
+    )
+    # a subscriber still waiting for their code is not linked
+    pending = new_phone()
+    another = aws.user()
+    assert (
+        another.post("/subscriptions", {"application_id": ready_licence(another), "phone": pending}).status_code == 201
+    )
+    assert invoke("voice_status", event("voice_status", pending))["result"] == "none"
+
+
+def test_an_unlinked_caller_hears_estados_neutral_answer_word_for_word(aws: Aws) -> None:
+    citizen = aws.user()
+    ready_licence(citizen)
+    stranger = new_phone()
+    answer = invoke("voice_status", event("voice_status", stranger))
+    assert answer["result"] == "none" and answer["count"] == "0"
+    assert reply(aws, stranger, "ESTADO") == {"action": "status_unknown"}
+    assert segments.to_gsm(spoken(answer["say"])) == aws.sms(stranger)[-1]
+    # a withheld number hears the same
+    assert invoke("voice_status", event("voice_status", "anonymous"))["say"] == answer["say"]
+
+
+def test_a_folio_typed_by_a_linked_caller_names_its_application_and_nobody_else_learns_anything(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = in_review(aws, citizen)
+    folio = citizen.get(f"/applications/{application_id}").body["phone_folio"]
+    mine = invoke("voice_folio", event("voice_folio", citizen.phone or "", folio=folio))
+    assert mine["result"] == "found" and f"folio terminación {tail(application_id)}: en revisión" in spoken(mine["say"])
+    stranger = invoke("voice_folio", event("voice_folio", new_phone(), folio=folio))
+    unknown = phone_folio("ZZZZZZZZZZ")
+    nobody = invoke("voice_folio", event("voice_folio", citizen.phone or "", folio=unknown))
+    assert stranger["result"] == nobody["result"] == "none"
+    assert spoken(stranger["say"]) == (
+        f"Ventanilla: no hay un trámite {folio} ligado a este teléfono. Revise la referencia o envíe AYUDA."
+    )
+    assert spoken(nobody["say"]) == spoken(stranger["say"]).replace(folio, unknown)
+
+
+def test_a_folio_with_a_wrong_check_digit_is_refused_before_any_read(aws: Aws) -> None:
+    folio = phone_folio("8Q9FQ5PXS4")
+    wrong = folio[:-1] + str((int(folio[-1]) + 1) % 10)
+    swapped = folio[:5] + folio[6] + folio[5] + folio[7:]
+    for typed in (wrong, swapped, folio[:-1], "1234"):
+        answer = invoke("voice_folio", event("voice_folio", new_phone(), folio=typed))
+        assert answer == {"result": "invalid", "say": speech.said("invalid_folio", "es")}
+    assert "no es un folio válido" in speech.said("invalid_folio", "es")
+
+
+def test_a_store_that_refuses_gets_the_polite_fallback(aws: Aws) -> None:
+    citizen = aws.user()
+    ready_licence(citizen)
+    aws.settle()
+    settings = container().settings
+    bind_models("a-table-that-does-not-exist", settings.region, settings.endpoint_url)  # moto refuses every call
+    try:
+        status = invoke("voice_status", event("voice_status", citizen.phone or ""))
+        folio = invoke("voice_folio", event("voice_folio", citizen.phone or "", "en", folio=phone_folio("8Q9FQ5PXS4")))
+    finally:
+        bind_models(settings.table_name, settings.region, settings.endpoint_url)
+    assert status == {"result": "fallback", "say": speech.said("fallback", "es")}
+    assert folio == {"result": "fallback", "say": speech.said("fallback", "en")}
+
+
+# --- whole calls through the contact flow ---------------------------------------------------------
+def test_a_call_pressing_1_hears_the_menu_then_the_applications_then_goodbye(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    heard = call(aws, citizen.phone or "", ["1"])
+    assert heard["ended"] is True
+    menu, answer, goodbye = heard["prompts"]
+    assert menu.startswith("Bienvenido a la línea de Ventanilla.") and "For English, press 9." in menu
+    assert f"folio terminación {tail(application_id)}: borrador" in answer
+    assert goodbye == "Gracias por llamar a Ventanilla. Hasta luego."
+
+
+def test_a_call_typing_a_folio_and_one_typing_a_wrong_one(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    right = call(aws, citizen.phone or "", ["2", phone_folio(application_id)])["prompts"]
+    assert right[1].startswith("Escriba los 17 dígitos") and f"terminación {tail(application_id)}" in right[2]
+    typo = phone_folio(application_id)[:-1] + str((int(phone_folio(application_id)[-1]) + 3) % 10)
+    assert call(aws, citizen.phone or "", ["2", typo])["prompts"][2] == spoken(speech.said("invalid_folio", "es"))
+
+
+def test_english_on_9(aws: Aws) -> None:
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    heard = call(aws, citizen.phone or "", ["9", "1"])
+    assert heard["prompts"][1].startswith("Welcome to the Ventanilla line.")
+    assert f"folio ending in {tail(application_id)}: draft" in heard["prompts"][2]
+    assert heard["prompts"][-1] == "Thank you for calling Ventanilla. Goodbye."
+    assert call(aws, citizen.phone or "", ["1"], lang="en")["prompts"] == heard["prompts"]
+
+
+def test_an_unlinked_call_and_the_callback_option(aws: Aws) -> None:
+    stranger = new_phone()
+    heard = call(aws, stranger, ["1"])["prompts"]
+    assert heard[1] == spoken(speech.neutral("", "es"))
+    callback = call(aws, stranger, ["3"])["prompts"]
+    assert "Ventanilla por internet" in callback[1] and callback[-1].startswith("Gracias")
+    silent = call(aws, stranger, [])
+    assert silent["ended"] is True and silent["prompts"][-1].startswith("Gracias")  # no key: the menu times out
+    assert call(aws, stranger, ["7"])["prompts"][1] == "No reconocimos esa opción."
