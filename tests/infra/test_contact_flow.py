@@ -52,3 +52,28 @@ def test_the_interpreter_sends_the_event_connect_sends() -> None:
     for name in ("voice_status", "voice_folio"):
         fixture = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
         assert shape(sent) == shape(fixture)
+
+
+def test_the_stack_puts_the_flow_into_connect_only_when_an_instance_is_given() -> None:
+    from infra.aws import stack
+    from infra.aws.stack import voice as voice_stack
+
+    resources = stack.resources("prueba")
+    connect = {
+        logical_id: item
+        for logical_id, item in resources.items()
+        if "Connect" in logical_id or item.get("Type", "").startswith("AWS::Connect::")
+    }
+    assert {item["Type"] for item in connect.values()} == {
+        "AWS::Lambda::Permission",
+        "AWS::Connect::IntegrationAssociation",
+        "AWS::Connect::ContactFlow",
+    }
+    assert all(item["Condition"] == voice_stack.CONDITION for item in connect.values())
+    assert stack.parameters()[voice_stack.PARAMETER]["Default"] == ""
+    assert voice_stack.CONDITION in stack.conditions()
+    permissions = [item for item in connect.values() if item["Type"] == "AWS::Lambda::Permission"]
+    assert {item["Properties"]["Principal"] for item in permissions} == {"connect.amazonaws.com"}
+    text, substitutions = resources["StatusLineFlow"]["Properties"]["Content"]["Fn::Sub"]
+    assert json.loads(text) == voice.load()
+    assert set(substitutions) == voice.functions(voice.load())
