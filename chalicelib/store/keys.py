@@ -461,5 +461,10 @@ def caller_profile(holder: str) -> str:
     return f"PROFILE#{holder}"
 
 
+def by_caller(phone: str | None, holder: str) -> dict[str, Any]:
+    """The attributes that file a profile under its phone (E.164) for the status line; none without one."""
+    return by_queue(caller(phone), caller_profile(holder)) if phone else {}
+
+
 def caller_subscription(application_id: str) -> str:
     return f"SUB#{application_id}"

@@ -23,7 +23,7 @@ class ProfileStore:
             keys.citizen(holder),
             keys.PROFILE_SK,
             **keys.by_owner(holder, keys.PROFILE_SK),
-            **(keys.by_queue(keys.caller(caller), keys.caller_profile(holder)) if caller else {}),
+            **keys.by_caller(caller, holder),
             holder=holder,
             **fields,
         )

@@ -196,3 +196,29 @@ def test_an_unlinked_call_and_the_callback_option(aws: Aws) -> None:
     silent = call(aws, stranger, [])
     assert silent["ended"] is True and silent["prompts"][-1].startswith("Gracias")  # no key: the menu times out
     assert call(aws, stranger, ["7"])["prompts"][1] == "No reconocimos esa opción."
+
+
+def test_after_an_efirma_takeover_the_line_follows_the_new_phone(aws: Aws) -> None:
+    from tests.component.test_efirma_link import claim, issue
+    from tests.support.people import new_curp
+
+    curp = new_curp()
+    squatter = aws.user(curp, name="Alguien Más")
+    application_id = ready_licence(squatter)
+    assert invoke("voice_status", event("voice_status", squatter.phone or ""))["count"] == "1"
+    phone = new_phone()
+    assert claim(aws, issue(curp), phone=phone).status_code == 200
+    now = invoke("voice_status", event("voice_status", phone))
+    assert now["count"] == "1" and tail(application_id) in spoken(now["say"])
+    assert invoke("voice_status", event("voice_status", squatter.phone or ""))["result"] == "none"
+
+
+def test_an_account_opened_by_an_efirma_is_found_by_its_phone(aws: Aws) -> None:
+    from tests.component.test_efirma_link import NEW_PASSWORD, as_signed_in, claim, issue
+    from tests.support.people import new_curp
+
+    curp, phone = new_curp(), new_phone()
+    assert claim(aws, issue(curp), phone=phone).status_code == 201  # opened
+    application_id = ready_licence(as_signed_in(aws, curp, NEW_PASSWORD))
+    heard = invoke("voice_status", event("voice_status", phone))
+    assert heard["count"] == "1" and tail(application_id) in spoken(heard["say"])
