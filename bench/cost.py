@@ -33,7 +33,7 @@ PRICE = {
     "did_inbound_minute": 0.0100,  # assumed: inbound minute to a Mexican DID
     "did_day": 0.10,  # assumed: a claimed Mexican DID, per day
 }
-# A status call as the local interpreter plays it (menu, one application, goodbye: ~70 words
+# A status call as the local interpreter plays it (menu, one application, goodbye: ~80 words
 # at Polly's ~2.5 words a second, plus pressing 1) is ~35 s; a minute leaves room for a
 # caller who listens twice.  The DID's day is shared by the calls of that day.
 STATUS_CALL_SECONDS = 60
