@@ -41,7 +41,7 @@ class Profiles:
         attributes = self._directory.user_attributes(curp)
         return self._store.create(
             curp,
-            caller=_e164(attributes.get("phone_number")),
+            caller=calling_number(attributes.get("phone_number")),
             name=attributes.get("name"),
             phone=attributes.get("phone_number"),
             language="en" if attributes.get("locale", "").startswith("en") else "es",
@@ -49,7 +49,7 @@ class Profiles:
         )
 
 
-def _e164(phone: str | None) -> str | None:
+def calling_number(phone: str | None) -> str | None:
     """The number a call from this phone shows (E.164), or None: the status line finds a
     profile by it.  Any country with a numbering plan: the directory checked it already."""
     if not phone:

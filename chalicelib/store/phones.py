@@ -71,3 +71,23 @@ class CallerStore:
         """A holder's applications, newest first: one Query of their record's applications."""
         found = Entity.by_owner.query(keys.owner(holder), Entity.gsi1sk.startswith("APP#"), scan_index_forward=False)
         return [item for item in found if isinstance(item, Application)]
+
+    def unfiled(self, holder: str) -> tuple[Profile | None, list[Subscription]]:
+        """The holder's profile and subscriptions not yet filed under a phone (written before
+        the status line existed): one Query of their record."""
+        profile: Profile | None = None
+        subscriptions: list[Subscription] = []
+        for item in Entity.by_owner.query(keys.owner(holder)):
+            if isinstance(item, Profile) and item.phone and not item.gsi2pk:
+                profile = item
+            elif isinstance(item, Subscription) and not item.gsi2pk:
+                subscriptions.append(item)
+        return profile, subscriptions
+
+    def file_profile(self, profile: Profile, phone: str) -> None:
+        filed = keys.by_caller(phone, str(profile.holder))
+        profile.update(actions=[getattr(Profile, name).set(value) for name, value in filed.items()])
+
+    def file_subscription(self, subscription: Subscription) -> None:
+        filed = keys.by_queue(keys.caller(subscription.phone), keys.caller_subscription(subscription.application_id))
+        subscription.update(actions=[getattr(Subscription, name).set(value) for name, value in filed.items()])

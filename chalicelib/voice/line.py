@@ -8,6 +8,7 @@ from typing import Any
 from msgspec import Struct
 
 from chalicelib.core import ids
+from chalicelib.identity.profiles import calling_number
 from chalicelib.notifications.service import Notifications
 from chalicelib.store.models import Application
 from chalicelib.store.repositories import Repositories
@@ -78,3 +79,17 @@ class StatusLine(Struct, frozen=True, kw_only=True):
         procedure = str(names.get(lang) or names.get("es")) if isinstance(names, dict) else application.procedure_code
         values = self.notifier.status_values(application, lang)
         return speech.application(values, procedure, application.phone_folio, lang)
+
+    # --- filing what was written before the line existed -------------------------------------
+    def file_holder(self, holder: str) -> dict[str, int]:
+        """File the holder's profile and subscriptions under their phones (``ops voice-file``):
+        items written before the status line are not under ``keys.caller`` until then.  Safe to
+        run again: what is filed already is left alone."""
+        callers = self.store.callers
+        profile, subscriptions = callers.unfiled(holder)
+        phone = calling_number(profile.phone) if profile is not None else None
+        if profile is not None and phone is not None:
+            callers.file_profile(profile, phone)
+        for subscription in subscriptions:
+            callers.file_subscription(subscription)
+        return {"profiles": int(phone is not None), "subscriptions": len(subscriptions)}

@@ -222,3 +222,43 @@ def test_an_account_opened_by_an_efirma_is_found_by_its_phone(aws: Aws) -> None:
     application_id = ready_licence(as_signed_in(aws, curp, NEW_PASSWORD))
     heard = invoke("voice_status", event("voice_status", phone))
     assert heard["count"] == "1" and tail(application_id) in spoken(heard["say"])
+
+
+def test_profiles_and_subscriptions_written_before_the_line_are_filed_by_the_operator_command(aws: Aws) -> None:
+    import boto3
+
+    from chalicelib.store import keys
+    from infra.aws import ops
+
+    citizen = aws.user()
+    application_id = ready_licence(citizen)
+    relative = new_phone()
+    subscribe_relative(aws, citizen, application_id, relative, "es")
+    aws.settle()
+    settings = container().settings
+    table = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.endpoint_url)
+    subscriptions = table.query(
+        TableName=settings.table_name,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :sub)",
+        ExpressionAttributeValues={
+            ":pk": {"S": keys.application(application_id)},
+            ":sub": {"S": keys.SUBSCRIPTION_PREFIX},
+        },
+    )["Items"]
+    assert relative in {item["phone"]["S"] for item in subscriptions}
+    older = [(keys.citizen(citizen.username), keys.PROFILE_SK)]
+    older += [(item["pk"]["S"], item["sk"]["S"]) for item in subscriptions]
+    for pk, sk in older:  # as written before the status line: no caller key
+        table.update_item(
+            TableName=settings.table_name,
+            Key={"pk": {"S": pk}, "sk": {"S": sk}},
+            UpdateExpression="REMOVE gsi2pk, gsi2sk",
+        )
+    for phone in (citizen.phone or "", relative):
+        assert invoke("voice_status", event("voice_status", phone))["result"] == "none"
+
+    assert ops.main(["voice-file", citizen.username]) == 0
+    for phone in (citizen.phone or "", relative):
+        heard = invoke("voice_status", event("voice_status", phone))
+        assert heard["count"] == "1" and tail(application_id) in spoken(heard["say"])
+    assert container().voice.file_holder(citizen.username) == {"profiles": 0, "subscriptions": 0}  # once is enough
