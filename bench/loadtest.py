@@ -272,6 +272,7 @@ def citizen(
                 headers=upload["headers"],
             ),
             200,
+            412,  # the link writes once: a flaky client's second send is told so, its first having landed
         )
         key = str(uuid.uuid4())
         for _ in range(3):  # "changed meanwhile; reload and retry", as the answer says
