@@ -183,7 +183,7 @@ class Flaky:
 def expect(reply: requests.Response, *statuses: int) -> Any:
     if reply.status_code not in statuses:
         raise RuntimeError(f"{reply.request.method} {reply.url} answered {reply.status_code}: {reply.text[:300]}")
-    return reply.json() if reply.content else None
+    return reply.json() if reply.content and "json" in reply.headers.get("Content-Type", "") else None
 
 
 def poll(
