@@ -51,6 +51,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a holder's privacy requests, newest first | Query ``by_owner`` gsi1pk = privacy_of(curp), backwards |
 | the privacy officer's queue, by deadline  | Query ``by_queue`` gsi2pk = PRIVACY#OPEN (or PRIVACY#CLOSED) |
 | a holder's privacy log (notice accepted)  | Query pk = citizen(curp), sk begins_with PRIVACY_LOG# |
+| one call-me-back request                  | GetItem pk = callback(id), sk = CALLBACK         |
+| an agency's open callbacks, by deadline   | Query ``by_queue`` gsi2pk = callbacks(agency)    |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -100,6 +102,10 @@ holder did about the privacy notice is logged in their partition (``PRIVACY_LOG#
 An agency's calendar is one partition, ``CALENDAR#<agency>``, one item per published
 non-working day (``DAY#<YYYY-MM-DD>``), created once: a clock reads the days from the
 day it started in one Query.
+A call-me-back request is one item in its own partition, listed in its agency's callback queue
+(``by_queue``: ``CALLBACKS#<agency>``, earliest deadline first) only while open; the
+application keeps the id of its open one (``open_callback``), so a second is refused under the
+application's version.
 """
 
 from __future__ import annotations
@@ -442,3 +448,20 @@ def privacy_queue_order(deadline: str, opened_at: str, request_id: str) -> str:
 
 def privacy_log(at: str, entry_id: str) -> str:
     return f"{PRIVACY_LOG_PREFIX}{at}#{entry_id}"
+
+
+CALLBACK_SK = "CALLBACK"
+
+
+def callback(callback_id: str) -> str:
+    return f"CALLBACK#{callback_id}"
+
+
+def callbacks(agency: str) -> str:
+    """Partition of ``by_queue``: an agency's open call-me-back requests."""
+    return f"CALLBACKS#{agency}"
+
+
+def callback_order(deadline: str, requested_at: str, callback_id: str) -> str:
+    """The callback queue's turn: its deadline first, then first come, first served."""
+    return f"{deadline}#{requested_at}#{callback_id}"
