@@ -9,7 +9,8 @@ own deadline (``CALLBACK_BUSINESS_DAYS`` on the agency's legal calendar) and is 
 on the application's chain (``callback.requested``); an official of that agency records
 what came of the call (``callback.completed``: reached, no_answer or wrong_number, and a
 note), which the holder reads in the timeline.  The chain keeps the phone masked; the
-request item keeps it whole only until the call's outcome is recorded.
+request item keeps it whole only until the call's outcome is recorded, and is itself removed
+by DynamoDB's TTL a retention period later (``legal.retention_schedule``: ``callbacks``).
 
 An application has at most one open request (``Application.open_callback``, written with
 the audit event under the application's version, so two requests at once cannot both
@@ -32,6 +33,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.core.ids import new_id
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import deadline_after, legal_date
+from chalicelib.legal.retention_schedule import days_of
 from chalicelib.notifications.phones import MEXICO, normalise
 from chalicelib.notifications.service import Notifications
 from chalicelib.procedures import jurisdictions
@@ -45,6 +47,7 @@ from chalicelib.store.repositories import Repositories
 # across a day off, and short enough to matter to a person waiting on a review of 5 to 20 days.
 CALLBACK_BUSINESS_DAYS = 2
 CHANNELS = ("web", "phone")
+SECONDS_PER_DAY = 86400
 ID_LENGTH = 12
 REQUESTED = "callback.requested"
 COMPLETED = "callback.completed"
@@ -172,13 +175,15 @@ class Callbacks(Struct, frozen=True):
         if callback.status != OPEN:
             raise Conflict(f"this callback was already answered ({callback.outcome})", code="callback_closed")
         application = self.applications.load(callback.application_id, consistent=True)
-        completed_at = iso(utcnow())
+        now = utcnow()
+        completed_at = iso(now)
         fields = {
             "outcome": body.outcome,
             "outcome_note": body.note,
             "completed_at": completed_at,
             "completed_by": principal.username,
             "phone": masked_phone(callback.phone),  # called: the number is no longer needed
+            "expiration": int(now.timestamp()) + days_of("callbacks") * SECONDS_PER_DAY,
         }
         try:
             self.transitions.record(

@@ -584,6 +584,7 @@ class CallbackRequest(Entity, discriminator="callback"):
     outcome_note = UnicodeAttribute(null=True)
     completed_at = UnicodeAttribute(null=True)
     completed_by = UnicodeAttribute(null=True)
+    expiration = NumberAttribute(null=True)  # answered: DynamoDB's TTL removes it then (retention schedule)
     version = VersionAttribute()
 
 

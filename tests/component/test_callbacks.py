@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import wiring as composition
+from chalicelib.core.clock import parse_iso
 from chalicelib.core.errors import NotFound
+from chalicelib.legal.retention_schedule import days_of
 from tests.support.flows import draft, submitted_licence, wait_status
 from tests.support.inprocess import Aws, HttpUser
 from tests.support.people import new_phone
@@ -64,6 +66,10 @@ def test_a_request_waits_in_the_agency_queue_and_its_outcome_reaches_the_timelin
     assert (done.body["status"], done.body["outcome"]) == ("done", "reached")
     assert citizen.phone not in done.body["phone"]  # answered: the number is no longer kept
     assert all(item["id"] != callback["id"] for item in queued(official))
+    stored = composition.container().store.callbacks.get(callback["id"])
+    assert stored is not None and citizen.phone not in stored.phone
+    # the request itself goes when the retention schedule says (DynamoDB's TTL)
+    assert stored.expiration == int(parse_iso(stored.completed_at).timestamp()) + days_of("callbacks") * 86400
     (completed,) = events(citizen, application_id, "callback.completed")
     assert completed["details"]["outcome"] == "reached"
     assert completed["reason"] == "Falta el comprobante."
