@@ -19,7 +19,7 @@ from chalicelib.wiring import container
 
 callbacks = ApiBlueprint(__name__, tag="agencies")
 CALLBACK_ID = path(
-    "callback_id", "The callback request's id (from the agency's callback queue).", "8Q9FQ5PXS4AB", maxLength=40
+    "callback_id", "The callback request's id (from the agency's callback queue).", "8Q9FQ5PXS4-K3M9QD", maxLength=40
 )
 
 

@@ -48,7 +48,7 @@ from chalicelib.store.repositories import Repositories
 CALLBACK_BUSINESS_DAYS = 2
 CHANNELS = ("web", "phone")
 SECONDS_PER_DAY = 86400
-ID_LENGTH = 12
+ID_LENGTH = 6  # after the application's id: a handful of requests per application
 REQUESTED = "callback.requested"
 COMPLETED = "callback.completed"
 
@@ -121,11 +121,11 @@ class Callbacks(Struct, frozen=True):
         days_off = self.store.calendars.days_off(self._calendars(application, agency), legal_date(now))
         deadline = iso(deadline_after(legal_date(now), CALLBACK_BUSINESS_DAYS, days_off))
         callback = self.store.callbacks.new(
+            application.id,
             new_id(ID_LENGTH),
             agency,
             requested_at,
             deadline,
-            application_id=application.id,
             procedure_code=application.procedure_code,
             phone=phone,
             channel=channel,

@@ -23,6 +23,7 @@ from chalicelib.privacy import notice
 from chalicelib.store.models import (
     Application,
     AuditEvent,
+    CallbackRequest,
     Credential,
     DataExchange,
     Delegation,
@@ -56,6 +57,7 @@ SECTIONS: dict[str, tuple[type[Entity], ...]] = {
     "ratings": (Rating,),
     "privacy_requests": (PrivacyRequest,),
     "privacy_log": (PrivacyLog,),
+    "callbacks": (CallbackRequest,),
 }
 # never exported: secrets that act for the holder, and the table's own bookkeeping
 HIDDEN = frozenset(

@@ -16,13 +16,18 @@ DONE = "done"
 
 
 class CallbackStore:
-    def new(self, callback_id: str, agency: str, requested_at: str, deadline: str, **fields: Any) -> CallbackRequest:
-        """A request not yet saved, listed in its agency's callback queue."""
+    def new(
+        self, application_id: str, suffix: str, agency: str, requested_at: str, deadline: str, **fields: Any
+    ) -> CallbackRequest:
+        """A request not yet saved, in its application's partition and its agency's callback queue."""
+        callback_id = keys.callback_id(application_id, suffix)
+        pk, sk = keys.callback(callback_id) or ("", "")
         return CallbackRequest(
-            keys.callback(callback_id),
-            keys.CALLBACK_SK,
+            pk,
+            sk,
             **keys.by_queue(keys.callbacks(agency), keys.callback_order(deadline, requested_at, callback_id)),
             id=callback_id,
+            application_id=application_id,
             agency=agency,
             requested_at=requested_at,
             deadline=deadline,
@@ -46,7 +51,10 @@ class CallbackStore:
         return change(callback, actions, CallbackRequest.status == OPEN)
 
     def get(self, callback_id: str, *, consistent: bool = False) -> CallbackRequest | None:
-        return find(CallbackRequest, keys.callback(callback_id), keys.CALLBACK_SK, consistent=consistent)
+        found = keys.callback(callback_id)
+        if found is None:
+            return None
+        return find(CallbackRequest, *found, consistent=consistent)
 
     def queue(self, agency: str, page: PageRequest) -> Page[CallbackRequest]:
         """A page of the agency's open requests, earliest deadline first: one Query on ``by_queue``."""

@@ -76,6 +76,9 @@ def test_a_request_waits_in_the_agency_queue_and_its_outcome_reaches_the_timelin
     assert completed["actor"]["kind"] == "official"
     assert citizen.phone not in str(completed)
     assert citizen.get(f"/applications/{application_id}/audit/verify").body["intact"] is True
+    # the holder's export holds the request, as it holds the application
+    exported = citizen.get("/me/export").body["callbacks"]
+    assert [(item["id"], item["outcome"]) for item in exported] == [(callback["id"], "reached")]
 
     again = official.post(f"/callbacks/{callback['id']}/outcome", {"outcome": "no_answer", "note": "Otra vez."})
     assert error(again) == (409, "callback_closed")
