@@ -40,6 +40,7 @@ def test_the_citizen_asks_for_a_call_and_sees_the_officials_outcome(
     item = office.locator(f"[data-callbacks] li[data-application='{case.application_id}']")
     expect(item).to_contain_text("+52 55 8765 4321")
     expect(item).to_contain_text("No sé si mi comprobante sirve.")
+    fits(office)
     item.get_by_label("¿Qué pasó en la llamada?").select_option("reached")
     item.get_by_label("Nota (la verá la persona en su historial)").fill("Sí sirve; se le explicó.")
     item.get_by_role("button", name="Registrar la llamada").click()
