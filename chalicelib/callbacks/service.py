@@ -34,7 +34,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import deadline_after, legal_date
 from chalicelib.legal.retention_schedule import days_of
-from chalicelib.notifications.phones import MEXICO, normalise
+from chalicelib.notifications.phones import MEXICO, any_e164, normalise
 from chalicelib.notifications.service import Notifications
 from chalicelib.procedures import jurisdictions
 from chalicelib.store.callbacks import OPEN
@@ -85,6 +85,7 @@ class Callbacks(Struct, frozen=True):
         linked to the application as for ``ESTADO``; otherwise 404, as for an unknown application."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
+        phone = any_e164(phone)  # as Connect gives it, or as a person typed it: compared in E.164
         application = self.store.applications.find(application_id, consistent=True)
         language = self.notifications.linked_language(phone, application) if application is not None else None
         if application is None or language is None:
