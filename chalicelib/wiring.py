@@ -21,6 +21,7 @@ from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
 from chalicelib.applications.withdrawal import Withdrawal
 from chalicelib.assistance.service import Assistance
+from chalicelib.callbacks.service import Callbacks
 from chalicelib.core import observability
 from chalicelib.core.cursors import Cursors
 from chalicelib.core.errors import TransientFailure
@@ -405,6 +406,10 @@ class Container:
     @cached_property
     def withdrawal(self) -> Withdrawal:
         return Withdrawal(self.applications, self.store, self.transitions, self.payments, self.engine)
+
+    @cached_property
+    def callbacks(self) -> Callbacks:
+        return Callbacks(self.applications, self.store, self.transitions, self.notifier)
 
 
 _container: Container | None = None

@@ -455,6 +455,11 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
             return None
         return self.store.applications.find(reference)
 
+    def linked_language(self, phone: str, application: Application) -> str | None:
+        """``ESTADO``'s rule, for the other channels that act on a caller's number (a callback
+        asked by telephone): the language of a phone linked to the application, else None."""
+        return self._linked_language(phone, application)
+
     def _linked_language(self, phone: str, application: Application) -> str | None:
         """The language to answer in when the phone is linked to the application, else None:
         a phone confirmed as a subscriber of it, or the owner's phone on record."""

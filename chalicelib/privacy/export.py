@@ -24,6 +24,7 @@ from chalicelib.privacy import notice
 from chalicelib.store.models import (
     Application,
     AuditEvent,
+    CallbackRequest,
     Credential,
     DataExchange,
     Delegation,
@@ -57,6 +58,7 @@ SECTIONS: dict[str, tuple[type[Entity], ...]] = {
     "ratings": (Rating,),
     "privacy_requests": (PrivacyRequest,),
     "privacy_log": (PrivacyLog,),
+    "callbacks": (CallbackRequest,),
 }
 # never exported: secrets that act for the holder, and the table's own bookkeeping
 HIDDEN = frozenset(

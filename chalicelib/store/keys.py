@@ -51,6 +51,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a holder's privacy requests, newest first | Query ``by_owner`` gsi1pk = privacy_of(curp), backwards |
 | the privacy officer's queue, by deadline  | Query ``by_queue`` gsi2pk = PRIVACY#OPEN (or PRIVACY#CLOSED) |
 | a holder's privacy log (notice accepted)  | Query pk = citizen(curp), sk begins_with PRIVACY_LOG# |
+| one call-me-back request                  | GetItem pk = application(id), sk = CALLBACK#<n>  |
+| an agency's open callbacks, by deadline   | Query ``by_queue`` gsi2pk = callbacks(agency)    |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -100,6 +102,12 @@ holder did about the privacy notice is logged in their partition (``PRIVACY_LOG#
 An agency's calendar is one partition, ``CALENDAR#<agency>``, one item per published
 non-working day (``DAY#<YYYY-MM-DD>``), created once: a clock reads the days from the
 day it started in one Query.
+A call-me-back request is one item in its application's partition (its id is the application's
+and a suffix, ``callback(id)`` finds both keys), so the holder's export and erasure read it with
+the application; it is listed in its agency's callback queue
+(``by_queue``: ``CALLBACKS#<agency>``, earliest deadline first) only while open; the
+application keeps the id of its open one (``open_callback``), so a second is refused under the
+application's version.
 """
 
 from __future__ import annotations
@@ -442,3 +450,30 @@ def privacy_queue_order(deadline: str, opened_at: str, request_id: str) -> str:
 
 def privacy_log(at: str, entry_id: str) -> str:
     return f"{PRIVACY_LOG_PREFIX}{at}#{entry_id}"
+
+
+CALLBACK_PREFIX = "CALLBACK#"
+CALLBACK_ID_SEPARATOR = "-"
+
+
+def callback_id(application_id: str, suffix: str) -> str:
+    """A callback's id names its application, so the id alone finds the item in one GetItem."""
+    return f"{application_id}{CALLBACK_ID_SEPARATOR}{suffix}"
+
+
+def callback(callback_id: str) -> tuple[str, str] | None:
+    """The keys of a callback request (in its application's partition); None for an id we never made."""
+    application_id, separator, suffix = callback_id.rpartition(CALLBACK_ID_SEPARATOR)
+    if not separator or not application_id or not suffix:
+        return None
+    return application(application_id), f"{CALLBACK_PREFIX}{suffix}"
+
+
+def callbacks(agency: str) -> str:
+    """Partition of ``by_queue``: an agency's open call-me-back requests."""
+    return f"CALLBACKS#{agency}"
+
+
+def callback_order(deadline: str, requested_at: str, callback_id: str) -> str:
+    """The callback queue's turn: its deadline first, then first come, first served."""
+    return f"{deadline}#{requested_at}#{callback_id}"

@@ -6,6 +6,7 @@ from msgspec import Struct, field
 
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.calendars import CalendarStore
+from chalicelib.store.callbacks import CallbackStore
 from chalicelib.store.catalogue import CatalogueStore
 from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.delegations import DelegationStore
@@ -41,3 +42,4 @@ class Repositories(Struct, frozen=True):
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
     calendars: CalendarStore = field(default_factory=CalendarStore)
     retention: RetentionStore = field(default_factory=RetentionStore)
+    callbacks: CallbackStore = field(default_factory=CallbackStore)

@@ -195,6 +195,10 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     confirm_evidence(citizen, checked_id)
     permit_review = open_review(official, checked_id, "DUMUN")["review_id"]
     withdrawable_id = draft(citizen)
+    # two held by the licence's agency: one to ask a call about, one whose requested call the official answers
+    callable_id, called_id = submitted_licence(citizen), submitted_licence(citizen)
+    callback = citizen.post(f"/applications/{called_id}/callbacks", {})
+    assert callback.status_code == 201, callback.body
     # two the official rejected: one to appeal, one appealed for the supervisors to resolve
     rejected_id, appealed_id = submitted_licence(citizen), submitted_licence(citizen)
     for application_id in (rejected_id, appealed_id):
@@ -263,6 +267,13 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     return {
         ("GET", "/agencies/{agency}/calendar"): Call(f"/agencies/{AGENCY}/calendar?year=2027", everyone),
         ("GET", "/agencies/{agency}/intermediaries"): Call(f"/agencies/{AGENCY}/intermediaries", each(AGENCY_STAFF)),
+        ("GET", "/agencies/{agency}/callbacks"): Call(f"/agencies/{AGENCY}/callbacks", each(AGENCY_STAFF)),
+        ("POST", "/applications/{id}/callbacks"): Call(
+            f"/applications/{callable_id}/callbacks", {CITIZEN: 201}, {"note": "¿Qué documento me falta?"}
+        ),
+        ("POST", "/callbacks/{callback_id}/outcome"): Call(
+            f"/callbacks/{callback.body['id']}/outcome", {OFFICIAL: 200}, {"outcome": "reached", "note": "Resuelto."}
+        ),
         ("GET", "/agencies/{agency}/ratings"): Call(f"/agencies/{AGENCY}/ratings", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/reviews"): Call(f"/agencies/{AGENCY}/reviews", each(AGENCY_STAFF)),
         ("POST", "/agencies/{agency}/non-working-days"): Call(

@@ -15,6 +15,7 @@ import { flash, refresh } from "../router.js";
 import { readTrail, timeline } from "../timeline.js";
 import { acuseSection } from "../acuse.js";
 import { appealPanel } from "../appeal.js";
+import { CALLABLE, callbackPanel } from "../callback.js";
 import { smsPanel } from "../sms-panel.js";
 import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
@@ -324,6 +325,7 @@ export async function render(view, ctx) {
           : null,
         signedDocuments(application, definition),
         FINAL.has(application.status) && ctx.session?.isCitizen ? ratingPanel(application) : null,
+        CALLABLE.has(application.status) && (ctx.session?.isCitizen || ctx.session?.isAssistant) ? callbackPanel(application, events) : null,
         WITHDRAWABLE.has(application.status) && (ctx.session?.isCitizen || ctx.session?.isAssistant) ? withdrawPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),
