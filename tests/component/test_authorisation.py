@@ -462,6 +462,8 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/stats/centres.csv"): Call("/stats/centres.csv", everyone),
         ("GET", "/stats/procedures"): Call("/stats/procedures", everyone),
         ("GET", "/stats/procedures.csv"): Call("/stats/procedures.csv", everyone),
+        ("GET", "/stats/channels"): Call("/stats/channels", everyone),
+        ("GET", "/stats/channels.csv"): Call("/stats/channels.csv", everyone),
         ("POST", "/subscriptions"): Call(
             "/subscriptions", {CITIZEN: 201}, {"application_id": in_review_id, "phone": new_phone()}
         ),
