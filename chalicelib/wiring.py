@@ -54,6 +54,7 @@ from chalicelib.procedures.lifecycle import Lifecycle
 from chalicelib.registries.port import Registries
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
+from chalicelib.stats import channels
 from chalicelib.stats.opendata import OpenData
 from chalicelib.stats.projector import Projector
 from chalicelib.stats.ratings import Ratings
@@ -175,6 +176,7 @@ class Container:
             consent=Consent(self.store.phones),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
+            count_query=channels.count_status_query,
         )
 
     @cached_property

@@ -30,6 +30,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
 | SMS held by quiet hours, due by a time    | Query pk = sms_queue(day), sk <= now             |
 | statistics of every procedure and agency  | Query pk = STATS, sk between M#<from> and M#<to>~, shards summed |
+| status queries by channel (same Query)    | UpdateItem pk = STATS, sk = M#<month>#Q#status#<random shard> |
 | an event already counted in the statistics| Put pk = application(id), sk = STATS#<seq>       |
 | an application's rating                   | GetItem pk = application(id), sk = RATING        |
 | an agency's ratings, newest first         | Query ``by_queue`` where gsi2pk = ratings(agency) |
@@ -296,6 +297,11 @@ def stats_procedure(month: str, code: str) -> str:
 
 def stats_agency(month: str, agency: str) -> str:
     return f"M#{month}#A#{agency}"
+
+
+def stats_queries(month: str, code: str) -> str:
+    """Sort key of the month's queries of one kind (``status``: by channel), not of any application."""
+    return f"M#{month}#Q#{code}"
 
 
 # Counts of one busy row spread over this many items.  At the peak (50 submits/s, all of one

@@ -242,6 +242,7 @@ class Delegation(Entity, discriminator="delegation"):
     centre = UnicodeAttribute()
     status = UnicodeAttribute()
     origin = UnicodeAttribute()  # "sms": a code texted to the phone on record; "account": shown by the citizen
+    channel = UnicodeAttribute(null=True)  # "phone": a call-centre agent's; absent: in person at a community centre
     code_hash = UnicodeAttribute(null=True)
     code_expires_at = UnicodeAttribute(null=True)
     attempts = NumberAttribute(default=0)

@@ -27,6 +27,7 @@ from chalicelib.api.policy import POLICY
 from chalicelib.efirma.keys import sign_with_files
 from chalicelib.identity.principal import (
     ADMIN,
+    AGENT,
     ANONYMOUS,
     ASSISTANT,
     CITIZEN,
@@ -121,6 +122,8 @@ def people(aws: Aws) -> dict[str, HttpUser]:
         # Mexico City's publisher: the matrix's procedure, the licence's copy, answers to state 09
         PUBLISHER: aws.user(username="matriz.publicadora", groups=("admin-09",)),
         PRIVACY_OFFICER: aws.user(username="matriz.privacidad", groups=("privacy-officer",)),
+        # a call-centre agent: an assistant by phone, with no delegation in the matrix
+        AGENT: aws.user(username="matriz.agente", groups=("callcentre-LINEA-MATRIZ",)),
     }
 
 
@@ -340,7 +343,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("POST", "/delegations"): Call(
             "/delegations", {ASSISTANT: 201}, {"curp": newcomer.username, "code": newcomer_code}
         ),
-        ("GET", "/delegations"): Call("/delegations", {ASSISTANT: 200}),
+        ("GET", "/delegations"): Call("/delegations", {ASSISTANT: 200, AGENT: 200}),
         ("PATCH", "/delegations/{id}"): Call(
             f"/delegations/{delegation}", {CITIZEN: 200}, {"documents_allowed": False}
         ),
@@ -459,6 +462,8 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/stats/centres.csv"): Call("/stats/centres.csv", everyone),
         ("GET", "/stats/procedures"): Call("/stats/procedures", everyone),
         ("GET", "/stats/procedures.csv"): Call("/stats/procedures.csv", everyone),
+        ("GET", "/stats/channels"): Call("/stats/channels", everyone),
+        ("GET", "/stats/channels.csv"): Call("/stats/channels.csv", everyone),
         ("POST", "/subscriptions"): Call(
             "/subscriptions", {CITIZEN: 201}, {"application_id": in_review_id, "phone": new_phone()}
         ),

@@ -25,6 +25,8 @@ export function actorText(actor, definition, viewer) {
       return t("actor.assistant", { name: actor.name || actor.id || "", centre: actor.centre || "" });
     case "caller":
       return t("actor.caller", { phone: actor.id || "" });
+    case "agent":
+      return t("actor.agent", { name: actor.name || actor.id || "", centre: actor.centre || "" });
     case "official":
     case "supervisor":
       return t(`actor.${actor.kind}`, { agency: actor.agency ? agencyName(definition, actor.agency.split(",")[0]) : "", id: actor.id });
