@@ -104,7 +104,7 @@ function nextStep(application, definition, events) {
       return notice("error", h("p", {}, h("strong", {}, t("next.rejected"))), reason ? h("p", { class: "event-reason" }, reason) : null, h("p", {}, t("next.rejectedRights")));
     }
     case "withdrawn": {
-      const event = lastEvent(events, "application.withdrawn") || lastEvent(events, "application.closed") || lastEvent(events, "draft.purged");
+      const event = lastEvent(events, "application.withdrawn") || lastEvent(events, "application.closed") || lastEvent(events, "draft.purged") || lastEvent(events, "draft.cancelled");
       return notice("info", h("p", {}, t("next.withdrawn")), event?.reason ? h("p", { class: "event-reason" }, event.reason) : null);
     }
     case "error":
