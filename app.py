@@ -20,6 +20,7 @@ from chalicelib.api.agencies import agencies
 from chalicelib.api.appeals import appeals
 from chalicelib.api.assistance import assistance
 from chalicelib.api.calendars import calendars
+from chalicelib.api.callbacks import callbacks
 from chalicelib.api.citizens import citizens
 from chalicelib.api.efirma import efirma
 from chalicelib.api.gate import authenticate
@@ -60,6 +61,7 @@ for blueprint in (
     app.register_blueprint(blueprint)
 app.register_blueprint(appeals)
 app.register_blueprint(privacy)
+app.register_blueprint(callbacks)
 
 Event = dict[str, Any]
 

@@ -21,6 +21,7 @@ from chalicelib.applications.service import Applications
 from chalicelib.applications.transitions import Transitions
 from chalicelib.applications.withdrawal import Withdrawal
 from chalicelib.assistance.service import Assistance
+from chalicelib.callbacks.service import Callbacks
 from chalicelib.core import observability
 from chalicelib.core.cursors import Cursors
 from chalicelib.core.errors import TransientFailure
@@ -53,6 +54,7 @@ from chalicelib.procedures.lifecycle import Lifecycle
 from chalicelib.registries.port import Registries
 from chalicelib.reviews.intermediaries import Intermediaries
 from chalicelib.reviews.service import Reviews
+from chalicelib.stats import channels
 from chalicelib.stats.opendata import OpenData
 from chalicelib.stats.projector import Projector
 from chalicelib.stats.ratings import Ratings
@@ -175,12 +177,13 @@ class Container:
             consent=Consent(self.store.phones),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
+            count_query=channels.count_status_query,
         )
 
     @cached_property
     def voice(self) -> StatusLine:
         """The telephone status line (Amazon Connect's functions): ESTADO's rule, by voice."""
-        return StatusLine(store=self.store, notifier=self.notifier)
+        return StatusLine(store=self.store, notifier=self.notifier, count_query=channels.count_status_query)
 
     @cached_property
     def subscriptions(self) -> Subscriptions:
@@ -411,6 +414,10 @@ class Container:
     @cached_property
     def withdrawal(self) -> Withdrawal:
         return Withdrawal(self.applications, self.store, self.transitions, self.payments, self.engine)
+
+    @cached_property
+    def callbacks(self) -> Callbacks:
+        return Callbacks(self.applications, self.store, self.transitions, self.notifier)
 
 
 _container: Container | None = None

@@ -47,7 +47,7 @@ function header() {
   const links = [[t("nav.catalogue"), "#/"], [t("nav.stats"), "#/estadisticas"]];
   if (user?.isCitizen) links.push([t("nav.record"), "#/mi-expediente"]);
   if (user?.isOfficial) links.push([t("nav.office"), "#/oficina"]);
-  if (user?.isAssistant) links.push([t("nav.centre"), "#/centro"]);
+  if (user?.isAssistant) links.push([t(user.isAgent ? "centre.callCentre" : "nav.centre"), "#/centro"]);
   if (user?.isPrivacyOfficer) links.push([t("nav.privacyRequests"), "#/privacidad/solicitudes"]);
   const path = currentPath();
   const isCurrent = (href) => {

@@ -29,7 +29,8 @@ UNKNOWN_DELEGATION = problems.no_such("delegation", description="No such delegat
         "Without `code`: a six-digit code (15 minutes) is texted to the phone on the citizen's record; the assistant "
         "confirms with `POST /delegations/{id}/confirm`. With `code`: the code the citizen generated in their account "
         "(`POST /me/delegation-code`); the delegation holds at once. A CURP without an account and one without a "
-        "phone get the same 409."
+        "phone get the same 409. A call-centre agent (`callcentre-<centre>`) gets the texted code only, and a "
+        "delegation that ends with the call's day (midnight, Mexico City)."
     ),
     roles=ASSISTANTS,
     note="assistant: ask a citizen (CURP) for consent; code texted to the phone on record, or the citizen's own code",
@@ -52,8 +53,9 @@ UNKNOWN_DELEGATION = problems.no_such("delegation", description="No such delegat
             ),
         ),
         problems.invalid(
-            "The body is not JSON or breaks its schema, or a bad CURP, code or centre.",
-            ("invalid_curp", "invalid_code", "wrong_code", "unknown_centre"),
+            "The body is not JSON or breaks its schema, or a bad CURP, code or centre, or a call-centre agent sent "
+            "a code the citizen showed (only the texted code holds by phone).",
+            ("invalid_curp", "invalid_code", "wrong_code", "unknown_centre", "code_not_for_phone"),
             field_error_body("invalid_curp", "curp", "must be a text of 18 characters"),
         ),
         problems.TOO_MANY_REQUESTS,

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from chalicelib.api import routes
 from chalicelib.identity.principal import (
     ADMIN,
+    AGENT,
     ANONYMOUS,
     ASSISTANT,
     CITIZEN,
@@ -23,14 +24,15 @@ from chalicelib.identity.principal import (
     SUPERVISOR,
 )
 
-EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER})
+EVERYONE = frozenset({ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, AGENT, ADMIN, PUBLISHER, PRIVACY_OFFICER})
 SIGNED_BY_BANK = EVERYONE
 CITIZENS = frozenset({CITIZEN})
-SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER})
-ASSISTANTS = frozenset({ASSISTANT})
+SIGNED_IN = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, AGENT, ADMIN, PUBLISHER, PRIVACY_OFFICER})
+# who files for someone else with consent: at a community centre, or as a call-centre agent by phone
+ASSISTANTS = frozenset({ASSISTANT, AGENT})
 # the holder, or an assistant acting under the holder's consent (object-level: Assistance.acting)
-FOR_THE_HOLDER = frozenset({CITIZEN, ASSISTANT})
-OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT})
+FOR_THE_HOLDER = frozenset({CITIZEN, ASSISTANT, AGENT})
+OWNER_OR_AGENCY = frozenset({CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, AGENT})
 AGENCY = frozenset({OFFICIAL, SUPERVISOR})
 ADMINS = frozenset({ADMIN})
 # the national administrators, and a jurisdiction's publishers (object-level: the procedure's

@@ -13,7 +13,15 @@ from chalicelib.api.policy import AGENCY as OFFICIALS
 from chalicelib.api.policy import CITIZENS, EVERYONE
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
 from chalicelib.api.views import transparency as views
-from chalicelib.stats.requests import DEFAULT_DAYS, CentresQuery, LowOnly, RatingDays, RatingRequest, StatisticsQuery
+from chalicelib.stats.requests import (
+    DEFAULT_DAYS,
+    CentresQuery,
+    LowOnly,
+    RatingDays,
+    RatingRequest,
+    StatisticsQuery,
+    WindowQuery,
+)
 from chalicelib.wiring import container
 
 
@@ -136,6 +144,51 @@ def agency_statistics_csv(query: StatisticsQuery) -> Response:
 )
 def centre_statistics_csv(query: CentresQuery) -> Response:
     return _csv(*container().open_data.centres_csv(query))
+
+
+@transparency.operation(
+    "GET",
+    "/stats/channels",
+    operation_id="getChannelStatistics",
+    summary="Open data: applications started and status queries answered, by channel (JSON)",
+    description=(
+        "Open data, no sign-in, all procedures together, per month and over the window. Applications by the channel "
+        "that started them: `web` (the citizen), `centre` (a community centre's assistant), `phone` (a call-centre "
+        "agent), `sms` (always 0: no application is started by SMS). Status queries answered: `sms` (`ESTADO`) and "
+        "`phone` (the voice line); web page views are not counted. Counts from 1 to 4 are withheld (`null`), and so "
+        "is the smallest other cell where one withheld cell could be recovered from a total."
+    ),
+    roles=EVERYONE,
+    note="open data by channel (JSON); small counts withheld",
+    query=WindowQuery,
+    answers=Answer(200, "The figures by channel.", views.ChannelStatistics, headers=documented(PUBLIC_CACHE)),
+    problems=(BAD_WINDOW,),
+)
+def channel_statistics(query: WindowQuery) -> Response:
+    return answer(views.channels(container().open_data.channels(query)), headers=PUBLIC_CACHE)
+
+
+@transparency.operation(
+    "GET",
+    "/stats/channels.csv",
+    operation_id="getChannelStatisticsCsv",
+    summary="Open data: applications and status queries by channel, per month and for the window (CSV)",
+    description=(
+        "The figures of `GET /stats/channels` as RFC 4180 CSV (UTF-8, a header line, a withheld count is an empty "
+        "cell). Columns: figure (`applications` or `status_queries`), month (`total` for the window), channel, count."
+    ),
+    roles=EVERYONE,
+    note="open data by channel (CSV)",
+    query=WindowQuery,
+    answers=_csv_answer(
+        "One line per figure, month and channel, and the `total` lines.",
+        "ventanilla-canales-<from>_<to>.csv",
+        "figure,month,channel,count\r\napplications,2026-11,web,120\r\napplications,2026-11,phone,\r\n",
+    ),
+    problems=(BAD_WINDOW,),
+)
+def channel_statistics_csv(query: WindowQuery) -> Response:
+    return _csv(*container().open_data.channels_csv(query))
 
 
 @transparency.operation(

@@ -47,7 +47,7 @@ from chalicelib.efirma.notary import Notary, Sealed
 from chalicelib.efirma.requests import SignedCadena
 from chalicelib.identity import sessions
 from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
-from chalicelib.identity.principal import Principal
+from chalicelib.identity.principal import PHONE, Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
 from chalicelib.privacy.notice import REGISTRY_PREFILL
@@ -412,7 +412,11 @@ class Applications(Struct, frozen=True):
         requester = (
             {"kind": "citizen", "username": principal.username}
             if delegation is None
-            else {"kind": "assistant", "username": principal.username, "centre": delegation.centre}
+            else {
+                "kind": "agent" if delegation.channel == PHONE else "assistant",
+                "username": principal.username,
+                "centre": delegation.centre,
+            }
         )
         filled, provenance, prefill = (
             ({}, {}, None)
@@ -455,6 +459,7 @@ class Applications(Struct, frozen=True):
             "name": actor["name"],
             "centre": delegation.centre,
             "delegation_id": delegation.id,
+            **({"channel": PHONE} if delegation.channel == PHONE else {}),
         }
         application.centre = delegation.centre
         self.transitions.create(application, actor, created, also=[self.assistance.attach(delegation, application_id)])

@@ -20,12 +20,20 @@ assistant's delegation; the code a citizen shows in their account may be typed b
 assistant, so its tries are counted per assistant (five each: one cannot burn it for
 another) and in all (``SHARED_ATTEMPTS``, which still stops guessing).  A delegation lasts
 ``DELEGATION_DAYS`` after its confirmation.
+
+A call-centre agent (group ``callcentre-<centre>``) is an assistant who helps by phone
+(``channel = "phone"`` on the delegation, the application's ``assisted_by`` and every audit
+actor, whose ``kind`` is ``agent``).  Only the texted code gives an agent consent: the
+code the citizen shows in their account is for someone sitting beside a helper, and over
+the phone it proves nothing about who reads it out, while the texted one proves the caller
+holds the phone on the record.  A phone delegation ends with the call's day (midnight in
+Mexico City after its confirmation): a later call asks for consent again.
 """
 
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from msgspec import Struct
@@ -41,8 +49,9 @@ from chalicelib.core.fields import UNSET, UnsetType
 from chalicelib.core.ids import new_id
 from chalicelib.identity import sessions
 from chalicelib.identity.curp import parse_curp
-from chalicelib.identity.principal import Principal
+from chalicelib.identity.principal import PHONE, Principal
 from chalicelib.identity.profiles import Profiles
+from chalicelib.legal.calendar import MEXICO_CITY, legal_date
 from chalicelib.notifications import templates
 from chalicelib.notifications.codes import CODE_TTL, MAX_ATTEMPTS, SHARED_ATTEMPTS, code_hash, new_code, redeem
 from chalicelib.notifications.service import NO_APPLICATION, Notifications, Recipient
@@ -53,6 +62,7 @@ from chalicelib.store.repositories import Repositories
 from chalicelib.store.writes import Write
 
 DELEGATION_DAYS = 30
+TEMPLATES = {"centre": "delegation_code", PHONE: "delegation_code_phone"}  # the SMS each channel texts
 
 
 class CitizenCode(Struct, frozen=True):
@@ -154,6 +164,13 @@ class Assistance(Struct, frozen=True):
             existing = None
         if existing is not None and is_active(existing):
             return Requested(existing, created=False)
+        channel = principal.channel_at(centre)
+        if request.code is not UNSET and channel == PHONE:
+            raise ValidationFailed.field(
+                "code",
+                "a call-centre agent cannot use a code shown in the account: omit code to text one to the caller",
+                code="code_not_for_phone",
+            )
         if request.code is not UNSET:
             return Requested(self._with_account_code(principal, holder, centre, request.code, existing), created=True)
         profile = self.profiles.find(holder)
@@ -179,7 +196,7 @@ class Assistance(Struct, frozen=True):
             NO_APPLICATION,
             "",
             recipient,
-            templates.PLATFORM["delegation_code"],
+            templates.PLATFORM[TEMPLATES[channel]],
             {"centre": centre, "code": code},
             key={"delegation": delegation.id, "code": delegation.code_hash},
         )
@@ -204,9 +221,7 @@ class Assistance(Struct, frozen=True):
             request.code,
             now,
             spend_attempt=lambda: self.store.delegations.spend_attempt(delegation),
-            confirm=lambda: self.store.delegations.activate(
-                delegation, iso(now), iso(now + timedelta(days=DELEGATION_DAYS))
-            ),
+            confirm=lambda: self.store.delegations.activate(delegation, iso(now), iso(_until(delegation, now))),
             sent_to="the citizen",
             again="ask for access again",
         )
@@ -227,7 +242,7 @@ class Assistance(Struct, frozen=True):
             raise Forbidden("only assistants of a community centre file for someone else", code="assistants_only")
         for item in self.of_assistant(principal, holder):
             fresh = self._get(item.id)  # the index lags; consent is read from the item itself
-            if fresh is not None and fresh.centre in principal.assistant_at and is_active(fresh):
+            if fresh is not None and _helps(principal, fresh) and is_active(fresh):
                 return fresh
         raise Forbidden(
             "you hold no consent of this citizen: ask for access (POST /delegations) and confirm it with their code",
@@ -249,20 +264,24 @@ class Assistance(Struct, frozen=True):
             or not is_active(delegation)
         ):
             return None
-        if delegation.centre not in principal.assistant_at:
+        if not _helps(principal, delegation):
             return None
         return delegation
 
     @staticmethod
     def actor(principal: Principal, delegation: Delegation) -> dict[str, Any]:
-        """How the audit trail names an assistant: who, which centre, for whom, under what."""
-        return {
-            "kind": "assistant",
+        """How the audit trail names an assistant: who, which centre, for whom, under what
+        (and a call-centre agent: by which channel)."""
+        actor = {
+            "kind": "agent" if delegation.channel == PHONE else "assistant",
             "id": principal.username,
             "name": delegation.assistant_name or principal.username,
             "centre": delegation.centre,
             "delegation_id": delegation.id,
         }
+        if delegation.channel == PHONE:
+            actor["channel"] = PHONE
+        return actor
 
     def attach(self, delegation: Delegation, application_id: str) -> Write:
         """The update that lists a new application under its delegation (written with it)."""
@@ -306,8 +325,16 @@ class Assistance(Struct, frozen=True):
         delegation_id = new_id(12)
         now = iso(utcnow())
         name = principal.name or self.directory.user_attributes(principal.username).get("name") or principal.username
+        channel = principal.channel_at(centre)
         return self.store.delegations.new(
-            delegation_id, holder, principal.username, now, assistant_name=name, centre=centre, origin=origin
+            delegation_id,
+            holder,
+            principal.username,
+            now,
+            assistant_name=name,
+            centre=centre,
+            origin=origin,
+            **({"channel": channel} if channel == PHONE else {}),
         )
 
     def _get(self, delegation_id: str) -> Delegation | None:
@@ -340,12 +367,31 @@ def _filed_under(delegation: Delegation) -> list[str]:
 
 
 def _details(delegation: Delegation) -> dict[str, Any]:
-    return {
+    details = {
         "assistant": delegation.assistant,
         "assistant_name": delegation.assistant_name,
         "centre": delegation.centre,
         "delegation_id": delegation.id,
     }
+    if delegation.channel == PHONE:
+        details["channel"] = PHONE
+    return details
+
+
+def _until(delegation: Delegation, confirmed: datetime) -> datetime:
+    """When a delegation confirmed at ``confirmed`` ends: ``DELEGATION_DAYS`` later, or for
+    a phone one the end of the call's day in Mexico City."""
+    if delegation.channel != PHONE:
+        return confirmed + timedelta(days=DELEGATION_DAYS)
+    return datetime.combine(legal_date(confirmed) + timedelta(days=1), time(0), MEXICO_CITY)
+
+
+def _helps(principal: Principal, delegation: Delegation) -> bool:
+    """Whether the delegation's centre is still the principal's, by the same channel (an
+    agent who also helps at a community centre of the same name acts there in person)."""
+    return delegation.centre in principal.assistant_at and principal.channel_at(delegation.centre) == (
+        delegation.channel or "centre"
+    )
 
 
 def _holder(principal: Principal) -> str:

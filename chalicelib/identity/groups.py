@@ -1,5 +1,6 @@
 """Cognito groups, by prefix: ``official-<agency>``, ``supervisor-<agency>``,
-``assistant-<centre>``, ``admin`` (national) and ``admin-<jurisdiction>`` (a state's or a
+``assistant-<centre>``, ``callcentre-<centre>`` (an agent of a call centre: files for a
+caller by phone), ``admin`` (national) and ``admin-<jurisdiction>`` (a state's or a
 municipality's INEGI code: its publishers; DESIGN.md); and ``privacy-officer``, the
 data-protection officer who answers the holders' ARCO requests.  Who is in which group is decided
 in the user pool; what a group allows is decided by ``principal`` and the routes."""
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 OFFICIAL = "official-"
 SUPERVISOR = "supervisor-"
 ASSISTANT = "assistant-"
+CALL_CENTRE = "callcentre-"
 ADMIN = "admin"
 PUBLISHER = "admin-"
 PRIVACY_OFFICER = "privacy-officer"
@@ -26,6 +28,10 @@ def supervisor(agency: str) -> str:
 
 def assistant(centre: str) -> str:
     return f"{ASSISTANT}{centre}"
+
+
+def call_centre(centre: str) -> str:
+    return f"{CALL_CENTRE}{centre}"
 
 
 def publisher(jurisdiction: str) -> str:

@@ -1,7 +1,8 @@
 """Who is calling: the verified identity and the roles its groups grant.
 
 Group names follow DESIGN.md: ``official-<agency>``, ``supervisor-<agency>``,
-``assistant-<centre>``, ``admin`` and ``admin-<jurisdiction>`` (the publisher role: the
+``assistant-<centre>``, ``callcentre-<centre>`` (a call-centre agent: an assistant who
+helps by phone), ``admin`` and ``admin-<jurisdiction>`` (the publisher role: the
 procedures of one state or municipality), and ``privacy-officer`` (the data-protection
 officer: the queue of ARCO requests).  A user with none of them whose username is a valid
 CURP (a person) or a company's RFC (a business) holds a record: the citizen role.
@@ -19,10 +20,12 @@ CITIZEN = "citizen"
 OFFICIAL = "official"
 SUPERVISOR = "supervisor"
 ASSISTANT = "assistant"
+AGENT = "agent"  # a call-centre agent: files for a caller by phone (``callcentre-<centre>``)
 ADMIN = "admin"
 PUBLISHER = "publisher"
 PRIVACY_OFFICER = "privacy_officer"
-ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER)
+ROLES = (ANONYMOUS, CITIZEN, OFFICIAL, SUPERVISOR, ASSISTANT, ADMIN, PUBLISHER, PRIVACY_OFFICER, AGENT)
+PHONE, CENTRE = "phone", "centre"  # the channel an assistant helps by
 
 
 class Principal(Struct, frozen=True):
@@ -43,7 +46,20 @@ class Principal(Struct, frozen=True):
 
     @property
     def assistant_at(self) -> frozenset[str]:
-        return self._suffixes(group_names.ASSISTANT)
+        """The centres from which this person files for someone else: community centres (in
+        person) and call centres (by phone) alike — consent, scope and revocation are the
+        same; only the channel differs (``channel_at``)."""
+        return self._suffixes(group_names.ASSISTANT) | self.call_centre_at
+
+    @property
+    def call_centre_at(self) -> frozenset[str]:
+        return self._suffixes(group_names.CALL_CENTRE)
+
+    def channel_at(self, centre: str) -> str:
+        """How this person helps from ``centre``: ``phone`` at a call centre, else ``centre``
+        (a centre named in both kinds of group counts as a community centre)."""
+        in_person = self._suffixes(group_names.ASSISTANT)
+        return PHONE if centre in self.call_centre_at and centre not in in_person else CENTRE
 
     @property
     def is_admin(self) -> bool:
@@ -81,8 +97,10 @@ class Principal(Struct, frozen=True):
             roles.add(OFFICIAL)
         if self.supervisor_of:
             roles.add(SUPERVISOR)
-        if self.assistant_at:
+        if self._suffixes(group_names.ASSISTANT):
             roles.add(ASSISTANT)
+        if self.call_centre_at:
+            roles.add(AGENT)
         if self.is_admin:
             roles.add(ADMIN)
         if self.publisher_for:
@@ -106,7 +124,9 @@ class Principal(Struct, frozen=True):
             else OFFICIAL
             if self.official_of
             else ASSISTANT
-            if self.assistant_at
+            if self._suffixes(group_names.ASSISTANT)
+            else AGENT
+            if self.call_centre_at
             else PUBLISHER
             if self.publisher_for
             else PRIVACY_OFFICER
@@ -117,7 +137,11 @@ class Principal(Struct, frozen=True):
             actor["agency"] = ",".join(agencies)
         if kind == ASSISTANT:
             actor["name"] = self.name or self.username
-            actor["centre"] = ",".join(sorted(self.assistant_at))
+            actor["centre"] = ",".join(sorted(self._suffixes(group_names.ASSISTANT)))
+        if kind == AGENT:
+            actor["name"] = self.name or self.username
+            actor["centre"] = ",".join(sorted(self.call_centre_at))
+            actor["channel"] = PHONE
         if kind == PUBLISHER:
             actor["jurisdiction"] = ",".join(sorted(self.publisher_for))
         return actor

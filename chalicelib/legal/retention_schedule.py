@@ -107,6 +107,18 @@ SCHEDULE: tuple[Kind, ...] = (
         basis=f"{LGPDPPSO}; kept half a year to answer a complaint about a notice.",
     ),
     Kind(
+        kind="callbacks",
+        data="Call-me-back requests: the number to call and what the person wanted to talk about",
+        days=PHONE_DAYS,
+        starts="the call's outcome being recorded (until then the agency needs the number)",
+        removes="the request item; the outcome's own write already masked its phone",
+        leaves="the audit events `callback.requested` and `callback.completed`: the phone masked "
+        "(`+52 ••• ••• 1234`), the notes, the outcome",
+        by="ttl",
+        record="audit event `callback.completed` (the call, when its number was masked)",
+        basis=f"{LGPDPPSO}: a phone given to be called back is needed only until the call.",
+    ),
+    Kind(
         kind="sms_unlinked",
         data="SMS answers about no application (HELP, unknown replies)",
         days=SMS_LOG_DAYS,

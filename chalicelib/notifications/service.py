@@ -116,6 +116,8 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
     consent: Consent
     once: Once = _no_idempotency
     count_sent: Callable[[SmsMessage], None] | None = None
+    # counts a status query answered, by channel ("sms" here), in the open data by channel
+    count_query: Callable[[str], object] | None = None
 
     @property
     def log(self) -> SmsLogStore:
@@ -448,6 +450,8 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
                 values = self.status_values(application, language)
         recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
         self.submit(application_id, agency, recipient, template, values, key={"inbound": inbound_id, "phone": phone})
+        if command.name == "status" and self.count_query:
+            self.count_query("sms")
         return {"action": template.event}
 
     def _application(self, reference: str) -> Application | None:
@@ -456,8 +460,10 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         return self.store.applications.find(reference)
 
     def linked_language(self, phone: str, application: Application) -> str | None:
-        """The language to answer in when the phone is linked to the application, else None:
-        a phone confirmed as a subscriber of it, or the owner's phone on record."""
+        """``ESTADO``'s rule, which the other channels that act on a caller's number share (the
+        status line, a callback asked by telephone): the language to answer in when the phone is
+        linked to the application, else None: a phone confirmed as a subscriber of it, or the
+        owner's phone on record."""
         for subscription in self.subscriptions_of(application.id):
             if subscription.phone == phone and subscription.status == CONFIRMED:
                 return str(subscription.language or "es")

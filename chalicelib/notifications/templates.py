@@ -87,6 +87,8 @@ SYSTEM: dict[str, frozenset[str]] = {
     "help": frozenset(),
     # the citizen's consent to an assistant of a community centre (assisted filing)
     "delegation_code": frozenset({"centre", "code"}),
+    # the same, to a call-centre agent on the phone with the citizen
+    "delegation_code_phone": frozenset({"centre", "code"}),
     # a privacy (ARCO) request of the holder's was answered or moved (no personal data in it)
     "privacy_request": frozenset({"request"}),
 }
@@ -292,6 +294,17 @@ PLATFORM_TEXTS: dict[str, tuple[int, dict[str, str]]] = {
         (
             "Ventanilla: centre {centre} asks to file applications for you. If you are there and agree, give this "
             "code to the helper: {code}. Expires in 15 min. It is free."
+        ),
+    ),
+    "delegation_code_phone": _platform(
+        1,
+        (
+            "Ventanilla: la línea {centre} pide hacer trámites por usted hoy. Si está en esa llamada y de acuerdo, "
+            "diga este código al agente: {code}. Vence en 15 min. Es gratuito."
+        ),
+        (
+            "Ventanilla: phone line {centre} asks to file applications for you today. If you are on that call and "
+            "agree, tell the agent this code: {code}. Expires in 15 min. It is free."
         ),
     ),
     "privacy_request": _platform(

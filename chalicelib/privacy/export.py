@@ -6,8 +6,8 @@ complaint can point at it.  Left out, because they are not the holder's data but
 that would let someone act on the holder's behalf: task tokens, hashes of one-time codes,
 the index attributes and item versions.  Another person's data is left out too: a staff
 member who acted appears in the trails by role and agency (or centre), never by username
-or name; a phone the holder subscribed that is not their own is masked to its last two
-digits.  A signed resolution stays whole: it is the act notified to the holder, and its
+or name; a phone the holder subscribed that is not their own is masked as the SMS panel shows it (area code and last two
+digits).  A signed resolution stays whole: it is the act notified to the holder, and its
 signer signed it as a public servant in office, and the holder reads it as signed on the
 application already (the signature covers the signer's identity, so nothing of it can go).
 """
@@ -19,10 +19,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from chalicelib.notifications.phones import mask
 from chalicelib.privacy import notice
 from chalicelib.store.models import (
     Application,
     AuditEvent,
+    CallbackRequest,
     Credential,
     DataExchange,
     Delegation,
@@ -56,6 +58,7 @@ SECTIONS: dict[str, tuple[type[Entity], ...]] = {
     "ratings": (Rating,),
     "privacy_requests": (PrivacyRequest,),
     "privacy_log": (PrivacyLog,),
+    "callbacks": (CallbackRequest,),
 }
 # never exported: secrets that act for the holder, and the table's own bookkeeping
 HIDDEN = frozenset(
@@ -157,10 +160,6 @@ def person_or_role(actor: Mapping[str, Any], holder: str) -> dict[str, Any]:
     if actor.get("kind") == "citizen" and actor.get("id", actor.get("username")) == holder:
         return dict(actor)
     return {name: actor[name] for name in ("kind", "agency", "centre") if name in actor}
-
-
-def mask(phone: str) -> str:
-    return phone[:3] + "*" * max(0, len(phone) - 5) + phone[-2:] if len(phone) > 5 else "*" * len(phone)
 
 
 def _plain(value: Any) -> Any:

@@ -32,6 +32,10 @@ and over the months to the centre's total), and ``figures.protect_sums`` keeps b
 sums from giving a withheld centre back; a withheld centre is named in ``suppressed`` as
 ``centres.<code>``.  A share of assisted filing is withheld whenever its count or its
 base is: ``share × submitted`` would otherwise return the withheld count exactly.
+
+By channel (``channels``, its own route): the applications started on the web, by SMS, by
+phone and at community centres, and the status queries answered by SMS and by phone, per
+month and over the window, withheld by the same rules.
 """
 
 from __future__ import annotations
@@ -47,9 +51,16 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.legal.calendar import legal_date
 from chalicelib.procedures.catalogue import Catalogue
-from chalicelib.stats import figures
+from chalicelib.stats import channels, figures
 from chalicelib.stats.projector import ASSISTED_AT
-from chalicelib.stats.requests import DEFAULT_MONTHS, MAX_MONTHS, MONTH_ERROR, PROCEDURE_ERROR, StatisticsQuery
+from chalicelib.stats.requests import (
+    DEFAULT_MONTHS,
+    MAX_MONTHS,
+    MONTH_ERROR,
+    PROCEDURE_ERROR,
+    StatisticsQuery,
+    WindowQuery,
+)
 from chalicelib.store.statistics import AGENCY, PROCEDURE, StatisticsStore
 
 # Checked whole again here: the query's patterns end in ``$``, which in Python also matches
@@ -84,6 +95,7 @@ PROCEDURE_DERIVED = (
     "assisted_share",
 )
 CENTRE_COLUMNS = ("procedure", "month", "centre", "submitted", "share")
+CHANNEL_COLUMNS = ("figure", "month", "channel", "count")
 AGENCY_COUNTS = (
     "decisions",
     "out_of_order",
@@ -123,12 +135,32 @@ class OpenData:
         report = self.report(query)
         return to_csv(agency_lines(report)), f"ventanilla-dependencias-{report['from']}_{report['to']}.csv"
 
+    def channels(self, query: WindowQuery) -> dict[str, Any]:
+        """Applications started and status queries answered, by channel (one Query)."""
+        first, last = window(query)
+        months = figures.months_between(first, last)
+        return {
+            "from": first,
+            "to": last,
+            "months": months,
+            "generated_at": iso(utcnow()),
+            "threshold": figures.THRESHOLD,
+            **channels.report(self._statistics.rows(first, last), months),
+        }
+
+    def channels_csv(self, query: WindowQuery) -> tuple[str, str]:
+        report = self.channels(query)
+        return (
+            to_csv(channel_lines(report), CHANNEL_COLUMNS),
+            f"ventanilla-canales-{report['from']}_{report['to']}.csv",
+        )
+
     def centres_csv(self, query: StatisticsQuery) -> tuple[str, str]:
         report = self.report(query)
         return to_csv(centre_lines(report), CENTRE_COLUMNS), f"ventanilla-centros-{report['from']}_{report['to']}.csv"
 
 
-def window(query: StatisticsQuery, today: str | None = None) -> tuple[str, str]:
+def window(query: WindowQuery, today: str | None = None) -> tuple[str, str]:
     """``from``/``to`` months (``YYYY-MM``); by default the last 12 months to this one."""
     current = today or legal_date(utcnow()).strftime("%Y-%m")
     last = query.to or current
@@ -459,6 +491,16 @@ def centre_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         for procedure, row in _rows(report["procedures"])
         for centre in row["centres"]
     ]
+
+
+def channel_lines(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One line per figure (``applications``, ``status_queries``), month (``total`` for the
+    window) and channel; a withheld count is an empty cell."""
+    lines = []
+    for figure, names in (("applications", channels.APPLICATION_CHANNELS), ("status_queries", channels.QUERY_CHANNELS)):
+        for row in [*report[figure]["months"], report[figure]["totals"]]:
+            lines += [{"figure": figure, "month": row["month"], "channel": name, "count": row[name]} for name in names]
+    return lines
 
 
 def to_csv(lines: list[dict[str, Any]], columns: Iterable[str] | None = None) -> str:

@@ -10,7 +10,8 @@ finds its marker and counts nothing: the projection is idempotent.
 
 What is counted, in the (Mexico City) month of the event:
 
-- ``application.created`` → ``started``; ``application.submitted`` → ``submitted``, and
+- ``application.created`` → ``started``, and ``started_<channel>`` by who started it
+  (``channels.started_by``: ``web``, ``centre`` or ``phone``); ``application.submitted`` → ``submitted``, and
   for an application filed by an assistant of a community centre (``application.centre``)
   ``assisted`` and ``assisted:<centre>`` (the centre's code, nothing about the person);
 - an official's decision → the procedure's and the agency's ``decisions`` and
@@ -42,7 +43,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.core import observability
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import TransientFailure
-from chalicelib.stats import figures
+from chalicelib.stats import channels, figures
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.errors import StoreFailure
 from chalicelib.store.models import Application, AuditEvent, SmsMessage
@@ -118,7 +119,8 @@ def counts(
     details = event.get("details") or {}
     action = event["action"]
     if action == "application.created":
-        add(procedure, started=1)
+        channel = channels.started_by(event.get("actor"))
+        add(procedure, started=1, **({f"{channels.STARTED}{channel}": 1} if channel else {}))
     elif action == "application.submitted":
         add(procedure, submitted=1)
         if application.centre:

@@ -34,8 +34,8 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 366
 
 
-class StatisticsQuery(Struct, kw_only=True):
-    """The window of the open data (`GET /stats/...`) and, optionally, one procedure."""
+class WindowQuery(Struct, kw_only=True):
+    """The window of the open data (`GET /stats/...`)."""
 
     from_: Annotated[
         Annotated[
@@ -56,6 +56,11 @@ class StatisticsQuery(Struct, kw_only=True):
         | UnsetType,
         Meta(extra=MONTH_ERROR),
     ] = UNSET
+
+
+class StatisticsQuery(WindowQuery, kw_only=True):
+    """The window of the open data (`GET /stats/...`) and, optionally, one procedure."""
+
     procedure: Annotated[
         Annotated[ProcedureFilter, Meta(description="Only this procedure in `procedures` (agencies are always all).")]
         | UnsetType,

@@ -30,6 +30,7 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a phone's SMS count in a rate window      | UpdateItem pk = phone(e164), sk = rate(...)      |
 | SMS held by quiet hours, due by a time    | Query pk = sms_queue(day), sk <= now             |
 | statistics of every procedure and agency  | Query pk = STATS, sk between M#<from> and M#<to>~, shards summed |
+| status queries by channel (same Query)    | UpdateItem pk = STATS, sk = M#<month>#Q#status#<random shard> |
 | an event already counted in the statistics| Put pk = application(id), sk = STATS#<seq>       |
 | an application's rating                   | GetItem pk = application(id), sk = RATING        |
 | an agency's ratings, newest first         | Query ``by_queue`` where gsi2pk = ratings(agency) |
@@ -53,6 +54,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a holder's privacy log (notice accepted)  | Query pk = citizen(curp), sk begins_with PRIVACY_LOG# |
 | who a phone is linked to (the status line) | Query ``by_queue`` gsi2pk = caller(e164)      |
 | a citizen's applications, newest first    | Query ``by_owner`` gsi1pk = owner(curp), sk begins_with APP#, backwards |
+| one call-me-back request                  | GetItem pk = application(id), sk = CALLBACK#<n>  |
+| an agency's open callbacks, by deadline   | Query ``by_queue`` gsi2pk = callbacks(agency)    |
 
 Citizen-owned items (profile, applications, credentials, subscriptions) carry
 ``gsi1pk = owner(curp)`` so that one Query on ``by_owner`` returns the whole record;
@@ -105,6 +108,12 @@ day it started in one Query.
 A profile with a phone and every subscription carry ``gsi2pk = caller(e164)`` (the profile by
 its holder, a subscription by its application), so the telephone status line finds whom a
 calling number is linked to in one Query; the linking rule itself is checked on what it finds.
+A call-me-back request is one item in its application's partition (its id is the application's
+and a suffix, ``callback(id)`` finds both keys), so the holder's export and erasure read it with
+the application; it is listed in its agency's callback queue
+(``by_queue``: ``CALLBACKS#<agency>``, earliest deadline first) only while open; the
+application keeps the id of its open one (``open_callback``), so a second is refused under the
+application's version.
 """
 
 from __future__ import annotations
@@ -295,6 +304,11 @@ def stats_agency(month: str, agency: str) -> str:
     return f"M#{month}#A#{agency}"
 
 
+def stats_queries(month: str, code: str) -> str:
+    """Sort key of the month's queries of one kind (``status``: by channel), not of any application."""
+    return f"M#{month}#Q#{code}"
+
+
 # Counts of one busy row spread over this many items.  At the peak (50 submits/s, all of one
 # procedure) a row took ~125 counting transactions/s, ~8 per item once split in 16.
 STATS_SHARDS = 16
@@ -468,3 +482,30 @@ def by_caller(phone: str | None, holder: str) -> dict[str, Any]:
 
 def caller_subscription(application_id: str) -> str:
     return f"SUB#{application_id}"
+
+
+CALLBACK_PREFIX = "CALLBACK#"
+CALLBACK_ID_SEPARATOR = "-"
+
+
+def callback_id(application_id: str, suffix: str) -> str:
+    """A callback's id names its application, so the id alone finds the item in one GetItem."""
+    return f"{application_id}{CALLBACK_ID_SEPARATOR}{suffix}"
+
+
+def callback(callback_id: str) -> tuple[str, str] | None:
+    """The keys of a callback request (in its application's partition); None for an id we never made."""
+    application_id, separator, suffix = callback_id.rpartition(CALLBACK_ID_SEPARATOR)
+    if not separator or not application_id or not suffix:
+        return None
+    return application(application_id), f"{CALLBACK_PREFIX}{suffix}"
+
+
+def callbacks(agency: str) -> str:
+    """Partition of ``by_queue``: an agency's open call-me-back requests."""
+    return f"CALLBACKS#{agency}"
+
+
+def callback_order(deadline: str, requested_at: str, callback_id: str) -> str:
+    """The callback queue's turn: its deadline first, then first come, first served."""
+    return f"{deadline}#{requested_at}#{callback_id}"

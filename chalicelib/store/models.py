@@ -148,6 +148,7 @@ class Application(Entity, discriminator="application"):
     appeal = JSONAttribute(null=True)
     # the events its holder chose to be texted about besides the default ones (templates.BY_DEFAULT)
     sms_events = ListAttribute(of=UnicodeAttribute, null=True)
+    open_callback = UnicodeAttribute(null=True)  # the id of its call-me-back request not yet answered
     version = VersionAttribute()
 
     @property
@@ -248,6 +249,7 @@ class Delegation(Entity, discriminator="delegation"):
     centre = UnicodeAttribute()
     status = UnicodeAttribute()
     origin = UnicodeAttribute()  # "sms": a code texted to the phone on record; "account": shown by the citizen
+    channel = UnicodeAttribute(null=True)  # "phone": a call-centre agent's; absent: in person at a community centre
     code_hash = UnicodeAttribute(null=True)
     code_expires_at = UnicodeAttribute(null=True)
     attempts = NumberAttribute(default=0)
@@ -571,6 +573,29 @@ class PrivacyLog(Entity, discriminator="privacy_log"):
     details = JSONAttribute(default=dict)
 
 
+class CallbackRequest(Entity, discriminator="callback"):
+    """A person asked the agency holding an application to call them (``callbacks.service``).
+    Once the call's outcome is recorded the item keeps the phone masked only."""
+
+    id = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    agency = UnicodeAttribute()
+    procedure_code = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    channel = UnicodeAttribute()  # web or phone
+    note = UnicodeAttribute(null=True)  # what the person wants to talk about
+    language = UnicodeAttribute(default="es")
+    status = UnicodeAttribute()  # open, done
+    requested_at = UnicodeAttribute()
+    deadline = UnicodeAttribute()
+    outcome = UnicodeAttribute(null=True)  # reached, no_answer, wrong_number
+    outcome_note = UnicodeAttribute(null=True)
+    completed_at = UnicodeAttribute(null=True)
+    completed_by = UnicodeAttribute(null=True)
+    expiration = NumberAttribute(null=True)  # answered: DynamoDB's TTL removes it then (retention schedule)
+    version = VersionAttribute()
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Entity,
     Profile,
@@ -601,6 +626,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     ProcedureEvent,
     PrivacyRequest,
     PrivacyLog,
+    CallbackRequest,
 )
 
 

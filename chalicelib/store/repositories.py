@@ -6,6 +6,7 @@ from msgspec import Struct, field
 
 from chalicelib.store.applications import ApplicationStore
 from chalicelib.store.calendars import CalendarStore
+from chalicelib.store.callbacks import CallbackStore
 from chalicelib.store.catalogue import CatalogueStore
 from chalicelib.store.credentials import CredentialStore
 from chalicelib.store.delegations import DelegationStore
@@ -42,3 +43,4 @@ class Repositories(Struct, frozen=True):
     calendars: CalendarStore = field(default_factory=CalendarStore)
     retention: RetentionStore = field(default_factory=RetentionStore)
     callers: CallerStore = field(default_factory=CallerStore)
+    callbacks: CallbackStore = field(default_factory=CallbackStore)

@@ -2,7 +2,8 @@
 what has been counted.
 
 All rows live in one partition, ``STATS``: ``M#<month>#P#<code>`` for a procedure,
-``M#<month>#A#<agency>`` for an agency, so that any window of months is one Query.  Each
+``M#<month>#A#<agency>`` for an agency, ``M#<month>#Q#status`` for the status queries by
+channel, so that any window of months is one Query.  Each
 row is split into up to ``keys.STATS_SHARDS`` items (the shard chosen from the counted
 application's id) and summed on read: at the peak every submission counts on the same
 month's rows, and transactions on one item conflict.
@@ -29,7 +30,7 @@ from chalicelib.store import keys
 from chalicelib.store.models import CountedEvent, Entity, SmsMessage, StatsRow
 from chalicelib.store.writes import Cancelled, Write, change, commit, create
 
-PROCEDURE, AGENCY = "procedure", "agency"  # a row's scope
+PROCEDURE, AGENCY, QUERIES = "procedure", "agency", "queries"  # a row's scope
 ATTEMPTS = 4
 TOGETHER = 100  # items in one transaction (DynamoDB's limit)
 
@@ -103,6 +104,12 @@ class StatisticsStore:
         shard = keys.stats_shard(message.application_id)
         return _count([mark, _row((PROCEDURE, procedure), month, message.agency, counters, shard)])
 
+    def count_query(self, code: str, month: str, channel: str, shard: int) -> None:
+        """Add one query answered on ``channel`` to ``shard`` of the ``month``'s row ``code``:
+        one atomic ``ADD`` (created if new), with no mark — a query is no record to replay."""
+        write = _row((QUERIES, code), month, None, {channel: 1}, shard)
+        write.item.update(actions=list(write.actions or ()))
+
     def counted_markers(self, application_id: str) -> set[int]:
         """The sequence numbers of the application's audit events already counted: one Query."""
         return {
@@ -141,8 +148,7 @@ def _summed(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         scope, code, month = str(shard.get("scope")), str(shard.get("code")), str(shard.get("month"))
         row = rows.get((scope, code, month))
         if row is None:
-            sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
-            rows[(scope, code, month)] = {**shard, "sk": sk}
+            rows[(scope, code, month)] = {**shard, "sk": _row_sk(scope, month, code)}
             continue
         for name, value in shard.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -168,8 +174,7 @@ def _marker(application_id: str, seq: int, counted_at: str) -> Write:
 def _row(row: Row, month: str, owner: str | None, counter: Mapping[str, int], shard: int) -> Write:
     """The atomic ADDs of ``counter`` on ``shard`` of the row of ``month`` (created if new)."""
     scope, code = row
-    sk = keys.stats_procedure(month, code) if scope == PROCEDURE else keys.stats_agency(month, code)
-    sk = keys.stats_sharded(sk, shard)
+    sk = keys.stats_sharded(_row_sk(scope, month, code), shard)
     actions: list[Action] = [
         Path(["kind"]).set("stats"),
         StatsRow.scope.set(scope),
@@ -180,6 +185,13 @@ def _row(row: Row, month: str, owner: str | None, counter: Mapping[str, int], sh
         actions.append(StatsRow.agency.set(owner))
     actions += [Path([name]).add(value) for name, value in sorted(counter.items())]
     return change(StatsRow(keys.STATS_PK, sk), actions)
+
+
+def _row_sk(scope: str, month: str, code: str) -> str:
+    """The sort key of a row (without its shard)."""
+    if scope == PROCEDURE:
+        return keys.stats_procedure(month, code)
+    return keys.stats_queries(month, code) if scope == QUERIES else keys.stats_agency(month, code)
 
 
 def _count(writes: list[Write]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from msgspec import Struct
@@ -19,13 +19,15 @@ from chalicelib.voice.connect import Answer
 class StatusLine(Struct, frozen=True, kw_only=True):
     store: Repositories
     notifier: Notifications  # its ``linked_language`` is the rule; its ``status_values`` what to say
+    # counts a status query answered, by channel (the open data by channel: ``stats.channels``)
+    count_query: Callable[[str], object] | None = None
 
     # --- Connect's events ------------------------------------------------------------------
     def status_event(self, event: Mapping[str, Any]) -> Answer:
         """``voice_status``: the caller's linked applications, newest first."""
         lang = connect.language(event)
         phone = connect.caller(event)
-        return connect.within_deadline(lambda: self.status(phone, lang), lang)
+        return self._counted(connect.within_deadline(lambda: self.status(phone, lang), lang))
 
     def folio_event(self, event: Mapping[str, Any]) -> Answer:
         """``voice_folio``: one application by the folio typed (``Parameters.folio``)."""
@@ -34,7 +36,14 @@ class StatusLine(Struct, frozen=True, kw_only=True):
         if ids.folio_shape(typed) is not None:
             return connect.flat({"result": "invalid", "say": speech.said("invalid_folio", lang)})  # no read
         phone = connect.caller(event)
-        return connect.within_deadline(lambda: self.folio(phone, typed, lang), lang)
+        return self._counted(connect.within_deadline(lambda: self.folio(phone, typed, lang), lang))
+
+    def _counted(self, answer: Answer) -> Answer:
+        """A status answered (found, or the neutral answer) is a status query by phone, as an
+        ESTADO answered is one by SMS; a fallback answered nothing."""
+        if answer.get("result") in ("found", "none") and self.count_query is not None:
+            self.count_query("phone")
+        return answer
 
     # --- the answers -----------------------------------------------------------------------
     def status(self, phone: str | None, lang: str) -> Answer:

@@ -39,4 +39,5 @@ DEMO_USERS = (
     DemoUser("admin.oaxaca", "Publicación Gobierno de Oaxaca", "+525500000012", ("admin-20",)),
     DemoUser("asesora.oaxaca", "Elena Cruz (CDC Oaxaca)", "+525500000010", ("assistant-CDC-OAXACA",)),
     DemoUser("privacidad", "Gabriela Soto (Protección de datos)", "+525500000013", ("privacy-officer",)),
+    DemoUser("agente.linea", "Rosa Méndez (Línea Ventanilla)", "+525500000014", ("callcentre-LINEA-VENTANILLA",)),
 )

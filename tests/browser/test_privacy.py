@@ -170,7 +170,7 @@ def test_a_citizen_has_their_drafts_erased_and_is_told_what_the_law_keeps(
     contexts: Callable[..., BrowserContext], api: Api
 ) -> None:
     citizen = new_citizen(api, name="Noemí Pardo Ríos", letters="PARN")
-    draft(citizen, {"domicilio": "Calle Juárez 3, Centro, Tlaxcala"})
+    draft_id = draft(citizen, {"domicilio": "Calle Juárez 3, Centro, Tlaxcala"}).application_id
     page = open_page(contexts(token=citizen.token), "/mi-expediente/mis-datos/solicitar")
     page.get_by_label("Cancelación").check()
     page.get_by_role("button", name="Presentar solicitud").click()
@@ -190,13 +190,27 @@ def test_a_citizen_has_their_drafts_erased_and_is_told_what_the_law_keeps(
     )
     assert decided.status_code == 200, decided.text
     page.goto("/#/mi-expediente")
-    expect(page.locator("main")).to_contain_text("Aún no tiene trámites.")
+    # the draft stays in the list, closed, without what it held
+    row = page.locator(f"tr[data-application='{draft_id}']")
+    expect(row).to_have_attribute("data-status", "withdrawn")
+    expect(row).to_contain_text("Cerrada")
     expect(page.locator(f"[data-request='{request_id}']")).to_have_attribute("data-status", "partially_granted")
     page.get_by_role("link", name=f"Ver seguimiento de la solicitud {request_id}").click()
     expect(details.locator("[data-effects]")).to_contain_text(
         "Se borró: Mis borradores de solicitud sin presentar, con sus archivos (1)."
     )
     expect(details.locator("[data-effects]")).to_contain_text("Se conserva, como obliga la ley: Mis pagos")
+    assert_clean(page)
+
+    # Opened, the closed draft says why: the request that erased it.
+    page.goto(f"/#/solicitudes/{draft_id}")
+    main = page.locator("main")
+    expect(main).to_contain_text("Este trámite se cerró sin resolución.")
+    expect(main.locator(".notice .event-reason")).to_have_text(
+        f"Solicitud de cancelación {request_id}: sus datos y documentos se eliminaron."
+    )
+    expect(main).to_contain_text("Borrador cancelado a su solicitud: sus datos y documentos se eliminaron")
+    expect(main).not_to_contain_text("Calle Juárez")
     assert_clean(page)
 
 

@@ -27,6 +27,7 @@ from chalicelib.api.policy import POLICY
 from chalicelib.efirma.keys import sign_with_files
 from chalicelib.identity.principal import (
     ADMIN,
+    AGENT,
     ANONYMOUS,
     ASSISTANT,
     CITIZEN,
@@ -121,6 +122,8 @@ def people(aws: Aws) -> dict[str, HttpUser]:
         # Mexico City's publisher: the matrix's procedure, the licence's copy, answers to state 09
         PUBLISHER: aws.user(username="matriz.publicadora", groups=("admin-09",)),
         PRIVACY_OFFICER: aws.user(username="matriz.privacidad", groups=("privacy-officer",)),
+        # a call-centre agent: an assistant by phone, with no delegation in the matrix
+        AGENT: aws.user(username="matriz.agente", groups=("callcentre-LINEA-MATRIZ",)),
     }
 
 
@@ -195,6 +198,10 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     confirm_evidence(citizen, checked_id)
     permit_review = open_review(official, checked_id, "DUMUN")["review_id"]
     withdrawable_id = draft(citizen)
+    # two held by the licence's agency: one to ask a call about, one whose requested call the official answers
+    callable_id, called_id = submitted_licence(citizen), submitted_licence(citizen)
+    callback = citizen.post(f"/applications/{called_id}/callbacks", {})
+    assert callback.status_code == 201, callback.body
     # two the official rejected: one to appeal, one appealed for the supervisors to resolve
     rejected_id, appealed_id = submitted_licence(citizen), submitted_licence(citizen)
     for application_id in (rejected_id, appealed_id):
@@ -263,6 +270,13 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
     return {
         ("GET", "/agencies/{agency}/calendar"): Call(f"/agencies/{AGENCY}/calendar?year=2027", everyone),
         ("GET", "/agencies/{agency}/intermediaries"): Call(f"/agencies/{AGENCY}/intermediaries", each(AGENCY_STAFF)),
+        ("GET", "/agencies/{agency}/callbacks"): Call(f"/agencies/{AGENCY}/callbacks", each(AGENCY_STAFF)),
+        ("POST", "/applications/{id}/callbacks"): Call(
+            f"/applications/{callable_id}/callbacks", {CITIZEN: 201}, {"note": "¿Qué documento me falta?"}
+        ),
+        ("POST", "/callbacks/{callback_id}/outcome"): Call(
+            f"/callbacks/{callback.body['id']}/outcome", {OFFICIAL: 200}, {"outcome": "reached", "note": "Resuelto."}
+        ),
         ("GET", "/agencies/{agency}/ratings"): Call(f"/agencies/{AGENCY}/ratings", each(AGENCY_STAFF)),
         ("GET", "/agencies/{agency}/reviews"): Call(f"/agencies/{AGENCY}/reviews", each(AGENCY_STAFF)),
         ("POST", "/agencies/{agency}/non-working-days"): Call(
@@ -329,7 +343,7 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("POST", "/delegations"): Call(
             "/delegations", {ASSISTANT: 201}, {"curp": newcomer.username, "code": newcomer_code}
         ),
-        ("GET", "/delegations"): Call("/delegations", {ASSISTANT: 200}),
+        ("GET", "/delegations"): Call("/delegations", {ASSISTANT: 200, AGENT: 200}),
         ("PATCH", "/delegations/{id}"): Call(
             f"/delegations/{delegation}", {CITIZEN: 200}, {"documents_allowed": False}
         ),
@@ -451,6 +465,8 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/stats/centres.csv"): Call("/stats/centres.csv", everyone),
         ("GET", "/stats/procedures"): Call("/stats/procedures", everyone),
         ("GET", "/stats/procedures.csv"): Call("/stats/procedures.csv", everyone),
+        ("GET", "/stats/channels"): Call("/stats/channels", everyone),
+        ("GET", "/stats/channels.csv"): Call("/stats/channels.csv", everyone),
         ("POST", "/subscriptions"): Call(
             "/subscriptions", {CITIZEN: 201}, {"application_id": in_review_id, "phone": new_phone()}
         ),

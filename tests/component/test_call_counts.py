@@ -113,6 +113,15 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     review = open_review(official, application_id)
     routes.call("GET", "/agencies/{agency}/reviews", lambda: official.get("/agencies/SEMOVI/reviews"))
     routes.call("GET", "/agencies/{agency}/reviews", lambda: supervisor.get("/agencies/SEMOVI/reviews"))
+    called = routes.call(
+        "POST", "/applications/{id}/callbacks", lambda: citizen.post(f"/applications/{application_id}/callbacks"), 201
+    ).body["id"]
+    routes.call("GET", "/agencies/{agency}/callbacks", lambda: official.get("/agencies/SEMOVI/callbacks"))
+    routes.call(
+        "POST",
+        "/callbacks/{callback_id}/outcome",
+        lambda: official.post(f"/callbacks/{called}/outcome", {"outcome": "no_answer", "note": "Sin respuesta."}),
+    )
     # a later page costs what the first does (the cursor's key is read once per process, from Secrets Manager)
     open_review(official, submitted_licence(aws.user()))
     for user, route, path in (
@@ -357,3 +366,13 @@ def test_the_published_keys_cost_one_kms_read_per_key_per_container(aws: Aws, ca
             assert anyone.get("/.well-known/ventanilla-keys.json").status_code == 200
         tallies.append(tally.count("kms")["GetPublicKey"])
     assert tallies == [3, 0, 0]  # the signing, sealing and exchange keys, once each
+
+
+def test_a_call_asked_for_and_its_outcome_are_one_transaction_each(walked: tuple[Routes, dict[str, Any]]) -> None:
+    routes, _ = walked
+    (asked,) = routes.seen[("POST", "/applications/{id}/callbacks")]
+    (answered,) = routes.seen[("POST", "/callbacks/{callback_id}/outcome")]
+    # the application, the profile (its phone and language), the agency's and its jurisdiction's days off
+    assert asked == ["GetItem", "GetItem", "Query", "Query", "TransactWriteItems"], asked
+    # the request, the application (the chain's head), then the event, the application and the request together
+    assert answered == ["GetItem", "GetItem", "TransactWriteItems"], answered

@@ -13,7 +13,8 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.core.clock import parse_iso
 from chalicelib.legal.calendar import MEXICO_CITY, add_business_days, legal_date
-from chalicelib.privacy import export, notice
+from chalicelib.notifications import phones
+from chalicelib.privacy import notice
 from tests.support.flows import (
     approved,
     delegated,
@@ -146,7 +147,7 @@ def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_e
     }
     assert any(item.get("kind") == "sms" and item["application_id"] == "-" for item in held)  # the delegation code
     # a phone that is not the holder's is masked, in the key that names it too
-    named = [f"{item['pk']}/{item['sk']}".replace(relative, export.mask(relative)) for item in held]
+    named = [f"{item['pk']}/{item['sk']}".replace(relative, phones.mask(relative)) for item in held]
     missing = [key for key in named if key not in keys]
     assert missing == []
     text = json.dumps(document)

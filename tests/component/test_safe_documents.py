@@ -23,7 +23,7 @@ from chalicelib.credentials import archive
 from chalicelib.wiring import container
 from infra.local.stack import REGION
 from tests.support import documents
-from tests.support.client import declaration
+from tests.support.client import declaration, wait_for
 from tests.support.flows import (
     approved,
     draft,
@@ -40,6 +40,12 @@ from tests.support.pdf import read, text_of
 
 def s3() -> Any:
     return boto3.client("s3", region_name=REGION)
+
+
+def workflow_status(application_id: str) -> str:
+    application = container().store.applications.get(application_id, consistent=True)
+    arn = container().engine.execution_arn(application.state_machine_arn, application.execution_name or "")
+    return str(boto3.client("stepfunctions", region_name=REGION).describe_execution(executionArn=arn)["status"])
 
 
 def stored_key(application_id: str, requirement: str) -> str:
@@ -206,6 +212,10 @@ def test_an_issued_document_is_kept_under_object_lock_and_cannot_be_deleted(aws:
     approved(aws.official(f"oficial.{citizen.username.lower()}"), citizen, application_id)
     paid(aws, citizen, application_id)
     issued = wait_status(citizen, application_id, "issued")["issued"][0]
+    # The issue step keeps the PDF after it records the status (a document never issued is
+    # never kept), so "issued" can show before the PDF is written: the step has kept it once
+    # the workflow has ended.
+    wait_for(lambda: workflow_status(application_id) == "SUCCEEDED", f"the workflow of {application_id} to end")
     bucket, key = aws.env["ISSUED_BUCKET"], archive.key_of(issued["id"])
 
     kept = s3().get_object(Bucket=bucket, Key=key)

@@ -473,6 +473,8 @@ def test_the_resources_moto_cannot_create_are_in_the_template(built: Built) -> N
     assert groups == {"admin", "privacy-officer"} | {
         f"{kind}-{agency}" for agency in agencies for kind in ("official", "supervisor")
     } | {f"assistant-{centre}" for centre in stack.COMMUNITY_CENTRES} | {
+        f"callcentre-{centre}" for centre in stack.CALL_CENTRES
+    } | {
         "admin-09",
         "admin-20",
         "admin-20067",

@@ -127,7 +127,9 @@ export function session() {
   }
   const groups = Array.isArray(claims["cognito:groups"]) ? claims["cognito:groups"] : [];
   const agencies = [...new Set(groups.flatMap((group) => group.match(/^(?:official|supervisor)-(.+)$/)?.slice(1) || []))].sort();
-  const centres = [...new Set(groups.flatMap((group) => group.match(/^assistant-(.+)$/)?.slice(1) || []))].sort();
+  // community centres and call centres alike: a call-centre agent (callcentre-<centre>) files by phone
+  const centres = [...new Set(groups.flatMap((group) => group.match(/^(?:assistant|callcentre)-(.+)$/)?.slice(1) || []))].sort();
+  const inPerson = groups.some((group) => group.startsWith("assistant-"));
   const isPrivacyOfficer = groups.includes("privacy-officer");
   const staff = agencies.length > 0 || groups.includes("admin") || centres.length > 0 || isPrivacyOfficer;
   return {
@@ -138,6 +140,7 @@ export function session() {
     isOfficial: agencies.length > 0,
     centres,
     isAssistant: centres.length > 0,
+    isAgent: centres.length > 0 && !inPerson,
     isPrivacyOfficer,
     isCitizen: !staff,
     expiresAt: claims.exp ? new Date(claims.exp * 1000) : null,

@@ -275,7 +275,16 @@ export function smsPanel(application) {
     status.replaceChildren(notice(kind, h("p", {}, text)));
   };
 
-  const isOwn = (subscription) => subscription.origin === "profile" || (ownPhone && subscription.phone === maskPhone(ownPhone));
+  // The phone on the account: the subscription made from the profile; failing one (the own
+  // phone subscribed with a code after a STOP), the only one whose mask is the profile
+  // phone's.  A mask alone never decides between two: a relative's number may end alike, and
+  // the API lists subscriptions by number, so whichever sorts first would pass for the own.
+  const ownOf = (items) => {
+    const fromProfile = items.find((item) => item.origin === "profile");
+    if (fromProfile || !ownPhone) return fromProfile || null;
+    const alike = items.filter((item) => item.phone === maskPhone(ownPhone));
+    return alike.length === 1 ? alike[0] : null;
+  };
 
   const loadLog = async () => {
     try {
@@ -431,7 +440,7 @@ export function smsPanel(application) {
   function draw() {
     if (closed) return;
     const mine = [...subscriptions.values()];
-    const own = mine.find(isOwn) || null;
+    const own = ownOf(mine);
     const others = mine.filter((item) => item !== own && item.status !== "cancelled");
     const items = [];
     if (ownPhone || own) items.push(phoneItem(own, true));

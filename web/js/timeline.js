@@ -23,6 +23,10 @@ export function actorText(actor, definition, viewer) {
       return t("actor.public");
     case "assistant":
       return t("actor.assistant", { name: actor.name || actor.id || "", centre: actor.centre || "" });
+    case "caller":
+      return t("actor.caller", { phone: actor.id || "" });
+    case "agent":
+      return t("actor.agent", { name: actor.name || actor.id || "", centre: actor.centre || "" });
     case "official":
     case "supervisor":
       return t(`actor.${actor.kind}`, { agency: actor.agency ? agencyName(definition, actor.agency.split(",")[0]) : "", id: actor.id });
@@ -65,6 +69,10 @@ function detailText(event, definition) {
       return (details.failed || []).map((message) => pick(message)).join(" ");
     case "evidence.unavailable":
       return details.reason ? pick(details.reason) : "";
+    case "callback.requested":
+      return t("event.detail.callbackRequested", { phone: details.phone || "", date: details.deadline ? formatDateTime(details.deadline) : "" });
+    case "callback.completed":
+      return has(`callback.outcome.${details.outcome}`) ? t(`callback.outcome.${details.outcome}`) : "";
     case "rating.submitted":
       return t("event.detail.rating", { score: details.score }) + (details.comment ? ` «${details.comment}»` : "");
     default:

@@ -93,6 +93,9 @@ class AssistedBy(Struct, kw_only=True):
     name: str | None
     centre: str | None
     delegation_id: str | None
+    channel: Annotated[
+        str, Meta(description="`centre`: in person at a community centre; `phone`: by a call-centre agent.")
+    ] = "centre"
 
 
 class EvidenceEntry(Struct, kw_only=True):
@@ -308,6 +311,7 @@ def _assisted(record: ApplicationRecord) -> AssistedBy | None:
         name=assisted.get("name"),
         centre=assisted.get("centre"),
         delegation_id=assisted.get("delegation_id"),
+        channel=assisted.get("channel") or "centre",
     )
 
 

@@ -25,7 +25,22 @@ class DelegationAssistant(Struct, kw_only=True):
 class Delegation(Struct, kw_only=True):
     id: str
     assistant: DelegationAssistant
-    centre: Annotated[str, Meta(description="Community centre code (the `assistant-<centre>` group).")]
+    centre: Annotated[
+        str,
+        Meta(
+            description=(
+                "Community centre code (the `assistant-<centre>` group), or call centre (`callcentre-<centre>`)."
+            )
+        ),
+    ]
+    channel: Annotated[
+        str,
+        choices(
+            "centre",
+            "phone",
+            description="`centre`: in person at a community centre; `phone`: a call-centre agent, for the call's day.",
+        ),
+    ]
     status: Annotated[str, choices(PENDING, ACTIVE, EXPIRED, REVOKED)]
     origin: Annotated[
         str,
@@ -84,6 +99,7 @@ def delegation(item: models.Delegation, for_citizen: bool = False, texted_to: st
         item,
         assistant=DelegationAssistant(username=item.assistant, name=item.assistant_name or item.assistant),
         status=EXPIRED if item.status == ACTIVE and not is_active(item) else item.status,
+        channel=item.channel or "centre",
         documents_allowed=bool(item.documents_allowed),
         applications=[str(application_id) for application_id in item.applications or []],
         code_expires_at=item.code_expires_at if item.status == PENDING else None,

@@ -15,12 +15,13 @@ from chalicelib.store.models import DataExchange
 
 class Requester(Struct, kw_only=True):
     kind: Annotated[
-        Literal["workflow", "official", "citizen", "assistant"],
+        Literal["workflow", "official", "citizen", "assistant", "agent"],
         Meta(
             description=(
                 "`workflow`: the procedure's own automatic step, on behalf of `agency`; `official`: a named official "
                 "checking a fact at its source; `citizen`: filling the citizen's own form; `assistant`: a community "
-                "centre's assistant filling it for them, under their consent."
+                "centre's assistant filling it for them, under their consent; `agent`: a call-centre agent doing so by "
+                "phone."
             )
         ),
     ]

@@ -249,6 +249,54 @@ class OpenStatistics(Struct, kw_only=True):
     ]
 
 
+CHANNEL_SUPPRESSED = (
+    "Channels of this row withheld to protect people (counts from 1 to 4, and cells that subtraction from a total "
+    "would reveal)."
+)
+
+
+class ApplicationChannels(Struct, kw_only=True):
+    """Applications started in one month (or the window), by the channel that started them."""
+
+    month: Annotated[str, Meta(description="`YYYY-MM`, or `total` for the window.")]
+    web: Annotated[Count | None, withheld("Started by the citizen, signed in on the web.")]
+    sms: Annotated[Count | None, withheld("Started by SMS: none can be (the SMS commands only read), so 0.")]
+    phone: Annotated[Count | None, withheld("Started by a call-centre agent for a caller.")]
+    centre: Annotated[Count | None, withheld("Started by an assistant of a community centre.")]
+    suppressed: Annotated[list[str], Meta(description=CHANNEL_SUPPRESSED)]
+
+
+class QueryChannels(Struct, kw_only=True):
+    """Status queries answered in one month (or the window), by channel; web views are not counted."""
+
+    month: Annotated[str, Meta(description="`YYYY-MM`, or `total` for the window.")]
+    sms: Annotated[Count | None, withheld("`ESTADO`/`STATUS` messages answered (linked or not).")]
+    phone: Annotated[Count | None, withheld("Status calls answered by the voice line.")]
+    suppressed: Annotated[list[str], Meta(description=CHANNEL_SUPPRESSED)]
+
+
+class ApplicationChannelTable(Struct, kw_only=True):
+    months: list[ApplicationChannels]
+    totals: ApplicationChannels
+
+
+class QueryChannelTable(Struct, kw_only=True):
+    months: list[QueryChannels]
+    totals: QueryChannels
+
+
+class ChannelStatistics(Struct, kw_only=True):
+    from_: ReportMonth = field(name="from")
+    to: ReportMonth
+    months: list[ReportMonth]
+    generated_at: Instant
+    threshold: Annotated[int, Meta(description="Counts below this (other than 0) are withheld.", examples=[5])]
+    applications: Annotated[
+        ApplicationChannelTable, Meta(description="Applications started, by channel (all procedures).")
+    ]
+    status_queries: Annotated[QueryChannelTable, Meta(description="Status queries answered, by channel.")]
+
+
 class Rating(Struct, kw_only=True):
     application_id: Annotated[str, Meta(examples=["8Q9FQ5PXS4"])]
     score: Score
@@ -279,6 +327,11 @@ class AgencyRatings(Struct, kw_only=True):
 def statistics(report: Mapping[str, Any]) -> OpenStatistics:
     """The open data report (``OpenData.report``) as its answer."""
     return convert(report, OpenStatistics)
+
+
+def channels(report: Mapping[str, Any]) -> ChannelStatistics:
+    """The open data by channel (``OpenData.channels``) as its answer."""
+    return convert(report, ChannelStatistics)
 
 
 def rating(given: GivenRating) -> Rating:

@@ -24,7 +24,7 @@ from typing import Any
 from chalicelib.core.names import API_HANDLER, function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS
 from infra.aws.stack import data, edge, iam, monitoring, registries, voice, web
-from infra.aws.stack.data import COMMUNITY_CENTRES, agency_groups
+from infra.aws.stack.data import CALL_CENTRES, COMMUNITY_CENTRES, agency_groups
 from infra.aws.stack.iam import WILDCARD_REASONS, grants
 from infra.aws.stack.monitoring import dashboard
 from infra.aws.stack.naming import (
@@ -57,6 +57,7 @@ from infra.aws.stack.naming import (
 __all__ = [
     "API_HANDLER",
     "AWS_ONLY",
+    "CALL_CENTRES",
     "COMMUNITY_CENTRES",
     "DEADLINE_WATCH",
     "EFIRMA_FUNCTIONS",

@@ -33,6 +33,8 @@ from infra.aws.stack.naming import (
 # Community centres whose helpers file for citizens (group ``assistant-<centre>``); an
 # operator adds a centre here (and redeploys) or creates its group in the user pool.
 COMMUNITY_CENTRES = ("CDC-OAXACA",)
+# Call centres whose agents file for callers by phone (group ``callcentre-<centre>``), added the same way.
+CALL_CENTRES = ("LINEA-VENTANILLA",)
 # States and municipalities (INEGI codes) whose publishers (group ``admin-<code>``) exist
 # beyond those the shipped procedures answer to: Oaxaca's state publishes its own from scratch.
 PUBLISHING_JURISDICTIONS = ("20",)
@@ -47,6 +49,7 @@ def agency_groups(definitions: list[dict[str, Any]]) -> list[str]:
         groups.PRIVACY_OFFICER,
         *staff,
         *(groups.assistant(centre) for centre in COMMUNITY_CENTRES),
+        *(groups.call_centre(centre) for centre in CALL_CENTRES),
         *publishers,
     ]
 

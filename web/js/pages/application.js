@@ -15,6 +15,7 @@ import { flash, refresh } from "../router.js";
 import { readTrail, timeline } from "../timeline.js";
 import { acuseSection } from "../acuse.js";
 import { appealPanel } from "../appeal.js";
+import { CALLABLE, callbackPanel } from "../callback.js";
 import { smsPanel } from "../sms-panel.js";
 import { breadcrumbs, button, facts, linkButton, notice, pageHeading, section, setTitle, statusTag, twoColumns, whileBusy } from "../ui.js";
 
@@ -103,7 +104,7 @@ function nextStep(application, definition, events) {
       return notice("error", h("p", {}, h("strong", {}, t("next.rejected"))), reason ? h("p", { class: "event-reason" }, reason) : null, h("p", {}, t("next.rejectedRights")));
     }
     case "withdrawn": {
-      const event = lastEvent(events, "application.withdrawn") || lastEvent(events, "application.closed") || lastEvent(events, "draft.purged");
+      const event = lastEvent(events, "application.withdrawn") || lastEvent(events, "application.closed") || lastEvent(events, "draft.purged") || lastEvent(events, "draft.cancelled");
       return notice("info", h("p", {}, t("next.withdrawn")), event?.reason ? h("p", { class: "event-reason" }, event.reason) : null);
     }
     case "error":
@@ -325,6 +326,7 @@ export async function render(view, ctx) {
           : null,
         signedDocuments(application, definition),
         FINAL.has(application.status) && ctx.session?.isCitizen ? ratingPanel(application) : null,
+        CALLABLE.has(application.status) && (ctx.session?.isCitizen || ctx.session?.isAssistant) ? callbackPanel(application, events) : null,
         WITHDRAWABLE.has(application.status) && (ctx.session?.isCitizen || ctx.session?.isAssistant) ? withdrawPanel(application) : null,
         h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
       ),

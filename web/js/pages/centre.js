@@ -2,6 +2,8 @@
 // permission by CURP — a code texted to their phone, or one they generated in their
 // account —, confirm it, and start procedures for them. Everything done here is in the
 // person's timeline with the assistant's name and centre; they can withdraw it at once.
+// A call-centre agent (callcentre-<centre>) uses the same page, titled as a call centre and
+// without the account code: by phone only the texted code counts.
 
 import { catalogue, get, post } from "../api.js";
 import { curpField } from "../curp-field.js";
@@ -18,9 +20,10 @@ function codeInput(id, label) {
   return { input, element: h("div", { class: "field" }, h("label", { class: "label", for: id }, label), input) };
 }
 
-function requestForm() {
+function requestForm(byPhone) {
   const curp = curpField({ id: "person-curp", hint: false });
   const code = codeInput("person-code", t("centre.ownCode"));
+  code.element.hidden = byPhone;
   const problem = h("div", { "aria-live": "assertive" });
   const submit = button(t("centre.ask"), { type: "submit" });
   return checkedForm(
@@ -41,7 +44,7 @@ function requestForm() {
       });
     },
     h("h2", { id: "ask-heading" }, t("centre.askTitle")),
-    h("p", {}, t("centre.askLead")),
+    h("p", {}, t(byPhone ? "centre.askLeadPhone" : "centre.askLead")),
     problem,
     curp.element,
     code.element,
@@ -121,7 +124,9 @@ let lastTouched = null;
 const isLive = (delegation) => delegation.status === "active" || delegation.status === "pending";
 
 export async function render(view, ctx) {
-  setTitle(t("centre.title"));
+  const byPhone = Boolean(ctx.session?.isAgent);
+  const title = t(byPhone ? "centre.callCentre" : "centre.title");
+  setTitle(title);
   const [mine, procedures] = await Promise.all([get("/delegations"), catalogue()]);
   const shown = new Set();
   const fresh = (items) => items.filter((item) => !shown.has(item.id) && shown.add(item.id));
@@ -153,9 +158,9 @@ export async function render(view, ctx) {
   );
   append(
     view,
-    ...pageHeading(t("centre.title"), t("centre.lead", { centre: (ctx.session?.centres || []).join(", ") })),
+    ...pageHeading(title, t(byPhone ? "centre.leadPhone" : "centre.lead", { centre: (ctx.session?.centres || []).join(", ") })),
     notice("info", h("p", {}, t("centre.free"))),
-    requestForm(),
+    requestForm(byPhone),
     h("h2", { id: "people-heading" }, t("centre.people")),
     nobody,
     liveList,

@@ -3,6 +3,7 @@
 // marked too (deciding them first needs a reason); and the citizens' ratings, low ones flagged.
 
 import { get, procedure } from "../api.js";
+import { callbackQueue } from "../callback.js";
 import { append, h } from "../dom.js";
 import { formatDateTime, formatNumber, pick, t, tn } from "../i18n.js";
 import { moreButton, paged } from "../more.js";
@@ -32,7 +33,7 @@ export async function render(view, ctx) {
   setTitle(t("office.title", { agency }));
   const path = `/agencies/${encodeURIComponent(agency)}/reviews`;
   const ratingsPath = `/agencies/${encodeURIComponent(agency)}/ratings`;
-  const [queue, ratings] = await Promise.all([get(path), get(ratingsPath).catch(() => null)]);
+  const [queue, ratings, callbacks] = await Promise.all([get(path), get(ratingsPath).catch(() => null), callbackQueue(agency)]);
   // In turn: legal deadline first, then first come (the API's order; kept if another answers).
   const reviews = [...(queue.reviews || [])].sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)) || String(a.opened_at).localeCompare(String(b.opened_at)));
   const definitions = new Map();
@@ -109,6 +110,7 @@ export async function render(view, ctx) {
       : notice("success", h("p", {}, t("office.emptyBody"))),
     more,
     h("p", {}, button(t("application.refresh"), { kind: "secondary", onclick: () => refresh() })),
+    callbacks,
     ratingsPanel(ratings, definitions, ratingsPath),
   );
 }

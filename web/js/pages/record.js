@@ -114,7 +114,7 @@ function applicationRow(item, names) {
       "td",
       { "data-label": t("record.procedure") },
       h("a", { href }, pick(names.get(item.procedure)) || item.procedure),
-      item.assisted_by ? h("span", { class: "muted assisted-by" }, h("br"), t("record.assisted", { name: item.assisted_by.name || item.assisted_by.assistant, centre: item.assisted_by.centre })) : null,
+      item.assisted_by ? h("span", { class: "muted assisted-by" }, h("br"), t(item.assisted_by.channel === "phone" ? "record.assistedPhone" : "record.assisted", { name: item.assisted_by.name || item.assisted_by.assistant, centre: item.assisted_by.centre })) : null,
     ),
     h("td", { "data-label": t("application.folio") }, h("span", { class: "mono" }, item.id)),
     h("td", { "data-label": t("application.status") }, statusTag(item.status)),

@@ -2,7 +2,8 @@
 // procedure of volumes and days to resolution over the months, drawn by the vendored
 // Chartist (SVG, hidden from screen readers), with the same numbers in a table after it;
 // the agencies' league table by share resolved within the legal deadline; the ratings;
-// per procedure, the share filed with an assistant's help, by community centre.
+// per procedure, the share filed with an assistant's help, by community centre; and the
+// window's applications started and status queries answered by channel (GET /stats/channels).
 // Counts under 5 come withheld from the API (null, named in "suppressed").
 
 import { get } from "../api.js";
@@ -115,6 +116,40 @@ function assistedTable(procedure) {
   );
 }
 
+// The window's applications started and status queries answered, by channel: one small
+// table. Web status views are not counted, and no query is made at a centre (a dash).
+const CHANNELS = ["web", "sms", "phone", "centre"];
+
+function channelTable(report) {
+  const applications = report.applications.totals;
+  const queries = report.status_queries.totals;
+  const labels = { applications: t("stats.channels.applications"), queries: t("stats.channels.statusQueries") };
+  const queryCell = (name) => {
+    if (name === "web") return h("td", { class: "numeric muted", "data-label": labels.queries }, t("stats.channels.notCounted"));
+    if (!(name in queries)) return h("td", { class: "numeric", "data-label": labels.queries }, "—");
+    return cell(queries, name, labels.queries);
+  };
+  return h(
+    "section",
+    { class: "panel stats-channels", "aria-labelledby": "channels-heading" },
+    h("h2", { id: "channels-heading" }, t("stats.channels.title")),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "responsive stats-channels-table" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("stats.channels.channel")), h("th", { scope: "col" }, labels.applications), h("th", { scope: "col" }, labels.queries))),
+        h(
+          "tbody",
+          {},
+          CHANNELS.map((name) => h("tr", { dataset: { channel: name } }, h("th", { scope: "row" }, t(`stats.channels.${name}`)), cell(applications, name, labels.applications), queryCell(name))),
+        ),
+      ),
+    ),
+  );
+}
+
 function procedureSection(procedure, months) {
   const id = `procedure-${procedure.code}`;
   const totals = procedure.totals;
@@ -197,6 +232,7 @@ export async function render(view) {
   const report = await get("/stats/procedures", { anonymous: true });
   const api = config().api;
   const query = `?from=${encodeURIComponent(report.from)}&to=${encodeURIComponent(report.to)}`;
+  const byChannel = await get(`/stats/channels${query}`, { anonymous: true });
   const active = report.procedures.filter((procedure) => procedure.totals.started !== 0 || procedure.totals.submitted !== 0);
   append(
     view,
@@ -209,9 +245,11 @@ export async function render(view) {
       h("li", {}, h("a", { href: `${api}/stats/procedures.csv${query}`, download: "" }, t("stats.downloadProcedures"))),
       h("li", {}, h("a", { href: `${api}/stats/agencies.csv${query}`, download: "" }, t("stats.downloadAgencies"))),
       h("li", {}, h("a", { href: `${api}/stats/centres.csv${query}`, download: "" }, t("stats.downloadCentres"))),
+      h("li", {}, h("a", { href: `${api}/stats/channels.csv${query}`, download: "" }, t("stats.downloadChannels"))),
       h("li", {}, h("a", { href: `${api}/stats/procedures${query}` }, t("stats.downloadJson"))),
     ),
     leagueTable(report.agencies),
+    channelTable(byChannel),
     active.length ? active.map((procedure) => procedureSection(procedure, report.months)) : notice("info", h("p", {}, t("stats.empty"))),
   );
 }
