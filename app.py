@@ -126,3 +126,10 @@ def voice_status(event: Event, context: Any) -> dict[str, str]:
 def voice_folio(event: Event, context: Any) -> dict[str, str]:
     """Amazon Connect's status line: one application by the folio typed on the keypad."""
     return container().voice.folio_event(event)
+
+
+@app.lambda_function(name="voice_callback")
+@logger.inject_lambda_context
+def voice_callback(event: Event, context: Any) -> dict[str, str]:
+    """Amazon Connect's status line: ask the agency to call back about the folio typed."""
+    return container().voice.callback_event(event)

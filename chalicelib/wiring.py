@@ -183,7 +183,12 @@ class Container:
     @cached_property
     def voice(self) -> StatusLine:
         """The telephone status line (Amazon Connect's functions): ESTADO's rule, by voice."""
-        return StatusLine(store=self.store, notifier=self.notifier, count_query=channels.count_status_query)
+        return StatusLine(
+            store=self.store,
+            notifier=self.notifier,
+            callbacks=self.callbacks,
+            count_query=channels.count_status_query,
+        )
 
     @cached_property
     def subscriptions(self) -> Subscriptions:

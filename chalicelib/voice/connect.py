@@ -19,7 +19,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.core.errors import NotFound, TransientFailure, ValidationFailed
+from chalicelib.core.errors import Conflict, NotFound, TransientFailure, ValidationFailed
 from chalicelib.notifications.phones import any_e164
 from chalicelib.store.errors import StoreFailure
 from chalicelib.voice import speech
@@ -28,8 +28,9 @@ logger = Logger(child=True)
 
 # Connect waits 8 s for a function; 3 s leaves room for a cold start and for Connect's own hops
 ANSWER_WITHIN_SECONDS = 3.0
-# what a store or a dependency raises when it is down or slow: answered with the fallback
-_UNAVAILABLE = (StoreFailure, TransientFailure, NotFound, OSError)
+# what a store or a dependency raises when it is down or slow (or a request met another one
+# mid-write): answered with the fallback
+_UNAVAILABLE = (StoreFailure, TransientFailure, NotFound, Conflict, OSError)
 
 Answer = dict[str, str]
 

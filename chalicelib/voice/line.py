@@ -7,8 +7,11 @@ from typing import Any
 
 from msgspec import Struct
 
+from chalicelib.callbacks.service import Callbacks
 from chalicelib.core import ids
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.identity.profiles import calling_number
+from chalicelib.legal.calendar import local_date
 from chalicelib.notifications.service import Notifications
 from chalicelib.store.models import Application
 from chalicelib.store.repositories import Repositories
@@ -19,6 +22,7 @@ from chalicelib.voice.connect import Answer
 class StatusLine(Struct, frozen=True, kw_only=True):
     store: Repositories
     notifier: Notifications  # its ``linked_language`` is the rule; its ``status_values`` what to say
+    callbacks: Callbacks  # the agencies' call-me-back queues (menu 3)
     # counts a status query answered, by channel (the open data by channel: ``stats.channels``)
     count_query: Callable[[str], object] | None = None
 
@@ -37,6 +41,36 @@ class StatusLine(Struct, frozen=True, kw_only=True):
             return connect.flat({"result": "invalid", "say": speech.said("invalid_folio", lang)})  # no read
         phone = connect.caller(event)
         return self._counted(connect.within_deadline(lambda: self.folio(phone, typed, lang), lang))
+
+    def callback_event(self, event: Mapping[str, Any]) -> Answer:
+        """``voice_callback``: the caller asks the agency holding the application whose folio they
+        typed to call them back (``Parameters.folio``)."""
+        lang = connect.language(event)
+        typed = str(connect.parameters(event).get("folio") or "").strip().rstrip("#")
+        if ids.folio_shape(typed) is not None:
+            return connect.flat({"result": "invalid", "say": speech.said("invalid_folio", lang)})  # no read
+        phone = connect.caller(event)
+        return connect.within_deadline(lambda: self.request_callback(phone, typed, lang), lang)
+
+    def request_callback(self, phone: str | None, folio: str, lang: str) -> Answer:
+        """Ask for a call about the application of a well-formed ``folio`` from ``phone``: only a
+        phone linked to it (ESTADO's rule, checked by ``Callbacks.request``); any other hears
+        ESTADO's neutral answer, so a guessed folio learns nothing."""
+        if phone is None:
+            return {"result": "none", "say": speech.neutral(folio, lang)}
+        try:
+            callback = self.callbacks.request(ids.application_id_of(folio), phone, "phone")
+        except NotFound:
+            return {"result": "none", "say": speech.neutral(folio, lang)}
+        except Conflict as refused:
+            if refused.code not in ("callback_already_requested", "callback_not_filed", "application_ended"):
+                raise
+            return {"result": "refused", "say": speech.said(refused.code, lang)}
+        deadline = speech.date(local_date(str(callback.deadline)))
+        return {
+            "result": "requested",
+            "say": speech.said("callback_requested", lang, date="{date}").replace("{date}", deadline),
+        }
 
     def _counted(self, answer: Answer) -> Answer:
         """A status answered (found, or the neutral answer) is a status query by phone, as an

@@ -36,6 +36,24 @@ _SAID: dict[str, dict[str, str]] = {
         "es": "El número que marcó no es un folio válido. Revise los 17 dígitos de su folio telefónico.",
         "en": "The number you entered is not a valid folio. Check the 17 digits of your phone folio.",
     },
+    "callback_requested": {
+        "es": "Listo. La dependencia le llamará a este teléfono a más tardar el {date}.",
+        "en": "Done. The agency will call this phone by {date}.",
+    },
+    "callback_already_requested": {
+        "es": "Ya pidió que le llamen sobre este trámite. La dependencia le llamará.",
+        "en": "You have already asked for a call about this application. The agency will call you.",
+    },
+    "callback_not_filed": {
+        "es": "Ese trámite todavía es un borrador: ninguna dependencia lo tiene. "
+        "Envíelo en Ventanilla y pida la llamada después.",
+        "en": "That application is still a draft: no agency holds it yet. "
+        "Submit it in Ventanilla, then ask for the call.",
+    },
+    "application_ended": {
+        "es": "Ese trámite ya terminó: la dependencia ya no llama sobre él.",
+        "en": "That application has ended: the agency no longer calls about it.",
+    },
     "fallback": {
         "es": "Por ahora no podemos consultar sus trámites. Intente más tarde o envíe ESTADO por SMS.",
         "en": "We cannot look up your applications right now. Please try later or text STATUS.",
@@ -63,11 +81,7 @@ def neutral(reference: str, language: str) -> str:
 def application(values: Mapping[str, Any], procedure: str, folio: str, language: str) -> str:
     """One application as a sentence: ``values`` are ESTADO's (``Notifications.status_values``)."""
     deadline = str(values["deadline"])
-    spoken_deadline = (
-        f'<say-as interpret-as="date" format="dmy">{escape(deadline)}</say-as>'
-        if deadline.count("/") == 2
-        else escape(deadline)
-    )
+    spoken_deadline = date(deadline) if deadline.count("/") == 2 else escape(deadline)
     return said(
         "application",
         language,
@@ -78,3 +92,8 @@ def application(values: Mapping[str, Any], procedure: str, folio: str, language:
         deadline="{deadline}",
         next=values["next"],
     ).replace("{deadline}", spoken_deadline)
+
+
+def date(value: str) -> str:
+    """A ``DD/MM/YYYY`` date marked for Polly to read as a date."""
+    return f'<say-as interpret-as="date" format="dmy">{escape(value)}</say-as>'

@@ -386,7 +386,8 @@ def sandbox_blueprint() -> ApiBlueprint:
         description=(
             "Only on the local stack. Runs `infra/connect/status-line.json` with `infra/local/voice.py`, an "
             "interpreter of exactly the blocks the flow uses: it feeds `keys` to the flow's questions, invokes the "
-            "`voice_status` and `voice_folio` functions with the event Amazon Connect sends, and answers what the "
+            "`voice_status`, `voice_folio` and `voice_callback` functions with the event Amazon Connect sends, and "
+            "answers what the "
             "caller heard as text. Speech, barge-in, real time limits, SSML rendering and Connect's queues are not "
             "reproduced (docs/telephone.md)."
         ),

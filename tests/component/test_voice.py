@@ -187,15 +187,44 @@ def test_english_on_9(aws: Aws) -> None:
     assert call(aws, citizen.phone or "", ["1"], lang="en")["prompts"] == heard["prompts"]
 
 
-def test_an_unlinked_call_and_the_callback_option(aws: Aws) -> None:
+def test_an_unlinked_call_and_a_key_the_menu_does_not_have(aws: Aws) -> None:
     stranger = new_phone()
     heard = call(aws, stranger, ["1"])["prompts"]
     assert heard[1] == spoken(speech.neutral("", "es"))
-    callback = call(aws, stranger, ["3"])["prompts"]
-    assert "Ventanilla por internet" in callback[1] and callback[-1].startswith("Gracias")
     silent = call(aws, stranger, [])
     assert silent["ended"] is True and silent["prompts"][-1].startswith("Gracias")  # no key: the menu times out
     assert call(aws, stranger, ["7"])["prompts"][1] == "No reconocimos esa opción."
+
+
+def test_a_linked_caller_asks_for_a_callback_with_a_folio_and_the_agency_queue_has_it(aws: Aws) -> None:
+    from chalicelib.legal.calendar import local_date
+    from tests.component.test_callbacks import events, queued
+    from tests.support.flows import submitted_licence, wait_status
+
+    citizen, official = aws.user(), aws.official("oficial.linea.voz")
+    application_id = submitted_licence(citizen)
+    wait_status(citizen, application_id, "in_review")
+    folio = citizen.get(f"/applications/{application_id}").body["phone_folio"]
+    stranger = call(aws, new_phone(), ["3", folio])["prompts"]
+    assert stranger[2] == spoken(speech.neutral(folio, "es"))  # nothing asked, nothing learnt
+
+    heard = call(aws, citizen.phone or "", ["3", folio])
+    assert heard["prompts"][1].startswith("Para que la dependencia le llame, escriba los 17 dígitos")
+    assert heard["prompts"][2].startswith("Listo. La dependencia le llamará a este teléfono a más tardar el ")
+    (item,) = [item for item in queued(official) if item["application_id"] == application_id]
+    assert (item["channel"], item["phone"]) == ("phone", citizen.phone)
+    assert heard["prompts"][2].endswith(f"a más tardar el {local_date(item['deadline'])}.") and heard["ended"] is True
+    (requested,) = events(citizen, application_id, "callback.requested")
+    assert requested["actor"]["kind"] == "caller"
+
+    again = call(aws, citizen.phone or "", ["9", "3", folio])["prompts"]
+    assert again[3] == spoken(speech.said("callback_already_requested", "en"))
+    draft_folio = phone_folio(ready_licence(citizen))
+    assert call(aws, citizen.phone or "", ["3", draft_folio])["prompts"][2] == spoken(
+        speech.said("callback_not_filed", "es")
+    )
+    typo = folio[:-1] + str((int(folio[-1]) + 1) % 10)
+    assert call(aws, citizen.phone or "", ["3", typo])["prompts"][2] == spoken(speech.said("invalid_folio", "es"))
 
 
 def test_after_an_efirma_takeover_the_line_follows_the_new_phone(aws: Aws) -> None:

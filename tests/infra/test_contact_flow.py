@@ -38,7 +38,7 @@ def test_every_transition_goes_to_a_block_that_exists_and_every_block_is_reached
 def test_the_flow_invokes_functions_that_app_py_has_and_the_stack_deploys() -> None:
     names = {function.name for function in application.app.pure_lambda_functions}
     invoked = voice.functions(voice.load())
-    assert invoked == {"voice_status", "voice_folio"}
+    assert invoked == {"voice_status", "voice_folio", "voice_callback"}
     assert invoked <= names and invoked <= set(FUNCTIONS)
 
 

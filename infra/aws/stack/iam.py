@@ -21,6 +21,7 @@ from infra.aws.stack.naming import (
     SMS_INBOUND,
     SMS_SEND_QUEUED,
     TABLE_EVENTS,
+    VOICE_CALLBACK,
     VOICE_FOLIO,
     VOICE_STATUS,
     executions_arn,
@@ -215,6 +216,11 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
         # counts each status answered in the open data by channel (one UpdateItem)
         VOICE_STATUS: [_allow("LinkedApplications", _VOICE_GRANTS, _TABLE_AND_INDEXES), _public_url(stage)],
         VOICE_FOLIO: [_allow("LinkedApplications", _VOICE_GRANTS, _TABLE_AND_INDEXES), _public_url(stage)],
+        # a callback asked by telephone: the request, the audit event and the application, one transaction
+        VOICE_CALLBACK: [
+            _allow("RequestCallbacks", [*_STEP_WRITES, "dynamodb:ConditionCheckItem"], _TABLE_AND_INDEXES),
+            _public_url(stage),
+        ],
         # what follows each change: statistics (a transaction per event) and SMS, from the stream
         TABLE_EVENTS: [
             _allow("Records", [*_STEP_WRITES, "dynamodb:ConditionCheckItem"], _TABLE_AND_INDEXES),

@@ -41,6 +41,7 @@ TABLE_EVENTS = "table_events"
 # Amazon Connect's status line (infra/connect/status-line.json invokes them)
 VOICE_STATUS = "voice_status"
 VOICE_FOLIO = "voice_folio"
+VOICE_CALLBACK = "voice_callback"
 
 # Every function of app.py: each gets its fixed name, its own role and its log group.
 FUNCTIONS = (
@@ -53,6 +54,7 @@ FUNCTIONS = (
     TABLE_EVENTS,
     VOICE_STATUS,
     VOICE_FOLIO,
+    VOICE_CALLBACK,
 )
 # The functions that verify e.firma signatures: only they get the e.firma settings; the
 # others answer 503 efirma_unavailable.

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.names import resource_name
-from infra.aws.stack.naming import AWS_ONLY, ROOT, VOICE_FOLIO, VOICE_STATUS, function_logical_id
+from infra.aws.stack.naming import AWS_ONLY, ROOT, VOICE_CALLBACK, VOICE_FOLIO, VOICE_STATUS, function_logical_id
 
 FLOW = ROOT / "infra" / "connect" / "status-line.json"
 CONDITION = "HasConnectInstance"
 PARAMETER = "ConnectInstanceArn"
 # the functions the flow names as ``${name}`` in its ``InvokeLambdaFunction`` blocks
-FUNCTIONS = (VOICE_STATUS, VOICE_FOLIO)
+FUNCTIONS = (VOICE_STATUS, VOICE_FOLIO, VOICE_CALLBACK)
 
 
 def parameters() -> dict[str, Any]:
@@ -79,7 +79,7 @@ def resources(stage: str) -> dict[str, Any]:
             "InstanceArn": {"Ref": PARAMETER},
             "Name": resource_name(stage, "status-line"),
             "Type": "CONTACT_FLOW",
-            "Description": "Ventanilla's status line: a caller's applications, a folio by keypad, English on 9",
+            "Description": "Ventanilla's telephone line: a caller's applications, a folio, a callback; English on 9",
             "Content": {
                 "Fn::Sub": [
                     FLOW.read_text("utf-8"),
