@@ -112,3 +112,24 @@ def sms_inbound(event: Event, context: Any) -> dict[str, Any]:
 def sms_send_queued(event: Any) -> dict[str, int]:
     """Every 15 minutes: send what quiet hours held and is now due."""
     return container().notifier.send_due()
+
+
+@app.lambda_function(name="voice_status")
+@logger.inject_lambda_context
+def voice_status(event: Event, context: Any) -> dict[str, str]:
+    """Amazon Connect's status line: the calling phone's applications (``chalicelib.voice``)."""
+    return container().voice.status_event(event)
+
+
+@app.lambda_function(name="voice_folio")
+@logger.inject_lambda_context
+def voice_folio(event: Event, context: Any) -> dict[str, str]:
+    """Amazon Connect's status line: one application by the folio typed on the keypad."""
+    return container().voice.folio_event(event)
+
+
+@app.lambda_function(name="voice_callback")
+@logger.inject_lambda_context
+def voice_callback(event: Event, context: Any) -> dict[str, str]:
+    """Amazon Connect's status line: ask the agency to call back about the folio typed."""
+    return container().voice.callback_event(event)

@@ -619,6 +619,11 @@ def render(results: dict[str, Any]) -> str:
         "| total with SMS | | " + " | ".join(f"${cost.total(w['usage'], with_sms=True):.5f}" for w in walks) + " |"
     )
     out.append(
+        f"| status call (one call, {cost.STATUS_CALL_SECONDS} s, Mexican DID; per call, not per application) "
+        "| $0.038 / Connect voice min + $0.0100 / inbound min (assumed) + $0.10 / DID day (assumed) over "
+        f"{cost.STATUS_CALLS_PER_DAY:,} calls | " + " | ".join(f"${cost.status_call():.5f}" for _ in walks) + " |"
+    )
+    out.append(
         "| state transitions (budget ≤ 25 for the licence) | | "
         + " | ".join(
             f"{w['usage'].transitions}"

@@ -27,7 +27,17 @@ PRICE = {
     "s3_get": 0.0004 / 1_000,  # GET and HEAD
     "kms_request": 0.15 / 10_000,  # asymmetric (ECC P-256) Sign/Verify; symmetric is 0.03 / 10,000
     "sms_segment": 0.0200,  # assumed: one outbound SMS segment to a Mexican mobile, carrier fees included
+    # the telephone status line (docs/telephone.md): Amazon Connect's voice minute (Polly included),
+    # and, assumed until checked against the Mexico row of Connect's telephony table, a Mexican DID
+    "connect_voice_minute": 0.038,
+    "did_inbound_minute": 0.0100,  # assumed: inbound minute to a Mexican DID
+    "did_day": 0.10,  # assumed: a claimed Mexican DID, per day
 }
+# A status call as the local interpreter plays it (menu, one application, goodbye: ~80 words
+# at Polly's ~2.5 words a second, plus pressing 1) is ~35 s; a minute leaves room for a
+# caller who listens twice.  The DID's day is shared by the calls of that day.
+STATUS_CALL_SECONDS = 60
+STATUS_CALLS_PER_DAY = 1_000
 LAMBDA_MEMORY_GB = 512 / 1024  # .chalice/config.json: lambda_memory_size
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -88,6 +98,16 @@ def lines(usage: Usage) -> list[tuple[str, str, float]]:
             usage.sms_segments * PRICE["sms_segment"],
         ),
     ]
+
+
+def status_call() -> float:
+    """One call to the status line: Connect's voice and inbound minutes, the DID's share of its
+    day (the two Lambda invocations and their few reads cost less than $0.00001)."""
+    minutes = STATUS_CALL_SECONDS / 60
+    return (
+        minutes * (PRICE["connect_voice_minute"] + PRICE["did_inbound_minute"])
+        + PRICE["did_day"] / STATUS_CALLS_PER_DAY
+    )
 
 
 def total(usage: Usage, with_sms: bool = False) -> float:

@@ -62,6 +62,7 @@ from chalicelib.store import catalogue as catalogue_store
 from chalicelib.store.lifecycle import LifecycleStore
 from chalicelib.store.models import bind_models
 from chalicelib.store.repositories import Repositories
+from chalicelib.voice.line import StatusLine
 from chalicelib.workflow.steps import Steps
 
 if TYPE_CHECKING:
@@ -176,6 +177,16 @@ class Container:
             consent=Consent(self.store.phones),
             once=self.idempotency.decorator("sms-delivery", SMS_IDEMPOTENCY_SECONDS),
             count_sent=self.stats_projector.sms,
+            count_query=channels.count_status_query,
+        )
+
+    @cached_property
+    def voice(self) -> StatusLine:
+        """The telephone status line (Amazon Connect's functions): ESTADO's rule, by voice."""
+        return StatusLine(
+            store=self.store,
+            notifier=self.notifier,
+            callbacks=self.callbacks,
             count_query=channels.count_status_query,
         )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from chalicelib.adapters.ports import Directory
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.notifications.phones import COUNTRIES, normalise
 from chalicelib.store.models import Profile
 from chalicelib.store.profiles import ProfileStore
 
@@ -39,8 +41,20 @@ class Profiles:
         attributes = self._directory.user_attributes(curp)
         return self._store.create(
             curp,
+            caller=calling_number(attributes.get("phone_number")),
             name=attributes.get("name"),
             phone=attributes.get("phone_number"),
             language="en" if attributes.get("locale", "").startswith("en") else "es",
             created_at=iso(utcnow()),
         )
+
+
+def calling_number(phone: str | None) -> str | None:
+    """The number a call from this phone shows (E.164), or None: the status line finds a
+    profile by it.  Any country with a numbering plan: the directory checked it already."""
+    if not phone:
+        return None
+    try:
+        return normalise(phone, COUNTRIES)
+    except ValidationFailed:
+        return None

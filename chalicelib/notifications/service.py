@@ -441,13 +441,13 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
             template = templates.PLATFORM["help"]
         else:
             application = self._application(command.reference)
-            linked_language = self._linked_language(phone, application) if application is not None else None
+            linked_language = self.linked_language(phone, application) if application is not None else None
             if application is None or linked_language is None:
                 template, values = templates.PLATFORM["status_unknown"], {"ref": command.reference[:10] or "-"}
             else:
                 template, language = templates.PLATFORM["status_reply"], linked_language
                 application_id, agency = application.id, application.agency
-                values = self._status_values(application, language)
+                values = self.status_values(application, language)
         recipient = Recipient(id=None, phone=phone, language=language, confirmed_at=None)
         self.submit(application_id, agency, recipient, template, values, key={"inbound": inbound_id, "phone": phone})
         if command.name == "status" and self.count_query:
@@ -460,13 +460,10 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
         return self.store.applications.find(reference)
 
     def linked_language(self, phone: str, application: Application) -> str | None:
-        """``ESTADO``'s rule, for the other channels that act on a caller's number (a callback
-        asked by telephone): the language of a phone linked to the application, else None."""
-        return self._linked_language(phone, application)
-
-    def _linked_language(self, phone: str, application: Application) -> str | None:
-        """The language to answer in when the phone is linked to the application, else None:
-        a phone confirmed as a subscriber of it, or the owner's phone on record."""
+        """``ESTADO``'s rule, which the other channels that act on a caller's number share (the
+        status line, a callback asked by telephone): the language to answer in when the phone is
+        linked to the application, else None: a phone confirmed as a subscriber of it, or the
+        owner's phone on record."""
         for subscription in self.subscriptions_of(application.id):
             if subscription.phone == phone and subscription.status == CONFIRMED:
                 return str(subscription.language or "es")
@@ -479,7 +476,7 @@ class Notifications(Struct, frozen=True, kw_only=True, dict=True):  # dict: room
                 return None
         return None
 
-    def _status_values(self, application: Application, language: str) -> dict[str, Any]:
+    def status_values(self, application: Application, language: str) -> dict[str, Any]:
         definition = self.catalogue.get(application.procedure_code, int(application.procedure_version)).definition
         state = str(application.status)
         return {

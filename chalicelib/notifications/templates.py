@@ -338,7 +338,12 @@ class _Blank(dict[str, Any]):
 
 def render(template: Template, language: str, values: Mapping[str, Any]) -> str:
     """The message as sent: placeholders filled (unknown ones blank), in GSM-7."""
-    return segments.to_gsm(template.text(language).format_map(_Blank(values)))
+    return segments.to_gsm(sentence(template, language, values))
+
+
+def sentence(template: Template, language: str, values: Mapping[str, Any]) -> str:
+    """The message's words before they are fitted to GSM-7 (what the status line says)."""
+    return template.text(language).format_map(_Blank(values))
 
 
 # --- checks at publish time -----------------------------------------------------------

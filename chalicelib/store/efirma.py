@@ -98,6 +98,11 @@ class EfirmaStore:
         no e.firma proved it meanwhile (a takeover); otherwise that it still exists."""
         actions = [Profile.efirma.set(dict(binding))]
         actions += [getattr(Profile, name).set(value) for name, value in fields.items() if value is not None]
+        # a new phone (a takeover) moves the profile to that number for the status line
+        actions += [
+            getattr(Profile, name).set(value)
+            for name, value in keys.by_caller(fields.get("phone"), str(profile.holder)).items()
+        ]
         condition = Profile.pk.exists()
         if first:
             condition &= Profile.efirma.does_not_exist()
@@ -111,6 +116,7 @@ class EfirmaStore:
                 keys.citizen(holder),
                 keys.PROFILE_SK,
                 **keys.by_owner(holder, keys.PROFILE_SK),
+                **keys.by_caller(fields.get("phone"), holder),
                 holder=holder,
                 efirma=dict(binding),
                 **fields,

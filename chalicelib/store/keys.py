@@ -52,6 +52,8 @@ Access patterns (each is one DynamoDB call; no Scan anywhere):
 | a holder's privacy requests, newest first | Query ``by_owner`` gsi1pk = privacy_of(curp), backwards |
 | the privacy officer's queue, by deadline  | Query ``by_queue`` gsi2pk = PRIVACY#OPEN (or PRIVACY#CLOSED) |
 | a holder's privacy log (notice accepted)  | Query pk = citizen(curp), sk begins_with PRIVACY_LOG# |
+| who a phone is linked to (the status line) | Query ``by_queue`` gsi2pk = caller(e164)      |
+| a citizen's applications, newest first    | Query ``by_owner`` gsi1pk = owner(curp), sk begins_with APP#, backwards |
 | one call-me-back request                  | GetItem pk = application(id), sk = CALLBACK#<n>  |
 | an agency's open callbacks, by deadline   | Query ``by_queue`` gsi2pk = callbacks(agency)    |
 
@@ -103,6 +105,9 @@ holder did about the privacy notice is logged in their partition (``PRIVACY_LOG#
 An agency's calendar is one partition, ``CALENDAR#<agency>``, one item per published
 non-working day (``DAY#<YYYY-MM-DD>``), created once: a clock reads the days from the
 day it started in one Query.
+A profile with a phone and every subscription carry ``gsi2pk = caller(e164)`` (the profile by
+its holder, a subscription by its application), so the telephone status line finds whom a
+calling number is linked to in one Query; the linking rule itself is checked on what it finds.
 A call-me-back request is one item in its application's partition (its id is the application's
 and a suffix, ``callback(id)`` finds both keys), so the holder's export and erasure read it with
 the application; it is listed in its agency's callback queue
@@ -456,6 +461,27 @@ def privacy_queue_order(deadline: str, opened_at: str, request_id: str) -> str:
 
 def privacy_log(at: str, entry_id: str) -> str:
     return f"{PRIVACY_LOG_PREFIX}{at}#{entry_id}"
+
+
+CALLER = "CALLER"
+
+
+def caller(e164: str) -> str:
+    """Partition of ``by_queue``: the profiles and subscriptions with this phone (the status line)."""
+    return f"{CALLER}#{e164}"
+
+
+def caller_profile(holder: str) -> str:
+    return f"PROFILE#{holder}"
+
+
+def by_caller(phone: str | None, holder: str) -> dict[str, Any]:
+    """The attributes that file a profile under its phone (E.164) for the status line; none without one."""
+    return by_queue(caller(phone), caller_profile(holder)) if phone else {}
+
+
+def caller_subscription(application_id: str) -> str:
+    return f"SUB#{application_id}"
 
 
 CALLBACK_PREFIX = "CALLBACK#"

@@ -23,6 +23,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.core import ids
+
 OWNER_INDEX = "by_owner"
 QUEUE_INDEX = "by_queue"
 
@@ -148,6 +150,11 @@ class Application(Entity, discriminator="application"):
     sms_events = ListAttribute(of=UnicodeAttribute, null=True)
     open_callback = UnicodeAttribute(null=True)  # the id of its call-me-back request not yet answered
     version = VersionAttribute()
+
+    @property
+    def phone_folio(self) -> str:
+        """The folio telefónico: derived from the id, never stored (``core.ids.phone_folio``)."""
+        return ids.phone_folio(self.id)
 
 
 class AuditEvent(Entity, discriminator="audit"):

@@ -15,13 +15,15 @@ class ProfileStore:
     def get(self, holder: str, *, consistent: bool = False) -> Profile | None:
         return find(Profile, keys.citizen(holder), keys.PROFILE_SK, consistent=consistent)
 
-    def create(self, holder: str, **fields: Any) -> Profile:
+    def create(self, holder: str, *, caller: str | None = None, **fields: Any) -> Profile:
         """Save a new profile; if a concurrent first request created it meanwhile, that
-        one is returned (a conditional put)."""
+        one is returned (a conditional put).  ``caller``: its phone in E.164, which files it
+        under that number for the status line."""
         profile = Profile(
             keys.citizen(holder),
             keys.PROFILE_SK,
             **keys.by_owner(holder, keys.PROFILE_SK),
+            **keys.by_caller(caller, holder),
             holder=holder,
             **fields,
         )

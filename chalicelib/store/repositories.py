@@ -13,7 +13,7 @@ from chalicelib.store.delegations import DelegationStore
 from chalicelib.store.efirma import EfirmaStore
 from chalicelib.store.exchanges import ExchangeStore
 from chalicelib.store.payments import PaymentStore
-from chalicelib.store.phones import PhoneStore
+from chalicelib.store.phones import CallerStore, PhoneStore
 from chalicelib.store.privacy import PrivacyStore
 from chalicelib.store.profiles import ProfileStore
 from chalicelib.store.ratings import RatingStore
@@ -42,4 +42,5 @@ class Repositories(Struct, frozen=True):
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
     calendars: CalendarStore = field(default_factory=CalendarStore)
     retention: RetentionStore = field(default_factory=RetentionStore)
+    callers: CallerStore = field(default_factory=CallerStore)
     callbacks: CallbackStore = field(default_factory=CallbackStore)

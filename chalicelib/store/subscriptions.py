@@ -39,6 +39,7 @@ class SubscriptionStore:
             keys.application(application_id),
             keys.subscription(phone),
             **keys.by_owner(owner, keys.owner_order("SUB", created_at, subscription_id)),
+            **keys.by_queue(keys.caller(phone), keys.caller_subscription(application_id)),
             id=subscription_id,
             application_id=application_id,
             owner=owner,

@@ -6,6 +6,8 @@
 #   EFIRMA_CA_BUNDLE=sat.pem EFIRMA_OCSP_URL=https://... infra/aws/deploy.sh deploy STAGE   accepts e.firma
 #   REGISTRY_ENDPOINTS='{...}' REGISTRY_KEYS='{...}' infra/aws/deploy.sh deploy STAGE   sets the registries asked
 #     (both or neither; without them the stack keeps the registries it had, none at first)
+#   CONNECT_INSTANCE_ARN=arn:aws:connect:... infra/aws/deploy.sh deploy STAGE   puts the status line's contact
+#     flow into that Amazon Connect instance (docs/telephone.md); without it, no flow
 # Needs: the AWS CLI v2 with credentials for the target account and region (AWS_PROFILE /
 # AWS_REGION as usual), and the project's .venv (make creates it).
 set -euo pipefail
@@ -26,6 +28,7 @@ if [ -n "${REGISTRY_ENDPOINTS:-}${REGISTRY_KEYS:-}" ] && [ "$action" = deploy ];
   $python -m infra.aws.deploy registries --stage "$stage"  # refuses a mistake before anything is built
   registries+=("RegistryEndpoints=$REGISTRY_ENDPOINTS" "RegistryKeys=$REGISTRY_KEYS")
 fi
+if [ -n "${CONNECT_INSTANCE_ARN:-}" ]; then registries+=("ConnectInstanceArn=$CONNECT_INSTANCE_ARN"); fi
 output() { aws cloudformation describe-stacks --stack-name "$stack" --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text; }
 
 if [ "$action" = deploy ]; then

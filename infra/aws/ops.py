@@ -5,6 +5,7 @@
     python -m infra.aws.ops reconcile
     python -m infra.aws.ops stats-replay <application_id> [<application_id> ...]
     python -m infra.aws.ops events-replay [--limit 100] [--application <application_id> ...]
+    python -m infra.aws.ops voice-file <holder> [<holder> ...]   (or - : one holder a line on stdin)
 
 ``reconcile`` marks ``error`` the applications whose execution failed without the fail
 handler recording it.  ``retry`` restarts an application that is in ``error`` from the step that failed (or
@@ -16,6 +17,9 @@ not counted yet; events already counted are skipped, so replaying is always safe
 retries (the failed-events queue; its alarm names them), or with ``--application`` every
 audit event of those applications (past the stream's 24 hours): the SMS not sent and the
 statistics not counted follow, and nothing is sent or counted twice.
+``voice-file`` files holders' profiles and subscriptions written before the telephone status
+line under their phones, so that the line finds them (docs/telephone.md); run it once after the
+first deployment with the line, over the user pool's usernames.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     events = commands.add_parser("events-replay", help="deliver again what the table's stream gave up on")
     events.add_argument("--limit", type=int, default=100, help="batches read from the failed-events queue")
     events.add_argument("--application", dest="applications", action="append", default=[])
+    voice = commands.add_parser("voice-file", help="file older profiles and subscriptions for the phone line")
+    voice.add_argument("holders", nargs="+", help="CURPs or RFCs; - reads them from stdin, one a line")
     args = parser.parse_args(argv)
     services = container()
     recovery = services.recovery
@@ -69,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
                 application_id: services.stats_projector.catch_up(services.applications.load(application_id))
                 for application_id in args.application_ids
             }
+        elif args.command == "voice-file":
+            holders = [line.strip() for line in sys.stdin] if args.holders == ["-"] else args.holders
+            result = {holder: services.voice.file_holder(holder) for holder in holders if holder}
         elif args.command == "retry":
             result = recovery.retry(args.application_id, args.operator, args.from_step)
         elif args.command == "repair":

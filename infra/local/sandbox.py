@@ -1,5 +1,6 @@
 """Local-stack-only routes: a sandbox bank, a window on the SMS the embedded SNS got,
-an SMS reply (as the SMS topic would deliver it), a run of the quiet-hours sender and a
+an SMS reply (as the SMS topic would deliver it), a run of the quiet-hours sender, a call to
+the telephone status line (its contact flow run by ``infra.local.voice``), a
 sandbox certificate authority that issues and revokes e.firma, and the switches and
 records of the sandbox registries (population, tax, social security, cadastre).
 
@@ -10,6 +11,7 @@ exist on AWS.
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import uuid
 from typing import Annotated, Any, Literal
@@ -28,7 +30,8 @@ from chalicelib.core.fields import UNSET, Money, Phone, Struct, UnsetType
 from chalicelib.identity.curp import is_curp
 from chalicelib.payments import signature
 from chalicelib.wiring import container
-from infra.local import efirma, registries, streams
+from infra.local import efirma, registries, streams, voice
+from infra.local.moto.lambda_adapter import LambdaContext
 
 # how long the sandbox bank waits for the webhook's answer: less than the 60 s its callers
 # (the web page, the tests, the load test) wait for the bank, more than a webhook takes
@@ -261,6 +264,40 @@ class OcspState(Struct, kw_only=True):
     url: Annotated[str, Meta(description="Where the responder listens (EFIRMA_OCSP_URL).")]
 
 
+class VoiceCall(Struct, kw_only=True):
+    """A telephone call to the status line: who calls and what they press."""
+
+    caller: Annotated[
+        str,
+        Meta(
+            pattern=r"^\+[1-9][0-9]{6,14}$",
+            description="The calling number, E.164 (what Connect shows the flow as the caller).",
+            examples=["+525512345678"],
+            extra={"code": "validation_failed", "message": "is required: the calling number (E.164)"},
+        ),
+    ]
+    keys: Annotated[
+        list[Annotated[str, Meta(pattern=r"^[0-9*#]{1,20}$")]],
+        Meta(
+            max_length=10,
+            description=(
+                "One entry per question of the flow, in order: a menu choice (`1` my applications, `2` a folio, `3` a "
+                "callback, `9` English) or the digits typed (a folio's 17). No entry left: the question times out."
+            ),
+            examples=[["1"], ["2", "03070898656683887"]],
+            extra={"code": "validation_failed", "message": "is required: the keys pressed (digits, * or #)"},
+        ),
+    ]
+    lang: (
+        Annotated[Literal["es", "en"], Meta(description="`en`: the caller presses 9 (English) first.")] | UnsetType
+    ) = UNSET
+
+
+class VoiceCallAnswer(Struct, kw_only=True):
+    prompts: Annotated[list[str], Meta(description="What the caller heard, in order, as text (SSML removed).")]
+    ended: Annotated[bool, Meta(description="Whether the flow hung up (false: it stopped looping).")]
+
+
 def sandbox_blueprint() -> ApiBlueprint:
     """A fresh blueprint per app (Chalice consumes a blueprint's route options when it
     registers it, so one instance cannot be registered on two apps).  Each call declares
@@ -341,6 +378,25 @@ def sandbox_blueprint() -> ApiBlueprint:
         note=LOCAL_ONLY,
         answers=Answer(200, "How many due messages ended in each status.", QueuedSmsSent),
     )(sandbox_send_queued)
+    sandbox.operation(
+        "POST",
+        "/sandbox/voice/call",
+        operation_id="sandboxVoiceCall",
+        summary="Call the telephone status line: the contact flow run by a local interpreter (local stack only)",
+        description=(
+            "Only on the local stack. Runs `infra/connect/status-line.json` with `infra/local/voice.py`, an "
+            "interpreter of exactly the blocks the flow uses: it feeds `keys` to the flow's questions, invokes the "
+            "`voice_status`, `voice_folio` and `voice_callback` functions with the event Amazon Connect sends, and "
+            "answers what the "
+            "caller heard as text. Speech, barge-in, real time limits, SSML rendering and Connect's queues are not "
+            "reproduced (docs/telephone.md)."
+        ),
+        roles=EVERYONE,
+        note=LOCAL_ONLY,
+        body=VoiceCall,
+        body_example={"caller": "+525512345678", "keys": ["1"]},
+        answers=Answer(200, "What the caller heard.", VoiceCallAnswer),
+    )(sandbox_voice_call)
     sandbox.operation(
         "POST",
         "/sandbox/events/deliver",
@@ -607,6 +663,20 @@ def sandbox_deliver_events() -> Response:
 def sandbox_send_queued() -> Response:
     """What the quiet-hours sender's schedule runs on AWS, now."""
     return answer(QueuedSmsSent(sent=container().notifier.send_due()))
+
+
+def sandbox_voice_call(body: VoiceCall) -> Response:
+    """A call to the status line, run by the local interpreter against app.py's functions."""
+    keys = ["9", *body.keys] if body.lang == "en" else body.keys
+    heard = voice.call(body.caller, keys, _invoke_function)
+    return answer(VoiceCallAnswer(prompts=heard.prompts, ended=heard.ended))
+
+
+def _invoke_function(name: str, event: dict[str, Any]) -> Any:
+    """app.py's function ``name``, called as Lambda calls it (an error raises: Connect's error branch)."""
+    handler = getattr(importlib.import_module("app"), name)
+    arn = f"arn:aws:lambda:{container().settings.region}:123456789012:function:{name}"
+    return handler(event, LambdaContext(name, 256, arn, 8))
 
 
 def register_sandbox(app: Any) -> None:

@@ -458,6 +458,9 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("POST", "/sandbox/sms/inbound"): Call("/sandbox/sms/inbound", everyone, {"from": new_phone(), "text": "hola"}),
         ("POST", "/sandbox/sms/send-queued"): Call("/sandbox/sms/send-queued", everyone, {}),
         ("POST", "/sandbox/events/deliver"): Call("/sandbox/events/deliver", everyone, {}),
+        ("POST", "/sandbox/voice/call"): Call(
+            "/sandbox/voice/call", everyone, {"caller": "+525500000001", "keys": ["3"]}
+        ),
         ("GET", "/stats/agencies.csv"): Call("/stats/agencies.csv", everyone),
         ("GET", "/stats/centres.csv"): Call("/stats/centres.csv", everyone),
         ("GET", "/stats/procedures"): Call("/stats/procedures", everyone),

@@ -229,6 +229,8 @@ STOOD_IN = {
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
     "AWS::CloudWatch::Alarm",
+    "AWS::Connect::ContactFlow",  # only with a Connect instance (none given here): moto has no Connect
+    "AWS::Connect::IntegrationAssociation",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolGroup",

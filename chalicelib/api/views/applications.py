@@ -185,6 +185,13 @@ class Appeal(Struct, kw_only=True):
 class Application(Struct, kw_only=True):
     id: Annotated[str, Meta(description="10 characters of Crockford base32.", examples=["8Q9FQ5PXS4"])]
     reference: Annotated[str, Meta(description="The folio shown to the citizen (currently the id).")]
+    phone_folio: Annotated[
+        str,
+        Meta(
+            description="The folio telefónico: 17 digits to type on a phone's keypad, the last a Verhoeff check digit.",
+            examples=["03070898656683887"],
+        ),
+    ]
     procedure: ApplicationProcedure
     agency: AgencyCode
     status: Status
@@ -462,6 +469,7 @@ class RecordProfile(Struct, kw_only=True):
 
 class ApplicationSummary(Struct, kw_only=True):
     id: str
+    phone_folio: Annotated[str, Meta(description="The folio telefónico (17 digits, for the keypad).")]
     procedure: Annotated[str, Meta(description="Procedure code.")]
     status: Status
     agency: AgencyCode

@@ -23,10 +23,10 @@ from typing import Any
 
 from chalicelib.core.names import API_HANDLER, function_name, public_url_parameter, step_function_name
 from chalicelib.procedures.compiler import HANDLERS
-from infra.aws.stack import data, edge, iam, monitoring, registries, web
+from infra.aws.stack import data, edge, iam, monitoring, registries, voice, web
 from infra.aws.stack.data import CALL_CENTRES, COMMUNITY_CENTRES, agency_groups
 from infra.aws.stack.iam import WILDCARD_REASONS, grants
-from infra.aws.stack.monitoring import conditions, dashboard
+from infra.aws.stack.monitoring import dashboard
 from infra.aws.stack.naming import (
     AWS_ONLY,
     DEADLINE_WATCH,
@@ -106,12 +106,18 @@ def resources(stage: str) -> dict[str, Any]:
     out.update(web.resources(stage))
     out.update(edge.resources(stage))
     out.update(monitoring.resources(stage))
+    out.update(voice.resources(stage))
     return out
 
 
 def parameters() -> dict[str, Any]:
     """Stack parameters of the AWS template (the local stack takes its settings from ``infra/local``)."""
-    return {**monitoring.parameters(), **registries.parameters()}
+    return {**monitoring.parameters(), **registries.parameters(), **voice.parameters()}
+
+
+def conditions() -> dict[str, Any]:
+    """The template's conditions: resources that exist only when a setting is given."""
+    return {**monitoring.conditions(), **voice.conditions()}
 
 
 def outputs(stage: str) -> dict[str, Any]:

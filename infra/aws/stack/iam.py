@@ -21,6 +21,9 @@ from infra.aws.stack.naming import (
     SMS_INBOUND,
     SMS_SEND_QUEUED,
     TABLE_EVENTS,
+    VOICE_CALLBACK,
+    VOICE_FOLIO,
+    VOICE_STATUS,
     executions_arn,
     log_group_arn,
     parameter_arn,
@@ -69,6 +72,7 @@ _TABLE = [{"Fn::GetAtt": ["Table", "Arn"]}]
 _TABLE_AND_INDEXES = [{"Fn::GetAtt": ["Table", "Arn"]}, sub("${Table.Arn}/index/*")]
 # Query: the SMS recipients (subscriptions) and a phone's opt-outs; DeleteItem: Powertools
 # Idempotency drops the record of a delivery that failed, so that a retry can send it
+_VOICE_GRANTS = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
 _STEP_WRITES = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
 
 
@@ -208,6 +212,15 @@ def grants(stage: str) -> dict[str, list[dict[str, Any]]]:
         DEADLINE_WATCH: [_allow("OpenReviews", ["dynamodb:Query"], _TABLE_AND_INDEXES)],
         SMS_INBOUND: [_allow("Consent", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
         SMS_SEND_QUEUED: [_allow("HeldMessages", _STEP_WRITES, _TABLE_AND_INDEXES), _sms(), _public_url(stage)],
+        # the status line reads whom a phone is linked to, their applications and the catalogue, and
+        # counts each status answered in the open data by channel (one UpdateItem)
+        VOICE_STATUS: [_allow("LinkedApplications", _VOICE_GRANTS, _TABLE_AND_INDEXES), _public_url(stage)],
+        VOICE_FOLIO: [_allow("LinkedApplications", _VOICE_GRANTS, _TABLE_AND_INDEXES), _public_url(stage)],
+        # a callback asked by telephone: the request, the audit event and the application, one transaction
+        VOICE_CALLBACK: [
+            _allow("RequestCallbacks", [*_STEP_WRITES, "dynamodb:ConditionCheckItem"], _TABLE_AND_INDEXES),
+            _public_url(stage),
+        ],
         # what follows each change: statistics (a transaction per event) and SMS, from the stream
         TABLE_EVENTS: [
             _allow("Records", [*_STEP_WRITES, "dynamodb:ConditionCheckItem"], _TABLE_AND_INDEXES),

@@ -38,6 +38,10 @@ RETENTION = "retention"
 SMS_INBOUND = "sms_inbound"
 SMS_SEND_QUEUED = "sms_send_queued"
 TABLE_EVENTS = "table_events"
+# Amazon Connect's status line (infra/connect/status-line.json invokes them)
+VOICE_STATUS = "voice_status"
+VOICE_FOLIO = "voice_folio"
+VOICE_CALLBACK = "voice_callback"
 
 # Every function of app.py: each gets its fixed name, its own role and its log group.
 FUNCTIONS = (
@@ -48,6 +52,9 @@ FUNCTIONS = (
     SMS_INBOUND,
     SMS_SEND_QUEUED,
     TABLE_EVENTS,
+    VOICE_STATUS,
+    VOICE_FOLIO,
+    VOICE_CALLBACK,
 )
 # The functions that verify e.firma signatures: only they get the e.firma settings; the
 # others answer 503 efirma_unavailable.

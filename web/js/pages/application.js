@@ -297,6 +297,7 @@ export async function render(view, ctx) {
             [t("application.status"), statusTag(application.status)],
             [t("application.step"), stepName(definition, application.current_step) || null],
             [t("application.holder"), holderText(application, definition)],
+            [t("application.phoneFolio"), application.phone_folio ? h("span", { class: "mono" }, application.phone_folio.replace(/(\d{4})(?=\d)/g, "$1 ")) : null],
             [deadlineLabel(application.status), deadlineFact(application, definition)],
             [t("application.fee"), application.fee ? formatMoney(application.fee.amount, application.fee.currency) : null],
             [t("application.submittedAt"), application.submitted_at ? formatDateTime(application.submitted_at) : null],
