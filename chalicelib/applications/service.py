@@ -409,7 +409,7 @@ class Applications(Struct, frozen=True):
         sessions.check(principal, profile.signed_in_after)
         if delegation is None:
             # an assistant's filing is not gated: the citizen who confirmed a code at a centre may never have
-            # signed in, and the centre gives them the notice in person (docs/privacy.md)
+            # signed in; the assistant shows them the notice, and their own first sign-in asks (docs/privacy.md)
             require_accepted(profile)
         now = iso(utcnow())
         application_id = new_application_id()
