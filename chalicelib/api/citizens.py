@@ -111,7 +111,7 @@ NOT_EDITABLE = Problem(
             409,
             "A citizen filing for themselves has not accepted the privacy notice's current version (never, or an "
             "earlier one; `details` names `privacy_notice`): read it (`GET /privacy-notice`), accept it "
-            "(`POST /me/privacy-notice`), then open the draft; an assistant's filing under a delegation is not "
+            "(`POST /me/privacy-notice`), then open the draft; a filing under a delegation (assistant, agent) is not "
             "refused for it. Or the delegation it is filed under changed meanwhile (revoked or expired): ask for "
             "access again.",
             ("privacy_notice_required", "precondition_failed", "concurrent_change"),

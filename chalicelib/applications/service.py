@@ -408,8 +408,8 @@ class Applications(Struct, frozen=True):
         profile = self.profiles.ensure(curp)
         sessions.check(principal, profile.signed_in_after)
         if delegation is None:
-            # an assistant's filing is not gated: the citizen who confirmed a code at a centre may never have
-            # signed in; the assistant shows them the notice, and their own first sign-in asks (docs/privacy.md)
+            # a filing under a delegation is not gated: the citizen who confirmed a code at a centre or on a call
+            # may never have signed in; the helper points them to the notice, their first sign-in asks for it
             require_accepted(profile)
         now = iso(utcnow())
         application_id = new_application_id()
