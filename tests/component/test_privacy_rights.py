@@ -128,14 +128,15 @@ def test_a_citizen_opens_a_draft_only_under_the_notice_in_force(aws: Aws, monkey
     ]
 
 
-def test_an_assistant_opens_a_draft_for_a_citizen_who_never_accepted_the_notice(aws: Aws) -> None:
+def test_an_assistant_or_an_agent_opens_a_draft_for_a_citizen_who_never_accepted_the_notice(aws: Aws) -> None:
     citizen = aws.user(accept_notice=False)
-    helper = aws.user(groups=("assistant-CCDAVISO",))
-    delegated(aws, helper, citizen, "CCDAVISO")
-    assisted = helper.post(
-        "/applications", {"procedure": "licencia-conducir", "citizen": citizen.username, "data": LICENCE_FORM}
-    )
-    assert assisted.status_code == 201, assisted.body
+    for group, centre in (("assistant-CCDAVISO", "CCDAVISO"), ("callcentre-LINEA-AVISO", "LINEA-AVISO")):
+        helper = aws.user(username=f"ayuda.{centre.lower()}", groups=(group,))
+        delegated(aws, helper, citizen, centre)
+        assisted = helper.post(
+            "/applications", {"procedure": "licencia-conducir", "citizen": citizen.username, "data": LICENCE_FORM}
+        )
+        assert assisted.status_code == 201, assisted.body
     # the citizen's own filing still waits for their acceptance
     assert problem(citizen.post("/applications", {"procedure": "licencia-conducir", "data": LICENCE_FORM})) == (
         409,
