@@ -50,6 +50,11 @@ def new_citizen(api: Api, name: str = "Rosa Elena Vázquez Luna", letters: str =
     return api.sign_up(new_curp(letters), phone, name=name, accept_notice=accept)
 
 
+def accept_privacy_notice(citizen: User) -> None:
+    """The current privacy notice accepted, as the sign-up page and the notice's gate record it."""
+    citizen.accept_privacy_notice()
+
+
 def new_account() -> str:
     """A property tax account no other test uses."""
     digits = f"{secrets.randbelow(10**13):013d}"
