@@ -109,9 +109,24 @@ NOT_EDITABLE = Problem(
         UNKNOWN_PROCEDURE,
         Problem(
             409,
-            "The delegation it is filed under changed meanwhile (revoked or expired); ask for access again.",
-            ("precondition_failed", "concurrent_change"),
-            error_body("precondition_failed", "a condition of this change no longer holds"),
+            "A citizen filing for themselves has not accepted the privacy notice's current version (never, or an "
+            "earlier one; `details` names `privacy_notice`): read it (`GET /privacy-notice`), accept it "
+            "(`POST /me/privacy-notice`), then open the draft; a filing under a delegation (assistant, agent) is not "
+            "refused for it. Or the delegation it is filed under changed meanwhile (revoked or expired): ask for "
+            "access again.",
+            ("privacy_notice_required", "precondition_failed", "concurrent_change"),
+            error_body(
+                "privacy_notice_required",
+                "privacy_notice: the privacy notice changed to version 2; you accepted version 1: read it and accept "
+                "it again",
+                [
+                    {
+                        "field": "privacy_notice",
+                        "message": "the privacy notice changed to version 2; you accepted version 1: read it and "
+                        "accept it again",
+                    }
+                ],
+            ),
         ),
         FORM_TOO_LARGE,
         problems.invalid(

@@ -50,7 +50,7 @@ from chalicelib.identity.curp import is_curp, parse_curp, parse_rfc
 from chalicelib.identity.principal import PHONE, Principal
 from chalicelib.identity.profiles import Profiles
 from chalicelib.legal.calendar import legal_date
-from chalicelib.privacy.notice import REGISTRY_PREFILL
+from chalicelib.privacy.notice import REGISTRY_PREFILL, require_accepted
 from chalicelib.procedures import rules
 from chalicelib.procedures.catalogue import Catalogue
 from chalicelib.procedures.fees import FormulaError, compute_fee
@@ -407,6 +407,10 @@ class Applications(Struct, frozen=True):
         _bounded(data)
         profile = self.profiles.ensure(curp)
         sessions.check(principal, profile.signed_in_after)
+        if delegation is None:
+            # a filing under a delegation is not gated: the citizen who confirmed a code at a centre or on a call
+            # may never have signed in; the helper points them to the notice, their first sign-in asks for it
+            require_accepted(profile)
         now = iso(utcnow())
         application_id = new_application_id()
         requester = (

@@ -15,6 +15,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from chalicelib.core.errors import Conflict
 from chalicelib.store.models import Profile
 
 VERSION = 1
@@ -158,4 +159,23 @@ def notice_status(profile: Profile | None) -> NoticeStatus:
         current=VERSION,
         accepted=int(version) if version is not None else None,
         accepted_at=accepted.get("accepted_at"),
+    )
+
+
+def require_accepted(profile: Profile | None) -> None:
+    """Refuse a holder whose profile has not accepted the version in force (never, or an
+    earlier one): they read it and accept it (``POST /me/privacy-notice``), then go on."""
+    status = notice_status(profile)
+    if status.accepted == status.current:
+        return
+    message = (
+        f"accept the privacy notice version {status.current} first (POST /me/privacy-notice)"
+        if status.accepted is None
+        else f"the privacy notice changed to version {status.current}; you accepted version {status.accepted}: "
+        "read it and accept it again"
+    )
+    raise Conflict(
+        f"privacy_notice: {message}",
+        details=[{"field": "privacy_notice", "message": message}],
+        code="privacy_notice_required",
     )

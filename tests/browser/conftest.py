@@ -19,7 +19,7 @@ from infra import limits
 from infra.local.demo import DEMO_USERS
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SESSION_KEY
 from tests.browser.efirma_files import Efirma, issue
-from tests.browser.scenario import Scene, accept_privacy_notice, build_scene
+from tests.browser.scenario import Scene, build_scene
 from tests.support.client import Api
 from tests.support.stack import running_stack
 
@@ -45,7 +45,7 @@ def stack_url() -> Iterator[str]:
         stack = Api(url)
         for user in DEMO_USERS:
             if is_curp(user.username):
-                accept_privacy_notice(stack.sign_in(user.username))
+                stack.sign_in(user.username).accept_privacy_notice()
         yield url
 
 

@@ -47,17 +47,12 @@ def new_curp(letters: str = "VALR", born: str = "900315", sex: str = "M", state:
 def new_citizen(api: Api, name: str = "Rosa Elena Vázquez Luna", letters: str = "VALR", accept: bool = True) -> User:
     """A new citizen who (unless ``accept`` is False) accepted the privacy notice, as the sign-up page has them do."""
     phone = f"+5255{random.randrange(10**7, 10**8)}"
-    citizen = api.sign_up(new_curp(letters), phone, name=name)
-    if accept:
-        accept_privacy_notice(citizen)
-    return citizen
+    return api.sign_up(new_curp(letters), phone, name=name, accept_notice=accept)
 
 
 def accept_privacy_notice(citizen: User) -> None:
     """The current privacy notice accepted, as the sign-up page and the notice's gate record it."""
-    version = citizen.stack.anonymous().get("/privacy-notice").json()["version"]
-    accepted = citizen.post("/me/privacy-notice", {"version": version})
-    assert accepted.status_code == 200, accepted.text
+    citizen.accept_privacy_notice()
 
 
 def new_account() -> str:

@@ -1,7 +1,8 @@
 """The privacy notice and the ARCO rights in the browser: a new citizen accepts the notice
-at sign-up; one who has not accepted the current version is asked before their pages; a
-citizen downloads their data and asks to correct their name; the data-protection officer
-decides it from the queue and the citizen sees the outcome; and the new pages pass axe."""
+at sign-up; one who has not accepted the current version is asked before their pages, and
+again when the API refuses their draft for it; a citizen downloads their data and asks to
+correct their name; the data-protection officer decides it from the queue and the citizen
+sees the outcome; and the new pages pass axe."""
 
 from __future__ import annotations
 
@@ -92,6 +93,27 @@ def test_a_citizen_who_has_not_accepted_is_asked_first(contexts: Callable[..., B
     # the notice's own page says which version was accepted
     page.goto("/#/privacidad")
     expect(page.locator(".notice-success")).to_contain_text(f"Usted aceptó esta versión ({version})")
+    assert_clean(page)
+
+
+def test_a_draft_refused_for_the_notice_asks_for_it_and_keeps_the_answers(
+    contexts: Callable[..., BrowserContext], api: Api
+) -> None:
+    version = notice_version(api)
+    citizen = new_citizen(api, name="Irma Soto Cano", letters="SOCI", accept=False)
+    page = open_page(contexts(token=citizen.token), "/")
+    # this tab checked the notice before it changed: its gate lets the form through, the API does not
+    page.evaluate("async (username) => (await import('/js/privacy.js')).rememberAccepted(username)", citizen.username)
+    page.evaluate("location.hash = '#/tramites/licencia-conducir/solicitar'")
+    page.get_by_label("Domicilio", exact=True).fill("Calle Hidalgo 4, Centro, Puebla")
+    page.get_by_role("button", name="Guardar borrador").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aviso de privacidad")
+    page.get_by_role("button", name=f"Acepto el aviso de privacidad (versión {version})").click()
+    expect(page.get_by_label("Domicilio", exact=True)).to_have_value("Calle Hidalgo 4, Centro, Puebla")
+    page.get_by_role("button", name="Guardar borrador").click()
+    expect(page.locator(".notice-success")).to_contain_text("Guardamos su borrador con el folio")
+    assert accepted_version(citizen) == version
     assert_clean(page)
 
 

@@ -80,7 +80,7 @@ def paged(routes: Routes, route: str, user: HttpUser, path: str) -> None:
 
 def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     """A driver's licence from draft to verified credential, every route it touches counted."""
-    citizen = aws.user()
+    citizen = aws.user(accept_notice=False)  # accepts below, once its first visit created the profile
     official = aws.official(f"oficial.{citizen.username.lower()}")
     supervisor = aws.user(
         groups=("official-SEMOVI", "supervisor-SEMOVI"), username=f"supervisora.{citizen.username.lower()}"
@@ -88,6 +88,7 @@ def licence_walk(aws: Aws, routes: Routes) -> dict[str, Any]:
     anyone = aws.anonymous()
 
     routes.call("GET", "/me", lambda: citizen.get("/me"))  # first visit: the profile is created
+    citizen.accept_privacy_notice()
     routes.call("GET", "/procedures", lambda: anyone.get("/procedures"))  # loads the index: the generation, a Query
     routes.call("GET", "/procedures", lambda: anyone.get("/procedures?q=licencia"))
     routes.call("GET", "/procedures/{code}", lambda: anyone.get("/procedures/licencia-conducir"))

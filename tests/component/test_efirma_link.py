@@ -344,6 +344,10 @@ def test_an_efirma_opens_the_account_of_a_curp_nobody_signed_up_with(aws: Aws) -
     holder = as_signed_in(aws, curp, NEW_PASSWORD)
     profile = holder.get("/me").body["profile"]
     assert (profile["efirma"]["serial"], profile["phone"]) == (opened.body["serial"], phone)
+    # an account opened by its e.firma accepted no privacy notice yet: the first draft waits for it
+    unaccepted = holder.post("/applications", {"procedure": "licencia-conducir", "data": {}})
+    assert (unaccepted.status_code, unaccepted.body["error"]["code"]) == (409, "privacy_notice_required")
+    holder.accept_privacy_notice()
     assert holder.post("/applications", {"procedure": "licencia-conducir", "data": {}}).status_code == 201
 
 

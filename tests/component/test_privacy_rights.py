@@ -71,7 +71,7 @@ def test_the_notice_is_public_and_its_acceptance_is_recorded_with_version_and_ti
     assert published.body["version"] == notice.VERSION
     assert published.body["es"]["sections"][0]["heading"] == "Responsable"
     assert {item["id"] for item in published.body["processing"]} == set(notice.PROCESSING)
-    citizen = aws.user()
+    citizen = aws.user(accept_notice=False)
     assert citizen.get("/me").body["profile"]["privacy_notice"] == {
         "current": notice.VERSION,
         "accepted": None,
@@ -92,12 +92,64 @@ def test_the_notice_is_public_and_its_acceptance_is_recorded_with_version_and_ti
     assert (logged["action"], logged["details"]["version"]) == ("privacy_notice.accepted", notice.VERSION)
 
 
+def test_a_citizen_opens_a_draft_only_under_the_notice_in_force(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    citizen = aws.user(accept_notice=False)
+    body = {"procedure": "licencia-conducir", "data": LICENCE_FORM}
+
+    refused = citizen.post("/applications", body)
+    assert problem(refused) == (409, "privacy_notice_required", ["privacy_notice"])
+    assert f"version {notice.VERSION}" in refused.body["error"]["message"]
+    assert citizen.get("/me").body["applications"] == []
+
+    assert citizen.post("/me/privacy-notice", {"version": notice.VERSION}).status_code == 200
+    first = citizen.post("/applications", body)
+    assert first.status_code == 201, first.body
+
+    # a new text publishes a new version: the acceptance of the old one no longer opens drafts
+    monkeypatch.setattr(notice, "VERSION", notice.VERSION + 1)
+    monkeypatch.setattr(notice, "TEXT_SHA256", "b" * 64)
+    assert citizen.get("/me").body["profile"]["privacy_notice"]["accepted"] == notice.VERSION - 1
+    again = citizen.post("/applications", body)
+    assert problem(again) == (409, "privacy_notice_required", ["privacy_notice"])
+    assert f"you accepted version {notice.VERSION - 1}" in again.body["error"]["message"]
+    assert problem(citizen.post("/me/privacy-notice", {"version": notice.VERSION - 1})) == (
+        409,
+        "privacy_notice_outdated",
+        ["version"],
+    )
+    assert citizen.post("/me/privacy-notice", {"version": notice.VERSION}).status_code == 200
+    second = citizen.post("/applications", body)
+    assert second.status_code == 201, second.body
+    assert {item["id"] for item in citizen.get("/me").body["applications"]} == {second.body["id"], first.body["id"]}
+    logged = [(item["action"], item["details"]) for item in citizen.get("/me/export").body["privacy_log"]]
+    assert logged == [
+        ("privacy_notice.accepted", {"version": notice.VERSION - 1, "sha256": notice.digest()}),
+        ("privacy_notice.accepted", {"version": notice.VERSION, "sha256": "b" * 64}),
+    ]
+
+
+def test_an_assistant_or_an_agent_opens_a_draft_for_a_citizen_who_never_accepted_the_notice(aws: Aws) -> None:
+    citizen = aws.user(accept_notice=False)
+    for group, centre in (("assistant-CCDAVISO", "CCDAVISO"), ("callcentre-LINEA-AVISO", "LINEA-AVISO")):
+        helper = aws.user(username=f"ayuda.{centre.lower()}", groups=(group,))
+        delegated(aws, helper, citizen, centre)
+        assisted = helper.post(
+            "/applications", {"procedure": "licencia-conducir", "citizen": citizen.username, "data": LICENCE_FORM}
+        )
+        assert assisted.status_code == 201, assisted.body
+    # the citizen's own filing still waits for their acceptance
+    assert problem(citizen.post("/applications", {"procedure": "licencia-conducir", "data": LICENCE_FORM})) == (
+        409,
+        "privacy_notice_required",
+        ["privacy_notice"],
+    )
+
+
 def test_the_export_holds_every_item_keyed_to_the_holder_and_nothing_of_anyone_else(aws: Aws) -> None:
     citizen, other = aws.user(), aws.user()
     official, helper = aws.official(), aws.user(groups=("assistant-CCDPRIV",))
     relative = new_phone()
     for person in (citizen, other):
-        person.post("/me/privacy-notice", {"version": notice.VERSION})
         submitted_licence(person)
         draft(person, CONSTRUCTION_FORM, procedure=PERMIT)  # asks the population registry: the data-use log
         file(person, {"kind": "access"})

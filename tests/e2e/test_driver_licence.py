@@ -23,6 +23,13 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     official = stack.sign_in("oficial.semovi")
     sms_before = len(stack.sms(CITIZEN_PHONE))
 
+    # the demo seed's Carla never accepted the privacy notice: no draft until she does
+    refused = citizen.post("/applications", {"procedure": "licencia-conducir", "data": FORM})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "privacy_notice_required"
+    assert [detail["field"] for detail in refused.json()["error"]["details"]] == ["privacy_notice"]
+    citizen.accept_privacy_notice()
+
     draft = citizen.post("/applications", {"procedure": "licencia-conducir", "data": FORM})
     assert draft.status_code == 201, draft.text
     application = draft.json()
@@ -127,8 +134,13 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
         "phone": CITIZEN_PHONE,
         "language": "es",
         "efirma": None,  # no e.firma has proven this account
-        "privacy_notice": {"current": notice.VERSION, "accepted": None, "accepted_at": None},
+        "privacy_notice": {
+            "current": notice.VERSION,
+            "accepted": notice.VERSION,
+            "accepted_at": record["profile"]["privacy_notice"]["accepted_at"],
+        },
     }
+    assert record["profile"]["privacy_notice"]["accepted_at"]
     listed = [item for item in record["applications"] if item["id"] == app_id]
     assert listed == [
         {

@@ -57,6 +57,7 @@ def pay(stack: Api, citizen: User, application_id: str) -> dict[str, Any]:
 def test_publish_a_new_procedure_and_run_two_versions_side_by_side(stack: Api) -> None:
     admin = stack.sign_in("admin")
     citizen = stack.sign_in("HERJ751120HOCRMN07")
+    citizen.accept_privacy_notice()  # the demo seed's citizens have not: their first sign-in asks
     official = official_of(stack, "EVENTOS", "oficial.eventos")
 
     broken = copy.deepcopy(DEFINITION)

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import requests
 
+from chalicelib.identity.principal import Principal
 from infra import limits
 from infra.local.demo import DEMO_PASSWORD
 from tests.support import efirma
@@ -59,12 +60,24 @@ class Api:
         token = sign_in(self.aws("cognito-idp"), self.config["cognito"]["clientId"], username, password)
         return User(self, username, token)
 
-    def sign_up(self, username: str, phone: str, name: str = "Persona de Prueba", groups: tuple[str, ...] = ()) -> User:
+    def sign_up(
+        self,
+        username: str,
+        phone: str,
+        name: str = "Persona de Prueba",
+        groups: tuple[str, ...] = (),
+        accept_notice: bool = True,
+    ) -> User:
+        """A new account; a holder (a citizen or a company) also accepts the privacy notice in
+        force, as the sign-up page has them do, unless ``accept_notice`` is False."""
         cognito = self.config["cognito"]
         token = register(
             self.aws("cognito-idp"), cognito["userPoolId"], cognito["clientId"], username, phone, name, groups
         )
-        return User(self, username, token)
+        user = User(self, username, token)
+        if accept_notice and Principal(username, frozenset(groups)).holder:
+            user.accept_privacy_notice()
+        return user
 
     def anonymous(self) -> User:
         return User(self, "", None)
@@ -115,6 +128,12 @@ class User:
 
     def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("PUT", path, json=body if body is not None else {}, **kwargs)
+
+    def accept_privacy_notice(self) -> None:
+        """The notice's current version accepted, as the sign-up page and the notice's gate record it."""
+        version = self.stack.anonymous().get("/privacy-notice").json()["version"]
+        accepted = self.post("/me/privacy-notice", {"version": version})
+        assert accepted.status_code == 200, accepted.text
 
     def decide(self, review_id: str, decision: str, reason: str, **more: Any) -> requests.Response:
         """This official's decision on a review, as the review page sends it: the decision's

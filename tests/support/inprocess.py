@@ -26,6 +26,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib.identity import tokens
+from chalicelib.identity.principal import Principal
 from infra.local.stack import REGION, use_moto
 from tests.support.client import wait_for
 from tests.support.people import new_curp, new_phone, register
@@ -59,13 +60,19 @@ class Aws:
         phone: str | None = None,
         groups: tuple[str, ...] = (),
         name: str = "Persona de Prueba",
+        accept_notice: bool = True,
     ) -> HttpUser:
+        """A new account; a holder (a citizen or a company) also accepts the privacy notice in
+        force, as the sign-up page has them do, unless ``accept_notice`` is False."""
         username = username or new_curp()
         phone = phone or new_phone()
         token = register(
             self.idp, self.env["USER_POOL_ID"], self.env["USER_POOL_CLIENT_ID"], username, phone, name, groups
         )
-        return HttpUser(self.client, username, token, phone, self.settle)
+        user = HttpUser(self.client, username, token, phone, self.settle)
+        if accept_notice and Principal(username, frozenset(groups)).holder:
+            user.accept_privacy_notice()
+        return user
 
     def official(self, username: str | None = None, agency: str = "SEMOVI") -> HttpUser:
         return self.user(username=username, groups=(f"official-{agency}",))
@@ -147,6 +154,12 @@ class HttpUser:
 
     def put(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
         return self.request("PUT", path, body, **kwargs)
+
+    def accept_privacy_notice(self) -> None:
+        """The notice's current version accepted, as the sign-up page and the notice's gate record it."""
+        version = self.get("/privacy-notice").json()["version"]
+        accepted = self.post("/me/privacy-notice", {"version": version})
+        assert accepted.status_code == 200, accepted.body
 
 
 @contextmanager

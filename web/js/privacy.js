@@ -229,6 +229,17 @@ export function rememberAccepted(username) {
   acceptedBy = username;
 }
 
+// The API refused a draft with 409 privacy_notice_required (the notice changed since this tab
+// checked): the gate asks again, and once accepted the page comes back with what was typed.
+export function isNoticeRequired(error) {
+  return error instanceof ApiError && error.code === "privacy_notice_required";
+}
+
+export function askForNotice() {
+  acceptedBy = null;
+  return refresh();
+}
+
 function acceptanceOf(record) {
   return record?.privacy_notice || record?.profile?.privacy_notice || null;
 }
@@ -267,8 +278,9 @@ function drawGate(view, privacy, status, user, ctx) {
         try {
           await post("/me/privacy-notice", { version: privacy.version });
           acceptedBy = user.username;
-          // on to the page that was asked for, read afresh and focused as any page is
-          navigate(ctx.path, { replace: true });
+          // on to the page that was asked for, read afresh and focused as any page is (with
+          // what was typed in it, when the API's refusal sent the citizen here)
+          navigate(ctx.path, { replace: true, keepState: true });
         } catch (error) {
           if (error instanceof ApiError && error.code === "privacy_notice_outdated") {
             await privacyNotice({ fresh: true }).catch(() => null);

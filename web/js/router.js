@@ -37,15 +37,16 @@ export function currentPath() {
   return hash.startsWith("#/") ? hash.slice(1) : "/";
 }
 
-export function navigate(path, { replace = false } = {}) {
+// keepState: the page at `path` keeps the state it had (only when it is the current one).
+export function navigate(path, { replace = false, keepState = false } = {}) {
   const target = `#${path}`;
   if (window.location.hash === target) {
-    render({ keepState: false });
+    render({ keepState });
     return;
   }
   if (replace) {
     window.history.replaceState(null, "", target);
-    render({ keepState: false });
+    render({ keepState });
   } else {
     window.location.hash = target;
   }

@@ -6,6 +6,7 @@ import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm } from "../fields.js";
 import { pick, t } from "../i18n.js";
+import { askForNotice, isNoticeRequired } from "../privacy.js";
 import { flash, navigate } from "../router.js";
 import { schemaForm } from "../schema-form.js";
 import { breadcrumbs, button, linkButton, notice, pageHeading, setTitle, whileBusy } from "../ui.js";
@@ -94,6 +95,10 @@ export async function render(view, ctx) {
           navigate(`/solicitudes/${application.id}/editar`, { replace: !editing });
         }
       } catch (error) {
+        if (isNoticeRequired(error)) {
+          await askForNotice();
+          return;
+        }
         if (error instanceof ApiError && error.details.length && form.showServerErrors(error.details)) return;
         formError.replaceChildren(notice("error", h("p", {}, errorMessage(error))));
       }

@@ -159,7 +159,7 @@ export async function render(view, ctx) {
   append(
     view,
     ...pageHeading(title, t(byPhone ? "centre.leadPhone" : "centre.lead", { centre: (ctx.session?.centres || []).join(", ") })),
-    notice("info", h("p", {}, t("centre.free"))),
+    notice("info", h("p", {}, t("centre.free")), h("p", { dataset: { feature: "privacy-notice" } }, t(byPhone ? "centre.privacyNoticePhone" : "centre.privacyNotice"), " ", h("a", { href: "#/privacidad" }, t("centre.privacyNoticeLink")))),
     requestForm(byPhone),
     h("h2", { id: "people-heading" }, t("centre.people")),
     nobody,
