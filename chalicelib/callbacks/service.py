@@ -19,6 +19,9 @@ pass).
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 from msgspec import Struct
@@ -49,6 +52,7 @@ CALLBACK_BUSINESS_DAYS = 2
 CHANNELS = ("web", "phone")
 SECONDS_PER_DAY = 86400
 ID_LENGTH = 6  # after the application's id: a handful of requests per application
+ATTEMPTS = 4  # a request made while the workflow moves the application is tried again on a fresh read
 REQUESTED = "callback.requested"
 COMPLETED = "callback.completed"
 
@@ -75,8 +79,14 @@ class Callbacks(Struct, frozen=True):
                 code="invalid_phone",
             )
         language = str(profile.language or "es") if profile is not None else "es"
-        actor = self.applications.actor(principal, application)
-        return self._open(application, phone, "web", actor, body.note, language)
+        return self._open(
+            lambda: self.applications.owned(principal, application_id, consistent=True),
+            phone,
+            "web",
+            lambda current: self.applications.actor(principal, current),
+            body.note,
+            language,
+        )
 
     def request(
         self, application_id: str, phone: str, channel: str = "phone", note: str | None = None
@@ -91,14 +101,45 @@ class Callbacks(Struct, frozen=True):
         if application is None or language is None:
             raise NotFound("no such application", code="unknown_application")
         actor = {"kind": "caller", "id": masked_phone(phone)}
-        return self._open(application, phone, channel, actor, note, language)
+        found = application
+        return self._open(
+            lambda: self.store.applications.find(application_id, consistent=True) or found,
+            phone,
+            channel,
+            lambda _: actor,
+            note,
+            language,
+        )
 
     def _open(
+        self,
+        load: Callable[[], Application],
+        phone: str,
+        channel: str,
+        actor_of: Callable[[Application], dict[str, Any]],
+        note: str | None,
+        language: str,
+    ) -> CallbackRequest:
+        """Open the request on a fresh read of the application; when the workflow (or another
+        request) changes it between the read and the write, read again and decide again."""
+        for _ in range(ATTEMPTS):
+            try:
+                return self._open_once(load(), phone, channel, actor_of, note, language)
+            except Conflict as error:
+                if error.code != "concurrent_change":
+                    raise
+                time.sleep(random.uniform(0.01, 0.1))
+        raise Conflict(
+            "the application kept changing (perhaps a call was just requested); reload and retry",
+            code="concurrent_change",
+        )
+
+    def _open_once(
         self,
         application: Application,
         phone: str,
         channel: str,
-        actor: dict[str, Any],
+        actor_of: Callable[[Application], dict[str, Any]],
         note: str | None,
         language: str,
     ) -> CallbackRequest:
@@ -133,31 +174,23 @@ class Callbacks(Struct, frozen=True):
             note=note,
             language=language,
         )
-        try:
-            self.transitions.record(
-                application,
-                actor,
-                Change(
-                    REQUESTED,
-                    reason=note,
-                    details={
-                        "callback_id": callback.id,
-                        "agency": agency,
-                        "channel": channel,
-                        "phone": phone,  # masked by the chain
-                        "deadline": deadline,
-                    },
-                ),
-                fields={"open_callback": callback.id},
-                also=[self.store.callbacks.creating(callback)],
-            )
-        except Conflict as error:
-            if error.code == "concurrent_change":  # another request (or change) got there first
-                raise Conflict(
-                    "the application changed meanwhile (perhaps a call was just requested); reload and retry",
-                    code="concurrent_change",
-                ) from None
-            raise
+        self.transitions.record(
+            application,
+            actor_of(application),
+            Change(
+                REQUESTED,
+                reason=note,
+                details={
+                    "callback_id": callback.id,
+                    "agency": agency,
+                    "channel": channel,
+                    "phone": phone,  # masked by the chain
+                    "deadline": deadline,
+                },
+            ),
+            fields={"open_callback": callback.id},
+            also=[self.store.callbacks.creating(callback)],
+        )
         return callback
 
     # --- the agency's side -----------------------------------------------------------

@@ -145,6 +145,7 @@ def test_licence_from_draft_to_signed_and_verified(stack: Api) -> None:
     assert listed == [
         {
             "id": app_id,
+            "phone_folio": final["phone_folio"],
             "procedure": "licencia-conducir",
             "status": "issued",
             "agency": "SEMOVI",
