@@ -80,6 +80,7 @@ class Callbacks(Struct, frozen=True):
             )
         language = str(profile.language or "es") if profile is not None else "es"
         return self._open(
+            application,
             lambda: self.applications.owned(principal, application_id, consistent=True),
             phone,
             "web",
@@ -103,6 +104,7 @@ class Callbacks(Struct, frozen=True):
         actor = {"kind": "caller", "id": masked_phone(phone)}
         found = application
         return self._open(
+            application,
             lambda: self.store.applications.find(application_id, consistent=True) or found,
             phone,
             channel,
@@ -113,22 +115,24 @@ class Callbacks(Struct, frozen=True):
 
     def _open(
         self,
-        load: Callable[[], Application],
+        application: Application,
+        reload: Callable[[], Application],
         phone: str,
         channel: str,
         actor_of: Callable[[Application], dict[str, Any]],
         note: str | None,
         language: str,
     ) -> CallbackRequest:
-        """Open the request on a fresh read of the application; when the workflow (or another
-        request) changes it between the read and the write, read again and decide again."""
+        """Open the request on ``application`` as read; when the workflow (or another request)
+        changes it between the read and the write, read it again and decide again."""
         for _ in range(ATTEMPTS):
             try:
-                return self._open_once(load(), phone, channel, actor_of, note, language)
+                return self._open_once(application, phone, channel, actor_of, note, language)
             except Conflict as error:
                 if error.code != "concurrent_change":
                     raise
                 time.sleep(random.uniform(0.01, 0.1))
+                application = reload()
         raise Conflict(
             "the application kept changing (perhaps a call was just requested); reload and retry",
             code="concurrent_change",
