@@ -10,7 +10,6 @@ import { fieldTitle, reviewSteps } from "../procedures.js";
 import { schemaForm } from "../schema-form.js";
 import { button, notice } from "../ui.js";
 import { stepper } from "../pages/apply.js";
-import { feeText } from "../pages/home.js";
 import { deadlineItem, requirementItem } from "../pages/procedure.js";
 
 // The two screens the citizen's form is drawn on, at their real width in CSS pixels.
@@ -145,7 +144,7 @@ export function feeCalculator(report, { answers = {}, onAnswers = () => {} } = {
       }
       onAnswers(next);
     },
-    h("p", { class: "muted" }, definition.fee?.formula ? t("preview.feeFormula", { formula: definition.fee.formula }) : feeText(definition.fee)),
+    definition.fee?.formula ? h("p", { class: "muted" }, t("preview.feeFormula", { formula: definition.fee.formula })) : null,
     names.length ? form.element : null,
     names.length ? h("div", { class: "actions" }, calculate) : null,
   );
