@@ -175,6 +175,7 @@ def test_a_publisher_previews_the_citizens_form_fee_sms_and_workflow(
     area.press("Enter")
     expect(panel.locator(".fee-amount")).to_have_text("$1,500.00 MXN")
     expect(panel.locator("[data-fee-calculator]").get_by_label(words["area"])).to_be_focused()
+    expect(page.locator("#announcer")).to_contain_text("$1,500.00 MXN")
 
     # the SMS texts the citizen receives, each with its segments
     messages = panel.locator(".preview-sms li")
