@@ -2,7 +2,10 @@
 
 The sentence for each error code is written once, for the web pages, in
 ``web/i18n/{es,en}.json`` (``apiError.<code>``); ``messages.json`` beside this module is
-generated from those files, so the API and the pages say the same thing:
+generated from those files, so the API and the pages say the same thing. The same file
+carries the few phrases the API composes into its own answers from the pages' wording
+(``PHRASES``: the legal deadline and what silence means, as the procedure page says them;
+the workflow diagram's labels), under their full keys:
 
     python -m chalicelib.api.messages          # rewrite messages.json
     python -m chalicelib.api.messages --check  # CI: fail when it is stale
@@ -30,6 +33,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.api import problem_messages
+
 SPANISH = "es"
 ENGLISH = "en"
 LANGUAGES = (SPANISH, ENGLISH)
@@ -37,6 +42,8 @@ DEFAULT = SPANISH
 CATALOGUE = Path(__file__).with_name("messages.json")
 WEB_I18N = Path(__file__).resolve().parents[2] / "web" / "i18n"
 PREFIX = "apiError."
+# the pages' phrases the API says too (kept under their full key: no error code has a dot)
+PHRASES = ("days.business.", "silence.", "procedure.legalDeadline", "procedure.silence", "diagram.", "preview.")
 # the sentence an error without its own says, by status (as web/js/errors.js chooses)
 BY_STATUS = {
     401: "unauthenticated",
@@ -97,6 +104,7 @@ def generate(web_i18n: Path = WEB_I18N) -> dict[str, dict[str, str]]:
         catalogue[language] = {
             key[len(PREFIX) :]: value for key, value in sorted(keys.items()) if key.startswith(PREFIX)
         }
+        catalogue[language].update({key: value for key, value in sorted(keys.items()) if key.startswith(PHRASES)})
     return catalogue
 
 
@@ -146,6 +154,27 @@ def field_message(message: str, lang: str) -> str | None:
         if match:
             return rule(match)
     return None
+
+
+def phrase(key: str, lang: str, **values: object) -> str:
+    """One of the pages' phrases (``PHRASES``) in ``lang``, its ``{name}`` filled as ``t()`` fills it."""
+    text = catalogue()[lang][key]
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def business_days(days: int, lang: str) -> str:
+    """ "5 días hábiles", "1 working day": the pages' ``tn("days.business", n)``."""
+    return phrase(f"days.business.{'one' if days == 1 else 'other'}", lang, n=f"{days:,}")
+
+
+def problem_message(message: str, lang: str) -> str:
+    """A procedure definition's problem (``validator``) in ``lang``: English as the
+    validator words it, Spanish by ``problem_messages`` (English when no rule knows it)."""
+    if lang == ENGLISH:
+        return message
+    return problem_messages.spanish(message) or field_message(message, lang) or message
 
 
 def localised(error: dict[str, Any], status: int, lang: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.api import problems
+from chalicelib.api import messages, problems
 from chalicelib.api.catalogue_query import CatalogueQuery
 from chalicelib.api.errors import error_body, field_error_body
 from chalicelib.api.http import json_response, principal_of
@@ -15,10 +15,13 @@ from chalicelib.api.paging import next_cursor, page_of
 from chalicelib.api.params import path
 from chalicelib.api.policy import EVERYONE, PUBLISHERS
 from chalicelib.api.routes import Answer, ApiBlueprint, Problem, answer, documented, public_cache
+from chalicelib.api.views import preview as preview_views
 from chalicelib.api.views import procedures as views
 from chalicelib.core.cursors import invalid as invalid_cursor
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.fields import UnsetType
+from chalicelib.procedures.preview import PreviewRequest, preview
+from chalicelib.procedures.templates import all_templates
 from chalicelib.procedures.validator import definition_schema, validate_definition
 from chalicelib.wiring import container
 
@@ -194,7 +197,8 @@ def get_definition_schema() -> Response:
     summary="Check a procedure definition without publishing it (admins)",
     description=(
         "Always answers 200 for a JSON body: `valid` says whether it could be published, `problems` lists every "
-        "problem with the JSON path of the offending value. Any JSON value is accepted (a non-object is itself "
+        "problem with the JSON path of the offending value, its message in the language `Accept-Language` prefers "
+        "(Spanish unless English; paths never change). Any JSON value is accepted (a non-object is itself "
         "reported as a problem)."
     ),
     roles=PUBLISHERS,
@@ -211,7 +215,79 @@ def get_definition_schema() -> Response:
     ),
 )
 def validate_procedure(body: Any) -> Response:
-    return answer(views.report(validate_definition(body)))
+    lang = _language()
+    found = validate_definition(body)
+    said = [{**problem, "message": messages.problem_message(problem["message"], lang)} for problem in found]
+    return answer(views.report(said), headers=_in_language(lang))
+
+
+def _language() -> str:
+    return messages.language(procedures.current_request.headers.get("accept-language"))
+
+
+def _in_language(lang: str) -> dict[str, str]:
+    return {"Content-Language": lang, "Vary": "Accept-Language"}
+
+
+@procedures.operation(
+    "POST",
+    "/procedures/preview",
+    operation_id="previewProcedure",
+    summary="Preview a procedure definition as it would be published: problems, citizen's page, workflow, fee, SMS",
+    description=(
+        "For the publishing editor; nothing is stored. Always answers 200 for a JSON object with `definition`: "
+        "`valid` and `problems` as `POST /procedures/validate` (messages in the language `Accept-Language` prefers), "
+        "and for a valid definition `procedure` (what `GET /procedures/{code}` would answer once it is published as "
+        "its next version), `diagram` (the compiled state machine grouped back to the definition's steps: nodes, "
+        "labelled edges, deadlines and ficta outcomes, with a text alternative in Spanish and English), `fee` for the "
+        "sample `answers` (null amount and the `missing` fields while the formula lacks some; null for a free "
+        "procedure), `deadline` (the legal deadline sentence the citizen reads, in the procedure page's words) and "
+        "`sms` (the texts the citizen receives, as sent, with their segments and encoding)."
+    ),
+    roles=PUBLISHERS,
+    note="group `admin`, or a jurisdiction's publishers (`admin-<jurisdiction>`): previewing publishes nothing",
+    body=PreviewRequest,
+    answers=Answer(
+        200,
+        "The preview (only `valid` and `problems` when the definition is invalid).",
+        preview_views.PreviewReport,
+        example={
+            "valid": False,
+            "problems": [{"path": "$.fee.formula", "message": "usa 'm2', que no es un campo del formulario"}],
+            "procedure": None,
+            "diagram": None,
+            "fee": None,
+            "deadline": None,
+            "sms": [],
+        },
+    ),
+)
+def preview_procedure(body: PreviewRequest) -> Response:
+    lang = _language()
+    definition = body.definition
+    code = definition.get("code") if isinstance(definition, dict) else None
+    newest = container().catalogue.newest(code) if isinstance(code, str) else None
+    found = preview(definition, body.answers, version=int(newest.version) + 1 if newest is not None else 1)
+    report = preview_views.report(found, lambda message: messages.problem_message(message, lang))
+    return answer(report, headers=_in_language(lang))
+
+
+@procedures.operation(
+    "GET",
+    "/procedure-templates",
+    operation_id="listProcedureTemplates",
+    summary="List the definitions a new procedure can start from (admins)",
+    description=(
+        "Valid definitions under the placeholder code `nuevo-tramite`, whose texts say what to replace: "
+        "`revision-dos-dependencias` (two agencies reviewing in parallel, a fee formula with a minimum, payment, "
+        "issue) and `revision-una-dependencia` (one agency's review, no fee)."
+    ),
+    roles=PUBLISHERS,
+    note="group `admin`, or a jurisdiction's publishers (`admin-<jurisdiction>`)",
+    answers=Answer(200, "The templates, by id.", preview_views.ProcedureTemplates),
+)
+def list_procedure_templates() -> Response:
+    return answer(preview_views.templates(all_templates()))
 
 
 @procedures.operation(

@@ -20,7 +20,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.identity.principal import Principal
 from chalicelib.legal.calendar import MEXICO_CITY, legal_date
 from chalicelib.procedures import diff
-from chalicelib.procedures.catalogue import Catalogue, digest_of, ensure_open
+from chalicelib.procedures.catalogue import CODE, Catalogue, digest_of, ensure_open
 from chalicelib.procedures.validator import ensure_valid
 from chalicelib.store.lifecycle import DraftRecord, LifecycleStore, event
 from chalicelib.store.models import DraftComment, ProcedureDraft, ProcedureVersion
@@ -53,7 +53,7 @@ class Lifecycle:
     # --- reading ---------------------------------------------------------------------
     def proposal(self, code: str, number: int, reader: Principal | None = None) -> Proposal:
         """A draft with what it changes; with ``reader``, only if they may publish it."""
-        self._catalogue.get(code)  # unknown_procedure before unknown_draft
+        self._ensure_known(code)  # unknown_procedure before unknown_draft
         record = self._store.record(code, number)
         draft = record.draft
         if reader is not None:
@@ -218,6 +218,16 @@ class Lifecycle:
         self._catalogue.ensure_may_publish(principal, newest.definition)
         ensure_open(newest)
         return self._store.retire(code, principal.username, reason)
+
+    def _ensure_known(self, code: str) -> None:
+        """A procedure exists once published, or drafted: a new procedure's first draft is
+        read (and approved) before any version of it is."""
+        if self._catalogue.newest(code) is not None:
+            return
+        if isinstance(code, str) and CODE.fullmatch(code) and self._store.last_number(code) > 0:
+            return
+        self._catalogue.get(code)  # says why: no such procedure (or a code no procedure can have)
+        raise NotFound(f"there is no procedure {code!r}", code="unknown_procedure")  # pragma: no cover
 
     def _open_draft(self, principal: Principal, code: str, number: int) -> ProcedureDraft:
         draft = self._store.record(code, number).draft

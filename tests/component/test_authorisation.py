@@ -391,6 +391,10 @@ def calls(aws: Aws, people: dict[str, HttpUser]) -> dict[tuple[str, str], Call]:
         ("GET", "/procedure-schema"): Call("/procedure-schema", everyone),
         ("GET", "/procedures"): Call("/procedures", everyone),
         ("POST", "/procedures/validate"): Call("/procedures/validate", {ADMIN: 200, PUBLISHER: 200}, definition),
+        ("POST", "/procedures/preview"): Call(
+            "/procedures/preview", {ADMIN: 200, PUBLISHER: 200}, {"definition": definition, "answers": {}}
+        ),
+        ("GET", "/procedure-templates"): Call("/procedure-templates", {ADMIN: 200, PUBLISHER: 200}),
         ("POST", "/procedures/{code}/drafts"): Call(f"/procedures/{CYCLE}/drafts", {ADMIN: 201}, reviewed_in(cycle, 9)),
         ("GET", "/procedures/{code}/drafts/{number}"): Call(f"/procedures/{CYCLE}/drafts/{read_draft}", {ADMIN: 200}),
         ("POST", "/procedures/{code}/drafts/{number}/consultation"): Call(

@@ -140,7 +140,7 @@ class ValidationReport(Struct, kw_only=True):
 
 
 def summary(procedure: ProcedureVersion) -> ProcedureSummary:
-    return ProcedureSummary(**_summary_fields(procedure))
+    return ProcedureSummary(**_summary_fields(procedure.definition, procedure.code, int(procedure.version)))
 
 
 def indexed(summary: Mapping[str, Any]) -> ProcedureSummary:
@@ -151,10 +151,20 @@ def indexed(summary: Mapping[str, Any]) -> ProcedureSummary:
 
 def detail(procedure: ProcedureVersion) -> ProcedureDetail:
     return ProcedureDetail(
-        **_summary_fields(procedure),
+        **_summary_fields(procedure.definition, procedure.code, int(procedure.version)),
         published_at=procedure.published_at,
         definition=procedure.definition,
         retired_at=procedure.retired_at or UNSET,
+    )
+
+
+def unpublished(definition: Mapping[str, Any], published_at: str) -> ProcedureDetail:
+    """What ``detail`` would answer for a valid definition (its ``version`` the one it would
+    take) were it published at ``published_at``: nothing is stored."""
+    return ProcedureDetail(
+        **_summary_fields(definition, definition["code"], int(definition["version"])),
+        published_at=published_at,
+        definition=dict(definition),
     )
 
 
@@ -171,11 +181,10 @@ def report(problems: list[dict[str, str]]) -> ValidationReport:
     return ValidationReport(valid=not problems, problems=[PathProblem(**problem) for problem in problems])
 
 
-def _summary_fields(procedure: ProcedureVersion) -> dict[str, Any]:
-    definition = procedure.definition
+def _summary_fields(definition: Mapping[str, Any], code: str, version: int) -> dict[str, Any]:
     return {
-        "code": procedure.code,
-        "version": int(procedure.version),
+        "code": code,
+        "version": version,
         "name": convert(definition["name"], Text),
         "homoclave": definition.get("homoclave"),
         "jurisdiction": convert(jurisdictions.of(definition), Jurisdiction),
