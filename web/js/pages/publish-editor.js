@@ -141,7 +141,7 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
 
   const tabs = Object.fromEntries(
     TABS.map((name) =>
-      [name, h("button", { type: "button", role: "tab", id: `editor-tab-${name}`, "aria-controls": `editor-panel-${name}`, class: "tab", dataset: { tab: name } }, h("span", {}, t(`editor.tab.${name}`)), h("span", { class: "tab-count", hidden: true }))],
+      [name, h("button", { type: "button", role: "tab", id: `editor-tab-${name}`, "aria-controls": `editor-panel-${name}`, class: "tab", dataset: { tab: name } }, h("span", {}, t(`editor.tab.${name}`)), " ", h("span", { class: "tab-count", hidden: true }))],
     ),
   );
   const panels = Object.fromEntries(TABS.map((name) => [name, h("div", { role: "tabpanel", id: `editor-panel-${name}`, "aria-labelledby": `editor-tab-${name}`, tabindex: "0", class: "tab-panel", dataset: { panel: name } })]));
