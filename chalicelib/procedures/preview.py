@@ -207,13 +207,19 @@ def _kind(step: Mapping[str, Any]) -> str:
     return str(step["type"])
 
 
+def _step_name(step_id: str, step: Mapping[str, Any]) -> Bilingual:
+    """The step's name as the citizen's page shows it; its id when it has none."""
+    name = step.get("name") or {}
+    return {lang: str(name.get(lang) or name.get("es") or step_id) for lang in LANGUAGES}
+
+
 def _nodes(steps: Mapping[str, Any], parent: str | None, diagram: Diagram) -> None:
     for step_id, step in steps.items():
         diagram.nodes.append(
             Node(
                 step_id,
                 _kind(step),
-                {lang: str(step["name"].get(lang) or step["name"]["es"]) for lang in LANGUAGES},
+                _step_name(step_id, step),
                 agency=step.get("agency"),
                 deadline_days=step.get("deadline_days") if step["type"] == "review" else None,
                 on_deadline=step.get("on_deadline") if step["type"] == "review" else None,
@@ -289,7 +295,9 @@ def _flow_edges(
 ) -> None:
     """The edges out of one step's group of states, each labelled by what takes it."""
     own = [name for name in states if name == step_id or name.startswith(f"{step_id}.")]
-    choice_index = {item["next"]: index for index, item in enumerate(step.get("choices", ()), start=1)}
+    choice_index: dict[str, int] = {}  # a target's first option (the compiler keeps one per target)
+    for index, item in enumerate(step.get("choices", ()), start=1):
+        choice_index.setdefault(item["next"], index)
     for name in own:
         if name.endswith(".failed"):
             continue  # a technical failure's path (retry by an operator), not the procedure's

@@ -117,6 +117,10 @@ DYNAMIC = {
     "appealDecision": ("confirm", "revoke", "new_review"),
     "appealDecision.recorded": ("confirm", "revoke", "new_review"),
     "appealReview.state": ("confirmed", "revoked", "new_review"),
+    "preview.screen": ("phone", "desktop"),
+    "preview.language": ("es", "en"),
+    "diagram.kind": ("check", "review", "parallel", "payment", "issue", "evidence", "registration", "end", "other"),
+    "diagram.outcome": ("afirmativa_ficta", "negativa_ficta", "escalate"),
 }
 
 

@@ -37,6 +37,11 @@ export function requirementItem(definition, requirement) {
   );
 }
 
+// One review's legal deadline: who, how many business days, and what their silence means.
+export function deadlineItem(definition, id, step) {
+  return h("li", { dataset: { step: id } }, h("strong", {}, pick(step.name)), ` — ${agencyName(definition, step.agency)}: `, tn("days.business", step.deadline_days), h("br"), silenceDetail(step));
+}
+
 // One line under each step's name: who and how long, what to pay, what you receive.
 function stepNote(definition, step) {
   switch (step.type) {
@@ -68,9 +73,7 @@ export async function render(view, ctx) {
   // Filing is signed with the holder's e.firma: say so, and how to get one, before they start.
   const efirma = detail.identity === "efirma";
 
-  const deadlines = reviews.map(([id, step]) =>
-    h("li", { dataset: { step: id } }, h("strong", {}, pick(step.name)), ` — ${agencyName(definition, step.agency)}: `, tn("days.business", step.deadline_days), h("br"), silenceDetail(step)),
-  );
+  const deadlines = reviews.map(([id, step]) => deadlineItem(definition, id, step));
 
   append(view, 
     breadcrumbs([
