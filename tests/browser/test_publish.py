@@ -5,7 +5,9 @@ violation on its tabs at 360 and 1280 px."""
 from __future__ import annotations
 
 import json
+import random
 import re
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,12 +17,15 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.support import SERIOUS, assert_clean, axe_violations, open_page
+from tests.support import documents
 from tests.support.client import Api
 
 pytestmark = pytest.mark.browser
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 DEFINITIONS = sorted(path for path in WORKFLOWS.glob("*.json") if not path.name.endswith(".asl.json"))
+CITIZEN = "GOMC800101MDFMRR00"
+PDF = documents.pdf("documento de prueba del trámite nuevo")
 TABS = ("Catálogo", "Formulario", "Requisitos", "Cuota", "Pasos", "JSON", "Vista previa", "Diagrama", "Cambios")
 
 
@@ -156,3 +161,100 @@ def test_the_editor_tabs_have_no_serious_accessibility_violations(
         open_tab(page, tab)
         check(tab)
     assert not problems, "\n".join(problems)
+
+
+def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files_it(
+    api: Api, contexts: Callable[..., BrowserContext], publisher: str
+) -> None:
+    """The acceptance journey: from the two-agency template to a citizen's submitted application."""
+    suffix = secrets.token_hex(3)
+    code, name = f"permiso-prueba-{suffix}", f"Permiso de prueba {suffix}"
+
+    # the publisher starts from the template with two agencies reviewing in parallel and a fee formula
+    page = open_page(contexts(token=publisher), "/publicar")
+    page.locator("[data-template=revision-dos-dependencias] a").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trámite nuevo")
+    expect(page.locator("[data-validation]")).to_have_attribute("data-validation", "valid")
+    page.locator("[data-path='$.code']").fill(code)
+    page.locator("[data-path='$.name.es']").fill(name)
+    page.locator("[data-path='$.name.en']").fill(f"Test permit {suffix}")
+
+    # a fee formula over a field the form lacks: the problem shows beside it, in Spanish, and in the summary
+    open_tab(page, "Cuota")
+    formula = page.locator("[data-path='$.fee.formula']")
+    formula.fill("superficie_m2 * tarifa")
+    problem = page.locator(f"#{formula.get_attribute('id')}-error")
+    expect(problem).to_contain_text("tarifa, que no es un campo del formulario")
+    expect(formula).to_have_attribute("aria-invalid", "true")
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Fórmula: usa tarifa")
+    expect(page.get_by_role("tab", name=re.compile("^Cuota"))).to_contain_text("1 problema")
+    # the summary's link leads to the field
+    summary.get_by_role("link", name=re.compile("Fórmula")).click()
+    expect(formula).to_be_focused()
+    formula.fill("superficie_m2 * 12")
+    expect(problem).to_be_hidden()
+    expect(formula).not_to_have_attribute("aria-invalid", "true")
+    expect(summary).to_be_hidden()
+    expect(page.locator("[data-validation]")).to_have_attribute("data-validation", "valid")
+
+    # the citizen's form as they will see it, and the workflow with both agencies' reviews
+    open_tab(page, "Vista previa")
+    preview = page.locator("[data-panel=preview]")
+    expect(preview.locator("[data-preview=valid]")).to_be_visible()
+    expect(preview).to_contain_text("Superficie en m²")
+    expect(preview).to_contain_text(name)
+    open_tab(page, "Diagrama")
+    text = page.locator("[data-panel=diagram] .diagram-text")
+    expect(text).to_contain_text("Revisión de la dependencia que emite")
+    expect(text).to_contain_text("Revisión de la segunda dependencia")
+    expect(page.locator("[data-panel=diagram] svg")).to_be_visible()
+    open_tab(page, "Cambios")
+    expect(page.locator("[data-panel=changes]")).to_contain_text("Guarde el borrador para ver los cambios")
+
+    # saved as the lifecycle's draft, with who did what; its author may not approve it
+    page.get_by_role("button", name="Guardar borrador").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Borrador 1: {name}")
+    assert page.url.endswith(f"#/publicar/{code}/borradores/1")
+    expect(page.locator(".notice-success")).to_contain_text("Se guardó el borrador 1.")
+    expect(page.locator("[data-event=drafted]")).to_contain_text("por admin")
+    expect(page.locator(".draft-panel")).to_contain_text("Usted escribió este borrador")
+    open_tab(page, "Cambios")
+    expect(page.locator("[data-panel=changes] [data-path='$.fee.formula']")).to_contain_text("superficie_m2 * 12")
+    assert_clean(page)
+
+    # a second publisher opens the draft and approves it
+    second = api.sign_up(
+        f"publica.{suffix}", f"+5255{random.randrange(10**7, 10**8)}", name="Segunda Publicadora", groups=("admin",)
+    )
+    approver = open_page(contexts(token=second.token), f"/publicar/{code}/borradores/1")
+    expect(approver.locator("[data-event=drafted]")).to_contain_text("por admin")
+    approver.get_by_role("button", name="Aprobar y publicar").click()
+    expect(approver.locator(".approve-confirm")).to_contain_text("versión 1")
+    approver.get_by_role("button", name="Sí, aprobar y publicar").click()
+    expect(approver.locator("[data-event=approved]")).to_contain_text(f"por {second.username}")
+    expect(approver.locator(".draft-panel")).to_have_attribute("data-status", "published")
+
+    # the new procedure is in the catalogue, and a citizen files it
+    citizen = api.sign_in(CITIZEN)
+    filing = open_page(contexts(token=citizen.token), "/")
+    filing.get_by_label("¿Qué trámite busca?").fill(name)
+    filing.get_by_role("link", name=name).click()
+    expect(filing.get_by_role("heading", level=1)).to_have_text(name)
+    filing.get_by_role("link", name="Iniciar trámite").click()
+    filing.get_by_label("Descripción de la solicitud (reemplace)").fill(
+        "Ampliación de una bodega de 120 m² en la planta baja."
+    )
+    filing.get_by_label("Superficie en m² (la usa la fórmula de derechos)").fill("120")
+    filing.get_by_role("button", name="Guardar y continuar").click()
+    expect(filing.get_by_role("heading", level=1)).to_have_text("Documentos y envío")
+    folio = filing.locator("strong.mono").first.inner_text()
+    for requirement in ("identificacion", "documento_soporte"):
+        block = filing.locator(f"[data-requirement={requirement}]")
+        block.locator("input[type=file]").set_input_files(
+            {"name": f"{requirement}.pdf", "mimeType": "application/pdf", "buffer": PDF + requirement.encode()}
+        )
+        expect(block.locator(".upload-status")).to_contain_text("Cargado")
+    filing.get_by_role("button", name="Enviar solicitud").click()
+    expect(filing.locator(".notice-success").first).to_contain_text(f"Enviamos su solicitud con el folio {folio}")
+    expect(filing.get_by_role("heading", level=1)).to_have_text(name)

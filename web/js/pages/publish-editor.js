@@ -206,8 +206,8 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     const options = () => ({ answers: state.answers, onAnswers });
     const invalid = (key) => notice("info", h("p", {}, t(key)));
     const missing = notice("warning", h("p", {}, t("editor.drawingMissing")));
-    replaceKeepingFocus(calculator, !preview ? missing : report.fee ? preview.feeCalculator(report, options()) : h("p", { class: "muted" }, t("editor.fee.noFee")));
-    replaceKeepingFocus(previewBox, !preview ? missing : report.procedure ? preview.previewPanel(report, options()) : invalid("editor.preview.invalid"));
+    replaceKeepingFocus(calculator, !preview ? missing : preview.feeCalculator(report, options()));
+    replaceKeepingFocus(previewBox, !preview ? missing : preview.previewPanel(report, options()));
     replaceKeepingFocus(diagramBox, !diagram ? missing : report.diagram ? diagram.workflowDiagram(report.diagram) : invalid("editor.diagram.invalid"));
   }
 
@@ -325,7 +325,7 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
 
   // --- together ---
   panels.json.append(h("h2", { class: "visually-hidden" }, t("editor.tab.json")), jsonBox);
-  panels.preview.append(h("h2", {}, t("editor.preview.title")), h("p", { class: "hint" }, t("editor.preview.lead")), previewBox);
+  panels.preview.append(previewBox);
   panels.diagram.append(h("h2", {}, t("editor.diagram.title")), h("p", { class: "hint" }, t("editor.diagram.lead")), diagramBox);
   bindings.set("$", { input: json, label: t("editor.json.label"), setError: (message) => (message ? setJsonError(message) : null), tab: "json" });
   drawEditing();
