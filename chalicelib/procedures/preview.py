@@ -244,7 +244,7 @@ def _targets(state: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
         yield catch["Next"], catch["ErrorEquals"][0]
 
 
-def _group(state: str, states: Mapping[str, Any], exits: Mapping[str, str], known: set[str]) -> str | None:
+def _group(state: str, exits: Mapping[str, str], known: set[str]) -> str | None:
     """The node a state belongs to: its step (``revision.wait`` is ``revision``), a branch's
     end mapped to where the parallel step goes (``exits``), or a top-level end."""
     if state in exits:
@@ -304,24 +304,27 @@ def _flow_edges(
         for target, value in _targets(states[name]):
             if target in own and target not in exits:
                 continue
-            to = _group(target, states, exits, known)
+            to = _group(target, exits, known)
             if to is None or to == step_id:
                 continue
-            label = _label(step, name, to, value, choice_index)
+            label = _label(step, to, value, choice_index)
             if label is not None:
                 diagram.edge(step_id, to, label)
-            if step.get("type") == "review" and name.endswith(".decision") and value == "approve":
-                outcome = step["on_deadline"]
-                if outcome == "afirmativa_ficta":
-                    diagram.edge(step_id, to, _deadline_label(outcome))
-                elif outcome == "escalate" and step.get("after_escalation", "negativa_ficta") == "afirmativa_ficta":
-                    diagram.edge(step_id, to, _deadline_label("escalate", "afirmativa_ficta"))
-            if step.get("type") == "review" and name.endswith(".decision") and value == "default":
-                outcome = step["on_deadline"]
-                if outcome == "negativa_ficta":
-                    diagram.edge(step_id, to, _deadline_label(outcome))
-                elif outcome == "escalate" and step.get("after_escalation", "negativa_ficta") == "negativa_ficta":
-                    diagram.edge(step_id, to, _deadline_label("escalate", "negativa_ficta"))
+            if step.get("type") == "review" and name.endswith(".decision"):
+                ficta = _ficta_label(step, value)
+                if ficta is not None:
+                    diagram.edge(step_id, to, ficta)
+
+
+def _ficta_label(step: Mapping[str, Any], value: Any) -> Bilingual | None:
+    """The way a review's deadline takes, if the decision's ``value`` is that way: the
+    machine times out into the deadline handler, which decides by ``on_deadline`` (read at
+    run time), so the outcome is the step's: approval's way for afirmativa ficta, the
+    rejection's for negativa ficta (after the supervisors' own deadline, when it escalates)."""
+    final = _silence(step)
+    if value != ("approve" if final == "afirmativa_ficta" else "default"):
+        return None
+    return _deadline_label(step["on_deadline"], final if step["on_deadline"] == "escalate" else None)
 
 
 def _deadline_label(outcome: str, then: str | None = None) -> Bilingual:
@@ -334,9 +337,7 @@ def _deadline_label(outcome: str, then: str | None = None) -> Bilingual:
     return label
 
 
-def _label(
-    step: Mapping[str, Any], state: str, to: str, value: Any, choice_index: Mapping[str, int]
-) -> Bilingual | None:
+def _label(step: Mapping[str, Any], to: str, value: Any, choice_index: Mapping[str, int]) -> Bilingual | None:
     kind = step.get("type", EVIDENCE)
     rejected = to == "Rejected"
     withdrawn = to == "Withdrawn"
