@@ -119,7 +119,18 @@ DYNAMIC = {
     "appealReview.state": ("confirmed", "revoked", "new_review"),
     "preview.screen": ("phone", "desktop"),
     "preview.language": ("es", "en"),
-    "diagram.kind": ("check", "review", "parallel", "payment", "issue", "evidence", "registration", "end", "other"),
+    "diagram.kind": (
+        "check",
+        "choice",
+        "review",
+        "parallel",
+        "payment",
+        "issue",
+        "evidence",
+        "registration",
+        "end",
+        "other",
+    ),
     "diagram.outcome": ("afirmativa_ficta", "negativa_ficta", "escalate"),
 }
 

@@ -55,7 +55,7 @@ function wrap(text, width = CHARS_PER_LINE) {
 function nodeLines(node) {
   const name = wrap(pick(node.name) || node.id);
   const who = [];
-  if (node.kind !== "end" && node.kind !== "parallel") who.push(t(`diagram.kind.${KINDS.has(node.kind) ? node.kind : "other"}`));
+  if (node.kind !== "end" && node.kind !== "parallel") who.push(capitalised(t(`diagram.kind.${KINDS.has(node.kind) ? node.kind : "other"}`)));
   if (node.agency) who.push(node.agency);
   const extra = who.length ? wrap(who.join(" · "), CHARS_PER_LINE + 4) : [];
   if (node.deadline_days !== null && node.deadline_days !== undefined) extra.push(tn("days.business", node.deadline_days));
@@ -63,7 +63,11 @@ function nodeLines(node) {
   return { name, extra };
 }
 
-const KINDS = new Set(["check", "review", "parallel", "payment", "issue", "evidence", "registration", "end"]);
+const KINDS = new Set(["check", "choice", "review", "parallel", "payment", "issue", "evidence", "registration", "end"]);
+
+function capitalised(text) {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
 
 function outcomeText(outcome) {
   return ["afirmativa_ficta", "negativa_ficta", "escalate"].includes(outcome) ? t(`diagram.outcome.${outcome}`) : String(outcome).replace(/_/g, " ");
@@ -142,7 +146,7 @@ function layout(diagram) {
       const height = heightOf(node);
       const x = left + column * (NODE_WIDTH + COLUMN_GAP);
       right = Math.max(right, x + NODE_WIDTH);
-      placed.set(node.id, { node, lines: measured.get(node.id), x, y: y + (rowHeight - height) / 2, width: NODE_WIDTH, height, row: rank.get(node.id) });
+      placed.set(node.id, { node, lines: measured.get(node.id), x, y: y + (rowHeight - height) / 2, width: NODE_WIDTH, height, row: rank.get(node.id), rowBottom: y + rowHeight });
     });
     y += rowHeight + ROW_GAP;
   });
@@ -156,6 +160,10 @@ function shape(box, ending) {
     case "check": {
       const cut = 14;
       return svg("polygon", { ...common, points: [[x + cut, y], [x + width - cut, y], [x + width, y + height / 2], [x + width - cut, y + height], [x + cut, y + height], [x, y + height / 2]].map((p) => p.join(",")).join(" ") });
+    }
+    case "choice": {
+      const mid = [x + width / 2, y + height / 2];
+      return svg("polygon", { ...common, points: [[mid[0], y], [x + width, mid[1]], [mid[0], y + height], [x, mid[1]]].map((p) => p.join(",")).join(" ") });
     }
     case "parallel":
       return svg("g", {}, svg("rect", { ...common, x, y, width, height }), svg("line", { x1: x, y1: y + 5, x2: x + width, y2: y + 5, stroke: "#1b1b1b", "stroke-width": 3 }), svg("line", { x1: x, y1: y + height - 5, x2: x + width, y2: y + height - 5, stroke: "#1b1b1b", "stroke-width": 3 }));
@@ -199,7 +207,7 @@ function arrowPath(points) {
 // A straight edge leaves its step's bottom at its own point (the step's edges spread
 // along it) and its label sits on it just below the step, one under the other; an edge
 // that has to go round leaves by the right side to a lane of its own.
-function edgeGroup(edge, from, to, { start, end, lane, labelRow }) {
+function edgeGroup(edge, from, to, { start, end, lane, under, labelRow }) {
   const silence = isSilenceEdge(edge);
   let points;
   let label;
@@ -211,6 +219,16 @@ function edgeGroup(edge, from, to, { start, end, lane, labelRow }) {
     const labelY = from.y + from.height + 14 + 15 * labelRow;
     const along = (labelY - 4 - points[0][1]) / (points[1][1] - points[0][1]);
     label = { x: start + (end - start) * along, y: labelY, anchor: "middle" };
+  } else if (under !== null) {
+    // a step stands to its right: leave by the bottom and go round below the row
+    points = [
+      [start, from.y + from.height],
+      [start, under],
+      [lane, under],
+      [lane, end],
+      [to.x + to.width, end],
+    ];
+    label = { x: start + 6, y: under - 5, anchor: "start" };
   } else {
     points = [
       [from.x + from.width, start],
@@ -260,19 +278,26 @@ export function workflowDiagram(diagram) {
     const index = list.indexOf(edge);
     return horizontal ? box.x + (box.width * (index + 1)) / (list.length + 1) : box.y + (box.height * (index + 1)) / (list.length + 1);
   };
-  const leaving = (id, lane) => edges.filter((edge) => edge.from === id && lanes.has(edge) === lane);
+  // a step with another to its right in its row sends the edges that go round out of its
+  // bottom too, beside its straight ones
+  const blocked = (box) => [...placed.values()].some((other) => other.row === box.row && other.x > box.x);
+  const bottomOut = (id) => edges.filter((edge) => edge.from === id && (!lanes.has(edge) || blocked(placed.get(id))));
+  const sideOut = (id) => edges.filter((edge) => edge.from === id && lanes.has(edge));
   const arriving = (id, lane) => edges.filter((edge) => edge.to === id && lanes.has(edge) === lane);
   const drawnEdges = edges.map((edge) => {
     const from = placed.get(edge.from);
     const to = placed.get(edge.to);
     const lane = lanes.has(edge) ? lanes.get(edge) : null;
-    const out = leaving(edge.from, lane !== null);
+    const round = lane !== null && blocked(from);
+    const out = lane === null || round ? bottomOut(edge.from) : sideOut(edge.from);
     const into = arriving(edge.to, lane !== null);
-    const labelRow = out.filter((item) => pick(item.label)).indexOf(edge);
+    const labelRow = out.filter((item) => pick(item.label) && !lanes.has(item)).indexOf(edge);
+    const below = round ? out.filter((item) => lanes.has(item)).indexOf(edge) : 0;
     const group = edgeGroup(edge, from, to, {
-      start: spread(from, out, edge, lane === null),
+      start: spread(from, out, edge, lane === null || round),
       end: spread(to, into, edge, lane === null),
       lane,
+      under: round ? from.rowBottom + 64 - 14 * below : null,
       labelRow: Math.max(0, labelRow),
     });
     group.querySelector("path").setAttribute("marker-end", `url(#${markerId})`);
@@ -294,7 +319,7 @@ export function workflowDiagram(diagram) {
       {},
       h("p", { id: titleId, class: "diagram-title" }, t("diagram.title")),
       h("p", { class: "diagram-key" }, t("diagram.key")),
-      h("p", { class: "diagram-text-lead" }, t("diagram.textLead")),
+      h("p", { class: "diagram-text-lead" }, t("diagram.textTitle")),
       h("ol", { id: listId, class: "diagram-text" }, (Array.isArray(sentences) ? sentences : []).map((sentence) => h("li", {}, sentence))),
     ),
   );
