@@ -156,7 +156,7 @@ def test_the_editor_tabs_have_no_serious_accessibility_violations(
     expect(page.locator("[data-validation]")).not_to_have_attribute("data-validation", "checking")
     # a problem shown: the summary, the field's error, the tab's count
     page.locator("[data-path='$.expected_days']").fill("cero")
-    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator(".editor > .error-summary")).to_be_visible()
     for tab in TABS:
         open_tab(page, tab)
         check(tab)
@@ -184,10 +184,10 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     formula = page.locator("[data-path='$.fee.formula']")
     formula.fill("superficie_m2 * tarifa")
     problem = page.locator(f"#{formula.get_attribute('id')}-error")
-    expect(problem).to_contain_text("tarifa, que no es un campo del formulario")
+    expect(problem).to_have_text("usa 'tarifa', que no es un campo del formulario")
     expect(formula).to_have_attribute("aria-invalid", "true")
-    summary = page.locator(".error-summary")
-    expect(summary).to_contain_text("Fórmula: usa tarifa")
+    summary = page.locator(".editor > .error-summary")
+    expect(summary).to_contain_text("Fórmula: usa 'tarifa', que no es un campo del formulario")
     expect(page.get_by_role("tab", name=re.compile("^Cuota"))).to_contain_text("1 problema")
     # the summary's link leads to the field
     summary.get_by_role("link", name=re.compile("Fórmula")).click()
@@ -220,7 +220,10 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     expect(page.locator("[data-event=drafted]")).to_contain_text("por admin")
     expect(page.locator(".draft-panel")).to_contain_text("Usted escribió este borrador")
     open_tab(page, "Cambios")
-    expect(page.locator("[data-panel=changes] [data-path='$.fee.formula']")).to_contain_text("superficie_m2 * 12")
+    changes = page.locator("[data-panel=changes]")
+    expect(changes).to_contain_text("Borrador 1 de un trámite nuevo")
+    changes.locator("details.diff summary").click()
+    expect(changes.locator(".diff-added").filter(has_text='"formula": "superficie_m2 * 12"')).to_be_visible()
     assert_clean(page)
 
     # a second publisher opens the draft and approves it
