@@ -261,3 +261,42 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     filing.get_by_role("button", name="Enviar solicitud").click()
     expect(filing.locator(".notice-success").first).to_contain_text(f"Enviamos su solicitud con el folio {folio}")
     expect(filing.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def test_the_json_tab_and_the_other_tabs_follow_each_other_in_english(
+    contexts: Callable[..., BrowserContext], publisher: str
+) -> None:
+    page = open_page(contexts(token=publisher, lang="en"), "/publicar/aviso-funcionamiento")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit: Notice of operation of a food business")
+    open_tab(page, "JSON")
+    text = page.locator("[data-panel=json] textarea")
+    definition = json.loads(text.input_value())
+    text.fill(text.input_value()[:-3])
+    expect(page.locator(f"#{text.get_attribute('id')}-error")).to_contain_text("The JSON is not valid")
+    expect(page.locator("[data-validation]")).to_have_attribute("data-validation", "json")
+    definition["name"]["en"] = "Notice of opening"
+    definition["expected_days"] = 0
+    text.fill(json.dumps(definition, indent=2, ensure_ascii=False))
+    open_tab(page, "Catalogue")
+    expect(page.locator("[data-path='$.name.en']")).to_have_value("Notice of opening")
+    days = page.locator("[data-path='$.expected_days']")
+    expect(days).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#{days.get_attribute('id')}-error")).to_contain_text("minimum")
+    expect(page.locator(".editor > .error-summary")).to_contain_text("There is a problem in the definition")
+    # what no tab edits is listed, and kept
+    expect(page.locator("[data-panel=requirements] .kept-keys")).to_contain_text("$.requirements[0].evidence")
+
+
+def test_a_jurisdictions_publisher_is_offered_its_own_procedures_only(
+    api: Api, contexts: Callable[..., BrowserContext]
+) -> None:
+    oaxaca = api.sign_in("admin.oaxaca")
+    page = open_page(contexts(token=oaxaca.token), "/publicar")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publicar trámites")
+    expect(page.locator("[data-template=revision-dos-dependencias]")).to_be_visible()
+    expect(page.locator("[data-code=licencia-conducir]")).to_have_count(0)
+    expect(page.get_by_role("link", name="Publicar trámites")).to_have_attribute("aria-current", "page")
+    # a citizen is told the page is not theirs
+    citizen = open_page(contexts(token=api.sign_in(CITIZEN).token), "/publicar")
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("Esta página no está disponible para su cuenta")
+    expect(citizen.locator("main")).to_contain_text("Esta página es para quienes publican trámites")

@@ -171,11 +171,14 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     for (const [key, binding] of bindings) if (EDITING.includes(binding.tab)) bindings.delete(key);
     for (const name of EDITING) {
       building = name;
-      const content = !isObject(state.definition)
-        ? [notice("warning", h("p", {}, t("editor.notAnObject")))]
-        : name === "fee"
-          ? feeTab(ed, calculator)
-          : BUILDERS[name](ed);
+      let content;
+      try {
+        content = !isObject(state.definition) ? [notice("warning", h("p", {}, t("editor.notAnObject")))] : name === "fee" ? feeTab(ed, calculator) : BUILDERS[name](ed);
+      } catch (error) {
+        // a shape the tab cannot draw (e.g. steps that are not an object): the JSON tab edits it
+        console.warn(error);
+        content = [notice("warning", h("p", {}, t("editor.cannotShow")))];
+      }
       panels[name].replaceChildren(h("h2", { class: "visually-hidden" }, t(`editor.tab.${name}`)), ...content.flat().filter(Boolean));
     }
     building = null;

@@ -4,7 +4,7 @@
 
 import { h, uid } from "../dom.js";
 import { pick, t } from "../i18n.js";
-import { deleteAt, freeKey, getAt, move, pathText, renameKey } from "../editor/model.js";
+import { deleteAt, freeKey, getAt, move, pathText, renameKey, setAt } from "../editor/model.js";
 import { actionButton, bilingualControl, checkControl, integerControl, linesControl, selectControl, textControl } from "./publish-controls.js";
 
 const TOPICS = ["identidad", "vehiculos", "construccion", "empresas", "salud", "educacion", "trabajo", "impuestos", "vivienda", "medio-ambiente", "seguridad", "social"];
@@ -168,9 +168,8 @@ function optionParser(type) {
 
 export function formTab(ed) {
   const d = ed.definition;
-  if (!isObject(d.form)) d.form = { type: "object", properties: {} };
-  if (!isObject(d.form.properties)) d.form.properties = {};
-  const properties = d.form.properties;
+  // drawing never changes the definition: a missing form is made when a field is added
+  const properties = isObject(d.form?.properties) ? d.form.properties : {};
   const keptPaths = kept(["form"], d.form, ["type", "properties", "required"]);
   const names = Object.keys(properties);
   return [
@@ -222,8 +221,10 @@ export function formTab(ed) {
       }),
     ),
     actionButton(t("editor.form.add"), () => {
-      const name = freeKey(properties, "campo");
-      properties[name] = { type: "string", title: "", "x-i18n": { en: { title: "" } } };
+      if (!isObject(d.form)) d.form = { type: "object", properties: {} };
+      if (!isObject(d.form.properties)) d.form.properties = {};
+      const name = freeKey(d.form.properties, "campo");
+      d.form.properties[name] = { type: "string", title: "", "x-i18n": { en: { title: "" } } };
       ed.restructure({ focus: pathText(["form", "properties", name]) });
     }, { action: "add-field" }),
     keptNote(keptPaths),
@@ -264,8 +265,7 @@ function contentTypes(ed, at) {
 
 export function requirementsTab(ed) {
   const d = ed.definition;
-  if (!Array.isArray(d.requirements)) d.requirements = [];
-  const list = d.requirements;
+  const list = Array.isArray(d.requirements) ? d.requirements : [];
   const keptPaths = [];
   return [
     h("p", { class: "hint" }, t("editor.requirements.lead")),
@@ -304,6 +304,7 @@ export function requirementsTab(ed) {
       }),
     ),
     actionButton(t("editor.requirements.add"), () => {
+      if (!Array.isArray(d.requirements)) d.requirements = list;
       list.push({ code: freeKey(Object.fromEntries(list.map((item) => [item?.code, 1])), "documento"), name: { es: "", en: "" }, content_types: ["application/pdf"], max_bytes: 5242880 });
       ed.restructure({ focus: pathText(["requirements", list.length - 1, "code"]) });
     }, { action: "add-requirement" }),
@@ -315,13 +316,13 @@ export function requirementsTab(ed) {
 
 export function feeTab(ed, calculator) {
   const d = ed.definition;
-  if (!isObject(d.fee)) d.fee = { amount: "0.00" };
-  const fee = d.fee;
+  const fee = isObject(d.fee) ? d.fee : {};
   const byFormula = Object.hasOwn(fee, "formula");
   const name = uid("ed");
   const choose = (formula) => {
     if (formula === byFormula) return;
     const before = ed.pristine?.fee || {};
+    if (!isObject(d.fee)) d.fee = fee;
     if (formula) {
       delete fee.amount;
       fee.formula = typeof before.formula === "string" ? before.formula : "";
@@ -509,12 +510,8 @@ function newReview(agency) {
 }
 
 function stepsEditor(ed, stepsAt, startAt, keptPaths) {
-  let steps = getAt(ed.definition, stepsAt);
-  if (!isObject(steps)) {
-    steps = {};
-    const owner = getAt(ed.definition, stepsAt.slice(0, -1));
-    owner[stepsAt.at(-1)] = steps;
-  }
+  const found = getAt(ed.definition, stepsAt);
+  const steps = isObject(found) ? found : {};
   const ids = Object.keys(steps);
   return h(
     "div",
@@ -522,6 +519,7 @@ function stepsEditor(ed, stepsAt, startAt, keptPaths) {
     selectControl(ed, startAt, t("editor.steps.start"), ids.map((id) => [id, id])),
     h("ol", { class: "plain editor-list" }, ids.map((id, index) => h("li", {}, stepEditor(ed, stepsAt, startAt, id, index, keptPaths)))),
     actionButton(t("editor.steps.add"), () => {
+      if (!isObject(getAt(ed.definition, stepsAt))) setAt(ed.definition, stepsAt, steps);
       const id = freeKey(steps, "paso");
       steps[id] = newReview(ed.definition.agency);
       ed.restructure({ focus: pathText([...stepsAt, id]) });
