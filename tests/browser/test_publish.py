@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.chromium import DESKTOP, PHONE
-from tests.browser.support import SERIOUS, assert_clean, axe_violations, open_page
+from tests.browser.support import SERIOUS, assert_clean, axe_violations, fits, open_page
 from tests.support import documents
 from tests.support.client import Api
 
@@ -224,7 +224,7 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     expect(changes).to_contain_text("Borrador 1 de un trámite nuevo")
     changes.locator("details.diff summary").click()
     expect(changes.locator(".diff-added").filter(has_text='"formula": "superficie_m2 * 12"')).to_be_visible()
-    assert_clean(page)
+    fits(page)
 
     # a second publisher opens the draft and approves it
     second = api.sign_up(
@@ -232,11 +232,19 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     )
     approver = open_page(contexts(token=second.token), f"/publicar/{code}/borradores/1")
     expect(approver.locator("[data-event=drafted]")).to_contain_text("por admin")
+    # put to public consultation first (open-ended: it may be approved once every comment is answered)
+    approver.get_by_role("button", name="Poner en consulta pública").click()
+    expect(approver.locator(".draft-panel")).to_have_attribute("data-status", "consultation")
+    expect(approver.locator("[data-event=consultation_opened]")).to_contain_text(f"por {second.username}")
+    expect(approver.get_by_role("link", name="Ver su consulta pública")).to_have_attribute(
+        "href", f"#/consultas/{code}/1"
+    )
     approver.get_by_role("button", name="Aprobar y publicar").click()
     expect(approver.locator(".approve-confirm")).to_contain_text("versión 1")
     approver.get_by_role("button", name="Sí, aprobar y publicar").click()
     expect(approver.locator("[data-event=approved]")).to_contain_text(f"por {second.username}")
     expect(approver.locator(".draft-panel")).to_have_attribute("data-status", "published")
+    fits(approver)
 
     # the new procedure is in the catalogue, and a citizen files it
     citizen = api.sign_in(CITIZEN)

@@ -174,6 +174,25 @@ function approval(draft, session) {
   return h("div", {}, problem, start, confirm);
 }
 
+// A draft not yet in consultation is put to it from here (open-ended: comments until it is approved).
+function consultationAction(draft) {
+  if (draft.status !== "draft") return null;
+  const problem = h("div", { class: "consultation-problem" });
+  const open = button(t("editor.draft.openConsultation"), { kind: "secondary", dataset: { action: "open-consultation" } });
+  open.addEventListener("click", () =>
+    whileBusy(open, async () => {
+      problem.replaceChildren();
+      try {
+        await post(`${draftPath(draft.code, draft.number)}/consultation`, {});
+        await refresh();
+      } catch (error) {
+        problem.append(notice("error", h("p", {}, errorMessage(error))));
+      }
+    }),
+  );
+  return h("div", { class: "consultation-action" }, h("p", { class: "hint" }, t("editor.draft.openConsultationHint")), problem, open);
+}
+
 async function renderDraft(view, ctx) {
   const { code, number } = ctx.params;
   const draft = await get(draftPath(code, number));
@@ -198,6 +217,7 @@ async function renderDraft(view, ctx) {
       h("h3", {}, t("editor.draft.history")),
       historyList(draft.history || []),
       consultation,
+      consultationAction(draft),
       approval(draft, ctx.session),
     ),
     draft.status === "draft" || draft.status === "consultation"
