@@ -168,9 +168,14 @@ def test_a_publisher_previews_the_citizens_form_fee_sms_and_workflow(
     fee.get_by_role("button", name=words["calculate"]).click()
     expect(panel.locator(".fee-amount")).to_have_text("$3,250.00 MXN")
     expect(panel.locator(".fee-missing")).to_have_count(0)
-    panel.locator("[data-fee-calculator]").get_by_label(words["area"]).fill("10")
-    panel.locator("[data-fee-calculator]").get_by_role("button", name=words["calculate"]).click()
+    # from the keyboard: Enter in the field works it out, and the field keeps the focus
+    # when the new report is drawn
+    area = panel.locator("[data-fee-calculator]").get_by_label(words["area"])
+    area.fill("10")
+    area.press("Enter")
     expect(panel.locator(".fee-amount")).to_have_text("$1,500.00 MXN")
+    expect(panel.locator("[data-fee-calculator]").get_by_label(words["area"])).to_be_focused()
+    expect(page.locator("#announcer")).to_contain_text("$1,500.00 MXN")
 
     # the SMS texts the citizen receives, each with its segments
     messages = panel.locator(".preview-sms li")
@@ -217,4 +222,27 @@ def test_the_diagram_follows_the_definition_and_an_invalid_one_says_so(
     assert result["valid"] is False and result["problems"]
     expect(panel.locator("[data-preview=invalid] .notice")).to_contain_text("Corrija")
     expect(panel.locator("figure.workflow-diagram")).to_contain_text("El diagrama aparecerá")
+    assert_clean(page)
+
+
+def test_each_template_is_previewed_with_its_fee_or_none(contexts: Callable[..., BrowserContext], api: Api) -> None:
+    """The editor's starting points: the two-agency template asks for the area its fee
+    formula reads; the one-agency template says there is no fee. Both draw their workflow."""
+    reply = api.sign_in("admin").get("/procedure-templates")
+    assert reply.status_code == 200, reply.text
+    templates = {template["id"]: template["definition"] for template in reply.json()["templates"]}
+    page = publisher_page(contexts, api, PHONE, "es")
+    panel = page.locator("#editor-preview-test")
+
+    assert mounted(page, templates["revision-dos-dependencias"])["valid"] is True
+    expect(panel.locator(".fee-missing")).to_contain_text("Para calcularlo falta:")
+    expect(panel.locator(".fee-amount")).to_have_text("falta información para calcularlo")
+    assert panel.locator("[data-node][data-kind=review]").count() == 2
+    expect(panel.get_by_role("img", name=WORDS["es"]["diagram"])).to_be_visible()
+
+    assert mounted(page, templates["revision-una-dependencia"])["valid"] is True
+    expect(panel.locator("[data-fee-calculator]")).to_have_text("Este trámite no cobra derechos.")
+    assert panel.locator("[data-node][data-kind=review]").count() == 1
+    problems = axe_problems(page, "#editor-preview-test")
+    assert not problems, problems
     assert_clean(page)

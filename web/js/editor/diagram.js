@@ -146,7 +146,7 @@ function layout(diagram) {
       const height = heightOf(node);
       const x = left + column * (NODE_WIDTH + COLUMN_GAP);
       right = Math.max(right, x + NODE_WIDTH);
-      placed.set(node.id, { node, lines: measured.get(node.id), x, y: y + (rowHeight - height) / 2, width: NODE_WIDTH, height, row: rank.get(node.id), rowBottom: y + rowHeight });
+      placed.set(node.id, { node, lines: measured.get(node.id), x, y: y + (rowHeight - height) / 2, width: NODE_WIDTH, height, row: rank.get(node.id), rowTop: y, rowBottom: y + rowHeight });
     });
     y += rowHeight + ROW_GAP;
   });
@@ -207,7 +207,7 @@ function arrowPath(points) {
 // A straight edge leaves its step's bottom at its own point (the step's edges spread
 // along it) and its label sits on it just below the step, one under the other; an edge
 // that has to go round leaves by the right side to a lane of its own.
-function edgeGroup(edge, from, to, { start, end, lane, under, labelRow }) {
+function edgeGroup(edge, from, to, { start, end, lane, under, above, labelRow }) {
   const silence = isSilenceEdge(edge);
   let points;
   let label;
@@ -219,24 +219,33 @@ function edgeGroup(edge, from, to, { start, end, lane, under, labelRow }) {
     const labelY = from.y + from.height + 14 + 15 * labelRow;
     const along = (labelY - 4 - points[0][1]) / (points[1][1] - points[0][1]);
     label = { x: start + (end - start) * along, y: labelY, anchor: "middle" };
-  } else if (under !== null) {
-    // a step stands to its right: leave by the bottom and go round below the row
-    points = [
-      [start, from.y + from.height],
-      [start, under],
-      [lane, under],
-      [lane, end],
-      [to.x + to.width, end],
-    ];
-    label = { x: start + 6, y: under - 5, anchor: "start" };
   } else {
-    points = [
-      [from.x + from.width, start],
-      [lane, start],
-      [lane, end],
-      [to.x + to.width, end],
-    ];
-    label = { x: from.x + from.width + 6, y: start - 5, anchor: "start" };
+    // round by the lane: out of the right side, or (a step stands to its right) out of the
+    // bottom and below the row; in by the right side, or by the top from above its row
+    const leave =
+      under === null
+        ? [
+            [from.x + from.width, start],
+            [lane, start],
+          ]
+        : [
+            [start, from.y + from.height],
+            [start, under],
+            [lane, under],
+          ];
+    const arrive =
+      above === null
+        ? [
+            [lane, end],
+            [to.x + to.width, end],
+          ]
+        : [
+            [lane, above],
+            [end, above],
+            [end, to.y],
+          ];
+    points = [...leave, ...arrive];
+    label = under === null ? { x: from.x + from.width + 6, y: start - 5, anchor: "start" } : { x: start + 6, y: under - 5, anchor: "start" };
   }
   const text = pick(edge.label);
   return svg(
@@ -283,21 +292,26 @@ export function workflowDiagram(diagram) {
   const blocked = (box) => [...placed.values()].some((other) => other.row === box.row && other.x > box.x);
   const bottomOut = (id) => edges.filter((edge) => edge.from === id && (!lanes.has(edge) || blocked(placed.get(id))));
   const sideOut = (id) => edges.filter((edge) => edge.from === id && lanes.has(edge));
-  const arriving = (id, lane) => edges.filter((edge) => edge.to === id && lanes.has(edge) === lane);
+  const topIn = (id) => edges.filter((edge) => edge.to === id && (!lanes.has(edge) || blocked(placed.get(id))));
+  const sideIn = (id) => edges.filter((edge) => edge.to === id && lanes.has(edge));
+  // the edges going round below one row, and coming in above one, each at its own height
+  const roundOf = (row) => edges.filter((edge) => lanes.has(edge) && blocked(placed.get(edge.from)) && placed.get(edge.from).row === row);
+  const enteringOf = (row) => edges.filter((edge) => lanes.has(edge) && blocked(placed.get(edge.to)) && placed.get(edge.to).row === row);
   const drawnEdges = edges.map((edge) => {
     const from = placed.get(edge.from);
     const to = placed.get(edge.to);
     const lane = lanes.has(edge) ? lanes.get(edge) : null;
     const round = lane !== null && blocked(from);
+    const fromAbove = lane !== null && blocked(to);
     const out = lane === null || round ? bottomOut(edge.from) : sideOut(edge.from);
-    const into = arriving(edge.to, lane !== null);
+    const into = lane === null || fromAbove ? topIn(edge.to) : sideIn(edge.to);
     const labelRow = out.filter((item) => pick(item.label) && !lanes.has(item)).indexOf(edge);
-    const below = round ? out.filter((item) => lanes.has(item)).indexOf(edge) : 0;
     const group = edgeGroup(edge, from, to, {
       start: spread(from, out, edge, lane === null || round),
-      end: spread(to, into, edge, lane === null),
+      end: spread(to, into, edge, lane === null || fromAbove),
       lane,
-      under: round ? from.rowBottom + 64 - 14 * below : null,
+      under: round ? Math.min(from.rowBottom + 50 + 13 * roundOf(from.row).indexOf(edge), from.rowBottom + ROW_GAP - 6) : null,
+      above: fromAbove ? to.rowTop - 12 - 10 * enteringOf(to.row).indexOf(edge) : null,
       labelRow: Math.max(0, labelRow),
     });
     group.querySelector("path").setAttribute("marker-end", `url(#${markerId})`);

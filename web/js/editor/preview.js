@@ -8,9 +8,8 @@ import { checkedForm } from "../fields.js";
 import { formatMoney, has, lang, pick, t, tn } from "../i18n.js";
 import { fieldTitle, reviewSteps } from "../procedures.js";
 import { schemaForm } from "../schema-form.js";
-import { button, notice } from "../ui.js";
+import { announce, button, notice } from "../ui.js";
 import { stepper } from "../pages/apply.js";
-import { feeText } from "../pages/home.js";
 import { deadlineItem, requirementItem } from "../pages/procedure.js";
 
 // The two screens the citizen's form is drawn on, at their real width in CSS pixels.
@@ -115,6 +114,11 @@ function formulaFields(report) {
 export function feeCalculator(report, { answers = {}, onAnswers = () => {} } = {}) {
   const fee = report?.fee;
   const box = h("div", { class: "fee-calculator", dataset: { feeCalculator: "" } });
+  if (!report?.valid) {
+    const count = report?.problems?.length || 0;
+    box.append(h("p", {}, count ? tn("preview.invalid", count) : t("preview.unavailable")));
+    return box;
+  }
   if (!fee) {
     box.append(h("p", {}, t("preview.feeNone")));
     return box;
@@ -145,7 +149,7 @@ export function feeCalculator(report, { answers = {}, onAnswers = () => {} } = {
       }
       onAnswers(next);
     },
-    h("p", { class: "muted" }, definition.fee?.formula ? t("preview.feeFormula", { formula: definition.fee.formula }) : feeText(definition.fee)),
+    definition.fee?.formula ? h("p", { class: "muted" }, t("preview.feeFormula", { formula: definition.fee.formula })) : null,
     names.length ? form.element : null,
     names.length ? h("div", { class: "actions" }, calculate) : null,
   );
@@ -167,7 +171,8 @@ export function feeCalculator(report, { answers = {}, onAnswers = () => {} } = {
 }
 
 // The editor draws a new calculator with each new report: the control the publisher was
-// in keeps the focus (same field, or the button) once the new one is in the page.
+// in keeps the focus (same field, or the button) once the new one is in the page, and
+// the new amount is read out (a live region drawn anew is not).
 function keepFocus(box) {
   const active = document.activeElement;
   const inOld = active?.closest?.("[data-fee-calculator]");
@@ -177,6 +182,7 @@ function keepFocus(box) {
     if (!box.isConnected || inOld.isConnected) return;
     const target = (field && box.querySelector(`[data-field="${CSS.escape(field)}"] input, [data-field="${CSS.escape(field)}"] select`)) || box.querySelector("button[type=submit]");
     target?.focus();
+    announce(box.querySelector(".fee-result")?.textContent || "");
   });
 }
 
