@@ -36,6 +36,10 @@ route("/verify/:id", page("verify")); // what the QR code's API link redirects t
 route("/oficina", page("office"), { auth: "official" });
 route("/oficina/solicitudes/:id", page("review"), { auth: "official" });
 route("/oficina/efirma", page("efirma-link"), { auth: "official" });
+route("/publicar", page("publish"), { auth: "publisher" });
+route("/publicar/nuevo/:template", page("publish"), { auth: "publisher" });
+route("/publicar/:code", page("publish"), { auth: "publisher" });
+route("/publicar/:code/borradores/:number", page("publish"), { auth: "publisher" });
 route("/privacidad", page("privacy-notice"));
 route("/privacidad/solicitudes", page("privacy-queue"), { auth: "privacy-officer" });
 route("/privacidad/solicitudes/:id", page("privacy-request"), { auth: "privacy-request" });
@@ -48,6 +52,7 @@ function header() {
   if (user?.isCitizen) links.push([t("nav.record"), "#/mi-expediente"]);
   if (user?.isOfficial) links.push([t("nav.office"), "#/oficina"]);
   if (user?.isAssistant) links.push([t(user.isAgent ? "centre.callCentre" : "nav.centre"), "#/centro"]);
+  if (user?.isPublisher) links.push([t("editor.nav"), "#/publicar"]);
   if (user?.isPrivacyOfficer) links.push([t("nav.privacyRequests"), "#/privacidad/solicitudes"]);
   const path = currentPath();
   const isCurrent = (href) => {

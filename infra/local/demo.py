@@ -36,6 +36,7 @@ DEMO_USERS = (
     DemoUser("oficial.municipio", "Tomás Reyes (Municipio)", "+525500000008", ("official-MUNICIPIO",)),
     DemoUser("oficial.cofepris", "Beatriz Campos (COFEPRIS)", "+525500000011", ("official-COFEPRIS",)),
     DemoUser("admin", "Administración Ventanilla", "+525500000009", ("admin",)),
+    DemoUser("admin.revision", "Revisión de publicaciones", "+525500000015", ("admin",)),
     DemoUser("admin.oaxaca", "Publicación Gobierno de Oaxaca", "+525500000012", ("admin-20",)),
     DemoUser("asesora.oaxaca", "Elena Cruz (CDC Oaxaca)", "+525500000010", ("assistant-CDC-OAXACA",)),
     DemoUser("privacidad", "Gabriela Soto (Protección de datos)", "+525500000013", ("privacy-officer",)),

@@ -4,6 +4,7 @@
 
 import { session } from "./auth.js";
 import { config } from "./config.js";
+import { lang } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -20,7 +21,8 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, { body, idempotencyKey, signal, anonymous = false } = {}) {
-  const headers = { Accept: "application/json" };
+  // the page's language: messages the API writes for people (a definition's problems) come in it
+  const headers = { Accept: "application/json", "Accept-Language": lang() };
   const user = anonymous ? null : session();
   if (user) headers.Authorization = `Bearer ${user.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";

@@ -131,7 +131,10 @@ export function session() {
   const centres = [...new Set(groups.flatMap((group) => group.match(/^(?:assistant|callcentre)-(.+)$/)?.slice(1) || []))].sort();
   const inPerson = groups.some((group) => group.startsWith("assistant-"));
   const isPrivacyOfficer = groups.includes("privacy-officer");
-  const staff = agencies.length > 0 || groups.includes("admin") || centres.length > 0 || isPrivacyOfficer;
+  // publishers: the national administrators (admin, any procedure) and a jurisdiction's (admin-<INEGI code>)
+  const publishes = [...new Set(groups.flatMap((group) => group.match(/^admin-(.+)$/)?.slice(1) || []))].sort();
+  const isPublisher = groups.includes("admin") || publishes.length > 0;
+  const staff = agencies.length > 0 || isPublisher || centres.length > 0 || isPrivacyOfficer;
   return {
     token,
     username: claims["cognito:username"] || "",
@@ -142,6 +145,9 @@ export function session() {
     isAssistant: centres.length > 0,
     isAgent: centres.length > 0 && !inPerson,
     isPrivacyOfficer,
+    isNationalPublisher: groups.includes("admin"),
+    publishes,
+    isPublisher,
     isCitizen: !staff,
     expiresAt: claims.exp ? new Date(claims.exp * 1000) : null,
   };

@@ -149,7 +149,7 @@ function authorised(matched, path) {
   if (!matched.auth) return true;
   const user = session();
   if (!user) {
-    const signIn = matched.auth === "official" || matched.auth === "assistant" || matched.auth === "privacy-officer" ? "/entrar/personal" : "/entrar";
+    const signIn = ["official", "assistant", "privacy-officer", "publisher"].includes(matched.auth) ? "/entrar/personal" : "/entrar";
     navigate(`${signIn}?volver=${encodeURIComponent(path)}`, { replace: true });
     return false;
   }
@@ -162,12 +162,13 @@ function authorised(matched, path) {
     assistant: user.isAssistant,
     holder: user.isCitizen || user.isAssistant,
     "privacy-officer": user.isPrivacyOfficer,
+    publisher: user.isPublisher,
     "privacy-request": user.isCitizen || user.isPrivacyOfficer,
   }[matched.auth];
   if (!allowed) {
     const view = main.querySelector(".view");
     setTitle(t("auth.wrongRole.title"));
-    const why = { official: "auth.wrongRole.official", assistant: "auth.wrongRole.assistant", "privacy-officer": "auth.wrongRole.privacyOfficer" }[matched.auth] || "auth.wrongRole.citizen";
+    const why = { official: "auth.wrongRole.official", assistant: "auth.wrongRole.assistant", "privacy-officer": "auth.wrongRole.privacyOfficer", publisher: "editor.wrongRole" }[matched.auth] || "auth.wrongRole.citizen";
     append(view, ...pageHeading(t("auth.wrongRole.title")), notice("warning", h("p", {}, t(why))));
     return false;
   }

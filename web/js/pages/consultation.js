@@ -10,6 +10,7 @@
 // {text, anonymous}; POST …/comments/{id}/answer {text} (the agency's supervisors, its publishers, admins).
 
 import { get, post } from "../api.js";
+import { changesTable, diffBlock } from "../changes-view.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { checkedForm } from "../fields.js";
@@ -23,49 +24,6 @@ const draftPath = (code, number) => `/procedures/${encodeURIComponent(code)}/dra
 
 function statusTag(status) {
   return h("strong", { class: `tag ${status === "consultation" ? "tag-success" : "tag-neutral"}`, dataset: { status } }, t(`consultation.status.${status}`));
-}
-
-function shown(value) {
-  if (value === undefined || value === null) return "—";
-  if (typeof value === "string") return value;
-  return JSON.stringify(value, null, 1);
-}
-
-function changesTable(changes) {
-  if (!changes.length) return h("p", {}, t("consultation.noChanges"));
-  return h(
-    "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("consultation.changesTitle") },
-    h(
-      "table",
-      { class: "changes" },
-      h("caption", { class: "visually-hidden" }, t("consultation.changesTitle")),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("consultation.field")), h("th", { scope: "col" }, t("consultation.before")), h("th", { scope: "col" }, t("consultation.after")))),
-      h(
-        "tbody",
-        {},
-        changes.map((change) =>
-          h(
-            "tr",
-            { dataset: { path: change.path, kind: change.kind } },
-            h("th", { scope: "row" }, h("code", {}, change.path.replace(/^\$\./, "")), h("br"), h("span", { class: "muted" }, t(`consultation.kind.${change.kind}`))),
-            h("td", {}, h("pre", { class: "value" }, shown(change.before))),
-            h("td", {}, h("pre", { class: "value" }, shown(change.after))),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-function diffBlock(lines) {
-  const kind = (line) => (line.startsWith("+") && !line.startsWith("+++") ? "added" : line.startsWith("-") && !line.startsWith("---") ? "removed" : "context");
-  return h(
-    "details",
-    { class: "diff" },
-    h("summary", {}, t("consultation.diffTitle")),
-    h("pre", { class: "diff-lines", tabindex: "0", "aria-label": t("consultation.diffTitle") }, lines.map((line) => h("span", { class: `diff-${kind(line)}` }, `${line}\n`))),
-  );
 }
 
 function mayAnswer(session, page) {
