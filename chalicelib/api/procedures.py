@@ -242,14 +242,15 @@ def _in_language(lang: str) -> dict[str, str]:
         "labelled edges, deadlines and ficta outcomes, with a text alternative in Spanish and English), `fee` for the "
         "sample `answers` (null amount and the `missing` fields while the formula lacks some; null for a free "
         "procedure), `deadline` (the legal deadline sentence the citizen reads, in the procedure page's words) and "
-        "`sms` (the texts the citizen receives, as sent, with their segments and encoding)."
+        "`sms` (the texts the citizen receives, as sent, with their segments and encoding); for any definition object, "
+        "`changes` and `diff` against the newest published version, as a draft's page shows them."
     ),
     roles=PUBLISHERS,
     note="group `admin`, or a jurisdiction's publishers (`admin-<jurisdiction>`): previewing publishes nothing",
     body=PreviewRequest,
     answers=Answer(
         200,
-        "The preview (only `valid` and `problems` when the definition is invalid).",
+        "The preview (only `valid`, `problems`, `changes` and `diff` when the definition is invalid).",
         preview_views.PreviewReport,
         example={
             "valid": False,
@@ -259,6 +260,10 @@ def _in_language(lang: str) -> dict[str, str]:
             "fee": None,
             "deadline": None,
             "sms": [],
+            "changes": [
+                {"path": "$.fee.formula", "kind": "changed", "before": "m2 * 10", "after": "superficie_m2 * 10"}
+            ],
+            "diff": [],
         },
     ),
 )
@@ -267,7 +272,12 @@ def preview_procedure(body: PreviewRequest) -> Response:
     definition = body.definition
     code = definition.get("code") if isinstance(definition, dict) else None
     newest = container().catalogue.newest(code) if isinstance(code, str) else None
-    found = preview(definition, body.answers, version=int(newest.version) + 1 if newest is not None else 1)
+    found = preview(
+        definition,
+        body.answers,
+        version=int(newest.version) + 1 if newest is not None else 1,
+        published=newest.definition if newest is not None else None,
+    )
     report = preview_views.report(found, lambda message: messages.problem_message(message, lang))
     return answer(report, headers=_in_language(lang))
 

@@ -29,6 +29,11 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
     return found
 
 
+def side(code: str, version: int | None) -> str:
+    """How a diff names the published version it starts from (``licencia-conducir v3``), or its absence."""
+    return f"{code} v{version}" if version is not None else f"{code} (new)"
+
+
 def unified(before: Mapping[str, Any] | None, after: Mapping[str, Any], left: str, right: str) -> list[str]:
     return list(
         difflib.unified_diff(

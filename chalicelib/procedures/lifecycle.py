@@ -60,7 +60,7 @@ class Lifecycle:
             self._catalogue.ensure_may_publish(reader, draft.definition, self._catalogue.newest(code))
         base = self._catalogue.get(code, int(draft.base_version)) if draft.base_version is not None else None
         before = base.definition if base is not None else None
-        left = f"{code} v{int(base.version)}" if base is not None else f"{code} (new)"
+        left = diff.side(code, int(base.version) if base is not None else None)
         return Proposal(
             record=record,
             base=base,

@@ -23,6 +23,7 @@ from msgspec import field as struct_field
 from chalicelib.api.messages import business_days, phrase
 from chalicelib.core.fields import Struct
 from chalicelib.notifications import segments, templates
+from chalicelib.procedures import diff
 from chalicelib.procedures.compiler import EVIDENCE, compile_definition
 from chalicelib.procedures.fees import FormulaError, compute_fee, formula_names
 from chalicelib.procedures.validator import validate_definition
@@ -139,25 +140,41 @@ class Preview:
     fee: dict[str, Any] | None = None
     deadline: dict[str, Any] | None = None
     sms: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[diff.Change] = field(default_factory=list)  # against the newest published version
+    lines: list[str] = field(default_factory=list)  # the same, as a unified diff
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
 
-def preview(definition: Any, answers: Mapping[str, Any] | None = None, version: int = 1) -> Preview:
-    """Everything the editor shows of a definition; ``version``: the one it would be published as."""
+def preview(
+    definition: Any,
+    answers: Mapping[str, Any] | None = None,
+    version: int = 1,
+    published: Mapping[str, Any] | None = None,
+) -> Preview:
+    """Everything the editor shows of a definition; ``version``: the one it would be published as,
+    ``published``: the newest version published (None for a new procedure), which the changes are
+    counted against, as a draft's page counts them."""
     problems = validate_definition(definition)
-    if problems:
+    if not isinstance(definition, dict):
         return Preview(problems=problems)
-    published = {**definition, "version": version}
+    code = str(definition.get("code"))
+    changes = diff.changes(published, definition)
+    lines = diff.unified(published, definition, diff.side(code, version - 1 if published else None), f"{code} (editor)")
+    if problems:
+        return Preview(problems=problems, changes=changes, lines=lines)
+    published_as = {**definition, "version": version}
     return Preview(
         problems=[],
-        definition=published,
-        diagram=diagram_of(published),
-        fee=fee_of(published, answers or {}),
-        deadline=deadline_of(published),
-        sms=sms_of(published),
+        changes=changes,
+        lines=lines,
+        definition=published_as,
+        diagram=diagram_of(published_as),
+        fee=fee_of(published_as, answers or {}),
+        deadline=deadline_of(published_as),
+        sms=sms_of(published_as),
     )
 
 

@@ -84,7 +84,7 @@ def test_anyone_reads_the_change_the_comment_and_the_agencys_answer(
     page = open_page(contexts(viewport=viewport, lang=lang), consultation.path)
     words = LANGUAGES[lang]
     expect(page.get_by_role("heading", level=1)).to_have_text(words["title"])
-    change = page.locator("[data-path='$.steps.revision.deadline_days']")
+    change = page.locator("[data-change='$.steps.revision.deadline_days']")
     expect(change).to_contain_text("steps.revision.deadline_days")
     expect(change.locator("td").first).to_have_text("5")
     expect(change.locator("td").last).to_have_text("8")

@@ -209,8 +209,11 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     expect(text).to_contain_text("Revisión de la dependencia que emite")
     expect(text).to_contain_text("Revisión de la segunda dependencia")
     expect(page.locator("[data-panel=diagram] svg")).to_be_visible()
+    # what the edition changes, before it is saved: a new procedure, so every value is added
     open_tab(page, "Cambios")
-    expect(page.locator("[data-panel=changes]")).to_contain_text("Guarde el borrador para ver los cambios")
+    live = page.locator("[data-panel=changes]")
+    expect(live).to_contain_text("Lo que cambia esta edición")
+    expect(live.locator("[data-change='$.fee'][data-kind=added]")).to_contain_text("superficie_m2 * 12")
 
     # saved as the lifecycle's draft, with who did what; its author may not approve it
     page.get_by_role("button", name="Guardar borrador").click()

@@ -161,3 +161,23 @@ def test_every_template_previews_as_a_valid_definition(publisher: HttpUser) -> N
     for template in templates:
         report = previewed(publisher, template["definition"], {"superficie_m2": 80}).body
         assert report["valid"] is True, (template["id"], report["problems"])
+
+
+def test_the_changes_against_the_published_version_as_a_drafts_page_lists_them(publisher: HttpUser) -> None:
+    unchanged = previewed(publisher, CONSTRUCTION).body
+    assert (unchanged["changes"], unchanged["diff"]) == ([], [])
+    edited = copy.deepcopy(CONSTRUCTION)
+    edited["fee"]["minimum"] = "1800.00"
+    report = previewed(publisher, edited).body
+    assert report["changes"] == [{"path": "$.fee.minimum", "kind": "changed", "before": "1500.00", "after": "1800.00"}]
+    assert report["diff"][:2] == ["--- licencia-construccion v1", "+++ licencia-construccion (editor)"]
+    assert '-    "minimum": "1500.00"' in report["diff"] and '+    "minimum": "1800.00"' in report["diff"]
+    # an invalid edit still shows what it changes, beside its problem
+    edited["fee"]["formula"] = "superficie * 2"
+    broken = previewed(publisher, edited).body
+    assert broken["valid"] is False
+    assert {change["path"] for change in broken["changes"]} == {"$.fee.minimum", "$.fee.formula"}
+    # a procedure never published: every value is new
+    new = previewed(publisher, {**copy.deepcopy(CONSTRUCTION), "code": "licencia-nueva-vista"}).body
+    assert new["diff"][0] == "--- licencia-nueva-vista (new)"
+    assert {change["kind"] for change in new["changes"]} == {"added"}

@@ -29,7 +29,7 @@ export function changesTable(changes) {
         changes.map((change) =>
           h(
             "tr",
-            { dataset: { path: change.path, kind: change.kind } },
+            { dataset: { change: change.path, kind: change.kind } },
             h("th", { scope: "row" }, h("code", {}, change.path.replace(/^\$\./, "")), h("br"), h("span", { class: "muted" }, t(`consultation.kind.${change.kind}`))),
             h("td", {}, h("pre", { class: "value" }, shown(change.before))),
             h("td", {}, h("pre", { class: "value" }, shown(change.after))),

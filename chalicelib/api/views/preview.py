@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, convert, field
 
+from chalicelib.api.views.lifecycle import ChangeView
 from chalicelib.api.views.procedures import Definition, PathProblem, ProcedureDetail, unpublished
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.fields import Currency, Money, Struct, Text
@@ -101,6 +102,16 @@ class PreviewReport(Struct, kw_only=True):
         list[SmsPreview],
         Meta(description="What the citizen is texted about by default (and what the procedure makes due)."),
     ]
+    changes: Annotated[
+        list[ChangeView],
+        Meta(
+            description=(
+                "Every value that differs from the newest published version (every value for a new procedure), "
+                "as a draft's page lists them; also for an invalid definition."
+            )
+        ),
+    ]
+    diff: Annotated[list[str], Meta(description="The same change as a unified diff of the two definitions.")]
 
 
 class ProcedureTemplate(Struct, kw_only=True):
@@ -125,6 +136,8 @@ def report(found: Preview, say: Callable[[str], str]) -> PreviewReport:
         fee=_as(found.fee, PreviewFee),
         deadline=_as(found.deadline, LegalDeadline),
         sms=[convert(row, SmsPreview) for row in found.sms],
+        changes=[convert(change, ChangeView, from_attributes=True) for change in found.changes],
+        diff=found.lines,
     )
 
 

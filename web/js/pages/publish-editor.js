@@ -185,18 +185,14 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     if (report) showProblems(report.problems || []);
   }
 
+  // What this edition changes against the published version, from the last check: the same
+  // changes and diff a draft's page shows once it is saved.
   function drawChanges() {
     const content = [h("h2", {}, t("editor.changes.title"))];
-    if (!draft) {
-      content.push(notice("info", h("p", {}, t("editor.changes.saveFirst"))));
-    } else {
-      content.push(
-        h("p", {}, draft.base_version ? t("editor.changes.lead", { number: draft.number, version: draft.base_version }) : t("editor.changes.leadNew", { number: draft.number })),
-        state.dirty ? notice("warning", h("p", {}, t("editor.changes.edited"))) : null,
-        changesTable(draft.changes || []),
-        draft.diff?.length ? diffBlock(draft.diff) : null,
-      );
-    }
+    if (draft) content.push(h("p", {}, draft.base_version ? t("editor.changes.lead", { number: draft.number, version: draft.base_version }) : t("editor.changes.leadNew", { number: draft.number })));
+    if (!report) content.push(notice("info", h("p", {}, t("editor.status.checking"))));
+    else if (!report.changes.length) content.push(h("p", {}, t("editor.changes.none")));
+    else content.push(h("p", { class: "hint" }, t("editor.changes.live")), changesTable(report.changes), report.diff.length ? diffBlock(report.diff) : null);
     panels.changes.replaceChildren(...content.filter(Boolean));
   }
 
@@ -243,6 +239,7 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     const problems = report.problems || [];
     showProblems(problems);
     setStatus(report.valid ? "valid" : "invalid", report.valid ? t("editor.status.valid") : tn("editor.status.problems", problems.length));
+    drawChanges();
     await drawReport();
   }
 
