@@ -233,7 +233,13 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     second = api.sign_up(
         f"publica.{suffix}", f"+5255{random.randrange(10**7, 10**8)}", name="Segunda Publicadora", groups=("admin",)
     )
-    approver = open_page(contexts(token=second.token), f"/publicar/{code}/borradores/1")
+    approver = open_page(contexts(token=second.token), "/publicar")
+    listed = approver.locator("main").get_by_role("link", name=name)
+    expect(
+        approver.locator("main").get_by_role("link", name="Licencia de conducir tipo A (automovilista)")
+    ).to_be_visible()
+    expect(listed).to_have_count(0)  # not published yet
+    approver.evaluate(f"window.location.hash = '#/publicar/{code}/borradores/1'")
     expect(approver.locator("[data-event=drafted]")).to_contain_text("por admin")
     # put to public consultation first (open-ended: it may be approved once every comment is answered)
     approver.get_by_role("button", name="Poner en consulta pública").click()
@@ -248,6 +254,9 @@ def test_a_publisher_creates_a_procedure_another_approves_it_and_a_citizen_files
     expect(approver.locator("[data-event=approved]")).to_contain_text(f"por {second.username}")
     expect(approver.locator(".draft-panel")).to_have_attribute("data-status", "published")
     fits(approver)
+    # the list the approver read before now offers the published procedure
+    approver.locator("header").get_by_role("link", name="Publicar trámites").click()
+    expect(listed).to_be_visible()
 
     # the new procedure is in the catalogue, and a citizen files it
     citizen = api.sign_in(CITIZEN)

@@ -131,6 +131,12 @@ export async function procedureNames(codes) {
   return new Map(found.filter(Boolean).map((item) => [item.code, item.name]));
 }
 
+// A procedure just published from this page: read it and the catalogue afresh.
+export function forgetProcedure(code) {
+  procedureCache.delete(code);
+  catalogueCache = null;
+}
+
 export async function procedure(code, version) {
   const key = version ? `${code}@${version}` : code;
   if (!procedureCache.has(key)) {

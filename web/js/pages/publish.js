@@ -8,7 +8,7 @@
 // it was published, with its version); GET /procedures/{code}/drafts/{n} → Draft {definition,
 // author, history, changes, diff, status, …}; POST …/drafts/{n}/approve {} → Draft.
 
-import { catalogue, get, post } from "../api.js";
+import { catalogue, forgetProcedure, get, post } from "../api.js";
 import { append, h } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { formatDateTime, pick, t } from "../i18n.js";
@@ -164,6 +164,7 @@ function approval(draft, session) {
       problem.replaceChildren();
       try {
         await post(`${draftPath(draft.code, draft.number)}/approve`, {});
+        forgetProcedure(draft.code);
         await refresh();
       } catch (error) {
         problem.append(notice("error", h("p", {}, errorMessage(error))));
