@@ -130,6 +130,12 @@ def test_a_field_and_a_step_edited_with_the_keyboard_alone(
     edited = saved_json(page)
     assert edited["form"]["properties"]["domicilio"]["title"] == "Dirección completa"
     assert edited["steps"]["revision"]["deadline_days"] == 12
+    # not saved yet: reloading the tab asks first, and staying keeps the edits
+    with page.expect_event("dialog") as asked:
+        page.evaluate("() => { setTimeout(() => window.location.reload(), 0); }")
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
+    assert saved_json(page)["steps"]["revision"]["deadline_days"] == 12
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])

@@ -336,6 +336,14 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     clearTimeout(timer);
     controller?.abort();
   });
+  // Closing or reloading the tab with unsaved edits asks first (the browser words the question).
+  const keepEdits = (event) => {
+    if (!state.dirty) return;
+    event.preventDefault();
+    event.returnValue = "";
+  };
+  window.addEventListener("beforeunload", keepEdits);
+  ctx.onLeave(() => window.removeEventListener("beforeunload", keepEdits));
   check();
   return main;
 }
