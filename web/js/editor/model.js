@@ -16,7 +16,7 @@ export function parsePath(text) {
   return segments;
 }
 
-const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+export const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
 export function getAt(root, segments) {
   let node = root;

@@ -7,11 +7,13 @@
 
 import { ApiError, post } from "../api.js";
 import { changesTable, diffBlock } from "../changes-view.js";
+import { workflowDiagram } from "../editor/diagram.js";
+import { feeCalculator, previewPanel } from "../editor/preview.js";
 import { h, uid } from "../dom.js";
 import { errorMessage } from "../errors.js";
 import { fieldError } from "../fields.js";
 import { t, tn } from "../i18n.js";
-import { deleteAt, getAt, parsePath, pathText, render, setAt } from "../editor/model.js";
+import { deleteAt, getAt, isObject, parsePath, pathText, render, setAt } from "../editor/model.js";
 import { flash, navigate } from "../router.js";
 import { button, notice, whileBusy } from "../ui.js";
 import { catalogueTab, feeTab, formTab, requirementsTab, stepsTab } from "./publish-tabs.js";
@@ -20,15 +22,7 @@ const EDITING = ["catalogue", "form", "requirements", "fee", "steps"];
 const TABS = [...EDITING, "json", "preview", "diagram", "changes"];
 const BUILDERS = { catalogue: catalogueTab, form: formTab, requirements: requirementsTab, steps: stepsTab };
 const WAIT_MS = 300;
-const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 const emptyLike = (value) => value === false || value === "" || value === null || (Array.isArray(value) && !value.length) || (isObject(value) && !Object.keys(value).length);
-
-// The citizen's preview and the diagram are another module's; until it is deployed the tabs say so.
-let drawing = null;
-function drawingModules() {
-  drawing ||= Promise.all([import("../editor/preview.js").catch(() => null), import("../editor/diagram.js").catch(() => null)]);
-  return drawing;
-}
 
 // Replaces a box's content, keeping the focus (and the caret) where it was when the control is drawn again.
 function replaceKeepingFocus(box, ...content) {
@@ -196,18 +190,16 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     panels.changes.replaceChildren(...content.filter(Boolean));
   }
 
-  async function drawReport() {
-    const [preview, diagram] = await drawingModules();
+  function drawReport() {
     const onAnswers = (answers) => {
       state.answers = { ...answers };
       schedule();
     };
     const options = () => ({ answers: state.answers, onAnswers });
     const invalid = (key) => notice("info", h("p", {}, t(key)));
-    const missing = notice("warning", h("p", {}, t("editor.drawingMissing")));
-    replaceKeepingFocus(calculator, !preview ? missing : preview.feeCalculator(report, options()));
-    replaceKeepingFocus(previewBox, !preview ? missing : preview.previewPanel(report, options()));
-    replaceKeepingFocus(diagramBox, !diagram ? missing : report.diagram ? diagram.workflowDiagram(report.diagram) : invalid("editor.diagram.invalid"));
+    replaceKeepingFocus(calculator, feeCalculator(report, options()));
+    replaceKeepingFocus(previewBox, previewPanel(report, options()));
+    replaceKeepingFocus(diagramBox, report.diagram ? workflowDiagram(report.diagram) : invalid("editor.diagram.invalid"));
   }
 
   // --- checking ---
@@ -240,7 +232,7 @@ export function procedureEditor(ctx, { definition, pristine, draft = null }) {
     showProblems(problems);
     setStatus(report.valid ? "valid" : "invalid", report.valid ? t("editor.status.valid") : tn("editor.status.problems", problems.length));
     drawChanges();
-    await drawReport();
+    drawReport();
   }
 
   function showProblems(problems) {

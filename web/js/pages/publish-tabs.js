@@ -4,7 +4,7 @@
 
 import { h, uid } from "../dom.js";
 import { pick, t } from "../i18n.js";
-import { deleteAt, freeKey, getAt, move, pathText, renameKey, setAt } from "../editor/model.js";
+import { deleteAt, freeKey, getAt, isObject, move, pathText, renameKey, setAt } from "../editor/model.js";
 import { actionButton, bilingualControl, checkControl, integerControl, linesControl, selectControl, textControl } from "./publish-controls.js";
 
 const TOPICS = ["identidad", "vehiculos", "construccion", "empresas", "salud", "educacion", "trabajo", "impuestos", "vivienda", "medio-ambiente", "seguridad", "social"];
@@ -12,7 +12,6 @@ const CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png"];
 const STEP_TYPES = ["review", "parallel", "payment", "issue", "check", "choice"];
 const SILENCE = ["afirmativa_ficta", "negativa_ficta", "escalate"];
 const FIELD_TYPES = ["string", "integer", "number", "boolean"];
-const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
 // "Kept as they are": the paths under `segments` whose keys this tab does not edit.
 function kept(segments, value, edited) {

@@ -27,12 +27,7 @@ function mayPublish(session, jurisdiction) {
 }
 
 async function templates() {
-  try {
-    return (await get("/procedure-templates")).templates || [];
-  } catch (error) {
-    if (error.routeMissing || error.status === 404) return null;
-    throw error;
-  }
+  return (await get("/procedure-templates")).templates;
 }
 
 async function renderList(view, ctx) {
@@ -47,20 +42,18 @@ async function renderList(view, ctx) {
       "templates",
       t("editor.templatesTitle"),
       { class: "panel" },
-      found === null
-        ? notice("info", h("p", {}, t("editor.templatesMissing")))
-        : h(
-            "ul",
-            { class: "plain template-list" },
-            found.map((template) =>
-              h(
-                "li",
-                { dataset: { template: template.id } },
-                h("a", { href: `#/publicar/nuevo/${encodeURIComponent(template.id)}` }, pick(template.name)),
-                h("p", { class: "muted" }, pick(template.description)),
-              ),
-            ),
+      h(
+        "ul",
+        { class: "plain template-list" },
+        found.map((template) =>
+          h(
+            "li",
+            { dataset: { template: template.id } },
+            h("a", { href: `#/publicar/nuevo/${encodeURIComponent(template.id)}` }, pick(template.name)),
+            h("p", { class: "muted" }, pick(template.description)),
           ),
+        ),
+      ),
     ),
     section(
       "published",
@@ -87,7 +80,7 @@ async function renderList(view, ctx) {
 
 async function renderTemplate(view, ctx) {
   const found = await templates();
-  const template = (found || []).find((item) => item.id === ctx.params.template);
+  const template = found.find((item) => item.id === ctx.params.template);
   if (!template) {
     setTitle(t("editor.templateMissing"));
     append(view, crumbs([t("editor.templateMissing")]), pageHeading(t("editor.templateMissing")), h("p", {}, h("a", { href: "#/publicar" }, t("editor.backToList"))));
