@@ -28,7 +28,6 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,11 +57,9 @@ BY_STATUS = {
 }
 FALLBACK = "unexpected"
 
-_Rule = Callable[[re.Match[str]], str]
 # The generic rules a field breaks (chalicelib/api/routes.py words msgspec's, http.py its own), in Spanish.
-_FIELD_RULES: tuple[tuple[re.Pattern[str], _Rule], ...] = tuple(
-    (re.compile(pattern), rule)
-    for pattern, rule in (
+_FIELD_RULES = problem_messages.compiled(
+    (
         (r"^is required$", lambda m: "es obligatorio"),
         (r"^must be a string$", lambda m: "debe ser texto"),
         (r"^must be a whole number$", lambda m: "debe ser un número entero"),
@@ -149,11 +146,7 @@ def field_message(message: str, lang: str) -> str | None:
     """A generic field rule in ``lang``; None when the message is not one of them."""
     if lang == ENGLISH:
         return message
-    for pattern, rule in _FIELD_RULES:
-        match = pattern.match(message)
-        if match:
-            return rule(match)
-    return None
+    return problem_messages.said(_FIELD_RULES, message)
 
 
 def phrase(key: str, lang: str, **values: object) -> str:

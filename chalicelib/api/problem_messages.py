@@ -12,7 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_Rule = Callable[[re.Match[str]], str]
+Rule = Callable[[re.Match[str]], str]
+Rules = tuple[tuple[re.Pattern[str], Rule], ...]
+
+
+def compiled(rules: tuple[tuple[str, Rule], ...], flags: int = 0) -> Rules:
+    return tuple((re.compile(pattern, flags), rule) for pattern, rule in rules)
+
+
+def said(rules: Rules, message: str) -> str | None:
+    """The first rule that reads ``message``, saying it; None when none does."""
+    for pattern, rule in rules:
+        match = pattern.match(message)
+        if match:
+            return rule(match)
+    return None
+
 
 # JSON Schema's names of types, as a Spanish reader says them
 TYPES = {
@@ -36,7 +51,7 @@ def _nested(text: str) -> str:
     return spanish(text) or text
 
 
-_SCHEMA: tuple[tuple[str, _Rule], ...] = (
+_SCHEMA: tuple[tuple[str, Rule], ...] = (
     # the validator's own wording of some schema rules (validator._schema_problem)
     (r"^unknown step type (.+); use one of (.+)$", lambda m: f"tipo de paso desconocido {m[1]}; use uno de {m[2]}"),
     (r"^(.+) is required here when (.+) is given$", lambda m: f"{m[1]} es obligatorio aquí cuando se da {m[2]}"),
@@ -86,7 +101,7 @@ _SCHEMA: tuple[tuple[str, _Rule], ...] = (
     (r"^(.+) does not contain items matching the given schema$", lambda m: "no contiene ningún elemento válido"),
 )
 
-_MEANING: tuple[tuple[str, _Rule], ...] = (
+_MEANING: tuple[tuple[str, Rule], ...] = (
     (r"^a procedure definition must be a JSON object$", lambda m: "una definición de trámite debe ser un objeto JSON"),
     (r"^not a valid JSON Schema: (.+)$", lambda m: f"no es un JSON Schema válido: {_nested(m[1])}"),
     (
@@ -277,15 +292,9 @@ def _language(code: str) -> str:
     return "español" if code == "es" else "inglés"
 
 
-_RULES: tuple[tuple[re.Pattern[str], _Rule], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), rule) for pattern, rule in (*_MEANING, *_SCHEMA)
-)
+_RULES = compiled((*_MEANING, *_SCHEMA), re.DOTALL)
 
 
 def spanish(message: str) -> str | None:
     """The problem in Spanish; None when no rule knows it."""
-    for pattern, rule in _RULES:
-        match = pattern.match(message)
-        if match:
-            return rule(match)
-    return None
+    return said(_RULES, message)
