@@ -53,11 +53,11 @@ class Lifecycle:
     # --- reading ---------------------------------------------------------------------
     def proposal(self, code: str, number: int, reader: Principal | None = None) -> Proposal:
         """A draft with what it changes; with ``reader``, only if they may publish it."""
-        self._ensure_known(code)  # unknown_procedure before unknown_draft
+        newest = self._newest_known(code)  # unknown_procedure before unknown_draft
         record = self._store.record(code, number)
         draft = record.draft
         if reader is not None:
-            self._catalogue.ensure_may_publish(reader, draft.definition, self._catalogue.newest(code))
+            self._catalogue.ensure_may_publish(reader, draft.definition, newest)
         base = self._catalogue.get(code, int(draft.base_version)) if draft.base_version is not None else None
         before = base.definition if base is not None else None
         left = diff.side(code, int(base.version) if base is not None else None)
@@ -219,13 +219,14 @@ class Lifecycle:
         ensure_open(newest)
         return self._store.retire(code, principal.username, reason)
 
-    def _ensure_known(self, code: str) -> None:
-        """A procedure exists once published, or drafted: a new procedure's first draft is
-        read (and approved) before any version of it is."""
-        if self._catalogue.newest(code) is not None:
-            return
+    def _newest_known(self, code: str) -> ProcedureVersion | None:
+        """The newest version of a procedure that exists: once published, or drafted (a new
+        procedure's first draft is read, and approved, before any version of it is)."""
+        newest = self._catalogue.newest(code)
+        if newest is not None:
+            return newest
         if isinstance(code, str) and CODE.fullmatch(code) and self._store.last_number(code) > 0:
-            return
+            return None
         self._catalogue.get(code)  # says why: no such procedure (or a code no procedure can have)
         raise NotFound(f"there is no procedure {code!r}", code="unknown_procedure")  # pragma: no cover
 
