@@ -26,7 +26,7 @@ from chalicelib.notifications import segments, templates
 from chalicelib.procedures import diff
 from chalicelib.procedures.compiler import EVIDENCE, compile_definition
 from chalicelib.procedures.fees import FormulaError, compute_fee, formula_names
-from chalicelib.procedures.validator import validate_definition
+from chalicelib.procedures.validator import all_steps, validate_definition
 
 LANGUAGES = ("es", "en")
 CURRENCY = "MXN"
@@ -208,14 +208,7 @@ def diagram_of(definition: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _step_ids(steps: Mapping[str, Any]) -> set[str]:
-    return {step_id for step_id, _ in _all_steps(steps)}
-
-
-def _all_steps(steps: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for step_id, step in steps.items():
-        yield step_id, step
-        for branch in step.get("branches", ()):
-            yield from _all_steps(branch["steps"])
+    return {step_id for step_id, _, _ in all_steps(steps)}
 
 
 def _kind(step: Mapping[str, Any]) -> str:
@@ -442,7 +435,7 @@ def deadline_of(definition: Mapping[str, Any]) -> dict[str, Any] | None:
     """The legal deadline sentence the citizen reads, in the procedure page's words: the
     deadline (``procedure.legalDeadline``) and what silence means (``silence.*``).
     None: no agency reviews the application."""
-    reviews = [step for _, step in _all_steps(definition["steps"]) if step["type"] == "review"]
+    reviews = [step for _, _, step in all_steps(definition["steps"]) if step["type"] == "review"]
     if not reviews:
         return None
     days = legal_days(definition["steps"], definition["start"])
@@ -474,8 +467,8 @@ def sms_of(definition: Mapping[str, Any]) -> list[dict[str, Any]]:
     what it makes legally due), by the templates it sends: as sent (GSM-7 transliterated,
     ``templates.render``), filled with the longest values its placeholders take, which is
     what the publishing check counts; segments and encoding by ``segments.count``."""
-    present = {step["type"] for _, step in _all_steps(definition["steps"])}
-    present |= {_silence(step) for _, step in _all_steps(definition["steps"]) if step["type"] == "review"}
+    present = {step["type"] for _, _, step in all_steps(definition["steps"])}
+    present |= {_silence(step) for _, _, step in all_steps(definition["steps"]) if step["type"] == "review"}
     if any("evidence" in requirement for requirement in definition["requirements"]):
         present.add(EVIDENCE)
     sent = templates.sent_for(definition, None)

@@ -150,11 +150,12 @@ def _schema_problem(error: Any) -> Problem:
     return {"path": _json_path(path), "message": message}
 
 
-def _all_steps(steps: Mapping[str, Any], path: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def all_steps(steps: Mapping[str, Any], path: str = "$.steps") -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every step with its JSON path, those of parallel branches included, in order."""
     for step_id, step in steps.items():
         yield step_id, f"{path}.{step_id}", step
         for index, branch in enumerate(step.get("branches", ())):
-            yield from _all_steps(branch["steps"], f"{path}.{step_id}.branches[{index}].steps")
+            yield from all_steps(branch["steps"], f"{path}.{step_id}.branches[{index}].steps")
 
 
 def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
@@ -218,7 +219,7 @@ def _meaning_problems(definition: dict[str, Any]) -> Iterator[Problem]:
     yield from _fee_problems(definition["fee"], fields)
 
     seen_ids: dict[str, str] = {}
-    for step_id, path, step in _all_steps(definition["steps"], "$.steps"):
+    for step_id, path, step in all_steps(definition["steps"]):
         if step_id in seen_ids:
             yield {
                 "path": path,
